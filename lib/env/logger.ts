@@ -1,0 +1,20 @@
+/**
+ * The logging port. Under inetd fds 0, 1 and 2 are the client's socket, so nothing here may ever write to them:
+ * the daemons log to syslog (lib/env/syslog.ts, facility mail); tests collect lines in memory.
+ */
+export type LogLevel = 'err' | 'warning' | 'notice' | 'info' | 'debug';
+
+export interface Logger {
+  log(level: LogLevel, message: string): void;
+}
+
+/** Drops everything. The default where no logger is given. */
+export const nullLogger: Logger = { log() {} };
+
+/** Keeps lines in memory, for tests and for tools that print them after the fact. */
+export class MemoryLogger implements Logger {
+  readonly lines: { level: LogLevel; message: string }[] = [];
+  log(level: LogLevel, message: string): void {
+    this.lines.push({ level, message });
+  }
+}

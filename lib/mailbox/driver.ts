@@ -1,0 +1,150 @@
+/**
+ * The mailbox driver interface: one implementation per on-disk format, like UW c-client's DRIVER table
+ * (mbox first, Maildir later). Protocol code (lib/imap, lib/pop3) talks to mail only through these types; it never
+ * touches the filesystem itself.
+ */
+
+/** System flags as a bitmask. `\Recent` is not stored; it is per session (see {@link MessageMeta.recent}). */
+export const Flag = {
+  Seen: 1,
+  Answered: 2,
+  Flagged: 4,
+  Deleted: 8,
+  Draft: 16,
+} as const;
+export type FlagBits = number;
+
+/** The IMAP names of the stored system flags, in {@link Flag} bit order. */
+export const SYSTEM_FLAG_NAMES: readonly (readonly [number, string])[] = [
+  [Flag.Seen, '\\Seen'],
+  [Flag.Answered, '\\Answered'],
+  [Flag.Flagged, '\\Flagged'],
+  [Flag.Deleted, '\\Deleted'],
+  [Flag.Draft, '\\Draft'],
+];
+
+/** A moment with the zone it was written in (IMAP INTERNALDATE keeps the zone). */
+export interface InternalDate {
+  /** Milliseconds since the epoch, UTC. */
+  readonly time: number;
+  /** Offset from UTC in minutes, east positive (+0100 is 60). */
+  readonly zone: number;
+}
+
+/** A body whose size is known before the first byte goes out. chunks() yields exactly `size` bytes. */
+export interface SizedBody {
+  readonly size: number;
+  chunks(): AsyncIterable<Uint8Array>;
+}
+
+/** What the index knows of one message without reading it. */
+export interface MessageMeta {
+  readonly uid: number;
+  /** {@link Flag} bits. */
+  readonly flags: FlagBits;
+  /** Keyword names (IMAP user flags), in the mailbox's keyword order. */
+  readonly keywords: readonly string[];
+  /** New to this session (IMAP `\Recent`; POP3 ignores it). */
+  readonly recent: boolean;
+  readonly internalDate: InternalDate;
+  /** RFC822.SIZE: octets with CRLF line ends, metadata headers (Status:, X-UID:, ...) left out. */
+  readonly size: number;
+  /** The same with bare LF line ends, as UW also counts. */
+  readonly lfSize: number;
+}
+
+export interface MailboxStatus {
+  readonly messages: number;
+  readonly recent: number;
+  readonly unseen: number;
+  readonly uidNext: number;
+  readonly uidValidity: number;
+}
+
+export interface AppendMessage {
+  /** The message as the client sent it (CRLF or LF line ends). */
+  readonly body: SizedBody;
+  readonly flags: FlagBits;
+  readonly keywords: readonly string[];
+  /** Defaults to now. */
+  readonly internalDate?: InternalDate;
+}
+
+/** A change to report to the client, in the order it happened. Sequence numbers are those the client knows. */
+export type MailboxUpdate =
+  | { readonly kind: 'expunge'; readonly seq: number }
+  | { readonly kind: 'exists'; readonly count: number }
+  | { readonly kind: 'recent'; readonly count: number }
+  | { readonly kind: 'flags'; readonly seq: number }
+  | { readonly kind: 'keywords'; readonly keywords: readonly string[] };
+
+export type MailboxErrorCode =
+  | 'NONEXISTENT' // no such mailbox
+  | 'ALREADYEXISTS'
+  | 'NOTMAILBOX' // exists, but not in a format this driver reads
+  | 'INUSE' // a lock could not be had in time
+  | 'NOPERM'
+  | 'CORRUPT' // the file changed under us in a way that cannot be reconciled
+  | 'LIMIT' // too many keywords, message too large
+  | 'READONLY'
+  | 'IO';
+
+/** Every failure a driver reports. The code maps to a protocol response (`NO [TRYCREATE]`, `-ERR [IN-USE]`...). */
+export class MailboxError extends Error {
+  constructor(
+    readonly code: MailboxErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'MailboxError';
+  }
+}
+
+/** Like c-client's DRIVER: one per mailbox format. Paths are absolute filesystem paths, already authorised. */
+export interface MailboxDriver {
+  readonly name: string;
+  /** True when `path` is a mailbox of this format (an empty file counts for mbox). */
+  valid(path: string): Promise<boolean>;
+  create(path: string): Promise<void>;
+  remove(path: string): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  status(path: string): Promise<MailboxStatus>;
+  /** Appends under the delivery locks. Returns the mailbox's UIDVALIDITY and the UIDs given, in order. */
+  append(path: string, msgs: AsyncIterable<AppendMessage>): Promise<{ uidValidity: number; uids: number[] }>;
+  open(path: string, opts: { readOnly: boolean }): Promise<OpenMailbox>;
+}
+
+/**
+ * Like c-client's MAILSTREAM. Sequence numbers (1-based) change only through {@link takeUpdates} reporting an
+ * expunge, so a client's view stays consistent; changes by other processes are noticed by {@link sync}.
+ */
+export interface OpenMailbox {
+  readonly uidValidity: number;
+  readonly readOnly: boolean;
+  /** The next UID this mailbox will give. */
+  uidNext(): number;
+  /** The keywords defined in the mailbox, in order. */
+  keywords(): readonly string[];
+  count(): number;
+  meta(seq: number): MessageMeta;
+  seqOf(uid: number): number | undefined;
+  /** The message header as served to clients (CRLF line ends, metadata lines left out, blank line included). */
+  header(seq: number): Promise<Buffer>;
+  /** The message body (after the header's blank line), CRLF line ends; `range` counts in those served octets. */
+  text(seq: number, range?: { offset: number; length: number }): SizedBody;
+  /** The whole message as served: header then text. Its size is {@link MessageMeta.size}. */
+  message(seq: number): SizedBody;
+  /** Changes flags in memory; written by {@link checkpoint}, {@link expunge} or {@link close}. Throws LIMIT. */
+  setFlags(seqs: Iterable<number>, op: 'add' | 'remove' | 'replace', flags: FlagBits, keywords: readonly string[]): void;
+  /** Reads what other writers did since the last look: new mail, rewritten flags, expunges. */
+  sync(): Promise<void>;
+  /** Hands over the changes noticed since the last call; expunges are held back unless `allowExpunge`. */
+  takeUpdates(allowExpunge: boolean): MailboxUpdate[];
+  /** Writes changed flags to disk. */
+  checkpoint(): Promise<void>;
+  /** Removes messages flagged \Deleted (only those in `uids` when given) and writes all changes. */
+  expunge(uids?: ReadonlySet<number>): Promise<number[]>;
+  /** Writes pending changes (unless read-only) and releases everything. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the interop and locking tests run against, when any is missing:
+# uw-mailutils (UW's mailutil/tmail/dmail, the on-disk oracle), dovecot-imapd (Dovecot's mbox reader),
+# procmail and liblockfile-bin (delivery agents and dotlockfile).
+set -euo pipefail
+need=()
+for pair in mailutil:uw-mailutils doveadm:dovecot-imapd procmail:procmail dotlockfile:liblockfile-bin; do
+  command -v "${pair%%:*}" >/dev/null 2>&1 || need+=("${pair#*:}")
+done
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+  echo "missing Debian packages: ${need[*]} (run as root, or: sudo apt-get install ${need[*]})" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# Services must not start inside the test machine: policy-rc.d says no, as in a container.
+apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
