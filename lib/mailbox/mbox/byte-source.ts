@@ -1,0 +1,50 @@
+/**
+ * Random access to a mailbox's bytes. The scanner and the message readers see the file only through this, so
+ * tests can hand them a Buffer, and a window of one byte proves results do not depend on where reads split.
+ */
+import { readSync } from 'node:fs';
+
+export interface ByteSource {
+  /** The number of bytes the source holds (the file size when the scan began). */
+  readonly size: number;
+  /**
+   * Reads up to `length` bytes at `position`: fewer at the end of the source, and possibly fewer elsewhere (a
+   * window), but at least one byte when `position < size`. The caller owns the returned Buffer.
+   */
+  read(position: number, length: number): Buffer;
+}
+
+/** A source over a Buffer already in memory (tests, small files). */
+export class BufferSource implements ByteSource {
+  constructor(
+    private readonly data: Buffer,
+    /** Largest slice handed out per read; 1 feeds a consumer one byte at a time. */
+    private readonly maxRead = Number.MAX_SAFE_INTEGER,
+  ) {}
+  get size(): number {
+    return this.data.length;
+  }
+  read(position: number, length: number): Buffer {
+    const end = Math.min(this.data.length, position + Math.min(length, this.maxRead));
+    return this.data.subarray(position, Math.max(position, end));
+  }
+}
+
+/** A source over an open fd, read synchronously (each imapd/ipop3d process serves one client). */
+export class FdSource implements ByteSource {
+  constructor(
+    private readonly fd: number,
+    readonly size: number,
+  ) {}
+  read(position: number, length: number): Buffer {
+    const want = Math.max(0, Math.min(length, this.size - position));
+    const buf = Buffer.allocUnsafe(want);
+    let got = 0;
+    while (got < want) {
+      const n = readSync(this.fd, buf, got, want - got, position + got);
+      if (n === 0) break;
+      got += n;
+    }
+    return got === want ? buf : buf.subarray(0, got);
+  }
+}

@@ -1,0 +1,1199 @@
+/**
+ * The Unix mbox driver: UW c-client's "unix" driver rebuilt, byte-compatible with UW and Dovecot on disk.
+ *
+ * An open mailbox keeps one fd on the file and a compact index (message-index.ts). Every read of the file for
+ * indexing happens under the read locks, every write under the write locks (lock methods come from the
+ * {@link MailboxLocking} given; see lib/lock), and all I/O goes through that one fd: closing any other fd of the
+ * file would drop our fcntl locks.
+ *
+ * UIDs follow UW's rules: UIDVALIDITY, last UID and keywords come from `X-IMAP:` (pseudo-message) or `X-IMAPbase:`
+ * (first message); `X-UID:` is believed when a UIDVALIDITY is known and it is greater than the previous message's;
+ * other messages get the next UID, kept in memory and written at the next checkpoint. Unlike UW, a UID that goes
+ * backwards renumbers just that message instead of starting a new UIDVALIDITY for the whole mailbox (as Dovecot),
+ * and keywords a message carries that the base header lacks are added to it instead of being dropped.
+ *
+ * Other writers are noticed by {@link OpenMailbox.sync}: growth with the old messages' metadata intact (checked
+ * by a hash of each message's metadata lines) is new mail, scanned from the old end; anything else is a rewrite,
+ * and the whole file is scanned again and reconciled with the index by UID (gone UIDs become expunges, changed
+ * flags become flag updates, higher UIDs are new mail).
+ */
+import {
+  closeSync, constants, existsSync, fstatSync, fsyncSync, ftruncateSync, futimesSync, openSync, readSync, renameSync,
+  statSync, unlinkSync, writeSync, type BigIntStats,
+} from 'node:fs';
+import { hostname as osHostname } from 'node:os';
+import type {
+  AppendMessage, MailboxDriver, MailboxStatus, MailboxUpdate, MessageMeta, OpenMailbox, SizedBody,
+} from '../driver.js';
+import { Flag, MailboxError } from '../driver.js';
+import type { MailEnv } from '../../env/env.js';
+import { systemClock } from '../../env/env.js';
+import { nullLogger } from '../../env/logger.js';
+import type { LockMode, LockTarget, ReleaseLock } from '../../lock/lock-method.js';
+import { LockError, LockTimeoutError } from '../../lock/lock-method.js';
+import { FdSource } from './byte-source.js';
+import { formatFromLine, isFromLine } from './from-line.js';
+import { Bit, MessageIndex } from './message-index.js';
+import { BodyServer, MessageStorer, serveHeader } from './render.js';
+import { journalPath, recoverJournal, rewriteFile, type Piece } from './rewrite.js';
+import { metaHashOf, scanMbox, type ScannedMessage } from './scanner.js';
+import { formatPseudoMessage, formatStatusBlock, type BaseInfo } from './status-block.js';
+
+/** How the driver takes a mailbox's locks. lib/lock provides the real one (dotlock + fcntl + flock). */
+export interface MailboxLocking {
+  /** Takes the locks for reading ('shared') or writing ('exclusive'); throws LockTimeoutError / LockError. */
+  acquire(target: LockTarget, mode: LockMode): Promise<ReleaseLock>;
+}
+
+export interface MboxOptions {
+  readonly env?: Partial<MailEnv>;
+  readonly locking?: MailboxLocking;
+  /** Where rewrite journals go (see rewrite.ts). Default /var/tmp. */
+  readonly journalDir?: string;
+  /** fsync after writes. Default true. */
+  readonly fsync?: boolean;
+  /** Read window for scanning. Default 1 MiB. */
+  readonly window?: number;
+  /** Mode of mailboxes this driver creates. Default 0600. */
+  readonly createMode?: number;
+}
+
+/** Keywords a mailbox can hold (a 32-bit mask per message; UW allows 30). */
+export const MAX_KEYWORDS = 32;
+/** Longest stored header we accept from APPEND (it is collected in memory to place the metadata block). */
+const MAX_APPEND_HEADER = 1 << 20;
+
+const noLocking: MailboxLocking = { acquire: async () => async () => {} };
+
+interface Snapshot {
+  size: number;
+  mtimeNs: bigint;
+  ctimeNs: bigint;
+  ino: bigint;
+  dev: bigint;
+}
+
+function snapshotOf(st: BigIntStats): Snapshot {
+  return { size: Number(st.size), mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs, ino: st.ino, dev: st.dev };
+}
+
+function sameSnapshot(a: Snapshot, b: Snapshot): boolean {
+  return a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs && a.ino === b.ino && a.dev === b.dev;
+}
+
+interface ResolvedEnv {
+  clock: MailEnv['clock'];
+  logger: MailEnv['logger'];
+  hostname: string;
+  username: string;
+}
+
+export class MboxDriver implements MailboxDriver {
+  readonly name = 'mbox';
+  private readonly env: ResolvedEnv;
+  private readonly locking: MailboxLocking;
+  readonly journalDir: string;
+
+  constructor(private readonly opts: MboxOptions = {}) {
+    this.env = {
+      clock: opts.env?.clock ?? systemClock,
+      logger: opts.env?.logger ?? nullLogger,
+      hostname: opts.env?.hostname ?? osHostname(),
+      username: opts.env?.username ?? 'MAILER-DAEMON',
+    };
+    this.locking = opts.locking ?? noLocking;
+    this.journalDir = opts.journalDir ?? '/var/tmp';
+  }
+
+  async valid(path: string): Promise<boolean> {
+    let fd: number;
+    try {
+      if (!statSync(path).isFile()) return false;
+      fd = openSync(path, constants.O_RDONLY);
+    } catch {
+      return false;
+    }
+    try {
+      const b = Buffer.alloc(4096);
+      const n = readSync(fd, b, 0, b.length, 0);
+      let i = 0;
+      while (i < n && (b[i] === 0x0a || b[i] === 0x0d || b[i] === 0x20 || b[i] === 0x09)) i++;
+      if (i === n) return true; // empty (or blank) file: an mbox with no mail
+      let e = b.indexOf(0x0a, i);
+      if (e < 0 || e > n) e = n;
+      return isFromLine(b, i, e);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** Creates an mbox holding UW's pseudo-message, so its UIDVALIDITY is fixed from the start (as UW does). */
+  async create(path: string): Promise<void> {
+    let fd: number;
+    try {
+      fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, this.opts.createMode ?? 0o600);
+    } catch (e) {
+      throw fsError(e, path);
+    }
+    try {
+      const now = this.env.clock.now();
+      const date = { time: now, zone: this.env.clock.zoneAt(now) };
+      const text = formatPseudoMessage({ uidValidity: Math.floor(now / 1000), uidLast: 0, keywords: [] }, date,
+        this.env.hostname);
+      writeSync(fd, text);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  async remove(path: string): Promise<void> {
+    try {
+      if (statSync(path).isDirectory()) throw new MailboxError('NOTMAILBOX', `${path} is a directory`);
+      unlinkSync(path);
+    } catch (e) {
+      throw fsError(e, path);
+    }
+  }
+
+  async rename(from: string, to: string): Promise<void> {
+    if (existsSync(to)) throw new MailboxError('ALREADYEXISTS', `${to} already exists`);
+    try {
+      renameSync(from, to);
+    } catch (e) {
+      throw fsError(e, from);
+    }
+  }
+
+  async status(path: string): Promise<MailboxStatus> {
+    const box = await this.open(path, { readOnly: true });
+    try {
+      let recent = 0;
+      let unseen = 0;
+      for (let seq = 1; seq <= box.count(); seq++) {
+        const m = box.meta(seq);
+        if (m.recent) recent++;
+        if (!(m.flags & Flag.Seen)) unseen++;
+      }
+      return { messages: box.count(), recent, unseen, uidNext: box.uidNext(), uidValidity: box.uidValidity };
+    } finally {
+      await box.close();
+    }
+  }
+
+  async append(path: string, msgs: AsyncIterable<AppendMessage>): Promise<{ uidValidity: number; uids: number[] }> {
+    const box = await this.openMbox(path, false);
+    try {
+      const uids = await box.append(msgs);
+      return { uidValidity: box.uidValidity, uids };
+    } finally {
+      await box.close();
+    }
+  }
+
+  async open(path: string, opts: { readOnly: boolean }): Promise<OpenMailbox> {
+    return this.openMbox(path, opts.readOnly);
+  }
+
+  /** Like {@link open}, with the mbox-specific methods (append into the open mailbox). */
+  async openMbox(path: string, readOnly: boolean): Promise<MboxMailbox> {
+    const box = new MboxMailbox(path, readOnly, this.env, this.locking, {
+      journalDir: this.journalDir,
+      fsync: this.opts.fsync ?? true,
+      window: this.opts.window ?? 1 << 20,
+    });
+    await box.init();
+    return box;
+  }
+
+  /**
+   * Appends messages the way a delivery agent does (procmail, tmail): under the write locks, at the end of the
+   * file, with no metadata headers (the messages are new, and get UIDs when a session next opens the mailbox).
+   * Does not read the rest of the mailbox. Creates the file (mode from the options) when missing.
+   */
+  async deliver(path: string, msgs: AsyncIterable<AppendMessage>): Promise<number> {
+    let fd: number;
+    try {
+      fd = openSync(path, constants.O_RDWR | constants.O_CREAT, this.opts.createMode ?? 0o600);
+    } catch (e) {
+      throw fsError(e, path);
+    }
+    try {
+      const release = await lockOrThrow(this.locking, { path, fd }, 'exclusive');
+      try {
+        const w = new TailWriter(fd, this.opts.fsync ?? true);
+        let n = 0;
+        try {
+          for await (const m of msgs) {
+            await w.message(m, this.env, null);
+            n++;
+          }
+          w.finish();
+        } catch (e) {
+          w.abort();
+          throw e;
+        }
+        return n;
+      } finally {
+        await release();
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
+
+async function lockOrThrow(locking: MailboxLocking, target: LockTarget, mode: LockMode): Promise<ReleaseLock> {
+  try {
+    return await locking.acquire(target, mode);
+  } catch (e) {
+    if (e instanceof LockTimeoutError) throw new MailboxError('INUSE', `mailbox is locked: ${target.path}`, { cause: e });
+    if (e instanceof LockError) throw new MailboxError('IO', `cannot lock ${target.path}: ${e.message}`, { cause: e });
+    throw e;
+  }
+}
+
+function fsError(e: unknown, path: string): MailboxError {
+  if (e instanceof MailboxError) return e;
+  const code = (e as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT': return new MailboxError('NONEXISTENT', `no such mailbox: ${path}`, { cause: e });
+    case 'EEXIST': return new MailboxError('ALREADYEXISTS', `mailbox exists: ${path}`, { cause: e });
+    case 'EACCES':
+    case 'EPERM': return new MailboxError('NOPERM', `permission denied: ${path}`, { cause: e });
+    case 'EISDIR': return new MailboxError('NOTMAILBOX', `${path} is a directory`, { cause: e });
+    default: return new MailboxError('IO', `${path}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/**
+ * Writes messages at the end of an mbox file in stored form (render.ts): makes sure an empty line separates them
+ * from what is there, and can cut the file back to its old size if anything fails.
+ */
+class TailWriter {
+  readonly startSize: number;
+  private pos: number;
+
+  constructor(private readonly fd: number, private readonly sync: boolean) {
+    this.startSize = fstatSync(fd).size;
+    this.pos = this.startSize;
+    if (this.pos > 0) {
+      // The previous message must end with a newline and be followed by an empty line.
+      const tail = Buffer.alloc(2);
+      const n = readSync(fd, tail, 0, 2, this.pos - 2 < 0 ? 0 : this.pos - 2);
+      const last2 = tail.subarray(0, n);
+      const sep = last2.length >= 2 && last2[0] === 0x0a && last2[1] === 0x0a ? '' :
+        last2[last2.length - 1] === 0x0a ? (this.pos === 1 ? '' : '\n') : '\n\n';
+      if (sep) this.write(Buffer.from(sep));
+    }
+  }
+
+  private write(b: Buffer): void {
+    let done = 0;
+    while (done < b.length) done += writeSync(this.fd, b, done, b.length - done, this.pos + done);
+    this.pos += b.length;
+  }
+
+  /** Writes one message. `block` is the metadata block to place before the header's empty line (null: none). */
+  async message(m: AppendMessage, env: ResolvedEnv, block: ((headerBytes: number) => string) | null): Promise<void> {
+    const now = env.clock.now();
+    const date = m.internalDate ?? { time: now, zone: env.clock.zoneAt(now) };
+    this.write(Buffer.from(formatFromLine(`${env.username}@${env.hostname}`, date), 'latin1'));
+    const storer = new MessageStorer();
+    let headerBytes = 0;
+    let bodyStarted = false;
+    let total = 0;
+    const flushHeader = (): void => {
+      const h = Buffer.concat(storer.header);
+      storer.header.length = 0;
+      this.write(h);
+      headerBytes += h.length;
+    };
+    for await (const chunk of m.body.chunks()) {
+      total += chunk.length;
+      const out = storer.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length));
+      if (!bodyStarted) {
+        let pending = 0;
+        for (const b of storer.header) pending += b.length;
+        if (pending + headerBytes > MAX_APPEND_HEADER) {
+          throw new MailboxError('LIMIT', 'message header too large');
+        }
+        if (storer.headerEnded) {
+          flushHeader();
+          this.write(Buffer.from((block ? block(headerBytes) : '') + '\n', 'latin1'));
+          bodyStarted = true;
+        }
+      }
+      for (const b of out) this.write(b);
+    }
+    const rest = storer.end();
+    if (!bodyStarted) {
+      flushHeader();
+      this.write(Buffer.from((block ? block(headerBytes) : '') + '\n', 'latin1'));
+    }
+    for (const b of rest) this.write(b);
+    if (total !== m.body.size) throw new MailboxError('IO', `message size ${total} differs from ${m.body.size}`);
+    this.write(Buffer.from('\n'));
+  }
+
+  /** Makes the written messages durable. */
+  finish(): void {
+    if (this.sync) fsyncSync(this.fd);
+  }
+
+  /** Cuts the file back to where it was before this writer wrote anything. */
+  abort(): void {
+    ftruncateSync(this.fd, this.startSize);
+  }
+
+  get size(): number {
+    return this.pos;
+  }
+}
+
+interface BoxOptions {
+  journalDir: string;
+  fsync: boolean;
+  window: number;
+}
+
+/** An open mbox. See the module comment and {@link OpenMailbox}. */
+export class MboxMailbox implements OpenMailbox {
+  private fd = -1;
+  private snap: Snapshot | null = null;
+  private idx = new MessageIndex();
+  private base: { uidValidity: number; uidLast: number; keywords: string[] } = { uidValidity: 0, uidLast: 0, keywords: [] };
+  private pseudo: { start: number; end: number } | null = null;
+  private baseDirty = false;
+  /** Rows the client knows about: [0, reported). */
+  private reported = 0;
+  private flagChanged = new Set<number>();
+  private keywordsChanged = false;
+  /** The initial scan found no UID data and gave the mailbox a new UIDVALIDITY. */
+  private newValidity = false;
+  private closed = false;
+
+  constructor(
+    readonly path: string,
+    readonly readOnly: boolean,
+    private readonly env: ResolvedEnv,
+    private readonly locking: MailboxLocking,
+    private readonly opts: BoxOptions,
+  ) {}
+
+  get uidValidity(): number {
+    return this.base.uidValidity;
+  }
+
+  /** Opens the file, finishes an interrupted rewrite if one is found, and indexes the mailbox. */
+  async init(): Promise<void> {
+    await this.recover();
+    try {
+      this.fd = openSync(this.path, this.readOnly ? constants.O_RDONLY : constants.O_RDWR);
+    } catch (e) {
+      throw fsError(e, this.path);
+    }
+    try {
+      const st = fstatSync(this.fd);
+      if (!st.isFile()) throw new MailboxError('NOTMAILBOX', `${this.path} is not a file`);
+      await this.withLock('shared', () => this.rescan(true));
+      this.reported = this.idx.length;
+      // A new UIDVALIDITY is written at once, so that a second session does not pick another one.
+      if (this.newValidity && !this.readOnly) await this.checkpoint();
+    } catch (e) {
+      closeSync(this.fd);
+      this.fd = -1;
+      throw e;
+    }
+  }
+
+  /** Runs journal recovery (rewrite.ts) when a journal for this file exists. */
+  private async recover(): Promise<void> {
+    let st;
+    try {
+      st = statSync(this.path);
+    } catch (e) {
+      throw fsError(e, this.path);
+    }
+    if (!existsSync(journalPath(this.opts.journalDir, st.dev, st.ino))) return;
+    let fd: number;
+    try {
+      fd = openSync(this.path, constants.O_RDWR);
+    } catch (e) {
+      throw fsError(e, this.path);
+    }
+    try {
+      const release = await lockOrThrow(this.locking, { path: this.path, fd }, 'exclusive');
+      try {
+        const r = recoverJournal(fd, { journalDir: this.opts.journalDir, fsync: this.opts.fsync });
+        if (r.action !== 'none') {
+          this.env.logger.log('warning', `${this.path}: interrupted rewrite ${r.action}, ${r.appended} bytes of later mail kept`);
+        }
+      } finally {
+        await release();
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  private async withLock<T>(mode: LockMode, fn: () => T): Promise<T> {
+    const release = await lockOrThrow(this.locking, { path: this.path, fd: this.fd }, mode);
+    try {
+      return fn();
+    } finally {
+      await release();
+    }
+  }
+
+  private live(): void {
+    if (this.closed) throw new MailboxError('IO', 'mailbox is closed');
+  }
+
+  // ---------------------------------------------------------------- reading the index
+
+  uidNext(): number {
+    return this.base.uidLast + 1;
+  }
+
+  keywords(): readonly string[] {
+    return this.base.keywords;
+  }
+
+  count(): number {
+    return this.reported;
+  }
+
+  private row(seq: number): number {
+    if (!Number.isInteger(seq) || seq < 1 || seq > this.reported) {
+      throw new RangeError(`no message ${seq} (of ${this.reported})`);
+    }
+    return seq - 1;
+  }
+
+  private keywordNames(mask: number): string[] {
+    const out: string[] = [];
+    for (let i = 0; i < this.base.keywords.length && mask; i++) {
+      if (mask & (1 << i)) {
+        out.push(this.base.keywords[i] as string);
+        mask &= ~(1 << i);
+      }
+    }
+    return out;
+  }
+
+  meta(seq: number): MessageMeta {
+    const r = this.row(seq);
+    const x = this.idx;
+    return {
+      uid: x.uid(r),
+      flags: x.flags(r),
+      keywords: this.keywordNames(x.keywordMask(r)),
+      recent: (x.bits(r) & Bit.Recent) !== 0,
+      internalDate: { time: x.time(r), zone: x.zone(r) },
+      size: x.size(r),
+      lfSize: x.lfSize(r),
+    };
+  }
+
+  seqOf(uid: number): number | undefined {
+    // Rows are in ascending UID order: binary search the known ones.
+    let lo = 0;
+    let hi = this.reported - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const u = this.idx.uid(mid);
+      if (u === uid) return mid + 1;
+      if (u < uid) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
+  }
+
+  private readRange(position: number, length: number): Buffer {
+    const b = Buffer.allocUnsafe(length);
+    let got = 0;
+    while (got < length) {
+      const n = readSync(this.fd, b, got, length - got, position + got);
+      if (n === 0) break;
+      got += n;
+    }
+    return got === length ? b : b.subarray(0, got);
+  }
+
+  private present(r: number): void {
+    if (this.idx.bits(r) & Bit.Gone) {
+      throw new MailboxError('CORRUPT', `message UID ${this.idx.uid(r)} was expunged by another session`);
+    }
+  }
+
+  async header(seq: number): Promise<Buffer> {
+    this.live();
+    const r = this.row(seq);
+    this.present(r);
+    const raw = this.readRange(this.idx.headerStart(r), this.idx.bodyStart(r) - this.idx.headerStart(r));
+    const h = serveHeader(raw);
+    if (h.length !== this.idx.headerSize(r)) {
+      throw new MailboxError('CORRUPT', `header of UID ${this.idx.uid(r)} changed on disk`);
+    }
+    return h;
+  }
+
+  text(seq: number, range?: { offset: number; length: number }): SizedBody {
+    const r = this.row(seq);
+    this.present(r);
+    const total = this.idx.bodySize(r);
+    const offset = Math.min(range?.offset ?? 0, total);
+    const size = Math.min(range?.length ?? total, total - offset);
+    const start = this.idx.bodyStart(r);
+    const end = this.idx.bodyEnd(r);
+    const verbatim = (this.idx.bits(r) & Bit.Verbatim) !== 0;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const self = this;
+    return {
+      size,
+      async *chunks(): AsyncIterable<Uint8Array> {
+        self.live();
+        const server = new BodyServer(verbatim);
+        let skip = offset;
+        let left = size;
+        const emit = function* (bufs: Buffer[]): Generator<Buffer> {
+          for (let b of bufs) {
+            if (left <= 0) return;
+            if (skip > 0) {
+              if (b.length <= skip) {
+                skip -= b.length;
+                continue;
+              }
+              b = b.subarray(skip);
+              skip = 0;
+            }
+            if (b.length > left) b = b.subarray(0, left);
+            left -= b.length;
+            yield b;
+          }
+        };
+        const step = 1 << 18;
+        for (let pos = start; pos < end && left > 0; pos += step) {
+          const chunk = self.readRange(pos, Math.min(step, end - pos));
+          if (chunk.length === 0) break;
+          yield* emit(server.push(chunk));
+        }
+        if (left > 0) yield* emit(server.end());
+        if (left !== 0) throw new MailboxError('CORRUPT', `body of UID ${self.idx.uid(r)} changed on disk`);
+      },
+    };
+  }
+
+  message(seq: number): SizedBody {
+    const r = this.row(seq);
+    const hsize = this.idx.headerSize(r);
+    const body = this.text(seq);
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const self = this;
+    return {
+      size: hsize + body.size,
+      async *chunks(): AsyncIterable<Uint8Array> {
+        yield await self.header(seq);
+        yield* body.chunks();
+      },
+    };
+  }
+
+  // ---------------------------------------------------------------- flags
+
+  private keywordBit(name: string, create: boolean): number {
+    let i = this.base.keywords.indexOf(name);
+    if (i < 0) {
+      if (!create) return 0;
+      if (this.base.keywords.length >= MAX_KEYWORDS) {
+        throw new MailboxError('LIMIT', `too many keywords in mailbox (at most ${MAX_KEYWORDS})`);
+      }
+      i = this.base.keywords.push(name) - 1;
+      this.baseDirty = true;
+      this.keywordsChanged = true;
+    }
+    return (1 << i) >>> 0;
+  }
+
+  setFlags(seqs: Iterable<number>, op: 'add' | 'remove' | 'replace', flags: number, keywords: readonly string[]): void {
+    this.live();
+    if (this.readOnly) throw new MailboxError('READONLY', 'mailbox is read-only');
+    let mask = 0;
+    for (const k of keywords) mask |= this.keywordBit(k, op !== 'remove');
+    mask >>>= 0;
+    const x = this.idx;
+    for (const seq of seqs) {
+      const r = this.row(seq);
+      if (x.bits(r) & Bit.Gone) continue;
+      const f0 = x.flags(r);
+      const k0 = x.keywordMask(r);
+      const f1 = op === 'add' ? f0 | flags : op === 'remove' ? f0 & ~flags : flags;
+      const k1 = (op === 'add' ? k0 | mask : op === 'remove' ? k0 & ~mask : mask) >>> 0;
+      if (f1 !== f0 || k1 !== k0) {
+        x.setFlags(r, f1);
+        x.setKeywordMask(r, k1);
+        x.addBits(r, Bit.Dirty);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- scanning
+
+  /**
+   * Scans the whole file and makes the index match it. On the first scan (`initial`) the index is built; later
+   * it is reconciled by UID with what the client knows. Caller holds the read or write locks.
+   */
+  private rescan(initial: boolean): void {
+    const st = fstatSync(this.fd, { bigint: true });
+    const size = Number(st.size);
+    const fresh = new MessageIndex(Math.max(64, this.idx.length + 16));
+    let found: { uidValidity: number; uidLast: number } | null = null;
+    const keywords: string[] = [];
+    let pseudo: { start: number; end: number } | null = null;
+    let keywordsGrew = false;
+    let uidLast = 0;
+    let prevUid = 0;
+    let first = true;
+    const src = new FdSource(this.fd, size);
+    const result = scanMbox(src, { localZone: (t) => this.env.clock.zoneAt(t), window: this.opts.window }, (m) => {
+      if (first) {
+        first = false;
+        if (m.base) {
+          found = { uidValidity: m.base.uidValidity, uidLast: m.base.uidLast };
+          keywords.push(...m.base.keywords.filter(isAtom).slice(0, MAX_KEYWORDS));
+          uidLast = m.base.uidLast;
+          if (m.base.pseudo) {
+            pseudo = { start: m.start, end: m.end };
+            return;
+          }
+        }
+      }
+      // X-UID is believed only under a known UIDVALIDITY, and only while UIDs increase.
+      let uid: number;
+      let bits = 0;
+      if (found && m.uid > prevUid) {
+        uid = m.uid;
+        if (uid > uidLast) uidLast = uid;
+      } else {
+        uid = ++uidLast;
+        bits |= Bit.NewUid | Bit.Dirty;
+      }
+      prevUid = uid;
+      let mask = 0;
+      for (const k of m.keywords ?? []) {
+        let i = keywords.indexOf(k);
+        if (i < 0 && keywords.length < MAX_KEYWORDS && isAtom(k)) {
+          i = keywords.push(k) - 1;
+          keywordsGrew = true;
+        }
+        if (i >= 0) mask |= 1 << i;
+      }
+      if (!m.old) bits |= Bit.Recent | (this.readOnly ? 0 : Bit.Dirty);
+      fresh.push(m, uid, m.flags, mask >>> 0, bits);
+    });
+    if (result.garbage) throw new MailboxError('NOTMAILBOX', `${this.path} is not an mbox file`);
+    const f = found as { uidValidity: number; uidLast: number } | null;
+    // Without UID data the mailbox starts a new UIDVALIDITY (an open session keeps the one it gave).
+    const validity = f ? f.uidValidity :
+      initial || this.base.uidValidity === 0 ? Math.floor(this.env.clock.now() / 1000) : this.base.uidValidity;
+    const base = { uidValidity: validity, uidLast, keywords };
+    const baseDirty = keywordsGrew || (!f && fresh.length > 0);
+    if (initial) {
+      this.idx = fresh;
+      this.base = base;
+      this.pseudo = pseudo;
+      this.baseDirty = baseDirty;
+      this.newValidity = !f && fresh.length > 0;
+    } else {
+      this.reconcile(fresh, base, pseudo, baseDirty);
+    }
+    this.snap = snapshotOf(st);
+  }
+
+  /** Merges a fresh scan into the index by UID (see the module comment). */
+  private reconcile(fresh: MessageIndex, base: { uidValidity: number; uidLast: number; keywords: string[] },
+    pseudo: { start: number; end: number } | null, baseDirty: boolean): void {
+    if (base.uidValidity !== this.base.uidValidity) {
+      throw new MailboxError('CORRUPT', `UIDVALIDITY of ${this.path} changed from ${this.base.uidValidity} to ${base.uidValidity}`);
+    }
+    // Keyword numbering may differ: map fresh keyword bits onto ours, adding new names.
+    const map: number[] = [];
+    for (const k of base.keywords) {
+      let i = this.base.keywords.indexOf(k);
+      if (i < 0 && this.base.keywords.length < MAX_KEYWORDS) {
+        i = this.base.keywords.push(k) - 1;
+        this.keywordsChanged = true;
+      }
+      map.push(i);
+    }
+    const remap = (mask: number): number => {
+      let out = 0;
+      for (let i = 0; i < map.length; i++) if (mask & (1 << i) && (map[i] ?? -1) >= 0) out |= 1 << (map[i] as number);
+      return out >>> 0;
+    };
+    const old = this.idx;
+    const next = new MessageIndex(Math.max(64, fresh.length + 16));
+    let j = 0;
+    for (let r = 0; r < old.length; r++) {
+      const uid = old.uid(r);
+      while (j < fresh.length && fresh.uid(j) < uid) {
+        // A UID we never knew, below one we know: UIDs can only have been renumbered.
+        if (r < this.reported) {
+          throw new MailboxError('CORRUPT', `${this.path}: message UID ${fresh.uid(j)} appeared below known UID ${uid}`);
+        }
+        j++;
+      }
+      if (j < fresh.length && fresh.uid(j) === uid) {
+        const n = next.pushRow(old, r);
+        next.setLayout(n, fresh.layout(j));
+        next.setMetaHash(n, fresh.metaHash(j));
+        const fb = fresh.bits(j);
+        const ob = old.bits(r);
+        // Sizes and body form come from the file; \Recent and unwritten changes are this session's.
+        let bits = (fb & (Bit.Old | Bit.Verbatim | Bit.Quoted)) | (ob & (Bit.Recent | Bit.Dirty));
+        if (fb & Bit.NewUid) bits |= Bit.NewUid | Bit.Dirty; // its UID is still not on disk
+        next.setBits(n, bits);
+        if (!(old.bits(r) & Bit.Dirty)) {
+          const f = fresh.flags(j);
+          const k = remap(fresh.keywordMask(j));
+          if (f !== old.flags(r) || k !== old.keywordMask(r)) {
+            next.setFlags(n, f);
+            next.setKeywordMask(n, k);
+            if (r < this.reported) this.flagChanged.add(uid);
+          }
+        }
+        j++;
+      } else {
+        // Gone from the file: keep the row (marked) until the client is told.
+        const n = next.pushRow(old, r);
+        next.addBits(n, Bit.Gone);
+        next.clearBits(n, Bit.Dirty);
+      }
+    }
+    for (; j < fresh.length; j++) {
+      const n = next.pushRow(fresh, j);
+      next.setKeywordMask(n, remap(fresh.keywordMask(j)));
+    }
+    this.idx = next;
+    this.pseudo = pseudo;
+    this.base.uidLast = Math.max(this.base.uidLast, base.uidLast);
+    this.baseDirty = this.baseDirty || baseDirty;
+  }
+
+  /** Scans mail appended since the last look, from `from` (the old end of the file). Caller holds the locks. */
+  private scanTail(from: number, st: BigIntStats): void {
+    const size = Number(st.size);
+    const src = new FdSource(this.fd, size);
+    let prevUid = this.idx.length ? this.idx.uid(this.idx.length - 1) : 0;
+    const atFileStart = this.idx.length === 0 && this.pseudo === null;
+    let first = true;
+    scanMbox(src, { start: from, atFileStart, localZone: (t) => this.env.clock.zoneAt(t), window: this.opts.window },
+      (m) => {
+        if (first && atFileStart && m.base) {
+          if (this.base.uidValidity === 0 || this.idx.length === 0) {
+            this.base.uidValidity = m.base.uidValidity;
+            this.base.uidLast = Math.max(this.base.uidLast, m.base.uidLast);
+          }
+          for (const k of m.base.keywords) this.keywordBit(k, true);
+        }
+        first = false;
+        let uid: number;
+        let bits = 0;
+        if (m.uid > prevUid && m.uid > 0) {
+          uid = m.uid;
+          if (uid > this.base.uidLast) this.base.uidLast = uid;
+        } else {
+          uid = ++this.base.uidLast;
+          bits |= Bit.NewUid | Bit.Dirty;
+        }
+        prevUid = uid;
+        let mask = 0;
+        for (const k of m.keywords ?? []) {
+          if (!isAtom(k)) continue;
+          try {
+            mask |= this.keywordBit(k, true);
+          } catch {
+            /* keyword table full: drop it, as UW does */
+          }
+        }
+        if (!m.old) bits |= Bit.Recent | (this.readOnly ? 0 : Bit.Dirty);
+        this.idx.push(m, uid, m.flags, mask >>> 0, bits);
+      });
+    this.snap = snapshotOf(st);
+  }
+
+  /** True when every known message's metadata lines still read as they did (nobody rewrote them in place). */
+  private metadataIntact(): boolean {
+    const x = this.idx;
+    for (let r = 0; r < x.length; r++) {
+      if (x.bits(r) & Bit.Gone) continue;
+      const ms = x.metaStart(r);
+      const region = ms >= 0 ? this.readRange(ms, x.metaEnd(r) - ms) :
+        this.readRange(x.headerStart(r), x.bodyStart(r) - x.headerStart(r));
+      if (metaHashOf(region) !== x.metaHash(r)) return false;
+    }
+    if (this.pseudo) {
+      // The pseudo-message holds the base data; any change there means a rewrite.
+      const len = this.pseudo.end - this.pseudo.start;
+      if (this.readRange(this.pseudo.start, Math.min(len, 5)).toString('latin1') !== 'From ') return false;
+    }
+    return true;
+  }
+
+  /** Brings the index up to date with the file. Caller holds the read or write locks. */
+  private syncLocked(): void {
+    const st = fstatSync(this.fd, { bigint: true });
+    const snap = this.snap;
+    if (snap && sameSnapshot(snapshotOf(st), snap)) return;
+    const size = Number(st.size);
+    if (snap && size > snap.size && this.tailStartsMessage(snap.size) && this.metadataIntact()) {
+      this.scanTail(snap.size, st);
+      return;
+    }
+    this.rescan(false);
+  }
+
+  /** True when the bytes from `at` on begin (after blank bytes) with a `From ` line. */
+  private tailStartsMessage(at: number): boolean {
+    const b = this.readRange(at, 4096);
+    let i = 0;
+    while (i < b.length && (b[i] === 0x0a || b[i] === 0x0d || b[i] === 0x20 || b[i] === 0x09)) i++;
+    let e = b.indexOf(0x0a, i);
+    if (e < 0) e = b.length;
+    return i < b.length && isFromLine(b, i, e);
+  }
+
+  async sync(): Promise<void> {
+    this.live();
+    // A file replaced under the same name (some tools rewrite by rename) is reopened.
+    let pathSt;
+    try {
+      pathSt = statSync(this.path, { bigint: true });
+    } catch (e) {
+      throw fsError(e, this.path);
+    }
+    const fdSt = fstatSync(this.fd, { bigint: true });
+    if (pathSt.ino !== fdSt.ino || pathSt.dev !== fdSt.dev) {
+      const fd = openSync(this.path, this.readOnly ? constants.O_RDONLY : constants.O_RDWR);
+      closeSync(this.fd);
+      this.fd = fd;
+      this.snap = null;
+    } else if (this.snap && sameSnapshot(snapshotOf(fdSt), this.snap)) {
+      return;
+    }
+    await this.withLock(this.readOnly ? 'shared' : 'exclusive', () => {
+      if (this.snap === null) this.rescan(false);
+      else this.syncLocked();
+    });
+  }
+
+  takeUpdates(allowExpunge: boolean): MailboxUpdate[] {
+    const out: MailboxUpdate[] = [];
+    const x = this.idx;
+    if (allowExpunge) {
+      let removed = 0;
+      let known = this.reported;
+      for (let r = 0; r < x.length; r++) {
+        if (x.bits(r) & Bit.Gone) {
+          if (r < this.reported) {
+            out.push({ kind: 'expunge', seq: r + 1 - removed });
+            removed++;
+            known--;
+          }
+        }
+      }
+      if (removed || x.length !== this.countLive()) {
+        x.filter((r) => !(x.bits(r) & Bit.Gone));
+        this.reported = known;
+      }
+    }
+    if (this.keywordsChanged) {
+      out.push({ kind: 'keywords', keywords: this.base.keywords.slice() });
+      this.keywordsChanged = false;
+    }
+    for (const uid of this.flagChanged) {
+      const seq = this.seqOf(uid);
+      if (seq !== undefined) out.push({ kind: 'flags', seq });
+    }
+    this.flagChanged.clear();
+    if (x.length > this.reported) {
+      this.reported = x.length;
+      out.push({ kind: 'exists', count: x.length });
+      let recent = 0;
+      for (let r = 0; r < x.length; r++) if (x.bits(r) & Bit.Recent) recent++;
+      out.push({ kind: 'recent', count: recent });
+    }
+    return out;
+  }
+
+  private countLive(): number {
+    let n = 0;
+    for (let r = 0; r < this.idx.length; r++) if (!(this.idx.bits(r) & Bit.Gone)) n++;
+    return n;
+  }
+
+  // ---------------------------------------------------------------- writing
+
+  private anyDirty(): boolean {
+    if (this.baseDirty) return true;
+    for (let r = 0; r < this.idx.length; r++) {
+      if ((this.idx.bits(r) & (Bit.Dirty | Bit.Gone)) === Bit.Dirty) return true;
+    }
+    return false;
+  }
+
+  async checkpoint(): Promise<void> {
+    this.live();
+    if (this.readOnly) return;
+    await this.withLock('exclusive', () => {
+      this.syncLocked();
+      if (this.anyDirty()) this.writeLocked(null);
+    });
+  }
+
+  async expunge(uids?: ReadonlySet<number>): Promise<number[]> {
+    this.live();
+    if (this.readOnly) throw new MailboxError('READONLY', 'mailbox is read-only');
+    return this.withLock('exclusive', () => {
+      this.syncLocked();
+      const x = this.idx;
+      const gone = new Set<number>();
+      for (let r = 0; r < x.length; r++) {
+        if (x.bits(r) & Bit.Gone || !(x.flags(r) & Flag.Deleted)) continue;
+        if (uids && !uids.has(x.uid(r))) continue;
+        gone.add(r);
+      }
+      if (gone.size === 0 && !this.anyDirty()) return [];
+      this.writeLocked(gone);
+      const out: number[] = [];
+      for (const r of gone) {
+        out.push(x.uid(r));
+        x.addBits(r, Bit.Gone);
+      }
+      return out.sort((a, b) => a - b);
+    });
+  }
+
+  /**
+   * Writes the in-memory state to the file: metadata blocks of dirty rows, the base data, and (when `drop` is
+   * given) without the rows in it. Caller holds the write locks and has just synced.
+   */
+  private writeLocked(drop: ReadonlySet<number> | null): void {
+    const x = this.idx;
+    const pieces: Piece[] = [];
+    let pos = 0;
+    const oldSize = this.snap?.size ?? fstatSync(this.fd).size;
+    const copy = (from: number, to: number): void => {
+      if (to <= from) return;
+      const last = pieces[pieces.length - 1];
+      if (last && 'src' in last && last.src + last.len === from) pieces[pieces.length - 1] = { src: last.src, len: last.len + (to - from) };
+      else pieces.push({ src: from, len: to - from });
+      pos += to - from;
+    };
+    const data = (b: Buffer): void => {
+      if (b.length === 0) return;
+      pieces.push({ data: b });
+      pos += b.length;
+    };
+    const live: number[] = [];
+    for (let r = 0; r < x.length; r++) if (!(x.bits(r) & Bit.Gone) && !drop?.has(r)) live.push(r);
+    const baseInfo: BaseInfo = { uidValidity: this.base.uidValidity, uidLast: this.base.uidLast, keywords: this.base.keywords };
+    const now = this.env.clock.now();
+    const nowDate = { time: now, zone: this.env.clock.zoneAt(now) };
+    // The pseudo-message: kept as it is unless the base data changed; created when the file would hold no mail.
+    const usePseudo = this.pseudo !== null || live.length === 0;
+    // Which row holds X-IMAPbase now (the first in the file, when there is no pseudo-message).
+    let baseRow = -1;
+    if (!this.pseudo) for (let r = 0; r < x.length && baseRow < 0; r++) if (!(x.bits(r) & Bit.Gone)) baseRow = r;
+    if (this.pseudo) {
+      if (this.baseDirty) {
+        data(Buffer.from(formatPseudoMessage(baseInfo, nowDate, this.env.hostname), 'latin1'));
+      } else {
+        copy(this.pseudo.start, this.pseudo.end);
+      }
+    } else if (live.length === 0) {
+      data(Buffer.from(formatPseudoMessage(baseInfo, nowDate, this.env.hostname), 'latin1'));
+    }
+    const layouts = new Map<number, ReturnType<MessageIndex['layout']>>();
+    const hashes = new Map<number, number>();
+    let firstRow = true;
+    for (const r of live) {
+      const needBase = firstRow && !usePseudo;
+      const rewriteBlock = (x.bits(r) & Bit.Dirty) !== 0 || x.metaStart(r) < 0 ||
+        (needBase && (this.baseDirty || r !== baseRow));
+      const startNew = pos;
+      const start = x.start(r);
+      const l = x.layout(r);
+      let metaStartNew = -1;
+      let metaEndNew = -1;
+      let headerStartNew = l.headerStart - start + startNew;
+      let bodyStartNew: number;
+      if (!rewriteBlock) {
+        copy(start, l.end);
+        metaStartNew = l.metaStart - start + startNew;
+        metaEndNew = l.metaEnd - start + startNew;
+        bodyStartNew = l.bodyStart - start + startNew;
+      } else {
+        const block = Buffer.from(formatStatusBlock({
+          flags: x.flags(r), old: true, keywords: this.keywordNames(x.keywordMask(r)), uid: x.uid(r),
+          base: needBase ? baseInfo : null,
+        }), 'latin1');
+        hashes.set(r, metaHashOf(block));
+        if (l.metaStart >= 0) {
+          // Replace the run of metadata lines where it stands.
+          copy(start, l.metaStart);
+          metaStartNew = pos;
+          data(block);
+          metaEndNew = pos;
+          copy(l.metaEnd, l.bodyStart);
+          bodyStartNew = pos;
+        } else {
+          // No run (or a scattered one): the header without metadata lines, then the block, then the empty line.
+          copy(start, l.headerStart);
+          headerStartNew = pos;
+          const raw = this.readRange(l.headerStart, l.bodyStart - l.headerStart);
+          const { kept, blank } = stripMeta(raw);
+          data(kept);
+          metaStartNew = pos;
+          data(block);
+          metaEndNew = pos;
+          data(blank);
+          bodyStartNew = pos;
+        }
+        copy(l.bodyStart, l.end);
+      }
+      const endNew = pos;
+      layouts.set(r, {
+        start: startNew, headerStart: headerStartNew, bodyStart: bodyStartNew,
+        bodyEnd: l.bodyEnd - l.end + endNew, end: endNew, metaStart: metaStartNew, metaEnd: metaEndNew,
+      });
+      firstRow = false;
+    }
+    const result = rewriteFile(this.fd, oldSize, pieces, { journalDir: this.opts.journalDir, fsync: this.opts.fsync });
+    if (usePseudo) {
+      const p0 = pieces[0];
+      const plen = this.pseudo && !this.baseDirty ? this.pseudo.end - this.pseudo.start : p0 && 'data' in p0 ? p0.data.length : 0;
+      this.pseudo = { start: 0, end: plen };
+    }
+    for (const r of live) {
+      const l = layouts.get(r);
+      if (l) x.setLayout(r, l);
+      const h = hashes.get(r);
+      if (h !== undefined) x.setMetaHash(r, h);
+      x.clearBits(r, Bit.Dirty | Bit.NewUid);
+      x.addBits(r, Bit.Old);
+    }
+    this.baseDirty = false;
+    this.snap = snapshotOf(fstatSync(this.fd, { bigint: true }));
+    if (result.mode !== 'none') this.env.logger.log('debug', `${this.path}: rewrote (${result.mode}), ${result.size} bytes`);
+  }
+
+  /**
+   * Appends messages with UIDs (IMAP APPEND, COPY): under the write locks, after making sure every message
+   * already in the file has its UID written (so the new, higher UIDs stay in ascending file order), then updates
+   * the base data. Returns the UIDs given.
+   */
+  async append(msgs: AsyncIterable<AppendMessage>): Promise<number[]> {
+    this.live();
+    if (this.readOnly) throw new MailboxError('READONLY', 'mailbox is read-only');
+    return this.withLock('exclusive', async () => {
+      this.syncLocked();
+      let needWrite = this.baseDirty;
+      for (let r = 0; r < this.idx.length && !needWrite; r++) {
+        if ((this.idx.bits(r) & (Bit.NewUid | Bit.Gone)) === Bit.NewUid) needWrite = true;
+      }
+      if (needWrite) this.writeLocked(null);
+      const w = new TailWriter(this.fd, this.opts.fsync);
+      const from = w.startSize;
+      const uids: number[] = [];
+      const emptyFile = this.idx.length === 0 && this.pseudo === null && from === 0;
+      let uid = this.base.uidLast;
+      try {
+        for await (const m of msgs) {
+          uid++;
+          const kw: string[] = [];
+          for (const k of m.keywords) {
+            this.keywordBit(k, true);
+            kw.push(k);
+          }
+          const first = emptyFile && uids.length === 0;
+          const thisUid = uid;
+          await w.message(m, this.env, () => formatStatusBlock({
+            flags: m.flags, old: false, keywords: this.base.keywords.filter((k) => kw.includes(k)), uid: thisUid,
+            base: first ? { uidValidity: this.base.uidValidity, uidLast: thisUid, keywords: this.base.keywords } : null,
+          }));
+          uids.push(thisUid);
+        }
+      } catch (e) {
+        w.abort();
+        throw e;
+      }
+      if (uids.length === 0) return uids;
+      w.finish();
+      const st = fstatSync(this.fd, { bigint: true });
+      const before = this.idx.length;
+      this.scanTail(from, st);
+      // Written as they should be; left without `O`, so the next session sees them as \Recent (as UW).
+      for (let r = before; r < this.idx.length; r++) this.idx.clearBits(r, Bit.Dirty | Bit.NewUid);
+      this.base.uidLast = Math.max(this.base.uidLast, uid);
+      this.baseDirty = true;
+      this.writeLocked(null);
+      return uids;
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    try {
+      if (!this.readOnly) {
+        await this.withLock('exclusive', () => {
+          this.syncLocked();
+          if (this.anyDirty()) this.writeLocked(null);
+          // As UW: atime now, mtime before it, so "you have new mail" checks see the mail as read.
+          const st = fstatSync(this.fd);
+          const now = this.env.clock.now() / 1000;
+          const mtime = st.mtimeMs / 1000 < now ? st.mtimeMs / 1000 : now - 1;
+          futimesSync(this.fd, now, mtime);
+        });
+      }
+    } finally {
+      this.closed = true;
+      closeSync(this.fd);
+      this.fd = -1;
+    }
+  }
+}
+
+/** Splits raw header bytes into the lines that are not metadata (stored form) and the final empty line. */
+function stripMeta(raw: Buffer): { kept: Buffer; blank: Buffer } {
+  const kept: Buffer[] = [];
+  let hidden = false;
+  let s = 0;
+  let blank = Buffer.alloc(0);
+  while (s < raw.length) {
+    let nl = raw.indexOf(0x0a, s);
+    if (nl < 0) nl = raw.length;
+    const line = raw.subarray(s, Math.min(raw.length, nl + 1));
+    const e = nl > s && raw[nl - 1] === 0x0d ? nl - 1 : nl;
+    if (e === s) {
+      blank = Buffer.from(line);
+      break;
+    }
+    const c = raw[s];
+    if (c !== 0x20 && c !== 0x09) hidden = metaHashOf(line) !== metaHashOf(Buffer.alloc(0));
+    if (!hidden) kept.push(line);
+    s = nl + 1;
+  }
+  let k = Buffer.concat(kept);
+  if (k.length > 0 && k[k.length - 1] !== 0x0a) k = Buffer.concat([k, Buffer.from('\n')]);
+  if (blank.length === 0) blank = Buffer.from('\n');
+  return { kept: k, blank };
+}
+
+
+/** IMAP atom characters only: keywords must be atoms to be sent back in FLAGS responses. */
+function isAtom(k: string): boolean {
+  return /^[^\x00-\x20\x7f(){%*"\\\]]+$/.test(k) && !k.startsWith('\\');
+}
+
+export type { ScannedMessage };

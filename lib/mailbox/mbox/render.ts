@@ -1,0 +1,209 @@
+/**
+ * Turning file bytes into served bytes and back.
+ *
+ * Served form (what IMAP FETCH and POP3 RETR send): CRLF line ends; the metadata headers left out; `>From `,
+ * `>>From `... lines with one `>` less (mboxrd), except in bodies delimited by Content-Length (verbatim).
+ * Stored form (what append writes): LF line ends; every line matching `>*From ` gets one more `>`, so that no mbox
+ * reader splits the message and our reader gives back exactly the lines that were appended (a body line `From x`
+ * and a body line `>From x` both survive); metadata headers in the message are renamed `X-Original-...` as UW does,
+ * so a message cannot forge its own flags or UID.
+ *
+ * Pure: works on Buffers, no I/O.
+ */
+
+const LF = 0x0a;
+const CR = 0x0d;
+const GT = 0x3e;
+const SP = 0x20;
+const TAB = 0x09;
+const CRLF = Buffer.from('\r\n');
+
+/** True when `buf[s..e)` matches `>+From ` (one or more `>`). */
+export function isQuotedFrom(buf: Uint8Array, s: number, e: number): boolean {
+  if (buf[s] !== GT) return false;
+  let i = s + 1;
+  while (i < e && buf[i] === GT) i++;
+  return e - i >= 5 && buf[i] === 0x46 && buf[i + 1] === 0x72 && buf[i + 2] === 0x6f && buf[i + 3] === 0x6d &&
+    buf[i + 4] === SP;
+}
+
+/** True when `buf[s..e)` matches `>*From ` (zero or more `>`): lines that append must quote. */
+export function needsQuote(buf: Uint8Array, s: number, e: number): boolean {
+  let i = s;
+  while (i < e && buf[i] === GT) i++;
+  return e - i >= 5 && buf[i] === 0x46 && buf[i + 1] === 0x72 && buf[i + 2] === 0x6f && buf[i + 3] === 0x6d &&
+    buf[i + 4] === SP;
+}
+
+const META_NAMES = new Set(['status', 'x-status', 'x-keywords', 'x-uid', 'x-imap', 'x-imapbase']);
+
+/** The lower-cased field name of a header line, or null for a continuation or a line without a colon. */
+function fieldName(buf: Uint8Array, s: number, e: number): string | null {
+  const c = buf[s];
+  if (c === SP || c === TAB) return null;
+  let i = s;
+  const limit = Math.min(e, s + 32);
+  while (i < limit && buf[i] !== 0x3a) i++;
+  if (i >= limit) return null;
+  return Buffer.from(buf.buffer, buf.byteOffset + s, i - s).toString('latin1').toLowerCase();
+}
+
+/**
+ * The served header from the file bytes between the `From ` line and the body: metadata lines and their
+ * continuations left out, CRLF line ends, quoted `From ` lines unquoted. Includes the empty line when present.
+ */
+export function serveHeader(raw: Buffer): Buffer {
+  const out: Buffer[] = [];
+  let hidden = false;
+  let s = 0;
+  while (s < raw.length) {
+    let nl = raw.indexOf(LF, s);
+    const hasLF = nl >= 0;
+    if (!hasLF) nl = raw.length;
+    const e = hasLF && nl > s && raw[nl - 1] === CR ? nl - 1 : nl;
+    const name = fieldName(raw, s, e);
+    const c = raw[s];
+    if (e > s && (c === SP || c === TAB)) {
+      // continuation: follows its field
+    } else {
+      hidden = name !== null && META_NAMES.has(name);
+    }
+    if (!hidden) {
+      out.push(raw.subarray(isQuotedFrom(raw, s, e) ? s + 1 : s, e));
+      if (hasLF) out.push(CRLF);
+    }
+    s = nl + 1;
+  }
+  return Buffer.concat(out);
+}
+
+/**
+ * Converts file body bytes to served bytes, chunk by chunk: CRLF line ends and (unless verbatim) one `>` less on
+ * `>+From ` lines. Keeps the state a line split across chunks needs.
+ */
+export class BodyServer {
+  /** Bytes of the current line seen so far, when the line may still turn out to be a quoted From line. */
+  private pending: Buffer | null = null;
+  /** The previous chunk ended with CR (maybe the CR of a CRLF). */
+  private heldCR = false;
+  private atLineStart = true;
+
+  constructor(private readonly verbatim: boolean) {}
+
+  /** Returns the served bytes for `chunk`. */
+  push(chunk: Buffer): Buffer[] {
+    const out: Buffer[] = [];
+    let data = chunk;
+    if (this.pending) {
+      data = Buffer.concat([this.pending, chunk]);
+      this.pending = null;
+      this.atLineStart = true;
+    }
+    let s = 0;
+    if (this.heldCR) {
+      this.heldCR = false;
+      if (data[0] !== LF) out.push(Buffer.from([CR]));
+    }
+    while (s < data.length) {
+      if (this.atLineStart && !this.verbatim && data[s] === GT) {
+        // Need the line's first bytes to know whether it is a quoted From line.
+        let i = s;
+        while (i < data.length && data[i] === GT) i++;
+        if (data.length - i < 5 && data.indexOf(LF, s) < 0) {
+          this.pending = Buffer.from(data.subarray(s));
+          return out;
+        }
+        if (isQuotedFrom(data, s, Math.min(data.length, i + 5))) s++;
+      }
+      let nl = data.indexOf(LF, s);
+      if (nl < 0) {
+        let e = data.length;
+        if (data[e - 1] === CR) {
+          this.heldCR = true;
+          e--;
+        }
+        if (e > s) out.push(data.subarray(s, e));
+        this.atLineStart = false;
+        return out;
+      }
+      const e = nl > s && data[nl - 1] === CR ? nl - 1 : nl;
+      if (e > s) out.push(data.subarray(s, e));
+      out.push(CRLF);
+      this.atLineStart = true;
+      s = nl + 1;
+    }
+    return out;
+  }
+
+  /** Served bytes still held back at the end of the body. */
+  end(): Buffer[] {
+    const out: Buffer[] = [];
+    if (this.pending) out.push(this.pending);
+    if (this.heldCR) out.push(Buffer.from([CR]));
+    this.pending = null;
+    this.heldCR = false;
+    return out;
+  }
+}
+
+/**
+ * Converts a message as a client sent it into its stored form (see the module comment): returns the header
+ * lines (LF ends, metadata renamed, quoted), whether an empty line ended the header, and the body lines.
+ * Lines are LF-terminated; a last line without a line end gets one (mbox cannot keep it without).
+ */
+export class MessageStorer {
+  private carry: Buffer | null = null;
+  private inHeader = true;
+  /** Header bytes in stored form (kept to place the metadata block before the empty line). */
+  readonly header: Buffer[] = [];
+  headerEnded = false;
+
+  /** Feeds message bytes; returns stored body bytes ready to write (header bytes collect in {@link header}). */
+  push(chunk: Buffer): Buffer[] {
+    const out: Buffer[] = [];
+    const data = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
+    this.carry = null;
+    let s = 0;
+    for (;;) {
+      const nl = data.indexOf(LF, s);
+      if (nl < 0) break;
+      this.line(data, s, nl > s && data[nl - 1] === CR ? nl - 1 : nl, out);
+      s = nl + 1;
+    }
+    if (s < data.length) this.carry = Buffer.from(data.subarray(s));
+    return out;
+  }
+
+  /** Flushes the last line (adding its LF). */
+  end(): Buffer[] {
+    const out: Buffer[] = [];
+    if (this.carry && this.carry.length > 0) {
+      const c = this.carry;
+      const e = c[c.length - 1] === CR ? c.length - 1 : c.length;
+      this.line(c, 0, e, out);
+    }
+    this.carry = null;
+    return out;
+  }
+
+  private line(data: Buffer, s: number, e: number, out: Buffer[]): void {
+    if (this.inHeader) {
+      if (e === s) {
+        this.inHeader = false;
+        this.headerEnded = true;
+        return;
+      }
+      const name = fieldName(data, s, e);
+      const parts: Buffer[] = [];
+      if (name !== null && META_NAMES.has(name)) parts.push(Buffer.from('X-Original-'));
+      if (needsQuote(data, s, e)) parts.push(Buffer.from('>'));
+      parts.push(Buffer.from(data.subarray(s, e)), Buffer.from('\n'));
+      this.header.push(...parts);
+      return;
+    }
+    if (needsQuote(data, s, e)) out.push(Buffer.from('>'));
+    out.push(data.subarray(s, e), Buffer.from('\n'));
+  }
+}
+
+export { CRLF };
