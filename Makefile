@@ -8,7 +8,8 @@ PREFIX     ?= /usr/local
 DESTDIR    ?=
 TSC        := node_modules/.bin/tsc
 ESLINT     := node_modules/.bin/eslint
-TESTS      ?= dist/test
+# Test files only (node --test given a directory would also run every helper under test/ as a test).
+TESTS      ?= $$(find dist/test -name '*.test.js' | sort)
 
 .PHONY: all setup deps system-deps build check lint typecheck test test-unit bench demo install uninstall clean
 
@@ -30,6 +31,7 @@ system-deps:
 	bash test/setup-system.sh
 
 build: deps
+	rm -rf dist
 	$(TSC) -p tsconfig.json
 
 typecheck: deps
