@@ -44,7 +44,14 @@ export interface RewriteOptions {
   readonly fsync?: boolean;
   /** Copy buffer size. Default 4 MiB. */
   readonly bufferSize?: number;
+  /**
+   * Called after each step that changes a file (for crash tests: throwing here leaves the files exactly as a
+   * process killed at that instant would).
+   */
+  readonly onStep?: (step: RewriteStep) => void;
 }
+
+export type RewriteStep = 'patch' | 'journal' | 'extended' | 'write' | 'written' | 'committed' | 'truncated';
 
 export interface RewriteResult {
   readonly size: number;
@@ -111,7 +118,10 @@ export function rewriteFile(fd: number, oldSize: number, pieces: readonly Piece[
   if (off < 0) off = Math.min(newSize, oldSize);
   if (patchOnly && newSize === oldSize) {
     // Only new bytes at unchanged positions; check they replace bytes that differ, and write them.
-    for (const { at, data } of patches) pwriteFully(fd, data, at);
+    for (const { at, data } of patches) {
+      pwriteFully(fd, data, at);
+      opts.onStep?.('patch');
+    }
     if (sync) fsyncSync(fd);
     return { size: newSize, mode: 'patch' };
   }
@@ -135,6 +145,7 @@ export function rewriteFile(fd: number, oldSize: number, pieces: readonly Piece[
     }
     pwriteFully(jfd, Buffer.from(TRAILER), HEADER_SIZE + keep);
     if (sync) fsyncSync(jfd);
+    opts.onStep?.('journal');
     // 2. Never shorter than max(S0, S1) until committed; the journal says when the file has been extended, so
     //    recovery knows where mail appended after a crash begins.
     if (newSize > oldSize) {
@@ -142,6 +153,7 @@ export function rewriteFile(fd: number, oldSize: number, pieces: readonly Piece[
       if (sync) fsyncSync(fd);
       pwriteFully(jfd, Buffer.from(STATE_EXTENDED), STATE_OFFSET);
       if (sync) fsyncSync(jfd);
+      opts.onStep?.('extended');
     }
     // 3. Write the new content from `off`, moved bytes read from the journal.
     pos = 0;
@@ -152,6 +164,7 @@ export function rewriteFile(fd: number, oldSize: number, pieces: readonly Piece[
         if ('data' in p) {
           const skip = Math.max(0, off - pos);
           pwriteFully(fd, p.data.subarray(skip), pos + skip);
+          opts.onStep?.('write');
         } else {
           for (let done = Math.max(0, off - pos); done < len;) {
             const n = Math.min(bufSize, len - done);
@@ -165,17 +178,21 @@ export function rewriteFile(fd: number, oldSize: number, pieces: readonly Piece[
             }
             pwriteFully(fd, buf.subarray(0, n), pos + done);
             done += n;
+            opts.onStep?.('write');
           }
         }
       }
       pos = end;
     }
     if (sync) fsyncSync(fd);
+    opts.onStep?.('written');
     // 4. Commit, cut, forget.
     pwriteFully(jfd, Buffer.from(STATE_COMMITTED), STATE_OFFSET);
     if (sync) fsyncSync(jfd);
+    opts.onStep?.('committed');
     if (newSize < oldSize) ftruncateSync(fd, newSize);
     if (sync) fsyncSync(fd);
+    opts.onStep?.('truncated');
   } finally {
     closeSync(jfd);
   }
