@@ -632,7 +632,7 @@ export class MboxMailbox implements OpenMailbox {
       if (f1 !== f0 || k1 !== k0) {
         x.setFlags(r, f1);
         x.setKeywordMask(r, k1);
-        x.addBits(r, Bit.Dirty);
+        x.addBits(r, Bit.Dirty | Bit.FlagsDirty);
       }
     }
   }
@@ -750,10 +750,11 @@ export class MboxMailbox implements OpenMailbox {
         const fb = fresh.bits(j);
         const ob = old.bits(r);
         // Sizes and body form come from the file; \Recent and unwritten changes are this session's.
-        let bits = (fb & (Bit.Old | Bit.Verbatim | Bit.Quoted)) | (ob & (Bit.Recent | Bit.Dirty));
+        let bits = (fb & (Bit.Old | Bit.Verbatim | Bit.Quoted)) | (ob & (Bit.Recent | Bit.FlagsDirty));
         if (fb & Bit.NewUid) bits |= Bit.NewUid | Bit.Dirty; // its UID is still not on disk
+        if (ob & Bit.FlagsDirty || (ob & Bit.Recent && !(fb & Bit.Old) && !this.readOnly)) bits |= Bit.Dirty;
         next.setBits(n, bits);
-        if (!(old.bits(r) & Bit.Dirty)) {
+        if (!(ob & Bit.FlagsDirty)) {
           const f = fresh.flags(j);
           const k = remap(fresh.keywordMask(j));
           if (f !== old.flags(r) || k !== old.keywordMask(r)) {
@@ -767,7 +768,7 @@ export class MboxMailbox implements OpenMailbox {
         // Gone from the file: keep the row (marked) until the client is told.
         const n = next.pushRow(old, r);
         next.addBits(n, Bit.Gone);
-        next.clearBits(n, Bit.Dirty);
+        next.clearBits(n, Bit.Dirty | Bit.FlagsDirty);
       }
     }
     for (; j < fresh.length; j++) {
@@ -1080,7 +1081,7 @@ export class MboxMailbox implements OpenMailbox {
       if (l) x.setLayout(r, l);
       const h = hashes.get(r);
       if (h !== undefined) x.setMetaHash(r, h);
-      x.clearBits(r, Bit.Dirty | Bit.NewUid);
+      x.clearBits(r, Bit.Dirty | Bit.NewUid | Bit.FlagsDirty);
       x.addBits(r, Bit.Old);
     }
     this.baseDirty = false;

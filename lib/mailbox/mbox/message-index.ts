@@ -20,6 +20,8 @@ export const Bit = {
   Gone: 32,
   /** The UID was assigned by us, not read from an X-UID header. */
   NewUid: 64,
+  /** This session changed the flags (they win over another writer's when the file is reconciled). */
+  FlagsDirty: 128,
 } as const;
 
 const F64 = ['start', 'headerStart', 'bodyStart', 'bodyEnd', 'end', 'metaStart', 'metaEnd', 'time', 'bodySize'] as const;

@@ -1,0 +1,227 @@
+/**
+ * The mbox driver on real files: append, flags, expunge, reopen, other writers (a delivery agent appending, another
+ * session rewriting), and the on-disk layout it leaves.
+ */
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import type { AppendMessage, OpenMailbox } from '../../lib/mailbox/driver.js';
+import { Flag } from '../../lib/mailbox/driver.js';
+import { MboxDriver } from '../../lib/mailbox/mbox/mbox-driver.js';
+import { fixedClock } from '../../lib/env/env.js';
+import { MemoryLogger } from '../../lib/env/logger.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'mbox-driver-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+const fresh = (): string => join(dir, `box${++n}`);
+
+const T0 = Date.UTC(2026, 10, 21, 12, 0, 0);
+function driver(): MboxDriver {
+  return new MboxDriver({
+    journalDir: dir, fsync: false,
+    env: { clock: fixedClock(T0), hostname: 'mail.example.org', username: 'alice', logger: new MemoryLogger() },
+  });
+}
+
+function msg(text: string, flags = 0, keywords: string[] = []): AppendMessage {
+  const b = Buffer.from(text.replace(/\n/g, '\r\n'), 'latin1');
+  return { body: { size: b.length, async *chunks() { yield b; } }, flags, keywords };
+}
+async function* each(...m: AppendMessage[]): AsyncIterable<AppendMessage> {
+  yield* m;
+}
+async function served(box: OpenMailbox, seq: number): Promise<string> {
+  const parts: Buffer[] = [];
+  for await (const c of box.message(seq).chunks()) parts.push(Buffer.from(c));
+  const s = Buffer.concat(parts);
+  assert.equal(s.length, box.meta(seq).size, 'served size equals RFC822.SIZE');
+  return s.toString('latin1');
+}
+const uids = (box: OpenMailbox): number[] => Array.from({ length: box.count() }, (_, i) => box.meta(i + 1).uid);
+
+describe('mbox driver', () => {
+  it('creates a mailbox with UW\'s pseudo-message and appends with UIDs', async () => {
+    const path = fresh();
+    const d = driver();
+    await d.create(path);
+    assert.match(readFileSync(path, 'latin1'), /^From MAILER-DAEMON Sat Nov 21 12:00:00 2026\n[^]*\nX-IMAP: 1795262400 0000000000\nStatus: RO\n\nThis text is part/);
+    const r = await d.append(path, each(msg('Subject: a\n\nhello\nFrom me\n>From you\n'), msg('Subject: b\n\nbye\n', Flag.Seen, ['$Junk'])));
+    assert.deepEqual(r, { uidValidity: 1795262400, uids: [1, 2] });
+    const box = await d.open(path, { readOnly: true });
+    assert.equal(box.count(), 2);
+    assert.deepEqual(uids(box), [1, 2]);
+    assert.equal(box.uidNext(), 3);
+    assert.equal(await served(box, 1), 'Subject: a\r\n\r\nhello\r\nFrom me\r\n>From you\r\n');
+    assert.deepEqual([box.meta(2).flags, box.meta(2).keywords], [Flag.Seen, ['$Junk']]);
+    assert.equal(box.meta(1).recent, true, 'appended mail is new to the next session');
+    await box.close();
+    assert.match(readFileSync(path, 'latin1'), /X-IMAP: 1795262400 0000000002 \$Junk\n/);
+  });
+
+  it('writes UW\'s metadata block: X-IMAPbase on the first message, padded X-Keywords, X-UID', async () => {
+    const path = fresh();
+    writeFileSync(path, 'From x@y Sat Nov 21 11:00:00 2026\nSubject: one\n\nbody one\n\nFrom x@y Sat Nov 21 11:00:01 2026\nSubject: two\n\nbody two\n');
+    const box = await driver().open(path, { readOnly: false });
+    assert.deepEqual(uids(box), [1, 2]);
+    box.setFlags([2], 'add', Flag.Flagged | Flag.Seen, ['work']);
+    await box.close();
+    const text = readFileSync(path, 'latin1');
+    const pad = (s: string, n: number): string => s + ' '.repeat(Math.max(0, n - s.length));
+    const block1 = pad('X-IMAPbase: 1795262400 2 work\nStatus: O\nX-Status: \nX-Keywords:', 80) + '\nX-UID: 1\n';
+    const block2 = pad('Status: RO\nX-Status: F\nX-Keywords: work', 50) + '\nX-UID: 2\n';
+    assert.equal(text,
+      'From x@y Sat Nov 21 11:00:00 2026\nSubject: one\n' + block1 + '\nbody one\n\n' +
+      'From x@y Sat Nov 21 11:00:01 2026\nSubject: two\n' + block2 + '\nbody two\n');
+  });
+
+  it('keeps UIDs, flags and keywords across sessions, and changes flags without moving data', async () => {
+    const path = fresh();
+    const d = driver();
+    await d.create(path);
+    await d.append(path, each(msg('Subject: a\n\n1\n'), msg('Subject: b\n\n2\n'), msg('Subject: c\n\n3\n')));
+    let box = await d.open(path, { readOnly: false });
+    await box.close();
+    const size0 = statSync(path).size;
+    const ino0 = statSync(path).ino;
+    box = await d.open(path, { readOnly: false });
+    box.setFlags([1, 3], 'add', Flag.Answered | Flag.Draft | Flag.Seen, []);
+    await box.checkpoint();
+    assert.equal(statSync(path).size, size0, 'flag changes fit in the padding');
+    assert.equal(statSync(path).ino, ino0);
+    await box.close();
+    box = await d.open(path, { readOnly: true });
+    assert.deepEqual(uids(box), [1, 2, 3]);
+    const f = Flag.Seen | Flag.Answered | Flag.Draft;
+    assert.deepEqual([1, 2, 3].map((s) => box.meta(s).flags), [f, 0, f]);
+    await box.close();
+  });
+
+  it('expunges, reports it in order, keeps the inode, and writes the pseudo-message when nothing is left', async () => {
+    const path = fresh();
+    const d = driver();
+    writeFileSync(path, '');
+    await d.append(path, each(msg('Subject: a\n\n1\n'), msg('Subject: b\n\n2\n'), msg('Subject: c\n\n3\n')));
+    const ino = statSync(path).ino;
+    const box = await d.open(path, { readOnly: false });
+    assert.match(readFileSync(path, 'latin1'), /^From [^\n]*\nSubject: a\nX-IMAPbase: \d+ 3\n/, 'base on the first message of a file without pseudo-message');
+    box.setFlags([1, 3], 'add', Flag.Deleted, []);
+    assert.deepEqual(await box.expunge(), [1, 3]);
+    assert.deepEqual(box.takeUpdates(true), [{ kind: 'expunge', seq: 1 }, { kind: 'expunge', seq: 2 }]);
+    assert.equal(box.count(), 1);
+    assert.equal(await served(box, 1), 'Subject: b\r\n\r\n2\r\n');
+    assert.match(readFileSync(path, 'latin1'), /^From [^\n]*\nSubject: b\nX-IMAPbase: \d+ 3\nStatus: O\n/, 'base moved to the new first message');
+    box.setFlags([1], 'add', Flag.Deleted, []);
+    assert.deepEqual(await box.expunge(), [2]);
+    await box.close();
+    assert.equal(statSync(path).ino, ino);
+    const text = readFileSync(path, 'latin1');
+    assert.match(text, /^From MAILER-DAEMON [^]*X-IMAP: \d{10} 0000000003\n/);
+    const again = await d.open(path, { readOnly: true });
+    assert.equal(again.count(), 0);
+    assert.equal(again.uidNext(), 4, 'UIDs are never reused');
+    await again.close();
+  });
+
+  it('notices mail a delivery agent appends while open, and gives it the next UIDs', async () => {
+    const path = fresh();
+    const d = driver();
+    await d.create(path);
+    await d.append(path, each(msg('Subject: a\n\n1\n')));
+    const box = await d.open(path, { readOnly: false });
+    assert.deepEqual(box.takeUpdates(true), []);
+    appendFileSync(path, 'From agent@x Sat Nov 21 12:30:00 2026\nSubject: new\n\nnew mail\n\n');
+    await box.sync();
+    assert.deepEqual(box.takeUpdates(true), [{ kind: 'exists', count: 2 }, { kind: 'recent', count: 2 }]);
+    assert.deepEqual(uids(box), [1, 2]);
+    assert.equal(await served(box, 2), 'Subject: new\r\n\r\nnew mail\r\n');
+    await box.close();
+    const again = await d.open(path, { readOnly: true });
+    assert.deepEqual(uids(again), [1, 2], 'the UID given in memory was written');
+    assert.equal(again.meta(2).recent, false);
+    await again.close();
+  });
+
+  it('reconciles by UID when another session rewrote the file (flags changed, messages expunged)', async () => {
+    const path = fresh();
+    const d = driver();
+    await d.create(path);
+    await d.append(path, each(msg('Subject: a\n\n1\n'), msg('Subject: b\n\n2\n'), msg('Subject: c\n\n3\n'), msg('Subject: d\n\n4\n')));
+    const a = await d.open(path, { readOnly: false });
+    const b = await d.open(path, { readOnly: false });
+    a.takeUpdates(true);
+    b.setFlags([2], 'add', Flag.Flagged, ['important']);
+    b.setFlags([1, 3], 'add', Flag.Deleted, []);
+    await b.expunge();
+    appendFileSync(path, 'From agent@x Sat Nov 21 12:30:00 2026\nSubject: e\n\n5\n\n');
+    await a.sync();
+    // No expunges while they are not allowed (during FETCH, STORE, SEARCH): sequence numbers stay.
+    const held = a.takeUpdates(false);
+    assert.deepEqual(held.filter((u) => u.kind === 'expunge'), []);
+    assert.equal(a.count(), 5);
+    assert.ok(held.some((u) => u.kind === 'flags' && u.seq === 2));
+    assert.ok(held.some((u) => u.kind === 'keywords'));
+    await assert.rejects(a.header(1), /expunged by another session/);
+    assert.deepEqual(a.takeUpdates(true), [{ kind: 'expunge', seq: 1 }, { kind: 'expunge', seq: 2 }]);
+    assert.deepEqual(uids(a), [2, 4, 5]);
+    assert.deepEqual(a.meta(1).keywords, ['important']);
+    assert.equal(await served(a, 3), 'Subject: e\r\n\r\n5\r\n');
+    await a.close();
+    await b.close();
+  });
+
+  it('keeps this session\'s unwritten flag changes when another session wrote first', async () => {
+    const path = fresh();
+    const d = driver();
+    await d.create(path);
+    await d.append(path, each(msg('Subject: a\n\n1\n'), msg('Subject: b\n\n2\n')));
+    const a = await d.open(path, { readOnly: false });
+    const b = await d.open(path, { readOnly: false });
+    a.setFlags([1], 'add', Flag.Seen, []);
+    b.setFlags([2], 'add', Flag.Answered, []);
+    await b.close();
+    await a.close();
+    const c = await d.open(path, { readOnly: true });
+    assert.deepEqual([c.meta(1).flags, c.meta(2).flags], [Flag.Seen, Flag.Answered]);
+    await c.close();
+  });
+
+  it('rewrites CRLF mailboxes without losing a byte of the messages', async () => {
+    const path = fresh();
+    const lf = 'From a Wed Dec  2 05:53:22 1992\nSubject: x\n\nbody\n>From q\n\nFrom b Wed Dec  2 05:53:22 1992\nSubject: y\n\nzz\n';
+    writeFileSync(path, lf.replace(/\n/g, '\r\n'));
+    const box = await driver().open(path, { readOnly: false });
+    const before = [await served(box, 1), await served(box, 2)];
+    box.setFlags([1], 'add', Flag.Deleted, []);
+    box.setFlags([2], 'add', Flag.Seen, []);
+    await box.checkpoint();
+    await box.close();
+    const again = await driver().open(path, { readOnly: true });
+    assert.deepEqual([await served(again, 1), await served(again, 2)], before);
+    assert.deepEqual([again.meta(1).flags, again.meta(2).flags], [Flag.Deleted, Flag.Seen]);
+    await again.close();
+  });
+
+  it('refuses a file that is not an mbox, and leaves it alone', async () => {
+    const path = fresh();
+    writeFileSync(path, 'Subject: not mail\n\nhello\n');
+    await assert.rejects(driver().open(path, { readOnly: false }), (e: Error & { code?: string }) => e.code === 'NOTMAILBOX');
+    assert.equal(readFileSync(path, 'latin1'), 'Subject: not mail\n\nhello\n');
+    assert.equal(await driver().valid(path), false);
+  });
+
+  it('delivers like a delivery agent: no metadata, the file stays a valid mbox for every reader', async () => {
+    const path = fresh();
+    const d = driver();
+    writeFileSync(path, 'From a Wed Dec  2 05:53:22 1992\nSubject: x\n\nno final newline');
+    assert.equal(await d.deliver(path, each(msg('Subject: y\n\nFrom here\n'))), 1);
+    const text = readFileSync(path, 'latin1');
+    assert.match(text, /no final newline\n\nFrom alice@mail\.example\.org Sat Nov 21 12:00:00 2026 \+0000\nSubject: y\n\n>From here\n\n$/);
+    const box = await d.open(path, { readOnly: true });
+    assert.equal(box.count(), 2);
+    assert.equal(await served(box, 2), 'Subject: y\r\n\r\nFrom here\r\n');
+    await box.close();
+  });
+});
