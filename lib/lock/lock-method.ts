@@ -10,7 +10,10 @@
 /** What a lock is taken on: the mailbox path (for dotlocks) and the one open fd of it (for fcntl/flock). */
 export interface LockTarget {
   readonly path: string;
-  /** The fd every read and write of the mailbox goes through. Closing any fd of the file drops its fcntl locks. */
+  /**
+   * The fd every read and write of the mailbox goes through (unused by the dotlock). Closing any fd of the file
+   * drops this process's fcntl locks on it, so a release must come before the close (see fcntl.ts).
+   */
   readonly fd: number;
 }
 

@@ -1,0 +1,522 @@
+/**
+ * Dotlocks: the lock is the existence of `MAILBOX.lock` in the mailbox's directory. Every Unix mail program honours
+ * them (UW c-client, procmail, Postfix/Exim local delivery, mutt, Dovecot, liblockfile's `dotlockfile`), so this is
+ * the one lock method that works across all of them and over NFS.
+ *
+ * How the lock is made (option `form`):
+ * - `'link'` (default, liblockfile's and Dovecot's NFS-safe way): write our PID into a uniquely named temporary file
+ *   beside the lock (`MAILBOX.lock.<host>.<pid>.<random>`), link() it to `MAILBOX.lock`, and decide by the temporary
+ *   file's link count (2 = we won), because over NFS a link() that succeeded can still report failure when the
+ *   server's reply is lost and the request retried. The temporary file is always removed.
+ * - `'excl'`: open(`MAILBOX.lock`, O_CREAT|O_EXCL|O_NOFOLLOW). Atomic on local file systems and NFSv3+.
+ * Both never follow a symlink: a symlink at `MAILBOX.lock` is refused with LockError and left alone (a planted link
+ * must not make us create or truncate the file it points to, nor is it ours to remove).
+ *
+ * Content: our PID in decimal and a newline (`dotlockfile -p` / liblockfile's convention), mode 0644, so that
+ * others can tell whether the holder still lives.
+ *
+ * Stale locks are taken over (removed, then the creation retried at once):
+ * - when the lock names, in its leading decimal digits, a PID that no longer exists on this host (option `checkPid`,
+ *   default true; turn it off for a spool shared over NFS, since the file does not say which host wrote it);
+ * - when its mtime is more than `staleAfterMs` old (default 5 minutes, UW c-client's `locktimeout`; procmail also
+ *   expires by age). This applies even to a lock naming a live PID, as in UW, so a holder of a long operation must
+ *   keep its lock fresh: ours touch their file every `touchIntervalMs` (default 60 s, liblockfile's interval).
+ *   The mtime is used, not the ctime, because touching (utimes) is how holders refresh a lock.
+ * Removal re-checks the inode and mtime just before unlink(). A window remains between that check and the unlink
+ * in which another taker could replace the stale lock; every dotlock implementation shares it.
+ *
+ * Permission (the setgid helper): Debian's spool `/var/mail` is root:mail 2775, so a server running as the user
+ * cannot create `/var/mail/USER.lock`. When creating our file fails with EACCES or EPERM we run the helper
+ * (option `helper`, default `/usr/bin/dotlockfile`, setgid mail) as `dotlockfile -l -r 0 -p -q MAILBOX.lock`,
+ * polling it with our own back-off, and remove the lock with `dotlockfile -u -q MAILBOX.lock`. Its `-p` writes the
+ * PID of its parent, which is us (see dotlock-helper.ts), so the lock's content is the same as if we had made it.
+ * When dotlockfile lends its group (read from liblockfile 1.17's dotlockfile.c and is_maillock() in lockfile.c,
+ * 1.17 being the version in Debian 11 and 12, and confirmed by test/unit/lock-spool.test.ts): it keeps its setgid mail
+ * privilege only if ALL of these hold, and otherwise drops to the caller's own gid and fails with L_TMPLOCK (2),
+ * which we report as LockError:
+ * - the lock path ends in `.lock`;
+ * - the mailbox (the lock path without `.lock`) exists, is a regular file (lstat: a symlink does not count) and is
+ *   owned by the caller's real uid;
+ * - the mailbox's directory is group-owned by the helper's own group (mail) and group-writable.
+ * Nothing else: the directory need not be /var/mail, $MAIL is not consulted (only by its `-m`), and since 1.16 the
+ * file name need not be the caller's login name (releases up to 1.15, e.g. Debian 10's 1.14, also required
+ * `<dir>/<login>.lock`, so there a user can lock only the mailbox named after them). It removes with `-u` under
+ * the same rule, without looking at the lock's content; that is why we check the lock is still ours first.
+ * A lock made by the helper is judged stale by the helper's rules, not ours (liblockfile's lockfile_check): a live
+ * PID keeps it valid however old, a dead PID expires it at once, no PID expires it after 5 minutes. A stale lock it
+ * cannot remove gives L_RMSTALE (8), reported as LockError.
+ *
+ * Mode: dotlocks are exclusive only; a 'shared' request takes the exclusive lock.
+ *
+ * Never left behind: every lock is entered in the {@link DotlockRegistry} from the options until released; bin/
+ * calls its releaseAllSync() on exit, SIGTERM, SIGHUP and connection loss.
+ */
+import { randomBytes } from 'node:crypto';
+import { closeSync, constants as fsc, lstatSync, openSync, promises as fsp, readSync, unlinkSync } from 'node:fs';
+import type { BigIntStats } from 'node:fs';
+import {
+  childProcessRunner,
+  DOTLOCKFILE_PATH,
+  dotlockfileArgs,
+  DotlockfileStatus,
+  dotlockfileStatusName,
+  type HelperRunner,
+} from './dotlock-helper.js';
+import type { DotlockHost } from './dotlock-host.js';
+import type { DotlockRegistry, RegisteredDotlock } from './dotlock-registry.js';
+import { errnoCode } from './errno.js';
+import { LockError, LockTimeoutError, type LockMethod, type LockTarget, type ReleaseLock } from './lock-method.js';
+import { BUSY, pollUntil, taken, type Attempt } from './poll.js';
+
+/** UW c-client's default `locktimeout`: a dotlock untouched for 5 minutes is taken as abandoned. */
+export const DEFAULT_STALE_AFTER_MS = 5 * 60_000;
+
+/** How often a held lock's mtime is refreshed; well inside the 5 minutes after which others take it as stale. */
+export const DEFAULT_TOUCH_INTERVAL_MS = 60_000;
+
+export interface DotlockOptions {
+  /** Our PID, liveness of other PIDs, host name, clock. */
+  readonly host: DotlockHost;
+  /** Where held locks are recorded until released; one per process, owned by bin/. */
+  readonly registry: DotlockRegistry;
+  /** How the lock file is created: `'link'` (default, NFS-safe) or `'excl'` (O_CREAT|O_EXCL). */
+  readonly form?: 'link' | 'excl';
+  /** Age (by mtime) after which a lock is stale. Default {@link DEFAULT_STALE_AFTER_MS}. */
+  readonly staleAfterMs?: number;
+  /** Take over a lock whose PID is dead on this host. Default true; false for spools shared over NFS. */
+  readonly checkPid?: boolean;
+  /** The setgid helper to fall back to on EACCES/EPERM, or null for none. Default {@link DOTLOCKFILE_PATH}. */
+  readonly helper?: string | null;
+  /** How the helper is run. Default {@link childProcessRunner}. */
+  readonly runner?: HelperRunner;
+  /** Refresh held locks' mtime this often (an unref'd timer), or null: never. Default 60 s. */
+  readonly touchIntervalMs?: number | null;
+}
+
+interface Config {
+  readonly host: DotlockHost;
+  readonly registry: DotlockRegistry;
+  readonly form: 'link' | 'excl';
+  readonly staleAfterMs: number;
+  readonly checkPid: boolean;
+  readonly helper: string | null;
+  readonly runner: HelperRunner;
+  readonly touchIntervalMs: number | null;
+}
+
+/** The lock file's path for a mailbox: the mailbox path with `.lock` appended. */
+export function dotlockPath(mailboxPath: string): string {
+  return `${mailboxPath}.lock`;
+}
+
+/**
+ * The PID a lock file names, read as liblockfile's atoi() does (leading blanks, then decimal digits, anything after
+ * ignored, so Dovecot's `pid:host` works too). Undefined when there is none, or it is 0 (`dotlockfile` without `-p`
+ * writes "0"; UW c-client writes nothing).
+ */
+export function parseLockPid(content: string | undefined): number | undefined {
+  if (content === undefined) return undefined;
+  const m = /^[ \t\n]*(\d{1,10})/.exec(content);
+  if (!m?.[1]) return undefined;
+  const pid = Number(m[1]);
+  return pid > 0 && pid <= 0x7fffffff ? pid : undefined;
+}
+
+interface Identity {
+  readonly dev: bigint;
+  readonly ino: bigint;
+}
+
+function sameFile(a: Identity, b: Identity): boolean {
+  return a.dev === b.dev && a.ino === b.ino;
+}
+
+const CREATE_FLAGS = fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL | fsc.O_NOFOLLOW;
+/** O_NONBLOCK: a FIFO planted at the lock path must not hang the read. */
+const READ_FLAGS = fsc.O_RDONLY | fsc.O_NOFOLLOW | fsc.O_NONBLOCK;
+const LOCK_FILE_MODE = 0o644;
+/** More than a PID and a host name: the rest of a lock's content does not matter to us. */
+const MAX_CONTENT = 64;
+
+function isDenied(code: string | undefined): boolean {
+  return code === 'EACCES' || code === 'EPERM';
+}
+
+type WriteResult =
+  | { readonly kind: 'created'; readonly identity: Identity }
+  | { readonly kind: 'exists' }
+  | { readonly kind: 'denied' };
+
+/**
+ * Creates `path` exclusively (never through a symlink) and writes `content`. On a failed write the file is removed
+ * and LockError thrown, so no empty lock is left that others could only expire by age.
+ */
+async function writeNewFile(path: string, content: string, mailbox: string): Promise<WriteResult> {
+  let fh: fsp.FileHandle;
+  try {
+    fh = await fsp.open(path, CREATE_FLAGS, LOCK_FILE_MODE);
+  } catch (err) {
+    const code = errnoCode(err);
+    if (code === 'EEXIST') return { kind: 'exists' };
+    if (isDenied(code)) return { kind: 'denied' };
+    throw new LockError(`cannot create ${path}: ${code ?? String(err)}`, 'dotlock', mailbox);
+  }
+  try {
+    await fh.writeFile(content, 'latin1');
+    const st = await fh.stat({ bigint: true });
+    await fh.close();
+    return { kind: 'created', identity: { dev: st.dev, ino: st.ino } };
+  } catch (err) {
+    await fh.close().catch(() => undefined);
+    await fsp.unlink(path).catch(() => undefined);
+    throw new LockError(`cannot write ${path}: ${errnoCode(err) ?? String(err)}`, 'dotlock', mailbox);
+  }
+}
+
+async function readLockContent(path: string): Promise<string | undefined> {
+  let fh: fsp.FileHandle;
+  try {
+    fh = await fsp.open(path, READ_FLAGS);
+  } catch {
+    return undefined;
+  }
+  try {
+    const buf = Buffer.alloc(MAX_CONTENT);
+    const { bytesRead } = await fh.read(buf, 0, MAX_CONTENT, 0);
+    return buf.toString('latin1', 0, bytesRead);
+  } catch {
+    return undefined;
+  } finally {
+    await fh.close().catch(() => undefined);
+  }
+}
+
+function readLockContentSync(path: string): string | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, READ_FLAGS);
+  } catch {
+    return undefined;
+  }
+  try {
+    const buf = Buffer.alloc(MAX_CONTENT);
+    const n = readSync(fd, buf, 0, MAX_CONTENT, 0);
+    return buf.toString('latin1', 0, n);
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A host name made safe for a file name component (no '/', no '.', which separates the parts). */
+function nameSafe(hostname: string): string {
+  return hostname.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64) || 'localhost';
+}
+
+type CreateResult =
+  | { readonly kind: 'created'; readonly identity: Identity; readonly content: string }
+  | { readonly kind: 'exists' }
+  | { readonly kind: 'denied' };
+
+/** One creation attempt in the configured form, by ourselves (no helper). */
+async function createDirect(cfg: Config, lockPath: string, mailbox: string): Promise<CreateResult> {
+  const content = `${cfg.host.pid}\n`;
+  if (cfg.form === 'excl') {
+    const r = await writeNewFile(lockPath, content, mailbox);
+    return r.kind === 'created' ? { kind: 'created', identity: r.identity, content } : r;
+  }
+  const tmp = `${lockPath}.${nameSafe(cfg.host.hostname)}.${cfg.host.pid}.${randomBytes(6).toString('hex')}`;
+  const w = await writeNewFile(tmp, content, mailbox);
+  // A name collision on the temporary file is astronomically unlikely; treat it like contention and try again.
+  if (w.kind !== 'created') return w;
+  try {
+    let linkCode: string | undefined;
+    try {
+      await fsp.link(tmp, lockPath);
+    } catch (err) {
+      linkCode = errnoCode(err) ?? String(err);
+    }
+    // The link count decides, not link()'s result (lost NFS replies; see the file comment).
+    const st = await fsp.lstat(tmp, { bigint: true });
+    if (st.nlink === 2n) return { kind: 'created', identity: { dev: st.dev, ino: st.ino }, content };
+    if (linkCode === undefined || linkCode === 'EEXIST') return { kind: 'exists' };
+    // EPERM here is a file system without hard links: the 'excl' form is the way there.
+    throw new LockError(`link(${tmp}, ${lockPath}) failed: ${linkCode}`, 'dotlock', mailbox);
+  } catch (err) {
+    if (err instanceof LockError) throw err;
+    throw new LockError(`cannot create ${lockPath}: ${errnoCode(err) ?? String(err)}`, 'dotlock', mailbox);
+  } finally {
+    await fsp.unlink(tmp).catch(() => undefined);
+  }
+}
+
+type Inspection =
+  | { readonly kind: 'gone' }
+  | { readonly kind: 'held' }
+  | { readonly kind: 'stale'; readonly st: BigIntStats };
+
+/** lstat of the lock path; throws LockError for a symlink or anything but a regular file. Undefined if absent. */
+async function lstatLock(lockPath: string, mailbox: string): Promise<BigIntStats | undefined> {
+  let st: BigIntStats;
+  try {
+    st = await fsp.lstat(lockPath, { bigint: true });
+  } catch (err) {
+    const code = errnoCode(err);
+    if (code === 'ENOENT') return undefined;
+    throw new LockError(`cannot stat ${lockPath}: ${code ?? String(err)}`, 'dotlock', mailbox);
+  }
+  if (st.isSymbolicLink()) {
+    throw new LockError(`${lockPath} is a symbolic link; refusing to follow or remove it`, 'dotlock', mailbox);
+  }
+  if (!st.isFile()) throw new LockError(`${lockPath} is not a regular file`, 'dotlock', mailbox);
+  return st;
+}
+
+/** Decides whether an existing lock is held or stale (see the file comment for the rules). */
+async function inspect(cfg: Config, lockPath: string, mailbox: string): Promise<Inspection> {
+  const st = await lstatLock(lockPath, mailbox);
+  if (st === undefined) return { kind: 'gone' };
+  if (cfg.checkPid) {
+    const pid = parseLockPid(await readLockContent(lockPath));
+    if (pid !== undefined && pid !== cfg.host.pid && !cfg.host.isAlive(pid)) return { kind: 'stale', st };
+  }
+  const ageMs = cfg.host.now() - Number(st.mtimeMs);
+  return ageMs > cfg.staleAfterMs ? { kind: 'stale', st } : { kind: 'held' };
+}
+
+/**
+ * Removes a stale lock if it is still the very file judged stale (same inode and mtime). Returns true when it is
+ * gone (removed by us or by someone else) or was replaced (worth looking again at once), false when we may not
+ * remove it.
+ */
+async function removeStale(lockPath: string, judged: BigIntStats): Promise<boolean> {
+  let now: BigIntStats;
+  try {
+    now = await fsp.lstat(lockPath, { bigint: true });
+  } catch {
+    return true;
+  }
+  if (!sameFile(now, judged) || now.mtimeNs !== judged.mtimeNs) return true;
+  try {
+    await fsp.unlink(lockPath);
+    return true;
+  } catch (err) {
+    return errnoCode(err) === 'ENOENT';
+  }
+}
+
+/** One attempt through the setgid helper. */
+async function createViaHelper(
+  cfg: Config,
+  helper: string,
+  lockPath: string,
+  mailbox: string,
+): Promise<Attempt<{ identity: Identity; content: string }>> {
+  await lstatLock(lockPath, mailbox); // refuse a symlink before the helper sees it
+  let status: number;
+  try {
+    status = await cfg.runner.run(helper, dotlockfileArgs.lock(lockPath));
+  } catch (err) {
+    throw new LockError(`cannot run ${helper}: ${errnoCode(err) ?? String(err)}`, 'dotlock', mailbox);
+  }
+  if (status === DotlockfileStatus.MAXTRYS) return BUSY;
+  if (status === DotlockfileStatus.TMPLOCK) {
+    throw new LockError(
+      `${helper} may not create ${lockPath} either (L_TMPLOCK): it lends group mail only when the mailbox is a ` +
+        `regular file owned by the calling user, in a directory that is group mail and group-writable`,
+      'dotlock',
+      mailbox,
+    );
+  }
+  if (status !== DotlockfileStatus.SUCCESS) {
+    throw new LockError(`${helper} failed on ${lockPath}: ${dotlockfileStatusName(status)}`, 'dotlock', mailbox);
+  }
+  const st = await lstatLock(lockPath, mailbox);
+  if (st === undefined) {
+    throw new LockError(`${helper} reported ${lockPath} created, but it is absent`, 'dotlock', mailbox);
+  }
+  const content = (await readLockContent(lockPath)) ?? '';
+  return taken({ identity: { dev: st.dev, ino: st.ino }, content });
+}
+
+/** A lock we hold: its release (async and sync), its touch timer, its registry entry. */
+class HeldDotlock implements RegisteredDotlock {
+  #released = false;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly path: string,
+    readonly mailbox: string,
+    readonly viaHelper: boolean,
+    private readonly identity: Identity,
+    private readonly content: string,
+    private readonly cfg: Config,
+  ) {
+    if (cfg.touchIntervalMs !== null) {
+      this.#timer = setInterval(() => {
+        this.#touch().catch(() => undefined);
+      }, cfg.touchIntervalMs);
+      this.#timer.unref();
+    }
+  }
+
+  /** Our lock is the file with our inode AND our content (an inode number can be reused by a successor's lock). */
+  #isOurs(st: BigIntStats | undefined, content: string | undefined): boolean {
+    if (st === undefined || !sameFile(st, this.identity)) return false;
+    return content === undefined || content === this.content;
+  }
+
+  async #stillOurs(): Promise<boolean> {
+    let st: BigIntStats | undefined;
+    try {
+      st = await fsp.lstat(this.path, { bigint: true });
+    } catch (err) {
+      if (errnoCode(err) === 'ENOENT') return false;
+      throw new LockError(`cannot stat ${this.path}: ${errnoCode(err) ?? String(err)}`, 'dotlock', this.mailbox);
+    }
+    return this.#isOurs(st, await readLockContent(this.path));
+  }
+
+  #stillOursSync(): boolean {
+    let st: BigIntStats | undefined;
+    try {
+      st = lstatSync(this.path, { bigint: true });
+    } catch (err) {
+      if (errnoCode(err) === 'ENOENT') return false;
+      throw new LockError(`cannot stat ${this.path}: ${errnoCode(err) ?? String(err)}`, 'dotlock', this.mailbox);
+    }
+    return this.#isOurs(st, readLockContentSync(this.path));
+  }
+
+  /** Refreshes the mtime (lutimes: never through a symlink). The helper's `-t` if we may not (we normally own it). */
+  async #touch(): Promise<void> {
+    if (this.#released || !(await this.#stillOurs())) return;
+    const t = this.cfg.host.now() / 1000;
+    try {
+      await fsp.lutimes(this.path, t, t);
+    } catch (err) {
+      if (this.viaHelper && this.cfg.helper !== null && isDenied(errnoCode(err))) {
+        await this.cfg.runner.run(this.cfg.helper, dotlockfileArgs.touch(this.path));
+      }
+    }
+  }
+
+  #finish(): void {
+    this.#released = true;
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#timer = undefined;
+    this.cfg.registry.delete(this);
+  }
+
+  #fail(detail: string): LockError {
+    return new LockError(`cannot remove ${this.path}: ${detail}`, 'dotlock', this.mailbox);
+  }
+
+  async release(): Promise<void> {
+    if (this.#released) return;
+    // A lock that is gone or was taken over as stale is not ours to remove: done, quietly (ReleaseLock's contract).
+    if (!(await this.#stillOurs())) return this.#finish();
+    if (this.viaHelper && this.cfg.helper !== null) {
+      let status: number;
+      try {
+        status = await this.cfg.runner.run(this.cfg.helper, dotlockfileArgs.unlock(this.path));
+      } catch (err) {
+        throw this.#fail(`${this.cfg.helper}: ${errnoCode(err) ?? String(err)}`);
+      }
+      if (status !== 0) throw this.#fail(`${this.cfg.helper} -u exited ${status}`);
+    } else {
+      try {
+        await fsp.unlink(this.path);
+      } catch (err) {
+        if (errnoCode(err) !== 'ENOENT') throw this.#fail(errnoCode(err) ?? String(err));
+      }
+    }
+    this.#finish();
+  }
+
+  releaseSync(): void {
+    if (this.#released) return;
+    if (!this.#stillOursSync()) return this.#finish();
+    if (this.viaHelper && this.cfg.helper !== null) {
+      let status: number;
+      try {
+        status = this.cfg.runner.runSync(this.cfg.helper, dotlockfileArgs.unlock(this.path));
+      } catch (err) {
+        throw this.#fail(`${this.cfg.helper}: ${errnoCode(err) ?? String(err)}`);
+      }
+      if (status !== 0) throw this.#fail(`${this.cfg.helper} -u exited ${status}`);
+    } else {
+      try {
+        unlinkSync(this.path);
+      } catch (err) {
+        if (errnoCode(err) !== 'ENOENT') throw this.#fail(errnoCode(err) ?? String(err));
+      }
+    }
+    this.#finish();
+  }
+}
+
+/** How many times one attempt may remove a stale lock and retry before it waits like for a held one. */
+const STALE_RETRIES = 3;
+
+/**
+ * Builds the dotlock method. `acquire(target, mode, deadline)` locks `target.path + '.lock'` (target.fd is not
+ * used; mode is ignored: dotlocks are exclusive), polling until `deadline`. Throws LockTimeoutError when the lock
+ * stayed held, LockError for a symlink or non-file at the lock path, a permission problem the helper could not
+ * solve (or with `helper: null`), or an I/O failure.
+ *
+ * The returned release removes the lock file if it is still ours (same inode and content) and unregisters it; a
+ * lock found gone or replaced counts as released. It rejects with LockError if removal failed; the lock then stays
+ * in the registry, and calling release again (or releaseAllSync) retries.
+ */
+export function createDotlock(options: DotlockOptions): LockMethod {
+  const cfg: Config = {
+    host: options.host,
+    registry: options.registry,
+    form: options.form ?? 'link',
+    staleAfterMs: options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS,
+    checkPid: options.checkPid ?? true,
+    helper: options.helper === undefined ? DOTLOCKFILE_PATH : options.helper,
+    runner: options.runner ?? childProcessRunner,
+    touchIntervalMs: options.touchIntervalMs === undefined ? DEFAULT_TOUCH_INTERVAL_MS : options.touchIntervalMs,
+  };
+  return {
+    name: 'dotlock',
+    async acquire(target: LockTarget, _mode, deadline: number): Promise<ReleaseLock> {
+      const mailbox = target.path;
+      const lockPath = dotlockPath(mailbox);
+      // Decided at the first EACCES/EPERM; a directory's permissions do not change during one wait.
+      let helper: string | null = null;
+      const made = await pollUntil(
+        async (): Promise<Attempt<{ identity: Identity; content: string; viaHelper: boolean }>> => {
+          for (let round = 0; round <= STALE_RETRIES; round++) {
+            if (helper !== null) {
+              const r = await createViaHelper(cfg, helper, lockPath, mailbox);
+              return r.kind === 'taken' ? taken({ ...r.value, viaHelper: true }) : BUSY;
+            }
+            const r = await createDirect(cfg, lockPath, mailbox);
+            if (r.kind === 'created') return taken({ identity: r.identity, content: r.content, viaHelper: false });
+            if (r.kind === 'denied') {
+              if (cfg.helper === null) {
+                const message = `permission denied creating ${lockPath} (no helper configured)`;
+                throw new LockError(message, 'dotlock', mailbox);
+              }
+              helper = cfg.helper;
+              continue;
+            }
+            const state = await inspect(cfg, lockPath, mailbox);
+            if (state.kind === 'held') return BUSY;
+            if (state.kind === 'stale' && !(await removeStale(lockPath, state.st))) return BUSY;
+          }
+          return BUSY;
+        },
+        deadline,
+        () => new LockTimeoutError('dotlock', mailbox),
+      );
+      const held = new HeldDotlock(lockPath, mailbox, made.viaHelper, made.identity, made.content, cfg);
+      cfg.registry.add(held);
+      return () => held.release();
+    },
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * A typed, promise-returning view of the two calls we use from the `fs-ext` native module (flock(2) and fcntl(2)
+ * F_SETLK), which ships no type declarations.
+ *
+ * Why a wrapper and not an ambient `declare module 'fs-ext'`: an ambient declaration is global to the program, and a
+ * second one written elsewhere in the repo would clash with it. Here the untyped module is loaded through
+ * createRequire, its shape is checked once at load, and only these narrow functions leave the file.
+ *
+ * Only the asynchronous entry points are used. fs-ext 2.1.1's `fcntlSync` fails lock commands with EFAULT, and its
+ * blocking forms (`flock(fd, 'ex')`, F_SETLKW) would tie up a libuv pool thread, or with the Sync variants the whole
+ * event loop, for as long as another process holds the lock. Callers poll the non-blocking forms instead.
+ */
+import { createRequire } from 'node:module';
+
+/** An errno failure as fs-ext reports it: `code` is the symbolic name ('EAGAIN', 'EACCES', 'EBADF', ...). */
+export interface ErrnoFailure extends Error {
+  readonly code?: string;
+}
+
+type NodeCallback = (err: ErrnoFailure | null) => void;
+
+interface FsExtModule {
+  flock(fd: number, flags: 'sh' | 'ex' | 'shnb' | 'exnb' | 'un', callback: NodeCallback): void;
+  fcntl(fd: number, cmd: 'setlk', arg: number, callback: NodeCallback): void;
+  readonly constants: { readonly F_RDLCK: number; readonly F_WRLCK: number; readonly F_UNLCK: number };
+}
+
+function isFsExt(value: unknown): value is FsExtModule {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  const c = v['constants'];
+  if (typeof v['flock'] !== 'function' || typeof v['fcntl'] !== 'function') return false;
+  if (typeof c !== 'object' || c === null) return false;
+  const k = c as Record<string, unknown>;
+  return typeof k['F_RDLCK'] === 'number' && typeof k['F_WRLCK'] === 'number' && typeof k['F_UNLCK'] === 'number';
+}
+
+function loadFsExt(): FsExtModule {
+  const loaded: unknown = createRequire(import.meta.url)('fs-ext');
+  if (!isFsExt(loaded)) throw new Error('fs-ext does not export flock, fcntl and the F_*LCK constants');
+  return loaded;
+}
+
+/** Loaded once; immutable after that (the binding is a native module with no state of ours). */
+const fsExt: FsExtModule = loadFsExt();
+
+/** The l_type values for {@link fcntlSetLock}. */
+export type FcntlLockType = 'read' | 'write' | 'unlock';
+
+/**
+ * fcntl(fd, F_SETLK, {l_type, l_whence=SEEK_SET, l_start=0, l_len=0}): a non-blocking whole-file record lock.
+ * Resolves when the call succeeded; rejects with the errno failure otherwise (EAGAIN or EACCES: another process
+ * holds a conflicting lock; EBADF: fd closed, or not open for reading/writing as the lock type requires).
+ */
+export function fcntlSetLock(fd: number, type: FcntlLockType): Promise<void> {
+  const arg =
+    type === 'read' ? fsExt.constants.F_RDLCK : type === 'write' ? fsExt.constants.F_WRLCK : fsExt.constants.F_UNLCK;
+  return new Promise((resolve, reject) => {
+    fsExt.fcntl(fd, 'setlk', arg, (err) => (err ? reject(err) : resolve()));
+  });
+}
+
+/** The flock(2) operations we issue: the non-blocking lock forms and unlock. */
+export type FlockOperation = 'shnb' | 'exnb' | 'un';
+
+/**
+ * flock(fd, op). Resolves on success; rejects with the errno failure otherwise (EWOULDBLOCK, which Linux spells
+ * EAGAIN: another open file description holds a conflicting lock; EBADF: fd closed).
+ */
+export function flockOp(fd: number, op: FlockOperation): Promise<void> {
+  return new Promise((resolve, reject) => {
+    fsExt.flock(fd, op, (err) => (err ? reject(err) : resolve()));
+  });
+}
