@@ -19,10 +19,13 @@ export const LOCK_METHOD_NAMES: readonly LockMethodName[] = Object.freeze(['dotl
 export const DEFAULT_WRITE_ORDER: readonly LockMethodName[] = LOCK_METHOD_NAMES;
 
 /**
- * The default order for readers taking shared locks: fcntl (what Dovecot's readers take) and flock (what UW's take).
- * No dotlock, which is exclusive only and would shut out delivery for as long as a reader looks.
+ * The default order for readers: the dotlock too, then shared fcntl (what Dovecot's readers take) and shared flock
+ * (what UW's take). The dotlock is exclusive, but a reader holds it only while it scans, and it is the one lock a
+ * delivery done with `dotlockfile -l; cat >>; dotlockfile -u` honours: without it a reader could index a message
+ * half-written (UW's readers dotlock too). Where a reader may not create a dotlock, the locking service goes on
+ * without it (see mailbox-locking.ts).
  */
-export const DEFAULT_READ_ORDER: readonly LockMethodName[] = Object.freeze(['fcntl', 'flock']);
+export const DEFAULT_READ_ORDER: readonly LockMethodName[] = Object.freeze(['dotlock', 'fcntl', 'flock']);
 
 export type LockMethodTable = Readonly<Record<LockMethodName, LockMethod>>;
 

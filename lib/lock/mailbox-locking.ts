@@ -9,6 +9,7 @@ import type { DotlockOptions } from './dotlock.js';
 import type { DotlockHost } from './dotlock-host.js';
 import type { DotlockRegistry } from './dotlock-registry.js';
 import {
+  LockError,
   LockTimeoutError,
   type LockMethodName,
   type LockMode,
@@ -35,7 +36,7 @@ export interface MailboxLockingOptions {
   readonly timeoutMs: number;
   /** Methods for 'exclusive', in order. Default dotlock, fcntl, flock (see locker.ts); parseLockOrder reads config. */
   readonly writeOrder?: readonly LockMethodName[];
-  /** Methods for 'shared', in order. Default fcntl, flock. */
+  /** Methods for 'shared', in order. Default dotlock, fcntl, flock (a dotlock that cannot be made is skipped). */
   readonly readOrder?: readonly LockMethodName[];
   /** The dotlock's other options (form, stale age, helper, ...); see dotlock.ts for their defaults. */
   readonly dotlock?: Omit<DotlockOptions, 'host' | 'registry'>;
@@ -53,13 +54,26 @@ export function createMailboxLocking(options: MailboxLockingOptions): MailboxLoc
   const table = createLockMethods({ ...options.dotlock, host: options.host, registry: options.registry });
   const write = selectLockMethods(table, options.writeOrder ?? DEFAULT_WRITE_ORDER);
   const read = selectLockMethods(table, options.readOrder ?? DEFAULT_READ_ORDER);
+  const readWithoutDotlock = read.filter((m) => m.name !== 'dotlock');
   const logger = options.logger ?? nullLogger;
   const clock = options.clock;
   const now = clock ? () => clock.now() : () => Date.now();
   return {
     async acquire(target, mode) {
+      const deadline = now() + options.timeoutMs;
       try {
-        return await acquireAll(mode === 'exclusive' ? write : read, target, mode, now() + options.timeoutMs);
+        try {
+          return await acquireAll(mode === 'exclusive' ? write : read, target, mode, deadline);
+        } catch (err) {
+          // A reader that may not create the dotlock (a folder in a directory it cannot write, no helper) still
+          // reads under the kernel locks, as UW goes on with "Mailbox vulnerable". Writers never do.
+          if (mode === 'shared' && err instanceof LockError && !(err instanceof LockTimeoutError) &&
+              err.method === 'dotlock' && readWithoutDotlock.length !== read.length) {
+            logger.log('warning', `reading ${target.path} without a dotlock: ${err.message}`);
+            return await acquireAll(readWithoutDotlock, target, mode, deadline);
+          }
+          throw err;
+        }
       } catch (err) {
         const what = err instanceof LockTimeoutError ? 'timed out' : 'failed';
         const level = err instanceof LockTimeoutError ? 'notice' : 'err';

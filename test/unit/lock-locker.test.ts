@@ -3,7 +3,7 @@
  * parser, and the mailbox locking service on a real file against real foreign lockers.
  */
 import assert from 'node:assert/strict';
-import { closeSync, existsSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
@@ -129,9 +129,9 @@ describe('parseLockOrder', () => {
     }
   });
 
-  test('the defaults: all three for writers, dotlock first; fcntl and flock for readers', () => {
+  test('the defaults: all three, dotlock first, for writers and for readers', () => {
     assert.deepEqual(DEFAULT_WRITE_ORDER, ['dotlock', 'fcntl', 'flock']);
-    assert.deepEqual(DEFAULT_READ_ORDER, ['fcntl', 'flock']);
+    assert.deepEqual(DEFAULT_READ_ORDER, ['dotlock', 'fcntl', 'flock']);
   });
 });
 
@@ -183,14 +183,33 @@ describe('the mailbox locking service on a real mailbox', () => {
     assert.deepEqual(registry.held(), []);
   });
 
-  test('shared takes no dotlock', async () => {
+  test('shared takes the dotlock too (a dotlockfile-only delivery waits), and a shared fcntl lock', async () => {
     const registry = new DotlockRegistry();
-    const locking = createMailboxLocking({ registry, host, timeoutMs: 1000 });
+    const locking = createMailboxLocking({ registry, host, timeoutMs: 1000, dotlock: { touchIntervalMs: null } });
     const release = await locking.acquire(target, 'shared');
-    assert.equal(existsSync(dotlockPath(target.path)), false);
+    assert.equal(existsSync(dotlockPath(target.path)), true);
     assert.equal(await fcntlState(), 'busy', 'a writer is kept out');
     await release();
+    assert.equal(existsSync(dotlockPath(target.path)), false);
     assert.equal(await fcntlState(), 'free');
+  });
+
+  test('a reader that cannot make the dotlock reads under the kernel locks; a writer is refused', async () => {
+    const lock = dotlockPath(target.path);
+    symlinkSync(join(dir, 'elsewhere'), lock); // a dotlock the method refuses to touch
+    try {
+      const registry = new DotlockRegistry();
+      const logger = new MemoryLogger();
+      const locking = createMailboxLocking({ registry, host, timeoutMs: 300, logger, dotlock: { touchIntervalMs: null } });
+      const release = await locking.acquire(target, 'shared');
+      assert.equal(await fcntlState(), 'busy');
+      await release();
+      assert.match(logger.lines.map((l) => l.message).join('\n'), /without a dotlock/);
+      await assert.rejects(locking.acquire(target, 'exclusive'), (err) => err instanceof LockError && !(err instanceof LockTimeoutError));
+      assert.equal(existsSync(join(dir, 'elsewhere')), false, 'the symlink was not followed');
+    } finally {
+      unlinkSync(lock);
+    }
   });
 
   test('flock held elsewhere: times out, and the dotlock and fcntl lock taken first are released', async () => {

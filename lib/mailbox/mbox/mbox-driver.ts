@@ -882,7 +882,7 @@ export class MboxMailbox implements OpenMailbox {
     } else if (this.snap && sameSnapshot(snapshotOf(fdSt), this.snap)) {
       return;
     }
-    await this.withLock(this.readOnly ? 'shared' : 'exclusive', () => {
+    await this.withLock('shared', () => {
       if (this.snap === null) this.rescan(false);
       else this.syncLocked();
     });
@@ -1025,8 +1025,8 @@ export class MboxMailbox implements OpenMailbox {
       const startNew = pos;
       const start = x.start(r);
       const l = x.layout(r);
-      let metaStartNew = -1;
-      let metaEndNew = -1;
+      let metaStartNew: number;
+      let metaEndNew: number;
       let headerStartNew = l.headerStart - start + startNew;
       let bodyStartNew: number;
       if (!rewriteBlock) {
@@ -1194,7 +1194,12 @@ function stripMeta(raw: Buffer): { kept: Buffer; blank: Buffer } {
 
 /** IMAP atom characters only: keywords must be atoms to be sent back in FLAGS responses. */
 function isAtom(k: string): boolean {
-  return /^[^\x00-\x20\x7f(){%*"\\\]]+$/.test(k) && !k.startsWith('\\');
+  if (k.length === 0 || k.startsWith('\\')) return false;
+  for (let i = 0; i < k.length; i++) {
+    const c = k.charCodeAt(i);
+    if (c <= 0x20 || c >= 0x7f || '(){%*"\\]'.includes(k[i] as string)) return false;
+  }
+  return true;
 }
 
 export type { ScannedMessage };

@@ -115,7 +115,7 @@ export class BodyServer {
         }
         if (isQuotedFrom(data, s, Math.min(data.length, i + 5))) s++;
       }
-      let nl = data.indexOf(LF, s);
+      const nl = data.indexOf(LF, s);
       if (nl < 0) {
         let e = data.length;
         if (data[e - 1] === CR) {

@@ -183,7 +183,7 @@ function scanMessage(src: ByteSource, r: LineReader, m: ScannedMessage, first: b
       return true;
     }
     const first0 = buf[s];
-    let kind = Meta.None;
+    let kind: Meta;
     if (first0 === SP || first0 === TAB) {
       kind = hidden ? Meta.XStatus : Meta.None; // any non-zero kind: the continuation stays hidden
     } else {

@@ -1,0 +1,197 @@
+/**
+ * mailtool: an administrator's tool for mbox files, in the spirit of UW's mailutil.
+ *
+ *   mailtool check PATH [--json]        message count, UIDVALIDITY, next UID, problems found (read-only)
+ *   mailtool append PATH [FILE...]      append messages from files (or stdin), under a delivery agent's locks
+ *
+ * Exit status: 0 success, 1 the mailbox has problems / a message was refused, 2 usage, 75 (EX_TEMPFAIL) locked.
+ */
+import { readFileSync } from 'node:fs';
+import { hostname, userInfo } from 'node:os';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import type { AppendMessage, InternalDate } from '../lib/mailbox/driver.js';
+import { MailboxError, SYSTEM_FLAG_NAMES } from '../lib/mailbox/driver.js';
+import { MboxDriver } from '../lib/mailbox/mbox/mbox-driver.js';
+import { parseFromLine } from '../lib/mailbox/mbox/from-line.js';
+import { MemoryLogger } from '../lib/env/logger.js';
+import { systemClock } from '../lib/env/env.js';
+import { createMailboxLocking } from '../lib/lock/mailbox-locking.js';
+import { DotlockRegistry } from '../lib/lock/dotlock-registry.js';
+import { dotlockHostFromProcess } from '../lib/lock/dotlock-host.js';
+
+const EX_TEMPFAIL = 75;
+
+function makeDriver(logger: MemoryLogger, lockTimeoutMs: number, journalDir: string | undefined): {
+  driver: MboxDriver; registry: DotlockRegistry;
+} {
+  const registry = new DotlockRegistry();
+  const host = dotlockHostFromProcess(process, hostname());
+  const locking = createMailboxLocking({ registry, host, timeoutMs: lockTimeoutMs, logger, clock: systemClock });
+  let username = 'MAILER-DAEMON';
+  try {
+    username = userInfo().username;
+  } catch {
+    /* no passwd entry: keep the default */
+  }
+  const driver = new MboxDriver({
+    env: { logger, clock: systemClock, hostname: hostname(), username },
+    locking,
+    ...(journalDir ? { journalDir } : {}),
+  });
+  return { driver, registry };
+}
+
+/** Releases our dotlocks if the process is told to stop, so none is left behind. */
+function guardExit(registry: DotlockRegistry): void {
+  process.on('exit', () => registry.releaseAllSync());
+  for (const sig of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) {
+    process.on(sig, () => {
+      registry.releaseAllSync();
+      process.exit(128 + (sig === 'SIGHUP' ? 1 : sig === 'SIGINT' ? 2 : 15));
+    });
+  }
+}
+
+function flagNames(flags: number, keywords: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const [bit, name] of SYSTEM_FLAG_NAMES) if (flags & bit) out.push(name);
+  return out.concat(keywords);
+}
+
+async function check(path: string, json: boolean, lockTimeoutMs: number, journalDir?: string): Promise<number> {
+  const logger = new MemoryLogger();
+  const { driver, registry } = makeDriver(logger, lockTimeoutMs, journalDir);
+  guardExit(registry);
+  const box = await driver.open(path, { readOnly: true });
+  try {
+    const n = box.count();
+    if (json) {
+      const messages = [];
+      for (let seq = 1; seq <= n; seq++) {
+        const m = box.meta(seq);
+        messages.push({ uid: m.uid, flags: flagNames(m.flags, m.keywords), size: m.size });
+      }
+      process.stdout.write(JSON.stringify({ uidvalidity: box.uidValidity, uidnext: box.uidNext(), messages }) + '\n');
+    } else {
+      let recent = 0;
+      let unseen = 0;
+      let bytes = 0;
+      for (let seq = 1; seq <= n; seq++) {
+        const m = box.meta(seq);
+        if (m.recent) recent++;
+        if (!(m.flags & 1)) unseen++;
+        bytes += m.size;
+      }
+      process.stdout.write(
+        `${path}: ${n} message${n === 1 ? '' : 's'} (${recent} recent, ${unseen} unseen), ${bytes} octets\n` +
+        `UIDVALIDITY ${box.uidValidity}, next UID ${box.uidNext()}` +
+        (box.keywords().length ? `, keywords: ${box.keywords().join(' ')}` : '') + '\n');
+    }
+    const problems = logger.lines.filter((l) => l.level === 'warning' || l.level === 'err');
+    for (const p of problems) process.stderr.write(`problem: ${p.message}\n`);
+    return problems.length ? 1 : 0;
+  } finally {
+    await box.close();
+  }
+}
+
+/** One message from a file: a leading `From ` line (mbox envelope) gives the date and is not stored. */
+function messageFrom(data: Buffer): AppendMessage {
+  let body = data;
+  let internalDate: InternalDate | undefined;
+  if (data.subarray(0, 5).toString('latin1') === 'From ') {
+    let e = data.indexOf(0x0a);
+    if (e < 0) e = data.length;
+    const d = parseFromLine(data, 0, e, (t) => systemClock.zoneAt(t));
+    if (d) {
+      internalDate = d;
+      body = data.subarray(Math.min(data.length, e + 1));
+    }
+  }
+  const b = body;
+  return {
+    body: { size: b.length, async *chunks() { yield b; } },
+    flags: 0,
+    keywords: [],
+    ...(internalDate ? { internalDate } : {}),
+  };
+}
+
+async function readStdin(): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const c of process.stdin) parts.push(c as Buffer);
+  return Buffer.concat(parts);
+}
+
+async function append(path: string, files: string[], withUids: boolean, lockTimeoutMs: number,
+  journalDir?: string): Promise<number> {
+  const logger = new MemoryLogger();
+  const { driver, registry } = makeDriver(logger, lockTimeoutMs, journalDir);
+  guardExit(registry);
+  const inputs = files.length ? files.map((f) => readFileSync(f)) : [await readStdin()];
+  const msgs = inputs.map(messageFrom);
+  for (const m of msgs) {
+    if (m.body.size === 0) {
+      process.stderr.write('mailtool: refusing an empty message\n');
+      return 1;
+    }
+  }
+  async function* it(): AsyncIterable<AppendMessage> {
+    yield* msgs;
+  }
+  if (withUids) {
+    const r = await driver.append(path, it());
+    process.stdout.write(`appended UIDVALIDITY ${r.uidValidity} UIDs ${r.uids.join(',')}\n`);
+  } else {
+    await driver.deliver(path, it());
+  }
+  return 0;
+}
+
+async function main(): Promise<number> {
+  let code = 0;
+  await yargs(hideBin(process.argv))
+    .scriptName('mailtool')
+    .usage('$0 <command> [options]')
+    .option('lock-timeout', { type: 'number', default: 60, describe: 'seconds to wait for mailbox locks' })
+    .option('journal-dir', { type: 'string', describe: 'directory for rewrite journals (default /var/tmp)' })
+    .command('check <path>', 'report message count, UIDVALIDITY, next UID and problems', (y) =>
+      y.positional('path', { type: 'string', demandOption: true })
+        .option('json', { type: 'boolean', default: false, describe: 'print {"uidvalidity","uidnext","messages"}' }),
+    async (argv) => {
+      code = await check(argv.path, argv.json, argv['lock-timeout'] * 1000, argv['journal-dir']);
+    })
+    .command('append <path> [files..]', 'append messages from files (or stdin) as a delivery agent does', (y) =>
+      y.positional('path', { type: 'string', demandOption: true })
+        .positional('files', { type: 'string', array: true, default: [] as string[] })
+        .option('uid', { type: 'boolean', default: false, describe: 'give UIDs at once (reads the whole mailbox)' }),
+    async (argv) => {
+      code = await append(argv.path, argv.files ?? [], argv.uid, argv['lock-timeout'] * 1000, argv['journal-dir']);
+    })
+    .demandCommand(1)
+    .strict()
+    .help()
+    .fail((msg, err) => {
+      if (err) throw err;
+      process.stderr.write(`mailtool: ${msg}\n`);
+      process.exit(2);
+    })
+    .parseAsync();
+  return code;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    if (e instanceof MailboxError) {
+      process.stderr.write(`mailtool: ${e.message}\n`);
+      process.exitCode = e.code === 'INUSE' ? EX_TEMPFAIL : 1;
+    } else {
+      process.stderr.write(`mailtool: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+      process.exitCode = 70;
+    }
+  },
+);
