@@ -132,7 +132,8 @@ function runProcess(file: string, args: readonly string[], spawnOpts: SpawnIds &
     child.on('error', (e) => { clearTimeout(timer); reject(e); });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      const result: RunResult = { code, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') };
+      const result: RunResult = { code, signal, stdout: Buffer.concat(out),
+        stderr: Buffer.concat(err).toString('utf8') };
       if (timedOut) reject(new OracleError(`${file} timed out after ${timeoutMs} ms`, result));
       else resolvePromise(result);
     });
@@ -925,8 +926,8 @@ export function imapTranscript(argv: readonly string[], env: Readonly<Record<str
     }
     child.stdin.end();
     await exited;
-    return { greeting, results, text: Buffer.concat(all).toString('latin1'), stderr: Buffer.concat(err).toString('utf8'),
-      exitCode };
+    return { greeting, results, text: Buffer.concat(all).toString('latin1'),
+      stderr: Buffer.concat(err).toString('utf8'), exitCode };
   };
 
   return session().then(
