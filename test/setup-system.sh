@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the interop and locking tests run against, when any is missing:
 # uw-mailutils (UW's mailutil/tmail/dmail, the on-disk oracle), dovecot-imapd (Dovecot's mbox reader),
-# procmail and liblockfile-bin (delivery agents and dotlockfile).
+# procmail and liblockfile-bin (delivery agents and dotlockfile), libc-client2007e-dev (UW's c-client library and
+# headers: test/interop/cclient-oracle.c drives it as UW imapd would; bookworm has no uw-imapd) and a C compiler.
 set -euo pipefail
 need=()
-for pair in mailutil:uw-mailutils doveadm:dovecot-imapd procmail:procmail dotlockfile:liblockfile-bin; do
+for pair in mailutil:uw-mailutils doveadm:dovecot-imapd procmail:procmail dotlockfile:liblockfile-bin cc:gcc \
+  flock:util-linux python3:python3 useradd:passwd runuser:util-linux; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || need+=("${pair#*:}")
 done
+[ -e /usr/include/c-client/c-client.h ] || need+=(libc-client2007e-dev)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "missing Debian packages: ${need[*]} (run as root, or: sudo apt-get install ${need[*]})" >&2
