@@ -9,11 +9,19 @@ export interface Served {
   readonly body: string;
 }
 
-/** Scans `data` reading `window` bytes at a time (1: one byte at a time). */
-export function scan(data: Buffer, window = 1 << 20): { messages: ScannedMessage[]; garbage: boolean } {
+/** Scans `data` reading `window` bytes at a time (1: one byte at a time); `lazyBodies` as the driver scans. */
+export function scan(data: Buffer, window = 1 << 20, lazyBodies = false): { messages: ScannedMessage[]; garbage: boolean } {
   const messages: ScannedMessage[] = [];
-  const r = scanMbox(new BufferSource(data, window), { localZone: () => 0, window }, (m) => messages.push(m));
+  const r = scanMbox(new BufferSource(data, window), { localZone: () => 0, window, lazyBodies }, (m) => messages.push(m));
   return { messages, garbage: r.garbage !== null };
+}
+
+/** What a lazy scan must find exactly as a line-by-line one does: everything but body sizes and `quoted`. */
+export function boundaries(r: { messages: ScannedMessage[]; garbage: boolean }): unknown {
+  return {
+    garbage: r.garbage,
+    messages: r.messages.map((m) => ({ ...m, bodySize: 0, bodyLfSize: 0, quoted: false })),
+  };
 }
 
 /** Serves a body through BodyServer, feeding it `chunk` bytes at a time. */

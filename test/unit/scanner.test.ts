@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Flag } from '../../lib/mailbox/driver.js';
 import { metaHashOf } from '../../lib/mailbox/mbox/scanner.js';
-import { mbox, scan, serveAll } from './mbox-support.js';
+import { boundaries, mbox, scan, serveAll } from './mbox-support.js';
 
 /** A mailbox as UW writes it: pseudo-message, then messages with their metadata blocks. */
 const UW = mbox(`From MAILER-DAEMON Wed Dec  2 05:53:22 1992
@@ -85,6 +85,7 @@ describe('scanner', () => {
     const whole = JSON.stringify(serveAll(UW));
     for (const w of WINDOWS) {
       for (const chunk of [1, 5, 1 << 20]) assert.equal(JSON.stringify(serveAll(UW, w, chunk)), whole, `window ${w} chunk ${chunk}`);
+      assert.deepEqual(boundaries(scan(UW, w, true)), boundaries(scan(UW)), `lazy, window ${w}`);
     }
   });
 

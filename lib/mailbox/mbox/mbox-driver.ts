@@ -384,6 +384,18 @@ export class MboxMailbox implements OpenMailbox {
     return this.base.uidValidity;
   }
 
+  /** The local zone for `From ` lines without one, asked of the clock once per hour of wall time. */
+  private readonly zoneByHour = new Map<number, number>();
+  private readonly localZone = (wall: number): number => {
+    const hour = Math.floor(wall / 3_600_000);
+    let z = this.zoneByHour.get(hour);
+    if (z === undefined) {
+      z = this.env.clock.zoneAt(wall);
+      this.zoneByHour.set(hour, z);
+    }
+    return z;
+  };
+
   /** Opens the file, finishes an interrupted rewrite if one is found, and indexes the mailbox. */
   async init(): Promise<void> {
     await this.recover();
@@ -481,9 +493,41 @@ export class MboxMailbox implements OpenMailbox {
     return out;
   }
 
+  /**
+   * Counts a body's served size (the scan finds bodies without reading them line by line): feeds the body through
+   * the same BodyServer that serves it, so the size announced is the size sent.
+   */
+  private sizes(r: number): void {
+    const x = this.idx;
+    if (x.bodySize(r) >= 0) return;
+    if (x.bits(r) & Bit.Gone) {
+      x.setBodySizes(r, 0, 0);
+      return;
+    }
+    const server = new BodyServer((x.bits(r) & Bit.Verbatim) !== 0);
+    let size = 0;
+    let lines = 0;
+    const count = (bufs: Buffer[]): void => {
+      for (const b of bufs) {
+        size += b.length;
+        for (let i = b.indexOf(0x0a); i >= 0; i = b.indexOf(0x0a, i + 1)) lines++;
+      }
+    };
+    const end = x.bodyEnd(r);
+    const step = 1 << 18;
+    for (let pos = x.bodyStart(r); pos < end; pos += step) {
+      const chunk = this.readRange(pos, Math.min(step, end - pos));
+      if (chunk.length === 0) break;
+      count(server.push(chunk));
+    }
+    count(server.end());
+    x.setBodySizes(r, size, size - lines);
+  }
+
   meta(seq: number): MessageMeta {
     const r = this.row(seq);
     const x = this.idx;
+    this.sizes(r);
     return {
       uid: x.uid(r),
       flags: x.flags(r),
@@ -541,6 +585,7 @@ export class MboxMailbox implements OpenMailbox {
   text(seq: number, range?: { offset: number; length: number }): SizedBody {
     const r = this.row(seq);
     this.present(r);
+    this.sizes(r);
     const total = this.idx.bodySize(r);
     const offset = Math.min(range?.offset ?? 0, total);
     const size = Math.min(range?.length ?? total, total - offset);
@@ -586,6 +631,7 @@ export class MboxMailbox implements OpenMailbox {
 
   message(seq: number): SizedBody {
     const r = this.row(seq);
+    this.sizes(r);
     const hsize = this.idx.headerSize(r);
     const body = this.text(seq);
     // eslint-disable-next-line @typescript-eslint/no-this-alias
@@ -655,7 +701,7 @@ export class MboxMailbox implements OpenMailbox {
     let prevUid = 0;
     let first = true;
     const src = new FdSource(this.fd, size);
-    const result = scanMbox(src, { localZone: (t) => this.env.clock.zoneAt(t), window: this.opts.window }, (m) => {
+    const result = scanMbox(src, { localZone: this.localZone, window: this.opts.window, lazyBodies: true }, (m) => {
       if (first) {
         first = false;
         if (m.base) {
@@ -788,7 +834,7 @@ export class MboxMailbox implements OpenMailbox {
     let prevUid = this.idx.length ? this.idx.uid(this.idx.length - 1) : 0;
     const atFileStart = this.idx.length === 0 && this.pseudo === null;
     let first = true;
-    scanMbox(src, { start: from, atFileStart, localZone: (t) => this.env.clock.zoneAt(t), window: this.opts.window },
+    scanMbox(src, { start: from, atFileStart, localZone: this.localZone, window: this.opts.window, lazyBodies: true },
       (m) => {
         if (first && atFileStart && m.base) {
           if (this.base.uidValidity === 0 || this.idx.length === 0) {

@@ -24,8 +24,9 @@ export const Bit = {
   FlagsDirty: 128,
 } as const;
 
-const F64 = ['start', 'headerStart', 'bodyStart', 'bodyEnd', 'end', 'metaStart', 'metaEnd', 'time', 'bodySize'] as const;
-const U32 = ['uid', 'keywords', 'headerSize', 'headerLfSize', 'bodyLfSize', 'metaHash'] as const;
+const F64 = ['start', 'headerStart', 'bodyStart', 'bodyEnd', 'end', 'metaStart', 'metaEnd', 'time', 'bodySize',
+  'bodyLfSize'] as const;
+const U32 = ['uid', 'keywords', 'headerSize', 'headerLfSize', 'metaHash'] as const;
 type F64Field = (typeof F64)[number];
 type U32Field = (typeof U32)[number];
 
@@ -76,12 +77,12 @@ export class MessageIndex {
     f.metaEnd[i] = m.metaEnd;
     f.time[i] = m.date.time;
     f.bodySize[i] = m.bodySize;
+    f.bodyLfSize[i] = m.bodyLfSize;
     const u = this.u32;
     u.uid[i] = uid;
     u.keywords[i] = keywordMask;
     u.headerSize[i] = m.headerSize;
     u.headerLfSize[i] = m.headerLfSize;
-    u.bodyLfSize[i] = m.bodyLfSize;
     u.metaHash[i] = m.metaHash;
     this.flagsA[i] = flags;
     this.zoneA[i] = m.date.zone;
@@ -133,8 +134,13 @@ export class MessageIndex {
   bits(i: number): number { return this.bitsA[i] ?? 0; }
   headerSize(i: number): number { return this.u32.headerSize[i] ?? 0; }
   headerLfSize(i: number): number { return this.u32.headerLfSize[i] ?? 0; }
+  /** Served body size, or -1 while not counted yet (lazy scans; see setBodySizes). */
   bodySize(i: number): number { return this.f64.bodySize[i] ?? 0; }
-  bodyLfSize(i: number): number { return this.u32.bodyLfSize[i] ?? 0; }
+  bodyLfSize(i: number): number { return this.f64.bodyLfSize[i] ?? 0; }
+  setBodySizes(i: number, size: number, lfSize: number): void {
+    this.f64.bodySize[i] = size;
+    this.f64.bodyLfSize[i] = lfSize;
+  }
   /** Served size with CRLF line ends. */
   size(i: number): number { return this.headerSize(i) + this.bodySize(i); }
   lfSize(i: number): number { return this.headerLfSize(i) + this.bodyLfSize(i); }

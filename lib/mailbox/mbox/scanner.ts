@@ -87,6 +87,11 @@ export interface ScanOptions {
   readonly window?: number;
   /** Zone for `From ` lines that carry none. */
   readonly localZone: ZoneOf;
+  /**
+   * Find body ends by searching for `\nFrom ` natively instead of reading bodies line by line: much faster, but
+   * body sizes are then left at -1 for the caller to count when first needed (bodySizes()). Default false.
+   */
+  readonly lazyBodies?: boolean;
 }
 
 export interface ScanResult {
@@ -136,9 +141,10 @@ export function scanMbox(src: ByteSource, opts: ScanOptions, onMessage: (m: Scan
     garbage = { start: pos, end: r.position };
     more = r.next();
   }
+  const lazy = opts.lazyBodies ?? false;
   while (more) {
     const m = newMessage(r, opts.localZone);
-    more = scanMessage(src, r, m, atFileStart);
+    more = scanMessage(src, r, m, atFileStart, lazy);
     atFileStart = false;
     onMessage(m);
   }
@@ -159,7 +165,7 @@ function newMessage(r: LineReader, zone: ZoneOf): ScannedMessage {
  * Reads the message whose `From ` line is the reader's current line. Leaves the reader on the next message's
  * `From ` line and returns true, or returns false at the end of the source.
  */
-function scanMessage(src: ByteSource, r: LineReader, m: ScannedMessage, first: boolean): boolean {
+function scanMessage(src: ByteSource, r: LineReader, m: ScannedMessage, first: boolean, lazy: boolean): boolean {
   // ---- header ----
   let hiddenRun = -1; // start of the current run of metadata lines
   let hiddenRunEnd = -1;
@@ -217,6 +223,7 @@ function scanMessage(src: ByteSource, r: LineReader, m: ScannedMessage, first: b
       m.verbatim = true;
     }
   }
+  if (lazy) return skipBody(src, r, m, more, verbatimEnd);
   let lastBlank = -1; // offset of the last line if it was empty
   while (more) {
     const { buf, start: s, end: e } = r;
@@ -285,6 +292,31 @@ export function metaHashOf(header: Buffer): number {
     s = nl + 1;
   }
   return h;
+}
+
+/**
+ * The body's end without reading it line by line: the next valid `From ` line at a line start (past a verbatim
+ * Content-Length body), then the separator empty line before it, by the same rules as the line-by-line loop.
+ * The reader is at the body's first line (`more`). Sizes are left at -1.
+ */
+function skipBody(src: ByteSource, r: LineReader, m: ScannedMessage, more: boolean, verbatimEnd: number): boolean {
+  m.bodySize = m.bodyLfSize = -1;
+  let end = src.size;
+  if (more) {
+    const from = Math.max(m.bodyStart, verbatimEnd);
+    const atLineStart = from === m.bodyStart || r.byteAt(from - 1) === LF;
+    more = r.nextFromLine(from, atLineStart, isFromLine);
+    end = more ? r.offset : src.size;
+  }
+  m.end = end;
+  m.bodyEnd = end;
+  const minBlank = Math.max(m.bodyStart, verbatimEnd);
+  if (end > m.bodyStart && r.byteAt(end - 1) === LF) {
+    const b2 = r.byteAt(end - 2);
+    if (b2 === LF && end - 1 >= minBlank) m.bodyEnd = end - 1;
+    else if (b2 === CR && r.byteAt(end - 3) === LF && end - 2 >= minBlank) m.bodyEnd = end - 2;
+  }
+  return more;
 }
 
 function finishMeta(m: ScannedMessage, run: number, runEnd: number, scattered: boolean): void {
