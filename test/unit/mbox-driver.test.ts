@@ -3,7 +3,7 @@
  * session rewriting), and the on-disk layout it leaves.
  */
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, chownSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -99,11 +99,13 @@ describe('mbox driver', () => {
     await box.close();
   });
 
-  it('expunges, reports it in order, keeps the inode, and writes the pseudo-message when nothing is left', async () => {
+  it('expunges, reports it in order, keeps inode, owner and mode, and writes the pseudo-message when nothing is left', async () => {
     const path = fresh();
     const d = driver();
     writeFileSync(path, '');
     await d.append(path, each(msg('Subject: a\n\n1\n'), msg('Subject: b\n\n2\n'), msg('Subject: c\n\n3\n')));
+    chmodSync(path, 0o640);
+    chownSync(path, 65534, 8); // nobody:mail, as a spool file
     const ino = statSync(path).ino;
     const box = await d.open(path, { readOnly: false });
     assert.match(readFileSync(path, 'latin1'), /^From [^\n]*\nSubject: a\nX-IMAPbase: \d+ 3\n/, 'base on the first message of a file without pseudo-message');
@@ -123,6 +125,20 @@ describe('mbox driver', () => {
     assert.equal(again.count(), 0);
     assert.equal(again.uidNext(), 4, 'UIDs are never reused');
     await again.close();
+    const st = statSync(path);
+    assert.deepEqual([st.mode & 0o7777, st.uid, st.gid], [0o640, 65534, 8]);
+  });
+
+  it('warns of an X-UID that goes backwards and renumbers just that message', async () => {
+    const path = fresh();
+    writeFileSync(path, 'From a Wed Dec  2 05:53:22 1992\nX-IMAPbase: 77 9\nX-UID: 5\n\n1\n\n' +
+      'From a Wed Dec  2 05:53:22 1992\nX-UID: 3\n\n2\n\nFrom a Wed Dec  2 05:53:22 1992\nX-UID: 8\n\n3\n');
+    const logger = new MemoryLogger();
+    const box = await new MboxDriver({ journalDir: dir, fsync: false, env: { logger } }).open(path, { readOnly: true });
+    assert.equal(box.uidValidity, 77);
+    assert.deepEqual(uids(box), [5, 10, 11]);
+    assert.match(logger.lines.map((l) => l.message).join('\n'), /X-UID 3, not above 5; it gets UID 10/);
+    await box.close();
   });
 
   it('notices mail a delivery agent appends while open, and gives it the next UIDs', async () => {

@@ -723,6 +723,11 @@ export class MboxMailbox implements OpenMailbox {
       } else {
         uid = ++uidLast;
         bits |= Bit.NewUid | Bit.Dirty;
+        if (found && m.uid > 0) {
+          // UW would start a new UIDVALIDITY for the whole mailbox here; renumbering one message is kinder.
+          this.env.logger.log('warning', `${this.path}: message at offset ${m.start} has X-UID ${m.uid}, not above ` +
+            `${prevUid}; it gets UID ${uid}`);
+        }
       }
       prevUid = uid;
       let mask = 0;
@@ -733,6 +738,7 @@ export class MboxMailbox implements OpenMailbox {
           keywordsGrew = true;
         }
         if (i >= 0) mask |= 1 << i;
+        else this.env.logger.log('warning', `${this.path}: keyword ${JSON.stringify(k)} dropped (not an atom, or table full)`);
       }
       if (!m.old) bits |= Bit.Recent | (this.readOnly ? 0 : Bit.Dirty);
       fresh.push(m, uid, m.flags, mask >>> 0, bits);
