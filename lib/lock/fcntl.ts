@@ -12,17 +12,9 @@
  * - On Linux they are invisible to flock() locks and vice versa (except on NFS, where the kernel emulates flock
  *   with fcntl), which is why a writer takes both; see locker.ts.
  */
-import { errnoCode } from './errno.js';
 import { fcntlSetLock } from './fs-ext.js';
-import {
-  LockError,
-  LockTimeoutError,
-  type LockMethod,
-  type LockMode,
-  type LockTarget,
-  type ReleaseLock,
-} from './lock-method.js';
-import { BUSY, pollUntil, taken } from './poll.js';
+import { kernelLockMethod } from './kernel-lock.js';
+import type { LockMethod } from './lock-method.js';
 
 /** F_SETLK reports a conflicting lock with EAGAIN or EACCES (POSIX allows either); EINTR just means try again. */
 function isContention(code: string | undefined): boolean {
@@ -37,35 +29,11 @@ function isContention(code: string | undefined): boolean {
  * the lock is already gone (see above) and the fd number may name another file whose lock we would drop. A release
  * that finds the fd already closed (EBADF) counts as done; other failures reject with LockError.
  */
-export const fcntlLock: LockMethod = {
+export const fcntlLock: LockMethod = kernelLockMethod({
   name: 'fcntl',
-  async acquire(target: LockTarget, mode: LockMode, deadline: number): Promise<ReleaseLock> {
-    const type = mode === 'shared' ? 'read' : 'write';
-    await pollUntil(
-      async () => {
-        try {
-          await fcntlSetLock(target.fd, type);
-          return taken(undefined);
-        } catch (err) {
-          const code = errnoCode(err);
-          if (isContention(code)) return BUSY;
-          throw new LockError(`fcntl(F_SETLK) on ${target.path} failed: ${code ?? String(err)}`, 'fcntl', target.path);
-        }
-      },
-      deadline,
-      () => new LockTimeoutError('fcntl', target.path),
-    );
-    let released = false;
-    return async () => {
-      if (released) return;
-      released = true;
-      try {
-        await fcntlSetLock(target.fd, 'unlock');
-      } catch (err) {
-        const code = errnoCode(err);
-        if (code === 'EBADF') return;
-        throw new LockError(`fcntl(F_UNLCK) on ${target.path} failed: ${code ?? String(err)}`, 'fcntl', target.path);
-      }
-    };
-  },
-};
+  lock: (fd, mode) => fcntlSetLock(fd, mode === 'shared' ? 'read' : 'write'),
+  unlock: (fd) => fcntlSetLock(fd, 'unlock'),
+  isContention,
+  lockCall: 'fcntl(F_SETLK)',
+  unlockCall: 'fcntl(F_UNLCK)',
+});

@@ -6,17 +6,9 @@
  * each other. It is dropped when the last fd of that description closes. On Linux flock and fcntl locks do not see
  * each other (except on NFS, where flock is emulated with fcntl byte-range locks), so a writer takes both.
  */
-import { errnoCode } from './errno.js';
 import { flockOp } from './fs-ext.js';
-import {
-  LockError,
-  LockTimeoutError,
-  type LockMethod,
-  type LockMode,
-  type LockTarget,
-  type ReleaseLock,
-} from './lock-method.js';
-import { BUSY, pollUntil, taken } from './poll.js';
+import { kernelLockMethod } from './kernel-lock.js';
+import type { LockMethod } from './lock-method.js';
 
 /** LOCK_NB reports a held lock with EWOULDBLOCK (= EAGAIN on Linux); EINTR just means try again. */
 function isContention(code: string | undefined): boolean {
@@ -31,35 +23,11 @@ function isContention(code: string | undefined): boolean {
  * number may belong to another file). A release that finds the fd closed (EBADF) counts as done; other failures
  * reject with LockError.
  */
-export const flockLock: LockMethod = {
+export const flockLock: LockMethod = kernelLockMethod({
   name: 'flock',
-  async acquire(target: LockTarget, mode: LockMode, deadline: number): Promise<ReleaseLock> {
-    const op = mode === 'shared' ? 'shnb' : 'exnb';
-    await pollUntil(
-      async () => {
-        try {
-          await flockOp(target.fd, op);
-          return taken(undefined);
-        } catch (err) {
-          const code = errnoCode(err);
-          if (isContention(code)) return BUSY;
-          throw new LockError(`flock on ${target.path} failed: ${code ?? String(err)}`, 'flock', target.path);
-        }
-      },
-      deadline,
-      () => new LockTimeoutError('flock', target.path),
-    );
-    let released = false;
-    return async () => {
-      if (released) return;
-      released = true;
-      try {
-        await flockOp(target.fd, 'un');
-      } catch (err) {
-        const code = errnoCode(err);
-        if (code === 'EBADF') return;
-        throw new LockError(`flock(LOCK_UN) on ${target.path} failed: ${code ?? String(err)}`, 'flock', target.path);
-      }
-    };
-  },
-};
+  lock: (fd, mode) => flockOp(fd, mode === 'shared' ? 'shnb' : 'exnb'),
+  unlock: (fd) => flockOp(fd, 'un'),
+  isContention,
+  lockCall: 'flock',
+  unlockCall: 'flock(LOCK_UN)',
+});

@@ -37,14 +37,18 @@ export class FdSource implements ByteSource {
     readonly size: number,
   ) {}
   read(position: number, length: number): Buffer {
-    const want = Math.max(0, Math.min(length, this.size - position));
-    const buf = Buffer.allocUnsafe(want);
-    let got = 0;
-    while (got < want) {
-      const n = readSync(this.fd, buf, got, want - got, position + got);
-      if (n === 0) break;
-      got += n;
-    }
-    return got === want ? buf : buf.subarray(0, got);
+    return readAt(this.fd, position, Math.max(0, Math.min(length, this.size - position)));
   }
+}
+
+/** Reads `length` bytes at `position` of `fd` (fewer only at the end of the file), synchronously. */
+export function readAt(fd: number, position: number, length: number): Buffer {
+  const buf = Buffer.allocUnsafe(length);
+  let got = 0;
+  while (got < length) {
+    const n = readSync(fd, buf, got, length - got, position + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return got === length ? buf : buf.subarray(0, got);
 }

@@ -31,7 +31,7 @@ import { systemClock } from '../../env/env.js';
 import { nullLogger } from '../../env/logger.js';
 import type { LockMode, LockTarget, ReleaseLock } from '../../lock/lock-method.js';
 import { LockError, LockTimeoutError } from '../../lock/lock-method.js';
-import { FdSource } from './byte-source.js';
+import { FdSource, readAt } from './byte-source.js';
 import { formatFromLine, isFromLine } from './from-line.js';
 import { Bit, MessageIndex } from './message-index.js';
 import { BodyServer, MessageStorer, serveHeader } from './render.js';
@@ -554,14 +554,7 @@ export class MboxMailbox implements OpenMailbox {
   }
 
   private readRange(position: number, length: number): Buffer {
-    const b = Buffer.allocUnsafe(length);
-    let got = 0;
-    while (got < length) {
-      const n = readSync(this.fd, b, got, length - got, position + got);
-      if (n === 0) break;
-      got += n;
-    }
-    return got === length ? b : b.subarray(0, got);
+    return readAt(this.fd, position, length);
   }
 
   private present(r: number): void {

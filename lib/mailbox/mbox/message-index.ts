@@ -90,15 +90,20 @@ export class MessageIndex {
     return i;
   }
 
+  /** Copies row `from` of `src` (this index or another) over row `to` of this one. */
+  private copyRow(src: MessageIndex, from: number, to: number): void {
+    for (const k of F64) this.f64[k][to] = src.f64[k][from] ?? 0;
+    for (const k of U32) this.u32[k][to] = src.u32[k][from] ?? 0;
+    this.flagsA[to] = src.flagsA[from] ?? 0;
+    this.bitsA[to] = src.bitsA[from] ?? 0;
+    this.zoneA[to] = src.zoneA[from] ?? 0;
+  }
+
   /** Copies row `from` of `other` to the end of this index. */
   pushRow(other: MessageIndex, from: number): number {
     if (this.length === this.cap) this.grow();
     const i = this.length++;
-    for (const k of F64) (this.f64[k][i] = other.f64[k][from] ?? 0);
-    for (const k of U32) (this.u32[k][i] = other.u32[k][from] ?? 0);
-    this.flagsA[i] = other.flagsA[from] ?? 0;
-    this.bitsA[i] = other.bitsA[from] ?? 0;
-    this.zoneA[i] = other.zoneA[from] ?? 0;
+    this.copyRow(other, from, i);
     return i;
   }
 
@@ -107,13 +112,7 @@ export class MessageIndex {
     let w = 0;
     for (let r = 0; r < this.length; r++) {
       if (!keep(r)) continue;
-      if (w !== r) {
-        for (const k of F64) this.f64[k][w] = this.f64[k][r] ?? 0;
-        for (const k of U32) this.u32[k][w] = this.u32[k][r] ?? 0;
-        this.flagsA[w] = this.flagsA[r] ?? 0;
-        this.bitsA[w] = this.bitsA[r] ?? 0;
-        this.zoneA[w] = this.zoneA[r] ?? 0;
-      }
+      if (w !== r) this.copyRow(this, r, w);
       w++;
     }
     this.length = w;
