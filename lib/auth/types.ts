@@ -1,0 +1,27 @@
+/**
+ * Authentication types shared by the password checkers, the SASL mechanisms and the servers.
+ * See ../../README.md and issue "Authentication, privileges, TLS, limits and logging".
+ */
+
+/** A system account, as /etc/passwd describes it. */
+export interface Account {
+  readonly name: string;
+  readonly uid: number;
+  readonly gid: number;
+  readonly gecos: string;
+  readonly home: string;
+  readonly shell: string;
+}
+
+/** Why a login failed. Only `detail` may be logged; it never holds a password. */
+export type AuthFailure = 'bad-password' | 'no-such-user' | 'locked' | 'expired' | 'unavailable';
+
+export type AuthResult =
+  | { readonly ok: true; readonly account: Account }
+  | { readonly ok: false; readonly reason: AuthFailure; readonly detail: string };
+
+/** Where a login comes from: PAM's service (`imap`, `pop` as UW names them) and the remote host, for logs and PAM. */
+export interface LoginContext {
+  readonly service: 'imap' | 'pop';
+  readonly rhost: string;
+}
