@@ -1,0 +1,94 @@
+/**
+ * Writing to the client: every byte goes through one ResponseSink (house rule 2: nothing else may write to fd 1 or
+ * 2, which under inetd are the socket).
+ *
+ * Writes are gathered and sent in as few write() calls as possible (house rule 5a: a reply written in several
+ * small pieces stalls on the client's delayed ACKs), in order, and bodies are streamed with back-pressure: when the
+ * socket's buffer is full, {@link ResponseSink.flush} waits for 'drain', so a slow client slows us down instead of
+ * filling our memory.
+ */
+import type { Writable } from 'node:stream';
+
+/** Gathered bytes beyond which a flush happens by itself (a large body streams in pieces of about this size). */
+const HIGH_WATER = 64 * 1024;
+
+export class ResponseSink {
+  private parts: Buffer[] = [];
+  private size = 0;
+  private broken: unknown = null;
+
+  constructor(private out: Writable) {
+    out.on('error', (e: unknown) => {
+      this.broken = e;
+    });
+  }
+
+  /** True once writing failed (the client went away). */
+  get closed(): boolean {
+    return this.broken !== null || this.out.destroyed;
+  }
+
+  /** Queues bytes (strings are latin1: protocol text is ASCII; message bytes come as Buffers). */
+  write(data: Buffer | Uint8Array | string): void {
+    const b = typeof data === 'string' ? Buffer.from(data, 'latin1') : Buffer.from(data.buffer, data.byteOffset, data.length);
+    if (b.length === 0) return;
+    this.parts.push(b);
+    this.size += b.length;
+  }
+
+  /** Queued bytes not yet handed to the socket. */
+  get pending(): number {
+    return this.size;
+  }
+
+  /**
+   * Hands everything queued to the socket in one write, and waits for 'drain' if the socket's buffer is full.
+   * Resolves (never rejects) when the client is gone; check {@link closed}.
+   */
+  async flush(): Promise<void> {
+    if (this.size === 0 || this.closed) {
+      this.parts = [];
+      this.size = 0;
+      return;
+    }
+    const data = this.parts.length === 1 ? (this.parts[0] as Buffer) : Buffer.concat(this.parts, this.size);
+    this.parts = [];
+    this.size = 0;
+    const ok = this.out.write(data);
+    if (!ok && !this.closed) {
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          this.out.off('drain', done);
+          this.out.off('close', done);
+          this.out.off('error', done);
+          resolve();
+        };
+        this.out.on('drain', done);
+        this.out.on('close', done);
+        this.out.on('error', done);
+      });
+    }
+  }
+
+  /** Flushes when enough is gathered: for streaming large bodies between queued writes. */
+  async maybeFlush(): Promise<void> {
+    if (this.size >= HIGH_WATER) await this.flush();
+  }
+
+  /** Writes to a new stream from now on (after STARTTLS). Anything queued is flushed to the old one first. */
+  async switchTo(out: Writable): Promise<void> {
+    await this.flush();
+    this.out = out;
+    this.broken = null;
+    out.on('error', (e: unknown) => {
+      this.broken = e;
+    });
+  }
+
+  /** Flushes and ends the stream. */
+  async end(): Promise<void> {
+    await this.flush();
+    if (this.closed) return;
+    await new Promise<void>((resolve) => this.out.end(resolve));
+  }
+}
