@@ -1199,7 +1199,11 @@ export class MboxMailbox implements OpenMailbox {
           const st = fstatSync(this.fd);
           const now = this.env.clock.now() / 1000;
           const mtime = st.mtimeMs / 1000 < now ? st.mtimeMs / 1000 : now - 1;
-          futimesSync(this.fd, now, mtime);
+          try {
+            futimesSync(this.fd, now, mtime);
+          } catch {
+            // Only the file's owner may set its times (a shared folder); they are a courtesy to biff and shells.
+          }
         });
       }
     } finally {

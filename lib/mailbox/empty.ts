@@ -1,0 +1,29 @@
+/**
+ * A mailbox with no messages and no file behind it: what a POP3 or IMAP session shows for an INBOX that does not
+ * exist yet (a spool file is created by the first delivery; a user cannot create it in a root:mail spool).
+ */
+import type { MessageMeta, OpenMailbox, SizedBody } from './driver.js';
+
+export function emptyMailbox(uidValidity: number): OpenMailbox {
+  const none = (seq: number): never => {
+    throw new RangeError(`no message ${seq} (of 0)`);
+  };
+  return {
+    uidValidity,
+    readOnly: true,
+    uidNext: () => 1,
+    keywords: () => [],
+    count: () => 0,
+    meta: (seq: number): MessageMeta => none(seq),
+    seqOf: () => undefined,
+    header: (seq: number): Promise<Buffer> => none(seq),
+    text: (seq: number): SizedBody => none(seq),
+    message: (seq: number): SizedBody => none(seq),
+    setFlags: () => undefined,
+    sync: async () => undefined,
+    takeUpdates: () => [],
+    checkpoint: async () => undefined,
+    expunge: async () => [],
+    close: async () => undefined,
+  };
+}

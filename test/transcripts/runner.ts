@@ -1,0 +1,232 @@
+/**
+ * Runs protocol transcripts through the real server binaries over stdin/stdout.
+ *
+ * A transcript (`*.t`) is text:
+ *
+ *     # comments
+ *     mailbox: sample.mbox     the maildrop: a copy of test/fixtures/<name> ("none": no mailbox file)
+ *     feed: bytes              send the client's lines one byte per write (default: a batch per group of C: lines)
+ *     C: STAT                  a line the client sends (CRLF added); consecutive C: lines go out together
+ *     S: +OK $n $*             a line the server must send: `$*` matches the rest, `$name` binds a token (\S+)
+ *                              the first time and must match the same text later
+ *     C2: / S2:                lines of a second concurrent session (C1:/S1: or C:/S: are the first)
+ *     close2                   the second session's client hangs up (no QUIT)
+ *     uids: 3 4 5              after all sessions end: the maildrop holds exactly these UIDs (read by our driver)
+ *
+ * Sessions run as the unprivileged user `nobody` with `$MAIL` naming the maildrop (the servers' PREAUTH mode).
+ * After the last expected line a session must send nothing more before exiting.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chownSync, copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { MboxDriver } from '../../lib/mailbox/mbox/mbox-driver.js';
+
+export const ROOT = join(import.meta.dirname, '..', '..', '..');
+const NOBODY = 65534;
+
+type Step =
+  | { kind: 'send'; session: number; text: string }
+  | { kind: 'expect'; session: number; pattern: string; line: number }
+  | { kind: 'close'; session: number };
+
+export interface Transcript {
+  mailbox: string;
+  bytewise: boolean;
+  steps: Step[];
+  uids: number[] | null;
+}
+
+export function parseTranscript(text: string): Transcript {
+  const t: Transcript = { mailbox: 'none', bytewise: false, steps: [], uids: null };
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.replace(/\r$/, '');
+    if (line === '' || line.startsWith('#')) return;
+    let m: RegExpExecArray | null;
+    if ((m = /^mailbox: (\S+)$/.exec(line))) t.mailbox = m[1] as string;
+    else if (line === 'feed: bytes') t.bytewise = true;
+    else if ((m = /^uids:((?: \d+)*)$/.exec(line))) t.uids = (m[1] as string).trim().split(/\s+/).filter(Boolean).map(Number);
+    else if ((m = /^close(\d)$/.exec(line))) t.steps.push({ kind: 'close', session: Number(m[1]) });
+    else if ((m = /^([CS])(\d?): ?(.*)$/.exec(line))) {
+      const session = Number(m[2] || '1');
+      if (m[1] === 'C') t.steps.push({ kind: 'send', session, text: m[3] as string });
+      else t.steps.push({ kind: 'expect', session, pattern: m[3] as string, line: i + 1 });
+    } else throw new Error(`transcript line ${i + 1}: cannot parse ${JSON.stringify(line)}`);
+  });
+  return t;
+}
+
+/** Compiles an S: pattern against the bindings made so far; returns the new bindings on a match, else null. */
+export function matchLine(pattern: string, actual: string, vars: Map<string, string>): Map<string, string> | null {
+  let re = '^';
+  const names: string[] = [];
+  const parts = pattern.split(/(\$\*|\$[A-Za-z_][A-Za-z0-9_]*)/);
+  for (const p of parts) {
+    if (p === '$*') re += '.*';
+    else if (/^\$[A-Za-z_]/.test(p)) {
+      const name = p.slice(1);
+      const bound = vars.get(name);
+      if (bound !== undefined) re += bound.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      else {
+        re += '(\\S+)';
+        names.push(name);
+      }
+    } else re += p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }
+  const m = new RegExp(re + '$', 's').exec(actual);
+  if (!m) return null;
+  const out = new Map(vars);
+  names.forEach((n, i) => out.set(n, m[i + 1] as string));
+  return out;
+}
+
+class Session {
+  readonly child: ChildProcess;
+  private buf = '';
+  private lines: string[] = [];
+  private waiters: (() => void)[] = [];
+  exited = false;
+  exitCode: number | null = null;
+  stderr = '';
+
+  constructor(argv: string[], env: Record<string, string>) {
+    this.child = spawn('/usr/sbin/runuser', ['-u', 'nobody', '--', '/usr/bin/env', '-i', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...argv],
+      { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child.stdout?.on('data', (d: Buffer) => {
+      this.buf += d.toString('latin1');
+      let nl: number;
+      while ((nl = this.buf.indexOf('\r\n')) >= 0) {
+        this.lines.push(this.buf.slice(0, nl));
+        this.buf = this.buf.slice(nl + 2);
+      }
+      this.wake();
+    });
+    this.child.stderr?.on('data', (d: Buffer) => {
+      this.stderr += d.toString('latin1');
+    });
+    this.child.on('exit', (code) => {
+      this.exited = true;
+      this.exitCode = code;
+      this.wake();
+    });
+  }
+
+  private wake(): void {
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  async nextLine(timeoutMs: number): Promise<string | null> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.lines.length === 0) {
+      if (this.exited) return null;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error('timed out waiting for the server');
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+    return this.lines.shift() as string;
+  }
+
+  /** Whatever the server still sends until it exits (partial last line included). */
+  async rest(timeoutMs: number): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.exited && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    const out = this.lines.map((l) => l + '\r\n').join('') + this.buf;
+    this.lines = [];
+    this.buf = '';
+    return out;
+  }
+
+  async send(text: string, bytewise: boolean): Promise<void> {
+    const data = Buffer.from(text, 'latin1');
+    const stdin = this.child.stdin;
+    if (!stdin) return;
+    if (!bytewise) {
+      stdin.write(data);
+      return;
+    }
+    for (const b of data) {
+      stdin.write(Buffer.from([b]));
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+}
+
+/**
+ * Runs a transcript against `server` (a path under bin/, e.g. 'bin/ipop3d'). Throws an AssertionError naming the
+ * transcript line that did not match.
+ */
+export async function runTranscript(server: string, t: Transcript, name: string): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'transcript-'));
+  chownSync(dir, NOBODY, NOBODY);
+  const mbox = join(dir, 'INBOX');
+  if (t.mailbox !== 'none') {
+    copyFileSync(join(ROOT, 'test', 'fixtures', t.mailbox), mbox);
+    chownSync(mbox, NOBODY, NOBODY);
+  }
+  const env = { PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, MAIL: mbox, HOME: dir };
+  const sessions = new Map<number, Session>();
+  const get = (n: number): Session => {
+    let s = sessions.get(n);
+    if (!s) {
+      s = new Session([join(ROOT, server)], env);
+      sessions.set(n, s);
+    }
+    return s;
+  };
+  let vars = new Map<string, string>();
+  try {
+    // Consecutive C: lines of one session go out together (pipelined).
+    const batch = { session: 0, text: '' };
+    const flush = async (): Promise<void> => {
+      if (batch.text) await get(batch.session).send(batch.text, t.bytewise);
+      batch.text = '';
+    };
+    for (const step of t.steps) {
+      if (step.kind === 'send') {
+        if (batch.text && batch.session !== step.session) await flush();
+        batch.session = step.session;
+        batch.text += step.text + '\r\n';
+        continue;
+      }
+      await flush();
+      const s = get(step.session);
+      if (step.kind === 'close') {
+        s.child.stdin?.end();
+        await s.rest(10_000);
+        continue;
+      }
+      const actual = await s.nextLine(15_000);
+      assert.notEqual(actual, null, `${name}:${step.line}: server ended, expected ${JSON.stringify(step.pattern)}; stderr: ${s.stderr}`);
+      const next = matchLine(step.pattern, actual as string, vars);
+      assert.ok(next, `${name}:${step.line}: expected ${JSON.stringify(step.pattern)}\n  got ${JSON.stringify(actual)}`);
+      vars = next;
+    }
+    await flush();
+    for (const [n, s] of sessions) {
+      s.child.stdin?.end();
+      const rest = await s.rest(15_000);
+      assert.equal(rest, '', `${name}: session ${n} sent more than the transcript expects`);
+      assert.equal(s.stderr, '', `${name}: session ${n} wrote to stderr`);
+    }
+    if (t.uids) {
+      const box = await new MboxDriver({ journalDir: dir }).open(mbox, { readOnly: true });
+      const uids = Array.from({ length: box.count() }, (_, i) => box.meta(i + 1).uid);
+      await box.close();
+      assert.deepEqual(uids, t.uids, `${name}: UIDs left in the maildrop`);
+    }
+  } finally {
+    for (const s of sessions.values()) if (!s.exited) s.child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function loadTranscript(path: string): Transcript {
+  return parseTranscript(readFileSync(path, 'latin1'));
+}
