@@ -30,7 +30,22 @@ node_modules/.installed: package.json package-lock.json
 system-deps:
 	bash test/setup-system.sh
 
-build: deps
+# The native addon (lib/native/uwimap-native.c: crypt_rn, PAM, AF_UNIX datagrams): plain N-API, so no node-gyp and
+# one build serves every Node >= 20. It lives in build/, not dist/, which `build` removes. Loaded once here so that an
+# unresolved symbol fails the build, not the first login.
+NATIVE       := build/uwimap-native.node
+NODE_INCLUDE ?= $(firstword $(wildcard /usr/include/node) \
+                  $(shell $(NODE) -p "require('path').join(process.execPath, '../../include/node')"))
+$(NATIVE): lib/native/uwimap-native.c
+	@for h in $(NODE_INCLUDE)/node_api.h:nodejs /usr/include/crypt.h:libcrypt-dev \
+	  /usr/include/security/pam_appl.h:libpam0g-dev; do \
+	  [ -e "$${h%%:*}" ] || { echo "$${h%%:*} is missing: install $${h#*:} (make system-deps)" >&2; exit 1; }; done
+	@mkdir -p build
+	cc -O2 -Wall -Wextra -Werror -fPIC -shared -I$(NODE_INCLUDE) -o $@.tmp $< -lcrypt -lpam
+	$(NODE) -e "process.dlopen({ exports: {} }, require('path').resolve('$@.tmp'))" || { echo 'the native addon does not load' >&2; rm -f $@.tmp; exit 1; }
+	mv $@.tmp $@
+
+build: deps $(NATIVE)
 	rm -rf dist
 	$(TSC) -p tsconfig.json
 
@@ -54,6 +69,7 @@ demo: deps build
 install: build
 	install -d $(DESTDIR)$(PREFIX)/lib/uwimap-ts $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin
 	cp -r dist package.json node_modules $(DESTDIR)$(PREFIX)/lib/uwimap-ts/
+	install -D -m 755 $(NATIVE) $(DESTDIR)$(PREFIX)/lib/uwimap-ts/$(NATIVE)
 	printf '#!/bin/sh\nexec $(NODE) $(PREFIX)/lib/uwimap-ts/dist/bin/mailtool.js "$$@"\n' > $(DESTDIR)$(PREFIX)/bin/mailtool
 	chmod 755 $(DESTDIR)$(PREFIX)/bin/mailtool
 
@@ -61,4 +77,4 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/lib/uwimap-ts $(DESTDIR)$(PREFIX)/bin/mailtool
 
 clean:
-	rm -rf dist
+	rm -rf dist build

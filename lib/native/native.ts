@@ -1,0 +1,144 @@
+/**
+ * The typed face of build/uwimap-native.node (lib/native/uwimap-native.c): the few system calls the servers need and
+ * Node does not offer: libxcrypt's crypt_rn for shadow hashes, PAM for system logins, and AF_UNIX datagrams for syslog.
+ *
+ * Loading is explicit and lazy: nothing here runs at import, so a server that never checks a password through PAM
+ * never maps libpam. {@link loadNative} throws when the addon is missing or is not ours; there is deliberately no
+ * fallback (a server that silently lost crypt() would refuse every login with a misleading "bad password").
+ *
+ * Layer: a platform binding, like lib/lock/fs-ext.ts. lib/auth and lib/env wrap it; protocol code never imports it.
+ */
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Where PAM stopped: 'start' (pam_start or setting PAM_RHOST failed: a PAM configuration or memory problem, not the
+ * user's fault), 'authenticate' (wrong password, unknown user, locked entry), 'account' (pam_acct_mgmt: account
+ * expired, password must be changed, access denied), or 'ok' when authentication and account management both passed.
+ */
+export type PamStage = 'ok' | 'start' | 'authenticate' | 'account';
+
+/**
+ * The outcome of one PAM transaction. `code` is the PAM return code of the failing call (PAM_SUCCESS, 0, for 'ok';
+ * compare with {@link Native.pamCodes}), `message` its pam_strerror text. Neither ever holds the password, so both may
+ * be logged.
+ */
+export interface PamResult {
+  readonly stage: PamStage;
+  readonly code: number;
+  readonly message: string;
+}
+
+/** The PAM return codes the addon was compiled against (Linux-PAM's values). */
+export interface PamCodes {
+  readonly PAM_SUCCESS: number;
+  readonly PAM_SERVICE_ERR: number;
+  readonly PAM_SYSTEM_ERR: number;
+  readonly PAM_BUF_ERR: number;
+  readonly PAM_PERM_DENIED: number;
+  readonly PAM_AUTH_ERR: number;
+  readonly PAM_CRED_INSUFFICIENT: number;
+  readonly PAM_AUTHINFO_UNAVAIL: number;
+  readonly PAM_USER_UNKNOWN: number;
+  readonly PAM_MAXTRIES: number;
+  readonly PAM_NEW_AUTHTOK_REQD: number;
+  readonly PAM_ACCT_EXPIRED: number;
+  readonly PAM_CONV_ERR: number;
+  readonly PAM_AUTHTOK_EXPIRED: number;
+  readonly PAM_ABORT: number;
+}
+
+/**
+ * The addon's functions. Arguments of the wrong JavaScript type throw a TypeError (a RangeError for over-long
+ * strings); system failures are return values, never exceptions. None of them prints anything: under inetd fds 1
+ * and 2 are the client's socket.
+ */
+export interface Native {
+  /**
+   * libxcrypt's crypt_rn(phrase, setting) with a private `struct crypt_data`: thread-safe, no shared static buffer.
+   * `setting` is a stored hash or a bare setting; every method libxcrypt enables works (yescrypt `$y$`, gost-yescrypt
+   * `$gy$`, SHA-512 `$6$`, SHA-256 `$5$`, MD5 `$1$`, bcrypt `$2b$`/`$2a$`/`$2y$`, traditional DES). Returns the
+   * hash, which the caller compares with the stored one in constant time, or null when libxcrypt refuses the setting
+   * (locked entries such as `!`, `*`, `!$6$...`, the empty string, malformed or unknown prefixes), when the phrase
+   * has 512 bytes or more, or when it contains a NUL byte (C would stop there, so no stored hash can be for it).
+   * The addon copies `phrase` and wipes its copy; the caller still owns (and should wipe) its Buffer.
+   */
+  crypt(phrase: Buffer, setting: string): string | null;
+
+  /**
+   * One PAM transaction on a libuv pool thread (modules may sleep: pam_unix's failure delay, pam_faildelay):
+   * pam_start(service, user), PAM_RHOST = rhost unless empty, pam_authenticate(PAM_SILENT |
+   * PAM_DISALLOW_NULL_AUTHTOK), pam_acct_mgmt (expired or locked accounts, passwords that must be changed), pam_end.
+   * The conversation answers hidden prompts with `password` and echoed prompts with `user`, and drops messages.
+   *
+   * Resolves with where it stopped; rejects only if Node cancels the job. Throws a TypeError at once when `service`
+   * is empty or contains '/' (Linux-PAM would quietly use the fallback service "other", or the part after the last
+   * '/'), or when a string holds a NUL byte. A password containing a NUL byte or of 512 bytes or more resolves as an
+   * 'authenticate' failure with PAM_AUTH_ERR without asking PAM.
+   *
+   * The password is copied before this returns (the caller may wipe its Buffer at once); the copy is wiped as soon
+   * as PAM is done. Call it before dropping root: pam_unix run by any other uid checks only that uid's own password
+   * and answers PAM_AUTHINFO_UNAVAIL for everyone else. Not all PAM modules are thread-safe, so run one transaction
+   * at a time per process (each server process serves one client, so that is the natural order).
+   */
+  pamAuthenticate(service: string, user: string, password: Buffer, rhost: string): Promise<PamResult>;
+
+  /**
+   * Sends `data` as one datagram to the AF_UNIX SOCK_DGRAM socket at `path` (syslog's /dev/log), through a socket
+   * opened and closed for this call. Returns 0, or the errno value (compare with os.constants.errno): ENOENT when
+   * nothing is there, ECONNREFUSED when no one is bound, EAGAIN when the receiver's queue is full (the send never
+   * blocks the event loop), ENAMETOOLONG when `path` does not fit in sun_path, EMSGSIZE when `data` is too large.
+   */
+  unixDgramSend(path: string, data: Buffer): number;
+
+  /**
+   * setresgid(2): each argument is a gid, or -1 to leave that one unchanged. Returns 0 or the errno value (EPERM
+   * without CAP_SETGID). glibc applies the change to every thread of the process.
+   */
+  setresgid(rgid: number, egid: number, sgid: number): number;
+
+  readonly pamCodes: PamCodes;
+}
+
+/** The addon's default place: build/uwimap-native.node at the repository (or install) root, beside dist/. */
+export function defaultNativePath(): string {
+  // This file runs as dist/lib/native/native.js; `make install` keeps the same layout under PREFIX/lib/uwimap-ts.
+  return fileURLToPath(new URL('../../../build/uwimap-native.node', import.meta.url));
+}
+
+const FUNCTIONS = ['crypt', 'pamAuthenticate', 'unixDgramSend', 'setresgid'] as const;
+
+function isNative(value: unknown): value is Native {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  const codes = v['pamCodes'];
+  return (
+    FUNCTIONS.every((name) => typeof v[name] === 'function') &&
+    typeof codes === 'object' &&
+    codes !== null &&
+    typeof (codes as Record<string, unknown>)['PAM_SUCCESS'] === 'number'
+  );
+}
+
+/**
+ * Loads the addon from `path` (default {@link defaultNativePath}) and checks that it exports what {@link Native}
+ * promises. Node caches a loaded addon by path, so calling this again is cheap and returns the same functions.
+ * Throws an Error naming the path and the fix (`make build`) when the file is missing or cannot be loaded (the
+ * loader's error is the `cause`), or when the module found there is not this addon.
+ */
+export function loadNative(path: string = defaultNativePath()): Native {
+  let loaded: unknown;
+  try {
+    loaded = createRequire(import.meta.url)(path);
+  } catch (cause) {
+    throw new Error(
+      `the uwimap native addon could not be loaded from ${path}: build it with \`make build\` ` +
+        '(needs cc, libcrypt-dev and libpam0g-dev: `make system-deps`)',
+      { cause },
+    );
+  }
+  if (!isNative(loaded)) {
+    throw new Error(`${path} is not the uwimap native addon: it lacks ${FUNCTIONS.join(', ')} or pamCodes`);
+  }
+  return loaded;
+}
