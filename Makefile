@@ -37,8 +37,8 @@ NATIVE       := build/uwimap-native.node
 NODE_INCLUDE ?= $(firstword $(wildcard /usr/include/node) \
                   $(shell $(NODE) -p "require('path').join(process.execPath, '../../include/node')"))
 $(NATIVE): lib/native/uwimap-native.c
-	@for h in $(NODE_INCLUDE)/node_api.h:nodejs /usr/include/crypt.h:libcrypt-dev \
-	  /usr/include/security/pam_appl.h:libpam0g-dev; do \
+	@[ -e $(NODE_INCLUDE)/node_api.h ] || { echo "$(NODE_INCLUDE)/node_api.h is missing: set NODE_INCLUDE" >&2; exit 1; }
+	@for h in /usr/include/crypt.h:libcrypt-dev /usr/include/security/pam_appl.h:libpam0g-dev; do \
 	  [ -e "$${h%%:*}" ] || { echo "$${h%%:*} is missing: install $${h#*:} (make system-deps)" >&2; exit 1; }; done
 	@mkdir -p build
 	cc -O2 -Wall -Wextra -Werror -fPIC -shared -I$(NODE_INCLUDE) -o $@.tmp $< -lcrypt -lpam
