@@ -90,19 +90,24 @@ export class BodyServer {
 
   constructor(private readonly verbatim: boolean) {}
 
-  /** Returns the served bytes for `chunk`. */
+  /**
+   * Returns the served bytes for `chunk`, as one Buffer (or none): a body is served in a few large pieces, not a
+   * piece per line, which would cost a promise per line in the streaming consumers.
+   */
   push(chunk: Buffer): Buffer[] {
-    const out: Buffer[] = [];
     let data = chunk;
     if (this.pending) {
       data = Buffer.concat([this.pending, chunk]);
       this.pending = null;
       this.atLineStart = true;
     }
+    // Served size is at most the input plus a CR per LF plus a held CR.
+    const out = Buffer.allocUnsafe(data.length * 2 + 1);
+    let w = 0;
     let s = 0;
     if (this.heldCR) {
       this.heldCR = false;
-      if (data[0] !== LF) out.push(Buffer.from([CR]));
+      if (data[0] !== LF) out[w++] = CR;
     }
     while (s < data.length) {
       if (this.atLineStart && !this.verbatim && data[s] === GT) {
@@ -111,7 +116,7 @@ export class BodyServer {
         while (i < data.length && data[i] === GT) i++;
         if (data.length - i < 5 && data.indexOf(LF, s) < 0) {
           this.pending = Buffer.from(data.subarray(s));
-          return out;
+          break;
         }
         if (isQuotedFrom(data, s, Math.min(data.length, i + 5))) s++;
       }
@@ -122,17 +127,18 @@ export class BodyServer {
           this.heldCR = true;
           e--;
         }
-        if (e > s) out.push(data.subarray(s, e));
+        w += data.copy(out, w, s, e);
         this.atLineStart = false;
-        return out;
+        break;
       }
       const e = nl > s && data[nl - 1] === CR ? nl - 1 : nl;
-      if (e > s) out.push(data.subarray(s, e));
-      out.push(CRLF);
+      w += data.copy(out, w, s, e);
+      out[w++] = CR;
+      out[w++] = LF;
       this.atLineStart = true;
       s = nl + 1;
     }
-    return out;
+    return w > 0 ? [out.subarray(0, w)] : [];
   }
 
   /** Served bytes still held back at the end of the body. */

@@ -1,0 +1,126 @@
+/**
+ * POP3 session benchmark: whole ipop3d sessions on 1,000- and 10,000-message mailboxes, each printed beside a bare
+ * `node -e 0` start measured in the same run under the same conditions.
+ *
+ * - check session: STAT, UIDL, QUIT (the poll of a client that keeps mail on the server);
+ * - RETR-all session: RETR of every message, pipelined, then QUIT (which marks them \Seen).
+ * Sessions run the real bin/ipop3d as `nobody` in PREAUTH mode (`$MAIL` names the maildrop; a login would add the
+ * same constant to every row), with a clean environment (`env -i`, as inetd gives), on a fresh copy of the mailbox
+ * for every run, timed and measured (wall time, peak RSS) by /usr/bin/time. Median of --runs.
+ *
+ * Usage: node dist/bench/pop3.js [--runs K] [--sizes 1000,10000]   (as root)
+ */
+import { spawn } from 'node:child_process';
+import { chownSync, copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { generateMbox } from './gen-mbox.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const NOBODY = 65534;
+const GOAL_RETR_ALL_10K_S = 2.5;
+
+interface Measured {
+  wall: number;
+  rssKb: number;
+  bytes: number;
+}
+
+/** Runs argv as nobody under /usr/bin/time with a clean environment, feeding `input`; counts output bytes. */
+function measure(argv: string[], env: Record<string, string>, input: string): Promise<Measured> {
+  return new Promise((resolvePromise, reject) => {
+    const args = ['-u', 'nobody', '--', '/usr/bin/time', '-f', '@@%e %M', '/usr/bin/env', '-i',
+      ...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...argv];
+    const child = spawn('/usr/sbin/runuser', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let bytes = 0;
+    let err = '';
+    child.stdout.on('data', (b: Buffer) => {
+      bytes += b.length;
+    });
+    child.stderr.on('data', (b: Buffer) => {
+      err += b.toString();
+    });
+    child.on('error', reject);
+    child.on('close', () => {
+      const m = /@@([\d.]+) (\d+)/.exec(err);
+      if (!m) return reject(new Error(`no timing from /usr/bin/time: ${err}`));
+      resolvePromise({ wall: Number(m[1]), rssKb: Number(m[2]), bytes });
+    });
+    child.stdin.end(input);
+  });
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? 0;
+};
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, sizes: { type: 'string', default: '1000,10000' } } });
+  const runs = Number(values.runs);
+  const sizes = (values.sizes ?? '').split(',').map(Number);
+  if (process.getuid?.() !== 0) throw new Error('run as root: sessions run as nobody (PREAUTH mode)');
+  const data = join(ROOT, 'bench', 'data');
+  await mkdir(data, { recursive: true });
+  const work = mkdtempSync(join(tmpdir(), 'bench-pop3-'));
+  chownSync(work, NOBODY, NOBODY);
+  const env = { PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, HOME: work };
+  const rows: string[] = [];
+  try {
+    const node = [];
+    for (let r = 0; r < runs; r++) node.push(await measure([process.execPath, '-e', '0'], env, ''));
+    const base = median(node.map((m) => m.wall));
+    rows.push(row('node -e 0 (bare start-up)', base, median(node.map((m) => m.rssKb)), base));
+    for (const n of sizes) {
+      // Steady state: a maildrop every message of which a session has seen (UIDs and Status written), as on a
+      // server in use. The first session on a fresh spool also writes that metadata once (as UW does).
+      const src = join(data, `pop3-${n}.mbox`);
+      if (!existsSync(src)) {
+        const fresh = join(work, 'fresh');
+        await generateMbox(fresh, { messages: n, seed: 7, metadata: true });
+        chownSync(fresh, NOBODY, NOBODY);
+        await measure([join(ROOT, 'bin', 'ipop3d')], { ...env, MAIL: fresh }, 'STAT\r\nQUIT\r\n');
+        copyFileSync(fresh, src);
+        rmSync(fresh, { force: true });
+      }
+      const sessions: [string, string][] = [
+        ['check (STAT UIDL QUIT)', 'STAT\r\nUIDL\r\nQUIT\r\n'],
+        ['RETR-all + QUIT', Array.from({ length: n }, (_, i) => `RETR ${i + 1}\r\n`).join('') + 'QUIT\r\n'],
+      ];
+      for (const [label, input] of sessions) {
+        const ms: Measured[] = [];
+        for (let r = 0; r < runs; r++) {
+          const box = join(work, 'maildrop');
+          copyFileSync(src, box);
+          chownSync(box, NOBODY, NOBODY);
+          ms.push(await measure([join(ROOT, 'bin', 'ipop3d')], { ...env, MAIL: box }, input));
+          rmSync(box, { force: true });
+        }
+        const wall = median(ms.map((m) => m.wall));
+        rows.push(row(`${n} msgs: ${label}`, wall, median(ms.map((m) => m.rssKb)), base,
+          ` ${(median(ms.map((m) => m.bytes)) / 1e6).toFixed(1)} MB sent`));
+        if (n === 10000 && label.startsWith('RETR')) {
+          rows.push(`goal: 10k RETR-all under ${GOAL_RETR_ALL_10K_S} s (UW ipop3d 4.3 s, Dovecot 3.1 s): ` +
+            `${wall < GOAL_RETR_ALL_10K_S ? 'met' : 'NOT met'} (${wall.toFixed(2)} s)`);
+        }
+      }
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  process.stdout.write(`${'session'.padEnd(34)}${'wall (median)'.padStart(14)}${'peak RSS'.padStart(11)}  vs node -e 0\n`);
+  for (const r of rows) process.stdout.write(r + '\n');
+}
+
+function row(label: string, wall: number, rssKb: number, base: number, extra = ''): string {
+  return `${label.padEnd(34)}${(wall.toFixed(3) + ' s').padStart(14)}${((rssKb / 1024).toFixed(1) + ' MB').padStart(11)}  ` +
+    `${(wall / base).toFixed(2)}x${extra}`;
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});
