@@ -62,6 +62,7 @@ test: setup build
 
 bench: build
 	$(NODE) dist/bench/mbox-open.js
+	$(NODE) dist/bench/pop3.js
 
 demo: deps build
 	bash test/demo.sh
