@@ -220,6 +220,20 @@ describe('mbox driver', () => {
     await again.close();
   });
 
+  it('indexes and serves the same through tiny reused read windows as through large ones', async () => {
+    const path = join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'sample.mbox');
+    const views = [];
+    for (const window of [7, 64, 1 << 20]) {
+      const box = await new MboxDriver({ window, journalDir: dir }).open(path, { readOnly: true });
+      const msgs = [];
+      for (let seq = 1; seq <= box.count(); seq++) msgs.push([box.meta(seq), await served(box, seq)]);
+      views.push(JSON.stringify(msgs));
+      await box.close();
+    }
+    assert.equal(views[0], views[2]);
+    assert.equal(views[1], views[2]);
+  });
+
   it('refuses a file that is not an mbox, and leaves it alone', async () => {
     const path = fresh();
     writeFileSync(path, 'Subject: not mail\n\nhello\n');

@@ -12,6 +12,12 @@ export interface ByteSource {
    * window), but at least one byte when `position < size`. The caller owns the returned Buffer.
    */
   read(position: number, length: number): Buffer;
+  /**
+   * Like {@link read}, but the returned Buffer is only valid until the second-next call of `window` (two buffers
+   * are used in turn): for a reader that holds at most the previous window while taking the next, so that scanning
+   * a huge file leaves no garbage behind. Sources without it are read with {@link read}.
+   */
+  window?(position: number, length: number): Buffer;
 }
 
 /** A source over a Buffer already in memory (tests, small files). */
@@ -38,6 +44,26 @@ export class FdSource implements ByteSource {
   ) {}
   read(position: number, length: number): Buffer {
     return readAt(this.fd, position, Math.max(0, Math.min(length, this.size - position)));
+  }
+
+  private readonly windows: Buffer[] = [];
+  private turn = 0;
+
+  window(position: number, length: number): Buffer {
+    const want = Math.max(0, Math.min(length, this.size - position));
+    this.turn ^= 1;
+    let buf = this.windows[this.turn];
+    if (!buf || buf.length < want) {
+      buf = Buffer.allocUnsafe(Math.max(want, buf?.length ?? 0));
+      this.windows[this.turn] = buf;
+    }
+    let got = 0;
+    while (got < want) {
+      const n = readSync(this.fd, buf, got, want - got, position + got);
+      if (n === 0) break;
+      got += n;
+    }
+    return buf.subarray(0, got);
   }
 }
 

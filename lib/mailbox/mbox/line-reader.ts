@@ -45,6 +45,11 @@ export class LineReader {
     this.nextPos = offset;
   }
 
+  /** A reused window when the source offers them (at most the current and the previous one are in use). */
+  private readWindow(pos: number, length: number): Buffer {
+    return this.src.window ? this.src.window(pos, length) : this.src.read(pos, length);
+  }
+
   /** A window read while joining a straddling line, to go on in once past that line. */
   private pending: Buffer | null = null;
   private pendingPos = 0;
@@ -69,7 +74,7 @@ export class LineReader {
     let got = 0;
     const size = Math.max(this.window, min);
     while (pos + got < this.src.size && (got < want || parts.length === 0)) {
-      const b = this.src.read(pos + got, size - got);
+      const b = parts.length === 0 ? this.readWindow(pos, size) : this.src.read(pos + got, size - got);
       if (b.length === 0) break;
       parts.push(b);
       got += b.length;
@@ -140,7 +145,7 @@ export class LineReader {
     let nl = this.buf.indexOf(LF, i);
     while (nl < 0) {
       const have = this.bufPos + this.buf.length;
-      const more = have < this.src.size ? this.src.read(have, this.window) : EMPTY;
+      const more = have < this.src.size ? this.readWindow(have, this.window) : EMPTY;
       if (more.length === 0) {
         // A last line without LF.
         if (i >= this.buf.length) return false;

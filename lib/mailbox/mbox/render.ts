@@ -141,6 +141,54 @@ export class BodyServer {
     return w > 0 ? [out.subarray(0, w)] : [];
   }
 
+  /**
+   * Counts what {@link push} would return for `chunk` (octets and line ends) without building it: for sizing a
+   * body before serving it, allocation-free so that sizing a huge message leaves no garbage behind.
+   */
+  count(chunk: Buffer): { octets: number; lines: number } {
+    let octets = 0;
+    let lines = 0;
+    let data = chunk;
+    if (this.pending) {
+      data = Buffer.concat([this.pending, chunk]);
+      this.pending = null;
+      this.atLineStart = true;
+    }
+    let s = 0;
+    if (this.heldCR) {
+      this.heldCR = false;
+      if (data[0] !== LF) octets++;
+    }
+    while (s < data.length) {
+      if (this.atLineStart && !this.verbatim && data[s] === GT) {
+        let i = s;
+        while (i < data.length && data[i] === GT) i++;
+        if (data.length - i < 5 && data.indexOf(LF, s) < 0) {
+          this.pending = Buffer.from(data.subarray(s));
+          break;
+        }
+        if (isQuotedFrom(data, s, Math.min(data.length, i + 5))) s++;
+      }
+      const nl = data.indexOf(LF, s);
+      if (nl < 0) {
+        let e = data.length;
+        if (data[e - 1] === CR) {
+          this.heldCR = true;
+          e--;
+        }
+        octets += e - s;
+        this.atLineStart = false;
+        break;
+      }
+      const e = nl > s && data[nl - 1] === CR ? nl - 1 : nl;
+      octets += e - s + 2;
+      lines++;
+      this.atLineStart = true;
+      s = nl + 1;
+    }
+    return { octets, lines };
+  }
+
   /** Served bytes still held back at the end of the body. */
   end(): Buffer[] {
     const out: Buffer[] = [];
