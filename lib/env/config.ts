@@ -1,0 +1,664 @@
+/**
+ * The servers' configuration: one file read by both imapd and ipop3d at the start of every connection, defaults
+ * that are UW imapd's compiled-in values, and command-line overrides applied by bin/.
+ *
+ * # File format (`/etc/uwimap-ts.conf` unless bin/ is given another path)
+ *
+ * ```
+ * # comment                          a line whose first non-blank character is `#`
+ * key = value                        blanks around `=` and at both ends are ignored
+ * key = value   # comment            in an unquoted value, `#` after a blank starts a comment
+ * key = "a value # with a hash"      double quotes keep blanks and `#`; inside them `\"` is a quote and `\\` a
+ *                                    backslash, any other backslash is an error; only blanks or a comment may follow
+ * ```
+ * Blank lines are ignored; lines may end in CRLF; a UTF-8 byte order mark at the start is skipped. Keys are lower
+ * case. A key given twice, an unknown key, a line without `=`, an empty value and a value the key does not accept
+ * are all errors, reported together as `file:line: message` in a {@link ConfigError}: a broken configuration stops
+ * the server (it answers `* BYE` or `-ERR`, and logs the problems) rather than running with half of it.
+ *
+ * Value types: *path* an absolute path; *bool* `yes`/`no`, `true`/`false`, `on`/`off`, `1`/`0`; *integer* decimal
+ * digits; *size* an integer optionally followed by `K`, `M` or `G` (binary multiples, an optional `B`: `200M`,
+ * `200 MB`, `1G`); *name* letters, digits, `.`, `_`, `-`; *locks* names `dotlock`, `fcntl` and `flock`, each at most
+ * once, at least one, separated by commas or blanks.
+ *
+ * Keys, with their types and defaults (SERVICE is `imapd` or `ipop3d`):
+ *
+ * ```
+ * Paths
+ *   spool_dir = /var/mail                   path     INBOX is spool_dir/USER
+ *   passwd_file = /etc/passwd               path     accounts (auth_checker = passwd)
+ *   shadow_file = /etc/shadow               path     password hashes (auth_checker = passwd)
+ *   cram_md5_file = /etc/cram-md5.pwd       path     UW's CRAM-MD5/APOP secrets; those mechanisms are offered only
+ *                                                    when it exists
+ *   alert_file = /etc/imapd.alert           path     its lines go to IMAP clients as `* OK [ALERT]` (UW)
+ *   nologin_file = /etc/nologin             path     while it exists, logins are refused (UW)
+ *   journal_dir = /var/tmp                  path     where mbox rewrite journals go
+ *   syslog_socket = /dev/log                path     the syslog datagram socket
+ * TLS
+ *   tls_cert = /etc/ssl/certs/SERVICE.pem   path     certificate (and chain), as UW and Debian's uw-imapd
+ *   tls_key = /etc/ssl/private/SERVICE.pem  path     its key; with tls_cert set and tls_key not, the key is in the
+ *                                                    tls_cert file; with neither set and this file missing, the key
+ *                                                    is read from the certificate file (UW)
+ *   tls_cert.NAME =                         path     certificate for clients asking for host NAME by SNI;
+ *                                                    `tls_cert.*.example.org` matches one label before example.org
+ *   tls_key.NAME = (the tls_cert.NAME file) path     its key
+ *   tls_min_version = TLSv1.2               TLSv1.2 or TLSv1.3; nothing lower can be configured
+ *   tls_ciphers = (ECDHE, AES-GCM/ChaCha20) OpenSSL cipher list for TLS 1.2; TLS 1.3 keeps OpenSSL's (all AEAD)
+ * Authentication
+ *   auth_checker = passwd                   passwd or pam: how plaintext passwords are checked
+ *   pam_service_imap = imap                 name     PAM service of imapd (UW's name)
+ *   pam_service_pop = pop                   name     PAM service of ipop3d (UW's name)
+ *   cram_md5_overrides_plaintext = yes      bool     a user listed in cram_md5_file logs in with that password
+ *                                                    only, also for LOGIN/USER/PASS (UW's rule)
+ *   allow_plaintext_without_tls = no        bool     allow plaintext logins without TLS from other hosts than
+ *                                                    loopback (loopback always may)
+ *   login_failure_delay_ms = 3000           integer  pause after a failed login (UW: 3 s)
+ *   max_login_failures = 3                  integer  failed logins before the connection is closed (UW)
+ * Limits and timeouts
+ *   imap_login_timeout_s = 180              integer  IMAP autologout before login (UW: 3 minutes)
+ *   imap_idle_timeout_s = 1800              integer  IMAP autologout after login; at least 1800 (RFC 3501 §5.4)
+ *   pop3_timeout_s = 600                    integer  POP3 inactivity timeout; at least 600 (RFC 1939 §3)
+ *   max_line_length = 64K                   size     longest command line; at least 8K (RFC 7162 §4)
+ *   max_literal = 200M                      size     largest literal (APPEND); at most 4294967295 (RFC 3501)
+ *   max_bad_commands = 20                   integer  unparsable commands before the connection is closed
+ *   lock_timeout_s = 60                     integer  how long to wait for a mailbox lock
+ *   lock_order_write = dotlock,fcntl,flock  locks    lock methods taken for writing, in order (lib/lock/locker.ts)
+ *   lock_order_read = dotlock,fcntl,flock   locks    lock methods taken for reading, in order
+ * POP3
+ *   pop3_uidl_format = uw                   uw (UW's %08lx%08lx of UIDVALIDITY and UID) or dovecot (Dovecot's
+ *                                           default %08Xu%08Xv: UID, then UIDVALIDITY, upper-case hex)
+ *   pop3_status_header = yes                bool     RETR and TOP include a synthesised `Status:` line (UW)
+ * Mailboxes
+ *   allow_mailbox_paths_outside_home = no   bool     allow absolute and `~user` names outside the home directory
+ * ```
+ *
+ */
+import { readFileSync } from 'node:fs';
+
+/** The two servers; a few defaults (the TLS files) depend on which is running. */
+export type ServiceName = 'imapd' | 'ipop3d';
+
+/** A lock method name; the same union as lib/lock's LockMethodName (lib/env may not import lib/lock). */
+export type LockName = 'dotlock' | 'fcntl' | 'flock';
+
+/** The lock method names, in the default order. */
+export const LOCK_NAMES: readonly LockName[] = Object.freeze(['dotlock', 'fcntl', 'flock'] as const);
+
+/** A certificate chosen by SNI (`tls_cert.NAME` / `tls_key.NAME`). */
+export interface SniEntry {
+  /** Lower case; `*.example.org` matches exactly one label in front of `example.org`. */
+  readonly name: string;
+  readonly cert: string;
+  /** Null: the key is in the certificate file. */
+  readonly key: string | null;
+}
+
+/** The configuration. Every field is readonly and the object is frozen; see the module comment for the keys. */
+export interface Config {
+  readonly spoolDir: string;
+  readonly passwdFile: string;
+  readonly shadowFile: string;
+  readonly cramMd5File: string;
+  readonly alertFile: string;
+  readonly nologinFile: string;
+  readonly journalDir: string;
+  readonly syslogSocket: string;
+
+  /** Null: UW's per-service default ({@link tlsCertFile}). */
+  readonly tlsCert: string | null;
+  /** Null: in the tls_cert file if that is set, else UW's per-service default ({@link tlsKeyFile}). */
+  readonly tlsKey: string | null;
+  /** In the order first given in the file. */
+  readonly tlsSni: readonly SniEntry[];
+  readonly tlsMinVersion: 'TLSv1.2' | 'TLSv1.3';
+  readonly tlsCiphers: string;
+
+  readonly authChecker: 'passwd' | 'pam';
+  readonly pamServiceImap: string;
+  readonly pamServicePop: string;
+  readonly cramMd5OverridesPlaintext: boolean;
+  readonly allowPlaintextWithoutTls: boolean;
+  readonly loginFailureDelayMs: number;
+  readonly maxLoginFailures: number;
+
+  readonly imapLoginTimeoutS: number;
+  readonly imapIdleTimeoutS: number;
+  readonly pop3TimeoutS: number;
+  readonly maxLineLength: number;
+  readonly maxLiteral: number;
+  readonly maxBadCommands: number;
+  readonly lockTimeoutS: number;
+  /** Ready for lib/lock's selectLockMethods (LockName is its LockMethodName). */
+  readonly lockOrderWrite: readonly LockName[];
+  readonly lockOrderRead: readonly LockName[];
+
+  readonly pop3UidlFormat: 'uw' | 'dovecot';
+  readonly pop3StatusHeader: boolean;
+
+  readonly allowMailboxPathsOutsideHome: boolean;
+}
+
+/** The configuration file read when bin/ names none. */
+export const DEFAULT_CONFIG_FILE = '/etc/uwimap-ts.conf';
+
+/**
+ * TLS 1.2 ciphers: forward-secret ECDHE with AEAD ciphers only (Mozilla's "intermediate" list without DHE, which
+ * would need DH parameters). TLS 1.3 suites are not named here, so OpenSSL's defaults (all AEAD) stay in force.
+ */
+export const DEFAULT_TLS_CIPHERS = [
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+].join(':');
+
+/** UW's defaults (imapd.c, ipop3d.c, env_unix.c, ssl_unix.c) and this project's for what UW hard-wired. */
+export const DEFAULT_CONFIG: Config = Object.freeze({
+  spoolDir: '/var/mail',
+  passwdFile: '/etc/passwd',
+  shadowFile: '/etc/shadow',
+  cramMd5File: '/etc/cram-md5.pwd',
+  alertFile: '/etc/imapd.alert',
+  nologinFile: '/etc/nologin',
+  journalDir: '/var/tmp',
+  syslogSocket: '/dev/log',
+  tlsCert: null,
+  tlsKey: null,
+  tlsSni: Object.freeze([]),
+  tlsMinVersion: 'TLSv1.2',
+  tlsCiphers: DEFAULT_TLS_CIPHERS,
+  authChecker: 'passwd',
+  pamServiceImap: 'imap',
+  pamServicePop: 'pop',
+  cramMd5OverridesPlaintext: true,
+  allowPlaintextWithoutTls: false,
+  loginFailureDelayMs: 3000,
+  maxLoginFailures: 3,
+  imapLoginTimeoutS: 180,
+  imapIdleTimeoutS: 1800,
+  pop3TimeoutS: 600,
+  maxLineLength: 65536,
+  maxLiteral: 200 * 1024 * 1024,
+  maxBadCommands: 20,
+  lockTimeoutS: 60,
+  lockOrderWrite: LOCK_NAMES,
+  lockOrderRead: LOCK_NAMES,
+  pop3UidlFormat: 'uw',
+  pop3StatusHeader: true,
+  allowMailboxPathsOutsideHome: false,
+});
+
+/** The certificate file of `service`: `tls_cert`, else UW's `/etc/ssl/certs/SERVICE.pem`. */
+export function tlsCertFile(config: Config, service: ServiceName): string {
+  return config.tlsCert ?? `/etc/ssl/certs/${service}.pem`;
+}
+
+/**
+ * Where the key of `service` is: `tls_key` if set; else, if `tls_cert` is set, that file (one PEM holding both);
+ * else UW's `/etc/ssl/private/SERVICE.pem`, and then `fallbackToCert` is true: if that file does not exist, the key
+ * is read from the certificate file, as UW's ssl_server_init does (Debian's uw-imapd shipped one PEM holding both).
+ */
+export function tlsKeyFile(config: Config, service: ServiceName): { path: string; fallbackToCert: boolean } {
+  if (config.tlsKey !== null) return { path: config.tlsKey, fallbackToCert: false };
+  if (config.tlsCert !== null) return { path: config.tlsCert, fallbackToCert: false };
+  return { path: `/etc/ssl/private/${service}.pem`, fallbackToCert: true };
+}
+
+/** One problem in a configuration; `line` is null for command-line overrides. */
+export interface ConfigProblem {
+  readonly file: string;
+  readonly line: number | null;
+  readonly message: string;
+}
+
+/**
+ * A configuration that cannot be used. `problems` lists every one found (a file is checked to its end); `message`
+ * is the first as `file:line: message`, plus how many more. Log each problem; do not show them to the client.
+ */
+export class ConfigError extends Error {
+  readonly problems: readonly ConfigProblem[];
+  constructor(problems: readonly ConfigProblem[]) {
+    const first = problems[0];
+    const text = first === undefined ? 'invalid configuration' : formatProblem(first);
+    super(problems.length > 1 ? `${text} (and ${problems.length - 1} more)` : text);
+    this.name = 'ConfigError';
+    this.problems = Object.freeze([...problems]);
+  }
+}
+
+/** `file:line: message` (or `file: message` without a line). */
+export function formatProblem(p: ConfigProblem): string {
+  return p.line === null ? `${p.file}: ${p.message}` : `${p.file}:${p.line}: ${p.message}`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Value parsers. Each `parse` throws BadValue with a message naming what was expected; `check` validates a typed
+// value (used after parse, and alone for overrides), returning a message or null.
+
+class BadValue extends Error {}
+
+interface FieldSpec<T> {
+  /** The key in the file. */
+  readonly key: string;
+  readonly parse: (raw: string) => T;
+  readonly check: (value: T) => string | null;
+  /** A copy the Config may own (arrays from overrides are copied and frozen); absent: the value itself. */
+  readonly own?: (value: T) => T;
+}
+
+type ScalarConfig = Omit<Config, 'tlsSni'>;
+type ScalarField = keyof ScalarConfig;
+type Draft = { -readonly [K in ScalarField]: ScalarConfig[K] };
+type SpecTable = { readonly [K in ScalarField]: FieldSpec<ScalarConfig[K]> };
+
+function checkAbsolutePath(v: string): string | null {
+  if (!v.startsWith('/')) return `expected an absolute path, got "${v}"`;
+  if (v.includes('\0')) return 'a path may not contain NUL';
+  return null;
+}
+
+function path(key: string): FieldSpec<string> {
+  return { key, parse: (raw) => raw, check: checkAbsolutePath };
+}
+
+function optionalPath(key: string): FieldSpec<string | null> {
+  return { key, parse: (raw) => raw, check: (v) => (v === null ? null : checkAbsolutePath(v)) };
+}
+
+const TRUE_WORDS: readonly string[] = ['yes', 'true', 'on', '1'];
+const FALSE_WORDS: readonly string[] = ['no', 'false', 'off', '0'];
+
+function bool(key: string): FieldSpec<boolean> {
+  return {
+    key,
+    parse(raw) {
+      const w = raw.toLowerCase();
+      if (TRUE_WORDS.includes(w)) return true;
+      if (FALSE_WORDS.includes(w)) return false;
+      throw new BadValue(`expected yes or no, got "${raw}"`);
+    },
+    check: () => null,
+  };
+}
+
+function checkRange(v: number, min: number, max: number, why: string): string | null {
+  if (!Number.isSafeInteger(v)) return `expected an integer, got ${v}`;
+  if (v < min) return `${v} is below the minimum ${min}${why}`;
+  if (v > max) return `${v} is above the maximum ${max}${why}`;
+  return null;
+}
+
+/** An integer in [min, max]; `why` (e.g. " (RFC 1939 §3)") is appended to range errors. */
+function integer(key: string, min: number, max: number, why = ''): FieldSpec<number> {
+  return {
+    key,
+    parse(raw) {
+      if (!/^[0-9]{1,15}$/.test(raw)) throw new BadValue(`expected a whole number, got "${raw}"`);
+      return Number(raw);
+    },
+    check: (v) => checkRange(v, min, max, why),
+  };
+}
+
+const SIZE_UNITS: Readonly<Record<string, number>> = Object.freeze({ '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 });
+
+/** A byte count in [min, max], with an optional K/M/G (binary) suffix. */
+function size(key: string, min: number, max: number, why = ''): FieldSpec<number> {
+  return {
+    key,
+    parse(raw) {
+      const m = /^([0-9]{1,15})\s*([kmg]?)b?$/i.exec(raw);
+      const unit = m?.[2]?.toLowerCase();
+      const factor = unit === undefined ? undefined : SIZE_UNITS[unit];
+      if (m === null || factor === undefined) {
+        throw new BadValue(`expected a size such as 65536, 64K or 200M, got "${raw}"`);
+      }
+      return Number(m[1]) * factor;
+    },
+    check: (v) => checkRange(v, min, max, why),
+  };
+}
+
+/** One of a closed set of words (matched without regard to case, stored as spelled in `values`). */
+function oneOf<T extends string>(key: string, values: readonly T[], hint = ''): FieldSpec<T> {
+  return {
+    key,
+    parse(raw) {
+      const hit = values.find((v) => v.toLowerCase() === raw.toLowerCase());
+      if (hit === undefined) throw new BadValue(`expected ${values.join(' or ')}, got "${raw}"${hint}`);
+      return hit;
+    },
+    check: (v) => (values.includes(v) ? null : `expected ${values.join(' or ')}, got "${v}"`),
+  };
+}
+
+/** A PAM service name: a file name in /etc/pam.d. */
+function serviceName(key: string): FieldSpec<string> {
+  const check = (v: string): string | null =>
+    /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(v) ? null : `expected a PAM service name, got "${v}"`;
+  return { key, parse: (raw) => raw, check };
+}
+
+function cipherList(key: string): FieldSpec<string> {
+  // The characters OpenSSL cipher strings use; whether the names exist is checked when the TLS context is built.
+  const check = (v: string): string | null =>
+    /^[A-Za-z0-9_+:!@=.,-]+$/.test(v) ? null : `expected an OpenSSL cipher list, got "${v}"`;
+  return { key, parse: (raw) => raw, check };
+}
+
+/**
+ * Parses a lock list the way lib/lock's parseLockOrder does (comma- or blank-separated, case-insensitive, each
+ * name once, at least one). Returns the names in order; throws BadValue.
+ */
+function parseLockList(raw: string): LockName[] {
+  const words = raw
+    .split(/[\s,]+/)
+    .filter((s) => s !== '')
+    .map((s) => s.toLowerCase());
+  if (words.length === 0) throw new BadValue('expected lock methods (dotlock, fcntl, flock)');
+  const out: LockName[] = [];
+  for (const w of words) {
+    const name = LOCK_NAMES.find((n) => n === w);
+    if (name === undefined) throw new BadValue(`unknown lock method "${w}" (known: ${LOCK_NAMES.join(', ')})`);
+    if (out.includes(name)) throw new BadValue(`lock method "${w}" named twice`);
+    out.push(name);
+  }
+  return out;
+}
+
+function lockList(key: string): FieldSpec<readonly LockName[]> {
+  return {
+    key,
+    parse: (raw) => Object.freeze(parseLockList(raw)),
+    own: (v) => Object.freeze([...v]),
+    check(v) {
+      try {
+        parseLockList(v.join(','));
+        return null;
+      } catch (e) {
+        return e instanceof BadValue ? e.message : String(e);
+      }
+    },
+  };
+}
+
+const RFC3501_NUMBER_MAX = 0xffff_ffff;
+
+const SPECS: SpecTable = Object.freeze({
+  spoolDir: path('spool_dir'),
+  passwdFile: path('passwd_file'),
+  shadowFile: path('shadow_file'),
+  cramMd5File: path('cram_md5_file'),
+  alertFile: path('alert_file'),
+  nologinFile: path('nologin_file'),
+  journalDir: path('journal_dir'),
+  syslogSocket: path('syslog_socket'),
+  tlsCert: optionalPath('tls_cert'),
+  tlsKey: optionalPath('tls_key'),
+  tlsMinVersion: oneOf('tls_min_version', ['TLSv1.2', 'TLSv1.3'] as const, ' (versions below TLSv1.2 are refused)'),
+  tlsCiphers: cipherList('tls_ciphers'),
+  authChecker: oneOf('auth_checker', ['passwd', 'pam'] as const),
+  pamServiceImap: serviceName('pam_service_imap'),
+  pamServicePop: serviceName('pam_service_pop'),
+  cramMd5OverridesPlaintext: bool('cram_md5_overrides_plaintext'),
+  allowPlaintextWithoutTls: bool('allow_plaintext_without_tls'),
+  loginFailureDelayMs: integer('login_failure_delay_ms', 0, 60_000),
+  maxLoginFailures: integer('max_login_failures', 1, 1000),
+  imapLoginTimeoutS: integer('imap_login_timeout_s', 10, 86_400),
+  imapIdleTimeoutS: integer('imap_idle_timeout_s', 1800, 86_400, ' (RFC 3501 §5.4: at least 30 minutes)'),
+  pop3TimeoutS: integer('pop3_timeout_s', 600, 86_400, ' (RFC 1939 §3: at least 10 minutes)'),
+  maxLineLength: size('max_line_length', 8192, 64 * 1024 * 1024, ' (RFC 7162 §4: at least 8192)'),
+  maxLiteral: size('max_literal', 1, RFC3501_NUMBER_MAX, ' (an RFC 3501 number is 32 bits)'),
+  maxBadCommands: integer('max_bad_commands', 1, 100_000),
+  lockTimeoutS: integer('lock_timeout_s', 1, 3600),
+  lockOrderWrite: lockList('lock_order_write'),
+  lockOrderRead: lockList('lock_order_read'),
+  pop3UidlFormat: oneOf('pop3_uidl_format', ['uw', 'dovecot'] as const),
+  pop3StatusHeader: bool('pop3_status_header'),
+  allowMailboxPathsOutsideHome: bool('allow_mailbox_paths_outside_home'),
+});
+
+const SCALAR_FIELDS = Object.freeze(Object.keys(SPECS) as ScalarField[]);
+
+/** File key → field. A frozen null-prototype object, so `__proto__` and friends are just unknown keys. */
+const FIELD_BY_KEY: Readonly<Record<string, ScalarField>> = Object.freeze(
+  Object.assign(
+    Object.create(null) as Record<string, ScalarField>,
+    Object.fromEntries(SCALAR_FIELDS.map((f) => [SPECS[f].key, f])),
+  ),
+);
+
+/** Every key the file accepts, `tls_cert.NAME` and `tls_key.NAME` written with a literal NAME. */
+export const CONFIG_KEYS: readonly string[] = Object.freeze([
+  ...SCALAR_FIELDS.map((f) => SPECS[f].key),
+  'tls_cert.NAME',
+  'tls_key.NAME',
+]);
+
+function applyField<K extends ScalarField>(draft: Draft, field: K, raw: string): void {
+  const spec: FieldSpec<ScalarConfig[K]> = SPECS[field];
+  const value = spec.parse(raw);
+  const problem = spec.check(value);
+  if (problem !== null) throw new BadValue(problem);
+  draft[field] = value;
+}
+
+function checkField<K extends ScalarField>(field: K, value: ScalarConfig[K]): string | null {
+  return SPECS[field].check(value);
+}
+
+/** A host name for SNI, lower case, optionally `*.` in front; null if it is not one. */
+function sniName(text: string): string | null {
+  const label = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
+  const name = text.toLowerCase();
+  return new RegExp(`^(?:\\*\\.)?${label}(?:\\.${label})*$`).test(name) && name.length <= 253 ? name : null;
+}
+
+/**
+ * The value part of a line (after `=` and its blanks): quoted or not, with a trailing comment removed. Throws
+ * BadValue for an unterminated quote, a bad escape or text after the closing quote.
+ */
+function lineValue(rest: string): string {
+  if (!rest.startsWith('"')) {
+    const hash = /(?:^|\s)#/.exec(rest);
+    return (hash === null ? rest : rest.slice(0, hash.index)).trimEnd();
+  }
+  let out = '';
+  for (let i = 1; i < rest.length; i++) {
+    const c = rest[i];
+    if (c === '"') {
+      const after = rest.slice(i + 1).trim();
+      if (after !== '' && !after.startsWith('#')) {
+        throw new BadValue(`unexpected text after the closing quote: "${after}"`);
+      }
+      return out;
+    }
+    if (c === '\\') {
+      const next = rest[i + 1];
+      if (next !== '"' && next !== '\\') throw new BadValue('in quotes, a backslash may only escape " or \\');
+      out += next;
+      i++;
+    } else {
+      out += c;
+    }
+  }
+  throw new BadValue('unterminated quote');
+}
+
+/**
+ * Parses configuration text. Pure: `file` is used only in error messages. Returns a frozen {@link Config}: the
+ * defaults with every key of the file applied. Throws {@link ConfigError} listing every problem in the text.
+ */
+export function parseConfig(text: string, file: string): Config {
+  const draft: Draft = { ...DEFAULT_CONFIG };
+  const problems: ConfigProblem[] = [];
+  const seen = new Map<string, number>();
+  const sni = new Map<string, { cert: string | null; key: string | null; certLine: number; keyLine: number }>();
+  const lines = text.replace(/^\uFEFF/, '').split('\n');
+
+  lines.forEach((rawLine, index) => {
+    const lineNo = index + 1;
+    const problem = (message: string): void => {
+      problems.push({ file, line: lineNo, message });
+    };
+    const line = rawLine.replace(/\r$/, '').trim();
+    if (line === '' || line.startsWith('#')) return;
+    const m = /^([^\s=]+)\s*=\s*(.*)$/.exec(line);
+    if (m === null) {
+      problem(`expected "key = value", got "${line}"`);
+      return;
+    }
+    const key = m[1] ?? '';
+    let value: string;
+    try {
+      value = lineValue(m[2] ?? '');
+    } catch (e) {
+      problem(`${key}: ${e instanceof BadValue ? e.message : String(e)}`);
+      return;
+    }
+    // SNI names are case-insensitive, so tls_cert.A.example and tls_cert.a.example are the same key.
+    const canonical = key.replace(
+      /^(tls_cert|tls_key)\.(.+)$/,
+      (_m, kind: string, name: string) => `${kind}.${name.toLowerCase()}`,
+    );
+    const first = seen.get(canonical);
+    if (first !== undefined) {
+      problem(`${key} is given twice (first on line ${first})`);
+      return;
+    }
+    seen.set(canonical, lineNo);
+    if (value === '') {
+      problem(`${key}: empty value`);
+      return;
+    }
+
+    const sniKey = /^(tls_cert|tls_key)\.(.+)$/.exec(key);
+    if (sniKey !== null) {
+      const name = sniName(sniKey[2] ?? '');
+      if (name === null) {
+        problem(`${key}: "${sniKey[2] ?? ''}" is not a host name`);
+        return;
+      }
+      const pathProblem = checkAbsolutePath(value);
+      if (pathProblem !== null) {
+        problem(`${key}: ${pathProblem}`);
+        return;
+      }
+      const entry = sni.get(name) ?? { cert: null, key: null, certLine: 0, keyLine: 0 };
+      if (sniKey[1] === 'tls_cert') {
+        entry.cert = value;
+        entry.certLine = lineNo;
+      } else {
+        entry.key = value;
+        entry.keyLine = lineNo;
+      }
+      sni.set(name, entry);
+      return;
+    }
+
+    const field = Object.hasOwn(FIELD_BY_KEY, key) ? FIELD_BY_KEY[key] : undefined;
+    if (field === undefined) {
+      problem(`unknown key "${key}"`);
+      return;
+    }
+    try {
+      applyField(draft, field, value);
+    } catch (e) {
+      problem(`${key}: ${e instanceof BadValue ? e.message : String(e)}`);
+    }
+  });
+
+  const tlsSni: SniEntry[] = [];
+  for (const [name, entry] of sni) {
+    if (entry.cert === null) {
+      problems.push({ file, line: entry.keyLine, message: `tls_key.${name} without tls_cert.${name}` });
+      continue;
+    }
+    tlsSni.push(Object.freeze({ name, cert: entry.cert, key: entry.key }));
+  }
+  problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze({ ...draft, tlsSni: Object.freeze(tlsSni) });
+}
+
+/** Reads a whole file; throws an errno error (`code` 'ENOENT' when it does not exist). */
+export type ReadTextFile = (path: string) => string;
+
+const readUtf8: ReadTextFile = (p) => readFileSync(p, 'utf8');
+
+function errnoCode(e: unknown): string | undefined {
+  if (typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string') return e.code;
+  return undefined;
+}
+
+/**
+ * Reads and parses a configuration file. `path` null means {@link DEFAULT_CONFIG_FILE}, which may be missing (then
+ * the defaults apply); a file named explicitly must exist. Throws {@link ConfigError} for a missing explicit file,
+ * any other read error (a default file that exists but cannot be read is not silently ignored) and every problem
+ * in the text. `readFile` is for tests.
+ */
+export function loadConfig(path: string | null, readFile: ReadTextFile = readUtf8): Config {
+  const file = path ?? DEFAULT_CONFIG_FILE;
+  let text: string;
+  try {
+    text = readFile(file);
+  } catch (e) {
+    const code = errnoCode(e);
+    if (path === null && code === 'ENOENT') return DEFAULT_CONFIG;
+    let why = e instanceof Error ? e.message : String(e);
+    if (code === 'ENOENT') why = 'no such file';
+    if (code === 'EACCES') why = 'permission denied';
+    throw new ConfigError([{ file, line: null, message: `cannot read the configuration: ${why}` }]);
+  }
+  return parseConfig(text, file);
+}
+
+/**
+ * A copy of `config` with `overrides` applied (command-line options given by bin/), checked with the same rules
+ * as the file (ranges, names, paths). Returns a frozen Config; throws {@link ConfigError} naming the offending
+ * fields by their file keys, with `file` set to `source`.
+ */
+export function withOverrides(config: Config, overrides: Partial<Config>, source = 'command line'): Config {
+  const draft: Draft = { ...config };
+  const problems: ConfigProblem[] = [];
+  for (const field of SCALAR_FIELDS) {
+    if (!Object.hasOwn(overrides, field)) continue;
+    overrideField(draft, field, overrides, problems, source);
+  }
+  let tlsSni = config.tlsSni;
+  if (overrides.tlsSni !== undefined) {
+    const names = new Set<string>();
+    for (const e of overrides.tlsSni) {
+      let bad =
+        sniName(e.name) !== e.name
+          ? `"${e.name}" is not a lower-case host name`
+          : (checkAbsolutePath(e.cert) ?? (e.key === null ? null : checkAbsolutePath(e.key)));
+      if (bad === null && names.has(e.name)) bad = 'given twice';
+      names.add(e.name);
+      if (bad !== null) problems.push({ file: source, line: null, message: `tls_cert.${e.name}: ${bad}` });
+    }
+    tlsSni = Object.freeze(overrides.tlsSni.map((e) => Object.freeze({ name: e.name, cert: e.cert, key: e.key })));
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze({ ...draft, tlsSni });
+}
+
+function overrideField<K extends ScalarField>(
+  draft: Draft,
+  field: K,
+  overrides: Partial<Config>,
+  problems: ConfigProblem[],
+  source: string,
+): void {
+  const value = overrides[field];
+  if (value === undefined) return;
+  const problem = checkField(field, value);
+  if (problem !== null) {
+    problems.push({ file: source, line: null, message: `${SPECS[field].key}: ${problem}` });
+    return;
+  }
+  const own = SPECS[field].own;
+  draft[field] = own === undefined ? value : own(value);
+}
