@@ -1,146 +1,173 @@
 /**
- * ipop3d: the POP3 server, one process per connection, speaking on stdin/stdout (inetd, xinetd, systemd
- * Accept=yes).
+ * ipop3d: the POP3 server, one process per connection, speaking on fd 0 (inetd, xinetd, systemd Accept=yes) or on
+ * stdin/stdout.
  *
- * Started by a user (not root: a mail client's tunnel or `plugin` command, ssh), there is no login: the session is
- * in TRANSACTION state on `$MAIL` when set, else `<spool>/<user>`, as UW's ipop3d and imapd's PREAUTH mode.
+ * - Started as root (inetd): AUTHORIZATION state; USER/PASS, APOP (when /etc/cram-md5.pwd is present and safe),
+ *   AUTH PLAIN/LOGIN/CRAM-MD5, STLS when a certificate is configured. After a successful login the process becomes
+ *   the user (initgroups, setgid, setuid, chdir home) and only then opens `<spool>/<user>`.
+ * - Started by a user (a mail client's tunnel or fetchmail's `plugin`, ssh): no login; TRANSACTION state on `$MAIL`
+ *   when set, else `<spool>/<user>`.
  *
- * This is the only POP3 code that touches `process`. Nothing but protocol bytes may reach fds 1 and 2 (under inetd
- * they are the socket): warnings are silenced, stderr is muted, failures go to the log.
+ * Flags: -c FILE (configuration, default /etc/uwimap-ts.conf). See lib/env/config.ts for the keys.
  */
-import { userInfo, hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
+import {
+  authentication, connection, currentAccount, dropPrivileges, parseFlags, randomBytes, runningAsRoot,
+  silenceStdio, startServer, type Server,
+} from './server-common.js';
+import { Apop, apopTimestamp } from '../lib/auth/apop.js';
+import { completeSaslLogin } from '../lib/auth/checker.js';
+import { createSaslMechanism, saslMechanismNames, type SaslStep } from '../lib/auth/sasl.js';
+import type { AuthResult } from '../lib/auth/types.js';
 import { LineInput } from '../lib/io/input.js';
 import { ResponseSink } from '../lib/io/sink.js';
+import { createTlsOptions, upgradeToTls } from '../lib/io/tls.js';
 import { MailboxError } from '../lib/mailbox/driver.js';
 import { emptyMailbox } from '../lib/mailbox/empty.js';
-import { MboxDriver } from '../lib/mailbox/mbox/mbox-driver.js';
-import { createMailboxLocking } from '../lib/lock/mailbox-locking.js';
-import { DotlockRegistry } from '../lib/lock/dotlock-registry.js';
-import { dotlockHostFromProcess } from '../lib/lock/dotlock-host.js';
-import { systemClock } from '../lib/env/env.js';
-import { nullLogger, type Logger } from '../lib/env/logger.js';
 import { Maildrop } from '../lib/pop3/maildrop.js';
 import { lockMaildrop } from '../lib/pop3/exclusive.js';
-import { Pop3Session, type Pop3Backend } from '../lib/pop3/session.js';
+import { Pop3Session, type Pop3Backend, type Pop3Options, type SaslStepResult } from '../lib/pop3/session.js';
 
+silenceStdio();
 const VERSION = '2007f.ts-0.1';
 
-// fds 1 and 2 are the client's socket under inetd: no warning or stray message may ever reach them.
-process.removeAllListeners('warning');
-process.on('warning', () => undefined);
-process.stderr.write = (() => true) as typeof process.stderr.write;
-
-interface Settings {
-  spoolDir: string;
-  journalDir: string;
-  lockTimeoutS: number;
-  logger: Logger;
-}
-
-const settings: Settings = { spoolDir: '/var/mail', journalDir: '/var/tmp', lockTimeoutS: 60, logger: nullLogger };
-
-const registry = new DotlockRegistry();
-const releaseLocks = (): void => {
-  registry.releaseAllSync();
-};
-process.on('exit', releaseLocks);
-for (const sig of ['SIGTERM', 'SIGHUP', 'SIGINT', 'SIGPIPE'] as const) {
-  process.on(sig, () => {
-    releaseLocks();
-    process.exit(sig === 'SIGPIPE' ? 0 : 1);
-  });
-}
-process.on('uncaughtException', (e) => {
-  settings.logger.log('err', `ipop3d: ${e.stack ?? e.message}`);
-  releaseLocks();
-  process.exit(1);
-});
-
-function driverFor(logger: Logger): MboxDriver {
-  const host = osHostname();
-  const locking = createMailboxLocking({
-    registry, host: dotlockHostFromProcess(process, host), timeoutMs: settings.lockTimeoutS * 1000, logger,
-  });
-  let username = 'MAILER-DAEMON';
-  try {
-    username = userInfo().username;
-  } catch {
-    /* no passwd entry */
-  }
-  return new MboxDriver({ env: { logger, clock: systemClock, hostname: host, username }, locking, journalDir: settings.journalDir });
-}
-
 /** Opens the maildrop at `path` for one POP3 session: the POP3 lock first, then the mailbox read-write. */
-async function openMaildrop(path: string, uid: number): Promise<Maildrop> {
-  const driver = driverFor(settings.logger);
-  let l: Awaited<ReturnType<typeof lockMaildrop>>;
+async function openMaildrop(server: Server, path: string, user: string, uid: number): Promise<Maildrop> {
+  let lock: Awaited<ReturnType<typeof lockMaildrop>>;
   try {
-    l = await lockMaildrop(path, settings.journalDir, uid);
+    lock = await lockMaildrop(path, server.config.journalDir, uid);
   } catch (e) {
     if (e instanceof MailboxError || (e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     // No mailbox yet: an empty maildrop (the first delivery creates the file).
-    return new Maildrop(emptyMailbox(Math.floor(Date.now() / 1000)));
+    return new Maildrop(emptyMailbox(Math.floor(server.clock.now() / 1000)));
   }
   try {
-    const box = await driver.open(path, { readOnly: false });
-    return new Maildrop(box, () => l.release());
+    const box = await server.driver(user).open(path, { readOnly: false });
+    return new Maildrop(box, () => lock.release());
   } catch (e) {
-    await l.release();
+    await lock.release();
     throw e;
   }
 }
 
 async function main(): Promise<void> {
-  // RFC 2449 bounds commands at 255 octets; SASL responses can be longer.
-  const input = new LineInput(process.stdin, 4096);
-  const sink = new ResponseSink(process.stdout);
-  const uid = process.getuid?.() ?? 0;
-  const host = osHostname();
-  const opts = {
-    hostname: host, version: VERSION, uidlFormat: 'uw' as const, statusHeader: true, maxBadCommands: 20,
-    loginTimeoutS: 600, timeoutS: 600, logger: settings.logger, clientHost: 'localhost',
-  };
-  if (uid !== 0) {
-    const me = userInfo();
-    const path = process.env.MAIL || join(settings.spoolDir, me.username);
-    let drop: Maildrop;
-    try {
-      drop = await openMaildrop(path, uid);
-    } catch (e) {
-      const inUse = e instanceof MailboxError && e.code === 'INUSE';
-      sink.write(`-ERR ${inUse ? '[IN-USE] Mailbox in use by another POP3 session' : "[SYS/TEMP] Can't open mailbox"}\r\n`);
-      settings.logger.log('info', `Error opening or locking INBOX user=${me.username}: ${(e as Error).message}`);
-      await sink.end();
-      return;
-    }
-    const backend: Pop3Backend = {
-      apopStamp: null,
-      plaintextAllowed: () => false,
-      mechanisms: () => [],
-      login: async () => ({ ok: false, reason: 'unavailable', detail: 'already logged in' }),
-      apop: async () => ({ ok: false, reason: 'unavailable', detail: 'already logged in' }),
-      sasl: () => null,
-      loginFailed: async () => false,
-      openMaildrop: async () => {
-        throw new MailboxError('IO', 'already logged in');
-      },
-      tls: null,
-    };
-    await new Pop3Session(input, sink, backend, opts, { maildrop: drop, user: me.username }).run();
+  const flags = parseFlags(process.argv.slice(2));
+  const { server, error } = startServer('ipop3d', flags);
+  const conn = connection();
+  const input = new LineInput(conn.input, 4096); // RFC 2449: commands within 255 octets; SASL responses longer
+  const sink = new ResponseSink(conn.output);
+  if (error) {
+    sink.write('-ERR [SYS/TEMP] Server configuration error\r\n');
     await sink.end();
     return;
   }
-  // Started as root (inetd): login comes with lib/auth (issue 3); until then no login is possible.
-  sink.write('-ERR [SYS/TEMP] Login not available yet\r\n');
+  const c = server.config;
+  const opts: Pop3Options = {
+    hostname: server.hostname, version: VERSION, uidlFormat: c.pop3UidlFormat, statusHeader: c.pop3StatusHeader,
+    maxBadCommands: c.maxBadCommands, loginTimeoutS: c.pop3TimeoutS, timeoutS: c.pop3TimeoutS,
+    logger: server.logger, clientHost: conn.clientHost,
+  };
+
+  if (!runningAsRoot()) {
+    const me = currentAccount();
+    const path = process.env.MAIL || join(c.spoolDir, me.name);
+    let drop: Maildrop;
+    try {
+      drop = await openMaildrop(server, path, me.name, me.uid);
+    } catch (e) {
+      const inUse = e instanceof MailboxError && e.code === 'INUSE';
+      sink.write(`-ERR ${inUse ? '[IN-USE] Mailbox in use by another POP3 session' : "[SYS/TEMP] Can't open mailbox"}\r\n`);
+      server.logger.log('info', `Error opening or locking INBOX user=${me.name} host=${conn.clientHost}: ${(e as Error).message}`);
+      await sink.end();
+      return;
+    }
+    const none = async (): Promise<AuthResult> => ({ ok: false, reason: 'unavailable', detail: 'already logged in' });
+    const backend: Pop3Backend = {
+      apopStamp: null, plaintextAllowed: () => false, mechanisms: () => [], login: none, apop: none,
+      sasl: () => null, loginFailed: async () => false, tls: null,
+      openMaildrop: async () => {
+        throw new MailboxError('IO', 'already logged in');
+      },
+    };
+    server.logger.log('info', `pre-authenticated user=${me.name} host=${conn.clientHost}`);
+    await new Pop3Session(input, sink, backend, opts, { maildrop: drop, user: me.name }).run();
+    await sink.end();
+    return;
+  }
+
+  // Root: a login is needed. Everything that needs root (shadow, cram-md5.pwd, the TLS key) is read now.
+  const auth = authentication(server, conn);
+  let tlsActive = false;
+  let tlsOptions = null;
+  try {
+    tlsOptions = conn.socket ? createTlsOptions(c, 'ipop3d') : null;
+  } catch (e) {
+    server.logger.log('err', `TLS not offered: ${(e as Error).message}`);
+  }
+  const stamp = auth.cram ? apopTimestamp({ pid: server.pid, clock: server.clock, hostname: server.hostname }) : null;
+  const ctx = { service: 'pop' as const, rhost: conn.remoteAddress ?? '' };
+  const complete = (step: SaslStep): Promise<AuthResult> | SaslStepResult => {
+    if (step.kind === 'challenge') return step;
+    if (step.kind === 'fail') return { kind: 'fail', reason: step.reason };
+    return completeSaslLogin(step, { checker: auth.checker, accounts: auth.accounts, ctx });
+  };
+  const toResult = async (r: Promise<AuthResult> | SaslStepResult): Promise<SaslStepResult> =>
+    r instanceof Promise ? { kind: 'done', result: await r } : r;
+  const socket = conn.socket;
+  const tls = tlsOptions;
+  const starter = tls && socket ? {
+    async start(): Promise<void> {
+      const tlsSocket = await upgradeToTls(socket, tls);
+      tlsActive = true;
+      input.switchTo(tlsSocket);
+      await sink.switchTo(tlsSocket);
+    },
+  } : null;
+  const backend: Pop3Backend = {
+    apopStamp: stamp,
+    plaintextAllowed: () => auth.plaintextAllowed(tlsActive),
+    mechanisms: () => saslMechanismNames(auth.cram !== null)
+      .filter((m) => m === 'CRAM-MD5' || auth.plaintextAllowed(tlsActive)),
+    async login(user, password) {
+      if (auth.guard.screen([user]) === 'disconnect') return { ok: false, reason: 'unavailable', detail: 'too many failures' };
+      return auth.checker.check(user, password, ctx);
+    },
+    async apop(user, digest) {
+      if (!stamp || !auth.cram) return { ok: false, reason: 'unavailable', detail: 'APOP is off' };
+      if (auth.guard.screen([user]) === 'disconnect') return { ok: false, reason: 'unavailable', detail: 'too many failures' };
+      const step = new Apop(stamp, auth.cram).verify(user, digest);
+      if (step.kind === 'fail') return { ok: false, reason: 'bad-password', detail: step.detail };
+      return completeSaslLogin(step, { checker: auth.checker, accounts: auth.accounts, ctx });
+    },
+    sasl(mechanism) {
+      const m = createSaslMechanism(mechanism, {
+        ...(auth.cram ? { cram: { secrets: auth.cram, random: randomBytes, clock: server.clock, hostname: server.hostname } } : {}),
+      });
+      if (!m || (m.plaintext && !auth.plaintextAllowed(tlsActive))) return null;
+      return {
+        start: (initial) => toResult(complete(m.start(initial))),
+        respond: (data) => toResult(complete(m.respond(data))),
+      };
+    },
+    async loginFailed() {
+      return (await auth.guard.failed()) === 'disconnect';
+    },
+    async openMaildrop(result) {
+      dropPrivileges(result.account);
+      return openMaildrop(server, join(c.spoolDir, result.account.name), result.account.name, result.account.uid);
+    },
+    get tls() {
+      return tlsActive ? null : starter;
+    },
+  };
+  await new Pop3Session(input, sink, backend, opts).run();
   await sink.end();
 }
 
 main().then(
   () => process.exit(0),
   (e: unknown) => {
-    settings.logger.log('err', `ipop3d: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-    releaseLocks();
-    process.exit(1);
+    // Logged by the uncaughtException path of server-common when it can be; never printed.
+    process.emit('uncaughtException', e instanceof Error ? e : new Error(String(e)));
   },
 );

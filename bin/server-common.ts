@@ -1,0 +1,242 @@
+/**
+ * What imapd and ipop3d share at start-up: flags, configuration, syslog, the connection on fd 0, mailbox locking,
+ * the authentication sources, and dropping privileges after a login. Only bin/ touches `process`; the rest of the
+ * servers get what they need from here as plain values and functions.
+ *
+ * House rules that start here:
+ * - fds 0, 1 and 2 are the client's socket under inetd: warnings are silenced and stderr is muted before anything
+ *   else runs ({@link silenceStdio}); every failure goes to syslog.
+ * - Privileges are dropped (initgroups, setgid, setuid, chdir home) before any mailbox of the user is touched.
+ * - Dotlocks are released on exit, on SIGTERM/SIGHUP/SIGINT, and when the client goes away.
+ */
+import { fstatSync } from 'node:fs';
+import type { Socket } from 'node:net';
+import { hostname as osHostname, userInfo } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Readable, Writable } from 'node:stream';
+import getopt from 'posix-getopt';
+import { DEFAULT_CONFIG, loadConfig, type Config, type ServiceName } from '../lib/env/config.js';
+import { systemClock, type Clock } from '../lib/env/env.js';
+import { nullLogger, type Logger } from '../lib/env/logger.js';
+import { systemRandom } from '../lib/env/random.js';
+import { formatHost, SyslogLogger } from '../lib/env/syslog.js';
+import { isLoopbackAddress, socketFromFd } from '../lib/io/tls.js';
+import { createMailboxLocking, type MailboxLocking } from '../lib/lock/mailbox-locking.js';
+import { DotlockRegistry } from '../lib/lock/dotlock-registry.js';
+import { dotlockHostFromProcess } from '../lib/lock/dotlock-host.js';
+import { MboxDriver } from '../lib/mailbox/mbox/mbox-driver.js';
+import { loadNative, type Native } from '../lib/native/native.js';
+import type { Account } from '../lib/auth/types.js';
+import {
+  CramMd5AwareChecker, PamPasswordChecker, passwdAccounts, SystemPasswordChecker, type AccountSource,
+  type PasswordChecker,
+} from '../lib/auth/checker.js';
+import { loadCramMd5, type CramSecrets } from '../lib/auth/cram-md5-pwd.js';
+import { LoginGuard } from '../lib/auth/login-guard.js';
+
+/** Mutes fds 1 and 2 for everything but protocol output, before anything else can print. */
+export function silenceStdio(): void {
+  process.removeAllListeners('warning');
+  process.on('warning', () => undefined);
+  process.stderr.write = (() => true) as typeof process.stderr.write;
+}
+
+export interface Flags {
+  /** -c FILE: the configuration file (default /etc/uwimap-ts.conf, optional). */
+  readonly configFile: string | null;
+}
+
+/** UW-style flags (posix-getopt). Unknown flags are ignored, as inetd lines may carry UW's own. */
+export function parseFlags(argv: readonly string[]): Flags {
+  const parser = new getopt.BasicParser('c:', ['node', 'daemon', ...argv]);
+  let configFile: string | null = null;
+  let opt;
+  while ((opt = parser.getopt()) !== undefined) {
+    if (opt.option === 'c' && opt.optarg) configFile = opt.optarg;
+  }
+  return { configFile };
+}
+
+export interface Connection {
+  readonly input: Readable;
+  readonly output: Writable;
+  /** The socket on fd 0, when it is one (STARTTLS/STLS and implicit TLS need it). */
+  readonly socket: Socket | null;
+  readonly remoteAddress: string | null;
+  /** The client as UW logs it: `name [address]`, `[address]`, or `localhost` for a pipe. */
+  readonly clientHost: string;
+  /** The peer is this machine (plaintext logins always allowed). */
+  readonly loopback: boolean;
+}
+
+/** The client connection: fd 0 as a socket under inetd/systemd, else stdin/stdout (a pipe, a terminal, ssh). */
+export function connection(): Connection {
+  // fd 0 is the connection only when fd 1 is the same socket (inetd, systemd): a parent that spawns us with two
+  // socketpairs for stdin and stdout (Node's child_process, some tunnels) must be answered on fd 1.
+  let same = false;
+  try {
+    const a = fstatSync(0);
+    const b = fstatSync(1);
+    same = a.isSocket() && a.ino === b.ino && a.dev === b.dev;
+  } catch {
+    same = false;
+  }
+  const c = same ? socketFromFd(0) : null;
+  if (c?.kind === 'socket') {
+    const addr = c.remoteAddress;
+    return {
+      input: c.socket, output: c.socket, socket: c.socket, remoteAddress: addr,
+      clientHost: addr ? formatHost(null, addr) : 'localhost', loopback: addr === null || isLoopbackAddress(addr),
+    };
+  }
+  return { input: process.stdin, output: process.stdout, socket: null, remoteAddress: null, clientHost: 'localhost', loopback: true };
+}
+
+export interface Server {
+  readonly service: ServiceName;
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly hostname: string;
+  readonly pid: number;
+  readonly registry: DotlockRegistry;
+  readonly locking: MailboxLocking;
+  /** The native addon, loaded on first use (PAM, crypt and syslog only cost start-up when used). */
+  native(): Native;
+  /** A mailbox driver for `username` (the name written in `From ` lines of appended mail). */
+  driver(username: string): MboxDriver;
+}
+
+/**
+ * Loads the configuration and builds the server's parts. A broken configuration is returned as `error` (with a
+ * logger to say why), so the caller can answer `* BYE`/`-ERR` instead of crashing.
+ */
+export function startServer(service: ServiceName, flags: Flags): { server: Server; error: string | null } {
+  let native: Native | null = null;
+  const getNative = (): Native => (native ??= loadNative());
+  let config: Config = DEFAULT_CONFIG;
+  let error: string | null = null;
+  try {
+    config = loadConfig(flags.configFile);
+  } catch (e) {
+    error = e instanceof Error ? e.message : String(e);
+  }
+  const pid = process.pid;
+  const ident = service;
+  let logger: Logger = nullLogger;
+  try {
+    logger = new SyslogLogger({
+      path: config.syslogSocket, ident, pid, clock: systemClock,
+      send: (path, data) => getNative().unixDgramSend(path, data),
+    });
+  } catch {
+    logger = nullLogger;
+  }
+  const hostname = osHostname();
+  const registry = new DotlockRegistry();
+  const locking = createMailboxLocking({
+    registry, host: dotlockHostFromProcess(process, hostname), timeoutMs: config.lockTimeoutS * 1000, logger,
+    writeOrder: config.lockOrderWrite, readOrder: config.lockOrderRead,
+  });
+  installExitHandlers(registry, logger, service);
+  const server: Server = {
+    service, config, logger, clock: systemClock, hostname, pid, registry, locking,
+    native: getNative,
+    driver: (username) => new MboxDriver({
+      env: { logger, clock: systemClock, hostname, username }, locking, journalDir: config.journalDir,
+    }),
+  };
+  if (error) logger.log('err', `configuration: ${error}`);
+  return { server, error };
+}
+
+function installExitHandlers(registry: DotlockRegistry, logger: Logger, service: string): void {
+  process.on('exit', () => registry.releaseAllSync());
+  for (const sig of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) {
+    process.on(sig, () => {
+      registry.releaseAllSync();
+      process.exit(1);
+    });
+  }
+  // A client that goes away while we write: end quietly, nothing on fd 2.
+  process.on('SIGPIPE', () => {
+    registry.releaseAllSync();
+    process.exit(0);
+  });
+  process.on('uncaughtException', (e) => {
+    logger.log('err', `${service}: ${e.stack ?? e.message}`);
+    registry.releaseAllSync();
+    process.exit(1);
+  });
+}
+
+/** Running as root (started by inetd): a login is needed. Otherwise the user running us is logged in already. */
+export function runningAsRoot(): boolean {
+  return (process.getuid?.() ?? 0) === 0;
+}
+
+/** The account of the user running us (PREAUTH mode). */
+export function currentAccount(): Account {
+  const u = userInfo();
+  return { name: u.username, uid: u.uid, gid: u.gid, gecos: '', home: u.homedir, shell: u.shell ?? '' };
+}
+
+export interface Authentication {
+  readonly checker: PasswordChecker;
+  readonly accounts: AccountSource;
+  /** cram-md5.pwd when present and safe (APOP and CRAM-MD5 on), else null. */
+  readonly cram: CramSecrets | null;
+  readonly guard: LoginGuard;
+  /** Plaintext logins allowed now: TLS active, the client on loopback, or configured. */
+  plaintextAllowed(tlsActive: boolean): boolean;
+}
+
+/** The authentication sources the configuration names, for PAM service `pamService`. Call while still root. */
+export function authentication(server: Server, conn: Connection): Authentication {
+  const c = server.config;
+  const accounts = passwdAccounts(c.passwdFile);
+  const system: PasswordChecker = c.authChecker === 'pam'
+    ? new PamPasswordChecker({ pam: (service, user, password, rhost) => server.native().pamAuthenticate(service, user, password, rhost), accounts })
+    : new SystemPasswordChecker({
+      passwdPath: c.passwdFile, shadowPath: c.shadowFile, clock: server.clock,
+      crypt: (phrase, setting) => server.native().crypt(phrase, setting),
+    });
+  const loaded = loadCramMd5(c.cramMd5File, {
+    requireRootOwned: true, getAccount: accounts, log: (m) => server.logger.log('warning', m),
+  });
+  const cram = loaded === null || loaded === 'refused' ? null : loaded;
+  const checker = cram
+    ? new CramMd5AwareChecker({ cram, system, accounts, plaintext: c.cramMd5OverridesPlaintext ? 'cram-md5-pwd' : 'system' })
+    : system;
+  const guard = new LoginGuard({
+    sleep: (ms) => sleep(ms).then(() => undefined), failureDelayMs: c.loginFailureDelayMs, maxFailures: c.maxLoginFailures,
+  });
+  return {
+    checker, accounts, cram, guard,
+    plaintextAllowed: (tls) => tls || conn.loopback || c.allowPlaintextWithoutTls,
+  };
+}
+
+/**
+ * Becomes `account`: supplementary groups (initgroups), gid, uid, then the home directory. Throws if any step
+ * fails, and the caller ends the session: nothing of the user's may be touched with the wrong identity.
+ */
+export function dropPrivileges(account: Account): void {
+  if (account.uid === 0) throw new Error('refusing to run a session as root');
+  // process.initgroups exists on POSIX Node, though @types/node does not declare it.
+  const proc = process as NodeJS.Process & { initgroups?: (user: string, extraGroup: number) => void };
+  if (!proc.initgroups || !proc.setgid || !proc.setuid) throw new Error('this platform cannot change the process identity');
+  proc.initgroups(account.name, account.gid);
+  proc.setgid(account.gid);
+  proc.setuid(account.uid);
+  if ((process.getuid?.() ?? -1) !== account.uid || (process.getgid?.() ?? -1) !== account.gid) {
+    throw new Error(`privileges not dropped to ${account.name}`);
+  }
+  try {
+    process.chdir(account.home);
+  } catch {
+    process.chdir('/');
+  }
+}
+
+export const randomBytes = (n: number): Buffer => systemRandom.bytes(n);
