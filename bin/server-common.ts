@@ -73,7 +73,7 @@ export interface Connection {
 export function connection(): Connection {
   // fd 0 is the connection only when fd 1 is the same socket (inetd, systemd): a parent that spawns us with two
   // socketpairs for stdin and stdout (Node's child_process, some tunnels) must be answered on fd 1.
-  let same = false;
+  let same: boolean;
   try {
     const a = fstatSync(0);
     const b = fstatSync(1);
