@@ -169,9 +169,10 @@ export class Pop3Session {
     if (cmd === 'CAPA') return this.capa();
     if (this.state === 'authorization') {
       switch (cmd) {
-        case 'USER': return this.userCmd(arg);
-        case 'PASS': return this.pass(arg);
-        case 'APOP': return this.apopCmd(arg);
+        // User names as UTF-8 (as passwd holds them); the password as the exact bytes sent.
+        case 'USER': return this.userCmd(utf8Arg(raw, sp));
+        case 'PASS': return this.pass(sp < 0 ? Buffer.alloc(0) : raw.subarray(sp + 1));
+        case 'APOP': return this.apopCmd(utf8Arg(raw, sp));
         case 'AUTH': return this.auth(arg);
         case 'STLS': return this.stls();
         case 'RPOP': return this.error('Nice try, bunkie');
@@ -233,7 +234,7 @@ export class Pop3Session {
     this.send('+OK User name accepted, password please');
   }
 
-  private async pass(arg: string): Promise<void> {
+  private async pass(arg: Buffer): Promise<void> {
     if (!this.backend.plaintextAllowed()) return this.error('[AUTH] Plaintext logins are not allowed without TLS');
     if (this.user === null) return this.error('USER first');
     const user = this.user;
@@ -464,6 +465,10 @@ export class Pop3Session {
     }
     this.state = 'done';
   }
+}
+
+function utf8Arg(raw: Buffer, sp: number): string {
+  return sp < 0 ? '' : raw.subarray(sp + 1).toString('utf8');
 }
 
 function decodeBase64(t: string): Buffer | null {

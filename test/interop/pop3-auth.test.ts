@@ -1,0 +1,346 @@
+/**
+ * ipop3d started as inetd starts it: as root, with the accepted TCP connection on fds 0, 1 and 2. Throwaway
+ * system users get passwords in every scheme chpasswd writes (and bcrypt); the right password logs in and the
+ * session then runs with the user's uid, gid and groups (read from /proc); a wrong one fails after the configured
+ * delay, and three end the session; a locked account fails. CRAM-MD5 and APOP are checked against digests computed
+ * here; a cram-md5.pwd readable by others is refused. STLS works with a certificate made by openssl, TLS 1.1 is
+ * refused. Syslog lines arrive on a test socket, and fail2ban's own uwimap-auth filter matches our failures.
+ * Nothing but protocol bytes ever reaches the client.
+ */
+import assert from 'node:assert/strict';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createHash, createHmac } from 'node:crypto';
+import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { after, before, describe, it } from 'node:test';
+import { hashSync } from '@node-rs/bcrypt';
+
+const run = promisify(execFile);
+const ROOT = join(import.meta.dirname, '..', '..', '..');
+const IPOP3D = join(ROOT, 'bin', 'ipop3d');
+if (process.getuid?.() !== 0) throw new Error('run as root: the server is started as inetd starts it');
+
+const tag = `${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
+const dir = mkdtempSync(join(tmpdir(), 'pop3-auth-'));
+chmodSync(dir, 0o755);
+const spool = join(dir, 'spool');
+const MAIL_GID = Number(execFileSync('getent', ['group', 'mail']).toString().split(':')[2]);
+const users: string[] = [];
+let syslog: ChildProcess;
+const logLines: string[] = [];
+
+function addUser(scheme: string, password: string): string {
+  const name = `uwts${tag}${users.length}`;
+  execFileSync('useradd', ['-M', '-d', dir, '-s', '/usr/sbin/nologin', '-G', 'users', name]);
+  users.push(name);
+  if (scheme === 'BCRYPT') execFileSync('usermod', ['-p', hashSync(password, { cost: 4 }), name]);
+  else execFileSync('chpasswd', ['-c', scheme], { input: `${name}:${password}\n` });
+  // A maildrop with one message, as the MTA leaves it: USER:mail 0660 in a root:mail 2775 spool.
+  const box = join(spool, name);
+  writeFileSync(box, `From a@example.org Sat Nov 21 12:00:00 2026\nSubject: for ${name}\n\nhello\n\n`);
+  chownSync(box, Number(execFileSync('id', ['-u', name]).toString()), MAIL_GID);
+  chmodSync(box, 0o660);
+  return name;
+}
+
+function writeConfig(name: string, extra: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, `spool_dir = ${spool}\njournal_dir = ${join(dir, 'tmp')}\nsyslog_socket = ${join(dir, 'log.sock')}\n` +
+    `cram_md5_file = ${join(dir, 'cram-md5.pwd')}\nlogin_failure_delay_ms = 300\n` +
+    `tls_cert = ${join(dir, 'cert.pem')}\ntls_key = ${join(dir, 'key.pem')}\n${extra}`);
+  return path;
+}
+
+/** An inetd of our own: each connection gets a fresh ipop3d with the socket on fds 0-2. */
+function inetd(config: string): Promise<{ server: Server; port: number; children: ChildProcess[] }> {
+  const children: ChildProcess[] = [];
+  const server = createServer({ pauseOnConnect: true }, (s: Socket) => {
+    const child = spawn(IPOP3D, ['-c', config], { stdio: [s, s, s], env: { PATH: '/usr/bin:/bin' } });
+    children.push(child);
+    s.destroy();
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
+    const a = server.address();
+    resolve({ server, port: typeof a === 'object' && a ? a.port : 0, children });
+  }));
+}
+
+class Client {
+  private buf = '';
+  private waiting: (() => void) | null = null;
+  closed = false;
+  constructor(readonly sock: Socket) {
+    sock.on('data', (d: Buffer) => {
+      this.buf += d.toString('latin1');
+      this.waiting?.();
+    });
+    sock.on('close', () => {
+      this.closed = true;
+      this.waiting?.();
+    });
+  }
+  static connect(port: number): Promise<Client> {
+    return new Promise((resolve) => {
+      const s = connect(port, '127.0.0.1', () => resolve(new Client(s)));
+    });
+  }
+  async line(): Promise<string | null> {
+    for (;;) {
+      const nl = this.buf.indexOf('\r\n');
+      if (nl >= 0) {
+        const l = this.buf.slice(0, nl);
+        this.buf = this.buf.slice(nl + 2);
+        return l;
+      }
+      if (this.closed) return null;
+      await new Promise<void>((r) => {
+        this.waiting = r;
+      });
+    }
+  }
+  async cmd(line: string): Promise<string | null> {
+    this.sock.write(line + '\r\n');
+    return this.line();
+  }
+  async multi(): Promise<string[]> {
+    const out: string[] = [];
+    for (let l = await this.line(); l !== null && l !== '.'; l = await this.line()) out.push(l);
+    return out;
+  }
+  end(): void {
+    this.sock.end();
+  }
+}
+
+/** The server process serving the most recent connection (our inetd's last child). */
+const lastChild = (children: ChildProcess[]): ChildProcess => children[children.length - 1] as ChildProcess;
+
+function procStatus(pid: number): { uid: string; gid: string; groups: string } {
+  const s = readFileSync(`/proc/${pid}/status`, 'latin1');
+  const f = (k: string): string => (new RegExp(`^${k}:\\s*(.*)$`, 'm').exec(s)?.[1] ?? '').trim().replace(/\s+/g, ' ');
+  return { uid: f('Uid'), gid: f('Gid'), groups: f('Groups') };
+}
+
+before(async () => {
+  execFileSync('mkdir', ['-p', spool, join(dir, 'tmp')]);
+  chmodSync(join(dir, 'tmp'), 0o1777); // like /var/tmp: journals and POP3 lock files of every user
+  chownSync(spool, 0, MAIL_GID);
+  chmodSync(spool, 0o2775);
+  // Syslog: a datagram socket of our own, printed a datagram per line.
+  syslog = spawn('python3', ['-u', '-c', `
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+import os
+os.chmod(sys.argv[1], 0o666)
+print('ready', flush=True)
+while True:
+    d = s.recv(4096)
+    print(d.decode('utf-8', 'replace'), flush=True)
+`, join(dir, 'log.sock')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve) => {
+    let buf = '';
+    syslog.stdout?.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const lines = buf.split('\n');
+      buf = lines.pop() ?? '';
+      for (const l of lines) {
+        if (l === 'ready') resolve();
+        else logLines.push(l);
+      }
+    });
+  });
+  await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-days', '1',
+    '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')]);
+  chmodSync(join(dir, 'key.pem'), 0o600);
+});
+
+after(() => {
+  syslog?.kill();
+  for (const u of users) {
+    try {
+      execFileSync('userdel', [u]);
+    } catch {
+      /* already gone */
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('ipop3d as inetd starts it', () => {
+  for (const scheme of ['YESCRYPT', 'SHA512', 'SHA256', 'MD5', 'BCRYPT']) {
+    it(`${scheme}: the right password logs in and the session runs as the user`, async () => {
+      const password = `pw-${scheme}-Ünï`;
+      const user = addUser(scheme, password);
+      const d = await inetd(writeConfig(`c-${scheme}`, ''));
+      try {
+        const c = await Client.connect(d.port);
+        assert.match((await c.line()) ?? '', /^\+OK POP3 \S+ 2007f\.ts-\S+ server ready$/);
+        assert.equal(await c.cmd(`USER ${user}`), '+OK User name accepted, password please');
+        assert.equal(await c.cmd(`PASS ${password}`), '+OK Mailbox open, 1 messages');
+        const pid = lastChild(d.children).pid as number;
+        const uid = execFileSync('id', ['-u', user]).toString().trim();
+        const gid = execFileSync('id', ['-g', user]).toString().trim();
+        const groups = execFileSync('id', ['-G', user]).toString().trim().split(' ').sort().join(' ');
+        const st = procStatus(pid);
+        assert.equal(st.uid, `${uid} ${uid} ${uid} ${uid}`);
+        assert.equal(st.gid, `${gid} ${gid} ${gid} ${gid}`);
+        assert.equal(st.groups.split(' ').sort().join(' '), groups);
+        // The message as served (CRLF), plus UW's Status: line (12 octets).
+        assert.equal(await c.cmd('STAT'), `+OK 1 ${Buffer.byteLength(`Subject: for ${user}\r\n\r\nhello\r\n`) + 12}`);
+        assert.equal(await c.cmd('QUIT'), '+OK Sayonara');
+        c.end();
+      } finally {
+        d.server.close();
+      }
+    });
+  }
+
+  it('a wrong password fails after the delay; the third failure ends the session; a locked account fails', async () => {
+    const user = addUser('YESCRYPT', 'right');
+    const d = await inetd(writeConfig('c-wrong', ''));
+    try {
+      const c = await Client.connect(d.port);
+      await c.line();
+      for (let i = 1; i <= 3; i++) {
+        assert.equal(await c.cmd(`USER ${user}`), '+OK User name accepted, password please');
+        const t0 = Date.now();
+        assert.equal(await c.cmd('PASS wrong'), '-ERR [AUTH] Bad login');
+        assert.ok(Date.now() - t0 >= 280, 'the failure delay applies');
+      }
+      assert.equal(await c.line(), '-ERR Too many login failures, goodbye');
+      assert.equal(await c.line(), null, 'then the connection is closed');
+      execFileSync('usermod', ['-L', user]);
+      const c2 = await Client.connect(d.port);
+      await c2.line();
+      await c2.cmd(`USER ${user}`);
+      assert.equal(await c2.cmd('PASS right'), '-ERR [AUTH] Bad login');
+      c2.end();
+    } finally {
+      d.server.close();
+    }
+    // Syslog got UW's line, and fail2ban's own filter for UW imapd/ipop3d matches it.
+    await new Promise((r) => setTimeout(r, 200));
+    const failed = logLines.filter((l) => l.includes(`Login failed user=${user} `));
+    assert.ok(failed.length >= 4, logLines.join('\n'));
+    assert.match(failed[0] ?? '', /^<22>\w{3} [ \d]\d \d\d:\d\d:\d\d ipop3d\[\d+\]: Login failed user=\S+ auth=LOGIN host=\[127\.0\.0\.1\]$/);
+    const asWritten = failed.map((l) => l.replace(/^<\d+>(\w{3} [ \d]\d \d\d:\d\d:\d\d) /, '$1 testhost ')).join('\n') + '\n';
+    writeFileSync(join(dir, 'auth.log'), asWritten);
+    const f2b = await run('fail2ban-regex', [join(dir, 'auth.log'), '/etc/fail2ban/filter.d/uwimap-auth.conf']);
+    const matched = /Lines: \d+ lines, \d+ ignored, (\d+) matched/.exec(f2b.stdout)?.[1];
+    assert.equal(Number(matched), failed.length, f2b.stdout);
+    assert.ok(!logLines.some((l) => l.includes('right') || l.includes('wrong')), 'no password in the logs');
+  });
+
+  it('APOP and AUTH CRAM-MD5 against cram-md5.pwd, digests computed here', async () => {
+    const user = addUser('SHA512', 'system-password');
+    writeFileSync(join(dir, 'cram-md5.pwd'), `# secrets\n${user}\tshared-secret\n`);
+    chmodSync(join(dir, 'cram-md5.pwd'), 0o600);
+    const d = await inetd(writeConfig('c-cram', ''));
+    try {
+      const c = await Client.connect(d.port);
+      const greeting = (await c.line()) ?? '';
+      const stamp = /(<[^>]+>)$/.exec(greeting)?.[1];
+      assert.ok(stamp, `APOP stamp in ${greeting}`);
+      const digest = createHash('md5').update(stamp + 'shared-secret').digest('hex');
+      assert.equal(await c.cmd(`APOP ${user} ${digest}`), '+OK Mailbox open, 1 messages');
+      await c.cmd('QUIT');
+      const c2 = await Client.connect(d.port);
+      await c2.line();
+      const ch = (await c2.cmd('AUTH CRAM-MD5')) ?? '';
+      assert.match(ch, /^\+ \S+$/);
+      const challenge = Buffer.from(ch.slice(2), 'base64').toString('latin1');
+      assert.match(challenge, /^<[0-9a-f]+\.[0-9a-f]+@\S+>$/);
+      const resp = `${user} ${createHmac('md5', 'shared-secret').update(challenge).digest('hex')}`;
+      assert.equal(await c2.cmd(Buffer.from(resp).toString('base64')), '+OK Mailbox open, 1 messages');
+      await c2.cmd('QUIT');
+      // UW's rule: a user in cram-md5.pwd logs in with that password for plaintext too.
+      const c3 = await Client.connect(d.port);
+      await c3.line();
+      await c3.cmd(`USER ${user}`);
+      assert.equal(await c3.cmd('PASS shared-secret'), '+OK Mailbox open, 1 messages');
+      await c3.cmd('QUIT');
+    } finally {
+      d.server.close();
+    }
+  });
+
+  it('refuses a cram-md5.pwd that others can read: no APOP, no CRAM-MD5, and says why in the log', async () => {
+    writeFileSync(join(dir, 'cram-md5.pwd'), `someone\tsecret\n`);
+    chmodSync(join(dir, 'cram-md5.pwd'), 0o644);
+    const d = await inetd(writeConfig('c-unsafe', ''));
+    try {
+      const c = await Client.connect(d.port);
+      assert.doesNotMatch((await c.line()) ?? '', /</);
+      assert.equal(await c.cmd('APOP someone 0123456789abcdef0123456789abcdef'), '-ERR Not supported');
+      assert.equal(await c.cmd('CAPA'), '+OK Capability list follows:');
+      const capa = await c.multi();
+      assert.ok(capa.includes('SASL PLAIN LOGIN'), capa.join(','));
+      assert.ok(capa.includes('STLS'));
+      await c.cmd('QUIT');
+    } finally {
+      d.server.close();
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    assert.ok(logLines.some((l) => /cram-md5\.pwd/.test(l) && /group|other|mode|refus/i.test(l)), logLines.join('\n'));
+  });
+
+  it('STLS with a certificate made by openssl (Python ssl); TLS 1.1 refused', async () => {
+    const user = addUser('SHA256', 'tls-password');
+    const d = await inetd(writeConfig('c-tls', ''));
+    try {
+      const script = `
+import socket, ssl, sys
+def session(maxv):
+    s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))
+    f = s.makefile('rb')
+    f.readline()
+    s.sendall(b'STLS\\r\\n')
+    ok = f.readline().decode().strip()
+    ctx = ssl.create_default_context(cafile=sys.argv[2])
+    ctx.check_hostname = False
+    if maxv:
+        ctx.minimum_version = ssl.TLSVersion.TLSv1
+        ctx.maximum_version = ssl.TLSVersion.TLSv1_1
+        ctx.set_ciphers('DEFAULT@SECLEVEL=0')
+    try:
+        t = ctx.wrap_socket(s)
+    except Exception as e:
+        return [ok, 'handshake failed']
+    tf = t.makefile('rb')
+    t.sendall(b'USER ' + sys.argv[3].encode() + b'\\r\\n')
+    a = tf.readline().decode().strip()
+    t.sendall(b'PASS tls-password\\r\\n')
+    b = tf.readline().decode().strip()
+    t.sendall(b'QUIT\\r\\n')
+    return [ok, t.version(), a, b, tf.readline().decode().strip()]
+import json
+print(json.dumps([session(False), session(True)]))
+`;
+      const { stdout } = await run('python3', ['-c', script, String(d.port), join(dir, 'cert.pem'), user]);
+      const [good, old] = JSON.parse(stdout) as string[][];
+      assert.deepEqual(good, ['+OK Begin TLS negotiation', good?.[1], '+OK User name accepted, password please',
+        '+OK Mailbox open, 1 messages', '+OK Sayonara']);
+      assert.match(good?.[1] ?? '', /^TLSv1\.[23]$/);
+      assert.deepEqual(old, ['+OK Begin TLS negotiation', 'handshake failed']);
+    } finally {
+      d.server.close();
+    }
+  });
+
+  it('a broken configuration: the client gets -ERR and nothing else; the reason goes to the log', async () => {
+    const bad = join(dir, 'c-broken');
+    writeFileSync(bad, `syslog_socket = ${join(dir, 'log.sock')}\nno_such_key = 1\n`);
+    const d = await inetd(bad);
+    try {
+      const c = await Client.connect(d.port);
+      assert.equal(await c.line(), '-ERR [SYS/TEMP] Server configuration error');
+      assert.equal(await c.line(), null);
+    } finally {
+      d.server.close();
+    }
+  });
+});
