@@ -13,8 +13,9 @@
 import { join } from 'node:path';
 import {
   authentication, connection, currentAccount, dropPrivileges, parseFlags, randomBytes, runningAsRoot,
-  silenceStdio, startServer, type Server,
+  silenceStdio, startServer, wantsImplicitTls, type Server,
 } from './server-common.js';
+import type { TLSSocket } from 'node:tls';
 import { Apop, apopTimestamp } from '../lib/auth/apop.js';
 import { completeSaslLogin } from '../lib/auth/checker.js';
 import { createSaslMechanism, saslMechanismNames, type SaslStep } from '../lib/auth/sasl.js';
@@ -54,14 +55,27 @@ async function main(): Promise<void> {
   const flags = parseFlags(process.argv.slice(2));
   const { server, error } = startServer('ipop3d', flags);
   const conn = connection();
-  const input = new LineInput(conn.input, 4096); // RFC 2449: commands within 255 octets; SASL responses longer
-  const sink = new ResponseSink(conn.output);
+  const c = server.config;
+  // pop3s: the handshake comes first; without a usable certificate there is no session at all.
+  let implicitTls: TLSSocket | null = null;
+  if (!error && conn.socket && wantsImplicitTls(flags, 'pop3s', conn.localPort)) {
+    try {
+      const options = createTlsOptions(c, 'ipop3d');
+      if (!options) throw new Error(`no certificate (${c.tlsCert ?? 'default'}) for pop3s`);
+      implicitTls = await upgradeToTls(conn.socket, options);
+    } catch (e) {
+      server.logger.log('err', `pop3s: TLS failed host=${conn.clientHost}: ${(e as Error).message}`);
+      conn.socket.destroy();
+      return;
+    }
+  }
+  const input = new LineInput(implicitTls ?? conn.input, 4096); // RFC 2449: commands within 255 octets
+  const sink = new ResponseSink(implicitTls ?? conn.output);
   if (error) {
     sink.write('-ERR [SYS/TEMP] Server configuration error\r\n');
     await sink.end();
     return;
   }
-  const c = server.config;
   const opts: Pop3Options = {
     hostname: server.hostname, version: VERSION, uidlFormat: c.pop3UidlFormat, statusHeader: c.pop3StatusHeader,
     maxBadCommands: c.maxBadCommands, loginTimeoutS: c.pop3TimeoutS, timeoutS: c.pop3TimeoutS,
@@ -97,10 +111,10 @@ async function main(): Promise<void> {
 
   // Root: a login is needed. Everything that needs root (shadow, cram-md5.pwd, the TLS key) is read now.
   const auth = authentication(server, conn);
-  let tlsActive = false;
+  let tlsActive = implicitTls !== null;
   let tlsOptions = null;
   try {
-    tlsOptions = conn.socket ? createTlsOptions(c, 'ipop3d') : null;
+    tlsOptions = conn.socket && !implicitTls ? createTlsOptions(c, 'ipop3d') : null;
   } catch (e) {
     server.logger.log('err', `TLS not offered: ${(e as Error).message}`);
   }

@@ -9,7 +9,8 @@
  * - Privileges are dropped (initgroups, setgid, setuid, chdir home) before any mailbox of the user is touched.
  * - Dotlocks are released on exit, on SIGTERM/SIGHUP/SIGINT, and when the client goes away.
  */
-import { fstatSync } from 'node:fs';
+import { fstatSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { Socket } from 'node:net';
 import { hostname as osHostname, userInfo } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -44,17 +45,47 @@ export function silenceStdio(): void {
 export interface Flags {
   /** -c FILE: the configuration file (default /etc/uwimap-ts.conf, optional). */
   readonly configFile: string | null;
+  /** -S: implicit TLS (imaps, pop3s): the TLS handshake comes before the greeting. */
+  readonly implicitTls: boolean;
 }
 
 /** UW-style flags (posix-getopt). Unknown flags are ignored, as inetd lines may carry UW's own. */
 export function parseFlags(argv: readonly string[]): Flags {
-  const parser = new getopt.BasicParser('c:', ['node', 'daemon', ...argv]);
+  const parser = new getopt.BasicParser('c:S', ['node', 'daemon', ...argv]);
   let configFile: string | null = null;
+  let implicitTls = false;
   let opt;
   while ((opt = parser.getopt()) !== undefined) {
     if (opt.option === 'c' && opt.optarg) configFile = opt.optarg;
+    if (opt.option === 'S') implicitTls = true;
   }
-  return { configFile };
+  return { configFile, implicitTls };
+}
+
+/**
+ * Whether this connection starts with TLS: the -S flag, or UW's conventions: the connection came in on the port
+ * /etc/services gives the SSL service (`imaps` 993, `pop3s` 995), or the program is called by a name starting
+ * with `s` (`simapd`, `sipop3d`) for such a service on another port.
+ */
+export function wantsImplicitTls(flags: Flags, sslService: 'imaps' | 'pop3s', localPort: number | null): boolean {
+  if (flags.implicitTls) return true;
+  const program = basename(process.argv[1] ?? '');
+  if (program.startsWith('s')) return true;
+  if (localPort === null) return false;
+  return localPort === servicePort(sslService);
+}
+
+function servicePort(name: string): number {
+  const fallback = name === 'imaps' ? 993 : 995;
+  try {
+    for (const line of readFileSync('/etc/services', 'latin1').split('\n')) {
+      const m = /^(\S+)\s+(\d+)\/tcp\b(.*)$/.exec(line.replace(/#.*/, ''));
+      if (m && (m[1] === name || (m[3] ?? '').split(/\s+/).includes(name))) return Number(m[2]);
+    }
+  } catch {
+    /* no /etc/services: the IANA port */
+  }
+  return fallback;
 }
 
 export interface Connection {
@@ -67,6 +98,8 @@ export interface Connection {
   readonly clientHost: string;
   /** The peer is this machine (plaintext logins always allowed). */
   readonly loopback: boolean;
+  /** Our port on the connection (993/995 mean implicit TLS), null when not a TCP socket. */
+  readonly localPort: number | null;
 }
 
 /** The client connection: fd 0 as a socket under inetd/systemd, else stdin/stdout (a pipe, a terminal, ssh). */
@@ -87,9 +120,13 @@ export function connection(): Connection {
     return {
       input: c.socket, output: c.socket, socket: c.socket, remoteAddress: addr,
       clientHost: addr ? formatHost(null, addr) : 'localhost', loopback: addr === null || isLoopbackAddress(addr),
+      localPort: c.socket.localPort ?? null,
     };
   }
-  return { input: process.stdin, output: process.stdout, socket: null, remoteAddress: null, clientHost: 'localhost', loopback: true };
+  return {
+    input: process.stdin, output: process.stdout, socket: null, remoteAddress: null, clientHost: 'localhost',
+    loopback: true, localPort: null,
+  };
 }
 
 export interface Server {

@@ -55,10 +55,10 @@ function writeConfig(name: string, extra: string): string {
 }
 
 /** An inetd of our own: each connection gets a fresh ipop3d with the socket on fds 0-2. */
-function inetd(config: string): Promise<{ server: Server; port: number; children: ChildProcess[] }> {
+function inetd(config: string, flags: string[] = []): Promise<{ server: Server; port: number; children: ChildProcess[] }> {
   const children: ChildProcess[] = [];
   const server = createServer({ pauseOnConnect: true }, (s: Socket) => {
-    const child = spawn(IPOP3D, ['-c', config], { stdio: [s, s, s], env: { PATH: '/usr/bin:/bin' } });
+    const child = spawn(IPOP3D, ['-c', config, ...flags], { stdio: [s, s, s], env: { PATH: '/usr/bin:/bin' } });
     children.push(child);
     s.destroy();
   });
@@ -328,6 +328,58 @@ print(json.dumps([session(False), session(True)]))
       assert.deepEqual(old, ['+OK Begin TLS negotiation', 'handshake failed']);
     } finally {
       d.server.close();
+    }
+  });
+
+  it('implicit TLS (pop3s, -S): the handshake comes first, then the greeting and a login', async () => {
+    const user = addUser('YESCRYPT', 'pop3s-password');
+    const d = await inetd(writeConfig('c-pop3s', ''), ['-S']);
+    try {
+      const script = `
+import socket, ssl, sys, json
+ctx = ssl.create_default_context(cafile=sys.argv[2])
+ctx.check_hostname = False
+t = ctx.wrap_socket(socket.create_connection(('127.0.0.1', int(sys.argv[1]))))
+f = t.makefile('rb')
+out = [t.version(), f.readline().decode().strip()]
+for line in [b'USER ' + sys.argv[3].encode(), b'PASS pop3s-password', b'QUIT']:
+    t.sendall(line + b'\\r\\n')
+    out.append(f.readline().decode().strip())
+print(json.dumps(out))
+`;
+      const { stdout } = await run('python3', ['-c', script, String(d.port), join(dir, 'cert.pem'), user]);
+      const r = JSON.parse(stdout) as string[];
+      assert.match(r[0] ?? '', /^TLSv1\.[23]$/);
+      assert.match(r[1] ?? '', /^\+OK POP3 /);
+      assert.deepEqual(r.slice(2), ['+OK User name accepted, password please', '+OK Mailbox open, 1 messages', '+OK Sayonara']);
+    } finally {
+      d.server.close();
+    }
+  });
+
+  it('PAM as the checker (auth_checker = pam): right password logs in, an expired account does not', async () => {
+    const user = addUser('SHA512', 'pam-password');
+    const service = `uwimap-test-${tag}`;
+    writeFileSync(`/etc/pam.d/${service}`, 'auth required pam_unix.so nodelay\naccount required pam_unix.so\n');
+    try {
+      const d = await inetd(writeConfig('c-pam', `auth_checker = pam\npam_service_pop = ${service}\n`));
+      try {
+        const c = await Client.connect(d.port);
+        await c.line();
+        await c.cmd(`USER ${user}`);
+        assert.equal(await c.cmd('PASS pam-password'), '+OK Mailbox open, 1 messages');
+        await c.cmd('QUIT');
+        execFileSync('chage', ['-E', '0', user]);
+        const c2 = await Client.connect(d.port);
+        await c2.line();
+        await c2.cmd(`USER ${user}`);
+        assert.equal(await c2.cmd('PASS pam-password'), '-ERR [AUTH] Bad login');
+        c2.end();
+      } finally {
+        d.server.close();
+      }
+    } finally {
+      rmSync(`/etc/pam.d/${service}`, { force: true });
     }
   });
 
