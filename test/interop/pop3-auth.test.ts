@@ -68,6 +68,20 @@ function inetd(config: string, flags: string[] = []): Promise<{ server: Server; 
   }));
 }
 
+/** Runs a program with `input` on its stdin; resolves with its exit code and stdout. */
+function withInput(file: string, args: string[], input: string): Promise<{ code: number | null; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'ignore'] });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString('latin1');
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout }));
+    child.stdin.end(input);
+  });
+}
+
 class Client {
   private buf = '';
   private waiting: (() => void) | null = null;
@@ -326,6 +340,13 @@ print(json.dumps([session(False), session(True)]))
         '+OK Mailbox open, 1 messages', '+OK Sayonara']);
       assert.match(good?.[1] ?? '', /^TLSv1\.[23]$/);
       assert.deepEqual(old, ['+OK Begin TLS negotiation', 'handshake failed']);
+      // And openssl's own client: STLS, then a session over TLS; TLS 1.1 refused by us.
+      const s = await withInput('openssl', ['s_client', '-starttls', 'pop3', '-connect', `127.0.0.1:${d.port}`, '-crlf',
+        '-quiet', '-CAfile', join(dir, 'cert.pem')], `USER ${user}\nPASS tls-password\nSTAT\nQUIT\n`);
+      assert.match(s.stdout, /\+OK User name accepted, password please\r\n\+OK Mailbox open, 1 messages\r\n\+OK 1 \d+\r\n\+OK Sayonara\r\n/);
+      const old11 = await withInput('openssl', ['s_client', '-starttls', 'pop3', '-connect', `127.0.0.1:${d.port}`,
+        '-tls1_1', '-cipher', 'DEFAULT@SECLEVEL=0'], 'QUIT\n');
+      assert.notEqual(old11.code, 0, 'TLS 1.1 handshake refused');
     } finally {
       d.server.close();
     }

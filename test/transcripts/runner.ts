@@ -12,13 +12,14 @@
  *     C2: / S2:                lines of a second concurrent session (C1:/S1: or C:/S: are the first)
  *     close2                   the second session's client hangs up (no QUIT)
  *     uids: 3 4 5              after all sessions end: the maildrop holds exactly these UIDs (read by our driver)
+ *     config: key = value      a line of the configuration file the server is started with (`-c FILE`)
  *
  * Sessions run as the unprivileged user `nobody` with `$MAIL` naming the maildrop (the servers' PREAUTH mode).
  * After the last expected line a session must send nothing more before exiting.
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { MboxDriver } from '../../lib/mailbox/mbox/mbox-driver.js';
@@ -33,19 +34,21 @@ type Step =
 
 export interface Transcript {
   mailbox: string;
+  config: string[];
   bytewise: boolean;
   steps: Step[];
   uids: number[] | null;
 }
 
 export function parseTranscript(text: string): Transcript {
-  const t: Transcript = { mailbox: 'none', bytewise: false, steps: [], uids: null };
+  const t: Transcript = { mailbox: 'none', config: [], bytewise: false, steps: [], uids: null };
   text.split('\n').forEach((raw, i) => {
     const line = raw.replace(/\r$/, '');
     if (line === '' || line.startsWith('#')) return;
     let m: RegExpExecArray | null;
     if ((m = /^mailbox: (\S+)$/.exec(line))) t.mailbox = m[1] as string;
     else if (line === 'feed: bytes') t.bytewise = true;
+    else if ((m = /^config: (.+)$/.exec(line))) t.config.push(m[1] as string);
     else if ((m = /^uids:((?: \d+)*)$/.exec(line))) t.uids = (m[1] as string).trim().split(/\s+/).filter(Boolean).map(Number);
     else if ((m = /^close(\d)$/.exec(line))) t.steps.push({ kind: 'close', session: Number(m[1]) });
     else if ((m = /^([CS])(\d?): ?(.*)$/.exec(line))) {
@@ -171,11 +174,17 @@ export async function runTranscript(server: string, t: Transcript, name: string)
     chownSync(mbox, NOBODY, NOBODY);
   }
   const env = { PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, MAIL: mbox, HOME: dir };
+  const argv = [join(ROOT, server)];
+  if (t.config.length) {
+    const conf = join(dir, 'server.conf');
+    writeFileSync(conf, t.config.join('\n') + '\n');
+    argv.push('-c', conf);
+  }
   const sessions = new Map<number, Session>();
   const get = (n: number): Session => {
     let s = sessions.get(n);
     if (!s) {
-      s = new Session([join(ROOT, server)], env);
+      s = new Session(argv, env);
       sessions.set(n, s);
     }
     return s;
