@@ -67,15 +67,22 @@ bench: build
 demo: deps build
 	bash test/demo.sh
 
+# The programs are small Node scripts with the absolute path of node in their first line (inetd gives an empty
+# environment, so no PATH search) that load the compiled entry point. Being scripts of their own, they keep the name
+# they are invoked by: UW's convention that a name starting with `s` (sipop3d) means implicit TLS works.
+NODE_ABS   = $(shell command -v $(NODE))
+LIBDIR     = $(PREFIX)/lib/uwimap-ts
+shim       = printf '\043!$(NODE_ABS)\n// uwimap-ts $(1)\nimport("$(LIBDIR)/dist/bin/$(1).js");\n' > $(2) && chmod 755 $(2)
+
 install: build
-	install -d $(DESTDIR)$(PREFIX)/lib/uwimap-ts $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin
-	cp -r dist package.json node_modules $(DESTDIR)$(PREFIX)/lib/uwimap-ts/
-	install -D -m 755 $(NATIVE) $(DESTDIR)$(PREFIX)/lib/uwimap-ts/$(NATIVE)
-	printf '#!/bin/sh\nexec $(NODE) $(PREFIX)/lib/uwimap-ts/dist/bin/mailtool.js "$$@"\n' > $(DESTDIR)$(PREFIX)/bin/mailtool
-	chmod 755 $(DESTDIR)$(PREFIX)/bin/mailtool
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin
+	cp -r dist package.json node_modules $(DESTDIR)$(LIBDIR)/
+	install -D -m 755 $(NATIVE) $(DESTDIR)$(LIBDIR)/$(NATIVE)
+	$(call shim,ipop3d,$(DESTDIR)$(PREFIX)/sbin/ipop3d)
+	$(call shim,mailtool,$(DESTDIR)$(PREFIX)/bin/mailtool)
 
 uninstall:
-	rm -rf $(DESTDIR)$(PREFIX)/lib/uwimap-ts $(DESTDIR)$(PREFIX)/bin/mailtool
+	rm -rf $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PREFIX)/sbin/ipop3d $(DESTDIR)$(PREFIX)/bin/mailtool
 
 clean:
 	rm -rf dist build

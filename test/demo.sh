@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# `make demo`: the bundled sample mailbox through the real tools. Works on a copy; the fixture is not changed.
+# `make demo`: the bundled sample mailbox through the real programs. Works on a copy; the fixture is not changed.
+#   1. mailtool check / check --json / append (a delivery) / check
+#   2. a scripted POP3 session through bin/ipop3d, run as a user (no login: $MAIL is the maildrop), as a mail
+#      client's tunnel or fetchmail's `plugin` runs it
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+chmod 755 "$work"
 cp test/fixtures/sample.mbox "$work/INBOX"
 run() {
   printf '\n$ %s\n' "$*"
@@ -16,5 +20,25 @@ printf '\n$ mailtool append INBOX   (a delivery, from stdin)\n'
 printf 'From: demo@example.org\nSubject: delivered by mailtool\n\nFrom here on, this line is quoted in the file.\n' |
   bin/mailtool append --journal-dir "$work" "$work/INBOX"
 run bin/mailtool check --journal-dir "$work" "$work/INBOX"
-printf '\n$ tail -n 6 INBOX\n'
-tail -n 6 "$work/INBOX"
+
+# ipop3d started by a user has no login; as root it would want one, so the demo runs it as nobody.
+as_user=()
+if [ "$(id -u)" -eq 0 ]; then
+  chown -R nobody "$work"
+  as_user=(runuser -u nobody -- env -i "PATH=$(dirname "$(command -v node)"):/usr/bin:/bin")
+fi
+printf '\n--- POP3 session: bin/ipop3d with MAIL=INBOX (C: client, S: server) ---\n'
+session='CAPA
+STAT
+LIST
+UIDL
+TOP 2 3
+RETR 5
+DELE 1
+STAT
+QUIT'
+printf '%s\n' "$session" | sed 's/^/C: /'
+printf '%s\n' "$session" | sed 's/$/\r/' |
+  "${as_user[@]}" MAIL="$work/INBOX" bin/ipop3d -c /dev/null 2>/dev/null | sed 's/\r$//; s/^/S: /'
+printf '\n$ mailtool check INBOX   (after QUIT: message 1 expunged, retrieved ones seen)\n'
+bin/mailtool check --journal-dir "$work" "$work/INBOX"
