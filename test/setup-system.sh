@@ -7,7 +7,8 @@
 set -euo pipefail
 need=()
 for pair in mailutil:uw-mailutils doveadm:dovecot-imapd procmail:procmail dotlockfile:liblockfile-bin cc:gcc \
-  flock:util-linux python3:python3 useradd:passwd runuser:util-linux openssl:openssl fetchmail:fetchmail; do
+  flock:util-linux python3:python3 useradd:passwd runuser:util-linux openssl:openssl fetchmail:fetchmail \
+  fail2ban-regex:fail2ban chage:passwd; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || need+=("${pair#*:}")
 done
 [ -e /usr/include/c-client/c-client.h ] || need+=(libc-client2007e-dev)
