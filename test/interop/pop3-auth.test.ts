@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
-import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -207,11 +207,35 @@ describe('ipop3d as inetd starts it', () => {
         assert.equal(await c.cmd('STAT'), `+OK 1 ${Buffer.byteLength(`Subject: for ${user}\r\n\r\nhello\r\n`) + 12}`);
         assert.equal(await c.cmd('QUIT'), '+OK Sayonara');
         c.end();
+        // What the session created after the login belongs to the user: the maildrop's POP3 lock file.
+        const box = statSync(join(spool, user));
+        const lock = statSync(join(dir, 'tmp', `uwimap-ts.${box.dev}.${box.ino}.pop3`));
+        assert.deepEqual([String(lock.uid), String(lock.gid)], [uid, gid]);
       } finally {
         d.server.close();
       }
     });
   }
+
+  it('no certificate configured: no STLS offered, plain sessions still work', async () => {
+    const user = addUser('SHA512', 'plain-password');
+    const conf = writeConfig('c-nocert', '');
+    writeFileSync(conf, readFileSync(conf, 'latin1').replace(/^tls_(cert|key) = .*\n/gm, ''));
+    const d = await inetd(conf);
+    try {
+      const c = await Client.connect(d.port);
+      await c.line();
+      assert.equal(await c.cmd('CAPA'), '+OK Capability list follows:');
+      const capa = await c.multi();
+      assert.ok(!capa.includes('STLS') && capa.includes('USER'), capa.join(','));
+      assert.equal(await c.cmd('STLS'), '-ERR STLS not available');
+      await c.cmd(`USER ${user}`);
+      assert.equal(await c.cmd('PASS plain-password'), '+OK Mailbox open, 1 messages');
+      await c.cmd('QUIT');
+    } finally {
+      d.server.close();
+    }
+  });
 
   it('a wrong password fails after the delay; the third failure ends the session; a locked account fails', async () => {
     const user = addUser('YESCRYPT', 'right');
