@@ -188,8 +188,8 @@ export class Pop3Session {
         const s = drop.stat((i) => this.size(drop, i));
         return this.send(`+OK ${s.count} ${s.octets}`);
       }
-      case 'LIST': return this.list(drop, arg);
-      case 'UIDL': return this.uidl(drop, arg);
+      case 'LIST': return this.listing(drop, arg, 'Mailbox scan listing follows', (i) => String(this.size(drop, i)));
+      case 'UIDL': return this.listing(drop, arg, 'Unique-ID listing follows', (i) => this.uidOf(drop, i));
       case 'RETR': return this.retr(drop, arg);
       case 'TOP': return this.top(drop, arg);
       case 'DELE': {
@@ -350,14 +350,15 @@ export class Pop3Session {
     return i;
   }
 
-  private list(drop: Maildrop, arg: string): void {
+  /** LIST and UIDL: one message (`+OK n value`), or every message not deleted as a listing. */
+  private listing(drop: Maildrop, arg: string, title: string, value: (i: number) => string): void {
     if (arg.trim()) {
       const i = this.msgno(drop, arg);
-      if (i !== null) this.send(`+OK ${i} ${this.size(drop, i)}`);
+      if (i !== null) this.send(`+OK ${i} ${value(i)}`);
       return;
     }
-    this.send('+OK Mailbox scan listing follows');
-    for (let i = 1; i <= drop.count; i++) if (drop.valid(i)) this.send(`${i} ${this.size(drop, i)}`);
+    this.send(`+OK ${title}`);
+    for (let i = 1; i <= drop.count; i++) if (drop.valid(i)) this.send(`${i} ${value(i)}`);
     this.send('.');
   }
 
@@ -365,17 +366,6 @@ export class Pop3Session {
     const uid = drop.meta(i).uid;
     return this.opts.uidlFormat === 'uw' ? hex8(drop.uidValidity) + hex8(uid) :
       (hex8(uid) + hex8(drop.uidValidity)).toUpperCase();
-  }
-
-  private uidl(drop: Maildrop, arg: string): void {
-    if (arg.trim()) {
-      const i = this.msgno(drop, arg);
-      if (i !== null) this.send(`+OK ${i} ${this.uidOf(drop, i)}`);
-      return;
-    }
-    this.send('+OK Unique-ID listing follows');
-    for (let i = 1; i <= drop.count; i++) if (drop.valid(i)) this.send(`${i} ${this.uidOf(drop, i)}`);
-    this.send('.');
   }
 
   /** The header as RETR/TOP send it: UW's Status: line before the empty line ending the header. */

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, describe, it } from 'node:test';
+import { POPLIB_PRELUDE } from './poplib.js';
 import { MboxDriver } from '../../lib/mailbox/mbox/mbox-driver.js';
 
 const run = promisify(execFile);
@@ -90,20 +91,7 @@ describe('fetchmail (plugin)', () => {
 describe('Python poplib', () => {
   it('STAT, LIST, UIDL, RETR, TOP, DELE, QUIT through poplib over a socket pair', async () => {
     const maildrop = freshMaildrop('py');
-    const script = `
-import poplib, socket, subprocess, sys, json
-a, b = socket.socketpair()
-p = subprocess.Popen([sys.argv[1]], stdin=b.fileno(), stdout=b.fileno(), env={'PATH': sys.argv[2], 'MAIL': sys.argv[3]})
-b.close()
-class P(poplib.POP3):
-    def __init__(self, sock):
-        self._tls_established = False
-        self.sock = sock
-        self.file = sock.makefile('rb')
-        self._debugging = 0
-        self.welcome = self._getresp()
-c = P(a)
-out = {'welcome': c.getwelcome().decode(), 'stat': c.stat(), 'list': [x.decode() for x in c.list()[1]],
+    const script = `${POPLIB_PRELUDE}out = {'welcome': c.getwelcome().decode(), 'stat': c.stat(), 'list': [x.decode() for x in c.list()[1]],
        'uidl': [x.decode() for x in c.uidl()[1]], 'capa': sorted(c.capa().keys())}
 resp, lines, octets = c.retr(1)
 out['retr'] = [resp.decode(), octets, lines[-1].decode()]

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { chownSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { POPLIB_PRELUDE } from './poplib.js';
 import { dmailDeliver, dotlockfileAppend, makeSandbox, putSandboxFile, runInSandbox, type Sandbox } from './oracles.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
@@ -15,20 +16,7 @@ const IPOP3D = join(ROOT, 'bin', 'ipop3d');
 const MAILTOOL = join(ROOT, 'bin', 'mailtool');
 
 /** One POP3 session that retrieves every message, DELEs it and QUITs; prints the Message-IDs it got. */
-const DRAIN = `
-import poplib, socket, subprocess, sys, json, re
-a, b = socket.socketpair()
-p = subprocess.Popen([sys.argv[1]], stdin=b.fileno(), stdout=b.fileno(), env={'PATH': sys.argv[2], 'MAIL': sys.argv[3]})
-b.close()
-class P(poplib.POP3):
-    def __init__(self, sock):
-        self._tls_established = False
-        self.sock = sock
-        self.file = sock.makefile('rb')
-        self._debugging = 0
-        self.welcome = self._getresp()
-c = P(a)
-ids = []
+const DRAIN = `${POPLIB_PRELUDE}ids = []
 n = c.stat()[0]
 for i in range(1, n + 1):
     lines = c.retr(i)[1]

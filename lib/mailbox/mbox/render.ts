@@ -95,19 +95,44 @@ export class BodyServer {
    * piece per line, which would cost a promise per line in the streaming consumers.
    */
   push(chunk: Buffer): Buffer[] {
-    let data = chunk;
-    if (this.pending) {
-      data = Buffer.concat([this.pending, chunk]);
-      this.pending = null;
-      this.atLineStart = true;
-    }
+    const data = this.take(chunk);
     // Served size is at most the input plus a CR per LF plus a held CR.
     const out = Buffer.allocUnsafe(data.length * 2 + 1);
+    const w = this.walk(data, out).octets;
+    return w > 0 ? [out.subarray(0, w)] : [];
+  }
+
+  /**
+   * Counts what {@link push} would return for `chunk` (octets and line ends) without building it: for sizing a
+   * body before serving it, allocation-free so that sizing a huge message leaves no garbage behind.
+   */
+  count(chunk: Buffer): { octets: number; lines: number } {
+    return this.walk(this.take(chunk), null);
+  }
+
+  /** The chunk with the bytes held back from the last one in front. */
+  private take(chunk: Buffer): Buffer {
+    if (!this.pending) return chunk;
+    const data = Buffer.concat([this.pending, chunk]);
+    this.pending = null;
+    this.atLineStart = true;
+    return data;
+  }
+
+  /**
+   * The one pass both {@link push} and {@link count} make: line by line, CR before LF dropped and CRLF put back,
+   * one `>` taken off quoted From lines. Writes into `out` when given; returns the served octets and line ends.
+   */
+  private walk(data: Buffer, out: Buffer | null): { octets: number; lines: number } {
     let w = 0;
+    let lines = 0;
     let s = 0;
     if (this.heldCR) {
       this.heldCR = false;
-      if (data[0] !== LF) out[w++] = CR;
+      if (data[0] !== LF) {
+        if (out) out[w] = CR;
+        w++;
+      }
     }
     while (s < data.length) {
       if (this.atLineStart && !this.verbatim && data[s] === GT) {
@@ -127,66 +152,23 @@ export class BodyServer {
           this.heldCR = true;
           e--;
         }
+        w += out ? data.copy(out, w, s, e) : e - s;
+        this.atLineStart = false;
+        break;
+      }
+      const e = nl > s && data[nl - 1] === CR ? nl - 1 : nl;
+      if (out) {
         w += data.copy(out, w, s, e);
-        this.atLineStart = false;
-        break;
+        out[w++] = CR;
+        out[w++] = LF;
+      } else {
+        w += e - s + 2;
       }
-      const e = nl > s && data[nl - 1] === CR ? nl - 1 : nl;
-      w += data.copy(out, w, s, e);
-      out[w++] = CR;
-      out[w++] = LF;
-      this.atLineStart = true;
-      s = nl + 1;
-    }
-    return w > 0 ? [out.subarray(0, w)] : [];
-  }
-
-  /**
-   * Counts what {@link push} would return for `chunk` (octets and line ends) without building it: for sizing a
-   * body before serving it, allocation-free so that sizing a huge message leaves no garbage behind.
-   */
-  count(chunk: Buffer): { octets: number; lines: number } {
-    let octets = 0;
-    let lines = 0;
-    let data = chunk;
-    if (this.pending) {
-      data = Buffer.concat([this.pending, chunk]);
-      this.pending = null;
-      this.atLineStart = true;
-    }
-    let s = 0;
-    if (this.heldCR) {
-      this.heldCR = false;
-      if (data[0] !== LF) octets++;
-    }
-    while (s < data.length) {
-      if (this.atLineStart && !this.verbatim && data[s] === GT) {
-        let i = s;
-        while (i < data.length && data[i] === GT) i++;
-        if (data.length - i < 5 && data.indexOf(LF, s) < 0) {
-          this.pending = Buffer.from(data.subarray(s));
-          break;
-        }
-        if (isQuotedFrom(data, s, Math.min(data.length, i + 5))) s++;
-      }
-      const nl = data.indexOf(LF, s);
-      if (nl < 0) {
-        let e = data.length;
-        if (data[e - 1] === CR) {
-          this.heldCR = true;
-          e--;
-        }
-        octets += e - s;
-        this.atLineStart = false;
-        break;
-      }
-      const e = nl > s && data[nl - 1] === CR ? nl - 1 : nl;
-      octets += e - s + 2;
       lines++;
       this.atLineStart = true;
       s = nl + 1;
     }
-    return { octets, lines };
+    return { octets: w, lines };
   }
 
   /** Served bytes still held back at the end of the body. */
