@@ -311,7 +311,9 @@ export class Pop3Session {
     }
     this.loggedInAs = result.account.name;
     this.state = 'transaction';
-    this.opts.logger.log('info', `${how === 'LOGIN' ? '' : how === 'APOP' ? 'APOP ' : 'Auth '}Login user=${result.account.name} host=${this.opts.clientHost} nmsgs=${this.drop.count}/${this.drop.count}`);
+    // UW's lines: "Login user=", "APOP user=", "Auth user=" (SASL).
+    const verb = how === 'LOGIN' ? 'Login' : how === 'APOP' ? 'APOP' : 'Auth';
+    this.opts.logger.log('info', `${verb} user=${result.account.name} host=${this.opts.clientHost} nmsgs=${this.drop.count}/${this.drop.count}`);
     this.send(`+OK Mailbox open, ${this.drop.count} messages`);
   }
 
