@@ -1,0 +1,237 @@
+/**
+ * Splitting the client's byte stream into IMAP commands: find the line and literal boundaries first, parse later
+ * (imap-codec's and Dovecot's rule). A command is a line; a line that ends in a literal marker — `{N}`, `{N+}`
+ * (LITERAL+, RFC 2088 / RFC 7888) or `~{N}` / `~{N+}` (literal8, RFC 3516) — is followed by exactly N octets and
+ * then the rest of the command, which is again a line that may end in a literal.
+ *
+ * RFC 3501 §7.5 / §9: literal = "{" number "}" CRLF *CHAR8
+ * RFC 2088:           literal = "{" number ["+"] "}" CRLF *CHAR8
+ * RFC 3516:           literal8 = "~{" number ["+"] "}" CRLF *OCTET
+ *
+ * Everything is bounded (line length by the byte source, literal size, total size, literal count). When a bound is
+ * exceeded the command is thrown away *without losing sync*: a synchronizing literal is refused before the client
+ * sends it (no "+" continuation, so the client sends nothing more for this command); a non-synchronizing literal
+ * is already on its way, so its octets and the rest of the command are read and discarded. Either way the next
+ * call starts at the next command. This module imports no Node API beyond Buffer; it reads through
+ * {@link CommandSource}, which lib/io's LineInput satisfies.
+ */
+
+/**
+ * The byte source the fragmentizer pulls from (lib/io/input.ts LineInput fits it). `readLine` returns a line
+ * without its CRLF, or null at the end of input; when a line was too long it must consume it to its end and throw
+ * an error whose `name` is 'LineTooLong'. `readBytes(n)` returns exactly n octets or throws (input closed).
+ */
+export interface CommandSource {
+  readLine(): Promise<Buffer | null>;
+  readBytes(n: number): Promise<Buffer>;
+}
+
+/** One piece of a command: a run of text (line bytes, CRLF and literal markers removed) or a literal's octets. */
+export type CommandPart =
+  | { readonly kind: 'text'; readonly bytes: Buffer }
+  | {
+      readonly kind: 'literal';
+      readonly bytes: Buffer;
+      /** Sent as `{N+}`: no continuation request was made. */
+      readonly nonSync: boolean;
+      /** Sent as `~{N}` (RFC 3516 literal8): may contain NUL. */
+      readonly binary: boolean;
+    };
+
+/**
+ * A whole command as received. `parts` alternate text and literal and always start and end with a text part
+ * (possibly empty): `a LOGIN {3}\r\nbob x\r\n` is [text "a LOGIN ", literal "bob", text " x"].
+ */
+export interface RawCommand {
+  readonly parts: readonly CommandPart[];
+  /** Total octets of text and literals (markers and CRLFs not counted). */
+  readonly size: number;
+}
+
+/** What a bound check is told about the literal being announced. */
+export interface LiteralAnnouncement {
+  readonly size: number;
+  readonly nonSync: boolean;
+  readonly binary: boolean;
+  /** The command up to the literal marker (the marker itself removed), e.g. to let APPEND take more than LOGIN. */
+  readonly soFar: readonly CommandPart[];
+}
+
+export interface FragmentizerLimits {
+  /** Largest literal accepted for this announcement, or 'refuse'. A literal of exactly this size is accepted. */
+  maxLiteral(announced: LiteralAnnouncement): number | 'refuse';
+  /** Largest total command size (text plus literal octets). */
+  readonly maxCommand: number;
+  /** Most literals in one command. */
+  readonly maxLiterals: number;
+  /**
+   * Called before reading a synchronizing literal; the server must send (and flush) its "+ Ready for argument"
+   * continuation request. Not called for non-synchronizing literals nor for refused ones.
+   */
+  onContinuation(): Promise<void>;
+}
+
+/** Why a command was thrown away. Each maps to a BAD response; all leave the input at the next command. */
+export type FragmentErrorCode = 'line-too-long' | 'literal-too-large' | 'command-too-large' | 'too-many-literals';
+
+/**
+ * A command that could not be received whole. It has been consumed: the next {@link readCommand} starts at the
+ * next command. `tag` is the command's tag when it could be read from the first line (so the BAD can be tagged),
+ * else null (send an untagged `* BAD`).
+ */
+export class CommandFragmentError extends Error {
+  constructor(
+    readonly code: FragmentErrorCode,
+    readonly tag: string | null,
+    text: string,
+  ) {
+    super(text);
+    this.name = 'CommandFragmentError';
+  }
+}
+
+const CHUNK = 64 * 1024;
+/** RFC 3501 number: an unsigned 32-bit integer. */
+const MAX_NUMBER = 4294967295;
+
+/** A literal marker found at the end of a line. */
+interface Marker {
+  /** Where the marker starts in the line (the text before it is kept). */
+  readonly at: number;
+  readonly size: number;
+  readonly nonSync: boolean;
+  readonly binary: boolean;
+}
+
+const isDigit = (c: number | undefined): boolean => c !== undefined && c >= 0x30 && c <= 0x39;
+
+/**
+ * The literal marker ending `line`, or null. Only the very end of a line can announce a literal: `{` is an
+ * atom-special and a quoted string needs its closing quote, so a line ending in `{digits}` is a literal marker.
+ * A marker whose number does not fit 32 bits is reported with size Infinity (it will be refused).
+ */
+export function literalMarker(line: Buffer): Marker | null {
+  let end = line.length;
+  if (line[end - 1] !== 0x7d /* } */) return null;
+  end--;
+  let nonSync = false;
+  if (line[end - 1] === 0x2b /* + */) {
+    nonSync = true;
+    end--;
+  }
+  let start = end;
+  while (isDigit(line[start - 1])) start--;
+  if (start === end || line[start - 1] !== 0x7b /* { */) return null;
+  const digits = line.toString('latin1', start, end);
+  const n = digits.length > 10 ? Infinity : Number(digits);
+  let at = start - 1;
+  let binary = false;
+  if (line[at - 1] === 0x7e /* ~ */) {
+    binary = true;
+    at--;
+  }
+  return { at, size: n > MAX_NUMBER ? Infinity : n, nonSync, binary };
+}
+
+/** The tag at the start of a command's first line, if it looks like one (RFC 3501 tag: ASTRING-CHARs but "+"). */
+function tagOf(line: Buffer): string | null {
+  const sp = line.indexOf(0x20);
+  const t = line.toString('latin1', 0, sp < 0 ? line.length : sp);
+  return /^[!#$&'*,./0-9:;<=>?@A-Z^_`a-z|}~\-\]]+$/.test(t) ? t : null;
+}
+
+function isLineTooLong(e: unknown): boolean {
+  return e instanceof Error && e.name === 'LineTooLong';
+}
+
+/** Reads and drops n octets in bounded steps (a huge LITERAL+ must not be held in memory). */
+async function skip(source: CommandSource, n: number): Promise<void> {
+  for (let left = n; left > 0; left -= Math.min(left, CHUNK)) await source.readBytes(Math.min(left, CHUNK));
+}
+
+/**
+ * Reads the rest of a command that is being thrown away: every non-synchronizing literal is skipped; at a
+ * synchronizing literal (which we will not invite) or at a line without a marker, the command is over.
+ */
+async function discardRest(source: CommandSource, marker: Marker): Promise<void> {
+  let m: Marker | null = marker;
+  while (m !== null && m.nonSync) {
+    // An unbounded (over 32-bit) LITERAL+ cannot be skipped in sync; nothing better than reading the next line.
+    if (Number.isFinite(m.size)) await skip(source, m.size);
+    let line: Buffer | null;
+    try {
+      line = await source.readLine();
+    } catch (e) {
+      if (isLineTooLong(e)) return;
+      throw e;
+    }
+    if (line === null) return;
+    m = literalMarker(line);
+  }
+}
+
+/**
+ * Reads the next command. Resolves null at the end of input (between commands). Throws
+ * {@link CommandFragmentError} when a bound was exceeded (the command has been consumed, see the module comment),
+ * and passes through the source's own errors (input closed: the session ends). Must not be called again before
+ * the previous call settled.
+ */
+export async function readCommand(source: CommandSource, limits: FragmentizerLimits): Promise<RawCommand | null> {
+  let first: Buffer | null;
+  try {
+    first = await source.readLine();
+  } catch (e) {
+    if (isLineTooLong(e)) throw new CommandFragmentError('line-too-long', null, 'Command line too long');
+    throw e;
+  }
+  if (first === null) return null;
+  const tag = tagOf(first);
+  const parts: CommandPart[] = [];
+  let size = 0;
+  let literals = 0;
+  let line: Buffer = first;
+  for (;;) {
+    const m = literalMarker(line);
+    const text = m === null ? line : line.subarray(0, m.at);
+    parts.push({ kind: 'text', bytes: text });
+    size += text.length;
+    if (size > limits.maxCommand) {
+      if (m !== null) await discardRest(source, m);
+      throw new CommandFragmentError('command-too-large', tag, 'Command too long');
+    }
+    if (m === null) return { parts, size };
+
+    literals++;
+    let problem: [FragmentErrorCode, string] | null = null;
+    if (literals > limits.maxLiterals) {
+      problem = ['too-many-literals', 'Too many literals in command'];
+    } else {
+      const max = limits.maxLiteral({ size: m.size, nonSync: m.nonSync, binary: m.binary, soFar: parts });
+      if (max === 'refuse' || m.size > max) problem = ['literal-too-large', 'Literal too large'];
+      else if (size + m.size > limits.maxCommand) problem = ['command-too-large', 'Command too long'];
+    }
+    if (problem !== null) {
+      await discardRest(source, m);
+      throw new CommandFragmentError(problem[0], tag, problem[1]);
+    }
+
+    if (!m.nonSync) await limits.onContinuation();
+    const bytes = await source.readBytes(m.size);
+    parts.push({ kind: 'literal', bytes, nonSync: m.nonSync, binary: m.binary });
+    size += bytes.length;
+    let next: Buffer | null;
+    try {
+      next = await source.readLine();
+    } catch (e) {
+      // The rest of the command was consumed with the over-long line; whatever literal it announced is lost.
+      if (isLineTooLong(e)) throw new CommandFragmentError('line-too-long', tag, 'Command line too long');
+      throw e;
+    }
+    // The input ended right after the literal: the command is what we have.
+    if (next === null) {
+      parts.push({ kind: 'text', bytes: Buffer.alloc(0) });
+      return { parts, size };
+    }
+    line = next;
+  }
+}
