@@ -1,0 +1,567 @@
+/**
+ * Streaming decoders for SEARCH: Content-Transfer-Encodings (RFC 2045 §6.7 quoted-printable, §6.8 base64), charsets
+ * to JS text, RFC 2047 encoded words in header fields, and a case-insensitive substring matcher that finds needles
+ * straddling chunk boundaries.
+ *
+ * RFC 3501 §6.4.4: "[MIME-IMB] content transfer encodings, and [MIME-HDRS] strings in [RFC-2822]/[MIME-IMB] headers,
+ * MUST be decoded before comparing text in a [CHARSET] other than US-ASCII." We decode always (UW and Dovecot do too),
+ * so an ASCII search also finds words inside base64 parts.
+ *
+ * Everything here is chunk by chunk with bounded carry-over state: a message body is never held whole, and never
+ * decoded into one JS string. PURE: no fs, net or process.
+ */
+
+/** A Content-Transfer-Encoding decoder. Not reusable: after {@link end} the object is spent. */
+export interface ContentDecoder {
+  /** Decodes one chunk; returns the bytes ready so far (possibly none). The chunk is not retained. */
+  push(chunk: Uint8Array): Buffer[];
+  /** Flushes what was held back at the end of the data (a partial base64 quantum, a lone `=`). */
+  end(): Buffer[];
+}
+
+const SP = 0x20;
+const HT = 0x09;
+const CR = 0x0d;
+const LF = 0x0a;
+const EQ = 0x3d;
+
+function hexValue(b: number): number {
+  if (b >= 0x30 && b <= 0x39) return b - 0x30;
+  if (b >= 0x41 && b <= 0x46) return b - 0x41 + 10;
+  // Lower case is not legal (RFC 2045 §6.7 (1) "uppercase letters must be used") but §6.7 note (2) invites robust
+  // decoders, and real mail has it.
+  if (b >= 0x61 && b <= 0x66) return b - 0x61 + 10;
+  return -1;
+}
+
+/** Whitespace runs are held to see if they end a line; past this they cannot be transport padding worth dropping. */
+const MAX_HELD_WHITESPACE = 1024;
+
+/**
+ * RFC 2045 §6.7 quoted-printable, decoded chunk by chunk.
+ *
+ * - `=XX` is the octet XX (upper or lower case hex).
+ * - Rule (5) soft line breaks: "an equal sign as the last character on a encoded line" — `=` then CRLF (or a bare
+ *   LF, since mbox stores LF). Whitespace between the `=` and the line end is accepted: it is transport padding.
+ * - Rule (3): "any trailing white space on a line must be deleted, as it will necessarily have been added by
+ *   intermediate transport agents" — whitespace just before a line break (or the end) is dropped.
+ * - A `=` not followed by two hex digits or a line break is kept literally, as the §6.7 note on robustness suggests.
+ * Line breaks themselves pass through as they are.
+ */
+export class QuotedPrintableDecoder implements ContentDecoder {
+  /** 'text'; 'eq' after `=`; 'hex' after `=X`; 'eqws' after `=` + whitespace; 'eqcr' after `=`[ws] CR. */
+  private mode: 'text' | 'eq' | 'hex' | 'eqws' | 'eqcr' = 'text';
+  /** Raw bytes not yet decided: a whitespace run (text mode) or the `=` sequence (eq, hex, eqws). */
+  private held: number[] = [];
+
+  push(chunk: Uint8Array): Buffer[] {
+    const out = Buffer.allocUnsafe(chunk.length + this.held.length);
+    let n = 0;
+    const flushHeld = (): void => {
+      for (const h of this.held) out[n++] = h;
+      this.held = [];
+    };
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i] ?? 0;
+      switch (this.mode) {
+        case 'text':
+          if (b === SP || b === HT) {
+            this.held.push(b);
+            if (this.held.length > MAX_HELD_WHITESPACE) flushHeld();
+          } else if (b === CR || b === LF) {
+            this.held = []; // trailing whitespace: rule (3)
+            out[n++] = b;
+          } else if (b === EQ) {
+            flushHeld();
+            this.held = [b];
+            this.mode = 'eq';
+          } else {
+            if (this.held.length > 0) flushHeld();
+            out[n++] = b;
+          }
+          break;
+        case 'eq':
+          if (hexValue(b) >= 0) {
+            this.held.push(b);
+            this.mode = 'hex';
+          } else if (b === SP || b === HT) {
+            this.held.push(b);
+            this.mode = 'eqws';
+          } else if (b === CR) {
+            this.held = [];
+            this.mode = 'eqcr';
+          } else if (b === LF) {
+            this.held = [];
+            this.mode = 'text';
+          } else {
+            flushHeld();
+            this.mode = 'text';
+            i--; // reprocess b as text
+          }
+          break;
+        case 'hex': {
+          const lo = hexValue(b);
+          if (lo >= 0) {
+            out[n++] = (hexValue(this.held[1] ?? 0) << 4) | lo;
+            this.held = [];
+            this.mode = 'text';
+          } else {
+            flushHeld();
+            this.mode = 'text';
+            i--;
+          }
+          break;
+        }
+        case 'eqws':
+          if (b === SP || b === HT) {
+            this.held.push(b);
+            if (this.held.length > MAX_HELD_WHITESPACE) {
+              flushHeld();
+              this.mode = 'text';
+            }
+          } else if (b === CR) {
+            this.held = [];
+            this.mode = 'eqcr';
+          } else if (b === LF) {
+            this.held = [];
+            this.mode = 'text';
+          } else {
+            flushHeld();
+            this.mode = 'text';
+            i--;
+          }
+          break;
+        case 'eqcr':
+          this.mode = 'text';
+          if (b !== LF) i--; // a soft break ended by a bare CR: the byte after it is text
+          break;
+      }
+    }
+    return n > 0 ? [out.subarray(0, n)] : [];
+  }
+
+  end(): Buffer[] {
+    // A whitespace run or `=`[ws] at the very end is a trailing-whitespace / soft break at the last line: dropped.
+    // `=X` at the end is not an escape: kept literally.
+    const rest = this.mode === 'hex' ? Buffer.from(this.held) : Buffer.alloc(0);
+    this.held = [];
+    this.mode = 'text';
+    return rest.length > 0 ? [rest] : [];
+  }
+}
+
+const BASE64_VALUES: Int8Array = (() => {
+  const t = new Int8Array(256).fill(-1);
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  for (let i = 0; i < alphabet.length; i++) t[alphabet.charCodeAt(i)] = i;
+  return t;
+})();
+
+/**
+ * RFC 2045 §6.8 base64, decoded chunk by chunk. "Any characters outside of the base64 alphabet are to be ignored in
+ * base64-encoded data" (line breaks, stray spaces). A `=` ends the current quantum ("the final quantum ... padded");
+ * data after it is decoded as a new run, which is how concatenated base64 blobs in the wild come out right. A partial
+ * quantum at the end (unpadded) yields the bytes it fully determines; a single leftover character yields none.
+ */
+export class Base64Decoder implements ContentDecoder {
+  private acc = 0;
+  private count = 0;
+
+  push(chunk: Uint8Array): Buffer[] {
+    const out = Buffer.allocUnsafe(Math.floor(((chunk.length + this.count) * 3) / 4) + 3);
+    let n = 0;
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i] ?? 0;
+      const v = BASE64_VALUES[b] ?? -1;
+      if (v < 0) {
+        if (b === EQ && this.count >= 2) n = this.flushPartial(out, n);
+        else if (b === EQ) this.reset();
+        continue;
+      }
+      this.acc = (this.acc << 6) | v;
+      if (++this.count === 4) {
+        out[n++] = (this.acc >> 16) & 0xff;
+        out[n++] = (this.acc >> 8) & 0xff;
+        out[n++] = this.acc & 0xff;
+        this.reset();
+      }
+    }
+    return n > 0 ? [out.subarray(0, n)] : [];
+  }
+
+  end(): Buffer[] {
+    const out = Buffer.allocUnsafe(3);
+    const n = this.count >= 2 ? this.flushPartial(out, 0) : 0;
+    this.reset();
+    return n > 0 ? [out.subarray(0, n)] : [];
+  }
+
+  /** Emits the 1 or 2 bytes of a 2- or 3-character quantum and starts a new one. */
+  private flushPartial(out: Buffer, n: number): number {
+    if (this.count === 2) {
+      out[n++] = (this.acc >> 4) & 0xff;
+    } else if (this.count === 3) {
+      out[n++] = (this.acc >> 10) & 0xff;
+      out[n++] = (this.acc >> 2) & 0xff;
+    }
+    this.reset();
+    return n;
+  }
+
+  private reset(): void {
+    this.acc = 0;
+    this.count = 0;
+  }
+}
+
+/** 7bit, 8bit, binary, and unknown encodings: the bytes as they are. */
+class IdentityDecoder implements ContentDecoder {
+  push(chunk: Uint8Array): Buffer[] {
+    return chunk.length > 0 ? [Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length)] : [];
+  }
+  end(): Buffer[] {
+    return [];
+  }
+}
+
+/**
+ * The decoder for a Content-Transfer-Encoding value (case-insensitive, surrounding whitespace ignored). RFC 2045
+ * §6.4: "Any entity with an unrecognized Content-Transfer-Encoding must be treated as if it has a Content-Type of
+ * application/octet-stream" — for searching we rather look at the raw bytes than skip the part, so unknown encodings
+ * (and x-uuencode) get the identity decoder. Returns a fresh decoder on each call.
+ */
+export function contentDecoder(encoding: string | undefined): ContentDecoder {
+  switch ((encoding ?? '').trim().toLowerCase()) {
+    case 'quoted-printable':
+      return new QuotedPrintableDecoder();
+    case 'base64':
+      return new Base64Decoder();
+    default:
+      return new IdentityDecoder();
+  }
+}
+
+/** Bytes in some charset to JS text, chunk by chunk; a character split across chunks comes out whole. */
+export interface CharsetStream {
+  push(chunk: Uint8Array): string;
+  end(): string;
+}
+
+/**
+ * UTF-8 where the bytes are valid UTF-8, and each byte of an invalid sequence as its ISO-8859-1 character. Used for
+ * text that claims US-ASCII (or claims nothing) yet carries 8-bit bytes, which real mail does in both common
+ * encodings: a valid UTF-8 sequence is almost never an accident in Latin-1 text, so this guesses right either way.
+ */
+class Utf8OrLatin1Stream implements CharsetStream {
+  /** The first bytes of a UTF-8 sequence cut by the chunk end (at most 3). */
+  private pending: Buffer = Buffer.alloc(0);
+
+  push(chunk: Uint8Array): string {
+    const buf = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : Buffer.from(chunk);
+    this.pending = Buffer.alloc(0);
+    return this.decode(buf, false);
+  }
+
+  end(): string {
+    const rest = this.pending;
+    this.pending = Buffer.alloc(0);
+    return this.decode(rest, true);
+  }
+
+  private decode(buf: Buffer, final: boolean): string {
+    let ascii = true;
+    for (let i = 0; i < buf.length; i++) {
+      if ((buf[i] ?? 0) >= 0x80) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) return buf.toString('latin1');
+    const parts: string[] = [];
+    let runStart = 0;
+    let i = 0;
+    while (i < buf.length) {
+      const b = buf[i] ?? 0;
+      if (b < 0x80) {
+        i++;
+        continue;
+      }
+      const len = b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+      let valid = len > 0;
+      let complete = true;
+      for (let k = 1; valid && k < len; k++) {
+        if (i + k >= buf.length) {
+          complete = false;
+          break;
+        }
+        const c = buf[i + k] ?? 0;
+        if ((c & 0xc0) !== 0x80) valid = false;
+        // Overlong three/four byte forms, surrogates and values past U+10FFFF are not UTF-8 (RFC 3629 §3).
+        if (k === 1 && ((b === 0xe0 && c < 0xa0) || (b === 0xed && c > 0x9f) || (b === 0xf0 && c < 0x90) || (b === 0xf4 && c > 0x8f))) {
+          valid = false;
+        }
+      }
+      if (valid && !complete && !final) {
+        parts.push(buf.toString('utf8', runStart, i));
+        this.pending = Buffer.from(buf.subarray(i));
+        return parts.join('');
+      }
+      if (valid && complete) {
+        i += len;
+        continue;
+      }
+      parts.push(buf.toString('utf8', runStart, i), String.fromCharCode(b));
+      i++;
+      runStart = i;
+    }
+    parts.push(buf.toString('utf8', runStart, buf.length));
+    return parts.join('');
+  }
+}
+
+class WhatwgStream implements CharsetStream {
+  constructor(private readonly decoder: InstanceType<typeof TextDecoder>) {}
+  push(chunk: Uint8Array): string {
+    return this.decoder.decode(chunk, { stream: true });
+  }
+  end(): string {
+    return this.decoder.decode();
+  }
+}
+
+class Latin1Stream implements CharsetStream {
+  push(chunk: Uint8Array): string {
+    return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length).toString('latin1');
+  }
+  end(): string {
+    return '';
+  }
+}
+
+/** Names meaning "no real charset": decoded as UTF-8 with a per-byte ISO-8859-1 fallback. */
+const ASCII_NAMES = new Set(['', 'us-ascii', 'ascii', 'ansi_x3.4-1968', 'iso646-us', 'us', 'unknown-8bit', 'x-unknown']);
+
+function textDecoderFor(name: string): InstanceType<typeof TextDecoder> | undefined {
+  try {
+    return new TextDecoder(name, { fatal: false });
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * True when {@link charsetStream} knows `name` by itself (not through a fallback): US-ASCII and every label of the
+ * WHATWG Encoding Standard that this Node's TextDecoder supports. Used to answer SEARCH CHARSET with NO [BADCHARSET].
+ */
+export function isKnownCharset(name: string): boolean {
+  const n = name.trim().toLowerCase();
+  return ASCII_NAMES.has(n) || textDecoderFor(n) !== undefined;
+}
+
+/**
+ * A decoder from the charset `name` (a MIME charset parameter; case-insensitive; undefined when absent) to text.
+ *
+ * - Absent, US-ASCII and unknown-8bit: UTF-8 where valid, else each byte as ISO-8859-1 (8-bit bytes in "ASCII" mail
+ *   are common, in both encodings).
+ * - A WHATWG label (utf-8, iso-8859-x, windows-125x, koi8-r, gbk, shift_jis, iso-2022-jp, ...): TextDecoder in
+ *   streaming mode, malformed bytes becoming U+FFFD. Note WHATWG maps the label iso-8859-1 to windows-1252, which
+ *   agrees on every printable ISO-8859-1 character and gives 0x80-0x9F their usual (mis)use.
+ * - Anything else: each byte as its ISO-8859-1 character, so ASCII words in the text still match.
+ */
+export function charsetStream(name: string | undefined): CharsetStream {
+  const n = (name ?? '').trim().toLowerCase();
+  if (ASCII_NAMES.has(n)) return new Utf8OrLatin1Stream();
+  const d = textDecoderFor(n);
+  return d !== undefined ? new WhatwgStream(d) : new Latin1Stream();
+}
+
+/** Decodes a whole (small) byte string in one charset, as {@link charsetStream} would. */
+export function decodeCharset(bytes: Uint8Array, name: string | undefined): string {
+  const s = charsetStream(name);
+  return s.push(bytes) + s.end();
+}
+
+/**
+ * Case folding for matching: `toLowerCase` (Unicode default lower-casing, close to simple case folding for search
+ * purposes), then final sigma ς to σ, because JS lower-cases Σ by context and a chunk edge must not change the
+ * result. Both needle and haystack go through this.
+ */
+export function foldCase(text: string): string {
+  const lower = text.toLowerCase();
+  return lower.includes('ς') ? lower.replaceAll('ς', 'σ') : lower;
+}
+
+/**
+ * A set of needles searched for in one or more text streams. `found[i]` turns true once needle i has been seen in
+ * any stream. Each {@link stream} is matched on its own (a match may straddle that stream's chunks, never two
+ * streams: two MIME parts are not one text). An empty needle is found at once (RFC 3501: "a message matches the key
+ * if the string is a substring of the field", and "" is a substring of everything).
+ */
+export class NeedleSet {
+  readonly needles: readonly string[];
+  readonly found: boolean[];
+  private readonly carryLength: number;
+  private remaining: number;
+
+  /** `needles` must already be folded with {@link foldCase}. */
+  constructor(needles: readonly string[]) {
+    this.needles = needles;
+    this.found = needles.map((n) => n.length === 0);
+    this.remaining = this.found.filter((f) => !f).length;
+    this.carryLength = Math.max(0, ...needles.map((n) => n.length - 1));
+  }
+
+  /** True when every needle has been found; feeding more text cannot change anything. */
+  get done(): boolean {
+    return this.remaining === 0;
+  }
+
+  /** A fresh text stream. Push unfolded text; returns true when this push found a needle not found before. */
+  stream(): { push(text: string): boolean } {
+    let carry = '';
+    return {
+      push: (text: string): boolean => {
+        if (this.remaining === 0 || text.length === 0) return false;
+        const hay = carry + foldCase(text);
+        let newly = false;
+        for (let i = 0; i < this.needles.length; i++) {
+          if (!this.found[i] && hay.includes(this.needles[i] ?? '')) {
+            this.found[i] = true;
+            this.remaining--;
+            newly = true;
+          }
+        }
+        // Keep enough tail for a needle that starts in this chunk and ends in the next. Slicing by UTF-16 units may
+        // split a surrogate pair in the carry, but the carry is only ever prefixed to more text, so the pair is whole
+        // again in the next haystack when it matters (a needle can only match across it if it contains the pair).
+        carry = this.carryLength > 0 ? hay.slice(-this.carryLength) : '';
+        return newly;
+      },
+    };
+  }
+
+  /** Marks needles found in a single complete text (no streaming). */
+  matchText(text: string): boolean {
+    return this.stream().push(text);
+  }
+}
+
+/**
+ * Text of a SEARCH string argument, decoded from the command's CHARSET and case-folded. RFC 3501: "US-ASCII MUST be
+ * supported"; 8-bit bytes under US-ASCII are taken as UTF-8 (else ISO-8859-1), the lenient reading clients that
+ * forget CHARSET expect. Throws RangeError for a charset {@link isKnownCharset} rejects; the caller answers
+ * NO [BADCHARSET].
+ */
+export function searchNeedle(value: Uint8Array, charset: string): string {
+  if (!isKnownCharset(charset)) throw new RangeError(`unsupported search charset ${charset}`);
+  return foldCase(decodeCharset(value, charset));
+}
+
+/** One header field as found: lower-cased name and the raw value after the colon (folding line breaks kept). */
+export interface HeaderField {
+  readonly name: string;
+  readonly value: Buffer;
+}
+
+/**
+ * Splits an RFC 5322 header block into fields. Lines starting with SP or HT continue the previous field (§2.2.3
+ * folding). The field name is what precedes the first colon, with trailing whitespace dropped (obs-optional allows
+ * `Subject :`). Lines without a colon (an mbox `From ` line, garbage) are skipped. Stops at the first empty line.
+ * The values share memory with `header`.
+ */
+export function splitHeader(header: Buffer): HeaderField[] {
+  const fields: HeaderField[] = [];
+  let pos = 0;
+  let name: string | undefined;
+  let valueStart = 0;
+  let valueEnd = 0;
+  const finish = (): void => {
+    if (name !== undefined) fields.push({ name, value: header.subarray(valueStart, valueEnd) });
+    name = undefined;
+  };
+  while (pos < header.length) {
+    let eol = header.indexOf(LF, pos);
+    if (eol < 0) eol = header.length;
+    const lineEnd = eol > pos && header[eol - 1] === CR ? eol - 1 : eol;
+    const next = eol + 1;
+    if (lineEnd === pos) break; // the empty line that ends the header
+    const first = header[pos];
+    if ((first === SP || first === HT) && name !== undefined) {
+      valueEnd = lineEnd;
+    } else {
+      finish();
+      const colon = header.indexOf(0x3a, pos);
+      if (colon >= 0 && colon < lineEnd) {
+        name = header.toString('latin1', pos, colon).trimEnd().toLowerCase();
+        valueStart = colon + 1;
+        valueEnd = lineEnd;
+      }
+    }
+    pos = next;
+  }
+  finish();
+  return fields;
+}
+
+/** RFC 2047 §2: `encoded-word = "=?" charset "?" encoding "?" encoded-text "?="`, charset possibly `*lang` (RFC 2231). */
+const ENCODED_WORD = /=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=/g;
+
+function decodeEncodedText(encoding: string, text: string): Buffer {
+  if (encoding === 'b' || encoding === 'B') return Buffer.from(text, 'base64');
+  // RFC 2047 §4.2: "_" is SPACE, "=XX" an octet; everything else stands for itself.
+  const bytes = Buffer.from(text.replaceAll('_', ' '), 'latin1');
+  const out = Buffer.allocUnsafe(bytes.length);
+  let n = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i] ?? 0;
+    const hi = b === EQ ? hexValue(bytes[i + 1] ?? 0) : -1;
+    const lo = hi >= 0 ? hexValue(bytes[i + 2] ?? 0) : -1;
+    if (lo >= 0) {
+      out[n++] = (hi << 4) | lo;
+      i += 2;
+    } else {
+      out[n++] = b;
+    }
+  }
+  return out.subarray(0, n);
+}
+
+/**
+ * A header field value as text: unfolded (RFC 5322 §2.2.3: "removing any CRLF that is immediately followed by WSP"),
+ * RFC 2047 encoded words decoded in their charsets, other bytes as UTF-8 with an ISO-8859-1 fallback.
+ *
+ * RFC 2047 §6.2: "any 'linear-white-space' that separates a pair of adjacent 'encoded-word's is ignored", so such
+ * whitespace is dropped; adjacent words in the same charset are joined as bytes before decoding, since senders split
+ * multi-byte characters across words. Encoded words are recognised anywhere (not only as whole atoms), as UW and
+ * Dovecot do, because real mailers put them inside quoted strings.
+ */
+export function decodeHeaderValue(raw: Uint8Array): string {
+  const s = Buffer.from(raw.buffer, raw.byteOffset, raw.length).toString('latin1').replace(/\r?\n(?=[ \t])/g, '');
+  const parts: string[] = [];
+  let last = 0;
+  let pendingCharset: string | undefined;
+  let pendingBytes: Buffer[] = [];
+  const flushWords = (): void => {
+    if (pendingCharset !== undefined) parts.push(decodeCharset(Buffer.concat(pendingBytes), pendingCharset));
+    pendingCharset = undefined;
+    pendingBytes = [];
+  };
+  for (const m of s.matchAll(ENCODED_WORD)) {
+    const between = s.slice(last, m.index);
+    const charset = (m[1] ?? '').split('*')[0] ?? '';
+    const bytes = decodeEncodedText(m[2] ?? 'q', m[3] ?? '');
+    const adjacent = pendingCharset !== undefined && /^[ \t\r\n]*$/.test(between);
+    if (adjacent && pendingCharset === charset.toLowerCase()) {
+      pendingBytes.push(bytes);
+    } else {
+      flushWords();
+      if (!adjacent) parts.push(decodeCharset(Buffer.from(between, 'latin1'), undefined));
+      pendingCharset = charset.toLowerCase();
+      pendingBytes = [bytes];
+    }
+    last = m.index + m[0].length;
+  }
+  flushWords();
+  parts.push(decodeCharset(Buffer.from(s.slice(last), 'latin1'), undefined));
+  return parts.join('');
+}

@@ -1,0 +1,294 @@
+/**
+ * lib/mail/decode.ts: quoted-printable and base64 fed whole, one byte at a time and in random chunkings (fast-check:
+ * decode(encode(bytes)) = bytes), charsets (ISO-8859-1, windows-1252, UTF-8, KOI8-R, the lenient US-ASCII reading),
+ * RFC 2047 header values, and case-insensitive matching across chunk boundaries.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import {
+  Base64Decoder,
+  charsetStream,
+  contentDecoder,
+  decodeHeaderValue,
+  foldCase,
+  isKnownCharset,
+  NeedleSet,
+  QuotedPrintableDecoder,
+  searchNeedle,
+  splitHeader,
+  type ContentDecoder,
+} from '../../lib/mail/decode.js';
+
+/** Splits `data` at the given cut points (any order, any range). */
+function chunked(data: Buffer, cuts: readonly number[]): Buffer[] {
+  const points = [...new Set(cuts.map((c) => c % (data.length + 1)))].sort((a, b) => a - b);
+  const out: Buffer[] = [];
+  let last = 0;
+  for (const p of points) {
+    out.push(data.subarray(last, p));
+    last = p;
+  }
+  out.push(data.subarray(last));
+  return out;
+}
+
+function bytewise(data: Buffer): Buffer[] {
+  return [...data].map((b) => Buffer.from([b]));
+}
+
+function run(d: ContentDecoder, chunks: readonly Buffer[]): Buffer {
+  const out: Buffer[] = [];
+  for (const c of chunks) out.push(...d.push(c));
+  out.push(...d.end());
+  return Buffer.concat(out);
+}
+
+/**
+ * A quoted-printable encoder after RFC 2045 §6.7: literal printable ASCII (33-126 but "="), SP/HT literal unless
+ * they would end a line, soft breaks before column 76. In text mode LF stays a literal line break; otherwise every
+ * CR and LF is encoded, as for binary data.
+ */
+function qpEncode(data: Buffer, textMode: boolean): Buffer {
+  let out = '';
+  let line = 0;
+  const emit = (tok: string): void => {
+    if (line + tok.length > 75) {
+      out += '=\r\n';
+      line = 0;
+    }
+    out += tok;
+    line += tok.length;
+  };
+  for (let i = 0; i < data.length; i++) {
+    const b = data[i] ?? 0;
+    const next = data[i + 1];
+    if (textMode && b === 0x0a) {
+      out += '\n';
+      line = 0;
+    } else if ((b >= 33 && b <= 126 && b !== 0x3d) || ((b === 0x20 || b === 0x09) && next !== undefined && !(textMode && next === 0x0a))) {
+      emit(String.fromCharCode(b));
+    } else {
+      emit('=' + b.toString(16).toUpperCase().padStart(2, '0'));
+    }
+  }
+  return Buffer.from(out, 'latin1');
+}
+
+describe('quoted-printable', () => {
+  const cases: [string, string, string][] = [
+    ['plain', 'hello world', 'hello world'],
+    ['escapes', 'caf=C3=A9 =3D x', 'café = x'],
+    ['lower-case hex', 'caf=c3=a9', 'café'],
+    ['soft break CRLF', 'long li=\r\nne', 'long line'],
+    ['soft break LF', 'long li=\nne', 'long line'],
+    ['soft break with padding', 'long li=  \t\r\nne', 'long line'],
+    ['trailing whitespace dropped', 'a  \r\nb\t\nc ', 'a\r\nb\nc'],
+    ['inner whitespace kept', 'a  b', 'a  b'],
+    ['bad escape literal', 'a=ZZb =4', 'a=ZZb =4'],
+    ['= before non-hex', '=\u00e9', '=\u00e9'],
+    ['lone = at end', 'end=', 'end'],
+  ];
+  for (const [name, input, expected] of cases) {
+    test(name, () => {
+      const data = Buffer.from(input, 'latin1');
+      const want = name === 'escapes' || name === 'lower-case hex' ? Buffer.from(expected, 'utf8') : Buffer.from(expected, 'latin1');
+      assert.deepEqual(run(new QuotedPrintableDecoder(), [data]), want, 'whole');
+      assert.deepEqual(run(new QuotedPrintableDecoder(), bytewise(data)), want, 'one byte at a time');
+    });
+  }
+
+  test('property: decode(encode(bytes)) = bytes under any chunking (binary and text mode)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 400 }), fc.array(fc.nat(), { maxLength: 20 }), fc.boolean(), (raw, cuts, textMode) => {
+        const data = Buffer.from(raw);
+        const enc = qpEncode(data, textMode);
+        assert.deepEqual(run(new QuotedPrintableDecoder(), chunked(enc, cuts)), data);
+        assert.deepEqual(run(new QuotedPrintableDecoder(), bytewise(enc)), data);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('property: text with spaces and line breaks', () => {
+    const textish = fc.array(fc.constantFrom(0x20, 0x09, 0x0a, 0x41, 0x3d, 0xe9, 0x7a), { maxLength: 300 });
+    fc.assert(
+      fc.property(textish, fc.array(fc.nat(), { maxLength: 20 }), (raw, cuts) => {
+        const data = Buffer.from(raw);
+        assert.deepEqual(run(new QuotedPrintableDecoder(), chunked(qpEncode(data, true), cuts)), data);
+      }),
+    );
+  });
+});
+
+describe('base64', () => {
+  test('line-wrapped, with garbage, one byte at a time', () => {
+    const data = Buffer.from('The quick brown fox jumps over the lazy dog.\n', 'latin1');
+    const enc = Buffer.from(data.toString('base64').replace(/(.{16})/g, '$1\r\n') + '\r\n', 'latin1');
+    assert.deepEqual(run(new Base64Decoder(), [enc]), data);
+    assert.deepEqual(run(new Base64Decoder(), bytewise(enc)), data);
+    assert.deepEqual(run(new Base64Decoder(), [Buffer.from('SG V*s\tbG8=')]), Buffer.from('Hello'));
+  });
+
+  test('padding ends a quantum; concatenated blobs; unpadded tail', () => {
+    assert.deepEqual(run(new Base64Decoder(), [Buffer.from('QQ==QkM=')]), Buffer.from('ABC'));
+    assert.deepEqual(run(new Base64Decoder(), [Buffer.from('QUJD')]), Buffer.from('ABC'));
+    assert.deepEqual(run(new Base64Decoder(), [Buffer.from('QUI')]), Buffer.from('AB'));
+    assert.deepEqual(run(new Base64Decoder(), [Buffer.from('QUJDR')]), Buffer.from('ABC'));
+    assert.deepEqual(run(new Base64Decoder(), [Buffer.from('====')]), Buffer.alloc(0));
+  });
+
+  test('property: decode(Buffer base64) = bytes under any chunking', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 500 }), fc.array(fc.nat(), { maxLength: 20 }), fc.nat(80), (raw, cuts, width) => {
+        const data = Buffer.from(raw);
+        let enc = data.toString('base64');
+        if (width > 3) enc = enc.replace(new RegExp(`(.{${width}})`, 'g'), '$1\r\n');
+        const encoded = Buffer.from(enc, 'latin1');
+        assert.deepEqual(run(new Base64Decoder(), chunked(encoded, cuts)), data);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('contentDecoder picks by name; unknown is identity', () => {
+    assert.deepEqual(run(contentDecoder(' Base64 '), [Buffer.from('QUJD')]), Buffer.from('ABC'));
+    assert.deepEqual(run(contentDecoder('QUOTED-PRINTABLE'), [Buffer.from('=41')]), Buffer.from('A'));
+    assert.deepEqual(run(contentDecoder('x-uuencode'), [Buffer.from('=41')]), Buffer.from('=41'));
+    assert.deepEqual(run(contentDecoder(undefined), [Buffer.from('=41')]), Buffer.from('=41'));
+  });
+});
+
+function decodeAll(charset: string | undefined, chunks: readonly Buffer[]): string {
+  const s = charsetStream(charset);
+  return chunks.map((c) => s.push(c)).join('') + s.end();
+}
+
+describe('charsets', () => {
+  const cases: [string | undefined, Buffer, string][] = [
+    ['iso-8859-1', Buffer.from([0x63, 0x61, 0x66, 0xe9]), 'café'],
+    ['ISO-8859-1', Buffer.from([0xc0, 0xff]), 'Àÿ'],
+    ['windows-1252', Buffer.from([0x80, 0x20, 0x93, 0x71, 0x94]), '€ \u201cq\u201d'],
+    ['utf-8', Buffer.from('Grüße, 日本 😀', 'utf8'), 'Grüße, 日本 😀'],
+    ['koi8-r', Buffer.from([0xf0, 0xd2, 0xc9, 0xd7, 0xc5, 0xd4]), 'Привет'],
+    [undefined, Buffer.from('naïve', 'utf8'), 'naïve'],
+    ['us-ascii', Buffer.from([0x6e, 0x61, 0xef, 0x76, 0x65]), 'naïve'],
+    ['us-ascii', Buffer.from([0xe9, 0x80, 0x41]), 'é\u0080A'],
+    ['x-no-such-charset', Buffer.from([0x41, 0xe9]), 'Aé'],
+  ];
+  for (const [cs, bytes, text] of cases) {
+    test(`${cs ?? '(none)'}: ${text}`, () => {
+      assert.equal(decodeAll(cs, [bytes]), text, 'whole');
+      assert.equal(decodeAll(cs, bytewise(bytes)), text, 'one byte at a time');
+    });
+  }
+
+  test('property: UTF-8 text survives any chunking under utf-8 and under the lenient US-ASCII reading', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 60 }), fc.array(fc.nat(), { maxLength: 10 }), (s, cuts) => {
+        const bytes = Buffer.from(s, 'utf8');
+        assert.equal(decodeAll('utf-8', chunked(bytes, cuts)), s);
+        assert.equal(decodeAll('us-ascii', chunked(bytes, cuts)), s);
+      }),
+    );
+  });
+
+  test('isKnownCharset', () => {
+    assert.ok(isKnownCharset('US-ASCII'));
+    assert.ok(isKnownCharset('utf-8'));
+    assert.ok(isKnownCharset('KOI8-R'));
+    assert.ok(!isKnownCharset('x-martian'));
+    assert.throws(() => searchNeedle(Buffer.from('a'), 'x-martian'), RangeError);
+    assert.equal(searchNeedle(Buffer.from('CAFÉ', 'utf8'), 'UTF-8'), 'café');
+    assert.equal(searchNeedle(Buffer.from([0x43, 0xc9]), 'iso-8859-1'), 'cé');
+  });
+});
+
+describe('header values (RFC 2047)', () => {
+  const cases: [string, string][] = [
+    // RFC 2047 §8 examples.
+    ['=?ISO-8859-1?Q?a?=', 'a'],
+    ['=?ISO-8859-1?Q?a?= b', 'a b'],
+    ['=?ISO-8859-1?Q?a?= =?ISO-8859-1?Q?b?=', 'ab'],
+    ['=?ISO-8859-1?Q?a?=  =?ISO-8859-1?Q?b?=', 'ab'],
+    ['=?ISO-8859-1?Q?a?=\r\n    =?ISO-8859-1?Q?b?=', 'ab'],
+    ['=?ISO-8859-1?Q?a_b?=', 'a b'],
+    ['=?ISO-8859-1?Q?a?= =?ISO-8859-2?Q?_b?=', 'a b'],
+    ['=?US-ASCII?Q?Keith_Moore?= <moore@cs.utk.edu>', 'Keith Moore <moore@cs.utk.edu>'],
+    ['=?ISO-8859-1?Q?Andr=E9?= Pirard <PIRARD@vm1.ulg.ac.be>', 'André Pirard <PIRARD@vm1.ulg.ac.be>'],
+    ['=?ISO-8859-1?B?SWYgeW91IGNhbiByZWFkIHRoaXMgeW8=?=', 'If you can read this yo'],
+    // A UTF-8 character split across two words, language suffix (RFC 2231), folding, raw 8-bit UTF-8.
+    ['=?utf-8?B?w6k=?= =?utf-8?Q?=C3?= =?UTF-8?Q?=A9?=', 'éé'],
+    ['=?utf-8*en?Q?hi?=', 'hi'],
+    [' folded\r\n\tline', ' folded\tline'],
+    [' Grüße', ' Grüße'],
+    ['=?koi8-r?B?8NLJ18XU?=', 'Привет'],
+    ['=?x-bogus?Q?abc?=', 'abc'],
+    ['not =?an encoded word', 'not =?an encoded word'],
+  ];
+  for (const [raw, text] of cases) {
+    test(JSON.stringify(raw), () => assert.equal(decodeHeaderValue(Buffer.from(raw, raw.includes('Grüße') ? 'utf8' : 'latin1')), text));
+  }
+
+  test('splitHeader: folding, names, end of header', () => {
+    const h = Buffer.from('From: a@b\r\nSubject : hello\r\n  world\r\nX-Empty:\r\nno colon line\r\n\r\nBody: not a field\r\n');
+    const fields = splitHeader(h).map((f) => [f.name, f.value.toString()]);
+    assert.deepEqual(fields, [
+      ['from', ' a@b'],
+      ['subject', ' hello\r\n  world'],
+      ['x-empty', ''],
+    ]);
+    assert.deepEqual(
+      splitHeader(Buffer.from('A: 1\nB: 2')).map((f) => [f.name, f.value.toString()]),
+      [
+        ['a', ' 1'],
+        ['b', ' 2'],
+      ],
+    );
+  });
+});
+
+describe('case-insensitive matching', () => {
+  test('needles straddling chunk boundaries, any chunking', () => {
+    const text = 'The Quick BROWN fox — Ελληνικά ΣΟΦΟΣ Straße end';
+    const needles = ['quick brown', 'FOX — ελ', 'σοφοσ', 'straße end', 'missing'].map(foldCase);
+    for (let size = 1; size <= text.length; size++) {
+      const set = new NeedleSet(needles);
+      const s = set.stream();
+      for (let i = 0; i < text.length; i += size) s.push(text.slice(i, i + size));
+      assert.deepEqual(set.found, [true, true, true, true, false], `chunk size ${size}`);
+      assert.ok(!set.done);
+    }
+  });
+
+  test('streams are separate: no match across two streams', () => {
+    const set = new NeedleSet(['ab']);
+    set.stream().push('xa');
+    set.stream().push('bx');
+    assert.deepEqual(set.found, [false]);
+  });
+
+  test('empty needle is found at once; done when all found', () => {
+    const set = new NeedleSet(['', 'x']);
+    assert.deepEqual(set.found, [true, false]);
+    assert.ok(set.matchText('X'));
+    assert.ok(set.done);
+  });
+
+  test('property: found iff the folded text contains the needle, for any chunking', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40 }), fc.string({ minLength: 1, maxLength: 4 }), fc.array(fc.nat(), { maxLength: 10 }), (hay, needle, cuts) => {
+        const text = hay.slice(0, 20) + needle.toUpperCase() + hay.slice(20);
+        const set = new NeedleSet([foldCase(needle)]);
+        const s = set.stream();
+        const points = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
+        let last = 0;
+        for (const p of [...points, text.length]) {
+          s.push(text.slice(last, p));
+          last = p;
+        }
+        assert.equal(set.found[0], foldCase(text).includes(foldCase(needle)));
+      }),
+    );
+  });
+});
