@@ -1,0 +1,707 @@
+/**
+ * The argument parser: an {@link ArgCursor} walks over one command as the fragmentizer delivered it (text runs and
+ * literals) and each method parses exactly one RFC 3501 §9 ABNF rule (or an extension's), named after it. A
+ * method either returns a typed value and moves past the rule, or throws {@link ParseError} (answered with BAD)
+ * and leaves the cursor where it was not guaranteed to be — the command is abandoned anyway.
+ *
+ * Methods never consume the SP before their rule; the command parser calls {@link ArgCursor.sp} between
+ * arguments, and {@link ArgCursor.end} at the end. Strings are returned as the client's octets (Buffer): only the
+ * layer that knows the charset decodes them. Names that are ASCII by syntax (atoms, flags) are strings.
+ */
+import type { CommandPart, RawCommand } from './fragmentizer.js';
+import { SequenceSet, type SeqNumber, type SeqRange } from './sequence.js';
+
+/** A syntax error in a command: answered with `BAD <message>`. */
+export class ParseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ParseError';
+  }
+}
+
+// ---- character classes (RFC 3501 §9) -------------------------------------------------------------------------
+
+const SP = 0x20;
+const DQUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/** atom-specials = "(" / ")" / "{" / SP / CTL / list-wildcards / quoted-specials / resp-specials */
+function isAtomChar(c: number): boolean {
+  if (c <= 0x1f || c >= 0x7f) return false; // CTL and non-CHAR
+  return !'(){ %*"\\]'.includes(String.fromCharCode(c));
+}
+/** ASTRING-CHAR = ATOM-CHAR / resp-specials */
+const isAstringChar = (c: number): boolean => isAtomChar(c) || c === 0x5d;
+/** list-char = ATOM-CHAR / list-wildcards / resp-specials */
+const isListChar = (c: number): boolean => isAstringChar(c) || c === 0x25 || c === 0x2a;
+/** tag = 1*<any ASTRING-CHAR except "+"> */
+const isTagChar = (c: number): boolean => isAstringChar(c) && c !== 0x2b;
+const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
+/** The characters of fetch-att and section keywords: `RFC822.SIZE`, `HEADER.FIELDS.NOT`, `BODY.PEEK`. */
+const isWordChar = (c: number): boolean =>
+  (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || isDigit(c) || c === 0x2e;
+
+const MAX_NUMBER = 4294967295;
+/** Nesting bound for search keys (parentheses, NOT, OR): deep enough for any client, shallow for our stack. */
+const MAX_DEPTH = 64;
+
+// ---- values ----------------------------------------------------------------------------------------------------
+
+/** A date as in SEARCH (RFC 3501 `date`): a calendar day, no time or zone. month is 1..12. */
+export interface CalendarDate {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+}
+
+/** An APPEND date-time: local time fields as written plus the zone offset in minutes east of UTC. */
+export interface DateTime extends CalendarDate {
+  readonly hour: number;
+  readonly minute: number;
+  readonly second: number;
+  readonly zoneMinutes: number;
+  /** The instant it denotes, milliseconds since the epoch. */
+  readonly epochMs: number;
+}
+
+/** section-text / section-msgtext (RFC 3501 §9). MIME only ever follows a part number. */
+export type SectionText =
+  | { readonly kind: 'HEADER' }
+  | { readonly kind: 'HEADER.FIELDS'; readonly not: boolean; readonly fields: readonly string[] }
+  | { readonly kind: 'TEXT' }
+  | { readonly kind: 'MIME' };
+
+/** section-spec: a part path (empty for the whole message) and what of it. `BODY[]` is `{part: [], text: null}`. */
+export interface Section {
+  readonly part: readonly number[];
+  readonly text: SectionText | null;
+}
+
+/** partial = "<" number "." nz-number ">" */
+export interface PartialRange {
+  readonly offset: number;
+  readonly length: number;
+}
+
+/** The fetch-att items that take no arguments. */
+export type SimpleFetchAtt =
+  | 'ENVELOPE' | 'FLAGS' | 'INTERNALDATE' | 'RFC822' | 'RFC822.HEADER' | 'RFC822.SIZE' | 'RFC822.TEXT'
+  | 'BODY' | 'BODYSTRUCTURE' | 'UID';
+
+/** One fetch-att (RFC 3501, plus BINARY of RFC 3516). */
+export type FetchAtt =
+  | { readonly kind: SimpleFetchAtt }
+  | { readonly kind: 'body-section'; readonly peek: boolean; readonly section: Section; readonly partial: PartialRange | null }
+  | { readonly kind: 'binary-section'; readonly peek: boolean; readonly part: readonly number[]; readonly partial: PartialRange | null }
+  | { readonly kind: 'binary-size'; readonly part: readonly number[] };
+
+/** The flags RFC 3501 defines, spelled canonically (flags compare case-insensitively). */
+export const SYSTEM_FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft', '\\Recent'] as const;
+
+/**
+ * A search key, normalized: FROM/TO/CC/BCC/SUBJECT are `header`, ANSWERED/UNSEEN/KEYWORD… are `flag` (with
+ * \Recent for RECENT/OLD, NEW is RECENT UNSEEN), several keys in a row or in parentheses are `and`.
+ */
+export type SearchKey =
+  | { readonly op: 'all' }
+  | { readonly op: 'and'; readonly keys: readonly SearchKey[] }
+  | { readonly op: 'or'; readonly a: SearchKey; readonly b: SearchKey }
+  | { readonly op: 'not'; readonly key: SearchKey }
+  | { readonly op: 'flag'; readonly flag: string; readonly present: boolean }
+  | { readonly op: 'header'; readonly field: string; readonly value: Buffer }
+  | { readonly op: 'body' | 'text'; readonly value: Buffer }
+  | { readonly op: 'date'; readonly of: 'internal' | 'sent'; readonly cmp: 'before' | 'on' | 'since'; readonly date: CalendarDate }
+  | { readonly op: 'size'; readonly cmp: 'larger' | 'smaller'; readonly size: number }
+  | { readonly op: 'age'; readonly cmp: 'older' | 'younger'; readonly seconds: number }
+  | { readonly op: 'seq' | 'uid'; readonly set: SequenceSet | '$' };
+
+/** RFC 4731 search-return-opt (SAVE is RFC 5182). */
+export type SearchReturnOpt = 'MIN' | 'MAX' | 'ALL' | 'COUNT' | 'SAVE';
+
+/** The arguments of SEARCH / UID SEARCH. `returnOpts` null means a plain (non-ESEARCH) search. */
+export interface SearchCommand {
+  readonly returnOpts: readonly SearchReturnOpt[] | null;
+  readonly charset: string | null;
+  readonly key: SearchKey;
+}
+
+/** store-att-flags = (["+" / "-"] "FLAGS" [".SILENT"]) SP (flag-list / (flag *(SP flag))) */
+export interface StoreAtt {
+  readonly op: 'replace' | 'add' | 'remove';
+  readonly silent: boolean;
+  readonly flags: readonly string[];
+}
+
+export type StatusAtt = 'MESSAGES' | 'RECENT' | 'UIDNEXT' | 'UIDVALIDITY' | 'UNSEEN';
+
+const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+
+function daysIn(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+// ---- the cursor ------------------------------------------------------------------------------------------------
+
+/**
+ * A cursor over one command. Not reusable across commands; cheap to create. Every method throws
+ * {@link ParseError} on a syntax error.
+ */
+export class ArgCursor {
+  private i = 0;
+  private pos = 0;
+  private readonly parts: readonly CommandPart[];
+
+  constructor(command: RawCommand | readonly CommandPart[]) {
+    const parts = 'parts' in command ? command.parts : command;
+    this.parts = parts.length ? parts : [{ kind: 'text', bytes: Buffer.alloc(0) }];
+  }
+
+  /** A cursor over a command without literals, from its text (tests, internal commands). */
+  static of(text: string | Buffer): ArgCursor {
+    return new ArgCursor([{ kind: 'text', bytes: typeof text === 'string' ? Buffer.from(text, 'latin1') : text }]);
+  }
+
+  // -- low level --
+
+  private text(): Buffer {
+    const p = this.parts[this.i];
+    return p !== undefined && p.kind === 'text' ? p.bytes : Buffer.alloc(0);
+  }
+
+  /** The next octet of text, or -1 at a literal or the end. */
+  private peek(offset = 0): number {
+    return this.text()[this.pos + offset] ?? -1;
+  }
+
+  private atLiteral(): boolean {
+    return this.pos >= this.text().length && this.parts[this.i + 1]?.kind === 'literal';
+  }
+
+  private takeLiteral(): Buffer | null {
+    if (!this.atLiteral()) return null;
+    const p = this.parts[this.i + 1];
+    this.i += 2;
+    this.pos = 0;
+    return p?.bytes ?? Buffer.alloc(0);
+  }
+
+  private takeWhile(pred: (c: number) => boolean): string {
+    const t = this.text();
+    const start = this.pos;
+    while (this.pos < t.length && pred(t[this.pos] ?? -1)) this.pos++;
+    return t.toString('latin1', start, this.pos);
+  }
+
+  private expect(c: number, what: string): void {
+    if (this.peek() !== c) throw new ParseError(`Expected ${what}${this.where()}`);
+    this.pos++;
+  }
+
+  private where(): string {
+    if (this.atEnd()) return ' at end of command';
+    if (this.atLiteral()) return ' before literal';
+    const t = this.text();
+    return ` at "${t.toString('latin1', this.pos, Math.min(t.length, this.pos + 20)).replace(/[^\x20-\x7e]/g, '?')}"`;
+  }
+
+  /** Whether the next octet is `c` (a character); consumes it when so. */
+  private eat(c: string): boolean {
+    if (this.peek() !== c.charCodeAt(0)) return false;
+    this.pos++;
+    return true;
+  }
+
+  /** True at the end of the command. */
+  atEnd(): boolean {
+    return this.pos >= this.text().length && this.i >= this.parts.length - 1;
+  }
+
+  /** Throws unless the whole command has been consumed. */
+  end(): void {
+    if (!this.atEnd()) throw new ParseError(`Junk after command arguments${this.where()}`);
+  }
+
+  /** SP: exactly one space. */
+  sp(): void {
+    this.expect(SP, 'space');
+  }
+
+  /** Consumes a SP if one is next; true when it did. */
+  maybeSp(): boolean {
+    return this.eat(' ');
+  }
+
+  /** True when the next octet is `c` (not consumed). */
+  lookingAt(c: string): boolean {
+    return this.peek() === c.charCodeAt(0);
+  }
+
+  /** Consumes the exact (case-insensitive) keyword `word` if it comes next and is not followed by an atom char. */
+  maybeKeyword(word: string): boolean {
+    const t = this.text();
+    const end = this.pos + word.length;
+    if (t.length < end || t.toString('latin1', this.pos, end).toUpperCase() !== word.toUpperCase()) return false;
+    const after = t[end];
+    if (after !== undefined && isAtomChar(after)) return false;
+    this.pos = end;
+    return true;
+  }
+
+  // -- RFC 3501 §9 rules --
+
+  /** tag = 1*<any ASTRING-CHAR except "+"> */
+  tag(): string {
+    const t = this.takeWhile(isTagChar);
+    if (!t) throw new ParseError(`Missing or invalid tag${this.where()}`);
+    return t;
+  }
+
+  /** atom = 1*ATOM-CHAR (returned as written; compare keywords case-insensitively). */
+  atom(): string {
+    const a = this.takeWhile(isAtomChar);
+    if (!a) throw new ParseError(`Expected atom${this.where()}`);
+    return a;
+  }
+
+  /** quoted = DQUOTE *QUOTED-CHAR DQUOTE; QUOTED-CHAR = <any TEXT-CHAR except quoted-specials> / "\" quoted-specials.
+   * 8-bit octets are accepted (UTF-8 from clients, as UW and RFC 6855 do); NUL, CR and LF are not. */
+  quoted(): Buffer {
+    this.expect(DQUOTE, 'quoted string');
+    const t = this.text();
+    const out: number[] = [];
+    for (;;) {
+      const c = t[this.pos++];
+      if (c === undefined) throw new ParseError('Unterminated quoted string');
+      if (c === DQUOTE) return Buffer.from(out);
+      if (c === BACKSLASH) {
+        const e = t[this.pos++];
+        if (e !== DQUOTE && e !== BACKSLASH) throw new ParseError('Invalid escape in quoted string');
+        out.push(e);
+      } else if (c === 0 || c === 0x0d || c === 0x0a) {
+        throw new ParseError('Invalid character in quoted string');
+      } else {
+        out.push(c);
+      }
+    }
+  }
+
+  /** literal = "{" number "}" CRLF *CHAR8 — the octets (the fragmentizer already read them). */
+  literal(): Buffer {
+    const l = this.takeLiteral();
+    if (l === null) throw new ParseError(`Expected literal${this.where()}`);
+    return l;
+  }
+
+  /** string = quoted / literal */
+  string(): Buffer {
+    if (this.atLiteral()) return this.literal();
+    if (this.peek() === DQUOTE) return this.quoted();
+    throw new ParseError(`Expected string${this.where()}`);
+  }
+
+  /** astring = 1*ASTRING-CHAR / string */
+  astring(): Buffer {
+    if (this.atLiteral() || this.peek() === DQUOTE) return this.string();
+    const start = this.pos;
+    this.takeWhile(isAstringChar);
+    if (this.pos === start) throw new ParseError(`Expected astring${this.where()}`);
+    return Buffer.from(this.text().subarray(start, this.pos));
+  }
+
+  /** nstring = string / nil */
+  nstring(): Buffer | null {
+    if (this.maybeKeyword('NIL')) return null;
+    return this.string();
+  }
+
+  /** number = 1*DIGIT ; unsigned 32-bit integer */
+  number(): number {
+    const d = this.takeWhile(isDigit);
+    if (!d) throw new ParseError(`Expected number${this.where()}`);
+    const n = d.length > 10 ? Infinity : Number(d);
+    if (n > MAX_NUMBER) throw new ParseError('Number out of range');
+    return n;
+  }
+
+  /** nz-number = digit-nz *DIGIT ; non-zero unsigned 32-bit integer */
+  nzNumber(): number {
+    if (this.peek() === 0x30) throw new ParseError(`Expected non-zero number${this.where()}`);
+    return this.number();
+  }
+
+  /**
+   * mailbox = "INBOX" / astring ; INBOX is case-insensitive. Returned one character per octet (latin1) so no
+   * byte is lost; the namespace layer decodes modified UTF-7 / UTF-8. Any case of INBOX becomes "INBOX".
+   */
+  mailbox(): string {
+    const name = this.astring().toString('latin1');
+    return name.toUpperCase() === 'INBOX' ? 'INBOX' : name;
+  }
+
+  /** list-mailbox = 1*list-char / string ; latin1 like {@link mailbox}, wildcards % and * kept. */
+  listMailbox(): string {
+    if (this.atLiteral() || this.peek() === DQUOTE) return this.string().toString('latin1');
+    const s = this.takeWhile(isListChar);
+    if (!s) throw new ParseError(`Expected mailbox pattern${this.where()}`);
+    return s;
+  }
+
+  /**
+   * flag = "\Answered" / "\Flagged" / "\Deleted" / "\Seen" / "\Draft" / flag-keyword / flag-extension
+   * flag-keyword = atom ; flag-extension = "\" atom
+   * System flags are returned in their canonical spelling (`\SEEN` becomes `\Seen`); keywords as written.
+   */
+  flag(): string {
+    if (this.eat('\\')) {
+      const a = this.takeWhile(isAtomChar);
+      if (!a) throw new ParseError(`Invalid flag${this.where()}`);
+      const f = `\\${a}`;
+      return SYSTEM_FLAGS.find((s) => s.toUpperCase() === f.toUpperCase()) ?? f;
+    }
+    return this.atom();
+  }
+
+  /** flag-keyword = atom (a flag that is not a system flag). */
+  flagKeyword(): string {
+    return this.atom();
+  }
+
+  /** flag-list = "(" [flag *(SP flag)] ")" */
+  flagList(): string[] {
+    this.expect(0x28, '"("');
+    const flags: string[] = [];
+    if (this.eat(')')) return flags;
+    for (;;) {
+      flags.push(this.flag());
+      if (this.eat(')')) return flags;
+      this.sp();
+    }
+  }
+
+  private seqNumber(): SeqNumber {
+    if (this.eat('*')) return '*';
+    return this.nzNumber();
+  }
+
+  /** sequence-set = (seq-number / seq-range) *("," sequence-set) ; seq-range = seq-number ":" seq-number */
+  seqSet(): SequenceSet {
+    if (this.peek() !== 0x2a && !isDigit(this.peek())) throw new ParseError(`Expected sequence set${this.where()}`);
+    const items: SeqRange[] = [];
+    do {
+      const from = this.seqNumber();
+      const to = this.eat(':') ? this.seqNumber() : from;
+      items.push({ from, to });
+    } while (this.eat(','));
+    return SequenceSet.of(items);
+  }
+
+  /** sequence-set =/ seq-last-command ; seq-last-command = "$" (RFC 5182 SEARCHRES) */
+  seqSetOrSaved(): SequenceSet | '$' {
+    if (this.eat('$')) return '$';
+    return this.seqSet();
+  }
+
+  /** date = date-text / DQUOTE date-text DQUOTE ; date-text = date-day "-" date-month "-" date-year */
+  date(): CalendarDate {
+    const q = this.eat('"');
+    const day = this.digits(1, 2, 'day');
+    const d = this.dateRest(day);
+    if (q) this.expect(DQUOTE, 'closing quote of date');
+    return d;
+  }
+
+  private digits(min: number, max: number, what: string): number {
+    const start = this.pos;
+    const s = this.takeWhile(isDigit);
+    if (s.length < min || s.length > max) {
+      this.pos = start;
+      throw new ParseError(`Invalid ${what} in date${this.where()}`);
+    }
+    return Number(s);
+  }
+
+  /** "-" date-month "-" date-year, with the day already read; checks the day exists. */
+  private dateRest(day: number): CalendarDate {
+    this.expect(0x2d, '"-" in date');
+    const m = MONTHS.indexOf(this.takeWhile((c) => (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a).toUpperCase());
+    if (m < 0) throw new ParseError('Invalid month in date');
+    this.expect(0x2d, '"-" in date');
+    const year = this.digits(4, 4, 'year');
+    if (day < 1 || day > daysIn(year, m + 1)) throw new ParseError('Invalid day in date');
+    return { year, month: m + 1, day };
+  }
+
+  /**
+   * date-time = DQUOTE date-day-fixed "-" date-month "-" date-year SP time SP zone DQUOTE
+   * date-day-fixed = (SP DIGIT) / 2DIGIT ; time = 2DIGIT ":" 2DIGIT ":" 2DIGIT ; zone = ("+" / "-") 4DIGIT
+   * A single-digit day without the leading space is accepted too (c-client does).
+   */
+  dateTime(): DateTime {
+    this.expect(DQUOTE, 'date-time');
+    this.eat(' ');
+    const day = this.digits(1, 2, 'day');
+    const date = this.dateRest(day);
+    this.sp();
+    const hour = this.digits(2, 2, 'hour');
+    this.expect(0x3a, '":" in time');
+    const minute = this.digits(2, 2, 'minute');
+    this.expect(0x3a, '":" in time');
+    const second = this.digits(2, 2, 'second');
+    this.sp();
+    const sign = this.eat('+') ? 1 : this.eat('-') ? -1 : 0;
+    if (sign === 0) throw new ParseError('Invalid zone in date-time');
+    const zone = this.digits(4, 4, 'zone');
+    this.expect(DQUOTE, 'closing quote of date-time');
+    const zh = Math.floor(zone / 100);
+    const zm = zone % 100;
+    if (hour > 23 || minute > 59 || second > 60 || zm > 59) throw new ParseError('Invalid time in date-time');
+    const zoneMinutes = sign * (zh * 60 + zm);
+    const epochMs = Date.UTC(date.year, date.month - 1, date.day, hour, minute, second) - zoneMinutes * 60000;
+    return { ...date, hour, minute, second, zoneMinutes, epochMs };
+  }
+
+  /** A keyword of letters, digits and dots, uppercased (fetch-att names, section keywords, search keys). */
+  private word(): string {
+    return this.takeWhile(isWordChar).toUpperCase();
+  }
+
+  /** section-part = nz-number *("." nz-number) — stops before a "." that is not followed by a digit. */
+  private sectionPart(): number[] {
+    const part: number[] = [];
+    if (!isDigit(this.peek())) return part;
+    part.push(this.nzNumber());
+    while (this.peek() === 0x2e && isDigit(this.peek(1))) {
+      this.pos++;
+      part.push(this.nzNumber());
+    }
+    return part;
+  }
+
+  /**
+   * section = "[" [section-spec] "]"
+   * section-spec = section-msgtext / (section-part ["." section-text])
+   * section-msgtext = "HEADER" / "HEADER.FIELDS" [".NOT"] SP header-list / "TEXT"
+   * section-text = section-msgtext / "MIME"
+   * header-list = "(" header-fld-name *(SP header-fld-name) ")" ; header-fld-name = astring
+   */
+  section(): Section {
+    this.expect(0x5b, '"["');
+    const part = this.sectionPart();
+    let text: SectionText | null = null;
+    if (part.length === 0 || this.eat('.')) {
+      const w = this.word();
+      if (w === 'HEADER' || w === 'TEXT') text = { kind: w };
+      else if (w === 'MIME' && part.length > 0) text = { kind: 'MIME' };
+      else if (w === 'HEADER.FIELDS' || w === 'HEADER.FIELDS.NOT') {
+        this.sp();
+        this.expect(0x28, '"(" before header field names');
+        const fields: string[] = [];
+        do fields.push(this.astring().toString('latin1'));
+        while (this.eat(' '));
+        this.expect(0x29, '")" after header field names');
+        text = { kind: 'HEADER.FIELDS', not: w.endsWith('.NOT'), fields };
+      } else if (w !== '' || part.length > 0) throw new ParseError(`Invalid section "${w}"`);
+    }
+    this.expect(0x5d, '"]" closing section');
+    return { part, text };
+  }
+
+  /** section-binary = "[" [section-part] "]" (RFC 3516) */
+  sectionBinary(): number[] {
+    this.expect(0x5b, '"["');
+    const part = this.sectionPart();
+    this.expect(0x5d, '"]" closing section');
+    return part;
+  }
+
+  /** partial = "<" number "." nz-number ">" ; absent: null */
+  partial(): PartialRange | null {
+    if (!this.eat('<')) return null;
+    const offset = this.number();
+    this.expect(0x2e, '"." in partial');
+    const length = this.nzNumber();
+    this.expect(0x3e, '">" closing partial');
+    return { offset, length };
+  }
+
+  /**
+   * fetch-att = "ENVELOPE" / "FLAGS" / "INTERNALDATE" / "RFC822" [".HEADER" / ".SIZE" / ".TEXT"] /
+   *             "BODY" ["STRUCTURE"] / "UID" / "BODY" section [partial] / "BODY.PEEK" section [partial]
+   * fetch-att =/ "BINARY" [".PEEK"] section-binary [partial] / "BINARY.SIZE" section-binary   (RFC 3516)
+   */
+  fetchAtt(): FetchAtt {
+    const w = this.word();
+    switch (w) {
+      case 'ENVELOPE': case 'FLAGS': case 'INTERNALDATE': case 'RFC822': case 'RFC822.HEADER': case 'RFC822.SIZE':
+      case 'RFC822.TEXT': case 'BODYSTRUCTURE': case 'UID':
+        return { kind: w };
+      case 'BODY':
+      case 'BODY.PEEK': {
+        if (w === 'BODY' && !this.lookingAt('[')) return { kind: 'BODY' };
+        const section = this.section();
+        return { kind: 'body-section', peek: w === 'BODY.PEEK', section, partial: this.partial() };
+      }
+      case 'BINARY': case 'BINARY.PEEK': {
+        const part = this.sectionBinary();
+        return { kind: 'binary-section', peek: w === 'BINARY.PEEK', part, partial: this.partial() };
+      }
+      case 'BINARY.SIZE':
+        return { kind: 'binary-size', part: this.sectionBinary() };
+      default:
+        throw new ParseError(w ? `Unknown fetch attribute ${w}` : `Expected fetch attribute${this.where()}`);
+    }
+  }
+
+  /** "ALL" / "FULL" / "FAST" / fetch-att / "(" fetch-att *(SP fetch-att) ")" — macros expanded (RFC 3501 §6.4.5). */
+  fetchAtts(): FetchAtt[] {
+    const simple = (...ks: SimpleFetchAtt[]): FetchAtt[] => ks.map((kind) => ({ kind }));
+    if (this.maybeKeyword('ALL')) return simple('FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE');
+    if (this.maybeKeyword('FAST')) return simple('FLAGS', 'INTERNALDATE', 'RFC822.SIZE');
+    if (this.maybeKeyword('FULL')) return simple('FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE', 'BODY');
+    if (!this.eat('(')) return [this.fetchAtt()];
+    const atts: FetchAtt[] = [];
+    do atts.push(this.fetchAtt());
+    while (this.eat(' '));
+    this.expect(0x29, '")" closing fetch attributes');
+    return atts;
+  }
+
+  /** store-att-flags = (["+" / "-"] "FLAGS" [".SILENT"]) SP (flag-list / (flag *(SP flag))) */
+  storeAtt(): StoreAtt {
+    const op = this.eat('+') ? 'add' : this.eat('-') ? 'remove' : 'replace';
+    const w = this.word();
+    if (w !== 'FLAGS' && w !== 'FLAGS.SILENT') throw new ParseError(`Invalid store attribute ${w}`);
+    this.sp();
+    let flags: string[];
+    if (this.lookingAt('(')) flags = this.flagList();
+    else {
+      flags = [this.flag()];
+      while (this.eat(' ')) flags.push(this.flag());
+    }
+    return { op, silent: w === 'FLAGS.SILENT', flags };
+  }
+
+  /** status-att = "MESSAGES" / "RECENT" / "UIDNEXT" / "UIDVALIDITY" / "UNSEEN" */
+  statusAtt(): StatusAtt {
+    const w = this.word();
+    if (w === 'MESSAGES' || w === 'RECENT' || w === 'UIDNEXT' || w === 'UIDVALIDITY' || w === 'UNSEEN') return w;
+    throw new ParseError(w ? `Unknown status attribute ${w}` : `Expected status attribute${this.where()}`);
+  }
+
+  /** "(" status-att *(SP status-att) ")" */
+  statusAtts(): StatusAtt[] {
+    this.expect(0x28, '"("');
+    const atts: StatusAtt[] = [];
+    do atts.push(this.statusAtt());
+    while (this.eat(' '));
+    this.expect(0x29, '")" closing status attributes');
+    return atts;
+  }
+
+  /**
+   * The arguments after SEARCH, from the SP that follows the command name:
+   *   search = "SEARCH" [search-return-opts] SP ["CHARSET" SP astring SP] search-key *(SP search-key)
+   *   search-return-opts = SP "RETURN" SP "(" [search-return-opt *(SP search-return-opt)] ")"   (RFC 4466/4731)
+   *   search-return-opt = "MIN" / "MAX" / "ALL" / "COUNT" / "SAVE"                               (RFC 4731/5182)
+   * `RETURN ()` means ALL (RFC 4731 §3.1).
+   */
+  search(): SearchCommand {
+    this.sp();
+    let returnOpts: SearchReturnOpt[] | null = null;
+    if (this.maybeKeyword('RETURN')) {
+      this.sp();
+      this.expect(0x28, '"(" after RETURN');
+      returnOpts = [];
+      if (!this.eat(')')) {
+        do {
+          const o = this.word();
+          if (o !== 'MIN' && o !== 'MAX' && o !== 'ALL' && o !== 'COUNT' && o !== 'SAVE') {
+            throw new ParseError(o ? `Unknown search return option ${o}` : `Expected search return option${this.where()}`);
+          }
+          if (!returnOpts.includes(o)) returnOpts.push(o);
+        } while (this.eat(' '));
+        this.expect(0x29, '")" closing RETURN options');
+      }
+      if (returnOpts.length === 0) returnOpts.push('ALL');
+      this.sp();
+    }
+    let charset: string | null = null;
+    if (this.maybeKeyword('CHARSET')) {
+      this.sp();
+      charset = this.astring().toString('latin1');
+      this.sp();
+    }
+    const keys = [this.searchKey()];
+    while (this.eat(' ')) keys.push(this.searchKey());
+    return { returnOpts, charset, key: keys.length === 1 && keys[0] !== undefined ? keys[0] : { op: 'and', keys } };
+  }
+
+  /**
+   * search-key (RFC 3501 §9, with OLDER/YOUNGER of RFC 5032 and "$" of RFC 5182): one key. Several keys in
+   * parentheses are returned as `and`. Nesting deeper than 64 is refused.
+   */
+  searchKey(depth = 0): SearchKey {
+    if (depth > MAX_DEPTH) throw new ParseError('Search keys nested too deeply');
+    const c = this.peek();
+    if (c === 0x28) {
+      this.pos++;
+      const keys = [this.searchKey(depth + 1)];
+      while (this.eat(' ')) keys.push(this.searchKey(depth + 1));
+      this.expect(0x29, '")" closing search keys');
+      return keys.length === 1 && keys[0] !== undefined ? keys[0] : { op: 'and', keys };
+    }
+    if (isDigit(c) || c === 0x2a || c === 0x24) return { op: 'seq', set: this.seqSetOrSaved() };
+    const w = this.word();
+    const flag = (f: string, present: boolean): SearchKey => ({ op: 'flag', flag: f, present });
+    const arg = (): void => this.sp();
+    switch (w) {
+      case 'ALL': return { op: 'all' };
+      case 'ANSWERED': return flag('\\Answered', true);
+      case 'DELETED': return flag('\\Deleted', true);
+      case 'DRAFT': return flag('\\Draft', true);
+      case 'FLAGGED': return flag('\\Flagged', true);
+      case 'SEEN': return flag('\\Seen', true);
+      case 'RECENT': return flag('\\Recent', true);
+      case 'UNANSWERED': return flag('\\Answered', false);
+      case 'UNDELETED': return flag('\\Deleted', false);
+      case 'UNDRAFT': return flag('\\Draft', false);
+      case 'UNFLAGGED': return flag('\\Flagged', false);
+      case 'UNSEEN': return flag('\\Seen', false);
+      case 'OLD': return flag('\\Recent', false);
+      case 'NEW': return { op: 'and', keys: [flag('\\Recent', true), flag('\\Seen', false)] };
+      case 'KEYWORD': arg(); return flag(this.flagKeyword(), true);
+      case 'UNKEYWORD': arg(); return flag(this.flagKeyword(), false);
+      case 'BCC': case 'CC': case 'FROM': case 'SUBJECT': case 'TO':
+        arg();
+        return { op: 'header', field: w[0] + w.slice(1).toLowerCase(), value: this.astring() };
+      case 'HEADER': {
+        arg();
+        const field = this.astring().toString('latin1');
+        arg();
+        return { op: 'header', field, value: this.astring() };
+      }
+      case 'BODY': arg(); return { op: 'body', value: this.astring() };
+      case 'TEXT': arg(); return { op: 'text', value: this.astring() };
+      case 'BEFORE': arg(); return { op: 'date', of: 'internal', cmp: 'before', date: this.date() };
+      case 'ON': arg(); return { op: 'date', of: 'internal', cmp: 'on', date: this.date() };
+      case 'SINCE': arg(); return { op: 'date', of: 'internal', cmp: 'since', date: this.date() };
+      case 'SENTBEFORE': arg(); return { op: 'date', of: 'sent', cmp: 'before', date: this.date() };
+      case 'SENTON': arg(); return { op: 'date', of: 'sent', cmp: 'on', date: this.date() };
+      case 'SENTSINCE': arg(); return { op: 'date', of: 'sent', cmp: 'since', date: this.date() };
+      case 'LARGER': arg(); return { op: 'size', cmp: 'larger', size: this.number() };
+      case 'SMALLER': arg(); return { op: 'size', cmp: 'smaller', size: this.number() };
+      case 'OLDER': arg(); return { op: 'age', cmp: 'older', seconds: this.nzNumber() };
+      case 'YOUNGER': arg(); return { op: 'age', cmp: 'younger', seconds: this.nzNumber() };
+      case 'UID': arg(); return { op: 'uid', set: this.seqSetOrSaved() };
+      case 'NOT': arg(); return { op: 'not', key: this.searchKey(depth + 1) };
+      case 'OR': {
+        arg();
+        const a = this.searchKey(depth + 1);
+        arg();
+        return { op: 'or', a, b: this.searchKey(depth + 1) };
+      }
+      default:
+        throw new ParseError(w ? `Unknown search key ${w}` : `Expected search key${this.where()}`);
+    }
+  }
+}

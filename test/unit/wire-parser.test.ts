@@ -1,0 +1,229 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ArgCursor, ParseError, type SearchKey } from '../../lib/wire/parser.js';
+import { SequenceSet } from '../../lib/wire/sequence.js';
+
+const c = (s: string): ArgCursor => ArgCursor.of(s);
+const b = (s: string): Buffer => Buffer.from(s, 'latin1');
+/** A cursor over text/literal parts: literals are written «...». */
+function withLiterals(s: string): ArgCursor {
+  const parts = s.split(/«|»/).map((p, i) => (i % 2 === 0 ? { kind: 'text' as const, bytes: b(p) }
+    : { kind: 'literal' as const, bytes: b(p), nonSync: false, binary: false }));
+  return new ArgCursor(parts);
+}
+
+function bad(f: () => unknown, re?: RegExp): void {
+  assert.throws(f, (e: unknown) => e instanceof ParseError && (re === undefined || re.test(e.message)));
+}
+
+describe('ArgCursor basics', () => {
+  it('tag, atom, SP, end', () => {
+    const a = c('a001 LOGIN');
+    assert.equal(a.tag(), 'a001');
+    a.sp();
+    assert.equal(a.atom(), 'LOGIN');
+    a.end();
+    bad(() => c('+x').tag(), /tag/);
+    bad(() => c('a  b').sp() ?? c('').sp());
+    const j = c('NOOP x');
+    j.atom();
+    bad(() => j.end(), /Junk/);
+  });
+
+  it('astring: atom, quoted with escapes, literal', () => {
+    assert.deepEqual(c('fred]x').astring(), b('fred]x'));
+    assert.deepEqual(c('"a \\"b\\" \\\\ c"').astring(), b('a "b" \\ c'));
+    assert.deepEqual(c('""').astring(), b(''));
+    const l = withLiterals('LOGIN «smith» «sesame»');
+    assert.equal(l.atom(), 'LOGIN');
+    l.sp();
+    assert.deepEqual(l.astring(), b('smith'));
+    l.sp();
+    assert.deepEqual(l.astring(), b('sesame'));
+    l.end();
+    bad(() => c('"abc').astring(), /Unterminated/);
+    bad(() => c('"a\\bc"').astring(), /escape/);
+    bad(() => c('(x)').astring(), /astring/);
+    bad(() => c('"a\rb"').astring());
+    assert.deepEqual(c('"caf\xe9"').astring(), b('caf\xe9'));
+  });
+
+  it('nstring, string, number, nz-number', () => {
+    assert.equal(c('NIL').nstring(), null);
+    assert.equal(c('nil').nstring(), null);
+    assert.deepEqual(c('"NIL"').nstring(), b('NIL'));
+    bad(() => c('abc').string(), /string/);
+    assert.equal(c('4294967295').number(), 4294967295);
+    bad(() => c('4294967296').number(), /range/);
+    assert.equal(c('0').number(), 0);
+    bad(() => c('0').nzNumber());
+    bad(() => c('x').number());
+  });
+
+  it('mailbox and list-mailbox', () => {
+    assert.equal(c('inBoX').mailbox(), 'INBOX');
+    assert.equal(c('"INBOX"').mailbox(), 'INBOX');
+    assert.equal(c('INBOX.sub').mailbox(), 'INBOX.sub');
+    assert.equal(c('~/Mail/foo').mailbox(), '~/Mail/foo');
+    assert.equal(withLiterals('«a b»').mailbox(), 'a b');
+    assert.equal(c('*').listMailbox(), '*');
+    assert.equal(c('%/x*').listMailbox(), '%/x*');
+    assert.equal(c('""').listMailbox(), '');
+    bad(() => c('*').mailbox());
+  });
+
+  it('flags and flag-list', () => {
+    assert.deepEqual(c('(\\seen \\DELETED $Junk \\Foo)').flagList(), ['\\Seen', '\\Deleted', '$Junk', '\\Foo']);
+    assert.deepEqual(c('()').flagList(), []);
+    bad(() => c('(\\Seen').flagList());
+    bad(() => c('(\\ )').flagList(), /flag/);
+    bad(() => c('(\\Seen  \\Draft)').flagList());
+  });
+});
+
+describe('sequence sets', () => {
+  it('parses RFC 3501 forms', () => {
+    assert.equal(c('2,4:7,9,12:*').seqSet().toString(), '2,4:7,9,12:*');
+    assert.equal(c('*:4,7').seqSet().toString(), '*:4,7');
+    assert.equal(c('$').seqSetOrSaved(), '$');
+    bad(() => c('$').seqSet());
+    bad(() => c('0').seqSet());
+    bad(() => c('1,').seqSet());
+    bad(() => c('1:').seqSet());
+    bad(() => c('').seqSet());
+  });
+
+  it('resolves lazily against a count', () => {
+    const s = c('2,4:7,9,12:*').seqSet();
+    assert.deepEqual(s.ranges(15), [[2, 2], [4, 7], [9, 9], [12, 15]]);
+    assert.deepEqual([...s.numbers(10)], [2, 4, 5, 6, 7, 9, 10]); // 12:* is *:12, i.e. 10
+    assert.equal(s.count(15), 10);
+    assert.ok(s.has(13, 15) && !s.has(3, 15) && !s.has(16, 15));
+    // *:4 with 3 messages is 3:4 clipped to 3; a UID range above every UID still includes the last one.
+    assert.deepEqual(c('*:4').seqSet().ranges(3), [[3, 3]]);
+    assert.deepEqual(c('559:*').seqSet().ranges(100), [[100, 100]]);
+    assert.equal(c('1:*').seqSet().count(100000), 100000);
+    assert.deepEqual(c('1:*').seqSet().ranges(0), []);
+    assert.ok(c('5').seqSet().exceeds(4) && !c('5:*').seqSet().exceeds(5));
+    assert.deepEqual(c('3:1,2:6,8,9').seqSet().ranges(100), [[1, 6], [8, 9]]);
+  });
+
+  it('cannot be built invalid; fromNumbers compresses', () => {
+    assert.throws(() => SequenceSet.of([]), RangeError);
+    assert.throws(() => SequenceSet.range(0), RangeError);
+    assert.throws(() => SequenceSet.range(1.5), RangeError);
+    assert.equal(SequenceSet.fromNumbers([7, 1, 2, 3, 3, 9, 10])?.toString(), '1:3,7,9:10');
+    assert.equal(SequenceSet.fromNumbers([]), null);
+  });
+});
+
+describe('dates', () => {
+  it('date (SEARCH): quoted or not, 1 or 2 digit day', () => {
+    assert.deepEqual(c('1-Feb-1994').date(), { year: 1994, month: 2, day: 1 });
+    assert.deepEqual(c('"01-feb-1994"').date(), { year: 1994, month: 2, day: 1 });
+    bad(() => c('30-Feb-1994').date(), /day/);
+    bad(() => c('1-Fob-1994').date(), /month/);
+    bad(() => c('1-Feb-94').date(), /year/);
+    bad(() => c('"1-Feb-1994').date());
+  });
+
+  it('date-time (APPEND)', () => {
+    const d = c('"17-Jul-1996 02:44:25 -0700"').dateTime();
+    assert.equal(d.epochMs, Date.UTC(1996, 6, 17, 9, 44, 25));
+    assert.equal(d.zoneMinutes, -420);
+    assert.equal(c('" 7-Jul-1996 02:44:25 +0000"').dateTime().day, 7);
+    assert.equal(c('"7-Jul-1996 02:44:25 +0130"').dateTime().epochMs, Date.UTC(1996, 6, 7, 1, 14, 25));
+    bad(() => c('"17-Jul-1996 24:44:25 -0700"').dateTime(), /time/);
+    bad(() => c('"17-Jul-1996 02:44:25 0700"').dateTime(), /zone/);
+    bad(() => c('17-Jul-1996 02:44:25 -0700').dateTime());
+  });
+});
+
+describe('fetch-att', () => {
+  const table: [string, unknown][] = [
+    ['FAST', [{ kind: 'FLAGS' }, { kind: 'INTERNALDATE' }, { kind: 'RFC822.SIZE' }]],
+    ['all', [{ kind: 'FLAGS' }, { kind: 'INTERNALDATE' }, { kind: 'RFC822.SIZE' }, { kind: 'ENVELOPE' }]],
+    ['FULL', [{ kind: 'FLAGS' }, { kind: 'INTERNALDATE' }, { kind: 'RFC822.SIZE' }, { kind: 'ENVELOPE' }, { kind: 'BODY' }]],
+    ['BODYSTRUCTURE', [{ kind: 'BODYSTRUCTURE' }]],
+    ['(FLAGS BODY[HEADER.FIELDS (DATE FROM)])', [{ kind: 'FLAGS' }, { kind: 'body-section', peek: false,
+      section: { part: [], text: { kind: 'HEADER.FIELDS', not: false, fields: ['DATE', 'FROM'] } }, partial: null }]],
+    ['BODY[]', [{ kind: 'body-section', peek: false, section: { part: [], text: null }, partial: null }]],
+    ['body.peek[1.2.3.MIME]<0.2048>', [{ kind: 'body-section', peek: true,
+      section: { part: [1, 2, 3], text: { kind: 'MIME' } }, partial: { offset: 0, length: 2048 } }]],
+    ['BODY[4.2.HEADER.FIELDS.NOT ("X-Foo" Received)]', [{ kind: 'body-section', peek: false,
+      section: { part: [4, 2], text: { kind: 'HEADER.FIELDS', not: true, fields: ['X-Foo', 'Received'] } }, partial: null }]],
+    ['(UID RFC822.SIZE RFC822 RFC822.HEADER RFC822.TEXT INTERNALDATE ENVELOPE BODY[TEXT] BODY[3])',
+      [{ kind: 'UID' }, { kind: 'RFC822.SIZE' }, { kind: 'RFC822' }, { kind: 'RFC822.HEADER' }, { kind: 'RFC822.TEXT' },
+        { kind: 'INTERNALDATE' }, { kind: 'ENVELOPE' },
+        { kind: 'body-section', peek: false, section: { part: [], text: { kind: 'TEXT' } }, partial: null },
+        { kind: 'body-section', peek: false, section: { part: [3], text: null }, partial: null }]],
+    ['(BINARY[1.2]<5.10> BINARY.PEEK[] BINARY.SIZE[3])', [
+      { kind: 'binary-section', peek: false, part: [1, 2], partial: { offset: 5, length: 10 } },
+      { kind: 'binary-section', peek: true, part: [], partial: null },
+      { kind: 'binary-size', part: [3] }]],
+  ];
+  for (const [text, want] of table) {
+    it(text, () => {
+      const cur = c(text);
+      assert.deepEqual(cur.fetchAtts(), want);
+      cur.end();
+    });
+  }
+  for (const text of ['BODY[MIME]', 'BODY[0]', 'BODY[1.]', 'BODY[HEADER.FIELDS]', 'BODY[HEADER.FIELDS ()]',
+    'BODY[TEXT', 'BODY[]<1>', 'BODY[]<1.0>', 'FOO', '(FLAGS', '()', 'BINARY[TEXT]', 'BODY[1.TEXT.MIME]']) {
+    it(`refuses ${text}`, () => bad(() => { const cur = c(text); cur.fetchAtts(); cur.end(); }));
+  }
+});
+
+describe('store-att and status-att', () => {
+  it('parses', () => {
+    assert.deepEqual(c('+FLAGS.SILENT (\\Deleted)').storeAtt(), { op: 'add', silent: true, flags: ['\\Deleted'] });
+    assert.deepEqual(c('-flags \\Seen $Foo').storeAtt(), { op: 'remove', silent: false, flags: ['\\Seen', '$Foo'] });
+    assert.deepEqual(c('FLAGS ()').storeAtt(), { op: 'replace', silent: false, flags: [] });
+    bad(() => c('+FLAG (\\Seen)').storeAtt());
+    bad(() => c('FLAGS').storeAtt());
+    assert.deepEqual(c('(UIDNEXT messages)').statusAtts(), ['UIDNEXT', 'MESSAGES']);
+    bad(() => c('()').statusAtts());
+    bad(() => c('(SIZES)').statusAtts(), /SIZES/);
+  });
+});
+
+describe('search', () => {
+  const f = (flag: string, present: boolean): SearchKey => ({ op: 'flag', flag, present });
+  const table: [string, unknown][] = [
+    [' FLAGGED SINCE 1-Feb-1994 NOT FROM "Smith"', { returnOpts: null, charset: null, key: { op: 'and', keys: [
+      f('\\Flagged', true), { op: 'date', of: 'internal', cmp: 'since', date: { year: 1994, month: 2, day: 1 } },
+      { op: 'not', key: { op: 'header', field: 'From', value: b('Smith') } }] } }],
+    [' TEXT "string not in mailbox"', { returnOpts: null, charset: null, key: { op: 'text', value: b('string not in mailbox') } }],
+    [' CHARSET UTF-8 OR (NEW UNKEYWORD $x) 1:3,*', { returnOpts: null, charset: 'UTF-8', key: { op: 'or',
+      a: { op: 'and', keys: [{ op: 'and', keys: [f('\\Recent', true), f('\\Seen', false)] }, f('$x', false)] },
+      b: { op: 'seq', set: SequenceSet.of([{ from: 1, to: 3 }, { from: '*', to: '*' }]) } } }],
+    [' RETURN (MIN COUNT) UID 2:* LARGER 100 smaller 4294967295', { returnOpts: ['MIN', 'COUNT'], charset: null,
+      key: { op: 'and', keys: [{ op: 'uid', set: SequenceSet.range(2, '*') }, { op: 'size', cmp: 'larger', size: 100 },
+        { op: 'size', cmp: 'smaller', size: 4294967295 }] } }],
+    [' RETURN () $', { returnOpts: ['ALL'], charset: null, key: { op: 'seq', set: '$' } }],
+    [' UNSEEN YOUNGER 259200', { returnOpts: null, charset: null, key: { op: 'and', keys: [f('\\Seen', false),
+      { op: 'age', cmp: 'younger', seconds: 259200 }] } }],
+    [' HEADER X-Foo "" SENTBEFORE "3-Mar-2020" DRAFT UNDRAFT OLD ALL', { returnOpts: null, charset: null, key: { op: 'and',
+      keys: [{ op: 'header', field: 'X-Foo', value: b('') },
+        { op: 'date', of: 'sent', cmp: 'before', date: { year: 2020, month: 3, day: 3 } },
+        f('\\Draft', true), f('\\Draft', false), f('\\Recent', false), { op: 'all' }] } }],
+  ];
+  for (const [text, want] of table) {
+    it(`SEARCH${text}`, () => {
+      const cur = c(text);
+      assert.deepEqual(cur.search(), want);
+      cur.end();
+    });
+  }
+  it('literal arguments', () => {
+    const cur = withLiterals(' CHARSET UTF-8 SUBJECT «caf\xc3\xa9» BODY «x\r\ny»');
+    assert.deepEqual(cur.search().key, { op: 'and', keys: [{ op: 'header', field: 'Subject', value: b('caf\xc3\xa9') },
+      { op: 'body', value: b('x\r\ny') }] });
+    cur.end();
+  });
+  for (const text of [' ', ' FOO', ' FROM', ' (SEEN', ' OR SEEN', ' SINCE 1-Foo-2000', ' RETURN (MIN', ' RETURN (FOO) ALL',
+    ' SEEN  DELETED', ' OLDER 0', ' ' + '('.repeat(100) + 'ALL' + ')'.repeat(100), ' ' + 'NOT '.repeat(100) + 'ALL']) {
+    it(`refuses SEARCH${text.slice(0, 30)}`, () => bad(() => { const cur = c(text); cur.search(); cur.end(); }));
+  }
+});
