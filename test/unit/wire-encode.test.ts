@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { LineInput } from '../../lib/io/input.js';
+import { fetchItemName, quoted, ResponseBuilder } from '../../lib/wire/encode.js';
+import { readCommand } from '../../lib/wire/fragmentizer.js';
+import { decodeMutf7, encodeMutf7, InvalidMutf7, isMutf7 } from '../../lib/wire/mutf7.js';
+import { ArgCursor } from '../../lib/wire/parser.js';
+
+const rb = (): ResponseBuilder => new ResponseBuilder();
+const s = (r: ResponseBuilder): string => r.toBuffer().toString('latin1');
+
+/** Encoded octets, as a client would send them, through the fragmentizer and the parser. */
+async function reparse(wire: Buffer, parse: (c: ArgCursor) => unknown): Promise<unknown> {
+  const src = new PassThrough();
+  const input = new LineInput(src, 100000);
+  src.end(Buffer.concat([wire, Buffer.from('\r\n')]));
+  const cmd = await readCommand(input, {
+    maxLiteral: () => 1e6, maxCommand: 1e7, maxLiterals: 10, onContinuation: async () => {},
+  });
+  assert.ok(cmd);
+  const cur = new ArgCursor(cmd);
+  const v = parse(cur);
+  cur.end();
+  return v;
+}
+
+describe('encode', () => {
+  it('chooses atom, quoted or literal', () => {
+    assert.equal(s(rb().astring('INBOX')), 'INBOX');
+    assert.equal(s(rb().astring('')), '""');
+    assert.equal(s(rb().astring('NIL')), '"NIL"');
+    assert.equal(s(rb().astring('a b')), '"a b"');
+    assert.equal(s(rb().astring('a]b')), '"a]b"');
+    assert.equal(s(rb().astring('say "hi" \\o/')), '"say \\"hi\\" \\\\o/"');
+    assert.equal(s(rb().astring('a\r\nb')), '{4}\r\na\r\nb');
+    assert.equal(s(rb().astring(Buffer.from('café'))), '{5}\r\ncaf\xc3\xa9');
+    assert.equal(s(rb().nstring(null).sp().nstring('x')), 'NIL "x"');
+    assert.equal(s(rb().literal8(Buffer.from([0, 1]))), '~{2}\r\n\0\x01');
+    assert.equal(quoted('a"'), '"a\\""');
+    assert.throws(() => quoted('a\n'), RangeError);
+    assert.throws(() => rb().astring('\u20ac'), RangeError);
+    assert.throws(() => rb().atom('a b'), RangeError);
+    assert.throws(() => rb().number(-1), RangeError);
+  });
+
+  it('builds a response line and keeps big Buffers as they are', () => {
+    const body = Buffer.alloc(1000, 0x61);
+    const r = rb().raw('* 1 FETCH (FLAGS ').list(['\\Seen', '$Junk'], (b, f) => b.raw(f)).raw(' BODY[] ').literal(body)
+      .raw(')').crlf();
+    const chunks = r.chunks();
+    assert.equal(chunks.length, 3);
+    assert.equal(chunks[1], body);
+    assert.equal(Buffer.concat(chunks).toString('latin1'), `* 1 FETCH (FLAGS (\\Seen $Junk) BODY[] {1000}\r\n${'a'.repeat(1000)})\r\n`);
+    assert.deepEqual(rb().chunks(), []);
+  });
+
+  it('names fetch items as RFC 3501 §7.4.2 answers them', () => {
+    const names = ArgCursor.of('(BODY.PEEK[1.HEADER.FIELDS (Date "X Y")]<10.20> BINARY.PEEK[2]<0.1> BINARY.SIZE[] RFC822)')
+      .fetchAtts().map(fetchItemName);
+    assert.deepEqual(names, ['BODY[1.HEADER.FIELDS (Date "X Y")]<10>', 'BINARY[2]<0>', 'BINARY.SIZE[]', 'RFC822']);
+  });
+
+  it('parse(encode(v)) = v for astring, string and nstring (property)', async () => {
+    await fc.assert(fc.asyncProperty(fc.uint8Array({ maxLength: 40 }), fc.boolean(), async (bytes, nil) => {
+      const v = Buffer.from(bytes);
+      assert.deepEqual(await reparse(rb().astring(v).toBuffer(), (c) => c.astring()), v);
+      assert.deepEqual(await reparse(rb().string(v).toBuffer(), (c) => c.string()), v);
+      const n = nil ? null : v;
+      assert.deepEqual(await reparse(rb().nstring(n).toBuffer(), (c) => c.nstring()), n);
+      assert.deepEqual(await reparse(rb().astring(v).sp().astring(v).toBuffer(), (c) => [c.astring(), (c.sp(), c.astring())]), [v, v]);
+    }), { numRuns: 300 });
+  });
+});
+
+describe('modified UTF-7', () => {
+  const table: [string, string][] = [
+    ['~peter/mail/台北/日本語', '~peter/mail/&U,BTFw-/&ZeVnLIqe-'],
+    ['&', '&-'],
+    ['a&b', 'a&-b'],
+    ['Entwürfe', 'Entw&APw-rfe'],
+    ['\u00e9\u00e9', '&AOkA6Q-'],
+    ['😀', '&2D3eAA-'],
+    ['tab\there', 'tab&AAk-here'],
+    ['', ''],
+  ];
+  for (const [plain, enc] of table) {
+    it(`${JSON.stringify(plain)} <-> ${enc}`, () => {
+      assert.equal(encodeMutf7(plain), enc);
+      assert.equal(decodeMutf7(enc), plain);
+    });
+  }
+  for (const badName of ['&', '&Jjo', '&AGE-', '&AOk-&AOk-', '&AOkA-', '&AOkA6Q=-', '&AOlA-', '&2D0-', '&3gA-', 'caf\xe9',
+    'a\tb', '&U/BTFw-', '&AOkA6QA-']) {
+    it(`refuses ${JSON.stringify(badName)}`, () => {
+      assert.throws(() => decodeMutf7(badName), InvalidMutf7);
+      assert.equal(isMutf7(badName), false);
+    });
+  }
+  it('decode(encode(s)) = s for any Unicode string, and encodings are canonical (property)', () => {
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 30 }), (str) => {
+      const e = encodeMutf7(str);
+      assert.equal(decodeMutf7(e), str);
+      assert.equal(encodeMutf7(decodeMutf7(e)), e);
+    }), { numRuns: 1000 });
+    fc.assert(fc.property(fc.string({ unit: fc.constantFrom('&', '-', 'A', 'O', 'k', '6', 'Q', ',', 'a'), maxLength: 12 }),
+      (str) => {
+        // Whatever decodes must re-encode to itself: one wire form per name.
+        if (isMutf7(str)) assert.equal(encodeMutf7(decodeMutf7(str)), str);
+      }), { numRuns: 3000 });
+  });
+});
