@@ -1,0 +1,625 @@
+/**
+ * RFC 5322 (ex-2822) header sections over bytes: fields and their exact original lines, unfolding, case-insensitive
+ * lookup, the IMAP `HEADER.FIELDS` / `HEADER.FIELDS.NOT` selections, address lists, dates and RFC 2047 encoded words.
+ *
+ * PURE: no fs, net or process. Everything takes and returns bytes (a header may carry 8-bit text in any charset, so
+ * it is never decoded as a whole); only {@link decodeEncodedWords} produces a JS string, for SEARCH matching. Nothing
+ * here throws on malformed input: mail in the wild is broken in every way, and a FETCH must still answer.
+ */
+
+const CR = 0x0d;
+const LF = 0x0a;
+const SP = 0x20;
+const HT = 0x09;
+const COLON = 0x3a;
+
+function isWsp(c: number | undefined): boolean {
+  return c === SP || c === HT;
+}
+
+function asBuffer(b: Uint8Array): Buffer {
+  return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+}
+
+// ------------------------------------------------------------------------------------------------------------------
+// Fields
+// ------------------------------------------------------------------------------------------------------------------
+
+/**
+ * One header field as it appears in its header section. Offsets are relative to the buffer given to
+ * {@link splitHeader}; `end` includes the line terminator of the field's last line.
+ */
+export interface HeaderField {
+  /** The field name as written (bytes before the colon, trailing whitespace removed), latin1-decoded. */
+  readonly name: string;
+  /** {@link name} in lower case, for case-insensitive lookup (RFC 5322 §1.2.2: field names are case-insensitive). */
+  readonly key: string;
+  /** Offset of the first byte of the field's first line. */
+  readonly start: number;
+  /** Offset just after the colon (the value, folds and all, runs from here to `end`). */
+  readonly valueStart: number;
+  /** Offset just after the field's last line terminator (or the end of the section). */
+  readonly end: number;
+  /** The raw value: bytes after the colon up to the last line's terminator (exclusive), folds kept. A view. */
+  readonly raw: Buffer;
+}
+
+/**
+ * The length of the header section at the start of `msg`: the offset just past the empty line that ends it
+ * (RFC 5322 §2.1: "a header section, followed, optionally, by a body ... separated by an empty line"), or
+ * `msg.length` if there is none. A message that starts with an empty line has an empty header of that one line.
+ * Bare LF line ends are accepted as well as CRLF.
+ */
+export function headerLength(msg: Uint8Array): number {
+  let pos = 0;
+  while (pos < msg.length) {
+    if (msg[pos] === LF) return pos + 1;
+    if (msg[pos] === CR && msg[pos + 1] === LF) return pos + 2;
+    const nl = msg.indexOf(LF, pos);
+    if (nl < 0) return msg.length;
+    pos = nl + 1;
+  }
+  return msg.length;
+}
+
+/**
+ * Splits a header section into fields (RFC 5322 §2.2: `field-name ":" unstructured CRLF`, continued by lines that
+ * begin with WSP, §2.2.3 folding). Stops at the empty line that ends the section, if any. A line that starts a
+ * field but has no colon becomes a field whose name is the whole line and whose value is empty: it is kept so that
+ * `HEADER.FIELDS.NOT` returns it as Dovecot does. Continuation lines before the first field are attached to a
+ * nameless field. Never throws.
+ */
+export function splitHeader(header: Uint8Array): HeaderField[] {
+  const buf = asBuffer(header);
+  const fields: HeaderField[] = [];
+  const end = headerLength(buf);
+  let pos = 0;
+  while (pos < end) {
+    const lineEnd = nextLine(buf, pos, end);
+    if (lineEnd - pos <= 2 && (buf[pos] === LF || (buf[pos] === CR && buf[pos + 1] === LF))) break;
+    let fEnd = lineEnd;
+    while (fEnd < end && isWsp(buf[fEnd])) fEnd = nextLine(buf, fEnd, end);
+    const colon = buf.indexOf(COLON, pos);
+    let nameEnd: number;
+    let valueStart: number;
+    if (colon >= 0 && colon < lineEnd && !isWsp(buf[pos])) {
+      nameEnd = colon;
+      valueStart = colon + 1;
+    } else {
+      nameEnd = trimEol(buf, pos, lineEnd);
+      valueStart = nameEnd;
+    }
+    while (nameEnd > pos && isWsp(buf[nameEnd - 1])) nameEnd--;
+    const name = isWsp(buf[pos]) ? '' : buf.toString('latin1', pos, nameEnd);
+    const rawEnd = Math.max(valueStart, trimEol(buf, pos, fEnd));
+    fields.push({ name, key: name.toLowerCase(), start: pos, valueStart, end: fEnd,
+      raw: buf.subarray(valueStart, rawEnd) });
+    pos = fEnd;
+  }
+  return fields;
+}
+
+function nextLine(buf: Buffer, pos: number, end: number): number {
+  const nl = buf.indexOf(LF, pos);
+  return nl < 0 || nl >= end ? end : nl + 1;
+}
+
+/** The offset of the line terminator (CRLF or LF) ending at `lineEnd`, or `lineEnd` if the line has none. */
+function trimEol(buf: Buffer, start: number, lineEnd: number): number {
+  let e = lineEnd;
+  if (e > start && buf[e - 1] === LF) e--;
+  if (e > start && buf[e - 1] === CR) e--;
+  return e;
+}
+
+/**
+ * Unfolds a raw value (RFC 5322 §2.2.3: "Unfolding is accomplished by simply removing any CRLF that is immediately
+ * followed by WSP"): every CR and LF is removed, the whitespace after them kept. Returns a new Buffer.
+ */
+export function unfold(raw: Uint8Array): Buffer {
+  const b = asBuffer(raw);
+  if (b.indexOf(LF) < 0 && b.indexOf(CR) < 0) return Buffer.from(b);
+  const out = Buffer.allocUnsafe(b.length);
+  let n = 0;
+  for (const c of b) if (c !== CR && c !== LF) out[n++] = c;
+  return out.subarray(0, n);
+}
+
+/** Removes leading and trailing SP/HT/CR/LF; returns a view of `b`. */
+export function trimWsp(b: Buffer): Buffer {
+  let s = 0;
+  let e = b.length;
+  while (s < e && (isWsp(b[s]) || b[s] === CR || b[s] === LF)) s++;
+  while (e > s && (isWsp(b[e - 1]) || b[e - 1] === CR || b[e - 1] === LF)) e--;
+  return b.subarray(s, e);
+}
+
+/** A parsed header section: its fields and case-insensitive lookup. Owns nothing beyond views of the input. */
+export class Header {
+  readonly fields: readonly HeaderField[];
+
+  /** Parses `header` (the section, with or without its empty line; anything after that line is ignored). */
+  constructor(readonly bytes: Buffer) {
+    this.fields = splitHeader(bytes);
+  }
+
+  /** All fields named `name` (case-insensitive), in order. */
+  all(name: string): HeaderField[] {
+    const k = name.toLowerCase();
+    return this.fields.filter((f) => f.key === k);
+  }
+
+  /** The first field named `name`, or undefined. */
+  field(name: string): HeaderField | undefined {
+    const k = name.toLowerCase();
+    return this.fields.find((f) => f.key === k);
+  }
+
+  /**
+   * The unfolded value of the first field `name` with leading whitespace removed (the form Dovecot and UW put in
+   * ENVELOPE), or null if the field is absent.
+   */
+  value(name: string): Buffer | null {
+    const f = this.field(name);
+    if (f === undefined) return null;
+    const u = unfold(f.raw);
+    let s = 0;
+    while (s < u.length && isWsp(u[s])) s++;
+    return u.subarray(s);
+  }
+}
+
+/**
+ * The IMAP `HEADER.FIELDS (names)` / `HEADER.FIELDS.NOT (names)` selection (RFC 3501 §6.4.5): "the subset of the
+ * header is returned" — the exact original lines of every matching field (every matching occurrence, in message
+ * order, folds included), followed by the empty line: "The blank line between the header and the body is included
+ * in all header fetches". Names are compared case-insensitively. Lines of the section that are not fields (a
+ * nameless continuation at the very top) count as not matching. Returns a new Buffer.
+ */
+export function selectHeaderFields(header: Uint8Array, names: readonly string[], not: boolean): Buffer {
+  const buf = asBuffer(header);
+  const want = new Set(names.map((n) => n.toLowerCase()));
+  const out: Buffer[] = [];
+  for (const f of splitHeader(buf)) {
+    if (want.has(f.key) !== not && f.name !== '') out.push(withCrlf(buf.subarray(f.start, f.end)));
+  }
+  out.push(Buffer.from('\r\n'));
+  return Buffer.concat(out);
+}
+
+/** A field's lines, with a CRLF added if the section ended without a line terminator. */
+function withCrlf(b: Buffer): Buffer {
+  return b.length > 0 && b[b.length - 1] === LF ? b : Buffer.concat([b, Buffer.from('\r\n')]);
+}
+
+// ------------------------------------------------------------------------------------------------------------------
+// Addresses
+// ------------------------------------------------------------------------------------------------------------------
+
+/**
+ * One address as ENVELOPE carries it (RFC 3501 §7.4.2): `(name adl mailbox host)`. Group syntax is marked as the
+ * RFC says: "host name field is NIL. If the mailbox name field is also NIL, this is an end of group marker ...
+ * If the mailbox name field is non-NIL, this is a start of group marker, and the mailbox name field holds the group
+ * name phrase." All values are raw bytes (encoded words are not decoded).
+ */
+export interface Address {
+  readonly name: Buffer | null;
+  readonly adl: Buffer | null;
+  readonly mailbox: Buffer | null;
+  readonly host: Buffer | null;
+}
+
+/**
+ * Placeholders put where an address lacks a part, as Dovecot 2.3 does (our oracle). UW c-client uses
+ * `MISSING_MAILBOX`/`.MISSING-HOST-NAME.`/`.SYNTAX-ERROR.` for the same cases; a client only needs *some*
+ * non-NIL value, because NIL host would mean group syntax.
+ */
+export const MISSING_MAILBOX = 'MISSING_MAILBOX';
+export const MISSING_DOMAIN = 'MISSING_DOMAIN';
+export const SYNTAX_ERROR = 'SYNTAX_ERROR';
+
+/** RFC 5322 §3.2.3 `specials = "(" / ")" / "<" / ">" / "[" / "]" / ":" / ";" / "@" / "\" / "," / "." / DQUOTE`. */
+const SPECIALS = new Set([0x28, 0x29, 0x3c, 0x3e, 0x5b, 0x5d, 0x3a, 0x3b, 0x40, 0x5c, 0x2c, 0x2e, 0x22]);
+
+function isAtext(c: number | undefined): boolean {
+  // `atext` is printable US-ASCII except specials; 8-bit bytes are accepted (RFC 6532 UTF-8 and raw 8-bit headers).
+  return c !== undefined && c > SP && c !== 0x7f && !SPECIALS.has(c);
+}
+
+/** A cursor over one unfolded header value. */
+class Cursor {
+  pos = 0;
+  /** The text of the last comment skipped, for `addr-spec (Comment Name)`. */
+  comment: Buffer | null = null;
+
+  constructor(readonly b: Buffer) {}
+
+  get done(): boolean { return this.pos >= this.b.length; }
+  lastComment(): Buffer | null { return this.comment; }
+  peek(): number | undefined { return this.b[this.pos]; }
+
+  /**
+   * Skips `CFWS` (RFC 5322 §3.2.2: `CFWS = (1*([FWS] comment) [FWS]) / FWS`). Comments nest and may contain
+   * quoted-pairs; an unterminated comment runs to the end. Remembers the last comment's text.
+   */
+  cfws(): void {
+    for (;;) {
+      const c = this.peek();
+      if (c === SP || c === HT || c === CR || c === LF) { this.pos++; continue; }
+      if (c !== 0x28) return;
+      let depth = 0;
+      const parts: number[] = [];
+      while (!this.done) {
+        const d = this.b[this.pos++] ?? 0;
+        if (d === 0x5c && !this.done) { parts.push(this.b[this.pos++] ?? 0); continue; }
+        if (d === 0x28) { if (depth++ > 0) parts.push(d); continue; }
+        if (d === 0x29) { if (--depth === 0) break; parts.push(d); continue; }
+        parts.push(d);
+      }
+      this.comment = trimWsp(Buffer.from(parts));
+    }
+  }
+
+  /** `atom` (without CFWS); `dots` lets `.` in too (obs-phrase, dot-atom). Returns null if none. */
+  atom(dots: boolean): Buffer | null {
+    const s = this.pos;
+    while (isAtext(this.peek()) || (dots && this.peek() === 0x2e)) this.pos++;
+    return this.pos > s ? this.b.subarray(s, this.pos) : null;
+  }
+
+  /**
+   * `quoted-string` (RFC 5322 §3.2.4) at the cursor, returned without its quotes and with quoted-pairs resolved.
+   * Returns 'unterminated' (and consumes everything) if the closing quote is missing.
+   */
+  quoted(): Buffer | 'unterminated' {
+    this.pos++;
+    const out: number[] = [];
+    while (!this.done) {
+      const c = this.b[this.pos++] ?? 0;
+      if (c === 0x22) return Buffer.from(out);
+      if (c === 0x5c && !this.done) { out.push(this.b[this.pos++] ?? 0); continue; }
+      if (c !== CR && c !== LF) out.push(c);
+    }
+    return 'unterminated';
+  }
+}
+
+interface MutableAddress { name: Buffer | null; adl: Buffer | null; mailbox: Buffer | null; host: Buffer | null;
+  invalid: boolean }
+
+/**
+ * Parses an address list: RFC 5322 §3.4 `address-list = (address *("," address)) / obs-addr-list`, with
+ * `address = mailbox / group`, `mailbox = name-addr / addr-spec`, `name-addr = [display-name] angle-addr`,
+ * `angle-addr = [CFWS] "<" addr-spec ">" [CFWS] / obs-angle-addr` (obs-route `@a,@b:` kept as the adl), and
+ * `group = display-name ":" [group-list] ";" [CFWS]`. Takes the raw (possibly folded) value.
+ *
+ * Tolerant the way Dovecot 2.3 is (the oracle): empty list elements are skipped; a display name is the phrase's words
+ * joined by one space with quoted strings unquoted; a comment after a bare addr-spec becomes the name; a missing
+ * local part or domain becomes {@link MISSING_MAILBOX}/{@link MISSING_DOMAIN}; a mailbox that does not parse
+ * (e.g. no closing `>`) keeps what was read and gets {@link SYNTAX_ERROR} as host, and parsing resumes after the
+ * next comma; an unclosed group is closed at the end. Never throws.
+ */
+export function parseAddressList(raw: Uint8Array): Address[] {
+  const cur = new Cursor(unfold(raw));
+  const out: Address[] = [];
+  let inGroup = false;
+  while (!cur.done) {
+    cur.cfws();
+    const c = cur.peek();
+    if (c === undefined) break;
+    if (c === 0x2c) { cur.pos++; continue; }
+    if (c === 0x3b) {
+      cur.pos++;
+      if (inGroup) { out.push({ name: null, adl: null, mailbox: null, host: null }); inGroup = false; }
+      continue;
+    }
+    const start = cur.pos;
+    if (!inGroup) {
+      const phrase = readPhrase(cur);
+      if (cur.peek() === 0x3a && phrase !== null) {
+        cur.pos++;
+        out.push({ name: null, adl: null, mailbox: phrase, host: null });
+        inGroup = true;
+        continue;
+      }
+      cur.pos = start;
+    }
+    const before = cur.pos;
+    const a = readMailbox(cur);
+    if (a !== null) out.push(finish(a));
+    if (cur.pos === before) cur.pos++; // never loop without progress on a stray special
+  }
+  if (inGroup) out.push({ name: null, adl: null, mailbox: null, host: null });
+  return out;
+}
+
+function finish(a: MutableAddress): Address {
+  const mailbox = a.mailbox !== null && a.mailbox.length > 0 ? a.mailbox : null;
+  let host = a.host !== null && a.host.length > 0 ? a.host : null;
+  if (a.invalid && mailbox !== null) host = Buffer.from(SYNTAX_ERROR);
+  return { name: a.name, adl: a.adl, mailbox: mailbox ?? Buffer.from(MISSING_MAILBOX),
+    host: mailbox === null ? Buffer.from(MISSING_DOMAIN) : host ?? Buffer.from(MISSING_DOMAIN) };
+}
+
+/**
+ * `phrase = 1*word / obs-phrase` (`obs-phrase = word *(word / "." / CFWS)`): words joined by one space, quoted
+ * strings unquoted, dots kept. Returns null for an empty phrase. Leaves the cursor after the phrase and its CFWS.
+ */
+function readPhrase(cur: Cursor): Buffer | null {
+  const words: Buffer[] = [];
+  for (;;) {
+    cur.cfws();
+    const c = cur.peek();
+    if (c === 0x22) {
+      const q = cur.quoted();
+      if (q === 'unterminated') return null;
+      words.push(q);
+      continue;
+    }
+    const a = cur.atom(true);
+    if (a === null) break;
+    words.push(a);
+  }
+  if (words.length === 0) return null;
+  const parts: Buffer[] = [];
+  words.forEach((w, i) => { if (i > 0) parts.push(Buffer.from(' ')); parts.push(w); });
+  return Buffer.concat(parts);
+}
+
+/** `mailbox = name-addr / addr-spec`, Dovecot-tolerant (see {@link parseAddressList}). */
+function readMailbox(cur: Cursor): MutableAddress | null {
+  const start = cur.pos;
+  cur.comment = null;
+  const phrase = readPhrase(cur);
+  if (cur.peek() === 0x3c) {
+    cur.pos++;
+    const a = readAngle(cur);
+    a.name = phrase;
+    if (!a.invalid) cur.cfws();
+    skipToComma(cur, a);
+    return a;
+  }
+  cur.pos = start;
+  cur.comment = null;
+  const a = readAddrSpec(cur);
+  if (a.mailbox === null && a.host === null && cur.peek() !== 0x2c && cur.peek() !== 0x3b && !cur.done &&
+      cur.peek() !== 0x22) {
+    // Nothing usable here (a stray special): drop it quietly.
+    cur.pos++;
+    return null;
+  }
+  cur.cfws();
+  const comment = cur.lastComment();
+  if (a.name === null && comment !== null && comment.length > 0) a.name = comment;
+  skipToComma(cur, a);
+  return a;
+}
+
+/** After a mailbox, anything but `,` or `;` is junk: skip it (marking the mailbox invalid) up to the next comma. */
+function skipToComma(cur: Cursor, a: MutableAddress): void {
+  cur.cfws();
+  while (!cur.done && cur.peek() !== 0x2c && cur.peek() !== 0x3b) {
+    a.invalid = true;
+    if (cur.peek() === 0x22) { if (cur.quoted() === 'unterminated') break; continue; }
+    cur.pos++;
+  }
+}
+
+/** After `<`: `[obs-route] addr-spec ">"`, `obs-route = obs-domain-list ":"`. */
+function readAngle(cur: Cursor): MutableAddress {
+  cur.cfws();
+  let adl: Buffer | null = null;
+  if (cur.peek() === 0x40) {
+    const hops: Buffer[] = [];
+    while (cur.peek() === 0x40 || cur.peek() === 0x2c) {
+      if (cur.peek() === 0x2c) { cur.pos++; cur.cfws(); continue; }
+      cur.pos++;
+      cur.cfws();
+      hops.push(Buffer.concat([Buffer.from('@'), readDomain(cur) ?? Buffer.alloc(0)]));
+      cur.cfws();
+    }
+    if (cur.peek() === 0x3a) cur.pos++;
+    adl = hops.length > 0 ? Buffer.from(hops.map((h) => h.toString('latin1')).join(','), 'latin1') : null;
+  }
+  cur.cfws();
+  if (cur.peek() === 0x3e) {
+    cur.pos++;
+    return { name: null, adl, mailbox: null, host: null, invalid: false };
+  }
+  const a = readAddrSpec(cur);
+  a.adl = adl;
+  cur.cfws();
+  if (cur.peek() === 0x3e) cur.pos++;
+  else a.invalid = true;
+  return a;
+}
+
+/** `addr-spec = local-part "@" domain`, with obs-local-part (`word *("." word)`) and a missing domain tolerated. */
+function readAddrSpec(cur: Cursor): MutableAddress {
+  const local: Buffer[] = [];
+  let invalid = false;
+  for (;;) {
+    cur.cfws();
+    const c = cur.peek();
+    if (c === 0x22) {
+      const q = cur.quoted();
+      if (q === 'unterminated') { invalid = local.length > 0; break; }
+      local.push(q);
+      continue;
+    }
+    if (c === 0x2e) { local.push(Buffer.from('.')); cur.pos++; continue; }
+    const a = cur.atom(false);
+    if (a === null) break;
+    local.push(a);
+  }
+  const mailbox = local.length > 0 ? Buffer.concat(local) : null;
+  cur.cfws();
+  let host: Buffer | null = null;
+  if (cur.peek() === 0x40) {
+    cur.pos++;
+    cur.cfws();
+    host = readDomain(cur);
+  }
+  return { name: null, adl: null, mailbox, host, invalid };
+}
+
+/** `domain = dot-atom / domain-literal / obs-domain`; a domain literal keeps its brackets. */
+function readDomain(cur: Cursor): Buffer | null {
+  const parts: Buffer[] = [];
+  for (;;) {
+    const c = cur.peek();
+    if (c === 0x5b) {
+      const end = cur.b.indexOf(0x5d, cur.pos);
+      const stop = end < 0 ? cur.b.length : end + 1;
+      parts.push(cur.b.subarray(cur.pos, stop));
+      cur.pos = stop;
+      continue;
+    }
+    const a = cur.atom(true);
+    if (a === null) break;
+    parts.push(a);
+    const save = cur.pos;
+    cur.cfws();
+    if (cur.peek() !== 0x2e) { cur.pos = save; break; }
+  }
+  return parts.length > 0 ? Buffer.concat(parts) : null;
+}
+
+// ------------------------------------------------------------------------------------------------------------------
+// Dates
+// ------------------------------------------------------------------------------------------------------------------
+
+/** A parsed `date-time`: the wall-clock fields as written, the zone, and the instant. */
+export interface MessageDate {
+  readonly year: number;
+  /** 1-12. */
+  readonly month: number;
+  readonly day: number;
+  readonly hour: number;
+  readonly minute: number;
+  readonly second: number;
+  /** Minutes east of UTC (`-0500` is -300). */
+  readonly zoneMinutes: number;
+  /** Milliseconds since the epoch. */
+  readonly utcMs: number;
+}
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/**
+ * RFC 5322 §4.3 `obs-zone`: "UT" / "GMT" / "EST" / "EDT" / "CST" / "CDT" / "MST" / "MDT" / "PST" / "PDT" and the
+ * military letters, which "SHOULD all be considered equivalent to "-0000" unless there is out-of-band information"
+ * (their sign was defined backwards in RFC 822).
+ */
+const ZONES: Record<string, number> = {
+  ut: 0, utc: 0, gmt: 0, z: 0, est: -300, edt: -240, cst: -360, cdt: -300, mst: -420, mdt: -360, pst: -480,
+  pdt: -420,
+};
+
+/**
+ * Parses an RFC 5322 §3.3 `date-time` (`[day-of-week ","] day month year hour ":" minute [":" second] zone`) with
+ * the obsolete forms of §4.3: two-digit years ("If a two digit year is encountered whose value is between 00 and 49,
+ * the year is interpreted by adding 2000 ... 50 and 99 ... 1900"), three-digit years (+1900), alphabetic zones,
+ * comments and extra whitespace anywhere. A missing zone counts as +0000. Returns null when no day, month and year
+ * can be found or a field is out of range, for SEARCH SENTBEFORE/SENTON/SENTSINCE to treat as "no date". Never throws.
+ */
+export function parseDate(raw: Uint8Array | string): MessageDate | null {
+  const text = (typeof raw === 'string' ? raw : asBuffer(raw).toString('latin1'))
+    .replace(/\([^()]*\)/g, ' ').replace(/[\r\n]/g, ' ').trim().toLowerCase();
+  const m = /^(?:[a-z]+\s*,?\s*)?(\d{1,2})\s*[- ]?\s*([a-z]{3})[a-z]*\.?\s*[- ]?\s*(\d{2,4})\b\s*(.*)$/.exec(text);
+  if (m === null) return null;
+  const day = Number(m[1]);
+  const month = MONTHS.indexOf(m[2] ?? '') + 1;
+  let year = Number(m[3]);
+  if ((m[3] ?? '').length === 2) year += year < 50 ? 2000 : 1900;
+  else if ((m[3] ?? '').length === 3) year += 1900;
+  if (month === 0 || day < 1 || day > 31) return null;
+  let hour = 0;
+  let minute = 0;
+  let second = 0;
+  let zoneMinutes = 0;
+  const rest = m[4] ?? '';
+  const t = /^(\d{1,2})\s*:\s*(\d{2})(?:\s*:\s*(\d{2}))?\s*(.*)$/.exec(rest);
+  if (t !== null) {
+    hour = Number(t[1]);
+    minute = Number(t[2]);
+    second = t[3] === undefined ? 0 : Number(t[3]);
+    if (hour > 23 || minute > 59 || second > 60) return null;
+    const z = (t[4] ?? '').trim();
+    const num = /^([+-])(\d{2}):?(\d{2})/.exec(z);
+    if (num !== null) {
+      zoneMinutes = (num[1] === '-' ? -1 : 1) * (Number(num[2]) * 60 + Number(num[3]));
+    } else {
+      const word = /^[a-z]+/.exec(z);
+      zoneMinutes = word === null ? 0 : ZONES[word[0]] ?? 0;
+    }
+  }
+  const utcMs = Date.UTC(year, month - 1, day, hour, minute, second) - zoneMinutes * 60_000;
+  if (!Number.isFinite(utcMs)) return null;
+  return { year, month, day, hour, minute, second, zoneMinutes, utcMs };
+}
+
+// ------------------------------------------------------------------------------------------------------------------
+// RFC 2047 encoded words
+// ------------------------------------------------------------------------------------------------------------------
+
+/**
+ * Decodes a header value for SEARCH matching: RFC 2047 `encoded-word = "=?" charset "?" encoding "?" encoded-text
+ * "?="` (§2; an RFC 2231 `*language` suffix on the charset is ignored), `B` = base64 (§4.1) and `Q` (§4.2: `_` is
+ * space, `=XX` a byte). "any 'linear-white-space' that separates a pair of adjacent 'encoded-word's is ignored"
+ * (§6.2). Charsets go through TextDecoder (utf-8, iso-8859-x, windows-125x, iso-2022-jp, koi8-r, gb18030...). An
+ * encoded word with an unknown charset or a bad encoding is left as it stands. Text outside encoded words is taken
+ * as UTF-8 when valid, else latin1 (raw 8-bit headers). Folds are removed first. Never throws.
+ */
+export function decodeEncodedWords(raw: Uint8Array): string {
+  const b = unfold(raw);
+  const re = /=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=/g;
+  const text = b.toString('latin1');
+  let out = '';
+  let last = 0;
+  let lastWasWord = false;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const between = text.slice(last, m.index);
+    const decoded = decodeWord(m[1] ?? '', m[2] ?? '', m[3] ?? '');
+    if (!(lastWasWord && decoded !== null && /^[ \t]*$/.test(between))) out += decodeRaw(between);
+    out += decoded ?? m[0];
+    lastWasWord = decoded !== null;
+    last = m.index + m[0].length;
+  }
+  return out + decodeRaw(text.slice(last));
+}
+
+function decodeRaw(latin1: string): string {
+  if (!/[\x80-\xff]/.test(latin1)) return latin1;
+  const bytes = Buffer.from(latin1, 'latin1');
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return latin1;
+  }
+}
+
+function decodeWord(charset: string, enc: string, text: string): string | null {
+  const cs = charset.split('*')[0] ?? '';
+  let bytes: Buffer;
+  if (enc === 'b' || enc === 'B') {
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return null;
+    bytes = Buffer.from(text, 'base64');
+  } else {
+    const out: number[] = [];
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i];
+      if (c === '_') out.push(SP);
+      else if (c === '=' && /^[0-9A-Fa-f]{2}$/.test(text.slice(i + 1, i + 3))) {
+        out.push(parseInt(text.slice(i + 1, i + 3), 16));
+        i += 2;
+      } else out.push(text.charCodeAt(i) & 0xff);
+    }
+    bytes = Buffer.from(out);
+  }
+  try {
+    return new TextDecoder(cs.toLowerCase()).decode(bytes);
+  } catch {
+    return null;
+  }
+}
