@@ -7,6 +7,7 @@
  * a string holding a character above U+00FF is refused with RangeError. Unicode text must be encoded to a Buffer
  * (UTF-8, or modified UTF-7 for mailbox names) by the caller, which knows which one the protocol wants.
  */
+import { isAtomChar } from './chars.js';
 import type { FetchAtt, Section } from './parser.js';
 
 type Octets = string | Buffer;
@@ -17,12 +18,6 @@ function octets(v: Octets): Buffer {
     if (v.charCodeAt(i) > 0xff) throw new RangeError('string holds a character above U+00FF; pass a Buffer');
   }
   return Buffer.from(v, 'latin1');
-}
-
-/** ATOM-CHAR (RFC 3501 §9): CHAR except atom-specials "(" ")" "{" SP CTL "%" "*" DQUOTE "\" "]". */
-function isAtomChar(c: number): boolean {
-  return c > 0x20 && c < 0x7f && c !== 0x28 && c !== 0x29 && c !== 0x7b && c !== 0x25 && c !== 0x2a && c !== 0x22
-    && c !== 0x5c && c !== 0x5d;
 }
 
 /** Whether `b` can be sent as an atom (non-empty, ATOM-CHARs only, and not the word NIL). */

@@ -12,9 +12,17 @@
  * exceeded the command is thrown away *without losing sync*: a synchronizing literal is refused before the client
  * sends it (no "+" continuation, so the client sends nothing more for this command); a non-synchronizing literal
  * is already on its way, so its octets and the rest of the command are read and discarded. Either way the next
- * call starts at the next command. This module imports no Node API beyond Buffer; it reads through
- * {@link CommandSource}, which lib/io's LineInput satisfies.
+ * call starts at the next command.
+ *
+ * Two cases cannot keep sync, and are reported as fatal (the session says BYE and closes): an over-long line,
+ * because the byte source throws it away whole and we cannot see whether it ended in a literal marker (if it did,
+ * the literal's octets — say, a message being appended — would be read as commands: a smuggling hole); and a
+ * refused non-synchronizing literal larger than `maxDiscard` (we will not read gigabytes to stay in sync).
+ *
+ * This module imports no Node API beyond Buffer; it reads through {@link CommandSource}, which lib/io's LineInput
+ * satisfies.
  */
+import { isTagChar } from './chars.js';
 
 /**
  * The byte source the fragmentizer pulls from (lib/io/input.ts LineInput fits it). `readLine` returns a line
@@ -64,6 +72,8 @@ export interface FragmentizerLimits {
   readonly maxCommand: number;
   /** Most literals in one command. */
   readonly maxLiterals: number;
+  /** Largest refused non-synchronizing literal that is read and dropped to stay in sync; above it, fatal. */
+  readonly maxDiscard: number;
   /**
    * Called before reading a synchronizing literal; the server must send (and flush) its "+ Ready for argument"
    * continuation request. Not called for non-synchronizing literals nor for refused ones.
@@ -75,15 +85,17 @@ export interface FragmentizerLimits {
 export type FragmentErrorCode = 'line-too-long' | 'literal-too-large' | 'command-too-large' | 'too-many-literals';
 
 /**
- * A command that could not be received whole. It has been consumed: the next {@link readCommand} starts at the
- * next command. `tag` is the command's tag when it could be read from the first line (so the BAD can be tagged),
- * else null (send an untagged `* BAD`).
+ * A command that could not be received whole. Unless `fatal`, it has been consumed and the next
+ * {@link readCommand} starts at the next command: answer `<tag> BAD <message>` (untagged `* BAD` when `tag` is
+ * null, i.e. the first line could not be read). When `fatal`, sync with the client is lost or not worth keeping:
+ * answer `* BYE <message>` and close the connection without reading further.
  */
 export class CommandFragmentError extends Error {
   constructor(
     readonly code: FragmentErrorCode,
     readonly tag: string | null,
     text: string,
+    readonly fatal: boolean = false,
   ) {
     super(text);
     this.name = 'CommandFragmentError';
@@ -136,8 +148,8 @@ export function literalMarker(line: Buffer): Marker | null {
 /** The tag at the start of a command's first line, if it looks like one (RFC 3501 tag: ASTRING-CHARs but "+"). */
 function tagOf(line: Buffer): string | null {
   const sp = line.indexOf(0x20);
-  const t = line.toString('latin1', 0, sp < 0 ? line.length : sp);
-  return /^[!#$&'*,./0-9:;<=>?@A-Z^_`a-z|}~\-\]]+$/.test(t) ? t : null;
+  const tag = line.subarray(0, sp < 0 ? line.length : sp);
+  return tag.length > 0 && tag.every(isTagChar) ? tag.toString('latin1') : null;
 }
 
 function isLineTooLong(e: unknown): boolean {
@@ -151,23 +163,25 @@ async function skip(source: CommandSource, n: number): Promise<void> {
 
 /**
  * Reads the rest of a command that is being thrown away: every non-synchronizing literal is skipped; at a
- * synchronizing literal (which we will not invite) or at a line without a marker, the command is over.
+ * synchronizing literal (which we will not invite) or at a line without a marker, the command is over. Resolves
+ * false when sync could not be kept (a literal above `maxDiscard`, an over-long line): the caller must say BYE.
  */
-async function discardRest(source: CommandSource, marker: Marker): Promise<void> {
+async function discardRest(source: CommandSource, marker: Marker, maxDiscard: number): Promise<boolean> {
   let m: Marker | null = marker;
   while (m !== null && m.nonSync) {
-    // An unbounded (over 32-bit) LITERAL+ cannot be skipped in sync; nothing better than reading the next line.
-    if (Number.isFinite(m.size)) await skip(source, m.size);
+    if (!Number.isFinite(m.size) || m.size > maxDiscard) return false;
+    await skip(source, m.size);
     let line: Buffer | null;
     try {
       line = await source.readLine();
     } catch (e) {
-      if (isLineTooLong(e)) return;
+      if (isLineTooLong(e)) return false;
       throw e;
     }
-    if (line === null) return;
+    if (line === null) return true;
     m = literalMarker(line);
   }
+  return true;
 }
 
 /**
@@ -181,7 +195,7 @@ export async function readCommand(source: CommandSource, limits: FragmentizerLim
   try {
     first = await source.readLine();
   } catch (e) {
-    if (isLineTooLong(e)) throw new CommandFragmentError('line-too-long', null, 'Command line too long');
+    if (isLineTooLong(e)) throw new CommandFragmentError('line-too-long', null, 'Command line too long', true);
     throw e;
   }
   if (first === null) return null;
@@ -190,15 +204,16 @@ export async function readCommand(source: CommandSource, limits: FragmentizerLim
   let size = 0;
   let literals = 0;
   let line: Buffer = first;
+  const fail = async (m: Marker | null, code: FragmentErrorCode, text: string): Promise<never> => {
+    const inSync = m === null || (await discardRest(source, m, limits.maxDiscard));
+    throw new CommandFragmentError(code, tag, text, !inSync);
+  };
   for (;;) {
     const m = literalMarker(line);
     const text = m === null ? line : line.subarray(0, m.at);
     parts.push({ kind: 'text', bytes: text });
     size += text.length;
-    if (size > limits.maxCommand) {
-      if (m !== null) await discardRest(source, m);
-      throw new CommandFragmentError('command-too-large', tag, 'Command too long');
-    }
+    if (size > limits.maxCommand) await fail(m, 'command-too-large', 'Command too long');
     if (m === null) return { parts, size };
 
     literals++;
@@ -210,10 +225,7 @@ export async function readCommand(source: CommandSource, limits: FragmentizerLim
       if (max === 'refuse' || m.size > max) problem = ['literal-too-large', 'Literal too large'];
       else if (size + m.size > limits.maxCommand) problem = ['command-too-large', 'Command too long'];
     }
-    if (problem !== null) {
-      await discardRest(source, m);
-      throw new CommandFragmentError(problem[0], tag, problem[1]);
-    }
+    if (problem !== null) await fail(m, problem[0], problem[1]);
 
     if (!m.nonSync) await limits.onContinuation();
     const bytes = await source.readBytes(m.size);
@@ -223,8 +235,7 @@ export async function readCommand(source: CommandSource, limits: FragmentizerLim
     try {
       next = await source.readLine();
     } catch (e) {
-      // The rest of the command was consumed with the over-long line; whatever literal it announced is lost.
-      if (isLineTooLong(e)) throw new CommandFragmentError('line-too-long', tag, 'Command line too long');
+      if (isLineTooLong(e)) throw new CommandFragmentError('line-too-long', tag, 'Command line too long', true);
       throw e;
     }
     // The input ended right after the literal: the command is what we have.

@@ -9,6 +9,7 @@
  * layer that knows the charset decodes them. Names that are ASCII by syntax (atoms, flags) are strings.
  */
 import type { CommandPart, RawCommand } from './fragmentizer.js';
+import { isAstringChar, isAtomChar, isDigit, isListChar, isTagChar } from './chars.js';
 import { SequenceSet, type SeqNumber, type SeqRange } from './sequence.js';
 
 /** A syntax error in a command: answered with `BAD <message>`. */
@@ -25,18 +26,6 @@ const SP = 0x20;
 const DQUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
-/** atom-specials = "(" / ")" / "{" / SP / CTL / list-wildcards / quoted-specials / resp-specials */
-function isAtomChar(c: number): boolean {
-  if (c <= 0x1f || c >= 0x7f) return false; // CTL and non-CHAR
-  return !'(){ %*"\\]'.includes(String.fromCharCode(c));
-}
-/** ASTRING-CHAR = ATOM-CHAR / resp-specials */
-const isAstringChar = (c: number): boolean => isAtomChar(c) || c === 0x5d;
-/** list-char = ATOM-CHAR / list-wildcards / resp-specials */
-const isListChar = (c: number): boolean => isAstringChar(c) || c === 0x25 || c === 0x2a;
-/** tag = 1*<any ASTRING-CHAR except "+"> */
-const isTagChar = (c: number): boolean => isAstringChar(c) && c !== 0x2b;
-const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 /** The characters of fetch-att and section keywords: `RFC822.SIZE`, `HEADER.FIELDS.NOT`, `BODY.PEEK`. */
 const isWordChar = (c: number): boolean =>
   (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || isDigit(c) || c === 0x2e;

@@ -17,7 +17,7 @@ async function reparse(wire: Buffer, parse: (c: ArgCursor) => unknown): Promise<
   const input = new LineInput(src, 100000);
   src.end(Buffer.concat([wire, Buffer.from('\r\n')]));
   const cmd = await readCommand(input, {
-    maxLiteral: () => 1e6, maxCommand: 1e7, maxLiterals: 10, onContinuation: async () => {},
+    maxLiteral: () => 1e6, maxCommand: 1e7, maxLiterals: 10, maxDiscard: 0, onContinuation: async () => {},
   });
   assert.ok(cmd);
   const cur = new ArgCursor(cmd);

@@ -38,7 +38,7 @@ async function run(input: string | Buffer, chunks: (b: Buffer) => Buffer[], over
   const done = feedChunks(s, chunks(bytes));
   const r: Run = { commands: [], continuations: 0 };
   const limits: FragmentizerLimits = {
-    maxLiteral: () => 100, maxCommand: 1000, maxLiterals: 5,
+    maxLiteral: () => 100, maxCommand: 1000, maxLiterals: 5, maxDiscard: 500,
     onContinuation: async () => { r.continuations++; },
     ...over,
   };
@@ -49,7 +49,7 @@ async function run(input: string | Buffer, chunks: (b: Buffer) => Buffer[], over
       r.commands.push(show(c));
     } catch (e) {
       if (!(e instanceof CommandFragmentError)) throw e;
-      r.commands.push(`ERR ${e.code} ${e.tag ?? '*'}`);
+      r.commands.push(`ERR ${e.code} ${e.tag ?? '*'}${e.fatal ? ' FATAL' : ''}`);
     }
   }
   await done;
@@ -81,9 +81,14 @@ const cases: { name: string; input: string; want: string[]; continuations?: numb
     limits: { maxLiterals: 2 } },
   { name: 'total size', input: 'a X {90+}\r\n' + 'z'.repeat(90) + ' {90+}\r\n' + 'z'.repeat(90) + '\r\nb NOOP\r\n',
     want: ['ERR command-too-large a', 'b NOOP'], limits: { maxCommand: 150 } },
-  { name: 'over-long line', input: 'a X ' + 'q'.repeat(300) + '\r\nb NOOP\r\n', want: ['ERR line-too-long *', 'b NOOP'] },
+  { name: 'over-long line', input: 'a X ' + 'q'.repeat(300) + '\r\nb NOOP\r\n', want: ['ERR line-too-long * FATAL', 'b NOOP'] },
   { name: 'over-long line after a literal', input: 'a X {1}\r\n1' + 'q'.repeat(300) + '\r\nb NOOP\r\n',
-    want: ['ERR line-too-long a', 'b NOOP'] },
+    want: ['ERR line-too-long a FATAL', 'b NOOP'] },
+  { name: 'LITERAL+ above maxDiscard is fatal', input: 'a APPEND x {600+}\r\n', want: ['ERR literal-too-large a FATAL'] },
+  { name: 'over-32-bit LITERAL+ is fatal', input: 'a APPEND x {99999999999+}\r\n', want: ['ERR literal-too-large a FATAL'],
+    limits: { maxDiscard: Infinity } },
+  { name: 'tags: any ASTRING-CHAR but +', input: 'a]b X {1}\r\n+a X {1}\r\n', want: ['ERR literal-too-large a]b', 'ERR literal-too-large *'],
+    limits: { maxLiteral: () => 'refuse' } },
   { name: 'input ends after a literal', input: 'a X {2+}\r\nab', want: ['a X «+ab»'] },
 ];
 
