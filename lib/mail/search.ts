@@ -1,0 +1,761 @@
+/**
+ * Evaluation of an IMAP SEARCH program (RFC 3501 §6.4.4, RFC 5032 WITHIN) over messages reached through a small
+ * accessor interface. PURE: no fs, net or process; time comes in through {@link SearchContext.now}.
+ *
+ * Laziness. A program is evaluated in up to three rounds with three-valued logic (true, false, unknown):
+ * 1. with only the index data (flags, UID, sequence number, size, INTERNALDATE, keywords);
+ * 2. if still unknown, with the header (read once, fields decoded on demand and cached);
+ * 3. if still unknown, by streaming the body once, matching every BODY/TEXT needle at the same time, and stopping as
+ *    soon as the program is decided (a BODY key that matched makes an OR true, for example).
+ * AND and OR short-circuit in every round (false AND unknown = false, true OR unknown = true), so
+ * `SEARCH DELETED BODY x` never reads the body of an undeleted message.
+ *
+ * Choices (UW c-client and Dovecot differ; see the report in the commit):
+ * - BEFORE/ON/SINCE take the INTERNALDATE's calendar day in the INTERNALDATE's own zone, the day a client sees in
+ *   FETCH INTERNALDATE. UW does this (it keeps the date as written); Dovecot uses the server's zone. The RFC says
+ *   "disregarding time and timezone", which reads most naturally as "the date as given".
+ * - SENTBEFORE/SENTON/SENTSINCE take the day written in the Date: header, in the header's own zone. A missing or
+ *   unparseable Date: matches none of them (so NOT SENTBEFORE matches it), as in UW.
+ * - FROM/TO/CC/BCC/SUBJECT/HEADER match the RFC 2047-decoded, unfolded field value (all fields of that name), which
+ *   is what UW and Dovecot do in practice; addresses are not re-rendered from a parsed envelope.
+ * - BODY looks at text/* parts (decoded by Content-Transfer-Encoding and charset) and at message/rfc822 parts (their
+ *   header and text). Other leaves are skipped, as RFC 3501 allows: "Server implementations MAY exclude [MIME-IMB]
+ *   body parts with terminal content media types other than TEXT and MESSAGE from consideration".
+ * - TEXT is header OR body, the header decoded and unfolded as a whole.
+ */
+import type { InternalDate } from '../mailbox/driver.js';
+import { Flag } from '../mailbox/driver.js';
+import {
+  charsetStream,
+  contentDecoder,
+  decodeHeaderValue,
+  foldCase,
+  isKnownCharset,
+  NeedleSet,
+  searchNeedle,
+  splitHeader,
+  type ContentDecoder,
+  type CharsetStream,
+  type HeaderField,
+} from './decode.js';
+import type { SearchDate, SearchKey, SequenceSet } from './search-key.js';
+
+const DAY_MS = 86_400_000;
+
+/** What SEARCH needs of one message. The evaluator calls header() at most once and body() at most once. */
+export interface SearchMessage {
+  readonly seq: number;
+  readonly uid: number;
+  /** System flag bits, as lib/mailbox/driver.ts {@link Flag}. */
+  readonly flags: number;
+  readonly keywords: readonly string[];
+  readonly recent: boolean;
+  readonly internalDate: InternalDate;
+  /** RFC822.SIZE. */
+  readonly size: number;
+  /** The header block (up to and optionally including the empty line that ends it). */
+  header(): Promise<Buffer>;
+  /** The body octets (RFC822.TEXT), streamed. The evaluator may stop iterating early (it calls return()). */
+  body(): AsyncIterable<Uint8Array>;
+}
+
+/** The mailbox-wide values a search needs. */
+export interface SearchContext {
+  /** The highest sequence number: what `*` means in a sequence set. */
+  readonly maxSeq: number;
+  /** The highest UID in the mailbox: what `*` means in `UID` sets. */
+  readonly maxUid: number;
+  /** Now, in ms since the epoch (from Env's clock), for RFC 5032 OLDER/YOUNGER. */
+  readonly now: number;
+}
+
+/** SEARCH CHARSET names a charset we cannot decode: RFC 3501 says answer tagged NO, with [BADCHARSET]. */
+export class SearchCharsetError extends Error {
+  constructor(readonly charset: string) {
+    super(`unsupported charset ${charset}`);
+    this.name = 'SearchCharsetError';
+  }
+}
+
+type Tri = boolean | undefined;
+
+interface HeaderView {
+  fields: HeaderField[];
+  decoded: Map<string, string[]>;
+  whole: string | undefined;
+  sentDay: number | null | undefined;
+  raw: Buffer;
+}
+
+interface BodyView {
+  /** Needles of {@link SearchProgram.bodyNeedles} seen so far. */
+  readonly found: readonly boolean[];
+  /** True when the whole body was scanned: an unseen needle is then absent. */
+  readonly complete: boolean;
+}
+
+interface Env {
+  readonly msg: SearchMessage;
+  readonly ctx: SearchContext;
+  readonly header: HeaderView | undefined;
+  readonly body: BodyView | undefined;
+}
+
+type Node =
+  | { readonly t: 'meta'; readonly test: (m: SearchMessage, ctx: SearchContext) => boolean }
+  | { readonly t: 'field'; readonly field: string; readonly needle: string }
+  | { readonly t: 'sent'; readonly cmp: 'before' | 'on' | 'since'; readonly day: number }
+  | { readonly t: 'body'; readonly needle: number }
+  | { readonly t: 'text'; readonly needle: string; readonly bodyNeedle: number }
+  | { readonly t: 'not'; readonly operand: Node }
+  | { readonly t: 'and'; readonly operands: readonly Node[] }
+  | { readonly t: 'or'; readonly left: Node; readonly right: Node };
+
+/** A compiled SEARCH program: the strings decoded from the CHARSET and case-folded once. Immutable; reusable. */
+export interface SearchProgram {
+  /** @internal The compiled tree. */
+  readonly root: Node;
+  /** Folded needles that BODY/TEXT look for in the body, indexed by the nodes. */
+  readonly bodyNeedles: readonly string[];
+  /** True when some key needs the header (so a caller can prefetch). */
+  readonly usesHeader: boolean;
+  /** True when some key may need the body. */
+  readonly usesBody: boolean;
+}
+
+function dayNumber(d: SearchDate): number {
+  return Date.UTC(d.year, d.month - 1, d.day) / DAY_MS;
+}
+
+/** The calendar day of an INTERNALDATE in its own zone (see the file comment), as days since the epoch. */
+export function internalDay(d: InternalDate): number {
+  return Math.floor((d.time + d.zone * 60_000) / DAY_MS);
+}
+
+function inSet(set: SequenceSet, n: number, max: number): boolean {
+  for (const r of set) {
+    const a = r.first === '*' ? max : r.first;
+    const b = r.last === '*' ? max : r.last;
+    if (n >= Math.min(a, b) && n <= Math.max(a, b)) return true;
+  }
+  return false;
+}
+
+function flagTest(bit: number, set: boolean): Node {
+  return { t: 'meta', test: (m) => ((m.flags & bit) !== 0) === set };
+}
+
+/**
+ * Compiles a search program. `keys` is the command's list of keys (ANDed, RFC 3501: "When multiple keys are
+ * specified, the result is the intersection") or one key. `charset` is the SEARCH CHARSET (default US-ASCII).
+ * Throws {@link SearchCharsetError} for a charset we cannot decode.
+ */
+export function compileSearch(keys: SearchKey | readonly SearchKey[], charset = 'US-ASCII'): SearchProgram {
+  if (!isKnownCharset(charset)) throw new SearchCharsetError(charset);
+  const bodyNeedles: string[] = [];
+  let usesHeader = false;
+  let usesBody = false;
+  const text = (v: Uint8Array): string => searchNeedle(v, charset);
+  const bodyNeedle = (needle: string): number => {
+    usesBody = true;
+    const i = bodyNeedles.indexOf(needle);
+    if (i >= 0) return i;
+    bodyNeedles.push(needle);
+    return bodyNeedles.length - 1;
+  };
+  const compile = (k: SearchKey): Node => {
+    switch (k.key) {
+      case 'ALL':
+        return { t: 'and', operands: [] };
+      case 'ANSWERED':
+        return flagTest(Flag.Answered, true);
+      case 'DELETED':
+        return flagTest(Flag.Deleted, true);
+      case 'DRAFT':
+        return flagTest(Flag.Draft, true);
+      case 'FLAGGED':
+        return flagTest(Flag.Flagged, true);
+      case 'SEEN':
+        return flagTest(Flag.Seen, true);
+      case 'UNANSWERED':
+        return flagTest(Flag.Answered, false);
+      case 'UNDELETED':
+        return flagTest(Flag.Deleted, false);
+      case 'UNDRAFT':
+        return flagTest(Flag.Draft, false);
+      case 'UNFLAGGED':
+        return flagTest(Flag.Flagged, false);
+      case 'UNSEEN':
+        return flagTest(Flag.Seen, false);
+      case 'NEW':
+        return { t: 'meta', test: (m) => m.recent && (m.flags & Flag.Seen) === 0 };
+      case 'OLD':
+        return { t: 'meta', test: (m) => !m.recent };
+      case 'RECENT':
+        return { t: 'meta', test: (m) => m.recent };
+      case 'KEYWORD':
+      case 'UNKEYWORD': {
+        // Flags are case-insensitive atoms (UW compares keywords without case; so do Dovecot and Cyrus).
+        const want = k.flag.toLowerCase();
+        const set = k.key === 'KEYWORD';
+        return { t: 'meta', test: (m) => m.keywords.some((kw) => kw.toLowerCase() === want) === set };
+      }
+      case 'BCC':
+      case 'CC':
+      case 'FROM':
+      case 'TO':
+      case 'SUBJECT':
+        usesHeader = true;
+        return { t: 'field', field: k.key.toLowerCase(), needle: text(k.value) };
+      case 'HEADER':
+        usesHeader = true;
+        return { t: 'field', field: k.field.toLowerCase(), needle: text(k.value) };
+      case 'BODY':
+        return { t: 'body', needle: bodyNeedle(text(k.value)) };
+      case 'TEXT': {
+        usesHeader = true;
+        const needle = text(k.value);
+        return { t: 'text', needle, bodyNeedle: bodyNeedle(needle) };
+      }
+      case 'BEFORE': {
+        const day = dayNumber(k.date);
+        return { t: 'meta', test: (m) => internalDay(m.internalDate) < day };
+      }
+      case 'ON': {
+        const day = dayNumber(k.date);
+        return { t: 'meta', test: (m) => internalDay(m.internalDate) === day };
+      }
+      case 'SINCE': {
+        const day = dayNumber(k.date);
+        return { t: 'meta', test: (m) => internalDay(m.internalDate) >= day };
+      }
+      case 'SENTBEFORE':
+        usesHeader = true;
+        return { t: 'sent', cmp: 'before', day: dayNumber(k.date) };
+      case 'SENTON':
+        usesHeader = true;
+        return { t: 'sent', cmp: 'on', day: dayNumber(k.date) };
+      case 'SENTSINCE':
+        usesHeader = true;
+        return { t: 'sent', cmp: 'since', day: dayNumber(k.date) };
+      case 'LARGER': {
+        const n = k.size;
+        return { t: 'meta', test: (m) => m.size > n };
+      }
+      case 'SMALLER': {
+        const n = k.size;
+        return { t: 'meta', test: (m) => m.size < n };
+      }
+      // RFC 5032 §3: "For OLDER, messages match if the INTERNALDATE is less recent than or equal to the date-time
+      // of the current time minus the interval; for YOUNGER, messages match if the INTERNALDATE is more recent than
+      // or equal to the date-time of the current time minus the interval."
+      case 'OLDER': {
+        const ms = k.seconds * 1000;
+        return { t: 'meta', test: (m, ctx) => m.internalDate.time <= ctx.now - ms };
+      }
+      case 'YOUNGER': {
+        const ms = k.seconds * 1000;
+        return { t: 'meta', test: (m, ctx) => m.internalDate.time >= ctx.now - ms };
+      }
+      case 'UID': {
+        const set = k.set;
+        return { t: 'meta', test: (m, ctx) => inSet(set, m.uid, ctx.maxUid) };
+      }
+      case 'SEQ': {
+        const set = k.set;
+        return { t: 'meta', test: (m, ctx) => inSet(set, m.seq, ctx.maxSeq) };
+      }
+      case 'NOT':
+        return { t: 'not', operand: compile(k.operand) };
+      case 'OR':
+        return { t: 'or', left: compile(k.left), right: compile(k.right) };
+      case 'AND':
+        return { t: 'and', operands: k.operands.map(compile) };
+    }
+  };
+  const list = Array.isArray(keys) ? (keys as readonly SearchKey[]) : [keys as SearchKey];
+  const root: Node = list.length === 1 && list[0] !== undefined ? compile(list[0]) : { t: 'and', operands: list.map(compile) };
+  return { root, bodyNeedles, usesHeader, usesBody };
+}
+
+function fieldValues(h: HeaderView, name: string): string[] {
+  let v = h.decoded.get(name);
+  if (v === undefined) {
+    v = h.fields.filter((f) => f.name === name).map((f) => foldCase(decodeHeaderValue(f.value)));
+    h.decoded.set(name, v);
+  }
+  return v;
+}
+
+function sentDay(h: HeaderView): number | null {
+  if (h.sentDay === undefined) {
+    const f = h.fields.find((x) => x.name === 'date');
+    const d = f === undefined ? undefined : parseMessageDate(f.value.toString('latin1'));
+    h.sentDay = d === undefined ? null : dayNumber(d);
+  }
+  return h.sentDay;
+}
+
+function evaluate(n: Node, env: Env): Tri {
+  switch (n.t) {
+    case 'meta':
+      return n.test(env.msg, env.ctx);
+    case 'field': {
+      if (env.header === undefined) return undefined;
+      // RFC 3501 HEADER: "If the string to search is zero-length, this matches all messages that have a header line
+      // with the specified field-name regardless of the contents." The other string keys follow the same rule.
+      return fieldValues(env.header, n.field).some((v) => v.includes(n.needle));
+    }
+    case 'sent': {
+      if (env.header === undefined) return undefined;
+      const d = sentDay(env.header);
+      if (d === null) return false;
+      return n.cmp === 'before' ? d < n.day : n.cmp === 'on' ? d === n.day : d >= n.day;
+    }
+    case 'body':
+      if (env.body === undefined) return undefined;
+      return env.body.found[n.needle] === true ? true : env.body.complete ? false : undefined;
+    case 'text': {
+      if (env.header === undefined) return undefined;
+      const h = env.header;
+      h.whole ??= foldCase(decodeHeaderValue(h.raw));
+      if (h.whole.includes(n.needle)) return true;
+      if (env.body === undefined) return undefined;
+      return env.body.found[n.bodyNeedle] === true ? true : env.body.complete ? false : undefined;
+    }
+    case 'not': {
+      const v = evaluate(n.operand, env);
+      return v === undefined ? undefined : !v;
+    }
+    case 'and': {
+      let unknown = false;
+      for (const o of n.operands) {
+        const v = evaluate(o, env);
+        if (v === false) return false;
+        if (v === undefined) unknown = true;
+      }
+      return unknown ? undefined : true;
+    }
+    case 'or': {
+      const a = evaluate(n.left, env);
+      if (a === true) return true;
+      const b = evaluate(n.right, env);
+      if (b === true) return true;
+      return a === undefined || b === undefined ? undefined : false;
+    }
+  }
+}
+
+/**
+ * True when `msg` matches `program`. Reads the header only if the index data did not decide, and the body only if
+ * the header did not either; stops reading the body once the answer is known. Errors from header()/body() propagate.
+ */
+export async function matchMessage(program: SearchProgram, msg: SearchMessage, ctx: SearchContext): Promise<boolean> {
+  const first = evaluate(program.root, { msg, ctx, header: undefined, body: undefined });
+  if (first !== undefined) return first;
+  const raw = await msg.header();
+  const header: HeaderView = { fields: splitHeader(raw), decoded: new Map(), whole: undefined, sentDay: undefined, raw };
+  const second = evaluate(program.root, { msg, ctx, header, body: undefined });
+  if (second !== undefined) return second;
+
+  const needles = new NeedleSet(program.bodyNeedles);
+  const partial: BodyView = { found: needles.found, complete: false };
+  let result = evaluate(program.root, { msg, ctx, header, body: partial });
+  if (result !== undefined) return result;
+  const sink = contentSink(contentInfo(header.fields, TEXT_PLAIN), needles, 0);
+  let foundCount = needles.found.filter(Boolean).length;
+  for await (const chunk of msg.body()) {
+    sink.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length));
+    const now = needles.found.filter(Boolean).length;
+    if (now !== foundCount) {
+      foundCount = now;
+      result = evaluate(program.root, { msg, ctx, header, body: partial });
+      if (result !== undefined) return result; // leaving the loop closes the body stream
+    }
+  }
+  sink.end();
+  result = evaluate(program.root, { msg, ctx, header, body: { found: needles.found, complete: true } });
+  return result === true;
+}
+
+/** The messages of `msgs` that match, in the given order. Messages are examined one at a time. */
+export async function searchMessages<M extends SearchMessage>(
+  program: SearchProgram,
+  msgs: Iterable<M> | AsyncIterable<M>,
+  ctx: SearchContext,
+): Promise<M[]> {
+  const out: M[] = [];
+  for await (const m of msgs) if (await matchMessage(program, m, ctx)) out.push(m);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Dates
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/** RFC 5322 §4.3 obs-zone names, with their offsets in minutes. Military letters are "0000" per §4.3. */
+const ZONES: ReadonlyMap<string, number> = new Map([
+  ['ut', 0],
+  ['utc', 0],
+  ['gmt', 0],
+  ['z', 0],
+  ['est', -300],
+  ['edt', -240],
+  ['cst', -360],
+  ['cdt', -300],
+  ['mst', -420],
+  ['mdt', -360],
+  ['pst', -480],
+  ['pdt', -420],
+]);
+
+/** A date as written in a message: the calendar day and time in the writer's zone, and the instant it denotes. */
+export interface MessageDate extends SearchDate {
+  /** The instant, ms since the epoch UTC (the zone applied; a missing time is 00:00). */
+  readonly time: number;
+  /** The zone offset in minutes east of UTC (0 when absent or unknown). */
+  readonly zone: number;
+}
+
+/**
+ * Parses an RFC 5322 `date-time` leniently (RFC 5322 §3.3 and the §4.3 obsolete forms): optional day of week,
+ * comments, 2- and 3-digit years ("If a two digit year is encountered whose value is between 00 and 49, the year is
+ * interpreted by adding 2000 ... 50 and 99 ... adding 1900"; three digits: add 1900), obsolete zone names, missing
+ * seconds, and the asctime order `Mon Jan  2 15:04:05 2006` some software writes. Returns undefined when no day,
+ * month and year can be found, or the day does not exist.
+ */
+export function parseMessageDate(text: string): MessageDate | undefined {
+  let s = text;
+  // Strip comments, innermost first (RFC 5322 CFWS may nest).
+  for (let prev = ''; prev !== s; ) {
+    prev = s;
+    s = s.replace(/\([^()]*\)/g, ' ');
+  }
+  const tokens = s
+    .trim()
+    .split(/[\s,]+/)
+    .filter((t) => t.length > 0);
+  let day: number | undefined;
+  let month: number | undefined;
+  let year: number | undefined;
+  let hms: [number, number, number] | undefined;
+  let zone: number | undefined;
+  for (const tok of tokens) {
+    const lower = tok.toLowerCase();
+    if (/^\d{1,2}-[a-z]{3}-\d{2,4}$/i.test(tok)) {
+      // `1-Jan-2024` (IMAP's own date form, seen in the wild).
+      const [d, mon, y] = tok.split('-');
+      day = Number(d);
+      month = MONTHS.indexOf((mon ?? '').toLowerCase()) + 1 || undefined;
+      year = Number(y);
+    } else if (/^\d{1,2}:\d{1,2}(:\d{1,2})?$/.test(tok) && hms === undefined) {
+      const [h, m, sec] = tok.split(':').map(Number);
+      hms = [h ?? 0, m ?? 0, sec ?? 0];
+    } else if (/^[+-]\d{4}$/.test(tok) && zone === undefined) {
+      const sign = tok.startsWith('-') ? -1 : 1;
+      zone = sign * (Number(tok.slice(1, 3)) * 60 + Number(tok.slice(3, 5)));
+    } else if (/^\d+$/.test(tok)) {
+      if (day === undefined && tok.length <= 2 && month === undefined) day = Number(tok);
+      else if (day === undefined && tok.length <= 2 && year === undefined && month !== undefined && hms === undefined) day = Number(tok);
+      else if (year === undefined) year = Number(tok) + (tok.length === 2 ? (Number(tok) < 50 ? 2000 : 1900) : tok.length === 3 ? 1900 : 0);
+    } else if (month === undefined && lower.length >= 3 && MONTHS.includes(lower.slice(0, 3)) && /^[a-z]+\.?$/.test(lower)) {
+      month = MONTHS.indexOf(lower.slice(0, 3)) + 1;
+    } else if (zone === undefined && ZONES.has(lower)) {
+      zone = ZONES.get(lower);
+    }
+  }
+  if (day === undefined || month === undefined || year === undefined) return undefined;
+  if (day < 1 || day > 31) return undefined;
+  const probe = new Date(Date.UTC(year, month - 1, day));
+  if (probe.getUTCDate() !== day) return undefined;
+  const [h, m, sec] = hms ?? [0, 0, 0];
+  const z = zone ?? 0;
+  const time = Date.UTC(year, month - 1, day, h, m, sec) - z * 60_000;
+  return { year, month, day, time, zone: z };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// A minimal streaming MIME walk (self-contained; lib/mail/mime.ts may replace it once it exists).
+
+interface ContentInfo {
+  readonly type: string;
+  readonly subtype: string;
+  readonly params: ReadonlyMap<string, string>;
+  readonly encoding: string | undefined;
+}
+
+const TEXT_PLAIN: ContentInfo = { type: 'text', subtype: 'plain', params: new Map(), encoding: undefined };
+const MESSAGE_RFC822: ContentInfo = { type: 'message', subtype: 'rfc822', params: new Map(), encoding: undefined };
+
+/** Parts nested deeper than this are skipped (bounds recursion on hostile input). */
+const MAX_DEPTH = 32;
+/** A part header longer than this is not a header: the part is searched as plain text from its start. */
+const MAX_PART_HEADER = 64 * 1024;
+
+/**
+ * RFC 2045 §5.1 `content := "Content-Type" ":" type "/" subtype *(";" parameter)`, leniently: comments dropped,
+ * quoted-string values unquoted, RFC 2231 `name*=charset'lang'value` decoded as far as the name and a
+ * percent-decoded ASCII value go. Returns undefined when there is no `type/subtype`.
+ */
+export function parseContentType(value: string): { type: string; subtype: string; params: Map<string, string> } | undefined {
+  const pieces: string[] = [];
+  let cur = '';
+  let depth = 0;
+  let quoted = false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i] ?? '';
+    if (quoted) {
+      if (c === '\\' && i + 1 < value.length) cur += value[++i] ?? '';
+      else if (c === '"') quoted = false;
+      else cur += c;
+    } else if (depth > 0) {
+      if (c === '(') depth++;
+      else if (c === ')') depth--;
+      else if (c === '\\') i++;
+    } else if (c === '(') depth++;
+    else if (c === '"') {
+      quoted = true;
+      cur += '\u0000'; // marks "this value was quoted" so '=' and ';' inside stay literal below
+    } else if (c === ';') {
+      pieces.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  pieces.push(cur);
+  const [head, ...rest] = pieces;
+  const m = /^\s*([^/\s]+)\s*\/\s*([^\s]+)\s*$/.exec((head ?? '').replaceAll('\u0000', ''));
+  if (m === null) return undefined;
+  const params = new Map<string, string>();
+  for (const p of rest) {
+    const eq = p.indexOf('=');
+    if (eq < 0) continue;
+    let name = p.slice(0, eq).trim().toLowerCase();
+    let v = p.slice(eq + 1).replaceAll('\u0000', '').trim();
+    if (name.endsWith('*')) {
+      name = name.slice(0, -1);
+      const parts = v.split("'");
+      v = parts.length >= 3 ? parts.slice(2).join("'") : v;
+      try {
+        v = decodeURIComponent(v);
+      } catch {
+        // keep the raw value
+      }
+    }
+    if (!params.has(name)) params.set(name, v);
+  }
+  return { type: (m[1] ?? '').toLowerCase(), subtype: (m[2] ?? '').toLowerCase(), params };
+}
+
+function contentInfo(fields: readonly HeaderField[], fallback: ContentInfo): ContentInfo {
+  const ct = fields.find((f) => f.name === 'content-type');
+  const cte = fields.find((f) => f.name === 'content-transfer-encoding');
+  const encoding = cte?.value.toString('latin1').replace(/\([^)]*\)/g, '').trim();
+  const parsed = ct === undefined ? undefined : parseContentType(ct.value.toString('latin1').replace(/\r?\n/g, ''));
+  // RFC 2045 §5.2: no (or an invalid) Content-Type means the default; RFC 2046 §5.1.5: in a multipart/digest the
+  // default is message/rfc822.
+  const base = parsed ?? fallback;
+  return { type: base.type, subtype: base.subtype, params: base.params, encoding };
+}
+
+interface Sink {
+  push(chunk: Buffer): void;
+  end(): void;
+}
+
+const NULL_SINK: Sink = { push: () => undefined, end: () => undefined };
+
+/** The sink that consumes an entity's content (what follows its header). */
+function contentSink(info: ContentInfo, needles: NeedleSet, depth: number): Sink {
+  if (depth > MAX_DEPTH) return NULL_SINK;
+  const boundary = info.params.get('boundary');
+  if (info.type === 'multipart' && boundary !== undefined && boundary.length > 0) {
+    return new MultipartSink(boundary, info.subtype === 'digest' ? MESSAGE_RFC822 : TEXT_PLAIN, needles, depth + 1);
+  }
+  if (info.type === 'message' && (info.subtype === 'rfc822' || info.subtype === 'global')) {
+    // RFC 2046 §5.2.1 forbids encodings other than 7bit/8bit/binary here, but decoding one costs nothing.
+    return new DecodingSink(contentDecoder(info.encoding), new EntitySink(TEXT_PLAIN, true, needles, depth + 1));
+  }
+  if (info.type === 'text' || info.type === '') {
+    return new TextSink(contentDecoder(info.encoding), charsetStream(info.params.get('charset')), needles);
+  }
+  return NULL_SINK;
+}
+
+class DecodingSink implements Sink {
+  constructor(
+    private readonly decoder: ContentDecoder,
+    private readonly inner: Sink,
+  ) {}
+  push(chunk: Buffer): void {
+    for (const b of this.decoder.push(chunk)) this.inner.push(b);
+  }
+  end(): void {
+    for (const b of this.decoder.end()) this.inner.push(b);
+    this.inner.end();
+  }
+}
+
+/** A text leaf: transfer decoding, then charset decoding, then the needles (one stream per part). */
+class TextSink implements Sink {
+  private readonly stream: { push(text: string): boolean };
+  constructor(
+    private readonly decoder: ContentDecoder,
+    private readonly charset: CharsetStream,
+    private readonly needles: NeedleSet,
+  ) {
+    this.stream = needles.stream();
+  }
+  push(chunk: Buffer): void {
+    if (this.needles.done) return;
+    for (const b of this.decoder.push(chunk)) this.stream.push(this.charset.push(b));
+  }
+  end(): void {
+    for (const b of this.decoder.end()) this.stream.push(this.charset.push(b));
+    this.stream.push(this.charset.end());
+  }
+}
+
+function headerEnd(buf: Buffer, from: number): number {
+  // The header ends at an empty line: LF LF or LF CR LF (or at the very start, an entity with no header).
+  if (buf[0] === LF) return 1;
+  if (buf[0] === CR && buf[1] === LF) return 2;
+  for (let i = buf.indexOf(LF, Math.max(0, from)); i >= 0; i = buf.indexOf(LF, i + 1)) {
+    if (buf[i + 1] === LF) return i + 2;
+    if (buf[i + 1] === CR && buf[i + 2] === LF) return i + 3;
+  }
+  return -1;
+}
+
+const CR = 0x0d;
+const LF = 0x0a;
+
+/** An entity (a body part, or an encapsulated message): its header, then its content. */
+class EntitySink implements Sink {
+  private head: Buffer[] = [];
+  private headLength = 0;
+  private content: Sink | undefined;
+
+  constructor(
+    private readonly fallback: ContentInfo,
+    /** An encapsulated message: its header is searched as text too (it is part of the outer body). */
+    private readonly searchHeader: boolean,
+    private readonly needles: NeedleSet,
+    private readonly depth: number,
+  ) {}
+
+  push(chunk: Buffer): void {
+    if (this.content !== undefined) {
+      this.content.push(chunk);
+      return;
+    }
+    this.head.push(chunk);
+    const scanFrom = this.headLength - 3;
+    this.headLength += chunk.length;
+    const buf = this.head.length === 1 ? chunk : Buffer.concat(this.head);
+    this.head = [buf];
+    const end = headerEnd(buf, scanFrom);
+    if (end >= 0) this.startContent(buf.subarray(0, end), buf.subarray(end));
+    else if (this.headLength > MAX_PART_HEADER) this.startContent(Buffer.alloc(0), buf);
+  }
+
+  end(): void {
+    if (this.content === undefined) this.startContent(this.head.length > 0 ? Buffer.concat(this.head) : Buffer.alloc(0), Buffer.alloc(0));
+    this.content?.end();
+  }
+
+  private startContent(header: Buffer, rest: Buffer): void {
+    this.head = [];
+    const fields = splitHeader(header);
+    if (this.searchHeader && header.length > 0) this.needles.stream().push(decodeHeaderValue(header));
+    this.content = contentSink(contentInfo(fields, this.fallback), this.needles, this.depth);
+    if (rest.length > 0) this.content.push(rest);
+  }
+}
+
+/**
+ * RFC 2046 §5.1.1: the body parts between `--boundary` lines, up to the `--boundary--` close delimiter. "The
+ * boundary delimiter MUST occur at the beginning of a line" and may be followed by transport padding (whitespace).
+ * The CRLF before a delimiter "is conceptually attached to the boundary"; we leave it in the part, which cannot
+ * change a search for text. Preamble and epilogue are skipped. Memory is bounded: a partial line is held back only
+ * while it could still be a delimiter.
+ */
+class MultipartSink implements Sink {
+  private readonly delimiter: Buffer;
+  private readonly maxHold: number;
+  private held: Buffer = Buffer.alloc(0);
+  private midLine = false;
+  private part: Sink | undefined;
+  private closed = false;
+
+  constructor(
+    boundary: string,
+    private readonly childDefault: ContentInfo,
+    private readonly needles: NeedleSet,
+    private readonly depth: number,
+  ) {
+    this.delimiter = Buffer.from('--' + boundary, 'latin1');
+    this.maxHold = this.delimiter.length + 2 + 256;
+  }
+
+  push(chunk: Buffer): void {
+    if (this.closed) return;
+    const buf = this.held.length > 0 ? Buffer.concat([this.held, chunk]) : chunk;
+    this.held = Buffer.alloc(0);
+    let runStart = 0;
+    let pos = 0;
+    while (pos < buf.length && !this.closed) {
+      const lf = buf.indexOf(LF, pos);
+      if (lf < 0) {
+        const rest = buf.subarray(pos);
+        if (!this.midLine && rest.length <= this.maxHold && this.couldBeDelimiter(rest)) {
+          this.feed(buf.subarray(runStart, pos));
+          this.held = Buffer.from(rest);
+          return;
+        }
+        this.midLine = true;
+        break;
+      }
+      if (!this.midLine && this.delimiterLine(buf.subarray(pos, lf + 1), buf, runStart, pos)) {
+        runStart = lf + 1;
+      }
+      this.midLine = false;
+      pos = lf + 1;
+    }
+    if (!this.closed) this.feed(buf.subarray(runStart));
+  }
+
+  end(): void {
+    if (!this.closed && this.held.length > 0) {
+      const line = this.held;
+      this.held = Buffer.alloc(0);
+      if (!this.delimiterLine(line, line, 0, 0)) this.feed(line);
+    }
+    this.part?.end();
+    this.part = undefined;
+  }
+
+  private couldBeDelimiter(rest: Buffer): boolean {
+    const n = Math.min(rest.length, this.delimiter.length);
+    return rest.subarray(0, n).equals(this.delimiter.subarray(0, n));
+  }
+
+  /** If `line` is a delimiter: feeds the run before it to the current part, switches parts, returns true. */
+  private delimiterLine(line: Buffer, buf: Buffer, runStart: number, lineStart: number): boolean {
+    if (line.length < this.delimiter.length || !line.subarray(0, this.delimiter.length).equals(this.delimiter)) return false;
+    let tail = line.toString('latin1', this.delimiter.length);
+    const close = tail.startsWith('--');
+    if (close) tail = tail.slice(2);
+    if (!/^[ \t]*\r?\n?$/.test(tail)) return false; // `--boundary-more`: a longer boundary, not ours
+    this.feed(buf.subarray(runStart, lineStart));
+    this.part?.end();
+    this.part = undefined;
+    if (close) this.closed = true;
+    else this.part = new EntitySink(this.childDefault, false, this.needles, this.depth);
+    return true;
+  }
+
+  private feed(bytes: Buffer): void {
+    if (bytes.length > 0 && this.part !== undefined) this.part.push(bytes);
+  }
+}

@@ -1,0 +1,352 @@
+/**
+ * lib/mail/search.ts: every RFC 3501 search key (and RFC 5032 OLDER/YOUNGER) against a small in-memory mailbox,
+ * with bodies served whole and one byte at a time; laziness (no header or body read when the index decides, body
+ * reading stops once decided); the Date: parser; Content-Type parameters; BADCHARSET.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import {
+  compileSearch,
+  matchMessage,
+  parseContentType,
+  parseMessageDate,
+  SearchCharsetError,
+  searchMessages,
+  type SearchContext,
+  type SearchMessage,
+} from '../../lib/mail/search.js';
+import type { SearchDate, SearchKey } from '../../lib/mail/search-key.js';
+
+const SEEN = 1;
+const ANSWERED = 2;
+const FLAGGED = 4;
+const DELETED = 8;
+const DRAFT = 16;
+
+interface Stats {
+  headerReads: number;
+  bodyReads: number;
+  chunksServed: number;
+}
+
+interface TestMessage extends SearchMessage {
+  readonly stats: Stats;
+}
+
+function message(
+  raw: string | Buffer,
+  meta: { seq: number; uid: number; flags?: number; keywords?: string[]; recent?: boolean; date: string; zone: number },
+  chunkSize: number,
+): TestMessage {
+  const bytes = typeof raw === 'string' ? Buffer.from(raw.replace(/\n/g, '\r\n'), 'utf8') : raw;
+  const split = bytes.indexOf('\r\n\r\n');
+  const header = bytes.subarray(0, split + 4);
+  const body = bytes.subarray(split + 4);
+  const stats: Stats = { headerReads: 0, bodyReads: 0, chunksServed: 0 };
+  return {
+    seq: meta.seq,
+    uid: meta.uid,
+    flags: meta.flags ?? 0,
+    keywords: meta.keywords ?? [],
+    recent: meta.recent ?? false,
+    internalDate: { time: Date.parse(meta.date), zone: meta.zone },
+    size: bytes.length,
+    stats,
+    header: async () => {
+      stats.headerReads++;
+      return header;
+    },
+    body: async function* () {
+      stats.bodyReads++;
+      for (let i = 0; i < body.length; i += chunkSize) {
+        stats.chunksServed++;
+        yield body.subarray(i, i + chunkSize);
+      }
+    },
+  };
+}
+
+const b64 = (s: string, enc: BufferEncoding = 'utf8'): string => (Buffer.from(s, enc).toString('base64').match(/.{1,20}/g) ?? []).join('\n');
+
+function mailbox(chunkSize: number): TestMessage[] {
+  return [
+    message(
+      `From: "Alice Smith" <alice@example.com>
+To: bob@example.org
+Cc: carol@example.net
+Subject: Hello world
+Date: Mon, 1 Jan 2024 10:00:00 +0000
+Message-ID: <1@example.com>
+
+The quick brown fox
+jumps over the lazy dog.
+`,
+      { seq: 1, uid: 10, flags: SEEN | ANSWERED, date: '2024-01-01T12:00:00Z', zone: 0 },
+      chunkSize,
+    ),
+    message(
+      `From: =?utf-8?Q?Bj=C3=B6rn?= <bjorn@example.se>
+To: alice@example.com
+Subject: =?iso-8859-1?Q?Caf=E9?= meeting
+Date: Tue, 2 Jan 2024 23:30:00 -0800
+MIME-Version: 1.0
+Content-Type: multipart/alternative; boundary="=_alt"
+
+preamble mentions needle-in-preamble
+--=_alt
+Content-Type: text/plain; charset=iso-8859-1
+Content-Transfer-Encoding: quoted-printable
+
+Caf=E9 au lait, soft=
+ broken word
+--=_alt
+Content-Type: text/html; charset="utf-8"
+Content-Transfer-Encoding: base64
+
+${b64('<b>Straße</b> ΣΟΦΟΣ')}
+--=_alt--
+epilogue needle-in-epilogue
+`,
+      { seq: 2, uid: 20, flags: FLAGGED, keywords: ['$Important'], recent: true, date: '2024-01-03T01:00:00Z', zone: -480 },
+      chunkSize,
+    ),
+    message(
+      `From: carol@example.net
+To: undisclosed-recipients:;
+Bcc: dave@example.com
+Subject: Re: Hello world
+Content-Type: multipart/mixed; boundary=outer
+
+--outer
+Content-Type: text/plain; charset=koi8-r
+Content-Transfer-Encoding: base64
+
+${b64('Привет мир', 'latin1') && Buffer.from([0xf0, 0xd2, 0xc9, 0xd7, 0xc5, 0xd4, 0x20, 0xcd, 0xc9, 0xd2]).toString('base64')}
+--outer
+Content-Type: application/octet-stream
+Content-Transfer-Encoding: base64
+
+${b64('binary secret')}
+--outer
+Content-Type: message/rfc822
+
+Subject: Inner subject
+From: inner@example.com
+
+nested needle
+--outer--
+`,
+      { seq: 3, uid: 30, flags: DELETED | DRAFT, date: '2024-02-10T10:00:00Z', zone: 60 },
+      chunkSize,
+    ),
+    message(
+      `From: eve@example.com
+Subject: Large
+Date: 10 Feb 24 08:00 EST
+
+${'x'.repeat(70)}\n`.repeat(1) +
+        `${'y'.repeat(60)}\n`.repeat(1500) +
+        'tail marker\n',
+      { seq: 4, uid: 40, recent: true, date: '2024-02-11T00:00:00Z', zone: 0 },
+      chunkSize,
+    ),
+    message(
+      `From: dave@example.com
+X-Custom: Foo
+ Bar
+Subject:
+Date: garbage
+
+`,
+      { seq: 5, uid: 50, flags: SEEN, keywords: ['Work'], date: '2024-02-11T06:00:00Z', zone: 0 },
+      chunkSize,
+    ),
+  ];
+}
+
+const CTX: SearchContext = { maxSeq: 5, maxUid: 50, now: Date.parse('2024-02-11T12:00:00Z') };
+const s = (v: string): Buffer => Buffer.from(v, 'utf8');
+const d = (year: number, month: number, day: number): SearchDate => ({ year, month, day });
+
+const TABLE: [string, SearchKey | SearchKey[], number[], string?][] = [
+  ['ALL', { key: 'ALL' }, [1, 2, 3, 4, 5]],
+  ['ANSWERED', { key: 'ANSWERED' }, [1]],
+  ['DELETED', { key: 'DELETED' }, [3]],
+  ['DRAFT', { key: 'DRAFT' }, [3]],
+  ['FLAGGED', { key: 'FLAGGED' }, [2]],
+  ['SEEN', { key: 'SEEN' }, [1, 5]],
+  ['UNANSWERED', { key: 'UNANSWERED' }, [2, 3, 4, 5]],
+  ['UNDELETED', { key: 'UNDELETED' }, [1, 2, 4, 5]],
+  ['UNDRAFT', { key: 'UNDRAFT' }, [1, 2, 4, 5]],
+  ['UNFLAGGED', { key: 'UNFLAGGED' }, [1, 3, 4, 5]],
+  ['UNSEEN', { key: 'UNSEEN' }, [2, 3, 4]],
+  ['RECENT', { key: 'RECENT' }, [2, 4]],
+  ['NEW', { key: 'NEW' }, [2, 4]],
+  ['OLD', { key: 'OLD' }, [1, 3, 5]],
+  ['KEYWORD case-insensitive', { key: 'KEYWORD', flag: '$important' }, [2]],
+  ['UNKEYWORD', { key: 'UNKEYWORD', flag: 'work' }, [1, 2, 3, 4]],
+  ['FROM display name', { key: 'FROM', value: s('SMITH') }, [1]],
+  ['FROM address', { key: 'FROM', value: s('example.net') }, [3]],
+  ['FROM RFC 2047 (UTF-8 search)', { key: 'FROM', value: s('björn') }, [2], 'UTF-8'],
+  ['TO', { key: 'TO', value: s('alice') }, [2]],
+  ['CC', { key: 'CC', value: s('carol') }, [1]],
+  ['BCC', { key: 'BCC', value: s('dave') }, [3]],
+  ['SUBJECT', { key: 'SUBJECT', value: s('hello') }, [1, 3]],
+  ['SUBJECT RFC 2047 Latin-1', { key: 'SUBJECT', value: s('CAFÉ') }, [2], 'UTF-8'],
+  ['SUBJECT empty string: messages with a Subject field', { key: 'SUBJECT', value: s('') }, [1, 2, 3, 4, 5]],
+  ['HEADER folded value', { key: 'HEADER', field: 'x-custom', value: s('foo bar') }, [5]],
+  ['HEADER empty string: field present', { key: 'HEADER', field: 'Message-ID', value: s('') }, [1]],
+  ['HEADER absent field', { key: 'HEADER', field: 'X-None', value: s('') }, []],
+  ['BODY plain, across lines', { key: 'BODY', value: s('FOX\r\njumps') }, [1]],
+  ['BODY quoted-printable latin-1 with soft break', { key: 'BODY', value: s('café au lait, soft broken') }, [2], 'UTF-8'],
+  ['BODY base64 UTF-8 html', { key: 'BODY', value: s('STRASSE') }, []],
+  ['BODY base64 UTF-8 html (ß)', { key: 'BODY', value: s('straße') }, [2], 'UTF-8'],
+  ['BODY final sigma folds', { key: 'BODY', value: s('σοφοσ') }, [2], 'UTF-8'],
+  ['BODY koi8-r base64', { key: 'BODY', value: s('привет МИР') }, [3], 'UTF-8'],
+  ['BODY skips application/octet-stream', { key: 'BODY', value: s('secret') }, []],
+  ['BODY searches message/rfc822 text', { key: 'BODY', value: s('nested needle') }, [3]],
+  ['BODY searches message/rfc822 header', { key: 'BODY', value: s('inner subject') }, [3]],
+  ['BODY skips preamble and epilogue', { key: 'OR', left: { key: 'BODY', value: s('needle-in-preamble') }, right: { key: 'BODY', value: s('needle-in-epilogue') } }, []],
+  ['BODY not in header', { key: 'BODY', value: s('Hello world') }, []],
+  ['BODY at the end of a long body', { key: 'BODY', value: s('TAIL MARKER') }, [4]],
+  ['BODY empty string', { key: 'BODY', value: s('') }, [1, 2, 3, 4, 5]],
+  ['TEXT header', { key: 'TEXT', value: s('hello world') }, [1, 3]],
+  ['TEXT body', { key: 'TEXT', value: s('lazy dog') }, [1]],
+  ['TEXT decoded header', { key: 'TEXT', value: s('björn') }, [2], 'UTF-8'],
+  ['BEFORE (internal date in its own zone)', { key: 'BEFORE', date: d(2024, 1, 3) }, [1, 2]],
+  ['ON own zone (-0800: Jan 2, UTC Jan 3)', { key: 'ON', date: d(2024, 1, 2) }, [2]],
+  ['ON', { key: 'ON', date: d(2024, 1, 3) }, []],
+  ['SINCE', { key: 'SINCE', date: d(2024, 2, 10) }, [3, 4, 5]],
+  ['SENTBEFORE (missing/garbage Date never matches)', { key: 'SENTBEFORE', date: d(2024, 2, 1) }, [1, 2]],
+  ['NOT SENTBEFORE', { key: 'NOT', operand: { key: 'SENTBEFORE', date: d(2024, 2, 1) } }, [3, 4, 5]],
+  ['SENTON day as written (-0800)', { key: 'SENTON', date: d(2024, 1, 2) }, [2]],
+  ['SENTSINCE two-digit year, EST', { key: 'SENTSINCE', date: d(2024, 2, 10) }, [4]],
+  ['LARGER', { key: 'LARGER', size: 10_000 }, [4]],
+  ['SMALLER', { key: 'SMALLER', size: 200 }, [5]],
+  ['OLDER', { key: 'OLDER', seconds: 86_400 }, [1, 2, 3]],
+  ['YOUNGER', { key: 'YOUNGER', seconds: 86_400 }, [4, 5]],
+  ['UID with *', { key: 'UID', set: [{ first: 25, last: '*' }] }, [3, 4, 5]],
+  ['UID single and range', { key: 'UID', set: [{ first: 10, last: 10 }, { first: 40, last: 35 }] }, [1, 4]],
+  ['UID 559:* includes the last', { key: 'UID', set: [{ first: 559, last: '*' }] }, [5]],
+  ['sequence set reversed range', { key: 'SEQ', set: [{ first: 4, last: 2 }] }, [2, 3, 4]],
+  ['sequence set *', { key: 'SEQ', set: [{ first: '*', last: '*' }] }, [5]],
+  ['NOT', { key: 'NOT', operand: { key: 'SEEN' } }, [2, 3, 4]],
+  ['OR', { key: 'OR', left: { key: 'DELETED' }, right: { key: 'FLAGGED' } }, [2, 3]],
+  ['AND list', { key: 'AND', operands: [{ key: 'UNSEEN' }, { key: 'RECENT' }, { key: 'SUBJECT', value: s('meeting') }] }, [2]],
+  ['top-level list is ANDed', [{ key: 'UNDELETED' }, { key: 'SUBJECT', value: s('hello') }], [1]],
+  ['RFC 3501 example: FLAGGED SINCE NOT FROM', [{ key: 'FLAGGED' }, { key: 'SINCE', date: d(1994, 2, 1) }, { key: 'NOT', operand: { key: 'FROM', value: s('Smith') } }], [2]],
+  ['OR of header and body', { key: 'OR', left: { key: 'FROM', value: s('eve') }, right: { key: 'BODY', value: s('quick') } }, [1, 4]],
+  ['NOT BODY', { key: 'NOT', operand: { key: 'BODY', value: s('quick') } }, [2, 3, 4, 5]],
+];
+
+for (const chunkSize of [4096, 1, 7]) {
+  describe(`search keys, body chunks of ${chunkSize}`, () => {
+    for (const [name, keys, expected, charset] of TABLE) {
+      test(name, async () => {
+        const program = compileSearch(keys, charset);
+        const hits = await searchMessages(program, mailbox(chunkSize), CTX);
+        assert.deepEqual(
+          hits.map((m) => m.seq),
+          expected,
+        );
+      });
+    }
+  });
+}
+
+describe('laziness', () => {
+  test('index keys decide without reading header or body', async () => {
+    const box = mailbox(64);
+    await searchMessages(compileSearch([{ key: 'DELETED' }, { key: 'BODY', value: s('x') }, { key: 'FROM', value: s('y') }]), box, CTX);
+    assert.deepEqual(
+      box.map((m) => [m.stats.headerReads, m.stats.bodyReads]),
+      [
+        [0, 0],
+        [0, 0],
+        [1, 0], // DELETED: the header decides FROM (false), so the body is never read
+        [0, 0],
+        [0, 0],
+      ],
+    );
+  });
+
+  test('a header key that decides an OR saves the body', async () => {
+    const box = mailbox(64);
+    const program = compileSearch({ key: 'OR', left: { key: 'FROM', value: s('eve') }, right: { key: 'BODY', value: s('zzz') } });
+    const m4 = box[3];
+    assert.ok(m4);
+    assert.equal(await matchMessage(program, m4, CTX), true);
+    assert.deepEqual([m4.stats.headerReads, m4.stats.bodyReads], [1, 0]);
+  });
+
+  test('body reading stops once the program is decided', async () => {
+    const box = mailbox(64);
+    const m4 = box[3];
+    assert.ok(m4);
+    assert.equal(await matchMessage(compileSearch({ key: 'BODY', value: s('yyyy') }), m4, CTX), true);
+    assert.ok(m4.stats.chunksServed <= 3, `served ${m4.stats.chunksServed} chunks`);
+    const m4b = mailbox(64)[3];
+    assert.ok(m4b);
+    assert.equal(await matchMessage(compileSearch({ key: 'NOT', operand: { key: 'BODY', value: s('yyyy') } }), m4b, CTX), false);
+    assert.ok(m4b.stats.chunksServed <= 3);
+  });
+
+  test('usesHeader / usesBody', () => {
+    assert.deepEqual(
+      [compileSearch({ key: 'SEEN' })].map((p) => [p.usesHeader, p.usesBody]),
+      [[false, false]],
+    );
+    const p = compileSearch({ key: 'TEXT', value: s('a') });
+    assert.deepEqual([p.usesHeader, p.usesBody], [true, true]);
+  });
+});
+
+describe('charset', () => {
+  test('unknown SEARCH CHARSET: SearchCharsetError (NO [BADCHARSET])', () => {
+    assert.throws(() => compileSearch({ key: 'BODY', value: s('x') }, 'X-MARTIAN'), SearchCharsetError);
+  });
+
+  test('ISO-8859-1 search string', async () => {
+    const hits = await searchMessages(compileSearch({ key: 'SUBJECT', value: Buffer.from([0x63, 0x61, 0x66, 0xc9]) }, 'ISO-8859-1'), mailbox(4096), CTX);
+    assert.deepEqual(
+      hits.map((m) => m.seq),
+      [2],
+    );
+  });
+});
+
+describe('parseMessageDate', () => {
+  const cases: [string, [number, number, number, string] | undefined][] = [
+    ['Mon, 1 Jan 2024 10:00:00 +0000', [2024, 1, 1, '2024-01-01T10:00:00.000Z']],
+    ['Tue, 2 Jan 2024 23:30:00 -0800', [2024, 1, 2, '2024-01-03T07:30:00.000Z']],
+    ['10 Feb 24 08:00 EST', [2024, 2, 10, '2024-02-10T13:00:00.000Z']],
+    ['Fri, 21 Nov 97 09:55:06 GMT', [1997, 11, 21, '1997-11-21T09:55:06.000Z']],
+    ['Thu,\r\n 13\r\n Feb\r\n 1969\r\n 23:32\r\n -0330 (Newfoundland Time)', [1969, 2, 13, '1969-02-14T03:02:00.000Z']],
+    ['1 Jan 103 00:00 +0000', [2003, 1, 1, '2003-01-01T00:00:00.000Z']],
+    ['Mon Jan  2 15:04:05 2006', [2006, 1, 2, '2006-01-02T15:04:05.000Z']],
+    ['(comment (nested)) 5 March 2020', [2020, 3, 5, '2020-03-05T00:00:00.000Z']],
+    ['17-Jul-1996 02:44:25 -0700', [1996, 7, 17, '1996-07-17T09:44:25.000Z']],
+    ['31 Feb 2024', undefined],
+    ['garbage', undefined],
+    ['', undefined],
+  ];
+  for (const [text, want] of cases) {
+    test(JSON.stringify(text), () => {
+      const got = parseMessageDate(text);
+      assert.deepEqual(got === undefined ? undefined : [got.year, got.month, got.day, new Date(got.time).toISOString()], want);
+    });
+  }
+});
+
+describe('parseContentType', () => {
+  test('parameters, quoting, comments, RFC 2231', () => {
+    const ct = parseContentType(' Multipart/Mixed (c) ; boundary="a;b=c" ; CHARSET = utf-8 ; title*=us-ascii\'en\'This%20is');
+    assert.ok(ct);
+    assert.equal(ct.type, 'multipart');
+    assert.equal(ct.subtype, 'mixed');
+    assert.equal(ct.params.get('boundary'), 'a;b=c');
+    assert.equal(ct.params.get('charset'), 'utf-8');
+    assert.equal(ct.params.get('title'), 'This is');
+    assert.equal(parseContentType('text'), undefined);
+  });
+});
