@@ -166,12 +166,12 @@ export class ArgCursor {
     return this.pos >= this.text().length && this.parts[this.i + 1]?.kind === 'literal';
   }
 
-  private takeLiteral(): Buffer | null {
+  private takeLiteral(): { bytes: Buffer; binary: boolean } | null {
     if (!this.atLiteral()) return null;
     const p = this.parts[this.i + 1];
     this.i += 2;
     this.pos = 0;
-    return p?.bytes ?? Buffer.alloc(0);
+    return p?.kind === 'literal' ? { bytes: p.bytes, binary: p.binary } : null;
   }
 
   private takeWhile(pred: (c: number) => boolean): string {
@@ -274,8 +274,23 @@ export class ArgCursor {
     }
   }
 
-  /** literal = "{" number "}" CRLF *CHAR8 — the octets (the fragmentizer already read them). */
+  /**
+   * literal = "{" number "}" CRLF *CHAR8 — the octets (the fragmentizer already read them). A literal8 (`~{N}`)
+   * is refused: RFC 3516 allows it only where {@link literal8} is parsed. NUL octets are not refused (c-client
+   * does not either); the mail layer copes with them.
+   */
   literal(): Buffer {
+    const l = this.takeLiteral();
+    if (l === null) throw new ParseError(`Expected literal${this.where()}`);
+    if (l.binary) throw new ParseError('literal8 not allowed here');
+    return l.bytes;
+  }
+
+  /**
+   * literal / literal8 (RFC 3516: literal8 = "~{" number ["+"] "}" CRLF *OCTET) — APPEND's message. `binary` is
+   * true for a literal8, whose content may hold NUL and must then be stored with a binary-safe encoding.
+   */
+  literal8(): { bytes: Buffer; binary: boolean } {
     const l = this.takeLiteral();
     if (l === null) throw new ParseError(`Expected literal${this.where()}`);
     return l;
@@ -427,8 +442,7 @@ export class ArgCursor {
    */
   dateTime(): DateTime {
     this.expect(DQUOTE, 'date-time');
-    this.eat(' ');
-    const day = this.digits(1, 2, 'day');
+    const day = this.eat(' ') ? this.digits(1, 1, 'day') : this.digits(1, 2, 'day');
     const date = this.dateRest(day);
     this.sp();
     const hour = this.digits(2, 2, 'hour');

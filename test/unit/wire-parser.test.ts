@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { ArgCursor, ParseError, type SearchKey } from '../../lib/wire/parser.js';
 import { SequenceSet } from '../../lib/wire/sequence.js';
 
@@ -46,6 +47,21 @@ describe('ArgCursor basics', () => {
     bad(() => c('(x)').astring(), /astring/);
     bad(() => c('"a\rb"').astring());
     assert.deepEqual(c('"caf\xe9"').astring(), b('caf\xe9'));
+  });
+
+  it('literal8 only where allowed (RFC 3516)', () => {
+    const parts = [{ kind: 'text' as const, bytes: b('x ') }, { kind: 'literal' as const, bytes: b('\0a'), nonSync: true, binary: true },
+      { kind: 'text' as const, bytes: b('') }];
+    const a = new ArgCursor(parts);
+    a.atom();
+    a.sp();
+    assert.deepEqual(a.literal8(), { bytes: b('\0a'), binary: true });
+    a.end();
+    const l = new ArgCursor(parts);
+    l.atom();
+    l.sp();
+    bad(() => l.astring(), /literal8/);
+    assert.deepEqual(withLiterals('«m»').literal8(), { bytes: b('m'), binary: false });
   });
 
   it('nstring, string, number, nz-number', () => {
@@ -136,6 +152,10 @@ describe('dates', () => {
     bad(() => c('"17-Jul-1996 24:44:25 -0700"').dateTime(), /time/);
     bad(() => c('"17-Jul-1996 02:44:25 0700"').dateTime(), /zone/);
     bad(() => c('17-Jul-1996 02:44:25 -0700').dateTime());
+    bad(() => c('" 17-Jul-1996 02:44:25 -0700"').dateTime(), /day/);
+    bad(() => c('"31-Jun-1996 02:44:25 -0700"').dateTime(), /day/);
+    assert.equal(c('"29-Feb-2000 00:00:00 +0000"').dateTime().epochMs, Date.UTC(2000, 1, 29));
+    bad(() => c('"29-Feb-1900 00:00:00 +0000"').dateTime(), /day/);
   });
 });
 
@@ -226,4 +246,43 @@ describe('search', () => {
     ' SEEN  DELETED', ' OLDER 0', ' ' + '('.repeat(100) + 'ALL' + ')'.repeat(100), ' ' + 'NOT '.repeat(100) + 'ALL']) {
     it(`refuses SEARCH${text.slice(0, 30)}`, () => bad(() => { const cur = c(text); cur.search(); cur.end(); }));
   }
+});
+
+describe('properties', () => {
+  it('SequenceSet.ranges agrees with a naive expansion', () => {
+    const num = fc.oneof(fc.integer({ min: 1, max: 30 }), fc.constant('*' as const));
+    fc.assert(fc.property(fc.array(fc.record({ from: num, to: num }), { minLength: 1, maxLength: 6 }),
+      fc.integer({ min: 0, max: 25 }), (items, max) => {
+        const set = SequenceSet.of(items);
+        const want = new Set<number>();
+        for (const r of items) {
+          const a = r.from === '*' ? max : r.from;
+          const z = r.to === '*' ? max : r.to;
+          for (let n = Math.min(a, z); n <= Math.max(a, z); n++) if (n >= 1 && n <= max) want.add(n);
+        }
+        const got = [...set.numbers(max)];
+        assert.deepEqual(got, [...want].sort((x, y) => x - y));
+        assert.equal(set.count(max), want.size);
+        for (let n = 0; n <= max + 1; n++) assert.equal(set.has(n, max), want.has(n));
+        assert.equal(c(set.toString()).seqSet().toString(), set.toString());
+        const again = SequenceSet.fromNumbers(got);
+        assert.deepEqual(again === null ? [] : [...again.numbers(max)], got);
+      }), { numRuns: 500 });
+  });
+
+  it('any input either parses or throws ParseError (never anything else)', () => {
+    const alphabet = fc.constantFrom(...'() []<>{}."\\*%$:,+-~0123456789 AaBCDEFHILNOPRSTUXY\r\n\0\xff'.split(''));
+    const rules: ((x: ArgCursor) => unknown)[] = [
+      (x) => x.search(), (x) => x.fetchAtts(), (x) => x.storeAtt(), (x) => x.statusAtts(), (x) => x.dateTime(),
+      (x) => x.seqSet(), (x) => x.flagList(), (x) => x.astring(), (x) => x.listMailbox(), (x) => x.date(),
+    ];
+    fc.assert(fc.property(fc.string({ unit: alphabet, maxLength: 40 }), fc.integer({ min: 0, max: rules.length - 1 }),
+      (text, r) => {
+        try {
+          rules[r]!(c(text));
+        } catch (e) {
+          if (!(e instanceof ParseError)) throw e;
+        }
+      }), { numRuns: 5000 });
+  });
 });
