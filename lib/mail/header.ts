@@ -468,18 +468,21 @@ function readDomain(cur: Cursor): Buffer | null {
   const parts: Buffer[] = [];
   for (;;) {
     const c = cur.peek();
+    let piece: Buffer | null;
     if (c === 0x5b) {
       const end = cur.b.indexOf(0x5d, cur.pos);
       const stop = end < 0 ? cur.b.length : end + 1;
-      parts.push(cur.b.subarray(cur.pos, stop));
+      piece = cur.b.subarray(cur.pos, stop);
       cur.pos = stop;
-      continue;
+    } else {
+      piece = cur.atom(true);
     }
-    const a = cur.atom(true);
-    if (a === null) break;
-    parts.push(a);
+    if (piece === null) break;
+    parts.push(piece);
+    // CFWS may surround the dots of an obs-domain (`b . c`): look past it for another dot.
     const save = cur.pos;
     cur.cfws();
+    if (piece[piece.length - 1] === 0x2e) continue;
     if (cur.peek() !== 0x2e) { cur.pos = save; break; }
   }
   return parts.length > 0 ? Buffer.concat(parts) : null;
@@ -617,9 +620,24 @@ function decodeWord(charset: string, enc: string, text: string): string | null {
     }
     bytes = Buffer.from(out);
   }
+  let decoder: InstanceType<typeof TextDecoder>;
   try {
-    return new TextDecoder(cs.toLowerCase()).decode(bytes);
+    decoder = new TextDecoder(cs.toLowerCase());
   } catch {
     return null;
   }
+  // WHATWG maps latin1, iso-8859-1 and us-ascii to windows-1252, but Node 20 decodes that encoding as ISO-8859-1
+  // (C1 controls instead of curly quotes, euro sign...): apply windows-1252's 0x80-0x9F row ourselves.
+  if (decoder.encoding === 'windows-1252') return cp1252(bytes);
+  return decoder.decode(bytes);
+}
+
+/** The characters of windows-1252 for bytes 0x80-0x9F (undefined positions map to the C1 control, as WHATWG says). */
+const CP1252_C1 = '\u20ac\x81\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\x8d\u017d\x8f' +
+  '\x90\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\x9d\u017e\u0178';
+
+function cp1252(bytes: Buffer): string {
+  let out = '';
+  for (const c of bytes) out += c >= 0x80 && c < 0xa0 ? CP1252_C1[c - 0x80] ?? '' : String.fromCharCode(c);
+  return out;
 }

@@ -1,0 +1,150 @@
+/**
+ * lib/mail/header.ts: address lists (edge cases beyond the Dovecot corpus), dates, encoded words, HEADER.FIELDS, and
+ * fast-check properties: no parser throws on arbitrary bytes; section ranges always lie within the message.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { sectionData } from '../../lib/mail/bodystructure.js';
+import { encodeEnvelope, envelopeOf } from '../../lib/mail/envelope.js';
+import {
+  type Address, decodeEncodedWords, Header, parseAddressList, parseDate, selectHeaderFields, splitHeader,
+} from '../../lib/mail/header.js';
+import { encodeBodyStructure } from '../../lib/mail/bodystructure.js';
+import { MimeParser, type MimePart, parseMime } from '../../lib/mail/mime.js';
+
+const s = (b: Buffer | null): string | null => (b === null ? null : b.toString('latin1'));
+const addrs = (v: string): (string | null)[][] =>
+  parseAddressList(Buffer.from(v, 'latin1')).map((a: Address) => [s(a.name), s(a.adl), s(a.mailbox), s(a.host)]);
+
+describe('parseAddressList', () => {
+  const cases: [string, (string | null)[][]][] = [
+    ['a@b.c', [[null, null, 'a', 'b.c']]],
+    ['  A  B   C <x@y> ', [['A B C', null, 'x', 'y']]],
+    ['"Smith, John" <js@x>, other@y', [['Smith, John', null, 'js', 'x'], [null, null, 'other', 'y']]],
+    ['John Q. Public <jqp@x>', [['John Q. Public', null, 'jqp', 'x']]],
+    ['x@y (A (nested) comment)', [['A (nested) comment', null, 'x', 'y']]],
+    ['Pete(A nice \\) chap) <pete(his account)@silly.test(his host)>', [['Pete', null, 'pete', 'silly.test']]],
+    ['<@a,@b:c@d>', [[null, '@a,@b', 'c', 'd']]],
+    ['a@b,,, ,c@d', [[null, null, 'a', 'b'], [null, null, 'c', 'd']]],
+    ['g: ;', [[null, null, 'g', null], [null, null, null, null]]],
+    ['g: a@b', [[null, null, 'g', null], [null, null, 'a', 'b'], [null, null, null, null]]],
+    ['user', [[null, null, 'user', 'MISSING_DOMAIN']]],
+    ['<>', [[null, null, 'MISSING_MAILBOX', 'MISSING_DOMAIN']]],
+    ['', []],
+    ['(only a comment)', []],
+    ['a @ b . c', [[null, null, 'a', 'b.c']]],
+    ['=?utf-8?q?J=C3=B6rg?= <j@x>', [['=?utf-8?q?J=C3=B6rg?=', null, 'j', 'x']]],
+    ['a@b\r\n\t, c@d', [[null, null, 'a', 'b'], [null, null, 'c', 'd']]],
+  ];
+  for (const [input, want] of cases) it(JSON.stringify(input), () => assert.deepEqual(addrs(input), want));
+
+  it('tolerates junk after an address', () => {
+    assert.deepEqual(addrs('<a@b> junk, c@d'), [[null, null, 'a', 'SYNTAX_ERROR'], [null, null, 'c', 'd']]);
+  });
+});
+
+describe('parseDate', () => {
+  const utc = (v: string): number | null => parseDate(v)?.utcMs ?? null;
+  it('RFC 5322 forms', () => {
+    assert.equal(utc('Mon, 1 Jan 2024 10:00:00 +0100'), Date.UTC(2024, 0, 1, 9));
+    assert.equal(utc('1 Jan 2024 10:00 -0000'), Date.UTC(2024, 0, 1, 10));
+    assert.equal(parseDate('Tue, 2 Jan 2024 08:30:00 -0500')?.zoneMinutes, -300);
+  });
+  it('obsolete forms (RFC 5322 §4.3)', () => {
+    assert.equal(utc('7 Jan 24 13:00 EST'), Date.UTC(2024, 0, 7, 18));
+    assert.equal(utc('7 Jan 99 13:00 GMT'), Date.UTC(1999, 0, 7, 13));
+    assert.equal(utc('7 Jan 103 13:00:00 PDT'), Date.UTC(2003, 0, 7, 20));
+    assert.equal(utc('Thu, 11 Jan 2024 01:02:03 GMT (comment)'), Date.UTC(2024, 0, 11, 1, 2, 3));
+    assert.equal(utc('11 January 2024 01:02:03 Z'), Date.UTC(2024, 0, 11, 1, 2, 3));
+    assert.equal(utc('11-Jan-2024'), Date.UTC(2024, 0, 11));
+  });
+  it('garbage gives null', () => {
+    for (const g of ['', 'yesterday', '32 Jan 2024', '1 Foo 2024 10:00', '1 Jan 2024 25:00:00']) {
+      assert.equal(parseDate(g), null, g);
+    }
+  });
+});
+
+describe('decodeEncodedWords', () => {
+  const d = (v: string): string => decodeEncodedWords(Buffer.from(v, 'latin1'));
+  it('B and Q in several charsets, joined across whitespace', () => {
+    assert.equal(d('=?utf-8?B?w4lsw6h2ZQ==?= and =?ISO-8859-1?Q?caf=E9_cr=E8me?=\r\n =?UTF-8?Q?_=E2=82=AC?='),
+      'Élève and café crème €');
+    assert.equal(d('=?windows-1252?Q?=93Quoted=94?='), '\u201cQuoted\u201d');
+    assert.equal(d('=?ISO-2022-JP?B?GyRCOzNFRBsoQg==?='), '山田');
+    assert.equal(d('=?iso-8859-1*en?q?Andr=E9?= Pirard'), 'André Pirard');
+    assert.equal(d('=?koi8-r?B?8NLJ18XU?='), 'Привет');
+  });
+  it('unknown charsets and bad words stay raw; raw 8-bit is UTF-8 or latin1', () => {
+    assert.equal(d('=?x-unknown?Q?abc?= x'), '=?x-unknown?Q?abc?= x');
+    assert.equal(d('=?utf-8?B?!!!?='), '=?utf-8?B?!!!?=');
+    assert.equal(decodeEncodedWords(Buffer.from('Gr\xc3\xbc\xc3\x9fe', 'latin1')), 'Grüße');
+    assert.equal(decodeEncodedWords(Buffer.from('caf\xe9', 'latin1')), 'café');
+  });
+});
+
+describe('header fields', () => {
+  const h = Buffer.from('Subject: a\r\n b\r\nX-A: 1\r\nsubject : second\r\nNoColon\r\nX-B:\r\n\r\nbody: no\r\n', 'latin1');
+  it('splits, unfolds and looks up case-insensitively', () => {
+    const f = splitHeader(h);
+    assert.deepEqual(f.map((x) => x.name), ['Subject', 'X-A', 'subject', 'NoColon', 'X-B']);
+    const hd = new Header(h);
+    assert.equal(s(hd.value('SUBJECT')), 'a b');
+    assert.equal(hd.all('subject').length, 2);
+    assert.equal(s(hd.value('x-b')), '');
+    assert.equal(hd.value('body'), null);
+  });
+  it('HEADER.FIELDS and .NOT return the original lines and the empty line', () => {
+    assert.equal(selectHeaderFields(h, ['SUBJECT', 'nope'], false).toString('latin1'),
+      'Subject: a\r\n b\r\nsubject : second\r\n\r\n');
+    assert.equal(selectHeaderFields(h, ['subject'], true).toString('latin1'), 'X-A: 1\r\nNoColon\r\nX-B:\r\n\r\n');
+    assert.equal(selectHeaderFields(Buffer.from('A: 1'), ['a'], false).toString('latin1'), 'A: 1\r\n\r\n');
+  });
+});
+
+function ranges(p: MimePart, out: [number, number][]): void {
+  out.push([p.headerStart, p.headerEnd], [p.bodyStart, p.bodyEnd]);
+  for (const c of p.children) ranges(c, out);
+  if (p.message !== null) ranges(p.message, out);
+}
+
+/** Messages built from MIME-ish pieces, so that the structure code paths are actually reached. */
+const mimeish = fc.array(fc.oneof(
+  fc.constantFrom('Content-Type: multipart/mixed; boundary=b\r\n', 'Content-Type: message/rfc822\r\n',
+    'Content-Type: multipart/digest; boundary="c"\r\n', '--b\r\n', '--b--\r\n', '--c\r\n', '--c--', '\r\n', '\n',
+    'From: a@b\r\n', 'To: g: x@y;\r\n', 'Subject: =?utf-8?q?x?=\r\n', ' folded\r\n', 'text\r\n', '\r', 'b*0*=x;'),
+  fc.uint8Array({ maxLength: 12 }).map((u) => Buffer.from(u).toString('latin1'))), { maxLength: 40 })
+  .map((parts) => Buffer.from(parts.join(''), 'latin1'));
+
+describe('properties', () => {
+  it('no parser throws on arbitrary bytes', () => {
+    fc.assert(fc.property(fc.oneof(fc.uint8Array({ maxLength: 300 }).map((u) => Buffer.from(u)), mimeish), (b) => {
+      parseAddressList(b);
+      parseDate(b);
+      decodeEncodedWords(b);
+      selectHeaderFields(b, ['from', 'to'], true);
+      const root = parseMime(b);
+      encodeEnvelope(envelopeOf(root.header));
+      encodeBodyStructure(root);
+    }), { numRuns: 2000 });
+  });
+
+  it('part and section ranges lie within the message, and chunking does not change the tree', () => {
+    fc.assert(fc.property(mimeish, fc.integer({ min: 1, max: 9 }), (b, step) => {
+      const root = parseMime(b);
+      const rs: [number, number][] = [];
+      ranges(root, rs);
+      for (const [a, z] of rs) assert.ok(a >= 0 && a <= z && z <= b.length, `${a}..${z} of ${b.length}`);
+      for (const path of [[], [1], [2], [1, 1], [1, 2], [2, 1], [1, 1, 1]]) {
+        for (const text of ['ALL', 'HEADER', 'TEXT', 'MIME'] as const) {
+          const d = sectionData(root, { path, text });
+          if (d?.kind === 'range') assert.ok(d.start >= 0 && d.start <= d.end && d.end <= b.length);
+        }
+      }
+      const p = new MimeParser();
+      for (let i = 0; i < b.length; i += step) p.write(b.subarray(i, i + step));
+      assert.deepEqual(p.end(), root);
+    }), { numRuns: 2000 });
+  });
+});
