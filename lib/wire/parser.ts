@@ -30,6 +30,20 @@ const BACKSLASH = 0x5c;
 const isWordChar = (c: number): boolean =>
   (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || isDigit(c) || c === 0x2e;
 
+const isBase64Char = (c: number): boolean =>
+  (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || isDigit(c) || c === 0x2b || c === 0x2f;
+
+/**
+ * The octets of canonical base64 text (RFC 4648 §4 with padding, no whitespace), or null when it is not: a wrong
+ * length, misplaced "=", or non-zero leftover bits. For SASL exchanges (AUTHENTICATE lines), where a lenient
+ * decoder would let two different texts mean the same credentials.
+ */
+export function decodeBase64Strict(text: string): Buffer | null {
+  if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(text)) return null;
+  const b = Buffer.from(text, 'base64');
+  return b.toString('base64') === text ? b : null;
+}
+
 const MAX_NUMBER = 4294967295;
 /** Nesting bound for search keys (parentheses, NOT, OR): deep enough for any client, shallow for our stack. */
 const MAX_DEPTH = 64;
@@ -316,6 +330,18 @@ export class ArgCursor {
   nstring(): Buffer | null {
     if (this.maybeKeyword('NIL')) return null;
     return this.string();
+  }
+
+  /**
+   * base64 = *(4base64-char) [base64-terminal] (RFC 3501 §9), for AUTHENTICATE's initial response (RFC 4959, where
+   * a lone "=" stands for an empty response). Padding and leftover bits are checked: only canonical base64.
+   */
+  base64(): Buffer {
+    if (this.eat('=')) return Buffer.alloc(0);
+    const t = this.takeWhile((c) => isBase64Char(c) || c === 0x3d);
+    const b = decodeBase64Strict(t);
+    if (b === null || t === '') throw new ParseError('Invalid base64');
+    return b;
   }
 
   /** number = 1*DIGIT ; unsigned 32-bit integer */

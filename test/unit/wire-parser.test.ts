@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { ArgCursor, ParseError, type SearchKey } from '../../lib/wire/parser.js';
+import { ArgCursor, decodeBase64Strict, ParseError, type SearchKey } from '../../lib/wire/parser.js';
 import { SequenceSet } from '../../lib/wire/sequence.js';
 
 const c = (s: string): ArgCursor => ArgCursor.of(s);
@@ -62,6 +62,22 @@ describe('ArgCursor basics', () => {
     l.sp();
     bad(() => l.astring(), /literal8/);
     assert.deepEqual(withLiterals('«m»').literal8(), { bytes: b('m'), binary: false });
+  });
+
+  it('base64 (AUTHENTICATE initial response)', () => {
+    assert.deepEqual(c('AGJvYgBzZWNyZXQ=').base64(), b('\0bob\0secret'));
+    assert.deepEqual(c('=').base64(), b(''));
+    assert.deepEqual(c('YWJj').base64(), b('abc'));
+    for (const t of ['YWJ', 'YW=j', 'YR==', 'YWJjZA=', 'Y', '*']) bad(() => { const x = c(t); x.base64(); x.end(); });
+    assert.deepEqual(decodeBase64Strict('YQ=='), b('a'));
+    assert.equal(decodeBase64Strict('YR=='), null);
+  });
+
+  it('a literal inside a fetch-att list', () => {
+    const x = withLiterals('(BODY.PEEK[HEADER.FIELDS («Date» FROM)])');
+    assert.deepEqual(x.fetchAtts(), [{ kind: 'body-section', peek: true,
+      section: { part: [], text: { kind: 'HEADER.FIELDS', not: false, fields: ['Date', 'FROM'] } }, partial: null }]);
+    x.end();
   });
 
   it('nstring, string, number, nz-number', () => {
