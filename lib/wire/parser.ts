@@ -8,6 +8,7 @@
  * arguments, and {@link ArgCursor.end} at the end. Strings are returned as the client's octets (Buffer): only the
  * layer that knows the charset decodes them. Names that are ASCII by syntax (atoms, flags) are strings.
  */
+import type { SearchKey, SequenceSet as SearchSet } from '../mail/search-key.js';
 import type { CommandPart, RawCommand } from './fragmentizer.js';
 import { isAstringChar, isAtomChar, isDigit, isListChar, isTagChar } from './chars.js';
 import { SequenceSet, type SeqNumber, type SeqRange } from './sequence.js';
@@ -101,31 +102,17 @@ export type FetchAtt =
 /** The flags RFC 3501 defines, spelled canonically (flags compare case-insensitively). */
 export const SYSTEM_FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft', '\\Recent'] as const;
 
-/**
- * A search key, normalized: FROM/TO/CC/BCC/SUBJECT are `header`, ANSWERED/UNSEEN/KEYWORD… are `flag` (with
- * \Recent for RECENT/OLD, NEW is RECENT UNSEEN), several keys in a row or in parentheses are `and`.
- */
-export type SearchKey =
-  | { readonly op: 'all' }
-  | { readonly op: 'and'; readonly keys: readonly SearchKey[] }
-  | { readonly op: 'or'; readonly a: SearchKey; readonly b: SearchKey }
-  | { readonly op: 'not'; readonly key: SearchKey }
-  | { readonly op: 'flag'; readonly flag: string; readonly present: boolean }
-  | { readonly op: 'header'; readonly field: string; readonly value: Buffer }
-  | { readonly op: 'body' | 'text'; readonly value: Buffer }
-  | { readonly op: 'date'; readonly of: 'internal' | 'sent'; readonly cmp: 'before' | 'on' | 'since'; readonly date: CalendarDate }
-  | { readonly op: 'size'; readonly cmp: 'larger' | 'smaller'; readonly size: number }
-  | { readonly op: 'age'; readonly cmp: 'older' | 'younger'; readonly seconds: number }
-  | { readonly op: 'seq' | 'uid'; readonly set: SequenceSet | '$' };
-
 /** RFC 4731 search-return-opt (SAVE is RFC 5182). */
 export type SearchReturnOpt = 'MIN' | 'MAX' | 'ALL' | 'COUNT' | 'SAVE';
 
-/** The arguments of SEARCH / UID SEARCH. `returnOpts` null means a plain (non-ESEARCH) search. */
+/**
+ * The arguments of SEARCH / UID SEARCH. `returnOpts` null means a plain (non-ESEARCH) search. `keys` are ANDed
+ * (hand them to lib/mail's compileSearch with `charset ?? 'US-ASCII'`).
+ */
 export interface SearchCommand {
   readonly returnOpts: readonly SearchReturnOpt[] | null;
   readonly charset: string | null;
-  readonly key: SearchKey;
+  readonly keys: readonly SearchKey[];
 }
 
 /** store-att-flags = (["+" / "-"] "FLAGS" [".SILENT"]) SP (flag-list / (flag *(SP flag))) */
@@ -418,9 +405,9 @@ export class ArgCursor {
     if (this.peek() !== 0x2a && !isDigit(this.peek())) throw new ParseError(`Expected sequence set${this.where()}`);
     const items: SeqRange[] = [];
     do {
-      const from = this.seqNumber();
-      const to = this.eat(':') ? this.seqNumber() : from;
-      items.push({ from, to });
+      const first = this.seqNumber();
+      const last = this.eat(':') ? this.seqNumber() : first;
+      items.push({ first, last });
     } while (this.eat(','));
     return SequenceSet.of(items);
   }
@@ -632,9 +619,10 @@ export class ArgCursor {
    *   search = "SEARCH" [search-return-opts] SP ["CHARSET" SP astring SP] search-key *(SP search-key)
    *   search-return-opts = SP "RETURN" SP "(" [search-return-opt *(SP search-return-opt)] ")"   (RFC 4466/4731)
    *   search-return-opt = "MIN" / "MAX" / "ALL" / "COUNT" / "SAVE"                               (RFC 4731/5182)
-   * `RETURN ()` means ALL (RFC 4731 §3.1).
+   * `RETURN ()` means ALL (RFC 4731 §3.1). `savedUids` is the session's saved search result (RFC 5182): a "$"
+   * (bare or after UID) becomes `UID <savedUids>`, empty when nothing was saved.
    */
-  search(): SearchCommand {
+  search(savedUids: SearchSet = []): SearchCommand {
     this.sp();
     let returnOpts: SearchReturnOpt[] | null = null;
     if (this.maybeKeyword('RETURN')) {
@@ -660,74 +648,70 @@ export class ArgCursor {
       charset = this.astring().toString('latin1');
       this.sp();
     }
-    const keys = [this.searchKey()];
-    while (this.eat(' ')) keys.push(this.searchKey());
-    return { returnOpts, charset, key: keys.length === 1 && keys[0] !== undefined ? keys[0] : { op: 'and', keys } };
+    const keys = [this.searchKey(savedUids)];
+    while (this.eat(' ')) keys.push(this.searchKey(savedUids));
+    return { returnOpts, charset, keys };
   }
 
   /**
-   * search-key (RFC 3501 §9, with OLDER/YOUNGER of RFC 5032 and "$" of RFC 5182): one key. Several keys in
-   * parentheses are returned as `and`. Nesting deeper than 64 is refused.
+   * search-key (RFC 3501 §9, with OLDER/YOUNGER of RFC 5032 and "$" of RFC 5182): one key, as lib/mail's
+   * SearchKey. Several keys in parentheses are an `AND`. Nesting deeper than 64 is refused. See {@link search}
+   * for `savedUids`.
    */
-  searchKey(depth = 0): SearchKey {
+  searchKey(savedUids: SearchSet = [], depth = 0): SearchKey {
     if (depth > MAX_DEPTH) throw new ParseError('Search keys nested too deeply');
     const c = this.peek();
     if (c === 0x28) {
       this.pos++;
-      const keys = [this.searchKey(depth + 1)];
-      while (this.eat(' ')) keys.push(this.searchKey(depth + 1));
+      const operands = [this.searchKey(savedUids, depth + 1)];
+      while (this.eat(' ')) operands.push(this.searchKey(savedUids, depth + 1));
       this.expect(0x29, '")" closing search keys');
-      return keys.length === 1 && keys[0] !== undefined ? keys[0] : { op: 'and', keys };
+      return { key: 'AND', operands };
     }
-    if (isDigit(c) || c === 0x2a || c === 0x24) return { op: 'seq', set: this.seqSetOrSaved() };
+    const set = (): SearchKey => {
+      const s = this.seqSetOrSaved();
+      return s === '$' ? { key: 'UID', set: savedUids } : { key: 'SEQ', set: s.items };
+    };
+    if (isDigit(c) || c === 0x2a || c === 0x24) return set();
     const w = this.word();
-    const flag = (f: string, present: boolean): SearchKey => ({ op: 'flag', flag: f, present });
-    const arg = (): void => this.sp();
     switch (w) {
-      case 'ALL': return { op: 'all' };
-      case 'ANSWERED': return flag('\\Answered', true);
-      case 'DELETED': return flag('\\Deleted', true);
-      case 'DRAFT': return flag('\\Draft', true);
-      case 'FLAGGED': return flag('\\Flagged', true);
-      case 'SEEN': return flag('\\Seen', true);
-      case 'RECENT': return flag('\\Recent', true);
-      case 'UNANSWERED': return flag('\\Answered', false);
-      case 'UNDELETED': return flag('\\Deleted', false);
-      case 'UNDRAFT': return flag('\\Draft', false);
-      case 'UNFLAGGED': return flag('\\Flagged', false);
-      case 'UNSEEN': return flag('\\Seen', false);
-      case 'OLD': return flag('\\Recent', false);
-      case 'NEW': return { op: 'and', keys: [flag('\\Recent', true), flag('\\Seen', false)] };
-      case 'KEYWORD': arg(); return flag(this.flagKeyword(), true);
-      case 'UNKEYWORD': arg(); return flag(this.flagKeyword(), false);
-      case 'BCC': case 'CC': case 'FROM': case 'SUBJECT': case 'TO':
-        arg();
-        return { op: 'header', field: w[0] + w.slice(1).toLowerCase(), value: this.astring() };
+      case 'ALL': case 'ANSWERED': case 'DELETED': case 'DRAFT': case 'FLAGGED': case 'SEEN': case 'UNANSWERED':
+      case 'UNDELETED': case 'UNDRAFT': case 'UNFLAGGED': case 'UNSEEN': case 'NEW': case 'OLD': case 'RECENT':
+        return { key: w };
+      case 'KEYWORD': case 'UNKEYWORD':
+        this.sp();
+        return { key: w, flag: this.flagKeyword() };
+      case 'BCC': case 'CC': case 'FROM': case 'SUBJECT': case 'TO': case 'BODY': case 'TEXT':
+        this.sp();
+        return { key: w, value: this.astring() };
       case 'HEADER': {
-        arg();
+        this.sp();
         const field = this.astring().toString('latin1');
-        arg();
-        return { op: 'header', field, value: this.astring() };
+        this.sp();
+        return { key: 'HEADER', field, value: this.astring() };
       }
-      case 'BODY': arg(); return { op: 'body', value: this.astring() };
-      case 'TEXT': arg(); return { op: 'text', value: this.astring() };
-      case 'BEFORE': arg(); return { op: 'date', of: 'internal', cmp: 'before', date: this.date() };
-      case 'ON': arg(); return { op: 'date', of: 'internal', cmp: 'on', date: this.date() };
-      case 'SINCE': arg(); return { op: 'date', of: 'internal', cmp: 'since', date: this.date() };
-      case 'SENTBEFORE': arg(); return { op: 'date', of: 'sent', cmp: 'before', date: this.date() };
-      case 'SENTON': arg(); return { op: 'date', of: 'sent', cmp: 'on', date: this.date() };
-      case 'SENTSINCE': arg(); return { op: 'date', of: 'sent', cmp: 'since', date: this.date() };
-      case 'LARGER': arg(); return { op: 'size', cmp: 'larger', size: this.number() };
-      case 'SMALLER': arg(); return { op: 'size', cmp: 'smaller', size: this.number() };
-      case 'OLDER': arg(); return { op: 'age', cmp: 'older', seconds: this.nzNumber() };
-      case 'YOUNGER': arg(); return { op: 'age', cmp: 'younger', seconds: this.nzNumber() };
-      case 'UID': arg(); return { op: 'uid', set: this.seqSetOrSaved() };
-      case 'NOT': arg(); return { op: 'not', key: this.searchKey(depth + 1) };
+      case 'BEFORE': case 'ON': case 'SINCE': case 'SENTBEFORE': case 'SENTON': case 'SENTSINCE':
+        this.sp();
+        return { key: w, date: this.date() };
+      case 'LARGER': case 'SMALLER':
+        this.sp();
+        return { key: w, size: this.number() };
+      case 'OLDER': case 'YOUNGER':
+        this.sp();
+        return { key: w, seconds: this.nzNumber() };
+      case 'UID': {
+        this.sp();
+        const s = this.seqSetOrSaved();
+        return { key: 'UID', set: s === '$' ? savedUids : s.items };
+      }
+      case 'NOT':
+        this.sp();
+        return { key: 'NOT', operand: this.searchKey(savedUids, depth + 1) };
       case 'OR': {
-        arg();
-        const a = this.searchKey(depth + 1);
-        arg();
-        return { op: 'or', a, b: this.searchKey(depth + 1) };
+        this.sp();
+        const left = this.searchKey(savedUids, depth + 1);
+        this.sp();
+        return { key: 'OR', left, right: this.searchKey(savedUids, depth + 1) };
       }
       default:
         throw new ParseError(w ? `Unknown search key ${w}` : `Expected search key${this.where()}`);

@@ -12,10 +12,13 @@
 /** A seq-number: a positive 32-bit integer, or '*' (the largest number in use). */
 export type SeqNumber = number | '*';
 
-/** One seq-number or seq-range as written; `a:b` and `b:a` are the same range. */
+/**
+ * One seq-number or seq-range as written; `a:b` and `b:a` are the same range. The same shape as lib/mail's
+ * search-key.ts SeqRange, so `set.items` can go straight into a SearchKey.
+ */
 export interface SeqRange {
-  readonly from: SeqNumber;
-  readonly to: SeqNumber;
+  readonly first: SeqNumber;
+  readonly last: SeqNumber;
 }
 
 const MAX = 4294967295;
@@ -31,18 +34,18 @@ export class SequenceSet {
   /** Throws RangeError when `items` is empty or holds a number that is not a valid seq-number. */
   static of(items: readonly SeqRange[]): SequenceSet {
     if (items.length === 0) throw new RangeError('empty sequence set');
-    for (const r of items) if (!valid(r.from) || !valid(r.to)) throw new RangeError('invalid sequence number');
-    return new SequenceSet(items.map((r) => ({ from: r.from, to: r.to })));
+    for (const r of items) if (!valid(r.first) || !valid(r.last)) throw new RangeError('invalid sequence number');
+    return new SequenceSet(items.map((r) => ({ first: r.first, last: r.last })));
   }
 
   /** The set `1:*`, `n` or `lo:hi` built from numbers (same validity rules as {@link of}). */
-  static range(from: SeqNumber, to: SeqNumber = from): SequenceSet {
-    return SequenceSet.of([{ from, to }]);
+  static range(first: SeqNumber, last: SeqNumber = first): SequenceSet {
+    return SequenceSet.of([{ first, last }]);
   }
 
   /** True when some explicit number (not `*`) is larger than `max`: a message sequence number that does not exist. */
   exceeds(max: number): boolean {
-    return this.items.some((r) => (r.from !== '*' && r.from > max) || (r.to !== '*' && r.to > max));
+    return this.items.some((r) => (r.first !== '*' && r.first > max) || (r.last !== '*' && r.last > max));
   }
 
   /**
@@ -55,8 +58,8 @@ export class SequenceSet {
     if (max <= 0) return [];
     const rs: Array<[number, number]> = [];
     for (const r of this.items) {
-      const a = r.from === '*' ? max : r.from;
-      const b = r.to === '*' ? max : r.to;
+      const a = r.first === '*' ? max : r.first;
+      const b = r.last === '*' ? max : r.last;
       const lo = Math.min(a, b);
       const hi = Math.min(Math.max(a, b), max);
       if (lo <= hi) rs.push([lo, hi]);
@@ -80,8 +83,8 @@ export class SequenceSet {
   has(n: number, max: number): boolean {
     if (n < 1 || n > max) return false;
     return this.items.some((r) => {
-      const a = r.from === '*' ? max : r.from;
-      const b = r.to === '*' ? max : r.to;
+      const a = r.first === '*' ? max : r.first;
+      const b = r.last === '*' ? max : r.last;
       return n >= Math.min(a, b) && n <= Math.max(a, b);
     });
   }
@@ -95,7 +98,7 @@ export class SequenceSet {
 
   /** The set as the client wrote it (`1:3,5,7:*`). */
   toString(): string {
-    return this.items.map((r) => (r.from === r.to ? String(r.from) : `${r.from}:${r.to}`)).join(',');
+    return this.items.map((r) => (r.first === r.last ? String(r.first) : `${r.first}:${r.last}`)).join(',');
   }
 
   /** The shortest set of the given numbers (for COPYUID, ESEARCH ALL): `[1,2,3,7]` becomes `1:3,7`. Null if none. */
@@ -110,11 +113,11 @@ export class SequenceSet {
         prev = n;
         continue;
       }
-      if (start !== null) items.push({ from: start, to: prev });
+      if (start !== null) items.push({ first: start, last: prev });
       start = n;
       prev = n;
     }
-    if (start !== null) items.push({ from: start, to: prev });
+    if (start !== null) items.push({ first: start, last: prev });
     return items.length ? SequenceSet.of(items) : null;
   }
 }

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { ArgCursor, decodeBase64Strict, ParseError, type SearchKey } from '../../lib/wire/parser.js';
-import { SequenceSet } from '../../lib/wire/sequence.js';
+import { compileSearch } from '../../lib/mail/search.js';
+import { ArgCursor, decodeBase64Strict, ParseError, type SearchCommand } from '../../lib/wire/parser.js';
+import { SequenceSet, type SeqRange } from '../../lib/wire/sequence.js';
 
 const c = (s: string): ArgCursor => ArgCursor.of(s);
 const b = (s: string): Buffer => Buffer.from(s, 'latin1');
@@ -225,41 +226,56 @@ describe('store-att and status-att', () => {
 });
 
 describe('search', () => {
-  const f = (flag: string, present: boolean): SearchKey => ({ op: 'flag', flag, present });
-  const table: [string, unknown][] = [
-    [' FLAGGED SINCE 1-Feb-1994 NOT FROM "Smith"', { returnOpts: null, charset: null, key: { op: 'and', keys: [
-      f('\\Flagged', true), { op: 'date', of: 'internal', cmp: 'since', date: { year: 1994, month: 2, day: 1 } },
-      { op: 'not', key: { op: 'header', field: 'From', value: b('Smith') } }] } }],
-    [' TEXT "string not in mailbox"', { returnOpts: null, charset: null, key: { op: 'text', value: b('string not in mailbox') } }],
-    [' CHARSET UTF-8 OR (NEW UNKEYWORD $x) 1:3,*', { returnOpts: null, charset: 'UTF-8', key: { op: 'or',
-      a: { op: 'and', keys: [{ op: 'and', keys: [f('\\Recent', true), f('\\Seen', false)] }, f('$x', false)] },
-      b: { op: 'seq', set: SequenceSet.of([{ from: 1, to: 3 }, { from: '*', to: '*' }]) } } }],
-    [' RETURN (MIN COUNT) UID 2:* LARGER 100 smaller 4294967295', { returnOpts: ['MIN', 'COUNT'], charset: null,
-      key: { op: 'and', keys: [{ op: 'uid', set: SequenceSet.range(2, '*') }, { op: 'size', cmp: 'larger', size: 100 },
-        { op: 'size', cmp: 'smaller', size: 4294967295 }] } }],
-    [' RETURN () $', { returnOpts: ['ALL'], charset: null, key: { op: 'seq', set: '$' } }],
-    [' UNSEEN YOUNGER 259200', { returnOpts: null, charset: null, key: { op: 'and', keys: [f('\\Seen', false),
-      { op: 'age', cmp: 'younger', seconds: 259200 }] } }],
-    [' HEADER X-Foo "" SENTBEFORE "3-Mar-2020" DRAFT UNDRAFT OLD ALL', { returnOpts: null, charset: null, key: { op: 'and',
-      keys: [{ op: 'header', field: 'X-Foo', value: b('') },
-        { op: 'date', of: 'sent', cmp: 'before', date: { year: 2020, month: 3, day: 3 } },
-        f('\\Draft', true), f('\\Draft', false), f('\\Recent', false), { op: 'all' }] } }],
+  const set = (t: string): readonly SeqRange[] => c(t).seqSet().items;
+  const table: [string, SearchCommand][] = [
+    [' FLAGGED SINCE 1-Feb-1994 NOT FROM "Smith"', { returnOpts: null, charset: null, keys: [
+      { key: 'FLAGGED' }, { key: 'SINCE', date: { year: 1994, month: 2, day: 1 } },
+      { key: 'NOT', operand: { key: 'FROM', value: b('Smith') } }] }],
+    [' TEXT "string not in mailbox"', { returnOpts: null, charset: null, keys: [{ key: 'TEXT', value: b('string not in mailbox') }] }],
+    [' CHARSET UTF-8 OR (NEW UNKEYWORD $x) 1:3,*', { returnOpts: null, charset: 'UTF-8', keys: [{ key: 'OR',
+      left: { key: 'AND', operands: [{ key: 'NEW' }, { key: 'UNKEYWORD', flag: '$x' }] },
+      right: { key: 'SEQ', set: [{ first: 1, last: 3 }, { first: '*', last: '*' }] } }] }],
+    [' RETURN (MIN COUNT min) UID 2:* LARGER 100 smaller 4294967295', { returnOpts: ['MIN', 'COUNT'], charset: null,
+      keys: [{ key: 'UID', set: set('2:*') }, { key: 'LARGER', size: 100 }, { key: 'SMALLER', size: 4294967295 }] }],
+    [' RETURN () $', { returnOpts: ['ALL'], charset: null, keys: [{ key: 'UID', set: [] }] }],
+    [' UNSEEN YOUNGER 259200 OLDER 1', { returnOpts: null, charset: null, keys: [{ key: 'UNSEEN' },
+      { key: 'YOUNGER', seconds: 259200 }, { key: 'OLDER', seconds: 1 }] }],
+    [' HEADER X-Foo "" SENTBEFORE "3-Mar-2020" DRAFT UNDRAFT OLD ALL (SEEN)', { returnOpts: null, charset: null, keys: [
+      { key: 'HEADER', field: 'X-Foo', value: b('') }, { key: 'SENTBEFORE', date: { year: 2020, month: 3, day: 3 } },
+      { key: 'DRAFT' }, { key: 'UNDRAFT' }, { key: 'OLD' }, { key: 'ALL' }, { key: 'AND', operands: [{ key: 'SEEN' }] }] }],
+    [' answered deleted flagged recent undeleted unanswered unflagged keyword Junk bcc a cc b to c subject d body e on 1-Jan-2000 sentsince 2-Jan-2000 senton 3-Jan-2000 before 4-Jan-2000',
+      { returnOpts: null, charset: null, keys: [{ key: 'ANSWERED' }, { key: 'DELETED' }, { key: 'FLAGGED' }, { key: 'RECENT' },
+        { key: 'UNDELETED' }, { key: 'UNANSWERED' }, { key: 'UNFLAGGED' }, { key: 'KEYWORD', flag: 'Junk' },
+        { key: 'BCC', value: b('a') }, { key: 'CC', value: b('b') }, { key: 'TO', value: b('c') },
+        { key: 'SUBJECT', value: b('d') }, { key: 'BODY', value: b('e') },
+        { key: 'ON', date: { year: 2000, month: 1, day: 1 } }, { key: 'SENTSINCE', date: { year: 2000, month: 1, day: 2 } },
+        { key: 'SENTON', date: { year: 2000, month: 1, day: 3 } }, { key: 'BEFORE', date: { year: 2000, month: 1, day: 4 } }] }],
   ];
   for (const [text, want] of table) {
-    it(`SEARCH${text}`, () => {
+    it(`SEARCH${text.slice(0, 60)}`, () => {
       const cur = c(text);
       assert.deepEqual(cur.search(), want);
       cur.end();
     });
   }
+  it('$ is the saved result (RFC 5182), bare or after UID', () => {
+    const saved = set('4,9:10');
+    const cur = c(' $ UID $');
+    assert.deepEqual(cur.search(saved).keys, [{ key: 'UID', set: saved }, { key: 'UID', set: saved }]);
+  });
+  it('parsed programs compile with lib/mail (one SearchKey type for both layers)', () => {
+    for (const [text] of table) {
+      const cmd = c(text).search();
+      assert.ok(compileSearch(cmd.keys, cmd.charset ?? 'US-ASCII'));
+    }
+  });
   it('literal arguments', () => {
     const cur = withLiterals(' CHARSET UTF-8 SUBJECT «caf\xc3\xa9» BODY «x\r\ny»');
-    assert.deepEqual(cur.search().key, { op: 'and', keys: [{ op: 'header', field: 'Subject', value: b('caf\xc3\xa9') },
-      { op: 'body', value: b('x\r\ny') }] });
+    assert.deepEqual(cur.search().keys, [{ key: 'SUBJECT', value: b('caf\xc3\xa9') }, { key: 'BODY', value: b('x\r\ny') }]);
     cur.end();
   });
   for (const text of [' ', ' FOO', ' FROM', ' (SEEN', ' OR SEEN', ' SINCE 1-Foo-2000', ' RETURN (MIN', ' RETURN (FOO) ALL',
-    ' SEEN  DELETED', ' OLDER 0', ' ' + '('.repeat(100) + 'ALL' + ')'.repeat(100), ' ' + 'NOT '.repeat(100) + 'ALL']) {
+    ' SEEN  DELETED', ' OLDER 0', ' ()', ' ' + '('.repeat(100) + 'ALL' + ')'.repeat(100), ' ' + 'NOT '.repeat(100) + 'ALL']) {
     it(`refuses SEARCH${text.slice(0, 30)}`, () => bad(() => { const cur = c(text); cur.search(); cur.end(); }));
   }
 });
@@ -267,13 +283,13 @@ describe('search', () => {
 describe('properties', () => {
   it('SequenceSet.ranges agrees with a naive expansion', () => {
     const num = fc.oneof(fc.integer({ min: 1, max: 30 }), fc.constant('*' as const));
-    fc.assert(fc.property(fc.array(fc.record({ from: num, to: num }), { minLength: 1, maxLength: 6 }),
+    fc.assert(fc.property(fc.array(fc.record({ first: num, last: num }), { minLength: 1, maxLength: 6 }),
       fc.integer({ min: 0, max: 25 }), (items, max) => {
         const set = SequenceSet.of(items);
         const want = new Set<number>();
         for (const r of items) {
-          const a = r.from === '*' ? max : r.from;
-          const z = r.to === '*' ? max : r.to;
+          const a = r.first === '*' ? max : r.first;
+          const z = r.last === '*' ? max : r.last;
           for (let n = Math.min(a, z); n <= Math.max(a, z); n++) if (n >= 1 && n <= max) want.add(n);
         }
         const got = [...set.numbers(max)];
