@@ -1,0 +1,166 @@
+/**
+ * RFC 5256 §3 SORT: ordering messages by ARRIVAL, CC, DATE, FROM, SIZE, SUBJECT, TO, each optionally REVERSE,
+ * with the sequence number as the final, never reversed, tiebreak. PURE.
+ *
+ * Strings compare under i;ascii-casemap (RFC 5256 §2.1: the default collation): ASCII case-insensitive, then by
+ * UTF-8 octets. Headers are read once per message, and only when a header key is asked for.
+ */
+import type { InternalDate } from '../mailbox/driver.js';
+import { asciiCasemapKey, baseSubject } from './base-subject.js';
+import { splitHeader, type HeaderField } from './decode.js';
+import { parseMessageDate } from './search.js';
+
+export type SortKeyName = 'ARRIVAL' | 'CC' | 'DATE' | 'FROM' | 'SIZE' | 'SUBJECT' | 'TO';
+
+/** One `sort-key`: `["REVERSE" SP] key`. RFC 5256: "REVERSE only reverses a single criterion". */
+export interface SortCriterion {
+  readonly key: SortKeyName;
+  readonly reverse: boolean;
+}
+
+/** What SORT needs of a message. header() is called at most once, and only for CC, DATE, FROM, SUBJECT, TO. */
+export interface SortMessage {
+  readonly seq: number;
+  readonly internalDate: InternalDate;
+  /** RFC822.SIZE. */
+  readonly size: number;
+  header(): Promise<Buffer>;
+}
+
+function unfoldedLatin1(v: Uint8Array): string {
+  return Buffer.from(v.buffer, v.byteOffset, v.length).toString('latin1').replace(/\r?\n/g, '');
+}
+
+/**
+ * RFC 5256 §3: "[IMAP] addr-mailbox of the first ... address": the local part of the first mailbox in an RFC 5322
+ * address list (group names, display names, comments and routes skipped; a quoted local part unquoted). The empty
+ * string when there is none, which sorts first.
+ */
+export function firstMailbox(raw: Uint8Array): string {
+  const s = unfoldedLatin1(raw);
+  let words: string[] = [];
+  for (let i = 0; i < s.length; ) {
+    const c = s[i] ?? '';
+    if (c === '(') {
+      let depth = 0;
+      for (; i < s.length; i++) {
+        const x = s[i];
+        if (x === '\\') i++;
+        else if (x === '(') depth++;
+        else if (x === ')' && --depth === 0) break;
+      }
+      i++;
+    } else if (c === '"') {
+      let q = '';
+      for (i++; i < s.length && s[i] !== '"'; i++) q += s[i] === '\\' ? (s[++i] ?? '') : s[i];
+      words.push(q);
+      i++;
+    } else if (c === '<') {
+      const close = s.indexOf('>', i);
+      let spec = s.slice(i + 1, close < 0 ? s.length : close).trim();
+      const colon = spec.lastIndexOf(':'); // obs-route "@a,@b:" before the addr-spec
+      if (colon >= 0) spec = spec.slice(colon + 1);
+      const local = localPart(spec);
+      if (local.length > 0) return local;
+      words = [];
+      i = close < 0 ? s.length : close + 1;
+    } else if (c === ',' || c === ';' || c === ':') {
+      // ":" ends a group's display name; "," and ";" end a mailbox. A plain addr-spec is words around "@".
+      if (c !== ':' && words.includes('@')) return words.slice(0, words.indexOf('@')).join('');
+      if (c !== ':' && words.length > 0) return words.join('');
+      words = [];
+      i++;
+    } else if (c === ' ' || c === '\t') {
+      i++;
+    } else if (c === '@') {
+      words.push('@');
+      i++;
+    } else {
+      let w = '';
+      while (i < s.length && !' \t()"<>,;:@'.includes(s[i] ?? ' ')) w += s[i++];
+      words.push(w);
+    }
+  }
+  if (words.includes('@')) return words.slice(0, words.indexOf('@')).join('');
+  return words.join('');
+}
+
+function localPart(spec: string): string {
+  let out = '';
+  for (let i = 0; i < spec.length; i++) {
+    const c = spec[i];
+    if (c === '"') {
+      for (i++; i < spec.length && spec[i] !== '"'; i++) out += spec[i] === '\\' ? (spec[++i] ?? '') : spec[i];
+    } else if (c === '@') {
+      break;
+    } else if (c !== ' ' && c !== '\t') {
+      out += c;
+    }
+  }
+  return out;
+}
+
+/**
+ * RFC 5256 §2.2 sent date: the Date: header's instant, or "If the sent date cannot be determined (a Date: header
+ * is missing or cannot be parsed), the INTERNALDATE for that message is used as the sent date."
+ */
+export function sentTime(fields: readonly HeaderField[], internalDate: InternalDate): number {
+  const f = fields.find((x) => x.name === 'date');
+  const d = f === undefined ? undefined : parseMessageDate(f.value.toString('latin1'));
+  return d === undefined ? internalDate.time : d.time;
+}
+
+function firstField(fields: readonly HeaderField[], name: string): Buffer | undefined {
+  return fields.find((f) => f.name === name)?.value;
+}
+
+type Key = number | Buffer;
+
+function compareKeys(a: Key, b: Key): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (Buffer.isBuffer(a) && Buffer.isBuffer(b)) return Buffer.compare(a, b);
+  return 0;
+}
+
+/**
+ * Sorts `msgs` by `criteria` (the first decides, later ones break ties, the sequence number breaks the last tie).
+ * Returns a new array; `msgs` is untouched. Header read errors propagate.
+ */
+export async function sortMessages<M extends SortMessage>(msgs: readonly M[], criteria: readonly SortCriterion[]): Promise<M[]> {
+  const needHeader = criteria.some((c) => c.key !== 'ARRIVAL' && c.key !== 'SIZE');
+  const keyed: { msg: M; keys: Key[] }[] = [];
+  for (const msg of msgs) {
+    const fields = needHeader ? splitHeader(await msg.header()) : [];
+    const keys = criteria.map((c): Key => {
+      switch (c.key) {
+        case 'ARRIVAL':
+          // "Internal date and time of the message. This differs from the ON criteria in SEARCH, which uses just
+          // the internal date."
+          return msg.internalDate.time;
+        case 'SIZE':
+          return msg.size;
+        case 'DATE':
+          return sentTime(fields, msg.internalDate);
+        case 'SUBJECT': {
+          const f = firstField(fields, 'subject');
+          return asciiCasemapKey(f === undefined ? '' : baseSubject(f).subject);
+        }
+        case 'FROM':
+        case 'TO':
+        case 'CC': {
+          const f = firstField(fields, c.key.toLowerCase());
+          return asciiCasemapKey(f === undefined ? '' : firstMailbox(f));
+        }
+      }
+    });
+    keyed.push({ msg, keys });
+  }
+  keyed.sort((a, b) => {
+    for (let i = 0; i < criteria.length; i++) {
+      const r = compareKeys(a.keys[i] ?? 0, b.keys[i] ?? 0);
+      if (r !== 0) return criteria[i]?.reverse === true ? -r : r;
+    }
+    return a.msg.seq - b.msg.seq;
+  });
+  return keyed.map((k) => k.msg);
+}
