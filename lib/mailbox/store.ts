@@ -1,0 +1,42 @@
+/**
+ * The mail store: IMAP mailbox names to mailboxes, for one logged-in user (UW's "dummy" driver plus its naming
+ * rules). INBOX is the user's spool file (or `$MAIL` in PREAUTH mode); every other name is an mbox file relative
+ * to the home directory, directories giving the hierarchy (delimiter `/`), as UW imapd; subscriptions live in
+ * `~/.mailboxlist` (UW's file). Names outside the home directory (absolute paths, `..`, `~other`) are refused
+ * unless the configuration allows them. Names are handled as the client sends them (modified UTF-7, which is
+ * ASCII): UW stores them on disk that way too, so files made by UW keep their names.
+ */
+import type { AppendMessage, MailboxStatus, OpenMailbox } from './driver.js';
+
+/** One LIST/LSUB answer line. */
+export interface ListEntry {
+  /** The mailbox name as sent to the client (modified UTF-7). */
+  readonly name: string;
+  /** `\Noselect`, `\NoInferiors`, `\HasChildren`, `\HasNoChildren`, `\Marked`, `\Unmarked`, `\Subscribed`... */
+  readonly attributes: readonly string[];
+}
+
+export interface MailStore {
+  /** The hierarchy delimiter. */
+  readonly delimiter: '/';
+  /**
+   * LIST (subscribedOnly false) and LSUB (true): RFC 3501 §6.3.8 reference + pattern with `*` and `%`. An empty
+   * pattern answers the delimiter query (one entry with name "" and `\Noselect`).
+   */
+  list(reference: string, pattern: string, opts: { subscribedOnly: boolean }): Promise<ListEntry[]>;
+  /** Throws MailboxError ALREADYEXISTS, NOPERM (outside the home), CANNOT... A trailing `/` makes a directory. */
+  create(name: string): Promise<void>;
+  /** INBOX cannot be deleted; a directory with children cannot either (UW). */
+  delete(name: string): Promise<void>;
+  /** Renaming INBOX moves its messages to the new mailbox and leaves INBOX empty (RFC 3501 §6.3.5). */
+  rename(from: string, to: string): Promise<void>;
+  subscribe(name: string): Promise<void>;
+  unsubscribe(name: string): Promise<void>;
+  status(name: string): Promise<MailboxStatus>;
+  /** Throws MailboxError NONEXISTENT (-> NO [TRYCREATE] for APPEND/COPY targets). */
+  open(name: string, readOnly: boolean): Promise<OpenMailbox>;
+  /** APPEND/COPY target: INBOX is created when missing; other missing names throw NONEXISTENT (TRYCREATE). */
+  append(name: string, msgs: AsyncIterable<AppendMessage>): Promise<{ uidValidity: number; uids: number[] }>;
+  /** True when `name` refers to the same file as the mailbox open as `openName` (COPY into the selected box). */
+  sameMailbox(a: string, b: string): boolean;
+}
