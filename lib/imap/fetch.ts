@@ -1,0 +1,438 @@
+/**
+ * The FETCH writer: one untagged `* <seq> FETCH (...)` response (RFC 3501 §6.4.5, §7.4.2; BINARY of RFC 3516) for
+ * one message, written into the {@link ResponseSink}.
+ *
+ * Sizes before bytes (STYLE.md rule 4): every body literal is announced from the index (`{n}` computed from the
+ * served sizes the driver knows without reading) and then streamed from the mailbox chunk by chunk, counting; if
+ * the mailbox yields more or fewer bytes than announced, {@link FetchSizeMismatch} is thrown and the connection
+ * must be dropped, since the client's view of the literal is already broken. A 200 MB message is never held.
+ *
+ * Everything that can fail without being fatal (parsing the MIME structure, an unknown Content-Transfer-Encoding
+ * for BINARY, reading the header) happens before the first byte of the response is queued, so a command that
+ * fails with NO leaves nothing half-written in the sink.
+ *
+ * Few writes (rule 5a): the response is queued into the sink, which gathers it; large literals flush by
+ * themselves in pieces of about 64 KiB ({@link ResponseSink.maybeFlush}). The caller flushes after the last
+ * response of the command (usually together with the tagged OK).
+ */
+import type { ResponseSink } from '../io/sink.js';
+import { encodeBody, encodeBodyStructure, resolvePart, sectionData, type SectionData } from '../mail/bodystructure.js';
+import { contentDecoder, type ContentDecoder } from '../mail/decode.js';
+import { encodeEnvelope, envelopeOf } from '../mail/envelope.js';
+import { Header, selectHeaderFields } from '../mail/header.js';
+import { type MimePart, parseMimeStream } from '../mail/mime.js';
+import { Flag, SYSTEM_FLAG_NAMES, type InternalDate, type OpenMailbox, type SizedBody } from '../mailbox/driver.js';
+import { fetchItemName } from '../wire/encode.js';
+import type { FetchAtt, PartialRange, Section } from '../wire/parser.js';
+
+/**
+ * The mailbox yielded a different number of bytes than the literal announced. FATAL: part of the response is
+ * already queued (maybe sent); the session must log it and close the connection without another byte.
+ */
+export class FetchSizeMismatch extends Error {
+  constructor(
+    readonly announced: number,
+    readonly actual: number,
+  ) {
+    super(`FETCH literal announced ${announced} octets but the mailbox gave ${actual}`);
+    this.name = 'FetchSizeMismatch';
+  }
+}
+
+/**
+ * A FETCH item that cannot be answered; nothing of the response was written. `UNKNOWN-CTE`: RFC 3516 §4.3 "If
+ * the server does not know how to decode the section's Content-Transfer-Encoding, it MUST fail the request and
+ * issue a 'NO' response that contains the 'UNKNOWN-CTE' extended response code."
+ */
+export class FetchError extends Error {
+  constructor(
+    readonly code: 'UNKNOWN-CTE',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'FetchError';
+  }
+}
+
+export interface FetchOptions {
+  /** UID FETCH: the UID item is always included (at the front when the client did not ask for it). */
+  readonly uid: boolean;
+  /** Whether fetching a body sets \Seen (false for a mailbox opened with EXAMINE). */
+  readonly markSeen: boolean;
+  /**
+   * MIME trees by UID, kept by the session for the selected mailbox (clients fetch BODYSTRUCTURE, then sections):
+   * filled here when a tree is parsed. The session owns it and clears it when it deselects.
+   */
+  readonly structureCache?: Map<number, MimePart>;
+}
+
+/** One item's value, ready to write: protocol text, or a literal streamed from the mailbox. */
+type Value =
+  | { readonly kind: 'text'; readonly text: Buffer | string }
+  | { readonly kind: 'literal'; readonly body: SizedBody; readonly literal8: boolean };
+
+interface Item {
+  readonly name: string;
+  /** Null: FLAGS, computed when written (after \Seen is set). */
+  readonly value: Value | null;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+
+/**
+ * `date-time = DQUOTE date-day-fixed "-" date-month "-" date-year SP time SP zone DQUOTE` with
+ * `date-day-fixed = (SP DIGIT) / 2DIGIT` (RFC 3501 §9), in the message's own zone (as UW keeps it).
+ */
+export function formatInternalDate(d: InternalDate): string {
+  const t = new Date(d.time + d.zone * 60_000);
+  const day = t.getUTCDate();
+  const z = Math.abs(d.zone);
+  return `"${day < 10 ? ' ' : ''}${day}-${MONTHS[t.getUTCMonth()] ?? 'Jan'}-${String(t.getUTCFullYear()).padStart(4, '0')} ` +
+    `${pad2(t.getUTCHours())}:${pad2(t.getUTCMinutes())}:${pad2(t.getUTCSeconds())} ` +
+    `${d.zone < 0 ? '-' : '+'}${pad2(Math.floor(z / 60))}${pad2(z % 60)}"`;
+}
+
+/** `flag-fetch` list: system flags (in {@link Flag} bit order), `\Recent`, then keywords. */
+export function formatFlags(flags: number, recent: boolean, keywords: readonly string[]): string {
+  const names: string[] = [];
+  for (const [bit, name] of SYSTEM_FLAG_NAMES) if ((flags & bit) !== 0) names.push(name);
+  if (recent) names.push('\\Recent');
+  names.push(...keywords);
+  return `(${names.join(' ')})`;
+}
+
+/** Whether fetching `att` sets \Seen (RFC 3501 §6.4.5: BODY[...] and RFC822[.TEXT] do; .PEEK and BINARY.PEEK not). */
+function setsSeen(att: FetchAtt): boolean {
+  switch (att.kind) {
+    case 'body-section':
+    case 'binary-section':
+      return !att.peek;
+    case 'RFC822':
+    case 'RFC822.TEXT':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** A SizedBody over bytes in memory. */
+function bytesBody(b: Buffer): SizedBody {
+  return {
+    size: b.length,
+    async *chunks(): AsyncIterable<Uint8Array> {
+      if (b.length > 0) yield b;
+    },
+  };
+}
+
+/** Skips `skip` bytes of `src` and yields at most `length` after them. */
+async function* cut(src: AsyncIterable<Uint8Array>, skip: number, length: number): AsyncIterable<Uint8Array> {
+  let left = length;
+  for await (let c of src) {
+    if (left <= 0) return;
+    if (skip > 0) {
+      if (c.length <= skip) {
+        skip -= c.length;
+        continue;
+      }
+      c = c.subarray(skip);
+      skip = 0;
+    }
+    if (c.length > left) c = c.subarray(0, left);
+    left -= c.length;
+    yield c;
+  }
+}
+
+/** RFC 3501 §6.4.5 partial: "If the starting octet is beyond the end of the text, an empty string is returned." */
+function clip(size: number, p: PartialRange | null): { start: number; end: number } {
+  if (p === null) return { start: 0, end: size };
+  const start = Math.min(p.offset, size);
+  return { start, end: Math.min(size, start + p.length) };
+}
+
+/** Per-message state shared by the items of one response. */
+class MessageReader {
+  private root: MimePart | null = null;
+  private headerBytes: Buffer | null = null;
+  /** Served sizes from the index (no reading): the whole message and its header (with the empty line). */
+  readonly total: number;
+  readonly headerSize: number;
+
+  constructor(
+    readonly box: OpenMailbox,
+    readonly seq: number,
+    private readonly cache: Map<number, MimePart> | undefined,
+  ) {
+    this.total = box.message(seq).size;
+    this.headerSize = this.total - box.text(seq).size;
+  }
+
+  async header(): Promise<Buffer> {
+    this.headerBytes ??= await this.box.header(this.seq);
+    return this.headerBytes;
+  }
+
+  /** The MIME tree, parsed once by streaming the served message (cached by UID). */
+  async structure(): Promise<MimePart> {
+    if (this.root !== null) return this.root;
+    const uid = this.box.meta(this.seq).uid;
+    let root = this.cache?.get(uid);
+    if (root === undefined) {
+      root = await parseMimeStream(this.box.message(this.seq).chunks());
+      this.cache?.set(uid, root);
+    }
+    this.root = root;
+    return root;
+  }
+
+  /**
+   * Bytes [start, end) of the served message, streamed: the driver's whole message, a range of its text (text
+   * offsets count served octets after the header), or the header bytes then the start of the text.
+   */
+  range(start: number, end: number): SizedBody {
+    const size = end - start;
+    const hsize = this.headerSize;
+    if (start === 0 && end === this.total) return { size, chunks: () => this.box.message(this.seq).chunks() };
+    if (start >= hsize) return this.box.text(this.seq, { offset: start - hsize, length: size });
+    return {
+      size,
+      chunks: async function* (this: MessageReader): AsyncIterable<Uint8Array> {
+        const h = await this.header();
+        yield h.subarray(start, Math.min(end, h.length));
+        if (end > hsize) yield* this.box.text(this.seq, { offset: 0, length: end - hsize }).chunks();
+      }.bind(this),
+    };
+  }
+
+  /** Section data (a range of the served message or bytes built from a header), null if there is no such part. */
+  async section(s: Section): Promise<SectionData | null> {
+    if (s.part.length === 0) {
+      switch (s.text?.kind) {
+        case undefined:
+          return { kind: 'range', start: 0, end: this.total };
+        case 'HEADER':
+          return { kind: 'range', start: 0, end: this.headerSize };
+        case 'TEXT':
+          return { kind: 'range', start: this.headerSize, end: this.total };
+        case 'HEADER.FIELDS':
+          return { kind: 'bytes', bytes: selectHeaderFields(await this.header(), s.text.fields, s.text.not) };
+        case 'MIME':
+          return null; // MIME needs a part number (the parser refuses it; kept total)
+      }
+    }
+    const root = await this.structure();
+    const t = s.text;
+    return sectionData(root, {
+      path: s.part,
+      text: t === null ? 'ALL' : t.kind === 'HEADER.FIELDS' ? (t.not ? 'HEADER.FIELDS.NOT' : 'HEADER.FIELDS') : t.kind,
+      ...(t?.kind === 'HEADER.FIELDS' ? { fields: t.fields } : {}),
+    });
+  }
+
+  /** `BODY[section]<partial>`: the literal to send. A missing section is an empty string (as Dovecot and UW). */
+  async bodySection(s: Section, partial: PartialRange | null): Promise<Value> {
+    const d = await this.section(s);
+    if (d === null) return { kind: 'literal', body: bytesBody(Buffer.alloc(0)), literal8: false };
+    if (d.kind === 'bytes') {
+      const { start, end } = clip(d.bytes.length, partial);
+      return { kind: 'literal', body: bytesBody(d.bytes.subarray(start, end)), literal8: false };
+    }
+    const { start, end } = clip(d.end - d.start, partial);
+    return { kind: 'literal', body: this.range(d.start + start, d.start + end), literal8: false };
+  }
+
+  /**
+   * The decoded content of a part for BINARY (RFC 3516 §4.2): the part's body after removing its
+   * Content-Transfer-Encoding. An empty part path is the whole message: its header as is, then its body decoded.
+   * Null when there is no such part. Throws {@link FetchError} UNKNOWN-CTE.
+   */
+  async decoded(part: readonly number[]): Promise<{ prefix: SizedBody | null; raw: SizedBody; decoder: () => ContentDecoder } | null> {
+    const root = await this.structure();
+    const p = resolvePart(root, part);
+    if (p === null) return null;
+    const cte = new Header(p.header).field('content-transfer-encoding');
+    const name = cte === undefined ? '7bit' : cte.raw.toString('latin1').replace(/\([^()]*\)/g, '').trim().toLowerCase();
+    if (!['7bit', '8bit', 'binary', 'base64', 'quoted-printable', ''].includes(name)) {
+      throw new FetchError('UNKNOWN-CTE', `Unknown Content-Transfer-Encoding ${name.slice(0, 40)}`);
+    }
+    return {
+      prefix: part.length === 0 ? this.range(0, p.bodyStart) : null,
+      raw: this.range(p.bodyStart, p.bodyEnd),
+      decoder: () => contentDecoder(name),
+    };
+  }
+}
+
+/** Decoded bytes of `raw` after an optional undecoded prefix. */
+async function* decodeStream(prefix: SizedBody | null, raw: SizedBody, decoder: ContentDecoder): AsyncIterable<Uint8Array> {
+  if (prefix !== null) yield* prefix.chunks();
+  for await (const c of raw.chunks()) yield* decoder.push(c);
+  yield* decoder.end();
+}
+
+/** Decoded data kept in memory when it is at most this large; larger data is decoded again while it is sent. */
+const KEEP_DECODED = 256 * 1024;
+
+/**
+ * `BINARY[part]<partial>` (literal8 only when the data holds a NUL, RFC 3516 §4.2: "If the domain of the decoded
+ * data is '8bit' and the data does not contain the NUL octet, the server SHOULD return the data in a <string>") or
+ * `BINARY.SIZE[part]` (the decoded size). The size has to be known before the data goes out, so the part is decoded
+ * once to count (kept if small) and, if large, decoded again while streaming (the count is checked against it).
+ */
+async function binary(r: MessageReader, part: readonly number[], partial: PartialRange | null, sizeOnly: boolean): Promise<Value> {
+  const src = await r.decoded(part);
+  if (src === null) return { kind: 'text', text: sizeOnly ? '0' : 'NIL' };
+  let total = 0;
+  let nul = false;
+  const kept: Uint8Array[] = [];
+  let keptSize = 0;
+  let keeping = !sizeOnly;
+  const window = { start: partial?.offset ?? 0, end: partial === null ? Infinity : partial.offset + partial.length };
+  for await (const c of decodeStream(src.prefix, src.raw, src.decoder())) {
+    if (!sizeOnly) {
+      const s = Math.max(0, window.start - total);
+      const e = Math.min(c.length, window.end - total);
+      if (e > s) {
+        const inWindow = c.subarray(s, e);
+        if (!nul && inWindow.includes(0)) nul = true;
+        if (keeping) {
+          kept.push(inWindow);
+          keptSize += inWindow.length;
+          if (keptSize > KEEP_DECODED) {
+            keeping = false;
+            kept.length = 0;
+          }
+        }
+      }
+    }
+    total += c.length;
+  }
+  if (sizeOnly) return { kind: 'text', text: String(total) };
+  const { start, end } = clip(total, partial);
+  if (keeping) return { kind: 'literal', body: bytesBody(Buffer.concat(kept)), literal8: nul };
+  return {
+    kind: 'literal',
+    literal8: nul,
+    body: { size: end - start, chunks: () => cut(decodeStream(src.prefix, src.raw, src.decoder()), start, end - start) },
+  };
+}
+
+/** Queues `{n}` CRLF (or `~{n}`) and the body, checking its count against n (throws {@link FetchSizeMismatch}). */
+async function streamLiteral(out: ResponseSink, body: SizedBody, literal8: boolean): Promise<void> {
+  const size = body.size;
+  out.write(`${literal8 ? '~' : ''}{${size}}\r\n`);
+  if (size === 0) return;
+  let n = 0;
+  for await (const c of body.chunks()) {
+    n += c.length;
+    if (n > size) throw new FetchSizeMismatch(size, n);
+    out.write(c);
+    await out.maybeFlush();
+  }
+  if (n !== size) throw new FetchSizeMismatch(size, n);
+}
+
+/**
+ * Writes `* <seq> FETCH (<items>)` CRLF for message `seq` of `box` into `out`, items in the order of `atts`
+ * (after UID for UID FETCH when the client did not name it). Items: FLAGS, INTERNALDATE, RFC822.SIZE, ENVELOPE,
+ * BODY, BODYSTRUCTURE, UID, RFC822 (= BODY[]), RFC822.HEADER (= BODY.PEEK[HEADER]), RFC822.TEXT (= BODY[TEXT]),
+ * BODY[section]<partial> in every section form, BINARY[part]<partial>, BINARY.SIZE[part].
+ *
+ * When `opts.markSeen` and a non-PEEK body item is fetched from a message without \Seen, \Seen is set through
+ * `box.setFlags` before the response is written and FLAGS is added at the end of the response if not requested
+ * (RFC 3501 §6.4.5: "the \Seen flag is implicitly set; if this causes the flags to change, they SHOULD be
+ * included as part of the FETCH responses"). Returns `seenSet` true then.
+ *
+ * Does not flush the sink beyond what large literals flush by themselves: the caller flushes (and, on an error,
+ * decides). Throws {@link FetchError} (NO, nothing written for this message), {@link FetchSizeMismatch} (fatal:
+ * drop the connection), MailboxError from the driver (before the first byte if reading the header or structure
+ * failed; otherwise mid-literal, which is fatal as well).
+ */
+export async function writeFetch(
+  out: ResponseSink,
+  box: OpenMailbox,
+  seq: number,
+  atts: readonly FetchAtt[],
+  opts: FetchOptions,
+): Promise<{ seenSet: boolean }> {
+  const r = new MessageReader(box, seq, opts.structureCache);
+  const meta = box.meta(seq);
+  const items: Item[] = [];
+  if (opts.uid && !atts.some((a) => a.kind === 'UID')) items.push({ name: 'UID', value: { kind: 'text', text: String(meta.uid) } });
+
+  // Prepare every value first: failures that are not fatal happen before anything is queued.
+  for (const att of atts) {
+    const name = fetchItemName(att);
+    const text = (t: Buffer | string): Item => ({ name, value: { kind: 'text', text: t } });
+    switch (att.kind) {
+      case 'FLAGS':
+        items.push({ name, value: null });
+        break;
+      case 'UID':
+        items.push(text(String(meta.uid)));
+        break;
+      case 'INTERNALDATE':
+        items.push(text(formatInternalDate(meta.internalDate)));
+        break;
+      case 'RFC822.SIZE':
+        items.push(text(String(r.total)));
+        break;
+      case 'ENVELOPE':
+        items.push(text(encodeEnvelope(envelopeOf(await r.header()))));
+        break;
+      case 'BODY':
+        items.push(text(encodeBody(await r.structure())));
+        break;
+      case 'BODYSTRUCTURE':
+        items.push(text(encodeBodyStructure(await r.structure())));
+        break;
+      case 'RFC822':
+        items.push({ name, value: await r.bodySection({ part: [], text: null }, null) });
+        break;
+      case 'RFC822.HEADER':
+        items.push({ name, value: await r.bodySection({ part: [], text: { kind: 'HEADER' } }, null) });
+        break;
+      case 'RFC822.TEXT':
+        items.push({ name, value: await r.bodySection({ part: [], text: { kind: 'TEXT' } }, null) });
+        break;
+      case 'body-section':
+        items.push({ name, value: await r.bodySection(att.section, att.partial) });
+        break;
+      case 'binary-section':
+        items.push({ name, value: await binary(r, att.part, att.partial, false) });
+        break;
+      case 'binary-size':
+        items.push({ name, value: await binary(r, att.part, null, true) });
+        break;
+    }
+  }
+
+  let seenSet = false;
+  if (opts.markSeen && !box.readOnly && (meta.flags & Flag.Seen) === 0 && atts.some(setsSeen)) {
+    box.setFlags([seq], 'add', Flag.Seen, []);
+    seenSet = true;
+    if (!atts.some((a) => a.kind === 'FLAGS')) items.push({ name: 'FLAGS', value: null });
+  }
+
+  out.write(`* ${seq} FETCH (`);
+  let first = true;
+  for (const it of items) {
+    out.write(`${first ? '' : ' '}${it.name} `);
+    first = false;
+    const v = it.value;
+    if (v === null) {
+      const m = box.meta(seq);
+      out.write(formatFlags(m.flags, m.recent, m.keywords));
+    } else if (v.kind === 'text') {
+      out.write(v.text);
+    } else {
+      await streamLiteral(out, v.body, v.literal8);
+    }
+  }
+  out.write(')\r\n');
+  await out.maybeFlush();
+  return { seenSet };
+}
