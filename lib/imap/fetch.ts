@@ -249,7 +249,8 @@ class MessageReader {
    * Content-Transfer-Encoding. An empty part path is the whole message: its header as is, then its body decoded.
    * Null when there is no such part. Throws {@link FetchError} UNKNOWN-CTE.
    */
-  async decoded(part: readonly number[]): Promise<{ prefix: SizedBody | null; raw: SizedBody; decoder: () => ContentDecoder } | null> {
+  async decoded(part: readonly number[]):
+      Promise<{ prefix: SizedBody | null; raw: SizedBody; identity: boolean; decoder: () => ContentDecoder } | null> {
     const root = await this.structure();
     const p = resolvePart(root, part);
     if (p === null) return null;
@@ -261,6 +262,7 @@ class MessageReader {
     return {
       prefix: part.length === 0 ? this.range(0, p.bodyStart) : null,
       raw: this.range(p.bodyStart, p.bodyEnd),
+      identity: name !== 'base64' && name !== 'quoted-printable',
       decoder: () => contentDecoder(name),
     };
   }
@@ -285,6 +287,8 @@ const KEEP_DECODED = 256 * 1024;
 async function binary(r: MessageReader, part: readonly number[], partial: PartialRange | null, sizeOnly: boolean): Promise<Value> {
   const src = await r.decoded(part);
   if (src === null) return { kind: 'text', text: sizeOnly ? '0' : 'NIL' };
+  // Nothing to decode: the size is known without reading.
+  if (sizeOnly && src.identity) return { kind: 'text', text: String((src.prefix?.size ?? 0) + src.raw.size) };
   let total = 0;
   let nul = false;
   const kept: Uint8Array[] = [];

@@ -203,6 +203,11 @@ describe('FETCH items', () => {
     await assert.rejects(fetch(box, BINARY_SEQ, 'BINARY.PEEK[3]'), (e: unknown) => e instanceof FetchError && e.code === 'UNKNOWN-CTE');
   });
 
+  it('BINARY of 7bit data: BINARY.SIZE without decoding, BINARY[] is the message', async () => {
+    const r = await fetch(box, plain, '(BINARY.SIZE[1] BINARY.PEEK[])');
+    assert.equal(r.out.toString('latin1'), resp(plain, `BINARY.SIZE[1] ${plainMsg.length - hsize} BINARY[] `, lit(plainMsg)));
+  });
+
   it('large bodies stream in pieces and arrive whole', async () => {
     const big = Buffer.alloc(300_000, 'x');
     const fake = fakeBox(plainMsg.subarray(0, hsize), big, big.length);
