@@ -25,3 +25,15 @@ export interface LoginContext {
   readonly service: 'imap' | 'pop';
   readonly rhost: string;
 }
+
+/** One SASL exchange as a protocol session drives it (bin/ adapts lib/auth/sasl.ts mechanisms to this). */
+export interface SaslExchange {
+  /** Begins with the client's initial response (null: none); gives the first challenge or the result. */
+  start(initial: Buffer | null): Promise<SaslStepResult>;
+  respond(data: Buffer): Promise<SaslStepResult>;
+}
+
+export type SaslStepResult =
+  | { readonly kind: 'challenge'; readonly data: Buffer }
+  | { readonly kind: 'done'; readonly result: AuthResult }
+  | { readonly kind: 'fail'; readonly reason: string };

@@ -10,7 +10,9 @@
  * The session owns no process state: logging in, dropping privileges and opening the maildrop are behind
  * {@link Pop3Backend}, which bin/ipop3d provides.
  */
-import type { AuthResult } from '../auth/types.js';
+import type { AuthResult, SaslExchange, SaslStepResult } from '../auth/types.js';
+
+export type { SaslExchange, SaslStepResult };
 import { Secret } from '../auth/secret.js';
 import type { Logger } from '../env/logger.js';
 import { InputClosed, LineTooLong, type LineInput } from '../io/input.js';
@@ -18,17 +20,6 @@ import type { ResponseSink } from '../io/sink.js';
 import { MailboxError } from '../mailbox/driver.js';
 import type { Maildrop } from './maildrop.js';
 import { DotStuffer } from './dot-stuff.js';
-
-/** One SASL exchange as the session drives it (lib/auth/sasl.ts adapts its mechanisms to this). */
-export interface SaslExchange {
-  /** The first challenge (null: none, the client's initial response or first reply is awaited), or the result. */
-  start(initial: Buffer | null): Promise<SaslStepResult>;
-  respond(data: Buffer): Promise<SaslStepResult>;
-}
-export type SaslStepResult =
-  | { readonly kind: 'challenge'; readonly data: Buffer }
-  | { readonly kind: 'done'; readonly result: AuthResult }
-  | { readonly kind: 'fail'; readonly reason: string };
 
 export interface Pop3Backend {
   /** The APOP timestamp for the greeting, or null when APOP is off. */

@@ -1,0 +1,48 @@
+/** FETCH and UID FETCH (RFC 3501 §6.4.5, §6.4.8): no untagged EXPUNGE while they run (§7.4.1). */
+import type { FetchAtt } from '../../wire/parser.js';
+import type { SequenceSet } from '../../wire/sequence.js';
+import { MailboxError } from '../../mailbox/driver.js';
+import { FetchError, FetchSizeMismatch, writeFetch } from '../fetch.js';
+import { no, ResponseSent, type AnySpec, type CommandContext } from '../session.js';
+import { resolveSet } from './messages.js';
+
+function fetchSpec(uid: boolean): AnySpec {
+  return {
+    name: uid ? 'UID FETCH' : 'FETCH', states: ['selected'], expungeSafe: false,
+    parse(a) {
+      a.sp();
+      const set = a.seqSet();
+      a.sp();
+      const atts = a.fetchAtts();
+      a.end();
+      return { set, atts };
+    },
+    async run(ctx: CommandContext, args: { set: SequenceSet; atts: FetchAtt[] }) {
+      const sel = ctx.session.selected;
+      if (!sel) return;
+      for (const seq of resolveSet(sel.box, args.set, uid)) {
+        try {
+          await writeFetch(ctx.session.out, sel.box, seq, args.atts, { uid, markSeen: !sel.readOnly, structureCache: sel.structures });
+        } catch (e) {
+          // Nothing of this message was queued for these (writeFetch computes every value first).
+          if (e instanceof FetchError) throw no('Unknown Content-Transfer-Encoding', 'UNKNOWN-CTE');
+          if (e instanceof MailboxError && e.code === 'CORRUPT') {
+            ctx.untagged(`NO Message ${seq} was expunged by another session`);
+            continue;
+          }
+          // A literal cut short or overrun (the file changed under us): the stream is out of sync.
+          if (e instanceof FetchSizeMismatch) {
+            ctx.session.opts.logger.log('err', `FETCH ${seq}: ${e.message}; disconnecting`);
+            ctx.session.state = 'logout';
+            throw new ResponseSent();
+          }
+          throw e;
+        }
+        await ctx.session.out.maybeFlush();
+      }
+    },
+  };
+}
+
+export const fetch = fetchSpec(false);
+export const uidFetch = fetchSpec(true);

@@ -1,0 +1,165 @@
+/**
+ * SELECT, EXAMINE (RFC 3501 §6.3.1-2), CLOSE (§6.4.2), UNSELECT (RFC 3691), CHECK (§6.4.1), EXPUNGE (§6.4.3),
+ * UID EXPUNGE (RFC 4315).
+ */
+import { Flag, MailboxError } from '../../mailbox/driver.js';
+import type { ArgCursor } from '../../wire/parser.js';
+import type { SequenceSet } from '../../wire/sequence.js';
+import { flagList, no, type AnySpec, type CommandContext } from '../session.js';
+
+/** A MailboxError as the tagged NO a client understands. */
+export function mailboxNo(e: unknown): Error {
+  if (!(e instanceof MailboxError)) return e as Error;
+  switch (e.code) {
+    case 'NONEXISTENT': return no('Mailbox does not exist', 'NONEXISTENT');
+    case 'ALREADYEXISTS': return no('Mailbox already exists', 'ALREADYEXISTS');
+    case 'INUSE': return no('Mailbox is locked by another process', 'INUSE');
+    case 'NOPERM': return no('Permission denied', 'NOPERM');
+    case 'LIMIT': return no(e.message, 'LIMIT');
+    case 'READONLY': return no('Mailbox is read-only', 'READ-ONLY');
+    case 'NOTMAILBOX': return no('Not a mailbox', 'CANNOT');
+    default: return no(`Mailbox error: ${e.message}`, 'SERVERBUG');
+  }
+}
+
+async function open(ctx: CommandContext, name: string, readOnly: boolean): Promise<void> {
+  const s = ctx.session;
+  if (s.selected) {
+    // Selecting another mailbox closes this one without expunging (RFC 3501 §6.3.1).
+    const old = s.selected;
+    s.selected = null;
+    s.state = 'authenticated';
+    await old.box.close();
+    ctx.untagged('OK [CLOSED] Previous mailbox closed');
+  }
+  if (!s.store) throw no('No mail store');
+  let box;
+  try {
+    box = await s.store.open(name, readOnly);
+  } catch (e) {
+    throw mailboxNo(e);
+  }
+  s.selected = { name, box, readOnly: box.readOnly, structures: new Map() };
+  s.state = 'selected';
+  box.takeUpdates(true);
+  const kw = box.keywords();
+  ctx.untagged(`FLAGS (${flagList(kw)})`);
+  ctx.untagged(box.readOnly ? 'OK [PERMANENTFLAGS ()] No permanent flags permitted'
+    : `OK [PERMANENTFLAGS (${flagList(kw)} \\*)] Permanent flags`);
+  ctx.untagged(`${box.count()} EXISTS`);
+  let recent = 0;
+  let unseen = 0;
+  for (let seq = 1; seq <= box.count(); seq++) {
+    const m = box.meta(seq);
+    if (m.recent) recent++;
+    if (!unseen && !(m.flags & Flag.Seen)) unseen = seq;
+  }
+  ctx.untagged(`${recent} RECENT`);
+  if (unseen) ctx.untagged(`OK [UNSEEN ${unseen}] First unseen message`);
+  ctx.untagged(`OK [UIDVALIDITY ${box.uidValidity}] UID validity status`);
+  ctx.untagged(`OK [UIDNEXT ${box.uidNext()}] Predicted next UID`);
+  ctx.okWith(`${readOnly ? 'EXAMINE' : 'SELECT'} completed`, box.readOnly ? 'READ-ONLY' : 'READ-WRITE');
+}
+
+const mailboxArg = (a: ArgCursor): string => {
+  a.sp();
+  const name = a.mailbox();
+  a.end();
+  return name;
+};
+
+export const select: AnySpec = {
+  name: 'SELECT', states: ['authenticated', 'selected'], expungeSafe: true,
+  parse: mailboxArg,
+  run: (ctx, name: string) => open(ctx, name, false),
+};
+
+export const examine: AnySpec = {
+  name: 'EXAMINE', states: ['authenticated', 'selected'], expungeSafe: true,
+  parse: mailboxArg,
+  run: (ctx, name: string) => open(ctx, name, true),
+};
+
+async function unselect(ctx: CommandContext, expunge: boolean): Promise<void> {
+  const s = ctx.session;
+  const sel = s.selected;
+  s.selected = null;
+  s.state = 'authenticated';
+  if (!sel) return;
+  // CLOSE expunges silently: no untagged EXPUNGE responses (RFC 3501 §6.4.2).
+  if (expunge && !sel.readOnly) {
+    try {
+      await sel.box.expunge();
+    } catch (e) {
+      await sel.box.close().catch(() => undefined);
+      throw mailboxNo(e);
+    }
+  }
+  await sel.box.close();
+}
+
+export const close: AnySpec = {
+  name: 'CLOSE', states: ['selected'], expungeSafe: true,
+  parse: (a) => a.end(),
+  run: (ctx) => unselect(ctx, true),
+};
+
+export const unselectCmd: AnySpec = {
+  name: 'UNSELECT', states: ['selected'], expungeSafe: true,
+  parse: (a) => a.end(),
+  run: (ctx) => unselect(ctx, false),
+};
+
+export const check: AnySpec = {
+  name: 'CHECK', states: ['selected'], expungeSafe: true,
+  parse: (a) => a.end(),
+  async run(ctx) {
+    try {
+      await ctx.session.selected?.box.checkpoint();
+    } catch (e) {
+      throw mailboxNo(e);
+    }
+  },
+};
+
+export const expunge: AnySpec = {
+  name: 'EXPUNGE', states: ['selected'], expungeSafe: true,
+  parse: (a) => a.end(),
+  async run(ctx) {
+    const sel = ctx.session.selected;
+    if (!sel) return;
+    if (sel.readOnly) throw no('Mailbox is read-only', 'READ-ONLY');
+    try {
+      await sel.box.expunge();
+    } catch (e) {
+      throw mailboxNo(e);
+    }
+  },
+};
+
+export const uidExpunge: AnySpec = {
+  name: 'UID EXPUNGE', states: ['selected'], expungeSafe: true,
+  parse(a) {
+    a.sp();
+    const set = a.seqSet();
+    a.end();
+    return set;
+  },
+  async run(ctx, set: SequenceSet) {
+    const sel = ctx.session.selected;
+    if (!sel) return;
+    if (sel.readOnly) throw no('Mailbox is read-only', 'READ-ONLY');
+    const box = sel.box;
+    const maxUid = box.count() ? box.meta(box.count()).uid : 0;
+    const uids = new Set<number>();
+    for (let seq = 1; seq <= box.count(); seq++) {
+      const uid = box.meta(seq).uid;
+      if (set.has(uid, maxUid)) uids.add(uid);
+    }
+    try {
+      await box.expunge(uids);
+    } catch (e) {
+      throw mailboxNo(e);
+    }
+  },
+};

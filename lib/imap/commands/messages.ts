@@ -1,0 +1,151 @@
+/**
+ * STORE and SEARCH with their UID forms (RFC 3501 §6.4.4, §6.4.6, §6.4.8; ESEARCH RFC 4731). Neither allows
+ * untagged EXPUNGE responses while it runs (RFC 3501 §7.4.1).
+ */
+import { Flag, type OpenMailbox } from '../../mailbox/driver.js';
+import { compileSearch, searchMessages, SearchCharsetError, type SearchMessage } from '../../mail/search.js';
+import type { SearchCommand, StoreAtt } from '../../wire/parser.js';
+import type { SequenceSet } from '../../wire/sequence.js';
+import { bad, flagsOf, no, type AnySpec, type CommandContext } from '../session.js';
+import { mailboxNo } from './mailbox.js';
+
+/** The sequence numbers a set names, by message number or (uid) by UID; UIDs that do not exist are skipped. */
+export function resolveSet(box: OpenMailbox, set: SequenceSet, uid: boolean): number[] {
+  const n = box.count();
+  if (!uid) {
+    if (set.exceeds(n)) throw bad('Invalid message sequence number');
+    return [...set.numbers(n)];
+  }
+  const maxUid = n ? box.meta(n).uid : 0;
+  const out: number[] = [];
+  for (const [first, last] of set.ranges(maxUid)) {
+    for (let seq = 1; seq <= n; seq++) {
+      const u = box.meta(seq).uid;
+      if (u >= first && u <= last) out.push(seq);
+    }
+  }
+  return [...new Set(out)].sort((a, b) => a - b);
+}
+
+const SYSTEM: Record<string, number> = {
+  '\\SEEN': Flag.Seen, '\\ANSWERED': Flag.Answered, '\\FLAGGED': Flag.Flagged, '\\DELETED': Flag.Deleted,
+  '\\DRAFT': Flag.Draft,
+};
+
+/** System flag bits and keywords of a flag list (\Recent cannot be stored: RFC 3501 §2.3.2). */
+export function splitFlags(flags: readonly string[]): { bits: number; keywords: string[] } {
+  let bits = 0;
+  const keywords: string[] = [];
+  for (const f of flags) {
+    const b = SYSTEM[f.toUpperCase()];
+    if (b !== undefined) bits |= b;
+    else if (f.startsWith('\\')) {
+      if (f.toUpperCase() !== '\\RECENT') throw bad(`Unknown system flag ${f}`);
+    } else keywords.push(f);
+  }
+  return { bits, keywords };
+}
+
+function storeSpec(uid: boolean): AnySpec {
+  return {
+    name: uid ? 'UID STORE' : 'STORE', states: ['selected'], expungeSafe: false,
+    parse(a) {
+      a.sp();
+      const set = a.seqSet();
+      a.sp();
+      const att = a.storeAtt();
+      a.end();
+      return { set, att };
+    },
+    async run(ctx: CommandContext, args: { set: SequenceSet; att: StoreAtt }) {
+      const sel = ctx.session.selected;
+      if (!sel) return;
+      if (sel.readOnly) throw no('Mailbox is read-only', 'READ-ONLY');
+      const box = sel.box;
+      const seqs = resolveSet(box, args.set, uid);
+      const { bits, keywords } = splitFlags(args.att.flags);
+      try {
+        box.setFlags(seqs, args.att.op, bits, keywords);
+      } catch (e) {
+        throw mailboxNo(e);
+      }
+      if (args.att.silent) return;
+      for (const seq of seqs) {
+        const m = box.meta(seq);
+        ctx.untagged(`${seq} FETCH (${uid ? `UID ${m.uid} ` : ''}FLAGS (${flagsOf(m.flags, m.keywords, m.recent)}))`);
+      }
+    },
+  };
+}
+
+export const store = storeSpec(false);
+export const uidStore = storeSpec(true);
+
+/** The messages of the selected mailbox as SEARCH sees them. */
+function searchable(box: OpenMailbox): SearchMessage[] {
+  const out: SearchMessage[] = [];
+  for (let seq = 1; seq <= box.count(); seq++) {
+    const m = box.meta(seq);
+    out.push({
+      seq, uid: m.uid, flags: m.flags, keywords: m.keywords, recent: m.recent, internalDate: m.internalDate,
+      size: m.size,
+      header: () => box.header(seq),
+      body: () => box.text(seq).chunks(),
+    });
+  }
+  return out;
+}
+
+function searchSpec(uid: boolean): AnySpec {
+  return {
+    name: uid ? 'UID SEARCH' : 'SEARCH', states: ['selected'], expungeSafe: false,
+    parse: (a) => a.search(),
+    async run(ctx: CommandContext, args: SearchCommand) {
+      const sel = ctx.session.selected;
+      if (!sel) return;
+      const box = sel.box;
+      let program;
+      try {
+        program = compileSearch(args.keys, args.charset ?? 'US-ASCII');
+      } catch (e) {
+        if (e instanceof SearchCharsetError) throw no(`Unsupported charset ${args.charset}`, 'BADCHARSET (US-ASCII UTF-8)');
+        throw e;
+      }
+      const n = box.count();
+      const found = await searchMessages(program, searchable(box), {
+        maxSeq: n, maxUid: n ? box.meta(n).uid : 0, now: Date.now(),
+      });
+      const ids = found.map((m) => (uid ? m.uid : m.seq));
+      if (args.returnOpts === null) {
+        ctx.untagged(`SEARCH${ids.map((i) => ` ${i}`).join('')}`);
+        return;
+      }
+      // ESEARCH (RFC 4731): the requested aggregates of the result.
+      const opts = args.returnOpts.length ? args.returnOpts : ['ALL'];
+      let text = `ESEARCH (TAG "${ctx.tag}")${uid ? ' UID' : ''}`;
+      if (ids.length) {
+        if (opts.includes('MIN')) text += ` MIN ${Math.min(...ids)}`;
+        if (opts.includes('MAX')) text += ` MAX ${Math.max(...ids)}`;
+        if (opts.includes('ALL')) text += ` ALL ${compact(ids)}`;
+      }
+      if (opts.includes('COUNT')) text += ` COUNT ${ids.length}`;
+      ctx.untagged(text);
+    },
+  };
+}
+
+/** A sorted list of numbers as a compact sequence set (`1:3,7`). */
+export function compact(ids: readonly number[]): string {
+  const s = [...ids].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < s.length;) {
+    let j = i;
+    while (j + 1 < s.length && (s[j + 1] as number) === (s[j] as number) + 1) j++;
+    parts.push(j > i ? `${s[i]}:${s[j]}` : `${s[i]}`);
+    i = j + 1;
+  }
+  return parts.join(',');
+}
+
+export const search = searchSpec(false);
+export const uidSearch = searchSpec(true);

@@ -1,0 +1,113 @@
+/** COPY and UID COPY (RFC 3501 §6.4.7, COPYUID of RFC 4315), ID (RFC 2971), ENABLE (RFC 5161), IDLE (RFC 2177). */
+import type { AppendMessage } from '../../mailbox/driver.js';
+import { MailboxError } from '../../mailbox/driver.js';
+import type { SequenceSet } from '../../wire/sequence.js';
+import { bad, no, type AnySpec, type CommandContext } from '../session.js';
+import { mailboxNo } from './mailbox.js';
+import { compact, resolveSet } from './messages.js';
+
+function copySpec(uid: boolean): AnySpec {
+  return {
+    name: uid ? 'UID COPY' : 'COPY', states: ['selected'], expungeSafe: true,
+    parse(a) {
+      a.sp();
+      const set = a.seqSet();
+      a.sp();
+      const mailbox = a.mailbox();
+      a.end();
+      return { set, mailbox };
+    },
+    async run(ctx: CommandContext, args: { set: SequenceSet; mailbox: string }) {
+      const s = ctx.session;
+      const sel = s.selected;
+      if (!sel || !s.store) return;
+      const box = sel.box;
+      const seqs = resolveSet(box, args.set, uid);
+      if (seqs.length === 0) return;
+      const sourceUids = seqs.map((q) => box.meta(q).uid);
+      async function* msgs(): AsyncIterable<AppendMessage> {
+        for (const q of seqs) {
+          const m = box.meta(q);
+          yield { body: box.message(q), flags: m.flags, keywords: m.keywords, internalDate: m.internalDate };
+        }
+      }
+      let r;
+      try {
+        r = await s.store.append(args.mailbox, msgs());
+      } catch (e) {
+        if (e instanceof MailboxError && e.code === 'NONEXISTENT') throw no('Mailbox does not exist', 'TRYCREATE');
+        throw mailboxNo(e);
+      }
+      ctx.okWith('COPY completed', `COPYUID ${r.uidValidity} ${compact(sourceUids)} ${compact(r.uids)}`);
+    },
+  };
+}
+
+export const copy = copySpec(false);
+export const uidCopy = copySpec(true);
+
+export const id: AnySpec = {
+  name: 'ID', states: ['not-authenticated', 'authenticated', 'selected'], expungeSafe: true,
+  parse(a) {
+    a.sp();
+    // id-params-list / NIL: read and ignore the client's fields (bounded by the command size limit).
+    if (a.maybeKeyword('NIL')) {
+      a.end();
+      return null;
+    }
+    if (!a.lookingAt('(')) throw bad('ID expects a list or NIL');
+    return null;
+  },
+  async run(ctx) {
+    ctx.untagged(`ID ("name" "uwimap-ts imapd" "version" "${ctx.session.opts.version}")`);
+  },
+};
+
+export const enable: AnySpec = {
+  name: 'ENABLE', states: ['authenticated'], expungeSafe: true,
+  parse(a) {
+    const caps: string[] = [];
+    while (a.maybeSp()) caps.push(a.atom().toUpperCase());
+    a.end();
+    if (caps.length === 0) throw bad('ENABLE needs capability names');
+    return caps;
+  },
+  async run(ctx, caps: string[]) {
+    // Nothing this server offers is enabled this way yet (CONDSTORE, QRESYNC, UTF8=ACCEPT are not supported):
+    // RFC 5161 says to answer with the subset enabled, here none.
+    void caps;
+    ctx.untagged('ENABLED');
+  },
+};
+
+/**
+ * IDLE: report changes to the selected mailbox as they happen (polling the file every two seconds, so new mail
+ * from a delivery agent shows within seconds, not after UW's 60 s) until the client sends DONE.
+ */
+export const idle: AnySpec = {
+  name: 'IDLE', states: ['authenticated', 'selected'], expungeSafe: true,
+  parse: (a) => a.end(),
+  async run(ctx) {
+    const s = ctx.session;
+    s.out.write('+ idling\r\n');
+    await s.out.flush();
+    let done = false;
+    const reading = s.input.readLine().then((line) => {
+      done = true;
+      return line;
+    });
+    while (!done) {
+      const tick = new Promise((r) => setTimeout(r, 2000));
+      await Promise.race([reading, tick]);
+      if (done) break;
+      await s.reportUpdates(true);
+      await s.out.flush();
+    }
+    const line = await reading;
+    if (line === null) {
+      s.state = 'logout';
+      return;
+    }
+    if (line.toString('latin1').trim().toUpperCase() !== 'DONE') throw bad('Expected DONE');
+  },
+};

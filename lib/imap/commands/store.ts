@@ -1,0 +1,202 @@
+/**
+ * Mailbox management (RFC 3501 §6.3): LIST, LSUB, CREATE, DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE, STATUS, APPEND,
+ * plus NAMESPACE (RFC 2342), over the session's MailStore.
+ */
+import type { AppendMessage } from '../../mailbox/driver.js';
+import { MailboxError } from '../../mailbox/driver.js';
+import type { MailStore } from '../../mailbox/store.js';
+import { quoted } from '../../wire/encode.js';
+import type { DateTime, StatusAtt } from '../../wire/parser.js';
+import { no, type AnySpec, type CommandContext } from '../session.js';
+import { mailboxNo } from './mailbox.js';
+import { compact, splitFlags } from './messages.js';
+
+const AUTH = ['authenticated', 'selected'] as const;
+
+function storeOf(ctx: CommandContext): MailStore {
+  const s = ctx.session.store;
+  if (!s) throw no('No mail store');
+  return s;
+}
+
+/** A mailbox name as LIST sends it: quoted, or a literal when it cannot be quoted. */
+function nameOut(name: string): string {
+  try {
+    return quoted(name);
+  } catch {
+    const b = Buffer.from(name, 'latin1');
+    return `{${b.length}}\r\n${name}`;
+  }
+}
+
+function listSpec(lsub: boolean): AnySpec {
+  return {
+    name: lsub ? 'LSUB' : 'LIST', states: AUTH, expungeSafe: true,
+    parse(a) {
+      a.sp();
+      const reference = a.mailbox();
+      a.sp();
+      const pattern = a.listMailbox();
+      a.end();
+      return { reference, pattern };
+    },
+    async run(ctx: CommandContext, args: { reference: string; pattern: string }) {
+      let entries;
+      try {
+        entries = await storeOf(ctx).list(args.reference, args.pattern, { subscribedOnly: lsub });
+      } catch (e) {
+        throw mailboxNo(e);
+      }
+      for (const e of entries) {
+        ctx.untagged(`${lsub ? 'LSUB' : 'LIST'} (${e.attributes.join(' ')}) "/" ${nameOut(e.name)}`);
+      }
+    },
+  };
+}
+
+export const list = listSpec(false);
+export const lsub = listSpec(true);
+
+function oneName(name: string, run: (store: MailStore, mailbox: string) => Promise<void>): AnySpec {
+  return {
+    name, states: AUTH, expungeSafe: true,
+    parse(a) {
+      a.sp();
+      const mailbox = a.mailbox();
+      a.end();
+      return mailbox;
+    },
+    async run(ctx: CommandContext, mailbox: string) {
+      try {
+        await run(storeOf(ctx), mailbox);
+      } catch (e) {
+        throw mailboxNo(e);
+      }
+    },
+  };
+}
+
+export const create = oneName('CREATE', (s, m) => s.create(m));
+export const del = oneName('DELETE', (s, m) => s.delete(m));
+export const subscribe = oneName('SUBSCRIBE', (s, m) => s.subscribe(m));
+export const unsubscribe = oneName('UNSUBSCRIBE', (s, m) => s.unsubscribe(m));
+
+export const rename: AnySpec = {
+  name: 'RENAME', states: AUTH, expungeSafe: true,
+  parse(a) {
+    a.sp();
+    const from = a.mailbox();
+    a.sp();
+    const to = a.mailbox();
+    a.end();
+    return { from, to };
+  },
+  async run(ctx, args: { from: string; to: string }) {
+    try {
+      await storeOf(ctx).rename(args.from, args.to);
+    } catch (e) {
+      throw mailboxNo(e);
+    }
+  },
+};
+
+export const status: AnySpec = {
+  name: 'STATUS', states: AUTH, expungeSafe: true,
+  parse(a) {
+    a.sp();
+    const mailbox = a.mailbox();
+    a.sp();
+    const atts = a.statusAtts();
+    a.end();
+    return { mailbox, atts };
+  },
+  async run(ctx, args: { mailbox: string; atts: StatusAtt[] }) {
+    const sel = ctx.session.selected;
+    let st;
+    try {
+      if (sel && storeOf(ctx).sameMailbox(sel.name, args.mailbox)) {
+        // The selected mailbox: from the open index (its file may hold changes not yet written).
+        const box = sel.box;
+        let recent = 0;
+        let unseen = 0;
+        for (let seq = 1; seq <= box.count(); seq++) {
+          const m = box.meta(seq);
+          if (m.recent) recent++;
+          if (!(m.flags & 1)) unseen++;
+        }
+        st = { messages: box.count(), recent, unseen, uidNext: box.uidNext(), uidValidity: box.uidValidity };
+      } else {
+        st = await storeOf(ctx).status(args.mailbox);
+      }
+    } catch (e) {
+      throw mailboxNo(e);
+    }
+    const value: Record<StatusAtt, number> = {
+      MESSAGES: st.messages, RECENT: st.recent, UIDNEXT: st.uidNext, UIDVALIDITY: st.uidValidity, UNSEEN: st.unseen,
+    };
+    ctx.untagged(`STATUS ${nameOut(args.mailbox)} (${args.atts.map((a) => `${a} ${value[a]}`).join(' ')})`);
+  },
+};
+
+interface AppendArgs {
+  mailbox: string;
+  messages: { flags: string[]; date: DateTime | null; bytes: Buffer }[];
+}
+
+/** APPEND (RFC 3501 §6.3.11), MULTIAPPEND (RFC 3502) when several messages follow. */
+export const append: AnySpec = {
+  name: 'APPEND', states: AUTH, expungeSafe: true,
+  parse(a) {
+    a.sp();
+    const mailbox = a.mailbox();
+    const messages: AppendArgs['messages'] = [];
+    while (a.maybeSp()) {
+      let flags: string[] = [];
+      let date: DateTime | null = null;
+      if (a.lookingAt('(')) {
+        flags = a.flagList();
+        a.sp();
+      }
+      if (a.lookingAt('"')) {
+        date = a.dateTime();
+        a.sp();
+      }
+      messages.push({ flags, date, bytes: a.literal8().bytes });
+    }
+    a.end();
+    return { mailbox, messages };
+  },
+  async run(ctx, args: AppendArgs) {
+    if (args.messages.length === 0) throw no('APPEND without a message');
+    const msgs: AppendMessage[] = args.messages.map((m) => {
+      const { bits, keywords } = splitFlags(m.flags);
+      const b = m.bytes;
+      return {
+        body: { size: b.length, async *chunks() { yield b; } },
+        flags: bits, keywords,
+        ...(m.date ? { internalDate: { time: m.date.epochMs, zone: m.date.zoneMinutes } } : {}),
+      };
+    });
+    for (const m of args.messages) if (m.bytes.length === 0) throw no('Empty message');
+    async function* each(): AsyncIterable<AppendMessage> {
+      yield* msgs;
+    }
+    let r;
+    try {
+      r = await storeOf(ctx).append(args.mailbox, each());
+    } catch (e) {
+      if (e instanceof MailboxError && e.code === 'NONEXISTENT') throw no('Mailbox does not exist', 'TRYCREATE');
+      throw mailboxNo(e);
+    }
+    ctx.okWith('APPEND completed', `APPENDUID ${r.uidValidity} ${compact(r.uids)}`);
+  },
+};
+
+export const namespace: AnySpec = {
+  name: 'NAMESPACE', states: AUTH, expungeSafe: true,
+  parse: (a) => a.end(),
+  async run(ctx) {
+    // UW: personal namespace "" with "/" (the home directory); no other users' or shared namespaces offered.
+    ctx.untagged('NAMESPACE (("" "/")) NIL NIL');
+  },
+};
