@@ -215,7 +215,9 @@ export function runningAsRoot(): boolean {
 /** The account of the user running us (PREAUTH mode). */
 export function currentAccount(): Account {
   const u = userInfo();
-  return { name: u.username, uid: u.uid, gid: u.gid, gecos: '', home: u.homedir, shell: u.shell ?? '' };
+  // A login shell (ssh, a tunnel) sets HOME; it wins over the passwd entry, as for the user's own programs.
+  const home = process.env.HOME || u.homedir;
+  return { name: u.username, uid: u.uid, gid: u.gid, gecos: '', home, shell: u.shell ?? '' };
 }
 
 export interface Authentication {

@@ -18,9 +18,10 @@
  * flags become flag updates, higher UIDs are new mail).
  */
 import {
-  closeSync, constants, existsSync, fstatSync, fsyncSync, ftruncateSync, futimesSync, openSync, readSync, renameSync,
-  statSync, unlinkSync, writeSync, type BigIntStats,
+  closeSync, constants, existsSync, fstatSync, fsyncSync, ftruncateSync, futimesSync, openSync, readFileSync, readSync,
+  renameSync, statSync, unlinkSync, writeFileSync, writeSync, type BigIntStats,
 } from 'node:fs';
+import { join } from 'node:path';
 import { hostname as osHostname } from 'node:os';
 import type {
   AppendMessage, MailboxDriver, MailboxStatus, MailboxUpdate, MessageMeta, OpenMailbox, SizedBody,
@@ -170,7 +171,7 @@ export class MboxDriver implements MailboxDriver {
   }
 
   async status(path: string): Promise<MailboxStatus> {
-    const box = await this.open(path, { readOnly: true });
+    const box = await this.openMbox(path, true, false);
     try {
       let recent = 0;
       let unseen = 0;
@@ -186,7 +187,7 @@ export class MboxDriver implements MailboxDriver {
   }
 
   async append(path: string, msgs: AsyncIterable<AppendMessage>): Promise<{ uidValidity: number; uids: number[] }> {
-    const box = await this.openMbox(path, false);
+    const box = await this.openMbox(path, false, false);
     try {
       const uids = await box.append(msgs);
       return { uidValidity: box.uidValidity, uids };
@@ -200,12 +201,12 @@ export class MboxDriver implements MailboxDriver {
   }
 
   /** Like {@link open}, with the mbox-specific methods (append into the open mailbox). */
-  async openMbox(path: string, readOnly: boolean): Promise<MboxMailbox> {
+  async openMbox(path: string, readOnly: boolean, claimRecent = true): Promise<MboxMailbox> {
     const box = new MboxMailbox(path, readOnly, this.env, this.locking, {
       journalDir: this.journalDir,
       fsync: this.opts.fsync ?? true,
       window: this.opts.window ?? 1 << 20,
-    });
+    }, claimRecent);
     await box.init();
     return box;
   }
@@ -383,6 +384,8 @@ export class MboxMailbox implements OpenMailbox {
     private readonly env: ResolvedEnv,
     private readonly locking: MailboxLocking,
     private readonly opts: BoxOptions,
+    /** A session's open claims \Recent; the driver's own short opens (append, status) do not. */
+    private readonly claims = true,
   ) {}
 
   get uidValidity(): number {
@@ -413,6 +416,7 @@ export class MboxMailbox implements OpenMailbox {
       const st = fstatSync(this.fd);
       if (!st.isFile()) throw new MailboxError('NOTMAILBOX', `${this.path} is not a file`);
       await this.withLock('shared', () => this.rescan(true));
+      if (this.claims) this.claimRecent();
       this.reported = this.idx.length;
       // A new UIDVALIDITY is written at once, so that a second session does not pick another one.
       if (this.newValidity && !this.readOnly) await this.checkpoint();
@@ -420,6 +424,40 @@ export class MboxMailbox implements OpenMailbox {
       closeSync(this.fd);
       this.fd = -1;
       throw e;
+    }
+  }
+
+  /**
+   * \Recent goes to one session only (RFC 3501 §2.3.2). The file says which messages no session has seen (no
+   * `O` in Status:), but an open session writes its `O`s only at its next checkpoint; so the highest UID a session
+   * has claimed is also kept in a small file beside the journals, and a later session does not see those as
+   * recent. A read-only session only reads the claim.
+   */
+  private claimRecent(): void {
+    const st = fstatSync(this.fd);
+    const file = join(this.opts.journalDir, `uwimap-ts.${st.dev}.${st.ino}.recent`);
+    // The claim names the mailbox (UIDVALIDITY and path) so a claim left by a removed mailbox whose inode number
+    // was reused is not taken for this one.
+    const owner = `${this.base.uidValidity} ${this.path}`;
+    let claimed = 0;
+    try {
+      const cst = statSync(file);
+      const [uid, ...rest] = readFileSync(file, 'utf8').trim().split(' ');
+      if (cst.uid === st.uid && rest.join(' ') === owner) claimed = Number(uid) || 0;
+    } catch {
+      claimed = 0;
+    }
+    let top = claimed;
+    for (let r = 0; r < this.idx.length; r++) {
+      const uid = this.idx.uid(r);
+      if (this.idx.bits(r) & Bit.Recent && uid <= claimed) this.idx.clearBits(r, Bit.Recent);
+      if (uid > top) top = uid;
+    }
+    if (this.readOnly || top === claimed) return;
+    try {
+      writeFileSync(file, `${top} ${owner}\n`, { mode: 0o600 });
+    } catch {
+      // No claim file (journal directory not writable): \Recent may then show in two sessions at once.
     }
   }
 
@@ -735,7 +773,7 @@ export class MboxMailbox implements OpenMailbox {
         if (i >= 0) mask |= 1 << i;
         else this.env.logger.log('warning', `${this.path}: keyword ${JSON.stringify(k)} dropped (not an atom, or table full)`);
       }
-      if (!m.old) bits |= Bit.Recent | (this.readOnly ? 0 : Bit.Dirty);
+      if (!m.old) bits |= Bit.Recent | (this.readOnly || !this.claims ? 0 : Bit.Dirty);
       fresh.push(m, uid, m.flags, mask >>> 0, bits);
     });
     if (result.garbage) throw new MailboxError('NOTMAILBOX', `${this.path} is not an mbox file`);
@@ -864,7 +902,7 @@ export class MboxMailbox implements OpenMailbox {
             /* keyword table full: drop it, as UW does */
           }
         }
-        if (!m.old) bits |= Bit.Recent | (this.readOnly ? 0 : Bit.Dirty);
+        if (!m.old) bits |= Bit.Recent | (this.readOnly || !this.claims ? 0 : Bit.Dirty);
         this.idx.push(m, uid, m.flags, mask >>> 0, bits);
       });
     this.snap = snapshotOf(st);
@@ -1083,7 +1121,9 @@ export class MboxMailbox implements OpenMailbox {
         bodyStartNew = l.bodyStart - start + startNew;
       } else {
         const block = Buffer.from(formatStatusBlock({
-          flags: x.flags(r), old: true, keywords: this.keywordNames(x.keywordMask(r)), uid: x.uid(r),
+          // `O` marks the message seen by a session: ours, unless this is only a short open (an APPEND) that
+          // rewrites a block for its UID; then a new message stays new (\Recent) for the next session.
+          flags: x.flags(r), old: (x.bits(r) & Bit.Old) !== 0 || this.claims, keywords: this.keywordNames(x.keywordMask(r)), uid: x.uid(r),
           base: needBase ? baseInfo : null,
         }), 'latin1');
         hashes.set(r, metaHashOf(block));
@@ -1129,7 +1169,7 @@ export class MboxMailbox implements OpenMailbox {
       const h = hashes.get(r);
       if (h !== undefined) x.setMetaHash(r, h);
       x.clearBits(r, Bit.Dirty | Bit.NewUid | Bit.FlagsDirty);
-      x.addBits(r, Bit.Old);
+      if (this.claims) x.addBits(r, Bit.Old);
     }
     this.baseDirty = false;
     this.snap = snapshotOf(fstatSync(this.fd, { bigint: true }));
