@@ -1,0 +1,171 @@
+/**
+ * Real IMAP clients against the real bin/imapd, started the way a client starts it for a user already logged in
+ * (PREAUTH over a pipe, no login): Python's imaplib through `IMAP4_stream`, mbsync (isync) through its IMAPStore
+ * `Tunnel`, and mutt through `set tunnel`. Each runs as the oracle user (test/interop/oracles.ts makeSandbox) with
+ * HOME = a fresh sandbox and MAIL = a fresh copy of test/fixtures/sample.mbox inside it, so that UW's own
+ * `mailutil check` and c-client (uwFetch) can read what the server left, beside our driver.
+ *
+ * The fixture's INBOX as every client first sees it: UIDVALIDITY 1793610000, UIDs 1 (\Seen \Answered), 3 (\Seen
+ * \Flagged project-x), 4 ($Forwarded, not seen) and 5 (new, \Recent; its UID is assigned by the first session).
+ */
+import assert from 'node:assert/strict';
+import { readdir, readFile, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { SYSTEM_FLAG_NAMES } from '../../lib/mailbox/driver.js';
+import { MboxDriver } from '../../lib/mailbox/mbox/mbox-driver.js';
+import {
+  makeSandbox, oracleAvailability, putSandboxFile, runInSandbox, uwCheck, uwFetch, type Sandbox,
+} from './oracles.js';
+
+const ROOT = join(import.meta.dirname, '..', '..', '..');
+const IMAPD = join(ROOT, 'bin', 'imapd');
+const FIXTURE = join(ROOT, 'test', 'fixtures', 'sample.mbox');
+const UIDVALIDITY = 1793610000;
+
+/** Quotes one word for /bin/sh (the clients run their tunnel command through the shell). */
+const sh = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** The tunnel command: bin/imapd in PREAUTH mode with INBOX = `mail` and HOME = `home` (other mailboxes). */
+const tunnel = (home: string, mail: string): string => `env MAIL=${sh(mail)} HOME=${sh(home)} ${sh(IMAPD)}`;
+
+/** A message as our driver reads it: UID, system flags and keywords by name. */
+interface Seen { uid: number; flags: string[] }
+
+/** Our driver's view of the file (read-only: writes nothing). System flags first, then keywords. */
+async function ours(path: string): Promise<Seen[]> {
+  const box = await new MboxDriver().open(path, { readOnly: true });
+  try {
+    return Array.from({ length: box.count() }, (_, i) => {
+      const m = box.meta(i + 1);
+      return { uid: m.uid, flags: [...SYSTEM_FLAG_NAMES.filter(([bit]) => (m.flags & bit) !== 0).map(([, n]) => n),
+        ...m.keywords] };
+    });
+  } finally {
+    await box.close();
+  }
+}
+
+/** c-client's view (what UW imapd would serve), in the same terms. */
+async function uw(sb: Sandbox, path: string): Promise<{ uidNext: number; messages: Seen[] }> {
+  const v = await uwFetch(sb, path);
+  return { uidNext: v.uidNext, messages: v.messages.map((m) => ({ uid: m.uid, flags: [...m.flags, ...m.keywords] })) };
+}
+
+/** Runs a client as the sandbox user; rejects with its output when it exits non-zero. */
+async function client(sb: Sandbox, argv: string[], env: Record<string, string> = {}): Promise<string> {
+  const r = await runInSandbox(sb, argv, { env, timeoutMs: 120_000 });
+  const out = r.stdout.toString('utf8');
+  if (r.code !== 0) assert.fail(`${argv[0]} exited ${r.code ?? r.signal}:\n${out}\n${r.stderr}`);
+  return out;
+}
+
+const skip = async (): Promise<string | false> => {
+  const a = await oracleAvailability();
+  return a.cclient !== true ? a.cclient : a.mailutils !== true ? a.mailutils : false;
+};
+
+describe('IMAP clients through a PREAUTH tunnel', async () => {
+  const why = await skip();
+  let sb: Sandbox;
+  before(async () => {
+    sb = await makeSandbox();
+  });
+  after(async () => {
+    await sb.cleanup();
+  });
+
+  /** A fresh directory in the sandbox (the server's HOME) holding a fresh copy of the fixture (its INBOX). */
+  let n = 0;
+  async function fresh(): Promise<{ dir: string; inbox: string }> {
+    const dir = join(sb.dir, `c${++n}`);
+    const inbox = await putSandboxFile(sb, join(dir, 'in.mbox'), await readFile(FIXTURE));
+    return { dir, inbox };
+  }
+
+  it('Python imaplib (IMAP4_stream): SELECT APPEND SEARCH FETCH STORE CREATE COPY LIST STATUS EXPUNGE CLOSE',
+    { skip: why }, async () => {
+      const { dir, inbox } = await fresh();
+      const script = `import imaplib, json, sys
+def d(x):
+    if isinstance(x, bytes): return x.decode('latin1')
+    if isinstance(x, (list, tuple)): return [d(y) for y in x]
+    return x
+c = imaplib.IMAP4_stream(sys.argv[1])
+o = {'welcome': d(c.welcome), 'caps': sorted(c.capabilities)}
+o['select'] = d(c.select('INBOX'))
+o['uidvalidity'] = d(c.response('UIDVALIDITY')); o['uidnext'] = d(c.response('UIDNEXT'))
+o['append'] = d(c.append('INBOX', r'(\\Flagged $Forwarded)', '"01-Jan-2024 10:00:00 +0000"',
+    b'From: Eve <eve@example.org>\\r\\nSubject: Appended soup\\r\\n\\r\\nTomato soup today.\\r\\n'))
+o['all'] = d(c.uid('SEARCH', 'ALL')); o['unseen'] = d(c.uid('SEARCH', 'UNSEEN'))
+o['text'] = d(c.uid('SEARCH', 'TEXT', 'soup')); o['header'] = d(c.uid('SEARCH', 'HEADER', 'Subject', 'lunch'))
+o['fetch'] = d(c.fetch('1:*', '(BODY.PEEK[HEADER.FIELDS (SUBJECT)] RFC822.SIZE FLAGS INTERNALDATE)'))
+o['store'] = d(c.store('1', '+FLAGS', r'(\\Deleted)'))
+o['uidstore'] = d(c.uid('STORE', '3', '-FLAGS', r'(\\Flagged)'))
+o['create'] = d(c.create('saved'))
+o['copy'] = d(c.copy('2:3', 'saved'))
+o['list'] = d(c.list('""', '*')); o['listsaved'] = d(c.list('""', 'saved'))
+o['status'] = d(c.status('saved', '(MESSAGES RECENT UIDNEXT UIDVALIDITY UNSEEN)'))
+o['expunge'] = d(c.expunge())
+o['uidstore2'] = d(c.uid('STORE', '4', '+FLAGS', r'(\\Deleted)'))
+o['uidexpunge'] = d(c.uid('EXPUNGE', '4')); o['uidexpunged'] = d(c.response('EXPUNGE'))
+o['after'] = d(c.uid('SEARCH', 'ALL'))
+o['close'] = d(c.close())
+o['logout'] = d(c.logout())
+print(json.dumps(o))
+`;
+      const r = JSON.parse(await client(sb, ['python3', '-c', script, tunnel(dir, inbox)])) as Record<string, unknown>;
+      assert.match(r.welcome as string, /^\* PREAUTH \[CAPABILITY IMAP4rev1 .*\] \S+ IMAP4rev1 2007f\.ts-\S+ server ready, user /);
+      for (const cap of ['IMAP4REV1', 'UIDPLUS', 'LITERAL+', 'NAMESPACE']) assert.ok((r.caps as string[]).includes(cap), cap);
+      assert.deepEqual(r.select, ['OK', ['4']]);
+      assert.deepEqual(r.uidvalidity, ['UIDVALIDITY', [String(UIDVALIDITY)]]);
+      assert.deepEqual(r.uidnext, ['UIDNEXT', ['6']]);
+      assert.deepEqual(r.append, ['OK', [`[APPENDUID ${UIDVALIDITY} 6] APPEND completed`]]);
+      assert.deepEqual(r.all, ['OK', ['1 3 4 5 6']]);
+      assert.deepEqual(r.unseen, ['OK', ['4 5 6']]);
+      assert.deepEqual(r.text, ['OK', ['1 6']], 'TEXT matches the body (">From what I hear the soup") and the subject');
+      assert.deepEqual(r.header, ['OK', ['1 4']]);
+      assert.deepEqual(r.fetch, ['OK', [
+        ['1 (BODY[HEADER.FIELDS (SUBJECT)] {31}', 'Subject: Lunch on Thursday?\r\n\r\n'],
+        ' RFC822.SIZE 399 FLAGS (\\Seen \\Answered) INTERNALDATE " 2-Nov-2026 09:14:07 +0000")',
+        ['2 (BODY[HEADER.FIELDS (SUBJECT)] {53}', 'Subject: =?utf-8?q?Projekt_X_=E2=80=93_Zeitplan?=\r\n\r\n'],
+        ' RFC822.SIZE 667 FLAGS (\\Seen \\Flagged project-x) INTERNALDATE " 3-Nov-2026 17:42:19 +0100")',
+        ['3 (BODY[HEADER.FIELDS (SUBJECT)] {35}', 'Subject: Re: Lunch on Thursday?\r\n\r\n'],
+        ' RFC822.SIZE 358 FLAGS ($Forwarded) INTERNALDATE " 4-Nov-2026 08:01:55 -0500")',
+        ['4 (BODY[HEADER.FIELDS (SUBJECT)] {33}', 'Subject: This week at Example\r\n\r\n'],
+        ' RFC822.SIZE 362 FLAGS (\\Recent) INTERNALDATE " 5-Nov-2026 06:00:00 +0000")',
+        ['5 (BODY[HEADER.FIELDS (SUBJECT)] {26}', 'Subject: Appended soup\r\n\r\n'],
+        ' RFC822.SIZE 75 FLAGS (\\Flagged \\Recent $Forwarded) INTERNALDATE " 1-Jan-2024 10:00:00 +0000")',
+      ]]);
+      assert.deepEqual(r.store, ['OK', ['1 (FLAGS (\\Seen \\Answered \\Deleted))']]);
+      assert.deepEqual(r.uidstore, ['OK', ['2 (UID 3 FLAGS (\\Seen project-x))']]);
+      assert.deepEqual(r.create, ['OK', ['CREATE completed']]);
+      const copy = /^\[COPYUID (\d+) 3:4 1:2\] COPY completed$/.exec(((r.copy as [string, string[]])[1][0]) ?? '');
+      assert.ok(copy, `COPYUID: ${JSON.stringify(r.copy)}`);
+      const savedValidity = Number(copy[1]);
+      const listed = ((r.list as [string, string[]])[1]).map((l) => /"([^"]*)"$/.exec(l)?.[1]).sort();
+      assert.deepEqual(listed, ['INBOX', 'in.mbox', 'saved'], `LIST "" *: ${JSON.stringify(r.list)}`);
+      assert.match(((r.listsaved as [string, string[]])[1][0]) ?? '', /^\(\\NoInferiors(?: \\(?:Un)?[Mm]arked)?\) "\/" "saved"$/);
+      assert.deepEqual(r.status, ['OK',
+        [`"saved" (MESSAGES 2 RECENT 2 UIDNEXT 3 UIDVALIDITY ${savedValidity} UNSEEN 1)`]]);
+      assert.deepEqual(r.expunge, ['OK', ['1']]);
+      assert.deepEqual(r.uidstore2, ['OK', ['2 (UID 4 FLAGS (\\Deleted $Forwarded))']]);
+      assert.deepEqual(r.uidexpunged, ['EXPUNGE', ['2']]);
+      assert.deepEqual(r.after, ['OK', ['3 5 6']]);
+      assert.deepEqual(r.close, ['OK', ['CLOSE completed']]);
+      assert.equal((r.logout as [string])[0], 'BYE');
+
+      const saved = join(dir, 'saved');
+      assert.deepEqual(await ours(inbox), [
+        { uid: 3, flags: ['\\Seen', 'project-x'] }, { uid: 5, flags: [] }, { uid: 6, flags: ['\\Flagged', '$Forwarded'] },
+      ]);
+      assert.deepEqual(await ours(saved), [{ uid: 1, flags: ['\\Seen', 'project-x'] }, { uid: 2, flags: ['$Forwarded'] }]);
+      assert.deepEqual(await uw(sb, inbox), { uidNext: 7, messages: await ours(inbox) });
+      assert.deepEqual(await uw(sb, saved), { uidNext: 3, messages: await ours(saved) });
+      assert.equal((await uwFetch(sb, saved)).uidValidity, savedValidity);
+      const ci = await uwCheck(sb, inbox);
+      assert.deepEqual([ci.messages, ci.recent, ci.unseen], [3, 0, 2], ci.raw);
+      const cs = await uwCheck(sb, saved);
+      assert.deepEqual([cs.messages, cs.recent, cs.unseen], [2, 2, 1], cs.raw);
+    });
+});
