@@ -4,7 +4,7 @@
 # procmail and liblockfile-bin (delivery agents and dotlockfile), libc-client2007e-dev (UW's c-client library and
 # headers: test/interop/cclient-oracle.c drives it as UW imapd would; bookworm has no uw-imapd) and a C compiler;
 # libcrypt-dev and libpam0g-dev for the native addon (lib/native), openssl for its crypt tests; isync (mbsync) and
-# mutt as real IMAP clients (test/interop/imap-clients.test.ts; mutt runs under util-linux's `script` for a tty).
+# mutt as real IMAP clients (test/interop/imap-clients.test.ts; mutt runs under `script`, Debian bsdutils, for a tty).
 set -euo pipefail
 need=()
 for pair in mailutil:uw-mailutils doveadm:dovecot-imapd procmail:procmail dotlockfile:liblockfile-bin cc:gcc \

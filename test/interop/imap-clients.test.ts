@@ -9,7 +9,7 @@
  * \Flagged project-x), 4 ($Forwarded, not seen) and 5 (new, \Recent; its UID is assigned by the first session).
  */
 import assert from 'node:assert/strict';
-import { readdir, readFile, rename } from 'node:fs/promises';
+import { chown, mkdir, readdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SYSTEM_FLAG_NAMES } from '../../lib/mailbox/driver.js';
@@ -168,4 +168,91 @@ print(json.dumps(o))
       const cs = await uwCheck(sb, saved);
       assert.deepEqual([cs.messages, cs.recent, cs.unseen], [2, 2, 1], cs.raw);
     });
+
+  it('mbsync (Tunnel): pulls into a Maildir, then pushes flag changes and a deletion back', { skip: why }, async () => {
+    const { dir, inbox } = await fresh();
+    const maildir = join(dir, 'Maildir');
+    await mkdir(maildir, { mode: 0o700 });
+    await chown(maildir, sb.uid, sb.gid);
+    const rc = await putSandboxFile(sb, join(dir, 'mbsyncrc'), [
+      'IMAPStore remote', `Tunnel "${tunnel(dir, inbox)}"`, '',
+      'MaildirStore local', `Path ${maildir}/`, `Inbox ${maildir}/INBOX`, '',
+      'Channel inbox', 'Far :remote:INBOX', 'Near :local:INBOX', 'Create Near', 'Expunge Both', 'SyncState *', '',
+    ].join('\n'));
+    const box = join(maildir, 'INBOX');
+    const sync = (): Promise<string> => client(sb, ['mbsync', '-q', '-c', rc, '-a']);
+    /** Far UID -> Maildir file (in cur/ or new/), through mbsync's state file (lines "farUid nearUid flags"). */
+    async function files(): Promise<Map<number, string>> {
+      const state = await readFile(join(box, '.mbsyncstate'), 'utf8');
+      const nearToFar = new Map<number, number>();
+      for (const m of state.matchAll(/^(\d+) (\d+) ?\S*$/gm)) nearToFar.set(Number(m[2]), Number(m[1]));
+      const out = new Map<number, string>();
+      for (const sub of ['cur', 'new']) {
+        for (const f of await readdir(join(box, sub))) {
+          const near = /,U=(\d+)/.exec(f);
+          const far = near === null ? undefined : nearToFar.get(Number(near[1]));
+          if (far !== undefined) out.set(far, join(sub, f));
+        }
+      }
+      return out;
+    }
+    const flagsOf = (f: string): string => /:2,([A-Z]*)$/.exec(f)?.[1] ?? '?';
+
+    // Not asserted (a server bug, reported): the pull session gives the new message X-UID 5 but leaves the X-IMAP
+    // uid-last at 4, so once UID 5 is expunged the next delivery gets UID 5 again (RFC 3501 §2.3.1.1).
+    await sync();
+    const pulled = await files();
+    assert.deepEqual([...pulled.keys()].sort((a, b) => a - b), [1, 3, 4, 5]);
+    // Maildir flags: R = \Answered, S = \Seen, F = \Flagged, P = $Forwarded ("passed").
+    assert.deepEqual([1, 3, 4, 5].map((u) => flagsOf(pulled.get(u) ?? '')), ['RS', 'FS', 'P', '']);
+
+    /** Gives a message new Maildir flags (moving it to cur/), as a mail reader does. */
+    const setFlags = async (uid: number, flags: string): Promise<void> => {
+      const f = pulled.get(uid) ?? assert.fail(`no file for UID ${uid}`);
+      const base = f.replace(/^(cur|new)\//, '').replace(/:2,[A-Z]*$/, '');
+      await rename(join(box, f), join(box, 'cur', `${base}:2,${flags}`));
+    };
+    await setFlags(1, 'RST'); // trashed: mbsync sets \Deleted and expunges (Expunge Both)
+    await setFlags(4, 'PS');
+    await setFlags(5, 'FS');
+    await sync();
+    assert.deepEqual([...(await files()).keys()].sort((a, b) => a - b), [3, 4, 5]);
+
+    const want = [
+      { uid: 3, flags: ['\\Seen', '\\Flagged', 'project-x'] }, { uid: 4, flags: ['\\Seen', '$Forwarded'] },
+      { uid: 5, flags: ['\\Seen', '\\Flagged'] },
+    ];
+    assert.deepEqual(await ours(inbox), want);
+    assert.deepEqual((await uw(sb, inbox)).messages, want);
+    const c = await uwCheck(sb, inbox);
+    assert.deepEqual([c.messages, c.recent, c.unseen], [3, 0, 0], c.raw);
+
+    await sync();
+    assert.deepEqual(await ours(inbox), want, 'a third sync changes nothing');
+  });
+
+  it('mutt (tunnel): saves a message to another folder, deletes another, syncs', { skip: why }, async () => {
+    const { dir, inbox } = await fresh();
+    const rc = await putSandboxFile(sb, join(dir, 'muttrc'), [
+      `set tunnel="${tunnel(dir, inbox)}"`, 'set folder="imap://localhost/"', 'set spoolfile="+INBOX"',
+      'set confirmappend=no', 'set confirmcreate=no', 'set delete=yes', 'set move=no', 'set quit=yes',
+      'set sort=mailbox-order', 'set mark_old=no', 'set header_cache=""', 'set message_cachedir=""', 'set mail_check=0', '',
+    ].join('\n'));
+    // mark_old=no: otherwise mutt stores its "Old" state on the server as a keyword named Old when it leaves.
+    // mutt needs a terminal: script(1) gives it a pty. <save-message> saves and marks the original deleted, the
+    // cursor moves to the next message, which <delete-message> deletes; <sync-mailbox> expunges both.
+    const keys = '<first-entry><save-message>=saved<enter><delete-message><sync-mailbox><quit>';
+    await client(sb, ['script', '-qec', `mutt -n -F ${sh(rc)} -e ${sh(`push "${keys}"`)}`, '/dev/null'],
+      { TERM: 'xterm' });
+    const saved = join(dir, 'saved');
+    assert.deepEqual(await ours(inbox), [{ uid: 4, flags: ['$Forwarded'] }, { uid: 5, flags: [] }]);
+    assert.deepEqual((await uw(sb, inbox)).messages, await ours(inbox));
+    assert.deepEqual(await ours(saved), [{ uid: 1, flags: ['\\Seen', '\\Answered'] }]);
+    assert.deepEqual((await uw(sb, saved)).messages, await ours(saved));
+    const text = await readFile(saved, 'latin1');
+    assert.match(text, /^Subject: Lunch on Thursday\?$/m);
+    assert.match(text, /^>From what I hear the soup is good\.$/m, 'the body was copied, ">From" quoting intact');
+    const c = await uwCheck(sb, saved);
+    assert.equal(c.messages, 1, c.raw);
+  });
 });
