@@ -8,181 +8,20 @@
  * Nothing but protocol bytes ever reaches the client.
  */
 import assert from 'node:assert/strict';
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
-import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer, connect, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
+import { chmodSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { hashSync } from '@node-rs/bcrypt';
+import {
+  addUser, Client, dir, inetd as inetdOf, lastChild, logLines, procStatus, run, setup, spool, tag, teardown, withInput,
+  writeConfig,
+} from './inetd-harness.js';
 
-const run = promisify(execFile);
-const ROOT = join(import.meta.dirname, '..', '..', '..');
-const IPOP3D = join(ROOT, 'bin', 'ipop3d');
-if (process.getuid?.() !== 0) throw new Error('run as root: the server is started as inetd starts it');
+const inetd = (config: string, flags: string[] = []): ReturnType<typeof inetdOf> => inetdOf('ipop3d', config, flags);
+before(setup);
+after(teardown);
 
-const tag = `${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
-const dir = mkdtempSync(join(tmpdir(), 'pop3-auth-'));
-chmodSync(dir, 0o755);
-const spool = join(dir, 'spool');
-const MAIL_GID = Number(execFileSync('getent', ['group', 'mail']).toString().split(':')[2]);
-const users: string[] = [];
-let syslog: ChildProcess;
-const logLines: string[] = [];
-
-function addUser(scheme: string, password: string): string {
-  const name = `uwts${tag}${users.length}`;
-  execFileSync('useradd', ['-M', '-d', dir, '-s', '/usr/sbin/nologin', '-G', 'users', name]);
-  users.push(name);
-  if (scheme === 'BCRYPT') execFileSync('usermod', ['-p', hashSync(password, { cost: 4 }), name]);
-  else execFileSync('chpasswd', ['-c', scheme], { input: `${name}:${password}\n` });
-  // A maildrop with one message, as the MTA leaves it: USER:mail 0660 in a root:mail 2775 spool.
-  const box = join(spool, name);
-  writeFileSync(box, `From a@example.org Sat Nov 21 12:00:00 2026\nSubject: for ${name}\n\nhello\n\n`);
-  chownSync(box, Number(execFileSync('id', ['-u', name]).toString()), MAIL_GID);
-  chmodSync(box, 0o660);
-  return name;
-}
-
-function writeConfig(name: string, extra: string): string {
-  const path = join(dir, name);
-  writeFileSync(path, `spool_dir = ${spool}\njournal_dir = ${join(dir, 'tmp')}\nsyslog_socket = ${join(dir, 'log.sock')}\n` +
-    `cram_md5_file = ${join(dir, 'cram-md5.pwd')}\nlogin_failure_delay_ms = 300\n` +
-    `tls_cert = ${join(dir, 'cert.pem')}\ntls_key = ${join(dir, 'key.pem')}\n${extra}`);
-  return path;
-}
-
-/** An inetd of our own: each connection gets a fresh ipop3d with the socket on fds 0-2. */
-function inetd(config: string, flags: string[] = []): Promise<{ server: Server; port: number; children: ChildProcess[] }> {
-  const children: ChildProcess[] = [];
-  const server = createServer({ pauseOnConnect: true }, (s: Socket) => {
-    const child = spawn(IPOP3D, ['-c', config, ...flags], { stdio: [s, s, s], env: { PATH: '/usr/bin:/bin' } });
-    children.push(child);
-    s.destroy();
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
-    const a = server.address();
-    resolve({ server, port: typeof a === 'object' && a ? a.port : 0, children });
-  }));
-}
-
-/** Runs a program with `input` on its stdin; resolves with its exit code and stdout. */
-function withInput(file: string, args: string[], input: string): Promise<{ code: number | null; stdout: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'ignore'] });
-    let stdout = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString('latin1');
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout }));
-    child.stdin.end(input);
-  });
-}
-
-class Client {
-  private buf = '';
-  private waiting: (() => void) | null = null;
-  closed = false;
-  constructor(readonly sock: Socket) {
-    sock.on('data', (d: Buffer) => {
-      this.buf += d.toString('latin1');
-      this.waiting?.();
-    });
-    sock.on('close', () => {
-      this.closed = true;
-      this.waiting?.();
-    });
-  }
-  static connect(port: number): Promise<Client> {
-    return new Promise((resolve) => {
-      const s = connect(port, '127.0.0.1', () => resolve(new Client(s)));
-    });
-  }
-  async line(): Promise<string | null> {
-    for (;;) {
-      const nl = this.buf.indexOf('\r\n');
-      if (nl >= 0) {
-        const l = this.buf.slice(0, nl);
-        this.buf = this.buf.slice(nl + 2);
-        return l;
-      }
-      if (this.closed) return null;
-      await new Promise<void>((r) => {
-        this.waiting = r;
-      });
-    }
-  }
-  async cmd(line: string): Promise<string | null> {
-    this.sock.write(line + '\r\n');
-    return this.line();
-  }
-  async multi(): Promise<string[]> {
-    const out: string[] = [];
-    for (let l = await this.line(); l !== null && l !== '.'; l = await this.line()) out.push(l);
-    return out;
-  }
-  end(): void {
-    this.sock.end();
-  }
-}
-
-/** The server process serving the most recent connection (our inetd's last child). */
-const lastChild = (children: ChildProcess[]): ChildProcess => children[children.length - 1] as ChildProcess;
-
-function procStatus(pid: number): { uid: string; gid: string; groups: string } {
-  const s = readFileSync(`/proc/${pid}/status`, 'latin1');
-  const f = (k: string): string => (new RegExp(`^${k}:\\s*(.*)$`, 'm').exec(s)?.[1] ?? '').trim().replace(/\s+/g, ' ');
-  return { uid: f('Uid'), gid: f('Gid'), groups: f('Groups') };
-}
-
-before(async () => {
-  execFileSync('mkdir', ['-p', spool, join(dir, 'tmp')]);
-  chmodSync(join(dir, 'tmp'), 0o1777); // like /var/tmp: journals and POP3 lock files of every user
-  chownSync(spool, 0, MAIL_GID);
-  chmodSync(spool, 0o2775);
-  // Syslog: a datagram socket of our own, printed a datagram per line.
-  syslog = spawn('python3', ['-u', '-c', `
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-import os
-os.chmod(sys.argv[1], 0o666)
-print('ready', flush=True)
-while True:
-    d = s.recv(4096)
-    print(d.decode('utf-8', 'replace'), flush=True)
-`, join(dir, 'log.sock')], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve) => {
-    let buf = '';
-    syslog.stdout?.on('data', (d: Buffer) => {
-      buf += d.toString();
-      const lines = buf.split('\n');
-      buf = lines.pop() ?? '';
-      for (const l of lines) {
-        if (l === 'ready') resolve();
-        else logLines.push(l);
-      }
-    });
-  });
-  await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-days', '1',
-    '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')]);
-  chmodSync(join(dir, 'key.pem'), 0o600);
-});
-
-after(() => {
-  syslog?.kill();
-  for (const u of users) {
-    try {
-      execFileSync('userdel', [u]);
-    } catch {
-      /* already gone */
-    }
-  }
-  rmSync(dir, { recursive: true, force: true });
-});
 
 describe('ipop3d as inetd starts it', () => {
   for (const scheme of ['YESCRYPT', 'SHA512', 'SHA256', 'MD5', 'BCRYPT']) {

@@ -234,6 +234,25 @@ describe('mbox driver', () => {
     assert.equal(views[1], views[2]);
   });
 
+  it('never gives a UID twice: UIDs given to delivered mail are recorded as used (X-IMAP) when written', async () => {
+    const path = fresh();
+    const sample = join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'sample.mbox');
+    writeFileSync(path, readFileSync(sample));
+    const d = driver();
+    let box = await d.open(path, { readOnly: false });
+    assert.equal(box.meta(4).uid, 5, 'the delivered message gets UID 5');
+    await box.close();
+    assert.match(readFileSync(path, 'latin1'), /X-IMAP: 1793610000 0000000005 /);
+    box = await d.open(path, { readOnly: false });
+    box.setFlags([4], 'add', Flag.Deleted, []);
+    await box.expunge();
+    await box.close();
+    appendFileSync(path, 'From agent@x Sat Nov 21 12:30:00 2026\nSubject: later\n\nlater\n\n');
+    box = await d.open(path, { readOnly: true });
+    assert.equal(box.meta(box.count()).uid, 6, 'not 5 again');
+    await box.close();
+  });
+
   it('refuses a file that is not an mbox, and leaves it alone', async () => {
     const path = fresh();
     writeFileSync(path, 'Subject: not mail\n\nhello\n');

@@ -782,7 +782,9 @@ export class MboxMailbox implements OpenMailbox {
     const validity = f ? f.uidValidity :
       initial || this.base.uidValidity === 0 ? Math.floor(this.env.clock.now() / 1000) : this.base.uidValidity;
     const base = { uidValidity: validity, uidLast, keywords };
-    const baseDirty = keywordsGrew || (!f && fresh.length > 0);
+    // UIDs given here must be recorded as used (UW's X-IMAP/X-IMAPbase last UID) when they are written, or a later
+    // session could give them again to other messages (RFC 3501 §2.3.1.1).
+    const baseDirty = keywordsGrew || (!f && fresh.length > 0) || (f !== null && uidLast > f.uidLast);
     if (initial) {
       this.idx = fresh;
       this.base = base;
@@ -891,6 +893,7 @@ export class MboxMailbox implements OpenMailbox {
         } else {
           uid = ++this.base.uidLast;
           bits |= Bit.NewUid | Bit.Dirty;
+          this.baseDirty = true;
         }
         prevUid = uid;
         let mask = 0;
