@@ -63,6 +63,7 @@ test: setup build
 bench: build
 	$(NODE) dist/bench/mbox-open.js
 	$(NODE) dist/bench/pop3.js
+	$(NODE) dist/bench/imap.js
 
 demo: deps build
 	bash test/demo.sh
