@@ -4,6 +4,7 @@
  */
 import { Flag, type OpenMailbox } from '../../mailbox/driver.js';
 import { compileSearch, searchMessages, SearchCharsetError, type SearchMessage } from '../../mail/search.js';
+import type { SearchKey } from '../../mail/search-key.js';
 import type { SearchCommand, StoreAtt } from '../../wire/parser.js';
 import type { SequenceSet } from '../../wire/sequence.js';
 import { bad, flagsOf, no, type AnySpec, type CommandContext } from '../session.js';
@@ -81,7 +82,7 @@ function storeSpec(uid: boolean): AnySpec {
 export const store = storeSpec(false);
 export const uidStore = storeSpec(true);
 
-/** The messages of the selected mailbox as SEARCH sees them. */
+/** The messages of the selected mailbox as SEARCH sees them (also what SORT and THREAD need of a message). */
 function searchable(box: OpenMailbox): SearchMessage[] {
   const out: SearchMessage[] = [];
   for (let seq = 1; seq <= box.count(); seq++) {
@@ -96,6 +97,23 @@ function searchable(box: OpenMailbox): SearchMessage[] {
   return out;
 }
 
+/**
+ * The messages of `box` matching `keys` (ANDed), in sequence order. `charset` is the command's CHARSET (null:
+ * US-ASCII). Shared by SEARCH, SORT and THREAD (RFC 5256 §3: their search criteria are SEARCH's). Throws NO
+ * [BADCHARSET] for a charset that cannot be decoded (RFC 3501 §6.4.4, RFC 5256 §3).
+ */
+export async function searchSelected(box: OpenMailbox, keys: readonly SearchKey[], charset: string | null): Promise<SearchMessage[]> {
+  let program;
+  try {
+    program = compileSearch(keys, charset ?? 'US-ASCII');
+  } catch (e) {
+    if (e instanceof SearchCharsetError) throw no(`Unsupported charset ${charset}`, 'BADCHARSET (US-ASCII UTF-8)');
+    throw e;
+  }
+  const n = box.count();
+  return searchMessages(program, searchable(box), { maxSeq: n, maxUid: n ? box.meta(n).uid : 0, now: Date.now() });
+}
+
 function searchSpec(uid: boolean): AnySpec {
   return {
     name: uid ? 'UID SEARCH' : 'SEARCH', states: ['selected'], expungeSafe: false,
@@ -103,18 +121,7 @@ function searchSpec(uid: boolean): AnySpec {
     async run(ctx: CommandContext, args: SearchCommand) {
       const sel = ctx.session.selected;
       if (!sel) return;
-      const box = sel.box;
-      let program;
-      try {
-        program = compileSearch(args.keys, args.charset ?? 'US-ASCII');
-      } catch (e) {
-        if (e instanceof SearchCharsetError) throw no(`Unsupported charset ${args.charset}`, 'BADCHARSET (US-ASCII UTF-8)');
-        throw e;
-      }
-      const n = box.count();
-      const found = await searchMessages(program, searchable(box), {
-        maxSeq: n, maxUid: n ? box.meta(n).uid : 0, now: Date.now(),
-      });
+      const found = await searchSelected(sel.box, args.keys, args.charset);
       const ids = found.map((m) => (uid ? m.uid : m.seq));
       if (args.returnOpts === null) {
         ctx.untagged(`SEARCH${ids.map((i) => ` ${i}`).join('')}`);

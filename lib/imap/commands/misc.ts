@@ -6,6 +6,37 @@ import { bad, no, type AnySpec, type CommandContext } from '../session.js';
 import { mailboxNo } from './mailbox.js';
 import { compact, resolveSet } from './messages.js';
 
+/**
+ * Appends the messages `seqs` of the selected mailbox (in that order, with their flags and INTERNALDATE) to
+ * `mailbox`, for COPY and MOVE. Returns the destination's UIDVALIDITY, the source UIDs and the new UIDs, in the
+ * same order. Throws NO [TRYCREATE] when the mailbox does not exist, and NO for other storage failures; nothing was
+ * copied then (the store appends all or nothing).
+ */
+export async function copyMessages(
+  ctx: CommandContext,
+  seqs: readonly number[],
+  mailbox: string,
+): Promise<{ uidValidity: number; sourceUids: number[]; uids: number[] }> {
+  const s = ctx.session;
+  const sel = s.selected;
+  if (!sel || !s.store) throw no('No mailbox selected');
+  const box = sel.box;
+  const sourceUids = seqs.map((q) => box.meta(q).uid);
+  async function* msgs(): AsyncIterable<AppendMessage> {
+    for (const q of seqs) {
+      const m = box.meta(q);
+      yield { body: box.message(q), flags: m.flags, keywords: m.keywords, internalDate: m.internalDate };
+    }
+  }
+  try {
+    const r = await s.store.append(mailbox, msgs());
+    return { uidValidity: r.uidValidity, sourceUids, uids: r.uids };
+  } catch (e) {
+    if (e instanceof MailboxError && e.code === 'NONEXISTENT') throw no('Mailbox does not exist', 'TRYCREATE');
+    throw mailboxNo(e);
+  }
+}
+
 function copySpec(uid: boolean): AnySpec {
   return {
     name: uid ? 'UID COPY' : 'COPY', states: ['selected'], expungeSafe: true,
@@ -18,27 +49,12 @@ function copySpec(uid: boolean): AnySpec {
       return { set, mailbox };
     },
     async run(ctx: CommandContext, args: { set: SequenceSet; mailbox: string }) {
-      const s = ctx.session;
-      const sel = s.selected;
-      if (!sel || !s.store) return;
-      const box = sel.box;
-      const seqs = resolveSet(box, args.set, uid);
+      const sel = ctx.session.selected;
+      if (!sel) return;
+      const seqs = resolveSet(sel.box, args.set, uid);
       if (seqs.length === 0) return;
-      const sourceUids = seqs.map((q) => box.meta(q).uid);
-      async function* msgs(): AsyncIterable<AppendMessage> {
-        for (const q of seqs) {
-          const m = box.meta(q);
-          yield { body: box.message(q), flags: m.flags, keywords: m.keywords, internalDate: m.internalDate };
-        }
-      }
-      let r;
-      try {
-        r = await s.store.append(args.mailbox, msgs());
-      } catch (e) {
-        if (e instanceof MailboxError && e.code === 'NONEXISTENT') throw no('Mailbox does not exist', 'TRYCREATE');
-        throw mailboxNo(e);
-      }
-      ctx.okWith('COPY completed', `COPYUID ${r.uidValidity} ${compact(sourceUids)} ${compact(r.uids)}`);
+      const r = await copyMessages(ctx, seqs, args.mailbox);
+      ctx.okWith('COPY completed', `COPYUID ${r.uidValidity} ${compact(r.sourceUids)} ${compact(r.uids)}`);
     },
   };
 }

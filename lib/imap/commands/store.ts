@@ -140,10 +140,28 @@ export const status: AnySpec = {
 
 interface AppendArgs {
   mailbox: string;
-  messages: { flags: string[]; date: DateTime | null; bytes: Buffer }[];
+  /** `binary`: sent as a literal8 (RFC 3516 `~{n}`). */
+  messages: { flags: string[]; date: DateTime | null; bytes: Buffer; binary: boolean }[];
 }
 
-/** APPEND (RFC 3501 §6.3.11), MULTIAPPEND (RFC 3502) when several messages follow. */
+/**
+ * Whether `bytes` survive a mail store unchanged. Stores serve messages with CRLF line ends (OpenMailbox.header and
+ * text), so a lone LF comes back as CRLF; for a literal8 that is a change to binary content, which RFC 3516 §4.4
+ * forbids: "any such transformation MUST NOT result in a loss of data. If the destination mailbox does not support
+ * the storage of binary content, the server MUST fail the request and issue a "NO" response that contains the
+ * "UNKNOWN-CTE" extended response code." NUL and lone CR are kept as they are.
+ */
+export function storableBinary(bytes: Uint8Array): boolean {
+  for (let i = bytes.indexOf(0x0a); i >= 0; i = bytes.indexOf(0x0a, i + 1)) {
+    if (i === 0 || bytes[i - 1] !== 0x0d) return false;
+  }
+  return true;
+}
+
+/**
+ * APPEND (RFC 3501 §6.3.11), MULTIAPPEND (RFC 3502) when several messages follow, each a literal or (BINARY,
+ * RFC 3516 §4.4) a literal8.
+ */
 export const append: AnySpec = {
   name: 'APPEND', states: AUTH, expungeSafe: true,
   parse(a) {
@@ -161,7 +179,8 @@ export const append: AnySpec = {
         date = a.dateTime();
         a.sp();
       }
-      messages.push({ flags, date, bytes: a.literal8().bytes });
+      const { bytes, binary } = a.literal8();
+      messages.push({ flags, date, bytes, binary });
     }
     a.end();
     return { mailbox, messages };
@@ -177,7 +196,13 @@ export const append: AnySpec = {
         ...(m.date ? { internalDate: { time: m.date.epochMs, zone: m.date.zoneMinutes } } : {}),
       };
     });
-    for (const m of args.messages) if (m.bytes.length === 0) throw no('Empty message');
+    // Checked for every message before any is stored: MULTIAPPEND is all or nothing (RFC 3502 §6.3.11).
+    for (const m of args.messages) {
+      if (m.bytes.length === 0) throw no('Empty message');
+      if (m.binary && !storableBinary(m.bytes)) {
+        throw no('Binary content with bare line feeds cannot be stored without change', 'UNKNOWN-CTE');
+      }
+    }
     async function* each(): AsyncIterable<AppendMessage> {
       yield* msgs;
     }

@@ -1,0 +1,82 @@
+/**
+ * SORT and UID SORT (RFC 5256 §3): the messages matching SEARCH criteria, in the order of the sort criteria,
+ * answered as `* SORT n n n` (message numbers, or UIDs for UID SORT). Like SEARCH, no untagged EXPUNGE while it runs
+ * (RFC 3501 §7.4.1: the response names messages by number).
+ */
+import type { SearchKey } from '../../mail/search-key.js';
+import { sortMessages, type SortCriterion, type SortKeyName } from '../../mail/sort.js';
+import { ParseError, type ArgCursor } from '../../wire/parser.js';
+import type { AnySpec, CommandContext } from '../session.js';
+import { searchSelected } from './messages.js';
+
+const SORT_KEYS: readonly SortKeyName[] = ['ARRIVAL', 'CC', 'DATE', 'FROM', 'SIZE', 'SUBJECT', 'TO'];
+
+/**
+ * ```
+ * sort-criteria = "(" sort-criterion *(SP sort-criterion) ")"
+ * sort-criterion = ["REVERSE" SP] sort-key
+ * sort-key = "ARRIVAL" / "CC" / "DATE" / "FROM" / "SIZE" / "SUBJECT" / "TO"
+ * ```
+ * The parenthesised list of atoms is read with the cursor's flag-list rule (the same grammar for atoms); a
+ * `\name` there is no sort key and is refused like any unknown name. Throws ParseError (BAD).
+ */
+export function sortCriteria(a: ArgCursor): SortCriterion[] {
+  if (!a.lookingAt('(')) throw new ParseError('Expected "(" opening sort criteria');
+  const words = a.flagList().map((w) => w.toUpperCase());
+  if (words.length === 0) throw new ParseError('Empty sort criteria');
+  const out: SortCriterion[] = [];
+  for (let i = 0; i < words.length; i++) {
+    let w = words[i] as string;
+    const reverse = w === 'REVERSE';
+    if (reverse) {
+      w = words[++i] ?? '';
+      if (w === '') throw new ParseError('REVERSE without a sort key');
+    }
+    const key = SORT_KEYS.find((k) => k === w);
+    if (key === undefined) throw new ParseError(`Unknown sort key ${w.slice(0, 32)}`);
+    out.push({ key, reverse });
+  }
+  return out;
+}
+
+/**
+ * search-criteria = charset 1*(SP search-key) (RFC 5256 §5): unlike SEARCH's optional `CHARSET x`, the charset is
+ * required and bare. Returns the charset (an astring) and the keys, ANDed.
+ */
+export function searchCriteria(a: ArgCursor): { charset: string; keys: SearchKey[] } {
+  const charset = a.astring().toString('latin1');
+  a.sp();
+  const keys = [a.searchKey()];
+  while (a.maybeSp()) keys.push(a.searchKey());
+  return { charset, keys };
+}
+
+interface SortArgs {
+  readonly criteria: readonly SortCriterion[];
+  readonly charset: string;
+  readonly keys: readonly SearchKey[];
+}
+
+function sortSpec(uid: boolean): AnySpec {
+  return {
+    name: uid ? 'UID SORT' : 'SORT', states: ['selected'], expungeSafe: false,
+    parse(a): SortArgs {
+      a.sp();
+      const criteria = sortCriteria(a);
+      a.sp();
+      const { charset, keys } = searchCriteria(a);
+      a.end();
+      return { criteria, charset, keys };
+    },
+    async run(ctx: CommandContext, args: SortArgs) {
+      const sel = ctx.session.selected;
+      if (!sel) return;
+      const found = await searchSelected(sel.box, args.keys, args.charset);
+      const sorted = await sortMessages(found, args.criteria);
+      ctx.untagged(`SORT${sorted.map((m) => ` ${uid ? m.uid : m.seq}`).join('')}`);
+    },
+  };
+}
+
+export const sort = sortSpec(false);
+export const uidSort = sortSpec(true);
