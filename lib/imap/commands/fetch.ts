@@ -6,6 +6,9 @@ import { FetchError, FetchSizeMismatch, writeFetch } from '../fetch.js';
 import { no, ResponseSent, type AnySpec, type CommandContext } from '../session.js';
 import { resolveSet } from './messages.js';
 
+/** MIME trees kept per selected mailbox (clients fetch BODYSTRUCTURE, then parts of the same few messages). */
+const STRUCTURES_KEPT = 256;
+
 function fetchSpec(uid: boolean): AnySpec {
   return {
     name: uid ? 'UID FETCH' : 'FETCH', states: ['selected'], expungeSafe: false,
@@ -39,6 +42,12 @@ function fetchSpec(uid: boolean): AnySpec {
           throw e;
         }
         await ctx.session.out.maybeFlush();
+        // Keep the most recently parsed structures only: FETCH 1:* BODYSTRUCTURE of 100,000 messages must not hold
+        // 100,000 MIME trees (Map keeps insertion order: the oldest go first).
+        for (const uid of sel.structures.keys()) {
+          if (sel.structures.size <= STRUCTURES_KEPT) break;
+          sel.structures.delete(uid);
+        }
       }
     },
   };
