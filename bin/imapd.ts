@@ -12,17 +12,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { TLSSocket } from 'node:tls';
 import {
-  authentication, connection, currentAccount, dropPrivileges, parseFlags, randomBytes, runningAsRoot,
-  silenceStdio, startServer, wantsImplicitTls, type Server,
+  authentication, connection, currentAccount, dropPrivileges, loginFlow, parseFlags, runningAsRoot, sessionStreams,
+  silenceStdio, startServer, type Server,
 } from './server-common.js';
-import { completeSaslLogin } from '../lib/auth/checker.js';
-import { createSaslMechanism, saslMechanismNames, type SaslStep } from '../lib/auth/sasl.js';
-import type { Account, AuthResult, SaslStepResult } from '../lib/auth/types.js';
+import type { Account, AuthResult } from '../lib/auth/types.js';
 import { LineInput } from '../lib/io/input.js';
 import { ResponseSink } from '../lib/io/sink.js';
-import { createTlsOptions, upgradeToTls } from '../lib/io/tls.js';
 import { UwMailStore } from '../lib/mailbox/uw-store.js';
 import { ImapSession, type ImapBackend, type ImapOptions } from '../lib/imap/session.js';
 import { capabilities, commandTable } from '../lib/imap/commands/table.js';
@@ -57,20 +53,10 @@ async function main(): Promise<void> {
   const { server, error } = startServer('imapd', flags);
   const conn = connection();
   const c = server.config;
-  let implicitTls: TLSSocket | null = null;
-  if (!error && conn.socket && wantsImplicitTls(flags, 'imaps', conn.localPort)) {
-    try {
-      const options = createTlsOptions(c, 'imapd');
-      if (!options) throw new Error(`no certificate (${c.tlsCert ?? 'default'}) for imaps`);
-      implicitTls = await upgradeToTls(conn.socket, options);
-    } catch (e) {
-      server.logger.log('err', `imaps: TLS failed host=${conn.clientHost}: ${(e as Error).message}`);
-      conn.socket.destroy();
-      return;
-    }
-  }
-  const input = new LineInput(implicitTls ?? conn.input, c.maxLineLength);
-  const sink = new ResponseSink(implicitTls ?? conn.output);
+  const streams = await sessionStreams(server, conn, flags, 'imapd', error !== null);
+  if (!streams) return;
+  const input = new LineInput(streams.input, c.maxLineLength);
+  const sink = new ResponseSink(streams.output);
   if (error) {
     sink.write('* BYE Server configuration error\r\n');
     await sink.end();
@@ -102,59 +88,21 @@ async function main(): Promise<void> {
   }
 
   const auth = authentication(server, conn);
-  let tlsActive = implicitTls !== null;
-  let tlsOptions = null;
-  try {
-    tlsOptions = conn.socket && !implicitTls ? createTlsOptions(c, 'imapd') : null;
-  } catch (e) {
-    server.logger.log('err', `TLS not offered: ${(e as Error).message}`);
-  }
-  const ctx = { service: 'imap' as const, rhost: conn.remoteAddress ?? '' };
-  const complete = (step: SaslStep): Promise<AuthResult> | SaslStepResult => {
-    if (step.kind === 'challenge') return step;
-    if (step.kind === 'fail') return { kind: 'fail', reason: step.reason };
-    return completeSaslLogin(step, { checker: auth.checker, accounts: auth.accounts, ctx });
-  };
-  const toResult = async (r: Promise<AuthResult> | SaslStepResult): Promise<SaslStepResult> =>
-    r instanceof Promise ? { kind: 'done', result: await r } : r;
-  const socket = conn.socket;
-  const tls = tlsOptions;
-  const starter = tls && socket ? {
-    async start(): Promise<void> {
-      const tlsSocket = await upgradeToTls(socket, tls);
-      tlsActive = true;
-      input.switchTo(tlsSocket);
-      await sink.switchTo(tlsSocket);
-    },
-  } : null;
+  const flow = loginFlow(server, conn, auth, 'imap', input, sink, streams.tls);
   let home: string | null = null;
   const backend: ImapBackend = {
-    plaintextAllowed: () => auth.plaintextAllowed(tlsActive),
-    mechanisms: () => saslMechanismNames(auth.cram !== null).filter((m) => m === 'CRAM-MD5' || auth.plaintextAllowed(tlsActive)),
-    async login(user, password) {
-      if (auth.guard.screen([user]) === 'disconnect') return { ok: false, reason: 'unavailable', detail: 'too many failures' };
-      return auth.checker.check(user, password, ctx);
-    },
-    sasl(mechanism) {
-      const m = createSaslMechanism(mechanism, {
-        ...(auth.cram ? { cram: { secrets: auth.cram, random: randomBytes, clock: server.clock, hostname: server.hostname } } : {}),
-      });
-      if (!m || (m.plaintext && !auth.plaintextAllowed(tlsActive))) return null;
-      return {
-        start: (initial) => toResult(complete(m.start(initial))),
-        respond: (data) => toResult(complete(m.respond(data))),
-      };
-    },
-    async loginFailed() {
-      return (await auth.guard.failed()) === 'disconnect';
+    plaintextAllowed: () => flow.plaintextAllowed(),
+    mechanisms: () => flow.mechanisms(),
+    login: (user, password) => flow.login(user, password),
+    sasl: (mechanism) => flow.sasl(mechanism),
+    loginFailed: () => flow.loginFailed(),
+    get tls() {
+      return flow.tls;
     },
     async openStore(result) {
       dropPrivileges(result.account);
       home = result.account.home;
       return storeFor(server, result.account, join(c.spoolDir, result.account.name));
-    },
-    get tls() {
-      return tlsActive ? null : starter;
     },
     alerts: () => alerts(server, home),
   };

@@ -12,22 +12,19 @@
  */
 import { join } from 'node:path';
 import {
-  authentication, connection, currentAccount, dropPrivileges, parseFlags, randomBytes, runningAsRoot,
-  silenceStdio, startServer, wantsImplicitTls, type Server,
+  authentication, connection, currentAccount, dropPrivileges, loginFlow, parseFlags, runningAsRoot, sessionStreams,
+  silenceStdio, startServer, type Server,
 } from './server-common.js';
-import type { TLSSocket } from 'node:tls';
 import { Apop, apopTimestamp } from '../lib/auth/apop.js';
 import { completeSaslLogin } from '../lib/auth/checker.js';
-import { createSaslMechanism, saslMechanismNames, type SaslStep } from '../lib/auth/sasl.js';
 import type { AuthResult } from '../lib/auth/types.js';
 import { LineInput } from '../lib/io/input.js';
 import { ResponseSink } from '../lib/io/sink.js';
-import { createTlsOptions, upgradeToTls } from '../lib/io/tls.js';
 import { MailboxError } from '../lib/mailbox/driver.js';
 import { emptyMailbox } from '../lib/mailbox/empty.js';
 import { Maildrop } from '../lib/pop3/maildrop.js';
 import { lockMaildrop } from '../lib/pop3/exclusive.js';
-import { Pop3Session, type Pop3Backend, type Pop3Options, type SaslStepResult } from '../lib/pop3/session.js';
+import { Pop3Session, type Pop3Backend, type Pop3Options } from '../lib/pop3/session.js';
 
 silenceStdio();
 const VERSION = '2007f.ts-0.1';
@@ -56,21 +53,10 @@ async function main(): Promise<void> {
   const { server, error } = startServer('ipop3d', flags);
   const conn = connection();
   const c = server.config;
-  // pop3s: the handshake comes first; without a usable certificate there is no session at all.
-  let implicitTls: TLSSocket | null = null;
-  if (!error && conn.socket && wantsImplicitTls(flags, 'pop3s', conn.localPort)) {
-    try {
-      const options = createTlsOptions(c, 'ipop3d');
-      if (!options) throw new Error(`no certificate (${c.tlsCert ?? 'default'}) for pop3s`);
-      implicitTls = await upgradeToTls(conn.socket, options);
-    } catch (e) {
-      server.logger.log('err', `pop3s: TLS failed host=${conn.clientHost}: ${(e as Error).message}`);
-      conn.socket.destroy();
-      return;
-    }
-  }
-  const input = new LineInput(implicitTls ?? conn.input, 4096); // RFC 2449: commands within 255 octets
-  const sink = new ResponseSink(implicitTls ?? conn.output);
+  const streams = await sessionStreams(server, conn, flags, 'ipop3d', error !== null);
+  if (!streams) return;
+  const input = new LineInput(streams.input, 4096); // RFC 2449: commands within 255 octets; SASL responses longer
+  const sink = new ResponseSink(streams.output);
   if (error) {
     sink.write('-ERR [SYS/TEMP] Server configuration error\r\n');
     await sink.end();
@@ -111,67 +97,28 @@ async function main(): Promise<void> {
 
   // Root: a login is needed. Everything that needs root (shadow, cram-md5.pwd, the TLS key) is read now.
   const auth = authentication(server, conn);
-  let tlsActive = implicitTls !== null;
-  let tlsOptions = null;
-  try {
-    tlsOptions = conn.socket && !implicitTls ? createTlsOptions(c, 'ipop3d') : null;
-  } catch (e) {
-    server.logger.log('err', `TLS not offered: ${(e as Error).message}`);
-  }
+  const flow = loginFlow(server, conn, auth, 'pop', input, sink, streams.tls);
   const stamp = auth.cram ? apopTimestamp({ pid: server.pid, clock: server.clock, hostname: server.hostname }) : null;
-  const ctx = { service: 'pop' as const, rhost: conn.remoteAddress ?? '' };
-  const complete = (step: SaslStep): Promise<AuthResult> | SaslStepResult => {
-    if (step.kind === 'challenge') return step;
-    if (step.kind === 'fail') return { kind: 'fail', reason: step.reason };
-    return completeSaslLogin(step, { checker: auth.checker, accounts: auth.accounts, ctx });
-  };
-  const toResult = async (r: Promise<AuthResult> | SaslStepResult): Promise<SaslStepResult> =>
-    r instanceof Promise ? { kind: 'done', result: await r } : r;
-  const socket = conn.socket;
-  const tls = tlsOptions;
-  const starter = tls && socket ? {
-    async start(): Promise<void> {
-      const tlsSocket = await upgradeToTls(socket, tls);
-      tlsActive = true;
-      input.switchTo(tlsSocket);
-      await sink.switchTo(tlsSocket);
-    },
-  } : null;
   const backend: Pop3Backend = {
     apopStamp: stamp,
-    plaintextAllowed: () => auth.plaintextAllowed(tlsActive),
-    mechanisms: () => saslMechanismNames(auth.cram !== null)
-      .filter((m) => m === 'CRAM-MD5' || auth.plaintextAllowed(tlsActive)),
-    async login(user, password) {
-      if (auth.guard.screen([user]) === 'disconnect') return { ok: false, reason: 'unavailable', detail: 'too many failures' };
-      return auth.checker.check(user, password, ctx);
+    plaintextAllowed: () => flow.plaintextAllowed(),
+    mechanisms: () => flow.mechanisms(),
+    login: (user, password) => flow.login(user, password),
+    sasl: (mechanism) => flow.sasl(mechanism),
+    loginFailed: () => flow.loginFailed(),
+    get tls() {
+      return flow.tls;
     },
     async apop(user, digest) {
       if (!stamp || !auth.cram) return { ok: false, reason: 'unavailable', detail: 'APOP is off' };
       if (auth.guard.screen([user]) === 'disconnect') return { ok: false, reason: 'unavailable', detail: 'too many failures' };
       const step = new Apop(stamp, auth.cram).verify(user, digest);
       if (step.kind === 'fail') return { ok: false, reason: 'bad-password', detail: step.detail };
-      return completeSaslLogin(step, { checker: auth.checker, accounts: auth.accounts, ctx });
-    },
-    sasl(mechanism) {
-      const m = createSaslMechanism(mechanism, {
-        ...(auth.cram ? { cram: { secrets: auth.cram, random: randomBytes, clock: server.clock, hostname: server.hostname } } : {}),
-      });
-      if (!m || (m.plaintext && !auth.plaintextAllowed(tlsActive))) return null;
-      return {
-        start: (initial) => toResult(complete(m.start(initial))),
-        respond: (data) => toResult(complete(m.respond(data))),
-      };
-    },
-    async loginFailed() {
-      return (await auth.guard.failed()) === 'disconnect';
+      return completeSaslLogin(step, { checker: auth.checker, accounts: auth.accounts, ctx: flow.ctx });
     },
     async openMaildrop(result) {
       dropPrivileges(result.account);
       return openMaildrop(server, join(c.spoolDir, result.account.name), result.account.name, result.account.uid);
-    },
-    get tls() {
-      return tlsActive ? null : starter;
     },
   };
   await new Pop3Session(input, sink, backend, opts).run();

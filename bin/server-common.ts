@@ -21,13 +21,18 @@ import { systemClock, type Clock } from '../lib/env/env.js';
 import { nullLogger, type Logger } from '../lib/env/logger.js';
 import { systemRandom } from '../lib/env/random.js';
 import { formatHost, SyslogLogger } from '../lib/env/syslog.js';
-import { isLoopbackAddress, socketFromFd } from '../lib/io/tls.js';
+import { createTlsOptions, isLoopbackAddress, socketFromFd, upgradeToTls } from '../lib/io/tls.js';
+import type { LineInput } from '../lib/io/input.js';
+import type { ResponseSink } from '../lib/io/sink.js';
+import type { Secret } from '../lib/auth/secret.js';
+import { completeSaslLogin } from '../lib/auth/checker.js';
+import { createSaslMechanism, saslMechanismNames, type SaslStep } from '../lib/auth/sasl.js';
 import { createMailboxLocking, type MailboxLocking } from '../lib/lock/mailbox-locking.js';
 import { DotlockRegistry } from '../lib/lock/dotlock-registry.js';
 import { dotlockHostFromProcess } from '../lib/lock/dotlock-host.js';
 import { MboxDriver } from '../lib/mailbox/mbox/mbox-driver.js';
 import { loadNative, type Native } from '../lib/native/native.js';
-import type { Account } from '../lib/auth/types.js';
+import type { Account, AuthResult, LoginContext, SaslExchange, SaslStepResult } from '../lib/auth/types.js';
 import {
   CramMd5AwareChecker, PamPasswordChecker, passwdAccounts, SystemPasswordChecker, type AccountSource,
   type PasswordChecker,
@@ -279,3 +284,90 @@ export function dropPrivileges(account: Account): void {
 }
 
 export const randomBytes = (n: number): Buffer => systemRandom.bytes(n);
+
+/**
+ * The connection's byte streams: with implicit TLS (imaps, pop3s) the handshake comes first, and without a usable
+ * certificate there is no session at all (null: logged, socket closed). Otherwise the plain streams.
+ */
+export async function sessionStreams(server: Server, conn: Connection, flags: Flags, service: ServiceName,
+  configBroken: boolean): Promise<{ input: Readable; output: Writable; tls: boolean } | null> {
+  const sslService = service === 'imapd' ? 'imaps' : 'pop3s';
+  if (configBroken || !conn.socket || !wantsImplicitTls(flags, sslService, conn.localPort)) {
+    return { input: conn.input, output: conn.output, tls: false };
+  }
+  try {
+    const options = createTlsOptions(server.config, service);
+    if (!options) throw new Error(`no certificate (${server.config.tlsCert ?? 'default'}) for ${sslService}`);
+    const tls = await upgradeToTls(conn.socket, options);
+    return { input: tls, output: tls, tls: true };
+  } catch (e) {
+    server.logger.log('err', `${sslService}: TLS failed host=${conn.clientHost}: ${(e as Error).message}`);
+    conn.socket.destroy();
+    return null;
+  }
+}
+
+/** The login steps IMAP and POP3 share: plaintext policy, SASL mechanisms, password checks, STARTTLS/STLS. */
+export interface LoginFlow {
+  plaintextAllowed(): boolean;
+  mechanisms(): readonly string[];
+  login(user: string, password: Secret): Promise<AuthResult>;
+  sasl(mechanism: string): SaslExchange | null;
+  loginFailed(): Promise<boolean>;
+  /** STARTTLS/STLS while it can still be offered, else null. */
+  readonly tls: { start(): Promise<void> } | null;
+  readonly ctx: LoginContext;
+}
+
+/**
+ * Builds the login flow for a session reading `input` and writing `sink`. Reads the TLS key now (call while
+ * root). `tlsActive`: the connection is already encrypted (implicit TLS).
+ */
+export function loginFlow(server: Server, conn: Connection, auth: Authentication, service: 'imap' | 'pop',
+  input: LineInput, sink: ResponseSink, tlsActive: boolean): LoginFlow {
+  let encrypted = tlsActive;
+  let options = null;
+  try {
+    options = conn.socket && !encrypted ? createTlsOptions(server.config, service === 'imap' ? 'imapd' : 'ipop3d') : null;
+  } catch (e) {
+    server.logger.log('err', `TLS not offered: ${(e as Error).message}`);
+  }
+  const ctx: LoginContext = { service, rhost: conn.remoteAddress ?? '' };
+  const complete = async (step: SaslStep): Promise<SaslStepResult> => {
+    if (step.kind === 'challenge') return step;
+    if (step.kind === 'fail') return { kind: 'fail', reason: step.reason };
+    return { kind: 'done', result: await completeSaslLogin(step, { checker: auth.checker, accounts: auth.accounts, ctx }) };
+  };
+  const socket = conn.socket;
+  const tlsOptions = options;
+  const starter = tlsOptions && socket ? {
+    async start(): Promise<void> {
+      const tlsSocket = await upgradeToTls(socket, tlsOptions);
+      encrypted = true;
+      input.switchTo(tlsSocket);
+      await sink.switchTo(tlsSocket);
+    },
+  } : null;
+  return {
+    ctx,
+    plaintextAllowed: () => auth.plaintextAllowed(encrypted),
+    mechanisms: () => saslMechanismNames(auth.cram !== null).filter((m) => m === 'CRAM-MD5' || auth.plaintextAllowed(encrypted)),
+    async login(user, password) {
+      if (auth.guard.screen([user]) === 'disconnect') return { ok: false, reason: 'unavailable', detail: 'too many failures' };
+      return auth.checker.check(user, password, ctx);
+    },
+    sasl(mechanism) {
+      const m = createSaslMechanism(mechanism, {
+        ...(auth.cram ? { cram: { secrets: auth.cram, random: randomBytes, clock: server.clock, hostname: server.hostname } } : {}),
+      });
+      if (!m || (m.plaintext && !auth.plaintextAllowed(encrypted))) return null;
+      return { start: (initial) => complete(m.start(initial)), respond: (data) => complete(m.respond(data)) };
+    },
+    async loginFailed() {
+      return (await auth.guard.failed()) === 'disconnect';
+    },
+    get tls() {
+      return encrypted ? null : starter;
+    },
+  };
+}
