@@ -7,7 +7,6 @@
  *
  * Usage: node dist/bench/imap.js [--runs K] [--sizes 1000,10000]   (as root; 100000 works too, slowly)
  */
-import { spawn } from 'node:child_process';
 import { chownSync, copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,40 +14,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { generateMbox } from './gen-mbox.js';
+import { measure, median, type Measured } from './session-measure.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const NOBODY = 65534;
-
-interface Measured {
-  wall: number;
-  rssKb: number;
-  bytes: number;
-}
-
-function measure(argv: string[], env: Record<string, string>, input: string): Promise<Measured> {
-  return new Promise((resolvePromise, reject) => {
-    const args = ['-u', 'nobody', '--', '/usr/bin/time', '-f', '@@%e %M', '/usr/bin/env', '-i',
-      ...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...argv];
-    const child = spawn('/usr/sbin/runuser', args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let bytes = 0;
-    let err = '';
-    child.stdout.on('data', (b: Buffer) => {
-      bytes += b.length;
-    });
-    child.stderr.on('data', (b: Buffer) => {
-      err += b.toString();
-    });
-    child.on('error', reject);
-    child.on('close', () => {
-      const m = /@@([\d.]+) (\d+)/.exec(err);
-      if (!m) return reject(new Error(`no timing from /usr/bin/time: ${err}`));
-      resolvePromise({ wall: Number(m[1]), rssKb: Number(m[2]), bytes });
-    });
-    child.stdin.end(input);
-  });
-}
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, sizes: { type: 'string', default: '1000,10000' } } });
