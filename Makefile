@@ -65,7 +65,7 @@ bench: build
 	$(NODE) dist/bench/pop3.js
 	$(NODE) dist/bench/imap.js
 
-demo: deps build
+demo: setup build
 	bash test/demo.sh
 
 # The programs are small Node scripts with the absolute path of node in their first line (inetd gives an empty
