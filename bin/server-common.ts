@@ -9,7 +9,7 @@
  * - Privileges are dropped (initgroups, setgid, setuid, chdir home) before any mailbox of the user is touched.
  * - Dotlocks are released on exit, on SIGTERM/SIGHUP/SIGINT, and when the client goes away.
  */
-import { fstatSync, readFileSync } from 'node:fs';
+import { existsSync, fstatSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Socket } from 'node:net';
 import { hostname as osHostname, userInfo } from 'node:os';
@@ -249,9 +249,19 @@ export function authentication(server: Server, conn: Connection): Authentication
     requireRootOwned: true, getAccount: accounts, log: (m) => server.logger.log('warning', m),
   });
   const cram = loaded === null || loaded === 'refused' ? null : loaded;
-  const checker = cram
+  const inner = cram
     ? new CramMd5AwareChecker({ cram, system, accounts, plaintext: c.cramMd5OverridesPlaintext ? 'cram-md5-pwd' : 'system' })
     : system;
+  // UW: while /etc/nologin exists, nobody logs in (its text is for the log, not the client).
+  const checker: PasswordChecker = {
+    async check(user, password, ctx) {
+      if (existsSync(c.nologinFile)) {
+        server.logger.log('notice', `Login disabled user=${user} host=${conn.clientHost} (${c.nologinFile} exists)`);
+        return { ok: false, reason: 'unavailable', detail: 'logins disabled' };
+      }
+      return inner.check(user, password, ctx);
+    },
+  };
   const guard = new LoginGuard({
     sleep: (ms) => sleep(ms).then(() => undefined), failureDelayMs: c.loginFailureDelayMs, maxFailures: c.maxLoginFailures,
   });

@@ -14,7 +14,7 @@ import type { Secret } from '../auth/secret.js';
 import type { Logger } from '../env/logger.js';
 import { InputClosed, LineTooLong, type LineInput } from '../io/input.js';
 import type { ResponseSink } from '../io/sink.js';
-import type { OpenMailbox } from '../mailbox/driver.js';
+import { MailboxError, type OpenMailbox } from '../mailbox/driver.js';
 import type { MailStore } from '../mailbox/store.js';
 import type { MimePart } from '../mail/mime.js';
 import { CommandFragmentError, readCommand, type RawCommand } from '../wire/fragmentizer.js';
@@ -323,6 +323,14 @@ export class ImapSession {
       this.line(`${tag} OK ${okCode ? `[${okCode}] ` : ''}${okText}`);
     } catch (e) {
       if (e instanceof ResponseSent) return;
+      if (e instanceof MailboxError && e.code === 'CORRUPT' && this.selected) {
+        // The selected mailbox changed in a way its UIDs cannot follow (a new UIDVALIDITY): RFC 3501 §2.3.1.1
+        // leaves no way to tell the client but to end the session.
+        this.opts.logger.log('err', `${this.selected.name}: ${e.message}; disconnecting user=${this.user}`);
+        this.line(`* BYE [ALERT] Mailbox ${this.selected.name} was changed by another program: ${e.message}`);
+        this.state = 'logout';
+        return;
+      }
       if (e instanceof CommandResult) {
         if (this.selected && this.state === 'selected') await this.reportUpdates(spec.expungeSafe).catch(() => undefined);
         this.line(`${tag} ${e.status} ${e.code ? `[${e.code}] ` : ''}${e.message}`);

@@ -120,6 +120,22 @@ print(json.dumps(out))
     }
   });
 
+  it('while the nologin file exists, nobody logs in (UW)', async () => {
+    const user = addUser('SHA512', 'nologin-password');
+    writeFileSync(join(dir, 'nologin'), 'System maintenance\n');
+    const d = await inetd(writeConfig('i-nologin', `nologin_file = ${join(dir, 'nologin')}\n`));
+    try {
+      const c = await Client.connect(d.port);
+      await c.line();
+      assert.deepEqual(await command(c, 'n1', `LOGIN ${user} nologin-password`), ['n1 NO [AUTHENTICATIONFAILED] Authentication failed']);
+      await command(c, 'n2', 'LOGOUT');
+    } finally {
+      d.server.close();
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    assert.ok(logLines.some((l) => l.includes(`Login disabled user=${user} `)), logLines.join('\n'));
+  });
+
   it('a broken configuration: * BYE and nothing else', async () => {
     const bad = join(dir, 'i-broken');
     writeFileSync(bad, 'not a key line\n');

@@ -1,0 +1,80 @@
+/**
+ * ImapSession behaviours that need control over the connection or the file between commands: LOGINDISABLED and
+ * no plaintext LOGIN where the backend forbids it, and `* BYE` when another program gives the selected mailbox a
+ * new UIDVALIDITY (RFC 3501 §2.3.1.1: the session cannot go on).
+ */
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { after, describe, it } from 'node:test';
+import { MemoryLogger } from '../../lib/env/logger.js';
+import { LineInput } from '../../lib/io/input.js';
+import { ResponseSink } from '../../lib/io/sink.js';
+import { capabilities, commandTable } from '../../lib/imap/commands/table.js';
+import { ImapSession, type ImapBackend } from '../../lib/imap/session.js';
+import { MboxDriver } from '../../lib/mailbox/mbox/mbox-driver.js';
+import { UwMailStore } from '../../lib/mailbox/uw-store.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'imap-session-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function session(backend: Partial<ImapBackend>, preauth: UwMailStore | null) {
+  const toServer = new PassThrough();
+  const fromServer = new PassThrough();
+  const full: ImapBackend = {
+    plaintextAllowed: () => true, mechanisms: () => ['PLAIN'],
+    login: async () => ({ ok: false, reason: 'bad-password', detail: 'x' }),
+    sasl: () => null, loginFailed: async () => false, tls: null, alerts: async () => [],
+    openStore: async () => {
+      throw new Error('no');
+    },
+    ...backend,
+  };
+  const s = new ImapSession(new LineInput(toServer, 8192), new ResponseSink(fromServer), full, {
+    hostname: 'test.example', version: 'v', logger: new MemoryLogger(), clientHost: '[192.0.2.9]',
+    loginTimeoutS: 60, idleTimeoutS: 60, maxLiteral: 1 << 20, maxCommand: 1 << 21, maxBadCommands: 20,
+  }, commandTable(), capabilities, preauth ? { user: 'u', store: preauth } : null);
+  let out = '';
+  fromServer.on('data', (d: Buffer) => {
+    out += d.toString('latin1');
+  });
+  return { toServer, s, output: () => out };
+}
+
+/** Waits until the server's output contains `text`. */
+async function until(output: () => string, text: string): Promise<void> {
+  for (let i = 0; i < 200 && !output().includes(text); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(output().includes(text), `waiting for ${JSON.stringify(text)} in\n${output()}`);
+}
+
+describe('IMAP session', () => {
+  it('advertises LOGINDISABLED and refuses LOGIN where plaintext is not allowed', async () => {
+    const h = session({ plaintextAllowed: () => false, mechanisms: () => [] }, null);
+    const done = h.s.run();
+    h.toServer.end('a LOGIN bob secret\r\nb LOGOUT\r\n');
+    await done;
+    const lines = h.output().split('\r\n');
+    assert.match(lines[0] ?? '', /^\* OK \[CAPABILITY IMAP4rev1 [^\]]*LOGINDISABLED[^\]]*\] /);
+    assert.doesNotMatch(lines[0] ?? '', /AUTH=PLAIN/);
+    assert.equal(lines[1], 'a NO [PRIVACYREQUIRED] Plaintext login disallowed without TLS');
+  });
+
+  it('ends the session with * BYE when the selected mailbox gets a new UIDVALIDITY', async () => {
+    const inbox = join(dir, 'INBOX');
+    copyFileSync(join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'sample.mbox'), inbox);
+    const store = new UwMailStore({ driver: new MboxDriver({ journalDir: dir, fsync: false }), home: dir, inboxPath: inbox, allowOutsideHome: false });
+    const h = session({}, store);
+    const done = h.s.run();
+    h.toServer.write('a SELECT INBOX\r\n');
+    await until(h.output, 'a OK [READ-WRITE]');
+    // Another program rewrites the file with new UID data.
+    writeFileSync(inbox, readFileSync(inbox, 'latin1').replace('X-IMAP: 1793610000', 'X-IMAP: 1893610000'));
+    h.toServer.write('b NOOP\r\n');
+    await until(h.output, '* BYE [ALERT] Mailbox INBOX was changed by another program');
+    h.toServer.end();
+    await done;
+    assert.doesNotMatch(h.output(), /b OK/);
+  });
+});
