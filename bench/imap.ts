@@ -7,45 +7,28 @@
  *
  * Usage: node dist/bench/imap.js [--runs K] [--sizes 1000,10000]   (as root; 100000 works too, slowly)
  */
-import { chownSync, copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { generateMbox } from './gen-mbox.js';
-import { measure, median, type Measured } from './session-measure.js';
+import { benchBaseline, sessionRuns, steadyMailbox } from './session-measure.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const NOBODY = 65534;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, sizes: { type: 'string', default: '1000,10000' } } });
   const runs = Number(values.runs);
   const sizes = (values.sizes ?? '').split(',').map(Number);
-  if (process.getuid?.() !== 0) throw new Error('run as root: sessions run as nobody (PREAUTH mode)');
   const data = join(ROOT, 'bench', 'data');
   await mkdir(data, { recursive: true });
-  const work = mkdtempSync(join(tmpdir(), 'bench-imap-'));
-  chownSync(work, NOBODY, NOBODY);
-  const env = { PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, HOME: work };
+  const { work, env, wall: base, rssKb: baseRss } = await benchBaseline('bench-imap-', runs);
+  const server = join(ROOT, 'bin', 'imapd');
   const rows: string[] = [];
   try {
-    const node: Measured[] = [];
-    for (let r = 0; r < runs; r++) node.push(await measure([process.execPath, '-e', '0'], env, ''));
-    const base = median(node.map((m) => m.wall));
-    rows.push(row('node -e 0 (bare start-up)', base, median(node.map((m) => m.rssKb)), base));
+    rows.push(row('node -e 0 (bare start-up)', base, baseRss, base));
     for (const n of sizes) {
-      // Steady state: every message already has its UID and Status written (a session has seen the mailbox).
-      const src = join(data, `imap-${n}.mbox`);
-      if (!existsSync(src)) {
-        const fresh = join(work, 'fresh');
-        await generateMbox(fresh, { messages: n, seed: 11, metadata: true });
-        chownSync(fresh, NOBODY, NOBODY);
-        await measure([join(ROOT, 'bin', 'imapd')], { ...env, MAIL: fresh }, 'a SELECT INBOX\r\nb LOGOUT\r\n');
-        copyFileSync(fresh, src);
-        rmSync(fresh, { force: true });
-      }
+      const src = await steadyMailbox({ data, work, name: 'imap', n, seed: 11, server, primeInput: 'a SELECT INBOX\r\nb LOGOUT\r\n', env });
       const tenth = Array.from({ length: Math.floor(n / 10) }, (_, i) => i * 10 + 1).join(',');
       const ops: [string, string][] = [
         ['SELECT', ''],
@@ -57,15 +40,8 @@ async function main(): Promise<void> {
         ['EXPUNGE of 10 %', `c STORE ${tenth} +FLAGS.SILENT (\\Deleted)\r\nd EXPUNGE\r\n`],
       ];
       for (const [label, op] of ops) {
-        const ms: Measured[] = [];
-        for (let r = 0; r < runs; r++) {
-          const box = join(work, 'mbox');
-          copyFileSync(src, box);
-          chownSync(box, NOBODY, NOBODY);
-          ms.push(await measure([join(ROOT, 'bin', 'imapd')], { ...env, MAIL: box }, `a SELECT INBOX\r\n${op}z LOGOUT\r\n`));
-          rmSync(box, { force: true });
-        }
-        rows.push(row(`${n} msgs: ${label}`, median(ms.map((m) => m.wall)), median(ms.map((m) => m.rssKb)), base));
+        const m = await sessionRuns(server, src, work, env, `a SELECT INBOX\r\n${op}z LOGOUT\r\n`, runs);
+        rows.push(row(`${n} msgs: ${label}`, m.wall, m.rssKb, base));
       }
     }
   } finally {

@@ -10,63 +10,37 @@
  *
  * Usage: node dist/bench/pop3.js [--runs K] [--sizes 1000,10000]   (as root)
  */
-import { chownSync, copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { generateMbox } from './gen-mbox.js';
-import { measure, median, type Measured } from './session-measure.js';
+import { benchBaseline, sessionRuns, steadyMailbox } from './session-measure.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const NOBODY = 65534;
 const GOAL_RETR_ALL_10K_S = 2.5;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, sizes: { type: 'string', default: '1000,10000' } } });
   const runs = Number(values.runs);
   const sizes = (values.sizes ?? '').split(',').map(Number);
-  if (process.getuid?.() !== 0) throw new Error('run as root: sessions run as nobody (PREAUTH mode)');
   const data = join(ROOT, 'bench', 'data');
   await mkdir(data, { recursive: true });
-  const work = mkdtempSync(join(tmpdir(), 'bench-pop3-'));
-  chownSync(work, NOBODY, NOBODY);
-  const env = { PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, HOME: work };
+  const { work, env, wall: base, rssKb: baseRss } = await benchBaseline('bench-pop3-', runs);
+  const server = join(ROOT, 'bin', 'ipop3d');
   const rows: string[] = [];
   try {
-    const node = [];
-    for (let r = 0; r < runs; r++) node.push(await measure([process.execPath, '-e', '0'], env, ''));
-    const base = median(node.map((m) => m.wall));
-    rows.push(row('node -e 0 (bare start-up)', base, median(node.map((m) => m.rssKb)), base));
+    rows.push(row('node -e 0 (bare start-up)', base, baseRss, base));
     for (const n of sizes) {
-      // Steady state: a maildrop every message of which a session has seen (UIDs and Status written), as on a
-      // server in use. The first session on a fresh spool also writes that metadata once (as UW does).
-      const src = join(data, `pop3-${n}.mbox`);
-      if (!existsSync(src)) {
-        const fresh = join(work, 'fresh');
-        await generateMbox(fresh, { messages: n, seed: 7, metadata: true });
-        chownSync(fresh, NOBODY, NOBODY);
-        await measure([join(ROOT, 'bin', 'ipop3d')], { ...env, MAIL: fresh }, 'STAT\r\nQUIT\r\n');
-        copyFileSync(fresh, src);
-        rmSync(fresh, { force: true });
-      }
+      const src = await steadyMailbox({ data, work, name: 'pop3', n, seed: 7, server, primeInput: 'STAT\r\nQUIT\r\n', env });
       const sessions: [string, string][] = [
         ['check (STAT UIDL QUIT)', 'STAT\r\nUIDL\r\nQUIT\r\n'],
         ['RETR-all + QUIT', Array.from({ length: n }, (_, i) => `RETR ${i + 1}\r\n`).join('') + 'QUIT\r\n'],
       ];
       for (const [label, input] of sessions) {
-        const ms: Measured[] = [];
-        for (let r = 0; r < runs; r++) {
-          const box = join(work, 'maildrop');
-          copyFileSync(src, box);
-          chownSync(box, NOBODY, NOBODY);
-          ms.push(await measure([join(ROOT, 'bin', 'ipop3d')], { ...env, MAIL: box }, input));
-          rmSync(box, { force: true });
-        }
-        const wall = median(ms.map((m) => m.wall));
-        rows.push(row(`${n} msgs: ${label}`, wall, median(ms.map((m) => m.rssKb)), base,
-          ` ${(median(ms.map((m) => m.bytes)) / 1e6).toFixed(1)} MB sent`));
+        const m = await sessionRuns(server, src, work, env, input, runs);
+        const wall = m.wall;
+        rows.push(row(`${n} msgs: ${label}`, wall, m.rssKb, base, ` ${(m.bytes / 1e6).toFixed(1)} MB sent`));
         if (n === 10000 && label.startsWith('RETR')) {
           rows.push(`goal: 10k RETR-all under ${GOAL_RETR_ALL_10K_S} s (UW ipop3d 4.3 s, Dovecot 3.1 s): ` +
             `${wall < GOAL_RETR_ALL_10K_S ? 'met' : 'NOT met'} (${wall.toFixed(2)} s)`);

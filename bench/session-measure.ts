@@ -3,6 +3,12 @@
  * clean environment (as inetd gives it), fed `input` on stdin; wall time, peak RSS and output octets come back.
  */
 import { spawn } from 'node:child_process';
+import { chownSync, copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { generateMbox } from './gen-mbox.js';
+
+const NOBODY = 65534;
 
 export interface Measured {
   wall: number;
@@ -39,3 +45,50 @@ export const median = (xs: number[]): number => {
   return s[Math.floor(s.length / 2)] ?? 0;
 };
 
+
+/**
+ * The mailbox of `n` messages a session benchmark runs on, cached under bench/data as `<name>-<n>.mbox`: generated
+ * (seeded), then opened once by `server` with `primeInput`, so every message has its UID and Status written, as on
+ * a server in use (the first session on a fresh spool writes that metadata once, as UW does).
+ */
+export async function steadyMailbox(opts: {
+  data: string; work: string; name: string; n: number; seed: number; server: string; primeInput: string;
+  env: Record<string, string>;
+}): Promise<string> {
+  const src = join(opts.data, `${opts.name}-${opts.n}.mbox`);
+  if (existsSync(src)) return src;
+  const fresh = join(opts.work, 'fresh');
+  await generateMbox(fresh, { messages: opts.n, seed: opts.seed, metadata: true });
+  chownSync(fresh, NOBODY, NOBODY);
+  await measure([opts.server], { ...opts.env, MAIL: fresh }, opts.primeInput);
+  copyFileSync(fresh, src);
+  rmSync(fresh, { force: true });
+  return src;
+}
+
+/** Runs `input` through `server` on a fresh copy of `src` per run, as nobody; the median wall time and peak RSS. */
+export async function sessionRuns(server: string, src: string, work: string, env: Record<string, string>,
+  input: string, runs: number): Promise<{ wall: number; rssKb: number; bytes: number }> {
+  const ms: Measured[] = [];
+  for (let r = 0; r < runs; r++) {
+    const box = join(work, 'maildrop');
+    copyFileSync(src, box);
+    chownSync(box, NOBODY, NOBODY);
+    ms.push(await measure([server], { ...env, MAIL: box }, input));
+    rmSync(box, { force: true });
+  }
+  return { wall: median(ms.map((m) => m.wall)), rssKb: median(ms.map((m) => m.rssKb)), bytes: median(ms.map((m) => m.bytes)) };
+}
+
+/** A clean work directory for `nobody` and the `node -e 0` baseline (median wall time and RSS). */
+export async function benchBaseline(prefix: string, runs: number): Promise<{
+  work: string; env: Record<string, string>; wall: number; rssKb: number;
+}> {
+  if (process.getuid?.() !== 0) throw new Error('run as root: sessions run as nobody (PREAUTH mode)');
+  const work = mkdtempSync(join(tmpdir(), prefix));
+  chownSync(work, NOBODY, NOBODY);
+  const env = { PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, HOME: work };
+  const node: Measured[] = [];
+  for (let r = 0; r < runs; r++) node.push(await measure([process.execPath, '-e', '0'], env, ''));
+  return { work, env, wall: median(node.map((m) => m.wall)), rssKb: median(node.map((m) => m.rssKb)) };
+}
