@@ -487,8 +487,10 @@ export class UwMailStore implements MailStore {
    * - LIST walks only the directories the pattern can reach below its fixed prefix, at most `listMaxDepth` deep
    *   and `listMaxEntries` entries in all (then it answers what it found), entries sorted by name, dot files
    *   hidden, symlinks leading out of the home hidden. Directories: `\Noselect` and `\HasChildren` or
-   *   `\HasNoChildren`; files: `\NoInferiors` and `\Marked` (non-empty, changed since last read: atime < ctime, UW's
-   *   rule) or `\Unmarked`. Files are not opened to check their format (UW does not either: LIST stays cheap).
+   *   `\HasNoChildren`; files: `\NoInferiors` and `\Marked` (non-empty and written since last read: mtime > atime,
+   *   the rule of shells and biff, which our sessions keep by setting atime on close as UW's unix driver does; UW's
+   *   LIST compared atime with ctime in whole seconds, which marks a mailbox just created when the creation crosses
+   *   a second) or `\Unmarked`. Files are not opened to check their format (UW does not either: LIST stays cheap).
    *   An entry named INBOX (any case) at the top is not listed (it would alias INBOX); INBOX itself comes last,
    *   `\NoInferiors`, when the pattern matches it case-insensitively;
    * - LSUB answers from the subscription file in its order without looking at the disk (INBOX `\NoInferiors`,
@@ -591,7 +593,7 @@ export class UwMailStore implements MailStore {
       } else if (st.isFile()) {
         if (matches && !topInbox && !walk.seen.has(name)) {
           walk.seen.add(name);
-          const marked = st.size > 0 && st.atimeMs < st.ctimeMs;
+          const marked = st.size > 0 && st.mtimeMs > st.atimeMs;
           walk.out.push({ name, attributes: ['\\NoInferiors', marked ? '\\Marked' : '\\Unmarked'] });
         }
       }

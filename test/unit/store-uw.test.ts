@@ -328,16 +328,18 @@ describe('UwMailStore LIST', () => {
     assert.deepEqual(await list(store, '/usr/staff/jones', ''), [{ name: '/', attributes: ['\\Noselect'] }]);
   }));
 
-  it('\\Marked when a non-empty file changed after it was last read (atime < ctime), else \\Unmarked', () =>
+  it('\\Marked when a non-empty file changed after it was last read (mtime > atime), else \\Unmarked', () =>
     withStore(async ({ store, home }) => {
       await store.create('new');
       await store.create('read');
       writeFileSync(join(home, 'empty'), '');
       const past = new Date(T0 - 86400_000);
-      utimesSync(join(home, 'new'), past, past); // ctime is now: changed since read
+      utimesSync(join(home, 'new'), past, new Date()); // written after it was last read
       const future = new Date(Date.now() + 3600_000);
       utimesSync(join(home, 'read'), future, past); // read after the last change
+      await store.create('fresh');
       const t = table(await list(store, '', '%'));
+      assert.equal(t.fresh, '\\NoInferiors \\Unmarked', 'a new mailbox holds no new mail');
       assert.equal(t.new, '\\NoInferiors \\Marked');
       assert.equal(t.read, '\\NoInferiors \\Unmarked');
       assert.equal(t.empty, '\\NoInferiors \\Unmarked');

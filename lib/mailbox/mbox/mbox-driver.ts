@@ -147,6 +147,8 @@ export class MboxDriver implements MailboxDriver {
       const text = formatPseudoMessage({ uidValidity: Math.floor(now / 1000), uidLast: 0, keywords: [] }, date,
         this.env.hostname);
       writeSync(fd, text);
+      // Read as soon as made: a new mailbox holds no new mail (mtime before atime, as a session's close leaves it).
+      futimesSync(fd, now / 1000, now / 1000 - 1);
     } finally {
       closeSync(fd);
     }
