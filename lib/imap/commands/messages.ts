@@ -89,7 +89,10 @@ function searchable(box: OpenMailbox): SearchMessage[] {
     const m = box.meta(seq);
     out.push({
       seq, uid: m.uid, flags: m.flags, keywords: m.keywords, recent: m.recent, internalDate: m.internalDate,
-      size: m.size,
+      // Sized only when a key asks (LARGER, SMALLER): sizing reads the body.
+      get size(): number {
+        return m.size;
+      },
       header: () => box.header(seq),
       body: () => box.text(seq).chunks(),
     });

@@ -364,6 +364,51 @@ interface BoxOptions {
   window: number;
 }
 
+/**
+ * {@link MessageMeta} read from an index row when asked. A row number stays valid while the caller holds it
+ * within one command (rows move only at sync and expunge, between commands), as with the plain object it replaces.
+ */
+class RowMeta implements MessageMeta {
+  constructor(
+    private readonly box: MboxMailbox,
+    private readonly r: number,
+  ) {}
+
+  get uid(): number {
+    return this.box.rowUid(this.r);
+  }
+
+  get flags(): number {
+    return this.box.rowFlags(this.r);
+  }
+
+  get keywords(): readonly string[] {
+    return this.box.rowKeywords(this.r);
+  }
+
+  get recent(): boolean {
+    return this.box.rowRecent(this.r);
+  }
+
+  get internalDate(): { time: number; zone: number } {
+    return this.box.rowDate(this.r);
+  }
+
+  get size(): number {
+    return this.box.rowSize(this.r, false);
+  }
+
+  get lfSize(): number {
+    return this.box.rowSize(this.r, true);
+  }
+
+  /** A plain snapshot (for logs and tests that compare metadata as data). */
+  toJSON(): MessageMeta {
+    const { uid, flags, keywords, recent, internalDate, size, lfSize } = this;
+    return { uid, flags, keywords, recent, internalDate, size, lfSize };
+  }
+}
+
 /** An open mbox. See the module comment and {@link OpenMailbox}. */
 export class MboxMailbox implements OpenMailbox {
   private fd = -1;
@@ -566,19 +611,44 @@ export class MboxMailbox implements OpenMailbox {
     x.setBodySizes(r, size, size - lines);
   }
 
+  /**
+   * The message's metadata as a live view of its index row: nothing is computed until asked, so callers that want
+   * a UID or the flags of every message (SELECT's UNSEEN, SEARCH, UID sets) never read a body to size it; only
+   * `size`/`lfSize` do, the first time.
+   */
   meta(seq: number): MessageMeta {
-    const r = this.row(seq);
-    const x = this.idx;
+    return new RowMeta(this, this.row(seq));
+  }
+
+  /** @internal for {@link RowMeta} */
+  rowUid(r: number): number {
+    return this.idx.uid(r);
+  }
+
+  /** @internal for {@link RowMeta} */
+  rowFlags(r: number): number {
+    return this.idx.flags(r);
+  }
+
+  /** @internal for {@link RowMeta} */
+  rowKeywords(r: number): string[] {
+    return this.keywordNames(this.idx.keywordMask(r));
+  }
+
+  /** @internal for {@link RowMeta} */
+  rowRecent(r: number): boolean {
+    return (this.idx.bits(r) & Bit.Recent) !== 0;
+  }
+
+  /** @internal for {@link RowMeta} */
+  rowDate(r: number): { time: number; zone: number } {
+    return { time: this.idx.time(r), zone: this.idx.zone(r) };
+  }
+
+  /** @internal for {@link RowMeta} */
+  rowSize(r: number, lf: boolean): number {
     this.sizes(r);
-    return {
-      uid: x.uid(r),
-      flags: x.flags(r),
-      keywords: this.keywordNames(x.keywordMask(r)),
-      recent: (x.bits(r) & Bit.Recent) !== 0,
-      internalDate: { time: x.time(r), zone: x.zone(r) },
-      size: x.size(r),
-      lfSize: x.lfSize(r),
-    };
+    return lf ? this.idx.lfSize(r) : this.idx.size(r);
   }
 
   seqOf(uid: number): number | undefined {
