@@ -385,7 +385,7 @@ export async function writeFetch(
         items.push(text(String(r.total)));
         break;
       case 'ENVELOPE':
-        items.push(text(encodeEnvelope(envelopeOf(await r.header()))));
+        items.push(text(encodeEnvelope(envelopeOf(await box.parseableHeader(seq)))));
         break;
       case 'BODY':
         items.push(text(encodeBody(await r.structure())));

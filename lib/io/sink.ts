@@ -11,10 +11,22 @@ import type { Writable } from 'node:stream';
 
 /** Gathered bytes beyond which a flush happens by itself (a large body streams in pieces of about this size). */
 const HIGH_WATER = 64 * 1024;
+/**
+ * Writes up to this size are copied into one gathering buffer (a FETCH response is many small pieces: copying
+ * them once is cheaper than keeping a Buffer per piece and concatenating); larger ones are queued as they are.
+ */
+const SMALL = 4 * 1024;
 
 export class ResponseSink {
   private parts: Buffer[] = [];
   private size = 0;
+  /**
+   * The gathering buffer: bytes [tailStart, tailLen) are written but not yet in {@link parts}. Never reused once
+   * handed to the socket (which may hold it until written): a flush starts a new one.
+   */
+  private tail: Buffer | null = null;
+  private tailStart = 0;
+  private tailLen = 0;
   private broken: unknown = null;
 
   constructor(private out: Writable) {
@@ -30,10 +42,32 @@ export class ResponseSink {
 
   /** Queues bytes (strings are latin1: protocol text is ASCII; message bytes come as Buffers). */
   write(data: Buffer | Uint8Array | string): void {
-    const b = typeof data === 'string' ? Buffer.from(data, 'latin1') : Buffer.from(data.buffer, data.byteOffset, data.length);
-    if (b.length === 0) return;
-    this.parts.push(b);
-    this.size += b.length;
+    const n = data.length;
+    if (n === 0) return;
+    if (n > SMALL) {
+      this.seal();
+      this.parts.push(typeof data === 'string' ? Buffer.from(data, 'latin1') : Buffer.from(data.buffer, data.byteOffset, n));
+      this.size += n;
+      return;
+    }
+    if (this.tail === null || this.tailLen + n > this.tail.length) {
+      this.seal();
+      this.tail = Buffer.allocUnsafe(HIGH_WATER + SMALL);
+      this.tailStart = 0;
+      this.tailLen = 0;
+    }
+    if (typeof data === 'string') this.tail.write(data, this.tailLen, 'latin1');
+    else this.tail.set(data, this.tailLen);
+    this.tailLen += n;
+    this.size += n;
+  }
+
+  /** Moves the gathered bytes into {@link parts}, keeping their order with the large writes. */
+  private seal(): void {
+    if (this.tail !== null && this.tailLen > this.tailStart) {
+      this.parts.push(this.tail.subarray(this.tailStart, this.tailLen));
+      this.tailStart = this.tailLen;
+    }
   }
 
   /** Queued bytes not yet handed to the socket. */
@@ -46,6 +80,8 @@ export class ResponseSink {
    * Resolves (never rejects) when the client is gone; check {@link closed}.
    */
   async flush(): Promise<void> {
+    this.seal();
+    this.tail = null;
     if (this.size === 0 || this.closed) {
       this.parts = [];
       this.size = 0;

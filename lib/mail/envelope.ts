@@ -11,7 +11,7 @@
  *
  * Strings keep the raw header bytes (encoded words undecoded, 8-bit as is), as UW and Dovecot send them. PURE.
  */
-import { type Address, Header, parseAddressList } from './header.js';
+import { type Address, Header, firstValues, parseAddressList } from './header.js';
 import { type ImapValue, encodeImap } from './imap-syntax.js';
 
 /** The envelope of one message. String members are raw values (leading whitespace removed, folds kept). */
@@ -28,38 +28,42 @@ export interface Envelope {
   readonly messageId: Buffer | null;
 }
 
-/** The raw value of the first field `name` with leading whitespace (and folds before any text) removed, or null. */
-function rawValue(h: Header, name: string): Buffer | null {
-  const f = h.field(name);
-  if (f === undefined) return null;
+/** Leading whitespace (and folds before any text) removed. */
+function stripLeading(r: Buffer): Buffer {
   let s = 0;
-  const r = f.raw;
   while (s < r.length && (r[s] === 0x20 || r[s] === 0x09 || r[s] === 0x0d || r[s] === 0x0a)) s++;
   return r.subarray(s);
 }
 
-function addresses(h: Header, name: string): Address[] | null {
-  const f = h.field(name);
-  if (f === undefined) return null;
-  const list = parseAddressList(f.raw);
+function addresses(raw: Buffer | null): Address[] | null {
+  if (raw === null) return null;
+  const list = parseAddressList(raw);
   return list.length === 0 ? null : list;
 }
 
-/** Computes the envelope from a header section (bytes, or an already parsed {@link Header}). Never throws. */
+/** The fields an envelope is made of, in the order {@link envelopeOf} reads them. */
+const FIELDS = ['date', 'subject', 'from', 'sender', 'reply-to', 'to', 'cc', 'bcc', 'in-reply-to', 'message-id'];
+
+/**
+ * Computes the envelope from a header section (bytes, or an already parsed {@link Header}). Never throws. Given
+ * bytes, only the ten fields it needs are looked at, in one pass.
+ */
 export function envelopeOf(header: Header | Uint8Array): Envelope {
-  const h = header instanceof Header ? header : new Header(Buffer.from(header));
-  const from = addresses(h, 'from');
+  const raw = header instanceof Header ? FIELDS.map((n) => header.field(n)?.raw ?? null) : firstValues(header, FIELDS);
+  const [date, subject, fromRaw, sender, replyTo, to, cc, bcc, inReplyTo, messageId] = raw;
+  const from = addresses(fromRaw ?? null);
+  const value = (b: Buffer | null | undefined): Buffer | null => (b === null || b === undefined ? null : stripLeading(b));
   return {
-    date: rawValue(h, 'date'),
-    subject: rawValue(h, 'subject'),
+    date: value(date),
+    subject: value(subject),
     from,
-    sender: addresses(h, 'sender') ?? from,
-    replyTo: addresses(h, 'reply-to') ?? from,
-    to: addresses(h, 'to'),
-    cc: addresses(h, 'cc'),
-    bcc: addresses(h, 'bcc'),
-    inReplyTo: rawValue(h, 'in-reply-to'),
-    messageId: rawValue(h, 'message-id'),
+    sender: addresses(sender ?? null) ?? from,
+    replyTo: addresses(replyTo ?? null) ?? from,
+    to: addresses(to ?? null),
+    cc: addresses(cc ?? null),
+    bcc: addresses(bcc ?? null),
+    inReplyTo: value(inReplyTo),
+    messageId: value(messageId),
   };
 }
 

@@ -72,6 +72,25 @@ export function headerLength(msg: Uint8Array): number {
 export function splitHeader(header: Uint8Array): HeaderField[] {
   const buf = asBuffer(header);
   const fields: HeaderField[] = [];
+  eachField(buf, (start, nameEnd, valueStart, rawEnd, end) => {
+    const name = isWsp(buf[start]) ? '' : buf.toString('latin1', start, nameEnd);
+    fields.push({ name, key: name.toLowerCase(), start, valueStart, end, raw: buf.subarray(valueStart, rawEnd) });
+    return false;
+  });
+  return fields;
+}
+
+/**
+ * The one walk over a header section that {@link splitHeader} and the lookups share (so they agree on what a field
+ * is): calls `visit` with each field's start, the end of its name (trailing whitespace removed; a field that starts
+ * with whitespace is a nameless continuation at the top of the section), where its value starts, where its raw
+ * value ends (line terminator excluded) and where the field ends. Stops when `visit` returns true. Makes no strings
+ * and no objects.
+ */
+function eachField(
+  buf: Buffer,
+  visit: (start: number, nameEnd: number, valueStart: number, rawEnd: number, end: number) => boolean,
+): void {
   const end = headerLength(buf);
   let pos = 0;
   while (pos < end) {
@@ -90,13 +109,40 @@ export function splitHeader(header: Uint8Array): HeaderField[] {
       valueStart = nameEnd;
     }
     while (nameEnd > pos && isWsp(buf[nameEnd - 1])) nameEnd--;
-    const name = isWsp(buf[pos]) ? '' : buf.toString('latin1', pos, nameEnd);
-    const rawEnd = Math.max(valueStart, trimEol(buf, pos, fEnd));
-    fields.push({ name, key: name.toLowerCase(), start: pos, valueStart, end: fEnd,
-      raw: buf.subarray(valueStart, rawEnd) });
+    if (visit(pos, nameEnd, valueStart, Math.max(valueStart, trimEol(buf, pos, fEnd)), fEnd)) return;
     pos = fEnd;
   }
-  return fields;
+}
+
+/** Whether `buf[s..e)` is the lower-case ASCII `key`, compared case-insensitively. */
+function nameIs(buf: Buffer, s: number, e: number, key: string): boolean {
+  if (e - s !== key.length) return false;
+  for (let k = 0; k < key.length; k++) {
+    const c = buf[s + k] ?? 0;
+    if ((c >= 0x41 && c <= 0x5a ? c | 0x20 : c) !== key.charCodeAt(k)) return false;
+  }
+  return true;
+}
+
+/**
+ * The raw values of the first field named by each of `keys` (lower-case), in one walk over the section, or null
+ * for those absent: what ENVELOPE needs of a header, without building every field of it.
+ */
+export function firstValues(header: Uint8Array, keys: readonly string[]): (Buffer | null)[] {
+  const buf = asBuffer(header);
+  const out: (Buffer | null)[] = keys.map(() => null);
+  let left = keys.length;
+  eachField(buf, (start, nameEnd, valueStart, rawEnd) => {
+    if (isWsp(buf[start])) return false;
+    for (let i = 0; i < keys.length; i++) {
+      if (out[i] === null && nameIs(buf, start, nameEnd, keys[i] as string)) {
+        out[i] = buf.subarray(valueStart, rawEnd);
+        left--;
+      }
+    }
+    return left === 0;
+  });
+  return out;
 }
 
 function nextLine(buf: Buffer, pos: number, end: number): number {
@@ -218,12 +264,23 @@ export const MISSING_MAILBOX = 'MISSING_MAILBOX';
 export const MISSING_DOMAIN = 'MISSING_DOMAIN';
 export const SYNTAX_ERROR = 'SYNTAX_ERROR';
 
-/** RFC 5322 §3.2.3 `specials = "(" / ")" / "<" / ">" / "[" / "]" / ":" / ";" / "@" / "\" / "," / "." / DQUOTE`. */
-const SPECIALS = new Set([0x28, 0x29, 0x3c, 0x3e, 0x5b, 0x5d, 0x3a, 0x3b, 0x40, 0x5c, 0x2c, 0x2e, 0x22]);
+/**
+ * `atext` as a table: printable US-ASCII except RFC 5322 §3.2.3 `specials = "(" / ")" / "<" / ">" / "[" / "]" /
+ * ":" / ";" / "@" / "\" / "," / "." / DQUOTE`; 8-bit bytes are accepted (RFC 6532 UTF-8 and raw 8-bit headers).
+ */
+const ATEXT = new Uint8Array(256);
+for (let c = SP + 1; c < 256; c++) ATEXT[c] = c === 0x7f ? 0 : 1;
+for (const c of [0x28, 0x29, 0x3c, 0x3e, 0x5b, 0x5d, 0x3a, 0x3b, 0x40, 0x5c, 0x2c, 0x2e, 0x22]) ATEXT[c] = 0;
 
 function isAtext(c: number | undefined): boolean {
-  // `atext` is printable US-ASCII except specials; 8-bit bytes are accepted (RFC 6532 UTF-8 and raw 8-bit headers).
-  return c !== undefined && c > SP && c !== 0x7f && !SPECIALS.has(c);
+  return c !== undefined && ATEXT[c] === 1;
+}
+
+const SPACE = Buffer.from(' ');
+
+/** The pieces joined, without a copy when there is only one. */
+function joined(parts: Buffer[]): Buffer {
+  return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
 }
 
 /** A cursor over one unfolded header value. */
@@ -300,7 +357,8 @@ interface MutableAddress { name: Buffer | null; adl: Buffer | null; mailbox: Buf
  * next comma; an unclosed group is closed at the end. Never throws.
  */
 export function parseAddressList(raw: Uint8Array): Address[] {
-  const cur = new Cursor(unfold(raw));
+  const b = asBuffer(raw);
+  const cur = new Cursor(b.indexOf(LF) < 0 && b.indexOf(CR) < 0 ? b : unfold(b));
   const out: Address[] = [];
   let inGroup = false;
   while (!cur.done) {
@@ -361,8 +419,9 @@ function readPhrase(cur: Cursor): Buffer | null {
     words.push(a);
   }
   if (words.length === 0) return null;
+  if (words.length === 1) return words[0] as Buffer;
   const parts: Buffer[] = [];
-  words.forEach((w, i) => { if (i > 0) parts.push(Buffer.from(' ')); parts.push(w); });
+  words.forEach((w, i) => { if (i > 0) parts.push(SPACE); parts.push(w); });
   return Buffer.concat(parts);
 }
 
@@ -452,7 +511,7 @@ function readAddrSpec(cur: Cursor): MutableAddress {
     if (a === null) break;
     local.push(a);
   }
-  const mailbox = local.length > 0 ? Buffer.concat(local) : null;
+  const mailbox = local.length > 0 ? joined(local) : null;
   cur.cfws();
   let host: Buffer | null = null;
   if (cur.peek() === 0x40) {
@@ -485,7 +544,7 @@ function readDomain(cur: Cursor): Buffer | null {
     if (piece[piece.length - 1] === 0x2e) continue;
     if (cur.peek() !== 0x2e) { cur.pos = save; break; }
   }
-  return parts.length > 0 ? Buffer.concat(parts) : null;
+  return parts.length > 0 ? joined(parts) : null;
 }
 
 // ------------------------------------------------------------------------------------------------------------------

@@ -35,43 +35,81 @@ export function quotable(b: Uint8Array): boolean {
   return true;
 }
 
-const NIL = Buffer.from('NIL');
-const SP = Buffer.from(' ');
-const LP = Buffer.from('(');
-const RP = Buffer.from(')');
-const DQ = Buffer.from('"');
+/**
+ * A growing output buffer: the encoder writes every piece straight into it instead of collecting small Buffers to
+ * concatenate (an ENVELOPE or BODYSTRUCTURE is dozens of pieces, and FETCH writes one per message).
+ */
+class ByteWriter {
+  private buf = Buffer.allocUnsafe(512);
+  length = 0;
 
-/** Appends the encoding of `v` to `out` (pieces, concatenated by the caller). Never throws. */
-export function encodeImapInto(v: ImapValue, out: Buffer[]): void {
-  if (v === null) { out.push(NIL); return; }
-  if (typeof v === 'number') { out.push(Buffer.from(String(Math.trunc(v)))); return; }
-  if (v instanceof Uint8Array) {
-    const b = Buffer.from(v.buffer, v.byteOffset, v.byteLength);
-    if (quotable(b)) out.push(DQ, b, DQ);
-    else out.push(Buffer.from(`{${b.length}}\r\n`), b);
-    return;
+  private room(n: number): void {
+    if (this.length + n <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.length + n));
+    this.buf.copy(next, 0, 0, this.length);
+    this.buf = next;
   }
-  if (Array.isArray(v)) {
-    out.push(LP);
-    v.forEach((x: ImapValue, i: number) => {
-      if (i > 0) out.push(SP);
-      encodeImapInto(x, out);
-    });
-    out.push(RP);
-    return;
+
+  byte(c: number): void {
+    this.room(1);
+    this.buf[this.length++] = c;
   }
-  if ('adjacent' in v) {
-    for (const x of v.adjacent) encodeImapInto(x, out);
-    return;
+
+  bytes(b: Uint8Array): void {
+    this.room(b.length);
+    this.buf.set(b, this.length);
+    this.length += b.length;
   }
-  if ('atom' in v) out.push(Buffer.from(v.atom, 'latin1'));
+
+  /** ASCII/latin1 text. */
+  text(t: string): void {
+    this.room(t.length);
+    this.length += this.buf.write(t, this.length, 'latin1');
+  }
+
+  /** The bytes written, copied out (the writer is reused). */
+  take(): Buffer {
+    const out = Buffer.from(this.buf.subarray(0, this.length));
+    this.length = 0;
+    return out;
+  }
 }
 
-/** The encoding of `v` as one Buffer. */
+function encodeInto(v: ImapValue, w: ByteWriter): void {
+  if (v === null) {
+    w.text('NIL');
+  } else if (typeof v === 'number') {
+    w.text(String(Math.trunc(v)));
+  } else if (v instanceof Uint8Array) {
+    if (quotable(v)) {
+      w.byte(0x22);
+      w.bytes(v);
+      w.byte(0x22);
+    } else {
+      w.text(`{${v.length}}\r\n`);
+      w.bytes(v);
+    }
+  } else if (Array.isArray(v)) {
+    w.byte(0x28);
+    for (let i = 0; i < v.length; i++) {
+      if (i > 0) w.byte(0x20);
+      encodeInto(v[i] as ImapValue, w);
+    }
+    w.byte(0x29);
+  } else if ('adjacent' in v) {
+    for (const x of v.adjacent) encodeInto(x, w);
+  } else if ('atom' in v) {
+    w.text(v.atom);
+  }
+}
+
+const shared = new ByteWriter();
+
+/** The encoding of `v` as one Buffer. Never throws. */
 export function encodeImap(v: ImapValue): Buffer {
-  const out: Buffer[] = [];
-  encodeImapInto(v, out);
-  return Buffer.concat(out);
+  shared.length = 0;
+  encodeInto(v, shared);
+  return shared.take();
 }
 
 /** `nstring` from optional bytes: null or undefined is NIL. */

@@ -131,6 +131,12 @@ export interface OpenMailbox {
   seqOf(uid: number): number | undefined;
   /** The message header as served to clients (CRLF line ends, metadata lines left out, blank line included). */
   header(seq: number): Promise<Buffer>;
+  /**
+   * The header's bytes for parsing fields out of (ENVELOPE): the same fields as {@link header} in the same order,
+   * but line ends may be bare LF and storage metadata fields (Status:, X-UID:, ...) may be among them. No copy is
+   * made: the result is valid until the next call into the mailbox that may change it.
+   */
+  parseableHeader(seq: number): Promise<Buffer>;
   /** The message body (after the header's blank line), CRLF line ends; `range` counts in those served octets. */
   text(seq: number, range?: { offset: number; length: number }): SizedBody;
   /** The whole message as served: header then text. Its size is {@link MessageMeta.size}. */

@@ -17,6 +17,7 @@ export function emptyMailbox(uidValidity: number): OpenMailbox {
     meta: (seq: number): MessageMeta => none(seq),
     seqOf: () => undefined,
     header: (seq: number): Promise<Buffer> => none(seq),
+    parseableHeader: (seq: number): Promise<Buffer> => none(seq),
     text: (seq: number): SizedBody => none(seq),
     message: (seq: number): SizedBody => none(seq),
     setFlags: () => undefined,

@@ -2,11 +2,13 @@
  * The typed face of build/uwimap-native.node (lib/native/uwimap-native.c): the few system calls the servers need and
  * Node does not offer: libxcrypt's crypt_rn for shadow hashes, PAM for system logins, and AF_UNIX datagrams for syslog.
  *
- * Loading is explicit and lazy: nothing here runs at import, so a server that never checks a password through PAM
- * never maps libpam. {@link loadNative} throws when the addon is missing or is not ours; there is deliberately no
- * fallback (a server that silently lost crypt() would refuse every login with a misleading "bad password").
+ * Loading is explicit and lazy: nothing here runs at import, so a process that never needs the addon (no syslog, no
+ * PAM, no body sizes) never maps it or libpam. {@link loadNative} throws when the addon is missing or is not ours;
+ * there is deliberately no fallback for crypt (a server that silently lost crypt() would refuse every login with a
+ * misleading "bad password").
  *
- * Layer: a platform binding, like lib/lock/fs-ext.ts. lib/auth and lib/env wrap it; protocol code never imports it.
+ * Layer: a platform binding, like lib/lock/fs-ext.ts. lib/auth, lib/env and lib/mailbox/mbox/served-count.ts wrap it;
+ * protocol code never imports it.
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -97,6 +99,15 @@ export interface Native {
    */
   setresgid(rgid: number, egid: number, sgid: number): number;
 
+  /**
+   * The served size of a whole mbox body (from a line start), by the rule of BodyServer in
+   * lib/mailbox/mbox/render.ts: every line end CRLF, and unless `verbatim` one `>` less on `>+From ` lines.
+   * Writes the octets to out[0] and the LF-terminated lines to out[1]; throws a TypeError on wrong argument types.
+   * (The one function here that is not a system call: counting lines with memchr makes RFC822.SIZE over a large
+   * mailbox several times cheaper than a JS loop. lib/mailbox/mbox/served-count.ts wraps it.)
+   */
+  servedCount(body: Buffer, verbatim: boolean, out: Float64Array): void;
+
   readonly pamCodes: PamCodes;
 }
 
@@ -106,7 +117,7 @@ export function defaultNativePath(): string {
   return fileURLToPath(new URL('../../../build/uwimap-native.node', import.meta.url));
 }
 
-const FUNCTIONS = ['crypt', 'pamAuthenticate', 'unixDgramSend', 'setresgid'] as const;
+const FUNCTIONS = ['crypt', 'pamAuthenticate', 'unixDgramSend', 'setresgid', 'servedCount'] as const;
 
 function isNative(value: unknown): value is Native {
   if (typeof value !== 'object' || value === null) return false;

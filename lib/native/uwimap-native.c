@@ -10,6 +10,8 @@
  *       one datagram to an AF_UNIX SOCK_DGRAM socket (syslog's /dev/log); 0 or an errno value.
  *   setresgid(rgid: number, egid: number, sgid: number): number
  *       setresgid(2) through glibc (which applies it to every thread of the process); 0 or an errno value.
+ *   servedCount(body: Buffer, verbatim: boolean, out: Float64Array): void
+ *       out[0], out[1] = the octets and line ends of an mbox body as served (CRLF, one '>' less on >From lines).
  *   pamCodes: { PAM_SUCCESS: 0, ... } the PAM return codes this libpam was built with.
  *
  * Rules kept here: nothing is ever printed (under inetd fds 1 and 2 are the client's socket); every copy of a
@@ -433,6 +435,61 @@ static napi_value js_setresgid(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/* ---- mbox bodies ---------------------------------------------------------------------------------------------- */
+
+/*
+ * servedCount(body, verbatim, out): the size of a whole mbox body (starting at a line start) as IMAP and POP3 serve
+ * it, the rule of lib/mailbox/mbox/render.ts BodyServer: every line end becomes CRLF (a CR already before the LF is
+ * not doubled), and unless `verbatim`, a line of one or more '>' then "From " loses one '>'; a last line without LF
+ * is served as it is. out[0] = octets, out[1] = lines ending in LF. This is the whole cost of RFC822.SIZE on a
+ * mailbox indexed without reading its bodies, so it is done with memchr here rather than line by line in JS.
+ */
+static napi_value js_served_count(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  if (!get_args(env, info, 3, argv, "servedCount(body: Buffer, verbatim: boolean, out: Float64Array)")) return NULL;
+  const char *data;
+  size_t n;
+  if (!buffer_arg(env, argv[0], "servedCount: body must be a Buffer", &data, &n)) return NULL;
+  bool verbatim = false;
+  if (napi_get_value_bool(env, argv[1], &verbatim) != napi_ok) {
+    napi_throw_type_error(env, NULL, "servedCount: verbatim must be a boolean");
+    return NULL;
+  }
+  bool is_typed = false;
+  NAPI_OK(napi_is_typedarray(env, argv[2], &is_typed));
+  napi_typedarray_type ttype = napi_int8_array;
+  size_t tlen = 0;
+  void *tdata = NULL;
+  if (is_typed) NAPI_OK(napi_get_typedarray_info(env, argv[2], &ttype, &tlen, &tdata, NULL, NULL));
+  if (!is_typed || ttype != napi_float64_array || tlen < 2) {
+    napi_throw_type_error(env, NULL, "servedCount: out must be a Float64Array of length 2");
+    return NULL;
+  }
+  const unsigned char *p = (const unsigned char *)data;
+  uint64_t octets = 0, lines = 0;
+  size_t s = 0;
+  while (s < n) {
+    if (!verbatim && p[s] == '>') {
+      size_t i = s;
+      while (i < n && p[i] == '>') i++;
+      if (n - i >= 5 && memcmp(p + i, "From ", 5) == 0) octets--;
+    }
+    const unsigned char *nl = memchr(p + s, '\n', n - s);
+    if (nl == NULL) {
+      octets += n - s;
+      break;
+    }
+    size_t k = (size_t)(nl - p);
+    size_t e = k > s && p[k - 1] == '\r' ? k - 1 : k;
+    octets += e - s + 2;
+    lines++;
+    s = k + 1;
+  }
+  ((double *)tdata)[0] = (double)octets;
+  ((double *)tdata)[1] = (double)lines;
+  return NULL;
+}
+
 /* ---- module --------------------------------------------------------------------------------------------------- */
 
 static napi_value pam_codes(napi_env env) {
@@ -475,6 +532,7 @@ NAPI_MODULE_INIT() {
       {"pamAuthenticate", js_pam_authenticate},
       {"unixDgramSend", js_unix_dgram_send},
       {"setresgid", js_setresgid},
+      {"servedCount", js_served_count},
   };
   napi_value fn;
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {

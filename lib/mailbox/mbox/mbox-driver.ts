@@ -33,6 +33,7 @@ import { nullLogger } from '../../env/logger.js';
 import type { LockMode, LockTarget, ReleaseLock } from '../../lock/lock-method.js';
 import { LockError, LockTimeoutError } from '../../lock/lock-method.js';
 import { FdSource, readAt } from './byte-source.js';
+import { servedCount } from './served-count.js';
 import { formatFromLine, isFromLine } from './from-line.js';
 import { Bit, MessageIndex } from './message-index.js';
 import { BodyServer, MessageStorer, serveHeader } from './render.js';
@@ -66,6 +67,12 @@ export const MAX_KEYWORDS = 32;
  * few MB (each step's buffers are garbage at once), large enough that syscalls do not dominate.
  */
 const SERVE_STEP = 64 * 1024;
+/**
+ * Small reads (headers, the bodies of ordinary messages) are served from one read-ahead window of this size: a
+ * FETCH over a range of messages then reads the file in a few large sequential reads instead of one system call
+ * per header and body.
+ */
+const READ_WINDOW = 256 * 1024;
 /** Longest stored header we accept from APPEND (it is collected in memory to place the metadata block). */
 const MAX_APPEND_HEADER = 1 << 20;
 
@@ -412,6 +419,9 @@ class RowMeta implements MessageMeta {
 /** An open mbox. See the module comment and {@link OpenMailbox}. */
 export class MboxMailbox implements OpenMailbox {
   private fd = -1;
+  /** The read-ahead window ({@link READ_WINDOW}) and its file offset; dropped whenever the file may have changed. */
+  private win: Buffer | null = null;
+  private winPos = 0;
   private snap: Snapshot | null = null;
   private idx = new MessageIndex();
   private base: { uidValidity: number; uidLast: number; keywords: string[] } = { uidValidity: 0, uidLast: 0, keywords: [] };
@@ -540,9 +550,12 @@ export class MboxMailbox implements OpenMailbox {
 
   private async withLock<T>(mode: LockMode, fn: () => T): Promise<T> {
     const release = await lockOrThrow(this.locking, { path: this.path, fd: this.fd }, mode);
+    // Whatever runs under the lock may rewrite the file or find it changed: bytes read before are stale.
+    this.win = null;
     try {
       return fn();
     } finally {
+      this.win = null;
       await release();
     }
   }
@@ -594,18 +607,24 @@ export class MboxMailbox implements OpenMailbox {
       x.setBodySizes(r, 0, 0);
       return;
     }
-    const server = new BodyServer((x.bits(r) & Bit.Verbatim) !== 0);
+    const verbatim = (x.bits(r) & Bit.Verbatim) !== 0;
+    const end = x.bodyEnd(r);
+    if (end - x.bodyStart(r) <= SERVE_STEP) {
+      // An ordinary body: in one piece from the read-ahead window, counted natively.
+      const c = servedCount(this.readRange(x.bodyStart(r), end - x.bodyStart(r)), verbatim);
+      x.setBodySizes(r, c.octets, c.octets - c.lines);
+      return;
+    }
+    const server = new BodyServer(verbatim);
     let size = 0;
     let lines = 0;
-    const end = x.bodyEnd(r);
-    const buf = Buffer.allocUnsafe(Math.min(SERVE_STEP, Math.max(1, end - x.bodyStart(r))));
     for (let pos = x.bodyStart(r); pos < end;) {
-      const n = readSync(this.fd, buf, 0, Math.min(buf.length, end - pos), pos);
-      if (n === 0) break;
-      const c = server.count(buf.subarray(0, n));
+      const chunk = this.readRange(pos, Math.min(SERVE_STEP, end - pos));
+      if (chunk.length === 0) break;
+      const c = server.count(chunk);
       size += c.octets;
       lines += c.lines;
-      pos += n;
+      pos += chunk.length;
     }
     for (const b of server.end()) size += b.length;
     x.setBodySizes(r, size, size - lines);
@@ -665,14 +684,33 @@ export class MboxMailbox implements OpenMailbox {
     return undefined;
   }
 
+  /**
+   * `length` bytes of the file at `position` (fewer at its end). Small ranges come from the read-ahead window, as
+   * views: a window is never reused once replaced, so a view handed out stays valid as long as its holder keeps it.
+   */
   private readRange(position: number, length: number): Buffer {
-    return readAt(this.fd, position, length);
+    if (length > SERVE_STEP) return readAt(this.fd, position, length);
+    const w = this.win;
+    if (w !== null && position >= this.winPos && position + length <= this.winPos + w.length) {
+      return w.subarray(position - this.winPos, position - this.winPos + length);
+    }
+    const buf = readAt(this.fd, position, READ_WINDOW);
+    this.win = buf;
+    this.winPos = position;
+    return buf.subarray(0, Math.min(length, buf.length));
   }
 
   private present(r: number): void {
     if (this.idx.bits(r) & Bit.Gone) {
       throw new MailboxError('CORRUPT', `message UID ${this.idx.uid(r)} was expunged by another session`);
     }
+  }
+
+  async parseableHeader(seq: number): Promise<Buffer> {
+    this.live();
+    const r = this.row(seq);
+    this.present(r);
+    return this.readRange(this.idx.headerStart(r), this.idx.bodyStart(r) - this.idx.headerStart(r));
   }
 
   async header(seq: number): Promise<Buffer> {
@@ -1034,6 +1072,7 @@ export class MboxMailbox implements OpenMailbox {
       throw fsError(e, this.path);
     }
     const fdSt = fstatSync(this.fd, { bigint: true });
+    this.win = null;
     if (pathSt.ino !== fdSt.ino || pathSt.dev !== fdSt.dev) {
       const fd = openSync(this.path, this.readOnly ? constants.O_RDONLY : constants.O_RDWR);
       closeSync(this.fd);

@@ -1,0 +1,64 @@
+/**
+ * The native body counter (lib/native servedCount, used for RFC822.SIZE) against BodyServer, the rule that serves
+ * the bytes: for any body, the size announced must be the number of octets sent. Random bodies built from the
+ * lines that matter (>From quoting at every depth, CR before LF, bare CR, a last line without LF, empty lines).
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { loadNative } from '../../lib/native/native.js';
+import { BodyServer } from '../../lib/mailbox/mbox/render.js';
+import { servedCount, servedCountJs } from '../../lib/mailbox/mbox/served-count.js';
+
+/** What BodyServer actually serves for `body`, fed in pieces of `step` bytes. */
+function served(body: Buffer, verbatim: boolean, step: number): { octets: number; lines: number } {
+  const s = new BodyServer(verbatim);
+  const parts: Buffer[] = [];
+  for (let i = 0; i < body.length; i += step) parts.push(...s.push(body.subarray(i, i + step)));
+  parts.push(...s.end());
+  const all = Buffer.concat(parts);
+  let lines = 0;
+  for (const c of all) if (c === 0x0a) lines++;
+  return { octets: all.length, lines };
+}
+
+const line = fc.oneof(
+  fc.constantFrom('', 'From x', '>From x', '>>From y', '>>>From ', '>From', '>Fro', '>', '>>', 'text', ' From x',
+    'From', '\r', 'a\rb', '>From \r', 'x\r'),
+  fc.string({ unit: 'binary-ascii', maxLength: 30 }).map((t) => t.replace(/\n/g, '')),
+);
+const body = fc.tuple(fc.array(line, { maxLength: 20 }), fc.constantFrom('\n', '\r\n'), fc.boolean())
+  .map(([lines, eol, finalEol]) => Buffer.from(lines.join(eol) + (finalEol && lines.length ? eol : ''), 'latin1'));
+
+describe('served body size', () => {
+  it('the addon is loaded and counts like BodyServer serves, whole or in pieces', () => {
+    assert.equal(typeof loadNative().servedCount, 'function');
+    fc.assert(fc.property(body, fc.boolean(), fc.integer({ min: 1, max: 7 }), (b, verbatim, step) => {
+      const want = served(b, verbatim, step);
+      assert.deepEqual(servedCount(b, verbatim), want);
+      assert.deepEqual(servedCountJs(b, verbatim), want);
+    }), { numRuns: 2000 });
+  });
+
+  it('known cases', () => {
+    const cases: [string, boolean, number, number][] = [
+      ['', false, 0, 0],
+      ['a\n', false, 3, 1],
+      ['a\r\n', false, 3, 1],
+      ['>From x\n', false, 8, 1],
+      ['>From x\n', true, 9, 1],
+      ['>>From x', false, 7, 0],
+      ['x\r', false, 2, 0],
+      ['\n\n', false, 4, 2],
+    ];
+    for (const [text, verbatim, octets, lines] of cases) {
+      assert.deepEqual(servedCount(Buffer.from(text), verbatim), { octets, lines }, JSON.stringify(text));
+    }
+  });
+
+  it('refuses wrong argument types', () => {
+    const n = loadNative();
+    assert.throws(() => n.servedCount('x' as unknown as Buffer, false, new Float64Array(2)), TypeError);
+    assert.throws(() => n.servedCount(Buffer.from('x'), false, new Float64Array(1)), TypeError);
+  });
+});
