@@ -182,11 +182,17 @@ export function trimWsp(b: Buffer): Buffer {
 
 /** A parsed header section: its fields and case-insensitive lookup. Owns nothing beyond views of the input. */
 export class Header {
-  readonly fields: readonly HeaderField[];
+  private split: readonly HeaderField[] | null = null;
 
-  /** Parses `header` (the section, with or without its empty line; anything after that line is ignored). */
-  constructor(readonly bytes: Buffer) {
-    this.fields = splitHeader(bytes);
+  /**
+   * Keeps `header` (the section, with or without its empty line; anything after that line is ignored). Fields are
+   * split only when all of them are asked for: a lookup by name walks the bytes without building the others.
+   */
+  constructor(readonly bytes: Buffer) {}
+
+  get fields(): readonly HeaderField[] {
+    this.split ??= splitHeader(this.bytes);
+    return this.split;
   }
 
   /** All fields named `name` (case-insensitive), in order. */
@@ -198,7 +204,16 @@ export class Header {
   /** The first field named `name`, or undefined. */
   field(name: string): HeaderField | undefined {
     const k = name.toLowerCase();
-    return this.fields.find((f) => f.key === k);
+    if (this.split !== null) return this.split.find((f) => f.key === k);
+    const buf = this.bytes;
+    let found: HeaderField | undefined;
+    eachField(buf, (start, nameEnd, valueStart, rawEnd, end) => {
+      if (isWsp(buf[start]) || !nameIs(buf, start, nameEnd, k)) return false;
+      const fieldName = buf.toString('latin1', start, nameEnd);
+      found = { name: fieldName, key: k, start, valueStart, end, raw: buf.subarray(valueStart, rawEnd) };
+      return true;
+    });
+    return found;
   }
 
   /**

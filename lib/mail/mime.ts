@@ -17,7 +17,7 @@
  *
  * PURE: no fs, net or process.
  */
-import { Header, unfold } from './header.js';
+import { Header, firstValues, unfold } from './header.js';
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -289,6 +289,18 @@ export class MimeParser {
     let pos = 0;
     while (pos < b.length) {
       const nl = b.indexOf(LF, pos);
+      if (nl >= 0 && this.line.length === 0 && !this.lineTruncated) {
+        // The whole line is in this chunk: looked at in place, no copy (the common case, and the cost of a
+        // BODYSTRUCTURE over a large mailbox is in its body lines).
+        const stop = nl + 1;
+        const cap = this.cur.inHeader ? this.limits.maxHeaderBytes : BODY_PREFIX;
+        const len = stop - pos;
+        this.offset += len;
+        this.lfCount++;
+        this.lineDone(b.subarray(pos, len > cap ? pos + cap : stop), len > cap, this.offset, false);
+        pos = stop;
+        continue;
+      }
       const stop = nl < 0 ? b.length : nl + 1;
       this.keep(b.subarray(pos, stop));
       this.offset += stop - pos;
@@ -321,12 +333,20 @@ export class MimeParser {
   /** A complete line [lineStart, end) has been read (`last`: the final line, without LF). */
   private onLine(end: number, last = false): void {
     const text = this.line.length === 1 ? (this.line[0] ?? Buffer.alloc(0)) : Buffer.concat(this.line);
-    const start = this.lineStart;
-    const eol = last ? 0 : text.length >= 2 && text[text.length - 2] === CR ? 2 : 1;
     this.line = [];
     this.lineKept = 0;
     const truncated = this.lineTruncated;
     this.lineTruncated = false;
+    this.lineDone(text, truncated, end, last);
+  }
+
+  /**
+   * The line [lineStart, end) has been read: `text` is its first bytes (all of them unless `truncated`), possibly a
+   * view of the caller's chunk, so only copies of it are kept.
+   */
+  private lineDone(text: Buffer, truncated: boolean, end: number, last: boolean): void {
+    const start = this.lineStart;
+    const eol = last ? 0 : text.length >= 2 && text[text.length - 2] === CR ? 2 : 1;
     this.lineStart = end;
     const prevEol = this.prevEol;
     this.prevEol = eol;
@@ -339,12 +359,12 @@ export class MimeParser {
       if (!empty) {
         if (n.headerKept < this.limits.maxHeaderBytes) {
           const room = this.limits.maxHeaderBytes - n.headerKept;
-          n.headerChunks.push(text.subarray(0, room));
+          n.headerChunks.push(Buffer.from(text.subarray(0, room)));
           n.headerKept += Math.min(room, text.length);
         }
         return;
       }
-      n.headerChunks.push(text);
+      n.headerChunks.push(Buffer.from(text));
       n.headerKept += text.length;
       this.startBody(n, end);
     }
@@ -355,8 +375,9 @@ export class MimeParser {
     n.inHeader = false;
     n.headerEnd = n.bodyStart = bodyStart;
     n.lfAtBodyStart = this.lfCount;
-    const header = new Header(Buffer.concat(n.headerChunks));
-    n.contentType = parseContentType(header.field('content-type')?.raw ?? null, n.digest);
+    const header = Buffer.concat(n.headerChunks);
+    n.headerChunks = [header];
+    n.contentType = parseContentType(firstValues(header, ['content-type'])[0] ?? null, n.digest);
     if (n.depth >= this.limits.maxDepth) return;
     if (n.contentType.typeLower === 'multipart') {
       const b = paramValue(n.contentType.params, 'boundary');

@@ -8,8 +8,10 @@
  * and a body line `>From x` both survive); metadata headers in the message are renamed `X-Original-...` as UW does,
  * so a message cannot forge its own flags or UID.
  *
- * Pure: works on Buffers, no I/O.
+ * Pure: works on Buffers, no I/O (the addon's line counter only sizes output buffers).
  */
+
+import { lineFeeds } from './native-count.js';
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -118,8 +120,10 @@ export class BodyServer {
    */
   push(chunk: Buffer): Buffer[] {
     const data = this.take(chunk);
-    // Served size is at most the input plus a CR per LF plus a held CR.
-    const out = Buffer.allocUnsafe(data.length * 2 + 1);
+    // Served size is at most the input plus a CR per LF plus a held CR. Sized exactly when the addon can count the
+    // LFs: bodies stream through here, and a buffer twice their size each time is memory the GC must get back.
+    const lf = lineFeeds(data);
+    const out = Buffer.allocUnsafe(data.length + (lf < 0 ? data.length : lf) + 1);
     const w = this.walk(data, out).octets;
     return w > 0 ? [out.subarray(0, w)] : [];
   }

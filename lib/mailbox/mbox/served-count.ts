@@ -8,25 +8,10 @@
  * test/unit/served-count.test.ts holds both to the same answers); when the addon cannot be loaded (a tool run
  * from a tree without `make build`), BodyServer counts, with the same result.
  */
-import { loadNative } from '../../native/native.js';
+import { nativeCounter } from './native-count.js';
 import { BodyServer } from './render.js';
 
-type Counter = (body: Buffer, verbatim: boolean, out: Float64Array) => void;
-
-let native: Counter | null | undefined;
 const out = new Float64Array(2);
-
-function nativeCounter(): Counter | null {
-  if (native === undefined) {
-    try {
-      const n = loadNative();
-      native = n.servedCount.bind(n);
-    } catch {
-      native = null;
-    }
-  }
-  return native;
-}
 
 /** Octets and LF-terminated lines of `body` (a whole body, from a line start) as served. */
 export function servedCount(body: Buffer, verbatim: boolean): { octets: number; lines: number } {
