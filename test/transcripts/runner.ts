@@ -8,7 +8,7 @@
  *     feed: bytes              send the client's lines one byte per write (default: a batch per group of C: lines)
  *     C: STAT                  a line the client sends (CRLF added); consecutive C: lines go out together
  *     S: +OK $n $*             a line the server must send: `$*` matches the rest, `$name` binds a token (\S+)
- *                              the first time and must match the same text later
+ *                              the first time and must match the same text later; `$$` is a literal `$`
  *     C2: / S2:                lines of a second concurrent session (C1:/S1: or C:/S: are the first)
  *     close2                   the second session's client hangs up (no QUIT)
  *     uids: 3 4 5              after all sessions end: the maildrop holds exactly these UIDs (read by our driver)
@@ -64,9 +64,10 @@ export function parseTranscript(text: string): Transcript {
 export function matchLine(pattern: string, actual: string, vars: Map<string, string>): Map<string, string> | null {
   let re = '^';
   const names: string[] = [];
-  const parts = pattern.split(/(\$\*|\$[A-Za-z_][A-Za-z0-9_]*)/);
+  const parts = pattern.split(/(\$\$|\$\*|\$[A-Za-z_][A-Za-z0-9_]*)/);
   for (const p of parts) {
-    if (p === '$*') re += '.*';
+    if (p === '$$') re += '\\$';
+    else if (p === '$*') re += '.*';
     else if (/^\$[A-Za-z_]/.test(p)) {
       const name = p.slice(1);
       const bound = vars.get(name);
