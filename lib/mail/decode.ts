@@ -382,13 +382,51 @@ export function decodeCharset(bytes: Uint8Array, name: string | undefined): stri
 }
 
 /**
- * Case folding for matching: `toLowerCase` (Unicode default lower-casing, close to simple case folding for search
- * purposes), then final sigma ς to σ, because JS lower-cases Σ by context and a chunk edge must not change the
- * result. Both needle and haystack go through this.
+ * Titlecase property of every code point of `text` (RFC 5051 step 2a: UnicodeData.txt's simple titlecase mapping).
+ * JS has no titlecase, so: the four DZ/LJ/NJ/DZ-caron digraph triples map to their titlecase member; Georgian
+ * Mkhedruli (which upper-cases to Mtavruli but titlecases to itself) stays; a code point whose toUpperCase() is one
+ * code point takes it (simple upper = simple title everywhere else); one whose full upper-casing expands (ß, ŉ, ǰ,
+ * the ligatures ﬀ-ﬆ, Greek with ypogegrammeni) has no single-code-point mapping in UnicodeData.txt and stays.
+ */
+function titlecase(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[a-z]+|[^\x00-\x7f]/gu, (c) => {
+    const cp = c.codePointAt(0) ?? 0;
+    if (cp < 0x80) return c.toUpperCase();
+    const digraph = TITLECASE_DIGRAPHS.get(cp);
+    if (digraph !== undefined) return digraph;
+    if ((cp >= 0x10d0 && cp <= 0x10fa) || (cp >= 0x10fd && cp <= 0x10ff)) return c;
+    const u = c.toUpperCase();
+    return u.length === c.length ? u : c;
+  });
+}
+
+const TITLECASE_DIGRAPHS: ReadonlyMap<number, string> = new Map([
+  [0x01c4, '\u01c5'], [0x01c6, '\u01c5'], [0x01c7, '\u01c8'], [0x01c9, '\u01c8'],
+  [0x01ca, '\u01cb'], [0x01cc, '\u01cb'], [0x01f1, '\u01f2'], [0x01f3, '\u01f2'],
+]);
+
+/**
+ * The "titlecased canonicalized" form of `text` under the i;unicode-casemap comparator (RFC 5051 §2), the comparator
+ * of I18NLEVEL=1 (RFC 5255 §4.3) for SEARCH substring matching and SORT ordering (compare the UTF-8 octets of the
+ * results, as i;octet). Step 2a (titlecase) then 2b (full compatibility decomposition: NFKD), then titlecase once
+ * more. The last step is ours: RFC 5051 titlecases only before decomposing, so a compatibility character decomposes
+ * to lower case letters (ﬁ to "fi", ǅ to "Dž") that "FI"/"fi" and "DŽ" never meet; with it, ﬁ = fi = FI as a user
+ * expects (Dovecot's tables give the same). Pure and total; ASCII text takes a fast path (upper-casing).
+ */
+export function unicodeCasemap(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (/^[\x00-\x7f]*$/.test(text)) return text.toUpperCase();
+  return titlecase(titlecase(text).normalize('NFKD'));
+}
+
+/**
+ * Case folding for SEARCH matching: {@link unicodeCasemap} (i;unicode-casemap, RFC 5051). Both needle and haystack
+ * go through this, then a plain substring test decides. Unlike lower-casing it is context-free (final sigma ς and σ
+ * both become Σ), so a chunk edge never changes the result.
  */
 export function foldCase(text: string): string {
-  const lower = text.toLowerCase();
-  return lower.includes('ς') ? lower.replaceAll('ς', 'σ') : lower;
+  return unicodeCasemap(text);
 }
 
 /**
