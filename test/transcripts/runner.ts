@@ -16,12 +16,17 @@
  *
  * Sessions run as the unprivileged user `nobody` with `$MAIL` naming the maildrop (the servers' PREAUTH mode).
  * After the last expected line a session must send nothing more before exiting.
+ *
+ * Then every mbox the transcript left (the maildrop and any mailbox created under the session's HOME) is read by
+ * UW's own `mailutil check` (c-client, as nobody: it refuses root) and must hold as many messages as our driver
+ * reads there, and as `uids:` lists for the maildrop.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { chownSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { promisify } from 'node:util';
 import { MboxDriver } from '../../lib/mailbox/mbox/mbox-driver.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
@@ -231,9 +236,52 @@ export async function runTranscript(server: string, t: Transcript, name: string)
       await box.close();
       assert.deepEqual(uids, t.uids, `${name}: UIDs left in the maildrop`);
     }
+    await checkWithMailutil(dir, mbox, t, name);
   } finally {
     for (const s of sessions.values()) if (!s.exited) s.child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const run = promisify(execFile);
+
+/** Files under `dir` (recursively), dot files and directories skipped: where a session's mailboxes can be. */
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.name.startsWith('.')) continue;
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...filesUnder(p));
+    else if (e.isFile()) out.push(p);
+  }
+  return out;
+}
+
+/**
+ * UW's `mailutil check NAME` as nobody, in HOME (c-client takes names relative to the home directory; "./INBOX",
+ * because a bare INBOX would mean the system maildrop). Returns the "N total" it reports.
+ */
+async function mailutilCount(home: string, path: string): Promise<number> {
+  const rel = `./${relative(home, path)}`;
+  const r = await run('/usr/sbin/runuser', ['-u', 'nobody', '--', '/usr/bin/env', '-i', `HOME=${home}`, 'PATH=/usr/bin:/bin',
+    'mailutil', 'check', rel], { cwd: home, encoding: 'latin1' });
+  const m = /(?:\d+ new message\(s\) \(\d+ unseen\)|No new messages), (\d+) total in /.exec(r.stdout);
+  assert.ok(m, `mailutil check ${rel}: ${r.stdout}${r.stderr}`);
+  return Number(m[1]);
+}
+
+/** After a transcript: every mbox it left is readable by c-client with the message count our driver sees. */
+async function checkWithMailutil(home: string, inbox: string, t: Transcript, name: string): Promise<void> {
+  const driver = new MboxDriver({ journalDir: home });
+  for (const path of filesUnder(home)) {
+    if (path === join(home, 'server.conf') || !(await driver.valid(path))) continue;
+    const box = await driver.open(path, { readOnly: true });
+    const ours = box.count();
+    await box.close();
+    const theirs = await mailutilCount(home, path);
+    const what = `${name}: ${relative(home, path)}`;
+    assert.equal(theirs, ours, `${what}: mailutil check counts ${theirs} messages, our driver ${ours}`);
+    if (path === inbox && t.uids) assert.equal(theirs, t.uids.length, `${what}: mailutil check against uids:`);
   }
 }
 
