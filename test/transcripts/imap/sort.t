@@ -11,7 +11,7 @@ S: * PREAUTH [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR ID ENABLE IDLE NAMESPACE UID
 C: a0 SORT (DATE) UTF-8 ALL
 S: a0 BAD Command SORT invalid in authenticated state
 C: a1 EXAMINE INBOX
-S: * FLAGS (\Answered \Flagged \Deleted \Seen \Draft $Forwarded project-x)
+S: * FLAGS (\Answered \Flagged \Deleted \Seen \Draft $$Forwarded project-x)
 S: * OK [PERMANENTFLAGS ()] No permanent flags permitted
 S: * 4 EXISTS
 S: * 1 RECENT
