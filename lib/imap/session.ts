@@ -185,8 +185,9 @@ export class ImapSession {
       while (this.state !== 'logout' && !this.out.closed) {
         const cmd = await this.nextCommand();
         if (cmd === null) break;
-        if (cmd === 'handled') continue;
-        await this.dispatch(cmd);
+        // A command the fragmentizer refused ('handled': its BAD is written) is answered like any other: flushed
+        // unless more input is waiting. A client whose synchronizing literal was refused waits for that BAD.
+        if (cmd !== 'handled') await this.dispatch(cmd);
         if (!this.input.hasLine()) await this.out.flush();
       }
     } finally {
