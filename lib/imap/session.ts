@@ -17,7 +17,7 @@ import type { ResponseSink } from '../io/sink.js';
 import { MailboxError, type OpenMailbox } from '../mailbox/driver.js';
 import type { MailStore } from '../mailbox/store.js';
 import type { MimePart } from '../mail/mime.js';
-import { CommandFragmentError, readCommand, type RawCommand } from '../wire/fragmentizer.js';
+import { CommandFragmentError, readCommand, type CommandPart, type RawCommand } from '../wire/fragmentizer.js';
 import { ArgCursor, ParseError } from '../wire/parser.js';
 
 export type ImapState = 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
@@ -102,6 +102,19 @@ export interface Selected {
   readonly readOnly: boolean;
   /** MIME structures by UID (clients fetch BODYSTRUCTURE, then parts); dropped with the selection. */
   readonly structures: Map<number, MimePart>;
+}
+
+/**
+ * The largest literal any command but APPEND may send (a password, a mailbox name, a SEARCH string): UW imapd's
+ * MAXCLIENTLIT, "maximum non-APPEND client literal size". Only APPEND carries messages, up to `maxLiteral`; without
+ * this bound `a SEARCH TEXT {200000000}` would be read into memory whole.
+ */
+const MAX_CLIENT_LITERAL = 10_000;
+
+/** True when the command whose first fragments are `soFar` is APPEND (`tag SP "APPEND" SP ...`). */
+function isAppend(soFar: readonly CommandPart[]): boolean {
+  const first = soFar[0];
+  return first !== undefined && /^[^ ]+ APPEND /i.test(first.bytes.toString('latin1', 0, 80));
 }
 
 export class ImapSession {
@@ -208,7 +221,7 @@ export class ImapSession {
     try {
       const r = await Promise.race([
         readCommand(this.input, {
-          maxLiteral: () => this.opts.maxLiteral,
+          maxLiteral: (a) => (isAppend(a.soFar) ? this.opts.maxLiteral : Math.min(this.opts.maxLiteral, MAX_CLIENT_LITERAL)),
           maxCommand: this.opts.maxCommand,
           maxLiterals: 1000,
           maxDiscard: 1 << 20,
