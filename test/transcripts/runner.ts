@@ -217,7 +217,9 @@ export async function runTranscript(server: string, t: Transcript, name: string)
         await s.rest(10_000);
         continue;
       }
-      const actual = await s.nextLine(15_000);
+      const actual = await s.nextLine(15_000).catch((e: unknown) => {
+        throw new Error(`${name}:${step.line}: ${e instanceof Error ? e.message : String(e)}, expected ${JSON.stringify(step.pattern)}`);
+      });
       assert.notEqual(actual, null, `${name}:${step.line}: server ended, expected ${JSON.stringify(step.pattern)}; stderr: ${s.stderr}`);
       const next = matchLine(step.pattern, actual as string, vars);
       assert.ok(next, `${name}:${step.line}: expected ${JSON.stringify(step.pattern)}\n  got ${JSON.stringify(actual)}`);
