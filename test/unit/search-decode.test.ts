@@ -267,6 +267,27 @@ describe('i;unicode-casemap (RFC 5051)', () => {
   for (const [input, want] of cases) {
     test(JSON.stringify(input), () => assert.equal(unicodeCasemap(input), want));
   }
+  test('every code point as a per-code-point titlecase (RFC 5051 step 2a) would give', () => {
+    // The reference: simple titlecase per code point (digraphs to their titlecase member, Georgian Mkhedruli kept, a
+    // single-code-point toUpperCase() taken, an expanding one refused), NFKD, the same titlecase again.
+    const digraphs = new Map([[0x1c4, 0x1c5], [0x1c6, 0x1c5], [0x1c7, 0x1c8], [0x1c9, 0x1c8], [0x1ca, 0x1cb], [0x1cc, 0x1cb],
+      [0x1f1, 0x1f2], [0x1f3, 0x1f2]]);
+    const title = (s: string): string => [...s].map((c) => {
+      const cp = c.codePointAt(0) ?? 0;
+      const d = digraphs.get(cp);
+      if (d !== undefined) return String.fromCodePoint(d);
+      if ((cp >= 0x10d0 && cp <= 0x10fa) || (cp >= 0x10fd && cp <= 0x10ff)) return c;
+      const u = c.toUpperCase();
+      return [...u].length === 1 ? u : c;
+    }).join('');
+    const bad: string[] = [];
+    for (let cp = 0; cp <= 0x10ffff; cp++) {
+      if (cp >= 0xd800 && cp <= 0xdfff) continue;
+      const c = String.fromCodePoint(cp);
+      if (unicodeCasemap(c) !== title(title(c).normalize('NFKD'))) bad.push(cp.toString(16));
+    }
+    assert.deepEqual(bad, []);
+  });
   test('idempotent, and equal forms for case variants', () => {
     fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 20 }), (s) => {
       const c = unicodeCasemap(s);
