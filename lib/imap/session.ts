@@ -17,7 +17,7 @@ import type { ResponseSink } from '../io/sink.js';
 import { MailboxError, type OpenMailbox } from '../mailbox/driver.js';
 import type { MailStore } from '../mailbox/store.js';
 import type { MimePart } from '../mail/mime.js';
-import { CommandFragmentError, readCommand, type RawCommand } from '../wire/fragmentizer.js';
+import { CommandFragmentError, readCommand, type CommandPart, type RawCommand } from '../wire/fragmentizer.js';
 import { ArgCursor, ParseError } from '../wire/parser.js';
 
 export type ImapState = 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
@@ -104,6 +104,19 @@ export interface Selected {
   readonly structures: Map<number, MimePart>;
 }
 
+/**
+ * The largest literal any command but APPEND may send (a password, a mailbox name, a SEARCH string): UW imapd's
+ * MAXCLIENTLIT, "maximum non-APPEND client literal size". Only APPEND carries messages, up to `maxLiteral`; without
+ * this bound `a SEARCH TEXT {200000000}` would be read into memory whole.
+ */
+const MAX_CLIENT_LITERAL = 10_000;
+
+/** True when the command whose first fragments are `soFar` is APPEND (`tag SP "APPEND" SP ...`). */
+function isAppend(soFar: readonly CommandPart[]): boolean {
+  const first = soFar[0];
+  return first !== undefined && /^[^ ]+ APPEND /i.test(first.bytes.toString('latin1', 0, 80));
+}
+
 export class ImapSession {
   state: ImapState = 'not-authenticated';
   user = '';
@@ -185,8 +198,9 @@ export class ImapSession {
       while (this.state !== 'logout' && !this.out.closed) {
         const cmd = await this.nextCommand();
         if (cmd === null) break;
-        if (cmd === 'handled') continue;
-        await this.dispatch(cmd);
+        // A command the fragmentizer refused ('handled': its BAD is written) is answered like any other: flushed
+        // unless more input is waiting. A client whose synchronizing literal was refused waits for that BAD.
+        if (cmd !== 'handled') await this.dispatch(cmd);
         if (!this.input.hasLine()) await this.out.flush();
       }
     } finally {
@@ -207,7 +221,7 @@ export class ImapSession {
     try {
       const r = await Promise.race([
         readCommand(this.input, {
-          maxLiteral: () => this.opts.maxLiteral,
+          maxLiteral: (a) => (isAppend(a.soFar) ? this.opts.maxLiteral : Math.min(this.opts.maxLiteral, MAX_CLIENT_LITERAL)),
           maxCommand: this.opts.maxCommand,
           maxLiterals: 1000,
           maxDiscard: 1 << 20,

@@ -15,7 +15,7 @@
  * taken literally: a `[...]` holding non-ASCII text is not a blob (Dovecot is laxer here; we follow the RFC).
  * Matching is case-insensitive (ABNF literals are).
  */
-import { decodeHeaderValue } from './decode.js';
+import { decodeHeaderValue, unicodeCasemap } from './decode.js';
 
 /** The base subject and whether the subject marked a reply or forward (RFC 5256 §3 REFERENCES step 5). */
 export interface BaseSubject {
@@ -90,4 +90,12 @@ export function baseSubject(subject: Uint8Array | string): BaseSubject {
  */
 export function asciiCasemapKey(text: string): Buffer {
   return Buffer.from(text.replace(/[a-z]+/g, (w) => w.toUpperCase()), 'utf8');
+}
+
+/**
+ * The i;unicode-casemap comparison key (RFC 5051; the comparator of I18NLEVEL=1, RFC 5255 §4.3, for SORT): the
+ * titlecased canonicalized UTF-8 octets of `text` (see {@link unicodeCasemap}), compared as i;octet.
+ */
+export function unicodeCasemapKey(text: string): Buffer {
+  return Buffer.from(unicodeCasemap(text), 'utf8');
 }

@@ -2,12 +2,13 @@
  * RFC 5256 §3 SORT: ordering messages by ARRIVAL, CC, DATE, FROM, SIZE, SUBJECT, TO, each optionally REVERSE,
  * with the sequence number as the final, never reversed, tiebreak. PURE.
  *
- * Strings compare under i;ascii-casemap (RFC 5256 §2.1: the default collation): ASCII case-insensitive, then by
- * UTF-8 octets. Headers are read once per message, and only when a header key is asked for.
+ * Strings compare under i;unicode-casemap (RFC 5051), the comparator RFC 5255 §4.3 asks of an I18NLEVEL=1 server in
+ * place of RFC 5256's default i;ascii-casemap: titlecased, NFKD-decomposed, then compared as UTF-8 octets.
+ * Headers are read once per message, and only when a header key is asked for.
  */
 import type { InternalDate } from '../mailbox/driver.js';
-import { asciiCasemapKey, baseSubject } from './base-subject.js';
-import { splitHeader, type HeaderField } from './decode.js';
+import { baseSubject, unicodeCasemapKey } from './base-subject.js';
+import { decodeCharset, splitHeader, type HeaderField } from './decode.js';
 import { parseMessageDate } from './search.js';
 
 export type SortKeyName = 'ARRIVAL' | 'CC' | 'DATE' | 'FROM' | 'SIZE' | 'SUBJECT' | 'TO';
@@ -27,8 +28,12 @@ export interface SortMessage {
   header(): Promise<Buffer>;
 }
 
-function unfoldedLatin1(v: Uint8Array): string {
-  return Buffer.from(v.buffer, v.byteOffset, v.length).toString('latin1').replace(/\r?\n/g, '');
+/**
+ * The field value unfolded, as text: UTF-8 where valid (RFC 6532 addresses carry raw UTF-8), else ISO-8859-1. Read
+ * as ISO-8859-1 throughout, "ö" would become "Ã¶" and, under i;unicode-casemap, decompose to "A" + tilde.
+ */
+function unfoldedText(v: Uint8Array): string {
+  return decodeCharset(v, undefined).replace(/\r?\n/g, '');
 }
 
 /**
@@ -37,7 +42,7 @@ function unfoldedLatin1(v: Uint8Array): string {
  * string when there is none, which sorts first.
  */
 export function firstMailbox(raw: Uint8Array): string {
-  const s = unfoldedLatin1(raw);
+  const s = unfoldedText(raw);
   let words: string[] = [];
   for (let i = 0; i < s.length; ) {
     const c = s[i] ?? '';
@@ -143,13 +148,13 @@ export async function sortMessages<M extends SortMessage>(msgs: readonly M[], cr
           return sentTime(fields, msg.internalDate);
         case 'SUBJECT': {
           const f = firstField(fields, 'subject');
-          return asciiCasemapKey(f === undefined ? '' : baseSubject(f).subject);
+          return unicodeCasemapKey(f === undefined ? '' : baseSubject(f).subject);
         }
         case 'FROM':
         case 'TO':
         case 'CC': {
           const f = firstField(fields, c.key.toLowerCase());
-          return asciiCasemapKey(f === undefined ? '' : firstMailbox(f));
+          return unicodeCasemapKey(f === undefined ? '' : firstMailbox(f));
         }
       }
     });

@@ -12,7 +12,7 @@
  * broken Date: does not make sibling order intransitive.
  */
 import type { InternalDate } from '../mailbox/driver.js';
-import { asciiCasemapKey, baseSubject } from './base-subject.js';
+import { baseSubject, unicodeCasemapKey } from './base-subject.js';
 import { splitHeader, type HeaderField } from './decode.js';
 import { sentTime } from './sort.js';
 
@@ -70,7 +70,7 @@ async function infos<M extends ThreadMessage>(msgs: readonly M[]): Promise<Info<
       msg,
       seq: msg.seq,
       sent: sentTime(fields, msg.internalDate),
-      subjectKey: asciiCasemapKey(base.subject).toString('utf8'),
+      subjectKey: unicodeCasemapKey(base.subject).toString('utf8'),
       isReply: base.isReplyOrForward,
       messageId: messageIds(field(fields, 'message-id'))[0],
       references,

@@ -8,7 +8,7 @@
  *     feed: bytes              send the client's lines one byte per write (default: a batch per group of C: lines)
  *     C: STAT                  a line the client sends (CRLF added); consecutive C: lines go out together
  *     S: +OK $n $*             a line the server must send: `$*` matches the rest, `$name` binds a token (\S+)
- *                              the first time and must match the same text later
+ *                              the first time and must match the same text later; `$$` is a literal `$`
  *     C2: / S2:                lines of a second concurrent session (C1:/S1: or C:/S: are the first)
  *     close2                   the second session's client hangs up (no QUIT)
  *     uids: 3 4 5              after all sessions end: the maildrop holds exactly these UIDs (read by our driver)
@@ -16,12 +16,17 @@
  *
  * Sessions run as the unprivileged user `nobody` with `$MAIL` naming the maildrop (the servers' PREAUTH mode).
  * After the last expected line a session must send nothing more before exiting.
+ *
+ * Then every mbox the transcript left (the maildrop and any mailbox created under the session's HOME) is read by
+ * UW's own `mailutil check` (c-client, as nobody: it refuses root) and must hold as many messages as our driver
+ * reads there, and as `uids:` lists for the maildrop.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { chownSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { promisify } from 'node:util';
 import { MboxDriver } from '../../lib/mailbox/mbox/mbox-driver.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
@@ -64,9 +69,10 @@ export function parseTranscript(text: string): Transcript {
 export function matchLine(pattern: string, actual: string, vars: Map<string, string>): Map<string, string> | null {
   let re = '^';
   const names: string[] = [];
-  const parts = pattern.split(/(\$\*|\$[A-Za-z_][A-Za-z0-9_]*)/);
+  const parts = pattern.split(/(\$\$|\$\*|\$[A-Za-z_][A-Za-z0-9_]*)/);
   for (const p of parts) {
-    if (p === '$*') re += '.*';
+    if (p === '$$') re += '\\$';
+    else if (p === '$*') re += '.*';
     else if (/^\$[A-Za-z_]/.test(p)) {
       const name = p.slice(1);
       const bound = vars.get(name);
@@ -211,7 +217,9 @@ export async function runTranscript(server: string, t: Transcript, name: string)
         await s.rest(10_000);
         continue;
       }
-      const actual = await s.nextLine(15_000);
+      const actual = await s.nextLine(15_000).catch((e: unknown) => {
+        throw new Error(`${name}:${step.line}: ${e instanceof Error ? e.message : String(e)}, expected ${JSON.stringify(step.pattern)}`);
+      });
       assert.notEqual(actual, null, `${name}:${step.line}: server ended, expected ${JSON.stringify(step.pattern)}; stderr: ${s.stderr}`);
       const next = matchLine(step.pattern, actual as string, vars);
       assert.ok(next, `${name}:${step.line}: expected ${JSON.stringify(step.pattern)}\n  got ${JSON.stringify(actual)}`);
@@ -230,9 +238,52 @@ export async function runTranscript(server: string, t: Transcript, name: string)
       await box.close();
       assert.deepEqual(uids, t.uids, `${name}: UIDs left in the maildrop`);
     }
+    await checkWithMailutil(dir, mbox, t, name);
   } finally {
     for (const s of sessions.values()) if (!s.exited) s.child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const run = promisify(execFile);
+
+/** Files under `dir` (recursively), dot files and directories skipped: where a session's mailboxes can be. */
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.name.startsWith('.')) continue;
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...filesUnder(p));
+    else if (e.isFile()) out.push(p);
+  }
+  return out;
+}
+
+/**
+ * UW's `mailutil check NAME` as nobody, in HOME (c-client takes names relative to the home directory; "./INBOX",
+ * because a bare INBOX would mean the system maildrop). Returns the "N total" it reports.
+ */
+async function mailutilCount(home: string, path: string): Promise<number> {
+  const rel = `./${relative(home, path)}`;
+  const r = await run('/usr/sbin/runuser', ['-u', 'nobody', '--', '/usr/bin/env', '-i', `HOME=${home}`, 'PATH=/usr/bin:/bin',
+    'mailutil', 'check', rel], { cwd: home, encoding: 'latin1' });
+  const m = /(?:\d+ new message\(s\) \(\d+ unseen\)|No new messages), (\d+) total in /.exec(r.stdout);
+  assert.ok(m, `mailutil check ${rel}: ${r.stdout}${r.stderr}`);
+  return Number(m[1]);
+}
+
+/** After a transcript: every mbox it left is readable by c-client with the message count our driver sees. */
+async function checkWithMailutil(home: string, inbox: string, t: Transcript, name: string): Promise<void> {
+  const driver = new MboxDriver({ journalDir: home });
+  for (const path of filesUnder(home)) {
+    if (path === join(home, 'server.conf') || !(await driver.valid(path))) continue;
+    const box = await driver.open(path, { readOnly: true });
+    const ours = box.count();
+    await box.close();
+    const theirs = await mailutilCount(home, path);
+    const what = `${name}: ${relative(home, path)}`;
+    assert.equal(theirs, ours, `${what}: mailutil check counts ${theirs} messages, our driver ${ours}`);
+    if (path === inbox && t.uids) assert.equal(theirs, t.uids.length, `${what}: mailutil check against uids:`);
   }
 }
 

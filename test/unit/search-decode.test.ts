@@ -13,6 +13,7 @@ import {
   decodeHeaderValue,
   foldCase,
   isKnownCharset,
+  unicodeCasemap,
   NeedleSet,
   QuotedPrintableDecoder,
   searchNeedle,
@@ -199,8 +200,8 @@ describe('charsets', () => {
     assert.ok(isKnownCharset('KOI8-R'));
     assert.ok(!isKnownCharset('x-martian'));
     assert.throws(() => searchNeedle(Buffer.from('a'), 'x-martian'), RangeError);
-    assert.equal(searchNeedle(Buffer.from('CAFÉ', 'utf8'), 'UTF-8'), 'café');
-    assert.equal(searchNeedle(Buffer.from([0x43, 0xc9]), 'iso-8859-1'), 'cé');
+    assert.equal(searchNeedle(Buffer.from('café', 'utf8'), 'UTF-8'), 'CAFE\u0301');
+    assert.equal(searchNeedle(Buffer.from([0x63, 0xc9]), 'iso-8859-1'), 'CE\u0301');
   });
 });
 
@@ -248,6 +249,54 @@ describe('header values (RFC 2047)', () => {
   });
 });
 
+describe('i;unicode-casemap (RFC 5051)', () => {
+  const cases: [string, string][] = [
+    ['plain ascii 123', 'PLAIN ASCII 123'],
+    ['été', 'E\u0301TE\u0301'],
+    ['ÉTÉ', 'E\u0301TE\u0301'],
+    ['E\u0301TE\u0301', 'E\u0301TE\u0301'],
+    ['ﬁ', 'FI'], // RFC 5051 2b decomposes U+FB01 to "fi"; our second titlecase pass makes it FI
+    ['Ｚ', 'Z'], // fullwidth: a compatibility decomposition
+    ['\u01c4 \u01c5 \u01c6', 'DZ\u030c DZ\u030c DZ\u030c'], // RFC 5051's own example, titlecased after NFKD
+    ['Straße', 'STRASSE'.slice(0, 4) + 'ßE'], // ß has no single-code-point titlecase: it stays
+    ['ς σ Σ', 'Σ Σ Σ'],
+    ['ü ³', 'U\u0308 3'], // Dovecot's test vector (uni_utf8_to_decomposed_titlecase)
+    ['ა', 'ა'], // Georgian Mkhedruli titlecases to itself (its uppercase is Mtavruli)
+    ['😀 日本', '😀 日本'],
+  ];
+  for (const [input, want] of cases) {
+    test(JSON.stringify(input), () => assert.equal(unicodeCasemap(input), want));
+  }
+  test('every code point as a per-code-point titlecase (RFC 5051 step 2a) would give', () => {
+    // The reference: simple titlecase per code point (digraphs to their titlecase member, Georgian Mkhedruli kept, a
+    // single-code-point toUpperCase() taken, an expanding one refused), NFKD, the same titlecase again.
+    const digraphs = new Map([[0x1c4, 0x1c5], [0x1c6, 0x1c5], [0x1c7, 0x1c8], [0x1c9, 0x1c8], [0x1ca, 0x1cb], [0x1cc, 0x1cb],
+      [0x1f1, 0x1f2], [0x1f3, 0x1f2]]);
+    const title = (s: string): string => [...s].map((c) => {
+      const cp = c.codePointAt(0) ?? 0;
+      const d = digraphs.get(cp);
+      if (d !== undefined) return String.fromCodePoint(d);
+      if ((cp >= 0x10d0 && cp <= 0x10fa) || (cp >= 0x10fd && cp <= 0x10ff)) return c;
+      const u = c.toUpperCase();
+      return [...u].length === 1 ? u : c;
+    }).join('');
+    const bad: string[] = [];
+    for (let cp = 0; cp <= 0x10ffff; cp++) {
+      if (cp >= 0xd800 && cp <= 0xdfff) continue;
+      const c = String.fromCodePoint(cp);
+      if (unicodeCasemap(c) !== title(title(c).normalize('NFKD'))) bad.push(cp.toString(16));
+    }
+    assert.deepEqual(bad, []);
+  });
+  test('idempotent, and equal forms for case variants', () => {
+    fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 20 }), (s) => {
+      const c = unicodeCasemap(s);
+      assert.equal(unicodeCasemap(c), c);
+      assert.equal(unicodeCasemap(s.toLowerCase().toUpperCase()), unicodeCasemap(s.toUpperCase()));
+    }));
+  });
+});
+
 describe('case-insensitive matching', () => {
   test('needles straddling chunk boundaries, any chunking', () => {
     const text = 'The Quick BROWN fox — Ελληνικά ΣΟΦΟΣ Straße end';
@@ -269,7 +318,7 @@ describe('case-insensitive matching', () => {
   });
 
   test('empty needle is found at once; done when all found', () => {
-    const set = new NeedleSet(['', 'x']);
+    const set = new NeedleSet(['', foldCase('x')]);
     assert.deepEqual(set.found, [true, false]);
     assert.ok(set.matchText('X'));
     assert.ok(set.done);

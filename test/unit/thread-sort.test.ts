@@ -119,6 +119,19 @@ describe('SORT (RFC 5256 §3)', () => {
       [1, 2, 3, 4, 5],
     );
   });
+  test('SUBJECT under i;unicode-casemap (I18NLEVEL=1): non-ASCII case and compatibility forms fold', async () => {
+    // Canonical keys: 1 "ÉTÉ À PARIS" and 4 "ÉTÉ INDIEN" (E + U+0301 ...), 3 "FINANCIAL" (from the ligature ﬁ),
+    // 2 "QUARTERLY"; 5 "ZEBRA" (fullwidth Ｚ decomposes to Z). Octet order: E < F < Q < Z. Under i;ascii-casemap the
+    // non-ASCII subjects would sort after every ASCII one, and é after É.
+    const b = [
+      msg(1, { Subject: '=?utf-8?q?=C3=89t=C3=A9_=C3=A0_Paris?=' }), msg(2, { Subject: 'Re: quarterly' }),
+      msg(3, { Subject: '=?utf-8?q?=EF=AC=81nancial?=' }), msg(4, { Subject: '=?utf-8?q?=C3=A9t=C3=A9_indien?=' }),
+      msg(5, { Subject: '=?utf-8?q?=EF=BC=BAebra?=' }),
+    ];
+    assert.deepEqual((await sortMessages(b, [k('SUBJECT')])).map((m) => m.seq), [1, 4, 3, 2, 5]);
+    const same = [msg(1, { Subject: '=?utf-8?q?=C3=A9t=C3=A9?=' }), msg(2, { Subject: '=?utf-8?q?E=CC=81T=C3=89?=' })];
+    assert.deepEqual((await sortMessages(same, [k('SUBJECT', true)])).map((m) => m.seq), [1, 2], 'été = ÉTÉ decomposed: a tie');
+  });
   test('stability: equal keys keep sequence order whatever the input order', async () => {
     const b = [msg(9, { Subject: 'x' }), msg(3, { Subject: 'Re: x' }), msg(7, { Subject: 'X' }), msg(1, { Subject: 'x (fwd)' })];
     assert.deepEqual(

@@ -10,11 +10,16 @@ import type { SequenceSet } from '../../wire/sequence.js';
 import { bad, flagsOf, no, type AnySpec, type CommandContext } from '../session.js';
 import { mailboxNo } from './mailbox.js';
 
-/** The sequence numbers a set names, by message number or (uid) by UID; UIDs that do not exist are skipped. */
+/**
+ * The sequence numbers a set names, by message number or (uid) by UID; UIDs that do not exist are skipped. Throws
+ * BAD for a message number above the count, which in an empty mailbox is every one, `*` included (RFC 3501 §9
+ * seq-number: "The server should respond with a tagged BAD response to a command that uses a message sequence number
+ * greater than the number of messages in the selected mailbox. This includes "*" if the selected mailbox is empty").
+ */
 export function resolveSet(box: OpenMailbox, set: SequenceSet, uid: boolean): number[] {
   const n = box.count();
   if (!uid) {
-    if (set.exceeds(n)) throw bad('Invalid message sequence number');
+    if (n === 0 || set.exceeds(n)) throw bad('Invalid message sequence number');
     return [...set.numbers(n)];
   }
   const maxUid = n ? box.meta(n).uid : 0;

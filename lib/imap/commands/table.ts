@@ -1,7 +1,7 @@
 /**
- * The command table and the CAPABILITY list. Only what is complete is advertised. I18NLEVEL=1 (RFC 5255) is not:
- * it requires the i;unicode-casemap comparator for SEARCH *and* SORT, and SORT (lib/mail/sort.ts) collates with
- * i;ascii-casemap, while SEARCH folds with toLowerCase rather than RFC 5051's titlecase + NFKD. BINARY is: FETCH
+ * The command table and the CAPABILITY list. Only what is complete is advertised. I18NLEVEL=1 (RFC 5255) is: SEARCH
+ * matches substrings and SORT orders with the i;unicode-casemap comparator (RFC 5051: titlecase + NFKD, see
+ * lib/mail/decode.ts unicodeCasemap), and THREAD groups subjects with it. BINARY is: FETCH
  * BINARY decodes every CTE it names, and APPEND takes literal8, refusing with NO [UNKNOWN-CTE] the binary content
  * a store would change (see store.ts storableBinary).
  */
@@ -31,7 +31,7 @@ export function commandTable(): ReadonlyMap<string, AnySpec> {
 export function capabilities(s: ImapSession): readonly string[] {
   const caps = ['IMAP4rev1', 'LITERAL+', 'SASL-IR', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE', 'UIDPLUS', 'UNSELECT', 'CHILDREN',
     'ESEARCH', 'MULTIAPPEND', 'MOVE', 'SORT',
-    ...THREAD_ALGORITHMS.map((a) => `THREAD=${a}`), 'WITHIN', 'BINARY'];
+    ...THREAD_ALGORITHMS.map((a) => `THREAD=${a}`), 'WITHIN', 'BINARY', 'I18NLEVEL=1'];
   if (s.state === 'not-authenticated') {
     if (s.backend.tls && !s.tlsActive) caps.push('STARTTLS');
     if (!s.backend.plaintextAllowed()) caps.push('LOGINDISABLED');

@@ -10,7 +10,7 @@ C: From me, line two
 C: 
 S: a1 OK [APPENDUID 1793610000 6] APPEND completed
 C: a2 SELECT INBOX
-S: * FLAGS (\Answered \Flagged \Deleted \Seen \Draft $Forwarded project-x work)
+S: * FLAGS (\Answered \Flagged \Deleted \Seen \Draft $$Forwarded project-x work)
 S: * OK [PERMANENTFLAGS $*] Permanent flags
 S: * 5 EXISTS
 S: * 2 RECENT

@@ -2,8 +2,8 @@
 mailbox: sample.mbox
 S: * PREAUTH [CAPABILITY IMAP4rev1 $*] $host IMAP4rev1 $* server ready, user nobody
 C: a1 SELECT INBOX
-S: * FLAGS (\Answered \Flagged \Deleted \Seen \Draft $Forwarded project-x)
-S: * OK [PERMANENTFLAGS (\Answered \Flagged \Deleted \Seen \Draft $Forwarded project-x \*)] Permanent flags
+S: * FLAGS (\Answered \Flagged \Deleted \Seen \Draft $$Forwarded project-x)
+S: * OK [PERMANENTFLAGS (\Answered \Flagged \Deleted \Seen \Draft $$Forwarded project-x \*)] Permanent flags
 S: * 4 EXISTS
 S: * 1 RECENT
 S: * OK [UNSEEN 3] First unseen message
@@ -13,7 +13,7 @@ S: a1 OK [READ-WRITE] SELECT completed
 C: a2 FETCH 1:* (UID FLAGS RFC822.SIZE INTERNALDATE)
 S: * 1 FETCH (UID 1 FLAGS (\Seen \Answered) RFC822.SIZE 399 INTERNALDATE " 2-Nov-2026 09:14:07 +0000")
 S: * 2 FETCH (UID 3 FLAGS (\Seen \Flagged project-x) RFC822.SIZE 667 INTERNALDATE " 3-Nov-2026 17:42:19 +0100")
-S: * 3 FETCH (UID 4 FLAGS ($Forwarded) RFC822.SIZE 358 INTERNALDATE " 4-Nov-2026 08:01:55 -0500")
+S: * 3 FETCH (UID 4 FLAGS ($$Forwarded) RFC822.SIZE 358 INTERNALDATE " 4-Nov-2026 08:01:55 -0500")
 S: * 4 FETCH (UID 5 FLAGS (\Recent) RFC822.SIZE 362 INTERNALDATE " 5-Nov-2026 06:00:00 +0000")
 S: a2 OK FETCH completed
 C: a3 UID FETCH 4 (BODY.PEEK[HEADER.FIELDS (SUBJECT FROM)])

@@ -27,7 +27,7 @@ C: a3 APPEND INBOX ~{0+}
 C: 
 S: a3 NO Empty message
 C: a4 EXAMINE INBOX
-S: * FLAGS (\Answered \Flagged \Deleted \Seen \Draft $Forwarded project-x)
+S: * FLAGS (\Answered \Flagged \Deleted \Seen \Draft $$Forwarded project-x)
 S: * OK [PERMANENTFLAGS ()] No permanent flags permitted
 S: * 6 EXISTS
 S: * 3 RECENT

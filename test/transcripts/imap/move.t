@@ -5,8 +5,8 @@ S: * PREAUTH $*
 C: a1 MOVE 1 Archive
 S: a1 BAD Command MOVE invalid in authenticated state
 C: a2 SELECT INBOX
-S: * FLAGS (\Answered \Flagged \Deleted \Seen \Draft $Forwarded project-x)
-S: * OK [PERMANENTFLAGS (\Answered \Flagged \Deleted \Seen \Draft $Forwarded project-x \*)] Permanent flags
+S: * FLAGS (\Answered \Flagged \Deleted \Seen \Draft $$Forwarded project-x)
+S: * OK [PERMANENTFLAGS (\Answered \Flagged \Deleted \Seen \Draft $$Forwarded project-x \*)] Permanent flags
 S: * 4 EXISTS
 S: * 1 RECENT
 S: * OK [UNSEEN 3] First unseen message
@@ -48,7 +48,7 @@ S: * STATUS "Archive" (MESSAGES 2 UIDNEXT 3)
 S: a11 OK STATUS completed
 C: a12 EXAMINE Archive
 S: * OK [CLOSED] Previous mailbox closed
-S: * FLAGS (\Answered \Flagged \Deleted \Seen \Draft project-x $Forwarded)
+S: * FLAGS (\Answered \Flagged \Deleted \Seen \Draft project-x $$Forwarded)
 S: * OK [PERMANENTFLAGS ()] No permanent flags permitted
 S: * 2 EXISTS
 S: * 2 RECENT
@@ -61,7 +61,7 @@ S: * 1 FETCH (UID 1 FLAGS (\Seen \Flagged \Recent project-x) BODY[HEADER.FIELDS 
 S: Subject: =?utf-8?q?Projekt_X_=E2=80=93_Zeitplan?=
 S: 
 S: )
-S: * 2 FETCH (UID 2 FLAGS (\Recent $Forwarded) BODY[HEADER.FIELDS (SUBJECT)] {35}
+S: * 2 FETCH (UID 2 FLAGS (\Recent $$Forwarded) BODY[HEADER.FIELDS (SUBJECT)] {35}
 S: Subject: Re: Lunch on Thursday?
 S: 
 S: )

@@ -1,5 +1,5 @@
 # SORT and UID SORT (RFC 5256 §3) on the bundled sample, read-only. The greeting advertises exactly the capabilities
-# issue 5 completed (SORT, THREAD=, MOVE, WITHIN, BINARY; not I18NLEVEL=1: SORT collates with i;ascii-casemap).
+# issue 5 completed (SORT, THREAD=, MOVE, WITHIN, BINARY, I18NLEVEL=1: SORT collates with i;unicode-casemap, i18n.t).
 #   seq uid from        date (UTC)        size subject
 #   1   1   alice       2 Nov 09:14:05    399  Lunch on Thursday?
 #   2   3   carol       3 Nov 16:42:11    667  =?utf-8?q?Projekt_X_=E2=80=93_Zeitplan?= (decoded: Projekt X – Zeitplan)
@@ -7,11 +7,11 @@
 #   4   5   newsletter  5 Nov 06:00:00    362  This week at Example            (unseen)
 # All are To: bob, none has Cc: (every message ties, and the next criterion or the sequence number decides).
 mailbox: sample.mbox
-S: * PREAUTH [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR ID ENABLE IDLE NAMESPACE UIDPLUS UNSELECT CHILDREN ESEARCH MULTIAPPEND MOVE SORT THREAD=ORDEREDSUBJECT THREAD=REFERENCES WITHIN BINARY] $host IMAP4rev1 $* server ready, user nobody
+S: * PREAUTH [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR ID ENABLE IDLE NAMESPACE UIDPLUS UNSELECT CHILDREN ESEARCH MULTIAPPEND MOVE SORT THREAD=ORDEREDSUBJECT THREAD=REFERENCES WITHIN BINARY I18NLEVEL=1] $host IMAP4rev1 $* server ready, user nobody
 C: a0 SORT (DATE) UTF-8 ALL
 S: a0 BAD Command SORT invalid in authenticated state
 C: a1 EXAMINE INBOX
-S: * FLAGS (\Answered \Flagged \Deleted \Seen \Draft $Forwarded project-x)
+S: * FLAGS (\Answered \Flagged \Deleted \Seen \Draft $$Forwarded project-x)
 S: * OK [PERMANENTFLAGS ()] No permanent flags permitted
 S: * 4 EXISTS
 S: * 1 RECENT

@@ -21,12 +21,12 @@ S2: * OK [UIDVALIDITY 1793610000] UID validity status
 S2: * OK [UIDNEXT 6] Predicted next UID
 S2: b OK [READ-WRITE] SELECT completed
 C1: a2 STORE 3 +FLAGS (\Flagged)
-S1: * 3 FETCH (FLAGS (\Flagged $Forwarded))
+S1: * 3 FETCH (FLAGS (\Flagged $$Forwarded))
 S1: a2 OK STORE completed
 C1: a3 CHECK
 S1: a3 OK CHECK completed
 C2: b2 NOOP
-S2: * 3 FETCH (FLAGS (\Flagged $Forwarded))
+S2: * 3 FETCH (FLAGS (\Flagged $$Forwarded))
 S2: b2 OK NOOP completed
 C2: b3 STORE 1 +FLAGS.SILENT (\Deleted)
 S2: b3 OK STORE completed

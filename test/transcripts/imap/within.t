@@ -14,8 +14,8 @@ C:
 S: + Ready for argument
 S: a2 OK [APPENDUID 1793610000 7] APPEND completed
 C: a3 SELECT INBOX
-S: * FLAGS (\Answered \Flagged \Deleted \Seen \Draft $Forwarded project-x)
-S: * OK [PERMANENTFLAGS (\Answered \Flagged \Deleted \Seen \Draft $Forwarded project-x \*)] Permanent flags
+S: * FLAGS (\Answered \Flagged \Deleted \Seen \Draft $$Forwarded project-x)
+S: * OK [PERMANENTFLAGS (\Answered \Flagged \Deleted \Seen \Draft $$Forwarded project-x \*)] Permanent flags
 S: * 6 EXISTS
 S: * 3 RECENT
 S: * OK [UNSEEN 3] First unseen message
