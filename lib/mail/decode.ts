@@ -61,7 +61,21 @@ export class QuotedPrintableDecoder implements ContentDecoder {
       for (const h of this.held) out[n++] = h;
       this.held = [];
     };
-    for (let i = 0; i < chunk.length; i++) {
+    const len = chunk.length;
+    for (let i = 0; i < len; i++) {
+      if (this.mode === 'text' && this.held.length === 0) {
+        // Fast path: copy the run up to the next byte that needs a decision (`=`, or whitespace/line end/control,
+        // all at or below SP) in a tight loop; most of a quoted-printable body is such runs.
+        let j = i;
+        while (j < len) {
+          const c = chunk[j] ?? 0;
+          if (c === EQ || c <= SP) break;
+          out[n++] = c;
+          j++;
+        }
+        i = j;
+        if (i >= len) break;
+      }
       const b = chunk[i] ?? 0;
       switch (this.mode) {
         case 'text':
@@ -407,8 +421,15 @@ function titlecase(text: string): string {
 export function unicodeCasemap(text: string): string {
   // eslint-disable-next-line no-control-regex
   if (/^[\x00-\x7f]*$/.test(text)) return text.toUpperCase();
-  return titlecase(titlecase(text).normalize('NFKD'));
+  // NFKD leaves ASCII as it is and never reorders across it (ASCII characters are starters without decompositions),
+  // so decomposing only the non-ASCII runs gives the same string without running ICU over the ASCII bulk of most
+  // mail; and the last titlecase pass leaves ASCII (already upper case) alone. A SEARCH TEXT over a large mailbox
+  // spends most of its time here.
+  return titlecase(text).replace(NON_ASCII_RUNS, (run) => titlecase(run.normalize('NFKD')));
 }
+
+// eslint-disable-next-line no-control-regex
+const NON_ASCII_RUNS = /[^\x00-\x7f]+/g;
 
 /**
  * Case folding for SEARCH matching: {@link unicodeCasemap} (i;unicode-casemap, RFC 5051). Both needle and haystack

@@ -2,7 +2,7 @@
  * STORE and SEARCH with their UID forms (RFC 3501 §6.4.4, §6.4.6, §6.4.8; ESEARCH RFC 4731). Neither allows
  * untagged EXPUNGE responses while it runs (RFC 3501 §7.4.1).
  */
-import { Flag, type OpenMailbox } from '../../mailbox/driver.js';
+import { Flag, type InternalDate, type OpenMailbox } from '../../mailbox/driver.js';
 import { compileSearch, searchMessages, SearchCharsetError, type SearchMessage } from '../../mail/search.js';
 import type { SearchKey } from '../../mail/search-key.js';
 import type { SearchCommand, StoreAtt } from '../../wire/parser.js';
@@ -87,21 +87,54 @@ function storeSpec(uid: boolean): AnySpec {
 export const store = storeSpec(false);
 export const uidStore = storeSpec(true);
 
-/** The messages of the selected mailbox as SEARCH sees them (also what SORT and THREAD need of a message). */
+/**
+ * A message of the selected mailbox as SEARCH sees them (also what SORT and THREAD need of a message): a box and a
+ * sequence number, everything else read from the index when asked (a size only for LARGER/SMALLER, since sizing
+ * reads the body). Two fields an object, so a search over 100,000 messages costs a few MB, not a property
+ * dictionary per message.
+ */
+class BoxMessage implements SearchMessage {
+  constructor(
+    private readonly box: OpenMailbox,
+    readonly seq: number,
+  ) {}
+
+  get uid(): number {
+    return this.box.meta(this.seq).uid;
+  }
+
+  get flags(): number {
+    return this.box.meta(this.seq).flags;
+  }
+
+  get keywords(): readonly string[] {
+    return this.box.meta(this.seq).keywords;
+  }
+
+  get recent(): boolean {
+    return this.box.meta(this.seq).recent;
+  }
+
+  get internalDate(): InternalDate {
+    return this.box.meta(this.seq).internalDate;
+  }
+
+  get size(): number {
+    return this.box.meta(this.seq).size;
+  }
+
+  header(): Promise<Buffer> {
+    return this.box.header(this.seq);
+  }
+
+  body(): AsyncIterable<Uint8Array> {
+    return this.box.text(this.seq).chunks();
+  }
+}
+
 function searchable(box: OpenMailbox): SearchMessage[] {
   const out: SearchMessage[] = [];
-  for (let seq = 1; seq <= box.count(); seq++) {
-    const m = box.meta(seq);
-    out.push({
-      seq, uid: m.uid, flags: m.flags, keywords: m.keywords, recent: m.recent, internalDate: m.internalDate,
-      // Sized only when a key asks (LARGER, SMALLER): sizing reads the body.
-      get size(): number {
-        return m.size;
-      },
-      header: () => box.header(seq),
-      body: () => box.text(seq).chunks(),
-    });
-  }
+  for (let seq = 1; seq <= box.count(); seq++) out.push(new BoxMessage(box, seq));
   return out;
 }
 
