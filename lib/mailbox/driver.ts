@@ -120,6 +120,11 @@ export interface MailboxDriver {
  * expunge, so a client's view stays consistent; changes by other processes are noticed by {@link sync}.
  */
 export interface OpenMailbox {
+  /**
+   * A file whose changes (fs.watch) mean the mailbox may have changed, for IDLE to wake at once; undefined when the
+   * format has none (IDLE then polls).
+   */
+  readonly watchPath?: string;
   readonly uidValidity: number;
   readonly readOnly: boolean;
   /** The next UID this mailbox will give. */

@@ -1,4 +1,5 @@
 /** COPY and UID COPY (RFC 3501 §6.4.7, COPYUID of RFC 4315), ID (RFC 2971), ENABLE (RFC 5161), IDLE (RFC 2177). */
+import { watch, type FSWatcher } from 'node:fs';
 import type { AppendMessage } from '../../mailbox/driver.js';
 import { MailboxError } from '../../mailbox/driver.js';
 import type { SequenceSet } from '../../wire/sequence.js';
@@ -96,9 +97,18 @@ export const enable: AnySpec = {
   },
 };
 
+/** How long IDLE lets a burst of file events settle before looking (a delivery is several writes under a lock). */
+const IDLE_SETTLE_MS = 100;
+/** IDLE's poll: the only way to notice changes when the file cannot be watched, and a safety net when it can. */
+const IDLE_POLL_MS = 2000;
+const IDLE_WATCHED_POLL_MS = 15000;
+
 /**
- * IDLE: report changes to the selected mailbox as they happen (polling the file every two seconds, so new mail
- * from a delivery agent shows within seconds, not after UW's 60 s) until the client sends DONE.
+ * IDLE: report changes to the selected mailbox as they happen until the client sends DONE. The mailbox file is
+ * watched (inotify through fs.watch), so new mail from a delivery agent shows within a moment of its writing, not
+ * after UW's 60 s poll; where watching is impossible (a network filesystem, no inotify watches left) the file is
+ * polled every two seconds, and a slow poll stays on beside the watch for changes it cannot see (a mailbox
+ * replaced by rename).
  */
 export const idle: AnySpec = {
   name: 'IDLE', states: ['authenticated', 'selected'], expungeSafe: true,
@@ -112,12 +122,43 @@ export const idle: AnySpec = {
       done = true;
       return line;
     });
-    while (!done) {
-      const tick = new Promise((r) => setTimeout(r, 2000));
-      await Promise.race([reading, tick]);
-      if (done) break;
-      await s.reportUpdates(true);
-      await s.out.flush();
+    let wake: (() => void) | null = null;
+    let watcher: FSWatcher | null = null;
+    let settle: NodeJS.Timeout | null = null;
+    const path = s.selected?.box.watchPath;
+    if (path !== undefined) {
+      try {
+        watcher = watch(path, { persistent: false }, () => {
+          settle ??= setTimeout(() => {
+            settle = null;
+            wake?.();
+          }, IDLE_SETTLE_MS);
+        });
+        watcher.on('error', () => {
+          watcher?.close();
+          watcher = null;
+        });
+      } catch {
+        watcher = null;
+      }
+    }
+    try {
+      while (!done) {
+        let timer: NodeJS.Timeout | null = null;
+        const tick = new Promise<void>((r) => {
+          wake = r;
+          timer = setTimeout(r, watcher !== null ? IDLE_WATCHED_POLL_MS : IDLE_POLL_MS);
+        });
+        await Promise.race([reading, tick]);
+        if (timer !== null) clearTimeout(timer);
+        wake = null;
+        if (done) break;
+        await s.reportUpdates(true);
+        await s.out.flush();
+      }
+    } finally {
+      watcher?.close();
+      if (settle !== null) clearTimeout(settle);
     }
     const line = await reading;
     if (line === null) {

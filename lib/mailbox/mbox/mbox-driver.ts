@@ -449,6 +449,10 @@ export class MboxMailbox implements OpenMailbox {
     return this.base.uidValidity;
   }
 
+  get watchPath(): string {
+    return this.path;
+  }
+
   /** The local zone for `From ` lines without one, asked of the clock once per hour of wall time. */
   private readonly zoneByHour = new Map<number, number>();
   private readonly localZone = (wall: number): number => {
