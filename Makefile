@@ -45,9 +45,16 @@ $(NATIVE): lib/native/uwimap-native.c
 	$(NODE) -e "process.dlopen({ exports: {} }, require('path').resolve('$@.tmp'))" || { echo 'the native addon does not load' >&2; rm -f $@.tmp; exit 1; }
 	mv $@.tmp $@
 
-build: deps $(NATIVE)
+# Rebuilt when a source changed (so that `make install` after `make build` does not build again).
+SOURCES := $(shell find bin lib test bench -name '*.ts') bin/imapd bin/ipop3d bin/mailtool tools/bundle.mjs tsconfig.json
+build: deps $(NATIVE) dist/.built
+dist/.built: $(SOURCES) node_modules/.installed
 	rm -rf dist
 	$(TSC) -p tsconfig.json
+	$(NODE) tools/bundle.mjs
+	ln -s $(NODE_ABS) dist/bundle/bin/node
+	touch -r $(NODE_ABS) dist/bundle/bin/node.stamp
+	touch $@
 
 typecheck: deps
 	$(TSC) -p tsconfig.json --noEmit
