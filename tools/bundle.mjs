@@ -34,6 +34,14 @@ const PRELOADED = new Set(['events', 'buffer', 'path', 'querystring', 'async_hoo
 /** Native npm packages: kept outside the bundle (they find their .node files relative to themselves), and lazy. */
 const NATIVE_PACKAGES = ['@node-rs/bcrypt', 'fs-ext'];
 
+/**
+ * Built-ins loaded while the snapshot is built, so that they are in it: every session needs them (os: host and
+ * user names; assert: posix-getopt's flag parsing) or most do (crypto, fs/promises, timers/promises), and Node
+ * restores them faithfully (it warns about those it does not, node:tls and node:child_process among them, and the
+ * build refuses a snapshot with warnings). Without a snapshot they stay lazy like the others.
+ */
+const SNAPSHOT_WARM = ['node:os', 'node:assert', 'node:crypto', 'node:fs/promises', 'node:timers/promises'];
+
 /** The servers get a snapshot; mailtool is an administrator's command, not started per connection. */
 const PROGRAMS = [{ name: 'imapd', snapshot: true }, { name: 'ipop3d', snapshot: true }, { name: 'mailtool', snapshot: false }];
 
@@ -46,7 +54,8 @@ const BANNER = `var __uwimapMeta = { get url() {
   const a = process.execArgv, i = a.findIndex((x) => x === "--snapshot-blob" || x.startsWith("--snapshot-blob="));
   const blob = i < 0 ? null : a[i] === "--snapshot-blob" ? a[i + 1] : a[i].slice(16);
   return require("url").pathToFileURL(require("path").resolve(blob ?? __filename)).href;
-} };`;
+} };
+if (process.execArgv.includes("--build-snapshot")) for (const m of ${JSON.stringify(SNAPSHOT_WARM)}) require(m);`;
 
 /**
  * A CommonJS stand-in for `id` whose exports are getters that load the module on first use. Built-ins come from
