@@ -83,6 +83,7 @@ bench: build
 	$(NODE) dist/bench/mbox-open.js
 	$(NODE) dist/bench/pop3.js
 	$(NODE) dist/bench/imap.js
+	$(NODE) dist/bench/startup.js
 
 demo: setup build
 	bash test/demo.sh
