@@ -166,6 +166,17 @@ export function connection(): Connection {
   };
 }
 
+/**
+ * Loads a .node file as require() would, but without require: its first use in a process (module paths, package
+ * scopes) costs about 2 ms, and the first syslog line of every connection loads the native addon. Throws as
+ * process.dlopen does. Not cached: call once (Server.native() does).
+ */
+function dlopenAddon(path: string): unknown {
+  const module = { exports: {} };
+  process.dlopen(module, path);
+  return module.exports;
+}
+
 export interface Server {
   readonly service: ServiceName;
   readonly config: Config;
@@ -187,7 +198,7 @@ export interface Server {
  */
 export function startServer(service: ServiceName, flags: Flags): { server: Server; error: string | null } {
   let native: Native | null = null;
-  const getNative = (): Native => (native ??= loadNative());
+  const getNative = (): Native => (native ??= loadNative(undefined, dlopenAddon));
   let config: Config = DEFAULT_CONFIG;
   let error: string | null = null;
   try {
