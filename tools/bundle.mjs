@@ -3,8 +3,8 @@
 // from the repository root: `node tools/bundle.mjs`.
 //
 // Why: inetd starts one Node process per connection, so start-up is paid on every connection. Measured with
-// bench/startup.ts (greeting latency beside a bare `node -e 0`): the tsc output (~150 ES modules) took +100 ms,
-// one bundle +20 ms, the bundle started from its snapshot +5 ms.
+// bench/startup.ts (greeting latency beside a bare `node -e 0`, medians on a 2-CPU VM): the tsc output (~150 ES
+// modules) took +74 ms, one bundle +19 ms, the bundle started from its snapshot +5 to +9 ms.
 // - One file: no module resolution, no per-module reads, no ESM loader (the ESM loader also builds a facade of each
 //   built-in it imports, reading every export, which loads node:crypto's webcrypto and more).
 // - Lazy modules: Node's own start-up snapshot holds fs, net, stream, path, url, util, events and a few more; every
