@@ -6,7 +6,8 @@
  *   must all be rewritten to the prefix; an xinetd file the administrator changed is kept and ours goes beside it;
  *   `make uninstall` leaves nothing behind, and a directory that held something before stays.
  * - real (no DESTDIR, PREFIX a temporary directory, so the programs' absolute paths are right): the installed
- *   imapd greets `* PREAUTH` as nobody in a clean environment and `* OK` as root, ipop3d and mailtool run, and
+ *   imapd greets `* PREAUTH` as nobody in a clean environment and `* OK` as root, ipop3d and mailtool run, UW's
+ *   name rule holds through the installed script (`simapd` on a socket starts with TLS, `imapd` does not), and
  *   the servers still greet when the stamp says the snapshot was made by another node (the bundle without it).
  * - the man pages render without a warning (groff -ww) and name every configuration key.
  *
@@ -14,12 +15,14 @@
  * run `make build` first (make test does). Needs root (runuser, files owned by root): fails, never skips, otherwise.
  */
 import assert from 'node:assert/strict';
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync,
-  writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync,
+  utimesSync, writeFileSync } from 'node:fs';
+import { createServer, connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { connect as tlsConnect } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { CONFIG_KEYS } from '../../lib/env/config.js';
 
@@ -167,6 +170,51 @@ describe('make install PREFIX=<dir> (no DESTDIR): the installed programs run', (
     const check = run(join(prefix(), 'bin/mailtool'), ['check', '--journal-dir', work, join(ROOT, 'test/fixtures/sample.mbox')]);
     assert.equal(check.status, 0, check.stderr);
     assert.match(check.stdout, /: 4 messages /);
+  });
+
+  test('called simapd, the installed imapd starts with TLS (UW\'s name rule); called imapd, it does not', async () => {
+    const dir = join(work, 'tls');
+    mkdirSync(dir);
+    const cert = run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=localhost']);
+    assert.equal(cert.status, 0, cert.stderr);
+    const conf = join(dir, 'uwimap-ts.conf');
+    writeFileSync(conf, `tls_cert = ${join(dir, 'cert.pem')}\ntls_key = ${join(dir, 'key.pem')}\n` +
+      `syslog_socket = ${join(dir, 'no-syslog')}\n`);
+    symlinkSync(join(prefix(), 'sbin/imapd'), join(dir, 'simapd'));
+    // An inetd of our own: the program gets the connection on fds 0, 1 and 2.
+    const serve = (program: string): Promise<{ port: number; close: () => void }> => new Promise((ok) => {
+      const server = createServer({ pauseOnConnect: true }, (s: Socket) => {
+        spawn(program, ['-c', conf], { stdio: [s, s, s], env: {} }).on('exit', () => s.destroy());
+      });
+      server.listen(0, '127.0.0.1', () => {
+        const a = server.address();
+        ok({ port: typeof a === 'object' && a !== null ? a.port : 0, close: () => server.close() });
+      });
+    });
+    const firstLine = (sock: Socket): Promise<string> => new Promise((ok, fail) => {
+      let got = '';
+      sock.on('data', (b: Buffer) => {
+        got += b.toString('latin1');
+        if (got.includes('\r\n')) {
+          sock.destroy();
+          ok(got.slice(0, got.indexOf('\r\n')));
+        }
+      });
+      sock.on('error', fail);
+      sock.on('close', () => ok(got));
+    });
+    const tlsName = await serve(join(dir, 'simapd'));
+    const plainName = await serve(join(prefix(), 'sbin/imapd'));
+    try {
+      const overTls = await firstLine(tlsConnect({ port: tlsName.port, host: '127.0.0.1', rejectUnauthorized: false }));
+      assert.match(overTls, /^\* OK \[CAPABILITY IMAP4rev1 /);
+      const plain = await firstLine(connect({ port: plainName.port, host: '127.0.0.1' }));
+      assert.match(plain, /^\* OK \[CAPABILITY IMAP4rev1 .*STARTTLS/);
+    } finally {
+      tlsName.close();
+      plainName.close();
+    }
   });
 
   test('the servers run the bundle without the snapshot when node is not the one that made it, or it is missing', () => {
