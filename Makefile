@@ -4,8 +4,18 @@
 SHELL      := /bin/bash
 NODE       ?= node
 NPM        ?= npm
+# Installation directories (make install / make uninstall; DESTDIR is prefixed to all of them for staging).
 PREFIX     ?= /usr/local
 DESTDIR    ?=
+SBINDIR    ?= $(PREFIX)/sbin
+BINDIR     ?= $(PREFIX)/bin
+PKGLIBDIR  ?= $(PREFIX)/lib/uwimap-ts
+MANDIR     ?= $(PREFIX)/share/man
+DOCDIR     ?= $(PREFIX)/share/doc/uwimap-ts
+# xinetd reads only /etc/xinetd.d, and the servers' configuration is /etc/uwimap-ts.conf, whatever the prefix.
+SYSCONFDIR ?= /etc
+# systemd reads /usr/local/lib/systemd/system as well as /lib/systemd/system.
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 TSC        := node_modules/.bin/tsc
 ESLINT     := node_modules/.bin/eslint
 # Test files only (node --test given a directory would also run every helper under test/ as a test).
@@ -45,9 +55,18 @@ $(NATIVE): lib/native/uwimap-native.c
 	$(NODE) -e "process.dlopen({ exports: {} }, require('path').resolve('$@.tmp'))" || { echo 'the native addon does not load' >&2; rm -f $@.tmp; exit 1; }
 	mv $@.tmp $@
 
-build: deps $(NATIVE)
+# dist/ from tsc (the tests import it), then the bundles and start-up snapshots the programs run
+# (tools/bundle.mjs), with a link to the node that made the snapshots and a stamp of its mtime (see bin/imapd).
+# Rebuilt when a source changed (so that `make install` after `make build` does not build again).
+SOURCES := $(shell find bin lib test bench -name '*.ts') bin/imapd bin/ipop3d bin/mailtool tools/bundle.mjs tsconfig.json
+build: deps $(NATIVE) dist/.built
+dist/.built: $(SOURCES) node_modules/.installed
 	rm -rf dist
 	$(TSC) -p tsconfig.json
+	$(NODE) tools/bundle.mjs
+	ln -s $(NODE_ABS) dist/bundle/bin/node
+	touch -r $(NODE_ABS) dist/bundle/bin/node.stamp
+	touch $@
 
 typecheck: deps
 	$(TSC) -p tsconfig.json --noEmit
@@ -64,26 +83,24 @@ bench: build
 	$(NODE) dist/bench/mbox-open.js
 	$(NODE) dist/bench/pop3.js
 	$(NODE) dist/bench/imap.js
+	$(NODE) dist/bench/startup.js
 
 demo: setup build
 	bash test/demo.sh
 
-# The programs are small Node scripts with the absolute path of node in their first line (inetd gives an empty
-# environment, so no PATH search) that load the compiled entry point. Being scripts of their own, they keep the name
-# they are invoked by: UW's convention that a name starting with `s` (sipop3d) means implicit TLS works.
+# Everything tools/install.sh says, under the directories above: the programs are small scripts naming the absolute
+# node (inetd gives an empty environment, so no PATH search) and the bundles and snapshots `make build` made.
 NODE_ABS   = $(shell command -v $(NODE))
-LIBDIR     = $(PREFIX)/lib/uwimap-ts
-shim       = printf '\043!$(NODE_ABS)\n// uwimap-ts $(1)\nimport("$(LIBDIR)/dist/bin/$(1).js");\n' > $(2) && chmod 755 $(2)
+INSTALL_VARS = DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' SBINDIR='$(SBINDIR)' BINDIR='$(BINDIR)' \
+  PKGLIBDIR='$(PKGLIBDIR)' MANDIR='$(MANDIR)' DOCDIR='$(DOCDIR)' SYSCONFDIR='$(SYSCONFDIR)' \
+  SYSTEMDUNITDIR='$(SYSTEMDUNITDIR)' NODE_ABS='$(NODE_ABS)' SERVICE_FILES_FROM='$(SERVICE_FILES_FROM)'
 
 install: build
-	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin
-	cp -r dist package.json node_modules $(DESTDIR)$(LIBDIR)/
-	install -D -m 755 $(NATIVE) $(DESTDIR)$(LIBDIR)/$(NATIVE)
-	$(call shim,ipop3d,$(DESTDIR)$(PREFIX)/sbin/ipop3d)
-	$(call shim,mailtool,$(DESTDIR)$(PREFIX)/bin/mailtool)
+	$(INSTALL_VARS) bash tools/install.sh install
 
+# Removes exactly what the last install listed in $(PKGLIBDIR)/install-manifest.
 uninstall:
-	rm -rf $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PREFIX)/sbin/ipop3d $(DESTDIR)$(PREFIX)/bin/mailtool
+	$(INSTALL_VARS) bash tools/install.sh uninstall
 
 clean:
 	rm -rf dist build

@@ -14,7 +14,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   authentication, connection, currentAccount, dropPrivileges, loginFlow, parseFlags, runningAsRoot, sessionStreams,
-  silenceStdio, startServer, type Server,
+  runMain, startServer, type Server,
 } from './server-common.js';
 import type { Account, AuthResult } from '../lib/auth/types.js';
 import { LineInput } from '../lib/io/input.js';
@@ -23,7 +23,6 @@ import { UwMailStore } from '../lib/mailbox/uw-store.js';
 import { ImapSession, type ImapBackend, type ImapOptions } from '../lib/imap/session.js';
 import { capabilities, commandTable } from '../lib/imap/commands/table.js';
 
-silenceStdio();
 const VERSION = '2007f.ts-0.1';
 
 function storeFor(server: Server, account: Account, inboxPath: string): UwMailStore {
@@ -110,9 +109,4 @@ async function main(): Promise<void> {
   await sink.end();
 }
 
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    process.emit('uncaughtException', e instanceof Error ? e : new Error(String(e)));
-  },
-);
+runMain(main);

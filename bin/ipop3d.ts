@@ -13,7 +13,7 @@
 import { join } from 'node:path';
 import {
   authentication, connection, currentAccount, dropPrivileges, loginFlow, parseFlags, runningAsRoot, sessionStreams,
-  silenceStdio, startServer, type Server,
+  runMain, startServer, type Server,
 } from './server-common.js';
 import { Apop, apopTimestamp } from '../lib/auth/apop.js';
 import { completeSaslLogin } from '../lib/auth/checker.js';
@@ -26,7 +26,6 @@ import { Maildrop } from '../lib/pop3/maildrop.js';
 import { lockMaildrop } from '../lib/pop3/exclusive.js';
 import { Pop3Session, type Pop3Backend, type Pop3Options } from '../lib/pop3/session.js';
 
-silenceStdio();
 const VERSION = '2007f.ts-0.1';
 
 /** Opens the maildrop at `path` for one POP3 session: the POP3 lock first, then the mailbox read-write. */
@@ -125,10 +124,4 @@ async function main(): Promise<void> {
   await sink.end();
 }
 
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    // Logged by the uncaughtException path of server-common when it can be; never printed.
-    process.emit('uncaughtException', e instanceof Error ? e : new Error(String(e)));
-  },
-);
+runMain(main);

@@ -21,6 +21,8 @@ import { DotlockRegistry } from '../lib/lock/dotlock-registry.js';
 import { dotlockHostFromProcess } from '../lib/lock/dotlock-host.js';
 
 const EX_TEMPFAIL = 75;
+/** As imapd and ipop3d announce it. Given here: yargs would look for a package.json from the working directory. */
+const VERSION = '2007f.ts-0.1';
 
 function makeDriver(logger: MemoryLogger, lockTimeoutMs: number, journalDir: string | undefined): {
   driver: MboxDriver; registry: DotlockRegistry;
@@ -153,6 +155,7 @@ async function main(): Promise<number> {
   let code = 0;
   await yargs(hideBin(process.argv))
     .scriptName('mailtool')
+    .version(VERSION)
     .usage('$0 <command> [options]')
     .option('lock-timeout', { type: 'number', default: 60, describe: 'seconds to wait for mailbox locks' })
     .option('journal-dir', { type: 'string', describe: 'directory for rewrite journals (default /var/tmp)' })

@@ -35,14 +35,16 @@ function isFsExt(value: unknown): value is FsExtModule {
   return typeof k['F_RDLCK'] === 'number' && typeof k['F_WRLCK'] === 'number' && typeof k['F_UNLCK'] === 'number';
 }
 
+/**
+ * The binding, loaded on first use rather than at import: a server process that never locks a mailbox (a greeting,
+ * a failed login) never maps the library. Node's module cache keeps the one loaded instance, so later calls cost a
+ * cache look-up and the shape check, and this module keeps no state of its own. Throws if fs-ext is missing.
+ */
 function loadFsExt(): FsExtModule {
   const loaded: unknown = createRequire(import.meta.url)('fs-ext');
   if (!isFsExt(loaded)) throw new Error('fs-ext does not export flock, fcntl and the F_*LCK constants');
   return loaded;
 }
-
-/** Loaded once; immutable after that (the binding is a native module with no state of ours). */
-const fsExt: FsExtModule = loadFsExt();
 
 /** The l_type values for {@link fcntlSetLock}. */
 export type FcntlLockType = 'read' | 'write' | 'unlock';
@@ -53,6 +55,7 @@ export type FcntlLockType = 'read' | 'write' | 'unlock';
  * holds a conflicting lock; EBADF: fd closed, or not open for reading/writing as the lock type requires).
  */
 export function fcntlSetLock(fd: number, type: FcntlLockType): Promise<void> {
+  const fsExt = loadFsExt();
   const arg =
     type === 'read' ? fsExt.constants.F_RDLCK : type === 'write' ? fsExt.constants.F_WRLCK : fsExt.constants.F_UNLCK;
   return new Promise((resolve, reject) => {
@@ -68,6 +71,7 @@ export type FlockOperation = 'shnb' | 'exnb' | 'un';
  * EAGAIN: another open file description holds a conflicting lock; EBADF: fd closed).
  */
 export function flockOp(fd: number, op: FlockOperation): Promise<void> {
+  const fsExt = loadFsExt();
   return new Promise((resolve, reject) => {
     fsExt.flock(fd, op, (err) => (err ? reject(err) : resolve()));
   });

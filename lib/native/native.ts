@@ -132,15 +132,25 @@ function isNative(value: unknown): value is Native {
 }
 
 /**
- * Loads the addon from `path` (default {@link defaultNativePath}) and checks that it exports what {@link Native}
- * promises. Node caches a loaded addon by path, so calling this again is cheap and returns the same functions.
- * Throws an Error naming the path and the fix (`make build`) when the file is missing or cannot be loaded (the
- * loader's error is the `cause`), or when the module found there is not this addon.
+ * Turns an addon file into its exports; throws when it cannot. The default is Node's require (which caches by path).
+ * A server passes process.dlopen instead (bin/server-common.ts): require's first use in a process costs about 2 ms,
+ * on every connection, and the server loads the addon once anyway.
  */
-export function loadNative(path: string = defaultNativePath()): Native {
+export type AddonLoader = (path: string) => unknown;
+
+const requireAddon: AddonLoader = (path) => createRequire(import.meta.url)(path);
+
+/**
+ * Loads the addon from `path` (default {@link defaultNativePath}) with `load` (default: require) and checks that it
+ * exports what {@link Native} promises. With the default loader Node caches a loaded addon by path, so calling this
+ * again is cheap and returns the same functions. Throws an Error naming the path and the fix (`make build`) when
+ * the file is missing or cannot be loaded (the loader's error is the `cause`), or when the module found there is
+ * not this addon.
+ */
+export function loadNative(path: string = defaultNativePath(), load: AddonLoader = requireAddon): Native {
   let loaded: unknown;
   try {
-    loaded = createRequire(import.meta.url)(path);
+    loaded = load(path);
   } catch (cause) {
     throw new Error(
       `the uwimap native addon could not be loaded from ${path}: build it with \`make build\` ` +
