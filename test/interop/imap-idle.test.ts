@@ -17,7 +17,7 @@ const NOBODY = 65534;
 /** bin/imapd as nobody in PREAUTH mode on `box`, with a line reader over its output. */
 function imapd(box: string, home: string): { child: ChildProcessWithoutNullStreams; next: (re: RegExp, ms: number) => Promise<string> } {
   const child = spawn('/usr/sbin/runuser', ['-u', 'nobody', '--', '/usr/bin/env', '-i', `HOME=${home}`, `MAIL=${box}`,
-    process.execPath, join(ROOT, 'bin', 'imapd')]);
+    join(ROOT, 'bin', 'imapd')]);
   let buf = '';
   let waiter: (() => void) | null = null;
   child.stdout.on('data', (d: Buffer) => {
