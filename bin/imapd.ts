@@ -64,7 +64,7 @@ async function main(): Promise<void> {
   const opts: ImapOptions = {
     hostname: server.hostname, version: VERSION, logger: server.logger, clientHost: conn.clientHost,
     loginTimeoutS: c.imapLoginTimeoutS, idleTimeoutS: c.imapIdleTimeoutS, maxLiteral: c.maxLiteral,
-    maxCommand: c.maxLiteral + c.maxLineLength, maxBadCommands: c.maxBadCommands,
+    maxCommand: c.maxLiteral + c.maxLineLength, maxBadCommands: c.maxBadCommands, spoolDir: c.journalDir,
   };
   const table = commandTable();
 

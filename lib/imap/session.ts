@@ -14,6 +14,7 @@ import type { Secret } from '../auth/secret.js';
 import type { Logger } from '../env/logger.js';
 import { InputClosed, LineTooLong, type LineInput } from '../io/input.js';
 import type { ResponseSink } from '../io/sink.js';
+import { fileSpool } from '../io/spool.js';
 import { MailboxError, type OpenMailbox } from '../mailbox/driver.js';
 import type { MailStore } from '../mailbox/store.js';
 import type { MimePart } from '../mail/mime.js';
@@ -67,7 +68,15 @@ export interface ImapOptions {
   readonly maxLiteral: number;
   readonly maxCommand: number;
   readonly maxBadCommands: number;
+  /**
+   * Where APPEND literals larger than {@link SPOOL_ABOVE} are written as they arrive (lib/io/spool.ts), instead of
+   * being held in memory; absent: in memory.
+   */
+  readonly spoolDir?: string;
 }
+
+/** APPEND literals above this size go to a spool file when a spool directory is configured. */
+export const SPOOL_ABOVE = 1 << 20;
 
 /** What a command sees of the session. */
 export interface CommandContext {
@@ -200,7 +209,13 @@ export class ImapSession {
         if (cmd === null) break;
         // A command the fragmentizer refused ('handled': its BAD is written) is answered like any other: flushed
         // unless more input is waiting. A client whose synchronizing literal was refused waits for that BAD.
-        if (cmd !== 'handled') await this.dispatch(cmd);
+        if (cmd !== 'handled') {
+          try {
+            await this.dispatch(cmd);
+          } finally {
+            for (const p of cmd.parts) if (p.kind === 'literal') p.spooled?.release();
+          }
+        }
         if (!this.input.hasLine()) await this.out.flush();
       }
     } finally {
@@ -228,6 +243,17 @@ export class ImapSession {
           onContinuation: async () => {
             this.line('+ Ready for argument');
             await this.out.flush();
+          },
+          spool: (a) => {
+            const dir = this.opts.spoolDir;
+            if (dir === undefined || a.size <= SPOOL_ABOVE || !isAppend(a.soFar)) return null;
+            try {
+              return fileSpool(dir);
+            } catch (e) {
+              // No spool file (directory missing or full): the literal is held in memory as before.
+              this.opts.logger.log('warning', `cannot spool a literal in ${dir}: ${e instanceof Error ? e.message : String(e)}`);
+              return null;
+            }
           },
         }),
         timeout,

@@ -127,6 +127,18 @@ export class LineInput {
     }
   }
 
+  /**
+   * Between 1 and `max` bytes, as soon as any are there, as a view that is valid only until the next read: for
+   * streaming a large literal somewhere without copying it through memory twice. Throws {@link InputClosed} if the
+   * input ends first.
+   */
+  async readSome(max: number): Promise<Buffer> {
+    if (this.buf.length === 0 && !(await this.fill())) throw new InputClosed(this.error ?? undefined);
+    const out = this.buf.subarray(0, Math.min(max, this.buf.length));
+    this.buf = this.buf.subarray(out.length);
+    return out;
+  }
+
   /** Exactly `n` bytes (an IMAP literal). Throws {@link InputClosed} if the input ends first. */
   async readBytes(n: number): Promise<Buffer> {
     while (this.buf.length < n) {

@@ -32,6 +32,8 @@ import { isTagChar } from './chars.js';
 export interface CommandSource {
   readLine(): Promise<Buffer | null>;
   readBytes(n: number): Promise<Buffer>;
+  /** Optional: 1 to `max` octets as soon as any are there, valid until the next read (used to stream to a spool). */
+  readSome?(max: number): Promise<Buffer>;
 }
 
 /** One piece of a command: a run of text (line bytes, CRLF and literal markers removed) or a literal's octets. */
@@ -39,7 +41,10 @@ export type CommandPart =
   | { readonly kind: 'text'; readonly bytes: Buffer }
   | {
       readonly kind: 'literal';
+      /** The octets; empty when they went to {@link spooled} instead. */
       readonly bytes: Buffer;
+      /** The octets, when the limits' `spool` took them (a large APPEND): read them from here, not `bytes`. */
+      readonly spooled?: SpooledLiteral;
       /** Sent as `{N+}`: no continuation request was made. */
       readonly nonSync: boolean;
       /** Sent as `~{N}` (RFC 3516 literal8): may contain NUL. */
@@ -54,6 +59,28 @@ export interface RawCommand {
   readonly parts: readonly CommandPart[];
   /** Total octets of text and literals (markers and CRLFs not counted). */
   readonly size: number;
+}
+
+/**
+ * Somewhere outside memory to put a literal's octets as they arrive (a message being appended may be hundreds of
+ * MB: lib/io/spool.ts writes it to an unlinked temporary file). The fragmentizer writes every octet, then calls
+ * {@link finish}, or {@link discard} if the input failed part way.
+ */
+export interface LiteralSpool {
+  write(chunk: Buffer): void;
+  finish(): SpooledLiteral;
+  discard(): void;
+}
+
+/** A literal's octets held by a {@link LiteralSpool}. */
+export interface SpooledLiteral {
+  readonly size: number;
+  /** A line feed not preceded by CR occurs in it (a literal8 holding one cannot be stored unchanged). */
+  readonly bareLineFeed: boolean;
+  /** The octets, streamed, from the start, as often as asked; each chunk is valid until the next is asked for. */
+  chunks(): AsyncIterable<Uint8Array>;
+  /** Frees what holds the octets. The command that received them is done with them. */
+  release(): void;
 }
 
 /** What a bound check is told about the literal being announced. */
@@ -79,6 +106,11 @@ export interface FragmentizerLimits {
    * continuation request. Not called for non-synchronizing literals nor for refused ones.
    */
   onContinuation(): Promise<void>;
+  /**
+   * Where to put an accepted literal instead of memory, or null for memory (called after the bounds checks). The
+   * octets of a literal given a spool never sit in memory more than a read at a time.
+   */
+  spool?(announced: LiteralAnnouncement): LiteralSpool | null;
 }
 
 /** Why a command was thrown away. Each maps to a BAD response; all leave the input at the next command. */
@@ -191,6 +223,17 @@ async function discardRest(source: CommandSource, marker: Marker, maxDiscard: nu
  * the previous call settled.
  */
 export async function readCommand(source: CommandSource, limits: FragmentizerLimits): Promise<RawCommand | null> {
+  const parts: CommandPart[] = [];
+  try {
+    return await readParts(source, limits, parts);
+  } catch (e) {
+    // A command that is not returned cannot be released by its receiver: free its spooled literals here.
+    for (const p of parts) if (p.kind === 'literal') p.spooled?.release();
+    throw e;
+  }
+}
+
+async function readParts(source: CommandSource, limits: FragmentizerLimits, parts: CommandPart[]): Promise<RawCommand | null> {
   let first: Buffer | null;
   try {
     first = await source.readLine();
@@ -200,7 +243,6 @@ export async function readCommand(source: CommandSource, limits: FragmentizerLim
   }
   if (first === null) return null;
   const tag = tagOf(first);
-  const parts: CommandPart[] = [];
   let size = 0;
   let literals = 0;
   let line: Buffer = first;
@@ -228,9 +270,28 @@ export async function readCommand(source: CommandSource, limits: FragmentizerLim
     if (problem !== null) await fail(m, problem[0], problem[1]);
 
     if (!m.nonSync) await limits.onContinuation();
-    const bytes = await source.readBytes(m.size);
-    parts.push({ kind: 'literal', bytes, nonSync: m.nonSync, binary: m.binary });
-    size += bytes.length;
+    const spool = m.size > 0 ? (limits.spool?.({ size: m.size, nonSync: m.nonSync, binary: m.binary, soFar: parts }) ?? null) : null;
+    if (spool !== null) {
+      let spooled: SpooledLiteral;
+      try {
+        for (let left = m.size; left > 0;) {
+          const n = Math.min(left, CHUNK);
+          const piece = source.readSome ? await source.readSome(n) : await source.readBytes(n);
+          spool.write(piece);
+          left -= piece.length;
+        }
+        spooled = spool.finish();
+      } catch (e) {
+        spool.discard();
+        throw e;
+      }
+      parts.push({ kind: 'literal', bytes: Buffer.alloc(0), spooled, nonSync: m.nonSync, binary: m.binary });
+      size += m.size;
+    } else {
+      const bytes = await source.readBytes(m.size);
+      parts.push({ kind: 'literal', bytes, nonSync: m.nonSync, binary: m.binary });
+      size += bytes.length;
+    }
     let next: Buffer | null;
     try {
       next = await source.readLine();

@@ -9,7 +9,7 @@
  * layer that knows the charset decodes them. Names that are ASCII by syntax (atoms, flags) are strings.
  */
 import type { SearchKey, SequenceSet as SearchSet } from '../mail/search-key.js';
-import type { CommandPart, RawCommand } from './fragmentizer.js';
+import type { CommandPart, RawCommand, SpooledLiteral } from './fragmentizer.js';
 import { isAstringChar, isAtomChar, isDigit, isListChar, isTagChar } from './chars.js';
 import { SequenceSet, type SeqNumber, type SeqRange } from './sequence.js';
 
@@ -167,12 +167,13 @@ export class ArgCursor {
     return this.pos >= this.text().length && this.parts[this.i + 1]?.kind === 'literal';
   }
 
-  private takeLiteral(): { bytes: Buffer; binary: boolean } | null {
+  private takeLiteral(): { bytes: Buffer; binary: boolean; spooled?: SpooledLiteral } | null {
     if (!this.atLiteral()) return null;
     const p = this.parts[this.i + 1];
     this.i += 2;
     this.pos = 0;
-    return p?.kind === 'literal' ? { bytes: p.bytes, binary: p.binary } : null;
+    if (p?.kind !== 'literal') return null;
+    return p.spooled !== undefined ? { bytes: p.bytes, binary: p.binary, spooled: p.spooled } : { bytes: p.bytes, binary: p.binary };
   }
 
   private takeWhile(pred: (c: number) => boolean): string {
@@ -284,14 +285,17 @@ export class ArgCursor {
     const l = this.takeLiteral();
     if (l === null) throw new ParseError(`Expected literal${this.where()}`);
     if (l.binary) throw new ParseError('literal8 not allowed here');
+    // Only an APPEND message is spooled; a spooled literal anywhere else is not a string we will hold.
+    if (l.spooled !== undefined) throw new ParseError('Literal too large here');
     return l.bytes;
   }
 
   /**
    * literal / literal8 (RFC 3516: literal8 = "~{" number ["+"] "}" CRLF *OCTET) — APPEND's message. `binary` is
-   * true for a literal8, whose content may hold NUL and must then be stored with a binary-safe encoding.
+   * true for a literal8, whose content may hold NUL and must then be stored with a binary-safe encoding. A large
+   * message comes `spooled` (its octets outside memory, `bytes` empty).
    */
-  literal8(): { bytes: Buffer; binary: boolean } {
+  literal8(): { bytes: Buffer; binary: boolean; spooled?: SpooledLiteral } {
     const l = this.takeLiteral();
     if (l === null) throw new ParseError(`Expected literal${this.where()}`);
     return l;

@@ -7,6 +7,7 @@ import { MailboxError } from '../../mailbox/driver.js';
 import type { MailStore } from '../../mailbox/store.js';
 import { quoted } from '../../wire/encode.js';
 import type { DateTime, StatusAtt } from '../../wire/parser.js';
+import type { SpooledLiteral } from '../../wire/fragmentizer.js';
 import { no, type AnySpec, type CommandContext } from '../session.js';
 import { mailboxNo } from './mailbox.js';
 import { compact, splitFlags } from './messages.js';
@@ -141,7 +142,7 @@ export const status: AnySpec = {
 interface AppendArgs {
   mailbox: string;
   /** `binary`: sent as a literal8 (RFC 3516 `~{n}`). */
-  messages: { flags: string[]; date: DateTime | null; bytes: Buffer; binary: boolean }[];
+  messages: { flags: string[]; date: DateTime | null; bytes: Buffer; binary: boolean; spooled?: SpooledLiteral }[];
 }
 
 /**
@@ -179,8 +180,8 @@ export const append: AnySpec = {
         date = a.dateTime();
         a.sp();
       }
-      const { bytes, binary } = a.literal8();
-      messages.push({ flags, date, bytes, binary });
+      const { bytes, binary, spooled } = a.literal8();
+      messages.push(spooled !== undefined ? { flags, date, bytes, binary, spooled } : { flags, date, bytes, binary });
     }
     a.end();
     return { mailbox, messages };
@@ -190,16 +191,20 @@ export const append: AnySpec = {
     const msgs: AppendMessage[] = args.messages.map((m) => {
       const { bits, keywords } = splitFlags(m.flags);
       const b = m.bytes;
+      const spooled = m.spooled;
       return {
-        body: { size: b.length, async *chunks() { yield b; } },
+        // A large message streams from its spool file (lib/io/spool.ts), never whole in memory.
+        body: spooled !== undefined
+          ? { size: spooled.size, chunks: () => spooled.chunks() }
+          : { size: b.length, async *chunks() { yield b; } },
         flags: bits, keywords,
         ...(m.date ? { internalDate: { time: m.date.epochMs, zone: m.date.zoneMinutes } } : {}),
       };
     });
     // Checked for every message before any is stored: MULTIAPPEND is all or nothing (RFC 3502 §6.3.11).
     for (const m of args.messages) {
-      if (m.bytes.length === 0) throw no('Empty message');
-      if (m.binary && !storableBinary(m.bytes)) {
+      if (m.spooled === undefined && m.bytes.length === 0) throw no('Empty message');
+      if (m.binary && (m.spooled !== undefined ? m.spooled.bareLineFeed : !storableBinary(m.bytes))) {
         throw no('Binary content with bare line feeds cannot be stored without change', 'UNKNOWN-CTE');
       }
     }

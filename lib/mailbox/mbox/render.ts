@@ -220,20 +220,45 @@ export class MessageStorer {
   readonly header: Buffer[] = [];
   headerEnded = false;
 
-  /** Feeds message bytes; returns stored body bytes ready to write (header bytes collect in {@link header}). */
+  /** The body output buffer, reused from push to push. */
+  private readonly out = new BodyOut();
+
+  /**
+   * Feeds message bytes; returns stored body bytes ready to write (header bytes collect in {@link header}). Body
+   * lines come back in one buffer per call, not a piece per line (an APPEND of 200 MB is millions of lines), and
+   * that buffer is reused: what a push returns is valid until the next push (write it before pushing again).
+   */
   push(chunk: Buffer): Buffer[] {
-    const out: Buffer[] = [];
-    const data = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
-    this.carry = null;
+    const out = this.out;
+    out.reset();
     let s = 0;
-    for (;;) {
-      const nl = data.indexOf(LF, s);
-      if (nl < 0) break;
-      this.line(data, s, nl > s && data[nl - 1] === CR ? nl - 1 : nl, out);
+    if (this.carry) {
+      // Finish the line the last chunk ended in, without copying this chunk whole.
+      const nl = chunk.indexOf(LF);
+      if (nl < 0) {
+        this.carry = Buffer.concat([this.carry, chunk]);
+        return [];
+      }
+      const line = Buffer.concat([this.carry, chunk.subarray(0, nl + 1)]);
+      this.carry = null;
+      this.lines(line, 0, out);
       s = nl + 1;
     }
-    if (s < data.length) this.carry = Buffer.from(data.subarray(s));
-    return out;
+    s = this.lines(chunk, s, out);
+    if (s < chunk.length) this.carry = Buffer.from(chunk.subarray(s));
+    return out.take();
+  }
+
+  /** Stores the whole lines of `data` from `s`; returns where the first incomplete line starts. */
+  private lines(data: Buffer, s: number, out: BodyOut): number {
+    for (;;) {
+      const nl = data.indexOf(LF, s);
+      if (nl < 0) return s;
+      const e = nl > s && data[nl - 1] === CR ? nl - 1 : nl;
+      if (this.inHeader) this.line(data, s, e, []);
+      else out.line(data, s, e);
+      s = nl + 1;
+    }
   }
 
   /** Flushes the last line (adding its LF). */
@@ -264,6 +289,41 @@ export class MessageStorer {
     }
     if (needsQuote(data, s, e)) out.push(Buffer.from('>'));
     out.push(data.subarray(s, e), Buffer.from('\n'));
+  }
+}
+
+/** Stored body lines of one push, gathered in one buffer (sized by the LF count: at most one `>` per line). */
+class BodyOut {
+  private buf: Buffer | null = null;
+  private w = 0;
+  private sized = false;
+
+  reset(): void {
+    this.w = 0;
+    this.sized = false;
+  }
+
+  line(data: Buffer, s: number, e: number): void {
+    if (!this.sized) {
+      this.sized = true;
+      const lf = lineFeeds(data);
+      const need = data.length + (lf < 0 ? data.length : lf) + 1;
+      if (this.buf === null || this.buf.length < need) this.buf = Buffer.allocUnsafe(need);
+    }
+    if (this.buf === null) return;
+    if (this.buf.length - this.w < e - s + 2) {
+      // A carried line (its own small buffer) followed by the chunk: grow.
+      const next = Buffer.allocUnsafe(this.buf.length * 2 + (e - s) + 2);
+      this.buf.copy(next, 0, 0, this.w);
+      this.buf = next;
+    }
+    if (needsQuote(data, s, e)) this.buf[this.w++] = GT;
+    this.w += data.copy(this.buf, this.w, s, e);
+    this.buf[this.w++] = LF;
+  }
+
+  take(): Buffer[] {
+    return this.buf !== null && this.w > 0 ? [this.buf.subarray(0, this.w)] : [];
   }
 }
 

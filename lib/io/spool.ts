@@ -1,0 +1,66 @@
+/**
+ * Large literals (a message being APPENDed) spooled to disk as they arrive, so a 200 MB APPEND costs a read buffer of
+ * memory, not 200 MB (Dovecot does the same with its mail-temp files).
+ *
+ * The file is created O_EXCL with mode 0600 in the given directory (the configured journal_dir, /var/tmp by default:
+ * disk, where /tmp may be RAM) and unlinked at once: it has no name while the session holds it, is readable only
+ * through our descriptor, and vanishes when the descriptor closes, also when the process is killed. It is created
+ * as the logged-in user (APPEND runs after the privilege drop), so its blocks count against that user's quota.
+ */
+import { randomBytes } from 'node:crypto';
+import { closeSync, constants, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LiteralSpool, SpooledLiteral } from '../wire/fragmentizer.js';
+
+const READ_STEP = 64 * 1024;
+
+/** A spool in `dir`. Throws (an fs error) when no file can be made there. */
+export function fileSpool(dir: string): LiteralSpool {
+  const path = join(dir, `uwimap-ts.literal.${process.pid}.${randomBytes(6).toString('hex')}`);
+  const fd = openSync(path, constants.O_RDWR | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+  try {
+    unlinkSync(path);
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
+  let size = 0;
+  let bareLineFeed = false;
+  let lastWasCR = false;
+  let open = true;
+  const close = (): void => {
+    if (open) closeSync(fd);
+    open = false;
+  };
+  return {
+    write(chunk: Buffer): void {
+      for (let i = chunk.indexOf(0x0a); i >= 0 && !bareLineFeed; i = chunk.indexOf(0x0a, i + 1)) {
+        if (i === 0 ? !lastWasCR : chunk[i - 1] !== 0x0d) bareLineFeed = true;
+      }
+      if (chunk.length > 0) lastWasCR = chunk[chunk.length - 1] === 0x0d;
+      for (let done = 0; done < chunk.length;) done += writeSync(fd, chunk, done, chunk.length - done, size + done);
+      size += chunk.length;
+    },
+    finish(): SpooledLiteral {
+      const total = size;
+      return {
+        size: total,
+        bareLineFeed,
+        async *chunks(): AsyncIterable<Uint8Array> {
+          // One buffer, refilled for each chunk: a chunk is valid until the next is asked for (the mail store
+          // copies what it keeps), so 200 MB pass through 64 KB of memory.
+          const buf = Buffer.allocUnsafe(Math.min(READ_STEP, Math.max(1, total)));
+          for (let pos = 0; pos < total;) {
+            if (!open) throw new Error('spooled literal read after release');
+            const n = readSync(fd, buf, 0, Math.min(buf.length, total - pos), pos);
+            if (n === 0) throw new Error('spooled literal shorter than written');
+            pos += n;
+            yield buf.subarray(0, n);
+          }
+        },
+        release: close,
+      };
+    },
+    discard: close,
+  };
+}
