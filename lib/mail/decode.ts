@@ -440,6 +440,23 @@ export function foldCase(text: string): string {
   return unicodeCasemap(text);
 }
 
+/** One text stream of a {@link NeedleSet}. */
+export interface TextStream {
+  push(text: string): boolean;
+  pushFolded(folded: string): boolean;
+}
+
+/**
+ * Whether every byte below 0x80 means its ASCII character in charset `name` and a run of such bytes decodes alone
+ * (no shift states): then text made only of them folds by plain upper-casing, without decoding. True for the
+ * charsets of nearly all mail: none given, US-ASCII, UTF-8, ISO-8859-x, windows-125x, KOI8; false for UTF-16/32
+ * and the ISO-2022 family (7-bit bytes that mean other characters).
+ */
+export function asciiCompatible(name: string | undefined): boolean {
+  const n = (name ?? '').trim().toLowerCase();
+  return ASCII_NAMES.has(n) || /^(utf-?8|iso[-_]?8859-\d+|latin-?\d|l\d|windows-12\d\d|cp12\d\d|koi8-[ru])$/.test(n);
+}
+
 /**
  * A set of needles searched for in one or more text streams. `found[i]` turns true once needle i has been seen in
  * any stream. Each {@link stream} is matched on its own (a match may straddle that stream's chunks, never two
@@ -465,27 +482,32 @@ export class NeedleSet {
     return this.remaining === 0;
   }
 
-  /** A fresh text stream. Push unfolded text; returns true when this push found a needle not found before. */
-  stream(): { push(text: string): boolean } {
+  /**
+   * A fresh text stream. Push unfolded text, or text already folded with {@link foldCase} (`pushFolded`); returns
+   * true when this push found a needle not found before.
+   */
+  stream(): TextStream {
     let carry = '';
-    return {
-      push: (text: string): boolean => {
-        if (this.remaining === 0 || text.length === 0) return false;
-        const hay = carry + foldCase(text);
-        let newly = false;
-        for (let i = 0; i < this.needles.length; i++) {
-          if (!this.found[i] && hay.includes(this.needles[i] ?? '')) {
-            this.found[i] = true;
-            this.remaining--;
-            newly = true;
-          }
+    const pushFolded = (folded: string): boolean => {
+      if (this.remaining === 0 || folded.length === 0) return false;
+      const hay = carry + folded;
+      let newly = false;
+      for (let i = 0; i < this.needles.length; i++) {
+        if (!this.found[i] && hay.includes(this.needles[i] ?? '')) {
+          this.found[i] = true;
+          this.remaining--;
+          newly = true;
         }
-        // Keep enough tail for a needle that starts in this chunk and ends in the next. Slicing by UTF-16 units may
-        // split a surrogate pair in the carry, but the carry is only ever prefixed to more text, so the pair is whole
-        // again in the next haystack when it matters (a needle can only match across it if it contains the pair).
-        carry = this.carryLength > 0 ? hay.slice(-this.carryLength) : '';
-        return newly;
-      },
+      }
+      // Keep enough tail for a needle that starts in this chunk and ends in the next. Slicing by UTF-16 units may
+      // split a surrogate pair in the carry, but the carry is only ever prefixed to more text, so the pair is whole
+      // again in the next haystack when it matters (a needle can only match across it if it contains the pair).
+      carry = this.carryLength > 0 ? hay.slice(-this.carryLength) : '';
+      return newly;
+    };
+    return {
+      push: (text: string): boolean => (this.remaining === 0 || text.length === 0 ? false : pushFolded(foldCase(text))),
+      pushFolded,
     };
   }
 

@@ -25,7 +25,9 @@
  */
 import type { InternalDate } from '../mailbox/driver.js';
 import { Flag } from '../mailbox/driver.js';
+import { isAscii } from 'node:buffer';
 import {
+  asciiCompatible,
   charsetStream,
   contentDecoder,
   decodeHeaderValue,
@@ -37,6 +39,7 @@ import {
   type ContentDecoder,
   type CharsetStream,
   type HeaderField,
+  type TextStream,
 } from './decode.js';
 import type { SearchDate, SearchKey, SequenceSet } from './search-key.js';
 
@@ -577,7 +580,8 @@ function contentSink(info: ContentInfo, needles: NeedleSet, depth: number): Sink
     return new DecodingSink(contentDecoder(info.encoding), new EntitySink(TEXT_PLAIN, true, needles, depth + 1));
   }
   if (info.type === 'text' || info.type === '') {
-    return new TextSink(contentDecoder(info.encoding), charsetStream(info.params.get('charset')), needles);
+    const charset = info.params.get('charset');
+    return new TextSink(contentDecoder(info.encoding), charsetStream(charset), needles, asciiCompatible(charset));
   }
   return NULL_SINK;
 }
@@ -596,22 +600,38 @@ class DecodingSink implements Sink {
   }
 }
 
-/** A text leaf: transfer decoding, then charset decoding, then the needles (one stream per part). */
+/**
+ * A text leaf: transfer decoding, then charset decoding, then the needles (one stream per part). While the part has
+ * been pure ASCII in a charset where that means ASCII text (most mail), its bytes skip the charset decoder and the
+ * Unicode folding: upper-casing ASCII is all i;unicode-casemap does to it.
+ */
 class TextSink implements Sink {
-  private readonly stream: { push(text: string): boolean };
+  private readonly stream: TextStream;
+  /** Every byte so far was ASCII in an ASCII-compatible charset (so the charset decoder holds nothing back). */
+  private ascii: boolean;
   constructor(
     private readonly decoder: ContentDecoder,
     private readonly charset: CharsetStream,
     private readonly needles: NeedleSet,
+    asciiCharset: boolean,
   ) {
     this.stream = needles.stream();
+    this.ascii = asciiCharset;
+  }
+  private feed(b: Buffer): void {
+    if (this.ascii && isAscii(b)) {
+      this.stream.pushFolded(b.toString('latin1').toUpperCase());
+      return;
+    }
+    this.ascii = false;
+    this.stream.push(this.charset.push(b));
   }
   push(chunk: Buffer): void {
     if (this.needles.done) return;
-    for (const b of this.decoder.push(chunk)) this.stream.push(this.charset.push(b));
+    for (const b of this.decoder.push(chunk)) this.feed(b);
   }
   end(): void {
-    for (const b of this.decoder.end()) this.stream.push(this.charset.push(b));
+    for (const b of this.decoder.end()) this.feed(b);
     this.stream.push(this.charset.end());
   }
 }
