@@ -116,9 +116,14 @@ await build({
   logLevel: 'warning',
 });
 
+/** V8 flags of the server scripts (bin/imapd, bin/ipop3d, tools/install.sh), which the snapshots must share. */
+const SERVER_V8_FLAGS = ['--max-semi-space-size=4'];
+
 for (const { name } of PROGRAMS.filter((p) => p.snapshot)) {
   const blob = `dist/bundle/bin/${name}.blob`;
-  const r = spawnSync(process.execPath, ['--snapshot-blob', blob, '--build-snapshot', `dist/bundle/bin/${name}.cjs`],
+  // The V8 flags the servers run with (bin/imapd: --max-semi-space-size) must be the ones the snapshot is built
+  // with: V8 refuses a snapshot made under another configuration.
+  const r = spawnSync(process.execPath, [...SERVER_V8_FLAGS, '--snapshot-blob', blob, '--build-snapshot', `dist/bundle/bin/${name}.cjs`],
     { encoding: 'utf8', env: {} });
   // Any output is a warning about a module the snapshot may not restore faithfully: refuse to ship it.
   if (r.status !== 0 || r.stdout !== '' || r.stderr !== '') {

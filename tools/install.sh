@@ -58,9 +58,9 @@ server_shim() {
 # start-up snapshot when $NODE_ABS is the node that made it (same mtime as node.stamp), else the bundle itself.
 case \${0##*/} in s*) set -- -S "\$@" ;; esac
 if [ -r '$lib/$name.blob' ] && ! [ '$NODE_ABS' -nt '$lib/node.stamp' ] && ! [ '$NODE_ABS' -ot '$lib/node.stamp' ]; then
-  exec '$NODE_ABS' --snapshot-blob '$lib/$name.blob' "\$0" "\$@" 2>/dev/null
+  exec '$NODE_ABS' --max-semi-space-size=4 --snapshot-blob '$lib/$name.blob' "\$0" "\$@" 2>/dev/null
 fi
-exec '$NODE_ABS' '$lib/$name.cjs' "\$@" 2>/dev/null
+exec '$NODE_ABS' --max-semi-space-size=4 '$lib/$name.cjs' "\$@" 2>/dev/null
 EOF
 }
 
