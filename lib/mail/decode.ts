@@ -482,6 +482,20 @@ export class NeedleSet {
     return this.remaining === 0;
   }
 
+  /** Whether every needle is ASCII once folded (what {@link AsciiNeedleScanner} needs). */
+  get ascii(): boolean {
+    // eslint-disable-next-line no-control-regex
+    return this.needles.every((n) => /^[\x00-\x7f]*$/.test(n));
+  }
+
+  /** Records needle `i` as found. */
+  markFound(i: number): void {
+    if (this.found[i] === false) {
+      this.found[i] = true;
+      this.remaining--;
+    }
+  }
+
   /**
    * A fresh text stream. Push unfolded text, or text already folded with {@link foldCase} (`pushFolded`); returns
    * true when this push found a needle not found before.
@@ -514,6 +528,149 @@ export class NeedleSet {
   /** Marks needles found in a single complete text (no streaming). */
   matchText(text: string): boolean {
     return this.stream().push(text);
+  }
+}
+
+/** {@link AsciiNeedleScanner}'s folded runs, per charset name (bounded: cleared when full). */
+const FOLDS = new Map<string, Map<string, string>>();
+
+/** ASCII upper-casing of one byte (a-z to A-Z, everything else as it is). */
+const ASCII_UPPER = new Uint8Array(256).map((_, c) => (c >= 0x61 && c <= 0x7a ? c - 0x20 : c));
+
+/**
+ * The same answer as decoding a text part with {@link charsetStream}, folding it with {@link foldCase} and looking
+ * for the needles in it ({@link NeedleSet.stream}), for needles that are ASCII once folded (nearly every search) in
+ * an {@link asciiCompatible} charset, at a fraction of the cost: decoding and i;unicode-casemap are what a SEARCH
+ * TEXT over a large mailbox spends its time on.
+ *
+ * How it stays exact. ASCII bytes are ASCII characters in these charsets, and folding leaves them upper-cased and in
+ * place; so a needle found in the ASCII-upper-cased bytes is in the folded text. A match that is not made of ASCII
+ * bytes alone must use a character of some non-ASCII run (characters like é, ﬁ or Ｋ fold to ASCII letters), and
+ * lies within 4·(longest needle − 1) bytes of that run: so each run is decoded and folded with that much context on
+ * both sides, the window widened to whole runs so that no character is cut. Folding a window that starts and ends at
+ * ASCII characters gives exactly the corresponding piece of the folded whole (ASCII characters are starters: NFKD
+ * neither reorders nor composes across them), and decoding such a window gives exactly its piece of the text (the
+ * decoders carry no state across ASCII). Bytes that could still be cut (a run at the end of a chunk) wait for the
+ * next chunk.
+ */
+export class AsciiNeedleScanner {
+  private readonly needles: { index: number; bytes: Buffer }[];
+  private readonly context: number;
+  private readonly decoder: CharsetStream;
+  private tail: Buffer = Buffer.alloc(0);
+
+  constructor(
+    private readonly set: NeedleSet,
+    charset: string | undefined,
+  ) {
+    this.needles = set.needles.map((n, index) => ({ index, bytes: Buffer.from(n, 'latin1') }));
+    const longest = Math.max(0, ...this.needles.map((n) => n.bytes.length));
+    // A character is at most 4 bytes: this many bytes hold at least longest - 1 characters.
+    this.context = 4 * Math.max(0, longest - 1);
+    // One decoder for every run: each is decoded whole (push, then end), which leaves it reset.
+    this.decoder = charsetStream(charset);
+    const key = (charset ?? '').trim().toLowerCase();
+    let folds = FOLDS.get(key);
+    if (folds === undefined) {
+      if (FOLDS.size >= 16) FOLDS.clear();
+      folds = new Map();
+      FOLDS.set(key, folds);
+    }
+    this.folds = folds;
+  }
+
+  push(chunk: Buffer): void {
+    if (this.set.done || chunk.length === 0) return;
+    this.scan(this.tail.length > 0 ? Buffer.concat([this.tail, chunk]) : chunk, false);
+  }
+
+  end(): void {
+    if (!this.set.done && this.tail.length > 0) this.scan(this.tail, true);
+    this.tail = Buffer.alloc(0);
+  }
+
+  /**
+   * Folded runs by their bytes, shared by the scanners of a search (one per text part) and kept per charset: mail
+   * repeats its names and words, and folding is what costs here.
+   */
+  private readonly folds: Map<string, string>;
+
+  /**
+   * The folded text of data[ws, we) (edges at ASCII or at whole runs): ASCII stretches upper-cased, each run decoded
+   * and folded alone (exact, as folding and decoding both work run by run, see the class comment), from the cache.
+   */
+  private foldWindow(data: Buffer, ws: number, we: number): string {
+    let out = '';
+    let j = ws;
+    while (j < we) {
+      let k = j;
+      if ((data[j] ?? 0) < 0x80) {
+        while (k < we && (data[k] ?? 0) < 0x80) k++;
+        out += data.toString('latin1', j, k).toUpperCase();
+      } else {
+        while (k < we && (data[k] ?? 0) >= 0x80) k++;
+        const key = data.toString('latin1', j, k);
+        let f = this.folds.get(key);
+        if (f === undefined) {
+          f = foldCase(this.decoder.push(data.subarray(j, k)) + this.decoder.end());
+          if (this.folds.size >= 4096) this.folds.clear();
+          this.folds.set(key, f);
+        }
+        out += f;
+      }
+      j = k;
+    }
+    return out;
+  }
+
+  private scan(data: Buffer, final: boolean): void {
+    const n = data.length;
+    const upper = Buffer.allocUnsafe(n);
+    const runs: number[] = [];
+    let inRun = false;
+    for (let i = 0; i < n; i++) {
+      const c = data[i] ?? 0;
+      upper[i] = ASCII_UPPER[c] ?? c;
+      if (c >= 0x80) {
+        if (!inRun) {
+          runs.push(i);
+          inRun = true;
+        }
+      } else if (inRun) {
+        runs.push(i);
+        inRun = false;
+      }
+    }
+    if (inRun) runs.push(n);
+    // A run touching the end may be a character cut by the chunk's end: it is looked at with the next chunk.
+    const open = !final && runs.length > 0 && runs[runs.length - 1] === n;
+    for (const nd of this.needles) {
+      if (!this.set.found[nd.index] && upper.includes(nd.bytes)) this.set.markFound(nd.index);
+    }
+    const usable = open ? runs.length - 2 : runs.length;
+    for (let r = 0; r < usable && !this.set.done; r += 2) {
+      let ws = Math.max(0, (runs[r] ?? 0) - this.context);
+      let we = Math.min(n, (runs[r + 1] ?? 0) + this.context);
+      // Merge the runs this window reaches into it (each is then covered, with context, by this window).
+      while (r + 2 < usable && (runs[r + 2] ?? n) <= we) {
+        r += 2;
+        we = Math.min(n, (runs[r + 1] ?? 0) + this.context);
+      }
+      // Never cut a run: widen to whole runs at both edges.
+      while (ws > 0 && (data[ws - 1] ?? 0) >= 0x80) ws--;
+      while (we < n && (data[we] ?? 0) >= 0x80) we++;
+      if (open && we >= (runs[runs.length - 2] ?? n)) we = runs[runs.length - 2] ?? n;
+      const folded = this.foldWindow(data, ws, we);
+      for (const nd of this.needles) {
+        if (!this.set.found[nd.index] && folded.includes(nd.bytes.toString('latin1'))) this.set.markFound(nd.index);
+      }
+    }
+    // Keep what a match or a cut character could still span: the open run and the context before it, or the
+    // context before the end.
+    let from = (open ? (runs[runs.length - 2] ?? n) : n) - this.context;
+    from = Math.max(0, from);
+    while (from > 0 && (data[from - 1] ?? 0) >= 0x80) from--;
+    this.tail = final ? Buffer.alloc(0) : Buffer.from(data.subarray(from));
   }
 }
 

@@ -27,6 +27,7 @@ import type { InternalDate } from '../mailbox/driver.js';
 import { Flag } from '../mailbox/driver.js';
 import { isAscii } from 'node:buffer';
 import {
+  AsciiNeedleScanner,
   asciiCompatible,
   charsetStream,
   contentDecoder,
@@ -581,7 +582,7 @@ function contentSink(info: ContentInfo, needles: NeedleSet, depth: number): Sink
   }
   if (info.type === 'text' || info.type === '') {
     const charset = info.params.get('charset');
-    return new TextSink(contentDecoder(info.encoding), charsetStream(charset), needles, asciiCompatible(charset));
+    return new TextSink(contentDecoder(info.encoding), charsetStream(charset), needles, asciiCompatible(charset), charset);
   }
   return NULL_SINK;
 }
@@ -609,16 +610,24 @@ class TextSink implements Sink {
   private readonly stream: TextStream;
   /** Every byte so far was ASCII in an ASCII-compatible charset (so the charset decoder holds nothing back). */
   private ascii: boolean;
+  /** For needles that are ASCII once folded, in an ASCII-compatible charset: the exact shortcut of decode.ts. */
+  private readonly scanner: AsciiNeedleScanner | null;
   constructor(
     private readonly decoder: ContentDecoder,
     private readonly charset: CharsetStream,
     private readonly needles: NeedleSet,
     asciiCharset: boolean,
+    charsetName: string | undefined,
   ) {
     this.stream = needles.stream();
     this.ascii = asciiCharset;
+    this.scanner = asciiCharset && needles.ascii ? new AsciiNeedleScanner(needles, charsetName) : null;
   }
   private feed(b: Buffer): void {
+    if (this.scanner !== null) {
+      this.scanner.push(b);
+      return;
+    }
     if (this.ascii && isAscii(b)) {
       this.stream.pushFolded(b.toString('latin1').toUpperCase());
       return;
@@ -632,7 +641,8 @@ class TextSink implements Sink {
   }
   end(): void {
     for (const b of this.decoder.end()) this.feed(b);
-    this.stream.push(this.charset.end());
+    if (this.scanner !== null) this.scanner.end();
+    else this.stream.push(this.charset.end());
   }
 }
 
