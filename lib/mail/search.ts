@@ -746,7 +746,10 @@ class MultipartSink implements Sink {
         this.midLine = true;
         break;
       }
-      if (!this.midLine && this.delimiterLine(buf.subarray(pos, lf + 1), buf, runStart, pos)) {
+      // Only a line that starts with the delimiter is looked at further (compared in place: no view per line).
+      const d = this.delimiter;
+      if (!this.midLine && buf[pos] === 0x2d && lf + 1 - pos >= d.length && buf.compare(d, 0, d.length, pos, pos + d.length) === 0 &&
+          this.delimiterLine(buf.subarray(pos, lf + 1), buf, runStart, pos)) {
         runStart = lf + 1;
       }
       this.midLine = false;
