@@ -52,18 +52,19 @@ export class QuotedPrintableDecoder implements ContentDecoder {
   /** 'text'; 'eq' after `=`; 'hex' after `=X`; 'eqws' after `=` + whitespace; 'eqcr' after `=`[ws] CR. */
   private mode: 'text' | 'eq' | 'hex' | 'eqws' | 'eqcr' = 'text';
   /** Raw bytes not yet decided: a whitespace run (text mode) or the `=` sequence (eq, hex, eqws). */
-  private held: number[] = [];
+  private held = new Uint8Array(MAX_HELD_WHITESPACE + 4);
+  private heldLen = 0;
 
   push(chunk: Uint8Array): Buffer[] {
-    const out = Buffer.allocUnsafe(chunk.length + this.held.length);
+    const out = Buffer.allocUnsafe(chunk.length + this.heldLen);
     let n = 0;
     const flushHeld = (): void => {
-      for (const h of this.held) out[n++] = h;
-      this.held = [];
+      for (let h = 0; h < this.heldLen; h++) out[n++] = this.held[h] ?? 0;
+      this.heldLen = 0;
     };
     const len = chunk.length;
     for (let i = 0; i < len; i++) {
-      if (this.mode === 'text' && this.held.length === 0) {
+      if (this.mode === 'text' && this.heldLen === 0) {
         // Fast path: copy the run up to the next byte that needs a decision (`=`, or whitespace/line end/control,
         // all at or below SP) in a tight loop; most of a quoted-printable body is such runs.
         let j = i;
@@ -80,32 +81,33 @@ export class QuotedPrintableDecoder implements ContentDecoder {
       switch (this.mode) {
         case 'text':
           if (b === SP || b === HT) {
-            this.held.push(b);
-            if (this.held.length > MAX_HELD_WHITESPACE) flushHeld();
+            this.held[this.heldLen++] = b;
+            if (this.heldLen > MAX_HELD_WHITESPACE) flushHeld();
           } else if (b === CR || b === LF) {
-            this.held = []; // trailing whitespace: rule (3)
+            this.heldLen = 0; // trailing whitespace: rule (3)
             out[n++] = b;
           } else if (b === EQ) {
             flushHeld();
-            this.held = [b];
+            this.held[0] = b;
+            this.heldLen = 1;
             this.mode = 'eq';
           } else {
-            if (this.held.length > 0) flushHeld();
+            if (this.heldLen > 0) flushHeld();
             out[n++] = b;
           }
           break;
         case 'eq':
           if (hexValue(b) >= 0) {
-            this.held.push(b);
+            this.held[this.heldLen++] = b;
             this.mode = 'hex';
           } else if (b === SP || b === HT) {
-            this.held.push(b);
+            this.held[this.heldLen++] = b;
             this.mode = 'eqws';
           } else if (b === CR) {
-            this.held = [];
+            this.heldLen = 0;
             this.mode = 'eqcr';
           } else if (b === LF) {
-            this.held = [];
+            this.heldLen = 0;
             this.mode = 'text';
           } else {
             flushHeld();
@@ -117,7 +119,7 @@ export class QuotedPrintableDecoder implements ContentDecoder {
           const lo = hexValue(b);
           if (lo >= 0) {
             out[n++] = (hexValue(this.held[1] ?? 0) << 4) | lo;
-            this.held = [];
+            this.heldLen = 0;
             this.mode = 'text';
           } else {
             flushHeld();
@@ -128,16 +130,16 @@ export class QuotedPrintableDecoder implements ContentDecoder {
         }
         case 'eqws':
           if (b === SP || b === HT) {
-            this.held.push(b);
-            if (this.held.length > MAX_HELD_WHITESPACE) {
+            this.held[this.heldLen++] = b;
+            if (this.heldLen > MAX_HELD_WHITESPACE) {
               flushHeld();
               this.mode = 'text';
             }
           } else if (b === CR) {
-            this.held = [];
+            this.heldLen = 0;
             this.mode = 'eqcr';
           } else if (b === LF) {
-            this.held = [];
+            this.heldLen = 0;
             this.mode = 'text';
           } else {
             flushHeld();
@@ -157,8 +159,8 @@ export class QuotedPrintableDecoder implements ContentDecoder {
   end(): Buffer[] {
     // A whitespace run or `=`[ws] at the very end is a trailing-whitespace / soft break at the last line: dropped.
     // `=X` at the end is not an escape: kept literally.
-    const rest = this.mode === 'hex' ? Buffer.from(this.held) : Buffer.alloc(0);
-    this.held = [];
+    const rest = this.mode === 'hex' ? Buffer.from(this.held.subarray(0, this.heldLen)) : Buffer.alloc(0);
+    this.heldLen = 0;
     this.mode = 'text';
     return rest.length > 0 ? [rest] : [];
   }
