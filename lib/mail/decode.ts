@@ -693,20 +693,32 @@ export interface HeaderField {
   readonly value: Buffer;
 }
 
+/** A field name {@link splitHeader} did not make because it is not wanted (never a real name: it has a colon). */
+const SKIPPED = ':';
+
 /**
  * Splits an RFC 5322 header block into fields. Lines starting with SP or HT continue the previous field (§2.2.3
  * folding). The field name is what precedes the first colon, with trailing whitespace dropped (obs-optional allows
  * `Subject :`). Lines without a colon (an mbox `From ` line, garbage) are skipped. Stops at the first empty line.
- * The values share memory with `header`.
+ * The values share memory with `header`. With `only`, just the fields of those (lower-case ASCII) names.
  */
-export function splitHeader(header: Buffer): HeaderField[] {
+export function splitHeader(header: Buffer, only?: ReadonlySet<string>): HeaderField[] {
   const fields: HeaderField[] = [];
   let pos = 0;
   let name: string | undefined;
   let valueStart = 0;
   let valueEnd = 0;
+  // With `only` (lower-case ASCII names): the fields not named in it are left out, most without making their name
+  // (SORT and THREAD read a few fields of every message). A field left out still takes its continuation lines.
+  let firsts: Set<number> | null = null;
+  if (only !== undefined) {
+    firsts = new Set();
+    for (const n of only) firsts.add(n.charCodeAt(0));
+  }
   const finish = (): void => {
-    if (name !== undefined) fields.push({ name, value: header.subarray(valueStart, valueEnd) });
+    if (name !== undefined && name !== SKIPPED && (only === undefined || only.has(name))) {
+      fields.push({ name, value: header.subarray(valueStart, valueEnd) });
+    }
     name = undefined;
   };
   while (pos < header.length) {
@@ -722,7 +734,11 @@ export function splitHeader(header: Buffer): HeaderField[] {
       finish();
       const colon = header.indexOf(0x3a, pos);
       if (colon >= 0 && colon < lineEnd) {
-        name = header.toString('latin1', pos, colon).trimEnd().toLowerCase();
+        const c = first ?? 0;
+        // A wanted name (ASCII) starts with the lower case of this byte, or it is not wanted.
+        name = firsts !== null && !firsts.has(c >= 0x41 && c <= 0x5a ? c | 0x20 : c)
+          ? SKIPPED
+          : header.toString('latin1', pos, colon).trimEnd().toLowerCase();
         valueStart = colon + 1;
         valueEnd = lineEnd;
       }

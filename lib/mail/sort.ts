@@ -119,11 +119,24 @@ function firstField(fields: readonly HeaderField[], name: string): Buffer | unde
   return fields.find((f) => f.name === name)?.value;
 }
 
-type Key = number | Buffer;
+/** The fields SORT keys read. */
+const SORT_FIELDS: ReadonlySet<string> = new Set(['date', 'subject', 'from', 'to', 'cc']);
+
+/**
+ * A string key: the octets of {@link unicodeCasemapKey} as a latin1 string, one character per octet, so that string
+ * order is i;octet order. Kept as a string rather than a Buffer: 100,000 small Buffers from Node's shared pool
+ * would each keep an 8 KB slab alive, with the headers read alongside them (a SORT of 100k messages peaked at
+ * 240 MB that way).
+ */
+function octetKey(text: string): string {
+  return unicodeCasemapKey(text).toString('latin1');
+}
+
+type Key = number | string;
 
 function compareKeys(a: Key, b: Key): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
-  if (Buffer.isBuffer(a) && Buffer.isBuffer(b)) return Buffer.compare(a, b);
+  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
   return 0;
 }
 
@@ -135,7 +148,7 @@ export async function sortMessages<M extends SortMessage>(msgs: readonly M[], cr
   const needHeader = criteria.some((c) => c.key !== 'ARRIVAL' && c.key !== 'SIZE');
   const keyed: { msg: M; keys: Key[] }[] = [];
   for (const msg of msgs) {
-    const fields = needHeader ? splitHeader(await msg.header()) : [];
+    const fields = needHeader ? splitHeader(await msg.header(), SORT_FIELDS) : [];
     const keys = criteria.map((c): Key => {
       switch (c.key) {
         case 'ARRIVAL':
@@ -148,13 +161,13 @@ export async function sortMessages<M extends SortMessage>(msgs: readonly M[], cr
           return sentTime(fields, msg.internalDate);
         case 'SUBJECT': {
           const f = firstField(fields, 'subject');
-          return unicodeCasemapKey(f === undefined ? '' : baseSubject(f).subject);
+          return octetKey(f === undefined ? '' : baseSubject(f).subject);
         }
         case 'FROM':
         case 'TO':
         case 'CC': {
           const f = firstField(fields, c.key.toLowerCase());
-          return unicodeCasemapKey(f === undefined ? '' : firstMailbox(f));
+          return octetKey(f === undefined ? '' : firstMailbox(f));
         }
       }
     });

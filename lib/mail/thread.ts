@@ -51,6 +51,9 @@ function messageIds(v: Uint8Array | undefined): string[] {
   return out;
 }
 
+/** The fields THREAD reads (sentTime reads `date`). */
+const THREAD_FIELDS: ReadonlySet<string> = new Set(['subject', 'references', 'in-reply-to', 'message-id', 'date']);
+
 function field(fields: readonly HeaderField[], name: string): Buffer | undefined {
   return fields.find((f) => f.name === name)?.value;
 }
@@ -58,7 +61,7 @@ function field(fields: readonly HeaderField[], name: string): Buffer | undefined
 async function infos<M extends ThreadMessage>(msgs: readonly M[]): Promise<Info<M>[]> {
   const out: Info<M>[] = [];
   for (const msg of msgs) {
-    const fields = splitHeader(await msg.header());
+    const fields = splitHeader(await msg.header(), THREAD_FIELDS);
     const subject = field(fields, 'subject');
     const base = baseSubject(subject ?? '');
     let references = messageIds(field(fields, 'references'));

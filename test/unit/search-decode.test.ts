@@ -247,6 +247,19 @@ describe('header values (RFC 2047)', () => {
       ],
     );
   });
+
+  test('splitHeader with `only` gives exactly the wanted fields of the full split (SORT and THREAD use it)', () => {
+    const line = fc.constantFrom('Subject: s', 'subject : t', 'SUBJECT:u', 'Date: d', 'From: f', 'Sender: x', 'sUbJeCt:',
+      ' folded', '\tfolded', 'no colon', ': empty name', ' Subject: after nothing', 'Ŝubject: latin', '\xc0bc: v',
+      'References: <a>', 'to: t', 'Cc: c', 'X-Subject: no', '');
+    fc.assert(fc.property(fc.array(line, { maxLength: 12 }), fc.constantFrom('\n', '\r\n'),
+      fc.subarray(['subject', 'date', 'from', 'to', 'cc', 'references', 'in-reply-to', 'message-id']), (lines, eol, names) => {
+        const h = Buffer.from(lines.join(eol) + eol, 'latin1');
+        const only = new Set(names);
+        const want = splitHeader(h).filter((f) => only.has(f.name)).map((f) => [f.name, f.value.toString('latin1')]);
+        assert.deepEqual(splitHeader(h, only).map((f) => [f.name, f.value.toString('latin1')]), want);
+      }), { numRuns: 2000 });
+  });
 });
 
 describe('i;unicode-casemap (RFC 5051)', () => {
