@@ -39,7 +39,7 @@ async function openMaildrop(server: Server, path: string, user: string, uid: num
     return new Maildrop(emptyMailbox(Math.floor(server.clock.now() / 1000)));
   }
   try {
-    const box = await server.driver(user).open(path, { readOnly: false });
+    const box = await server.driver(user).open(path, { readOnly: false, sizes: true });
     return new Maildrop(box, () => lock.release());
   } catch (e) {
     await lock.release();

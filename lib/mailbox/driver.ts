@@ -112,7 +112,12 @@ export interface MailboxDriver {
   status(path: string): Promise<MailboxStatus>;
   /** Appends under the delivery locks. Returns the mailbox's UIDVALIDITY and the UIDs given, in order. */
   append(path: string, msgs: AsyncIterable<AppendMessage>): Promise<{ uidValidity: number; uids: number[] }>;
-  open(path: string, opts: { readOnly: boolean }): Promise<OpenMailbox>;
+  /**
+   * `sizes`: count every message's served size while the mailbox is locked for opening (POP3, whose STAT needs them
+   * all, and whose sessions do not sync: sizes counted later could be counted where another writer has just
+   * moved the bytes); otherwise sizes are counted when first asked (IMAP SELECT stays cheap).
+   */
+  open(path: string, opts: { readOnly: boolean; sizes?: boolean }): Promise<OpenMailbox>;
 }
 
 /**

@@ -273,4 +273,24 @@ describe('mbox driver', () => {
     assert.equal(await served(box, 2), 'Subject: y\r\n\r\nFrom here\r\n');
     await box.close();
   });
+
+  it('serves a message that another writer moved without syncing first (UW dmail rewrites X-IMAPbase in place)', async () => {
+    const path = fresh();
+    writeFileSync(path, readFileSync(join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'sample.mbox')));
+    const first = await driver().open(path, { readOnly: false });
+    const want = [await served(first, 2), await served(first, 3)];
+    await first.close();
+    // A session with every size counted at open (as POP3 opens), that then never syncs by itself.
+    const box = await driver().open(path, { readOnly: false, sizes: true });
+    // What dmail does at a delivery: the first message's header changes in place (same inode; dmail's UID count in
+    // X-IMAPbase gaining a digit, here a line more in the pseudo-message), so every later byte moves; the
+    // delivered message is appended.
+    const before = readFileSync(path, 'latin1');
+    const after = before.replace(/^(X-IMAP(?:base)?: .*\n)/m, (line: string) => `${line}X-Moved: by another writer\n`);
+    assert.notEqual(after.length, before.length);
+    writeFileSync(path, after + 'From d@example.org Sat Nov 21 12:00:00 2026\nSubject: d\n\nd\n');
+    assert.deepEqual([await served(box, 2), await served(box, 3)], want);
+    assert.equal(box.count(), 4, 'the delivery is not shown to this session');
+    await box.close();
+  });
 });

@@ -73,6 +73,8 @@ const SERVE_STEP = 64 * 1024;
  * per header and body.
  */
 const READ_WINDOW = 256 * 1024;
+/** How often one read follows a file that keeps changing under it before it gives up and reports the change. */
+const MAX_RESYNCS = 8;
 /** Longest stored header we accept from APPEND (it is collected in memory to place the metadata block). */
 const MAX_APPEND_HEADER = 1 << 20;
 
@@ -205,16 +207,17 @@ export class MboxDriver implements MailboxDriver {
     }
   }
 
-  async open(path: string, opts: { readOnly: boolean }): Promise<OpenMailbox> {
-    return this.openMbox(path, opts.readOnly);
+  async open(path: string, opts: { readOnly: boolean; sizes?: boolean }): Promise<OpenMailbox> {
+    return this.openMbox(path, opts.readOnly, true, opts.sizes ?? false);
   }
 
   /** Like {@link open}, with the mbox-specific methods (append into the open mailbox). */
-  async openMbox(path: string, readOnly: boolean, claimRecent = true): Promise<MboxMailbox> {
+  async openMbox(path: string, readOnly: boolean, claimRecent = true, sizes = false): Promise<MboxMailbox> {
     const box = new MboxMailbox(path, readOnly, this.env, this.locking, {
       journalDir: this.journalDir,
       fsync: this.opts.fsync ?? true,
       window: this.opts.window ?? 1 << 20,
+      sizes,
     }, claimRecent);
     await box.init();
     return box;
@@ -369,6 +372,8 @@ interface BoxOptions {
   journalDir: string;
   fsync: boolean;
   window: number;
+  /** Count every body's served size while the open holds its lock (see OpenMailbox's `open`). */
+  sizes: boolean;
 }
 
 /**
@@ -476,7 +481,10 @@ export class MboxMailbox implements OpenMailbox {
     try {
       const st = fstatSync(this.fd);
       if (!st.isFile()) throw new MailboxError('NOTMAILBOX', `${this.path} is not a file`);
-      await this.withLock('shared', () => this.rescan(true));
+      await this.withLock('shared', () => {
+        this.rescan(true);
+        if (this.opts.sizes) for (let r = 0; r < this.idx.length; r++) this.sizes(r);
+      });
       if (this.claims) this.claimRecent();
       this.reported = this.idx.length;
       // A new UIDVALIDITY is written at once, so that a second session does not pick another one.
@@ -719,11 +727,29 @@ export class MboxMailbox implements OpenMailbox {
     return this.readRange(this.idx.headerStart(r), this.idx.bodyStart(r) - this.idx.headerStart(r));
   }
 
+  /**
+   * Whether the bytes of row `r` may have moved since they were read: the file changed since the index was last
+   * brought up to date. Then it is brought up to date (the message keeps its row; its offsets are where it is
+   * now) and the caller reads again. Sessions read without a lock between syncs, and other writers do move
+   * messages they do not remove: UW's dmail and tmail rewrite the X-IMAPbase line of the first message at every
+   * delivery, which shifts the whole file when its UID count gains a digit; a POP3 session never syncs otherwise.
+   */
+  private async moved(r: number): Promise<boolean> {
+    const snap = this.snap;
+    if (snap !== null && sameSnapshot(snapshotOf(fstatSync(this.fd, { bigint: true })), snap)) return false;
+    await this.sync();
+    this.present(r);
+    return true;
+  }
+
   async header(seq: number): Promise<Buffer> {
     this.live();
     const r = this.row(seq);
     this.present(r);
-    const raw = this.readRange(this.idx.headerStart(r), this.idx.bodyStart(r) - this.idx.headerStart(r));
+    let raw = this.readRange(this.idx.headerStart(r), this.idx.bodyStart(r) - this.idx.headerStart(r));
+    for (let i = 0; i < MAX_RESYNCS && (await this.moved(r)); i++) {
+      raw = this.readRange(this.idx.headerStart(r), this.idx.bodyStart(r) - this.idx.headerStart(r));
+    }
     const h = serveHeader(raw);
     if (h.length !== this.idx.headerSize(r)) {
       throw new MailboxError('CORRUPT', `header of UID ${this.idx.uid(r)} changed on disk`);
@@ -770,9 +796,21 @@ export class MboxMailbox implements OpenMailbox {
         // A large body streams in fresh reads of its own (through the window it would cost a 256 KB buffer per
         // four chunks for the GC to get back); small ones come from the window.
         const large = end - start > step;
-        for (let pos = start; pos < end && left > 0; pos += step) {
-          const chunk = large ? readAt(self.fd, pos, Math.min(step, end - pos)) : self.readRange(pos, Math.min(step, end - pos));
+        // Where the body is is asked of the index at each piece: if the file changed under us, the index is brought
+        // up to date and the piece read again where the message is now (see moved()).
+        let raw = 0;
+        let resyncs = 0;
+        while (left > 0) {
+          const pos = self.idx.bodyStart(r) + raw;
+          const stop = self.idx.bodyEnd(r);
+          if (pos >= stop) break;
+          const chunk = large ? readAt(self.fd, pos, Math.min(step, stop - pos)) : self.readRange(pos, Math.min(step, stop - pos));
           if (chunk.length === 0) break;
+          if (resyncs < MAX_RESYNCS && (await self.moved(r))) {
+            resyncs++;
+            continue;
+          }
+          raw += chunk.length;
           yield* emit(server.push(chunk));
         }
         if (left > 0) yield* emit(server.end());
