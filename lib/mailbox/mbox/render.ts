@@ -255,40 +255,36 @@ export class MessageStorer {
       const nl = data.indexOf(LF, s);
       if (nl < 0) return s;
       const e = nl > s && data[nl - 1] === CR ? nl - 1 : nl;
-      if (this.inHeader) this.line(data, s, e, []);
+      if (this.inHeader) this.headerLine(data, s, e);
       else out.line(data, s, e);
       s = nl + 1;
     }
   }
 
-  /** Flushes the last line (adding its LF). */
+  /** Flushes the last line (adding its LF). Like {@link push}, valid until the next call. */
   end(): Buffer[] {
-    const out: Buffer[] = [];
+    const out = this.out;
+    out.reset();
     if (this.carry && this.carry.length > 0) {
       const c = this.carry;
       const e = c[c.length - 1] === CR ? c.length - 1 : c.length;
-      this.line(c, 0, e, out);
+      if (this.inHeader) this.headerLine(c, 0, e);
+      else out.line(c, 0, e);
     }
     this.carry = null;
-    return out;
+    return out.take();
   }
 
-  private line(data: Buffer, s: number, e: number, out: Buffer[]): void {
-    if (this.inHeader) {
-      if (e === s) {
-        this.inHeader = false;
-        this.headerEnded = true;
-        return;
-      }
-      const parts: Buffer[] = [];
-      if (isMetaField(data, s, e)) parts.push(Buffer.from('X-Original-'));
-      if (needsQuote(data, s, e)) parts.push(Buffer.from('>'));
-      parts.push(Buffer.from(data.subarray(s, e)), Buffer.from('\n'));
-      this.header.push(...parts);
+  /** A header line into {@link header} in stored form; the empty line ends the header. */
+  private headerLine(data: Buffer, s: number, e: number): void {
+    if (e === s) {
+      this.inHeader = false;
+      this.headerEnded = true;
       return;
     }
-    if (needsQuote(data, s, e)) out.push(Buffer.from('>'));
-    out.push(data.subarray(s, e), Buffer.from('\n'));
+    if (isMetaField(data, s, e)) this.header.push(Buffer.from('X-Original-'));
+    if (needsQuote(data, s, e)) this.header.push(Buffer.from('>'));
+    this.header.push(Buffer.from(data.subarray(s, e)), Buffer.from('\n'));
   }
 }
 
