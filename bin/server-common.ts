@@ -229,6 +229,7 @@ export function startServer(service: ServiceName, flags: Flags): { server: Serve
     native: getNative,
     driver: (username) => new MboxDriver({
       env: { logger, clock: systemClock, hostname, username }, locking, journalDir: config.journalDir,
+      stepSync: config.rewriteSync === 'step',
     }),
   };
   if (error) logger.log('err', `configuration: ${error}`);

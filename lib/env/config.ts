@@ -70,6 +70,10 @@
  *   pop3_status_header = yes                bool     RETR and TOP include a synthesised `Status:` line (UW)
  * Mailboxes
  *   allow_mailbox_paths_outside_home = no   bool     allow absolute and `~user` names outside the home directory
+ *   rewrite_sync = end                      end or step: when a rewrite (expunge, flag changes) moves mail, fsync
+ *                                           the result (end), or also every step of it, so that a power failure
+ *                                           mid-rewrite loses nothing either (step: about twice the disk writes;
+ *                                           a killed process loses nothing either way; see lib/mailbox/mbox/rewrite.ts)
  * ```
  *
  */
@@ -136,6 +140,7 @@ export interface Config {
   readonly pop3StatusHeader: boolean;
 
   readonly allowMailboxPathsOutsideHome: boolean;
+  readonly rewriteSync: 'end' | 'step';
 }
 
 /** The configuration file read when bin/ names none. */
@@ -188,6 +193,7 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
   pop3UidlFormat: 'uw',
   pop3StatusHeader: true,
   allowMailboxPathsOutsideHome: false,
+  rewriteSync: 'end',
 });
 
 /** The certificate file of `service`: `tls_cert`, else UW's `/etc/ssl/certs/SERVICE.pem`. */
@@ -418,6 +424,7 @@ const SPECS: SpecTable = Object.freeze({
   pop3UidlFormat: oneOf('pop3_uidl_format', ['uw', 'dovecot'] as const),
   pop3StatusHeader: bool('pop3_status_header'),
   allowMailboxPathsOutsideHome: bool('allow_mailbox_paths_outside_home'),
+  rewriteSync: oneOf('rewrite_sync', ['end', 'step'] as const),
 });
 
 const SCALAR_FIELDS = Object.freeze(Object.keys(SPECS) as ScalarField[]);

@@ -71,6 +71,7 @@ describe('defaults', () => {
       pop3UidlFormat: 'uw',
       pop3StatusHeader: true,
       allowMailboxPathsOutsideHome: false,
+      rewriteSync: 'end',
     };
     assert.deepEqual(DEFAULT_CONFIG, expected);
     for (const text of ['', '\n\n', '# only a comment\n   # indented comment\n\t\n', '\uFEFF']) {
@@ -147,6 +148,7 @@ describe('every key', () => {
       pop3UidlFormat: 'dovecot',
       pop3StatusHeader: false,
       allowMailboxPathsOutsideHome: true,
+      rewriteSync: 'step',
     };
     assert.deepEqual(c, expected);
     for (const field of Object.keys(expected) as (keyof Config)[]) {

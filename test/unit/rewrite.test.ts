@@ -55,13 +55,16 @@ function patched(old: Buffer, pieces: Piece[], k: number): Buffer {
   return out;
 }
 
-function runWithKill(path: string, old: Buffer, pieces: Piece[], killAt: number, bufferSize: number): { killed: boolean; steps: RewriteStep[] } {
+type Engine = 'forward' | 'journal';
+
+function runWithKill(path: string, old: Buffer, pieces: Piece[], killAt: number, bufferSize: number, engine: Engine = 'journal',
+  stepSync = false): { killed: boolean; steps: RewriteStep[] } {
   writeFileSync(path, old);
   const fd = openSync(path, 'r+');
   const steps: RewriteStep[] = [];
   try {
     rewriteFile(fd, old.length, pieces, {
-      journalDir: dir, fsync: false, bufferSize,
+      journalDir: dir, fsync: false, stepSync, bufferSize, engine, writeSize: engine === 'forward' ? 2 : undefined,
       onStep: (s) => {
         steps.push(s);
         if (steps.length === killAt) throw new Killed();
@@ -104,43 +107,71 @@ describe('journaled rewrite', () => {
     assert.equal(readFileSync(path, 'latin1'), 'Status: RO\nX-Status:   \nbody\n');
   });
 
-  it('recovers to old or new content after a kill at any step, keeping mail appended after the kill', () => {
-    const path = join(dir, 'box');
-    fc.assert(
-      fc.property(
-        fc.uint8Array({ minLength: 0, maxLength: 60 }).map((a) => Buffer.from(a)),
-        fc.array(fc.nat(), { maxLength: 6 }),
-        fc.array(fc.record({ keep: fc.boolean(), insert: fc.string({ maxLength: 9 }), replace: fc.boolean() }), { minLength: 1, maxLength: 6 }),
-        fc.integer({ min: 1, max: 9 }),
-        fc.constantFrom('', 'From new Wed Dec  2 05:53:22 1992\n\nnew mail\n'),
-        (old, cuts, ops, bufferSize, extra) => {
-          const { pieces, result } = plan(old, cuts, ops);
-          // How many steps does the whole rewrite take?
-          const { steps } = runWithKill(path, old, pieces, -1, bufferSize);
-          const total = steps.length;
-          assert.deepEqual(readFileSync(path), result);
-          const patchMode = steps.every((s) => s === 'patch');
-          for (let k = 1; k <= total; k++) {
-            const { killed } = runWithKill(path, old, pieces, k, bufferSize);
-            assert.equal(killed, true);
-            if (extra) appendFileSync(path, extra);
-            recover(path);
-            const now = readFileSync(path);
-            // Patch mode writes same-size blocks one by one: the first k of them are in place (some messages'
-            // flags new, others old: nothing moved, nothing lost). Otherwise: all old or all new.
-            const asOld = Buffer.concat([patchMode ? patched(old, pieces, k) : old, Buffer.from(extra)]);
-            const asNew = Buffer.concat([result, Buffer.from(extra)]);
-            assert.ok(now.equals(asOld) || now.equals(asNew),
-              `kill at step ${k}/${total}: got ${JSON.stringify(now.toString('latin1'))}`);
-            assert.equal(readdirSync(dir).filter((f) => f.endsWith('.journal')).length, 0);
-            // Recovering again changes nothing.
-            recover(path);
-            assert.ok(readFileSync(path).equals(now));
-          }
-        },
-      ),
-      { numRuns: 200 },
-    );
+  for (const engine of ['journal', 'forward'] as const) {
+    it(`${engine}: recovers to old or new content after a kill at any step, keeping mail appended after the kill`, () => {
+      const path = join(dir, `box-${engine}`);
+      fc.assert(
+        fc.property(
+          fc.uint8Array({ minLength: 0, maxLength: 60 }).map((a) => Buffer.from(a)),
+          fc.array(fc.nat(), { maxLength: 6 }),
+          fc.array(fc.record({ keep: fc.boolean(), insert: fc.string({ maxLength: 9 }), replace: fc.boolean() }), { minLength: 1, maxLength: 6 }),
+          fc.integer({ min: 1, max: 9 }),
+          fc.constantFrom('', 'From new Wed Dec  2 05:53:22 1992\n\nnew mail\n'),
+          fc.boolean(),
+          (old, cuts, ops, bufferSize, extra, stepSync) => {
+            const { pieces, result } = plan(old, cuts, ops);
+            // How many steps does the whole rewrite take? (stepSync: slots carry CRCs, fsyncs in between.)
+            const { steps } = runWithKill(path, old, pieces, -1, bufferSize, engine, stepSync);
+            const total = steps.length;
+            assert.deepEqual(readFileSync(path), result);
+            const patchMode = steps.every((s) => s === 'patch');
+            const dataPieces = pieces.filter((p) => 'data' in p).length;
+            for (let k = 1; k <= total; k++) {
+              const { killed } = runWithKill(path, old, pieces, k, bufferSize, engine, stepSync);
+              assert.equal(killed, true);
+              if (extra) appendFileSync(path, extra);
+              recover(path);
+              const now = readFileSync(path);
+              const asNew = Buffer.concat([result, Buffer.from(extra)]);
+              if (patchMode) {
+                // Patch mode writes same-size blocks in place, nearby ones together: some prefix of them is
+                // there (some messages' flags new, others old: nothing moved, nothing lost).
+                const prefixes = Array.from({ length: dataPieces + 1 }, (_, j) => Buffer.concat([patched(old, pieces, j), Buffer.from(extra)]));
+                assert.ok(prefixes.some((b) => now.equals(b)), `kill at patch ${k}/${total}: got ${JSON.stringify(now.toString('latin1'))}`);
+              } else {
+                // Otherwise all old or all new (forward always completes once the mailbox was touched).
+                const asOld = Buffer.concat([old, Buffer.from(extra)]);
+                assert.ok(now.equals(asOld) || now.equals(asNew),
+                  `kill at step ${k}/${total} (${steps[k - 1]}): got ${JSON.stringify(now.toString('latin1'))}`);
+                if (engine === 'forward' && steps.slice(0, k).includes('slot')) {
+                  assert.ok(now.equals(asNew), `kill at step ${k}/${total} after a slot: not completed`);
+                }
+              }
+              assert.equal(readdirSync(dir).filter((f) => f.endsWith('.journal')).length, 0);
+              // Recovering again changes nothing.
+              recover(path);
+              assert.ok(readFileSync(path).equals(now));
+            }
+          },
+        ),
+        { numRuns: 200 },
+      );
+    });
+  }
+
+  it('forward: completes with every step ordered on disk (stepSync) and leaves no journal', () => {
+    const path = join(dir, 'stepsync');
+    const old = Buffer.from('From a\n\none\nFrom b\n\ntwo\nFrom c\n\nthree\n');
+    const pieces: Piece[] = [{ src: 0, len: 12 }, { src: 24, len: 14 }, { data: Buffer.from('X-UID: 9\n') }];
+    writeFileSync(path, old);
+    const fd = openSync(path, 'r+');
+    try {
+      assert.equal(rewriteFile(fd, old.length, pieces, { journalDir: dir, stepSync: true, bufferSize: 5 }).mode, 'forward');
+    } finally {
+      closeSync(fd);
+    }
+    assert.equal(readFileSync(path, 'latin1'), 'From a\n\none\nFrom c\n\nthree\nX-UID: 9\n');
+    assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.journal')), []);
   });
 
   it('discards a journal that was never completed (the mailbox was not touched yet)', () => {

@@ -37,7 +37,7 @@ import { servedCount } from './served-count.js';
 import { formatFromLine, isFromLine } from './from-line.js';
 import { Bit, MessageIndex } from './message-index.js';
 import { BodyServer, MessageStorer, serveHeader } from './render.js';
-import { journalPath, recoverJournal, rewriteFile, type Piece } from './rewrite.js';
+import { journalPath, PieceList, recoverJournal, rewriteFile } from './rewrite.js';
 import { metaHashOf, scanMbox, type ScannedMessage } from './scanner.js';
 import { formatPseudoMessage, formatStatusBlock, type BaseInfo } from './status-block.js';
 
@@ -54,6 +54,8 @@ export interface MboxOptions {
   readonly journalDir?: string;
   /** fsync after writes. Default true. */
   readonly fsync?: boolean;
+  /** Order every step of a rewrite on disk (configuration `rewrite_sync = step`; see rewrite.ts). Default false. */
+  readonly stepSync?: boolean;
   /** Read window for scanning. Default 1 MiB. */
   readonly window?: number;
   /** Mode of mailboxes this driver creates. Default 0600. */
@@ -216,6 +218,7 @@ export class MboxDriver implements MailboxDriver {
     const box = new MboxMailbox(path, readOnly, this.env, this.locking, {
       journalDir: this.journalDir,
       fsync: this.opts.fsync ?? true,
+      stepSync: this.opts.stepSync ?? false,
       window: this.opts.window ?? 1 << 20,
       sizes,
     }, claimRecent);
@@ -371,6 +374,7 @@ class TailWriter {
 interface BoxOptions {
   journalDir: string;
   fsync: boolean;
+  stepSync: boolean;
   window: number;
   /** Count every body's served size while the open holds its lock (see OpenMailbox's `open`). */
   sizes: boolean;
@@ -548,7 +552,7 @@ export class MboxMailbox implements OpenMailbox {
     try {
       const release = await lockOrThrow(this.locking, { path: this.path, fd }, 'exclusive');
       try {
-        const r = recoverJournal(fd, { journalDir: this.opts.journalDir, fsync: this.opts.fsync });
+        const r = recoverJournal(fd, { journalDir: this.opts.journalDir, fsync: this.opts.fsync, stepSync: this.opts.stepSync });
         if (r.action !== 'none') {
           this.env.logger.log('warning', `${this.path}: interrupted rewrite ${r.action}, ${r.appended} bytes of later mail kept`);
         }
@@ -1227,20 +1231,21 @@ export class MboxMailbox implements OpenMailbox {
    */
   private writeLocked(drop: ReadonlySet<number> | null): void {
     const x = this.idx;
-    const pieces: Piece[] = [];
+    const pieces = new PieceList(2 * x.length + 16);
     let pos = 0;
     const oldSize = this.snap?.size ?? fstatSync(this.fd).size;
     const copy = (from: number, to: number): void => {
       if (to <= from) return;
-      const last = pieces[pieces.length - 1];
-      if (last && 'src' in last && last.src + last.len === from) pieces[pieces.length - 1] = { src: last.src, len: last.len + (to - from) };
-      else pieces.push({ src: from, len: to - from });
+      pieces.copy(from, to - from);
       pos += to - from;
     };
     const data = (b: Buffer): void => {
-      if (b.length === 0) return;
-      pieces.push({ data: b });
+      pieces.bytes(b);
       pos += b.length;
+    };
+    const text = (s: string): void => {
+      pieces.latin1(s);
+      pos += s.length;
     };
     const live: number[] = [];
     for (let r = 0; r < x.length; r++) if (!(x.bits(r) & Bit.Gone) && !drop?.has(r)) live.push(r);
@@ -1261,74 +1266,99 @@ export class MboxMailbox implements OpenMailbox {
     } else if (live.length === 0) {
       data(Buffer.from(formatPseudoMessage(baseInfo, nowDate, this.env.hostname), 'latin1'));
     }
-    const layouts = new Map<number, ReturnType<MessageIndex['layout']>>();
-    const hashes = new Map<number, number>();
+    // Where each live row will be (7 offsets per row, in RowLayout's order), and its new block's hash (-1: none).
+    const layouts = new Float64Array(live.length * 7);
+    const hashes = new Float64Array(live.length).fill(-1);
     let firstRow = true;
-    for (const r of live) {
+    for (let k = 0; k < live.length; k++) {
+      const r = live[k] as number;
       const needBase = firstRow && !usePseudo;
       const rewriteBlock = (x.bits(r) & Bit.Dirty) !== 0 || x.metaStart(r) < 0 ||
         (needBase && (this.baseDirty || r !== baseRow));
       const startNew = pos;
       const start = x.start(r);
-      const l = x.layout(r);
+      const headerStart = x.headerStart(r);
+      const bodyStart = x.bodyStart(r);
+      const end = x.end(r);
+      const metaStart = x.metaStart(r);
+      const metaEnd = x.metaEnd(r);
       let metaStartNew: number;
       let metaEndNew: number;
-      let headerStartNew = l.headerStart - start + startNew;
+      let headerStartNew = headerStart - start + startNew;
       let bodyStartNew: number;
       if (!rewriteBlock) {
-        copy(start, l.end);
-        metaStartNew = l.metaStart - start + startNew;
-        metaEndNew = l.metaEnd - start + startNew;
-        bodyStartNew = l.bodyStart - start + startNew;
+        copy(start, end);
+        metaStartNew = metaStart - start + startNew;
+        metaEndNew = metaEnd - start + startNew;
+        bodyStartNew = bodyStart - start + startNew;
       } else {
-        const block = Buffer.from(formatStatusBlock({
+        const block = formatStatusBlock({
           // `O` marks the message seen by a session: ours, unless this is only a short open (an APPEND) that
           // rewrites a block for its UID; then a new message stays new (\Recent) for the next session.
           flags: x.flags(r), old: (x.bits(r) & Bit.Old) !== 0 || this.claims, keywords: this.keywordNames(x.keywordMask(r)), uid: x.uid(r),
           base: needBase ? baseInfo : null,
-        }), 'latin1');
-        hashes.set(r, metaHashOf(block));
-        if (l.metaStart >= 0) {
+        });
+        if (metaStart >= 0) {
           // Replace the run of metadata lines where it stands.
-          copy(start, l.metaStart);
+          copy(start, metaStart);
           metaStartNew = pos;
-          data(block);
+          text(block);
+          hashes[k] = metaHashOf(pieces.dataOf(pieces.count - 1));
           metaEndNew = pos;
-          copy(l.metaEnd, l.bodyStart);
+          copy(metaEnd, bodyStart);
           bodyStartNew = pos;
         } else {
           // No run (or a scattered one): the header without metadata lines, then the block, then the empty line.
-          copy(start, l.headerStart);
+          copy(start, headerStart);
           headerStartNew = pos;
-          const raw = this.readRange(l.headerStart, l.bodyStart - l.headerStart);
+          const raw = this.readRange(headerStart, bodyStart - headerStart);
           const { kept, blank } = stripMeta(raw);
           data(kept);
           metaStartNew = pos;
-          data(block);
+          text(block);
+          hashes[k] = metaHashOf(pieces.dataOf(pieces.count - 1));
           metaEndNew = pos;
           data(blank);
           bodyStartNew = pos;
         }
-        copy(l.bodyStart, l.end);
+        copy(bodyStart, end);
       }
       const endNew = pos;
-      layouts.set(r, {
-        start: startNew, headerStart: headerStartNew, bodyStart: bodyStartNew,
-        bodyEnd: l.bodyEnd - l.end + endNew, end: endNew, metaStart: metaStartNew, metaEnd: metaEndNew,
-      });
+      const o = k * 7;
+      layouts[o] = startNew;
+      layouts[o + 1] = headerStartNew;
+      layouts[o + 2] = bodyStartNew;
+      layouts[o + 3] = x.bodyEnd(r) - end + endNew;
+      layouts[o + 4] = endNew;
+      layouts[o + 5] = metaStartNew;
+      layouts[o + 6] = metaEndNew;
       firstRow = false;
     }
-    const result = rewriteFile(this.fd, oldSize, pieces, { journalDir: this.opts.journalDir, fsync: this.opts.fsync });
+    const ropts = { journalDir: this.opts.journalDir, fsync: this.opts.fsync, stepSync: this.opts.stepSync };
+    let result;
+    try {
+      result = rewriteFile(this.fd, oldSize, pieces, ropts);
+    } catch (e) {
+      // An I/O error (a full disk) part way: put the file right from the journal now, so that neither this session
+      // nor the next reads a half-moved file; the index no longer matches what is on disk, so read it again.
+      try {
+        const r = recoverJournal(this.fd, ropts);
+        this.env.logger.log('err', `${this.path}: rewrite failed (${String(e)}); journal ${r.action}`);
+      } catch (e2) {
+        this.env.logger.log('err', `${this.path}: rewrite failed (${String(e)}) and so did its recovery (${String(e2)}); the journal is kept`);
+      }
+      this.snap = null;
+      throw e;
+    }
     if (usePseudo) {
-      const p0 = pieces[0];
-      const plen = this.pseudo && !this.baseDirty ? this.pseudo.end - this.pseudo.start : p0 && 'data' in p0 ? p0.data.length : 0;
+      const plen = this.pseudo && !this.baseDirty ? this.pseudo.end - this.pseudo.start : pieces.count > 0 && pieces.isData(0) ? pieces.len[0] as number : 0;
       this.pseudo = { start: 0, end: plen };
     }
-    for (const r of live) {
-      const l = layouts.get(r);
-      if (l) x.setLayout(r, l);
-      const h = hashes.get(r);
-      if (h !== undefined) x.setMetaHash(r, h);
+    for (let k = 0; k < live.length; k++) {
+      const r = live[k] as number;
+      x.setLayoutFrom(r, layouts, k * 7);
+      const h = hashes[k] as number;
+      if (h >= 0) x.setMetaHash(r, h);
       x.clearBits(r, Bit.Dirty | Bit.NewUid | Bit.FlagsDirty);
       if (this.claims) x.addBits(r, Bit.Old);
     }

@@ -163,6 +163,17 @@ export class MessageIndex {
     f.metaStart[i] = l.metaStart;
     f.metaEnd[i] = l.metaEnd;
   }
+  /** {@link setLayout} from seven numbers at `a[o]` (start, headerStart, bodyStart, bodyEnd, end, metaStart, metaEnd). */
+  setLayoutFrom(i: number, a: Float64Array, o: number): void {
+    const f = this.f64;
+    f.start[i] = a[o] as number;
+    f.headerStart[i] = a[o + 1] as number;
+    f.bodyStart[i] = a[o + 2] as number;
+    f.bodyEnd[i] = a[o + 3] as number;
+    f.end[i] = a[o + 4] as number;
+    f.metaStart[i] = a[o + 5] as number;
+    f.metaEnd[i] = a[o + 6] as number;
+  }
   layout(i: number): RowLayout {
     return {
       start: this.start(i), headerStart: this.headerStart(i), bodyStart: this.bodyStart(i),

@@ -5,26 +5,42 @@
  * Why in place: the file keeps its inode, owner, group and mode (a spool file is `user:mail 0660` in a setgid
  * directory the user cannot create files in), hard links and other readers' open descriptors stay valid.
  *
- * How it stays safe. A rewrite is a list of pieces (copy old bytes / write new bytes) giving the new content.
+ * A rewrite is a list of pieces (copy old bytes / write new bytes) giving the new content. Three ways to apply it:
  * 1. Patch: when every changed piece keeps its size and position (UW pads the metadata block so that flag changes
- *    do), the new bytes are written with one pwrite each. Each write is a few dozen bytes inside one message's
- *    header; a kill between two leaves some flags new and some old, never a message lost.
- * 2. Journal: otherwise data moves. Before the mailbox is touched, the old bytes from the first changed offset
- *    `off` to the old end `S0` are copied to a journal file together with (off, S0, S1 = new size) and a trailer,
- *    and fsynced. If the new file is larger it is then extended to S1 (and the journal notes it), so the file is
- *    never shorter than max(S0, S1) until the rewrite is committed. New content is then written from `off` on, reading every moved
- *    byte from the journal (so overlapping moves cannot eat their own source), and fsynced. The journal is then
- *    marked committed and fsynced, the file truncated to S1 and fsynced, and the journal removed.
+ *    do), the new bytes are written where they are: one pwrite for a lone block, or, where blocks are dense (a
+ *    STORE on every message), one read-modify-write per stretch of nearby blocks. A kill between two writes leaves
+ *    some flags new and some old, never a message lost.
+ * 2. Forward (rewrite-forward.ts, journal format 2), for everything that moves data when no byte moves up by more
+ *    than {@link FORWARD_MAX_GROWTH}: an expunge, flag and keyword changes, UIDs written for new mail. New content
+ *    is written in ascending steps; before each, the journal gets the few old bytes that step overwrites and the
+ *    rest still needs. A kill at any instant is completed by {@link recoverJournal}. It reads and writes the moved
+ *    bytes once, not twice.
+ * 3. Journal (format 1), for large growth: before the mailbox is touched, the old bytes from the first changed
+ *    offset `off` to the old end `S0` are copied to a journal file together with (off, S0, S1 = new size) and a
+ *    trailer, and fsynced. If the new file is larger it is then extended to S1 (and the journal notes it), so the
+ *    file is never shorter than max(S0, S1) until the rewrite is committed. New content is then written from `off`
+ *    on, reading every moved byte from the journal (so overlapping moves cannot eat their own source), and fsynced.
+ *    The journal is then marked committed and fsynced, the file truncated to S1 and fsynced, and the journal
+ *    removed.
+ *
+ * Durability. The result is fsynced before the command completes (unless `fsync: false`, for throwaway benchmark
+ * data). Kills are covered by ordering alone: the kernel's page cache keeps our writes in the order we made them.
+ * A power failure reorders writes that were not fsynced; `stepSync` (configuration `rewrite_sync = step`) also
+ * orders every forward step on disk, at about twice the disk writes: UW and Dovecot rewrite in place with no
+ * journal at all, so the default already loses nothing they would keep.
  *
  * Recovery ({@link recoverJournal}, run under the mailbox's exclusive lock before anything reads it):
- * - journal without its trailer: the mailbox was not touched yet; the journal is removed;
- * - complete, not committed: the rewrite was under way. Anything past max(S0, S1) (past S0 if the extension
- *   was not noted yet) was appended by a delivery agent after the crash (it had to take over our stale lock first); it is kept aside, the old bytes are put back
- *   at `off`, the file is cut to S0 and the kept mail appended: the mailbox as before the rewrite, plus new mail;
- * - committed: the new content is complete. If the truncation to S1 did not happen yet (the bytes between S1 and
- *   S0 are still the journal's old bytes there), mail appended after the crash is moved down to S1 and the file cut
- *   after it; otherwise nothing is left to do.
- * Either way the journal is removed last, so a crash during recovery just recovers again.
+ * - format 2: see rewrite-forward.ts (always completes the rewrite, keeping mail appended after the crash);
+ * - format 1 journal without its trailer: the mailbox was not touched yet; the journal is removed;
+ * - format 1 complete, not committed: the rewrite was under way. Anything past max(S0, S1) (past S0 if the
+ *   extension was not noted yet) was appended by a delivery agent after the crash (it had to take over our stale
+ *   lock first); it is kept aside, the old bytes are put back at `off`, the file is cut to S0 and the kept mail
+ *   appended: the mailbox as before the rewrite, plus new mail;
+ * - format 1 committed: the new content is complete. If the truncation to S1 did not happen yet (the bytes between
+ *   S1 and S0 are still the journal's old bytes there), mail appended after the crash is moved down to S1 and the
+ *   file cut after it; otherwise nothing is left to do.
+ * Either way the journal is removed last, so a crash during recovery just recovers again. (Mail appended after a
+ * crash is held in memory for a moment while it is moved; a second crash in that moment would lose it.)
  *
  * The journal lives outside the spool (which users cannot write to): `<journalDir>/uwimap-ts.<dev>.<ino>.journal`,
  * created O_EXCL with mode 0600, and is only trusted when owned by the mailbox's owner and naming its inode.
@@ -34,16 +50,25 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 
-/** One piece of the new content: old bytes copied from `src`, or new bytes. */
-export type Piece = { readonly src: number; readonly len: number } | { readonly data: Buffer };
+import { PieceList, type Piece } from './pieces.js';
+import { analyze, forwardRewrite, MAGIC2, recoverForward, type RewriteStep } from './rewrite-forward.js';
+
+export type { RewriteStep } from './rewrite-forward.js';
+export { PieceList, type Piece } from './pieces.js';
 
 export interface RewriteOptions {
   /** Directory for journal files. */
   readonly journalDir: string;
-  /** fsync at each step (off only for benchmarks on throwaway data). Default true. */
+  /** fsync the result (off only for benchmarks and tests on throwaway data). Default true. */
   readonly fsync?: boolean;
-  /** Copy buffer size. Default 4 MiB. */
+  /** Order every step of a forward rewrite on disk too (see the module comment). Default false. */
+  readonly stepSync?: boolean;
+  /** Copy buffer and forward step size. Default 4 MiB. */
   readonly bufferSize?: number;
+  /** Which way to move data (tests): the default picks forward unless growth is large. */
+  readonly engine?: 'auto' | 'forward' | 'journal';
+  /** Largest single write of a forward step (tests, to be killed mid-step). */
+  readonly writeSize?: number;
   /**
    * Called after each step that changes a file (for crash tests: throwing here leaves the files exactly as a
    * process killed at that instant would).
@@ -51,13 +76,16 @@ export interface RewriteOptions {
   readonly onStep?: (step: RewriteStep) => void;
 }
 
-export type RewriteStep = 'patch' | 'journal' | 'extended' | 'write' | 'written' | 'committed' | 'truncated';
-
 export interface RewriteResult {
   readonly size: number;
-  /** 'patch' when data did not move, 'journal' when it did, 'none' when nothing changed. */
-  readonly mode: 'none' | 'patch' | 'journal';
+  /** 'patch' when data did not move, 'forward' or 'journal' when it did, 'none' when nothing changed. */
+  readonly mode: 'none' | 'patch' | 'forward' | 'journal';
 }
+
+/** The forward engine carries up to this many bytes from step to step when content moves up. */
+export const FORWARD_MAX_GROWTH = 1 << 20;
+/** Patches closer than this share one read-modify-write. */
+const PATCH_GAP = 16 << 10;
 
 const MAGIC = 'uwimap-ts journal 1\n';
 const TRAILER = 'uwimap-ts journal end\n';
@@ -72,9 +100,6 @@ export function journalPath(journalDir: string, dev: number | bigint, ino: numbe
   return join(journalDir, `uwimap-ts.${dev}.${ino}.journal`);
 }
 
-function pieceLength(p: Piece): number {
-  return 'data' in p ? p.data.length : p.len;
-}
 
 function preadFully(fd: number, buf: Buffer, offset: number, length: number, position: number): void {
   let got = 0;
@@ -91,25 +116,61 @@ function pwriteFully(fd: number, buf: Buffer, position: number): void {
 }
 
 /**
+ * Writes same-size patches (in ascending order) where they stand: a lone one with one pwrite, a run of nearby ones
+ * with one read, the patches copied in, and one write.
+ */
+function writePatches(fd: number, patches: readonly { at: number; data: Buffer }[], bufSize: number,
+  onStep: ((s: RewriteStep) => void) | undefined): void {
+  let buf: Buffer | null = null;
+  for (let i = 0; i < patches.length;) {
+    const first = patches[i] as { at: number; data: Buffer };
+    let j = i + 1;
+    let end = first.at + first.data.length;
+    for (; j < patches.length; j++) {
+      const p = patches[j] as { at: number; data: Buffer };
+      const e = p.at + p.data.length;
+      if (p.at - end > PATCH_GAP || e - first.at > bufSize) break;
+      end = e;
+    }
+    if (j === i + 1) {
+      pwriteFully(fd, first.data, first.at);
+    } else {
+      buf ??= Buffer.allocUnsafe(bufSize);
+      const w = buf.subarray(0, end - first.at);
+      preadFully(fd, w, 0, w.length, first.at);
+      for (let k = i; k < j; k++) {
+        const p = patches[k] as { at: number; data: Buffer };
+        p.data.copy(w, p.at - first.at);
+      }
+      pwriteFully(fd, w, first.at);
+    }
+    onStep?.('patch');
+    i = j;
+  }
+}
+
+/**
  * Rewrites the file open on `fd` (size `oldSize`) to the concatenation of `pieces`. The caller holds the
  * mailbox's exclusive locks. Throws on I/O errors; the journal then lets {@link recoverJournal} undo a partial
  * rewrite.
  */
-export function rewriteFile(fd: number, oldSize: number, pieces: readonly Piece[], opts: RewriteOptions): RewriteResult {
+export function rewriteFile(fd: number, oldSize: number, given: PieceList | readonly Piece[], opts: RewriteOptions): RewriteResult {
   const sync = opts.fsync ?? true;
+  const pieces = given instanceof PieceList ? given : PieceList.from(given);
   // Where does the new content first differ from the old, and is every difference a same-size patch?
   let pos = 0;
   let off = -1;
   let patchOnly = true;
   const patches: { at: number; data: Buffer }[] = [];
-  for (const p of pieces) {
-    const len = pieceLength(p);
-    if ('data' in p) {
+  for (let i = 0; i < pieces.count; i++) {
+    const len = pieces.len[i] as number;
+    if (pieces.isData(i)) {
       if (off < 0) off = pos;
-      patches.push({ at: pos, data: p.data });
-    } else if (p.src !== pos) {
+      if (patchOnly) patches.push({ at: pos, data: pieces.dataOf(i) });
+    } else if (pieces.src[i] !== pos) {
       if (off < 0) off = pos;
       patchOnly = false;
+      patches.length = 0;
     }
     pos += len;
   }
@@ -117,13 +178,19 @@ export function rewriteFile(fd: number, oldSize: number, pieces: readonly Piece[
   if (off < 0 && newSize === oldSize) return { size: newSize, mode: 'none' };
   if (off < 0) off = Math.min(newSize, oldSize);
   if (patchOnly && newSize === oldSize) {
-    // Only new bytes at unchanged positions; check they replace bytes that differ, and write them.
-    for (const { at, data } of patches) {
-      pwriteFully(fd, data, at);
-      opts.onStep?.('patch');
-    }
+    writePatches(fd, patches, opts.bufferSize ?? 4 << 20, opts.onStep);
     if (sync) fsyncSync(fd);
     return { size: newSize, mode: 'patch' };
+  }
+  const a = analyze(pieces, oldSize);
+  const engine = opts.engine ?? 'auto';
+  if (engine === 'forward' || (engine === 'auto' && a.maxGrowth <= FORWARD_MAX_GROWTH)) {
+    const st = fstatSync(fd);
+    forwardRewrite(fd, oldSize, pieces, a, {
+      journalPath: journalPath(opts.journalDir, st.dev, st.ino), fsync: sync, stepSync: opts.stepSync ?? false,
+      stepSize: opts.bufferSize ?? 4 << 20, writeSize: opts.writeSize, onStep: opts.onStep,
+    });
+    return { size: newSize, mode: 'forward' };
   }
   const st = fstatSync(fd);
   const jpath = journalPath(opts.journalDir, st.dev, st.ino);
@@ -157,18 +224,18 @@ export function rewriteFile(fd: number, oldSize: number, pieces: readonly Piece[
     }
     // 3. Write the new content from `off`, moved bytes read from the journal.
     pos = 0;
-    for (const p of pieces) {
-      const len = pieceLength(p);
+    for (let i = 0; i < pieces.count; i++) {
+      const len = pieces.len[i] as number;
       const end = pos + len;
       if (end > off) {
-        if ('data' in p) {
+        if (pieces.isData(i)) {
           const skip = Math.max(0, off - pos);
-          pwriteFully(fd, p.data.subarray(skip), pos + skip);
+          pwriteFully(fd, pieces.dataOf(i).subarray(skip), pos + skip);
           opts.onStep?.('write');
         } else {
           for (let done = Math.max(0, off - pos); done < len;) {
             const n = Math.min(bufSize, len - done);
-            const src = p.src + done;
+            const src = (pieces.src[i] as number) + done;
             if (src >= off) preadFully(jfd, buf, 0, n, HEADER_SIZE + (src - off));
             else if (src + n <= off) preadFully(fd, buf, 0, n, src);
             else {
@@ -228,6 +295,14 @@ export function recoverJournal(fd: number, opts: RewriteOptions): RecoveryReport
     const header = Buffer.alloc(HEADER_SIZE);
     const hn = readSync(jfd, header, 0, HEADER_SIZE, 0);
     const text = header.toString('latin1', 0, hn);
+    if (text.startsWith(MAGIC2)) {
+      const r = recoverForward(fd, jfd, {
+        journalPath: jpath, fsync: sync, stepSync: opts.stepSync ?? false, stepSize: opts.bufferSize ?? 4 << 20,
+      });
+      closeSync(jfd);
+      unlinkSync(jpath);
+      return r;
+    }
     let meta: { off: number; oldSize: number; newSize: number; keep: number; dev: string; ino: string } | null = null;
     if (hn === HEADER_SIZE && text.startsWith(MAGIC)) {
       try {
