@@ -108,6 +108,13 @@ export interface Native {
    */
   servedCount(body: Buffer, verbatim: boolean, out: Float64Array): void;
 
+  /**
+   * sync_file_range(fd, offset, nbytes, SYNC_FILE_RANGE_WRITE): starts write-back of that range without waiting.
+   * Returns 0 or the errno value. (A rewrite calls it after each step so the disk works while the next is copied;
+   * the final fsync still makes the result durable.)
+   */
+  syncFileRange(fd: number, offset: number, nbytes: number): number;
+
   readonly pamCodes: PamCodes;
 }
 
@@ -117,7 +124,7 @@ export function defaultNativePath(): string {
   return fileURLToPath(new URL('../../../build/uwimap-native.node', import.meta.url));
 }
 
-const FUNCTIONS = ['crypt', 'pamAuthenticate', 'unixDgramSend', 'setresgid', 'servedCount'] as const;
+const FUNCTIONS = ['crypt', 'pamAuthenticate', 'unixDgramSend', 'setresgid', 'servedCount', 'syncFileRange'] as const;
 
 function isNative(value: unknown): value is Native {
   if (typeof value !== 'object' || value === null) return false;

@@ -20,7 +20,7 @@ import assert from 'node:assert/strict';
 import type { SpawnSyncReturns } from 'node:child_process';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, constants as fsConstants, copyFileSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -527,6 +527,51 @@ describe('setresgid', () => {
     assert.throws(() => native.setresgid('0' as unknown as number, -1, -1), TypeError);
   });
 });
+
+describe('syncFileRange', () => {
+  test('starts write-back of a written range; errno values for what is not a file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sfr-'));
+    try {
+      const path = join(dir, 'f');
+      writeFileSync(path, randomBytes(1 << 20));
+      const fd = openSync(path, 'r+');
+      try {
+        assert.equal(native.syncFileRange(fd, 0, 1 << 20), 0);
+        assert.equal(native.syncFileRange(fd, 4096, 0), 0, 'nbytes 0: to the end of the file');
+      } finally {
+        closeSync(fd);
+      }
+      assert.equal(native.syncFileRange(fd, 0, 1), errno.EBADF, 'closed descriptor');
+      const [r, w] = pipeFds();
+      try {
+        assert.equal(native.syncFileRange(w, 0, 1), errno.ESPIPE, 'a pipe');
+      } finally {
+        closeSync(r);
+        closeSync(w);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('negative, fractional or non-number arguments throw TypeError', () => {
+    for (const bad of [-1, 1.5, Number.NaN, 2 ** 53]) {
+      assert.throws(() => native.syncFileRange(0, bad, 1), TypeError, String(bad));
+    }
+    assert.throws(() => native.syncFileRange('0' as unknown as number, 0, 1), TypeError);
+  });
+});
+
+/** The two ends of a FIFO (read, write): a descriptor that is not a regular file. */
+function pipeFds(): [number, number] {
+  const dir = mkdtempSync(join(tmpdir(), 'fifo-'));
+  const path = join(dir, 'p');
+  execFileSync('mkfifo', [path]);
+  const r = openSync(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+  const w = openSync(path, fsConstants.O_WRONLY | fsConstants.O_NONBLOCK);
+  rmSync(dir, { recursive: true, force: true });
+  return [r, w];
+}
 
 describe('loadNative', () => {
   test('returns the same functions every time (Node caches the addon by path)', () => {

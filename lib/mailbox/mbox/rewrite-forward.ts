@@ -33,6 +33,7 @@ import {
   closeSync, constants, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, unlinkSync, writeSync,
 } from 'node:fs';
 import { crc32 } from 'node:zlib';
+import { loadNative } from '../../native/native.js';
 import type { PieceList } from './pieces.js';
 
 export type RewriteStep =
@@ -181,6 +182,27 @@ function planOf(pieces: PieceList, a: Analysis): Plan {
     pos += l;
   }
   return new Plan(dst, len, src, pieces.data.subarray(0, pieces.dataLen));
+}
+
+let writeback: ((fd: number, offset: number, length: number) => void) | null | undefined;
+
+/**
+ * Starts write-back of a range just written (sync_file_range through the addon), so the disk works while the next
+ * step is copied and the final fsync has little left to wait for: a 550 MB expunge's fsync goes from ~190 ms to
+ * ~5 ms, the whole from ~340 to ~200 ms. Nothing when the addon cannot be loaded (a tool run from a bare tree).
+ */
+export function startWriteback(fd: number, offset: number, length: number): void {
+  if (writeback === undefined) {
+    try {
+      const n = loadNative();
+      writeback = (f, o, l) => {
+        n.syncFileRange(f, o, l);
+      };
+    } catch {
+      writeback = null;
+    }
+  }
+  writeback?.(fd, offset, length);
 }
 
 function preadFully(fd: number, buf: Buffer, offset: number, length: number, position: number): void {
@@ -337,6 +359,7 @@ class Engine {
         done += k;
         opts.onStep?.('write');
       }
+      if (opts.fsync || opts.stepSync) startWriteback(this.fd, w, n);
       prev = slot;
       w = b;
     }

@@ -51,7 +51,7 @@ import {
 import { join } from 'node:path';
 
 import { PieceList, type Piece } from './pieces.js';
-import { analyze, forwardRewrite, MAGIC2, recoverForward, type RewriteStep } from './rewrite-forward.js';
+import { analyze, forwardRewrite, MAGIC2, recoverForward, startWriteback, type RewriteStep } from './rewrite-forward.js';
 
 export type { RewriteStep } from './rewrite-forward.js';
 export { PieceList, type Piece } from './pieces.js';
@@ -119,7 +119,7 @@ function pwriteFully(fd: number, buf: Buffer, position: number): void {
  * Writes same-size patches (in ascending order) where they stand: a lone one with one pwrite, a run of nearby ones
  * with one read, the patches copied in, and one write.
  */
-function writePatches(fd: number, patches: readonly { at: number; data: Buffer }[], bufSize: number,
+function writePatches(fd: number, patches: readonly { at: number; data: Buffer }[], bufSize: number, sync: boolean,
   onStep: ((s: RewriteStep) => void) | undefined): void {
   let buf: Buffer | null = null;
   for (let i = 0; i < patches.length;) {
@@ -143,6 +143,7 @@ function writePatches(fd: number, patches: readonly { at: number; data: Buffer }
         p.data.copy(w, p.at - first.at);
       }
       pwriteFully(fd, w, first.at);
+      if (sync) startWriteback(fd, first.at, w.length);
     }
     onStep?.('patch');
     i = j;
@@ -178,7 +179,7 @@ export function rewriteFile(fd: number, oldSize: number, given: PieceList | read
   if (off < 0 && newSize === oldSize) return { size: newSize, mode: 'none' };
   if (off < 0) off = Math.min(newSize, oldSize);
   if (patchOnly && newSize === oldSize) {
-    writePatches(fd, patches, opts.bufferSize ?? 4 << 20, opts.onStep);
+    writePatches(fd, patches, opts.bufferSize ?? 4 << 20, sync, opts.onStep);
     if (sync) fsyncSync(fd);
     return { size: newSize, mode: 'patch' };
   }
