@@ -425,12 +425,12 @@ class Engine {
       pwriteFully(this.jfd, slot.bytes, at + SLOT_HEADER);
       this.opts.onStep?.('slot-bytes');
     }
-    const h = Buffer.alloc(SLOT_HEADER, 0x20);
+    const h = Buffer.alloc(256, 0x20);
     // The CRC guards against a slot torn by a power failure; a killed process leaves whole headers (one write
     // within a page, after the bytes), so without stepSync it is not computed (-1).
     const crc = this.opts.stepSync ? crc32(slot.bytes) : -1;
     h.write(JSON.stringify({ seq: slot.seq, w: slot.w, n: slot.n, a: slot.a, b: slot.b, crc }) + '\n');
-    pwriteFully(this.jfd, h.subarray(0, 256), at);
+    pwriteFully(this.jfd, h, at);
     if (this.opts.stepSync) fdatasyncSync(this.jfd);
     this.opts.onStep?.('slot');
   }
