@@ -408,17 +408,20 @@ static napi_value js_unix_dgram_send(napi_env env, napi_callback_info info) {
 
 /* ---- setresgid ------------------------------------------------------------------------------------------------ */
 
-/* Reads a gid argument: an integer in [-1, 2^32 - 2]; -1 means "leave unchanged", as in setresgid(2). */
-static int gid_arg(napi_env env, napi_value value, gid_t *gid) {
+/*
+ * Reads an integer argument in [min, max] (exactly: no fractions, NaN or out-of-range doubles) into *out. Throws a
+ * TypeError with `what` and returns 0 otherwise.
+ */
+static int int_arg(napi_env env, napi_value value, double min, double max, const char *what, int64_t *out) {
   napi_valuetype type;
   double d;
   if (napi_typeof(env, value, &type) != napi_ok) return 0;
-  if (type != napi_number || napi_get_value_double(env, value, &d) != napi_ok || d != (double)(int64_t)d || d < -1 ||
-      d > 4294967294.0) {
-    napi_throw_type_error(env, NULL, "setresgid: each gid must be an integer from -1 to 4294967294");
+  if (type != napi_number || napi_get_value_double(env, value, &d) != napi_ok || !(d >= min && d <= max) ||
+      d != (double)(int64_t)d) {
+    napi_throw_type_error(env, NULL, what);
     return 0;
   }
-  *gid = d == -1 ? (gid_t)-1 : (gid_t)(int64_t)d;
+  *out = (int64_t)d;
   return 1;
 }
 
@@ -429,9 +432,14 @@ static int gid_arg(napi_env env, napi_value value, gid_t *gid) {
 static napi_value js_setresgid(napi_env env, napi_callback_info info) {
   napi_value argv[3];
   if (!get_args(env, info, 3, argv, "setresgid(rgid: number, egid: number, sgid: number)")) return NULL;
+  /* Each gid in [-1, 2^32 - 2]; -1 means "leave unchanged", as in setresgid(2). */
   gid_t g[3];
-  for (int i = 0; i < 3; i++)
-    if (!gid_arg(env, argv[i], &g[i])) return NULL;
+  for (int i = 0; i < 3; i++) {
+    int64_t v;
+    if (!int_arg(env, argv[i], -1, 4294967294.0, "setresgid: each gid must be an integer from -1 to 4294967294", &v))
+      return NULL;
+    g[i] = v == -1 ? (gid_t)-1 : (gid_t)v;
+  }
   int err = setresgid(g[0], g[1], g[2]) == 0 ? 0 : errno;
   napi_value result;
   NAPI_OK(napi_create_int32(env, err, &result));
@@ -439,20 +447,6 @@ static napi_value js_setresgid(napi_env env, napi_callback_info info) {
 }
 
 /* ---- write-back ---------------------------------------------------------------------------------------------- */
-
-/* Reads a non-negative integer argument (a file descriptor, an offset or a length) exactly representable. */
-static int nonneg_arg(napi_env env, napi_value value, const char *what, int64_t *out) {
-  napi_valuetype type;
-  double d;
-  if (napi_typeof(env, value, &type) != napi_ok) return 0;
-  if (type != napi_number || napi_get_value_double(env, value, &d) != napi_ok || d != (double)(int64_t)d || d < 0 ||
-      d > 9007199254740991.0) {
-    napi_throw_type_error(env, NULL, what);
-    return 0;
-  }
-  *out = (int64_t)d;
-  return 1;
-}
 
 /*
  * syncFileRange(fd, offset, nbytes) -> 0 or an errno value. Starts write-back of the dirty pages of that range
@@ -464,7 +458,8 @@ static napi_value js_sync_file_range(napi_env env, napi_callback_info info) {
   if (!get_args(env, info, 3, argv, "syncFileRange(fd: number, offset: number, nbytes: number)")) return NULL;
   int64_t v[3];
   for (int i = 0; i < 3; i++)
-    if (!nonneg_arg(env, argv[i], "syncFileRange: fd, offset and nbytes must be non-negative integers", &v[i]))
+    if (!int_arg(env, argv[i], 0, 9007199254740991.0, "syncFileRange: fd, offset and nbytes must be non-negative integers",
+                 &v[i]))
       return NULL;
   int err = v[0] > 0x7fffffff ? EBADF : sync_file_range((int)v[0], v[1], v[2], SYNC_FILE_RANGE_WRITE) == 0 ? 0 : errno;
   napi_value result;

@@ -205,7 +205,8 @@ export function startWriteback(fd: number, offset: number, length: number): void
   writeback?.(fd, offset, length);
 }
 
-function preadFully(fd: number, buf: Buffer, offset: number, length: number, position: number): void {
+/** pread until `length` bytes are in (a short read past the end is an error). */
+export function preadFully(fd: number, buf: Buffer, offset: number, length: number, position: number): void {
   let got = 0;
   while (got < length) {
     const n = readSync(fd, buf, offset + got, length - got, position + got);
@@ -214,12 +215,12 @@ function preadFully(fd: number, buf: Buffer, offset: number, length: number, pos
   }
 }
 
-function pwriteFully(fd: number, buf: Buffer, position: number): void {
+export function pwriteFully(fd: number, buf: Buffer, position: number): void {
   let done = 0;
   while (done < buf.length) done += writeSync(fd, buf, done, buf.length - done, position + done);
 }
 
-function readAt(fd: number, position: number, length: number): Buffer {
+export function readAt(fd: number, position: number, length: number): Buffer {
   const b = Buffer.allocUnsafe(length);
   if (length > 0) preadFully(fd, b, 0, length, position);
   return b;

@@ -46,12 +46,14 @@
  * created O_EXCL with mode 0600, and is only trusted when owned by the mailbox's owner and naming its inode.
  */
 import {
-  closeSync, constants, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, unlinkSync, writeSync,
+  closeSync, constants, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, unlinkSync,
 } from 'node:fs';
 import { join } from 'node:path';
 
 import { PieceList, type Piece } from './pieces.js';
-import { analyze, forwardRewrite, MAGIC2, recoverForward, startWriteback, type RewriteStep } from './rewrite-forward.js';
+import {
+  analyze, forwardRewrite, MAGIC2, preadFully, pwriteFully, readAt, recoverForward, startWriteback, type RewriteStep,
+} from './rewrite-forward.js';
 
 export type { RewriteStep } from './rewrite-forward.js';
 export { PieceList, type Piece } from './pieces.js';
@@ -98,21 +100,6 @@ const STATE_COMMITTED = '1';
 
 export function journalPath(journalDir: string, dev: number | bigint, ino: number | bigint): string {
   return join(journalDir, `uwimap-ts.${dev}.${ino}.journal`);
-}
-
-
-function preadFully(fd: number, buf: Buffer, offset: number, length: number, position: number): void {
-  let got = 0;
-  while (got < length) {
-    const n = readSync(fd, buf, offset + got, length - got, position + got);
-    if (n === 0) throw new Error(`short read at ${position + got}`);
-    got += n;
-  }
-}
-
-function pwriteFully(fd: number, buf: Buffer, position: number): void {
-  let done = 0;
-  while (done < buf.length) done += writeSync(fd, buf, done, buf.length - done, position + done);
 }
 
 /**
@@ -329,7 +316,7 @@ export function recoverJournal(fd: number, opts: RewriteOptions): RecoveryReport
       // Mail appended after the crash starts at max(S0, S1) once the file was extended, else at S0 (past any
       // zeros of an extension made just before the crash).
       const top = state === STATE_EXTENDED ? Math.max(oldSize, newSize) : oldSize;
-      let extra = size > top ? readRange(fd, top, size - top) : Buffer.alloc(0);
+      let extra = size > top ? readAt(fd, top, size - top) : Buffer.alloc(0);
       if (state !== STATE_EXTENDED) {
         let z = 0;
         while (z < extra.length && extra[z] === 0) z++;
@@ -352,10 +339,10 @@ export function recoverJournal(fd: number, opts: RewriteOptions): RecoveryReport
     if (newSize < oldSize && size >= oldSize) {
       // Was the cut to newSize made? If [newSize, oldSize) still holds the old bytes, it was not.
       const n = oldSize - newSize;
-      const now = readRange(fd, newSize, n);
-      const was = readRange(jfd, HEADER_SIZE + (newSize - off), n);
+      const now = readAt(fd, newSize, n);
+      const was = readAt(jfd, HEADER_SIZE + (newSize - off), n);
       if (now.equals(was)) {
-        const extra = readRange(fd, oldSize, size - oldSize);
+        const extra = readAt(fd, oldSize, size - oldSize);
         pwriteFully(fd, extra, newSize);
         ftruncateSync(fd, newSize + extra.length);
         appended = extra.length;
@@ -374,10 +361,4 @@ export function recoverJournal(fd: number, opts: RewriteOptions): RecoveryReport
 function trailerOk(jfd: number, at: number): boolean {
   const b = Buffer.alloc(TRAILER.length);
   return readSync(jfd, b, 0, b.length, at) === b.length && b.toString('latin1') === TRAILER;
-}
-
-function readRange(fd: number, position: number, length: number): Buffer {
-  const b = Buffer.allocUnsafe(length);
-  if (length > 0) preadFully(fd, b, 0, length, position);
-  return b;
 }
