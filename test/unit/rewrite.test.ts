@@ -65,6 +65,8 @@ function runWithKill(path: string, old: Buffer, pieces: Piece[], killAt: number,
   try {
     rewriteFile(fd, old.length, pieces, {
       journalDir: dir, fsync: false, stepSync, bufferSize, engine, writeSize: engine === 'forward' ? 2 : undefined,
+      // With stepSync, also steps narrowed to the gap (empty slots) from a gap of 1 byte on.
+      freeStepMin: stepSync ? 1 : undefined,
       onStep: (s) => {
         steps.push(s);
         if (steps.length === killAt) throw new Killed();

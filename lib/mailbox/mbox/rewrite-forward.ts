@@ -8,7 +8,8 @@
  * journal first and back again (format 1) reads and writes the tail twice, and writes it to disk twice. Moving data
  * down in place, in ascending order, only ever overwrites bytes that were already copied (or are being expunged),
  * except within the step under way; so only that step's own overlap is journaled. With a gap G (bytes removed so
- * far) and steps of n bytes, a step journals max(0, n - G) bytes, and nothing once G exceeds n.
+ * far) and steps of n bytes, a step journals max(0, n - G) bytes; once G is wide (256 KB) steps shrink to G and
+ * journal nothing.
  *
  * The journal: a header (state byte, sizes), the *plan* (the pieces from the first changed byte to the last:
  * destination, length, and source offset or data offset), the new data bytes the plan inserts, a trailer with a
@@ -50,6 +51,8 @@ export interface ForwardOptions {
   readonly stepSync: boolean;
   /** Bytes of new content per step. */
   readonly stepSize: number;
+  /** Narrowest step that takes the gap's width (tests make it 1). Default 256 KB. */
+  readonly freeStepMin?: number;
   /** Largest single write to the mailbox (tests make it tiny, to "kill" mid-step). Default: one write per step. */
   readonly writeSize?: number;
   readonly onStep?: (step: RewriteStep) => void;
@@ -63,6 +66,8 @@ const SLOT_HEADER = 4096;
 /** Commit record: at HEADER2 - 128, the marker written past the new end (hex), set before the state byte. */
 const COMMIT_AT = HEADER2 - 128;
 const MARK_LEN = 16;
+/** Steps narrowed to the gap need no journaled bytes, but each costs a few system calls: not below this. */
+const FREE_STEP_MIN = 256 << 10;
 
 interface Meta {
   readonly off: number;
@@ -303,9 +308,15 @@ class Engine {
     let first = redo;
     const out = Buffer.allocUnsafe(Math.min(meta.step, Math.max(0, meta.end - w)));
     while (w < meta.end) {
-      const n = first && prev ? prev.n : Math.min(meta.step, meta.end - w);
-      const b = w + n;
       i = plan.seek(w, i);
+      let n = first && prev ? prev.n : Math.min(meta.step, meta.end - w);
+      if (!(first && prev)) {
+        // Once the gap (how far below its source the content here lands) is wide, a step no wider than the gap
+        // overwrites nothing the rest still needs: its slot is empty, and only its header is written.
+        const gap = plan.minSourceFrom(w, i) - w;
+        if (gap >= (opts.freeStepMin ?? FREE_STEP_MIN) && gap < n) n = gap;
+      }
+      const b = w + n;
       let slot: Slot;
       // This step's old bytes at or after its start, read at once from `from`.
       let from = 0;

@@ -69,6 +69,8 @@ export interface RewriteOptions {
   readonly bufferSize?: number;
   /** Which way to move data (tests): the default picks forward unless growth is large. */
   readonly engine?: 'auto' | 'forward' | 'journal';
+  /** Narrowest forward step that takes the gap's width (tests). */
+  readonly freeStepMin?: number;
   /** Largest single write of a forward step (tests, to be killed mid-step). */
   readonly writeSize?: number;
   /**
@@ -176,7 +178,7 @@ export function rewriteFile(fd: number, oldSize: number, given: PieceList | read
     const st = fstatSync(fd);
     forwardRewrite(fd, oldSize, pieces, a, {
       journalPath: journalPath(opts.journalDir, st.dev, st.ino), fsync: sync, stepSync: opts.stepSync ?? false,
-      stepSize: opts.bufferSize ?? 4 << 20, writeSize: opts.writeSize, onStep: opts.onStep,
+      stepSize: opts.bufferSize ?? 4 << 20, writeSize: opts.writeSize, freeStepMin: opts.freeStepMin, onStep: opts.onStep,
     });
     return { size: newSize, mode: 'forward' };
   }
