@@ -145,6 +145,101 @@ export function firstValues(header: Uint8Array, keys: readonly string[]): (Buffe
   return out;
 }
 
+/**
+ * A fixed set of field names to pick the first occurrences of, for readers that run over every message of a
+ * mailbox (FETCH 1:* ENVELOPE): {@link firstRanges} finds the same values as {@link firstValues} (the test holds them
+ * to it) but walks the section line by line looking only at lines whose first byte can start one of the names, and
+ * reports offsets instead of making a Buffer per value.
+ */
+export class FieldSet {
+  /** The names, lower case, as bytes. */
+  private readonly keys: Uint8Array[];
+  /** For each byte, whether a name starts with it (either case). */
+  private readonly firsts = new Uint8Array(256);
+
+  /** `names` in lower case (ASCII). */
+  constructor(names: readonly string[]) {
+    this.keys = names.map((n) => Buffer.from(n, 'latin1'));
+    for (const k of this.keys) {
+      const c = k[0] ?? 0;
+      this.firsts[c] = 1;
+      if (c >= 0x61 && c <= 0x7a) this.firsts[c - 0x20] = 1;
+    }
+  }
+
+  /**
+   * For the i-th name, `out[2i]` and `out[2i + 1]` are where the raw value of the first field of that name starts
+   * and ends in `header` (what {@link firstValues} would return a view of), or both -1 when there is none. `out` must
+   * hold two entries per name. Never throws.
+   */
+  firstRanges(bytes: Uint8Array, out: Int32Array): void {
+    const header = asBuffer(bytes);
+    const keys = this.keys;
+    const firsts = this.firsts;
+    const n = header.length;
+    out.fill(-1, 0, 2 * keys.length);
+    let left = keys.length;
+    let pos = 0;
+    while (pos < n && left > 0) {
+      const c = header[pos] as number;
+      // The empty line ends the section (as headerLength and eachField find it).
+      if (c === LF || (c === CR && header[pos + 1] === LF)) return;
+      if (firsts[c] === 0) {
+        // Not a name we want, or a continuation line (WSP never starts a name): skip the line.
+        pos = lineAfter(header, pos, n);
+        continue;
+      }
+      // The name ends at the line's colon; a line without one is a field named by the whole line (see eachField).
+      let j = pos;
+      while (j < n && header[j] !== COLON && header[j] !== LF) j++;
+      const lineEnd = header[j] === COLON ? lineAfter(header, j, n) : j < n ? j + 1 : n;
+      let nameEnd: number;
+      let valueStart: number;
+      if (header[j] === COLON) {
+        nameEnd = j;
+        valueStart = j + 1;
+      } else {
+        nameEnd = endOfText(header, pos, lineEnd);
+        valueStart = nameEnd;
+      }
+      while (nameEnd > pos && isWsp(header[nameEnd - 1])) nameEnd--;
+      let fEnd = lineEnd;
+      for (let i = 0; i < keys.length; i++) {
+        if (out[2 * i] !== -1 || !matches(header, pos, nameEnd, keys[i] as Uint8Array)) continue;
+        if (fEnd === lineEnd) while (fEnd < n && isWsp(header[fEnd])) fEnd = lineAfter(header, fEnd, n);
+        out[2 * i] = valueStart;
+        out[2 * i + 1] = Math.max(valueStart, endOfText(header, pos, fEnd));
+        left--;
+      }
+      pos = lineEnd;
+    }
+  }
+}
+
+/** The offset after the LF that ends the line holding `pos`, or `n` (memchr: faster than a loop for a line). */
+function lineAfter(b: Buffer, pos: number, n: number): number {
+  const i = b.indexOf(LF, pos);
+  return i < 0 || i >= n ? n : i + 1;
+}
+
+/** {@link trimEol} over any Uint8Array. */
+function endOfText(b: Uint8Array, start: number, lineEnd: number): number {
+  let e = lineEnd;
+  if (e > start && b[e - 1] === LF) e--;
+  if (e > start && b[e - 1] === CR) e--;
+  return e;
+}
+
+/** Whether `b[s..e)` is the lower-case ASCII `key`, compared case-insensitively (as {@link nameIs}). */
+function matches(b: Uint8Array, s: number, e: number, key: Uint8Array): boolean {
+  if (e - s !== key.length) return false;
+  for (let k = 0; k < key.length; k++) {
+    const c = b[s + k] as number;
+    if ((c >= 0x41 && c <= 0x5a ? c | 0x20 : c) !== key[k]) return false;
+  }
+  return true;
+}
+
 function nextLine(buf: Buffer, pos: number, end: number): number {
   const nl = buf.indexOf(LF, pos);
   return nl < 0 || nl >= end ? end : nl + 1;
@@ -286,6 +381,13 @@ export const SYNTAX_ERROR = 'SYNTAX_ERROR';
 const ATEXT = new Uint8Array(256);
 for (let c = SP + 1; c < 256; c++) ATEXT[c] = c === 0x7f ? 0 : 1;
 for (const c of [0x28, 0x29, 0x3c, 0x3e, 0x5b, 0x5d, 0x3a, 0x3b, 0x40, 0x5c, 0x2c, 0x2e, 0x22]) ATEXT[c] = 0;
+
+/** 1 for each byte an `atom(true)` takes (atext and `.`: the words of a phrase, dot-atoms). Read only. */
+export const WORD_BYTES: Readonly<Uint8Array> = (() => {
+  const t = ATEXT.slice();
+  t[0x2e] = 1;
+  return t;
+})();
 
 function isAtext(c: number | undefined): boolean {
   return c !== undefined && ATEXT[c] === 1;
