@@ -104,7 +104,6 @@ const LF = 0x0a;
 const SP = 0x20;
 const HT = 0x09;
 const DQUOTE = 0x22;
-const NIL = Buffer.from('NIL');
 
 const ENVELOPE_FIELDS = new FieldSet(FIELDS);
 /**
@@ -132,14 +131,14 @@ export function writeEnvelope(header: Uint8Array, w: ByteWriter): void {
   writeHeaderString(header, r[2] as number, r[3] as number, w);
   w.byte(SP);
   const fromStart = w.length;
-  if (!writeAddresses(header, r[4] as number, r[5] as number, w)) w.bytes(NIL);
+  if (!writeAddresses(header, r[4] as number, r[5] as number, w)) nil(w);
   const fromEnd = w.length;
   for (let f = 3; f <= 7; f++) {
     w.byte(SP);
     // Sender and Reply-To default to From (RFC 3501 §7.4.2); the others are NIL when they hold no address.
     if (writeAddresses(header, r[2 * f] as number, r[2 * f + 1] as number, w)) continue;
     if (f <= 4) w.again(fromStart, fromEnd);
-    else w.bytes(NIL);
+    else nil(w);
   }
   w.byte(SP);
   writeHeaderString(header, r[16] as number, r[17] as number, w);
@@ -151,23 +150,14 @@ export function writeEnvelope(header: Uint8Array, w: ByteWriter): void {
 /** {@link headerString} of the value at b[s..e) after {@link stripLeading} (NIL when s is -1), written to `w`. */
 function writeHeaderString(b: Uint8Array, s: number, e: number, w: ByteWriter): void {
   if (s < 0) {
-    w.bytes(NIL);
+    nil(w);
     return;
   }
   while (s < e && (b[s] === SP || b[s] === HT || b[s] === CR || b[s] === LF)) s++;
+  if (tryQuoted(b, s, e, w)) return;
+  // A literal, without the CRs and LFs (unfolded) if there are any.
   let eols = 0;
-  let quote = true;
-  for (let i = s; i < e; i++) {
-    const c = b[i] as number;
-    if (c === CR || c === LF) eols++;
-    else if (QUOTABLE[c] === 0) quote = false;
-  }
-  if (eols === 0 && quote) {
-    w.byte(DQUOTE);
-    w.range(b, s, e);
-    w.byte(DQUOTE);
-    return;
-  }
+  for (let i = s; i < e; i++) if (b[i] === CR || b[i] === LF) eols++;
   literalHead(e - s - eols, w);
   if (eols === 0) {
     w.range(b, s, e);
@@ -178,6 +168,34 @@ function writeHeaderString(b: Uint8Array, s: number, e: number, w: ByteWriter): 
     const c = b[i] as number;
     if (c !== CR && c !== LF) w.buf[w.length++] = c;
   }
+}
+
+/**
+ * Writes b[s..e) as a quoted string and returns true if every byte may stand in one ({@link QUOTABLE}); otherwise
+ * writes nothing and returns false. One pass: the bytes are copied as they are checked.
+ */
+function tryQuoted(b: Uint8Array, s: number, e: number, w: ByteWriter): boolean {
+  w.room(e - s + 2);
+  const buf = w.buf;
+  let o = w.length;
+  buf[o++] = DQUOTE;
+  for (let i = s; i < e; i++) {
+    const c = b[i] as number;
+    if (QUOTABLE[c] === 0) return false;
+    buf[o++] = c;
+  }
+  buf[o++] = DQUOTE;
+  w.length = o;
+  return true;
+}
+
+function nil(w: ByteWriter): void {
+  w.room(3);
+  const o = w.length;
+  w.buf[o] = 0x4e;
+  w.buf[o + 1] = 0x49;
+  w.buf[o + 2] = 0x4c;
+  w.length = o + 3;
 }
 
 /** `{n}` CRLF. */
@@ -191,16 +209,9 @@ function literalHead(n: number, w: ByteWriter): void {
 
 /** An nstring of the bytes b[s..e) as {@link writeImap} writes a Uint8Array: quoted when it can be, else a literal. */
 function writeString(b: Uint8Array, s: number, e: number, w: ByteWriter): void {
-  let i = s;
-  while (i < e && QUOTABLE[b[i] as number] === 1) i++;
-  if (i === e) {
-    w.byte(DQUOTE);
-    w.range(b, s, e);
-    w.byte(DQUOTE);
-  } else {
-    literalHead(e - s, w);
-    w.range(b, s, e);
-  }
+  if (tryQuoted(b, s, e, w)) return;
+  literalHead(e - s, w);
+  w.range(b, s, e);
 }
 
 /**
@@ -310,11 +321,9 @@ function simpleAddresses(b: Uint8Array, s: number, e: number, w: ByteWriter): nu
     // Only a comma or the end may follow (a dot would continue an obs-domain, anything else is junk).
     if (i < e && b[i] !== 0x2c) return -1;
     w.byte(0x28);
-    if (nw === 0) w.bytes(NIL);
+    if (nw === 0) nil(w);
     else writePhrase(b, words, nw, w);
-    w.byte(SP);
-    w.bytes(NIL);
-    w.byte(SP);
+    w.text(' NIL ');
     writeString(b, ls, le, w);
     w.byte(SP);
     writeString(b, ds, de, w);

@@ -154,17 +154,19 @@ export function firstValues(header: Uint8Array, keys: readonly string[]): (Buffe
 export class FieldSet {
   /** The names, lower case, as bytes. */
   private readonly keys: Uint8Array[];
-  /** For each byte, whether a name starts with it (either case). */
-  private readonly firsts = new Uint8Array(256);
+  /** For each byte, the indexes of the names that start with it (either case). */
+  private readonly byFirst: (readonly number[])[];
 
   /** `names` in lower case (ASCII). */
   constructor(names: readonly string[]) {
     this.keys = names.map((n) => Buffer.from(n, 'latin1'));
-    for (const k of this.keys) {
+    const byFirst: number[][] = Array.from({ length: 256 }, () => []);
+    this.keys.forEach((k, i) => {
       const c = k[0] ?? 0;
-      this.firsts[c] = 1;
-      if (c >= 0x61 && c <= 0x7a) this.firsts[c - 0x20] = 1;
-    }
+      byFirst[c]?.push(i);
+      if (c >= 0x61 && c <= 0x7a) byFirst[c - 0x20]?.push(i);
+    });
+    this.byFirst = byFirst;
   }
 
   /**
@@ -175,7 +177,7 @@ export class FieldSet {
   firstRanges(bytes: Uint8Array, out: Int32Array): void {
     const header = asBuffer(bytes);
     const keys = this.keys;
-    const firsts = this.firsts;
+    const byFirst = this.byFirst;
     const n = header.length;
     out.fill(-1, 0, 2 * keys.length);
     let left = keys.length;
@@ -184,36 +186,47 @@ export class FieldSet {
       const c = header[pos] as number;
       // The empty line ends the section (as headerLength and eachField find it).
       if (c === LF || (c === CR && header[pos + 1] === LF)) return;
-      if (firsts[c] === 0) {
-        // Not a name we want, or a continuation line (WSP never starts a name): skip the line.
-        pos = lineAfter(header, pos, n);
-        continue;
-      }
-      // The name ends at the line's colon; a line without one is a field named by the whole line (see eachField).
-      let j = pos;
-      while (j < n && header[j] !== COLON && header[j] !== LF) j++;
-      const lineEnd = header[j] === COLON ? lineAfter(header, j, n) : j < n ? j + 1 : n;
-      let nameEnd: number;
-      let valueStart: number;
-      if (header[j] === COLON) {
-        nameEnd = j;
-        valueStart = j + 1;
-      } else {
-        nameEnd = endOfText(header, pos, lineEnd);
-        valueStart = nameEnd;
-      }
-      while (nameEnd > pos && isWsp(header[nameEnd - 1])) nameEnd--;
-      let fEnd = lineEnd;
-      for (let i = 0; i < keys.length; i++) {
-        if (out[2 * i] !== -1 || !matches(header, pos, nameEnd, keys[i] as Uint8Array)) continue;
-        if (fEnd === lineEnd) while (fEnd < n && isWsp(header[fEnd])) fEnd = lineAfter(header, fEnd, n);
+      let next = -1;
+      const candidates = byFirst[c] ?? [];
+      for (let x = 0; x < candidates.length; x++) {
+        const i = candidates[x] as number;
+        if (out[2 * i] !== -1) continue;
+        // eachField's name is the text before the line's colon, or the whole line when it has none, trailing WSP
+        // removed: it is this key when the key is followed by WSP and then the colon or the line's end.
+        const j = afterName(header, pos, n, keys[i] as Uint8Array);
+        if (j < 0) continue;
+        const valueStart = header[j] === COLON ? j + 1 : j;
+        let fEnd = lineAfter(header, j, n);
+        while (fEnd < n && isWsp(header[fEnd])) fEnd = lineAfter(header, fEnd, n);
         out[2 * i] = valueStart;
         out[2 * i + 1] = Math.max(valueStart, endOfText(header, pos, fEnd));
         left--;
+        next = fEnd;
+        break;
       }
-      pos = lineEnd;
+      // Not a name we want, or a continuation line (WSP never starts a name): on to the next line.
+      pos = next < 0 ? lineAfter(header, pos, n) : next;
     }
   }
+}
+
+/**
+ * Where the field name `key` (lower case) ends at b[pos..]: the offset of the colon after it, or of its line's end
+ * (CR LF, LF, a CR ending the section, or n) for a line without one, WSP between allowed; -1 when the line's name is
+ * something else.
+ */
+function afterName(b: Buffer, pos: number, n: number, key: Uint8Array): number {
+  const k = key.length;
+  if (pos + k > n) return -1;
+  for (let i = 0; i < k; i++) {
+    const c = b[pos + i] as number;
+    if ((c >= 0x41 && c <= 0x5a ? c | 0x20 : c) !== key[i]) return -1;
+  }
+  let j = pos + k;
+  while (j < n && isWsp(b[j])) j++;
+  if (j === n) return j;
+  const c = b[j];
+  return c === COLON || c === LF || (c === CR && (j + 1 === n || b[j + 1] === LF)) ? j : -1;
 }
 
 /** The offset after the LF that ends the line holding `pos`, or `n` (memchr: faster than a loop for a line). */
@@ -228,16 +241,6 @@ function endOfText(b: Uint8Array, start: number, lineEnd: number): number {
   if (e > start && b[e - 1] === LF) e--;
   if (e > start && b[e - 1] === CR) e--;
   return e;
-}
-
-/** Whether `b[s..e)` is the lower-case ASCII `key`, compared case-insensitively (as {@link nameIs}). */
-function matches(b: Uint8Array, s: number, e: number, key: Uint8Array): boolean {
-  if (e - s !== key.length) return false;
-  for (let k = 0; k < key.length; k++) {
-    const c = b[s + k] as number;
-    if ((c >= 0x41 && c <= 0x5a ? c | 0x20 : c) !== key[k]) return false;
-  }
-  return true;
 }
 
 function nextLine(buf: Buffer, pos: number, end: number): number {

@@ -85,10 +85,18 @@ export class ByteWriter {
     this.length = o;
   }
 
-  /** ASCII/latin1 text. */
+  /** ASCII/latin1 text (short text is copied in a loop: Buffer#write costs more than the copy for a few bytes). */
   text(t: string): void {
-    this.room(t.length);
-    this.length += this.buf.write(t, this.length, 'latin1');
+    const n = t.length;
+    this.room(n);
+    if (n > 32) {
+      this.length += this.buf.write(t, this.length, 'latin1');
+      return;
+    }
+    const buf = this.buf;
+    let o = this.length;
+    for (let i = 0; i < n; i++) buf[o++] = t.charCodeAt(i);
+    this.length = o;
   }
 
   /** A non-negative integer in decimal (a safe integer; anything else goes through String()). */
@@ -111,6 +119,13 @@ export class ByteWriter {
   /** Copies bytes [s, e) already written to the end (ENVELOPE's sender and reply-to default to its from). */
   again(s: number, e: number): void {
     this.room(e - s);
+    if (e - s < 64) {
+      const buf = this.buf;
+      let o = this.length;
+      for (let i = s; i < e; i++) buf[o++] = buf[i] as number;
+      this.length = o;
+      return;
+    }
     this.buf.copy(this.buf, this.length, s, e);
     this.length += e - s;
   }
