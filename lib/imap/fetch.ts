@@ -22,7 +22,7 @@ import { writeEnvelope } from '../mail/envelope.js';
 import { Header, selectHeaderFields } from '../mail/header.js';
 import { ByteWriter } from '../mail/imap-syntax.js';
 import { type MimePart, parseMimeStream } from '../mail/mime.js';
-import { Flag, SYSTEM_FLAG_NAMES, type InternalDate, type OpenMailbox, type SizedBody } from '../mailbox/driver.js';
+import { Flag, SYSTEM_FLAG_NAMES, type InternalDate, type MessageMeta, type OpenMailbox, type SizedBody } from '../mailbox/driver.js';
 import { fetchItemName } from '../wire/encode.js';
 import type { FetchAtt, PartialRange, Section } from '../wire/parser.js';
 
@@ -82,10 +82,11 @@ interface Item {
   readonly value: Value;
 }
 
-const FLAGS_VALUE: Value = { kind: 'flags' };
-const UID_VALUE: Value = { kind: 'uid' };
-const DATE_VALUE: Value = { kind: 'internaldate' };
-const SIZE_VALUE: Value = { kind: 'size' };
+/** The items whose values are read from the index as they are written: the same for every message. */
+const FLAGS_ITEM: Item = { name: 'FLAGS', value: { kind: 'flags' } };
+const UID_ITEM: Item = { name: 'UID', value: { kind: 'uid' } };
+const DATE_ITEM: Item = { name: 'INTERNALDATE', value: { kind: 'internaldate' } };
+const SIZE_ITEM: Item = { name: 'RFC822.SIZE', value: { kind: 'size' } };
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -258,13 +259,19 @@ class MessageReader {
   readonly total: number;
   readonly headerSize: number;
 
+  /**
+   * `meta` is `box.meta(seq)`. Asking for the text first is what makes a FETCH of a message another session
+   * expunged fail (MailboxError CORRUPT) before anything is written, whatever the items.
+   */
   constructor(
     readonly box: OpenMailbox,
     readonly seq: number,
+    meta: MessageMeta,
     private readonly cache: Map<number, MimePart> | undefined,
   ) {
-    this.total = box.message(seq).size;
-    this.headerSize = this.total - box.text(seq).size;
+    const text = box.text(seq).size;
+    this.total = meta.size;
+    this.headerSize = this.total - text;
   }
 
   async header(): Promise<Buffer> {
@@ -465,36 +472,35 @@ export async function writeFetch(
   atts: readonly FetchAtt[],
   opts: FetchOptions,
 ): Promise<{ seenSet: boolean }> {
-  const r = new MessageReader(box, seq, opts.structureCache);
   const meta = box.meta(seq);
+  const r = new MessageReader(box, seq, meta, opts.structureCache);
   const items: Item[] = [];
-  if (opts.uid && !atts.some((a) => a.kind === 'UID')) items.push({ name: 'UID', value: UID_VALUE });
+  if (opts.uid && !atts.some((a) => a.kind === 'UID')) items.push(UID_ITEM);
 
   // Prepare every value first: failures that are not fatal happen before anything is queued.
   for (const att of atts) {
     const name = fetchItemName(att);
-    const text = (t: Buffer | string): Item => ({ name, value: { kind: 'text', text: t } });
     switch (att.kind) {
       case 'FLAGS':
-        items.push({ name, value: FLAGS_VALUE });
+        items.push(FLAGS_ITEM);
         break;
       case 'UID':
-        items.push({ name, value: UID_VALUE });
+        items.push(UID_ITEM);
         break;
       case 'INTERNALDATE':
-        items.push({ name, value: DATE_VALUE });
+        items.push(DATE_ITEM);
         break;
       case 'RFC822.SIZE':
-        items.push({ name, value: SIZE_VALUE });
+        items.push(SIZE_ITEM);
         break;
       case 'ENVELOPE':
         items.push({ name, value: { kind: 'envelope', header: await box.parseableHeader(seq) } });
         break;
       case 'BODY':
-        items.push(text(encodeBody(await r.structure())));
+        items.push({ name, value: { kind: 'text', text: encodeBody(await r.structure()) } });
         break;
       case 'BODYSTRUCTURE':
-        items.push(text(encodeBodyStructure(await r.structure())));
+        items.push({ name, value: { kind: 'text', text: encodeBodyStructure(await r.structure()) } });
         break;
       case 'RFC822':
         items.push({ name, value: await r.bodySection({ part: [], text: null }, null) });
@@ -521,7 +527,7 @@ export async function writeFetch(
   if (opts.markSeen && !box.readOnly && (meta.flags & Flag.Seen) === 0 && atts.some(setsSeen)) {
     box.setFlags([seq], 'add', Flag.Seen, []);
     seenSet = true;
-    if (!atts.some((a) => a.kind === 'FLAGS')) items.push({ name: 'FLAGS', value: FLAGS_VALUE });
+    if (!atts.some((a) => a.kind === 'FLAGS')) items.push(FLAGS_ITEM);
   }
 
   const w = line;

@@ -157,6 +157,11 @@ export class FieldSet {
   /** For each byte, the indexes of the names that start with it (either case). */
   private readonly byFirst: (readonly number[])[];
 
+  /** How many names. */
+  get size(): number {
+    return this.keys.length;
+  }
+
   /** `names` in lower case (ASCII). */
   constructor(names: readonly string[]) {
     this.keys = names.map((n) => Buffer.from(n, 'latin1'));
@@ -227,6 +232,18 @@ function afterName(b: Buffer, pos: number, n: number, key: Uint8Array): number {
   if (j === n) return j;
   const c = b[j];
   return c === COLON || c === LF || (c === CR && (j + 1 === n || b[j + 1] === LF)) ? j : -1;
+}
+
+/** FieldSet ranges as views: what {@link firstValues} returns for the set's names. Never throws. */
+export function fieldValues(set: FieldSet, header: Uint8Array, scratch: Int32Array): (Buffer | null)[] {
+  const buf = asBuffer(header);
+  set.firstRanges(buf, scratch);
+  const out: (Buffer | null)[] = [];
+  for (let i = 0; i < set.size; i++) {
+    const s = scratch[2 * i] as number;
+    out.push(s < 0 ? null : buf.subarray(s, scratch[2 * i + 1]));
+  }
+  return out;
 }
 
 /** The offset after the LF that ends the line holding `pos`, or `n` (memchr: faster than a loop for a line). */
