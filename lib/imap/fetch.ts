@@ -18,10 +18,11 @@
 import type { ResponseSink } from '../io/sink.js';
 import { encodeBody, encodeBodyStructure, resolvePart, sectionData, type SectionData } from '../mail/bodystructure.js';
 import { contentDecoder, type ContentDecoder } from '../mail/decode.js';
-import { encodeEnvelope, envelopeOf } from '../mail/envelope.js';
+import { writeEnvelope } from '../mail/envelope.js';
 import { Header, selectHeaderFields } from '../mail/header.js';
+import { ByteWriter } from '../mail/imap-syntax.js';
 import { type MimePart, parseMimeStream } from '../mail/mime.js';
-import { Flag, SYSTEM_FLAG_NAMES, type InternalDate, type OpenMailbox, type SizedBody } from '../mailbox/driver.js';
+import { Flag, SYSTEM_FLAG_NAMES, type InternalDate, type MessageMeta, type OpenMailbox, type SizedBody } from '../mailbox/driver.js';
 import { fetchItemName } from '../wire/encode.js';
 import type { FetchAtt, PartialRange, Section } from '../wire/parser.js';
 
@@ -66,16 +67,26 @@ export interface FetchOptions {
   readonly structureCache?: Map<number, MimePart>;
 }
 
-/** One item's value, ready to write: protocol text, or a literal streamed from the mailbox. */
+/**
+ * One item's value, ready to write: protocol text, a literal streamed from the mailbox, the header an ENVELOPE is
+ * written from, or a value read from the index as it is written (FLAGS after \Seen is set).
+ */
 type Value =
   | { readonly kind: 'text'; readonly text: Buffer | string }
-  | { readonly kind: 'literal'; readonly body: SizedBody; readonly literal8: boolean };
+  | { readonly kind: 'literal'; readonly body: SizedBody; readonly literal8: boolean }
+  | { readonly kind: 'envelope'; readonly header: Buffer }
+  | { readonly kind: 'flags' | 'uid' | 'internaldate' | 'size' };
 
 interface Item {
   readonly name: string;
-  /** Null: FLAGS, computed when written (after \Seen is set). */
-  readonly value: Value | null;
+  readonly value: Value;
 }
+
+/** The items whose values are read from the index as they are written: the same for every message. */
+const FLAGS_ITEM: Item = { name: 'FLAGS', value: { kind: 'flags' } };
+const UID_ITEM: Item = { name: 'UID', value: { kind: 'uid' } };
+const DATE_ITEM: Item = { name: 'INTERNALDATE', value: { kind: 'internaldate' } };
+const SIZE_ITEM: Item = { name: 'RFC822.SIZE', value: { kind: 'size' } };
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -94,6 +105,70 @@ export function formatInternalDate(d: InternalDate): string {
     `${d.zone < 0 ? '-' : '+'}${pad2(Math.floor(z / 60))}${pad2(z % 60)}"`;
 }
 
+/**
+ * {@link formatInternalDate} written into `w` without making strings (FETCH 1:* INTERNALDATE does it per message):
+ * the civil date is worked out from the day number (H. Hinnant's days_from_civil inverse), the same as Date's UTC
+ * fields for every date of years 0 to 9999; anything else (fractions, other years) goes through the string form.
+ */
+export function writeInternalDate(d: InternalDate, w: ByteWriter): void {
+  const t = d.time + d.zone * 60_000;
+  const z = Math.abs(d.zone);
+  if (!Number.isSafeInteger(t) || !Number.isInteger(d.zone) || z >= 6000) {
+    w.text(formatInternalDate(d));
+    return;
+  }
+  const days = Math.floor(t / 86_400_000);
+  const secs = Math.floor((t - days * 86_400_000) / 1000);
+  const zd = days + 719_468;
+  const era = Math.floor(zd / 146_097);
+  const doe = zd - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  if (year < 0 || year > 9999) {
+    w.text(formatInternalDate(d));
+    return;
+  }
+  w.room(28);
+  const b = w.buf;
+  let o = w.length;
+  b[o++] = 0x22;
+  b[o++] = day < 10 ? 0x20 : 0x30 + Math.floor(day / 10);
+  b[o++] = 0x30 + (day % 10);
+  b[o++] = 0x2d;
+  const mon = MONTHS[month - 1] ?? 'Jan';
+  b[o++] = mon.charCodeAt(0);
+  b[o++] = mon.charCodeAt(1);
+  b[o++] = mon.charCodeAt(2);
+  b[o++] = 0x2d;
+  b[o++] = 0x30 + Math.floor(year / 1000);
+  b[o++] = 0x30 + (Math.floor(year / 100) % 10);
+  b[o++] = 0x30 + (Math.floor(year / 10) % 10);
+  b[o++] = 0x30 + (year % 10);
+  b[o++] = 0x20;
+  o = two(b, o, Math.floor(secs / 3600));
+  b[o++] = 0x3a;
+  o = two(b, o, Math.floor(secs / 60) % 60);
+  b[o++] = 0x3a;
+  o = two(b, o, secs % 60);
+  b[o++] = 0x20;
+  b[o++] = d.zone < 0 ? 0x2d : 0x2b;
+  o = two(b, o, Math.floor(z / 60));
+  o = two(b, o, z % 60);
+  b[o++] = 0x22;
+  w.length = o;
+}
+
+/** Two decimal digits of `n` (0-99) at b[o]; returns the offset after them. */
+function two(b: Buffer, o: number, n: number): number {
+  b[o] = 0x30 + Math.floor(n / 10);
+  b[o + 1] = 0x30 + (n % 10);
+  return o + 2;
+}
+
 /** `flag-fetch` list: system flags (in {@link Flag} bit order), `\Recent`, then keywords. */
 export function formatFlags(flags: number, recent: boolean, keywords: readonly string[]): string {
   const names: string[] = [];
@@ -101,6 +176,29 @@ export function formatFlags(flags: number, recent: boolean, keywords: readonly s
   if (recent) names.push('\\Recent');
   names.push(...keywords);
   return `(${names.join(' ')})`;
+}
+
+/** {@link formatFlags} written into `w`. */
+function writeFlags(flags: number, recent: boolean, keywords: readonly string[], w: ByteWriter): void {
+  w.byte(0x28);
+  let first = true;
+  for (const [bit, name] of SYSTEM_FLAG_NAMES) {
+    if ((flags & bit) === 0) continue;
+    if (!first) w.byte(0x20);
+    w.text(name);
+    first = false;
+  }
+  if (recent) {
+    if (!first) w.byte(0x20);
+    w.text('\\Recent');
+    first = false;
+  }
+  for (const k of keywords) {
+    if (!first) w.byte(0x20);
+    w.text(k);
+    first = false;
+  }
+  w.byte(0x29);
 }
 
 /** Whether fetching `att` sets \Seen (RFC 3501 §6.4.5: BODY[...] and RFC822[.TEXT] do; .PEEK and BINARY.PEEK not). */
@@ -161,13 +259,19 @@ class MessageReader {
   readonly total: number;
   readonly headerSize: number;
 
+  /**
+   * `meta` is `box.meta(seq)`. Asking for the text first is what makes a FETCH of a message another session
+   * expunged fail (MailboxError CORRUPT) before anything is written, whatever the items.
+   */
   constructor(
     readonly box: OpenMailbox,
     readonly seq: number,
+    meta: MessageMeta,
     private readonly cache: Map<number, MimePart> | undefined,
   ) {
-    this.total = box.message(seq).size;
-    this.headerSize = this.total - box.text(seq).size;
+    const text = box.text(seq).size;
+    this.total = meta.size;
+    this.headerSize = this.total - text;
   }
 
   async header(): Promise<Buffer> {
@@ -324,10 +428,9 @@ async function binary(r: MessageReader, part: readonly number[], partial: Partia
   };
 }
 
-/** Queues `{n}` CRLF (or `~{n}`) and the body, checking its count against n (throws {@link FetchSizeMismatch}). */
-async function streamLiteral(out: ResponseSink, body: SizedBody, literal8: boolean): Promise<void> {
+/** Queues the body of a literal whose `{n}` CRLF is queued, checking its count against n (throws {@link FetchSizeMismatch}). */
+async function streamLiteral(out: ResponseSink, body: SizedBody): Promise<void> {
   const size = body.size;
-  out.write(`${literal8 ? '~' : ''}{${size}}\r\n`);
   if (size === 0) return;
   let n = 0;
   for await (const c of body.chunks()) {
@@ -340,6 +443,12 @@ async function streamLiteral(out: ResponseSink, body: SizedBody, literal8: boole
 }
 
 /**
+ * The response being built, reused for every message: written only between one await and the next, and handed to
+ * the sink (copied) before each await, so it is empty whenever another writeFetch could run.
+ */
+const line = new ByteWriter();
+
+/**
  * Writes `* <seq> FETCH (<items>)` CRLF for message `seq` of `box` into `out`, items in the order of `atts`
  * (after UID for UID FETCH when the client did not name it). Items: FLAGS, INTERNALDATE, RFC822.SIZE, ENVELOPE,
  * BODY, BODYSTRUCTURE, UID, RFC822 (= BODY[]), RFC822.HEADER (= BODY.PEEK[HEADER]), RFC822.TEXT (= BODY[TEXT]),
@@ -350,10 +459,11 @@ async function streamLiteral(out: ResponseSink, body: SizedBody, literal8: boole
  * (RFC 3501 §6.4.5: "the \Seen flag is implicitly set; if this causes the flags to change, they SHOULD be
  * included as part of the FETCH responses"). Returns `seenSet` true then.
  *
- * Does not flush the sink beyond what large literals flush by themselves: the caller flushes (and, on an error,
- * decides). Throws {@link FetchError} (NO, nothing written for this message), {@link FetchSizeMismatch} (fatal:
- * drop the connection), MailboxError from the driver (before the first byte if reading the header or structure
- * failed; otherwise mid-literal, which is fatal as well).
+ * The response is built as bytes (numbers, dates, flags and the ENVELOPE written straight into one buffer) and
+ * queued in one piece, or one piece before each literal. Does not flush the sink beyond what large literals flush by
+ * themselves: the caller flushes (and, on an error, decides). Throws {@link FetchError} (NO, nothing written for
+ * this message), {@link FetchSizeMismatch} (fatal: drop the connection), MailboxError from the driver (before the
+ * first byte if reading the header or structure failed; otherwise mid-literal, which is fatal as well).
  */
 export async function writeFetch(
   out: ResponseSink,
@@ -362,36 +472,35 @@ export async function writeFetch(
   atts: readonly FetchAtt[],
   opts: FetchOptions,
 ): Promise<{ seenSet: boolean }> {
-  const r = new MessageReader(box, seq, opts.structureCache);
   const meta = box.meta(seq);
+  const r = new MessageReader(box, seq, meta, opts.structureCache);
   const items: Item[] = [];
-  if (opts.uid && !atts.some((a) => a.kind === 'UID')) items.push({ name: 'UID', value: { kind: 'text', text: String(meta.uid) } });
+  if (opts.uid && !atts.some((a) => a.kind === 'UID')) items.push(UID_ITEM);
 
   // Prepare every value first: failures that are not fatal happen before anything is queued.
   for (const att of atts) {
     const name = fetchItemName(att);
-    const text = (t: Buffer | string): Item => ({ name, value: { kind: 'text', text: t } });
     switch (att.kind) {
       case 'FLAGS':
-        items.push({ name, value: null });
+        items.push(FLAGS_ITEM);
         break;
       case 'UID':
-        items.push(text(String(meta.uid)));
+        items.push(UID_ITEM);
         break;
       case 'INTERNALDATE':
-        items.push(text(formatInternalDate(meta.internalDate)));
+        items.push(DATE_ITEM);
         break;
       case 'RFC822.SIZE':
-        items.push(text(String(r.total)));
+        items.push(SIZE_ITEM);
         break;
       case 'ENVELOPE':
-        items.push(text(encodeEnvelope(envelopeOf(await box.parseableHeader(seq)))));
+        items.push({ name, value: { kind: 'envelope', header: await box.parseableHeader(seq) } });
         break;
       case 'BODY':
-        items.push(text(encodeBody(await r.structure())));
+        items.push({ name, value: { kind: 'text', text: encodeBody(await r.structure()) } });
         break;
       case 'BODYSTRUCTURE':
-        items.push(text(encodeBodyStructure(await r.structure())));
+        items.push({ name, value: { kind: 'text', text: encodeBodyStructure(await r.structure()) } });
         break;
       case 'RFC822':
         items.push({ name, value: await r.bodySection({ part: [], text: null }, null) });
@@ -418,25 +527,58 @@ export async function writeFetch(
   if (opts.markSeen && !box.readOnly && (meta.flags & Flag.Seen) === 0 && atts.some(setsSeen)) {
     box.setFlags([seq], 'add', Flag.Seen, []);
     seenSet = true;
-    if (!atts.some((a) => a.kind === 'FLAGS')) items.push({ name: 'FLAGS', value: null });
+    if (!atts.some((a) => a.kind === 'FLAGS')) items.push(FLAGS_ITEM);
   }
 
-  out.write(`* ${seq} FETCH (`);
+  const w = line;
+  w.reset();
+  w.text('* ');
+  w.uint(seq);
+  w.text(' FETCH (');
   let first = true;
   for (const it of items) {
-    out.write(`${first ? '' : ' '}${it.name} `);
+    if (!first) w.byte(0x20);
     first = false;
+    w.text(it.name);
+    w.byte(0x20);
     const v = it.value;
-    if (v === null) {
-      const m = box.meta(seq);
-      out.write(formatFlags(m.flags, m.recent, m.keywords));
-    } else if (v.kind === 'text') {
-      out.write(v.text);
-    } else {
-      await streamLiteral(out, v.body, v.literal8);
+    switch (v.kind) {
+      case 'flags': {
+        const m = box.meta(seq);
+        writeFlags(m.flags, m.recent, m.keywords, w);
+        break;
+      }
+      case 'uid':
+        w.uint(meta.uid);
+        break;
+      case 'internaldate':
+        writeInternalDate(meta.internalDate, w);
+        break;
+      case 'size':
+        w.uint(r.total);
+        break;
+      case 'envelope':
+        writeEnvelope(v.header, w);
+        break;
+      case 'text':
+        if (typeof v.text === 'string') w.text(v.text);
+        else w.bytes(v.text);
+        break;
+      case 'literal':
+        if (v.literal8) w.byte(0x7e);
+        w.byte(0x7b);
+        w.uint(v.body.size);
+        w.text('}\r\n');
+        out.writeCopy(w.view());
+        w.reset();
+        await streamLiteral(out, v.body);
+        break;
     }
   }
-  out.write(')\r\n');
+  w.text(')\r\n');
+  out.writeCopy(w.view());
+  w.reset();
+  w.shrink();
   await out.maybeFlush();
   return { seenSet };
 }

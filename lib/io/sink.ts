@@ -62,6 +62,20 @@ export class ResponseSink {
     this.size += n;
   }
 
+  /**
+   * Queues a copy of `data`: the caller may change or reuse its buffer as soon as this returns ({@link write} keeps
+   * a large Buffer by reference until it is flushed).
+   */
+  writeCopy(data: Uint8Array): void {
+    if (data.length > SMALL) {
+      this.seal();
+      this.parts.push(Buffer.from(data));
+      this.size += data.length;
+      return;
+    }
+    this.write(data);
+  }
+
   /** Moves the gathered bytes into {@link parts}, keeping their order with the large writes. */
   private seal(): void {
     if (this.tail !== null && this.tailLen > this.tailStart) {

@@ -7,7 +7,7 @@
  * gets `"charset" "us-ascii"` appended (RFC 2045 §5.2); a multipart with no parts shows one empty text/plain part
  * (`body-type-mpart = 1*body SP media-subtype` needs at least one). PURE.
  */
-import { Header, selectHeaderFields } from './header.js';
+import { FieldSet, fieldValues, selectHeaderFields } from './header.js';
 import { envelopeOf, envelopeValue, headerString } from './envelope.js';
 import { type ImapValue, encodeImap } from './imap-syntax.js';
 import { type MimeParam, type MimePart, isMessageRfc822, isMultipart, paramValue, parseDisposition } from './mime.js';
@@ -19,29 +19,44 @@ function params(list: readonly MimeParam[], defaultCharset: boolean): ImapValue 
   return out.length === 0 ? null : out;
 }
 
-function trimmed(h: Header, name: string): Buffer | null {
-  const f = h.field(name);
-  if (f === undefined) return null;
+/** A raw value with leading and trailing SP, HT, CR and LF removed (a view). */
+function trimmed(raw: Buffer | null): Buffer | null {
+  if (raw === null) return null;
   let s = 0;
-  let e = f.raw.length;
-  while (s < e && [0x20, 0x09, 0x0d, 0x0a].includes(f.raw[s] ?? 0)) s++;
-  while (e > s && [0x20, 0x09, 0x0d, 0x0a].includes(f.raw[e - 1] ?? 0)) e--;
-  return f.raw.subarray(s, e);
+  let e = raw.length;
+  while (s < e && isSpace(raw[s])) s++;
+  while (e > s && isSpace(raw[e - 1])) e--;
+  return raw.subarray(s, e);
+}
+
+function isSpace(c: number | undefined): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a;
 }
 
 /** `body-fld-dsp = "(" string SP body-fld-param ")" / nil`. */
-function disposition(h: Header): ImapValue {
-  const d = parseDisposition(h.field('content-disposition')?.raw ?? null);
+function disposition(raw: Buffer | null): ImapValue {
+  const d = parseDisposition(raw);
   return d === null ? null : [d.type, params(d.params, false)];
 }
 
 /** `body-fld-lang = nstring / "(" string *(SP string) ")"`: Content-Language's comma-separated tags, as a list. */
-function language(h: Header): ImapValue {
-  const v = trimmed(h, 'content-language');
+function language(raw: Buffer | null): ImapValue {
+  const v = trimmed(raw);
   if (v === null) return null;
   const tags = v.toString('latin1').replace(/\([^()]*\)/g, ' ').split(',').map((t) => t.trim()).filter((t) => t !== '');
   return tags.length === 0 ? null : tags.map((t) => Buffer.from(t, 'latin1'));
 }
+
+/**
+ * The fields of a part's header that BODY and BODYSTRUCTURE show (besides Content-Type, which the MIME parser
+ * keeps), found in one walk over the header: the first of each, as {@link Header.field} would find it.
+ */
+const PART_FIELDS = new FieldSet(['content-id', 'content-description', 'content-transfer-encoding', 'content-md5',
+  'content-disposition', 'content-language', 'content-location']);
+/** Scratch for {@link fieldValues}: used and read before bodyValue recurses. */
+const partRanges = new Int32Array(2 * PART_FIELDS.size);
+
+const SEVEN_BIT = Buffer.from('7bit');
 
 const EMPTY_TEXT_BODY: ImapValue[] = [Buffer.from('text'), Buffer.from('plain'),
   [Buffer.from('charset'), Buffer.from('us-ascii')], null, null, Buffer.from('7bit'), 0, 0];
@@ -57,10 +72,11 @@ const EMPTY_TEXT_BODY: ImapValue[] = [Buffer.from('text'), Buffer.from('plain'),
  * `body-ext-mpart = body-fld-param [SP body-fld-dsp [SP body-fld-lang [SP body-fld-loc *(SP body-extension)]]]`.
  */
 export function bodyValue(p: MimePart, extended: boolean): ImapValue {
-  const h = new Header(p.header);
+  const [id = null, description = null, cte = null, md5 = null, dsp = null, lang = null, location = null] =
+    fieldValues(PART_FIELDS, p.header, partRanges);
   const ct = p.contentType;
   const ext = (first: ImapValue): ImapValue[] => extended
-    ? [first, disposition(h), language(h), headerString(trimmed(h, 'content-location'))] : [];
+    ? [first, disposition(dsp), language(lang), headerString(trimmed(location))] : [];
   if (isMultipart(p)) {
     const children = p.children.length === 0
       ? [extended ? [...EMPTY_TEXT_BODY, null, null, null, null] : EMPTY_TEXT_BODY]
@@ -68,15 +84,14 @@ export function bodyValue(p: MimePart, extended: boolean): ImapValue {
     return [{ adjacent: children }, ct.subtype, ...ext(params(ct.params, false))];
   }
   const isText = ct.typeLower === 'text';
-  const out: ImapValue[] = [ct.type, ct.subtype, params(ct.params, isText), headerString(trimmed(h, 'content-id')),
-    headerString(trimmed(h, 'content-description')),
-    headerString(trimmed(h, 'content-transfer-encoding') ?? Buffer.from('7bit')), p.bodyEnd - p.bodyStart];
+  const out: ImapValue[] = [ct.type, ct.subtype, params(ct.params, isText), headerString(trimmed(id)),
+    headerString(trimmed(description)), headerString(trimmed(cte) ?? SEVEN_BIT), p.bodyEnd - p.bodyStart];
   if (isMessageRfc822(p) && p.message !== null) {
     out.push(envelopeValue(envelopeOf(p.message.header)), bodyValue(p.message, extended), p.bodyLines);
   } else if (isText) {
     out.push(p.bodyLines);
   }
-  out.push(...ext(headerString(trimmed(h, 'content-md5'))));
+  out.push(...ext(headerString(trimmed(md5))));
   return out;
 }
 

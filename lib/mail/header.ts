@@ -145,6 +145,121 @@ export function firstValues(header: Uint8Array, keys: readonly string[]): (Buffe
   return out;
 }
 
+/**
+ * A fixed set of field names to pick the first occurrences of, for readers that run over every message of a
+ * mailbox (FETCH 1:* ENVELOPE): {@link firstRanges} finds the same values as {@link firstValues} (the test holds them
+ * to it) but walks the section line by line looking only at lines whose first byte can start one of the names, and
+ * reports offsets instead of making a Buffer per value.
+ */
+export class FieldSet {
+  /** The names, lower case, as bytes. */
+  private readonly keys: Uint8Array[];
+  /** For each byte, the indexes of the names that start with it (either case). */
+  private readonly byFirst: (readonly number[])[];
+
+  /** How many names. */
+  get size(): number {
+    return this.keys.length;
+  }
+
+  /** `names` in lower case (ASCII). */
+  constructor(names: readonly string[]) {
+    this.keys = names.map((n) => Buffer.from(n, 'latin1'));
+    const byFirst: number[][] = Array.from({ length: 256 }, () => []);
+    this.keys.forEach((k, i) => {
+      const c = k[0] ?? 0;
+      byFirst[c]?.push(i);
+      if (c >= 0x61 && c <= 0x7a) byFirst[c - 0x20]?.push(i);
+    });
+    this.byFirst = byFirst;
+  }
+
+  /**
+   * For the i-th name, `out[2i]` and `out[2i + 1]` are where the raw value of the first field of that name starts
+   * and ends in `header` (what {@link firstValues} would return a view of), or both -1 when there is none. `out` must
+   * hold two entries per name. Never throws.
+   */
+  firstRanges(bytes: Uint8Array, out: Int32Array): void {
+    const header = asBuffer(bytes);
+    const keys = this.keys;
+    const byFirst = this.byFirst;
+    const n = header.length;
+    out.fill(-1, 0, 2 * keys.length);
+    let left = keys.length;
+    let pos = 0;
+    while (pos < n && left > 0) {
+      const c = header[pos] as number;
+      // The empty line ends the section (as headerLength and eachField find it).
+      if (c === LF || (c === CR && header[pos + 1] === LF)) return;
+      let next = -1;
+      const candidates = byFirst[c] ?? [];
+      for (let x = 0; x < candidates.length; x++) {
+        const i = candidates[x] as number;
+        if (out[2 * i] !== -1) continue;
+        // eachField's name is the text before the line's colon, or the whole line when it has none, trailing WSP
+        // removed: it is this key when the key is followed by WSP and then the colon or the line's end.
+        const j = afterName(header, pos, n, keys[i] as Uint8Array);
+        if (j < 0) continue;
+        const valueStart = header[j] === COLON ? j + 1 : j;
+        let fEnd = lineAfter(header, j, n);
+        while (fEnd < n && isWsp(header[fEnd])) fEnd = lineAfter(header, fEnd, n);
+        out[2 * i] = valueStart;
+        out[2 * i + 1] = Math.max(valueStart, endOfText(header, pos, fEnd));
+        left--;
+        next = fEnd;
+        break;
+      }
+      // Not a name we want, or a continuation line (WSP never starts a name): on to the next line.
+      pos = next < 0 ? lineAfter(header, pos, n) : next;
+    }
+  }
+}
+
+/**
+ * Where the field name `key` (lower case) ends at b[pos..]: the offset of the colon after it, or of its line's end
+ * (CR LF, LF, a CR ending the section, or n) for a line without one, WSP between allowed; -1 when the line's name is
+ * something else.
+ */
+function afterName(b: Buffer, pos: number, n: number, key: Uint8Array): number {
+  const k = key.length;
+  if (pos + k > n) return -1;
+  for (let i = 0; i < k; i++) {
+    const c = b[pos + i] as number;
+    if ((c >= 0x41 && c <= 0x5a ? c | 0x20 : c) !== key[i]) return -1;
+  }
+  let j = pos + k;
+  while (j < n && isWsp(b[j])) j++;
+  if (j === n) return j;
+  const c = b[j];
+  return c === COLON || c === LF || (c === CR && (j + 1 === n || b[j + 1] === LF)) ? j : -1;
+}
+
+/** FieldSet ranges as views: what {@link firstValues} returns for the set's names. Never throws. */
+export function fieldValues(set: FieldSet, header: Uint8Array, scratch: Int32Array): (Buffer | null)[] {
+  const buf = asBuffer(header);
+  set.firstRanges(buf, scratch);
+  const out: (Buffer | null)[] = [];
+  for (let i = 0; i < set.size; i++) {
+    const s = scratch[2 * i] as number;
+    out.push(s < 0 ? null : buf.subarray(s, scratch[2 * i + 1]));
+  }
+  return out;
+}
+
+/** The offset after the LF that ends the line holding `pos`, or `n` (memchr: faster than a loop for a line). */
+function lineAfter(b: Buffer, pos: number, n: number): number {
+  const i = b.indexOf(LF, pos);
+  return i < 0 || i >= n ? n : i + 1;
+}
+
+/** {@link trimEol} over any Uint8Array. */
+function endOfText(b: Uint8Array, start: number, lineEnd: number): number {
+  let e = lineEnd;
+  if (e > start && b[e - 1] === LF) e--;
+  if (e > start && b[e - 1] === CR) e--;
+  return e;
+}
+
 function nextLine(buf: Buffer, pos: number, end: number): number {
   const nl = buf.indexOf(LF, pos);
   return nl < 0 || nl >= end ? end : nl + 1;
@@ -286,6 +401,13 @@ export const SYNTAX_ERROR = 'SYNTAX_ERROR';
 const ATEXT = new Uint8Array(256);
 for (let c = SP + 1; c < 256; c++) ATEXT[c] = c === 0x7f ? 0 : 1;
 for (const c of [0x28, 0x29, 0x3c, 0x3e, 0x5b, 0x5d, 0x3a, 0x3b, 0x40, 0x5c, 0x2c, 0x2e, 0x22]) ATEXT[c] = 0;
+
+/** 1 for each byte an `atom(true)` takes (atext and `.`: the words of a phrase, dot-atoms). Read only. */
+export const WORD_BYTES: Readonly<Uint8Array> = (() => {
+  const t = ATEXT.slice();
+  t[0x2e] = 1;
+  return t;
+})();
 
 function isAtext(c: number | undefined): boolean {
   return c !== undefined && ATEXT[c] === 1;

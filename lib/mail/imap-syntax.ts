@@ -27,23 +27,31 @@ export interface ImapAdjacent { readonly adjacent: readonly ImapValue[] }
  */
 export type ImapValue = null | number | Uint8Array | ImapAtom | ImapAdjacent | readonly ImapValue[];
 
+/** 1 for each byte that may stand in a quoted string under the rule above. Read only. */
+export const QUOTABLE: Readonly<Uint8Array> = (() => {
+  const t = new Uint8Array(256);
+  for (let c = 1; c < 0x80; c++) t[c] = c === 0x22 || c === 0x5c || c === 0x0d || c === 0x0a ? 0 : 1;
+  return t;
+})();
+
 /** True if `b` may be sent as a quoted string under the rule above. */
 export function quotable(b: Uint8Array): boolean {
-  for (const c of b) {
-    if (c === 0x22 || c === 0x5c || c === 0x0d || c === 0x0a || c === 0 || c >= 0x80) return false;
-  }
+  for (let i = 0; i < b.length; i++) if (QUOTABLE[b[i] as number] === 0) return false;
   return true;
 }
 
 /**
  * A growing output buffer: the encoder writes every piece straight into it instead of collecting small Buffers to
- * concatenate (an ENVELOPE or BODYSTRUCTURE is dozens of pieces, and FETCH writes one per message).
+ * concatenate (an ENVELOPE or BODYSTRUCTURE is dozens of pieces, and FETCH writes one per message). A writer is
+ * meant to be reused: {@link view} hands out its bytes without a copy, valid until the next write or reset.
  */
-class ByteWriter {
-  private buf = Buffer.allocUnsafe(512);
+export class ByteWriter {
+  /** The storage; bytes [0, {@link length}) are written. Replaced (never shrunk) when it has to grow. */
+  buf = Buffer.allocUnsafe(512);
   length = 0;
 
-  private room(n: number): void {
+  /** Makes room for `n` more bytes, so that `buf[length .. length + n)` may be written directly. */
+  room(n: number): void {
     if (this.length + n <= this.buf.length) return;
     const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.length + n));
     this.buf.copy(next, 0, 0, this.length);
@@ -61,10 +69,80 @@ class ByteWriter {
     this.length += b.length;
   }
 
-  /** ASCII/latin1 text. */
+  /** Bytes [s, e) of `src` (short runs are copied byte by byte: cheaper than making a view to `set`). */
+  range(src: Uint8Array, s: number, e: number): void {
+    const n = e - s;
+    if (n <= 0) return;
+    this.room(n);
+    const buf = this.buf;
+    let o = this.length;
+    if (n < 64) {
+      for (let i = s; i < e; i++) buf[o++] = src[i] as number;
+    } else {
+      buf.set(src.subarray(s, e), o);
+      o += n;
+    }
+    this.length = o;
+  }
+
+  /** ASCII/latin1 text (short text is copied in a loop: Buffer#write costs more than the copy for a few bytes). */
   text(t: string): void {
-    this.room(t.length);
-    this.length += this.buf.write(t, this.length, 'latin1');
+    const n = t.length;
+    this.room(n);
+    if (n > 32) {
+      this.length += this.buf.write(t, this.length, 'latin1');
+      return;
+    }
+    const buf = this.buf;
+    let o = this.length;
+    for (let i = 0; i < n; i++) buf[o++] = t.charCodeAt(i);
+    this.length = o;
+  }
+
+  /** A non-negative integer in decimal (a safe integer; anything else goes through String()). */
+  uint(n: number): void {
+    if (n < 0 || n > 0xffffffff || n !== Math.floor(n)) {
+      this.text(String(n));
+      return;
+    }
+    let digits = 1;
+    for (let t = n; t >= 10; t = Math.floor(t / 10)) digits++;
+    this.room(digits);
+    let o = this.length + digits;
+    this.length = o;
+    do {
+      this.buf[--o] = 0x30 + (n % 10);
+      n = Math.floor(n / 10);
+    } while (n > 0);
+  }
+
+  /** Copies bytes [s, e) already written to the end (ENVELOPE's sender and reply-to default to its from). */
+  again(s: number, e: number): void {
+    this.room(e - s);
+    if (e - s < 64) {
+      const buf = this.buf;
+      let o = this.length;
+      for (let i = s; i < e; i++) buf[o++] = buf[i] as number;
+      this.length = o;
+      return;
+    }
+    this.buf.copy(this.buf, this.length, s, e);
+    this.length += e - s;
+  }
+
+  /** The bytes written, not copied: valid until the next write or {@link reset}. */
+  view(): Buffer {
+    return this.buf.subarray(0, this.length);
+  }
+
+  /** Forgets what was written (the storage is kept). */
+  reset(): void {
+    this.length = 0;
+  }
+
+  /** Gives back storage grown past 64 KiB (one huge response should not stay in memory); call when empty. */
+  shrink(): void {
+    if (this.length === 0 && this.buf.length > 64 * 1024) this.buf = Buffer.allocUnsafe(512);
   }
 
   /** The bytes written, copied out (the writer is reused). */
@@ -73,6 +151,11 @@ class ByteWriter {
     this.length = 0;
     return out;
   }
+}
+
+/** Appends the encoding of `v` to `w`. Never throws. */
+export function writeImap(v: ImapValue, w: ByteWriter): void {
+  encodeInto(v, w);
 }
 
 function encodeInto(v: ImapValue, w: ByteWriter): void {

@@ -470,11 +470,62 @@ static napi_value js_sync_file_range(napi_env env, napi_callback_info info) {
 /* ---- mbox bodies ---------------------------------------------------------------------------------------------- */
 
 /*
+ * The LFs in p[0..n), the CR LF pairs among them, and the lines that start with '>', 16 bytes at a time (GCC/Clang
+ * vector extensions: SSE2 on x86-64, NEON on arm64, plain code elsewhere). The byte counters are added up before
+ * they can overflow.
+ */
+typedef unsigned char u8x16 __attribute__((vector_size(16)));
+
+static void count_line_ends(const unsigned char *p, size_t n, uint64_t *lines, uint64_t *crlf, uint64_t *quotes) {
+  uint64_t lf = 0, cr = 0, gt = 0;
+  if (n == 0) {
+    *lines = *crlf = *quotes = 0;
+    return;
+  }
+  if (p[0] == '\n') lf++;
+  if (p[0] == '>') gt++;
+  size_t i = 1;
+  const u8x16 nl = {'\n', '\n', '\n', '\n', '\n', '\n', '\n', '\n', '\n', '\n', '\n', '\n', '\n', '\n', '\n', '\n'};
+  const u8x16 cret = {'\r', '\r', '\r', '\r', '\r', '\r', '\r', '\r', '\r', '\r', '\r', '\r', '\r', '\r', '\r', '\r'};
+  const u8x16 quote = {'>', '>', '>', '>', '>', '>', '>', '>', '>', '>', '>', '>', '>', '>', '>', '>'};
+  while (n >= 17 && i <= n - 16) {
+    u8x16 acc_lf = {0}, acc_cr = {0}, acc_gt = {0};
+    for (int k = 0; k < 255 && i <= n - 16; k++, i += 16) {
+      u8x16 v, prev;
+      memcpy(&v, p + i, 16);
+      memcpy(&prev, p + i - 1, 16);
+      u8x16 is_lf = (u8x16)(v == nl);
+      u8x16 after_lf = (u8x16)(prev == nl);
+      acc_lf -= is_lf;
+      acc_cr -= is_lf & (u8x16)(prev == cret);
+      acc_gt -= after_lf & (u8x16)(v == quote);
+    }
+    for (int k = 0; k < 16; k++) {
+      lf += acc_lf[k];
+      cr += acc_cr[k];
+      gt += acc_gt[k];
+    }
+  }
+  for (; i < n; i++) {
+    if (p[i] == '\n') {
+      lf++;
+      if (p[i - 1] == '\r') cr++;
+    } else if (p[i] == '>' && p[i - 1] == '\n') {
+      gt++;
+    }
+  }
+  *lines = lf;
+  *crlf = cr;
+  *quotes = gt;
+}
+
+/*
  * servedCount(body, verbatim, out): the size of a whole mbox body (starting at a line start) as IMAP and POP3 serve
  * it, the rule of lib/mailbox/mbox/render.ts BodyServer: every line end becomes CRLF (a CR already before the LF is
  * not doubled), and unless `verbatim`, a line of one or more '>' then "From " loses one '>'; a last line without LF
  * is served as it is. out[0] = octets, out[1] = lines ending in LF. This is the whole cost of RFC822.SIZE on a
- * mailbox indexed without reading its bodies, so it is done with memchr here rather than line by line in JS.
+ * mailbox indexed without reading its bodies, so it is done here rather than line by line in JS, and without
+ * walking lines: the line ends are counted 16 bytes at a time, and only the lines that start with '>' looked at.
  */
 static napi_value js_served_count(napi_env env, napi_callback_info info) {
   napi_value argv[3];
@@ -498,25 +549,24 @@ static napi_value js_served_count(napi_env env, napi_callback_info info) {
     return NULL;
   }
   const unsigned char *p = (const unsigned char *)data;
-  uint64_t octets = 0, lines = 0;
-  size_t s = 0;
-  while (s < n) {
-    if (!verbatim && p[s] == '>') {
-      size_t i = s;
-      while (i < n && p[i] == '>') i++;
-      if (n - i >= 5 && memcmp(p + i, "From ", 5) == 0) octets--;
+  uint64_t lines = 0, crlf = 0, quote_lines = 0, quoted = 0;
+  count_line_ends(p, n, &lines, &crlf, &quote_lines);
+  if (!verbatim && quote_lines > 0) {
+    /* Some lines start with '>': those that are '>'s then "From " are served with one '>' less. */
+    const unsigned char *end = p + n, *q = p;
+    while (q < end && (q = memchr(q, '>', (size_t)(end - q))) != NULL) {
+      if (q > p && q[-1] != '\n') {
+        q++;
+        continue;
+      }
+      const unsigned char *r = q;
+      while (r < end && *r == '>') r++;
+      if (end - r >= 5 && memcmp(r, "From ", 5) == 0) quoted++;
+      q = r;
     }
-    const unsigned char *nl = memchr(p + s, '\n', n - s);
-    if (nl == NULL) {
-      octets += n - s;
-      break;
-    }
-    size_t k = (size_t)(nl - p);
-    size_t e = k > s && p[k - 1] == '\r' ? k - 1 : k;
-    octets += e - s + 2;
-    lines++;
-    s = k + 1;
   }
+  /* Every LF-ended line is served with CRLF: one octet more, unless its CR was already there. */
+  uint64_t octets = (uint64_t)n + lines - crlf - quoted;
   ((double *)tdata)[0] = (double)octets;
   ((double *)tdata)[1] = (double)lines;
   return NULL;

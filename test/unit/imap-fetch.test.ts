@@ -11,8 +11,12 @@ import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { fixedClock } from '../../lib/env/env.js';
 import { MemoryLogger } from '../../lib/env/logger.js';
-import { FetchError, FetchSizeMismatch, formatInternalDate, writeFetch, type FetchOptions } from '../../lib/imap/fetch.js';
+import fc from 'fast-check';
+import {
+  FetchError, FetchSizeMismatch, formatInternalDate, writeFetch, writeInternalDate, type FetchOptions,
+} from '../../lib/imap/fetch.js';
 import { ResponseSink } from '../../lib/io/sink.js';
+import { ByteWriter } from '../../lib/mail/imap-syntax.js';
 import type { MimePart } from '../../lib/mail/mime.js';
 import { Flag, type AppendMessage, type OpenMailbox, type SizedBody } from '../../lib/mailbox/driver.js';
 import { MboxDriver } from '../../lib/mailbox/mbox/mbox-driver.js';
@@ -161,6 +165,28 @@ describe('FETCH items', () => {
   it('formats INTERNALDATE in the message\'s own zone', () => {
     assert.equal(formatInternalDate({ time: Date.UTC(2024, 0, 1, 23, 30, 5), zone: 90 }), '" 2-Jan-2024 01:00:05 +0130"');
     assert.equal(formatInternalDate({ time: Date.UTC(2024, 10, 15, 3, 4, 5), zone: -300 }), '"14-Nov-2024 22:04:05 -0500"');
+  });
+
+  it('writes INTERNALDATE as bytes exactly as formatInternalDate does', () => {
+    const w = new ByteWriter();
+    const same = (time: number, zone: number): void => {
+      w.reset();
+      writeInternalDate({ time, zone }, w);
+      assert.equal(w.view().toString('latin1'), formatInternalDate({ time, zone }), `${time} ${zone}`);
+    };
+    // Every day boundary of the leap-year rules, either side of the epoch and of year 0 and 9999.
+    for (const y of [0, 1, 99, 100, 400, 1600, 1899, 1900, 1969, 1970, 1972, 2000, 2001, 2024, 2100, 9999]) {
+      for (const [m, d] of [[0, 1], [1, 28], [1, 29], [2, 1], [11, 31]] as const) {
+        const t = new Date(0);
+        t.setUTCFullYear(y, m, d);
+        for (const ms of [0, 1, 999, 86_399_999]) same(t.getTime() + ms, 0);
+      }
+    }
+    fc.assert(fc.property(fc.integer({ min: -62_198_755_200_000, max: 253_402_300_799_999 }),
+      fc.integer({ min: -1440, max: 1440 }), same), { numRuns: 20_000 });
+    // Outside the fast range: other years, fractions, zones of 100 hours and more.
+    for (const [t, z] of [[-62_198_755_200_001, 0], [253_402_300_800_000, 0], [1.5, 0], [0, 6000], [0, -6001],
+      [8.64e15, 0], [0, 0.5]] as const) same(t, z);
   });
 
   it('RFC822, RFC822.HEADER, RFC822.TEXT', async () => {

@@ -8,7 +8,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { encodeBody, encodeBodyStructure, sectionData, type SectionSpec } from '../../lib/mail/bodystructure.js';
-import { encodeEnvelope, envelopeOf } from '../../lib/mail/envelope.js';
+import { encodeEnvelope, envelopeOf, writeEnvelope } from '../../lib/mail/envelope.js';
+import { ByteWriter } from '../../lib/mail/imap-syntax.js';
 import { MimeParser, parseMime, type MimePart } from '../../lib/mail/mime.js';
 
 const DIR = join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'mime');
@@ -52,6 +53,9 @@ describe('MIME corpus against Dovecot', () => {
       assert.equal(msg.length, side.served);
       const root = parseMime(msg);
       assert.equal(encodeEnvelope(envelopeOf(root.header)).toString('latin1'), side.envelope, 'ENVELOPE');
+      const w = new ByteWriter();
+      writeEnvelope(root.header, w);
+      assert.equal(w.view().toString('latin1'), side.envelope, 'ENVELOPE written by FETCH');
       assert.equal(encodeBodyStructure(root).toString('latin1'), side.bodystructure, 'BODYSTRUCTURE');
       assert.equal(encodeBody(root).toString('latin1'), side.body, 'BODY');
       for (const [spec, b64] of Object.entries(side.sections)) {

@@ -6,10 +6,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { sectionData } from '../../lib/mail/bodystructure.js';
-import { encodeEnvelope, envelopeOf } from '../../lib/mail/envelope.js';
+import { encodeEnvelope, envelopeOf, writeEnvelope } from '../../lib/mail/envelope.js';
 import {
-  type Address, decodeEncodedWords, Header, parseAddressList, parseDate, selectHeaderFields, splitHeader,
+  type Address, decodeEncodedWords, FieldSet, firstValues, Header, parseAddressList, parseDate, selectHeaderFields,
+  splitHeader,
 } from '../../lib/mail/header.js';
+import { ByteWriter } from '../../lib/mail/imap-syntax.js';
 import { encodeBodyStructure } from '../../lib/mail/bodystructure.js';
 import { MimeParser, type MimePart, parseMime } from '../../lib/mail/mime.js';
 
@@ -146,5 +148,82 @@ describe('properties', () => {
       for (let i = 0; i < b.length; i += step) p.write(b.subarray(i, i + step));
       assert.deepEqual(p.end(), root);
     }), { numRuns: 2000 });
+  });
+});
+
+/** ENVELOPE written straight to bytes (what FETCH uses) against the general path, which the Dovecot corpus checks. */
+describe('writeEnvelope and FieldSet', () => {
+  const KEYS = ['date', 'subject', 'from', 'sender', 'reply-to', 'to', 'cc', 'bcc', 'in-reply-to', 'message-id'];
+  const fields = new FieldSet(KEYS);
+  const envelope = (h: Buffer): string => {
+    const w = new ByteWriter();
+    w.text('junk before ');
+    writeEnvelope(h, w);
+    return w.view().subarray('junk before '.length).toString('latin1');
+  };
+
+  /** Address lists in and around the shapes the fast path takes, and everything that must send it to the parser. */
+  const ws = fc.constantFrom('', '', ' ', '  ', '\t', '\r\n ', '\n\t', '\r', '\n', '\r\n');
+  const word = fc.constantFrom('Alice', 'B.', 'J.R.', '=?utf-8?q?J=C3=B6?=', '"Smith, J."', '""', '"8\xe9"', '"a b"',
+    'D\xfcrst', '.', '"a\\"b"', '"q\r\n x"', '(c)', 'x"y', '"open');
+  const dotAtom = fc.constantFrom('a', 'jane.doe', 'x.', '.y', 'a..b', '\xe9', 'a-b_c', 'mx1.example.org', '[1.2.3.4]',
+    '"q"', '', 'a b', 'a(c)');
+  const junk = fc.constantFrom('', '', '', '', '>', '<', '@', ':', ';', '(c)', '.', ',', 'x', '"', '\x00');
+  const simpleish = fc.array(fc.tuple(fc.array(fc.tuple(ws, word), { maxLength: 3 }), ws, fc.boolean(), dotAtom, ws,
+    dotAtom, ws, junk, fc.constantFrom(',', ', ', ' ,', ',\r\n ', ',,', '', ';')), { maxLength: 4 })
+    .map((es) => es.map(([ph, w1, angle, l, w2, d, w3, j, sep]) => {
+      const phrase = ph.map(([a, b]) => a + b).join('');
+      return angle ? `${phrase}${w1}<${l}@${d}>${j}${w3}${sep}` : `${phrase}${w1}${l}${w2}@${w2}${d}${j}${w3}${sep}`;
+    }).join(''));
+  const addressish = fc.oneof(simpleish, simpleish, fc.array(fc.oneof(
+    fc.constantFrom('Alice', 'Bob Smith', 'J. R. R.', '"Smith, John"', '""', '"a\\"b"', '"q\r\n x"', '"8\xe9"',
+      '"nul\x00"', '<', '>', '@', ',', '.', ' ', '\t', '\r\n ', '\n\t', '\r\n', '\r', '\n', '(c)', '(a (b))',
+      ':', ';', '[1.2.3.4]', 'a@b.c', '<x@y.z>', '<@r,@s:x@y>', 'a.b@c.d.', 'D\xfcrst', '\xe9@x', '=?utf-8?q?x?=',
+      'user', 'g: a@b;', '<>', ' , ', 'x@y (Name)', '"unterminated'),
+    fc.uint8Array({ maxLength: 6 }).map((u) => Buffer.from(u).toString('latin1'))), { maxLength: 14 })
+    .map((p) => p.join('')));
+
+  /** Header sections: the envelope's names in any case, others, lines without colons, folds, line ends of both kinds. */
+  const headerish = fc.array(fc.record({
+    name: fc.oneof(fc.constantFrom(...KEYS), fc.constantFrom('DATE', 'From ', 'Reply-to', 'X-From', 'To:x', 'Received',
+      'subjectx', 'c', 'CC', 'Message-Id', '', ' cont', '\tcont'), fc.string({ maxLength: 8 })),
+    colon: fc.boolean(),
+    value: fc.oneof(addressish, fc.string({ maxLength: 30 }),
+      fc.uint8Array({ maxLength: 30 }).map((u) => Buffer.from(u).toString('latin1'))),
+    eol: fc.constantFrom('\n', '\r\n', '\n ', '\r\n\t', '\n\n', '\r\n\r\n', '\r'),
+  }), { maxLength: 14 }).map((ls) => Buffer.from(ls.map((l) => `${l.name}${l.colon ? ':' : ''}${l.value}${l.eol}`).join(''), 'latin1'));
+
+  it('FieldSet.firstRanges finds what firstValues finds', () => {
+    const out = new Int32Array(2 * KEYS.length);
+    fc.assert(fc.property(headerish, (h) => {
+      fields.firstRanges(h, out);
+      const want = firstValues(h, KEYS).map((v) => (v === null ? null : v.toString('latin1')));
+      const got = KEYS.map((_, i) => ((out[2 * i] ?? -1) < 0 ? null : h.toString('latin1', out[2 * i], out[2 * i + 1])));
+      assert.deepEqual(got, want);
+    }), { numRuns: 5000 });
+  });
+
+  it('writes what encodeEnvelope(envelopeOf()) encodes', () => {
+    fc.assert(fc.property(headerish, (h) => {
+      assert.equal(envelope(h), encodeEnvelope(envelopeOf(h)).toString('latin1'));
+    }), { numRuns: 5000 });
+  });
+
+  it('address lists of every shape, in every address field', () => {
+    fc.assert(fc.property(addressish, addressish, fc.constantFrom('\n', '\r\n'), (a, b, eol) => {
+      const h = Buffer.from(`From:${a}${eol}Sender: ${b}${eol}To:${b}${eol}Cc: ${a}, ${b}${eol}Reply-To:${a}${eol}${eol}`, 'latin1');
+      assert.equal(envelope(h), encodeEnvelope(envelopeOf(h)).toString('latin1'));
+    }), { numRuns: 5000 });
+  });
+
+  it('the shapes of nearly all mail', () => {
+    const h = Buffer.from('Date: Tue, 1 Jan 2019 17:08:20 +0900\nFrom: =?UTF-8?B?RHZv?= <d.c@startup.example>\n' +
+      'To: Jane  Doe <jane@example.org>, "Smith, J." <js@x.y>,\n\tbare@host.example\nSubject: Notes\n' +
+      'Message-ID: <pkn7zj.b96813edadb2@startup.example>\nCc: D\xfcrst <d@x>\n\nTo: body@x\n', 'latin1');
+    assert.equal(envelope(h), '("Tue, 1 Jan 2019 17:08:20 +0900" "Notes" (("=?UTF-8?B?RHZv?=" NIL "d.c" ' +
+      '"startup.example")) (("=?UTF-8?B?RHZv?=" NIL "d.c" "startup.example")) (("=?UTF-8?B?RHZv?=" NIL "d.c" ' +
+      '"startup.example")) (("Jane Doe" NIL "jane" "example.org")("Smith, J." NIL "js" "x.y")(NIL NIL "bare" ' +
+      '"host.example")) (({5}\r\nD\xfcrst NIL "d" "x")) NIL NIL "<pkn7zj.b96813edadb2@startup.example>")');
+    assert.equal(envelope(h), encodeEnvelope(envelopeOf(h)).toString('latin1'));
   });
 });

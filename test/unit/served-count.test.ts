@@ -40,6 +40,18 @@ describe('served body size', () => {
     }), { numRuns: 2000 });
   });
 
+  it('long bodies (the addon counts 16 bytes at a time, adding up its byte counters every 4080 bytes)', () => {
+    fc.assert(fc.property(body, fc.integer({ min: 1, max: 600 }), fc.constantFrom('', 'x', '\r', '\n', '>'),
+      fc.boolean(), (b, times, pad, verbatim) => {
+        const long = Buffer.concat([Buffer.from(pad), ...Array.from({ length: times }, () => b), Buffer.from('\n\n')]);
+        assert.deepEqual(servedCount(long, verbatim), served(long, verbatim, 4096));
+      }), { numRuns: 300 });
+    const lfs = Buffer.alloc(100_000, 0x0a);
+    assert.deepEqual(servedCount(lfs, false), { octets: 200_000, lines: 100_000 });
+    const crlfs = Buffer.from('\r\n'.repeat(50_000));
+    assert.deepEqual(servedCount(crlfs, false), { octets: 100_000, lines: 50_000 });
+  });
+
   it('known cases', () => {
     const cases: [string, boolean, number, number][] = [
       ['', false, 0, 0],

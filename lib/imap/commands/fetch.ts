@@ -44,9 +44,11 @@ function fetchSpec(uid: boolean): AnySpec {
         await ctx.session.out.maybeFlush();
         // Keep the most recently parsed structures only: FETCH 1:* BODYSTRUCTURE of 100,000 messages must not hold
         // 100,000 MIME trees (Map keeps insertion order: the oldest go first).
-        for (const uid of sel.structures.keys()) {
-          if (sel.structures.size <= STRUCTURES_KEPT) break;
-          sel.structures.delete(uid);
+        if (sel.structures.size > STRUCTURES_KEPT) {
+          for (const uid of sel.structures.keys()) {
+            if (sel.structures.size <= STRUCTURES_KEPT) break;
+            sel.structures.delete(uid);
+          }
         }
       }
     },

@@ -75,6 +75,8 @@ const SERVE_STEP = 64 * 1024;
  * per header and body.
  */
 const READ_WINDOW = 256 * 1024;
+/** How long a check that the file is unchanged covers later reads from the same read-ahead window (see moved()). */
+const WINDOW_TRUST_MS = 50;
 /** How often one read follows a file that keeps changing under it before it gives up and reports the change. */
 const MAX_RESYNCS = 8;
 /** Longest stored header we accept from APPEND (it is collected in memory to place the metadata block). */
@@ -431,6 +433,13 @@ export class MboxMailbox implements OpenMailbox {
   /** The read-ahead window ({@link READ_WINDOW}) and its file offset; dropped whenever the file may have changed. */
   private win: Buffer | null = null;
   private winPos = 0;
+  /**
+   * When (performance.now()) the file was last found unchanged after the window was filled, or -1: reads served from
+   * the window shortly after that need no check of their own (see moved()).
+   */
+  private winChecked = -1;
+  /** Whether the last read was served from the window (rather than read from the file for itself). */
+  private lastFromWindow = false;
   private snap: Snapshot | null = null;
   private idx = new MessageIndex();
   private base: { uidValidity: number; uidLast: number; keywords: string[] } = { uidValidity: 0, uidLast: 0, keywords: [] };
@@ -707,7 +716,8 @@ export class MboxMailbox implements OpenMailbox {
    * views: a window is never reused once replaced, so a view handed out stays valid as long as its holder keeps it.
    */
   private readRange(position: number, length: number): Buffer {
-    if (length > SERVE_STEP) return readAt(this.fd, position, length);
+    if (length > SERVE_STEP) return this.readDirect(position, length);
+    this.lastFromWindow = true;
     const w = this.win;
     if (w !== null && position >= this.winPos && position + length <= this.winPos + w.length) {
       return w.subarray(position - this.winPos, position - this.winPos + length);
@@ -715,7 +725,14 @@ export class MboxMailbox implements OpenMailbox {
     const buf = readAt(this.fd, position, READ_WINDOW);
     this.win = buf;
     this.winPos = position;
+    this.winChecked = -1;
     return buf.subarray(0, Math.min(length, buf.length));
+  }
+
+  /** `length` bytes at `position`, read for this caller alone (not through the window). */
+  private readDirect(position: number, length: number): Buffer {
+    this.lastFromWindow = false;
+    return readAt(this.fd, position, length);
   }
 
   private present(r: number): void {
@@ -739,8 +756,18 @@ export class MboxMailbox implements OpenMailbox {
    * delivery, which shifts the whole file when its UID count gains a digit; a POP3 session never syncs otherwise.
    */
   private async moved(r: number): Promise<boolean> {
+    // A read served from a window that was checked after it was filled, moments ago, holds the bytes the index
+    // describes (anything that changes the index drops the window): FETCH 1:* then makes one fstat per window, not
+    // two per message. The bound keeps a long-lived window from hiding another writer's change for long.
+    const now = performance.now();
+    if (this.lastFromWindow && this.win !== null && this.winChecked >= 0 && now - this.winChecked < WINDOW_TRUST_MS) {
+      return false;
+    }
     const snap = this.snap;
-    if (snap !== null && sameSnapshot(snapshotOf(fstatSync(this.fd, { bigint: true })), snap)) return false;
+    if (snap !== null && sameSnapshot(snapshotOf(fstatSync(this.fd, { bigint: true })), snap)) {
+      if (this.lastFromWindow && this.win !== null) this.winChecked = now;
+      return false;
+    }
     await this.sync();
     this.present(r);
     return true;
@@ -808,7 +835,7 @@ export class MboxMailbox implements OpenMailbox {
           const pos = self.idx.bodyStart(r) + raw;
           const stop = self.idx.bodyEnd(r);
           if (pos >= stop) break;
-          const chunk = large ? readAt(self.fd, pos, Math.min(step, stop - pos)) : self.readRange(pos, Math.min(step, stop - pos));
+          const chunk = large ? self.readDirect(pos, Math.min(step, stop - pos)) : self.readRange(pos, Math.min(step, stop - pos));
           if (chunk.length === 0) break;
           if (resyncs < MAX_RESYNCS && (await self.moved(r))) {
             resyncs++;
