@@ -427,6 +427,8 @@ export class MboxMailbox implements OpenMailbox {
   /** The read-ahead window ({@link READ_WINDOW}) and its file offset; dropped whenever the file may have changed. */
   private win: Buffer | null = null;
   private winPos = 0;
+  /** The window as it was when a {@link moved} check last found the file unchanged (see {@link trusted}). */
+  private checkedWin: Buffer | null = null;
   private snap: Snapshot | null = null;
   private idx = new MessageIndex();
   private base: { uidValidity: number; uidLast: number; keywords: string[] } = { uidValidity: 0, uidLast: 0, keywords: [] };
@@ -736,10 +738,25 @@ export class MboxMailbox implements OpenMailbox {
    */
   private async moved(r: number): Promise<boolean> {
     const snap = this.snap;
-    if (snap !== null && sameSnapshot(snapshotOf(fstatSync(this.fd, { bigint: true })), snap)) return false;
+    const win = this.win;
+    if (snap !== null && sameSnapshot(snapshotOf(fstatSync(this.fd, { bigint: true })), snap)) {
+      this.checkedWin = win;
+      return false;
+    }
     await this.sync();
     this.present(r);
     return true;
+  }
+
+  /**
+   * Whether `b` is a view of the current read-ahead window and a {@link moved} check found the file unchanged after
+   * that window was read: its bytes are then the file as the index describes it, so no check is needed again. A
+   * SEARCH or FETCH over many messages checks once per window rather than once per header and body read (an fstat
+   * per read was a tenth of a SEARCH TEXT). The window is dropped whenever the index may change (sync, locking).
+   */
+  private trusted(b: Buffer): boolean {
+    const w = this.checkedWin;
+    return w !== null && w === this.win && b.buffer === w.buffer;
   }
 
   async header(seq: number): Promise<Buffer> {
@@ -747,7 +764,7 @@ export class MboxMailbox implements OpenMailbox {
     const r = this.row(seq);
     this.present(r);
     let raw = this.readRange(this.idx.headerStart(r), this.idx.bodyStart(r) - this.idx.headerStart(r));
-    for (let i = 0; i < MAX_RESYNCS && (await this.moved(r)); i++) {
+    for (let i = 0; i < MAX_RESYNCS && !this.trusted(raw) && (await this.moved(r)); i++) {
       raw = this.readRange(this.idx.headerStart(r), this.idx.bodyStart(r) - this.idx.headerStart(r));
     }
     const h = serveHeader(raw);
@@ -760,22 +777,35 @@ export class MboxMailbox implements OpenMailbox {
   text(seq: number, range?: { offset: number; length: number }): SizedBody {
     const r = this.row(seq);
     this.present(r);
-    this.sizes(r);
-    const total = this.idx.bodySize(r);
-    const offset = Math.min(range?.offset ?? 0, total);
-    const size = Math.min(range?.length ?? total, total - offset);
     const start = this.idx.bodyStart(r);
     const end = this.idx.bodyEnd(r);
     const verbatim = (this.idx.bits(r) & Bit.Verbatim) !== 0;
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const self = this;
+    // The served size is counted when first asked: SEARCH and POP3 TOP read whole bodies without asking, and
+    // counting would read each body once more.
+    let bounds: { offset: number; size: number } | null = null;
+    const sized = (): { offset: number; size: number } => {
+      if (bounds === null) {
+        self.sizes(r);
+        const total = self.idx.bodySize(r);
+        const offset = Math.min(range?.offset ?? 0, total);
+        bounds = { offset, size: Math.min(range?.length ?? total, total - offset) };
+      }
+      return bounds;
+    };
+    if (range !== undefined) sized();
     return {
-      size,
+      get size(): number {
+        return sized().size;
+      },
       async *chunks(): AsyncIterable<Uint8Array> {
         self.live();
         const server = new BodyServer(verbatim);
-        let skip = offset;
-        let left = size;
+        // The whole body, its size never asked (nor known): served to its end, with nothing to hold it to.
+        const want = bounds ?? (self.idx.bodySize(r) >= 0 ? sized() : null);
+        let skip = want?.offset ?? 0;
+        let left = want?.size ?? Infinity;
         const emit = function* (bufs: Buffer[]): Generator<Buffer> {
           for (let b of bufs) {
             if (left <= 0) return;
@@ -806,7 +836,7 @@ export class MboxMailbox implements OpenMailbox {
           if (pos >= stop) break;
           const chunk = large ? readAt(self.fd, pos, Math.min(step, stop - pos)) : self.readRange(pos, Math.min(step, stop - pos));
           if (chunk.length === 0) break;
-          if (resyncs < MAX_RESYNCS && (await self.moved(r))) {
+          if (resyncs < MAX_RESYNCS && !self.trusted(chunk) && (await self.moved(r))) {
             resyncs++;
             continue;
           }
@@ -814,7 +844,7 @@ export class MboxMailbox implements OpenMailbox {
           yield* emit(server.push(chunk));
         }
         if (left > 0) yield* emit(server.end());
-        if (left !== 0) throw new MailboxError('CORRUPT', `body of UID ${self.idx.uid(r)} changed on disk`);
+        if (want !== null && left !== 0) throw new MailboxError('CORRUPT', `body of UID ${self.idx.uid(r)} changed on disk`);
       },
     };
   }
