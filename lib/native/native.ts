@@ -108,6 +108,17 @@ export interface Native {
    */
   servedCount(body: Buffer, verbatim: boolean, out: Float64Array): void;
 
+  /**
+   * One step of serving an mbox body by BodyServer's rule (lib/mailbox/mbox/render.ts): `data`'s lines with CRLF
+   * ends and, unless `verbatim`, one `>` less on `>+From ` lines, written to `out` (which must have room for
+   * data.length + its LFs + 1 bytes, else a RangeError) or only counted when `out` is null. Returns the octets.
+   * `state` is an Int32Array of 4: [0] a CR was held back at the end of the previous data and [1] `data` starts a
+   * line, both read and updated; [2] set to the offset of a line that may still be a quoted From line (served up to
+   * there; the caller passes data from there again in front of the next), else -1; [3] set to the lines served.
+   * Throws a TypeError on wrong argument types.
+   */
+  serveBody(data: Buffer, out: Buffer | null, verbatim: boolean, state: Int32Array): number;
+
   readonly pamCodes: PamCodes;
 }
 
@@ -117,7 +128,7 @@ export function defaultNativePath(): string {
   return fileURLToPath(new URL('../../../build/uwimap-native.node', import.meta.url));
 }
 
-const FUNCTIONS = ['crypt', 'pamAuthenticate', 'unixDgramSend', 'setresgid', 'servedCount'] as const;
+const FUNCTIONS = ['crypt', 'pamAuthenticate', 'unixDgramSend', 'setresgid', 'servedCount', 'serveBody'] as const;
 
 function isNative(value: unknown): value is Native {
   if (typeof value !== 'object' || value === null) return false;

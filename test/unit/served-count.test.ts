@@ -10,13 +10,18 @@ import { loadNative } from '../../lib/native/native.js';
 import { BodyServer } from '../../lib/mailbox/mbox/render.js';
 import { servedCount, servedCountJs } from '../../lib/mailbox/mbox/served-count.js';
 
-/** What BodyServer actually serves for `body`, fed in pieces of `step` bytes. */
-function served(body: Buffer, verbatim: boolean, step: number): { octets: number; lines: number } {
-  const s = new BodyServer(verbatim);
+/** The bytes BodyServer serves for `body` fed in pieces of `step` bytes, by the addon's walk or the JS one. */
+function serve(body: Buffer, verbatim: boolean, step: number, addon: boolean): Buffer {
+  const s = new BodyServer(verbatim, addon);
   const parts: Buffer[] = [];
   for (let i = 0; i < body.length; i += step) parts.push(...s.push(body.subarray(i, i + step)));
   parts.push(...s.end());
-  const all = Buffer.concat(parts);
+  return Buffer.concat(parts);
+}
+
+/** What BodyServer actually serves for `body` (by the JS walk, the reference), fed in pieces of `step` bytes. */
+function served(body: Buffer, verbatim: boolean, step: number): { octets: number; lines: number } {
+  const all = serve(body, verbatim, step, false);
   let lines = 0;
   for (const c of all) if (c === 0x0a) lines++;
   return { octets: all.length, lines };
@@ -40,6 +45,20 @@ describe('served body size', () => {
     }), { numRuns: 2000 });
   });
 
+  it('the addon serves the bytes the JS walk serves, whole or in pieces', () => {
+    assert.equal(typeof loadNative().serveBody, 'function');
+    fc.assert(fc.property(body, fc.boolean(), fc.integer({ min: 1, max: 9 }), (b, verbatim, step) => {
+      const want = serve(b, verbatim, step, false);
+      assert.deepEqual(serve(b, verbatim, step, true), want);
+      assert.deepEqual(serve(b, verbatim, b.length + 1, true), serve(b, verbatim, b.length + 1, false));
+      const counter = new BodyServer(verbatim);
+      let octets = 0;
+      for (let i = 0; i < b.length; i += step) octets += counter.count(b.subarray(i, i + step)).octets;
+      for (const e of counter.end()) octets += e.length;
+      assert.equal(octets, want.length);
+    }), { numRuns: 3000 });
+  });
+
   it('known cases', () => {
     const cases: [string, boolean, number, number][] = [
       ['', false, 0, 0],
@@ -60,5 +79,8 @@ describe('served body size', () => {
     const n = loadNative();
     assert.throws(() => n.servedCount('x' as unknown as Buffer, false, new Float64Array(2)), TypeError);
     assert.throws(() => n.servedCount(Buffer.from('x'), false, new Float64Array(1)), TypeError);
+    assert.throws(() => n.serveBody(Buffer.from('x'), null, false, new Int32Array(3)), TypeError);
+    assert.throws(() => n.serveBody(Buffer.from('x'), 'y' as unknown as Buffer, false, new Int32Array(4)), TypeError);
+    assert.throws(() => n.serveBody(Buffer.from('a\nb\n'), Buffer.alloc(4), false, new Int32Array(4)), RangeError);
   });
 });
