@@ -110,8 +110,9 @@ export interface Native {
 
   /**
    * One step of serving an mbox body by BodyServer's rule (lib/mailbox/mbox/render.ts): `data`'s lines with CRLF
-   * ends and, unless `verbatim`, one `>` less on `>+From ` lines, written to `out` (which must have room for
-   * data.length + its LFs + 1 bytes, else a RangeError) or only counted when `out` is null. Returns the octets.
+   * ends and, unless `verbatim`, one `>` less on `>+From ` lines, written to `out` or only counted when `out` is
+   * null. Returns the octets, or -1 (and `state` untouched) when `out` is too small: data.length + its LFs + 1
+   * bytes always suffice.
    * `state` is an Int32Array of 4: [0] a CR was held back at the end of the previous data and [1] `data` starts a
    * line, both read and updated; [2] set to the offset of a line that may still be a quoted From line (served up to
    * there; the caller passes data from there again in front of the next), else -1; [3] set to the lines served.

@@ -13,7 +13,8 @@
  *   servedCount(body: Buffer, verbatim: boolean, out: Float64Array): void
  *       out[0], out[1] = the octets and line ends of an mbox body as served (CRLF, one '>' less on >From lines).
  *   serveBody(data: Buffer, out: Buffer | null, verbatim: boolean, state: Int32Array): number
- *       one step of serving an mbox body (BodyServer's walk): the octets written to out (or counted).
+ *       one step of serving an mbox body (BodyServer's walk): the octets written to out (or counted), -1 when out
+ *       is too small.
  *   pamCodes: { PAM_SUCCESS: 0, ... } the PAM return codes this libpam was built with.
  *
  * Rules kept here: nothing is ever printed (under inetd fds 1 and 2 are the client's socket); every copy of a
@@ -499,8 +500,9 @@ static napi_value js_served_count(napi_env env, napi_callback_info info) {
  * cut between calls needs: state[0] the previous data ended in CR (held back: it may be a CRLF's), state[1] the data
  * starts a line; both are updated. state[2] is set to where a line starts that may still prove a quoted From line
  * once more bytes come (the caller keeps data from there and passes it again in front of the next data; the bytes
- * before it are served), or -1; state[3] to the LF-terminated lines served. Writes to `out` when it is a Buffer
- * (it must have room for data.length + LFs + 1 bytes, else a RangeError), only counts when it is null. Serving a
+ * before it are served), or -1; state[3] to the LF-terminated lines served. Writes to `out` when it is a Buffer,
+ * only counts when it is null. When `out` has too little room (data.length + LFs + 1 bytes always suffice), returns
+ * -1 with `state` as it was (the caller retries with a larger buffer). Serving a
  * body line by line in JS was a fifth of a SEARCH TEXT over a large mailbox; here it is memchr and memcpy.
  */
 static napi_value js_serve_body(napi_env env, napi_callback_info info) {
@@ -538,11 +540,12 @@ static napi_value js_serve_body(napi_env env, napi_callback_info info) {
   int held_cr = state[0] != 0, at_line_start = state[1] != 0;
   int64_t pending = -1;
   size_t w = 0, lines = 0, s = 0;
+  napi_value result;
 #define ROOM(k)                                                                                                       \
   do {                                                                                                                \
     if (out != NULL && w + (k) > cap) {                                                                               \
-      napi_throw_range_error(env, NULL, "serveBody: out is too small");                                               \
-      return NULL;                                                                                                    \
+      NAPI_OK(napi_create_double(env, -1, &result));                                                                  \
+      return result;                                                                                                  \
     }                                                                                                                 \
   } while (0)
   if (held_cr) {
@@ -594,7 +597,6 @@ static napi_value js_serve_body(napi_env env, napi_callback_info info) {
   state[1] = at_line_start;
   state[2] = (int32_t)pending;
   state[3] = (int32_t)lines;
-  napi_value result;
   NAPI_OK(napi_create_double(env, (double)w, &result));
   return result;
 }

@@ -11,7 +11,7 @@
  * Pure: works on Buffers, no I/O (the addon's line counter only sizes output buffers).
  */
 
-import { lineFeeds, nativeServer } from './native-count.js';
+import { lineFeeds, nativeServer, type Server } from './native-count.js';
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -126,6 +126,17 @@ export class BodyServer {
    */
   push(chunk: Buffer): Buffer[] {
     const data = this.take(chunk);
+    const native = this.addon ? nativeServer() : null;
+    if (native !== null) {
+      // Room for a CR per 8 bytes is room enough for most text; a body of shorter lines is counted and served again.
+      let out = Buffer.allocUnsafe(data.length + (data.length >> 3) + 2);
+      let w = this.serveNative(native, data, out).octets;
+      if (w < 0) {
+        out = Buffer.allocUnsafe(data.length + lineFeeds(data) + 1);
+        w = this.serveNative(native, data, out).octets;
+      }
+      return w > 0 ? [out.subarray(0, w)] : [];
+    }
     // Served size is at most the input plus a CR per LF plus a held CR. Sized exactly when the addon can count the
     // LFs: bodies stream through here, and a buffer twice their size each time is memory the GC must get back.
     const lf = lineFeeds(data);
@@ -157,20 +168,24 @@ export class BodyServer {
    */
   private walk(data: Buffer, out: Buffer | null): { octets: number; lines: number } {
     const native = this.addon ? nativeServer() : null;
-    if (native !== null) {
-      // The same walk in the addon (memchr and memcpy rather than a JS step per line; test/unit/served-count.test.ts
-      // holds the two to the same bytes).
-      const st = this.state;
-      st[0] = this.heldCR ? 1 : 0;
-      st[1] = this.atLineStart ? 1 : 0;
-      const octets = native(data, out, this.verbatim, st);
-      this.heldCR = st[0] !== 0;
-      this.atLineStart = st[1] !== 0;
-      const pending = st[2] ?? -1;
-      if (pending >= 0) this.pending = Buffer.from(data.subarray(pending));
-      return { octets, lines: st[3] ?? 0 };
-    }
-    return this.walkJs(data, out);
+    return native !== null ? this.serveNative(native, data, out) : this.walkJs(data, out);
+  }
+
+  /**
+   * {@link walk} in the addon (memchr and memcpy rather than a JS step per line; test/unit/served-count.test.ts
+   * holds the two to the same bytes). Octets -1 when `out` is too small, nothing changed.
+   */
+  private serveNative(native: Server, data: Buffer, out: Buffer | null): { octets: number; lines: number } {
+    const st = this.state;
+    st[0] = this.heldCR ? 1 : 0;
+    st[1] = this.atLineStart ? 1 : 0;
+    const octets = native(data, out, this.verbatim, st);
+    if (octets < 0) return { octets, lines: 0 };
+    this.heldCR = st[0] !== 0;
+    this.atLineStart = st[1] !== 0;
+    const pending = st[2] ?? -1;
+    if (pending >= 0) this.pending = Buffer.from(data.subarray(pending));
+    return { octets, lines: st[3] ?? 0 };
   }
 
   /** {@link walk} in JS, when the addon is not there. */
