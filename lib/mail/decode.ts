@@ -10,6 +10,7 @@
  * Everything here is chunk by chunk with bounded carry-over state: a message body is never held whole, and never
  * decoded into one JS string. PURE: no fs, net or process.
  */
+import { isAscii } from 'node:buffer';
 
 /** A Content-Transfer-Encoding decoder. Not reusable: after {@link end} the object is spent. */
 export interface ContentDecoder {
@@ -36,6 +37,12 @@ function hexValue(b: number): number {
 
 /** Whitespace runs are held to see if they end a line; past this they cannot be transport padding worth dropping. */
 const MAX_HELD_WHITESPACE = 1024;
+/** Hex digit values by byte (upper and lower case), -1 for the rest. */
+const HEX: Int8Array = (() => {
+  const t = new Int8Array(256).fill(-1);
+  for (let c = 0; c < 256; c++) t[c] = hexValue(c);
+  return t;
+})();
 
 /**
  * RFC 2045 §6.7 quoted-printable, decoded chunk by chunk.
@@ -56,43 +63,74 @@ export class QuotedPrintableDecoder implements ContentDecoder {
   private heldLen = 0;
 
   push(chunk: Uint8Array): Buffer[] {
+    const data = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
     const out = Buffer.allocUnsafe(chunk.length + this.heldLen);
     let n = 0;
-    const flushHeld = (): void => {
-      for (let h = 0; h < this.heldLen; h++) out[n++] = this.held[h] ?? 0;
-      this.heldLen = 0;
-    };
-    const len = chunk.length;
+    const len = data.length;
     for (let i = 0; i < len; i++) {
       if (this.mode === 'text' && this.heldLen === 0) {
-        // Fast path: copy the run up to the next byte that needs a decision (`=`, or whitespace/line end/control,
-        // all at or below SP) in a tight loop; most of a quoted-printable body is such runs.
+        // Fast path, in text with nothing held: the bytes that decide at once are done in this tight loop (most of
+        // a quoted-printable body): plain bytes and line ends copied, `=XX` escapes and `=` LF / `=` CRLF soft
+        // breaks decoded, whitespace copied when more text follows it on the line and dropped when a line end does
+        // (rule (3)). It stops, for the state machine below, at whatever needs more: the chunk's end, a `=` that is
+        // none of the above, a whitespace run longer than the state machine holds. Each step is the state
+        // machine's own (test/unit/search-decode.test.ts compares the two on arbitrary input).
         let j = i;
         while (j < len) {
-          const c = chunk[j] ?? 0;
-          if (c === EQ || c <= SP) break;
-          out[n++] = c;
-          j++;
+          const c = data[j] ?? 0;
+          if (c > EQ || (c > SP && c !== EQ)) {
+            out[n++] = c;
+            j++;
+          } else if (c === EQ) {
+            if (j + 2 >= len) break;
+            const c1 = data[j + 1] ?? 0;
+            const c2 = data[j + 2] ?? 0;
+            const hi = HEX[c1] ?? -1;
+            const lo = HEX[c2] ?? -1;
+            if (hi >= 0 && lo >= 0) {
+              out[n++] = (hi << 4) | lo;
+              j += 3;
+            } else if (c1 === LF) {
+              j += 2;
+            } else if (c1 === CR && c2 === LF) {
+              j += 3;
+            } else {
+              break;
+            }
+          } else if (c === SP || c === HT) {
+            let k = j + 1;
+            while (k < len && (data[k] === SP || data[k] === HT)) k++;
+            if (k >= len || k - j > MAX_HELD_WHITESPACE) break;
+            const d = data[k];
+            if (d === CR || d === LF) {
+              j = k; // trailing whitespace: dropped
+            } else {
+              while (j < k) out[n++] = data[j++] ?? 0;
+            }
+          } else {
+            out[n++] = c;
+            j++;
+          }
         }
         i = j;
         if (i >= len) break;
       }
-      const b = chunk[i] ?? 0;
+      const b = data[i] ?? 0;
       switch (this.mode) {
         case 'text':
           if (b === SP || b === HT) {
             this.held[this.heldLen++] = b;
-            if (this.heldLen > MAX_HELD_WHITESPACE) flushHeld();
+            if (this.heldLen > MAX_HELD_WHITESPACE) n = this.flushHeld(out, n);
           } else if (b === CR || b === LF) {
             this.heldLen = 0; // trailing whitespace: rule (3)
             out[n++] = b;
           } else if (b === EQ) {
-            flushHeld();
+            n = this.flushHeld(out, n);
             this.held[0] = b;
             this.heldLen = 1;
             this.mode = 'eq';
           } else {
-            if (this.heldLen > 0) flushHeld();
+            if (this.heldLen > 0) n = this.flushHeld(out, n);
             out[n++] = b;
           }
           break;
@@ -110,7 +148,7 @@ export class QuotedPrintableDecoder implements ContentDecoder {
             this.heldLen = 0;
             this.mode = 'text';
           } else {
-            flushHeld();
+            n = this.flushHeld(out, n);
             this.mode = 'text';
             i--; // reprocess b as text
           }
@@ -122,7 +160,7 @@ export class QuotedPrintableDecoder implements ContentDecoder {
             this.heldLen = 0;
             this.mode = 'text';
           } else {
-            flushHeld();
+            n = this.flushHeld(out, n);
             this.mode = 'text';
             i--;
           }
@@ -132,7 +170,7 @@ export class QuotedPrintableDecoder implements ContentDecoder {
           if (b === SP || b === HT) {
             this.held[this.heldLen++] = b;
             if (this.heldLen > MAX_HELD_WHITESPACE) {
-              flushHeld();
+              n = this.flushHeld(out, n);
               this.mode = 'text';
             }
           } else if (b === CR) {
@@ -142,7 +180,7 @@ export class QuotedPrintableDecoder implements ContentDecoder {
             this.heldLen = 0;
             this.mode = 'text';
           } else {
-            flushHeld();
+            n = this.flushHeld(out, n);
             this.mode = 'text';
             i--;
           }
@@ -154,6 +192,13 @@ export class QuotedPrintableDecoder implements ContentDecoder {
       }
     }
     return n > 0 ? [out.subarray(0, n)] : [];
+  }
+
+  /** Copies the held bytes to out[n...]; returns the new n. */
+  private flushHeld(out: Buffer, n: number): number {
+    for (let h = 0; h < this.heldLen; h++) out[n++] = this.held[h] ?? 0;
+    this.heldLen = 0;
+    return n;
   }
 
   end(): Buffer[] {
@@ -357,9 +402,9 @@ class Latin1Stream implements CharsetStream {
 /** Names meaning "no real charset": decoded as UTF-8 with a per-byte ISO-8859-1 fallback. */
 const ASCII_NAMES = new Set(['', 'us-ascii', 'ascii', 'ansi_x3.4-1968', 'iso646-us', 'us', 'unknown-8bit', 'x-unknown']);
 
-function textDecoderFor(name: string): InstanceType<typeof TextDecoder> | undefined {
+function textDecoderFor(name: string, keepBom = false): InstanceType<typeof TextDecoder> | undefined {
   try {
-    return new TextDecoder(name, { fatal: false });
+    return new TextDecoder(name, { fatal: false, ignoreBOM: keepBom });
   } catch {
     return undefined;
   }
@@ -383,11 +428,13 @@ export function isKnownCharset(name: string): boolean {
  *   streaming mode, malformed bytes becoming U+FFFD. Note WHATWG maps the label iso-8859-1 to windows-1252, which
  *   agrees on every printable ISO-8859-1 character and gives 0x80-0x9F their usual (mis)use.
  * - Anything else: each byte as its ISO-8859-1 character, so ASCII words in the text still match.
+ * With `keepBom`, a byte order mark at the start is the character U+FEFF rather than dropped (for decoding pieces
+ * of a text one at a time, where a piece's start is not the text's).
  */
-export function charsetStream(name: string | undefined): CharsetStream {
+export function charsetStream(name: string | undefined, keepBom = false): CharsetStream {
   const n = (name ?? '').trim().toLowerCase();
   if (ASCII_NAMES.has(n)) return new Utf8OrLatin1Stream();
-  const d = textDecoderFor(n);
+  const d = textDecoderFor(n, keepBom);
   return d !== undefined ? new WhatwgStream(d) : new Latin1Stream();
 }
 
@@ -533,11 +580,30 @@ export class NeedleSet {
   }
 }
 
-/** {@link AsciiNeedleScanner}'s folded runs, per charset name (bounded: cleared when full). */
-const FOLDS = new Map<string, Map<string, string>>();
+/** A non-ASCII run decoded and folded; `joins` when it may be part of an ASCII needle's match (see below). */
+interface FoldedRun {
+  readonly text: string;
+  readonly joins: boolean;
+}
 
-/** ASCII upper-casing of one byte (a-z to A-Z, everything else as it is). */
-const ASCII_UPPER = new Uint8Array(256).map((_, c) => (c >= 0x61 && c <= 0x7a ? c - 0x20 : c));
+/** {@link AsciiNeedleScanner}'s folded runs, per charset name (bounded: cleared when full). */
+const FOLDS = new Map<string, Map<string, FoldedRun>>();
+
+// eslint-disable-next-line no-control-regex
+const HAS_ASCII = /[\x00-\x7f]/;
+const NON_ASCII_BYTES = /[\x80-\xff]+/g;
+
+/**
+ * A pattern for `needle` (upper-case ASCII, as {@link foldCase} leaves an ASCII string) matching exactly where the
+ * ASCII-upper-cased latin1 text holds it. The `i` flag without `u` canonicalizes by upper-casing but never maps a
+ * character above U+007F to an ASCII one (ECMA-262 Canonicalize), and a latin1 string has only such characters
+ * besides ASCII: so a-z meet A-Z and nothing else changes. Every character is escaped (`\xHH`).
+ */
+function asciiPattern(needle: string): RegExp {
+  let src = '';
+  for (let i = 0; i < needle.length; i++) src += '\\x' + needle.charCodeAt(i).toString(16).padStart(2, '0');
+  return new RegExp(src, 'i');
+}
 
 /**
  * The same answer as decoding a text part with {@link charsetStream}, folding it with {@link foldCase} and looking
@@ -546,17 +612,21 @@ const ASCII_UPPER = new Uint8Array(256).map((_, c) => (c >= 0x61 && c <= 0x7a ? 
  * TEXT over a large mailbox spends its time on.
  *
  * How it stays exact. ASCII bytes are ASCII characters in these charsets, and folding leaves them upper-cased and in
- * place; so a needle found in the ASCII-upper-cased bytes is in the folded text. A match that is not made of ASCII
- * bytes alone must use a character of some non-ASCII run (characters like é, ﬁ or Ｋ fold to ASCII letters), and
- * lies within 4·(longest needle − 1) bytes of that run: so each run is decoded and folded with that much context on
- * both sides, the window widened to whole runs so that no character is cut. Folding a window that starts and ends at
- * ASCII characters gives exactly the corresponding piece of the folded whole (ASCII characters are starters: NFKD
- * neither reorders nor composes across them), and decoding such a window gives exactly its piece of the text (the
- * decoders carry no state across ASCII). Bytes that could still be cut (a run at the end of a chunk) wait for the
- * next chunk.
+ * place; so a needle found in the ASCII-upper-cased bytes is in the folded text (the bytes are matched as a latin1
+ * string, by a case-insensitive pattern: see {@link asciiPattern}). A match that is not made of ASCII bytes alone
+ * must use a character of some non-ASCII run (characters like é, ﬁ or Ｋ fold to ASCII letters), and lies within
+ * 4·(longest needle − 1) bytes of that run: so each run is decoded and folded with that much context on both sides,
+ * the window widened to whole runs so that no character is cut. Folding a window that starts and ends at ASCII
+ * characters gives exactly the corresponding piece of the folded whole (ASCII characters are starters: NFKD neither
+ * reorders nor composes across them), and decoding such a window gives exactly its piece of the text (the decoders
+ * carry no state across ASCII). A run whose folded text has no ASCII character (日本語, emoji, most Cyrillic) cannot
+ * be part of a match of an ASCII needle, so it needs no window of its own: only runs that fold to some ASCII (or to
+ * nothing) do. Each run is decoded alone, keeping a byte order mark as the character U+FEFF (in the stream only a
+ * leading one is dropped, where nothing precedes it to join). Bytes that could still be cut (a run at the end of a
+ * chunk) wait for the next chunk.
  */
 export class AsciiNeedleScanner {
-  private readonly needles: { index: number; bytes: Buffer }[];
+  private readonly needles: { index: number; text: string; pattern: RegExp }[];
   private readonly context: number;
   private readonly decoder: CharsetStream;
   private tail: Buffer = Buffer.alloc(0);
@@ -565,12 +635,12 @@ export class AsciiNeedleScanner {
     private readonly set: NeedleSet,
     charset: string | undefined,
   ) {
-    this.needles = set.needles.map((n, index) => ({ index, bytes: Buffer.from(n, 'latin1') }));
-    const longest = Math.max(0, ...this.needles.map((n) => n.bytes.length));
+    this.needles = set.needles.map((n, index) => ({ index, text: n, pattern: asciiPattern(n) }));
+    const longest = Math.max(0, ...this.needles.map((n) => n.text.length));
     // A character is at most 4 bytes: this many bytes hold at least longest - 1 characters.
     this.context = 4 * Math.max(0, longest - 1);
     // One decoder for every run: each is decoded whole (push, then end), which leaves it reset.
-    this.decoder = charsetStream(charset);
+    this.decoder = charsetStream(charset, true);
     const key = (charset ?? '').trim().toLowerCase();
     let folds = FOLDS.get(key);
     if (folds === undefined) {
@@ -595,81 +665,75 @@ export class AsciiNeedleScanner {
    * Folded runs by their bytes, shared by the scanners of a search (one per text part) and kept per charset: mail
    * repeats its names and words, and folding is what costs here.
    */
-  private readonly folds: Map<string, string>;
+  private readonly folds: Map<string, FoldedRun>;
 
-  /**
-   * The folded text of data[ws, we) (edges at ASCII or at whole runs): ASCII stretches upper-cased, each run decoded
-   * and folded alone (exact, as folding and decoding both work run by run, see the class comment), from the cache.
-   */
-  private foldWindow(data: Buffer, ws: number, we: number): string {
-    let out = '';
-    let j = ws;
-    while (j < we) {
-      let k = j;
-      if ((data[j] ?? 0) < 0x80) {
-        while (k < we && (data[k] ?? 0) < 0x80) k++;
-        out += data.toString('latin1', j, k).toUpperCase();
-      } else {
-        while (k < we && (data[k] ?? 0) >= 0x80) k++;
-        const key = data.toString('latin1', j, k);
-        let f = this.folds.get(key);
-        if (f === undefined) {
-          f = foldCase(this.decoder.push(data.subarray(j, k)) + this.decoder.end());
-          if (this.folds.size >= 4096) this.folds.clear();
-          this.folds.set(key, f);
-        }
-        out += f;
-      }
-      j = k;
+  /** The run text[a, b) (the latin1 string of data[a, b)) decoded and folded alone, from the cache. */
+  private fold(data: Buffer, text: string, a: number, b: number): FoldedRun {
+    const key = text.slice(a, b);
+    let f = this.folds.get(key);
+    if (f === undefined) {
+      const folded = foldCase(this.decoder.push(data.subarray(a, b)) + this.decoder.end());
+      f = { text: folded, joins: folded.length === 0 || HAS_ASCII.test(folded) };
+      if (this.folds.size >= 4096) this.folds.clear();
+      this.folds.set(key, f);
     }
-    return out;
+    return f;
   }
 
   private scan(data: Buffer, final: boolean): void {
     const n = data.length;
-    const upper = Buffer.allocUnsafe(n);
+    const text = data.toString('latin1');
+    for (const nd of this.needles) {
+      if (!this.set.found[nd.index] && nd.pattern.test(text)) this.set.markFound(nd.index);
+    }
+    // The non-ASCII runs, as [start, end) pairs.
     const runs: number[] = [];
-    let inRun = false;
-    for (let i = 0; i < n; i++) {
-      const c = data[i] ?? 0;
-      upper[i] = ASCII_UPPER[c] ?? c;
-      if (c >= 0x80) {
-        if (!inRun) {
-          runs.push(i);
-          inRun = true;
-        }
-      } else if (inRun) {
-        runs.push(i);
-        inRun = false;
+    if (!isAscii(data)) {
+      NON_ASCII_BYTES.lastIndex = 0;
+      for (let m = NON_ASCII_BYTES.exec(text); m !== null; m = NON_ASCII_BYTES.exec(text)) {
+        runs.push(m.index, m.index + m[0].length);
       }
     }
-    if (inRun) runs.push(n);
     // A run touching the end may be a character cut by the chunk's end: it is looked at with the next chunk.
     const open = !final && runs.length > 0 && runs[runs.length - 1] === n;
-    for (const nd of this.needles) {
-      if (!this.set.found[nd.index] && upper.includes(nd.bytes)) this.set.markFound(nd.index);
-    }
     const usable = open ? runs.length - 2 : runs.length;
+    const ctx = this.context;
     for (let r = 0; r < usable && !this.set.done; r += 2) {
-      let ws = Math.max(0, (runs[r] ?? 0) - this.context);
-      let we = Math.min(n, (runs[r + 1] ?? 0) + this.context);
-      // Merge the runs this window reaches into it (each is then covered, with context, by this window).
+      const rs = runs[r] ?? 0;
+      const re = runs[r + 1] ?? 0;
+      if (!this.fold(data, text, rs, re).joins) continue;
+      let ws = Math.max(0, rs - ctx);
+      let we = Math.min(n, re + ctx);
+      // Merge the runs this window reaches into it: whole, and those that join with their own context (each is
+      // then covered by this window).
       while (r + 2 < usable && (runs[r + 2] ?? n) <= we) {
         r += 2;
-        we = Math.min(n, (runs[r + 1] ?? 0) + this.context);
+        const end = runs[r + 1] ?? 0;
+        we = this.fold(data, text, runs[r] ?? 0, end).joins ? Math.min(n, end + ctx) : Math.max(we, end);
       }
       // Never cut a run: widen to whole runs at both edges.
       while (ws > 0 && (data[ws - 1] ?? 0) >= 0x80) ws--;
       while (we < n && (data[we] ?? 0) >= 0x80) we++;
-      if (open && we >= (runs[runs.length - 2] ?? n)) we = runs[runs.length - 2] ?? n;
-      const folded = this.foldWindow(data, ws, we);
+      if (open && we >= (runs[usable] ?? n)) we = runs[usable] ?? n;
+      // The window folded: ASCII stretches upper-cased, the runs in it from the cache.
+      let q = r;
+      while (q >= 2 && (runs[q - 1] ?? 0) > ws) q -= 2;
+      let folded = '';
+      let j = ws;
+      for (; q < usable && (runs[q] ?? n) < we; q += 2) {
+        const a = runs[q] ?? 0;
+        const b = runs[q + 1] ?? 0;
+        folded += text.slice(j, a).toUpperCase() + this.fold(data, text, a, b).text;
+        j = b;
+      }
+      folded += text.slice(j, we).toUpperCase();
       for (const nd of this.needles) {
-        if (!this.set.found[nd.index] && folded.includes(nd.bytes.toString('latin1'))) this.set.markFound(nd.index);
+        if (!this.set.found[nd.index] && folded.includes(nd.text)) this.set.markFound(nd.index);
       }
     }
     // Keep what a match or a cut character could still span: the open run and the context before it, or the
     // context before the end.
-    let from = (open ? (runs[runs.length - 2] ?? n) : n) - this.context;
+    let from = (open ? (runs[usable] ?? n) : n) - ctx;
     from = Math.max(0, from);
     while (from > 0 && (data[from - 1] ?? 0) >= 0x80) from--;
     this.tail = final ? Buffer.alloc(0) : Buffer.from(data.subarray(from));

@@ -120,6 +120,26 @@ describe('quoted-printable', () => {
       }),
     );
   });
+
+  test('property: any bytes (malformed escapes, whitespace before line ends) decode alike under any chunking', () => {
+    // One byte at a time the decoder runs its state machine for every byte; whole or in chunks it copies runs in
+    // its fast path. Both must agree, whatever the input.
+    const soup = fc.array(fc.oneof(
+      fc.constantFrom(0x20, 0x09, 0x0d, 0x0a, 0x3d, 0x41, 0x46, 0x61, 0x39, 0x47, 0x7a, 0xe9, 0x00, 0x0c),
+      fc.constantFrom(' \r\n', ' \n', '\t \n', '=\r\n', '= \n', '=\r', '=4', '=41', '=4g', '  x', ' =', ' \t=41')
+        .map((t) => [...Buffer.from(t, 'latin1')]),
+    ), { maxLength: 300 }).map((xs) => Buffer.from(xs.flat()));
+    fc.assert(
+      fc.property(soup, fc.array(fc.nat(), { maxLength: 20 }), (data, cuts) => {
+        const want = run(new QuotedPrintableDecoder(), bytewise(data));
+        assert.deepEqual(run(new QuotedPrintableDecoder(), [data]), want);
+        assert.deepEqual(run(new QuotedPrintableDecoder(), chunked(data, cuts)), want);
+      }),
+      { numRuns: 2000 },
+    );
+    const long = Buffer.from(`a${' '.repeat(2100)}\nb${' '.repeat(1500)}c${'\t'.repeat(1030)}`, 'latin1');
+    assert.deepEqual(run(new QuotedPrintableDecoder(), [long]), run(new QuotedPrintableDecoder(), bytewise(long)));
+  });
 });
 
 describe('base64', () => {
