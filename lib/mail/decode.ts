@@ -318,7 +318,7 @@ class Utf8OrLatin1Stream implements CharsetStream {
   private pending: Buffer = Buffer.alloc(0);
 
   push(chunk: Uint8Array): string {
-    const buf = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : Buffer.from(chunk);
+    const buf = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
     this.pending = Buffer.alloc(0);
     return this.decode(buf, false);
   }
@@ -330,14 +330,7 @@ class Utf8OrLatin1Stream implements CharsetStream {
   }
 
   private decode(buf: Buffer, final: boolean): string {
-    let ascii = true;
-    for (let i = 0; i < buf.length; i++) {
-      if ((buf[i] ?? 0) >= 0x80) {
-        ascii = false;
-        break;
-      }
-    }
-    if (ascii) return buf.toString('latin1');
+    if (isAscii(buf)) return buf.toString('latin1');
     const parts: string[] = [];
     let runStart = 0;
     let i = 0;
@@ -595,11 +588,11 @@ const NON_ASCII_BYTES = /[\x80-\xff]+/g;
 
 /**
  * A pattern for `needle` (upper-case ASCII, as {@link foldCase} leaves an ASCII string) matching exactly where the
- * ASCII-upper-cased latin1 text holds it. The `i` flag without `u` canonicalizes by upper-casing but never maps a
- * character above U+007F to an ASCII one (ECMA-262 Canonicalize), and a latin1 string has only such characters
- * besides ASCII: so a-z meet A-Z and nothing else changes. Every character is escaped (`\xHH`).
+ * text with its ASCII letters upper-cased holds it. The `i` flag without `u` canonicalizes by upper-casing but never
+ * maps a character above U+007F to an ASCII one (ECMA-262 Canonicalize: not ı to I, ſ to S, nor the Kelvin sign to
+ * K): so a-z meet A-Z and nothing else does. Every character is escaped (`\xHH`).
  */
-function asciiPattern(needle: string): RegExp {
+export function asciiPattern(needle: string): RegExp {
   let src = '';
   for (let i = 0; i < needle.length; i++) src += '\\x' + needle.charCodeAt(i).toString(16).padStart(2, '0');
   return new RegExp(src, 'i');
@@ -614,9 +607,10 @@ function asciiPattern(needle: string): RegExp {
  * How it stays exact. ASCII bytes are ASCII characters in these charsets, and folding leaves them upper-cased and in
  * place; so a needle found in the ASCII-upper-cased bytes is in the folded text (the bytes are matched as a latin1
  * string, by a case-insensitive pattern: see {@link asciiPattern}). A match that is not made of ASCII bytes alone
- * must use a character of some non-ASCII run (characters like é, ﬁ or Ｋ fold to ASCII letters), and lies within
- * 4·(longest needle − 1) bytes of that run: so each run is decoded and folded with that much context on both sides,
- * the window widened to whole runs so that no character is cut. Folding a window that starts and ends at ASCII
+ * must use a character of some non-ASCII run (characters like é, ﬁ or Ｋ fold to ASCII letters), and extends at
+ * most longest needle − 1 folded characters before and after that run's folded text: so each run is decoded and
+ * folded with that much context on both sides, counted in whole runs (a run's folded text is as long as it is) and
+ * ASCII bytes (one character each), so that no character is cut. Folding a window that starts and ends at ASCII
  * characters gives exactly the corresponding piece of the folded whole (ASCII characters are starters: NFKD neither
  * reorders nor composes across them), and decoding such a window gives exactly its piece of the text (the decoders
  * carry no state across ASCII). A run whose folded text has no ASCII character (日本語, emoji, most Cyrillic) cannot
@@ -627,7 +621,10 @@ function asciiPattern(needle: string): RegExp {
  */
 export class AsciiNeedleScanner {
   private readonly needles: { index: number; text: string; pattern: RegExp }[];
+  /** Bytes kept from one chunk for the next: enough for {@link reach} characters before what is not scanned yet. */
   private readonly context: number;
+  /** Folded characters (UTF-16 units) a match may extend on either side of a run it uses: the longest needle - 1. */
+  private readonly reach: number;
   private readonly decoder: CharsetStream;
   private tail: Buffer = Buffer.alloc(0);
 
@@ -639,6 +636,7 @@ export class AsciiNeedleScanner {
     const longest = Math.max(0, ...this.needles.map((n) => n.text.length));
     // A character is at most 4 bytes: this many bytes hold at least longest - 1 characters.
     this.context = 4 * Math.max(0, longest - 1);
+    this.reach = Math.max(0, longest - 1);
     // One decoder for every run: each is decoded whole (push, then end), which leaves it reset.
     this.decoder = charsetStream(charset, true);
     const key = (charset ?? '').trim().toLowerCase();
@@ -680,6 +678,41 @@ export class AsciiNeedleScanner {
     return f;
   }
 
+  /**
+   * Where the window around run `r` starts: {@link reach} folded characters before the run (an ASCII byte is one,
+   * a run as many as its folded text has), or the data's start. Always at an ASCII byte or a run's start.
+   */
+  private leftEdge(data: Buffer, text: string, runs: readonly number[], r: number): number {
+    let need = this.reach;
+    let pos = runs[r] ?? 0;
+    for (let q = r - 2; need > 0; q -= 2) {
+      const gap = q >= 0 ? (runs[q + 1] ?? 0) : 0;
+      if (pos - gap >= need) return pos - need;
+      need -= pos - gap;
+      pos = gap;
+      if (q < 0) break;
+      pos = runs[q] ?? 0;
+      need -= this.fold(data, text, pos, gap).text.length;
+    }
+    return pos;
+  }
+
+  /** Where the window around run `r` ends: as {@link leftEdge}, after the run, and never past `limit`. */
+  private rightEdge(data: Buffer, text: string, runs: readonly number[], r: number, usable: number, limit: number): number {
+    let need = this.reach;
+    let pos = runs[r + 1] ?? 0;
+    for (let q = r + 2; need > 0; q += 2) {
+      const gap = q < usable ? (runs[q] ?? 0) : limit;
+      if (gap - pos >= need) return pos + need;
+      need -= gap - pos;
+      pos = gap;
+      if (q >= usable) break;
+      pos = runs[q + 1] ?? 0;
+      need -= this.fold(data, text, gap, pos).text.length;
+    }
+    return pos;
+  }
+
   private scan(data: Buffer, final: boolean): void {
     const n = data.length;
     const text = data.toString('latin1');
@@ -697,24 +730,19 @@ export class AsciiNeedleScanner {
     // A run touching the end may be a character cut by the chunk's end: it is looked at with the next chunk.
     const open = !final && runs.length > 0 && runs[runs.length - 1] === n;
     const usable = open ? runs.length - 2 : runs.length;
-    const ctx = this.context;
+    // Where the bytes end that may be folded now: the open run is not.
+    const limit = open ? (runs[usable] ?? n) : n;
     for (let r = 0; r < usable && !this.set.done; r += 2) {
-      const rs = runs[r] ?? 0;
-      const re = runs[r + 1] ?? 0;
-      if (!this.fold(data, text, rs, re).joins) continue;
-      let ws = Math.max(0, rs - ctx);
-      let we = Math.min(n, re + ctx);
-      // Merge the runs this window reaches into it: whole, and those that join with their own context (each is
-      // then covered by this window).
-      while (r + 2 < usable && (runs[r + 2] ?? n) <= we) {
+      if (!this.fold(data, text, runs[r] ?? 0, runs[r + 1] ?? 0).joins) continue;
+      const ws = this.leftEdge(data, text, runs, r);
+      let we = this.rightEdge(data, text, runs, r, usable, limit);
+      // Merge the runs this window reaches into it (each lies in it whole), with the right context of those that join.
+      while (r + 2 < usable && (runs[r + 2] ?? n) < we) {
         r += 2;
-        const end = runs[r + 1] ?? 0;
-        we = this.fold(data, text, runs[r] ?? 0, end).joins ? Math.min(n, end + ctx) : Math.max(we, end);
+        if (this.fold(data, text, runs[r] ?? 0, runs[r + 1] ?? 0).joins) {
+          we = Math.max(we, this.rightEdge(data, text, runs, r, usable, limit));
+        }
       }
-      // Never cut a run: widen to whole runs at both edges.
-      while (ws > 0 && (data[ws - 1] ?? 0) >= 0x80) ws--;
-      while (we < n && (data[we] ?? 0) >= 0x80) we++;
-      if (open && we >= (runs[usable] ?? n)) we = runs[usable] ?? n;
       // The window folded: ASCII stretches upper-cased, the runs in it from the cache.
       let q = r;
       while (q >= 2 && (runs[q - 1] ?? 0) > ws) q -= 2;
@@ -733,7 +761,7 @@ export class AsciiNeedleScanner {
     }
     // Keep what a match or a cut character could still span: the open run and the context before it, or the
     // context before the end.
-    let from = (open ? (runs[usable] ?? n) : n) - ctx;
+    let from = limit - this.context;
     from = Math.max(0, from);
     while (from > 0 && (data[from - 1] ?? 0) >= 0x80) from--;
     this.tail = final ? Buffer.alloc(0) : Buffer.from(data.subarray(from));
@@ -847,6 +875,8 @@ function decodeEncodedText(encoding: string, text: string): Buffer {
  */
 export function decodeHeaderValue(raw: Uint8Array): string {
   const s = Buffer.from(raw.buffer, raw.byteOffset, raw.length).toString('latin1').replace(/\r?\n(?=[ \t])/g, '');
+  // Most fields (and most whole headers) have no encoded word: the text as it is.
+  if (!s.includes('=?')) return isAscii(raw) ? s : latin1Text(s);
   const parts: string[] = [];
   let last = 0;
   let pendingCharset: string | undefined;
@@ -865,13 +895,111 @@ export function decodeHeaderValue(raw: Uint8Array): string {
       pendingBytes.push(bytes);
     } else {
       flushWords();
-      if (!adjacent) parts.push(decodeCharset(Buffer.from(between, 'latin1'), undefined));
+      if (!adjacent) parts.push(latin1Text(between));
       pendingCharset = charset.toLowerCase();
       pendingBytes = [bytes];
     }
     last = m.index + m[0].length;
   }
   flushWords();
-  parts.push(decodeCharset(Buffer.from(s.slice(last), 'latin1'), undefined));
+  parts.push(latin1Text(s.slice(last)));
   return parts.join('');
+}
+
+// eslint-disable-next-line no-control-regex
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+
+/** Header bytes held as a latin1 string, as text: as they are when ASCII, else decoded as `decodeCharset(.., undefined)`. */
+function latin1Text(s: string): string {
+  return ASCII_ONLY.test(s) ? s : decodeCharset(Buffer.from(s, 'latin1'), undefined);
+}
+
+/** Folded non-ASCII runs of JS text, for {@link foldedIncludesAscii} (bounded: cleared when full). */
+const TEXT_FOLDS = new Map<string, FoldedRun>();
+
+// eslint-disable-next-line no-control-regex
+const NON_ASCII_UNITS = /[^\x00-\x7f]+/g;
+
+function foldTextRun(run: string): FoldedRun {
+  let f = TEXT_FOLDS.get(run);
+  if (f === undefined) {
+    const folded = foldCase(run);
+    f = { text: folded, joins: folded.length === 0 || HAS_ASCII.test(folded) };
+    if (TEXT_FOLDS.size >= 4096) TEXT_FOLDS.clear();
+    TEXT_FOLDS.set(run, f);
+  }
+  return f;
+}
+
+/**
+ * Whether `foldCase(text)` contains `needle`, a needle that is ASCII once folded (as {@link foldCase} left it),
+ * without folding the whole text: the reasoning of {@link AsciiNeedleScanner}, on text already decoded. ASCII
+ * characters fold to their upper case in place, so the needle is first looked for among them by a case-insensitive
+ * pattern; a match that uses folded non-ASCII characters lies within needle.length - 1 folded characters of a
+ * non-ASCII run whose folded text has an ASCII character, so only windows around such runs are folded and searched.
+ * Folding a run alone gives its piece of the folded whole (toUpperCase is context-free, and NFKD neither reorders nor
+ * composes across ASCII characters). SEARCH TEXT folds every header this way (test/unit/search-decode.test.ts
+ * compares it with folding the whole). `pattern` is {@link asciiPattern} of the needle; `ascii` true promises the
+ * text is ASCII (the caller knows it cheaper than a scan of the text).
+ */
+export function foldedIncludesAscii(text: string, needle: string, pattern: RegExp = asciiPattern(needle), ascii = false): boolean {
+  if (needle.length === 0 || pattern.test(text)) return true;
+  if (ascii) return false;
+  const runs: number[] = [];
+  NON_ASCII_UNITS.lastIndex = 0;
+  for (let m = NON_ASCII_UNITS.exec(text); m !== null; m = NON_ASCII_UNITS.exec(text)) runs.push(m.index, m.index + m[0].length);
+  const n = text.length;
+  const count = runs.length;
+  const reach = needle.length - 1;
+  const fold = (q: number): FoldedRun => foldTextRun(text.slice(runs[q] ?? 0, runs[q + 1] ?? 0));
+  // The window edges: `reach` folded characters from run r's edge (an ASCII character counts one, a run its folded
+  // length), or the text's edge; always at an ASCII character or a run's edge.
+  const left = (r: number): number => {
+    let need = reach;
+    let pos = runs[r] ?? 0;
+    for (let q = r - 2; need > 0; q -= 2) {
+      const gap = q >= 0 ? (runs[q + 1] ?? 0) : 0;
+      if (pos - gap >= need) return pos - need;
+      need -= pos - gap;
+      pos = gap;
+      if (q < 0) break;
+      pos = runs[q] ?? 0;
+      need -= fold(q).text.length;
+    }
+    return pos;
+  };
+  const right = (r: number): number => {
+    let need = reach;
+    let pos = runs[r + 1] ?? 0;
+    for (let q = r + 2; need > 0; q += 2) {
+      const gap = q < count ? (runs[q] ?? 0) : n;
+      if (gap - pos >= need) return pos + need;
+      need -= gap - pos;
+      pos = gap;
+      if (q >= count) break;
+      pos = runs[q + 1] ?? 0;
+      need -= fold(q).text.length;
+    }
+    return pos;
+  };
+  for (let r = 0; r < count; r += 2) {
+    if (!fold(r).joins) continue;
+    const ws = left(r);
+    let we = right(r);
+    while (r + 2 < count && (runs[r + 2] ?? n) < we) {
+      r += 2;
+      if (fold(r).joins) we = Math.max(we, right(r));
+    }
+    let q = r;
+    while (q >= 2 && (runs[q - 1] ?? 0) > ws) q -= 2;
+    let folded = '';
+    let j = ws;
+    for (; q < count && (runs[q] ?? n) < we; q += 2) {
+      folded += text.slice(j, runs[q]).toUpperCase() + fold(q).text;
+      j = runs[q + 1] ?? 0;
+    }
+    folded += text.slice(j, we).toUpperCase();
+    if (folded.includes(needle)) return true;
+  }
+  return false;
 }

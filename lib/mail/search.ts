@@ -29,10 +29,12 @@ import { isAscii } from 'node:buffer';
 import {
   AsciiNeedleScanner,
   asciiCompatible,
+  asciiPattern,
   charsetStream,
   contentDecoder,
   decodeHeaderValue,
   foldCase,
+  foldedIncludesAscii,
   isKnownCharset,
   NeedleSet,
   searchNeedle,
@@ -86,6 +88,9 @@ type Tri = boolean | undefined;
 interface HeaderView {
   fields: HeaderField[];
   decoded: Map<string, string[]>;
+  /** The whole header decoded and unfolded, and that folded: made when first needed. */
+  text: string | undefined;
+  textAscii: boolean | undefined;
   whole: string | undefined;
   sentDay: number | null | undefined;
   raw: Buffer;
@@ -110,7 +115,7 @@ type Node =
   | { readonly t: 'field'; readonly field: string; readonly needle: string }
   | { readonly t: 'sent'; readonly cmp: 'before' | 'on' | 'since'; readonly day: number }
   | { readonly t: 'body'; readonly needle: number }
-  | { readonly t: 'text'; readonly needle: string; readonly bodyNeedle: number }
+  | { readonly t: 'text'; readonly needle: string; readonly ascii: RegExp | null; readonly bodyNeedle: number }
   | { readonly t: 'not'; readonly operand: Node }
   | { readonly t: 'and'; readonly operands: readonly Node[] }
   | { readonly t: 'or'; readonly left: Node; readonly right: Node };
@@ -219,7 +224,9 @@ export function compileSearch(keys: SearchKey | readonly SearchKey[], charset = 
       case 'TEXT': {
         usesHeader = true;
         const needle = text(k.value);
-        return { t: 'text', needle, bodyNeedle: bodyNeedle(needle) };
+        // eslint-disable-next-line no-control-regex
+        const ascii = /^[\x00-\x7f]*$/.test(needle) ? asciiPattern(needle) : null;
+        return { t: 'text', needle, ascii, bodyNeedle: bodyNeedle(needle) };
       }
       case 'BEFORE': {
         const day = dayNumber(k.date);
@@ -322,8 +329,16 @@ function evaluate(n: Node, env: Env): Tri {
     case 'text': {
       if (env.header === undefined) return undefined;
       const h = env.header;
-      h.whole ??= foldCase(decodeHeaderValue(h.raw));
-      if (h.whole.includes(n.needle)) return true;
+      h.text ??= decodeHeaderValue(h.raw);
+      if (n.ascii !== null) {
+        // Most needles: looked for without folding the whole header (see foldedIncludesAscii). ASCII bytes without
+        // encoded words decode to ASCII text.
+        h.textAscii ??= isAscii(h.raw) && h.raw.indexOf('=?') < 0;
+        if (foldedIncludesAscii(h.text, n.needle, n.ascii, h.textAscii)) return true;
+      } else {
+        h.whole ??= foldCase(h.text);
+        if (h.whole.includes(n.needle)) return true;
+      }
       if (env.body === undefined) return undefined;
       return env.body.found[n.bodyNeedle] === true ? true : env.body.complete ? false : undefined;
     }
@@ -358,7 +373,7 @@ export async function matchMessage(program: SearchProgram, msg: SearchMessage, c
   const first = evaluate(program.root, { msg, ctx, header: undefined, body: undefined });
   if (first !== undefined) return first;
   const raw = await msg.header();
-  const header: HeaderView = { fields: splitHeader(raw), decoded: new Map(), whole: undefined, sentDay: undefined, raw };
+  const header: HeaderView = { fields: splitHeader(raw), decoded: new Map(), text: undefined, textAscii: undefined, whole: undefined, sentDay: undefined, raw };
   const second = evaluate(program.root, { msg, ctx, header, body: undefined });
   if (second !== undefined) return second;
 

@@ -12,6 +12,7 @@ import {
   contentDecoder,
   decodeHeaderValue,
   foldCase,
+  foldedIncludesAscii,
   isKnownCharset,
   unicodeCasemap,
   NeedleSet,
@@ -355,6 +356,23 @@ describe('case-insensitive matching', () => {
     assert.deepEqual(set.found, [true, false]);
     assert.ok(set.matchText('X'));
     assert.ok(set.done);
+  });
+
+  test('foldedIncludesAscii: what folding the whole text and looking finds, for ASCII needles', () => {
+    const piece = fc.constantFrom('a', 'b', 'c', 'e', 'f', 'i', 'k', 's', 'A', 'E', 'FI', ' ', '\r\n', 'cafe', 'café',
+      'CAFÉ', 'é', 'e\u0301', 'ﬁ', 'ﬂ', 'Ｋ', 'K', '\u212a', 'ß', 'ſ', 'ı', '½', '™', '\u00a0', 'Æ', 'œ', 'Ǆ', 'ǅ', 'ŉ',
+      '𝐀', '日本', '\ufeff', 'привет', 'Σ', 'ς', '🎉', '\u10d0', 'x-y', 'abcdefghij');
+    const needle = fc.array(fc.constantFrom('a', 'b', 'c', 'e', 'f', 'i', 'k', 's', 'E', 'FI', 'SS', '1', ' ', 'TM', 'CAFE',
+      'AE', 'OE', 'DZ', 'HIJ', '-', 'X'), { minLength: 0, maxLength: 4 }).map((p) => foldCase(p.join('')));
+    fc.assert(fc.property(fc.array(piece, { maxLength: 50 }), needle, (pieces, n) => {
+      const text = pieces.join('');
+      assert.equal(foldedIncludesAscii(text, n), foldCase(text).includes(n), JSON.stringify({ text, n }));
+    }), { numRuns: 5000 });
+    assert.equal(foldedIncludesAscii('Un café noir', 'CAFE'), true);
+    assert.equal(foldedIncludesAscii('x 日本ﬁ日本ne', 'FINE'), false);
+    assert.equal(foldedIncludesAscii('ﬁne', 'FINE'), true);
+    assert.equal(foldedIncludesAscii('\u212aelvin ſun', 'KELVIN'), true);
+    assert.equal(foldedIncludesAscii('ıt', 'IT'), true);
   });
 
   test('property: found iff the folded text contains the needle, for any chunking', () => {

@@ -88,6 +88,7 @@ jumps over the lazy dog.
       `From: =?utf-8?Q?Bj=C3=B6rn?= <bjorn@example.se>
 To: alice@example.com
 Subject: =?iso-8859-1?Q?Caf=E9?= meeting
+X-Note: =?utf-8?Q?=EF=AC=81ne?= print
 Date: Tue, 2 Jan 2024 23:30:00 -0800
 MIME-Version: 1.0
 Content-Type: multipart/alternative; boundary="=_alt"
@@ -213,6 +214,8 @@ const TABLE: [string, SearchKey | SearchKey[], number[], string?][] = [
   ['TEXT header', { key: 'TEXT', value: s('hello world') }, [1, 3]],
   ['TEXT body', { key: 'TEXT', value: s('lazy dog') }, [1]],
   ['TEXT decoded header', { key: 'TEXT', value: s('björn') }, [2], 'UTF-8'],
+  ['TEXT ASCII needle in a decoded header word (ﬁ folds to FI)', { key: 'TEXT', value: s('FINE print') }, [2]],
+  ['TEXT ASCII needle across a decoded non-ASCII letter', { key: 'TEXT', value: s('cafe meeting') }, []],
   ['BEFORE (internal date in its own zone)', { key: 'BEFORE', date: d(2024, 1, 3) }, [1, 2]],
   ['ON own zone (-0800: Jan 2, UTC Jan 3)', { key: 'ON', date: d(2024, 1, 2) }, [2]],
   ['ON', { key: 'ON', date: d(2024, 1, 3) }, []],
