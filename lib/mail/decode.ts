@@ -511,23 +511,34 @@ export class NeedleSet {
   private readonly carryLength: number;
   private remaining: number;
 
-  /** `needles` must already be folded with {@link foldCase}. */
-  constructor(needles: readonly string[]) {
+  /** Whether every needle is ASCII once folded (what {@link AsciiNeedleScanner} needs). */
+  readonly ascii: boolean;
+  private patternList: readonly RegExp[] | null;
+
+  /**
+   * `needles` must already be folded with {@link foldCase}. `patterns`, when the caller made them once for many
+   * sets (a search makes a set per message): {@link asciiPatterns} of these needles, or null when they are not all
+   * ASCII.
+   */
+  constructor(needles: readonly string[], patterns?: readonly RegExp[] | null) {
     this.needles = needles;
     this.found = needles.map((n) => n.length === 0);
     this.remaining = this.found.filter((f) => !f).length;
     this.carryLength = Math.max(0, ...needles.map((n) => n.length - 1));
+    // eslint-disable-next-line no-control-regex
+    this.ascii = patterns !== undefined ? patterns !== null : needles.every((n) => /^[\x00-\x7f]*$/.test(n));
+    this.patternList = patterns ?? null;
+  }
+
+  /** {@link asciiPattern} of each needle (all ASCII: see {@link ascii}). */
+  get patterns(): readonly RegExp[] {
+    this.patternList ??= this.needles.map(asciiPattern);
+    return this.patternList;
   }
 
   /** True when every needle has been found; feeding more text cannot change anything. */
   get done(): boolean {
     return this.remaining === 0;
-  }
-
-  /** Whether every needle is ASCII once folded (what {@link AsciiNeedleScanner} needs). */
-  get ascii(): boolean {
-    // eslint-disable-next-line no-control-regex
-    return this.needles.every((n) => /^[\x00-\x7f]*$/.test(n));
   }
 
   /** Records needle `i` as found. */
@@ -625,20 +636,22 @@ export class AsciiNeedleScanner {
   private readonly context: number;
   /** Folded characters (UTF-16 units) a match may extend on either side of a run it uses: the longest needle - 1. */
   private readonly reach: number;
-  private readonly decoder: CharsetStream;
+  private readonly charset: string | undefined;
+  /** One decoder for every run, made at the first run not in the cache: each is decoded whole (push, then end). */
+  private decoder: CharsetStream | null = null;
   private tail: Buffer = Buffer.alloc(0);
 
   constructor(
     private readonly set: NeedleSet,
     charset: string | undefined,
   ) {
-    this.needles = set.needles.map((n, index) => ({ index, text: n, pattern: asciiPattern(n) }));
+    const patterns = set.patterns;
+    this.needles = set.needles.map((n, index) => ({ index, text: n, pattern: patterns[index] ?? asciiPattern(n) }));
     const longest = Math.max(0, ...this.needles.map((n) => n.text.length));
     // A character is at most 4 bytes: this many bytes hold at least longest - 1 characters.
     this.context = 4 * Math.max(0, longest - 1);
     this.reach = Math.max(0, longest - 1);
-    // One decoder for every run: each is decoded whole (push, then end), which leaves it reset.
-    this.decoder = charsetStream(charset, true);
+    this.charset = charset;
     const key = (charset ?? '').trim().toLowerCase();
     let folds = FOLDS.get(key);
     if (folds === undefined) {
@@ -670,7 +683,8 @@ export class AsciiNeedleScanner {
     const key = text.slice(a, b);
     let f = this.folds.get(key);
     if (f === undefined) {
-      const folded = foldCase(this.decoder.push(data.subarray(a, b)) + this.decoder.end());
+      const d = (this.decoder ??= charsetStream(this.charset, true));
+      const folded = foldCase(d.push(data.subarray(a, b)) + d.end());
       f = { text: folded, joins: folded.length === 0 || HAS_ASCII.test(folded) };
       if (this.folds.size >= 4096) this.folds.clear();
       this.folds.set(key, f);

@@ -130,6 +130,8 @@ export interface SearchProgram {
   readonly usesHeader: boolean;
   /** True when some key may need the body. */
   readonly usesBody: boolean;
+  /** The patterns of {@link bodyNeedles} when all are ASCII (made once: see NeedleSet), else null. */
+  readonly bodyPatterns: readonly RegExp[] | null;
 }
 
 function dayNumber(d: SearchDate): number {
@@ -286,7 +288,8 @@ export function compileSearch(keys: SearchKey | readonly SearchKey[], charset = 
   };
   const list = Array.isArray(keys) ? (keys as readonly SearchKey[]) : [keys as SearchKey];
   const root: Node = list.length === 1 && list[0] !== undefined ? compile(list[0]) : { t: 'and', operands: list.map(compile) };
-  return { root, bodyNeedles, usesHeader, usesBody };
+  const bodyPatterns = new NeedleSet(bodyNeedles).ascii ? bodyNeedles.map(asciiPattern) : null;
+  return { root, bodyNeedles, usesHeader, usesBody, bodyPatterns };
 }
 
 function fieldValues(h: HeaderView, name: string): string[] {
@@ -377,7 +380,7 @@ export async function matchMessage(program: SearchProgram, msg: SearchMessage, c
   const second = evaluate(program.root, { msg, ctx, header, body: undefined });
   if (second !== undefined) return second;
 
-  const needles = new NeedleSet(program.bodyNeedles);
+  const needles = new NeedleSet(program.bodyNeedles, program.bodyPatterns);
   const partial: BodyView = { found: needles.found, complete: false };
   let result = evaluate(program.root, { msg, ctx, header, body: partial });
   if (result !== undefined) return result;
@@ -597,7 +600,7 @@ function contentSink(info: ContentInfo, needles: NeedleSet, depth: number): Sink
   }
   if (info.type === 'text' || info.type === '') {
     const charset = info.params.get('charset');
-    return new TextSink(contentDecoder(info.encoding), charsetStream(charset), needles, asciiCompatible(charset), charset);
+    return new TextSink(contentDecoder(info.encoding), charset, needles, asciiCompatible(charset));
   }
   return NULL_SINK;
 }
@@ -622,19 +625,19 @@ class DecodingSink implements Sink {
  * Unicode folding: upper-casing ASCII is all i;unicode-casemap does to it.
  */
 class TextSink implements Sink {
-  private readonly stream: TextStream;
+  /** The needles' text stream and the charset decoder, made when first needed (the scanner needs neither). */
+  private stream: TextStream | null = null;
+  private charset: CharsetStream | null = null;
   /** Every byte so far was ASCII in an ASCII-compatible charset (so the charset decoder holds nothing back). */
   private ascii: boolean;
   /** For needles that are ASCII once folded, in an ASCII-compatible charset: the exact shortcut of decode.ts. */
   private readonly scanner: AsciiNeedleScanner | null;
   constructor(
     private readonly decoder: ContentDecoder,
-    private readonly charset: CharsetStream,
+    private readonly charsetName: string | undefined,
     private readonly needles: NeedleSet,
     asciiCharset: boolean,
-    charsetName: string | undefined,
   ) {
-    this.stream = needles.stream();
     this.ascii = asciiCharset;
     this.scanner = asciiCharset && needles.ascii ? new AsciiNeedleScanner(needles, charsetName) : null;
   }
@@ -643,11 +646,13 @@ class TextSink implements Sink {
       this.scanner.push(b);
       return;
     }
+    this.stream ??= this.needles.stream();
     if (this.ascii && isAscii(b)) {
       this.stream.pushFolded(b.toString('latin1').toUpperCase());
       return;
     }
     this.ascii = false;
+    this.charset ??= charsetStream(this.charsetName);
     this.stream.push(this.charset.push(b));
   }
   push(chunk: Buffer): void {
@@ -657,7 +662,7 @@ class TextSink implements Sink {
   end(): void {
     for (const b of this.decoder.end()) this.feed(b);
     if (this.scanner !== null) this.scanner.end();
-    else this.stream.push(this.charset.end());
+    else if (this.charset !== null) (this.stream ??= this.needles.stream()).push(this.charset.end());
   }
 }
 
@@ -747,30 +752,39 @@ class MultipartSink implements Sink {
     if (this.closed) return;
     const buf = this.held.length > 0 ? Buffer.concat([this.held, chunk]) : chunk;
     this.held = Buffer.alloc(0);
+    const d = this.delimiter;
     let runStart = 0;
-    let pos = 0;
-    while (pos < buf.length && !this.closed) {
-      const lf = buf.indexOf(LF, pos);
+    // Only lines that start with the delimiter matter: they are found by searching for it (memmem), not line by
+    // line, so a long part (an attachment) costs one search. A hit counts at a line start: after an LF, or at the
+    // buffer's start when the last chunk ended a line.
+    for (let at = buf.indexOf(d); at >= 0 && !this.closed; at = buf.indexOf(d, at + 1)) {
+      if (at > 0 ? buf[at - 1] !== LF : this.midLine) continue;
+      const lf = buf.indexOf(LF, at + d.length);
       if (lf < 0) {
-        const rest = buf.subarray(pos);
-        if (!this.midLine && rest.length <= this.maxHold && this.couldBeDelimiter(rest)) {
-          this.feed(buf.subarray(runStart, pos));
-          this.held = Buffer.from(rest);
+        // The line may go on in the next chunk: hold it if it is short enough to still be a delimiter line.
+        if (buf.length - at <= this.maxHold) {
+          this.feed(buf.subarray(runStart, at));
+          this.held = Buffer.from(buf.subarray(at));
+          this.midLine = false;
           return;
         }
-        this.midLine = true;
         break;
       }
-      // Only a line that starts with the delimiter is looked at further (compared in place: no view per line).
-      const d = this.delimiter;
-      if (!this.midLine && buf[pos] === 0x2d && lf + 1 - pos >= d.length && buf.compare(d, 0, d.length, pos, pos + d.length) === 0 &&
-          this.delimiterLine(buf.subarray(pos, lf + 1), buf, runStart, pos)) {
-        runStart = lf + 1;
-      }
-      this.midLine = false;
-      pos = lf + 1;
+      if (this.delimiterLine(buf.subarray(at, lf + 1), buf, runStart, at)) runStart = lf + 1;
+      at = lf;
     }
-    if (!this.closed) this.feed(buf.subarray(runStart));
+    if (this.closed) return;
+    // A last line that is cut short and might become a delimiter (`--bou` + `ndary` in the next chunk) is held too.
+    const last = buf.lastIndexOf(LF) + 1;
+    const rest = buf.subarray(last);
+    if (rest.length > 0 && rest.length < d.length && (last > 0 || !this.midLine) && this.couldBeDelimiter(rest)) {
+      this.feed(buf.subarray(runStart, last));
+      this.held = Buffer.from(rest);
+      this.midLine = false;
+      return;
+    }
+    if (buf.length > 0) this.midLine = buf[buf.length - 1] !== LF;
+    this.feed(buf.subarray(runStart));
   }
 
   end(): void {

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import fc from 'fast-check';
 import {
   compileSearch,
   matchMessage,
@@ -301,6 +302,57 @@ describe('laziness', () => {
     );
     const p = compileSearch({ key: 'TEXT', value: s('a') });
     assert.deepEqual([p.usesHeader, p.usesBody], [true, true]);
+  });
+});
+
+describe('multipart delimiters', () => {
+  /**
+   * The reference: RFC 2046 §5.1.1 read line by line, as the search applies it. A delimiter line is `--b` at a line
+   * start, then optionally `--` (the close delimiter), then only whitespace; parts lie between delimiters (preamble
+   * and epilogue are no part); a part's header ends at its first empty line (a part starting with one has none).
+   */
+  function reference(body: string, needle: string): boolean {
+    const lines = body.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+    let state: 'preamble' | 'part' | 'closed' = 'preamble';
+    let part = '';
+    let found = false;
+    const finish = (): void => {
+      let content: string;
+      if (part.startsWith('\n')) content = part.slice(1);
+      else if (part.startsWith('\r\n')) content = part.slice(2);
+      else {
+        const m = /\n\r?\n/.exec(part);
+        content = m === null ? '' : part.slice(m.index + m[0].length);
+      }
+      if (content.toUpperCase().includes(needle)) found = true;
+    };
+    for (const line of lines) {
+      if (state !== 'closed' && line.startsWith('--b') && /^(--)?[ \t]*\r?\n?$/.test(line.slice(3))) {
+        if (state === 'part') finish();
+        state = line.startsWith('--b--') ? 'closed' : 'part';
+        part = '';
+        continue;
+      }
+      if (state === 'part') part += line;
+    }
+    if (state === 'part') finish();
+    return found;
+  }
+
+  test('found exactly where the line-by-line reading finds it, in any chunking', async () => {
+    const line = fc.constantFrom('--b', '--b--', '--b  ', '--b\t', '--bx', 'x--b', '--b-- trailing', '', '', '-', '--',
+      'Content-Type: text/plain', 'a needle here', 'nee', 'dle', '--b needle', 'needle--b', 'plain text');
+    const program = compileSearch({ key: 'BODY', value: s('needle') });
+    await fc.assert(fc.asyncProperty(fc.array(line, { maxLength: 30 }), fc.constantFrom('\r\n', '\n'), fc.boolean(),
+      fc.integer({ min: 1, max: 9 }), async (lines, eol, lastEol, chunk) => {
+        const body = lines.join(eol) + (lastEol ? eol : '');
+        const raw = Buffer.from(`Content-Type: multipart/mixed; boundary=b\r\n\r\n${body}`, 'latin1');
+        const want = reference(body, 'NEEDLE');
+        const meta = { seq: 1, uid: 1, date: '2024-01-01T00:00:00Z', zone: 0 };
+        for (const size of [chunk, raw.length]) {
+          assert.equal(await matchMessage(program, message(raw, meta, size), CTX), want, JSON.stringify({ body, size }));
+        }
+      }), { numRuns: 1500 });
   });
 });
 
