@@ -71,17 +71,31 @@ export class QuotedPrintableDecoder implements ContentDecoder {
       if (this.mode === 'text' && this.heldLen === 0) {
         // Fast path, in text with nothing held: the bytes that decide at once are done in this tight loop (most of
         // a quoted-printable body): plain bytes and line ends copied, `=XX` escapes and `=` LF / `=` CRLF soft
-        // breaks decoded, whitespace copied when more text follows it on the line and dropped when a line end does
-        // (rule (3)). It stops, for the state machine below, at whatever needs more: the chunk's end, a `=` that is
-        // none of the above, a whitespace run longer than the state machine holds. Each step is the state
-        // machine's own (test/unit/search-decode.test.ts compares the two on arbitrary input).
+        // breaks decoded. Whitespace is copied at once and taken back when a line end follows it (rule (3)): `keep`
+        // is where the output ends without the whitespace run just copied. Where the state machine would have held
+        // a run longer than it holds, it had sent all but the last (length mod 1025) bytes: the same is kept. A run
+        // at the chunk's end is handed to the state machine's hold. It stops, for the state machine below, at a `=`
+        // that is none of the above and at a `=` too near the chunk's end. Each step is the state machine's own
+        // (test/unit/search-decode.test.ts compares the two on arbitrary input, chunked and byte by byte).
         let j = i;
+        let keep = n;
         while (j < len) {
           const c = data[j] ?? 0;
           if (c > EQ || (c > SP && c !== EQ)) {
             out[n++] = c;
             j++;
+            keep = n;
+          } else if (c === SP || c === HT) {
+            out[n++] = c;
+            j++;
+          } else if (c === CR || c === LF) {
+            const m = n - keep;
+            if (m > 0) n = keep + (m > MAX_HELD_WHITESPACE ? m - (m % (MAX_HELD_WHITESPACE + 1)) : 0);
+            out[n++] = c;
+            j++;
+            keep = n;
           } else if (c === EQ) {
+            keep = n; // whitespace before a `=` is text
             if (j + 2 >= len) break;
             const c1 = data[j + 1] ?? 0;
             const c2 = data[j + 2] ?? 0;
@@ -90,6 +104,7 @@ export class QuotedPrintableDecoder implements ContentDecoder {
             if (hi >= 0 && lo >= 0) {
               out[n++] = (hi << 4) | lo;
               j += 3;
+              keep = n;
             } else if (c1 === LF) {
               j += 2;
             } else if (c1 === CR && c2 === LF) {
@@ -97,20 +112,19 @@ export class QuotedPrintableDecoder implements ContentDecoder {
             } else {
               break;
             }
-          } else if (c === SP || c === HT) {
-            let k = j + 1;
-            while (k < len && (data[k] === SP || data[k] === HT)) k++;
-            if (k >= len || k - j > MAX_HELD_WHITESPACE) break;
-            const d = data[k];
-            if (d === CR || d === LF) {
-              j = k; // trailing whitespace: dropped
-            } else {
-              while (j < k) out[n++] = data[j++] ?? 0;
-            }
           } else {
             out[n++] = c;
             j++;
+            keep = n;
           }
+        }
+        if (j >= len && n > keep) {
+          // The chunk ends in whitespace: held (all but the bytes a hold of this length would have sent).
+          const m = n - keep;
+          const held = m % (MAX_HELD_WHITESPACE + 1);
+          n -= held;
+          for (let h = 0; h < held; h++) this.held[h] = data[len - held + h] ?? 0;
+          this.heldLen = held;
         }
         i = j;
         if (i >= len) break;
@@ -584,10 +598,27 @@ export class NeedleSet {
   }
 }
 
-/** A non-ASCII run decoded and folded; `joins` when it may be part of an ASCII needle's match (see below). */
+/**
+ * A non-ASCII run decoded and folded; `joins` when it may be part of an ASCII needle's match (see below): its folded
+ * text has an ASCII character, or is empty. `left` / `right`: a match may also extend past its start / end, since its
+ * folded text starts / ends with an ASCII character (or is empty); é folds to E + U+0301, so a match can end in its
+ * E but not go on past the accent.
+ */
 interface FoldedRun {
   readonly text: string;
   readonly joins: boolean;
+  readonly left: boolean;
+  readonly right: boolean;
+}
+
+function foldedRun(folded: string): FoldedRun {
+  const n = folded.length;
+  return {
+    text: folded,
+    joins: n === 0 || HAS_ASCII.test(folded),
+    left: n === 0 || folded.charCodeAt(0) < 0x80,
+    right: n === 0 || folded.charCodeAt(n - 1) < 0x80,
+  };
 }
 
 /** {@link AsciiNeedleScanner}'s folded runs, per charset name (bounded: cleared when full). */
@@ -685,7 +716,7 @@ export class AsciiNeedleScanner {
     if (f === undefined) {
       const d = (this.decoder ??= charsetStream(this.charset, true));
       const folded = foldCase(d.push(data.subarray(a, b)) + d.end());
-      f = { text: folded, joins: folded.length === 0 || HAS_ASCII.test(folded) };
+      f = foldedRun(folded);
       if (this.folds.size >= 4096) this.folds.clear();
       this.folds.set(key, f);
     }
@@ -694,19 +725,23 @@ export class AsciiNeedleScanner {
 
   /**
    * Where the window around run `r` starts: {@link reach} folded characters before the run (an ASCII byte is one,
-   * a run as many as its folded text has), or the data's start. Always at an ASCII byte or a run's start.
+   * a run as many as its folded text has), or the data's start, or sooner where no match can cross (see
+   * {@link FoldedRun}). Always at an ASCII byte or a run's edge.
    */
   private leftEdge(data: Buffer, text: string, runs: readonly number[], r: number): number {
     let need = this.reach;
     let pos = runs[r] ?? 0;
+    if (!this.fold(data, text, pos, runs[r + 1] ?? 0).left) return pos;
     for (let q = r - 2; need > 0; q -= 2) {
       const gap = q >= 0 ? (runs[q + 1] ?? 0) : 0;
       if (pos - gap >= need) return pos - need;
       need -= pos - gap;
       pos = gap;
       if (q < 0) break;
+      const f = this.fold(data, text, runs[q] ?? 0, gap);
+      if (!f.right) break;
       pos = runs[q] ?? 0;
-      need -= this.fold(data, text, pos, gap).text.length;
+      need -= f.text.length;
     }
     return pos;
   }
@@ -715,14 +750,17 @@ export class AsciiNeedleScanner {
   private rightEdge(data: Buffer, text: string, runs: readonly number[], r: number, usable: number, limit: number): number {
     let need = this.reach;
     let pos = runs[r + 1] ?? 0;
+    if (!this.fold(data, text, runs[r] ?? 0, pos).right) return pos;
     for (let q = r + 2; need > 0; q += 2) {
       const gap = q < usable ? (runs[q] ?? 0) : limit;
       if (gap - pos >= need) return pos + need;
       need -= gap - pos;
       pos = gap;
       if (q >= usable) break;
+      const f = this.fold(data, text, gap, runs[q + 1] ?? 0);
+      if (!f.left) break;
       pos = runs[q + 1] ?? 0;
-      need -= this.fold(data, text, gap, pos).text.length;
+      need -= f.text.length;
     }
     return pos;
   }
@@ -730,12 +768,17 @@ export class AsciiNeedleScanner {
   private scan(data: Buffer, final: boolean): void {
     const n = data.length;
     const text = data.toString('latin1');
+    const ascii = isAscii(data);
+    // ASCII text: upper-cased whole and searched plainly (twice as fast as the case-insensitive pattern).
+    const upper = ascii && this.needles.length > 0 ? text.toUpperCase() : null;
     for (const nd of this.needles) {
-      if (!this.set.found[nd.index] && nd.pattern.test(text)) this.set.markFound(nd.index);
+      if (!this.set.found[nd.index] && (upper !== null ? upper.includes(nd.text) : nd.pattern.test(text))) {
+        this.set.markFound(nd.index);
+      }
     }
     // The non-ASCII runs, as [start, end) pairs.
     const runs: number[] = [];
-    if (!isAscii(data)) {
+    if (!ascii) {
       NON_ASCII_BYTES.lastIndex = 0;
       for (let m = NON_ASCII_BYTES.exec(text); m !== null; m = NON_ASCII_BYTES.exec(text)) {
         runs.push(m.index, m.index + m[0].length);
@@ -928,6 +971,30 @@ function latin1Text(s: string): string {
   return ASCII_ONLY.test(s) ? s : decodeCharset(Buffer.from(s, 'latin1'), undefined);
 }
 
+/**
+ * Whether the header block `raw` (bytes as served) holds the folded ASCII `needle` as {@link decodeHeaderValue} and
+ * {@link foldCase} would show it, for a needle without whitespace or line ends (see {@link headerNeedleRaw}): when
+ * the block has no encoded word its bytes are searched as they are, as a text part in no charset is
+ * ({@link AsciiNeedleScanner}): unfolding only removes line ends before whitespace, which such a needle cannot span.
+ * Otherwise the block is decoded and searched ({@link foldedIncludesAscii}).
+ */
+export function headerIncludesAscii(raw: Buffer, needle: string, pattern: RegExp = asciiPattern(needle)): boolean {
+  if (raw.indexOf('=?') < 0) {
+    const set = new NeedleSet([needle], [pattern]);
+    const scanner = new AsciiNeedleScanner(set, undefined);
+    scanner.push(raw);
+    scanner.end();
+    return set.found[0] === true;
+  }
+  return foldedIncludesAscii(decodeHeaderValue(raw), needle, pattern);
+}
+
+/** Whether {@link headerIncludesAscii} may be asked for `needle` (folded): ASCII, without SP, HT, CR or LF. */
+export function headerNeedleRaw(needle: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return /^[\x00-\x08\x0b\x0c\x0e-\x1f\x21-\x7f]*$/.test(needle);
+}
+
 /** Folded non-ASCII runs of JS text, for {@link foldedIncludesAscii} (bounded: cleared when full). */
 const TEXT_FOLDS = new Map<string, FoldedRun>();
 
@@ -938,7 +1005,7 @@ function foldTextRun(run: string): FoldedRun {
   let f = TEXT_FOLDS.get(run);
   if (f === undefined) {
     const folded = foldCase(run);
-    f = { text: folded, joins: folded.length === 0 || HAS_ASCII.test(folded) };
+    f = foldedRun(folded);
     if (TEXT_FOLDS.size >= 4096) TEXT_FOLDS.clear();
     TEXT_FOLDS.set(run, f);
   }
@@ -967,32 +1034,39 @@ export function foldedIncludesAscii(text: string, needle: string, pattern: RegEx
   const reach = needle.length - 1;
   const fold = (q: number): FoldedRun => foldTextRun(text.slice(runs[q] ?? 0, runs[q + 1] ?? 0));
   // The window edges: `reach` folded characters from run r's edge (an ASCII character counts one, a run its folded
-  // length), or the text's edge; always at an ASCII character or a run's edge.
+  // length), or the text's edge, or sooner where no match can cross (FoldedRun); always at an ASCII character or a
+  // run's edge.
   const left = (r: number): number => {
     let need = reach;
     let pos = runs[r] ?? 0;
+    if (!fold(r).left) return pos;
     for (let q = r - 2; need > 0; q -= 2) {
       const gap = q >= 0 ? (runs[q + 1] ?? 0) : 0;
       if (pos - gap >= need) return pos - need;
       need -= pos - gap;
       pos = gap;
       if (q < 0) break;
+      const f = fold(q);
+      if (!f.right) break;
       pos = runs[q] ?? 0;
-      need -= fold(q).text.length;
+      need -= f.text.length;
     }
     return pos;
   };
   const right = (r: number): number => {
     let need = reach;
     let pos = runs[r + 1] ?? 0;
+    if (!fold(r).right) return pos;
     for (let q = r + 2; need > 0; q += 2) {
       const gap = q < count ? (runs[q] ?? 0) : n;
       if (gap - pos >= need) return pos + need;
       need -= gap - pos;
       pos = gap;
       if (q >= count) break;
+      const f = fold(q);
+      if (!f.left) break;
       pos = runs[q + 1] ?? 0;
-      need -= fold(q).text.length;
+      need -= f.text.length;
     }
     return pos;
   };

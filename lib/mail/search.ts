@@ -35,6 +35,8 @@ import {
   decodeHeaderValue,
   foldCase,
   foldedIncludesAscii,
+  headerIncludesAscii,
+  headerNeedleRaw,
   isKnownCharset,
   NeedleSet,
   searchNeedle,
@@ -86,7 +88,8 @@ export class SearchCharsetError extends Error {
 type Tri = boolean | undefined;
 
 interface HeaderView {
-  fields: HeaderField[];
+  /** All fields, split when a key first needs one ({@link allFields}). */
+  fields: HeaderField[] | undefined;
   decoded: Map<string, string[]>;
   /** The whole header decoded and unfolded, and that folded: made when first needed. */
   text: string | undefined;
@@ -115,7 +118,14 @@ type Node =
   | { readonly t: 'field'; readonly field: string; readonly needle: string }
   | { readonly t: 'sent'; readonly cmp: 'before' | 'on' | 'since'; readonly day: number }
   | { readonly t: 'body'; readonly needle: number }
-  | { readonly t: 'text'; readonly needle: string; readonly ascii: RegExp | null; readonly bodyNeedle: number }
+  | {
+      readonly t: 'text';
+      readonly needle: string;
+      /** The needle's pattern when it is ASCII; `raw` when the header's bytes can be searched as they are. */
+      readonly ascii: RegExp | null;
+      readonly raw: boolean;
+      readonly bodyNeedle: number;
+    }
   | { readonly t: 'not'; readonly operand: Node }
   | { readonly t: 'and'; readonly operands: readonly Node[] }
   | { readonly t: 'or'; readonly left: Node; readonly right: Node };
@@ -228,7 +238,7 @@ export function compileSearch(keys: SearchKey | readonly SearchKey[], charset = 
         const needle = text(k.value);
         // eslint-disable-next-line no-control-regex
         const ascii = /^[\x00-\x7f]*$/.test(needle) ? asciiPattern(needle) : null;
-        return { t: 'text', needle, ascii, bodyNeedle: bodyNeedle(needle) };
+        return { t: 'text', needle, ascii, raw: ascii !== null && headerNeedleRaw(needle), bodyNeedle: bodyNeedle(needle) };
       }
       case 'BEFORE': {
         const day = dayNumber(k.date);
@@ -292,10 +302,15 @@ export function compileSearch(keys: SearchKey | readonly SearchKey[], charset = 
   return { root, bodyNeedles, usesHeader, usesBody, bodyPatterns };
 }
 
+function allFields(h: HeaderView): HeaderField[] {
+  h.fields ??= splitHeader(h.raw);
+  return h.fields;
+}
+
 function fieldValues(h: HeaderView, name: string): string[] {
   let v = h.decoded.get(name);
   if (v === undefined) {
-    v = h.fields.filter((f) => f.name === name).map((f) => foldCase(decodeHeaderValue(f.value)));
+    v = allFields(h).filter((f) => f.name === name).map((f) => foldCase(decodeHeaderValue(f.value)));
     h.decoded.set(name, v);
   }
   return v;
@@ -303,7 +318,7 @@ function fieldValues(h: HeaderView, name: string): string[] {
 
 function sentDay(h: HeaderView): number | null {
   if (h.sentDay === undefined) {
-    const f = h.fields.find((x) => x.name === 'date');
+    const f = allFields(h).find((x) => x.name === 'date');
     const d = f === undefined ? undefined : parseMessageDate(f.value.toString('latin1'));
     h.sentDay = d === undefined ? null : dayNumber(d);
   }
@@ -332,13 +347,17 @@ function evaluate(n: Node, env: Env): Tri {
     case 'text': {
       if (env.header === undefined) return undefined;
       const h = env.header;
-      h.text ??= decodeHeaderValue(h.raw);
-      if (n.ascii !== null) {
+      if (n.raw && n.ascii !== null) {
+        // The usual needle: the header's bytes searched as they are unless they hold encoded words.
+        if (headerIncludesAscii(h.raw, n.needle, n.ascii)) return true;
+      } else if (n.ascii !== null) {
+        h.text ??= decodeHeaderValue(h.raw);
         // Most needles: looked for without folding the whole header (see foldedIncludesAscii). ASCII bytes without
         // encoded words decode to ASCII text.
         h.textAscii ??= isAscii(h.raw) && h.raw.indexOf('=?') < 0;
         if (foldedIncludesAscii(h.text, n.needle, n.ascii, h.textAscii)) return true;
       } else {
+        h.text ??= decodeHeaderValue(h.raw);
         h.whole ??= foldCase(h.text);
         if (h.whole.includes(n.needle)) return true;
       }
@@ -376,7 +395,7 @@ export async function matchMessage(program: SearchProgram, msg: SearchMessage, c
   const first = evaluate(program.root, { msg, ctx, header: undefined, body: undefined });
   if (first !== undefined) return first;
   const raw = await msg.header();
-  const header: HeaderView = { fields: splitHeader(raw), decoded: new Map(), text: undefined, textAscii: undefined, whole: undefined, sentDay: undefined, raw };
+  const header: HeaderView = { fields: undefined, decoded: new Map(), text: undefined, textAscii: undefined, whole: undefined, sentDay: undefined, raw };
   const second = evaluate(program.root, { msg, ctx, header, body: undefined });
   if (second !== undefined) return second;
 
@@ -384,7 +403,7 @@ export async function matchMessage(program: SearchProgram, msg: SearchMessage, c
   const partial: BodyView = { found: needles.found, complete: false };
   let result = evaluate(program.root, { msg, ctx, header, body: partial });
   if (result !== undefined) return result;
-  const sink = contentSink(contentInfo(header.fields, TEXT_PLAIN), needles, 0);
+  const sink = contentSink(contentInfo(header.fields ?? splitHeader(raw, CONTENT_FIELDS), TEXT_PLAIN), needles, 0);
   let foundCount = needles.found.filter(Boolean).length;
   for await (const chunk of msg.body()) {
     sink.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length));
@@ -516,35 +535,58 @@ const MAX_DEPTH = 32;
 const MAX_PART_HEADER = 64 * 1024;
 
 /**
+ * The `;`-separated pieces of a Content-Type value with comments dropped and quoted strings unquoted, each quoted
+ * string marked by a NUL where it began (so '=' and ';' inside stay literal for {@link parseContentType}). Copies
+ * the text between special characters in slices (a character at a time cost a string per character, per part).
+ */
+function contentPieces(value: string): string[] {
+  const pieces: string[] = [];
+  let cur = '';
+  let depth = 0;
+  let quoted = false;
+  let from = 0; // start of the text not yet added to cur (outside comments)
+  const n = value.length;
+  for (let i = 0; i < n; i++) {
+    const c = value.charCodeAt(i);
+    if (quoted) {
+      if (c === 0x5c && i + 1 < n) {
+        cur += value.slice(from, i) + value.charAt(i + 1);
+        from = ++i + 1;
+      } else if (c === 0x22) {
+        cur += value.slice(from, i);
+        from = i + 1;
+        quoted = false;
+      }
+    } else if (depth > 0) {
+      if (c === 0x28) depth++;
+      else if (c === 0x29) {
+        if (--depth === 0) from = i + 1;
+      } else if (c === 0x5c) i++;
+    } else if (c === 0x28) {
+      cur += value.slice(from, i);
+      depth++;
+    } else if (c === 0x22) {
+      cur += value.slice(from, i) + '\u0000';
+      from = i + 1;
+      quoted = true;
+    } else if (c === 0x3b) {
+      pieces.push(cur + value.slice(from, i));
+      cur = '';
+      from = i + 1;
+    }
+  }
+  if (depth === 0) cur += value.slice(from);
+  pieces.push(cur);
+  return pieces;
+}
+
+/**
  * RFC 2045 §5.1 `content := "Content-Type" ":" type "/" subtype *(";" parameter)`, leniently: comments dropped,
  * quoted-string values unquoted, RFC 2231 `name*=charset'lang'value` decoded as far as the name and a
  * percent-decoded ASCII value go. Returns undefined when there is no `type/subtype`.
  */
 export function parseContentType(value: string): { type: string; subtype: string; params: Map<string, string> } | undefined {
-  const pieces: string[] = [];
-  let cur = '';
-  let depth = 0;
-  let quoted = false;
-  for (let i = 0; i < value.length; i++) {
-    const c = value[i] ?? '';
-    if (quoted) {
-      if (c === '\\' && i + 1 < value.length) cur += value[++i] ?? '';
-      else if (c === '"') quoted = false;
-      else cur += c;
-    } else if (depth > 0) {
-      if (c === '(') depth++;
-      else if (c === ')') depth--;
-      else if (c === '\\') i++;
-    } else if (c === '(') depth++;
-    else if (c === '"') {
-      quoted = true;
-      cur += '\u0000'; // marks "this value was quoted" so '=' and ';' inside stay literal below
-    } else if (c === ';') {
-      pieces.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  pieces.push(cur);
+  const pieces = value.includes('"') || value.includes('(') ? contentPieces(value) : value.split(';');
   const [head, ...rest] = pieces;
   const m = /^\s*([^/\s]+)\s*\/\s*([^\s]+)\s*$/.exec((head ?? '').replaceAll('\u0000', ''));
   if (m === null) return undefined;
@@ -568,6 +610,9 @@ export function parseContentType(value: string): { type: string; subtype: string
   }
   return { type: (m[1] ?? '').toLowerCase(), subtype: (m[2] ?? '').toLowerCase(), params };
 }
+
+/** The fields {@link contentInfo} reads (splitHeader leaves the others out without making their names). */
+const CONTENT_FIELDS: ReadonlySet<string> = new Set(['content-type', 'content-transfer-encoding']);
 
 function contentInfo(fields: readonly HeaderField[], fallback: ContentInfo): ContentInfo {
   const ct = fields.find((f) => f.name === 'content-type');
@@ -716,7 +761,7 @@ class EntitySink implements Sink {
 
   private startContent(header: Buffer, rest: Buffer): void {
     this.head = [];
-    const fields = splitHeader(header);
+    const fields = splitHeader(header, CONTENT_FIELDS);
     if (this.searchHeader && header.length > 0) this.needles.stream().push(decodeHeaderValue(header));
     this.content = contentSink(contentInfo(fields, this.fallback), this.needles, this.depth);
     if (rest.length > 0) this.content.push(rest);

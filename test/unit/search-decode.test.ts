@@ -13,6 +13,8 @@ import {
   decodeHeaderValue,
   foldCase,
   foldedIncludesAscii,
+  headerIncludesAscii,
+  headerNeedleRaw,
   isKnownCharset,
   unicodeCasemap,
   NeedleSet,
@@ -373,6 +375,25 @@ describe('case-insensitive matching', () => {
     assert.equal(foldedIncludesAscii('ﬁne', 'FINE'), true);
     assert.equal(foldedIncludesAscii('\u212aelvin ſun', 'KELVIN'), true);
     assert.equal(foldedIncludesAscii('ıt', 'IT'), true);
+  });
+
+  test('headerIncludesAscii: what decoding, unfolding and folding the header finds, for needles without whitespace', () => {
+    const piece = fc.oneof(
+      fc.constantFrom('Subject: ', 'From: ', '\r\n', '\r\n ', '\r\n\t', '\n ', 'a', 'b', 'fi', 'x-y', 'cafe', ' ', '\t',
+        '=?utf-8?Q?caf=C3=A9?=', '=?utf-8?B?77yr?=', '=?iso-8859-1?Q?=E9?=', '=?', '?=', 'ﬁ', 'é', '\ufeff', '日本', 'K')
+        .map((t) => Buffer.from(t, 'utf8')),
+      fc.constantFrom(Buffer.from([0xe9]), Buffer.from([0xc3]), Buffer.from([0xa9]), Buffer.from([0xef, 0xac, 0x81])),
+    );
+    const needle = fc.array(fc.constantFrom('A', 'B', 'FI', 'X-Y', 'CAFE', 'K', 'E', ':', 'SUBJECT'), { minLength: 1, maxLength: 3 })
+      .map((p) => p.join(''));
+    fc.assert(fc.property(fc.array(piece, { maxLength: 30 }), needle, (pieces, n) => {
+      const raw = Buffer.concat(pieces);
+      assert.ok(headerNeedleRaw(n));
+      assert.equal(headerIncludesAscii(raw, n), foldCase(decodeHeaderValue(raw)).includes(n), JSON.stringify({ raw: raw.toString('latin1'), n }));
+    }), { numRuns: 5000 });
+    assert.equal(headerNeedleRaw('A B'), false);
+    assert.equal(headerNeedleRaw('A\r\nB'), false);
+    assert.equal(headerNeedleRaw('ÉT'), false);
   });
 
   test('property: found iff the folded text contains the needle, for any chunking', () => {
