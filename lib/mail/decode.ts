@@ -527,27 +527,15 @@ export class NeedleSet {
 
   /** Whether every needle is ASCII once folded (what {@link AsciiNeedleScanner} needs). */
   readonly ascii: boolean;
-  private patternList: readonly RegExp[] | null;
 
-  /**
-   * `needles` must already be folded with {@link foldCase}. `patterns`, when the caller made them once for many
-   * sets (a search makes a set per message): {@link asciiPatterns} of these needles, or null when they are not all
-   * ASCII.
-   */
-  constructor(needles: readonly string[], patterns?: readonly RegExp[] | null) {
+  /** `needles` must already be folded with {@link foldCase}. */
+  constructor(needles: readonly string[]) {
     this.needles = needles;
     this.found = needles.map((n) => n.length === 0);
     this.remaining = this.found.filter((f) => !f).length;
     this.carryLength = Math.max(0, ...needles.map((n) => n.length - 1));
     // eslint-disable-next-line no-control-regex
-    this.ascii = patterns !== undefined ? patterns !== null : needles.every((n) => /^[\x00-\x7f]*$/.test(n));
-    this.patternList = patterns ?? null;
-  }
-
-  /** {@link asciiPattern} of each needle (all ASCII: see {@link ascii}). */
-  get patterns(): readonly RegExp[] {
-    this.patternList ??= this.needles.map(asciiPattern);
-    return this.patternList;
+    this.ascii = needles.every((n) => /^[\x00-\x7f]*$/.test(n));
   }
 
   /** True when every needle has been found; feeding more text cannot change anything. */
@@ -640,6 +628,63 @@ export function asciiPattern(needle: string): RegExp {
   return new RegExp(src, 'i');
 }
 
+/** A folded ASCII needle as bytes, and the byte to look for first: see {@link asciiBytesInclude}. */
+interface ByteNeedle {
+  readonly bytes: Uint8Array;
+  /** Where in the needle the anchor is: its rarest character in mail text (by English letter frequency). */
+  readonly at: number;
+  /** The anchor as upper and lower case bytes (the same byte when it is no letter). */
+  readonly upper: number;
+  readonly lower: number;
+}
+
+/** Letters from the most to the least frequent in English text: how rare a needle's letter is as an anchor. */
+const LETTER_ORDER = 'ETAOINSHRDLCUMWFGYPBVKJXQZ';
+
+function byteNeedle(needle: string): ByteNeedle {
+  const bytes = Buffer.from(needle, 'latin1');
+  let at = 0;
+  let best = -2;
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i] ?? 0;
+    const letter = LETTER_ORDER.indexOf(String.fromCharCode(c));
+    // Space is the commonest byte of text; digits and punctuation are about as rare as the middle letters.
+    const rank = c === SP ? -1 : letter >= 0 ? letter : 12;
+    if (rank > best) {
+      best = rank;
+      at = i;
+    }
+  }
+  const upper = bytes[at] ?? 0;
+  const lower = upper >= 0x41 && upper <= 0x5a ? upper | 0x20 : upper;
+  return { bytes, at, upper, lower };
+}
+
+/**
+ * Whether `data` with its ASCII letters upper-cased holds the needle (folded ASCII, so upper case): each place where
+ * the anchor byte occurs (in either case, found by indexOf) is compared in place. No copy of the data is made; the
+ * anchor is the needle's rarest letter, so few places are compared.
+ */
+function asciiBytesInclude(data: Buffer, nd: ByteNeedle): boolean {
+  const len = nd.bytes.length;
+  if (len === 0) return true;
+  const last = data.length - len;
+  for (let pass = 0; pass < (nd.lower === nd.upper ? 1 : 2); pass++) {
+    const anchor = pass === 0 ? nd.upper : nd.lower;
+    for (let k = data.indexOf(anchor, nd.at); k >= 0; k = data.indexOf(anchor, k + 1)) {
+      const p = k - nd.at;
+      if (p > last) break;
+      let i = 0;
+      while (i < len && ASCII_UPPER[data[p + i] ?? 0] === nd.bytes[i]) i++;
+      if (i === len) return true;
+    }
+  }
+  return false;
+}
+
+/** ASCII upper-casing of one byte (a-z to A-Z, everything else as it is). */
+const ASCII_UPPER = new Uint8Array(256).map((_, c) => (c >= 0x61 && c <= 0x7a ? c - 0x20 : c));
+
 /**
  * The same answer as decoding a text part with {@link charsetStream}, folding it with {@link foldCase} and looking
  * for the needles in it ({@link NeedleSet.stream}), for needles that are ASCII once folded (nearly every search) in
@@ -647,8 +692,8 @@ export function asciiPattern(needle: string): RegExp {
  * TEXT over a large mailbox spends its time on.
  *
  * How it stays exact. ASCII bytes are ASCII characters in these charsets, and folding leaves them upper-cased and in
- * place; so a needle found in the ASCII-upper-cased bytes is in the folded text (the bytes are matched as a latin1
- * string, by a case-insensitive pattern: see {@link asciiPattern}). A match that is not made of ASCII bytes alone
+ * place; so a needle found in the ASCII-upper-cased bytes is in the folded text (looked for in place: see
+ * {@link asciiBytesInclude}). A match that is not made of ASCII bytes alone
  * must use a character of some non-ASCII run (characters like é, ﬁ or Ｋ fold to ASCII letters), and extends at
  * most longest needle − 1 folded characters before and after that run's folded text: so each run is decoded and
  * folded with that much context on both sides, counted in whole runs (a run's folded text is as long as it is) and
@@ -662,7 +707,7 @@ export function asciiPattern(needle: string): RegExp {
  * chunk) wait for the next chunk.
  */
 export class AsciiNeedleScanner {
-  private readonly needles: { index: number; text: string; pattern: RegExp }[];
+  private readonly needles: { index: number; text: string; bytes: ByteNeedle }[];
   /** Bytes kept from one chunk for the next: enough for {@link reach} characters before what is not scanned yet. */
   private readonly context: number;
   /** Folded characters (UTF-16 units) a match may extend on either side of a run it uses: the longest needle - 1. */
@@ -676,8 +721,7 @@ export class AsciiNeedleScanner {
     private readonly set: NeedleSet,
     charset: string | undefined,
   ) {
-    const patterns = set.patterns;
-    this.needles = set.needles.map((n, index) => ({ index, text: n, pattern: patterns[index] ?? asciiPattern(n) }));
+    this.needles = set.needles.map((n, index) => ({ index, text: n, bytes: byteNeedle(n) }));
     const longest = Math.max(0, ...this.needles.map((n) => n.text.length));
     // A character is at most 4 bytes: this many bytes hold at least longest - 1 characters.
     this.context = 4 * Math.max(0, longest - 1);
@@ -767,15 +811,12 @@ export class AsciiNeedleScanner {
 
   private scan(data: Buffer, final: boolean): void {
     const n = data.length;
-    const text = data.toString('latin1');
-    const ascii = isAscii(data);
-    // ASCII text: upper-cased whole and searched plainly (twice as fast as the case-insensitive pattern).
-    const upper = ascii && this.needles.length > 0 ? text.toUpperCase() : null;
     for (const nd of this.needles) {
-      if (!this.set.found[nd.index] && (upper !== null ? upper.includes(nd.text) : nd.pattern.test(text))) {
-        this.set.markFound(nd.index);
-      }
+      if (!this.set.found[nd.index] && asciiBytesInclude(data, nd.bytes)) this.set.markFound(nd.index);
     }
+    const ascii = isAscii(data);
+    // The latin1 text of the bytes, to find and fold non-ASCII runs by (ASCII bytes need neither).
+    const text = ascii ? '' : data.toString('latin1');
     // The non-ASCII runs, as [start, end) pairs.
     const runs: number[] = [];
     if (!ascii) {
@@ -980,7 +1021,7 @@ function latin1Text(s: string): string {
  */
 export function headerIncludesAscii(raw: Buffer, needle: string, pattern: RegExp = asciiPattern(needle)): boolean {
   if (raw.indexOf('=?') < 0) {
-    const set = new NeedleSet([needle], [pattern]);
+    const set = new NeedleSet([needle]);
     const scanner = new AsciiNeedleScanner(set, undefined);
     scanner.push(raw);
     scanner.end();

@@ -140,8 +140,6 @@ export interface SearchProgram {
   readonly usesHeader: boolean;
   /** True when some key may need the body. */
   readonly usesBody: boolean;
-  /** The patterns of {@link bodyNeedles} when all are ASCII (made once: see NeedleSet), else null. */
-  readonly bodyPatterns: readonly RegExp[] | null;
 }
 
 function dayNumber(d: SearchDate): number {
@@ -298,8 +296,7 @@ export function compileSearch(keys: SearchKey | readonly SearchKey[], charset = 
   };
   const list = Array.isArray(keys) ? (keys as readonly SearchKey[]) : [keys as SearchKey];
   const root: Node = list.length === 1 && list[0] !== undefined ? compile(list[0]) : { t: 'and', operands: list.map(compile) };
-  const bodyPatterns = new NeedleSet(bodyNeedles).ascii ? bodyNeedles.map(asciiPattern) : null;
-  return { root, bodyNeedles, usesHeader, usesBody, bodyPatterns };
+  return { root, bodyNeedles, usesHeader, usesBody };
 }
 
 function allFields(h: HeaderView): HeaderField[] {
@@ -399,7 +396,7 @@ export async function matchMessage(program: SearchProgram, msg: SearchMessage, c
   const second = evaluate(program.root, { msg, ctx, header, body: undefined });
   if (second !== undefined) return second;
 
-  const needles = new NeedleSet(program.bodyNeedles, program.bodyPatterns);
+  const needles = new NeedleSet(program.bodyNeedles);
   const partial: BodyView = { found: needles.found, complete: false };
   let result = evaluate(program.root, { msg, ctx, header, body: partial });
   if (result !== undefined) return result;
