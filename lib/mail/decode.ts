@@ -447,9 +447,24 @@ export function charsetStream(name: string | undefined, keepBom = false): Charse
 
 /** Decodes a whole (small) byte string in one charset, as {@link charsetStream} would. */
 export function decodeCharset(bytes: Uint8Array, name: string | undefined): string {
+  const n = (name ?? '').trim().toLowerCase();
+  if (!ASCII_NAMES.has(n)) {
+    // One-shot decoding resets a TextDecoder: one per charset serves every call (making one costs more than
+    // decoding an encoded word, and SEARCH decodes those in every header).
+    let d = ONE_SHOT.get(n);
+    if (d === undefined) {
+      d = textDecoderFor(n) ?? null;
+      if (ONE_SHOT.size >= 64) ONE_SHOT.clear();
+      ONE_SHOT.set(n, d);
+    }
+    return d !== null ? d.decode(bytes) : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
+  }
   const s = charsetStream(name);
   return s.push(bytes) + s.end();
 }
+
+/** {@link decodeCharset}'s decoders by charset name (null: not a WHATWG label), bounded: cleared when full. */
+const ONE_SHOT = new Map<string, InstanceType<typeof TextDecoder> | null>();
 
 /** Code points whose full upper-casing is not their titlecase in the sense of {@link unicodeCasemap}. */
 const NOT_UPPERED = /[\u00df\u10d0-\u10fa\u10fd-\u10ff]/;
@@ -641,7 +656,20 @@ interface ByteNeedle {
 /** Letters from the most to the least frequent in English text: how rare a needle's letter is as an anchor. */
 const LETTER_ORDER = 'ETAOINSHRDLCUMWFGYPBVKJXQZ';
 
+/** {@link byteNeedle}'s results (a search has a needle or two; bounded: cleared when full). */
+const BYTE_NEEDLES = new Map<string, ByteNeedle>();
+
 function byteNeedle(needle: string): ByteNeedle {
+  let nd = BYTE_NEEDLES.get(needle);
+  if (nd === undefined) {
+    nd = makeByteNeedle(needle);
+    if (BYTE_NEEDLES.size >= 64) BYTE_NEEDLES.clear();
+    BYTE_NEEDLES.set(needle, nd);
+  }
+  return nd;
+}
+
+function makeByteNeedle(needle: string): ByteNeedle {
   const bytes = Buffer.from(needle, 'latin1');
   let at = 0;
   let best = -2;
@@ -970,11 +998,16 @@ function decodeEncodedText(encoding: string, text: string): Buffer {
  * whitespace is dropped; adjacent words in the same charset are joined as bytes before decoding, since senders split
  * multi-byte characters across words. Encoded words are recognised anywhere (not only as whole atoms), as UW and
  * Dovecot do, because real mailers put them inside quoted strings.
+ *
+ * With `unfold` false, folding line breaks are kept (each is text then): the same text but for those CRLFs, for
+ * callers that only look for what cannot span them.
  */
-export function decodeHeaderValue(raw: Uint8Array): string {
-  const s = Buffer.from(raw.buffer, raw.byteOffset, raw.length).toString('latin1').replace(/\r?\n(?=[ \t])/g, '');
+export function decodeHeaderValue(raw: Uint8Array, unfold = true): string {
+  const latin1 = Buffer.from(raw.buffer, raw.byteOffset, raw.length).toString('latin1');
+  const s = unfold ? latin1.replace(/\r?\n(?=[ \t])/g, '') : latin1;
   // Most fields (and most whole headers) have no encoded word: the text as it is.
-  if (!s.includes('=?')) return isAscii(raw) ? s : latin1Text(s);
+  const ascii = isAscii(raw);
+  if (!s.includes('=?')) return ascii ? s : latin1Text(s);
   const parts: string[] = [];
   let last = 0;
   let pendingCharset: string | undefined;
@@ -993,14 +1026,14 @@ export function decodeHeaderValue(raw: Uint8Array): string {
       pendingBytes.push(bytes);
     } else {
       flushWords();
-      if (!adjacent) parts.push(latin1Text(between));
+      if (!adjacent) parts.push(ascii ? between : latin1Text(between));
       pendingCharset = charset.toLowerCase();
       pendingBytes = [bytes];
     }
     last = m.index + m[0].length;
   }
   flushWords();
-  parts.push(latin1Text(s.slice(last)));
+  parts.push(ascii ? s.slice(last) : latin1Text(s.slice(last)));
   return parts.join('');
 }
 
@@ -1020,15 +1053,18 @@ function latin1Text(s: string): string {
  * Otherwise the block is decoded and searched ({@link foldedIncludesAscii}).
  */
 export function headerIncludesAscii(raw: Buffer, needle: string, pattern: RegExp = asciiPattern(needle)): boolean {
-  if (raw.indexOf('=?') < 0) {
+  if (raw.indexOf(ENCODED_WORD_START) < 0) {
     const set = new NeedleSet([needle]);
     const scanner = new AsciiNeedleScanner(set, undefined);
     scanner.push(raw);
     scanner.end();
     return set.found[0] === true;
   }
-  return foldedIncludesAscii(decodeHeaderValue(raw), needle, pattern);
+  // Decoded without unfolding: the needle cannot span a folding line break either way.
+  return foldedIncludesAscii(decodeHeaderValue(raw, false), needle, pattern);
 }
+
+const ENCODED_WORD_START = Buffer.from('=?');
 
 /** Whether {@link headerIncludesAscii} may be asked for `needle` (folded): ASCII, without SP, HT, CR or LF. */
 export function headerNeedleRaw(needle: string): boolean {
