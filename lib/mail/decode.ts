@@ -59,7 +59,7 @@ export class QuotedPrintableDecoder implements ContentDecoder {
   /** 'text'; 'eq' after `=`; 'hex' after `=X`; 'eqws' after `=` + whitespace; 'eqcr' after `=`[ws] CR. */
   private mode: 'text' | 'eq' | 'hex' | 'eqws' | 'eqcr' = 'text';
   /** Raw bytes not yet decided: a whitespace run (text mode) or the `=` sequence (eq, hex, eqws). */
-  private held = new Uint8Array(MAX_HELD_WHITESPACE + 4);
+  private held = new Uint8Array(16); // grown when a longer run is held (rare); a decoder is made per part
   private heldLen = 0;
 
   push(chunk: Uint8Array): Buffer[] {
@@ -123,8 +123,8 @@ export class QuotedPrintableDecoder implements ContentDecoder {
           const m = n - keep;
           const held = m % (MAX_HELD_WHITESPACE + 1);
           n -= held;
-          for (let h = 0; h < held; h++) this.held[h] = data[len - held + h] ?? 0;
-          this.heldLen = held;
+          this.heldLen = 0;
+          for (let h = 0; h < held; h++) this.hold(data[len - held + h] ?? 0);
         }
         i = j;
         if (i >= len) break;
@@ -133,15 +133,14 @@ export class QuotedPrintableDecoder implements ContentDecoder {
       switch (this.mode) {
         case 'text':
           if (b === SP || b === HT) {
-            this.held[this.heldLen++] = b;
+            this.hold(b);
             if (this.heldLen > MAX_HELD_WHITESPACE) n = this.flushHeld(out, n);
           } else if (b === CR || b === LF) {
             this.heldLen = 0; // trailing whitespace: rule (3)
             out[n++] = b;
           } else if (b === EQ) {
             n = this.flushHeld(out, n);
-            this.held[0] = b;
-            this.heldLen = 1;
+            this.hold(b);
             this.mode = 'eq';
           } else {
             if (this.heldLen > 0) n = this.flushHeld(out, n);
@@ -150,10 +149,10 @@ export class QuotedPrintableDecoder implements ContentDecoder {
           break;
         case 'eq':
           if (hexValue(b) >= 0) {
-            this.held[this.heldLen++] = b;
+            this.hold(b);
             this.mode = 'hex';
           } else if (b === SP || b === HT) {
-            this.held[this.heldLen++] = b;
+            this.hold(b);
             this.mode = 'eqws';
           } else if (b === CR) {
             this.heldLen = 0;
@@ -182,7 +181,7 @@ export class QuotedPrintableDecoder implements ContentDecoder {
         }
         case 'eqws':
           if (b === SP || b === HT) {
-            this.held[this.heldLen++] = b;
+            this.hold(b);
             if (this.heldLen > MAX_HELD_WHITESPACE) {
               n = this.flushHeld(out, n);
               this.mode = 'text';
@@ -206,6 +205,16 @@ export class QuotedPrintableDecoder implements ContentDecoder {
       }
     }
     return n > 0 ? [out.subarray(0, n)] : [];
+  }
+
+  /** Appends `b` to the held bytes. */
+  private hold(b: number): void {
+    if (this.heldLen >= this.held.length) {
+      const bigger = new Uint8Array(Math.min(MAX_HELD_WHITESPACE + 4, this.held.length * 4));
+      bigger.set(this.held);
+      this.held = bigger;
+    }
+    this.held[this.heldLen++] = b;
   }
 
   /** Copies the held bytes to out[n...]; returns the new n. */
@@ -643,6 +652,8 @@ export function asciiPattern(needle: string): RegExp {
   return new RegExp(src, 'i');
 }
 
+const EMPTY = Buffer.alloc(0);
+
 /** A folded ASCII needle as bytes, and the byte to look for first: see {@link asciiBytesInclude}. */
 interface ByteNeedle {
   readonly bytes: Uint8Array;
@@ -743,7 +754,7 @@ export class AsciiNeedleScanner {
   private readonly charset: string | undefined;
   /** One decoder for every run, made at the first run not in the cache: each is decoded whole (push, then end). */
   private decoder: CharsetStream | null = null;
-  private tail: Buffer = Buffer.alloc(0);
+  private tail: Buffer = EMPTY;
 
   constructor(
     private readonly set: NeedleSet,
@@ -765,15 +776,26 @@ export class AsciiNeedleScanner {
     this.folds = folds;
   }
 
+  /**
+   * Scans the next chunk. A view of its last bytes is kept until the next push or end (what a match or a cut
+   * character may still span), so the caller must not change the chunk meanwhile: the decoders and the body
+   * server hand out fresh buffers.
+   */
   push(chunk: Buffer): void {
     if (this.set.done || chunk.length === 0) return;
     this.scan(this.tail.length > 0 ? Buffer.concat([this.tail, chunk]) : chunk, false);
   }
 
   end(): void {
-    if (!this.set.done && this.tail.length > 0) this.scan(this.tail, true);
-    this.tail = Buffer.alloc(0);
+    // Only a run cut by the last chunk's end is left to look at: everything before it has been (a window reaching
+    // the end of the data has met the end of the text).
+    if (!this.set.done && this.openRun) this.scan(this.tail, true);
+    this.tail = EMPTY;
+    this.openRun = false;
   }
+
+  /** The last chunk ended inside a non-ASCII run (kept in {@link tail} for the next chunk or the end). */
+  private openRun = false;
 
   /**
    * Folded runs by their bytes, shared by the scanners of a search (one per text part) and kept per charset: mail
@@ -890,7 +912,9 @@ export class AsciiNeedleScanner {
     let from = limit - this.context;
     from = Math.max(0, from);
     while (from > 0 && (data[from - 1] ?? 0) >= 0x80) from--;
-    this.tail = final ? Buffer.alloc(0) : Buffer.from(data.subarray(from));
+    // A view, not a copy: the chunks given to push are not written to afterwards (each is a fresh buffer).
+    this.tail = final ? EMPTY : data.subarray(from);
+    this.openRun = open;
   }
 }
 
