@@ -69,31 +69,36 @@ export class QuotedPrintableDecoder implements ContentDecoder {
     const len = data.length;
     for (let i = 0; i < len; i++) {
       if (this.mode === 'text' && this.heldLen === 0) {
-        // Fast path, in text with nothing held: the bytes that decide at once are done in this tight loop (most of
-        // a quoted-printable body): plain bytes and line ends copied, `=XX` escapes and `=` LF / `=` CRLF soft
-        // breaks decoded. Whitespace is copied at once and taken back when a line end follows it (rule (3)): `keep`
-        // is where the output ends without the whitespace run just copied. Where the state machine would have held
-        // a run longer than it holds, it had sent all but the last (length mod 1025) bytes: the same is kept. A run
-        // at the chunk's end is handed to the state machine's hold. It stops, for the state machine below, at a `=`
-        // that is none of the above and at a `=` too near the chunk's end. Each step is the state machine's own
-        // (test/unit/search-decode.test.ts compares the two on arbitrary input, chunked and byte by byte).
+        // Fast path, in text with nothing held: the bytes that decide at once are done here (most of a
+        // quoted-printable body). The inner loop copies printable bytes and spaces; line ends and other controls are
+        // copied, `=XX` escapes and `=` LF / `=` CRLF soft breaks decoded. Whitespace is copied as it comes and taken
+        // back at a line end (rule (3)): `keep` is where the output ends with nothing that could be trailing
+        // whitespace after it (whitespace before a `=` is text; a decoded =20 is no whitespace to drop). Where the
+        // state machine would have held a run longer than it holds, it had sent all but the last (length mod 1025)
+        // bytes: the same is kept. A run at the chunk's end is handed to the state machine's hold. It stops, for the
+        // state machine below, at a `=` that is none of the above and at a `=` too near the chunk's end. Each step is
+        // the state machine's own (test/unit/search-decode.test.ts compares the two on arbitrary input, chunked and
+        // byte by byte).
         let j = i;
         let keep = n;
-        while (j < len) {
-          const c = data[j] ?? 0;
-          if (c > EQ || (c > SP && c !== EQ)) {
+        for (;;) {
+          let c = 0;
+          while (j < len && (c = data[j] ?? 0) >= SP && c !== EQ) {
+            out[n++] = c;
+            j++;
+          }
+          if (j >= len) break;
+          if (c === CR || c === LF) {
+            let k = n;
+            while (k > keep && (out[k - 1] === SP || out[k - 1] === HT)) k--;
+            const m = n - k;
+            n = m > MAX_HELD_WHITESPACE ? n - (m % (MAX_HELD_WHITESPACE + 1)) : k;
             out[n++] = c;
             j++;
             keep = n;
-          } else if (c === SP || c === HT) {
+          } else if (c === HT) {
             out[n++] = c;
             j++;
-          } else if (c === CR || c === LF) {
-            const m = n - keep;
-            if (m > 0) n = keep + (m > MAX_HELD_WHITESPACE ? m - (m % (MAX_HELD_WHITESPACE + 1)) : 0);
-            out[n++] = c;
-            j++;
-            keep = n;
           } else if (c === EQ) {
             keep = n; // whitespace before a `=` is text
             if (j + 2 >= len) break;
@@ -120,8 +125,9 @@ export class QuotedPrintableDecoder implements ContentDecoder {
         }
         if (j >= len && n > keep) {
           // The chunk ends in whitespace: held (all but the bytes a hold of this length would have sent).
-          const m = n - keep;
-          const held = m % (MAX_HELD_WHITESPACE + 1);
+          let k = n;
+          while (k > keep && (out[k - 1] === SP || out[k - 1] === HT)) k--;
+          const held = (n - k) % (MAX_HELD_WHITESPACE + 1);
           n -= held;
           this.heldLen = 0;
           for (let h = 0; h < held; h++) this.hold(data[len - held + h] ?? 0);
