@@ -120,6 +120,13 @@ export interface Native {
    */
   serveBody(data: Buffer, out: Buffer | null, verbatim: boolean, state: Int32Array): number;
 
+  /**
+   * A header block as served, by the rule of serveHeader in lib/mailbox/mbox/render.ts (metadata fields and their
+   * continuations left out, CRLF line ends, one `>` less on `>+From ` lines), written to `out`. Returns the octets,
+   * or -1 when `out` is too small (raw.length + its LFs always suffice). Throws a TypeError on wrong argument types.
+   */
+  serveHeader(raw: Buffer, out: Buffer): number;
+
   readonly pamCodes: PamCodes;
 }
 
@@ -129,7 +136,7 @@ export function defaultNativePath(): string {
   return fileURLToPath(new URL('../../../build/uwimap-native.node', import.meta.url));
 }
 
-const FUNCTIONS = ['crypt', 'pamAuthenticate', 'unixDgramSend', 'setresgid', 'servedCount', 'serveBody'] as const;
+const FUNCTIONS = ['crypt', 'pamAuthenticate', 'unixDgramSend', 'setresgid', 'servedCount', 'serveBody', 'serveHeader'] as const;
 
 function isNative(value: unknown): value is Native {
   if (typeof value !== 'object' || value === null) return false;

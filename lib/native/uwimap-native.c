@@ -15,6 +15,9 @@
  *   serveBody(data: Buffer, out: Buffer | null, verbatim: boolean, state: Int32Array): number
  *       one step of serving an mbox body (BodyServer's walk): the octets written to out (or counted), -1 when out
  *       is too small.
+ *   serveHeader(raw: Buffer, out: Buffer): number
+ *       a header as served (metadata fields left out, CRLF, >From unquoted): the octets written, -1 when out is
+ *       too small.
  *   pamCodes: { PAM_SUCCESS: 0, ... } the PAM return codes this libpam was built with.
  *
  * Rules kept here: nothing is ever printed (under inetd fds 1 and 2 are the client's socket); every copy of a
@@ -601,6 +604,81 @@ static napi_value js_serve_body(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/* Whether p[0..len) equals the lower-case ASCII `lower` case-insensitively. */
+static int ascii_ieq(const unsigned char *p, const char *lower, size_t len) {
+  for (size_t k = 0; k < len; k++) {
+    unsigned char b = p[k];
+    if (b >= 'A' && b <= 'Z') b |= 0x20;
+    if (b != (unsigned char)lower[k]) return 0;
+  }
+  return 1;
+}
+
+/* render.ts isMetaField: whether the line p[s..e) starts a metadata field UW hides (Status, X-Status, X-Keywords,
+ * X-UID, X-IMAP, X-IMAPbase). */
+static int is_meta_field(const unsigned char *p, size_t s, size_t e) {
+  unsigned char c = p[s] | 0x20;
+  if (c != 's' && c != 'x') return 0;
+  size_t limit = e < s + 11 ? e : s + 11, i = s;
+  while (i < limit && p[i] != ':') i++;
+  if (i >= e || p[i] != ':') return 0;
+  switch (i - s) {
+    case 5: return ascii_ieq(p + s, "x-uid", 5);
+    case 6: return ascii_ieq(p + s, "status", 6) || ascii_ieq(p + s, "x-imap", 6);
+    case 8: return ascii_ieq(p + s, "x-status", 8);
+    case 10: return ascii_ieq(p + s, "x-keywords", 10) || ascii_ieq(p + s, "x-imapbase", 10);
+    default: return 0;
+  }
+}
+
+/*
+ * serveHeader(raw, out) -> octets: render.ts serveHeader, the header as served from its file bytes: metadata fields
+ * (and their continuation lines) left out, CRLF line ends, one '>' less on `>+From ` lines. `out` must have room for
+ * raw.length + the LFs in it; returns -1 when it has not (nothing else happens then).
+ */
+static napi_value js_serve_header(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  if (!get_args(env, info, 2, argv, "serveHeader(raw: Buffer, out: Buffer)")) return NULL;
+  const char *raw_c, *out_c;
+  size_t n, cap;
+  if (!buffer_arg(env, argv[0], "serveHeader: raw must be a Buffer", &raw_c, &n)) return NULL;
+  if (!buffer_arg(env, argv[1], "serveHeader: out must be a Buffer", &out_c, &cap)) return NULL;
+  const unsigned char *p = (const unsigned char *)raw_c;
+  unsigned char *out = (unsigned char *)out_c;
+  size_t w = 0, s = 0;
+  int hidden = 0;
+  napi_value result;
+  while (s < n) {
+    const unsigned char *nlp = memchr(p + s, '\n', n - s);
+    int has_lf = nlp != NULL;
+    size_t nl = has_lf ? (size_t)(nlp - p) : n;
+    size_t e = has_lf && nl > s && p[nl - 1] == '\r' ? nl - 1 : nl;
+    unsigned char c = p[s];
+    if (!(e > s && (c == ' ' || c == '\t'))) hidden = e > s && is_meta_field(p, s, e);
+    if (!hidden) {
+      size_t from = s;
+      if (p[s] == '>') {
+        size_t i = s + 1;
+        while (i < e && p[i] == '>') i++;
+        if (e - i >= 5 && memcmp(p + i, "From ", 5) == 0) from = s + 1;
+      }
+      if (w + (e - from) + (has_lf ? 2 : 0) > cap) {
+        NAPI_OK(napi_create_double(env, -1, &result));
+        return result;
+      }
+      memcpy(out + w, p + from, e - from);
+      w += e - from;
+      if (has_lf) {
+        out[w++] = '\r';
+        out[w++] = '\n';
+      }
+    }
+    s = nl + 1;
+  }
+  NAPI_OK(napi_create_double(env, (double)w, &result));
+  return result;
+}
+
 /* ---- module --------------------------------------------------------------------------------------------------- */
 
 static napi_value pam_codes(napi_env env) {
@@ -645,6 +723,7 @@ NAPI_MODULE_INIT() {
       {"setresgid", js_setresgid},
       {"servedCount", js_served_count},
       {"serveBody", js_serve_body},
+      {"serveHeader", js_serve_header},
   };
   napi_value fn;
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { loadNative } from '../../lib/native/native.js';
-import { BodyServer } from '../../lib/mailbox/mbox/render.js';
+import { BodyServer, serveHeader } from '../../lib/mailbox/mbox/render.js';
 import { servedCount, servedCountJs } from '../../lib/mailbox/mbox/served-count.js';
 
 /** The bytes BodyServer serves for `body` fed in pieces of `step` bytes, by the addon's walk or the JS one. */
@@ -57,6 +57,23 @@ describe('served body size', () => {
       for (const e of counter.end()) octets += e.length;
       assert.equal(octets, want.length);
     }), { numRuns: 3000 });
+  });
+
+  it('the addon serves a header as the JS walk does (metadata fields hidden, CRLF, >From unquoted)', () => {
+    const hline = fc.oneof(
+      fc.constantFrom('Subject: x', 'Status: RO', 'status:O', 'X-Status: ', 'X-Keywords: a b', 'x-uid: 7', 'X-IMAP: 1 2',
+        'X-IMAPbase: 1 2 k', 'X-IMAPbasex: no', 'X-UIDs: no', 'Statuses: no', ' continued', '\tcontinued', '>From x',
+        '>>From y', '>Fro', '', 'From: a', 'S', 'X', 'Xstatus: 1', 'x-status:', 'X-Keywords', 'x-imapbase:'),
+      fc.string({ unit: 'binary-ascii', maxLength: 20 }).map((t) => t.replace(/\n/g, '')),
+    );
+    fc.assert(fc.property(fc.array(hline, { maxLength: 14 }), fc.constantFrom('\n', '\r\n'), fc.boolean(), (lines, eol, last) => {
+      const raw = Buffer.from(lines.join(eol) + (last ? eol : ''), 'latin1');
+      assert.deepEqual(serveHeader(raw), serveHeader(raw, false), JSON.stringify(raw.toString('latin1')));
+    }), { numRuns: 3000 });
+    const n = loadNative();
+    assert.equal(n.serveHeader(Buffer.from('a\nb\n'), Buffer.alloc(5)), -1);
+    assert.equal(n.serveHeader(Buffer.from('a\nb\n'), Buffer.alloc(6)), 6);
+    assert.throws(() => n.serveHeader('x' as unknown as Buffer, Buffer.alloc(1)), TypeError);
   });
 
   it('known cases', () => {

@@ -12,6 +12,23 @@ export type Server = (data: Buffer, out: Buffer | null, verbatim: boolean, state
 let native: Counter | null | undefined;
 let server: Server | null | undefined;
 
+export type HeaderServer = (raw: Buffer, out: Buffer) => number;
+
+let headerServer: HeaderServer | null | undefined;
+
+/** The addon's header server (lib/native serveHeader), or null when the addon cannot be loaded. */
+export function nativeHeaderServer(): HeaderServer | null {
+  if (headerServer === undefined) {
+    try {
+      const n = loadNative();
+      headerServer = n.serveHeader.bind(n);
+    } catch {
+      headerServer = null;
+    }
+  }
+  return headerServer;
+}
+
 /** The addon's body server (lib/native serveBody), or null when the addon cannot be loaded. */
 export function nativeServer(): Server | null {
   if (server === undefined) {
