@@ -668,6 +668,8 @@ interface ByteNeedle {
   /** The anchor as upper and lower case bytes (the same byte when it is no letter). */
   readonly upper: number;
   readonly lower: number;
+  /** The anchor as a (folded) character. */
+  readonly char: string;
 }
 
 /** Letters from the most to the least frequent in English text: how rare a needle's letter is as an anchor. */
@@ -702,7 +704,7 @@ function makeByteNeedle(needle: string): ByteNeedle {
   }
   const upper = bytes[at] ?? 0;
   const lower = upper >= 0x41 && upper <= 0x5a ? upper | 0x20 : upper;
-  return { bytes, at, upper, lower };
+  return { bytes, at, upper, lower, char: String.fromCharCode(upper) };
 }
 
 /**
@@ -810,15 +812,28 @@ export class AsciiNeedleScanner {
   private readonly folds: Map<string, FoldedRun>;
 
   /** The run text[a, b) (the latin1 string of data[a, b)) decoded and folded alone, from the cache. */
-  private fold(data: Buffer, text: string, a: number, b: number): FoldedRun {
-    const key = text.slice(a, b);
-    let f = this.folds.get(key);
+  // The chunk being scanned, its latin1 text, its runs ([start, end) pairs) and their folds as first asked: for
+  // fold, leftEdge and rightEdge during one scan.
+  private data: Buffer = EMPTY;
+  private text = '';
+  private runs: number[] = [];
+  private runFolds: (FoldedRun | undefined)[] = [];
+
+  /** Run q (an index into runs) decoded and folded alone, from the cache. */
+  private fold(q: number): FoldedRun {
+    let f = this.runFolds[q >> 1];
     if (f === undefined) {
-      const d = (this.decoder ??= charsetStream(this.charset, true));
-      const folded = foldCase(d.push(data.subarray(a, b)) + d.end());
-      f = foldedRun(folded);
-      if (this.folds.size >= 4096) this.folds.clear();
-      this.folds.set(key, f);
+      const a = this.runs[q] ?? 0;
+      const b = this.runs[q + 1] ?? 0;
+      const key = this.text.slice(a, b);
+      f = this.folds.get(key);
+      if (f === undefined) {
+        const d = (this.decoder ??= charsetStream(this.charset, true));
+        f = foldedRun(foldCase(d.push(this.data.subarray(a, b)) + d.end()));
+        if (this.folds.size >= 4096) this.folds.clear();
+        this.folds.set(key, f);
+      }
+      this.runFolds[q >> 1] = f;
     }
     return f;
   }
@@ -828,17 +843,18 @@ export class AsciiNeedleScanner {
    * a run as many as its folded text has), or the data's start, or sooner where no match can cross (see
    * {@link FoldedRun}). Always at an ASCII byte or a run's edge.
    */
-  private leftEdge(data: Buffer, text: string, runs: readonly number[], r: number): number {
+  private leftEdge(r: number): number {
+    const runs = this.runs;
     let need = this.reach;
     let pos = runs[r] ?? 0;
-    if (!this.fold(data, text, pos, runs[r + 1] ?? 0).left) return pos;
+    if (!this.fold(r).left) return pos;
     for (let q = r - 2; need > 0; q -= 2) {
       const gap = q >= 0 ? (runs[q + 1] ?? 0) : 0;
       if (pos - gap >= need) return pos - need;
       need -= pos - gap;
       pos = gap;
       if (q < 0) break;
-      const f = this.fold(data, text, runs[q] ?? 0, gap);
+      const f = this.fold(q);
       if (!f.right) break;
       pos = runs[q] ?? 0;
       need -= f.text.length;
@@ -847,17 +863,18 @@ export class AsciiNeedleScanner {
   }
 
   /** Where the window around run `r` ends: as {@link leftEdge}, after the run, and never past `limit`. */
-  private rightEdge(data: Buffer, text: string, runs: readonly number[], r: number, usable: number, limit: number): number {
+  private rightEdge(r: number, usable: number, limit: number): number {
+    const runs = this.runs;
     let need = this.reach;
     let pos = runs[r + 1] ?? 0;
-    if (!this.fold(data, text, runs[r] ?? 0, pos).right) return pos;
+    if (!this.fold(r).right) return pos;
     for (let q = r + 2; need > 0; q += 2) {
       const gap = q < usable ? (runs[q] ?? 0) : limit;
       if (gap - pos >= need) return pos + need;
       need -= gap - pos;
       pos = gap;
       if (q >= usable) break;
-      const f = this.fold(data, text, gap, runs[q + 1] ?? 0);
+      const f = this.fold(q);
       if (!f.left) break;
       pos = runs[q + 1] ?? 0;
       need -= f.text.length;
@@ -865,54 +882,83 @@ export class AsciiNeedleScanner {
     return pos;
   }
 
+  /**
+   * Whether the folded text of data[ws, we) (whose runs start at run `q`) may hold needle `nd`: a match holds the
+   * needle's anchor character, which comes from an ASCII byte (in either case) or from a run's folded text.
+   */
+  private hasAnchor(nd: ByteNeedle, ws: number, we: number, q: number, usable: number): boolean {
+    const data = this.data;
+    for (let k = ws; k < we; k++) {
+      const c = data[k];
+      if (c === nd.upper || c === nd.lower) return true;
+    }
+    for (; q < usable && (this.runs[q] ?? we) < we; q += 2) {
+      if (this.fold(q).text.includes(nd.char)) return true;
+    }
+    return false;
+  }
+
   private scan(data: Buffer, final: boolean): void {
     const n = data.length;
     for (const nd of this.needles) {
       if (!this.set.found[nd.index] && asciiBytesInclude(data, nd.bytes)) this.set.markFound(nd.index);
     }
-    const ascii = isAscii(data);
+    if (isAscii(data)) {
+      this.tail = final ? EMPTY : data.subarray(Math.max(0, n - this.context));
+      this.openRun = false;
+      return;
+    }
     // The latin1 text of the bytes, to find and fold non-ASCII runs by (ASCII bytes need neither).
-    const text = ascii ? '' : data.toString('latin1');
+    const text = data.toString('latin1');
     // The non-ASCII runs, as [start, end) pairs.
     const runs: number[] = [];
-    if (!ascii) {
-      NON_ASCII_BYTES.lastIndex = 0;
-      for (let m = NON_ASCII_BYTES.exec(text); m !== null; m = NON_ASCII_BYTES.exec(text)) {
-        runs.push(m.index, m.index + m[0].length);
-      }
+    NON_ASCII_BYTES.lastIndex = 0;
+    for (let m = NON_ASCII_BYTES.exec(text); m !== null; m = NON_ASCII_BYTES.exec(text)) {
+      runs.push(m.index, m.index + m[0].length);
     }
+    this.data = data;
+    this.text = text;
+    this.runs = runs;
+    this.runFolds = [];
     // A run touching the end may be a character cut by the chunk's end: it is looked at with the next chunk.
     const open = !final && runs.length > 0 && runs[runs.length - 1] === n;
     const usable = open ? runs.length - 2 : runs.length;
     // Where the bytes end that may be folded now: the open run is not.
     const limit = open ? (runs[usable] ?? n) : n;
     for (let r = 0; r < usable && !this.set.done; r += 2) {
-      if (!this.fold(data, text, runs[r] ?? 0, runs[r + 1] ?? 0).joins) continue;
-      const ws = this.leftEdge(data, text, runs, r);
-      let we = this.rightEdge(data, text, runs, r, usable, limit);
+      if (!this.fold(r).joins) continue;
+      const ws = this.leftEdge(r);
+      let we = this.rightEdge(r, usable, limit);
       // Merge the runs this window reaches into it (each lies in it whole), with the right context of those that join.
       while (r + 2 < usable && (runs[r + 2] ?? n) < we) {
         r += 2;
-        if (this.fold(data, text, runs[r] ?? 0, runs[r + 1] ?? 0).joins) {
-          we = Math.max(we, this.rightEdge(data, text, runs, r, usable, limit));
-        }
+        if (this.fold(r).joins) we = Math.max(we, this.rightEdge(r, usable, limit));
       }
-      // The window folded: ASCII stretches upper-cased, the runs in it from the cache.
       let q = r;
       while (q >= 2 && (runs[q - 1] ?? 0) > ws) q -= 2;
+      // Only windows that may hold a needle are folded (most hold no needle's rarest letter).
+      let relevant = false;
+      for (const nd of this.needles) {
+        if (!this.set.found[nd.index] && this.hasAnchor(nd.bytes, ws, we, q, usable)) relevant = true;
+      }
+      if (!relevant) continue;
+      // The window folded: ASCII stretches upper-cased, the runs in it from the cache.
       let folded = '';
       let j = ws;
       for (; q < usable && (runs[q] ?? n) < we; q += 2) {
         const a = runs[q] ?? 0;
-        const b = runs[q + 1] ?? 0;
-        folded += text.slice(j, a).toUpperCase() + this.fold(data, text, a, b).text;
-        j = b;
+        folded += text.slice(j, a).toUpperCase() + this.fold(q).text;
+        j = runs[q + 1] ?? 0;
       }
       folded += text.slice(j, we).toUpperCase();
       for (const nd of this.needles) {
         if (!this.set.found[nd.index] && folded.includes(nd.text)) this.set.markFound(nd.index);
       }
     }
+    this.data = EMPTY;
+    this.text = '';
+    this.runs = [];
+    this.runFolds = [];
     // Keep what a match or a cut character could still span: the open run and the context before it, or the
     // context before the end.
     let from = limit - this.context;
