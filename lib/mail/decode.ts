@@ -1085,16 +1085,34 @@ export function decodeHeaderValue(raw: Uint8Array, unfold = true): string {
   const ascii = isAscii(raw);
   if (!s.includes('=?')) return ascii ? s : latin1Text(s);
   const parts: string[] = [];
+  headerPieces(
+    s,
+    (a, b) => parts.push(ascii ? s.slice(a, b) : latin1Text(s.slice(a, b))),
+    (text) => parts.push(text),
+  );
+  return parts.join('');
+}
+
+/**
+ * {@link decodeHeaderValue}'s reading of `s` (latin1 text, unfolded or not) in order: `text(a, b)` for each stretch
+ * s[a, b) of plain text, `words(decoded)` for each group of adjacent encoded words (RFC 2047 §6.2: the whitespace
+ * between them is dropped; adjacent words in one charset are joined as bytes before decoding).
+ */
+function headerPieces(s: string, text: (a: number, b: number) => void, words: (decoded: string) => void): void {
   let last = 0;
   let pendingCharset: string | undefined;
   let pendingBytes: Buffer[] = [];
   const flushWords = (): void => {
-    if (pendingCharset !== undefined) parts.push(decodeCharset(Buffer.concat(pendingBytes), pendingCharset));
+    if (pendingCharset !== undefined) words(decodeCharset(Buffer.concat(pendingBytes), pendingCharset));
     pendingCharset = undefined;
     pendingBytes = [];
   };
-  for (const m of s.matchAll(ENCODED_WORD)) {
-    const between = s.slice(last, m.index);
+  // Every encoded word starts `=?`: the pattern is tried where one does (as a global search would find them).
+  for (let at = s.indexOf('=?'); at >= 0; at = s.indexOf('=?', at + 1)) {
+    ENCODED_WORD_AT.lastIndex = at;
+    const m = ENCODED_WORD_AT.exec(s);
+    if (m === null) continue;
+    const between = s.slice(last, at);
     const charset = (m[1] ?? '').split('*')[0] ?? '';
     const bytes = decodeEncodedText(m[2] ?? 'q', m[3] ?? '');
     const adjacent = pendingCharset !== undefined && /^[ \t\r\n]*$/.test(between);
@@ -1102,16 +1120,19 @@ export function decodeHeaderValue(raw: Uint8Array, unfold = true): string {
       pendingBytes.push(bytes);
     } else {
       flushWords();
-      if (!adjacent) parts.push(ascii ? between : latin1Text(between));
+      if (!adjacent) text(last, at);
       pendingCharset = charset.toLowerCase();
       pendingBytes = [bytes];
     }
-    last = m.index + m[0].length;
+    last = at + m[0].length;
+    at = last - 1;
   }
   flushWords();
-  parts.push(ascii ? s.slice(last) : latin1Text(s.slice(last)));
-  return parts.join('');
+  text(last, s.length);
 }
+
+/** {@link ENCODED_WORD}, anchored where lastIndex says. */
+const ENCODED_WORD_AT = new RegExp(ENCODED_WORD.source, 'y');
 
 // eslint-disable-next-line no-control-regex
 const ASCII_ONLY = /^[\x00-\x7f]*$/;
@@ -1137,7 +1158,26 @@ export function headerIncludesAscii(raw: Buffer, needle: string, pattern: RegExp
     return set.found[0] === true;
   }
   // Decoded without unfolding: the needle cannot span a folding line break either way.
-  return foldedIncludesAscii(decodeHeaderValue(raw, false), needle, pattern);
+  if (!isAscii(raw)) return foldedIncludesAscii(decodeHeaderValue(raw, false), needle, pattern);
+  // ASCII bytes (the usual header): a match within a stretch of plain text is in the bytes as they are, so each
+  // stretch is searched in place; a match that uses decoded words reaches at most needle.length - 1 characters
+  // into the stretches around them, so only the decoded words with that much of each stretch are folded, cut
+  // stretches closed by U+FFFF (no ASCII needle matches across it, and it folds to itself).
+  const s = raw.toString('latin1');
+  const nd = byteNeedle(needle);
+  const reach = needle.length - 1;
+  const near: string[] = [];
+  let found = false;
+  headerPieces(
+    s,
+    (a, b) => {
+      if (found) return;
+      if (asciiBytesInclude(raw.subarray(a, b), nd)) found = true;
+      else near.push(b - a > 2 * reach + 1 ? s.slice(a, a + reach) + '\uffff' + s.slice(b - reach, b) : s.slice(a, b));
+    },
+    (decoded) => near.push(decoded),
+  );
+  return found || foldedIncludesAscii(near.join(''), needle, pattern);
 }
 
 const ENCODED_WORD_START = Buffer.from('=?');
