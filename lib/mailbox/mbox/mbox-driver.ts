@@ -60,6 +60,17 @@ export interface MboxOptions {
   readonly createMode?: number;
 }
 
+/** Reads up to `length` bytes at `position` into the start of `buf` (fewer at the file's end); returns that view. */
+function readInto(fd: number, buf: Buffer, position: number, length: number): Buffer {
+  let got = 0;
+  while (got < length) {
+    const n = readSync(fd, buf, got, length - got, position + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return buf.subarray(0, got);
+}
+
 /** Keywords a mailbox can hold (a 32-bit mask per message; UW allows 30). */
 export const MAX_KEYWORDS = 32;
 /**
@@ -826,6 +837,10 @@ export class MboxMailbox implements OpenMailbox {
         // A large body streams in fresh reads of its own (through the window it would cost a 256 KB buffer per
         // four chunks for the GC to get back); small ones come from the window.
         const large = end - start > step;
+        // One read buffer for all of a large body's pieces: the body server copies what it keeps, and what it hands
+        // out is its own. With the pieces served in the addon little else is garbage, so fresh read buffers piled up
+        // until V8 noticed the memory (a 200 MB RETR peaked ~8 MB higher).
+        const readBuf = large ? Buffer.allocUnsafe(step) : null;
         // Where the body is is asked of the index at each piece: if the file changed under us, the index is brought
         // up to date and the piece read again where the message is now (see moved()).
         let raw = 0;
@@ -834,7 +849,7 @@ export class MboxMailbox implements OpenMailbox {
           const pos = self.idx.bodyStart(r) + raw;
           const stop = self.idx.bodyEnd(r);
           if (pos >= stop) break;
-          const chunk = large ? readAt(self.fd, pos, Math.min(step, stop - pos)) : self.readRange(pos, Math.min(step, stop - pos));
+          const chunk = readBuf !== null ? readInto(self.fd, readBuf, pos, Math.min(step, stop - pos)) : self.readRange(pos, Math.min(step, stop - pos));
           if (chunk.length === 0) break;
           if (resyncs < MAX_RESYNCS && !self.trusted(chunk) && (await self.moved(r))) {
             resyncs++;

@@ -141,8 +141,10 @@ export class BodyServer {
     const data = this.take(chunk);
     const native = this.addon ? nativeServer() : null;
     if (native !== null) {
-      // Room for a CR per 8 bytes is room enough for most text; a body of shorter lines is counted and served again.
-      let out = Buffer.allocUnsafe(data.length + (data.length >> 3) + 2);
+      // A large piece (a big message streams in 64 KB pieces) gets a buffer of exactly its served size, its LFs
+      // counted first: pieces in flight are what a 200 MB RETR's memory is. A small one (most bodies, whole) gets
+      // room for a CR per 8 bytes, enough for most text; one of shorter lines is counted and served again.
+      let out = Buffer.allocUnsafe(data.length > 16384 ? data.length + lineFeeds(data) + 1 : data.length + (data.length >> 3) + 2);
       let w = this.serveNative(native, data, out).octets;
       if (w < 0) {
         out = Buffer.allocUnsafe(data.length + lineFeeds(data) + 1);
