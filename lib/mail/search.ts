@@ -611,11 +611,27 @@ export function parseContentType(value: string): { type: string; subtype: string
 /** The fields {@link contentInfo} reads (splitHeader leaves the others out without making their names). */
 const CONTENT_FIELDS: ReadonlySet<string> = new Set(['content-type', 'content-transfer-encoding']);
 
+type ParsedContentType = ReturnType<typeof parseContentType>;
+
+/**
+ * Parsed Content-Type values by their text (bounded: cleared when full). Parts repeat a few values (`text/plain;
+ * charset=utf-8`...), and parsing one costs more than looking it up. The results are shared: read, never changed.
+ */
+const CONTENT_TYPES = new Map<string, ParsedContentType>();
+
+function cachedContentType(value: string): ParsedContentType {
+  if (CONTENT_TYPES.has(value)) return CONTENT_TYPES.get(value);
+  const parsed = parseContentType(value);
+  if (CONTENT_TYPES.size >= 512) CONTENT_TYPES.clear();
+  CONTENT_TYPES.set(value, parsed);
+  return parsed;
+}
+
 function contentInfo(fields: readonly HeaderField[], fallback: ContentInfo): ContentInfo {
   const ct = fields.find((f) => f.name === 'content-type');
   const cte = fields.find((f) => f.name === 'content-transfer-encoding');
   const encoding = cte?.value.toString('latin1').replace(/\([^)]*\)/g, '').trim();
-  const parsed = ct === undefined ? undefined : parseContentType(ct.value.toString('latin1').replace(/\r?\n/g, ''));
+  const parsed = ct === undefined ? undefined : cachedContentType(ct.value.toString('latin1').replace(/\r?\n/g, ''));
   // RFC 2045 §5.2: no (or an invalid) Content-Type means the default; RFC 2046 §5.1.5: in a multipart/digest the
   // default is message/rfc822.
   const base = parsed ?? fallback;
