@@ -622,6 +622,8 @@ const CONTENT_TYPES = new Map<string, ParsedContentType>();
 function cachedContentType(value: string): ParsedContentType {
   if (CONTENT_TYPES.has(value)) return CONTENT_TYPES.get(value);
   const parsed = parseContentType(value);
+  // A multipart's boundary makes its value unique: caching it would only churn the cache (and the old generation).
+  if (parsed?.params.has('boundary') === true) return parsed;
   if (CONTENT_TYPES.size >= 512) CONTENT_TYPES.clear();
   CONTENT_TYPES.set(value, parsed);
   return parsed;
