@@ -29,10 +29,14 @@ import { isAscii } from 'node:buffer';
 import {
   AsciiNeedleScanner,
   asciiCompatible,
+  asciiPattern,
   charsetStream,
   contentDecoder,
   decodeHeaderValue,
   foldCase,
+  foldedIncludesAscii,
+  headerIncludesAscii,
+  headerNeedleRaw,
   isKnownCharset,
   NeedleSet,
   searchNeedle,
@@ -84,8 +88,12 @@ export class SearchCharsetError extends Error {
 type Tri = boolean | undefined;
 
 interface HeaderView {
-  fields: HeaderField[];
+  /** All fields, split when a key first needs one ({@link allFields}). */
+  fields: HeaderField[] | undefined;
   decoded: Map<string, string[]>;
+  /** The whole header decoded and unfolded, and that folded: made when first needed. */
+  text: string | undefined;
+  textAscii: boolean | undefined;
   whole: string | undefined;
   sentDay: number | null | undefined;
   raw: Buffer;
@@ -110,7 +118,14 @@ type Node =
   | { readonly t: 'field'; readonly field: string; readonly needle: string }
   | { readonly t: 'sent'; readonly cmp: 'before' | 'on' | 'since'; readonly day: number }
   | { readonly t: 'body'; readonly needle: number }
-  | { readonly t: 'text'; readonly needle: string; readonly bodyNeedle: number }
+  | {
+      readonly t: 'text';
+      readonly needle: string;
+      /** The needle's pattern when it is ASCII; `raw` when the header's bytes can be searched as they are. */
+      readonly ascii: RegExp | null;
+      readonly raw: boolean;
+      readonly bodyNeedle: number;
+    }
   | { readonly t: 'not'; readonly operand: Node }
   | { readonly t: 'and'; readonly operands: readonly Node[] }
   | { readonly t: 'or'; readonly left: Node; readonly right: Node };
@@ -219,7 +234,9 @@ export function compileSearch(keys: SearchKey | readonly SearchKey[], charset = 
       case 'TEXT': {
         usesHeader = true;
         const needle = text(k.value);
-        return { t: 'text', needle, bodyNeedle: bodyNeedle(needle) };
+        // eslint-disable-next-line no-control-regex
+        const ascii = /^[\x00-\x7f]*$/.test(needle) ? asciiPattern(needle) : null;
+        return { t: 'text', needle, ascii, raw: ascii !== null && headerNeedleRaw(needle), bodyNeedle: bodyNeedle(needle) };
       }
       case 'BEFORE': {
         const day = dayNumber(k.date);
@@ -282,10 +299,15 @@ export function compileSearch(keys: SearchKey | readonly SearchKey[], charset = 
   return { root, bodyNeedles, usesHeader, usesBody };
 }
 
+function allFields(h: HeaderView): HeaderField[] {
+  h.fields ??= splitHeader(h.raw);
+  return h.fields;
+}
+
 function fieldValues(h: HeaderView, name: string): string[] {
   let v = h.decoded.get(name);
   if (v === undefined) {
-    v = h.fields.filter((f) => f.name === name).map((f) => foldCase(decodeHeaderValue(f.value)));
+    v = allFields(h).filter((f) => f.name === name).map((f) => foldCase(decodeHeaderValue(f.value)));
     h.decoded.set(name, v);
   }
   return v;
@@ -293,7 +315,7 @@ function fieldValues(h: HeaderView, name: string): string[] {
 
 function sentDay(h: HeaderView): number | null {
   if (h.sentDay === undefined) {
-    const f = h.fields.find((x) => x.name === 'date');
+    const f = allFields(h).find((x) => x.name === 'date');
     const d = f === undefined ? undefined : parseMessageDate(f.value.toString('latin1'));
     h.sentDay = d === undefined ? null : dayNumber(d);
   }
@@ -322,8 +344,20 @@ function evaluate(n: Node, env: Env): Tri {
     case 'text': {
       if (env.header === undefined) return undefined;
       const h = env.header;
-      h.whole ??= foldCase(decodeHeaderValue(h.raw));
-      if (h.whole.includes(n.needle)) return true;
+      if (n.raw && n.ascii !== null) {
+        // The usual needle: the header's bytes searched as they are unless they hold encoded words.
+        if (headerIncludesAscii(h.raw, n.needle, n.ascii)) return true;
+      } else if (n.ascii !== null) {
+        h.text ??= decodeHeaderValue(h.raw);
+        // Most needles: looked for without folding the whole header (see foldedIncludesAscii). ASCII bytes without
+        // encoded words decode to ASCII text.
+        h.textAscii ??= isAscii(h.raw) && h.raw.indexOf('=?') < 0;
+        if (foldedIncludesAscii(h.text, n.needle, n.ascii, h.textAscii)) return true;
+      } else {
+        h.text ??= decodeHeaderValue(h.raw);
+        h.whole ??= foldCase(h.text);
+        if (h.whole.includes(n.needle)) return true;
+      }
       if (env.body === undefined) return undefined;
       return env.body.found[n.bodyNeedle] === true ? true : env.body.complete ? false : undefined;
     }
@@ -358,7 +392,7 @@ export async function matchMessage(program: SearchProgram, msg: SearchMessage, c
   const first = evaluate(program.root, { msg, ctx, header: undefined, body: undefined });
   if (first !== undefined) return first;
   const raw = await msg.header();
-  const header: HeaderView = { fields: splitHeader(raw), decoded: new Map(), whole: undefined, sentDay: undefined, raw };
+  const header: HeaderView = { fields: undefined, decoded: new Map(), text: undefined, textAscii: undefined, whole: undefined, sentDay: undefined, raw };
   const second = evaluate(program.root, { msg, ctx, header, body: undefined });
   if (second !== undefined) return second;
 
@@ -366,7 +400,7 @@ export async function matchMessage(program: SearchProgram, msg: SearchMessage, c
   const partial: BodyView = { found: needles.found, complete: false };
   let result = evaluate(program.root, { msg, ctx, header, body: partial });
   if (result !== undefined) return result;
-  const sink = contentSink(contentInfo(header.fields, TEXT_PLAIN), needles, 0);
+  const sink = contentSink(contentInfo(header.fields ?? splitHeader(raw, CONTENT_FIELDS), TEXT_PLAIN), needles, 0);
   let foundCount = needles.found.filter(Boolean).length;
   for await (const chunk of msg.body()) {
     sink.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length));
@@ -498,35 +532,58 @@ const MAX_DEPTH = 32;
 const MAX_PART_HEADER = 64 * 1024;
 
 /**
+ * The `;`-separated pieces of a Content-Type value with comments dropped and quoted strings unquoted, each quoted
+ * string marked by a NUL where it began (so '=' and ';' inside stay literal for {@link parseContentType}). Copies
+ * the text between special characters in slices (a character at a time cost a string per character, per part).
+ */
+function contentPieces(value: string): string[] {
+  const pieces: string[] = [];
+  let cur = '';
+  let depth = 0;
+  let quoted = false;
+  let from = 0; // start of the text not yet added to cur (outside comments)
+  const n = value.length;
+  for (let i = 0; i < n; i++) {
+    const c = value.charCodeAt(i);
+    if (quoted) {
+      if (c === 0x5c && i + 1 < n) {
+        cur += value.slice(from, i) + value.charAt(i + 1);
+        from = ++i + 1;
+      } else if (c === 0x22) {
+        cur += value.slice(from, i);
+        from = i + 1;
+        quoted = false;
+      }
+    } else if (depth > 0) {
+      if (c === 0x28) depth++;
+      else if (c === 0x29) {
+        if (--depth === 0) from = i + 1;
+      } else if (c === 0x5c) i++;
+    } else if (c === 0x28) {
+      cur += value.slice(from, i);
+      depth++;
+    } else if (c === 0x22) {
+      cur += value.slice(from, i) + '\u0000';
+      from = i + 1;
+      quoted = true;
+    } else if (c === 0x3b) {
+      pieces.push(cur + value.slice(from, i));
+      cur = '';
+      from = i + 1;
+    }
+  }
+  if (depth === 0) cur += value.slice(from);
+  pieces.push(cur);
+  return pieces;
+}
+
+/**
  * RFC 2045 §5.1 `content := "Content-Type" ":" type "/" subtype *(";" parameter)`, leniently: comments dropped,
  * quoted-string values unquoted, RFC 2231 `name*=charset'lang'value` decoded as far as the name and a
  * percent-decoded ASCII value go. Returns undefined when there is no `type/subtype`.
  */
 export function parseContentType(value: string): { type: string; subtype: string; params: Map<string, string> } | undefined {
-  const pieces: string[] = [];
-  let cur = '';
-  let depth = 0;
-  let quoted = false;
-  for (let i = 0; i < value.length; i++) {
-    const c = value[i] ?? '';
-    if (quoted) {
-      if (c === '\\' && i + 1 < value.length) cur += value[++i] ?? '';
-      else if (c === '"') quoted = false;
-      else cur += c;
-    } else if (depth > 0) {
-      if (c === '(') depth++;
-      else if (c === ')') depth--;
-      else if (c === '\\') i++;
-    } else if (c === '(') depth++;
-    else if (c === '"') {
-      quoted = true;
-      cur += '\u0000'; // marks "this value was quoted" so '=' and ';' inside stay literal below
-    } else if (c === ';') {
-      pieces.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  pieces.push(cur);
+  const pieces = value.includes('"') || value.includes('(') ? contentPieces(value) : value.split(';');
   const [head, ...rest] = pieces;
   const m = /^\s*([^/\s]+)\s*\/\s*([^\s]+)\s*$/.exec((head ?? '').replaceAll('\u0000', ''));
   if (m === null) return undefined;
@@ -551,11 +608,32 @@ export function parseContentType(value: string): { type: string; subtype: string
   return { type: (m[1] ?? '').toLowerCase(), subtype: (m[2] ?? '').toLowerCase(), params };
 }
 
+/** The fields {@link contentInfo} reads (splitHeader leaves the others out without making their names). */
+const CONTENT_FIELDS: ReadonlySet<string> = new Set(['content-type', 'content-transfer-encoding']);
+
+type ParsedContentType = ReturnType<typeof parseContentType>;
+
+/**
+ * Parsed Content-Type values by their text (bounded: cleared when full). Parts repeat a few values (`text/plain;
+ * charset=utf-8`...), and parsing one costs more than looking it up. The results are shared: read, never changed.
+ */
+const CONTENT_TYPES = new Map<string, ParsedContentType>();
+
+function cachedContentType(value: string): ParsedContentType {
+  if (CONTENT_TYPES.has(value)) return CONTENT_TYPES.get(value);
+  const parsed = parseContentType(value);
+  // A multipart's boundary makes its value unique: caching it would only churn the cache (and the old generation).
+  if (parsed?.params.has('boundary') === true) return parsed;
+  if (CONTENT_TYPES.size >= 512) CONTENT_TYPES.clear();
+  CONTENT_TYPES.set(value, parsed);
+  return parsed;
+}
+
 function contentInfo(fields: readonly HeaderField[], fallback: ContentInfo): ContentInfo {
   const ct = fields.find((f) => f.name === 'content-type');
   const cte = fields.find((f) => f.name === 'content-transfer-encoding');
   const encoding = cte?.value.toString('latin1').replace(/\([^)]*\)/g, '').trim();
-  const parsed = ct === undefined ? undefined : parseContentType(ct.value.toString('latin1').replace(/\r?\n/g, ''));
+  const parsed = ct === undefined ? undefined : cachedContentType(ct.value.toString('latin1').replace(/\r?\n/g, ''));
   // RFC 2045 §5.2: no (or an invalid) Content-Type means the default; RFC 2046 §5.1.5: in a multipart/digest the
   // default is message/rfc822.
   const base = parsed ?? fallback;
@@ -582,7 +660,7 @@ function contentSink(info: ContentInfo, needles: NeedleSet, depth: number): Sink
   }
   if (info.type === 'text' || info.type === '') {
     const charset = info.params.get('charset');
-    return new TextSink(contentDecoder(info.encoding), charsetStream(charset), needles, asciiCompatible(charset), charset);
+    return new TextSink(contentDecoder(info.encoding), charset, needles, asciiCompatible(charset));
   }
   return NULL_SINK;
 }
@@ -607,19 +685,19 @@ class DecodingSink implements Sink {
  * Unicode folding: upper-casing ASCII is all i;unicode-casemap does to it.
  */
 class TextSink implements Sink {
-  private readonly stream: TextStream;
+  /** The needles' text stream and the charset decoder, made when first needed (the scanner needs neither). */
+  private stream: TextStream | null = null;
+  private charset: CharsetStream | null = null;
   /** Every byte so far was ASCII in an ASCII-compatible charset (so the charset decoder holds nothing back). */
   private ascii: boolean;
   /** For needles that are ASCII once folded, in an ASCII-compatible charset: the exact shortcut of decode.ts. */
   private readonly scanner: AsciiNeedleScanner | null;
   constructor(
     private readonly decoder: ContentDecoder,
-    private readonly charset: CharsetStream,
+    private readonly charsetName: string | undefined,
     private readonly needles: NeedleSet,
     asciiCharset: boolean,
-    charsetName: string | undefined,
   ) {
-    this.stream = needles.stream();
     this.ascii = asciiCharset;
     this.scanner = asciiCharset && needles.ascii ? new AsciiNeedleScanner(needles, charsetName) : null;
   }
@@ -628,11 +706,13 @@ class TextSink implements Sink {
       this.scanner.push(b);
       return;
     }
+    this.stream ??= this.needles.stream();
     if (this.ascii && isAscii(b)) {
       this.stream.pushFolded(b.toString('latin1').toUpperCase());
       return;
     }
     this.ascii = false;
+    this.charset ??= charsetStream(this.charsetName);
     this.stream.push(this.charset.push(b));
   }
   push(chunk: Buffer): void {
@@ -642,7 +722,7 @@ class TextSink implements Sink {
   end(): void {
     for (const b of this.decoder.end()) this.feed(b);
     if (this.scanner !== null) this.scanner.end();
-    else this.stream.push(this.charset.end());
+    else if (this.charset !== null) (this.stream ??= this.needles.stream()).push(this.charset.end());
   }
 }
 
@@ -696,7 +776,7 @@ class EntitySink implements Sink {
 
   private startContent(header: Buffer, rest: Buffer): void {
     this.head = [];
-    const fields = splitHeader(header);
+    const fields = splitHeader(header, CONTENT_FIELDS);
     if (this.searchHeader && header.length > 0) this.needles.stream().push(decodeHeaderValue(header));
     this.content = contentSink(contentInfo(fields, this.fallback), this.needles, this.depth);
     if (rest.length > 0) this.content.push(rest);
@@ -732,30 +812,39 @@ class MultipartSink implements Sink {
     if (this.closed) return;
     const buf = this.held.length > 0 ? Buffer.concat([this.held, chunk]) : chunk;
     this.held = Buffer.alloc(0);
+    const d = this.delimiter;
     let runStart = 0;
-    let pos = 0;
-    while (pos < buf.length && !this.closed) {
-      const lf = buf.indexOf(LF, pos);
+    // Only lines that start with the delimiter matter: they are found by searching for it (memmem), not line by
+    // line, so a long part (an attachment) costs one search. A hit counts at a line start: after an LF, or at the
+    // buffer's start when the last chunk ended a line.
+    for (let at = buf.indexOf(d); at >= 0 && !this.closed; at = buf.indexOf(d, at + 1)) {
+      if (at > 0 ? buf[at - 1] !== LF : this.midLine) continue;
+      const lf = buf.indexOf(LF, at + d.length);
       if (lf < 0) {
-        const rest = buf.subarray(pos);
-        if (!this.midLine && rest.length <= this.maxHold && this.couldBeDelimiter(rest)) {
-          this.feed(buf.subarray(runStart, pos));
-          this.held = Buffer.from(rest);
+        // The line may go on in the next chunk: hold it if it is short enough to still be a delimiter line.
+        if (buf.length - at <= this.maxHold) {
+          this.feed(buf.subarray(runStart, at));
+          this.held = Buffer.from(buf.subarray(at));
+          this.midLine = false;
           return;
         }
-        this.midLine = true;
         break;
       }
-      // Only a line that starts with the delimiter is looked at further (compared in place: no view per line).
-      const d = this.delimiter;
-      if (!this.midLine && buf[pos] === 0x2d && lf + 1 - pos >= d.length && buf.compare(d, 0, d.length, pos, pos + d.length) === 0 &&
-          this.delimiterLine(buf.subarray(pos, lf + 1), buf, runStart, pos)) {
-        runStart = lf + 1;
-      }
-      this.midLine = false;
-      pos = lf + 1;
+      if (this.delimiterLine(buf.subarray(at, lf + 1), buf, runStart, at)) runStart = lf + 1;
+      at = lf;
     }
-    if (!this.closed) this.feed(buf.subarray(runStart));
+    if (this.closed) return;
+    // A last line that is cut short and might become a delimiter (`--bou` + `ndary` in the next chunk) is held too.
+    const last = buf.lastIndexOf(LF) + 1;
+    const rest = buf.subarray(last);
+    if (rest.length > 0 && rest.length < d.length && (last > 0 || !this.midLine) && this.couldBeDelimiter(rest)) {
+      this.feed(buf.subarray(runStart, last));
+      this.held = Buffer.from(rest);
+      this.midLine = false;
+      return;
+    }
+    if (buf.length > 0) this.midLine = buf[buf.length - 1] !== LF;
+    this.feed(buf.subarray(runStart));
   }
 
   end(): void {

@@ -115,6 +115,25 @@ export interface Native {
    */
   syncFileRange(fd: number, offset: number, nbytes: number): number;
 
+  /**
+   * One step of serving an mbox body by BodyServer's rule (lib/mailbox/mbox/render.ts): `data`'s lines with CRLF
+   * ends and, unless `verbatim`, one `>` less on `>+From ` lines, written to `out` or only counted when `out` is
+   * null. Returns the octets, or -1 (and `state` untouched) when `out` is too small: data.length + its LFs + 1
+   * bytes always suffice.
+   * `state` is an Int32Array of 4: [0] a CR was held back at the end of the previous data and [1] `data` starts a
+   * line, both read and updated; [2] set to the offset of a line that may still be a quoted From line (served up to
+   * there; the caller passes data from there again in front of the next), else -1; [3] set to the lines served.
+   * Throws a TypeError on wrong argument types.
+   */
+  serveBody(data: Buffer, out: Buffer | null, verbatim: boolean, state: Int32Array): number;
+
+  /**
+   * A header block as served, by the rule of serveHeader in lib/mailbox/mbox/render.ts (metadata fields and their
+   * continuations left out, CRLF line ends, one `>` less on `>+From ` lines), written to `out`. Returns the octets,
+   * or -1 when `out` is too small (raw.length + its LFs always suffice). Throws a TypeError on wrong argument types.
+   */
+  serveHeader(raw: Buffer, out: Buffer): number;
+
   readonly pamCodes: PamCodes;
 }
 
@@ -124,7 +143,9 @@ export function defaultNativePath(): string {
   return fileURLToPath(new URL('../../../build/uwimap-native.node', import.meta.url));
 }
 
-const FUNCTIONS = ['crypt', 'pamAuthenticate', 'unixDgramSend', 'setresgid', 'servedCount', 'syncFileRange'] as const;
+const FUNCTIONS = [
+  'crypt', 'pamAuthenticate', 'unixDgramSend', 'setresgid', 'servedCount', 'syncFileRange', 'serveBody', 'serveHeader',
+] as const;
 
 function isNative(value: unknown): value is Native {
   if (typeof value !== 'object' || value === null) return false;

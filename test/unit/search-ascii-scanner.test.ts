@@ -29,16 +29,17 @@ function fast(chunks: Buffer[], needles: string[], charset: string | undefined):
 }
 
 const PIECES = ['a', 'b', 'c', 'e', 'f', 'i', 'k', 's', 'A', 'E', 'FI', ' ', '\r\n', '\n', 'cafe', 'café', 'CAFÉ', 'é',
-  'É', 'e\u0301', 'ﬁ', 'ﬂ', 'Ｋ', 'K', 'ß', 'ſ', 'ı', '½', '™', '\u00a0', 'Æ', 'œ', 'Ǆ', 'ǅ', 'ŉ', '𝐀', '日本'];
+  'É', 'e\u0301', 'ﬁ', 'ﬂ', 'Ｋ', 'K', 'ß', 'ſ', 'ı', '½', '™', '\u00a0', 'Æ', 'œ', 'Ǆ', 'ǅ', 'ŉ', '𝐀', '日本',
+  '\ufeff', 'привет', '🎉', 'abcdefghij', 'zebra-not-there'];
 const RAW = [Buffer.from([0xc3]), Buffer.from([0xe9]), Buffer.from([0xe2, 0x82]), Buffer.from([0xff]), Buffer.from([0x80])];
 
 const text = fc.array(fc.oneof(
   fc.constantFrom(...PIECES).map((p) => Buffer.from(p, 'utf8')),
   fc.constantFrom(...RAW),
   fc.constantFrom(...PIECES).map((p) => Buffer.from(p, 'latin1')),
-), { maxLength: 40 }).map((parts) => Buffer.concat(parts));
+), { maxLength: 60 }).map((parts) => Buffer.concat(parts));
 
-const needle = fc.array(fc.constantFrom('a', 'b', 'c', 'e', 'f', 'i', 'k', 's', 'A', 'E', 'FI', 'SS', '1', '2', ' ', 'TM', 'CAFE', 'AE', 'OE', 'DZ'), { minLength: 1, maxLength: 4 })
+const needle = fc.array(fc.constantFrom('a', 'b', 'c', 'e', 'f', 'i', 'k', 's', 'A', 'E', 'FI', 'SS', '1', '2', ' ', 'TM', 'CAFE', 'AE', 'OE', 'DZ', 'HIJ', '-', 'ZEBRA'), { minLength: 1, maxLength: 4 })
   .map((p) => p.join(''));
 
 function cut(b: Buffer, points: number[]): Buffer[] {
@@ -72,5 +73,12 @@ describe('AsciiNeedleScanner', () => {
     assert.deepEqual(fast(utf8('Straße'), ['strasse'], 'utf-8'), [false]);
     assert.deepEqual(fast([Buffer.from('caf'), Buffer.from([0xc3]), Buffer.from([0xa9, 0x20])], ['cafe'], undefined), [true]);
     assert.deepEqual(fast(utf8('zebra'), ['zebra-not-there'], 'utf-8'), [false]);
+    // A byte order mark inside the text is U+FEFF there (only a leading one is dropped): it keeps AB from C.
+    assert.deepEqual(fast(utf8('AB\ufeffC'), ['ABC'], 'utf-8'), [false]);
+    assert.deepEqual(fast(utf8('\ufeffABC'), ['ABC'], 'utf-8'), [true]);
+    // Runs that fold to no ASCII are no part of a match, but the runs around them are.
+    assert.deepEqual(fast(utf8('日本 ﬁ日本ne'), ['FINE'], 'utf-8'), [false]);
+    assert.deepEqual(fast(utf8('日本 ﬁne 日本'), ['FINE'], 'utf-8'), [true]);
+    assert.deepEqual(fast(utf8('x'.repeat(100) + 'café' + 'y'.repeat(100)), ['XCAFE', 'CAFEY'], 'utf-8'), [true, false]);
   });
 });

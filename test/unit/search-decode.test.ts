@@ -12,6 +12,9 @@ import {
   contentDecoder,
   decodeHeaderValue,
   foldCase,
+  foldedIncludesAscii,
+  headerIncludesAscii,
+  headerNeedleRaw,
   isKnownCharset,
   unicodeCasemap,
   NeedleSet,
@@ -119,6 +122,26 @@ describe('quoted-printable', () => {
         assert.deepEqual(run(new QuotedPrintableDecoder(), chunked(qpEncode(data, true), cuts)), data);
       }),
     );
+  });
+
+  test('property: any bytes (malformed escapes, whitespace before line ends) decode alike under any chunking', () => {
+    // One byte at a time the decoder runs its state machine for every byte; whole or in chunks it copies runs in
+    // its fast path. Both must agree, whatever the input.
+    const soup = fc.array(fc.oneof(
+      fc.constantFrom(0x20, 0x09, 0x0d, 0x0a, 0x3d, 0x41, 0x46, 0x61, 0x39, 0x47, 0x7a, 0xe9, 0x00, 0x0c),
+      fc.constantFrom(' \r\n', ' \n', '\t \n', '=\r\n', '= \n', '=\r', '=4', '=41', '=4g', '  x', ' =', ' \t=41')
+        .map((t) => [...Buffer.from(t, 'latin1')]),
+    ), { maxLength: 300 }).map((xs) => Buffer.from(xs.flat()));
+    fc.assert(
+      fc.property(soup, fc.array(fc.nat(), { maxLength: 20 }), (data, cuts) => {
+        const want = run(new QuotedPrintableDecoder(), bytewise(data));
+        assert.deepEqual(run(new QuotedPrintableDecoder(), [data]), want);
+        assert.deepEqual(run(new QuotedPrintableDecoder(), chunked(data, cuts)), want);
+      }),
+      { numRuns: 2000 },
+    );
+    const long = Buffer.from(`a${' '.repeat(2100)}\nb${' '.repeat(1500)}c${'\t'.repeat(1030)}`, 'latin1');
+    assert.deepEqual(run(new QuotedPrintableDecoder(), [long]), run(new QuotedPrintableDecoder(), bytewise(long)));
   });
 });
 
@@ -335,6 +358,45 @@ describe('case-insensitive matching', () => {
     assert.deepEqual(set.found, [true, false]);
     assert.ok(set.matchText('X'));
     assert.ok(set.done);
+  });
+
+  test('foldedIncludesAscii: what folding the whole text and looking finds, for ASCII needles', () => {
+    const piece = fc.constantFrom('a', 'b', 'c', 'e', 'f', 'i', 'k', 's', 'A', 'E', 'FI', ' ', '\r\n', 'cafe', 'café',
+      'CAFÉ', 'é', 'e\u0301', 'ﬁ', 'ﬂ', 'Ｋ', 'K', '\u212a', 'ß', 'ſ', 'ı', '½', '™', '\u00a0', 'Æ', 'œ', 'Ǆ', 'ǅ', 'ŉ',
+      '𝐀', '日本', '\ufeff', 'привет', 'Σ', 'ς', '🎉', '\u10d0', 'x-y', 'abcdefghij');
+    const needle = fc.array(fc.constantFrom('a', 'b', 'c', 'e', 'f', 'i', 'k', 's', 'E', 'FI', 'SS', '1', ' ', 'TM', 'CAFE',
+      'AE', 'OE', 'DZ', 'HIJ', '-', 'X'), { minLength: 0, maxLength: 4 }).map((p) => foldCase(p.join('')));
+    fc.assert(fc.property(fc.array(piece, { maxLength: 50 }), needle, (pieces, n) => {
+      const text = pieces.join('');
+      assert.equal(foldedIncludesAscii(text, n), foldCase(text).includes(n), JSON.stringify({ text, n }));
+    }), { numRuns: 5000 });
+    assert.equal(foldedIncludesAscii('Un café noir', 'CAFE'), true);
+    assert.equal(foldedIncludesAscii('x 日本ﬁ日本ne', 'FINE'), false);
+    assert.equal(foldedIncludesAscii('ﬁne', 'FINE'), true);
+    assert.equal(foldedIncludesAscii('\u212aelvin ſun', 'KELVIN'), true);
+    assert.equal(foldedIncludesAscii('ıt', 'IT'), true);
+  });
+
+  test('headerIncludesAscii: what decoding, unfolding and folding the header finds, for needles without whitespace', () => {
+    const piece = fc.oneof(
+      fc.constantFrom('Subject: ', 'From: ', '\r\n', '\r\n ', '\r\n\t', '\n ', 'a', 'b', 'fi', 'x-y', 'cafe', ' ', '\t',
+        '=?utf-8?Q?caf=C3=A9?=', '=?utf-8?B?77yr?=', '=?iso-8859-1?Q?=E9?=', '=?', '?=', 'ﬁ', 'é', '\ufeff', '日本', 'K',
+        'Received: from x by y with z; a long line of plain header text', '=?utf-8?Q?a?= =?utf-8?Q?b?=', '=?US-ASCII?Q?fi?=',
+        '=?utf-8?q?x-?=', '=?x-bogus?B?QUJD?=')
+        .map((t) => Buffer.from(t, 'utf8')),
+      fc.constantFrom(Buffer.from([0xe9]), Buffer.from([0xc3]), Buffer.from([0xa9]), Buffer.from([0xef, 0xac, 0x81])),
+    );
+    const needle = fc.array(fc.constantFrom('A', 'B', 'FI', 'X-Y', 'CAFE', 'K', 'E', ':', 'SUBJECT', 'AB', 'X-', 'LINE', 'ABC',
+      'FROM'), { minLength: 1, maxLength: 4 })
+      .map((p) => p.join(''));
+    fc.assert(fc.property(fc.array(piece, { maxLength: 30 }), needle, (pieces, n) => {
+      const raw = Buffer.concat(pieces);
+      assert.ok(headerNeedleRaw(n));
+      assert.equal(headerIncludesAscii(raw, n), foldCase(decodeHeaderValue(raw)).includes(n), JSON.stringify({ raw: raw.toString('latin1'), n }));
+    }), { numRuns: 10000 });
+    assert.equal(headerNeedleRaw('A B'), false);
+    assert.equal(headerNeedleRaw('A\r\nB'), false);
+    assert.equal(headerNeedleRaw('ÉT'), false);
   });
 
   test('property: found iff the folded text contains the needle, for any chunking', () => {

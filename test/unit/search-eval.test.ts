@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import fc from 'fast-check';
 import {
   compileSearch,
   matchMessage,
@@ -88,6 +89,7 @@ jumps over the lazy dog.
       `From: =?utf-8?Q?Bj=C3=B6rn?= <bjorn@example.se>
 To: alice@example.com
 Subject: =?iso-8859-1?Q?Caf=E9?= meeting
+X-Note: =?utf-8?Q?=EF=AC=81ne?= print
 Date: Tue, 2 Jan 2024 23:30:00 -0800
 MIME-Version: 1.0
 Content-Type: multipart/alternative; boundary="=_alt"
@@ -213,6 +215,8 @@ const TABLE: [string, SearchKey | SearchKey[], number[], string?][] = [
   ['TEXT header', { key: 'TEXT', value: s('hello world') }, [1, 3]],
   ['TEXT body', { key: 'TEXT', value: s('lazy dog') }, [1]],
   ['TEXT decoded header', { key: 'TEXT', value: s('björn') }, [2], 'UTF-8'],
+  ['TEXT ASCII needle in a decoded header word (ﬁ folds to FI)', { key: 'TEXT', value: s('FINE print') }, [2]],
+  ['TEXT ASCII needle across a decoded non-ASCII letter', { key: 'TEXT', value: s('cafe meeting') }, []],
   ['BEFORE (internal date in its own zone)', { key: 'BEFORE', date: d(2024, 1, 3) }, [1, 2]],
   ['ON own zone (-0800: Jan 2, UTC Jan 3)', { key: 'ON', date: d(2024, 1, 2) }, [2]],
   ['ON', { key: 'ON', date: d(2024, 1, 3) }, []],
@@ -301,6 +305,57 @@ describe('laziness', () => {
   });
 });
 
+describe('multipart delimiters', () => {
+  /**
+   * The reference: RFC 2046 §5.1.1 read line by line, as the search applies it. A delimiter line is `--b` at a line
+   * start, then optionally `--` (the close delimiter), then only whitespace; parts lie between delimiters (preamble
+   * and epilogue are no part); a part's header ends at its first empty line (a part starting with one has none).
+   */
+  function reference(body: string, needle: string): boolean {
+    const lines = body.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+    let state: 'preamble' | 'part' | 'closed' = 'preamble';
+    let part = '';
+    let found = false;
+    const finish = (): void => {
+      let content: string;
+      if (part.startsWith('\n')) content = part.slice(1);
+      else if (part.startsWith('\r\n')) content = part.slice(2);
+      else {
+        const m = /\n\r?\n/.exec(part);
+        content = m === null ? '' : part.slice(m.index + m[0].length);
+      }
+      if (content.toUpperCase().includes(needle)) found = true;
+    };
+    for (const line of lines) {
+      if (state !== 'closed' && line.startsWith('--b') && /^(--)?[ \t]*\r?\n?$/.test(line.slice(3))) {
+        if (state === 'part') finish();
+        state = line.startsWith('--b--') ? 'closed' : 'part';
+        part = '';
+        continue;
+      }
+      if (state === 'part') part += line;
+    }
+    if (state === 'part') finish();
+    return found;
+  }
+
+  test('found exactly where the line-by-line reading finds it, in any chunking', async () => {
+    const line = fc.constantFrom('--b', '--b--', '--b  ', '--b\t', '--bx', 'x--b', '--b-- trailing', '', '', '-', '--',
+      'Content-Type: text/plain', 'a needle here', 'nee', 'dle', '--b needle', 'needle--b', 'plain text');
+    const program = compileSearch({ key: 'BODY', value: s('needle') });
+    await fc.assert(fc.asyncProperty(fc.array(line, { maxLength: 30 }), fc.constantFrom('\r\n', '\n'), fc.boolean(),
+      fc.integer({ min: 1, max: 9 }), async (lines, eol, lastEol, chunk) => {
+        const body = lines.join(eol) + (lastEol ? eol : '');
+        const raw = Buffer.from(`Content-Type: multipart/mixed; boundary=b\r\n\r\n${body}`, 'latin1');
+        const want = reference(body, 'NEEDLE');
+        const meta = { seq: 1, uid: 1, date: '2024-01-01T00:00:00Z', zone: 0 };
+        for (const size of [chunk, raw.length]) {
+          assert.equal(await matchMessage(program, message(raw, meta, size), CTX), want, JSON.stringify({ body, size }));
+        }
+      }), { numRuns: 1500 });
+  });
+});
+
 describe('charset', () => {
   test('unknown SEARCH CHARSET: SearchCharsetError (NO [BADCHARSET])', () => {
     assert.throws(() => compileSearch({ key: 'BODY', value: s('x') }, 'X-MARTIAN'), SearchCharsetError);
@@ -348,5 +403,67 @@ describe('parseContentType', () => {
     assert.equal(ct.params.get('charset'), 'utf-8');
     assert.equal(ct.params.get('title'), 'This is');
     assert.equal(parseContentType('text'), undefined);
+  });
+
+  /** The splitting the parser did a character at a time (before it copied slices): the reference. */
+  function pieces(value: string): string[] {
+    const out: string[] = [];
+    let cur = '';
+    let depth = 0;
+    let quoted = false;
+    for (let i = 0; i < value.length; i++) {
+      const c = value[i] ?? '';
+      if (quoted) {
+        if (c === '\\' && i + 1 < value.length) cur += value[++i] ?? '';
+        else if (c === '"') quoted = false;
+        else cur += c;
+      } else if (depth > 0) {
+        if (c === '(') depth++;
+        else if (c === ')') depth--;
+        else if (c === '\\') i++;
+      } else if (c === '(') depth++;
+      else if (c === '"') {
+        quoted = true;
+        cur += '\u0000';
+      } else if (c === ';') {
+        out.push(cur);
+        cur = '';
+      } else cur += c;
+    }
+    out.push(cur);
+    return out;
+  }
+
+  test('property: quoting, comments and escapes split as a character-at-a-time reading does', () => {
+    const text = fc.array(fc.constantFrom('text', '/', 'plain', ';', '"', '(', ')', '\\', '=', 'a', ' ', 'charset', 'b;c', '*'),
+      { maxLength: 24 }).map((p) => p.join(''));
+    fc.assert(fc.property(text, (v) => {
+      // The pieces are observed through the parameters and the type (each piece's name and value, first wins).
+      const want = pieces(v);
+      const got = parseContentType(v);
+      const head = (want[0] ?? '').replaceAll('\u0000', '');
+      const m = /^\s*([^/\s]+)\s*\/\s*([^\s]+)\s*$/.exec(head);
+      assert.equal(got === undefined, m === null, JSON.stringify(v));
+      if (got === undefined || m === null) return;
+      const params = new Map<string, string>();
+      for (const p of want.slice(1)) {
+        const eq = p.indexOf('=');
+        if (eq < 0) continue;
+        let name = p.slice(0, eq).trim().toLowerCase();
+        let val = p.slice(eq + 1).replaceAll('\u0000', '').trim();
+        if (name.endsWith('*')) {
+          name = name.slice(0, -1);
+          const parts = val.split("'");
+          val = parts.length >= 3 ? parts.slice(2).join("'") : val;
+          try {
+            val = decodeURIComponent(val);
+          } catch {
+            // kept
+          }
+        }
+        if (!params.has(name)) params.set(name, val);
+      }
+      assert.deepEqual([got.type, got.subtype, [...got.params]], [(m[1] ?? '').toLowerCase(), (m[2] ?? '').toLowerCase(), [...params]], JSON.stringify(v));
+    }), { numRuns: 5000 });
   });
 });

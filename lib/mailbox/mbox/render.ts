@@ -11,7 +11,7 @@
  * Pure: works on Buffers, no I/O (the addon's line counter only sizes output buffers).
  */
 
-import { lineFeeds } from './native-count.js';
+import { lineFeeds, nativeHeaderServer, nativeServer, type Server } from './native-count.js';
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -69,9 +69,22 @@ function ascii(buf: Uint8Array, s: number, lower: string): boolean {
 /**
  * The served header from the file bytes between the `From ` line and the body: metadata lines and their
  * continuations left out, CRLF line ends, quoted `From ` lines unquoted. Includes the empty line when present.
- * Built in one buffer (at most one CR added per line), since this runs for every message of a FETCH ENVELOPE.
+ * Built in one buffer (at most one CR added per line), since this runs for every message of a FETCH ENVELOPE; in
+ * the addon when it is there (`addon` false: the JS walk, the reference the tests hold the addon to).
  */
-export function serveHeader(raw: Buffer): Buffer {
+export function serveHeader(raw: Buffer, addon = true): Buffer {
+  const native = addon ? nativeHeaderServer() : null;
+  if (native !== null) {
+    // The same walk in the addon (a copy per line from JS was most of serving a header; test/unit/served-count.test.ts
+    // holds the two to the same bytes). Room for a CR per 16 bytes is room enough for most headers.
+    let out = Buffer.allocUnsafe(raw.length + (raw.length >> 4) + 2);
+    let w = native(raw, out);
+    if (w < 0) {
+      out = Buffer.allocUnsafe(raw.length + lineFeeds(raw) + 1);
+      w = native(raw, out);
+    }
+    return out.subarray(0, w);
+  }
   let lines = 0;
   for (let k = raw.indexOf(LF); k >= 0; k = raw.indexOf(LF, k + 1)) lines++;
   const out = Buffer.allocUnsafe(raw.length + lines);
@@ -111,8 +124,14 @@ export class BodyServer {
   /** The previous chunk ended with CR (maybe the CR of a CRLF). */
   private heldCR = false;
   private atLineStart = true;
+  /** The addon's walk state (see {@link walk}). */
+  private readonly state = new Int32Array(4);
 
-  constructor(private readonly verbatim: boolean) {}
+  /** `addon` false: the JS walk even when the addon is there (the reference the tests hold the addon to). */
+  constructor(
+    private readonly verbatim: boolean,
+    private readonly addon = true,
+  ) {}
 
   /**
    * Returns the served bytes for `chunk`, as one Buffer (or none): a body is served in a few large pieces, not a
@@ -120,6 +139,19 @@ export class BodyServer {
    */
   push(chunk: Buffer): Buffer[] {
     const data = this.take(chunk);
+    const native = this.addon ? nativeServer() : null;
+    if (native !== null) {
+      // A large piece (a big message streams in 64 KB pieces) gets a buffer of exactly its served size, its LFs
+      // counted first: pieces in flight are what a 200 MB RETR's memory is. A small one (most bodies, whole) gets
+      // room for a CR per 8 bytes, enough for most text; one of shorter lines is counted and served again.
+      let out = Buffer.allocUnsafe(data.length > 16384 ? data.length + lineFeeds(data) + 1 : data.length + (data.length >> 3) + 2);
+      let w = this.serveNative(native, data, out).octets;
+      if (w < 0) {
+        out = Buffer.allocUnsafe(data.length + lineFeeds(data) + 1);
+        w = this.serveNative(native, data, out).octets;
+      }
+      return w > 0 ? [out.subarray(0, w)] : [];
+    }
     // Served size is at most the input plus a CR per LF plus a held CR. Sized exactly when the addon can count the
     // LFs: bodies stream through here, and a buffer twice their size each time is memory the GC must get back.
     const lf = lineFeeds(data);
@@ -150,6 +182,29 @@ export class BodyServer {
    * one `>` taken off quoted From lines. Writes into `out` when given; returns the served octets and line ends.
    */
   private walk(data: Buffer, out: Buffer | null): { octets: number; lines: number } {
+    const native = this.addon ? nativeServer() : null;
+    return native !== null ? this.serveNative(native, data, out) : this.walkJs(data, out);
+  }
+
+  /**
+   * {@link walk} in the addon (memchr and memcpy rather than a JS step per line; test/unit/served-count.test.ts
+   * holds the two to the same bytes). Octets -1 when `out` is too small, nothing changed.
+   */
+  private serveNative(native: Server, data: Buffer, out: Buffer | null): { octets: number; lines: number } {
+    const st = this.state;
+    st[0] = this.heldCR ? 1 : 0;
+    st[1] = this.atLineStart ? 1 : 0;
+    const octets = native(data, out, this.verbatim, st);
+    if (octets < 0) return { octets, lines: 0 };
+    this.heldCR = st[0] !== 0;
+    this.atLineStart = st[1] !== 0;
+    const pending = st[2] ?? -1;
+    if (pending >= 0) this.pending = Buffer.from(data.subarray(pending));
+    return { octets, lines: st[3] ?? 0 };
+  }
+
+  /** {@link walk} in JS, when the addon is not there. */
+  private walkJs(data: Buffer, out: Buffer | null): { octets: number; lines: number } {
     let w = 0;
     let lines = 0;
     let s = 0;
