@@ -126,30 +126,64 @@ function nameIs(buf: Buffer, s: number, e: number, key: string): boolean {
 
 /**
  * The raw values of the first field named by each of `keys` (lower-case), in one walk over the section, or null
- * for those absent: what ENVELOPE needs of a header, without building every field of it.
+ * for those absent: what ENVELOPE needs of a header, without building every field of it. The fields are those
+ * {@link splitHeader} finds (the test holds the walk to it); lines are skipped with memchr and only compared with
+ * the names where they start.
  */
 export function firstValues(header: Uint8Array, keys: readonly string[]): (Buffer | null)[] {
   const buf = asBuffer(header);
-  const out: (Buffer | null)[] = keys.map(() => null);
-  let left = keys.length;
-  eachField(buf, (start, nameEnd, valueStart, rawEnd) => {
-    if (isWsp(buf[start])) return false;
-    for (let i = 0; i < keys.length; i++) {
-      if (out[i] === null && nameIs(buf, start, nameEnd, keys[i] as string)) {
-        out[i] = buf.subarray(valueStart, rawEnd);
-        left--;
-      }
-    }
-    return left === 0;
+  const ranges = new Int32Array(2 * keys.length);
+  walkFirst(buf, keys.map((k) => Buffer.from(k, 'latin1')), null, ranges);
+  return keys.map((_, i) => {
+    const st = ranges[2 * i] as number;
+    return st < 0 ? null : buf.subarray(st, ranges[2 * i + 1]);
   });
-  return out;
+}
+
+/**
+ * The walk of {@link firstValues} and {@link FieldSet.firstRanges}: for the i-th key (lower case, as bytes),
+ * out[2i] and out[2i + 1] = where the raw value of its first field starts and ends, or -1 and -1. `byFirst`, when
+ * given, lists for each byte the keys starting with it (either case); otherwise every key is tried on every line.
+ */
+function walkFirst(header: Buffer, keys: readonly Uint8Array[], byFirst: readonly (readonly number[])[] | null,
+    out: Int32Array): void {
+  const n = header.length;
+  out.fill(-1, 0, 2 * keys.length);
+  let left = keys.length;
+  let pos = 0;
+  while (pos < n && left > 0) {
+    const c = header[pos] as number;
+    // The empty line ends the section (as headerLength and eachField find it).
+    if (c === LF || (c === CR && header[pos + 1] === LF)) return;
+    let next = -1;
+    const candidates = byFirst === null ? null : byFirst[c] ?? [];
+    const count = candidates === null ? keys.length : candidates.length;
+    for (let x = 0; x < count; x++) {
+      const i = candidates === null ? x : (candidates[x] as number);
+      if (out[2 * i] !== -1) continue;
+      // eachField's name is the text before the line's colon, or the whole line when it has none, trailing WSP
+      // removed: it is this key when the key is followed by WSP and then the colon or the line's end.
+      const j = afterName(header, pos, n, keys[i] as Uint8Array);
+      if (j < 0) continue;
+      const valueStart = header[j] === COLON ? j + 1 : j;
+      let fEnd = lineAfter(header, j, n);
+      while (fEnd < n && isWsp(header[fEnd])) fEnd = lineAfter(header, fEnd, n);
+      out[2 * i] = valueStart;
+      out[2 * i + 1] = Math.max(valueStart, endOfText(header, pos, fEnd));
+      left--;
+      next = fEnd;
+      break;
+    }
+    // Not a name we want, or a continuation line (WSP never starts a name): on to the next line.
+    pos = next < 0 ? lineAfter(header, pos, n) : next;
+  }
 }
 
 /**
  * A fixed set of field names to pick the first occurrences of, for readers that run over every message of a
- * mailbox (FETCH 1:* ENVELOPE): {@link firstRanges} finds the same values as {@link firstValues} (the test holds them
- * to it) but walks the section line by line looking only at lines whose first byte can start one of the names, and
- * reports offsets instead of making a Buffer per value.
+ * mailbox (FETCH 1:* ENVELOPE): {@link firstRanges} finds the same values as {@link firstValues}, but compares each
+ * line only with the names that start with its first byte, and reports offsets instead of making a Buffer per
+ * value.
  */
 export class FieldSet {
   /** The names, lower case, as bytes. */
@@ -180,38 +214,7 @@ export class FieldSet {
    * hold two entries per name. Never throws.
    */
   firstRanges(bytes: Uint8Array, out: Int32Array): void {
-    const header = asBuffer(bytes);
-    const keys = this.keys;
-    const byFirst = this.byFirst;
-    const n = header.length;
-    out.fill(-1, 0, 2 * keys.length);
-    let left = keys.length;
-    let pos = 0;
-    while (pos < n && left > 0) {
-      const c = header[pos] as number;
-      // The empty line ends the section (as headerLength and eachField find it).
-      if (c === LF || (c === CR && header[pos + 1] === LF)) return;
-      let next = -1;
-      const candidates = byFirst[c] ?? [];
-      for (let x = 0; x < candidates.length; x++) {
-        const i = candidates[x] as number;
-        if (out[2 * i] !== -1) continue;
-        // eachField's name is the text before the line's colon, or the whole line when it has none, trailing WSP
-        // removed: it is this key when the key is followed by WSP and then the colon or the line's end.
-        const j = afterName(header, pos, n, keys[i] as Uint8Array);
-        if (j < 0) continue;
-        const valueStart = header[j] === COLON ? j + 1 : j;
-        let fEnd = lineAfter(header, j, n);
-        while (fEnd < n && isWsp(header[fEnd])) fEnd = lineAfter(header, fEnd, n);
-        out[2 * i] = valueStart;
-        out[2 * i + 1] = Math.max(valueStart, endOfText(header, pos, fEnd));
-        left--;
-        next = fEnd;
-        break;
-      }
-      // Not a name we want, or a continuation line (WSP never starts a name): on to the next line.
-      pos = next < 0 ? lineAfter(header, pos, n) : next;
-    }
+    walkFirst(asBuffer(bytes), this.keys, this.byFirst, out);
   }
 }
 

@@ -186,20 +186,27 @@ describe('writeEnvelope and FieldSet', () => {
   /** Header sections: the envelope's names in any case, others, lines without colons, folds, line ends of both kinds. */
   const headerish = fc.array(fc.record({
     name: fc.oneof(fc.constantFrom(...KEYS), fc.constantFrom('DATE', 'From ', 'Reply-to', 'X-From', 'To:x', 'Received',
-      'subjectx', 'c', 'CC', 'Message-Id', '', ' cont', '\tcont'), fc.string({ maxLength: 8 })),
+      'subjectx', 'c', 'CC', 'Message-Id', '', ' cont', '\tcont', 'Content-Type', 'content-type\t', 'X'),
+    fc.string({ maxLength: 8 })),
     colon: fc.boolean(),
     value: fc.oneof(addressish, fc.string({ maxLength: 30 }),
       fc.uint8Array({ maxLength: 30 }).map((u) => Buffer.from(u).toString('latin1'))),
     eol: fc.constantFrom('\n', '\r\n', '\n ', '\r\n\t', '\n\n', '\r\n\r\n', '\r'),
   }), { maxLength: 14 }).map((ls) => Buffer.from(ls.map((l) => `${l.name}${l.colon ? ':' : ''}${l.value}${l.eol}`).join(''), 'latin1'));
 
-  it('FieldSet.firstRanges finds what firstValues finds', () => {
+  it('firstValues and FieldSet.firstRanges find the first field of each name that splitHeader finds', () => {
     const out = new Int32Array(2 * KEYS.length);
     fc.assert(fc.property(headerish, (h) => {
+      const fieldsOf = splitHeader(h);
+      const want = KEYS.map((k) => fieldsOf.find((f) => f.name !== '' && f.key === k)?.raw.toString('latin1') ?? null);
+      assert.deepEqual(firstValues(h, KEYS).map((v) => (v === null ? null : v.toString('latin1'))), want);
       fields.firstRanges(h, out);
-      const want = firstValues(h, KEYS).map((v) => (v === null ? null : v.toString('latin1')));
       const got = KEYS.map((_, i) => ((out[2 * i] ?? -1) < 0 ? null : h.toString('latin1', out[2 * i], out[2 * i + 1])));
       assert.deepEqual(got, want);
+      for (const k of ['content-type', 'x', 'to']) {
+        assert.equal(firstValues(h, [k])[0]?.toString('latin1') ?? null,
+          fieldsOf.find((f) => f.name !== '' && f.key === k)?.raw.toString('latin1') ?? null);
+      }
     }), { numRuns: 5000 });
   });
 
