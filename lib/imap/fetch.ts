@@ -169,16 +169,7 @@ function two(b: Buffer, o: number, n: number): number {
   return o + 2;
 }
 
-/** `flag-fetch` list: system flags (in {@link Flag} bit order), `\Recent`, then keywords. */
-export function formatFlags(flags: number, recent: boolean, keywords: readonly string[]): string {
-  const names: string[] = [];
-  for (const [bit, name] of SYSTEM_FLAG_NAMES) if ((flags & bit) !== 0) names.push(name);
-  if (recent) names.push('\\Recent');
-  names.push(...keywords);
-  return `(${names.join(' ')})`;
-}
-
-/** {@link formatFlags} written into `w`. */
+/** Writes the `flag-fetch` list into `w`: system flags (in {@link Flag} bit order), `\Recent`, then keywords. */
 function writeFlags(flags: number, recent: boolean, keywords: readonly string[], w: ByteWriter): void {
   w.byte(0x28);
   let first = true;

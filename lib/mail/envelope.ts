@@ -108,7 +108,8 @@ const DQUOTE = 0x22;
 const ENVELOPE_FIELDS = new FieldSet(FIELDS);
 /**
  * Scratch space of {@link writeEnvelope} (the ten value ranges) and {@link simpleAddresses} (a phrase's word
- * boundaries: start, end, start, end...), reused: both run to the end without yielding, and neither calls the other.
+ * boundaries: start, end, start, end...), reused: each belongs to one function, which runs to its end without
+ * yielding and is never re-entered while it runs.
  */
 const fieldRanges = new Int32Array(2 * FIELDS.length);
 const MAX_WORDS = 32;
@@ -236,9 +237,10 @@ function writeAddresses(b: Uint8Array, s: number, e: number, w: ByteWriter): boo
  * The fast path of {@link writeAddresses}: a list whose every element is `[phrase] "<" dot-atom "@" dot-atom ">"` or
  * `dot-atom "@" dot-atom`, where the phrase is atoms (dots allowed) and quoted strings without quoted-pairs, with
  * whitespace (and folds, CRLF or LF then WSP) between the tokens only. Writes `(` the addresses `)` and returns how
- * many there were, or returns -1 (having written anything) when the list is not of that shape. In that shape
- * {@link parseAddressList} gives each address the phrase's words joined by one space as its name (NIL without
- * words), no adl, and the local part and domain as written; the unfolding it does first changes nothing.
+ * many there were, or returns -1 when the list is not of that shape (some of it may be written: the caller takes
+ * it back). In that shape {@link parseAddressList} gives each address the phrase's words joined by one space as
+ * its name (NIL without words), no adl, and the local part and domain as written; the unfolding it does first
+ * changes nothing.
  */
 function simpleAddresses(b: Uint8Array, s: number, e: number, w: ByteWriter): number {
   const words = phraseWords;
