@@ -291,7 +291,7 @@ class Engine {
     private readonly opts: ForwardOptions,
     planEnd: number,
   ) {
-    this.old = new OldBytes(fd, Math.min(1 << 20, Math.max(4096, meta.step)));
+    this.old = new OldBytes(fd, Math.min(256 << 10, Math.max(4096, meta.step)));
     this.slotBase = Math.ceil(planEnd / 4096) * 4096;
   }
 
