@@ -844,42 +844,12 @@ export class AsciiNeedleScanner {
    * {@link FoldedRun}). Always at an ASCII byte or a run's edge.
    */
   private leftEdge(r: number): number {
-    const runs = this.runs;
-    let need = this.reach;
-    let pos = runs[r] ?? 0;
-    if (!this.fold(r).left) return pos;
-    for (let q = r - 2; need > 0; q -= 2) {
-      const gap = q >= 0 ? (runs[q + 1] ?? 0) : 0;
-      if (pos - gap >= need) return pos - need;
-      need -= pos - gap;
-      pos = gap;
-      if (q < 0) break;
-      const f = this.fold(q);
-      if (!f.right) break;
-      pos = runs[q] ?? 0;
-      need -= f.text.length;
-    }
-    return pos;
+    return windowLeft(this.runs, this.reach, r, (q) => this.fold(q));
   }
 
   /** Where the window around run `r` ends: as {@link leftEdge}, after the run, and never past `limit`. */
   private rightEdge(r: number, usable: number, limit: number): number {
-    const runs = this.runs;
-    let need = this.reach;
-    let pos = runs[r + 1] ?? 0;
-    if (!this.fold(r).right) return pos;
-    for (let q = r + 2; need > 0; q += 2) {
-      const gap = q < usable ? (runs[q] ?? 0) : limit;
-      if (gap - pos >= need) return pos + need;
-      need -= gap - pos;
-      pos = gap;
-      if (q >= usable) break;
-      const f = this.fold(q);
-      if (!f.left) break;
-      pos = runs[q + 1] ?? 0;
-      need -= f.text.length;
-    }
-    return pos;
+    return windowRight(this.runs, this.reach, r, usable, limit, (q) => this.fold(q));
   }
 
   /**
@@ -1206,6 +1176,50 @@ function foldTextRun(run: string): FoldedRun {
 }
 
 /**
+ * Where the window around non-ASCII run `r` starts (runs: start/end offsets in pairs): `reach` folded characters
+ * before the run (an ASCII unit counts one, a run its folded length), or the start, or sooner where no match can
+ * cross a run's edge (see {@link FoldedRun}). Always at an ASCII unit or a run's edge. Shared by the byte scanner
+ * and the decoded-text search.
+ */
+function windowLeft(runs: readonly number[], reach: number, r: number, fold: (q: number) => FoldedRun): number {
+  let need = reach;
+  let pos = runs[r] ?? 0;
+  if (!fold(r).left) return pos;
+  for (let q = r - 2; need > 0; q -= 2) {
+    const gap = q >= 0 ? (runs[q + 1] ?? 0) : 0;
+    if (pos - gap >= need) return pos - need;
+    need -= pos - gap;
+    pos = gap;
+    if (q < 0) break;
+    const f = fold(q);
+    if (!f.right) break;
+    pos = runs[q] ?? 0;
+    need -= f.text.length;
+  }
+  return pos;
+}
+
+/** As {@link windowLeft}, after the run: runs at or past index `usable` do not count, and never past `limit`. */
+function windowRight(runs: readonly number[], reach: number, r: number, usable: number, limit: number,
+  fold: (q: number) => FoldedRun): number {
+  let need = reach;
+  let pos = runs[r + 1] ?? 0;
+  if (!fold(r).right) return pos;
+  for (let q = r + 2; need > 0; q += 2) {
+    const gap = q < usable ? (runs[q] ?? 0) : limit;
+    if (gap - pos >= need) return pos + need;
+    need -= gap - pos;
+    pos = gap;
+    if (q >= usable) break;
+    const f = fold(q);
+    if (!f.left) break;
+    pos = runs[q + 1] ?? 0;
+    need -= f.text.length;
+  }
+  return pos;
+}
+
+/**
  * Whether `foldCase(text)` contains `needle`, a needle that is ASCII once folded (as {@link foldCase} left it),
  * without folding the whole text: the reasoning of {@link AsciiNeedleScanner}, on text already decoded. ASCII
  * characters fold to their upper case in place, so the needle is first looked for among them by a case-insensitive
@@ -1229,40 +1243,8 @@ export function foldedIncludesAscii(text: string, needle: string, pattern: RegEx
   // The window edges: `reach` folded characters from run r's edge (an ASCII character counts one, a run its folded
   // length), or the text's edge, or sooner where no match can cross (FoldedRun); always at an ASCII character or a
   // run's edge.
-  const left = (r: number): number => {
-    let need = reach;
-    let pos = runs[r] ?? 0;
-    if (!fold(r).left) return pos;
-    for (let q = r - 2; need > 0; q -= 2) {
-      const gap = q >= 0 ? (runs[q + 1] ?? 0) : 0;
-      if (pos - gap >= need) return pos - need;
-      need -= pos - gap;
-      pos = gap;
-      if (q < 0) break;
-      const f = fold(q);
-      if (!f.right) break;
-      pos = runs[q] ?? 0;
-      need -= f.text.length;
-    }
-    return pos;
-  };
-  const right = (r: number): number => {
-    let need = reach;
-    let pos = runs[r + 1] ?? 0;
-    if (!fold(r).right) return pos;
-    for (let q = r + 2; need > 0; q += 2) {
-      const gap = q < count ? (runs[q] ?? 0) : n;
-      if (gap - pos >= need) return pos + need;
-      need -= gap - pos;
-      pos = gap;
-      if (q >= count) break;
-      const f = fold(q);
-      if (!f.left) break;
-      pos = runs[q + 1] ?? 0;
-      need -= f.text.length;
-    }
-    return pos;
-  };
+  const left = (r: number): number => windowLeft(runs, reach, r, fold);
+  const right = (r: number): number => windowRight(runs, reach, r, count, n, fold);
   for (let r = 0; r < count; r += 2) {
     if (!fold(r).joins) continue;
     const ws = left(r);
