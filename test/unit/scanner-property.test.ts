@@ -84,6 +84,17 @@ describe('scanner properties', () => {
         assert.equal(JSON.stringify(scan(data, w)), whole);
         // The driver's fast scan (bodies searched, not read line by line) finds the same messages.
         assert.deepEqual(boundaries(scan(data, w, true)), boundaries(scan(data)));
+        // And the body sizes it counts natively (those still in its window; the rest stay -1, counted later) are
+        // the line-by-line scan's; with a window holding the whole input, all of them.
+        const full = scan(data).messages;
+        for (const [window, all] of [[w, false], [1 << 20, true]] as const) {
+          scan(data, window, true).messages.forEach((m, i) => {
+            const f = full[i];
+            if (m.bodySize === -1 && !all) return;
+            assert.equal(m.bodySize, f?.bodySize, `message ${i}, window ${window}`);
+            assert.equal(m.bodyLfSize, f?.bodyLfSize, `message ${i}, window ${window}`);
+          });
+        }
         // Served sizes always equal what is served (serveAll throws otherwise).
         serveAll(data, w, w);
       }),

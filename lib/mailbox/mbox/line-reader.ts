@@ -131,6 +131,12 @@ export class LineReader {
     }
   }
 
+  /** The bytes [start, end) when the current window holds them all (a view), else null. */
+  view(start: number, end: number): Buffer | null {
+    if (start < this.bufPos || end > this.bufPos + this.buf.length) return null;
+    return this.buf.subarray(start - this.bufPos, end - this.bufPos);
+  }
+
   /** Advances to the next line. Returns false at the end of the source. */
   next(): boolean {
     const pos = this.nextPos;
