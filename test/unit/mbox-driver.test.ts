@@ -293,4 +293,34 @@ describe('mbox driver', () => {
     assert.equal(box.count(), 4, 'the delivery is not shown to this session');
     await box.close();
   });
+
+  it('a flag change on a block with no padding left moves only the bytes up to the next block with room', async () => {
+    // Message 1's block is longer than UW's 50-byte padding (its keywords), so adding R to "Status: O" grows it;
+    // message 2's block has padding to take the byte back; message 3 must not move at all.
+    const kw = 'alpha-keyword beta-keyword gamma-keyword';
+    const box1 = (status: string, pad: number, uid: number, keywords: string): string =>
+      `Status: ${status}\nX-Status: \nX-Keywords:${keywords}${' '.repeat(pad)}\nX-UID: ${uid}\n`;
+    const file = `From a@example.org Sat Nov 21 10:00:00 2026\nSubject: one\nX-IMAPbase: 1700000000 3 ${kw}\n` +
+      `${box1('O', 0, 1, ' ' + kw)}\nbody one\n\n` +
+      `From b@example.org Sat Nov 21 10:01:00 2026\nSubject: two\n${box1('O', 18, 2, '')}\nbody two\n\n` +
+      `From c@example.org Sat Nov 21 10:02:00 2026\nSubject: three\n${box1('O', 18, 3, '')}\nbody three\n`;
+    const path = fresh();
+    writeFileSync(path, file, 'latin1');
+    const d = driver();
+    const box = await d.open(path, { readOnly: false });
+    assert.deepEqual(box.meta(1).keywords, kw.split(' '));
+    box.setFlags([1], 'add', Flag.Seen, []);
+    await box.close();
+    const now = readFileSync(path, 'latin1');
+    assert.equal(now.length, file.length, 'the file keeps its size');
+    const third = file.indexOf('From c@');
+    assert.equal(now.slice(third), file.slice(third), 'the third message did not move');
+    assert.match(now, /Subject: one\nX-IMAPbase: 1700000000 3 alpha-keyword beta-keyword gamma-keyword\nStatus: RO\nX-Status: \nX-Keywords: alpha-keyword beta-keyword gamma-keyword\nX-UID: 1\n/);
+    assert.match(now, /Subject: two\nStatus: O\nX-Status: \nX-Keywords: {17}\nX-UID: 2\n/, 'message 2 gave one byte of padding');
+    const again = await d.open(path, { readOnly: true });
+    assert.deepEqual([again.meta(1).flags, again.meta(2).flags, again.meta(3).flags], [Flag.Seen, 0, 0]);
+    assert.deepEqual(uids(again), [1, 2, 3]);
+    assert.equal(await served(again, 2), 'Subject: two\r\n\r\nbody two\r\n');
+    await again.close();
+  });
 });

@@ -39,7 +39,7 @@ import { Bit, MessageIndex } from './message-index.js';
 import { BodyServer, MessageStorer, serveHeader } from './render.js';
 import { journalPath, PieceList, recoverJournal, rewriteFile } from './rewrite.js';
 import { metaHashOf, scanMbox, type ScannedMessage } from './scanner.js';
-import { formatPseudoMessage, formatStatusBlock, type BaseInfo } from './status-block.js';
+import { formatPseudoMessage, formatStatusBlock, type BaseInfo, type BlockFields } from './status-block.js';
 
 /** How the driver takes a mailbox's locks. lib/lock provides the real one (dotlock + fcntl + flock). */
 export interface MailboxLocking {
@@ -86,6 +86,8 @@ const SERVE_STEP = 64 * 1024;
  * per header and body.
  */
 const READ_WINDOW = 256 * 1024;
+/** How many unchanged blocks after a grown one are tried for room to take its bytes back (see writeLocked). */
+const ABSORB_TRIES = 32;
 /** How often one read follows a file that keeps changing under it before it gives up and reports the change. */
 const MAX_RESYNCS = 8;
 /** Longest stored header we accept from APPEND (it is collected in memory to place the metadata block). */
@@ -1315,6 +1317,7 @@ export class MboxMailbox implements OpenMailbox {
     const layouts = new Float64Array(live.length * 7);
     const hashes = new Float64Array(live.length).fill(-1);
     let firstRow = true;
+    let absorbTries = ABSORB_TRIES;
     for (let k = 0; k < live.length; k++) {
       const r = live[k] as number;
       const needBase = firstRow && !usePseudo;
@@ -1331,18 +1334,33 @@ export class MboxMailbox implements OpenMailbox {
       let metaEndNew: number;
       let headerStartNew = headerStart - start + startNew;
       let bodyStartNew: number;
-      if (!rewriteBlock) {
+      // Blocks keep their size where they can (X-Keywords padding), and when one before grew (a flag added to a
+      // block with no padding left, X-IMAPbase gaining a digit), the next blocks with room take the bytes back: the
+      // rest of the file then does not move, and a STORE stays a few bytes rewritten in place rather than the
+      // whole tail of the mailbox. (UW pads new blocks to 50 bytes and rewrites the tail when one outgrows it.)
+      const shift = startNew - start;
+      const target = metaStart >= 0 ? metaEnd - metaStart - Math.max(0, shift) : undefined;
+      const fields = (): BlockFields => ({
+        // `O` marks the message seen by a session: ours, unless this is only a short open (an APPEND) that
+        // rewrites a block for its UID; then a new message stays new (\Recent) for the next session.
+        flags: x.flags(r), old: (x.bits(r) & Bit.Old) !== 0 || this.claims, keywords: this.keywordNames(x.keywordMask(r)), uid: x.uid(r),
+        base: needBase ? baseInfo : null,
+      });
+      let block: string | null = null;
+      if (rewriteBlock) {
+        block = formatStatusBlock(fields(), target);
+      } else if (shift > 0 && target !== undefined && absorbTries > 0) {
+        absorbTries--;
+        const b = formatStatusBlock(fields(), target);
+        if (b.length === target) block = b;
+      }
+      if (shift <= 0) absorbTries = ABSORB_TRIES;
+      if (block === null) {
         copy(start, end);
         metaStartNew = metaStart - start + startNew;
         metaEndNew = metaEnd - start + startNew;
         bodyStartNew = bodyStart - start + startNew;
       } else {
-        const block = formatStatusBlock({
-          // `O` marks the message seen by a session: ours, unless this is only a short open (an APPEND) that
-          // rewrites a block for its UID; then a new message stays new (\Recent) for the next session.
-          flags: x.flags(r), old: (x.bits(r) & Bit.Old) !== 0 || this.claims, keywords: this.keywordNames(x.keywordMask(r)), uid: x.uid(r),
-          base: needBase ? baseInfo : null,
-        });
         if (metaStart >= 0) {
           // Replace the run of metadata lines where it stands.
           copy(start, metaStart);

@@ -35,8 +35,14 @@ export interface BlockFields {
   readonly base: BaseInfo | null;
 }
 
-/** The metadata block, lines ending in LF, without the header's empty line. Latin-1/ASCII text. */
-export function formatStatusBlock(f: BlockFields): string {
+/**
+ * The metadata block, lines ending in LF, without the header's empty line. Latin-1/ASCII text.
+ *
+ * With `size`, the X-Keywords padding makes the block exactly `size` bytes when it fits in that many (a rewrite
+ * then keeps a block's old size, or takes back bytes the block before it grew by, so the rest of the file does not
+ * move: see writeLocked in mbox-driver.ts); otherwise, and without `size`, UW's padding.
+ */
+export function formatStatusBlock(f: BlockFields, size?: number): string {
   let s = '';
   let pad = 50;
   if (f.base) {
@@ -50,10 +56,10 @@ export function formatStatusBlock(f: BlockFields): string {
     (f.flags & Flag.Answered ? 'A' : '') + (f.flags & Flag.Draft ? 'T' : '') + '\n';
   s += 'X-Keywords:';
   for (const k of f.keywords) s += ' ' + k;
+  const tail = `\nX-UID: ${f.uid}\n`;
+  if (size !== undefined && s.length + tail.length <= size) return s + ' '.repeat(size - s.length - tail.length) + tail;
   if (s.length < pad) s += ' '.repeat(pad - s.length);
-  s += '\n';
-  s += `X-UID: ${f.uid}\n`;
-  return s;
+  return s + tail;
 }
 
 export const PSEUDO_FROM = 'MAILER-DAEMON';
