@@ -64,8 +64,9 @@ function runWithKill(path: string, old: Buffer, pieces: Piece[], killAt: number,
   const steps: RewriteStep[] = [];
   try {
     rewriteFile(fd, old.length, pieces, {
-      journalDir: dir, fsync: false, stepSync, bufferSize, engine, writeSize: engine === 'forward' ? 2 : undefined,
-      // With stepSync, also steps narrowed to the gap (empty slots) from a gap of 1 byte on.
+      // Forward: killed mid-step (2-byte writes), or, with stepSync, each step gathered and written in one pwritev
+      // (the default) with steps narrowed to the gap (empty slots) from a gap of 1 byte on.
+      journalDir: dir, fsync: false, stepSync, bufferSize, engine, writeSize: engine === 'forward' && !stepSync ? 2 : undefined,
       freeStepMin: stepSync ? 1 : undefined,
       onStep: (s) => {
         steps.push(s);

@@ -32,6 +32,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   closeSync, constants, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, unlinkSync, writeSync,
+  writevSync,
 } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { loadNative } from '../../native/native.js';
@@ -220,6 +221,31 @@ export function preadFully(fd: number, buf: Buffer, offset: number, length: numb
   }
 }
 
+/** Writes the buffers back to back at `position` (pwritev, at most 1024 at a time, short writes resumed). */
+function pwritevFully(fd: number, bufs: Buffer[], position: number): void {
+  let i = 0;
+  while (i < bufs.length) {
+    const group = bufs.slice(i, i + 1024);
+    let want = 0;
+    for (const b of group) want += b.length;
+    let done = writevSync(fd, group, position);
+    position += done;
+    if (done < want) {
+      // A short write: the rest of this group one buffer at a time.
+      for (const b of group) {
+        if (done >= b.length) {
+          done -= b.length;
+          continue;
+        }
+        pwriteFully(fd, b.subarray(done), position);
+        position += b.length - done;
+        done = 0;
+      }
+    }
+    i += group.length;
+  }
+}
+
 export function pwriteFully(fd: number, buf: Buffer, position: number): void {
   let done = 0;
   while (done < buf.length) done += writeSync(fd, buf, done, buf.length - done, position + done);
@@ -306,7 +332,7 @@ class Engine {
     let index = prev ? prev.index : 1;
     let i = plan.seek(w, 0);
     let first = redo;
-    const out = Buffer.allocUnsafe(Math.min(meta.step, Math.max(0, meta.end - w)));
+    const out = opts.writeSize === undefined ? Buffer.alloc(0) : Buffer.allocUnsafe(Math.min(meta.step, Math.max(0, meta.end - w)));
     while (w < meta.end) {
       i = plan.seek(w, i);
       let n = first && prev ? prev.n : Math.min(meta.step, meta.end - w);
@@ -350,26 +376,45 @@ class Engine {
         this.writeSlot(slot);
       }
       first = false;
-      // The new content of [w, b).
-      const o = n <= out.length ? out.subarray(0, n) : Buffer.allocUnsafe(n);
-      for (let j = i; j < plan.count && (plan.dst[j] as number) < b; j++) {
-        const d = plan.dst[j] as number;
-        const lo = Math.max(d, w);
-        const hi = Math.min(d + (plan.len[j] as number), b);
-        const s = plan.src[j] as number;
-        if (s < 0) {
-          const at = -s - 1 + (lo - d);
-          plan.data.copy(o, lo - w, at, at + (hi - lo));
-        } else {
-          this.source(s + (lo - d), hi - lo, o, lo - w, slot, read, from);
+      // The new content of [w, b): gathered as views of the bytes in memory (this step's read, the slot, the new
+      // data) and written with one pwritev, so the moved bytes are not copied once more into an output buffer;
+      // or, with writeSize (tests), assembled and written in pieces.
+      if (opts.writeSize === undefined) {
+        const iov: Buffer[] = [];
+        for (let j = i; j < plan.count && (plan.dst[j] as number) < b; j++) {
+          const d = plan.dst[j] as number;
+          const lo = Math.max(d, w);
+          const hi = Math.min(d + (plan.len[j] as number), b);
+          const s = plan.src[j] as number;
+          if (s < 0) {
+            const at = -s - 1 + (lo - d);
+            iov.push(plan.data.subarray(at, at + (hi - lo)));
+          } else {
+            this.sourceViews(s + (lo - d), hi - lo, slot, read, from, iov);
+          }
         }
-      }
-      const ws = opts.writeSize ?? n;
-      for (let done = 0; done < n;) {
-        const k = Math.min(ws, n - done);
-        pwriteFully(this.fd, o.subarray(done, done + k), w + done);
-        done += k;
+        pwritevFully(this.fd, iov, w);
         opts.onStep?.('write');
+      } else {
+        const o = n <= out.length ? out.subarray(0, n) : Buffer.allocUnsafe(n);
+        for (let j = i; j < plan.count && (plan.dst[j] as number) < b; j++) {
+          const d = plan.dst[j] as number;
+          const lo = Math.max(d, w);
+          const hi = Math.min(d + (plan.len[j] as number), b);
+          const s = plan.src[j] as number;
+          if (s < 0) {
+            const at = -s - 1 + (lo - d);
+            plan.data.copy(o, lo - w, at, at + (hi - lo));
+          } else {
+            this.source(s + (lo - d), hi - lo, o, lo - w, slot, read, from);
+          }
+        }
+        for (let done = 0; done < n;) {
+          const k = Math.min(opts.writeSize, n - done);
+          pwriteFully(this.fd, o.subarray(done, done + k), w + done);
+          done += k;
+          opts.onStep?.('write');
+        }
       }
       if (opts.fsync || opts.stepSync) startWriteback(this.fd, w, n);
       prev = slot;
@@ -429,6 +474,26 @@ class Engine {
       o += k;
     }
     if (s < end) this.old.read(s, end - s, out, o, this.meta.oldSize);
+  }
+
+  /** As {@link source}, but pushes views of old [s, s + len) where they are in memory (copies only the rest). */
+  private sourceViews(s: number, len: number, slot: Slot, read: Buffer | null, from: number, iov: Buffer[]): void {
+    const end = s + len;
+    if (s < end && s >= slot.a && s < slot.b) {
+      const k = Math.min(end, slot.b) - s;
+      iov.push(slot.bytes.subarray(s - slot.a, s - slot.a + k));
+      s += k;
+    }
+    if (s < end && read && s >= from && s < from + read.length) {
+      const k = Math.min(end, from + read.length) - s;
+      iov.push(read.subarray(s - from, s - from + k));
+      s += k;
+    }
+    if (s < end) {
+      const rest = Buffer.allocUnsafe(end - s);
+      this.source(s, end - s, rest, 0, slot, read, from);
+      iov.push(rest);
+    }
   }
 
   private writeSlot(slot: Slot): void {
