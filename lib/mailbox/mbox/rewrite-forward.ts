@@ -332,7 +332,6 @@ class Engine {
     let index = prev ? prev.index : 1;
     let i = plan.seek(w, 0);
     let first = redo;
-    const out = opts.writeSize === undefined ? Buffer.alloc(0) : Buffer.allocUnsafe(Math.min(meta.step, Math.max(0, meta.end - w)));
     while (w < meta.end) {
       i = plan.seek(w, i);
       let n = first && prev ? prev.n : Math.min(meta.step, meta.end - w);
@@ -377,38 +376,26 @@ class Engine {
       }
       first = false;
       // The new content of [w, b): gathered as views of the bytes in memory (this step's read, the slot, the new
-      // data) and written with one pwritev, so the moved bytes are not copied once more into an output buffer;
-      // or, with writeSize (tests), assembled and written in pieces.
-      if (opts.writeSize === undefined) {
-        const iov: Buffer[] = [];
-        for (let j = i; j < plan.count && (plan.dst[j] as number) < b; j++) {
-          const d = plan.dst[j] as number;
-          const lo = Math.max(d, w);
-          const hi = Math.min(d + (plan.len[j] as number), b);
-          const s = plan.src[j] as number;
-          if (s < 0) {
-            const at = -s - 1 + (lo - d);
-            iov.push(plan.data.subarray(at, at + (hi - lo)));
-          } else {
-            this.sourceViews(s + (lo - d), hi - lo, slot, read, from, iov);
-          }
+      // data) and written with one pwritev, so the moved bytes are not copied again into an output buffer; with
+      // writeSize (tests, to be killed mid-step), joined and written in pieces.
+      const iov: Buffer[] = [];
+      for (let j = i; j < plan.count && (plan.dst[j] as number) < b; j++) {
+        const d = plan.dst[j] as number;
+        const lo = Math.max(d, w);
+        const hi = Math.min(d + (plan.len[j] as number), b);
+        const s = plan.src[j] as number;
+        if (s < 0) {
+          const at = -s - 1 + (lo - d);
+          iov.push(plan.data.subarray(at, at + (hi - lo)));
+        } else {
+          this.sourceViews(s + (lo - d), hi - lo, slot, read, from, iov);
         }
+      }
+      if (opts.writeSize === undefined) {
         pwritevFully(this.fd, iov, w);
         opts.onStep?.('write');
       } else {
-        const o = n <= out.length ? out.subarray(0, n) : Buffer.allocUnsafe(n);
-        for (let j = i; j < plan.count && (plan.dst[j] as number) < b; j++) {
-          const d = plan.dst[j] as number;
-          const lo = Math.max(d, w);
-          const hi = Math.min(d + (plan.len[j] as number), b);
-          const s = plan.src[j] as number;
-          if (s < 0) {
-            const at = -s - 1 + (lo - d);
-            plan.data.copy(o, lo - w, at, at + (hi - lo));
-          } else {
-            this.source(s + (lo - d), hi - lo, o, lo - w, slot, read, from);
-          }
-        }
+        const o = Buffer.concat(iov, n);
         for (let done = 0; done < n;) {
           const k = Math.min(opts.writeSize, n - done);
           pwriteFully(this.fd, o.subarray(done, done + k), w + done);
