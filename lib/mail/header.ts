@@ -166,16 +166,16 @@ function walkFirst(header: Buffer, keys: readonly Uint8Array[], byFirst: readonl
       const j = afterName(header, pos, n, keys[i] as Uint8Array);
       if (j < 0) continue;
       const valueStart = header[j] === COLON ? j + 1 : j;
-      let fEnd = lineAfter(header, j, n);
-      while (fEnd < n && isWsp(header[fEnd])) fEnd = lineAfter(header, fEnd, n);
+      let fEnd = nextLine(header, j, n);
+      while (fEnd < n && isWsp(header[fEnd])) fEnd = nextLine(header, fEnd, n);
       out[2 * i] = valueStart;
-      out[2 * i + 1] = Math.max(valueStart, endOfText(header, pos, fEnd));
+      out[2 * i + 1] = Math.max(valueStart, trimEol(header, pos, fEnd));
       left--;
       next = fEnd;
       break;
     }
     // Not a name we want, or a continuation line (WSP never starts a name): on to the next line.
-    pos = next < 0 ? lineAfter(header, pos, n) : next;
+    pos = next < 0 ? nextLine(header, pos, n) : next;
   }
 }
 
@@ -249,27 +249,14 @@ export function fieldValues(set: FieldSet, header: Uint8Array, scratch: Int32Arr
   return out;
 }
 
-/** The offset after the LF that ends the line holding `pos`, or `n` (memchr: faster than a loop for a line). */
-function lineAfter(b: Buffer, pos: number, n: number): number {
-  const i = b.indexOf(LF, pos);
-  return i < 0 || i >= n ? n : i + 1;
-}
-
-/** {@link trimEol} over any Uint8Array. */
-function endOfText(b: Uint8Array, start: number, lineEnd: number): number {
-  let e = lineEnd;
-  if (e > start && b[e - 1] === LF) e--;
-  if (e > start && b[e - 1] === CR) e--;
-  return e;
-}
-
+/** The offset after the LF that ends the line holding `pos`, or `end` (memchr: faster than a loop for a line). */
 function nextLine(buf: Buffer, pos: number, end: number): number {
   const nl = buf.indexOf(LF, pos);
   return nl < 0 || nl >= end ? end : nl + 1;
 }
 
 /** The offset of the line terminator (CRLF or LF) ending at `lineEnd`, or `lineEnd` if the line has none. */
-function trimEol(buf: Buffer, start: number, lineEnd: number): number {
+function trimEol(buf: Uint8Array, start: number, lineEnd: number): number {
   let e = lineEnd;
   if (e > start && buf[e - 1] === LF) e--;
   if (e > start && buf[e - 1] === CR) e--;
