@@ -1,58 +1,41 @@
 /**
- * The addon's line counter (lib/native servedCount) and body server (serveBody), loaded on first use; null when the
+ * The addon's mbox helpers (servedCount, serveBody, serveHeader, syncFileRange), each loaded on first use; null when the
  * addon cannot be loaded (a tool run from a tree without `make build`), and callers then count or serve in JS with
  * the same result.
  */
-import { loadNative } from '../../native/native.js';
+import { loadNative, type Native } from '../../native/native.js';
 
 export type Counter = (body: Buffer, verbatim: boolean, out: Float64Array) => void;
-
 export type Server = (data: Buffer, out: Buffer | null, verbatim: boolean, state: Int32Array) => number;
-
-let native: Counter | null | undefined;
-let server: Server | null | undefined;
-
 export type HeaderServer = (raw: Buffer, out: Buffer) => number;
+export type Writeback = (fd: number, offset: number, nbytes: number) => number;
 
-let headerServer: HeaderServer | null | undefined;
+/**
+ * One addon function, loaded on first call of the returned getter; the getter then gives the same function (bound)
+ * or null for good when the addon cannot be loaded.
+ */
+function lazy<F>(pick: (n: Native) => F): () => F | null {
+  let f: F | null | undefined;
+  return () => {
+    if (f === undefined) {
+      try {
+        f = pick(loadNative());
+      } catch {
+        f = null;
+      }
+    }
+    return f;
+  };
+}
 
 /** The addon's header server (lib/native serveHeader), or null when the addon cannot be loaded. */
-export function nativeHeaderServer(): HeaderServer | null {
-  if (headerServer === undefined) {
-    try {
-      const n = loadNative();
-      headerServer = n.serveHeader.bind(n);
-    } catch {
-      headerServer = null;
-    }
-  }
-  return headerServer;
-}
-
+export const nativeHeaderServer = lazy<HeaderServer>((n) => n.serveHeader.bind(n));
 /** The addon's body server (lib/native serveBody), or null when the addon cannot be loaded. */
-export function nativeServer(): Server | null {
-  if (server === undefined) {
-    try {
-      const n = loadNative();
-      server = n.serveBody.bind(n);
-    } catch {
-      server = null;
-    }
-  }
-  return server;
-}
-
-export function nativeCounter(): Counter | null {
-  if (native === undefined) {
-    try {
-      const n = loadNative();
-      native = n.servedCount.bind(n);
-    } catch {
-      native = null;
-    }
-  }
-  return native;
-}
+export const nativeServer = lazy<Server>((n) => n.serveBody.bind(n));
+/** The addon's served-size counter (lib/native servedCount), or null when the addon cannot be loaded. */
+export const nativeCounter = lazy<Counter>((n) => n.servedCount.bind(n));
+/** The addon's sync_file_range (lib/native syncFileRange), or null when the addon cannot be loaded. */
+export const nativeWriteback = lazy<Writeback>((n) => n.syncFileRange.bind(n));
 
 const out = new Float64Array(2);
 

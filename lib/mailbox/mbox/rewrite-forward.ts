@@ -35,7 +35,7 @@ import {
   writevSync,
 } from 'node:fs';
 import { crc32 } from 'node:zlib';
-import { loadNative } from '../../native/native.js';
+import { nativeWriteback } from './native-count.js';
 import type { PieceList } from './pieces.js';
 
 export type RewriteStep =
@@ -190,25 +190,13 @@ function planOf(pieces: PieceList, a: Analysis): Plan {
   return new Plan(dst, len, src, pieces.data.subarray(0, pieces.dataLen));
 }
 
-let writeback: ((fd: number, offset: number, length: number) => void) | null | undefined;
-
 /**
  * Starts write-back of a range just written (sync_file_range through the addon), so the disk works while the next
  * step is copied and the final fsync has little left to wait for: a 550 MB expunge's fsync goes from ~190 ms to
  * ~5 ms, the whole from ~340 to ~200 ms. Nothing when the addon cannot be loaded (a tool run from a bare tree).
  */
 export function startWriteback(fd: number, offset: number, length: number): void {
-  if (writeback === undefined) {
-    try {
-      const n = loadNative();
-      writeback = (f, o, l) => {
-        n.syncFileRange(f, o, l);
-      };
-    } catch {
-      writeback = null;
-    }
-  }
-  writeback?.(fd, offset, length);
+  nativeWriteback()?.(fd, offset, length);
 }
 
 /** pread until `length` bytes are in (a short read past the end is an error). */
