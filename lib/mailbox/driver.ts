@@ -87,6 +87,7 @@ export type MailboxErrorCode =
   | 'CORRUPT' // the file changed under us in a way that cannot be reconciled
   | 'LIMIT' // too many keywords, message too large
   | 'READONLY'
+  | 'OVERQUOTA' // the filesystem is full or the user's quota is used up (ENOSPC, EDQUOT): a temporary failure
   | 'IO';
 
 /** Every failure a driver reports. The code maps to a protocol response (`NO [TRYCREATE]`, `-ERR [IN-USE]`...). */

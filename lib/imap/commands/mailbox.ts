@@ -18,6 +18,7 @@ export function mailboxNo(e: unknown): Error {
     case 'LIMIT': return no(e.message, 'LIMIT');
     case 'READONLY': return no('Mailbox is read-only', 'READ-ONLY');
     case 'NOTMAILBOX': return no('Not a mailbox', 'CANNOT');
+    case 'OVERQUOTA': return no('Not enough disk space or quota', 'OVERQUOTA');
     default: return no(`Mailbox error: ${e.message}`, 'SERVERBUG');
   }
 }

@@ -295,6 +295,8 @@ function fsError(e: unknown, path: string): MailboxError {
     case 'EACCES':
     case 'EPERM': return new MailboxError('NOPERM', `permission denied: ${path}`, { cause: e });
     case 'EISDIR': return new MailboxError('NOTMAILBOX', `${path} is a directory`, { cause: e });
+    case 'ENOSPC':
+    case 'EDQUOT': return new MailboxError('OVERQUOTA', `${path}: no space left (${code})`, { cause: e });
     default: return new MailboxError('IO', `${path}: ${(e as Error).message}`, { cause: e });
   }
 }
