@@ -13,8 +13,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  authentication, connection, currentAccount, dropPrivileges, loginFlow, parseFlags, runningAsRoot, sessionStreams,
-  runMain, startServer, type Server,
+  authentication, connection, currentAccount, dropPrivileges, loginFlow, onFatal, parseFlags, runningAsRoot,
+  sessionId, sessionStreams, runMain, startServer, type Server,
 } from './server-common.js';
 import type { Account, AuthResult } from '../lib/auth/types.js';
 import { LineInput } from '../lib/io/input.js';
@@ -56,13 +56,18 @@ async function main(): Promise<void> {
   if (!streams) return;
   const input = new LineInput(streams.input, c.maxLineLength);
   const sink = new ResponseSink(streams.output);
+  onFatal(async () => {
+    sink.write('* BYE Internal server error\r\n');
+    await sink.end();
+  });
   if (error) {
     sink.write('* BYE Server configuration error\r\n');
     await sink.end();
     return;
   }
   const opts: ImapOptions = {
-    hostname: server.hostname, version: VERSION, logger: server.logger, clientHost: conn.clientHost,
+    hostname: server.hostname, version: VERSION, logger: server.logger, clock: server.clock,
+    sessionId: sessionId(server), clientHost: conn.clientHost, implicitTls: streams.tls,
     loginTimeoutS: c.imapLoginTimeoutS, idleTimeoutS: c.imapIdleTimeoutS, maxLiteral: c.maxLiteral,
     maxCommand: c.maxLiteral + c.maxLineLength, maxBadCommands: c.maxBadCommands, spoolDir: c.journalDir,
   };

@@ -12,8 +12,8 @@
  */
 import { join } from 'node:path';
 import {
-  authentication, connection, currentAccount, dropPrivileges, loginFlow, parseFlags, runningAsRoot, sessionStreams,
-  runMain, startServer, type Server,
+  authentication, connection, currentAccount, dropPrivileges, loginFlow, onFatal, parseFlags, runningAsRoot,
+  sessionId, sessionStreams, runMain, startServer, type Server,
 } from './server-common.js';
 import { Apop, apopTimestamp } from '../lib/auth/apop.js';
 import { completeSaslLogin } from '../lib/auth/checker.js';
@@ -56,6 +56,10 @@ async function main(): Promise<void> {
   if (!streams) return;
   const input = new LineInput(streams.input, 4096); // RFC 2449: commands within 255 octets; SASL responses longer
   const sink = new ResponseSink(streams.output);
+  onFatal(async () => {
+    sink.write('-ERR [SYS/TEMP] Internal server error\r\n');
+    await sink.end();
+  });
   if (error) {
     sink.write('-ERR [SYS/TEMP] Server configuration error\r\n');
     await sink.end();
@@ -64,7 +68,8 @@ async function main(): Promise<void> {
   const opts: Pop3Options = {
     hostname: server.hostname, version: VERSION, uidlFormat: c.pop3UidlFormat, statusHeader: c.pop3StatusHeader,
     maxBadCommands: c.maxBadCommands, loginTimeoutS: c.pop3TimeoutS, timeoutS: c.pop3TimeoutS,
-    logger: server.logger, clientHost: conn.clientHost,
+    logger: server.logger, clock: server.clock, sessionId: sessionId(server), clientHost: conn.clientHost,
+    implicitTls: streams.tls,
   };
 
   if (!runningAsRoot()) {

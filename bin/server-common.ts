@@ -19,7 +19,7 @@ import { Writable, type Readable } from 'node:stream';
 import getopt from 'posix-getopt';
 import { DEFAULT_CONFIG, loadConfig, type Config, type ServiceName } from '../lib/env/config.js';
 import { systemClock, type Clock } from '../lib/env/env.js';
-import { nullLogger, type Logger } from '../lib/env/logger.js';
+import { describeError, nullLogger, type Logger } from '../lib/env/logger.js';
 import { systemRandom } from '../lib/env/random.js';
 import { formatHost, SyslogLogger } from '../lib/env/syslog.js';
 import { createTlsOptions, isLoopbackAddress, socketFromFd, upgradeToTls } from '../lib/io/tls.js';
@@ -249,11 +249,35 @@ function installExitHandlers(registry: DotlockRegistry, logger: Logger, service:
     registry.releaseAllSync();
     process.exit(0);
   });
+  // The last resort, for a fault outside every session's own error handling (which answers and goes on): one log
+  // line (no multi-line stack), the locks released, the client told (onFatal), then exit.
   process.on('uncaughtException', (e) => {
-    logger.log('err', `${service}: ${e.stack ?? e.message}`);
+    logger.log('err', `${service}: fatal: ${describeError(e)}`);
     registry.releaseAllSync();
-    process.exit(1);
+    const words = lastWords;
+    lastWords = null;
+    if (words === null) process.exit(1);
+    setTimeout(() => process.exit(1), 1000).unref();
+    words().then(() => process.exit(1), () => process.exit(1));
   });
+}
+
+let lastWords: (() => Promise<void>) | null = null;
+
+/**
+ * A short name for this connection in log lines and `[SERVERBUG]` ids: the pid and the start time (base 36, four
+ * digits: about 28 minutes before it repeats, enough to tell apart two sessions that had the same pid).
+ */
+export function sessionId(server: Server): string {
+  return `${server.pid}-${(server.clock.now() % 36 ** 4).toString(36).padStart(4, '0')}`;
+}
+
+/**
+ * What to tell the client if the process must end on an error nothing else caught (`* BYE`, `-ERR`): given by the
+ * server once its response sink exists. Called at most once, and given a second to be written.
+ */
+export function onFatal(words: () => Promise<void>): void {
+  lastWords = words;
 }
 
 /** Running as root (started by inetd): a login is needed. Otherwise the user running us is logged in already. */
@@ -390,7 +414,10 @@ export function loginFlow(server: Server, conn: Connection, auth: Authentication
   const complete = async (step: SaslStep): Promise<SaslStepResult> => {
     if (step.kind === 'challenge') return step;
     if (step.kind === 'fail') return { kind: 'fail', reason: step.reason };
-    return { kind: 'done', result: await completeSaslLogin(step, { checker: auth.checker, accounts: auth.accounts, ctx }) };
+    return {
+      kind: 'done', authcid: step.authcid,
+      result: await completeSaslLogin(step, { checker: auth.checker, accounts: auth.accounts, ctx }),
+    };
   };
   const socket = conn.socket;
   const tlsOptions = options;

@@ -35,5 +35,6 @@ export interface SaslExchange {
 
 export type SaslStepResult =
   | { readonly kind: 'challenge'; readonly data: Buffer }
-  | { readonly kind: 'done'; readonly result: AuthResult }
+  /** `authcid`: the authentication identity the client claimed (for the log, whether or not it was proved). */
+  | { readonly kind: 'done'; readonly result: AuthResult; readonly authcid: string }
   | { readonly kind: 'fail'; readonly reason: string };

@@ -18,3 +18,15 @@ export class MemoryLogger implements Logger {
     this.lines.push({ level, message });
   }
 }
+
+/**
+ * One line for the log about an unexpected error: its name, message and where it was thrown (file names without
+ * their directories, three frames), never a multi-line stack.
+ */
+export function describeError(e: unknown): string {
+  if (!(e instanceof Error)) return `thrown ${typeof e}: ${String(e).slice(0, 200)}`;
+  const frames = (e.stack ?? '').split('\n').slice(1, 4)
+    .map((f) => f.trim().replace(/^at /, '').replace(/\(?(?:file:\/\/)?\/[^():]*\/([^/():]+:\d+):\d+\)?/g, '$1'));
+  const code = (e as NodeJS.ErrnoException).code;
+  return `${e.name}${code ? ` ${code}` : ''}: ${e.message.replace(/\s+/g, ' ').slice(0, 300)}${frames.length ? ` at ${frames.join(' < ')}` : ''}`;
+}

@@ -25,12 +25,13 @@ import { type MimePart, parseMimeStream } from '../mail/mime.js';
 import { Flag, SYSTEM_FLAG_NAMES, type InternalDate, type MessageMeta, type OpenMailbox, type SizedBody } from '../mailbox/driver.js';
 import { fetchItemName } from '../wire/encode.js';
 import type { FetchAtt, PartialRange, Section } from '../wire/parser.js';
+import { StreamBroken } from './errors.js';
 
 /**
  * The mailbox yielded a different number of bytes than the literal announced. FATAL: part of the response is
  * already queued (maybe sent); the session must log it and close the connection without another byte.
  */
-export class FetchSizeMismatch extends Error {
+export class FetchSizeMismatch extends StreamBroken {
   constructor(
     readonly announced: number,
     readonly actual: number,
@@ -424,11 +425,17 @@ async function streamLiteral(out: ResponseSink, body: SizedBody): Promise<void> 
   const size = body.size;
   if (size === 0) return;
   let n = 0;
-  for await (const c of body.chunks()) {
-    n += c.length;
-    if (n > size) throw new FetchSizeMismatch(size, n);
-    out.write(c);
-    await out.maybeFlush();
+  try {
+    for await (const c of body.chunks()) {
+      n += c.length;
+      if (n > size) throw new FetchSizeMismatch(size, n);
+      out.write(c);
+      await out.maybeFlush();
+    }
+  } catch (e) {
+    // `{size}` is out: whatever failed (a read error, the file changed), the rest of the literal cannot follow.
+    if (e instanceof StreamBroken) throw e;
+    throw new StreamBroken(`FETCH literal of ${size} octets broke off after ${n}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
   if (n !== size) throw new FetchSizeMismatch(size, n);
 }

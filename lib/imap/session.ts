@@ -11,35 +11,21 @@
  */
 import type { AuthResult, SaslExchange } from '../auth/types.js';
 import type { Secret } from '../auth/secret.js';
-import type { Logger } from '../env/logger.js';
+import type { Clock } from '../env/env.js';
+import { describeError, type Logger } from '../env/logger.js';
 import { InputClosed, LineTooLong, type LineInput } from '../io/input.js';
 import type { ResponseSink } from '../io/sink.js';
 import { fileSpool } from '../io/spool.js';
 import { MailboxError, type OpenMailbox } from '../mailbox/driver.js';
+import { replyFor } from './errors.js';
 import type { MailStore } from '../mailbox/store.js';
 import type { MimePart } from '../mail/mime.js';
 import { CommandFragmentError, readCommand, type CommandPart, type RawCommand } from '../wire/fragmentizer.js';
-import { ArgCursor, ParseError } from '../wire/parser.js';
+import { ArgCursor } from '../wire/parser.js';
 
 export type ImapState = 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
 
-/** A response code and text for a tagged or untagged status response. */
-export class CommandResult extends Error {
-  constructor(
-    readonly status: 'NO' | 'BAD',
-    text: string,
-    readonly code: string | null = null,
-  ) {
-    super(text);
-  }
-}
-
-/** Thrown by a command that has written its own tagged response (STARTTLS, before the handshake). */
-export class ResponseSent extends Error {}
-
-/** Shorthands for commands: `throw no('...')`. */
-export const no = (text: string, code: string | null = null): CommandResult => new CommandResult('NO', text, code);
-export const bad = (text: string, code: string | null = null): CommandResult => new CommandResult('BAD', text, code);
+export { bad, CommandResult, no, ResponseSent } from './errors.js';
 
 export interface ImapBackend {
   /** Plaintext logins (LOGIN, AUTHENTICATE PLAIN/LOGIN) allowed now. */
@@ -62,7 +48,13 @@ export interface ImapOptions {
   readonly hostname: string;
   readonly version: string;
   readonly logger: Logger;
+  /** For the session's duration in its closing log line. */
+  readonly clock: Clock;
+  /** Names this session in log lines and in `[SERVERBUG]` ids (bin/ makes it from the pid and start time). */
+  readonly sessionId: string;
   readonly clientHost: string;
+  /** The connection was encrypted from the start (imaps). */
+  readonly implicitTls: boolean;
   readonly loginTimeoutS: number;
   readonly idleTimeoutS: number;
   readonly maxLiteral: number;
@@ -120,6 +112,9 @@ export interface Selected {
  */
 const MAX_CLIENT_LITERAL = 10_000;
 
+/** Unexpected errors logged with their detail per connection; later ones are only counted. */
+const MAX_LOGGED_ERRORS = 3;
+
 /** True when the command whose first fragments are `soFar` is APPEND (`tag SP "APPEND" SP ...`). */
 function isAppend(soFar: readonly CommandPart[]): boolean {
   const first = soFar[0];
@@ -135,6 +130,10 @@ export class ImapSession {
   readonly enabled = new Set<string>();
   tlsActive = false;
   private bad = 0;
+  /** Unexpected errors so far (each has an id `<sessionId>.<n>`). */
+  private errors = 0;
+  /** Why the session ended, for the closing log line (the first reason given wins). */
+  private endReason: string | null = null;
   /** A command (IDLE) reads further lines itself. */
   readonly input: LineInput;
   readonly out: ResponseSink;
@@ -165,11 +164,30 @@ export class ImapSession {
     this.out.write(text + '\r\n');
   }
 
-  /** Sends what happened to the selected mailbox (new mail, flags, expunges if allowed), as untagged responses. */
-  async reportUpdates(allowExpunge: boolean): Promise<void> {
+  /**
+   * Sends what happened to the selected mailbox (new mail, flags, expunges if allowed), as untagged responses.
+   * Returns false when the selection ended instead (the session is ending). Never throws: a selected mailbox that is gone (deleted or renamed by another session or program) or that
+   * changed beyond what its UIDs can follow ends the session with `* BYE` (RFC 2180 §3.3, RFC 3501 §2.3.1.1: there
+   * is no other way to tell a client that does not know QRESYNC's [CLOSED]); any other failure to look (a lock
+   * held too long, an I/O error) is logged and the updates wait for the next look.
+   */
+  async reportUpdates(allowExpunge: boolean): Promise<boolean> {
     const sel = this.selected;
-    if (!sel) return;
-    await sel.box.sync();
+    if (!sel) return true;
+    try {
+      await sel.box.sync();
+    } catch (e) {
+      if (e instanceof MailboxError && (e.code === 'NONEXISTENT' || e.code === 'CORRUPT')) {
+        const what = e.code === 'NONEXISTENT' ? 'was deleted or renamed' : 'was changed by another program';
+        this.opts.logger.log('notice', `Mailbox ${sel.name} ${what} (${e.message}) user=${this.user} host=${this.opts.clientHost}`);
+        this.selected = null;
+        await sel.box.close().catch(() => undefined);
+        this.end(`mailbox ${e.code === 'NONEXISTENT' ? 'gone' : 'changed'}`, `[ALERT] Mailbox ${sel.name} ${what}`);
+        return false;
+      }
+      this.internalError(e, 'warning');
+      return true;
+    }
     for (const u of sel.box.takeUpdates(allowExpunge)) {
       switch (u.kind) {
         case 'expunge':
@@ -192,18 +210,44 @@ export class ImapSession {
         }
       }
     }
+    return true;
   }
 
-  /** Runs the session to its end. */
+  /**
+   * Ends the session after this command: `* BYE text` now (unless `text` is null: the client is gone, or a BYE was
+   * sent already), and `reason` for the closing log line. The first reason given is the one logged.
+   */
+  end(reason: string, text: string | null): void {
+    if (text !== null && this.state !== 'logout' && !this.out.closed) this.line(`* BYE ${text}`);
+    this.endReason ??= reason;
+    this.state = 'logout';
+  }
+
+  /**
+   * Logs an error nobody foresaw, once per error with its detail, at most {@link MAX_LOGGED_ERRORS} per
+   * connection (a client must not be able to flood the log); returns the id given to the client.
+   */
+  private internalError(e: unknown, level: 'err' | 'warning' = 'err'): string {
+    const id = `${this.opts.sessionId}.${++this.errors}`;
+    if (this.errors <= MAX_LOGGED_ERRORS) {
+      this.opts.logger.log(level, `Internal error ${id} user=${this.user || '???'} host=${this.opts.clientHost}: ${describeError(e)}`);
+    } else if (this.errors === MAX_LOGGED_ERRORS + 1) {
+      this.opts.logger.log(level, `Internal error ${id} user=${this.user || '???'} host=${this.opts.clientHost}: further errors of this session are counted, not logged`);
+    }
+    return id;
+  }
+
+  /** Runs the session to its end. Never throws: whatever happens, the client is told (`* BYE`) and it is logged. */
   async run(): Promise<void> {
+    const started = this.opts.clock.now();
     const caps = this.capabilities().join(' ');
     if (this.state === 'authenticated') {
       this.line(`* PREAUTH [CAPABILITY ${caps}] ${this.opts.hostname} IMAP4rev1 ${this.opts.version} server ready, user ${this.user}`);
     } else {
       this.line(`* OK [CAPABILITY ${caps}] ${this.opts.hostname} IMAP4rev1 ${this.opts.version} server ready`);
     }
-    await this.out.flush();
     try {
+      await this.out.flush();
       while (this.state !== 'logout' && !this.out.closed) {
         const cmd = await this.nextCommand();
         if (cmd === null) break;
@@ -218,13 +262,34 @@ export class ImapSession {
         }
         if (!this.input.hasLine()) await this.out.flush();
       }
+    } catch (e) {
+      // Only a fault outside any command (reading the next one) gets here: the stream may be out of step.
+      this.end('error', `Internal error, id ${this.internalError(e)}`);
     } finally {
-      await this.out.flush();
+      if (this.out.closed) this.endReason ??= 'client gone';
       if (this.selected) {
-        await this.selected.box.close().catch(() => undefined);
+        const sel = this.selected;
         this.selected = null;
+        await sel.box.close().catch((e: unknown) => {
+          this.internalError(e);
+          this.end('error', null);
+        });
       }
+      await this.out.flush();
+      const secs = ((this.opts.clock.now() - started) / 1000).toFixed(3);
+      this.opts.logger.log('info', `${this.endLine()} user=${this.user || '???'} host=${this.opts.clientHost} ` +
+        `duration=${secs}s in=${this.input.received} out=${this.out.written} tls=${this.tlsActive || this.opts.implicitTls ? 'yes' : 'no'}` +
+        (this.errors ? ` errors=${this.errors}` : ''));
     }
+  }
+
+  /** The closing log line's first words: UW's where UW has one (Logout, Autologout), else what happened. */
+  private endLine(): string {
+    const r = this.endReason ?? 'client gone';
+    if (r === 'logout') return 'Logout';
+    if (r === 'autologout') return 'Autologout';
+    if (r === 'client gone') return 'Connection closed by client';
+    return `Disconnected (${r})`;
   }
 
   private async nextCommand(): Promise<RawCommand | 'handled' | null> {
@@ -259,9 +324,7 @@ export class ImapSession {
         timeout,
       ]);
       if (r === 'timeout') {
-        this.line('* BYE Autologout; idle for too long');
-        this.opts.logger.log('info', `Autologout user=${this.user || '???'} host=${this.opts.clientHost}`);
-        this.state = 'logout';
+        this.autologout();
         return null;
       }
       return r;
@@ -269,16 +332,14 @@ export class ImapSession {
       if (e instanceof CommandFragmentError) {
         const tag = e.tag ?? '*';
         if (e.fatal) {
-          this.line(`* BYE ${e.message}`);
-          this.state = 'logout';
+          this.end('protocol error', e.message);
           return null;
         }
         this.line(`${tag} BAD ${e.message}`);
         return this.tooMany() ? null : 'handled';
       }
       if (e instanceof LineTooLong) {
-        this.line('* BYE Command line too long');
-        this.state = 'logout';
+        this.end('line too long', 'Command line too long');
         return null;
       }
       if (e instanceof InputClosed) return null;
@@ -288,10 +349,14 @@ export class ImapSession {
     }
   }
 
+  /** Ends a session whose client said nothing for too long (RFC 3501 §5.4), while waiting for a command or in IDLE. */
+  autologout(): void {
+    this.end('autologout', 'Autologout; idle for too long');
+  }
+
   private tooMany(): boolean {
     if (++this.bad < this.opts.maxBadCommands) return false;
-    this.line('* BYE Too many protocol errors');
-    this.state = 'logout';
+    this.end('too many protocol errors', 'Too many protocol errors');
     return true;
   }
 
@@ -330,17 +395,6 @@ export class ImapSession {
       this.tooMany();
       return;
     }
-    let parsed: unknown;
-    try {
-      parsed = spec.parse(args);
-    } catch (e) {
-      if (e instanceof ParseError) {
-        this.line(`${tag} BAD ${name}: ${e.message}`);
-        this.tooMany();
-        return;
-      }
-      throw e;
-    }
     let okText = `${name} completed`;
     let okCode: string | null = null;
     const ctx: CommandContext = {
@@ -353,36 +407,44 @@ export class ImapSession {
         okCode = code;
       },
     };
+    let parsed = false;
     try {
-      await spec.run(ctx, parsed);
-      if (this.state === 'logout') {
-        this.line(`${tag} OK ${okText}`);
+      const a: unknown = spec.parse(args);
+      parsed = true;
+      await spec.run(ctx, a);
+      if (this.state !== 'logout' && !(await this.reportUpdates(spec.expungeSafe))) {
+        // The selected mailbox is gone (BYE sent): what the command did cannot be confirmed against it.
+        this.line(`${tag} NO [UNAVAILABLE] ${name} cannot complete: the selected mailbox is gone`);
         return;
       }
-      await this.reportUpdates(spec.expungeSafe);
       this.line(`${tag} OK ${okCode ? `[${okCode}] ` : ''}${okText}`);
     } catch (e) {
-      if (e instanceof ResponseSent) return;
-      if (e instanceof MailboxError && e.code === 'CORRUPT' && this.selected) {
-        // The selected mailbox changed in a way its UIDs cannot follow (a new UIDVALIDITY): RFC 3501 §2.3.1.1
-        // leaves no way to tell the client but to end the session.
-        this.opts.logger.log('err', `${this.selected.name}: ${e.message}; disconnecting user=${this.user}`);
-        this.line(`* BYE [ALERT] Mailbox ${this.selected.name} was changed by another program: ${e.message}`);
-        this.state = 'logout';
+      await this.failed(tag, name, spec, parsed, e);
+    }
+  }
+
+  /** The one place a command's failure becomes its reply (lib/imap/errors.ts decides which). */
+  private async failed(tag: string, name: string, spec: AnySpec, parsed: boolean, e: unknown): Promise<void> {
+    const r = replyFor(e, () => this.internalError(e));
+    switch (r.kind) {
+      case 'sent':
         return;
-      }
-      if (e instanceof CommandResult) {
-        if (this.selected && this.state === 'selected') await this.reportUpdates(spec.expungeSafe).catch(() => undefined);
-        this.line(`${tag} ${e.status} ${e.code ? `[${e.code}] ` : ''}${e.message}`);
-        if (e.status === 'BAD') this.tooMany();
+      case 'gone':
+        this.end('client gone', null);
         return;
-      }
-      if (e instanceof ParseError) {
-        this.line(`${tag} BAD ${name}: ${e.message}`);
-        this.tooMany();
+      case 'fatal':
+        this.opts.logger.log('err', `${name}: ${r.detail}; disconnecting user=${this.user || '???'} host=${this.opts.clientHost}`);
+        // Part of a response may be out: a BYE now could land inside a literal. The connection just ends.
+        this.end('response out of step', null);
         return;
+      case 'tagged': {
+        // Updates go out before a NO as before an OK (the client's view stays current); never before a BAD of a
+        // command that did not parse, which did nothing. reportUpdates never throws.
+        const text = r.status === 'BAD' && !parsed ? `${name}: ${r.text}` : r.text;
+        if (r.status === 'NO' && parsed && this.state === 'selected') await this.reportUpdates(spec.expungeSafe);
+        this.line(`${tag} ${r.status} ${r.code ? `[${r.code}] ` : ''}${text}`);
+        if (r.status === 'BAD') this.tooMany();
       }
-      throw e;
     }
   }
 }

@@ -32,6 +32,8 @@ export class LineInput {
   private ended = false;
   private error: unknown = null;
   private waiter: (() => void) | null = null;
+  /** Bytes read from the client so far (for the session's closing log line). */
+  received = 0;
   private readonly onReadable = (): void => this.wake();
   private readonly onEnd = (): void => {
     this.ended = true;
@@ -76,6 +78,7 @@ export class LineInput {
       const chunk = this.source.read() as Buffer | string | null;
       if (chunk !== null) {
         const b = typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : chunk;
+        this.received += b.length;
         this.buf = this.buf.length ? Buffer.concat([this.buf, b]) : b;
         return true;
       }

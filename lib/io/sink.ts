@@ -28,6 +28,8 @@ export class ResponseSink {
   private tailStart = 0;
   private tailLen = 0;
   private broken: unknown = null;
+  /** Bytes handed to the socket so far (for the session's closing log line). */
+  written = 0;
 
   constructor(private out: Writable) {
     out.on('error', (e: unknown) => {
@@ -102,6 +104,7 @@ export class ResponseSink {
       return;
     }
     const data = this.parts.length === 1 ? (this.parts[0] as Buffer) : Buffer.concat(this.parts, this.size);
+    this.written += this.size;
     this.parts = [];
     this.size = 0;
     const ok = this.out.write(data);

@@ -14,7 +14,8 @@ import type { AuthResult, SaslExchange, SaslStepResult } from '../auth/types.js'
 
 export type { SaslExchange, SaslStepResult };
 import { Secret } from '../auth/secret.js';
-import type { Logger } from '../env/logger.js';
+import type { Clock } from '../env/env.js';
+import { describeError, type Logger } from '../env/logger.js';
 import { InputClosed, LineTooLong, type LineInput } from '../io/input.js';
 import type { ResponseSink } from '../io/sink.js';
 import { MailboxError } from '../mailbox/driver.js';
@@ -50,9 +51,24 @@ export interface Pop3Options {
   readonly loginTimeoutS: number;
   readonly timeoutS: number;
   readonly logger: Logger;
+  /** For the session's duration in its closing log line. */
+  readonly clock: Clock;
+  /** Names this session in log lines and in internal-error ids. */
+  readonly sessionId: string;
   /** The client's host as UW logs it (`name [address]`). */
   readonly clientHost: string;
+  /** The connection was encrypted from the start (pop3s). */
+  readonly implicitTls: boolean;
 }
+
+/**
+ * Part of a multi-line response is out and the rest cannot follow (a read failed mid-message): the only safe end
+ * is to close the connection without the terminating dot, so the client cannot take a cut-off message as whole.
+ */
+class StreamBroken extends Error {}
+
+/** Unexpected errors logged with their detail per connection; later ones are only counted. */
+const MAX_LOGGED_ERRORS = 3;
 
 type State = 'authorization' | 'transaction' | 'done';
 
@@ -67,6 +83,11 @@ export class Pop3Session {
   private user: string | null = null;
   private bad = 0;
   private loggedInAs = '';
+  private tlsActive = false;
+  /** Unexpected errors so far (each has an id `<sessionId>.<n>`). */
+  private errors = 0;
+  /** Why the session ended, for the closing log line (the first reason given wins). */
+  private endReason: string | null = null;
 
   constructor(
     private readonly input: LineInput,
@@ -87,27 +108,83 @@ export class Pop3Session {
     this.out.write(line + '\r\n');
   }
 
-  /** Runs the session to its end (QUIT, autologout, too many errors, or the client going away). */
+  /**
+   * Runs the session to its end (QUIT, autologout, too many errors, or the client going away). Never throws: a
+   * command that fails unexpectedly is answered `-ERR [SYS/TEMP]` with an id the log line carries too, and the
+   * session goes on; the end is logged once, with its reason.
+   */
   async run(): Promise<void> {
+    const started = this.opts.clock.now();
     const stamp = this.backend.apopStamp;
     // UW: nothing between "+OK" and "POP3" (some clients care); the host name only when there is no stamp.
     this.send(`+OK POP3 ${stamp ? '' : this.opts.hostname + ' '}${this.opts.version} server ready${stamp ? ' ' + stamp : ''}`);
-    await this.out.flush();
     try {
+      await this.out.flush();
       while (this.state !== 'done' && !this.out.closed) {
         const line = await this.nextLine();
         if (line === null) break;
-        await this.dispatch(line);
+        try {
+          await this.dispatch(line);
+        } catch (e) {
+          if (e instanceof StreamBroken || e instanceof InputClosed) {
+            this.opts.logger.log('err', `${e.message}; disconnecting user=${this.who()} host=${this.opts.clientHost}`);
+            this.finish(e instanceof StreamBroken ? 'response out of step' : 'client gone');
+            break;
+          }
+          this.send(`-ERR [SYS/TEMP] Internal error, id ${this.internalError(e)}`);
+        }
         if (!this.input.hasLine()) await this.out.flush();
       }
+    } catch (e) {
+      // A fault outside any command (reading the next line): say goodbye.
+      this.send(`-ERR Internal error, id ${this.internalError(e)}; goodbye`);
+      this.finish('error');
     } finally {
-      await this.out.flush();
+      if (this.out.closed) this.endReason ??= 'client gone';
       if (this.state !== 'done' && this.drop) {
         // No QUIT: nothing is deleted.
-        await this.drop.abandon().catch(() => undefined);
-        this.opts.logger.log('info', `Logout user=${this.loggedInAs} host=${this.opts.clientHost} (connection lost)`);
+        await this.drop.abandon().catch((e: unknown) => this.internalError(e));
       }
+      this.drop = null;
+      await this.out.flush();
+      const secs = ((this.opts.clock.now() - started) / 1000).toFixed(3);
+      this.opts.logger.log('info', `${this.endLine()} user=${this.who()} host=${this.opts.clientHost} ` +
+        `duration=${secs}s in=${this.input.received} out=${this.out.written} tls=${this.tlsActive || this.opts.implicitTls ? 'yes' : 'no'}` +
+        (this.errors ? ` errors=${this.errors}` : ''));
     }
+  }
+
+  private who(): string {
+    return this.loggedInAs || this.user || '???';
+  }
+
+  /** Marks the session over; `reason` is for the closing log line (the first one given wins). */
+  private finish(reason: string): void {
+    this.endReason ??= reason;
+    this.state = 'done';
+  }
+
+  /** The closing log line's first words: UW's where UW has one (Logout, Autologout), else what happened. */
+  private endLine(): string {
+    const r = this.endReason ?? 'client gone';
+    if (r === 'quit') return 'Logout';
+    if (r === 'autologout') return 'Autologout';
+    if (r === 'client gone') return this.loggedInAs ? 'Logout (connection lost)' : 'Connection closed by client';
+    return `Disconnected (${r})`;
+  }
+
+  /**
+   * Logs an error nobody foresaw, with its detail, at most {@link MAX_LOGGED_ERRORS} times per connection; returns
+   * the id given to the client.
+   */
+  private internalError(e: unknown): string {
+    const id = `${this.opts.sessionId}.${++this.errors}`;
+    if (this.errors <= MAX_LOGGED_ERRORS) {
+      this.opts.logger.log('err', `Internal error ${id} user=${this.who()} host=${this.opts.clientHost}: ${describeError(e)}`);
+    } else if (this.errors === MAX_LOGGED_ERRORS + 1) {
+      this.opts.logger.log('err', `Internal error ${id} user=${this.who()} host=${this.opts.clientHost}: further errors of this session are counted, not logged`);
+    }
+    return id;
   }
 
   /** The next command line, or null (end of input or autologout, already answered). */
@@ -120,11 +197,9 @@ export class Pop3Session {
     try {
       const r = await Promise.race([this.input.readLine(), timeout]);
       if (r === 'timeout') {
+        // RFC 1939 §3: the session ends without entering UPDATE (nothing is deleted).
         this.send('-ERR Autologout; idle for too long');
-        this.opts.logger.log('info', `Autologout user=${this.loggedInAs || this.user || '???'} host=${this.opts.clientHost}`);
-        this.state = 'done';
-        if (this.drop) await this.drop.abandon().catch(() => undefined);
-        this.drop = null;
+        this.finish('autologout');
         return null;
       }
       return r;
@@ -145,7 +220,7 @@ export class Pop3Session {
     this.send(`-ERR ${text}`);
     if (++this.bad >= this.opts.maxBadCommands) {
       this.send('-ERR Too many errors, goodbye');
-      this.state = 'done';
+      this.finish('too many errors');
     }
   }
 
@@ -265,6 +340,8 @@ export class Pop3Session {
       await this.out.flush();
       const line = await this.nextLine();
       if (line === null) return;
+      // An over-long line was answered already (-ERR); the exchange is over.
+      if (line === ANSWERED) return;
       const t = line.toString('latin1').trim();
       if (t === '*') return this.error('Authentication cancelled');
       const data = decodeBase64(t);
@@ -274,10 +351,10 @@ export class Pop3Session {
     if (step.kind === 'fail') {
       this.send('-ERR [AUTH] Authentication failed');
       this.opts.logger.log('info', `AUTHENTICATE ${mech} failure host=${this.opts.clientHost}`);
-      if (await this.backend.loginFailed('', mech)) this.state = 'done';
+      if (await this.backend.loginFailed('', mech)) this.finish('too many login failures');
       return;
     }
-    await this.finishLogin(step.result.ok ? step.result.account.name : '', step.result, mech, 'Bad authentication');
+    await this.finishLogin(step.result.ok ? step.result.account.name : step.authcid, step.result, mech, 'Bad authentication');
   }
 
   private async finishLogin(user: string, result: AuthResult, how: string, failText: string): Promise<void> {
@@ -286,7 +363,7 @@ export class Pop3Session {
       this.opts.logger.log('info', `Login failed user=${user} auth=${how} host=${this.opts.clientHost}`);
       if (await this.backend.loginFailed(user, how)) {
         this.send('-ERR Too many login failures, goodbye');
-        this.state = 'done';
+        this.finish('too many login failures');
       }
       return;
     }
@@ -297,7 +374,8 @@ export class Pop3Session {
         e instanceof MailboxError && (e.code === 'NOPERM' || e.code === 'NOTMAILBOX') ? '[SYS/PERM] ' : '[SYS/TEMP] ';
       this.send(`-ERR ${code}${code === '[IN-USE] ' ? 'Mailbox in use by another POP3 session' : "Can't open mailbox"}`);
       this.opts.logger.log('info', `Error opening or locking INBOX user=${result.account.name} host=${this.opts.clientHost}: ${(e as Error).message}`);
-      this.state = 'done';
+      this.loggedInAs = result.account.name;
+      this.finish(code === '[IN-USE] ' ? 'mailbox in use' : 'cannot open mailbox');
       return;
     }
     this.loggedInAs = result.account.name;
@@ -314,12 +392,13 @@ export class Pop3Session {
     if (this.input.buffered > 0) {
       // Commands pipelined after STLS in plaintext must not be taken as if they came through TLS (RFC 2595 §4).
       this.send('-ERR STLS must be the last command in a batch');
-      this.state = 'done';
+      this.finish('commands pipelined after STLS');
       return;
     }
     this.send('+OK Begin TLS negotiation');
     await this.out.flush();
     await tls.start();
+    this.tlsActive = true;
   }
 
   // ------------------------------------------------------------------ TRANSACTION
@@ -383,7 +462,8 @@ export class Pop3Session {
     try {
       header = await this.headerOut(drop, i);
     } catch (e) {
-      return this.error(`Message unavailable: ${(e as Error).message}`);
+      this.opts.logger.log('warning', `RETR ${i} unavailable user=${this.who()} host=${this.opts.clientHost}: ${describeError(e)}`);
+      return this.error('[SYS/TEMP] Message unavailable');
     }
     const body = drop.text(i);
     const size = header.length + body.size;
@@ -392,13 +472,17 @@ export class Pop3Session {
     const stuffer = new DotStuffer();
     this.out.write(stuffer.push(header));
     let sent = header.length;
-    for await (const chunk of body.chunks()) {
-      this.out.write(stuffer.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length)));
-      sent += chunk.length;
-      await this.out.maybeFlush();
-      if (this.out.closed) return;
+    try {
+      for await (const chunk of body.chunks()) {
+        this.out.write(stuffer.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length)));
+        sent += chunk.length;
+        await this.out.maybeFlush();
+        if (this.out.closed) return;
+      }
+    } catch (e) {
+      throw new StreamBroken(`RETR ${i} broke off after ${sent} of ${size} octets: ${describeError(e)}`);
     }
-    if (sent !== size) throw new Error(`RETR ${i}: announced ${size} octets, sent ${sent}`);
+    if (sent !== size) throw new StreamBroken(`RETR ${i}: announced ${size} octets, sent ${sent}`);
     this.out.write(stuffer.end());
   }
 
@@ -407,28 +491,38 @@ export class Pop3Session {
     if (!m) return this.error('Bad message number or line count argument');
     const i = Number(m[1]);
     if (!drop.valid(i)) return this.error('No such message');
-    let lines = Number(m[2]);
+    const lines = Number(m[2]);
     const header = await this.headerOut(drop, i);
     this.send('+OK Top of message follows');
     const stuffer = new DotStuffer();
     this.out.write(stuffer.push(header));
     if (lines > 0) {
-      for await (const chunk of drop.text(i).chunks()) {
-        let b = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
-        let cut = -1;
-        for (let p = b.indexOf(0x0a); p >= 0; p = b.indexOf(0x0a, p + 1)) {
-          if (--lines === 0) {
-            cut = p + 1;
-            break;
-          }
-        }
-        if (cut >= 0) b = b.subarray(0, cut);
-        this.out.write(stuffer.push(b));
-        await this.out.maybeFlush();
-        if (cut >= 0) break;
+      try {
+        await this.topLines(drop, i, lines, stuffer);
+      } catch (e) {
+        throw new StreamBroken(`TOP ${i} broke off: ${describeError(e)}`);
       }
     }
     this.out.write(stuffer.end());
+  }
+
+  /** The first `lines` lines of message `i`'s body, dot-stuffed, for TOP. */
+  private async topLines(drop: Maildrop, i: number, lines: number, stuffer: DotStuffer): Promise<void> {
+    let left = lines;
+    for await (const chunk of drop.text(i).chunks()) {
+      let b = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+      let cut = -1;
+      for (let p = b.indexOf(0x0a); p >= 0; p = b.indexOf(0x0a, p + 1)) {
+        if (--left === 0) {
+          cut = p + 1;
+          break;
+        }
+      }
+      if (cut >= 0) b = b.subarray(0, cut);
+      this.out.write(stuffer.push(b));
+      await this.out.maybeFlush();
+      if (cut >= 0) break;
+    }
   }
 
   private async quit(): Promise<void> {
@@ -439,14 +533,18 @@ export class Pop3Session {
         const r = await drop.update();
         this.opts.logger.log('info', `Update user=${this.loggedInAs} host=${this.opts.clientHost} nmsgs=${drop.count} ndele=${r.deleted} nseen=${r.seen}`);
         this.send(`+OK Sayonara`);
+        this.finish('quit');
       } catch (e) {
-        this.send(`-ERR [SYS/TEMP] Failed to update mailbox: ${(e as Error).message}`);
+        // RFC 2449 SYS/TEMP: the deletions were not made (the maildrop is as it was); the client may retry later.
+        this.opts.logger.log('err', `Update failed user=${this.loggedInAs} host=${this.opts.clientHost}: ${describeError(e)}`);
+        await drop.abandon().catch(() => undefined);
+        this.send(`-ERR [SYS/TEMP] Mailbox not updated; messages marked deleted were kept`);
+        this.finish('update failed');
       }
-      this.opts.logger.log('info', `Logout user=${this.loggedInAs} host=${this.opts.clientHost}`);
     } else {
       this.send('+OK Sayonara');
+      this.finish('quit');
     }
-    this.state = 'done';
   }
 }
 

@@ -324,6 +324,28 @@ export class ArgCursor {
   }
 
   /**
+   * id_params_list ::= "(" #(string SPACE nstring) ")" / nil (RFC 2971 §4). Null for NIL. The RFC's limits are
+   * enforced: at most 30 pairs, field names of at most 30 octets, values of at most 1024.
+   */
+  idParamsList(): { field: Buffer; value: Buffer | null }[] | null {
+    if (this.maybeKeyword('NIL')) return null;
+    this.expect(0x28, '"(" or NIL');
+    const out: { field: Buffer; value: Buffer | null }[] = [];
+    if (this.eat(')')) return out;
+    do {
+      if (out.length === 30) throw new ParseError('Too many ID fields (at most 30)');
+      const field = this.string();
+      if (field.length > 30) throw new ParseError('ID field name longer than 30 octets');
+      this.sp();
+      const value = this.nstring();
+      if (value !== null && value.length > 1024) throw new ParseError('ID value longer than 1024 octets');
+      out.push({ field, value });
+    } while (this.maybeSp());
+    this.expect(0x29, '")"');
+    return out;
+  }
+
+  /**
    * base64 = *(4base64-char) [base64-terminal] (RFC 3501 §9), for AUTHENTICATE's initial response (RFC 4959, where
    * a lone "=" stands for an empty response). Padding and leftover bits are checked: only canonical base64.
    */

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, describe, it } from 'node:test';
+import { systemClock } from '../../lib/env/env.js';
 import { MemoryLogger } from '../../lib/env/logger.js';
 import { LineInput } from '../../lib/io/input.js';
 import { ResponseSink } from '../../lib/io/sink.js';
@@ -33,8 +34,8 @@ function session(backend: Partial<ImapBackend>, preauth: UwMailStore | null) {
     ...backend,
   };
   const s = new ImapSession(new LineInput(toServer, 8192), new ResponseSink(fromServer), full, {
-    hostname: 'test.example', version: 'v', logger: new MemoryLogger(), clientHost: '[192.0.2.9]',
-    loginTimeoutS: 60, idleTimeoutS: 60, maxLiteral: 1 << 20, maxCommand: 1 << 21, maxBadCommands: 20,
+    hostname: 'test.example', version: 'v', logger: new MemoryLogger(), clock: systemClock, sessionId: 't',
+    clientHost: '[192.0.2.9]', implicitTls: false, loginTimeoutS: 60, idleTimeoutS: 60, maxLiteral: 1 << 20, maxCommand: 1 << 21, maxBadCommands: 20,
   }, commandTable(), capabilities, preauth ? { user: 'u', store: preauth } : null);
   let out = '';
   fromServer.on('data', (d: Buffer) => {

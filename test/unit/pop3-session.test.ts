@@ -8,6 +8,7 @@ import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
 import { LineInput } from '../../lib/io/input.js';
 import { ResponseSink } from '../../lib/io/sink.js';
+import { systemClock } from '../../lib/env/env.js';
 import { MemoryLogger } from '../../lib/env/logger.js';
 import { Pop3Session, type Pop3Backend, type Pop3Options } from '../../lib/pop3/session.js';
 import { MailboxError } from '../../lib/mailbox/driver.js';
@@ -32,7 +33,8 @@ function harness(backend: Partial<Pop3Backend>, opts: Partial<Pop3Options> = {})
   };
   const session = new Pop3Session(new LineInput(toServer, 1024), new ResponseSink(fromServer), full, {
     hostname: 'test.example', version: 'v', uidlFormat: 'uw', statusHeader: true, maxBadCommands: 20,
-    loginTimeoutS: 600, timeoutS: 600, logger, clientHost: '[192.0.2.9]', ...opts,
+    loginTimeoutS: 600, timeoutS: 600, logger, clock: systemClock, sessionId: 't', clientHost: '[192.0.2.9]',
+    implicitTls: false, ...opts,
   });
   let out = '';
   fromServer.on('data', (d: Buffer) => {
@@ -62,7 +64,10 @@ describe('POP3 session policies', () => {
     await h.session.run();
     assert.ok(Date.now() - t0 >= 180);
     assert.equal(h.output(), '+OK POP3 test.example v server ready\r\n-ERR Autologout; idle for too long\r\n');
-    assert.deepEqual(h.logger.lines.map((l) => l.message), ['Autologout user=??? host=[192.0.2.9]']);
+    // UW's line, then how long the session lasted, the bytes each way and whether TLS was on.
+    const lines = h.logger.lines.map((l) => l.message);
+    assert.equal(lines.length, 1);
+    assert.match(lines[0] ?? '', /^Autologout user=\?\?\? host=\[192\.0\.2\.9\] duration=\d+\.\d{3}s in=0 out=74 tls=no$/);
     h.toServer.end();
   });
 
@@ -75,8 +80,11 @@ describe('POP3 session policies', () => {
     assert.equal(h.output(), '+OK POP3 test.example v server ready\r\n' +
       '+OK User name accepted, password please\r\n-ERR [AUTH] Bad login\r\n' +
       '+OK User name accepted, password please\r\n-ERR [AUTH] Bad login\r\n-ERR Too many login failures, goodbye\r\n');
-    assert.deepEqual(h.logger.lines.map((l) => l.message),
+    const lines = h.logger.lines.map((l) => l.message);
+    assert.deepEqual(lines.slice(0, 2),
       ['Login failed user=a auth=LOGIN host=[192.0.2.9]', 'Login failed user=a auth=LOGIN host=[192.0.2.9]']);
+    assert.equal(lines.length, 3);
+    assert.match(lines[2] ?? '', /^Disconnected \(too many login failures\) user=\?\?\? host=\[192\.0\.2\.9\] duration=\d+\.\d{3}s in=40 out=205 tls=no$/);
     h.toServer.end();
   });
 });

@@ -23,13 +23,12 @@ export const logout: AnySpec = {
   parse: (a) => a.end(),
   async run(ctx) {
     const s = ctx.session;
-    ctx.untagged('BYE IMAP4rev1 server terminating connection');
     if (s.selected) {
+      // Pending flag changes are written now; if that fails the session stays, and the client hears why (NO).
       await s.selected.box.close();
       s.selected = null;
     }
-    if (s.user) s.opts.logger.log('info', `Logout user=${s.user} host=${s.opts.clientHost}`);
-    s.state = 'logout';
+    s.end('logout', 'IMAP4rev1 server terminating connection');
     ctx.okWith('LOGOUT completed');
   },
 };

@@ -9,9 +9,7 @@ async function finish(ctx: CommandContext, user: string, result: AuthResult, how
   if (!result.ok) {
     s.opts.logger.log('info', `Login failed user=${user} auth=${how} host=${s.opts.clientHost}`);
     if (await s.backend.loginFailed(user, how)) {
-      ctx.untagged('BYE Too many login failures');
-      s.state = 'logout';
-      ctx.okWith('LOGIN failed');
+      s.end('too many login failures', 'Too many login failures');
       throw no('Authentication failed', 'AUTHENTICATIONFAILED');
     }
     throw no('Authentication failed', 'AUTHENTICATIONFAILED');
@@ -69,7 +67,10 @@ export const authenticate: AnySpec = {
       s.out.write(`+ ${step.data.toString('base64')}\r\n`);
       await s.out.flush();
       const line = await s.input.readLine();
-      if (line === null) throw no('Connection closed');
+      if (line === null) {
+        s.end('client gone', null);
+        throw new ResponseSent();
+      }
       const t = line.toString('latin1').trim();
       if (t === '*') throw bad('Authentication cancelled');
       const data = decodeBase64Strict(t);
@@ -80,7 +81,7 @@ export const authenticate: AnySpec = {
       await finish(ctx, '', { ok: false, reason: 'bad-password', detail: step.reason }, args.mechanism);
       return;
     }
-    await finish(ctx, step.result.ok ? step.result.account.name : '', step.result, args.mechanism);
+    await finish(ctx, step.result.ok ? step.result.account.name : step.authcid, step.result, args.mechanism);
   },
 };
 
@@ -93,8 +94,7 @@ export const starttls: AnySpec = {
     if (!tls) throw no('STARTTLS not available');
     if (s.input.buffered > 0) {
       // Commands pipelined after STARTTLS in plaintext must not run as if they came through TLS (RFC 3501 §6.2.1).
-      ctx.untagged('BYE Commands pipelined after STARTTLS');
-      s.state = 'logout';
+      s.end('commands pipelined after STARTTLS', 'Commands pipelined after STARTTLS');
       throw bad('STARTTLS must be the last command in a batch');
     }
     s.out.write(`${ctx.tag} OK Begin TLS negotiation now\r\n`);

@@ -2,8 +2,8 @@
 import type { FetchAtt } from '../../wire/parser.js';
 import type { SequenceSet } from '../../wire/sequence.js';
 import { MailboxError } from '../../mailbox/driver.js';
-import { FetchError, FetchSizeMismatch, writeFetch } from '../fetch.js';
-import { no, ResponseSent, type AnySpec, type CommandContext } from '../session.js';
+import { FetchError, writeFetch } from '../fetch.js';
+import { no, type AnySpec, type CommandContext } from '../session.js';
 import { resolveSet } from './messages.js';
 
 /** MIME trees kept per selected mailbox (clients fetch BODYSTRUCTURE, then parts of the same few messages). */
@@ -33,12 +33,7 @@ function fetchSpec(uid: boolean): AnySpec {
             ctx.untagged(`NO Message ${seq} was expunged by another session`);
             continue;
           }
-          // A literal cut short or overrun (the file changed under us): the stream is out of sync.
-          if (e instanceof FetchSizeMismatch) {
-            ctx.session.opts.logger.log('err', `FETCH ${seq}: ${e.message}; disconnecting`);
-            ctx.session.state = 'logout';
-            throw new ResponseSent();
-          }
+          // Anything else, a literal cut short or overrun (StreamBroken) included, is for the session's error map.
           throw e;
         }
         await ctx.session.out.maybeFlush();

@@ -2,26 +2,10 @@
  * SELECT, EXAMINE (RFC 3501 §6.3.1-2), CLOSE (§6.4.2), UNSELECT (RFC 3691), CHECK (§6.4.1), EXPUNGE (§6.4.3),
  * UID EXPUNGE (RFC 4315).
  */
-import { Flag, MailboxError } from '../../mailbox/driver.js';
+import { Flag } from '../../mailbox/driver.js';
 import type { ArgCursor } from '../../wire/parser.js';
 import type { SequenceSet } from '../../wire/sequence.js';
 import { flagList, no, type AnySpec, type CommandContext } from '../session.js';
-
-/** A MailboxError as the tagged NO a client understands. */
-export function mailboxNo(e: unknown): Error {
-  if (!(e instanceof MailboxError)) return e as Error;
-  switch (e.code) {
-    case 'NONEXISTENT': return no('Mailbox does not exist', 'NONEXISTENT');
-    case 'ALREADYEXISTS': return no('Mailbox already exists', 'ALREADYEXISTS');
-    case 'INUSE': return no('Mailbox is locked by another process', 'INUSE');
-    case 'NOPERM': return no('Permission denied', 'NOPERM');
-    case 'LIMIT': return no(e.message, 'LIMIT');
-    case 'READONLY': return no('Mailbox is read-only', 'READ-ONLY');
-    case 'NOTMAILBOX': return no('Not a mailbox', 'CANNOT');
-    case 'OVERQUOTA': return no('Not enough disk space or quota', 'OVERQUOTA');
-    default: return no(`Mailbox error: ${e.message}`, 'SERVERBUG');
-  }
-}
 
 async function open(ctx: CommandContext, name: string, readOnly: boolean): Promise<void> {
   const s = ctx.session;
@@ -34,12 +18,7 @@ async function open(ctx: CommandContext, name: string, readOnly: boolean): Promi
     ctx.untagged('OK [CLOSED] Previous mailbox closed');
   }
   if (!s.store) throw no('No mail store');
-  let box;
-  try {
-    box = await s.store.open(name, readOnly);
-  } catch (e) {
-    throw mailboxNo(e);
-  }
+  const box = await s.store.open(name, readOnly);
   s.selected = { name, box, readOnly: box.readOnly, structures: new Map() };
   s.state = 'selected';
   box.takeUpdates(true);
@@ -93,7 +72,7 @@ async function unselect(ctx: CommandContext, expunge: boolean): Promise<void> {
       await sel.box.expunge();
     } catch (e) {
       await sel.box.close().catch(() => undefined);
-      throw mailboxNo(e);
+      throw e;
     }
   }
   await sel.box.close();
@@ -115,11 +94,7 @@ export const check: AnySpec = {
   name: 'CHECK', states: ['selected'], expungeSafe: true,
   parse: (a) => a.end(),
   async run(ctx) {
-    try {
-      await ctx.session.selected?.box.checkpoint();
-    } catch (e) {
-      throw mailboxNo(e);
-    }
+    await ctx.session.selected?.box.checkpoint();
   },
 };
 
@@ -130,11 +105,7 @@ export const expunge: AnySpec = {
     const sel = ctx.session.selected;
     if (!sel) return;
     if (sel.readOnly) throw no('Mailbox is read-only', 'READ-ONLY');
-    try {
-      await sel.box.expunge();
-    } catch (e) {
-      throw mailboxNo(e);
-    }
+    await sel.box.expunge();
   },
 };
 
@@ -157,10 +128,6 @@ export const uidExpunge: AnySpec = {
       const uid = box.meta(seq).uid;
       if (set.has(uid, maxUid)) uids.add(uid);
     }
-    try {
-      await box.expunge(uids);
-    } catch (e) {
-      throw mailboxNo(e);
-    }
+    await box.expunge(uids);
   },
 };

@@ -8,7 +8,6 @@ import type { SearchKey } from '../../mail/search-key.js';
 import type { SearchCommand, StoreAtt } from '../../wire/parser.js';
 import type { SequenceSet } from '../../wire/sequence.js';
 import { bad, flagsOf, no, type AnySpec, type CommandContext } from '../session.js';
-import { mailboxNo } from './mailbox.js';
 
 /**
  * The sequence numbers a set names, by message number or (uid) by UID; UIDs that do not exist are skipped. Throws
@@ -70,11 +69,7 @@ function storeSpec(uid: boolean): AnySpec {
       const box = sel.box;
       const seqs = resolveSet(box, args.set, uid);
       const { bits, keywords } = splitFlags(args.att.flags);
-      try {
-        box.setFlags(seqs, args.att.op, bits, keywords);
-      } catch (e) {
-        throw mailboxNo(e);
-      }
+      box.setFlags(seqs, args.att.op, bits, keywords);
       if (args.att.silent) return;
       for (const seq of seqs) {
         const m = box.meta(seq);

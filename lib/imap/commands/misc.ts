@@ -3,8 +3,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import type { AppendMessage } from '../../mailbox/driver.js';
 import { MailboxError } from '../../mailbox/driver.js';
 import type { SequenceSet } from '../../wire/sequence.js';
-import { bad, no, type AnySpec, type CommandContext } from '../session.js';
-import { mailboxNo } from './mailbox.js';
+import { bad, no, ResponseSent, type AnySpec, type CommandContext } from '../session.js';
 import { compact, resolveSet } from './messages.js';
 
 /**
@@ -34,7 +33,7 @@ export async function copyMessages(
     return { uidValidity: r.uidValidity, sourceUids, uids: r.uids };
   } catch (e) {
     if (e instanceof MailboxError && e.code === 'NONEXISTENT') throw no('Mailbox does not exist', 'TRYCREATE');
-    throw mailboxNo(e);
+    throw e;
   }
 }
 
@@ -67,12 +66,9 @@ export const id: AnySpec = {
   name: 'ID', states: ['not-authenticated', 'authenticated', 'selected'], expungeSafe: true,
   parse(a) {
     a.sp();
-    // id-params-list / NIL: read and ignore the client's fields (bounded by the command size limit).
-    if (a.maybeKeyword('NIL')) {
-      a.end();
-      return null;
-    }
-    if (!a.lookingAt('(')) throw bad('ID expects a list or NIL');
+    // The client's fields are read (and checked) but not used: UW logs nothing of them either.
+    a.idParamsList();
+    a.end();
     return null;
   },
   async run(ctx) {
@@ -84,9 +80,11 @@ export const enable: AnySpec = {
   name: 'ENABLE', states: ['authenticated'], expungeSafe: true,
   parse(a) {
     const caps: string[] = [];
-    while (a.maybeSp()) caps.push(a.atom().toUpperCase());
-    a.end();
-    if (caps.length === 0) throw bad('ENABLE needs capability names');
+    // enable ::= "ENABLE" 1*(SP capability) (RFC 5161 §3)
+    do {
+      a.sp();
+      caps.push(a.atom().toUpperCase());
+    } while (!a.atEnd());
     return caps;
   },
   async run(ctx, caps: string[]) {
@@ -118,9 +116,12 @@ export const idle: AnySpec = {
     s.out.write('+ idling\r\n');
     await s.out.flush();
     let done = false;
-    const reading = s.input.readLine().then((line) => {
+    // Settled (never rejected) so that a failed read (a line over the limit) is seen after the loop, not unhandled.
+    const reading: Promise<{ line: Buffer | null } | { error: unknown }> = s.input.readLine().then(
+      (line) => ({ line }),
+      (error: unknown) => ({ error }),
+    ).finally(() => {
       done = true;
-      return line;
     });
     let wake: (() => void) | null = null;
     let watcher: FSWatcher | null = null;
@@ -142,12 +143,19 @@ export const idle: AnySpec = {
         watcher = null;
       }
     }
+    // The autologout timer runs on in IDLE (RFC 2177: clients re-issue IDLE at least every 29 minutes).
+    const deadline = s.opts.clock.now() + s.opts.idleTimeoutS * 1000;
     try {
-      while (!done) {
+      while (!done && s.state !== 'logout') {
         let timer: NodeJS.Timeout | null = null;
+        const left = deadline - s.opts.clock.now();
+        if (left <= 0) {
+          s.autologout();
+          break;
+        }
         const tick = new Promise<void>((r) => {
           wake = r;
-          timer = setTimeout(r, watcher !== null ? IDLE_WATCHED_POLL_MS : IDLE_POLL_MS);
+          timer = setTimeout(r, Math.min(left, watcher !== null ? IDLE_WATCHED_POLL_MS : IDLE_POLL_MS));
         });
         await Promise.race([reading, tick]);
         if (timer !== null) clearTimeout(timer);
@@ -160,10 +168,14 @@ export const idle: AnySpec = {
       watcher?.close();
       if (settle !== null) clearTimeout(settle);
     }
-    const line = await reading;
+    // Ended by autologout or a vanished mailbox: the BYE is out; no tagged reply follows it.
+    if (!done) throw new ResponseSent();
+    const r = await reading;
+    if ('error' in r) throw r.error;
+    const line = r.line;
     if (line === null) {
-      s.state = 'logout';
-      return;
+      s.end('client gone', null);
+      throw new ResponseSent();
     }
     if (line.toString('latin1').trim().toUpperCase() !== 'DONE') throw bad('Expected DONE');
   },

@@ -9,7 +9,6 @@
 import { Flag } from '../../mailbox/driver.js';
 import type { SequenceSet } from '../../wire/sequence.js';
 import { no, type AnySpec, type CommandContext } from '../session.js';
-import { mailboxNo } from './mailbox.js';
 import { compact, resolveSet } from './messages.js';
 import { copyMessages } from './misc.js';
 
@@ -53,7 +52,7 @@ function moveSpec(uid: boolean): AnySpec {
         } catch {
           // The flag change failed too (LIMIT); the original error is the one to report.
         }
-        throw mailboxNo(e);
+        throw e;
       }
     },
   };

@@ -9,7 +9,6 @@ import { quoted } from '../../wire/encode.js';
 import type { DateTime, StatusAtt } from '../../wire/parser.js';
 import type { SpooledLiteral } from '../../wire/fragmentizer.js';
 import { no, type AnySpec, type CommandContext } from '../session.js';
-import { mailboxNo } from './mailbox.js';
 import { compact, splitFlags } from './messages.js';
 
 const AUTH = ['authenticated', 'selected'] as const;
@@ -42,12 +41,7 @@ function listSpec(lsub: boolean): AnySpec {
       return { reference, pattern };
     },
     async run(ctx: CommandContext, args: { reference: string; pattern: string }) {
-      let entries;
-      try {
-        entries = await storeOf(ctx).list(args.reference, args.pattern, { subscribedOnly: lsub });
-      } catch (e) {
-        throw mailboxNo(e);
-      }
+      const entries = await storeOf(ctx).list(args.reference, args.pattern, { subscribedOnly: lsub });
       for (const e of entries) {
         ctx.untagged(`${lsub ? 'LSUB' : 'LIST'} (${e.attributes.join(' ')}) "/" ${nameOut(e.name)}`);
       }
@@ -58,7 +52,29 @@ function listSpec(lsub: boolean): AnySpec {
 export const list = listSpec(false);
 export const lsub = listSpec(true);
 
-function oneName(name: string, run: (store: MailStore, mailbox: string) => Promise<void>): AnySpec {
+/**
+ * Before this session deletes or renames `mailbox`: when it is the selected mailbox or holds it (a parent),
+ * the selection ends first (its pending changes written), and the client is told with `* OK [CLOSED]` (RFC 7162
+ * §3.2.11) that it is back in the authenticated state. Another session that has it selected notices at its next
+ * look and says BYE (RFC 2180 §3.3; ImapSession.reportUpdates).
+ */
+async function leaveIfSelected(ctx: CommandContext, mailbox: string): Promise<void> {
+  const s = ctx.session;
+  const sel = s.selected;
+  const store = s.store;
+  if (!sel || !store) return;
+  const holds = store.sameMailbox(sel.name, mailbox) ||
+    (sel.name.length > mailbox.length && sel.name[mailbox.length] === '/' &&
+      store.sameMailbox(sel.name.slice(0, mailbox.length), mailbox));
+  if (!holds) return;
+  s.selected = null;
+  s.state = 'authenticated';
+  ctx.untagged('OK [CLOSED] Selected mailbox closed');
+  await sel.box.close();
+}
+
+function oneName(name: string, run: (store: MailStore, mailbox: string) => Promise<void>,
+  before?: (ctx: CommandContext, mailbox: string) => Promise<void>): AnySpec {
   return {
     name, states: AUTH, expungeSafe: true,
     parse(a) {
@@ -68,17 +84,14 @@ function oneName(name: string, run: (store: MailStore, mailbox: string) => Promi
       return mailbox;
     },
     async run(ctx: CommandContext, mailbox: string) {
-      try {
-        await run(storeOf(ctx), mailbox);
-      } catch (e) {
-        throw mailboxNo(e);
-      }
+      await before?.(ctx, mailbox);
+      await run(storeOf(ctx), mailbox);
     },
   };
 }
 
 export const create = oneName('CREATE', (s, m) => s.create(m));
-export const del = oneName('DELETE', (s, m) => s.delete(m));
+export const del = oneName('DELETE', (s, m) => s.delete(m), leaveIfSelected);
 export const subscribe = oneName('SUBSCRIBE', (s, m) => s.subscribe(m));
 export const unsubscribe = oneName('UNSUBSCRIBE', (s, m) => s.unsubscribe(m));
 
@@ -93,11 +106,8 @@ export const rename: AnySpec = {
     return { from, to };
   },
   async run(ctx, args: { from: string; to: string }) {
-    try {
-      await storeOf(ctx).rename(args.from, args.to);
-    } catch (e) {
-      throw mailboxNo(e);
-    }
+    await leaveIfSelected(ctx, args.from);
+    await storeOf(ctx).rename(args.from, args.to);
   },
 };
 
@@ -114,23 +124,19 @@ export const status: AnySpec = {
   async run(ctx, args: { mailbox: string; atts: StatusAtt[] }) {
     const sel = ctx.session.selected;
     let st;
-    try {
-      if (sel && storeOf(ctx).sameMailbox(sel.name, args.mailbox)) {
-        // The selected mailbox: from the open index (its file may hold changes not yet written).
-        const box = sel.box;
-        let recent = 0;
-        let unseen = 0;
-        for (let seq = 1; seq <= box.count(); seq++) {
-          const m = box.meta(seq);
-          if (m.recent) recent++;
-          if (!(m.flags & 1)) unseen++;
-        }
-        st = { messages: box.count(), recent, unseen, uidNext: box.uidNext(), uidValidity: box.uidValidity };
-      } else {
-        st = await storeOf(ctx).status(args.mailbox);
+    if (sel && storeOf(ctx).sameMailbox(sel.name, args.mailbox)) {
+      // The selected mailbox: from the open index (its file may hold changes not yet written).
+      const box = sel.box;
+      let recent = 0;
+      let unseen = 0;
+      for (let seq = 1; seq <= box.count(); seq++) {
+        const m = box.meta(seq);
+        if (m.recent) recent++;
+        if (!(m.flags & 1)) unseen++;
       }
-    } catch (e) {
-      throw mailboxNo(e);
+      st = { messages: box.count(), recent, unseen, uidNext: box.uidNext(), uidValidity: box.uidValidity };
+    } else {
+      st = await storeOf(ctx).status(args.mailbox);
     }
     const value: Record<StatusAtt, number> = {
       MESSAGES: st.messages, RECENT: st.recent, UIDNEXT: st.uidNext, UIDVALIDITY: st.uidValidity, UNSEEN: st.unseen,
@@ -216,7 +222,7 @@ export const append: AnySpec = {
       r = await storeOf(ctx).append(args.mailbox, each());
     } catch (e) {
       if (e instanceof MailboxError && e.code === 'NONEXISTENT') throw no('Mailbox does not exist', 'TRYCREATE');
-      throw mailboxNo(e);
+      throw e;
     }
     ctx.okWith('APPEND completed', `APPENDUID ${r.uidValidity} ${compact(r.uids)}`);
   },
