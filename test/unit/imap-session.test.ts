@@ -21,7 +21,8 @@ import { UwMailStore } from '../../lib/mailbox/uw-store.js';
 const dir = mkdtempSync(join(tmpdir(), 'imap-session-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function session(backend: Partial<ImapBackend>, preauth: UwMailStore | null) {
+function session(backend: Partial<ImapBackend>, preauth: UwMailStore | null, opts: { idleTimeoutS?: number } = {}) {
+  const logger = new MemoryLogger();
   const toServer = new PassThrough();
   const fromServer = new PassThrough();
   const full: ImapBackend = {
@@ -34,14 +35,23 @@ function session(backend: Partial<ImapBackend>, preauth: UwMailStore | null) {
     ...backend,
   };
   const s = new ImapSession(new LineInput(toServer, 8192), new ResponseSink(fromServer), full, {
-    hostname: 'test.example', version: 'v', logger: new MemoryLogger(), clock: systemClock, sessionId: 't',
-    clientHost: '[192.0.2.9]', implicitTls: false, loginTimeoutS: 60, idleTimeoutS: 60, maxLiteral: 1 << 20, maxCommand: 1 << 21, maxBadCommands: 20,
+    hostname: 'test.example', version: 'v', logger, clock: systemClock, sessionId: 't',
+    clientHost: '[192.0.2.9]', implicitTls: false, loginTimeoutS: 60, idleTimeoutS: opts.idleTimeoutS ?? 60,
+    maxLiteral: 1 << 20, maxCommand: 1 << 21, maxBadCommands: 20,
   }, commandTable(), capabilities, preauth ? { user: 'u', store: preauth } : null);
   let out = '';
   fromServer.on('data', (d: Buffer) => {
     out += d.toString('latin1');
   });
-  return { toServer, s, output: () => out };
+  return { toServer, s, output: () => out, logger };
+}
+
+/** A store over a copy of the sample mailbox as INBOX. */
+function sampleStore(cls: typeof UwMailStore = UwMailStore): UwMailStore {
+  const home = mkdtempSync(join(dir, 'home-'));
+  const inbox = join(home, 'INBOX');
+  copyFileSync(join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'sample.mbox'), inbox);
+  return new cls({ driver: new MboxDriver({ journalDir: home, fsync: false }), home, inboxPath: inbox, allowOutsideHome: false });
 }
 
 /** Waits until the server's output contains `text`. */
@@ -77,5 +87,41 @@ describe('IMAP session', () => {
     h.toServer.end();
     await done;
     assert.doesNotMatch(h.output(), /b OK/);
+  });
+
+  it('IDLE ends with * BYE when the client stays silent past the autologout time (RFC 3501 §5.4)', async () => {
+    const h = session({}, sampleStore(), { idleTimeoutS: 0.3 });
+    const done = h.s.run();
+    h.toServer.write('a SELECT INBOX\r\nb IDLE\r\n');
+    const t0 = Date.now();
+    await done;
+    assert.ok(Date.now() - t0 >= 250);
+    assert.match(h.output(), /\r\n\+ idling\r\n\* BYE Autologout; idle for too long\r\n$/);
+    const last = h.logger.lines[h.logger.lines.length - 1]?.message ?? '';
+    assert.match(last, /^Autologout user=u host=\[192\.0\.2\.9\] duration=\d+\.\d{3}s in=\d+ out=\d+ tls=no$/);
+    h.toServer.end();
+  });
+
+  it('an unexpected error is NO [SERVERBUG] with an id the log carries; the session goes on; the log is bounded', async () => {
+    class Broken extends UwMailStore {
+      override async list(): Promise<never> {
+        throw new TypeError('cannot read properties of undefined (/usr/local/lib/uwimap-ts/secret/path)');
+      }
+    }
+    const h = session({}, sampleStore(Broken));
+    const done = h.s.run();
+    h.toServer.end(Array.from({ length: 6 }, (_, i) => `l${i} LIST "" *\r\n`).join('') + 'n NOOP\r\nz LOGOUT\r\n');
+    await done;
+    const lines = h.output().split('\r\n');
+    for (let i = 0; i < 6; i++) assert.ok(lines.includes(`l${i} NO [SERVERBUG] Internal error, id t.${i + 1}`), h.output());
+    assert.ok(lines.includes('n OK NOOP completed'));
+    assert.ok(lines.includes('z OK LOGOUT completed'));
+    assert.doesNotMatch(h.output(), /TypeError|secret|\/usr\//, 'nothing internal reaches the client');
+    const logged = h.logger.lines.map((l) => l.message);
+    assert.equal(logged.filter((m) => m.startsWith('Internal error ')).length, 4, logged.join('\n'));
+    assert.match(logged[0] ?? '', /^Internal error t\.1 user=u host=\[192\.0\.2\.9\]: TypeError: cannot read .* at \S+/);
+    assert.doesNotMatch(logged[0] ?? '', /\n/);
+    assert.match(logged[3] ?? '', /^Internal error t\.4 .*further errors of this session are counted, not logged$/);
+    assert.match(logged[logged.length - 1] ?? '', /^Logout user=u .* errors=6$/);
   });
 });
