@@ -13,17 +13,24 @@
  * must not make us create or truncate the file it points to, nor is it ours to remove).
  *
  * Content: our PID in decimal and a newline (`dotlockfile -p` / liblockfile's convention), mode 0644, so that
- * others can tell whether the holder still lives.
+ * others can tell whether the holder still lives. What the others write (seen with strace): liblockfile's
+ * `dotlockfile -p` the same, with its caller's PID, and "0\n" without `-p`; procmail's `lockfile` "0"; UW c-client
+ * (Debian's 2007f) nothing at all, an empty file of mode 0666, which it expires by ctime; Dovecot `PID:HOST`
+ * (gethostname()), and it believes a PID only with its own host name after it.
  *
  * Stale locks are taken over (removed, then the creation retried at once):
  * - when the lock names, in its leading decimal digits, a PID that no longer exists on this host (option `checkPid`,
- *   default true; turn it off for a spool shared over NFS, since the file does not say which host wrote it);
+ *   default true; turn it off for a spool shared over NFS, since a plain PID does not say which host wrote it). A
+ *   PID followed by `:HOST` (Dovecot's form) counts only when HOST is ours (ignoring case): another host's PID is
+ *   left to the age rule, whatever runs under that number here;
  * - when its mtime is more than `staleAfterMs` old (default 5 minutes, UW c-client's `locktimeout`; procmail also
  *   expires by age). This applies even to a lock naming a live PID, as in UW, so a holder of a long operation must
  *   keep its lock fresh: ours touch their file every `touchIntervalMs` (default 60 s, liblockfile's interval).
  *   The mtime is used, not the ctime, because touching (utimes) is how holders refresh a lock.
  * Removal re-checks the inode and mtime just before unlink(). A window remains between that check and the unlink
  * in which another taker could replace the stale lock; every dotlock implementation shares it.
+ * Locks without a PID (procmail's, UW's, `dotlockfile` without `-p`) can only expire by age: nothing in them says
+ * their holder died.
  *
  * Permission (the setgid helper): Debian's spool `/var/mail` is root:mail 2775, so a server running as the user
  * cannot create `/var/mail/USER.lock`. When creating our file fails with EACCES or EPERM we run the helper
@@ -42,8 +49,10 @@
  * file name need not be the caller's login name (releases up to 1.15, e.g. Debian 10's 1.14, also required
  * `<dir>/<login>.lock`, so there a user can lock only the mailbox named after them). It removes with `-u` under
  * the same rule, without looking at the lock's content; that is why we check the lock is still ours first.
- * A lock made by the helper is judged stale by the helper's rules, not ours (liblockfile's lockfile_check): a live
- * PID keeps it valid however old, a dead PID expires it at once, no PID expires it after 5 minutes. A stale lock it
+ * The helper judges an existing lock by its own rules (liblockfile's lockfile_check): a live PID keeps it valid
+ * however old, a dead PID expires it at once, no PID expires it after 5 minutes; it reads any leading PID as this
+ * host's. So we run it only while our own rules find the lock gone or stale: a `PID:otherhost` lock waits for its
+ * age, and a lock naming a live PID waits for its holder even when older than 5 minutes. A stale lock the helper
  * cannot remove gives L_RMSTALE (8), reported as LockError.
  *
  * Mode: dotlocks are exclusive only; a 'shared' request takes the exclusive lock.
@@ -110,14 +119,17 @@ export function dotlockPath(mailboxPath: string): string {
 }
 
 /**
- * The PID a lock file names, read as liblockfile's atoi() does (leading blanks, then decimal digits, anything after
- * ignored, so Dovecot's `pid:host` works too). Undefined when there is none, or it is 0 (`dotlockfile` without `-p`
- * writes "0"; UW c-client writes nothing).
+ * The PID of this host that a lock file names, or undefined. The leading decimal digits are read as liblockfile's
+ * atoi() does (leading blanks skipped, anything after ignored). Undefined when there are none or they are 0
+ * (procmail's `lockfile` writes "0", `dotlockfile` without `-p` "0\n"; UW c-client writes nothing), and when they are
+ * followed by `:host` (Dovecot's `pid:host`) naming a host other than `hostname` (compared as Dovecot does, but
+ * ignoring case): that is another machine's PID, which says nothing about the processes here.
  */
-export function parseLockPid(content: string | undefined): number | undefined {
+export function parseLockPid(content: string | undefined, hostname: string): number | undefined {
   if (content === undefined) return undefined;
-  const m = /^[ \t\n]*(\d{1,10})/.exec(content);
+  const m = /^[ \t\n]*(\d{1,10})(?!\d)(?::([^\s\0]*))?/.exec(content);
   if (!m?.[1]) return undefined;
+  if (m[2] !== undefined && m[2].toLowerCase() !== hostname.toLowerCase()) return undefined;
   const pid = Number(m[1]);
   return pid > 0 && pid <= 0x7fffffff ? pid : undefined;
 }
@@ -135,8 +147,8 @@ const CREATE_FLAGS = fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL | fsc.O_NOFOLLOW;
 /** O_NONBLOCK: a FIFO planted at the lock path must not hang the read. */
 const READ_FLAGS = fsc.O_RDONLY | fsc.O_NOFOLLOW | fsc.O_NONBLOCK;
 const LOCK_FILE_MODE = 0o644;
-/** More than a PID and a host name: the rest of a lock's content does not matter to us. */
-const MAX_CONTENT = 64;
+/** A PID, a colon and the longest host name (255): the rest of a lock's content does not matter to us. */
+const MAX_CONTENT = 300;
 
 function isDenied(code: string | undefined): boolean {
   return code === 'EACCES' || code === 'EPERM';
@@ -278,7 +290,7 @@ async function inspect(cfg: Config, lockPath: string, mailbox: string): Promise<
   const st = await lstatLock(lockPath, mailbox);
   if (st === undefined) return { kind: 'gone' };
   if (cfg.checkPid) {
-    const pid = parseLockPid(await readLockContent(lockPath));
+    const pid = parseLockPid(await readLockContent(lockPath), cfg.host.hostname);
     if (pid !== undefined && pid !== cfg.host.pid && !cfg.host.isAlive(pid)) return { kind: 'stale', st };
   }
   const ageMs = cfg.host.now() - Number(st.mtimeMs);
@@ -306,14 +318,16 @@ async function removeStale(lockPath: string, judged: BigIntStats): Promise<boole
   }
 }
 
-/** One attempt through the setgid helper. */
+/**
+ * One attempt through the setgid helper. The caller has inspected the lock path first (which refuses a symlink
+ * before the helper sees it) and found no lock it must respect.
+ */
 async function createViaHelper(
   cfg: Config,
   helper: string,
   lockPath: string,
   mailbox: string,
 ): Promise<Attempt<{ identity: Identity; content: string }>> {
-  await lstatLock(lockPath, mailbox); // refuse a symlink before the helper sees it
   let status: number;
   try {
     status = await cfg.runner.run(helper, dotlockfileArgs.lock(lockPath));
@@ -492,6 +506,8 @@ export function createDotlock(options: DotlockOptions): LockMethod {
         async (): Promise<Attempt<{ identity: Identity; content: string; viaHelper: boolean }>> => {
           for (let round = 0; round <= STALE_RETRIES; round++) {
             if (helper !== null) {
+              // Our rules first: the helper would take a `pid:otherhost` lock's PID for one of this host's.
+              if ((await inspect(cfg, lockPath, mailbox)).kind === 'held') return BUSY;
               const r = await createViaHelper(cfg, helper, lockPath, mailbox);
               return r.kind === 'taken' ? taken({ ...r.value, viaHelper: true }) : BUSY;
             }
