@@ -5,7 +5,8 @@
 # headers: test/interop/cclient-oracle.c drives it as UW imapd would; bookworm has no uw-imapd) and a C compiler;
 # libcrypt-dev and libpam0g-dev for the native addon (lib/native), openssl for its crypt tests; isync (mbsync) and
 # mutt as real IMAP clients (test/interop/imap-clients.test.ts; mutt runs under `script`, Debian bsdutils, for a tty);
-# groff to check that the man pages render without warnings (test/unit/install.test.ts).
+# groff to check that the man pages render without warnings (test/unit/install.test.ts); strace to kill lock
+# holders at an exact system call (test/unit/lock-stale.test.ts).
 # The superservers that run our inetd/, xinetd.d/ and systemd/ files in test/interop/superservers.test.ts: xinetd,
 # tcpd, systemd's systemd-analyze and systemd-socket-activate, iproute2 (ip netns, ss) and unshare; and Debian's
 # openbsd-inetd, which conflicts with xinetd (both provide inet-superserver), so its package is unpacked into
@@ -15,7 +16,8 @@ need=()
 for pair in mailutil:uw-mailutils doveadm:dovecot-imapd procmail:procmail dotlockfile:liblockfile-bin cc:gcc \
   flock:util-linux python3:python3 useradd:passwd runuser:util-linux openssl:openssl fetchmail:fetchmail \
   fail2ban-regex:fail2ban chage:passwd mbsync:isync mutt:mutt script:bsdutils xinetd:xinetd tcpd:tcpd ip:iproute2 \
-  ss:iproute2 unshare:util-linux systemd-analyze:systemd systemd-socket-activate:systemd groff:groff-base; do
+  ss:iproute2 unshare:util-linux systemd-analyze:systemd systemd-socket-activate:systemd groff:groff-base \
+  strace:strace; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || need+=("${pair#*:}")
 done
 [ -e /usr/include/c-client/c-client.h ] || need+=(libc-client2007e-dev)

@@ -1,6 +1,7 @@
 /**
  * The little of the running process that dotlocking needs: our PID (written into lock files), whether another PID
- * is alive (stale-lock detection), the host name (temporary file names) and the clock (lock age).
+ * is alive (stale-lock detection), the host name (temporary file names, Dovecot's `pid:host` locks), our effective
+ * uid (whose leftover temporary files we may remove) and the clock (lock age).
  *
  * Library code never reads the global `process` (STYLE.md: only bin/ does). bin/ builds a host with
  * {@link dotlockHostFromProcess}, handing in `process`; tests build one by hand to fake deaths and clocks.
@@ -10,13 +11,21 @@ import { errnoCode } from './errno.js';
 export interface DotlockHost {
   /** Our PID, written into every lock we create. */
   readonly pid: number;
-  /** This host's name; only used to make temporary file names unique across NFS clients. */
+  /**
+   * This host's name, as gethostname() gives it: part of our temporary files' names (unique across NFS clients, and
+   * telling which host's PID they carry), and compared with the host a Dovecot-style `pid:host` lock names.
+   */
   readonly hostname: string;
   /**
    * Whether a process with this PID exists on this host. Must answer true when unsure (e.g. the process exists but
    * belongs to another user), because a false answer lets a live holder's lock be taken over.
    */
   isAlive(pid: number): boolean;
+  /**
+   * Our effective uid now (asked at each use: bin/ builds the host while still root and drops privileges later), or
+   * undefined where it cannot be known; then no leftover temporary file is ever removed.
+   */
+  euid(): number | undefined;
   /** Milliseconds since the epoch; compared with lock files' mtimes. */
   now(): number;
 }
@@ -25,12 +34,14 @@ export interface DotlockHost {
 export interface ProcessLike {
   readonly pid: number;
   kill(pid: number, signal?: string | number): true;
+  geteuid?: () => number;
 }
 
 /**
  * A host backed by the real process: `isAlive` is kill(pid, 0), where ESRCH means gone and anything else (success,
  * or EPERM for another user's process) means alive, as liblockfile's lockfile_check() decides.
- * `hostname` should come from os.hostname() (or the configured Env's hostname); the clock is Date.now().
+ * `hostname` should come from os.hostname() (or the configured Env's hostname); `euid` is geteuid(); the clock is
+ * Date.now().
  */
 export function dotlockHostFromProcess(proc: ProcessLike, hostname: string): DotlockHost {
   return {
@@ -44,6 +55,7 @@ export function dotlockHostFromProcess(proc: ProcessLike, hostname: string): Dot
         return errnoCode(err) !== 'ESRCH';
       }
     },
+    euid: () => proc.geteuid?.(),
     now: () => Date.now(),
   };
 }

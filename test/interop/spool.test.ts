@@ -5,16 +5,21 @@
  * mailbox keeps its owner, group, mode and inode.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import {
+  chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, describe, it } from 'node:test';
 import { MboxDriver } from '../../lib/mailbox/mbox/mbox-driver.js';
+import { HOLD_LOCK, holderKilledAt } from '../unit/lock-support.js';
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, '..', '..', '..');
 const mailtool = join(root, 'bin', 'mailtool');
+const imapd = join(root, 'bin', 'imapd');
 
 if (process.getuid?.() !== 0) throw new Error('the spool test must run as root (it plays the MTA and drops to a user)');
 const NOBODY = 65534;
@@ -55,5 +60,69 @@ describe('a root:mail 2775 spool, tools run as the user', () => {
     const { stdout } = await asNobody([mailtool, 'check', '--json', box]);
     assert.deepEqual(JSON.parse(stdout).messages.map((m: { uid: number }) => m.uid), [1, 2, 3]);
     assert.equal(existsSync(`${box}.lock`), false);
+  });
+
+  /** An IMAP session of nobody's (PREAUTH) on `box` as INBOX: SELECT, LOGOUT. Its output and how long it took. */
+  const selectAndLogout = (box: string, home: string): Promise<{ out: string; ms: number }> => new Promise((resolve, reject) => {
+    const t0 = Date.now();
+    const p = spawn('/usr/sbin/runuser', ['-u', 'nobody', '--', imapd],
+      { env: { PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, MAIL: box, HOME: home }, cwd: '/', timeout: 60_000 });
+    let out = '';
+    p.stdout.setEncoding('latin1').on('data', (d: string) => (out += d));
+    p.on('error', reject);
+    p.on('close', () => resolve({ out, ms: Date.now() - t0 }));
+    p.stdin.end('a SELECT INBOX\r\nb LOGOUT\r\n');
+  });
+
+  /** The hold-lock fixture as nobody, killed with SIGKILL while it holds the lock on `box`. */
+  const killedWhileHolding = async (box: string): Promise<number> => {
+    const p = spawn('/usr/sbin/runuser', ['-u', 'nobody', '--', process.execPath, HOLD_LOCK, box], { cwd: '/' });
+    const line = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      p.stdout.setEncoding('utf8').on('data', (d: string) => {
+        out += d;
+        if (out.includes('\n')) resolve(out.trim());
+      });
+      p.on('error', reject);
+      p.on('close', () => reject(new Error(`the holder exited: ${out}`)));
+    });
+    const m = /^locked (?:direct|helper) (\d+)$/.exec(line);
+    assert.ok(m, line);
+    const pid = Number(m[1]);
+    process.kill(pid, 'SIGKILL');
+    await new Promise((resolve) => p.once('close', resolve));
+    return pid;
+  };
+
+  it('a killed session’s dotlock (made through dotlockfile) is taken over at once by the next imapd session', async () => {
+    const box = join(spool, 'killed');
+    writeFileSync(box, '');
+    chownSync(box, NOBODY, MAIL_GID);
+    chmodSync(box, 0o660);
+    const pid = await killedWhileHolding(box);
+    assert.equal(readFileSync(`${box}.lock`, 'latin1'), `${pid}\n`, 'left behind by the killed holder');
+    const r = await selectAndLogout(box, '/nonexistent');
+    assert.match(r.out, /\r\na OK \[READ-WRITE\] SELECT completed\r\n/);
+    assert.ok(r.ms < 10_000, `took ${r.ms} ms`);
+    assert.equal(existsSync(`${box}.lock`), false);
+  });
+
+  it('in a directory of the user’s own, the next imapd session takes over the lock and removes the temporary files', async () => {
+    const home = join(spool, 'home');
+    mkdirSync(home);
+    chownSync(home, NOBODY, MAIL_GID);
+    const box = join(home, 'mbox');
+    writeFileSync(box, '');
+    chownSync(box, NOBODY, MAIL_GID);
+    const asNobody = ['/usr/sbin/runuser', '-u', 'nobody', '--'];
+    await holderKilledAt('link', box, asNobody); // a temporary file, no lock
+    await holderKilledAt('unlink', box, asNobody); // the lock, and a temporary file linked to it
+    const before = readdirSync(home).sort();
+    assert.equal(before.length, 4, before.join(' '));
+    assert.equal(lstatSync(`${box}.lock`).nlink, 2);
+    const r = await selectAndLogout(box, home);
+    assert.match(r.out, /\r\na OK \[READ-WRITE\] SELECT completed\r\n/);
+    assert.ok(r.ms < 10_000, `took ${r.ms} ms`);
+    assert.deepEqual(readdirSync(home), ['mbox'], 'no lock and no temporary file left');
   });
 });

@@ -210,15 +210,23 @@ describe('dotlock stale locks', () => {
     assert.deepEqual(registry.held(), []);
   });
 
-  test('parseLockPid reads a leading decimal PID as atoi() does', () => {
-    assert.equal(parseLockPid('1234\n'), 1234);
-    assert.equal(parseLockPid(' 42'), 42);
-    assert.equal(parseLockPid('77:host.example\n'), 77);
-    assert.equal(parseLockPid('0\n'), undefined);
-    assert.equal(parseLockPid(''), undefined);
-    assert.equal(parseLockPid('x12'), undefined);
-    assert.equal(parseLockPid(undefined), undefined);
-    assert.equal(parseLockPid('99999999999'), undefined);
+  test('parseLockPid reads a leading decimal PID as atoi() does, and Dovecot’s pid:host only for this host', () => {
+    const here = 'mail.example.org';
+    assert.equal(parseLockPid('1234\n', here), 1234);
+    assert.equal(parseLockPid(' 42', here), 42);
+    assert.equal(parseLockPid('42\0', here), 42);
+    assert.equal(parseLockPid('0\n', here), undefined);
+    assert.equal(parseLockPid('0', here), undefined);
+    assert.equal(parseLockPid('', here), undefined);
+    assert.equal(parseLockPid('x12', here), undefined);
+    assert.equal(parseLockPid(undefined, here), undefined);
+    assert.equal(parseLockPid('99999999999', here), undefined);
+    assert.equal(parseLockPid('12345678901\n', here), undefined, 'not the first 10 digits of a longer number');
+    assert.equal(parseLockPid('77:mail.example.org', here), 77);
+    assert.equal(parseLockPid('77:MAIL.example.org\n', here), 77);
+    assert.equal(parseLockPid('77:other.example.org', here), undefined);
+    assert.equal(parseLockPid('77:mail', here), undefined);
+    assert.equal(parseLockPid('77:', here), undefined);
   });
 });
 

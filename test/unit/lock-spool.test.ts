@@ -155,6 +155,46 @@ describe('privileged spool (root:mail 2775), holder running as nobody', () => {
     assert.equal(existsSync(lock), false);
   });
 
+  test('through the helper, locks of holders killed with SIGKILL are taken over at once; another host’s waits', async () => {
+    const sp = spool('s8');
+    const mbox = mailboxFile(join(sp, 'nobody'), nobody.uid, nobody.gid);
+    const lock = dotlockPath(mbox);
+    const takeOver = async (why: string): Promise<void> => {
+      const t0 = Date.now();
+      const taker = asNobody(mbox, 'timeout=10000');
+      const line = await taker.waitForLine(/^(locked|error) /);
+      assert.match(line, /^locked helper \d+$/, why);
+      assert.ok(Date.now() - t0 < 3000, `${why}: took ${Date.now() - t0} ms`);
+      assert.equal(readFileSync(lock, 'latin1'), `${line.split(' ')[2]}\n`, why);
+      await taker.finish();
+      assert.equal(existsSync(lock), false, why);
+    };
+
+    // nobody's own earlier session, its lock made through the helper.
+    const session = asNobody(mbox);
+    const pid = Number((await session.waitForLine(/^locked helper \d+$/)).split(' ')[2]);
+    process.kill(pid, 'SIGKILL');
+    await session.exited;
+    assert.equal(readFileSync(lock, 'latin1'), `${pid}\n`, 'left behind');
+    await takeOver('the lock of nobody’s killed session');
+
+    // A delivery running as root (root may create the lock itself), killed.
+    const delivery = children.spawn(process.execPath, [HOLD_LOCK, mbox]);
+    await delivery.waitForLine(/^locked direct \d+$/);
+    delivery.proc.kill('SIGKILL');
+    await delivery.exited;
+    assert.equal(statSync(lock).uid, 0);
+    await takeOver('the lock of root’s killed delivery');
+
+    // Dovecot's form names the host: another host's PID says nothing about our processes, even a dead one here.
+    writeFileSync(lock, `${await deadPid()}:other-host.example`);
+    const busy = asNobody(mbox, 'timeout=300');
+    assert.match(await busy.waitForLine(/^(locked|error) /), /^error LockTimeoutError /);
+    await busy.exited;
+    assert.match(readFileSync(lock, 'latin1'), /:other-host\.example$/, 'left alone');
+    unlinkSync(lock);
+  });
+
   test('dotlockfile lends group mail only for the caller’s own file in a group-mail, g+w directory', async () => {
     // The rule of liblockfile 1.16+ (is_maillock): see lib/lock/dotlock.ts. Each refusal is L_TMPLOCK -> LockError.
     const refused = async (mailbox: string, why: string): Promise<void> => {

@@ -177,6 +177,36 @@ export async function run(
   return { code, stdout: child.lines.join('\n'), stderr: child.stderr };
 }
 
+/** strace, used to kill a process at an exact system call (Debian package strace). */
+export const STRACE = '/usr/bin/strace';
+
+/**
+ * Runs the hold-lock fixture on `mailbox` under strace, which kills it with SIGKILL on entry to its first link()
+ * (`'link'`: its temporary file `MAILBOX.lock.<host>.<pid>.<hex>` is made, the lock is not) or its first unlink()
+ * (`'unlink'`: the temporary is linked to `MAILBOX.lock`, and not yet removed). Resolves once it is dead and reaped
+ * (strace reaps it, then kills itself with the same signal). `prefix` runs strace through another program, e.g.
+ * `runuser -u nobody --`. The caller checks what was left: the kill happens wherever the first such call is.
+ */
+export async function holderKilledAt(
+  call: 'link' | 'unlink',
+  mailbox: string,
+  prefix: readonly string[] = [],
+): Promise<void> {
+  requireProgram(STRACE, 'strace');
+  // Regular expressions, because arm64 has only linkat/unlinkat and x86-64 libuv calls link/unlink.
+  const set = call === 'link' ? '/^(link|linkat)$' : '/^(unlink|unlinkat)$';
+  const argv = [STRACE, '-f', '-qq', '-o', '/dev/null', '-e', `trace=${set}`, '-e', `inject=${set}:signal=KILL`,
+    process.execPath, HOLD_LOCK, mailbox];
+  const [file, ...args] = [...prefix, ...argv];
+  if (file === undefined) throw new Error('no program');
+  const child = new Child(file, args, { cwd: '/' });
+  child.proc.stdin?.end();
+  const { code, signal } = await child.exited;
+  if (signal !== 'SIGKILL' && code !== 128 + 9) {
+    throw new Error(`the holder was not killed (exit ${code}, signal ${signal}): ${child.lines.join(' ')} ${child.stderr}`);
+  }
+}
+
 /** A PID that was used by a process that has exited (reuse within the test's lifetime is vanishingly unlikely). */
 export async function deadPid(): Promise<number> {
   const child = new Child('/bin/true', []);

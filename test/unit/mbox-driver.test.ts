@@ -77,6 +77,18 @@ describe('mbox driver', () => {
       'From x@y Sat Nov 21 11:00:01 2026\nSubject: two\n' + block2 + '\nbody two\n');
   });
 
+  it('logs a routine rewrite at debug level only (issue 11: it is no news to an administrator)', async () => {
+    const path = fresh();
+    writeFileSync(path, 'From x@y Sat Nov 21 11:00:00 2026\nSubject: one\n\nbody one\n');
+    const logger = new MemoryLogger();
+    const box = await new MboxDriver({ journalDir: dir, fsync: false, env: { logger } }).open(path, { readOnly: false });
+    await box.close();
+    assert.match(readFileSync(path, 'latin1'), /\nX-UID: 1\n/, 'rewritten with UIDs');
+    const rewrote = logger.lines.filter((l) => /rewrote/.test(l.message));
+    assert.ok(rewrote.length > 0, 'the rewrite is logged');
+    assert.deepEqual(rewrote.map((l) => l.level), rewrote.map(() => 'debug'));
+  });
+
   it('keeps UIDs, flags and keywords across sessions, and changes flags without moving data', async () => {
     const path = fresh();
     const d = driver();
