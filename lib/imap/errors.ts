@@ -1,5 +1,5 @@
 /**
- * The one place where an error becomes an IMAP reply (STYLE.md, "one error map"; go-imap's server does the same).
+ * The one place where an error becomes an IMAP reply (docs/ARCHITECTURE.md rule 7; go-imap's server does the same).
  * Commands throw what they mean ({@link CommandResult} through `no()`/`bad()`, a ParseError from the argument
  * parser, a MailboxError from storage, LineTooLong from a line they read themselves) and never format a reply for
  * a failure; the session asks {@link replyFor} what to send. Anything not foreseen is `NO [SERVERBUG]` with a

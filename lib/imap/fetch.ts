@@ -2,7 +2,7 @@
  * The FETCH writer: one untagged `* <seq> FETCH (...)` response (RFC 3501 §6.4.5, §7.4.2; BINARY of RFC 3516) for
  * one message, written into the {@link ResponseSink}.
  *
- * Sizes before bytes (STYLE.md rule 4): every body literal is announced from the index (`{n}` computed from the
+ * Sizes before bytes (ARCHITECTURE.md rule 4): every body literal is announced from the index (`{n}` computed from the
  * served sizes the driver knows without reading) and then streamed from the mailbox chunk by chunk, counting; if
  * the mailbox yields more or fewer bytes than announced, {@link FetchSizeMismatch} is thrown and the connection
  * must be dropped, since the client's view of the literal is already broken. A 200 MB message is never held.

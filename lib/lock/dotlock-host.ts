@@ -3,7 +3,7 @@
  * is alive (stale-lock detection), the host name (temporary file names, Dovecot's `pid:host` locks), our effective
  * uid (whose leftover temporary files we may remove) and the clock (lock age).
  *
- * Library code never reads the global `process` (STYLE.md: only bin/ does). bin/ builds a host with
+ * Library code never reads the global `process` (ARCHITECTURE.md: only bin/ does). bin/ builds a host with
  * {@link dotlockHostFromProcess}, handing in `process`; tests build one by hand to fake deaths and clocks.
  */
 import { errnoCode } from './errno.js';

@@ -1,7 +1,7 @@
 /**
  * Response encoding. A {@link ResponseBuilder} gathers one response (or several) as octets: protocol text and
  * values encoded as atom, quoted string or literal, message bytes kept as the Buffers they came in (never decoded
- * to strings and back). The session writes `chunks()` to the sink in one go (STYLE.md rule 5a).
+ * to strings and back). The session writes `chunks()` to the sink in one go (ARCHITECTURE.md rule 5a).
  *
  * Strings in lib/wire are octets, one character per octet (latin1), the way the parser returns mailbox names:
  * a string holding a character above U+00FF is refused with RangeError. Unicode text must be encoded to a Buffer

@@ -1,4 +1,4 @@
-# Limits (RFC 3501 §7.5; STYLE.md rule 5: everything the client sends is bounded), with max_literal = 100 and the
+# Limits (RFC 3501 §7.5; ARCHITECTURE.md rule 5: everything the client sends is bounded), with max_literal = 100 and the
 # smallest max_line_length (8K). An APPEND literal over the limit: a synchronizing one is refused at once with a tagged
 # BAD and no continuation request (the client then sends nothing more of it); a non-synchronizing one (LITERAL+) is
 # read and thrown away, so the next command is understood. A line over the limit ends the session.

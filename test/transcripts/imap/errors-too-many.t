@@ -1,4 +1,4 @@
-# Too many bad commands end the session (STYLE.md rule 5: the command count is bounded): with max_bad_commands = 3,
+# Too many bad commands end the session (ARCHITECTURE.md rule 5: the command count is bounded): with max_bad_commands = 3,
 # the third BAD is followed by an untagged BYE and the server hangs up. A NO (a refused but well-formed command) does
 # not count; every kind of BAD does (unknown command, wrong state, syntax, a refused literal).
 mailbox: sample.mbox
