@@ -23,8 +23,8 @@
  *   body parts with terminal content media types other than TEXT and MESSAGE from consideration".
  * - TEXT is header OR body, the header decoded and unfolded as a whole.
  */
-import type { InternalDate } from '../mailbox/driver.js';
-import { Flag } from '../mailbox/driver.js';
+import type { InternalDate } from '../values/dates.js';
+import { Flag } from '../values/flags.js';
 import { isAscii } from 'node:buffer';
 import {
   AsciiNeedleScanner,
@@ -46,7 +46,8 @@ import {
   type HeaderField,
   type TextStream,
 } from './decode.js';
-import type { SearchDate, SearchKey, SequenceSet } from './search-key.js';
+import type { SearchDate, SearchKey } from '../values/search-key.js';
+import type { SequenceSet } from '../values/sequence.js';
 
 const DAY_MS = 86_400_000;
 
@@ -151,13 +152,9 @@ export function internalDay(d: InternalDate): number {
   return Math.floor((d.time + d.zone * 60_000) / DAY_MS);
 }
 
-function inSet(set: SequenceSet, n: number, max: number): boolean {
-  for (const r of set) {
-    const a = r.first === '*' ? max : r.first;
-    const b = r.last === '*' ? max : r.last;
-    if (n >= Math.min(a, b) && n <= Math.max(a, b)) return true;
-  }
-  return false;
+/** `n` is in `set` (null: an empty saved result, RFC 5182) resolved against `max`. */
+function inSet(set: SequenceSet | null, n: number, max: number): boolean {
+  return set !== null && set.has(n, max);
 }
 
 function flagTest(bit: number, set: boolean): Node {

@@ -6,7 +6,7 @@
  * place of RFC 5256's default i;ascii-casemap: titlecased, NFKD-decomposed, then compared as UTF-8 octets.
  * Headers are read once per message, and only when a header key is asked for.
  */
-import type { InternalDate } from '../mailbox/driver.js';
+import type { InternalDate } from '../values/dates.js';
 import { baseSubject, unicodeCasemapKey } from './base-subject.js';
 import { decodeCharset, splitHeader, type HeaderField } from './decode.js';
 import { parseMessageDate } from './search.js';

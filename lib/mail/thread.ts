@@ -11,7 +11,7 @@
  * be parsed"; we use the §2.2 sent date (INTERNALDATE fallback) instead, as Dovecot does, so that one message with a
  * broken Date: does not make sibling order intransitive.
  */
-import type { InternalDate } from '../mailbox/driver.js';
+import type { InternalDate } from '../values/dates.js';
 import { baseSubject, unicodeCasemapKey } from './base-subject.js';
 import { splitHeader, type HeaderField } from './decode.js';
 import { sentTime } from './sort.js';

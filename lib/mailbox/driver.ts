@@ -4,32 +4,12 @@
  * touches the filesystem itself.
  */
 
-/** System flags as a bitmask. `\Recent` is not stored; it is per session (see {@link MessageMeta.recent}). */
-export const Flag = {
-  Seen: 1,
-  Answered: 2,
-  Flagged: 4,
-  Deleted: 8,
-  Draft: 16,
-} as const;
-export type FlagBits = number;
+import type { FlagBits } from '../values/flags.js';
+import type { InternalDate } from '../values/dates.js';
 
-/** The IMAP names of the stored system flags, in {@link Flag} bit order. */
-export const SYSTEM_FLAG_NAMES: readonly (readonly [number, string])[] = [
-  [Flag.Seen, '\\Seen'],
-  [Flag.Answered, '\\Answered'],
-  [Flag.Flagged, '\\Flagged'],
-  [Flag.Deleted, '\\Deleted'],
-  [Flag.Draft, '\\Draft'],
-];
-
-/** A moment with the zone it was written in (IMAP INTERNALDATE keeps the zone). */
-export interface InternalDate {
-  /** Milliseconds since the epoch, UTC. */
-  readonly time: number;
-  /** Offset from UTC in minutes, east positive (+0100 is 60). */
-  readonly zone: number;
-}
+// The protocol values the interface speaks in live in the leaf lib/values, which lib/wire and lib/mail share.
+export { Flag, SYSTEM_FLAG_NAMES, type FlagBits } from '../values/flags.js';
+export type { InternalDate } from '../values/dates.js';
 
 /** A body whose size is known before the first byte goes out. chunks() yields exactly `size` bytes. */
 export interface SizedBody {

@@ -8,10 +8,10 @@
  * arguments, and {@link ArgCursor.end} at the end. Strings are returned as the client's octets (Buffer): only the
  * layer that knows the charset decodes them. Names that are ASCII by syntax (atoms, flags) are strings.
  */
-import type { SearchKey, SequenceSet as SearchSet } from '../mail/search-key.js';
+import type { SearchKey } from '../values/search-key.js';
 import type { CommandPart, RawCommand, SpooledLiteral } from './fragmentizer.js';
 import { isAstringChar, isAtomChar, isDigit, isListChar, isTagChar } from './chars.js';
-import { SequenceSet, type SeqNumber, type SeqRange } from './sequence.js';
+import { SequenceSet, type SeqNumber, type SeqRange } from '../values/sequence.js';
 
 /** A syntax error in a command: answered with `BAD <message>`. */
 export class ParseError extends Error {
@@ -646,9 +646,9 @@ export class ArgCursor {
    *   search-return-opts = SP "RETURN" SP "(" [search-return-opt *(SP search-return-opt)] ")"   (RFC 4466/4731)
    *   search-return-opt = "MIN" / "MAX" / "ALL" / "COUNT" / "SAVE"                               (RFC 4731/5182)
    * `RETURN ()` means ALL (RFC 4731 §3.1). `savedUids` is the session's saved search result (RFC 5182): a "$"
-   * (bare or after UID) becomes `UID <savedUids>`, empty when nothing was saved.
+   * (bare or after UID) becomes `UID <savedUids>`, null (matching nothing) when nothing was saved.
    */
-  search(savedUids: SearchSet = []): SearchCommand {
+  search(savedUids: SequenceSet | null = null): SearchCommand {
     this.sp();
     let returnOpts: SearchReturnOpt[] | null = null;
     if (this.maybeKeyword('RETURN')) {
@@ -684,7 +684,7 @@ export class ArgCursor {
    * SearchKey. Several keys in parentheses are an `AND`. Nesting deeper than 64 is refused. See {@link search}
    * for `savedUids`.
    */
-  searchKey(savedUids: SearchSet = [], depth = 0): SearchKey {
+  searchKey(savedUids: SequenceSet | null = null, depth = 0): SearchKey {
     if (depth > MAX_DEPTH) throw new ParseError('Search keys nested too deeply');
     const c = this.peek();
     if (c === 0x28) {
@@ -696,7 +696,7 @@ export class ArgCursor {
     }
     const set = (): SearchKey => {
       const s = this.seqSetOrSaved();
-      return s === '$' ? { key: 'UID', set: savedUids } : { key: 'SEQ', set: s.items };
+      return s === '$' ? { key: 'UID', set: savedUids } : { key: 'SEQ', set: s };
     };
     if (isDigit(c) || c === 0x2a || c === 0x24) return set();
     const w = this.word();
@@ -728,7 +728,7 @@ export class ArgCursor {
       case 'UID': {
         this.sp();
         const s = this.seqSetOrSaved();
-        return { key: 'UID', set: s === '$' ? savedUids : s.items };
+        return { key: 'UID', set: s === '$' ? savedUids : s };
       }
       case 'NOT':
         this.sp();

@@ -16,7 +16,8 @@ import {
   type SearchContext,
   type SearchMessage,
 } from '../../lib/mail/search.js';
-import type { SearchDate, SearchKey } from '../../lib/mail/search-key.js';
+import type { SearchDate, SearchKey } from '../../lib/values/search-key.js';
+import { SequenceSet } from '../../lib/values/sequence.js';
 
 const SEEN = 1;
 const ANSWERED = 2;
@@ -229,11 +230,11 @@ const TABLE: [string, SearchKey | SearchKey[], number[], string?][] = [
   ['SMALLER', { key: 'SMALLER', size: 200 }, [5]],
   ['OLDER', { key: 'OLDER', seconds: 86_400 }, [1, 2, 3]],
   ['YOUNGER', { key: 'YOUNGER', seconds: 86_400 }, [4, 5]],
-  ['UID with *', { key: 'UID', set: [{ first: 25, last: '*' }] }, [3, 4, 5]],
-  ['UID single and range', { key: 'UID', set: [{ first: 10, last: 10 }, { first: 40, last: 35 }] }, [1, 4]],
-  ['UID 559:* includes the last', { key: 'UID', set: [{ first: 559, last: '*' }] }, [5]],
-  ['sequence set reversed range', { key: 'SEQ', set: [{ first: 4, last: 2 }] }, [2, 3, 4]],
-  ['sequence set *', { key: 'SEQ', set: [{ first: '*', last: '*' }] }, [5]],
+  ['UID with *', { key: 'UID', set: SequenceSet.of([{ first: 25, last: '*' }]) }, [3, 4, 5]],
+  ['UID single and range', { key: 'UID', set: SequenceSet.of([{ first: 10, last: 10 }, { first: 40, last: 35 }]) }, [1, 4]],
+  ['UID 559:* includes the last', { key: 'UID', set: SequenceSet.of([{ first: 559, last: '*' }]) }, [5]],
+  ['sequence set reversed range', { key: 'SEQ', set: SequenceSet.of([{ first: 4, last: 2 }]) }, [2, 3, 4]],
+  ['sequence set *', { key: 'SEQ', set: SequenceSet.of([{ first: '*', last: '*' }]) }, [5]],
   ['NOT', { key: 'NOT', operand: { key: 'SEEN' } }, [2, 3, 4]],
   ['OR', { key: 'OR', left: { key: 'DELETED' }, right: { key: 'FLAGGED' } }, [2, 3]],
   ['AND list', { key: 'AND', operands: [{ key: 'UNSEEN' }, { key: 'RECENT' }, { key: 'SUBJECT', value: s('meeting') }] }, [2]],

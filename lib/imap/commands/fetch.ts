@@ -1,6 +1,6 @@
 /** FETCH and UID FETCH (RFC 3501 §6.4.5, §6.4.8): no untagged EXPUNGE while they run (§7.4.1). */
 import type { FetchAtt } from '../../wire/parser.js';
-import type { SequenceSet } from '../../wire/sequence.js';
+import type { SequenceSet } from '../../values/sequence.js';
 import { MailboxError } from '../../mailbox/driver.js';
 import { FetchError, writeFetch } from '../fetch.js';
 import { no, type AnySpec, type CommandContext } from '../session.js';

@@ -4,7 +4,7 @@
  */
 import { Flag } from '../../mailbox/driver.js';
 import type { ArgCursor } from '../../wire/parser.js';
-import type { SequenceSet } from '../../wire/sequence.js';
+import type { SequenceSet } from '../../values/sequence.js';
 import { flagList, no, type AnySpec, type CommandContext } from '../session.js';
 
 async function open(ctx: CommandContext, name: string, readOnly: boolean): Promise<void> {

@@ -4,9 +4,9 @@
  */
 import { Flag, type InternalDate, type OpenMailbox } from '../../mailbox/driver.js';
 import { compileSearch, searchMessages, SearchCharsetError, type SearchMessage } from '../../mail/search.js';
-import type { SearchKey } from '../../mail/search-key.js';
+import type { SearchKey } from '../../values/search-key.js';
 import type { SearchCommand, StoreAtt } from '../../wire/parser.js';
-import type { SequenceSet } from '../../wire/sequence.js';
+import type { SequenceSet } from '../../values/sequence.js';
 import { bad, flagsOf, no, type AnySpec, type CommandContext } from '../session.js';
 
 /**

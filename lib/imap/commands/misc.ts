@@ -2,7 +2,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import type { AppendMessage } from '../../mailbox/driver.js';
 import { MailboxError } from '../../mailbox/driver.js';
-import type { SequenceSet } from '../../wire/sequence.js';
+import type { SequenceSet } from '../../values/sequence.js';
 import { bad, no, ResponseSent, type AnySpec, type CommandContext } from '../session.js';
 import { compact, resolveSet } from './messages.js';
 

@@ -7,7 +7,7 @@
  * updates, sent after run() because MOVE is expunge-safe.
  */
 import { Flag } from '../../mailbox/driver.js';
-import type { SequenceSet } from '../../wire/sequence.js';
+import type { SequenceSet } from '../../values/sequence.js';
 import { no, type AnySpec, type CommandContext } from '../session.js';
 import { compact, resolveSet } from './messages.js';
 import { copyMessages } from './misc.js';

@@ -3,7 +3,7 @@
  * answered as `* SORT n n n` (message numbers, or UIDs for UID SORT). Like SEARCH, no untagged EXPUNGE while it runs
  * (RFC 3501 §7.4.1: the response names messages by number).
  */
-import type { SearchKey } from '../../mail/search-key.js';
+import type { SearchKey } from '../../values/search-key.js';
 import { sortMessages, type SortCriterion, type SortKeyName } from '../../mail/sort.js';
 import { ParseError, type ArgCursor } from '../../wire/parser.js';
 import type { AnySpec, CommandContext } from '../session.js';

@@ -3,7 +3,7 @@
  * or REFERENCES, answered as `* THREAD (1 2)(3 (4)(5))` (message numbers, or UIDs for UID THREAD). No untagged
  * EXPUNGE while it runs (RFC 3501 §7.4.1: the response names messages by number).
  */
-import type { SearchKey } from '../../mail/search-key.js';
+import type { SearchKey } from '../../values/search-key.js';
 import type { SearchMessage } from '../../mail/search.js';
 import { renderThreads, threadOrderedSubject, threadReferences, type ThreadNode } from '../../mail/thread.js';
 import { ParseError, type ArgCursor } from '../../wire/parser.js';

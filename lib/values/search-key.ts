@@ -1,30 +1,13 @@
 /**
  * The parsed form of an IMAP SEARCH program (RFC 3501 §6.4.4, plus OLDER/YOUNGER of RFC 5032). The wire parser
- * (lib/wire) builds these values; lib/mail/search.ts evaluates them. Keys are named after the RFC's own keywords so the
- * parser can map `search-key` alternatives one to one.
+ * (lib/wire) builds these values; lib/mail/search.ts evaluates them; this leaf module is shared by both. Keys are
+ * named after the RFC's own keywords so the parser can map `search-key` alternatives one to one.
  *
  * Strings stay bytes: RFC 3501 says the SEARCH CHARSET "indicates the [CHARSET] of the strings that appear in the
  * search criteria", so they can only be turned into text once the whole command (and its CHARSET) is known. That
  * happens in `compileSearch`, which also reports an unsupported charset (tagged NO [BADCHARSET], not BAD).
  */
-
-/**
- * One end of a sequence-set range. `'*'` is "the largest number in use" (RFC 3501 §9 `seq-number`): the highest
- * sequence number, or for `UID` the highest UID in the mailbox.
- */
-export type SeqNumber = number | '*';
-
-/**
- * RFC 3501 §9: `seq-range = seq-number ":" seq-number` — "the order of the numbers is not significant", so
- * `{first: 4, last: 2}` is 2:4. A single number is a range with `first === last`.
- */
-export interface SeqRange {
-  readonly first: SeqNumber;
-  readonly last: SeqNumber;
-}
-
-/** RFC 3501 §9 `sequence-set`: one or more ranges, matched as their union. */
-export type SequenceSet = readonly SeqRange[];
+import type { SequenceSet } from './sequence.js';
 
 /**
  * RFC 3501 §9 `date = date-text / DQUOTE date-text DQUOTE`, `date-text = date-day "-" date-month "-" date-year`.
@@ -68,7 +51,7 @@ export type SearchKey =
   /** RFC 5032 `OLDER n` / `YOUNGER n` (`nz-number` seconds before now). */
   | { readonly key: 'OLDER' | 'YOUNGER'; readonly seconds: number }
   /** `UID sequence-set`. */
-  | { readonly key: 'UID'; readonly set: SequenceSet }
+  | { readonly key: 'UID'; readonly set: SequenceSet | null }
   /** A bare `sequence-set` (message sequence numbers). */
   | { readonly key: 'SEQ'; readonly set: SequenceSet }
   /** `NOT search-key`. */

@@ -13,8 +13,7 @@
 export type SeqNumber = number | '*';
 
 /**
- * One seq-number or seq-range as written; `a:b` and `b:a` are the same range. The same shape as lib/mail's
- * search-key.ts SeqRange, so `set.items` can go straight into a SearchKey.
+ * One seq-number or seq-range as written; `a:b` and `b:a` are the same range.
  */
 export interface SeqRange {
   readonly first: SeqNumber;
