@@ -18,6 +18,7 @@ import {
 } from './server-common.js';
 import type { Account, AuthResult } from '../lib/auth/types.js';
 import { LineInput } from '../lib/io/input.js';
+import { fileSpool } from '../lib/io/spool.js';
 import { ResponseSink } from '../lib/io/sink.js';
 import { UwMailStore } from '../lib/mailbox/uw-store.js';
 import { ImapSession, type ImapBackend, type ImapOptions } from '../lib/imap/session.js';
@@ -69,7 +70,8 @@ async function main(): Promise<void> {
     hostname: server.hostname, version: VERSION, logger: server.logger, clock: server.clock,
     sessionId: sessionId(server), clientHost: conn.clientHost, implicitTls: streams.tls,
     loginTimeoutS: c.imapLoginTimeoutS, idleTimeoutS: c.imapIdleTimeoutS, maxLiteral: c.maxLiteral,
-    maxCommand: c.maxLiteral + c.maxLineLength, maxBadCommands: c.maxBadCommands, spoolDir: c.journalDir,
+    maxCommand: c.maxLiteral + c.maxLineLength, maxBadCommands: c.maxBadCommands,
+    spool: () => fileSpool(c.journalDir),
   };
   const table = commandTable();
 

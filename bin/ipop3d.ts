@@ -23,7 +23,7 @@ import { ResponseSink } from '../lib/io/sink.js';
 import { MailboxError } from '../lib/mailbox/driver.js';
 import { emptyMailbox } from '../lib/mailbox/empty.js';
 import { Maildrop } from '../lib/pop3/maildrop.js';
-import { lockMaildrop } from '../lib/pop3/exclusive.js';
+import { lockMaildrop } from '../lib/mailbox/maildrop-lock.js';
 import { Pop3Session, type Pop3Backend, type Pop3Options } from '../lib/pop3/session.js';
 
 const VERSION = '2007f.ts-0.1';

@@ -15,12 +15,13 @@ import type { Clock } from '../env/env.js';
 import { describeError, type Logger } from '../env/logger.js';
 import { InputClosed, LineTooLong, type LineInput } from '../io/input.js';
 import type { ResponseSink } from '../io/sink.js';
-import { fileSpool } from '../io/spool.js';
 import { MailboxError, type OpenMailbox } from '../mailbox/driver.js';
 import { replyFor } from './errors.js';
 import type { MailStore } from '../mailbox/store.js';
 import type { MimePart } from '../mail/mime.js';
-import { CommandFragmentError, readCommand, type CommandPart, type RawCommand } from '../wire/fragmentizer.js';
+import {
+  CommandFragmentError, readCommand, type CommandPart, type LiteralSpool, type RawCommand,
+} from '../wire/fragmentizer.js';
 import { ArgCursor } from '../wire/parser.js';
 
 export type ImapState = 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
@@ -61,10 +62,11 @@ export interface ImapOptions {
   readonly maxCommand: number;
   readonly maxBadCommands: number;
   /**
-   * Where APPEND literals larger than {@link SPOOL_ABOVE} are written as they arrive (lib/io/spool.ts), instead of
-   * being held in memory; absent: in memory.
+   * Makes the file an APPEND literal larger than {@link SPOOL_ABOVE} is written to as it arrives, instead of being
+   * held in memory (bin/ gives lib/io/spool.ts's, in journal_dir); throws when none can be made (the literal is then
+   * held in memory). Absent: always in memory.
    */
-  readonly spoolDir?: string;
+  readonly spool?: () => LiteralSpool;
 }
 
 /** APPEND literals above this size go to a spool file when a spool directory is configured. */
@@ -310,13 +312,13 @@ export class ImapSession {
             await this.out.flush();
           },
           spool: (a) => {
-            const dir = this.opts.spoolDir;
-            if (dir === undefined || a.size <= SPOOL_ABOVE || !isAppend(a.soFar)) return null;
+            const spool = this.opts.spool;
+            if (spool === undefined || a.size <= SPOOL_ABOVE || !isAppend(a.soFar)) return null;
             try {
-              return fileSpool(dir);
+              return spool();
             } catch (e) {
               // No spool file (directory missing or full): the literal is held in memory as before.
-              this.opts.logger.log('warning', `cannot spool a literal in ${dir}: ${e instanceof Error ? e.message : String(e)}`);
+              this.opts.logger.log('warning', `cannot spool a literal: ${describeError(e)}`);
               return null;
             }
           },

@@ -16,7 +16,8 @@ const READ_STEP = 64 * 1024;
 
 /** A spool in `dir`. Throws (an fs error) when no file can be made there. */
 export function fileSpool(dir: string): LiteralSpool {
-  const path = join(dir, `uwimap-ts.literal.${process.pid}.${randomBytes(6).toString('hex')}`);
+  // The name lives only until the unlink below; 96 random bits keep two sessions' names apart.
+  const path = join(dir, `uwimap-ts.literal.${randomBytes(12).toString('hex')}`);
   const fd = openSync(path, constants.O_RDWR | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
   try {
     unlinkSync(path);

@@ -58,6 +58,14 @@ export type MailboxUpdate =
   | { readonly kind: 'flags'; readonly seq: number }
   | { readonly kind: 'keywords'; readonly keywords: readonly string[] };
 
+/** A subscription to an open mailbox's change notifications ({@link OpenMailbox.notifyChanges}). */
+export interface ChangeWatch {
+  /** True while changes are pushed; false when the caller must poll (it may turn false later, never true again). */
+  readonly live: boolean;
+  /** Ends the notifications; no call of `onChange` follows. May be called more than once. */
+  stop(): void;
+}
+
 export type MailboxErrorCode =
   | 'NONEXISTENT' // no such mailbox
   | 'ALREADYEXISTS'
@@ -107,10 +115,12 @@ export interface MailboxDriver {
  */
 export interface OpenMailbox {
   /**
-   * A file whose changes (fs.watch) mean the mailbox may have changed, for IDLE to wake at once; undefined when the
-   * format has none (IDLE then polls).
+   * Calls `onChange` soon after the mailbox may have changed (a delivery, another session's write), possibly more
+   * than once per change and never synchronously; the caller then {@link sync}s to see what changed. Storage owns
+   * how it notices (inotify on a local file; nothing on a network filesystem): where it cannot, the watch is not
+   * `live` and the caller polls {@link sync} instead. Stop the watch when done.
    */
-  readonly watchPath?: string;
+  notifyChanges(onChange: () => void): ChangeWatch;
   readonly uidValidity: number;
   readonly readOnly: boolean;
   /** The next UID this mailbox will give. */

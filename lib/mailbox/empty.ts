@@ -22,6 +22,7 @@ export function emptyMailbox(uidValidity: number): OpenMailbox {
     message: (seq: number): SizedBody => none(seq),
     setFlags: () => undefined,
     sync: async () => undefined,
+    notifyChanges: () => ({ live: false, stop: () => undefined }),
     takeUpdates: () => [],
     checkpoint: async () => undefined,
     expunge: async () => [],

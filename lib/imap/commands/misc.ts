@@ -1,5 +1,4 @@
 /** COPY and UID COPY (RFC 3501 §6.4.7, COPYUID of RFC 4315), ID (RFC 2971), ENABLE (RFC 5161), IDLE (RFC 2177). */
-import { watch, type FSWatcher } from 'node:fs';
 import type { AppendMessage } from '../../mailbox/driver.js';
 import { MailboxError } from '../../mailbox/driver.js';
 import type { SequenceSet } from '../../values/sequence.js';
@@ -95,18 +94,16 @@ export const enable: AnySpec = {
   },
 };
 
-/** How long IDLE lets a burst of file events settle before looking (a delivery is several writes under a lock). */
-const IDLE_SETTLE_MS = 100;
 /** IDLE's poll: the only way to notice changes when the file cannot be watched, and a safety net when it can. */
 const IDLE_POLL_MS = 2000;
 const IDLE_WATCHED_POLL_MS = 15000;
 
 /**
- * IDLE: report changes to the selected mailbox as they happen until the client sends DONE. The mailbox file is
- * watched (inotify through fs.watch), so new mail from a delivery agent shows within a moment of its writing, not
- * after UW's 60 s poll; where watching is impossible (a network filesystem, no inotify watches left) the file is
- * polled every two seconds, and a slow poll stays on beside the watch for changes it cannot see (a mailbox
- * replaced by rename).
+ * IDLE: report changes to the selected mailbox as they happen until the client sends DONE. The mailbox tells us
+ * when it may have changed (OpenMailbox.notifyChanges: inotify for an mbox file), so new mail from a delivery agent
+ * shows within a moment of its writing, not after UW's 60 s poll; where storage cannot push changes (a network
+ * filesystem, no inotify watches left) the mailbox is polled every two seconds, and a slow poll stays on beside a
+ * live watch for changes it cannot see (a mailbox replaced by rename).
  */
 export const idle: AnySpec = {
   name: 'IDLE', states: ['authenticated', 'selected'], expungeSafe: true,
@@ -124,25 +121,7 @@ export const idle: AnySpec = {
       done = true;
     });
     let wake: (() => void) | null = null;
-    let watcher: FSWatcher | null = null;
-    let settle: NodeJS.Timeout | null = null;
-    const path = s.selected?.box.watchPath;
-    if (path !== undefined) {
-      try {
-        watcher = watch(path, { persistent: false }, () => {
-          settle ??= setTimeout(() => {
-            settle = null;
-            wake?.();
-          }, IDLE_SETTLE_MS);
-        });
-        watcher.on('error', () => {
-          watcher?.close();
-          watcher = null;
-        });
-      } catch {
-        watcher = null;
-      }
-    }
+    const changes = s.selected?.box.notifyChanges(() => wake?.()) ?? null;
     // The autologout timer runs on in IDLE (RFC 2177: clients re-issue IDLE at least every 29 minutes).
     const deadline = s.opts.clock.now() + s.opts.idleTimeoutS * 1000;
     try {
@@ -155,7 +134,7 @@ export const idle: AnySpec = {
         }
         const tick = new Promise<void>((r) => {
           wake = r;
-          timer = setTimeout(r, Math.min(left, watcher !== null ? IDLE_WATCHED_POLL_MS : IDLE_POLL_MS));
+          timer = setTimeout(r, Math.min(left, changes?.live ? IDLE_WATCHED_POLL_MS : IDLE_POLL_MS));
         });
         await Promise.race([reading, tick]);
         if (timer !== null) clearTimeout(timer);
@@ -165,8 +144,7 @@ export const idle: AnySpec = {
         await s.out.flush();
       }
     } finally {
-      watcher?.close();
-      if (settle !== null) clearTimeout(settle);
+      changes?.stop();
     }
     // Ended by autologout or a vanished mailbox: the BYE is out; no tagged reply follows it.
     if (!done) throw new ResponseSent();

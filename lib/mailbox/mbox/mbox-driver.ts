@@ -18,13 +18,14 @@
  * flags become flag updates, higher UIDs are new mail).
  */
 import {
+  watch, type FSWatcher,
   closeSync, constants, existsSync, fstatSync, fsyncSync, ftruncateSync, futimesSync, openSync, readFileSync, readSync,
   renameSync, statSync, unlinkSync, writeFileSync, writeSync, type BigIntStats,
 } from 'node:fs';
 import { join } from 'node:path';
 import { hostname as osHostname } from 'node:os';
 import type {
-  AppendMessage, MailboxDriver, MailboxStatus, MailboxUpdate, MessageMeta, OpenMailbox, SizedBody,
+  AppendMessage, ChangeWatch, MailboxDriver, MailboxStatus, MailboxUpdate, MessageMeta, OpenMailbox, SizedBody,
 } from '../driver.js';
 import { Flag, MailboxError } from '../driver.js';
 import type { MailEnv } from '../../env/env.js';
@@ -40,6 +41,9 @@ import { BodyServer, MessageStorer, serveHeader } from './render.js';
 import { journalPath, PieceList, recoverJournal, rewriteFile } from './rewrite.js';
 import { metaHashOf, scanMbox, type ScannedMessage } from './scanner.js';
 import { formatPseudoMessage, formatStatusBlock, type BaseInfo, type BlockFields } from './status-block.js';
+
+/** How long a burst of file events settles before a change is reported (a delivery is several writes). */
+const CHANGE_SETTLE_MS = 100;
 
 /** How the driver takes a mailbox's locks. lib/lock provides the real one (dotlock + fcntl + flock). */
 export interface MailboxLocking {
@@ -475,8 +479,38 @@ export class MboxMailbox implements OpenMailbox {
     return this.base.uidValidity;
   }
 
-  get watchPath(): string {
-    return this.path;
+  /**
+   * inotify on the mailbox's path (fs.watch): a delivery is several writes under a lock, so a burst of events is
+   * let settle for {@link CHANGE_SETTLE_MS} before `onChange` is called once. A path that cannot be watched (no
+   * inotify watches left, a filesystem without it) gives a watch that is not live, and so does one whose watcher
+   * fails later. A file replaced by rename is not seen by a watch on the old inode: callers keep a slow poll.
+   */
+  notifyChanges(onChange: () => void): ChangeWatch {
+    let watcher: FSWatcher | null = null;
+    let settle: NodeJS.Timeout | null = null;
+    const stop = (): void => {
+      watcher?.close();
+      watcher = null;
+      if (settle !== null) clearTimeout(settle);
+      settle = null;
+    };
+    try {
+      watcher = watch(this.path, { persistent: false }, () => {
+        settle ??= setTimeout(() => {
+          settle = null;
+          onChange();
+        }, CHANGE_SETTLE_MS);
+      });
+      watcher.on('error', stop);
+    } catch {
+      watcher = null;
+    }
+    return {
+      get live() {
+        return watcher !== null;
+      },
+      stop,
+    };
   }
 
   /** The local zone for `From ` lines without one, asked of the clock once per hour of wall time. */

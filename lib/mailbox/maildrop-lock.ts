@@ -10,7 +10,7 @@
 import { closeSync, constants, fstatSync, openSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { flockOp } from '../lock/fs-ext.js';
-import { MailboxError } from '../mailbox/driver.js';
+import { MailboxError } from './driver.js';
 
 export interface PopLock {
   release(): Promise<void>;
