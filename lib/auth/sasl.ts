@@ -19,7 +19,7 @@ import type { CramSecrets } from './cram-md5-pwd.js';
 import { sameUserName } from './names.js';
 import { Secret } from './secret.js';
 
-export type SaslFailReason =
+type SaslFailReason =
   /** The client sent `*`. */
   | 'cancelled'
   /** The client's message does not have the mechanism's form. */
@@ -31,7 +31,7 @@ export type SaslFailReason =
   /** A call out of order: a response before start(), after the end, or an initial response where none may be. */
   | 'protocol';
 
-export interface SaslChallenge {
+interface SaslChallenge {
   readonly kind: 'challenge';
   /** Raw bytes to send (base64-encoded by the protocol layer). */
   readonly data: Buffer;
@@ -100,8 +100,8 @@ export interface CramMd5Options extends SaslOptions {
  * UW's LOGIN prompts (auth_log.c PWD_USER, PWD_PWD), each with its C terminator because UW passed sizeof() as the
  * length: on the wire `+ VXNlciBOYW1lAA==` and `+ UGFzc3dvcmQA`. Strings, so no importer can alter them.
  */
-export const LOGIN_USER_PROMPT = 'User Name\0';
-export const LOGIN_PASSWORD_PROMPT = 'Password\0';
+const LOGIN_USER_PROMPT = 'User Name\0';
+const LOGIN_PASSWORD_PROMPT = 'Password\0';
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 

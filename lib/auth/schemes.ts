@@ -85,7 +85,7 @@ export const PASSWORD_SCHEMES: readonly PasswordScheme[] = Object.freeze([
 ]);
 
 /** Why a stored hash cannot be used: `locked` is `!` + anything (passwd -l, usermod -L, RHEL's `!!`). */
-export type UnusableHash = 'empty' | 'locked' | 'disabled' | 'unrecognised';
+type UnusableHash = 'empty' | 'locked' | 'disabled' | 'unrecognised';
 
 export type HashStatus =
   | { readonly usable: true; readonly scheme: PasswordScheme }

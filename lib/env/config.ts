@@ -86,10 +86,10 @@ export type ServiceName = 'imapd' | 'ipop3d';
 export type LockName = 'dotlock' | 'fcntl' | 'flock';
 
 /** The lock method names, in the default order. */
-export const LOCK_NAMES: readonly LockName[] = Object.freeze(['dotlock', 'fcntl', 'flock'] as const);
+const LOCK_NAMES: readonly LockName[] = Object.freeze(['dotlock', 'fcntl', 'flock'] as const);
 
 /** A certificate chosen by SNI (`tls_cert.NAME` / `tls_key.NAME`). */
-export interface SniEntry {
+interface SniEntry {
   /** Lower case; `*.example.org` matches exactly one label in front of `example.org`. */
   readonly name: string;
   readonly cert: string;

@@ -43,7 +43,7 @@ export const no = (text: string, code: string | null = null): CommandResult => n
 export const bad = (text: string, code: string | null = null): CommandResult => new CommandResult('BAD', text, code);
 
 /** A MailboxError as the tagged NO a client understands (RFC 5530 codes). The message names no path. */
-export function mailboxNo(e: MailboxError): CommandResult {
+function mailboxNo(e: MailboxError): CommandResult {
   switch (e.code) {
     case 'NONEXISTENT': return no('Mailbox does not exist', 'NONEXISTENT');
     case 'ALREADYEXISTS': return no('Mailbox already exists', 'ALREADYEXISTS');

@@ -26,7 +26,7 @@ import { ArgCursor } from '../wire/parser.js';
 
 export type ImapState = 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
 
-export { bad, CommandResult, no, ResponseSent } from './errors.js';
+export { bad, no, ResponseSent } from './errors.js';
 
 export interface ImapBackend {
   /** Plaintext logins (LOGIN, AUTHENTICATE PLAIN/LOGIN) allowed now. */
@@ -70,7 +70,7 @@ export interface ImapOptions {
 }
 
 /** APPEND literals above this size go to a spool file when a spool directory is configured. */
-export const SPOOL_ABOVE = 1 << 20;
+const SPOOL_ABOVE = 1 << 20;
 
 /** What a command sees of the session. */
 export interface CommandContext {
@@ -84,7 +84,7 @@ export interface CommandContext {
   okWith(text: string, code?: string | null): void;
 }
 
-export interface CommandSpec<A> {
+interface CommandSpec<A> {
   /** 'FETCH', 'UID FETCH', ... */
   readonly name: string;
   readonly states: readonly ImapState[];

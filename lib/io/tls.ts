@@ -46,7 +46,7 @@ export class TlsHandshakeError extends Error {
 }
 
 /** What Node's SNICallback receives. */
-export type SniCallback = (servername: string, cb: (err: Error | null, ctx?: SecureContext) => void) => void;
+type SniCallback = (servername: string, cb: (err: Error | null, ctx?: SecureContext) => void) => void;
 
 /** Everything {@link upgradeToTls} needs; built once per connection by {@link createTlsOptions}. */
 export interface TlsServerOptions {
@@ -62,7 +62,7 @@ export interface TlsServerOptions {
 }
 
 /** A client that has not finished its handshake in this long is dropped (UW has no limit beyond the idle timer). */
-export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 60_000;
+const DEFAULT_HANDSHAKE_TIMEOUT_MS = 60_000;
 
 function errnoCode(e: unknown): string | undefined {
   if (typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string') return e.code;

@@ -85,14 +85,6 @@ export function baseSubject(subject: Uint8Array | string): BaseSubject {
 }
 
 /**
- * The i;ascii-casemap comparison key (RFC 4790 §9.2, the default collation of RFC 5256): ASCII letters upper-cased,
- * compared as UTF-8 octets.
- */
-export function asciiCasemapKey(text: string): Buffer {
-  return Buffer.from(text.replace(/[a-z]+/g, (w) => w.toUpperCase()), 'utf8');
-}
-
-/**
  * The i;unicode-casemap comparison key (RFC 5051; the comparator of I18NLEVEL=1, RFC 5255 §4.3, for SORT): the
  * titlecased canonicalized UTF-8 octets of `text` (see {@link unicodeCasemap}), compared as i;octet.
  */

@@ -71,7 +71,7 @@ const EMPTY_TEXT_BODY: ImapValue[] = [Buffer.from('text'), Buffer.from('plain'),
  * `body-type-mpart = 1*body SP media-subtype [SP body-ext-mpart]`,
  * `body-ext-mpart = body-fld-param [SP body-fld-dsp [SP body-fld-lang [SP body-fld-loc *(SP body-extension)]]]`.
  */
-export function bodyValue(p: MimePart, extended: boolean): ImapValue {
+function bodyValue(p: MimePart, extended: boolean): ImapValue {
   const [id = null, description = null, cte = null, md5 = null, dsp = null, lang = null, location = null] =
     fieldValues(PART_FIELDS, p.header, partRanges);
   const ct = p.contentType;

@@ -50,7 +50,7 @@ export interface HeaderField {
  * `msg.length` if there is none. A message that starts with an empty line has an empty header of that one line.
  * Bare LF line ends are accepted as well as CRLF.
  */
-export function headerLength(msg: Uint8Array): number {
+function headerLength(msg: Uint8Array): number {
   let pos = 0;
   while (pos < msg.length) {
     if (msg[pos] === LF) return pos + 1;
@@ -277,7 +277,7 @@ export function unfold(raw: Uint8Array): Buffer {
 }
 
 /** Removes leading and trailing SP/HT/CR/LF; returns a view of `b`. */
-export function trimWsp(b: Buffer): Buffer {
+function trimWsp(b: Buffer): Buffer {
   let s = 0;
   let e = b.length;
   while (s < e && (isWsp(b[s]) || b[s] === CR || b[s] === LF)) s++;
@@ -380,9 +380,9 @@ export interface Address {
  * `MISSING_MAILBOX`/`.MISSING-HOST-NAME.`/`.SYNTAX-ERROR.` for the same cases; a client only needs *some*
  * non-NIL value, because NIL host would mean group syntax.
  */
-export const MISSING_MAILBOX = 'MISSING_MAILBOX';
-export const MISSING_DOMAIN = 'MISSING_DOMAIN';
-export const SYNTAX_ERROR = 'SYNTAX_ERROR';
+const MISSING_MAILBOX = 'MISSING_MAILBOX';
+const MISSING_DOMAIN = 'MISSING_DOMAIN';
+const SYNTAX_ERROR = 'SYNTAX_ERROR';
 
 /**
  * `atext` as a table: printable US-ASCII except RFC 5322 §3.2.3 `specials = "(" / ")" / "<" / ">" / "[" / "]" /

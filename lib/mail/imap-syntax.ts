@@ -11,14 +11,14 @@
  */
 
 /** An IMAP atom written as is (NIL is {@link ImapValue} `null`, not an atom). */
-export interface ImapAtom { readonly atom: string }
+interface ImapAtom { readonly atom: string }
 
 /**
  * Values written one after the other with no space and no parentheses of their own. RFC 3501 §9 writes
  * `body-type-mpart = 1*body SP media-subtype` and `env-from = "(" 1*address ")" / nil`: the bodies of a multipart
  * and the addresses of a list follow each other with no space between them (`(a)(b)`), as UW and Dovecot send them.
  */
-export interface ImapAdjacent { readonly adjacent: readonly ImapValue[] }
+interface ImapAdjacent { readonly adjacent: readonly ImapValue[] }
 
 /**
  * A value to encode: null is NIL, a number an IMAP number, a Uint8Array an IMAP string (quoted or literal as above),
@@ -35,7 +35,7 @@ export const QUOTABLE: Readonly<Uint8Array> = (() => {
 })();
 
 /** True if `b` may be sent as a quoted string under the rule above. */
-export function quotable(b: Uint8Array): boolean {
+function quotable(b: Uint8Array): boolean {
   for (let i = 0; i < b.length; i++) if (QUOTABLE[b[i] as number] === 0) return false;
   return true;
 }
@@ -195,12 +195,3 @@ export function encodeImap(v: ImapValue): Buffer {
   return shared.take();
 }
 
-/** `nstring` from optional bytes: null or undefined is NIL. */
-export function nstring(b: Uint8Array | null | undefined): ImapValue {
-  return b === null || b === undefined ? null : b;
-}
-
-/** An IMAP string from JS text (encoded UTF-8; callers pass ASCII). */
-export function str(s: string): Uint8Array {
-  return Buffer.from(s, 'utf8');
-}

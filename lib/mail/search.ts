@@ -148,7 +148,7 @@ function dayNumber(d: SearchDate): number {
 }
 
 /** The calendar day of an INTERNALDATE in its own zone (see the file comment), as days since the epoch. */
-export function internalDay(d: InternalDate): number {
+function internalDay(d: InternalDate): number {
   return Math.floor((d.time + d.zone * 60_000) / DAY_MS);
 }
 

@@ -8,7 +8,7 @@ import type { FlagBits } from '../values/flags.js';
 import type { InternalDate } from '../values/dates.js';
 
 // The protocol values the interface speaks in live in the leaf lib/values, which lib/wire and lib/mail share.
-export { Flag, SYSTEM_FLAG_NAMES, type FlagBits } from '../values/flags.js';
+export { Flag, SYSTEM_FLAG_NAMES } from '../values/flags.js';
 export type { InternalDate } from '../values/dates.js';
 
 /** A body whose size is known before the first byte goes out. chunks() yields exactly `size` bytes. */

@@ -52,9 +52,9 @@ export interface UwMailStoreOptions {
 }
 
 /** Longest name accepted, in octets. UW's NETMAXMBX is 256; a little room for long modified UTF-7 names. */
-export const MAX_NAME_LENGTH = 1024;
+const MAX_NAME_LENGTH = 1024;
 /** Wildcards allowed in one LIST/LSUB pattern (UW's MAXWILDCARDS): bounds the matching work. */
-export const MAX_WILDCARDS = 10;
+const MAX_WILDCARDS = 10;
 
 const DIR_MODE = 0o700;
 const FILE_MODE = 0o600;
@@ -67,7 +67,7 @@ interface Resolved {
 }
 
 /** True for `INBOX` in any case (RFC 3501 §5.1: INBOX is case-insensitive). */
-export function isInbox(name: string): boolean {
+function isInbox(name: string): boolean {
   return name.length === 5 && name.toUpperCase() === 'INBOX';
 }
 

@@ -10,9 +10,7 @@
  * The session owns no process state: logging in, dropping privileges and opening the maildrop are behind
  * {@link Pop3Backend}, which bin/ipop3d provides.
  */
-import type { AuthResult, SaslExchange, SaslStepResult } from '../auth/types.js';
-
-export type { SaslExchange, SaslStepResult };
+import type { AuthResult, SaslExchange } from '../auth/types.js';
 import { Secret } from '../auth/secret.js';
 import type { Clock } from '../env/env.js';
 import { describeError, type Logger } from '../env/logger.js';

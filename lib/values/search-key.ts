@@ -22,7 +22,7 @@ export interface SearchDate {
 }
 
 /** The system flags a search key can test, named as in RFC 3501 (`ANSWERED` tests `\Answered`). */
-export type SearchFlagName = 'ANSWERED' | 'DELETED' | 'DRAFT' | 'FLAGGED' | 'SEEN';
+type SearchFlagName = 'ANSWERED' | 'DELETED' | 'DRAFT' | 'FLAGGED' | 'SEEN';
 
 /** RFC 3501 §6.4.4 search keys. Strings are raw bytes in the command's SEARCH CHARSET (see file comment). */
 export type SearchKey =
@@ -61,5 +61,3 @@ export type SearchKey =
   /** `"(" search-key *(SP search-key) ")"`, and the top level of the command: all must match. */
   | { readonly key: 'AND'; readonly operands: readonly SearchKey[] };
 
-/** Every `key` tag, for exhaustiveness checks and parsers. */
-export type SearchKeyName = SearchKey['key'];

@@ -21,14 +21,14 @@ function octets(v: Octets): Buffer {
 }
 
 /** Whether `b` can be sent as an atom (non-empty, ATOM-CHARs only, and not the word NIL). */
-export function isAtom(b: Buffer): boolean {
+function isAtom(b: Buffer): boolean {
   if (b.length === 0 || b.length > 1024) return false;
   for (const c of b) if (!isAtomChar(c)) return false;
   return b.toString('latin1').toUpperCase() !== 'NIL';
 }
 
 /** Whether `b` can be sent as a quoted string: 7-bit TEXT-CHARs (no NUL, CR, LF, 8-bit), and not too long. */
-export function isQuotable(b: Buffer): boolean {
+function isQuotable(b: Buffer): boolean {
   if (b.length > 1024) return false;
   for (const c of b) if (c === 0 || c === 0x0d || c === 0x0a || c > 0x7f) return false;
   return true;
@@ -171,7 +171,7 @@ export class ResponseBuilder {
 }
 
 /** section-spec as sent back in a FETCH response: `1.2.HEADER.FIELDS (DATE FROM)`. */
-export function sectionSpec(s: Section): string {
+function sectionSpec(s: Section): string {
   const part = s.part.join('.');
   if (s.text === null) return part;
   let t: string = s.text.kind;

@@ -84,7 +84,7 @@ export interface SpooledLiteral {
 }
 
 /** What a bound check is told about the literal being announced. */
-export interface LiteralAnnouncement {
+interface LiteralAnnouncement {
   readonly size: number;
   readonly nonSync: boolean;
   readonly binary: boolean;

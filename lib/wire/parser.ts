@@ -69,7 +69,7 @@ export interface DateTime extends CalendarDate {
 }
 
 /** section-text / section-msgtext (RFC 3501 §9). MIME only ever follows a part number. */
-export type SectionText =
+type SectionText =
   | { readonly kind: 'HEADER' }
   | { readonly kind: 'HEADER.FIELDS'; readonly not: boolean; readonly fields: readonly string[] }
   | { readonly kind: 'TEXT' }
@@ -88,7 +88,7 @@ export interface PartialRange {
 }
 
 /** The fetch-att items that take no arguments. */
-export type SimpleFetchAtt =
+type SimpleFetchAtt =
   | 'ENVELOPE' | 'FLAGS' | 'INTERNALDATE' | 'RFC822' | 'RFC822.HEADER' | 'RFC822.SIZE' | 'RFC822.TEXT'
   | 'BODY' | 'BODYSTRUCTURE' | 'UID';
 
@@ -100,10 +100,10 @@ export type FetchAtt =
   | { readonly kind: 'binary-size'; readonly part: readonly number[] };
 
 /** The flags RFC 3501 defines, spelled canonically (flags compare case-insensitively). */
-export const SYSTEM_FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft', '\\Recent'] as const;
+const SYSTEM_FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft', '\\Recent'] as const;
 
 /** RFC 4731 search-return-opt (SAVE is RFC 5182). */
-export type SearchReturnOpt = 'MIN' | 'MAX' | 'ALL' | 'COUNT' | 'SAVE';
+type SearchReturnOpt = 'MIN' | 'MAX' | 'ALL' | 'COUNT' | 'SAVE';
 
 /**
  * The arguments of SEARCH / UID SEARCH. `returnOpts` null means a plain (non-ESEARCH) search. `keys` are ANDed

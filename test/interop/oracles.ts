@@ -46,9 +46,9 @@ import { fileURLToPath } from 'node:url';
 // ------------------------------------------------------------------------------------------------------------------
 
 /** The system user the oracles run as when the tests run as root. Created by {@link makeSandbox} if missing. */
-export const ORACLE_USER = 'uwimap-oracle';
+const ORACLE_USER = 'uwimap-oracle';
 /** The passwd home given to {@link ORACLE_USER} when {@link makeSandbox} creates it; every sandbox lives inside. */
-export const ORACLE_HOME = '/var/tmp/uwimap-oracle';
+const ORACLE_HOME = '/var/tmp/uwimap-oracle';
 
 /** A private directory in which the oracles run, and the identity they run as. */
 export interface Sandbox {
@@ -87,7 +87,7 @@ export interface RunOptions {
 }
 
 /** Thrown when an oracle program fails; carries its output so the test log shows why. */
-export class OracleError extends Error {
+class OracleError extends Error {
   constructor(message: string, readonly result?: RunResult) {
     super(result === undefined ? message :
       `${message} (exit ${result.code ?? result.signal}):\n${result.stdout.toString('utf8')}${result.stderr}`);
@@ -96,7 +96,7 @@ export class OracleError extends Error {
 }
 
 /** The environment every oracle process gets: nothing is inherited from the test process. */
-export function oracleEnv(sb: Sandbox, extra: Readonly<Record<string, string>> = {}): Record<string, string> {
+function oracleEnv(sb: Sandbox, extra: Readonly<Record<string, string>> = {}): Record<string, string> {
   return {
     HOME: sb.dir, USER: sb.user, LOGNAME: sb.user, PATH: '/usr/sbin:/usr/bin:/sbin:/bin', TZ: 'UTC', LANG: 'C',
     ...extra,
@@ -288,7 +288,7 @@ function insideSandbox(sb: Sandbox, path: string): string {
  * The c-client mailbox name for a file in the sandbox: its path relative to HOME (= the sandbox). Debian's c-client
  * refuses absolute names, and some relative names are special to it (INBOX, namespaces `#...`, `~user`, wildcards).
  */
-export function cclientName(sb: Sandbox, path: string): string {
+function cclientName(sb: Sandbox, path: string): string {
   const rel = relative(sb.dir, insideSandbox(sb, path)).split(sep).join('/');
   if (/^inbox$/i.test(rel) || /^[#~{]/.test(rel) || /[%*\r\n]/.test(rel) || rel.includes('//')) {
     throw new Error(`${rel} is not a plain c-client mailbox name`);
@@ -301,11 +301,11 @@ export function cclientName(sb: Sandbox, path: string): string {
 // ------------------------------------------------------------------------------------------------------------------
 
 /** IMAP system flags an oracle can report (\Recent is reported separately). */
-export type SystemFlag = '\\Seen' | '\\Answered' | '\\Flagged' | '\\Deleted' | '\\Draft';
+type SystemFlag = '\\Seen' | '\\Answered' | '\\Flagged' | '\\Deleted' | '\\Draft';
 const SYSTEM_FLAGS: readonly SystemFlag[] = ['\\Seen', '\\Answered', '\\Flagged', '\\Deleted', '\\Draft'];
 
 /** One message as an oracle sees it. */
-export interface OracleMessage {
+interface OracleMessage {
   readonly uid: number;
   /** System flags, always in the order \Seen \Answered \Flagged \Deleted \Draft. */
   readonly flags: readonly SystemFlag[];
@@ -343,14 +343,6 @@ export interface AppendOptions extends FlagSet {
 /** STORE operation: add (+FLAGS), remove (-FLAGS) or replace (FLAGS). */
 export type StoreOp = '+' | '-' | '=';
 
-/** Formats a Date as an IMAP date-time in UTC (`01-Jan-2024 10:00:00 +0000`). */
-export function imapDateTime(d: Date): string {
-  const mon = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][d.getUTCMonth()];
-  const p2 = (n: number): string => String(n).padStart(2, '0');
-  return `${p2(d.getUTCDate())}-${mon ?? 'Jan'}-${d.getUTCFullYear()} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}` +
-    `:${p2(d.getUTCSeconds())} +0000`;
-}
-
 /**
  * The instant an IMAP date-time denotes (`dd-Mon-yyyy hh:mm:ss +zzzz`, day possibly space-padded), in ms since the
  * epoch. Programs print INTERNALDATE in different zones (UW keeps the zone of the From_ line, Dovecot converts to
@@ -378,7 +370,7 @@ export function toCrlf(message: string | Uint8Array): Buffer {
 }
 
 /** Turns CRLF line ends into LF, as mbox files store them. */
-export function toLf(message: string | Uint8Array): Buffer {
+function toLf(message: string | Uint8Array): Buffer {
   return Buffer.from(Buffer.from(message).toString('latin1').replace(/\r\n/g, '\n'), 'latin1');
 }
 
@@ -429,7 +421,7 @@ async function cclientSource(): Promise<string> {
  * (mode 0755, so the sandbox user can run it). Concurrent callers are safe: each compiles to a private name and
  * renames into place. Throws with an install hint if the c-client headers or `cc` are missing.
  */
-export async function cclientOracleBinary(): Promise<string> {
+async function cclientOracleBinary(): Promise<string> {
   const src = await cclientSource();
   const text = await readFile(src);
   const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
@@ -711,7 +703,7 @@ export async function procmailDeliver(sb: Sandbox, path: string, message: string
 }
 
 /** asctime()-style date of a `From ` line, in UTC: `Mon Jan  1 00:00:00 2024`. */
-export function asctimeUtc(d: Date): string {
+function asctimeUtc(d: Date): string {
   const day = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][d.getUTCDay()] ?? 'Sun';
   const mon = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][d.getUTCMonth()];
   const p2 = (n: number): string => String(n).padStart(2, '0');
@@ -756,7 +748,7 @@ export async function dotlockfileAppend(sb: Sandbox, path: string, message: stri
 // ------------------------------------------------------------------------------------------------------------------
 
 /** How one tagged command ended, with the untagged responses that came before its completion. */
-export interface ImapCommandResult {
+interface ImapCommandResult {
   readonly tag: string;
   /** The command as sent, without tag; literal contents are elided as `{N}`. */
   readonly command: string;
@@ -781,7 +773,7 @@ export interface ImapTranscript {
 }
 
 /** Identity and limits for {@link imapTranscript}. */
-export interface TranscriptOptions {
+interface TranscriptOptions {
   readonly uid?: number;
   readonly gid?: number;
   readonly cwd?: string;
@@ -825,7 +817,7 @@ export function splitResponses(buf: Buffer): { responses: string[]; used: number
  * Resolves with every command's result (a NO or BAD does not reject: assert on `status`); rejects if the greeting is
  * not PREAUTH, the server exits early or the session exceeds the time limit.
  */
-export function imapTranscript(argv: readonly string[], env: Readonly<Record<string, string>>,
+function imapTranscript(argv: readonly string[], env: Readonly<Record<string, string>>,
     commands: readonly (string | Uint8Array)[], opts: TranscriptOptions = {}): Promise<ImapTranscript> {
   const [file, ...args] = argv;
   if (file === undefined) return Promise.reject(new Error('imapTranscript: empty argv'));
@@ -1008,14 +1000,14 @@ export function parseFetch(response: string): { seq: number; attrs: Map<string, 
 // ------------------------------------------------------------------------------------------------------------------
 
 /** Dovecot's standalone IMAP binary (Debian dovecot-imapd). */
-export const DOVECOT_IMAP = '/usr/lib/dovecot/imap';
+const DOVECOT_IMAP = '/usr/lib/dovecot/imap';
 
 /**
  * Writes (once per sandbox) `.dovecot/dovecot.conf`: base_dir inside the sandbox, logs to stderr, no SSL, and
  * UW-compatible mbox locking (`mbox_write_locks = dotlock fcntl`, `mbox_read_locks = fcntl`). mail_location is
  * given per session with `-o`. Returns the config path.
  */
-export async function dovecotConfig(sb: Sandbox): Promise<string> {
+async function dovecotConfig(sb: Sandbox): Promise<string> {
   const base = join(sb.dir, '.dovecot');
   const conf = join(base, 'dovecot.conf');
   if (await exists(conf)) return conf;

@@ -45,7 +45,7 @@ export interface Transcript {
   uids: number[] | null;
 }
 
-export function parseTranscript(text: string): Transcript {
+function parseTranscript(text: string): Transcript {
   const t: Transcript = { mailbox: 'none', config: [], bytewise: false, steps: [], uids: null };
   text.split('\n').forEach((raw, i) => {
     const line = raw.replace(/\r$/, '');
@@ -66,7 +66,7 @@ export function parseTranscript(text: string): Transcript {
 }
 
 /** Compiles an S: pattern against the bindings made so far; returns the new bindings on a match, else null. */
-export function matchLine(pattern: string, actual: string, vars: Map<string, string>): Map<string, string> | null {
+function matchLine(pattern: string, actual: string, vars: Map<string, string>): Map<string, string> | null {
   let re = '^';
   const names: string[] = [];
   const parts = pattern.split(/(\$\$|\$\*|\$[A-Za-z_][A-Za-z0-9_]*)/);

@@ -25,7 +25,7 @@ export function boundaries(r: { messages: ScannedMessage[]; garbage: boolean }):
 }
 
 /** Serves a body through BodyServer, feeding it `chunk` bytes at a time. */
-export function serveBody(data: Buffer, m: ScannedMessage, chunk = 1 << 20): Buffer {
+function serveBody(data: Buffer, m: ScannedMessage, chunk = 1 << 20): Buffer {
   const server = new BodyServer(m.verbatim);
   const out: Buffer[] = [];
   for (let p = m.bodyStart; p < m.bodyEnd; p += chunk) {

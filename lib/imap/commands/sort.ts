@@ -20,7 +20,7 @@ const SORT_KEYS: readonly SortKeyName[] = ['ARRIVAL', 'CC', 'DATE', 'FROM', 'SIZ
  * The parenthesised list of atoms is read with the cursor's flag-list rule (the same grammar for atoms); a
  * `\name` there is no sort key and is refused like any unknown name. Throws ParseError (BAD).
  */
-export function sortCriteria(a: ArgCursor): SortCriterion[] {
+function sortCriteria(a: ArgCursor): SortCriterion[] {
   if (!a.lookingAt('(')) throw new ParseError('Expected "(" opening sort criteria');
   const words = a.flagList().map((w) => w.toUpperCase());
   if (words.length === 0) throw new ParseError('Empty sort criteria');

@@ -158,7 +158,7 @@ interface AppendArgs {
  * the storage of binary content, the server MUST fail the request and issue a "NO" response that contains the
  * "UNKNOWN-CTE" extended response code." NUL and lone CR are kept as they are.
  */
-export function storableBinary(bytes: Uint8Array): boolean {
+function storableBinary(bytes: Uint8Array): boolean {
   for (let i = bytes.indexOf(0x0a); i >= 0; i = bytes.indexOf(0x0a, i + 1)) {
     if (i === 0 || bytes[i - 1] !== 0x0d) return false;
   }

@@ -17,7 +17,7 @@ export type ThreadAlgorithm = 'ORDEREDSUBJECT' | 'REFERENCES';
 export const THREAD_ALGORITHMS: readonly ThreadAlgorithm[] = ['ORDEREDSUBJECT', 'REFERENCES'];
 
 /** thread-alg = "ORDEREDSUBJECT" / "REFERENCES" / thread-alg-ext; an algorithm we do not have is a BAD. */
-export function threadAlg(a: ArgCursor): ThreadAlgorithm {
+function threadAlg(a: ArgCursor): ThreadAlgorithm {
   const w = a.atom().toUpperCase();
   const alg = THREAD_ALGORITHMS.find((x) => x === w);
   if (alg === undefined) throw new ParseError(`Unknown threading algorithm ${w.slice(0, 32)}`);
