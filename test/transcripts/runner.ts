@@ -14,7 +14,8 @@
  *     uids: 3 4 5              after all sessions end: the maildrop holds exactly these UIDs (read by our driver)
  *     config: key = value      a line of the configuration file the server is started with (`-c FILE`)
  *
- * Sessions run as the unprivileged user `nobody` with `$MAIL` naming the maildrop (the servers' PREAUTH mode).
+ * Sessions run as the unprivileged user `nobody` (or, when the tests are not run as root, as the user running them)
+ * with `$MAIL` naming the maildrop (the servers' PREAUTH mode).
  * After the last expected line a session must send nothing more before exiting.
  *
  * Then every mbox the transcript left (the maildrop and any mailbox created under the session's HOME) is read by
@@ -31,6 +32,21 @@ import { MboxDriver } from '../../lib/mailbox/mbox/mbox-driver.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
 const NOBODY = 65534;
+/**
+ * As root (make test, CI) the servers run as `nobody`; run by a user (make test-fast, the inner loop without root)
+ * they run as that user, which is the same PREAUTH mode.
+ */
+const AS_ROOT = process.getuid?.() === 0;
+
+/** `argv` run as nobody (when we are root) or as ourselves, with exactly the environment `env`. */
+function asSessionUser(env: Record<string, string>, argv: string[]): [string, string[]] {
+  const envArgs = ['-i', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...argv];
+  return AS_ROOT ? ['/usr/sbin/runuser', ['-u', 'nobody', '--', '/usr/bin/env', ...envArgs]] : ['/usr/bin/env', envArgs];
+}
+
+function chownToSessionUser(path: string): void {
+  if (AS_ROOT) chownSync(path, NOBODY, NOBODY);
+}
 
 type Step =
   | { kind: 'send'; session: number; text: string }
@@ -100,8 +116,8 @@ class Session {
   stderr = '';
 
   constructor(argv: string[], env: Record<string, string>) {
-    this.child = spawn('/usr/sbin/runuser', ['-u', 'nobody', '--', '/usr/bin/env', '-i', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...argv],
-      { stdio: ['pipe', 'pipe', 'pipe'] });
+    const [file, args] = asSessionUser(env, argv);
+    this.child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stdout?.on('data', (d: Buffer) => {
       this.buf += d.toString('latin1');
       let nl: number;
@@ -173,11 +189,11 @@ class Session {
  */
 export async function runTranscript(server: string, t: Transcript, name: string): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'transcript-'));
-  chownSync(dir, NOBODY, NOBODY);
+  chownToSessionUser(dir);
   const mbox = join(dir, 'INBOX');
   if (t.mailbox !== 'none') {
     copyFileSync(join(ROOT, 'test', 'fixtures', t.mailbox), mbox);
-    chownSync(mbox, NOBODY, NOBODY);
+    chownToSessionUser(mbox);
   }
   const env = { PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, MAIL: mbox, HOME: dir };
   const argv = [join(ROOT, server)];
@@ -265,8 +281,8 @@ function filesUnder(dir: string): string[] {
  */
 async function mailutilCount(home: string, path: string): Promise<number> {
   const rel = `./${relative(home, path)}`;
-  const r = await run('/usr/sbin/runuser', ['-u', 'nobody', '--', '/usr/bin/env', '-i', `HOME=${home}`, 'PATH=/usr/bin:/bin',
-    'mailutil', 'check', rel], { cwd: home, encoding: 'latin1' });
+  const [file, args] = asSessionUser({ HOME: home, PATH: '/usr/bin:/bin' }, ['mailutil', 'check', rel]);
+  const r = await run(file, args, { cwd: home, encoding: 'latin1' });
   const m = /(?:\d+ new message\(s\) \(\d+ unseen\)|No new messages), (\d+) total in /.exec(r.stdout);
   assert.ok(m, `mailutil check ${rel}: ${r.stdout}${r.stderr}`);
   return Number(m[1]);
