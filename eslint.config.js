@@ -13,16 +13,17 @@ const MAY_IMPORT = {
   imap: ['values', 'wire', 'mail', 'mailbox', 'io', 'auth', 'env'],
   pop3: ['values', 'mailbox', 'io', 'auth', 'env'],
   mailbox: ['values', 'lock', 'native', 'env'],
-  lock: ['env'],
-  auth: ['env'],
-  io: ['env', 'wire'],
-  env: [],
+  lock: ['values', 'env'],
+  auth: ['values', 'env'],
+  io: ['values', 'env', 'wire'],
+  env: ['values'],
   native: [],
 };
 // Of the folders a protocol layer may import, only the interfaces and values: never an implementation that does I/O.
 const PROTOCOL_REFUSES = [
   '**/mailbox/mbox/**', '**/mailbox/uw-store*', '**/mailbox/maildrop-lock*', '**/io/spool*', '**/io/tls*',
   '**/env/config*', '**/env/syslog*', '**/auth/*', '!**/auth/secret.js', '!**/auth/types.js',
+  '!**/auth/sasl-response.js',
 ];
 // The pure and protocol layers never reach the OS themselves (the storage and env interfaces do it for them).
 const OS_MODULES = ['fs', 'fs/promises', 'net', 'tls', 'child_process', 'os', 'dgram', 'cluster', 'worker_threads']

@@ -103,25 +103,6 @@ export interface CramMd5Options extends SaslOptions {
 const LOGIN_USER_PROMPT = 'User Name\0';
 const LOGIN_PASSWORD_PROMPT = 'Password\0';
 
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
-/**
- * Decodes one client response line (without CRLF) of an exchange in progress: `*` is a cancel (RFC 3501 §6.2.2,
- * RFC 5034 §4); otherwise it must be padded base64 with nothing else, as UW insisted (length a multiple of 4).
- * An empty line is an empty response.
- */
-export function decodeSaslResponse(line: string): Buffer | 'cancel' | 'malformed' {
-  if (line === '*') return 'cancel';
-  return BASE64.test(line) ? Buffer.from(line, 'base64') : 'malformed';
-}
-
-/** Decodes an initial response argument: `=` is an empty response (RFC 4959 §3, RFC 5034 §4), else base64. */
-export function decodeInitialResponse(arg: string): Buffer | 'malformed' {
-  if (arg === '=') return Buffer.alloc(0);
-  if (arg === '') return 'malformed';
-  return BASE64.test(arg) ? Buffer.from(arg, 'base64') : 'malformed';
-}
-
 const fail = (reason: SaslFailReason, detail: string): SaslFail => ({ kind: 'fail', reason, detail });
 
 /** A user name as it may reach the password checker: valid UTF-8, no control characters, not empty. */

@@ -11,6 +11,7 @@
  * {@link Pop3Backend}, which bin/ipop3d provides.
  */
 import type { AuthResult, SaslExchange } from '../auth/types.js';
+import { decodeInitialResponse, decodeSaslResponse } from '../auth/sasl-response.js';
 import { Secret } from '../auth/secret.js';
 import type { Clock } from '../env/env.js';
 import { describeError, type Logger } from '../env/logger.js';
@@ -329,8 +330,9 @@ export class Pop3Session {
     let initial: Buffer | null = null;
     if (parts.length > 1) {
       const ir = parts[1] as string;
-      initial = ir === '=' ? Buffer.alloc(0) : decodeBase64(ir);
-      if (!initial) return this.error('Bad initial response');
+      const d = decodeInitialResponse(ir);
+      if (d === 'malformed') return this.error('Bad initial response');
+      initial = d;
     }
     let step = await ex.start(initial);
     while (step.kind === 'challenge') {
@@ -340,10 +342,9 @@ export class Pop3Session {
       if (line === null) return;
       // An over-long line was answered already (-ERR); the exchange is over.
       if (line === ANSWERED) return;
-      const t = line.toString('latin1').trim();
-      if (t === '*') return this.error('Authentication cancelled');
-      const data = decodeBase64(t);
-      if (!data) return this.error('Bad base64 in authentication');
+      const data = decodeSaslResponse(line.toString('latin1').trim());
+      if (data === 'cancel') return this.error('Authentication cancelled');
+      if (data === 'malformed') return this.error('Bad base64 in authentication');
       step = await ex.respond(data);
     }
     if (step.kind === 'fail') {
@@ -548,9 +549,4 @@ export class Pop3Session {
 
 function utf8Arg(raw: Buffer, sp: number): string {
   return sp < 0 ? '' : raw.subarray(sp + 1).toString('utf8');
-}
-
-function decodeBase64(t: string): Buffer | null {
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(t) || t.length % 4 === 1) return null;
-  return Buffer.from(t, 'base64');
 }

@@ -8,6 +8,7 @@
  * arguments, and {@link ArgCursor.end} at the end. Strings are returned as the client's octets (Buffer): only the
  * layer that knows the charset decodes them. Names that are ASCII by syntax (atoms, flags) are strings.
  */
+import { decodeBase64Strict } from '../values/base64.js';
 import type { SearchKey } from '../values/search-key.js';
 import type { CommandPart, RawCommand, SpooledLiteral } from './fragmentizer.js';
 import { isAstringChar, isAtomChar, isDigit, isListChar, isTagChar } from './chars.js';
@@ -33,17 +34,6 @@ const isWordChar = (c: number): boolean =>
 
 const isBase64Char = (c: number): boolean =>
   (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || isDigit(c) || c === 0x2b || c === 0x2f;
-
-/**
- * The octets of canonical base64 text (RFC 4648 §4 with padding, no whitespace), or null when it is not: a wrong
- * length, misplaced "=", or non-zero leftover bits. For SASL exchanges (AUTHENTICATE lines), where a lenient
- * decoder would let two different texts mean the same credentials.
- */
-export function decodeBase64Strict(text: string): Buffer | null {
-  if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(text)) return null;
-  const b = Buffer.from(text, 'base64');
-  return b.toString('base64') === text ? b : null;
-}
 
 const MAX_NUMBER = 4294967295;
 /** Nesting bound for search keys (parentheses, NOT, OR): deep enough for any client, shallow for our stack. */

@@ -12,14 +12,13 @@ import {
   CramMd5Mechanism,
   cramMd5Challenge,
   createSaslMechanism,
-  decodeInitialResponse,
-  decodeSaslResponse,
   LoginMechanism,
   PlainMechanism,
   saslMechanismNames,
   type MayActAs,
   type SaslStep,
 } from '../../lib/auth/sasl.js';
+import { decodeInitialResponse, decodeSaslResponse } from '../../lib/auth/sasl-response.js';
 import type { Account } from '../../lib/auth/types.js';
 import { fixedClock } from '../../lib/env/env.js';
 import { renderings } from './auth-support.js';

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { compileSearch } from '../../lib/mail/search.js';
-import { ArgCursor, decodeBase64Strict, ParseError, type SearchCommand } from '../../lib/wire/parser.js';
+import { decodeBase64Strict } from '../../lib/values/base64.js';
+import { ArgCursor, ParseError, type SearchCommand } from '../../lib/wire/parser.js';
 import { SequenceSet } from '../../lib/values/sequence.js';
 
 const c = (s: string): ArgCursor => ArgCursor.of(s);

@@ -1,7 +1,7 @@
 /** LOGIN, AUTHENTICATE, STARTTLS (RFC 3501 §6.2, RFC 4959 SASL-IR): not-authenticated state. */
 import { Secret } from '../../auth/secret.js';
 import type { AuthResult } from '../../auth/types.js';
-import { decodeBase64Strict } from '../../wire/parser.js';
+import { decodeSaslResponse } from '../../auth/sasl-response.js';
 import { bad, no, ResponseSent, type AnySpec, type CommandContext, type ImapSession } from '../session.js';
 
 async function finish(ctx: CommandContext, user: string, result: AuthResult, how: string): Promise<void> {
@@ -71,10 +71,9 @@ export const authenticate: AnySpec = {
         s.end('client gone', null);
         throw new ResponseSent();
       }
-      const t = line.toString('latin1').trim();
-      if (t === '*') throw bad('Authentication cancelled');
-      const data = decodeBase64Strict(t);
-      if (!data) throw bad('Invalid base64 in authentication response');
+      const data = decodeSaslResponse(line.toString('latin1').trim());
+      if (data === 'cancel') throw bad('Authentication cancelled');
+      if (data === 'malformed') throw bad('Invalid base64 in authentication response');
       step = await ex.respond(data);
     }
     if (step.kind === 'fail') {
