@@ -22,7 +22,7 @@ import { systemClock, type Clock } from '../lib/env/env.js';
 import { describeError, nullLogger, type Logger } from '../lib/env/logger.js';
 import { systemRandom } from '../lib/env/random.js';
 import { formatHost, SyslogLogger } from '../lib/env/syslog.js';
-import { createTlsOptions, isLoopbackAddress, socketFromFd, upgradeToTls } from '../lib/io/tls.js';
+import { createTlsOptions, socketFromFd, upgradeToTls } from '../lib/io/tls.js';
 import type { LineInput } from '../lib/io/input.js';
 import type { ResponseSink } from '../lib/io/sink.js';
 import type { Secret } from '../lib/auth/secret.js';
@@ -39,7 +39,7 @@ import {
   type PasswordChecker,
 } from '../lib/auth/checker.js';
 import { loadCramMd5, type CramSecrets } from '../lib/auth/cram-md5-pwd.js';
-import { LoginGuard } from '../lib/auth/login-guard.js';
+import { isLoopback, LoginGuard, plaintextAllowed } from '../lib/auth/login-guard.js';
 
 /**
  * Mutes fds 1 and 2 for everything but protocol output, before anything else can print: warnings are dropped, and
@@ -156,7 +156,7 @@ export function connection(): Connection {
     const addr = c.remoteAddress;
     return {
       input: c.socket, output: c.socket, socket: c.socket, remoteAddress: addr,
-      clientHost: addr ? formatHost(null, addr) : 'localhost', loopback: addr === null || isLoopbackAddress(addr),
+      clientHost: addr ? formatHost(null, addr) : 'localhost', loopback: addr === null || isLoopback(addr),
       localPort: c.socket.localPort ?? null,
     };
   }
@@ -335,7 +335,7 @@ export function authentication(server: Server, conn: Connection): Authentication
   });
   return {
     checker, accounts, cram, guard,
-    plaintextAllowed: (tls) => tls || conn.loopback || c.allowPlaintextWithoutTls,
+    plaintextAllowed: (tls) => plaintextAllowed({ tls, remoteIsLoopback: conn.loopback, allowPlaintextWithoutTls: c.allowPlaintextWithoutTls }),
   };
 }
 

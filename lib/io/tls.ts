@@ -296,13 +296,3 @@ export function socketFromFd(fd: number, fstat: (fd: number) => Stats = fstatSyn
     localAddress: socket.localAddress ?? null,
   };
 }
-
-/**
- * True for loopback addresses (127.0.0.0/8, ::1 and their IPv4-mapped forms), where plaintext logins are always
- * allowed: the password never crosses a network.
- */
-export function isLoopbackAddress(address: string): boolean {
-  const v4 = /^(?:::ffff:)?(\d{1,3})\.\d{1,3}\.\d{1,3}\.\d{1,3}$/i.exec(address);
-  if (v4 !== null) return v4[1] === '127';
-  return /^(?:0{0,4}:){2,7}0{0,3}1$/.test(address) || address === '::1';
-}

@@ -16,7 +16,6 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_CONFIG, DEFAULT_TLS_CIPHERS, withOverrides, type Config } from '../../lib/env/config.js';
 import {
   createTlsOptions,
-  isLoopbackAddress,
   socketFromFd,
   TlsConfigError,
   TlsHandshakeError,
@@ -693,23 +692,4 @@ describe('createTlsOptions', () => {
     assert.equal(o.handshakeTimeoutMs, 60_000);
     assert.ok(Object.isFrozen(o));
   });
-});
-
-describe('isLoopbackAddress', () => {
-  const rows: [string, boolean][] = [
-    ['127.0.0.1', true],
-    ['127.1.2.3', true],
-    ['::1', true],
-    ['0:0:0:0:0:0:0:1', true],
-    ['::ffff:127.0.0.1', true],
-    ['192.0.2.1', false],
-    ['::ffff:192.0.2.1', false],
-    ['1::1', false],
-    ['::', false],
-    ['fe80::1', false],
-    ['', false],
-  ];
-  for (const [addr, expected] of rows) {
-    test(`${addr || '(empty)'} -> ${expected}`, () => assert.equal(isLoopbackAddress(addr), expected));
-  }
 });
