@@ -25,8 +25,8 @@ export class MemoryLogger implements Logger {
  */
 export function describeError(e: unknown): string {
   if (!(e instanceof Error)) return `thrown ${typeof e}: ${String(e).slice(0, 200)}`;
-  const frames = (e.stack ?? '').split('\n').slice(1, 4)
-    .map((f) => f.trim().replace(/^at /, '').replace(/\(?(?:file:\/\/)?\/[^():]*\/([^/():]+:\d+):\d+\)?/g, '$1'));
+  const frames = (e.stack ?? '').split('\n').map((f) => f.trim()).filter((f) => f.startsWith('at ')).slice(0, 3)
+    .map((f) => f.slice(3).replace(/\(?(?:file:\/\/)?\/[^():]*\/([^/():]+:\d+):\d+\)?/g, '$1'));
   const code = (e as NodeJS.ErrnoException).code;
   return `${e.name}${code ? ` ${code}` : ''}: ${e.message.replace(/\s+/g, ' ').slice(0, 300)}${frames.length ? ` at ${frames.join(' < ')}` : ''}`;
 }

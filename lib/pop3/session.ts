@@ -396,7 +396,14 @@ export class Pop3Session {
     }
     this.send('+OK Begin TLS negotiation');
     await this.out.flush();
-    await tls.start();
+    try {
+      await tls.start();
+    } catch (e) {
+      // No handshake (plaintext where TLS was due): the connection is neither plaintext nor TLS now.
+      this.opts.logger.log('notice', `STLS negotiation failed host=${this.opts.clientHost}: ${describeError(e)}`);
+      this.finish('TLS negotiation failed');
+      return;
+    }
     this.tlsActive = true;
   }
 

@@ -1,5 +1,6 @@
 /** LOGIN, AUTHENTICATE, STARTTLS (RFC 3501 §6.2, RFC 4959 SASL-IR): not-authenticated state. */
 import { Secret } from '../../auth/secret.js';
+import { describeError } from '../../env/logger.js';
 import type { AuthResult } from '../../auth/types.js';
 import { decodeSaslResponse } from '../../auth/sasl-response.js';
 import { bad, no, ResponseSent, type AnySpec, type CommandContext, type ImapSession } from '../session.js';
@@ -98,7 +99,15 @@ export const starttls: AnySpec = {
     }
     s.out.write(`${ctx.tag} OK Begin TLS negotiation now\r\n`);
     await s.out.flush();
-    await tls.start();
+    try {
+      await tls.start();
+    } catch (e) {
+      // The client did not complete a handshake (plaintext where TLS was due, a bad certificate on its side): the
+      // connection is neither plaintext nor TLS now, so nothing more can be said on it.
+      s.opts.logger.log('notice', `STARTTLS negotiation failed host=${s.opts.clientHost}: ${describeError(e)}`);
+      s.end('TLS negotiation failed', null);
+      throw new ResponseSent();
+    }
     s.tlsActive = true;
     throw new ResponseSent();
   },
