@@ -70,6 +70,11 @@
  * age, and a lock naming a live PID waits for its holder even when older than 5 minutes. A stale lock the helper
  * cannot remove gives L_RMSTALE (8), reported as LockError.
  *
+ * A full disk or an exhausted quota: the lock file is made but our PID cannot be written into it (ENOSPC, EDQUOT;
+ * the helper exits L_TMPWRITE). That is a LockError whose `errno` says so (L_TMPWRITE counting as ENOSPC), so that
+ * a write is refused as a temporary failure (`NO [OVERQUOTA]`); readers go on without the dotlock, as for any
+ * dotlock they cannot make (mailbox-locking.ts).
+ *
  * Mode: dotlocks are exclusive only; a 'shared' request takes the exclusive lock.
  *
  * Never left behind: every lock is entered in the {@link DotlockRegistry} from the options until released; bin/
@@ -191,7 +196,7 @@ async function writeNewFile(path: string, content: string, mailbox: string): Pro
     const code = errnoCode(err);
     if (code === 'EEXIST') return { kind: 'exists' };
     if (isDenied(code)) return { kind: 'denied' };
-    throw new LockError(`cannot create ${path}: ${code ?? String(err)}`, 'dotlock', mailbox);
+    throw new LockError(`cannot create ${path}: ${code ?? String(err)}`, 'dotlock', mailbox, code);
   }
   try {
     await fh.writeFile(content, 'latin1');
@@ -201,7 +206,8 @@ async function writeNewFile(path: string, content: string, mailbox: string): Pro
   } catch (err) {
     await fh.close().catch(() => undefined);
     await fsp.unlink(path).catch(() => undefined);
-    throw new LockError(`cannot write ${path}: ${errnoCode(err) ?? String(err)}`, 'dotlock', mailbox);
+    const code = errnoCode(err);
+    throw new LockError(`cannot write ${path}: ${code ?? String(err)}`, 'dotlock', mailbox, code);
   }
 }
 
@@ -336,11 +342,13 @@ async function createDirect(cfg: Config, lockPath: string, mailbox: string): Pro
     const st = await fsp.lstat(tmp, { bigint: true });
     if (st.nlink === 2n) return { kind: 'created', identity: { dev: st.dev, ino: st.ino }, content };
     if (linkCode === undefined || linkCode === 'EEXIST') return { kind: 'exists' };
-    // EPERM here is a file system without hard links: the 'excl' form is the way there.
-    throw new LockError(`link(${tmp}, ${lockPath}) failed: ${linkCode}`, 'dotlock', mailbox);
+    // EPERM here is a file system without hard links: the 'excl' form is the way there. (ENOSPC: no room for the
+    // directory entry.)
+    throw new LockError(`link(${tmp}, ${lockPath}) failed: ${linkCode}`, 'dotlock', mailbox, linkCode);
   } catch (err) {
     if (err instanceof LockError) throw err;
-    throw new LockError(`cannot create ${lockPath}: ${errnoCode(err) ?? String(err)}`, 'dotlock', mailbox);
+    const code = errnoCode(err);
+    throw new LockError(`cannot create ${lockPath}: ${code ?? String(err)}`, 'dotlock', mailbox, code);
   } finally {
     await fsp.unlink(tmp).catch(() => undefined);
   }
@@ -426,6 +434,11 @@ async function createViaHelper(
       'dotlock',
       mailbox,
     );
+  }
+  if (status === DotlockfileStatus.TMPWRITE) {
+    // liblockfile's L_TMPWRITE: the helper made its temporary file but could not write its PID into it. A file it
+    // could create and not fill is a full disk or an exhausted quota (its write(2) error is not passed on).
+    throw new LockError(`${helper} could not write ${lockPath} (L_TMPWRITE): no space left?`, 'dotlock', mailbox, 'ENOSPC');
   }
   if (status !== DotlockfileStatus.SUCCESS) {
     throw new LockError(`${helper} failed on ${lockPath}: ${dotlockfileStatusName(status)}`, 'dotlock', mailbox);

@@ -40,6 +40,11 @@ export class LockError extends Error {
     message: string,
     readonly method: LockMethodName,
     readonly path: string,
+    /**
+     * The errno behind the failure when one is known ('ENOSPC' when a dotlock could not be written on a full disk,
+     * 'EDQUOT' over quota): lets the mailbox layer tell a temporary failure (OVERQUOTA) from a broken setup.
+     */
+    readonly errno?: string,
   ) {
     super(message);
     this.name = 'LockError';
