@@ -28,6 +28,14 @@
  * Growth: content copied to a higher offset than it came from (a metadata block that grew) reads old bytes below
  * the step, which earlier slots carried forward; the carry is at most the largest growth, so rewriteFile uses this
  * engine only when that stays small (see rewrite.ts) and format 1 otherwise.
+ *
+ * A full disk (ENOSPC, EDQUOT) is met before the mailbox is touched, never part way: the slots' space in the journal
+ * is written (zeros) before the trailer that makes the journal count, and a file that grows is extended by writing
+ * zeros, not by ftruncate (which would leave a hole to be filled, page by page, by the steps). After that every byte
+ * the rewrite, or its recovery, writes lands on a page the filesystem already holds. A failure up to then cuts the
+ * file back to its old size and removes the journal: the mailbox is as it was. A process killed while it extended the
+ * file leaves a whole journal in state 0; its recovery extends the file again, and if that finds no room either it
+ * puts the old size back and discards the journal (the rewrite had not begun, and its command was never answered).
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -239,6 +247,35 @@ export function pwriteFully(fd: number, buf: Buffer, position: number): void {
   while (done < buf.length) done += writeSync(fd, buf, done, buf.length - done, position + done);
 }
 
+/** True for the errors of a full filesystem or an exhausted quota. */
+export function isNoSpace(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
+}
+
+const ZEROS = Buffer.alloc(64 << 10);
+
+/**
+ * Writes zeros over [from, to) of the file, so that its pages are allocated now (ftruncate would leave a hole whose
+ * pages a later write could find no room for). On a failure the file is cut back to `from` and the error rethrown.
+ */
+export function writeZeros(fd: number, from: number, to: number): void {
+  try {
+    for (let at = from; at < to;) {
+      const n = Math.min(ZEROS.length, to - at);
+      pwriteFully(fd, ZEROS.subarray(0, n), at);
+      at += n;
+    }
+  } catch (e) {
+    try {
+      ftruncateSync(fd, from);
+    } catch {
+      // The error that stopped the extension is the one to report.
+    }
+    throw e;
+  }
+}
+
 export function readAt(fd: number, position: number, length: number): Buffer {
   const b = Buffer.allocUnsafe(length);
   if (length > 0) preadFully(fd, b, 0, length, position);
@@ -311,6 +348,15 @@ class Engine {
 
   private slotAt(index: number): number {
     return this.slotBase + index * (SLOT_HEADER + Math.ceil(this.meta.slotCap / 4096) * 4096);
+  }
+
+  /**
+   * Writes zeros where the two slots will be (their headers and as many bytes as a slot of this rewrite can hold:
+   * never more than the changed stretch), so that no step finds the journal's filesystem full.
+   */
+  reserveSlots(): void {
+    const bytes = SLOT_HEADER + Math.min(this.meta.slotCap, this.meta.end - this.meta.off);
+    for (const index of [0, 1]) writeZeros(this.jfd, this.slotAt(index), this.slotAt(index) + bytes);
   }
 
   /** Runs the steps from `w`, `prev` being the slot of the step before (or the whole slot of step `w` itself). */
@@ -563,8 +609,10 @@ export function forwardRewrite(fd: number, oldSize: number, pieces: PieceList, a
     slotCap: opts.stepSize + a.maxGrowth, step: opts.stepSize, dev: String(st.dev), ino: String(st.ino),
   };
   const jfd = openSync(opts.journalPath, constants.O_RDWR | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+  // Until the first step, a failure (a full disk) leaves the mailbox as it was: the journal is then removed here.
+  let touched = false;
   try {
-    // 1. The plan and its data, then the trailer that says they are whole.
+    // 1. The plan and its data, room for the slots, then the trailer that says the journal is whole.
     const header = Buffer.alloc(HEADER2, 0x20);
     header.write(MAGIC2 + '0' + JSON.stringify(meta) + '\n');
     pwriteFully(jfd, header, 0);
@@ -577,23 +625,30 @@ export function forwardRewrite(fd: number, oldSize: number, pieces: PieceList, a
     }
     const trailer = Buffer.from(`${TRAILER2}${crc}\n`);
     const trailerAt = at;
+    const engine = new Engine(fd, jfd, meta, plan, opts, trailerAt + trailer.length);
+    engine.reserveSlots();
     pwriteFully(jfd, trailer, trailerAt);
     if (opts.stepSync) fdatasyncSync(jfd);
     opts.onStep?.('journal');
-    // 2. Never shorter than the new size until committed, so mail appended after a crash starts past both sizes.
+    // 2. Never shorter than the new size until committed, so mail appended after a crash starts past both sizes;
+    //    extended with zeros, so the steps need no page the filesystem does not hold yet.
     if (a.newSize > oldSize) {
-      ftruncateSync(fd, a.newSize);
+      writeZeros(fd, oldSize, a.newSize);
       if (opts.stepSync) fsyncSync(fd);
+      touched = true;
       pwriteFully(jfd, Buffer.from('E'), STATE_AT);
       if (opts.stepSync) fdatasyncSync(jfd);
       opts.onStep?.('extended');
     }
-    const engine = new Engine(fd, jfd, meta, plan, opts, trailerAt + trailer.length);
+    touched = true;
     engine.run(a.off, null, false);
     engine.finish(null);
-  } finally {
+  } catch (e) {
     closeSync(jfd);
+    if (!touched) unlinkSync(opts.journalPath);
+    throw e;
   }
+  closeSync(jfd);
   unlinkSync(opts.journalPath);
 }
 
@@ -662,8 +717,17 @@ export function recoverForward(fd: number, jfd: number, opts: ForwardOptions): F
     keep = keep.subarray(z);
   }
   if (meta.newSize > meta.oldSize && !extended) {
-    // (Appended mail is then only in `keep` until the cut puts it back.)
-    ftruncateSync(fd, meta.newSize);
+    // Killed before it could note the extension, so no step was taken. (Appended mail is then only in `keep` until
+    // the cut puts it back.) With no room to extend, the rewrite is given up: the old content is whole.
+    ftruncateSync(fd, meta.oldSize);
+    try {
+      writeZeros(fd, meta.oldSize, meta.newSize);
+    } catch (e) {
+      if (!isNoSpace(e)) throw e;
+      if (keep && keep.length) pwriteFully(fd, keep, meta.oldSize);
+      if (sync) fsyncSync(fd);
+      return { action: 'discarded', appended: keep ? keep.length : 0 };
+    }
     pwriteFully(jfd, Buffer.from('E'), STATE_AT);
   }
   const engine = new Engine(fd, jfd, meta, plan, opts, trailerAt + nl + 1);
