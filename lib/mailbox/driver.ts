@@ -50,6 +50,24 @@ export interface AppendMessage {
   readonly internalDate?: InternalDate;
 }
 
+/** Options of {@link MailboxDriver.append} and MailStore.append. */
+export interface AppendOptions {
+  /**
+   * Runs once the messages are written, while the destination is still locked for writing (MOVE expunges its
+   * source here, so that a source it cannot expunge leaves no copies behind). If it throws, the messages are taken
+   * out again, the destination is as it was, and its error is rethrown. It must not lock the destination mailbox
+   * itself (it would wait for its own lock).
+   */
+  readonly beforeCommit?: (r: { readonly uidValidity: number; readonly uids: readonly number[] }) => Promise<void>;
+}
+
+/**
+ * Puts back, in memory only, what one {@link OpenMailbox.setFlags} changed (flags, keywords, and the keywords it
+ * defined, unless others were defined since): for a caller whose write of the change failed, so that memory and
+ * disk agree again. Does nothing after the mailbox is closed.
+ */
+export type FlagsUndo = () => void;
+
 /** A change to report to the client, in the order it happened. Sequence numbers are those the client knows. */
 export type MailboxUpdate =
   | { readonly kind: 'expunge'; readonly seq: number }
@@ -99,8 +117,11 @@ export interface MailboxDriver {
   remove(path: string): Promise<void>;
   rename(from: string, to: string): Promise<void>;
   status(path: string): Promise<MailboxStatus>;
-  /** Appends under the delivery locks. Returns the mailbox's UIDVALIDITY and the UIDs given, in order. */
-  append(path: string, msgs: AsyncIterable<AppendMessage>): Promise<{ uidValidity: number; uids: number[] }>;
+  /**
+   * Appends under the delivery locks. Returns the mailbox's UIDVALIDITY and the UIDs given, in order. All or
+   * nothing: on a failure (OVERQUOTA when the disk or quota is full part way) no message is left in the mailbox.
+   */
+  append(path: string, msgs: AsyncIterable<AppendMessage>, opts?: AppendOptions): Promise<{ uidValidity: number; uids: number[] }>;
   /**
    * `sizes`: count every message's served size while the mailbox is locked for opening (POP3, whose STAT needs them
    * all, and whose sessions do not sync: sizes counted later could be counted where another writer has just
@@ -142,16 +163,35 @@ export interface OpenMailbox {
   text(seq: number, range?: { offset: number; length: number }): SizedBody;
   /** The whole message as served: header then text. Its size is {@link MessageMeta.size}. */
   message(seq: number): SizedBody;
-  /** Changes flags in memory; written by {@link checkpoint}, {@link expunge} or {@link close}. Throws LIMIT. */
-  setFlags(seqs: Iterable<number>, op: 'add' | 'remove' | 'replace', flags: FlagBits, keywords: readonly string[]): void;
+  /**
+   * Changes flags in memory; written by {@link checkpoint}, {@link expunge} or {@link close}. Returns what puts them
+   * back if that write fails. Throws LIMIT (nothing changed then).
+   */
+  setFlags(seqs: Iterable<number>, op: 'add' | 'remove' | 'replace', flags: FlagBits, keywords: readonly string[]): FlagsUndo;
+  /**
+   * Appends into this open mailbox, as MailboxDriver.append does (all or nothing, `opts` likewise): for COPY and MOVE
+   * into the selected mailbox itself, whose messages may be read from this mailbox while it is locked for the
+   * append (through a second open mailbox they could not: its lock would wait for this one's). The new messages are
+   * reported by {@link takeUpdates}. Throws READONLY on a read-only mailbox.
+   */
+  append(msgs: AsyncIterable<AppendMessage>, opts?: AppendOptions): Promise<number[]>;
   /** Reads what other writers did since the last look: new mail, rewritten flags, expunges. */
   sync(): Promise<void>;
   /** Hands over the changes noticed since the last call; expunges are held back unless `allowExpunge`. */
   takeUpdates(allowExpunge: boolean): MailboxUpdate[];
-  /** Writes changed flags to disk. */
+  /**
+   * Writes changed flags to disk; nothing to write, nothing done (no lock taken). Throws OVERQUOTA on a full disk or
+   * quota, with the file as it was and the changes still pending.
+   */
   checkpoint(): Promise<void>;
-  /** Removes messages flagged \Deleted (only those in `uids` when given) and writes all changes. */
+  /**
+   * Removes messages flagged \Deleted (only those in `uids` when given) and writes all changes. On a failure
+   * (OVERQUOTA) nothing is removed and the file is as it was.
+   */
   expunge(uids?: ReadonlySet<number>): Promise<number[]>;
-  /** Writes pending changes (unless read-only) and releases everything. */
+  /**
+   * Writes pending changes (unless read-only) and releases everything. Releases everything also when the write
+   * fails, and then throws its error; with nothing pending it cannot fail.
+   */
   close(): Promise<void>;
 }

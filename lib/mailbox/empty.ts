@@ -3,6 +3,7 @@
  * exist yet (a spool file is created by the first delivery; a user cannot create it in a root:mail spool).
  */
 import type { MessageMeta, OpenMailbox, SizedBody } from './driver.js';
+import { MailboxError } from './driver.js';
 
 export function emptyMailbox(uidValidity: number): OpenMailbox {
   const none = (seq: number): never => {
@@ -20,7 +21,10 @@ export function emptyMailbox(uidValidity: number): OpenMailbox {
     parseableHeader: (seq: number): Promise<Buffer> => none(seq),
     text: (seq: number): SizedBody => none(seq),
     message: (seq: number): SizedBody => none(seq),
-    setFlags: () => undefined,
+    setFlags: () => () => undefined,
+    append: async (): Promise<number[]> => {
+      throw new MailboxError('READONLY', 'no mailbox file');
+    },
     sync: async () => undefined,
     notifyChanges: () => ({ live: false, stop: () => undefined }),
     takeUpdates: () => [],

@@ -6,7 +6,7 @@
  * unless the configuration allows them. Names are handled as the client sends them (modified UTF-7, which is
  * ASCII): UW stores them on disk that way too, so files made by UW keep their names.
  */
-import type { AppendMessage, MailboxStatus, OpenMailbox } from './driver.js';
+import type { AppendMessage, AppendOptions, MailboxStatus, OpenMailbox } from './driver.js';
 
 /** One LIST/LSUB answer line. */
 export interface ListEntry {
@@ -35,8 +35,11 @@ export interface MailStore {
   status(name: string): Promise<MailboxStatus>;
   /** Throws MailboxError NONEXISTENT (-> NO [TRYCREATE] for APPEND/COPY targets). */
   open(name: string, readOnly: boolean): Promise<OpenMailbox>;
-  /** APPEND/COPY target: INBOX is created when missing; other missing names throw NONEXISTENT (TRYCREATE). */
-  append(name: string, msgs: AsyncIterable<AppendMessage>): Promise<{ uidValidity: number; uids: number[] }>;
+  /**
+   * APPEND/COPY/MOVE target: INBOX is created when missing; other missing names throw NONEXISTENT (TRYCREATE). All
+   * or nothing (see MailboxDriver.append, also for `opts`).
+   */
+  append(name: string, msgs: AsyncIterable<AppendMessage>, opts?: AppendOptions): Promise<{ uidValidity: number; uids: number[] }>;
   /** True when `name` refers to the same file as the mailbox open as `openName` (COPY into the selected box). */
   sameMailbox(a: string, b: string): boolean;
 }

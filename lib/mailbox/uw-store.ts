@@ -25,7 +25,7 @@ import { randomBytes } from 'node:crypto';
 import { realpathSync, statSync, type Stats } from 'node:fs';
 import { lstat, mkdir, readFile, readdir, realpath, rename, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { AppendMessage, MailboxDriver, MailboxStatus, OpenMailbox } from './driver.js';
+import type { AppendMessage, AppendOptions, MailboxDriver, MailboxStatus, OpenMailbox } from './driver.js';
 import { Flag, MailboxError } from './driver.js';
 import type { ListEntry, MailStore } from './store.js';
 
@@ -121,6 +121,8 @@ function fsError(e: unknown, what: string): MailboxError {
     case 'ENOTEMPTY': return new MailboxError('NOPERM', `mailbox has inferiors: ${what}`, { cause: e });
     case 'EINVAL': return new MailboxError('NOPERM', `cannot move a mailbox into itself: ${what}`, { cause: e });
     case 'EISDIR': return new MailboxError('NOTMAILBOX', `not a selectable mailbox: ${what}`, { cause: e });
+    case 'ENOSPC':
+    case 'EDQUOT': return new MailboxError('OVERQUOTA', `${what}: no space left (${code})`, { cause: e });
     default: return new MailboxError('IO', `${what}: ${(e as Error).message}`, { cause: e });
   }
 }
@@ -383,7 +385,8 @@ export class UwMailStore implements MailStore {
    * itself is not renamed (it usually lives in /var/mail, where the user cannot create files, and a delivery agent
    * may be writing it). The messages are appended with their flags, keywords and internal dates (the new mailbox
    * has its own UIDVALIDITY and numbers them from 1, in order), then exactly those UIDs are expunged from INBOX,
-   * so mail delivered meanwhile stays. If the copy fails, the new mailbox is removed and INBOX is left as it was.
+   * so mail delivered meanwhile stays. If the copy or the expunge fails (a full disk), the new mailbox is removed and
+   * INBOX is left as it was.
    */
   private async renameInbox(target: string, to: string): Promise<void> {
     await this.makeParents(target, to);
@@ -408,19 +411,28 @@ export class UwMailStore implements MailStore {
             yield { body: opened.message(seq), flags: m.flags, keywords: m.keywords, internalDate: m.internalDate };
           }
         }
+        // INBOX is emptied while the new mailbox still holds its lock: if that fails (a full disk), the copies are
+        // taken out again and the new mailbox removed, and INBOX is as it was.
+        const emptyInbox = async (): Promise<void> => {
+          const seqs: number[] = [];
+          for (const uid of moved) {
+            const seq = box.seqOf(uid);
+            if (seq !== undefined) seqs.push(seq);
+          }
+          const undo = box.setFlags(seqs, 'add', Flag.Deleted, []);
+          try {
+            await box.expunge(moved);
+          } catch (e) {
+            undo();
+            throw e;
+          }
+        };
         try {
-          await this.driver.append(target, messages());
+          await this.driver.append(target, messages(), { beforeCommit: emptyInbox });
         } catch (e) {
           await this.driver.remove(target).catch(() => undefined);
           throw e;
         }
-        const seqs: number[] = [];
-        for (const uid of moved) {
-          const seq = box.seqOf(uid);
-          if (seq !== undefined) seqs.push(seq);
-        }
-        box.setFlags(seqs, 'add', Flag.Deleted, []);
-        await box.expunge(moved);
       }
     } finally {
       await box.close();
@@ -640,8 +652,8 @@ export class UwMailStore implements MailStore {
   }
 
   /** APPEND/COPY target. A missing INBOX is created; other missing names throw NONEXISTENT (NO [TRYCREATE]). */
-  async append(name: string, msgs: AsyncIterable<AppendMessage>): Promise<{ uidValidity: number; uids: number[] }> {
-    return this.driver.append(await this.mailboxFile(name), msgs);
+  async append(name: string, msgs: AsyncIterable<AppendMessage>, opts?: AppendOptions): Promise<{ uidValidity: number; uids: number[] }> {
+    return this.driver.append(await this.mailboxFile(name), msgs, opts);
   }
 
   /**

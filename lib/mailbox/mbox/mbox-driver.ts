@@ -25,7 +25,8 @@ import {
 import { join } from 'node:path';
 import { hostname as osHostname } from 'node:os';
 import type {
-  AppendMessage, ChangeWatch, MailboxDriver, MailboxStatus, MailboxUpdate, MessageMeta, OpenMailbox, SizedBody,
+  AppendMessage, AppendOptions, ChangeWatch, FlagsUndo, MailboxDriver, MailboxStatus, MailboxUpdate, MessageMeta,
+  OpenMailbox, SizedBody,
 } from '../driver.js';
 import { Flag, MailboxError } from '../driver.js';
 import type { MailEnv } from '../../env/env.js';
@@ -39,6 +40,7 @@ import { formatFromLine, isFromLine } from './from-line.js';
 import { Bit, MessageIndex } from './message-index.js';
 import { BodyServer, MessageStorer, serveHeader } from './render.js';
 import { journalPath, PieceList, recoverJournal, rewriteFile } from './rewrite.js';
+import { isNoSpace } from './rewrite-forward.js';
 import { metaHashOf, scanMbox, type ScannedMessage } from './scanner.js';
 import { formatPseudoMessage, formatStatusBlock, type BaseInfo, type BlockFields } from './status-block.js';
 
@@ -172,9 +174,19 @@ export class MboxDriver implements MailboxDriver {
     try {
       const now = this.env.clock.now();
       const date = { time: now, zone: this.env.clock.zoneAt(now) };
-      const text = formatPseudoMessage({ uidValidity: Math.floor(now / 1000), uidLast: 0, keywords: [] }, date,
-        this.env.hostname);
-      writeSync(fd, text);
+      const text = Buffer.from(formatPseudoMessage({ uidValidity: Math.floor(now / 1000), uidLast: 0, keywords: [] },
+        date, this.env.hostname), 'latin1');
+      try {
+        for (let done = 0; done < text.length;) done += writeSync(fd, text, done, text.length - done, done);
+      } catch (e) {
+        // No room for the pseudo-message (a full disk): no mailbox, rather than one cut short.
+        try {
+          unlinkSync(path);
+        } catch {
+          // The error that stopped the creation is the one to report.
+        }
+        throw writeError(e, path);
+      }
       // Read as soon as made: a new mailbox holds no new mail (mtime before atime, as a session's close leaves it).
       futimesSync(fd, now / 1000, now / 1000 - 1);
     } finally {
@@ -216,14 +228,19 @@ export class MboxDriver implements MailboxDriver {
     }
   }
 
-  async append(path: string, msgs: AsyncIterable<AppendMessage>): Promise<{ uidValidity: number; uids: number[] }> {
+  async append(path: string, msgs: AsyncIterable<AppendMessage>, opts: AppendOptions = {}): Promise<{ uidValidity: number; uids: number[] }> {
     const box = await this.openMbox(path, false, false);
+    let uids: number[];
     try {
-      const uids = await box.append(msgs);
-      return { uidValidity: box.uidValidity, uids };
-    } finally {
-      await box.close();
+      uids = await box.append(msgs, opts);
+    } catch (e) {
+      await box.close().catch(() => undefined);
+      throw e;
     }
+    // The messages are stored: a failure to close (nothing is left to write) must not turn them into a NO, which
+    // the client would answer by appending them again.
+    await box.close().catch((e: unknown) => this.env.logger.log('warning', `${path}: closing after an append: ${String(e)}`));
+    return { uidValidity: box.uidValidity, uids };
   }
 
   async open(path: string, opts: { readOnly: boolean; sizes?: boolean }): Promise<OpenMailbox> {
@@ -258,7 +275,7 @@ export class MboxDriver implements MailboxDriver {
     try {
       const release = await lockOrThrow(this.locking, { path, fd }, 'exclusive');
       try {
-        const w = new TailWriter(fd, this.opts.fsync ?? true);
+        const w = new TailWriter(fd, this.opts.fsync ?? true, path);
         let n = 0;
         try {
           for await (const m of msgs) {
@@ -267,8 +284,9 @@ export class MboxDriver implements MailboxDriver {
           }
           w.finish();
         } catch (e) {
+          // A full disk part way: the file is cut back to where it was, no partial message is left.
           w.abort();
-          throw e;
+          throw writeError(e, path);
         }
         return n;
       } finally {
@@ -285,7 +303,11 @@ async function lockOrThrow(locking: MailboxLocking, target: LockTarget, mode: Lo
     return await locking.acquire(target, mode);
   } catch (e) {
     if (e instanceof LockTimeoutError) throw new MailboxError('INUSE', `mailbox is locked: ${target.path}`, { cause: e });
-    if (e instanceof LockError) throw new MailboxError('IO', `cannot lock ${target.path}: ${e.message}`, { cause: e });
+    if (e instanceof LockError) {
+      // A dotlock that could not be written on a full disk (dotlockfile's L_TMPWRITE included): temporary.
+      const full = e.errno === 'ENOSPC' || e.errno === 'EDQUOT';
+      throw new MailboxError(full ? 'OVERQUOTA' : 'IO', `cannot lock ${target.path}: ${e.message}`, { cause: e });
+    }
     throw e;
   }
 }
@@ -306,15 +328,32 @@ function fsError(e: unknown, path: string): MailboxError {
 }
 
 /**
+ * An error met while writing a mailbox (or its journal, or reading what is being appended) as a MailboxError: a
+ * full disk or quota is OVERQUOTA, anything else not already typed IO. Unlike {@link fsError} it never says a
+ * missing file means a missing mailbox (a write can fail with ENOENT on a journal directory that is gone).
+ */
+function writeError(e: unknown, path: string): MailboxError {
+  if (e instanceof MailboxError) return e;
+  if (isNoSpace(e)) return new MailboxError('OVERQUOTA', `${path}: no space left (${(e as NodeJS.ErrnoException).code})`, { cause: e });
+  return new MailboxError('IO', `${path}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+}
+
+/**
  * Writes messages at the end of an mbox file in stored form (render.ts): makes sure an empty line separates them
- * from what is there, and can cut the file back to its old size if anything fails.
+ * from what is there, and can cut the file back to its old size if anything fails (a full disk part way through a
+ * message: the caller holds the write locks, so nobody has appended after us and the cut leaves the file exactly as
+ * it was). Throws what the writes throw; a failed constructor has already cut the file back.
  */
 class TailWriter {
   readonly startSize: number;
   private pos: number;
 
-  constructor(private readonly fd: number, private readonly sync: boolean) {
-    this.startSize = fstatSync(fd).size;
+  constructor(private readonly fd: number, private readonly sync: boolean, path: string) {
+    try {
+      this.startSize = fstatSync(fd).size;
+    } catch (e) {
+      throw writeError(e, path);
+    }
     this.pos = this.startSize;
     if (this.pos > 0) {
       // The previous message must end with a newline and be followed by an empty line.
@@ -323,7 +362,12 @@ class TailWriter {
       const last2 = tail.subarray(0, n);
       const sep = last2.length >= 2 && last2[0] === 0x0a && last2[1] === 0x0a ? '' :
         last2[last2.length - 1] === 0x0a ? (this.pos === 1 ? '' : '\n') : '\n\n';
-      if (sep) this.write(Buffer.from(sep));
+      try {
+        if (sep) this.write(Buffer.from(sep));
+      } catch (e) {
+        this.abort();
+        throw writeError(e, path);
+      }
     }
   }
 
@@ -380,9 +424,10 @@ class TailWriter {
     if (this.sync) fsyncSync(this.fd);
   }
 
-  /** Cuts the file back to where it was before this writer wrote anything. */
+  /** Cuts the file back to where it was before this writer wrote anything (frees no more than it took). */
   abort(): void {
     ftruncateSync(this.fd, this.startSize);
+    this.pos = this.startSize;
   }
 
   get size(): number {
@@ -464,6 +509,8 @@ export class MboxMailbox implements OpenMailbox {
   /** The initial scan found no UID data and gave the mailbox a new UIDVALIDITY. */
   private newValidity = false;
   private closed = false;
+  /** The locks this object holds now (inside {@link withLock}), or null. */
+  private locked: LockMode | null = null;
 
   constructor(
     readonly path: string,
@@ -542,8 +589,16 @@ export class MboxMailbox implements OpenMailbox {
       });
       if (this.claims) this.claimRecent();
       this.reported = this.idx.length;
-      // A new UIDVALIDITY is written at once, so that a second session does not pick another one.
-      if (this.newValidity && !this.readOnly) await this.checkpoint();
+      // A new UIDVALIDITY is written at once, so that a second session does not pick another one. On a full disk it
+      // stays in memory until a later write can be made (as UW keeps it): the mail can still be read.
+      if (this.newValidity && !this.readOnly) {
+        try {
+          await this.checkpoint();
+        } catch (e) {
+          if (!(e instanceof MailboxError && e.code === 'OVERQUOTA')) throw e;
+          this.env.logger.log('warning', `${this.path}: new UIDVALIDITY not written: ${e.message}`);
+        }
+      }
     } catch (e) {
       closeSync(this.fd);
       this.fd = -1;
@@ -603,7 +658,14 @@ export class MboxMailbox implements OpenMailbox {
     try {
       const release = await lockOrThrow(this.locking, { path: this.path, fd }, 'exclusive');
       try {
-        const r = recoverJournal(fd, { journalDir: this.opts.journalDir, fsync: this.opts.fsync, stepSync: this.opts.stepSync });
+        let r;
+        try {
+          r = recoverJournal(fd, { journalDir: this.opts.journalDir, fsync: this.opts.fsync, stepSync: this.opts.stepSync });
+        } catch (e) {
+          // The journal is kept: the next opener tries again.
+          this.env.logger.log('err', `${this.path}: recovering an interrupted rewrite failed: ${String(e)}`);
+          throw writeError(e, this.path);
+        }
         if (r.action !== 'none') {
           this.env.logger.log('warning', `${this.path}: interrupted rewrite ${r.action}, ${r.appended} bytes of later mail kept`);
         }
@@ -615,13 +677,27 @@ export class MboxMailbox implements OpenMailbox {
     }
   }
 
-  private async withLock<T>(mode: LockMode, fn: () => T): Promise<T> {
+  /**
+   * Runs `fn` under the locks and releases them when it is done: for an async `fn`, when its promise settles (it is
+   * awaited here; returning it unawaited released the locks at its first await, so an APPEND wrote its messages
+   * unlocked, and a rejection during the release was an unhandled one that ended the process).
+   */
+  private async withLock<T>(mode: LockMode, fn: () => T | Promise<T>): Promise<T> {
+    if (this.locked === 'exclusive' || (this.locked === 'shared' && mode === 'shared')) {
+      // Already held by this object (an append into this mailbox reading its messages from it, or expunging them
+      // for a MOVE): taking them again would wait for ourselves (a dotlock is one file), and releasing an fcntl
+      // lock from an inner call would drop the outer one.
+      this.win = null;
+      return await fn();
+    }
     const release = await lockOrThrow(this.locking, { path: this.path, fd: this.fd }, mode);
     // Whatever runs under the lock may rewrite the file or find it changed: bytes read before are stale.
     this.win = null;
+    this.locked = mode;
     try {
-      return fn();
+      return await fn();
     } finally {
+      this.locked = null;
       this.win = null;
       await release();
     }
@@ -790,6 +866,9 @@ export class MboxMailbox implements OpenMailbox {
    * delivery, which shifts the whole file when its UID count gains a digit; a POP3 session never syncs otherwise.
    */
   private async moved(r: number): Promise<boolean> {
+    // Under our own locks the file changes only by our writes, which keep the index up to date except for what an
+    // append adds at the end (no message we know lies there): the bytes are where the index says.
+    if (this.locked !== null) return false;
     const snap = this.snap;
     const win = this.win;
     if (snap !== null && sameSnapshot(snapshotOf(fstatSync(this.fd, { bigint: true })), snap)) {
@@ -938,25 +1017,66 @@ export class MboxMailbox implements OpenMailbox {
     return (1 << i) >>> 0;
   }
 
-  setFlags(seqs: Iterable<number>, op: 'add' | 'remove' | 'replace', flags: number, keywords: readonly string[]): void {
+  setFlags(seqs: Iterable<number>, op: 'add' | 'remove' | 'replace', flags: number, keywords: readonly string[]): FlagsUndo {
     this.live();
     if (this.readOnly) throw new MailboxError('READONLY', 'mailbox is read-only');
+    const base = { keywords: this.base.keywords.length, keywordsChanged: this.keywordsChanged, baseDirty: this.baseDirty, uidLast: this.base.uidLast };
+    const forgetKeywords = (): void => {
+      this.base.keywords.length = base.keywords;
+      this.keywordsChanged = base.keywordsChanged;
+      if (this.base.uidLast === base.uidLast) this.baseDirty = base.baseDirty;
+    };
     let mask = 0;
-    for (const k of keywords) mask |= this.keywordBit(k, op !== 'remove');
-    mask >>>= 0;
     const x = this.idx;
-    for (const seq of seqs) {
-      const r = this.row(seq);
-      if (x.bits(r) & Bit.Gone) continue;
-      const f0 = x.flags(r);
-      const k0 = x.keywordMask(r);
-      const f1 = op === 'add' ? f0 | flags : op === 'remove' ? f0 & ~flags : flags;
-      const k1 = (op === 'add' ? k0 | mask : op === 'remove' ? k0 & ~mask : mask) >>> 0;
-      if (f1 !== f0 || k1 !== k0) {
-        x.setFlags(r, f1);
-        x.setKeywordMask(r, k1);
-        x.addBits(r, Bit.Dirty | Bit.FlagsDirty);
+    // Each changed row and what it was: flags, keywords, and its Dirty/FlagsDirty bits.
+    const undo: number[] = [];
+    try {
+      for (const k of keywords) mask |= this.keywordBit(k, op !== 'remove');
+      mask >>>= 0;
+      for (const seq of seqs) {
+        const r = this.row(seq);
+        if (x.bits(r) & Bit.Gone) continue;
+        const f0 = x.flags(r);
+        const k0 = x.keywordMask(r);
+        const f1 = op === 'add' ? f0 | flags : op === 'remove' ? f0 & ~flags : flags;
+        const k1 = (op === 'add' ? k0 | mask : op === 'remove' ? k0 & ~mask : mask) >>> 0;
+        if (f1 !== f0 || k1 !== k0) {
+          undo.push(r, f0, k0, x.bits(r) & (Bit.Dirty | Bit.FlagsDirty));
+          x.setFlags(r, f1);
+          x.setKeywordMask(r, k1);
+          x.addBits(r, Bit.Dirty | Bit.FlagsDirty);
+        }
       }
+    } catch (e) {
+      // LIMIT (keyword table full) or a bad number: nothing changed.
+      this.restoreRows(undo);
+      forgetKeywords();
+      throw e;
+    }
+    const added = this.base.keywords.length;
+    return () => {
+      if (this.closed) return;
+      this.restoreRows(undo);
+      // Keywords this change defined are forgotten again, unless others were defined since or a row has one.
+      if (added > base.keywords && this.base.keywords.length === added) {
+        let used = 0;
+        for (let r = 0; r < this.idx.length; r++) used |= this.idx.keywordMask(r);
+        if ((used >>> base.keywords) === 0) forgetKeywords();
+      }
+    };
+  }
+
+  /** Puts rows back as {@link setFlags} noted them (row, flags, keyword mask, Dirty/FlagsDirty bits, repeated). */
+  private restoreRows(undo: readonly number[]): void {
+    const x = this.idx;
+    for (let i = 0; i < undo.length; i += 4) {
+      const r = undo[i] as number;
+      if (r >= x.length) continue;
+      x.setFlags(r, undo[i + 1] as number);
+      x.setKeywordMask(r, undo[i + 2] as number);
+      x.clearBits(r, Bit.Dirty | Bit.FlagsDirty);
+      // A row whose UID is still to be written stays to be written.
+      x.addBits(r, (undo[i + 3] as number) | (x.bits(r) & Bit.NewUid ? Bit.Dirty : 0));
     }
   }
 
@@ -1278,7 +1398,8 @@ export class MboxMailbox implements OpenMailbox {
 
   async checkpoint(): Promise<void> {
     this.live();
-    if (this.readOnly) return;
+    // Nothing of ours to write: no lock taken (a STORE that changed nothing, or a CHECK, needs no room on disk).
+    if (this.readOnly || !this.anyDirty()) return;
     await this.withLock('exclusive', () => {
       this.syncLocked();
       if (this.anyDirty()) this.writeLocked(null);
@@ -1288,6 +1409,16 @@ export class MboxMailbox implements OpenMailbox {
   async expunge(uids?: ReadonlySet<number>): Promise<number[]> {
     this.live();
     if (this.readOnly) throw new MailboxError('READONLY', 'mailbox is read-only');
+    // Nothing \Deleted that the client knows of and nothing of ours to write: no lock taken, so an EXPUNGE or CLOSE
+    // with nothing to do needs no room on disk (a dotlock takes a page).
+    if (!this.anyDirty()) {
+      const x = this.idx;
+      let any = false;
+      for (let r = 0; r < x.length && !any; r++) {
+        any = !(x.bits(r) & Bit.Gone) && (x.flags(r) & Flag.Deleted) !== 0 && (!uids || uids.has(x.uid(r)));
+      }
+      if (!any) return [];
+    }
     return this.withLock('exclusive', () => {
       this.syncLocked();
       const x = this.idx;
@@ -1447,7 +1578,7 @@ export class MboxMailbox implements OpenMailbox {
         this.env.logger.log('err', `${this.path}: rewrite failed (${String(e)}) and so did its recovery (${String(e2)}); the journal is kept`);
       }
       this.snap = null;
-      throw e;
+      throw writeError(e, this.path);
     }
     if (usePseudo) {
       const plen = this.pseudo && !this.baseDirty ? this.pseudo.end - this.pseudo.start : pieces.count > 0 && pieces.isData(0) ? pieces.len[0] as number : 0;
@@ -1470,8 +1601,14 @@ export class MboxMailbox implements OpenMailbox {
    * Appends messages with UIDs (IMAP APPEND, COPY): under the write locks, after making sure every message
    * already in the file has its UID written (so the new, higher UIDs stay in ascending file order), then updates
    * the base data. Returns the UIDs given.
+   *
+   * All or nothing: when a message cannot be written (a full disk or quota part way: OVERQUOTA), when
+   * `opts.beforeCommit` throws, or when the base data cannot be updated, the file is cut back to its size before the
+   * first message (still under the lock, so no other writer's mail is cut) and the index, UID counter and keywords
+   * are as they were. The UIDs are given again by the next append. (Writing the UIDs of earlier messages first is
+   * not undone: it is a change of its own, complete when made.)
    */
-  async append(msgs: AsyncIterable<AppendMessage>): Promise<number[]> {
+  async append(msgs: AsyncIterable<AppendMessage>, opts: AppendOptions = {}): Promise<number[]> {
     this.live();
     if (this.readOnly) throw new MailboxError('READONLY', 'mailbox is read-only');
     return this.withLock('exclusive', async () => {
@@ -1481,8 +1618,32 @@ export class MboxMailbox implements OpenMailbox {
         if ((this.idx.bits(r) & (Bit.NewUid | Bit.Gone)) === Bit.NewUid) needWrite = true;
       }
       if (needWrite) this.writeLocked(null);
-      const w = new TailWriter(this.fd, this.opts.fsync);
+      // What taking the messages out again puts back.
+      const saved = {
+        keywords: this.base.keywords.length, keywordsChanged: this.keywordsChanged, baseDirty: this.baseDirty,
+        uidLast: this.base.uidLast, rows: this.idx.length, snap: this.snap,
+      };
+      const w = new TailWriter(this.fd, this.opts.fsync, this.path);
       const from = w.startSize;
+      let end = -1;
+      const takeBack = (e: unknown): MailboxError => {
+        const err = writeError(e, this.path);
+        // Cut only a file that ends where our messages end: one that does not (a rewrite of the base data that failed
+        // after it had moved data, which a full disk cannot cause) keeps them rather than losing others' bytes.
+        if (end < 0 || fstatSync(this.fd).size === end) {
+          w.abort();
+          this.idx.filter((r) => r < saved.rows);
+          this.base.keywords.length = saved.keywords;
+          this.keywordsChanged = saved.keywordsChanged;
+          this.baseDirty = saved.baseDirty;
+          this.base.uidLast = saved.uidLast;
+          this.snap = saved.snap === null ? null : snapshotOf(fstatSync(this.fd, { bigint: true }));
+        } else {
+          this.env.logger.log('err', `${this.path}: appended messages kept after a failure that moved data: ${err.message}`);
+          this.snap = null;
+        }
+        return err;
+      };
       const uids: number[] = [];
       const emptyFile = this.idx.length === 0 && this.pseudo === null && from === 0;
       let uid = this.base.uidLast;
@@ -1502,41 +1663,62 @@ export class MboxMailbox implements OpenMailbox {
           }));
           uids.push(thisUid);
         }
+        if (uids.length === 0) return uids;
+        w.finish();
+        end = w.size;
+        const st = fstatSync(this.fd, { bigint: true });
+        this.scanTail(from, st);
+        // Written as they should be; left without `O`, so the next session sees them as \Recent (as UW), unless this
+        // is a session's own mailbox (COPY into the selected mailbox), which claims them as for any new mail.
+        for (let r = saved.rows; r < this.idx.length; r++) {
+          this.idx.clearBits(r, Bit.NewUid);
+          if (!(this.claims && this.idx.bits(r) & Bit.Recent)) this.idx.clearBits(r, Bit.Dirty);
+        }
+        this.base.uidLast = Math.max(this.base.uidLast, uid);
+        this.baseDirty = true;
+        // MOVE expunges its source here: if that fails, the copies go again, and the base data was not touched yet.
+        if (opts.beforeCommit) await opts.beforeCommit({ uidValidity: this.base.uidValidity, uids });
       } catch (e) {
-        w.abort();
-        throw e;
+        throw takeBack(e);
       }
-      if (uids.length === 0) return uids;
-      w.finish();
-      const st = fstatSync(this.fd, { bigint: true });
-      const before = this.idx.length;
-      this.scanTail(from, st);
-      // Written as they should be; left without `O`, so the next session sees them as \Recent (as UW).
-      for (let r = before; r < this.idx.length; r++) this.idx.clearBits(r, Bit.Dirty | Bit.NewUid);
-      this.base.uidLast = Math.max(this.base.uidLast, uid);
-      this.baseDirty = true;
-      this.writeLocked(null);
+      try {
+        this.writeLocked(null);
+      } catch (e) {
+        // No room for the new last UID (a metadata block that had to grow, its rewrite refused before it began).
+        if (!opts.beforeCommit) throw takeBack(e);
+        // The source of a MOVE is gone already: the messages stay, with their X-UIDs, and the counter is written
+        // by the next write (our index keeps it dirty).
+        this.env.logger.log('err', `${this.path}: UID counter not updated after a MOVE: ${String(e)}`);
+      }
       return uids;
     });
   }
 
+  /**
+   * Writes what is still to be written (under the write locks), then closes. Takes no lock and writes nothing when
+   * nothing of this session's is pending, so a close after every change was written cannot fail (and needs no room
+   * on disk). Throws the write's error (OVERQUOTA on a full disk) after closing all the same: what was pending is
+   * then not on disk.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     try {
-      if (!this.readOnly) {
+      if (!this.readOnly && this.anyDirty()) {
         await this.withLock('exclusive', () => {
           this.syncLocked();
           if (this.anyDirty()) this.writeLocked(null);
-          // As UW: atime now, mtime before it, so "you have new mail" checks see the mail as read.
-          const st = fstatSync(this.fd);
-          const now = this.env.clock.now() / 1000;
-          const mtime = st.mtimeMs / 1000 < now ? st.mtimeMs / 1000 : now - 1;
-          try {
-            futimesSync(this.fd, now, mtime);
-          } catch {
-            // Only the file's owner may set its times (a shared folder); they are a courtesy to biff and shells.
-          }
         });
+      }
+      if (!this.readOnly) {
+        // As UW: atime now, mtime before it, so "you have new mail" checks see the mail as read.
+        const st = fstatSync(this.fd);
+        const now = this.env.clock.now() / 1000;
+        const mtime = st.mtimeMs / 1000 < now ? st.mtimeMs / 1000 : now - 1;
+        try {
+          futimesSync(this.fd, now, mtime);
+        } catch {
+          // Only the file's owner may set its times (a shared folder); they are a courtesy to biff and shells.
+        }
       }
     } finally {
       this.closed = true;
