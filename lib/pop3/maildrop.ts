@@ -8,8 +8,8 @@
  * - The maildrop is exclusive between POP3 sessions (a second gets `[IN-USE]` at once, where UW waits 14 s), but
  *   an IMAP session on the same mailbox is neither locked out nor killed: the exclusivity lock is a separate one.
  */
-import type { MessageMeta, OpenMailbox, SizedBody } from '../mailbox/driver.js';
-import { Flag } from '../mailbox/driver.js';
+import type { FlagsUndo, MessageMeta, OpenMailbox, SizedBody } from '../mailbox/driver.js';
+import { Flag, MailboxError } from '../mailbox/driver.js';
 
 export class Maildrop {
   private readonly n: number;
@@ -102,20 +102,38 @@ export class Maildrop {
    * QUIT in TRANSACTION state (RFC 1939 UPDATE): marks retrieved messages \Seen, expunges exactly the DELE'd ones
    * (by UID, so messages delivered or changed by others meanwhile are untouched), and closes the mailbox.
    * Returns the numbers of messages removed and seen.
+   *
+   * All or nothing: the \Seen marks and the expunge are one write. When it cannot be made (a full disk or quota:
+   * MailboxError OVERQUOTA; a lock held too long: INUSE; ...) nothing is deleted and no mark is written, the mailbox
+   * is closed and the POP3 lock released all the same, and that MailboxError is thrown (its message is for the log:
+   * it names paths). The session answers it with `-ERR [SYS/TEMP]`; the messages are there for the next session.
    */
   async update(): Promise<{ deleted: number; seen: number }> {
     const seen = [...this.retrieved].filter((i) => !this.deleted.has(i));
     const dele = [...this.deleted];
-    await this.box.sync();
-    if (seen.length) this.box.setFlags(seen, 'add', Flag.Seen, []);
+    const undo: FlagsUndo[] = [];
     let removed = 0;
-    if (dele.length) {
-      const uids = new Set(dele.map((i) => this.box.meta(i).uid));
-      this.box.setFlags(dele, 'add', Flag.Deleted, []);
-      removed = (await this.box.expunge(uids)).length;
+    try {
+      await this.box.sync();
+      if (seen.length) undo.push(this.box.setFlags(seen, 'add', Flag.Seen, []));
+      if (dele.length) {
+        const uids = new Set(dele.map((i) => this.box.meta(i).uid));
+        undo.push(this.box.setFlags(dele, 'add', Flag.Deleted, []));
+        removed = (await this.box.expunge(uids)).length;
+      } else {
+        await this.box.checkpoint();
+      }
+    } catch (e) {
+      // The marks go from memory too, so that closing cannot write a \Deleted that the next IMAP CLOSE would act on.
+      for (const u of undo.reverse()) u();
+      await this.abandon().catch(() => undefined);
+      throw e instanceof MailboxError ? e : new MailboxError('IO', `updating the maildrop: ${String(e)}`, { cause: e });
     }
-    await this.box.close();
-    await this.onClose();
+    try {
+      await this.box.close(); // nothing left to write: cannot fail for want of room
+    } finally {
+      await this.onClose();
+    }
     return { deleted: removed, seen: seen.length };
   }
 

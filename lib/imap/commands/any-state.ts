@@ -1,4 +1,5 @@
 /** CAPABILITY, NOOP, LOGOUT (RFC 3501 §6.1): valid in every state. */
+import { MailboxError } from '../../mailbox/driver.js';
 import type { AnySpec } from '../session.js';
 
 const ALL = ['not-authenticated', 'authenticated', 'selected'] as const;
@@ -24,9 +25,21 @@ export const logout: AnySpec = {
   async run(ctx) {
     const s = ctx.session;
     if (s.selected) {
-      // Pending flag changes are written now; if that fails the session stays, and the client hears why (NO).
-      await s.selected.box.close();
+      // LOGOUT always logs out (RFC 3501 §6.1.3: BYE, then OK). What the mailbox still had to write is written now;
+      // if that fails (a full disk: the dotlock or a rewrite), the mailbox is closed all the same and the client
+      // told in an untagged NO. Flag changes are on disk already (STORE writes through): what is lost then is a
+      // \Seen set by FETCH and which messages were \Recent. (close() closes the mailbox even when it throws, so
+      // a session that stayed would be left with a closed mailbox selected.)
+      const sel = s.selected;
       s.selected = null;
+      try {
+        await sel.box.close();
+      } catch (e) {
+        s.opts.logger.log('warning', `${sel.name}: closed at logout without writing its last changes: ${String(e)}`);
+        ctx.untagged(e instanceof MailboxError && e.code === 'OVERQUOTA'
+          ? 'NO [OVERQUOTA] Not enough disk space or quota to save the last changes'
+          : 'NO Could not save the last changes to the mailbox');
+      }
     }
     s.end('logout', 'IMAP4rev1 server terminating connection');
     ctx.okWith('LOGOUT completed');

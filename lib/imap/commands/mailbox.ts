@@ -10,11 +10,17 @@ import { flagList, no, type AnySpec, type CommandContext } from '../session.js';
 async function open(ctx: CommandContext, name: string, readOnly: boolean): Promise<void> {
   const s = ctx.session;
   if (s.selected) {
-    // Selecting another mailbox closes this one without expunging (RFC 3501 §6.3.1).
+    // Selecting another mailbox closes this one without expunging (RFC 3501 §6.3.1), whatever happens next: a SELECT
+    // that fails leaves no mailbox selected. Flag changes are on disk already (STORE writes through); what close
+    // may fail to write on a full disk is only a \Seen set by FETCH and which messages were \Recent.
     const old = s.selected;
     s.selected = null;
     s.state = 'authenticated';
-    await old.box.close();
+    try {
+      await old.box.close();
+    } catch (e) {
+      s.opts.logger.log('warning', `${old.name}: closed without writing its last changes: ${String(e)}`);
+    }
     ctx.untagged('OK [CLOSED] Previous mailbox closed');
   }
   if (!s.store) throw no('No mail store');
@@ -60,22 +66,27 @@ export const examine: AnySpec = {
   run: (ctx, name: string) => open(ctx, name, true),
 };
 
+/**
+ * CLOSE and UNSELECT. Everything pending is written first (CLOSE: with the expunge); if that fails (a full disk:
+ * NO [OVERQUOTA]) the mailbox stays selected with nothing lost, and the client may try again once there is room.
+ * Then the mailbox is closed, which has nothing left to write and cannot fail.
+ */
 async function unselect(ctx: CommandContext, expunge: boolean): Promise<void> {
   const s = ctx.session;
   const sel = s.selected;
+  if (!sel) return;
+  if (!sel.readOnly) {
+    // CLOSE expunges silently: no untagged EXPUNGE responses (RFC 3501 §6.4.2).
+    if (expunge) await sel.box.expunge();
+    else await sel.box.checkpoint();
+  }
   s.selected = null;
   s.state = 'authenticated';
-  if (!sel) return;
-  // CLOSE expunges silently: no untagged EXPUNGE responses (RFC 3501 §6.4.2).
-  if (expunge && !sel.readOnly) {
-    try {
-      await sel.box.expunge();
-    } catch (e) {
-      await sel.box.close().catch(() => undefined);
-      throw e;
-    }
+  try {
+    await sel.box.close();
+  } catch (e) {
+    s.opts.logger.log('warning', `${sel.name}: closed without writing its last changes: ${String(e)}`);
   }
-  await sel.box.close();
 }
 
 export const close: AnySpec = {

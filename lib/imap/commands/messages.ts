@@ -69,7 +69,17 @@ function storeSpec(uid: boolean): AnySpec {
       const box = sel.box;
       const seqs = resolveSet(box, args.set, uid);
       const { bits, keywords } = splitFlags(args.att.flags);
-      box.setFlags(seqs, args.att.op, bits, keywords);
+      const undo = box.setFlags(seqs, args.att.op, bits, keywords);
+      // Written through: the tagged OK (and the FETCH responses) say the flags are on disk. A write that cannot be
+      // made (a full disk: NO [OVERQUOTA]) puts the flags in memory back as they are on disk. Only this change and
+      // what was already pending are written (a single flag on a block with padding left is patched in place), and
+      // a STORE on every message is the one rewrite CLOSE would otherwise have made.
+      try {
+        await box.checkpoint();
+      } catch (e) {
+        undo();
+        throw e;
+      }
       if (args.att.silent) return;
       for (const seq of seqs) {
         const m = box.meta(seq);

@@ -5,6 +5,10 @@
  * SHOULD send ... COPYUID in an untagged OK before sending EXPUNGE or VANISHED responses"), since the client may
  * no longer know the source UIDs once the messages are gone. The expunges are the session's ordinary mailbox
  * updates, sent after run() because MOVE is expunge-safe.
+ *
+ * All or nothing (RFC 6851 §3.3: "the server MUST NOT ... leave the messages in both mailboxes" on failure, as far
+ * as it can): the source is expunged while the copies are written but not yet committed to the destination, so a
+ * source that cannot be expunged (a full disk) takes the copies back, and a NO leaves both mailboxes as they were.
  */
 import { Flag } from '../../mailbox/driver.js';
 import type { SequenceSet } from '../../values/sequence.js';
@@ -36,24 +40,27 @@ function moveSpec(uid: boolean): AnySpec {
       const box = sel.box;
       const seqs = resolveSet(box, args.set, uid);
       if (seqs.length === 0) return;
-      const r = await copyMessages(ctx, seqs, args.mailbox);
-      ctx.untagged(`OK [COPYUID ${r.uidValidity} ${compact(r.sourceUids)} ${compact(r.uids)}] Moved UIDs.`);
       // The driver expunges \Deleted messages among the UIDs it is given, so mark exactly the moved ones; flags of
-      // other messages, and the \Deleted of messages not moved, are untouched.
-      const wasDeleted = seqs.filter((q) => box.meta(q).flags & Flag.Deleted);
-      const marked = seqs.filter((q) => !wasDeleted.includes(q));
-      try {
-        box.setFlags(marked, 'add', Flag.Deleted, []);
-        await box.expunge(new Set(r.sourceUids));
-      } catch (e) {
-        // The copies exist; leave the source as it was so the client sees a COPY and can retry the removal.
+      // other messages, and the \Deleted of messages not moved, are untouched. If the expunge fails (a full disk:
+      // its dotlock or journal cannot be written), the marks are taken back and memory agrees with the file again.
+      const removeSource = async (sourceUids: readonly number[]): Promise<void> => {
+        const marked = seqs.filter((q) => !(box.meta(q).flags & Flag.Deleted));
+        const undo = box.setFlags(marked, 'add', Flag.Deleted, []);
         try {
-          box.setFlags(marked, 'remove', Flag.Deleted, []);
-        } catch {
-          // The flag change failed too (LIMIT); the original error is the one to report.
+          await box.expunge(new Set(sourceUids));
+        } catch (e) {
+          undo();
+          throw e;
         }
-        throw e;
-      }
+      };
+      const sourceUids = seqs.map((q) => box.meta(q).uid);
+      // The source is expunged while the destination is still locked, with the copies written but not committed: if
+      // the source cannot be expunged, the copies are taken out again and the MOVE is a NO that changed nothing.
+      // (Into the selected mailbox itself, the append and the expunge are one locked operation of the open mailbox.
+      // Two sessions moving between the same two mailboxes in opposite directions at the same moment each wait for
+      // the other's lock until the lock timeout, then both answer NO [INUSE] with nothing changed.)
+      const r = await copyMessages(ctx, seqs, args.mailbox, { beforeCommit: () => removeSource(sourceUids) });
+      ctx.untagged(`OK [COPYUID ${r.uidValidity} ${compact(r.sourceUids)} ${compact(r.uids)}] Moved UIDs.`);
     },
   };
 }
