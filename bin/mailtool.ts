@@ -4,7 +4,9 @@
  *   mailtool check PATH [--json]        message count, UIDVALIDITY, next UID, problems found (read-only)
  *   mailtool append PATH [FILE...]      append messages from files (or stdin), under a delivery agent's locks
  *
- * Exit status: 0 success, 1 the mailbox has problems / a message was refused, 2 usage, 75 (EX_TEMPFAIL) locked.
+ * Exit status: 0 success, 1 `check` found problems, 2 usage. `append` exits with the sysexits.h codes a mail
+ * transfer agent acts on (see {@link appendExit}): 75 (EX_TEMPFAIL) keeps the mail queued to try again, the
+ * others bounce it.
  */
 import { readFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
@@ -20,7 +22,41 @@ import { createMailboxLocking } from '../lib/lock/mailbox-locking.js';
 import { DotlockRegistry } from '../lib/lock/dotlock-registry.js';
 import { dotlockHostFromProcess } from '../lib/lock/dotlock-host.js';
 
+/** sysexits.h: what `append` exits with. */
+const EX_DATAERR = 65;
+const EX_NOINPUT = 66;
+const EX_CANTCREAT = 73;
 const EX_TEMPFAIL = 75;
+const EX_NOPERM = 77;
+
+/**
+ * The exit status of a failed `append`, for a delivery agent (Postfix's local and pipe, Exim, procmail): only
+ * EX_TEMPFAIL keeps the mail queued for another try, every other code bounces it. So everything that passes is
+ * 75: a full disk or quota (OVERQUOTA), a lock held too long (INUSE), I/O errors, a mailbox changed under us, and
+ * anything unexpected (a bug must not bounce mail). What retrying cannot mend bounces: a mailbox that cannot be
+ * created or is not a mailbox (73, EX_CANTCREAT), permission (77, EX_NOPERM), a message that cannot be stored
+ * (65, EX_DATAERR: an empty one, a header over 1 MB). (67, EX_NOUSER, would say the recipient does not exist:
+ * mailtool is given a path, not a user, and cannot tell.)
+ */
+function appendExit(e: unknown): number {
+  if (!(e instanceof MailboxError)) return EX_TEMPFAIL;
+  switch (e.code) {
+    case 'NONEXISTENT':
+    case 'NOTMAILBOX':
+    case 'ALREADYEXISTS':
+      return EX_CANTCREAT;
+    case 'NOPERM':
+    case 'READONLY':
+      return EX_NOPERM;
+    case 'LIMIT':
+      return EX_DATAERR;
+    case 'OVERQUOTA':
+    case 'INUSE':
+    case 'CORRUPT':
+    case 'IO':
+      return EX_TEMPFAIL;
+  }
+}
 /** As imapd and ipop3d announce it. Given here: yargs would look for a package.json from the working directory. */
 const VERSION = '2007f.ts-0.1';
 
@@ -131,22 +167,33 @@ async function append(path: string, files: string[], withUids: boolean, lockTime
   const logger = new MemoryLogger();
   const { driver, registry } = makeDriver(logger, lockTimeoutMs, journalDir);
   guardExit(registry);
-  const inputs = files.length ? files.map((f) => readFileSync(f)) : [await readStdin()];
+  let inputs: Buffer[];
+  try {
+    inputs = files.length ? files.map((f) => readFileSync(f)) : [await readStdin()];
+  } catch (e) {
+    process.stderr.write(`mailtool: cannot read the message: ${e instanceof Error ? e.message : String(e)}\n`);
+    return EX_NOINPUT;
+  }
   const msgs = inputs.map(messageFrom);
   for (const m of msgs) {
     if (m.body.size === 0) {
       process.stderr.write('mailtool: refusing an empty message\n');
-      return 1;
+      return EX_DATAERR;
     }
   }
   async function* it(): AsyncIterable<AppendMessage> {
     yield* msgs;
   }
-  if (withUids) {
-    const r = await driver.append(path, it());
-    process.stdout.write(`appended UIDVALIDITY ${r.uidValidity} UIDs ${r.uids.join(',')}\n`);
-  } else {
-    await driver.deliver(path, it());
+  try {
+    if (withUids) {
+      const r = await driver.append(path, it());
+      process.stdout.write(`appended UIDVALIDITY ${r.uidValidity} UIDs ${r.uids.join(',')}\n`);
+    } else {
+      await driver.deliver(path, it());
+    }
+  } catch (e) {
+    process.stderr.write(`mailtool: ${e instanceof MailboxError ? e.message : e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+    return appendExit(e);
   }
   return 0;
 }
