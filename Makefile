@@ -21,7 +21,7 @@ ESLINT     := node_modules/.bin/eslint
 # Test files only (node --test given a directory would also run every helper under test/ as a test).
 TESTS      ?= $$(find dist/test -name '*.test.js' | sort)
 
-.PHONY: all setup deps system-deps build check lint typecheck test test-fast test-unit bench demo install uninstall clean
+.PHONY: all setup deps system-deps build check lint unused typecheck test test-fast test-unit bench demo install uninstall clean
 
 all: build
 
@@ -71,10 +71,15 @@ dist/.built: $(SOURCES) node_modules/.installed
 typecheck: deps
 	$(TSC) -p tsconfig.json --noEmit
 
+# eslint with the layer rules of docs/ARCHITECTURE.md (eslint.config.js).
 lint: deps
 	$(ESLINT) .
 
-check: typecheck lint
+# Exports nobody imports (knip.jsonc): how a second copy of something, or a bypassed module, gets noticed.
+unused: deps
+	node_modules/.bin/knip --no-progress
+
+check: typecheck lint unused
 
 test: setup build
 	$(NODE) --test --test-reporter=spec $(TESTS)

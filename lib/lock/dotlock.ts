@@ -100,10 +100,10 @@ import { LockError, LockTimeoutError, type LockMethod, type LockTarget, type Rel
 import { BUSY, pollUntil, taken, type Attempt } from './poll.js';
 
 /** UW c-client's default `locktimeout`: a dotlock untouched for 5 minutes is taken as abandoned. */
-export const DEFAULT_STALE_AFTER_MS = 5 * 60_000;
+const DEFAULT_STALE_AFTER_MS = 5 * 60_000;
 
 /** How often a held lock's mtime is refreshed; well inside the 5 minutes after which others take it as stale. */
-export const DEFAULT_TOUCH_INTERVAL_MS = 60_000;
+const DEFAULT_TOUCH_INTERVAL_MS = 60_000;
 
 export interface DotlockOptions {
   /** Our PID, liveness of other PIDs, host name, effective uid, clock. */

@@ -13,7 +13,7 @@
 import { createRequire } from 'node:module';
 
 /** An errno failure as fs-ext reports it: `code` is the symbolic name ('EAGAIN', 'EACCES', 'EBADF', ...). */
-export interface ErrnoFailure extends Error {
+interface ErrnoFailure extends Error {
   readonly code?: string;
 }
 

@@ -12,11 +12,8 @@ import { fcntlLock } from './fcntl.js';
 import { flockLock } from './flock.js';
 import type { LockMethod, LockMethodName, LockMode, LockTarget, ReleaseLock } from './lock-method.js';
 
-/** Every method name, in the default order for writing. */
-export const LOCK_METHOD_NAMES: readonly LockMethodName[] = Object.freeze(['dotlock', 'fcntl', 'flock']);
-
-/** The default order for writers (see the file comment). */
-export const DEFAULT_WRITE_ORDER: readonly LockMethodName[] = LOCK_METHOD_NAMES;
+/** The default order for writers (see the file comment): every method. */
+export const DEFAULT_WRITE_ORDER: readonly LockMethodName[] = Object.freeze(['dotlock', 'fcntl', 'flock']);
 
 /**
  * The default order for readers: the dotlock too, then shared fcntl (what Dovecot's readers take) and shared flock
@@ -46,7 +43,8 @@ export class LockOrderError extends Error {
 }
 
 function isMethodName(s: string): s is LockMethodName {
-  return (LOCK_METHOD_NAMES as readonly string[]).includes(s);
+  // The write order names every method.
+  return (DEFAULT_WRITE_ORDER as readonly string[]).includes(s);
 }
 
 /**
@@ -63,7 +61,7 @@ export function parseLockOrder(text: string): LockMethodName[] {
   const seen = new Set<LockMethodName>();
   for (const name of names) {
     if (!isMethodName(name)) {
-      throw new LockOrderError(`unknown lock method "${name}" (known: ${LOCK_METHOD_NAMES.join(', ')})`, text);
+      throw new LockOrderError(`unknown lock method "${name}" (known: ${DEFAULT_WRITE_ORDER.join(', ')})`, text);
     }
     if (seen.has(name)) throw new LockOrderError(`lock method "${name}" named twice`, text);
     seen.add(name);

@@ -18,8 +18,8 @@ export function taken<T>(value: T): Attempt<T> {
 }
 
 /** Back-off bounds: the first wait and the longest one. Short enough that a lock freed is noticed quickly. */
-export const FIRST_BACKOFF_MS = 10;
-export const MAX_BACKOFF_MS = 200;
+const FIRST_BACKOFF_MS = 10;
+const MAX_BACKOFF_MS = 200;
 
 /**
  * Calls `attempt` until it returns `taken`, and returns its value. The first attempt is always made, even when the

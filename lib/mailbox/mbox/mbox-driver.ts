@@ -41,7 +41,7 @@ import { Bit, MessageIndex } from './message-index.js';
 import { BodyServer, MessageStorer, serveHeader } from './render.js';
 import { journalPath, PieceList, recoverJournal, rewriteFile } from './rewrite.js';
 import { isNoSpace } from './rewrite-forward.js';
-import { metaHashOf, scanMbox, type ScannedMessage } from './scanner.js';
+import { metaHashOf, scanMbox } from './scanner.js';
 import { formatPseudoMessage, formatStatusBlock, type BaseInfo, type BlockFields } from './status-block.js';
 
 /** How long a burst of file events settles before a change is reported (a delivery is several writes). */
@@ -80,7 +80,7 @@ function readInto(fd: number, buf: Buffer, position: number, length: number): Bu
 }
 
 /** Keywords a mailbox can hold (a 32-bit mask per message; UW allows 30). */
-export const MAX_KEYWORDS = 32;
+const MAX_KEYWORDS = 32;
 /**
  * Bytes read per step when serving or counting a body. Small enough that a 200 MB RETR keeps peak memory within a
  * few MB (each step's buffers are garbage at once), large enough that syscalls do not dominate.
@@ -1765,4 +1765,3 @@ function isAtom(k: string): boolean {
   return true;
 }
 
-export type { ScannedMessage };

@@ -18,7 +18,6 @@ const CR = 0x0d;
 const GT = 0x3e;
 const SP = 0x20;
 const TAB = 0x09;
-const CRLF = Buffer.from('\r\n');
 
 /** True when `buf[s..e)` matches `>+From ` (one or more `>`). */
 export function isQuotedFrom(buf: Uint8Array, s: number, e: number): boolean {
@@ -30,7 +29,7 @@ export function isQuotedFrom(buf: Uint8Array, s: number, e: number): boolean {
 }
 
 /** True when `buf[s..e)` matches `>*From ` (zero or more `>`): lines that append must quote. */
-export function needsQuote(buf: Uint8Array, s: number, e: number): boolean {
+function needsQuote(buf: Uint8Array, s: number, e: number): boolean {
   let i = s;
   while (i < e && buf[i] === GT) i++;
   return e - i >= 5 && buf[i] === 0x46 && buf[i + 1] === 0x72 && buf[i + 2] === 0x6f && buf[i + 3] === 0x6d &&
@@ -378,4 +377,3 @@ class BodyOut {
   }
 }
 
-export { CRLF };

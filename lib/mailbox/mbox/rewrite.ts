@@ -101,7 +101,7 @@ export interface RewriteResult {
  */
 const FORWARD_STEP = 1 << 20;
 /** The forward engine carries up to this many bytes from step to step when content moves up. */
-export const FORWARD_MAX_GROWTH = 1 << 20;
+const FORWARD_MAX_GROWTH = 1 << 20;
 /** Patches closer than this share one read-modify-write. */
 const PATCH_GAP = 16 << 10;
 

@@ -29,7 +29,7 @@ import { LineReader } from './line-reader.js';
 import { isQuotedFrom } from './render.js';
 
 /** UIDVALIDITY, last UID and keyword list, from `X-IMAP:` (UW's pseudo-message) or `X-IMAPbase:` (first message). */
-export interface MailboxBase {
+interface MailboxBase {
   readonly uidValidity: number;
   readonly uidLast: number;
   readonly keywords: string[];

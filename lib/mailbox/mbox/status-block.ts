@@ -62,10 +62,10 @@ export function formatStatusBlock(f: BlockFields, size?: number): string {
   return s + tail;
 }
 
-export const PSEUDO_FROM = 'MAILER-DAEMON';
-export const PSEUDO_NAME = 'Mail System Internal Data';
-export const PSEUDO_SUBJECT = "DON'T DELETE THIS MESSAGE -- FOLDER INTERNAL DATA";
-export const PSEUDO_TEXT =
+const PSEUDO_FROM = 'MAILER-DAEMON';
+const PSEUDO_NAME = 'Mail System Internal Data';
+const PSEUDO_SUBJECT = "DON'T DELETE THIS MESSAGE -- FOLDER INTERNAL DATA";
+const PSEUDO_TEXT =
   'This text is part of the internal format of your mail folder, and is not\n' +
   'a real message.  It is created automatically by the mail system software.\n' +
   'If deleted, important folder data will be lost, and it will be re-created\n' +
@@ -77,7 +77,7 @@ const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** An RFC 5322 date (`Sat, 21 Nov 2026 21:33:13 +0000`). */
-export function rfc5322Date(date: InternalDate): string {
+function rfc5322Date(date: InternalDate): string {
   const d = new Date(date.time + date.zone * 60_000);
   const z = Math.abs(date.zone);
   return `${DAYS[d.getUTCDay()]}, ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} ` +
