@@ -9,7 +9,10 @@
  * - Refused with NOPERM: empty names, NUL, `{...}` (remote) and `#...` (no namespaces here), an empty, `.` or `..`
  *   segment, and, unless `allowOutsideHome`, absolute names (`/...`), `~user` names and any name whose real path
  *   (symlinks followed, as far as the path exists) leaves the home directory. UW checks `..` only in restricted
- *   modes; here it is refused always, since it never gives anything an absolute name would not.
+ *   modes; here it is refused always, since it never gives anything an absolute name would not. A segment ending in
+ *   `.lock` or holding `.lock.` is refused too: `x.lock` is the dotlock of mailbox `x` (a mailbox or directory by
+ *   that name would hold `x`'s lock for good: every writer of `x`, UW's included, would time out), and
+ *   `x.lock.<host>.<pid>.<hex>` is the form of a dotlock's temporary file, which lockers remove when stale.
  * - `INBOX/x`: UW's mailboxfile() maps it to the plain file `<home>/INBOX/x` (only the exact name INBOX is special).
  *   We resolve it the same way, so mailboxes a user made under UW stay reachable, but refuse to CREATE or RENAME to
  *   such a name: INBOX is listed `\NoInferiors`, and RFC 3501 §7.2.2 says no child can be created under such a name.
@@ -226,6 +229,7 @@ export class UwMailStore implements MailStore {
     for (const s of segments) {
       if (s === '') refuse('empty segment');
       if (s === '.' || s === '..') refuse('dot segment');
+      if (s.endsWith('.lock') || s.includes('.lock.')) refuse('the name of a lock file');
     }
     if (segments.length === 0 && !dir && base !== '/') refuse('empty');
     const path = segments.length === 0 ? base : join(base, ...segments);

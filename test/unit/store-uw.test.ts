@@ -123,6 +123,19 @@ describe('UwMailStore names', () => {
     assert.ok(existsSync(join(home, 'real', 'box')));
   }));
 
+  it('refuses the names of lock files, which would hold another mailbox\'s dotlock (NOPERM)', () =>
+    withStore(async ({ store, home }) => {
+      await store.create('saved');
+      for (const bad of ['saved.lock', 'dir/x.lock', 'x.lock/y', 'saved.lock.host.123.abcdef', 'x.lock/']) {
+        await assert.rejects(store.create(bad), code('NOPERM'), bad);
+        await assert.rejects(store.rename('saved', bad), code('NOPERM'), bad);
+        assert.throws(() => store.resolve(bad), code('NOPERM'), bad);
+      }
+      assert.ok(!existsSync(join(home, 'saved.lock')));
+      // Names that merely contain the letters stay allowed.
+      for (const good of ['saved.locked', 'locks', 'x.lockbox', 'my.lock-notes']) await store.create(good);
+    }));
+
   it('maps INBOX in any case to the inbox path, ~/x to the home, and INBOX/x to a plain file (UW)', () =>
     withStore(async ({ store, home, inbox }) => {
       assert.equal(store.resolve('inBox').path, inbox);
