@@ -6,6 +6,7 @@
  *
  *   node dist/test/fuzz/fuzz.js [--sessions N] [--seconds S] [--start SEED] [--jobs 1|2] [--binary-share F]
  *                               [--failures DIR] [--protocol imap|pop3] [--mode root|preauth] [--via inproc|binary]
+ *                               [--avoid-known]  (drop commands that trigger known failures: see known.ts)
  *   node dist/test/fuzz/fuzz.js --replay FILE... [--via inproc|binary]    runs saved sessions, prints what happened
  *   node dist/test/fuzz/fuzz.js --show SEED [--protocol P --mode M]        prints a seed's session as JSON
  *
@@ -30,7 +31,7 @@ const { values, positionals } = parseArgs({
     jobs: { type: 'string', default: '2' }, 'binary-share': { type: 'string', default: '0.1' },
     failures: { type: 'string', default: join(ROOT, 'test', 'fuzz', 'failures') },
     protocol: { type: 'string' }, mode: { type: 'string' }, via: { type: 'string' },
-    replay: { type: 'boolean', default: false }, show: { type: 'string' },
+    replay: { type: 'boolean', default: false }, show: { type: 'string' }, 'avoid-known': { type: 'boolean', default: false },
     'max-rss-mb': { type: 'string', default: '256' }, 'reply-ms': { type: 'string', default: '10000' },
   },
 });
@@ -38,6 +39,7 @@ const { values, positionals } = parseArgs({
 const only = {
   ...(values.protocol === 'imap' || values.protocol === 'pop3' ? { protocol: values.protocol as Protocol } : {}),
   ...(values.mode === 'root' || values.mode === 'preauth' ? { mode: values.mode as Mode } : {}),
+  ...(values['avoid-known'] ? { avoidKnown: true } : {}),
 };
 
 async function replay(files: string[]): Promise<number> {

@@ -463,6 +463,24 @@ export class ImapGen {
     ])();
   }
 
+  /** The selected mailbox deleted or renamed under the session, then used. */
+  vanish(): void {
+    const r = this.rng;
+    const name = r.pick(['saved', 'Archive/2024', '&AOQ-rger']);
+    this.cmd((b) => b.text(`CREATE "${name}"`));
+    if (r.chance(0.7)) this.cmd((b) => b.text(`APPEND "${name}" {${messages()[0]?.length ?? 0}+}\r\n${messages()[0] ?? ''}`));
+    this.cmd((b) => b.text(`${r.pick(['SELECT', 'EXAMINE'])} "${name}"`));
+    this.state = 'selected';
+    const pipelined = r.chance(0.3);
+    const verb = r.pick(['DELETE', 'RENAME']);
+    this.push({ ...this.cmd((b) => b.text(verb === 'DELETE' ? `DELETE "${name}"` : `RENAME "${name}" "other"`)), wait: !pipelined });
+    this.cmds.splice(this.cmds.length - 2, 1);
+    for (let i = r.int(0, 3); i > 0; i--) {
+      this.cmd((b) => b.text(r.pick(['NOOP', 'FETCH 1 (FLAGS BODY[])', 'STORE 1 +FLAGS (\\Deleted)', 'EXPUNGE', 'CHECK', 'CLOSE',
+        'SEARCH ALL', `STATUS "${name}" (MESSAGES)`, 'COPY 1 INBOX', 'UNSELECT'])));
+    }
+  }
+
   /** A flood of pipelined commands. */
   flood(): void {
     const r = this.rng;
@@ -521,8 +539,9 @@ const MAILBOXES: readonly (readonly [number, string])[] = [[10, 'imap-fetch.mbox
 /** The IMAP session for `seed` in `mode`. */
 export function imapSession(seed: number, mode: Mode): FuzzSession {
   const r = new Rng(seed);
-  const kind = r.weighted<string>([[45, 'walk'], [12, 'pipelined'], [25, 'mutations'], [6, 'flood'], [6, 'auth'], [6, 'random']]);
-  const readOnly = kind !== 'random' && r.chance(0.2);
+  const kind = r.weighted<string>([[45, 'walk'], [12, 'pipelined'], [25, 'mutations'], [6, 'flood'], [6, 'auth'], [6, 'random'],
+    [4, 'vanish']]);
+  const readOnly = kind !== 'random' && kind !== 'vanish' && r.chance(0.2);
   const g = new ImapGen(r.fork(), mode, readOnly);
   const config: string[] = [];
   if (r.chance(0.1)) config.push(`max_bad_commands = ${r.pick([1, 3, 1000])}`);
@@ -550,6 +569,7 @@ export function imapSession(seed: number, mode: Mode): FuzzSession {
       g.cmds[g.cmds.length - 1] = { ...last, wait: false };
     }
   }
+  if (kind === 'vanish') g.vanish();
   if (kind === 'flood') g.flood();
   if (kind === 'random') {
     if (mode === 'root' && r.chance(0.5)) g.login(true);

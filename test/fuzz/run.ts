@@ -6,6 +6,7 @@ import { spawnPreauth, type Inetd } from './binary.js';
 import { check } from './check.js';
 import { drive, type ExitInfo } from './drive.js';
 import { imapSession } from './imap-gen.js';
+import { avoidKnown } from './known.js';
 import { startInProcess } from './inproc.js';
 import { pop3Session } from './pop3-gen.js';
 import { chownMail, checkMailboxes, makeSandbox, removeSandbox, type Assets } from './sandbox.js';
@@ -32,10 +33,11 @@ export interface Runner {
 }
 
 /** The session a seed stands for: bit 0 the protocol, bit 1 the mode (so any range mixes all four). */
-export function sessionForSeed(seed: number, only?: { protocol?: Protocol; mode?: Mode }): FuzzSession {
+export function sessionForSeed(seed: number, only?: { protocol?: Protocol; mode?: Mode; avoidKnown?: boolean }): FuzzSession {
   const protocol = only?.protocol ?? (seed & 1 ? 'pop3' : 'imap');
   const mode = only?.mode ?? (seed & 2 ? 'preauth' : 'root');
-  return protocol === 'imap' ? imapSession(seed, mode) : pop3Session(seed, mode);
+  const s = protocol === 'imap' ? imapSession(seed, mode) : pop3Session(seed, mode);
+  return only?.avoidKnown ? avoidKnown(s) : s;
 }
 
 /** Whether a seed's session runs through the real program, for a share in [0, 1] (a hash of the seed, not random). */

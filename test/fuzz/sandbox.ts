@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { accessSync, constants as fsConstants } from 'node:fs';
 import { join, relative } from 'node:path';
 import { MboxDriver } from '../../lib/mailbox/mbox/mbox-driver.js';
-import type { FuzzSession } from './session.js';
+import { plannedBytes, type FuzzSession } from './session.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
 export const FIXTURES = join(ROOT, 'test', 'fixtures');
@@ -168,9 +168,12 @@ export async function checkMailboxes(session: FuzzSession, s: Sandbox): Promise<
   const unchanged = session.mailbox !== 'none' && existsSync(s.inbox) &&
     readFileSync(s.inbox).equals(readFileSync(s.original));
   if (session.readOnly && session.mailbox !== 'none' && !unchanged) f.push('a read-only session changed the INBOX');
+  // A mailbox the client named `x.lock` is no dotlock: only lock names the session never sent count.
+  const sent = plannedBytes(session);
   for (const d of [s.spool, s.home, join(s.dir, 'tmp')]) {
     for (const p of filesUnder(d)) {
-      if (/\.lock$|\.lock\.|^\.?#|\.journal/.test(p.slice(d.length + 1)) && !p.endsWith('.journal.tmp')) {
+      const name = p.slice(d.length + 1);
+      if (/\.lock$|\.lock\.|\.journal$/.test(name) && !sent.includes(name.replace(/^.*\//, ''))) {
         f.push(`left behind: ${relative(s.dir, p)}`);
       }
     }

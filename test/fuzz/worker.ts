@@ -13,7 +13,7 @@ export interface RunRequest {
   readonly type: 'run';
   readonly seed: number;
   readonly via: Via;
-  readonly only?: { protocol?: Protocol; mode?: Mode };
+  readonly only?: { protocol?: Protocol; mode?: Mode; avoidKnown?: boolean };
 }
 
 export interface Verdict {
