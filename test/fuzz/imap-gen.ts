@@ -565,6 +565,7 @@ export function imapSession(seed: number, mode: Mode): FuzzSession {
     else if (kind === 'walk' && r.chance(0.03)) g.mutateLine();
     else g.step();
     const last = g.cmds[g.cmds.length - 1];
+    if (last?.junk) break; // framing is lost: nothing after it could be judged
     if (kind === 'pipelined' && last && last.parts.length === 1 && !last.junk && r.chance(0.7)) {
       g.cmds[g.cmds.length - 1] = { ...last, wait: false };
     }

@@ -38,6 +38,10 @@ function installCatchers(): void {
   };
   process.on('uncaughtException', route);
   process.on('unhandledRejection', route);
+  // Removing the last listener of a signal restores its default action: for SIGPIPE (which Node ignores) that is
+  // death at the next write to a program that has gone. startServer's listener is removed after each session, so
+  // one of ours stays.
+  process.on('SIGPIPE', () => undefined);
 }
 
 /** Becomes uid/gid 65534 for file access, reversibly (seteuid, not setuid). */
