@@ -30,6 +30,8 @@ export interface Runner {
   /** Peak RSS limit for the programs (KB). */
   readonly maxRssKb: number;
   readonly replyMs: number;
+  /** How long a program may take to exit after the client's EOF (default: max(replyMs, 10 s)). */
+  readonly exitMs?: number;
 }
 
 /** The session a seed stands for: bit 0 the protocol, bit 1 the mode (so any range mixes all four). */
@@ -53,7 +55,7 @@ export async function runSession(s: FuzzSession, via: Via, runner: Runner): Prom
     const transport = via === 'inproc' ? startInProcess(s, box)
       : s.mode === 'root' ? await runner.inetd.connect(s, box) : spawnPreauth(s, box);
     const t1 = Date.now();
-    const r = await drive(s, transport, { replyMs: runner.replyMs, exitMs: Math.max(runner.replyMs, 10_000) });
+    const r = await drive(s, transport, { replyMs: runner.replyMs, exitMs: runner.exitMs ?? Math.max(runner.replyMs, 10_000) });
     const t2 = Date.now();
     const failures = check(s, r, { sandbox: box.dir, maxRssKb: runner.maxRssKb });
     if (via === 'inproc') chownMail(box);

@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   if (!file) throw new Error('usage: shrink.js FAILURE.json [--out FILE] [--note TEXT]');
   const saved = decodeSession(readFileSync(file, 'utf8'));
   const assets = await makeAssets();
-  const runner: Runner = { assets, inetd: new Inetd(), maxRssKb: 256 * 1024, replyMs: 3000 };
+  const runner: Runner = { assets, inetd: new Inetd(), maxRssKb: 256 * 1024, replyMs: 1500, exitMs: 3000 };
   const via = values.via as Via;
   let runs = 0;
   const classOf = async (s: FuzzSession, how: Via = via): Promise<string | null> => {
@@ -39,8 +39,12 @@ async function main(): Promise<void> {
     let best = saved.session;
     const target = await classOf(best);
     if (!target) throw new Error(`${file}: does not fail ${via}`);
-    console.log(`target class: ${target}`);
-    const fails = async (s: FuzzSession): Promise<boolean> => (await classOf(s)) === target;
+    console.error(`target class: ${target}`);
+    const fails = async (s: FuzzSession): Promise<boolean> => {
+      const ok = (await classOf(s)) === target;
+      if (ok) console.error(`  ${runs} runs: ${s.commands.length} commands, ${s.commands.reduce((n, c) => n + c.parts.join('').length, 0)} octets`);
+      return ok;
+    };
     const withCommands = (cs: readonly Command[]): FuzzSession => ({ ...best, commands: cs });
 
     let progress = true;
@@ -90,8 +94,10 @@ async function main(): Promise<void> {
           progress = true;
         }
       }
-      for (const mailbox of ['sample.mbox', 'dots.mbox', 'imap-fetch.mbox']) {
-        if (best.mailbox === mailbox || mailbox === 'imap-fetch.mbox') continue;
+      // Smaller mailboxes first; only ever towards the front of the list (no flipping between two).
+      const order = ['dots.mbox', 'sample.mbox', 'imap-fetch.mbox'];
+      const at = order.indexOf(best.mailbox);
+      for (const mailbox of best.readOnly ? [] : order.slice(0, at < 0 ? 0 : at)) {
         const cand = { ...best, mailbox };
         if (await fails(cand)) {
           best = cand;
@@ -102,7 +108,7 @@ async function main(): Promise<void> {
     }
     const other: Via = via === 'inproc' ? 'binary' : 'inproc';
     const otherClass = await classOf(best, other);
-    console.log(`${runs} runs; ${best.commands.length} commands; ${other}: ${otherClass ?? 'passes'}`);
+    console.error(`${runs} runs; ${best.commands.length} commands; ${other}: ${otherClass ?? 'passes'}`);
     const text = encodeSession({
       session: { ...best, kind: 'corpus' },
       note: values.note ?? `${target} (shrunk from ${file.replace(/^.*\//, '')})`,
