@@ -42,6 +42,9 @@ export function check(session: FuzzSession, r: DriveResult, ctx: CheckContext): 
   for (const v of [...new Set(reader.violations)].slice(0, 5)) f.push(v);
   const leak = leaks(reader.all, ctx.sandbox);
   if (leak) f.push(`sent to the client: ${leak}`);
+  // The server's own word for "this is a bug": never expected, whatever the client sent.
+  const bug = /^[^\r\n]*\[SERVERBUG\][^\r\n]*/m.exec(reader.all);
+  if (bug) f.push(`the server reported a bug: ${show(bug[0])}`);
   const left = reader.leftover();
   if (left !== '' && !r.tls) f.push(`output ends inside a response: ${show(left)}`);
 
