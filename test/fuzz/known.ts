@@ -30,6 +30,8 @@ function triggers(s: FuzzSession, c: Command, selected: string | null): boolean 
     const del = /^\S+ (?:DELETE|RENAME) /i.test(first) ? nameAfter(first, 'DELETE|RENAME') : null;
     const into = /^\S+ (?:UID )?(?:COPY|MOVE) /i.test(first) ? nameAfter(first, 'COPY|MOVE', true) : null;
     for (const n of [del, into]) if (n !== null && selected !== null && n.toUpperCase() === selected.toUpperCase()) return true;
+    // A mailbox named NAME.lock: the dotlock of mailbox NAME, for us and for c-client.
+    if (/^\S+ (?:CREATE|RENAME|APPEND|COPY|MOVE|UID COPY|UID MOVE) [^\r\n]*\.lock\b/i.test(first)) return true;
     // STARTTLS followed by something other than a TLS handshake ends the program with status 1.
     if (c.starttls) return true;
     return false;

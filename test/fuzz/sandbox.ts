@@ -150,7 +150,7 @@ function mailutilCount(s: Sandbox, path: string): Promise<number | string> {
   return new Promise((resolve) => {
     // c-client refuses absolute names: HOME is the sandbox, so the spool and home are ./spool and ./home.
     execFile('mailutil', ['check', `./${relative(s.dir, path)}`], {
-      uid: UID, gid: GID, cwd: s.dir, env: { HOME: s.dir, PATH: '/usr/bin:/bin' }, encoding: 'latin1', timeout: 20_000,
+      uid: UID, gid: GID, cwd: s.dir, env: { HOME: s.dir, PATH: '/usr/bin:/bin' }, encoding: 'latin1', timeout: 10_000,
     }, (e, stdout, stderr) => {
       const m = /(?:\d+ new message\(s\) \(\d+ unseen\)|No new messages), (\d+) total in /.exec(stdout);
       if (m) resolve(Number(m[1]));
