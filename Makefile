@@ -21,7 +21,7 @@ ESLINT     := node_modules/.bin/eslint
 # Test files only (node --test given a directory would also run every helper under test/ as a test).
 TESTS      ?= $$(find dist/test -name '*.test.js' | sort)
 
-.PHONY: all setup deps system-deps build check lint unused typecheck test test-fast test-unit bench demo install uninstall clean
+.PHONY: all setup deps system-deps build check lint unused typecheck test test-fast test-unit bench demo install uninstall clean fuzz
 
 all: build
 
@@ -92,6 +92,21 @@ FAST_TESTS ?= $$(ls dist/test/unit/*.test.js dist/test/transcripts/*.test.js | g
 space := $(subst ,, )
 test-fast: deps $(NATIVE) dist/.built
 	$(NODE) --test $(FAST_TESTS)
+
+# The fuzzer of issue 11 (test/fuzz/fuzz.ts): sessions from consecutive seeds, in-process and through the programs
+# (FUZZ_BINARY_SHARE of them), as root: `make fuzz FUZZ_SESSIONS=100000` or `make fuzz FUZZ_SECONDS=600`. Failing
+# sessions are saved under FUZZ_FAILURES; copy a reduced one into test/fuzz/corpus/ and test/fuzz/replay.test.ts
+# replays it in `make test`. At most 2 jobs (workers).
+FUZZ_SESSIONS     ?=
+FUZZ_SECONDS      ?= $(if $(FUZZ_SESSIONS),,300)
+FUZZ_START        ?= 0
+FUZZ_JOBS         ?= 2
+FUZZ_BINARY_SHARE ?= 0.1
+FUZZ_FAILURES     ?= test/fuzz/failures
+fuzz: build
+	$(NODE) dist/test/fuzz/fuzz.js $(if $(FUZZ_SESSIONS),--sessions $(FUZZ_SESSIONS)) \
+	  $(if $(FUZZ_SECONDS),--seconds $(FUZZ_SECONDS)) --start $(FUZZ_START) --jobs $(FUZZ_JOBS) \
+	  --binary-share $(FUZZ_BINARY_SHARE) --failures $(FUZZ_FAILURES)
 
 bench: build
 	$(NODE) dist/bench/mbox-open.js

@@ -10,123 +10,17 @@
  *
  * Flags: -c FILE (configuration, default /etc/uwimap-ts.conf). See lib/env/config.ts for the keys.
  */
-import { join } from 'node:path';
-import {
-  authentication, connection, currentAccount, dropPrivileges, loginFlow, onFatal, parseFlags, runningAsRoot,
-  sessionId, sessionStreams, runMain, startServer, type Server,
-} from './server-common.js';
-import { Apop, apopTimestamp } from '../lib/auth/apop.js';
-import { completeSaslLogin } from '../lib/auth/checker.js';
-import type { AuthResult } from '../lib/auth/types.js';
-import { LineInput } from '../lib/io/input.js';
-import { ResponseSink } from '../lib/io/sink.js';
-import { MailboxError } from '../lib/mailbox/driver.js';
-import { emptyMailbox } from '../lib/mailbox/empty.js';
-import { Maildrop } from '../lib/pop3/maildrop.js';
-import { lockMaildrop } from '../lib/mailbox/maildrop-lock.js';
-import { Pop3Session, type Pop3Backend, type Pop3Options } from '../lib/pop3/session.js';
-
-const VERSION = '2007f.ts-0.1';
-
-/** Opens the maildrop at `path` for one POP3 session: the POP3 lock first, then the mailbox read-write. */
-async function openMaildrop(server: Server, path: string, user: string, uid: number): Promise<Maildrop> {
-  let lock: Awaited<ReturnType<typeof lockMaildrop>>;
-  try {
-    lock = await lockMaildrop(path, server.config.journalDir, uid);
-  } catch (e) {
-    if (e instanceof MailboxError || (e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    // No mailbox yet: an empty maildrop (the first delivery creates the file).
-    return new Maildrop(emptyMailbox(Math.floor(server.clock.now() / 1000)));
-  }
-  try {
-    const box = await server.driver(user).open(path, { readOnly: false, sizes: true });
-    return new Maildrop(box, () => lock.release());
-  } catch (e) {
-    await lock.release();
-    throw e;
-  }
-}
+import { connection, parseFlags, runMain, sessionStreams, startServer } from './server-common.js';
+import { servePop3 } from './ipop3d-serve.js';
+import { processIdentity } from './session-identity.js';
 
 async function main(): Promise<void> {
   const flags = parseFlags(process.argv.slice(2));
   const { server, error } = startServer('ipop3d', flags);
   const conn = connection();
-  const c = server.config;
   const streams = await sessionStreams(server, conn, flags, 'ipop3d', error !== null);
   if (!streams) return;
-  const input = new LineInput(streams.input, 4096); // RFC 2449: commands within 255 octets; SASL responses longer
-  const sink = new ResponseSink(streams.output);
-  onFatal(async () => {
-    sink.write('-ERR [SYS/TEMP] Internal server error\r\n');
-    await sink.end();
-  });
-  if (error) {
-    sink.write('-ERR [SYS/TEMP] Server configuration error\r\n');
-    await sink.end();
-    return;
-  }
-  const opts: Pop3Options = {
-    hostname: server.hostname, version: VERSION, uidlFormat: c.pop3UidlFormat, statusHeader: c.pop3StatusHeader,
-    maxBadCommands: c.maxBadCommands, loginTimeoutS: c.pop3TimeoutS, timeoutS: c.pop3TimeoutS,
-    logger: server.logger, clock: server.clock, sessionId: sessionId(server), clientHost: conn.clientHost,
-    implicitTls: streams.tls,
-  };
-
-  if (!runningAsRoot()) {
-    const me = currentAccount();
-    const path = process.env.MAIL || join(c.spoolDir, me.name);
-    let drop: Maildrop;
-    try {
-      drop = await openMaildrop(server, path, me.name, me.uid);
-    } catch (e) {
-      const inUse = e instanceof MailboxError && e.code === 'INUSE';
-      sink.write(`-ERR ${inUse ? '[IN-USE] Mailbox in use by another POP3 session' : "[SYS/TEMP] Can't open mailbox"}\r\n`);
-      server.logger.log('info', `Error opening or locking INBOX user=${me.name} host=${conn.clientHost}: ${(e as Error).message}`);
-      await sink.end();
-      return;
-    }
-    const none = async (): Promise<AuthResult> => ({ ok: false, reason: 'unavailable', detail: 'already logged in' });
-    const backend: Pop3Backend = {
-      apopStamp: null, plaintextAllowed: () => false, mechanisms: () => [], login: none, apop: none,
-      sasl: () => null, loginFailed: async () => false, tls: null,
-      openMaildrop: async () => {
-        throw new MailboxError('IO', 'already logged in');
-      },
-    };
-    server.logger.log('info', `pre-authenticated user=${me.name} host=${conn.clientHost}`);
-    await new Pop3Session(input, sink, backend, opts, { maildrop: drop, user: me.name }).run();
-    await sink.end();
-    return;
-  }
-
-  // Root: a login is needed. Everything that needs root (shadow, cram-md5.pwd, the TLS key) is read now.
-  const auth = authentication(server, conn);
-  const flow = loginFlow(server, conn, auth, 'pop', input, sink, streams.tls);
-  const stamp = auth.cram ? apopTimestamp({ pid: server.pid, clock: server.clock, hostname: server.hostname }) : null;
-  const backend: Pop3Backend = {
-    apopStamp: stamp,
-    plaintextAllowed: () => flow.plaintextAllowed(),
-    mechanisms: () => flow.mechanisms(),
-    login: (user, password) => flow.login(user, password),
-    sasl: (mechanism) => flow.sasl(mechanism),
-    loginFailed: () => flow.loginFailed(),
-    get tls() {
-      return flow.tls;
-    },
-    async apop(user, digest) {
-      if (!stamp || !auth.cram) return { ok: false, reason: 'unavailable', detail: 'APOP is off' };
-      if (auth.guard.screen([user]) === 'disconnect') return { ok: false, reason: 'unavailable', detail: 'too many failures' };
-      const step = new Apop(stamp, auth.cram).verify(user, digest);
-      if (step.kind === 'fail') return { ok: false, reason: 'bad-password', detail: step.detail };
-      return completeSaslLogin(step, { checker: auth.checker, accounts: auth.accounts, ctx: flow.ctx });
-    },
-    async openMaildrop(result) {
-      dropPrivileges(result.account);
-      return openMaildrop(server, join(c.spoolDir, result.account.name), result.account.name, result.account.uid);
-    },
-  };
-  await new Pop3Session(input, sink, backend, opts).run();
-  await sink.end();
+  await servePop3(server, conn, streams, error, processIdentity(server.config.spoolDir));
 }
 
 runMain(main);
