@@ -6,11 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { renameSync, rmSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
-  addUser, Client, dir, inetd as inetdOf, lastChild, logLines, setup, teardown, writeConfig,
+  addUser, Client, dir, inetd as inetdOf, lastChild, logLines, setup, spool, teardown, writeConfig,
 } from './inetd-harness.js';
 
 before(setup);
@@ -174,6 +174,35 @@ describe('ipop3d: no session ends silently', () => {
       const lines = await linesOf(child.pid);
       assert.ok(lines.some((l) => l.endsWith(`: Login failed user=${user} auth=PLAIN host=[127.0.0.1]`)), lines.join('\n'));
       assert.match(lines[lines.length - 1] ?? '', new RegExp(`: Logout user=${user} host=\\[127\\.0\\.0\\.1\\] duration=\\d+\\.\\d{3}s in=\\d+ out=\\d+ tls=no$`));
+    } finally {
+      d.server.close();
+    }
+  });
+
+  it('QUIT that cannot lock the maildrop: -ERR [SYS/TEMP] naming no path, nothing deleted, the failure logged', async () => {
+    const user = addUser('SHA512', 'lock-pw');
+    const box = join(spool, user);
+    const d = await inetdOf('ipop3d', writeConfig('r-lock', 'lock_timeout_s = 1\n'));
+    try {
+      const c = await Client.connect(d.port);
+      await c.line();
+      await c.cmd(`USER ${user}`);
+      assert.match((await c.cmd('PASS lock-pw')) ?? '', /^\+OK Mailbox open, 1 messages$/);
+      assert.equal(await c.cmd('DELE 1'), '+OK Message deleted');
+      const before = readFileSync(box);
+      assert.match(before.toString('latin1'), /\nhello\n/);
+      // A live process (this test) holds the maildrop's dotlock: the update cannot take its write lock.
+      writeFileSync(`${box}.lock`, `${process.pid}\n`);
+      const reply = (await c.cmd('QUIT')) ?? '';
+      unlinkSync(`${box}.lock`);
+      assert.equal(reply, '-ERR [SYS/TEMP] Mailbox not updated; messages marked deleted were kept');
+      assert.doesNotMatch(reply, new RegExp(spool.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+      const child = lastChild(d.children);
+      assert.equal(await exitCode(child), 0);
+      assert.deepEqual(readFileSync(box), before, 'nothing deleted');
+      const lines = await linesOf(child.pid);
+      assert.ok(lines.some((l) => l.includes(`: Update failed user=${user} `)), lines.join('\n'));
+      assert.match(lines[lines.length - 1] ?? '', new RegExp(`: Disconnected \\(update failed\\) user=${user} `));
     } finally {
       d.server.close();
     }
