@@ -84,6 +84,10 @@ export interface CommandContext {
   okWith(text: string, code?: string | null): void;
 }
 
+/**
+ * A command as written (one per RFC command, in commands/): `parse` and `run` are linked by their argument type
+ * `A`, which {@link defineCommand} checks and then hides.
+ */
 interface CommandSpec<A> {
   /** 'FETCH', 'UID FETCH', ... */
   readonly name: string;
@@ -95,8 +99,27 @@ interface CommandSpec<A> {
   run(ctx: CommandContext, args: A): Promise<void>;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the table holds specs of every argument type
-export type AnySpec = CommandSpec<any>;
+/** A command in the table: its parse gives the run bound to the parsed arguments, whatever their type. */
+export interface Command {
+  readonly name: string;
+  readonly states: readonly ImapState[];
+  readonly expungeSafe: boolean;
+  /** Parses the arguments (pure; throws ParseError -> BAD); the result runs the command with them. */
+  parse(args: ArgCursor): (ctx: CommandContext) => Promise<void>;
+}
+
+/** Makes a table entry of a command whose `parse` result is exactly what its `run` takes. */
+export function defineCommand<A>(spec: CommandSpec<A>): Command {
+  return {
+    name: spec.name,
+    states: spec.states,
+    expungeSafe: spec.expungeSafe,
+    parse(args) {
+      const a = spec.parse(args);
+      return (ctx) => spec.run(ctx, a);
+    },
+  };
+}
 
 /** The selected mailbox and how it was selected. */
 export interface Selected {
@@ -145,7 +168,7 @@ export class ImapSession {
     out: ResponseSink,
     readonly backend: ImapBackend,
     readonly opts: ImapOptions,
-    private readonly commands: ReadonlyMap<string, AnySpec>,
+    private readonly commands: ReadonlyMap<string, Command>,
     private readonly capabilityList: (s: ImapSession) => readonly string[],
     preauth: { user: string; store: MailStore } | null = null,
   ) {
@@ -374,7 +397,7 @@ export class ImapSession {
       return;
     }
     let name: string;
-    let spec: AnySpec | undefined;
+    let spec: Command | undefined;
     try {
       name = args.atom().toUpperCase();
       if (name === 'UID') {
@@ -411,9 +434,9 @@ export class ImapSession {
     };
     let parsed = false;
     try {
-      const a: unknown = spec.parse(args);
+      const run = spec.parse(args);
       parsed = true;
-      await spec.run(ctx, a);
+      await run(ctx);
       if (this.state !== 'logout' && !(await this.reportUpdates(spec.expungeSafe))) {
         // The selected mailbox is gone (BYE sent): what the command did cannot be confirmed against it.
         this.line(`${tag} NO [UNAVAILABLE] ${name} cannot complete: the selected mailbox is gone`);
@@ -426,7 +449,7 @@ export class ImapSession {
   }
 
   /** The one place a command's failure becomes its reply (lib/imap/errors.ts decides which). */
-  private async failed(tag: string, name: string, spec: AnySpec, parsed: boolean, e: unknown): Promise<void> {
+  private async failed(tag: string, name: string, spec: Command, parsed: boolean, e: unknown): Promise<void> {
     const r = replyFor(e, () => this.internalError(e));
     switch (r.kind) {
       case 'sent':

@@ -1,25 +1,25 @@
 /** CAPABILITY, NOOP, LOGOUT (RFC 3501 §6.1): valid in every state. */
 import { MailboxError } from '../../mailbox/driver.js';
-import type { AnySpec } from '../session.js';
+import { defineCommand } from '../session.js';
 
 const ALL = ['not-authenticated', 'authenticated', 'selected'] as const;
 
-export const capability: AnySpec = {
+export const capability = defineCommand({
   name: 'CAPABILITY', states: ALL, expungeSafe: true,
   parse: (a) => a.end(),
   async run(ctx) {
     ctx.untagged(`CAPABILITY ${ctx.session.capabilities().join(' ')}`);
   },
-};
+});
 
 /** NOOP: nothing, but the mailbox updates go out after it (the session sends them). */
-export const noop: AnySpec = {
+export const noop = defineCommand({
   name: 'NOOP', states: ALL, expungeSafe: true,
   parse: (a) => a.end(),
   async run() {},
-};
+});
 
-export const logout: AnySpec = {
+export const logout = defineCommand({
   name: 'LOGOUT', states: ALL, expungeSafe: true,
   parse: (a) => a.end(),
   async run(ctx) {
@@ -44,4 +44,4 @@ export const logout: AnySpec = {
     s.end('logout', 'IMAP4rev1 server terminating connection');
     ctx.okWith('LOGOUT completed');
   },
-};
+});

@@ -3,7 +3,7 @@ import { Secret } from '../../auth/secret.js';
 import { describeError } from '../../env/logger.js';
 import type { AuthResult } from '../../auth/types.js';
 import { decodeSaslResponse } from '../../auth/sasl-response.js';
-import { bad, no, ResponseSent, type AnySpec, type CommandContext, type ImapSession } from '../session.js';
+import { bad, no, ResponseSent, type CommandContext, type ImapSession, defineCommand } from '../session.js';
 
 async function finish(ctx: CommandContext, user: string, result: AuthResult, how: string): Promise<void> {
   const s = ctx.session;
@@ -30,7 +30,7 @@ async function finish(ctx: CommandContext, user: string, result: AuthResult, how
   ctx.okWith(`${how === 'LOGIN' ? 'LOGIN' : 'AUTHENTICATE'} completed`, `CAPABILITY ${s.capabilities().join(' ')}`);
 }
 
-export const login: AnySpec = {
+export const login = defineCommand({
   name: 'LOGIN', states: ['not-authenticated'], expungeSafe: true,
   parse(a) {
     a.sp();
@@ -47,9 +47,9 @@ export const login: AnySpec = {
     args.password.fill(0);
     await finish(ctx, args.user, result, 'LOGIN');
   },
-};
+});
 
-export const authenticate: AnySpec = {
+export const authenticate = defineCommand({
   name: 'AUTHENTICATE', states: ['not-authenticated'], expungeSafe: true,
   parse(a) {
     a.sp();
@@ -83,9 +83,9 @@ export const authenticate: AnySpec = {
     }
     await finish(ctx, step.result.ok ? step.result.account.name : step.authcid, step.result, args.mechanism);
   },
-};
+});
 
-export const starttls: AnySpec = {
+export const starttls = defineCommand({
   name: 'STARTTLS', states: ['not-authenticated'], expungeSafe: true,
   parse: (a) => a.end(),
   async run(ctx) {
@@ -111,4 +111,4 @@ export const starttls: AnySpec = {
     s.tlsActive = true;
     throw new ResponseSent();
   },
-};
+});

@@ -3,14 +3,14 @@ import type { FetchAtt } from '../../wire/parser.js';
 import type { SequenceSet } from '../../values/sequence.js';
 import { MailboxError } from '../../mailbox/driver.js';
 import { FetchError, writeFetch } from '../fetch.js';
-import { no, type AnySpec, type CommandContext } from '../session.js';
+import { no, type CommandContext, defineCommand, type Command } from '../session.js';
 import { resolveSet } from './messages.js';
 
 /** MIME trees kept per selected mailbox (clients fetch BODYSTRUCTURE, then parts of the same few messages). */
 const STRUCTURES_KEPT = 256;
 
-function fetchSpec(uid: boolean): AnySpec {
-  return {
+function fetchSpec(uid: boolean): Command {
+  return defineCommand({
     name: uid ? 'UID FETCH' : 'FETCH', states: ['selected'], expungeSafe: false,
     parse(a) {
       a.sp();
@@ -47,7 +47,7 @@ function fetchSpec(uid: boolean): AnySpec {
         }
       }
     },
-  };
+  });
 }
 
 export const fetch = fetchSpec(false);

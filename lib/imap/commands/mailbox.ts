@@ -5,7 +5,7 @@
 import { Flag } from '../../mailbox/driver.js';
 import type { ArgCursor } from '../../wire/parser.js';
 import type { SequenceSet } from '../../values/sequence.js';
-import { flagList, no, type AnySpec, type CommandContext } from '../session.js';
+import { flagList, no, type CommandContext, defineCommand } from '../session.js';
 
 async function open(ctx: CommandContext, name: string, readOnly: boolean): Promise<void> {
   const s = ctx.session;
@@ -54,17 +54,17 @@ const mailboxArg = (a: ArgCursor): string => {
   return name;
 };
 
-export const select: AnySpec = {
+export const select = defineCommand({
   name: 'SELECT', states: ['authenticated', 'selected'], expungeSafe: true,
   parse: mailboxArg,
   run: (ctx, name: string) => open(ctx, name, false),
-};
+});
 
-export const examine: AnySpec = {
+export const examine = defineCommand({
   name: 'EXAMINE', states: ['authenticated', 'selected'], expungeSafe: true,
   parse: mailboxArg,
   run: (ctx, name: string) => open(ctx, name, true),
-};
+});
 
 /**
  * CLOSE and UNSELECT. Everything pending is written first (CLOSE: with the expunge); if that fails (a full disk:
@@ -89,27 +89,27 @@ async function unselect(ctx: CommandContext, expunge: boolean): Promise<void> {
   }
 }
 
-export const close: AnySpec = {
+export const close = defineCommand({
   name: 'CLOSE', states: ['selected'], expungeSafe: true,
   parse: (a) => a.end(),
   run: (ctx) => unselect(ctx, true),
-};
+});
 
-export const unselectCmd: AnySpec = {
+export const unselectCmd = defineCommand({
   name: 'UNSELECT', states: ['selected'], expungeSafe: true,
   parse: (a) => a.end(),
   run: (ctx) => unselect(ctx, false),
-};
+});
 
-export const check: AnySpec = {
+export const check = defineCommand({
   name: 'CHECK', states: ['selected'], expungeSafe: true,
   parse: (a) => a.end(),
   async run(ctx) {
     await ctx.session.selected?.box.checkpoint();
   },
-};
+});
 
-export const expunge: AnySpec = {
+export const expunge = defineCommand({
   name: 'EXPUNGE', states: ['selected'], expungeSafe: true,
   parse: (a) => a.end(),
   async run(ctx) {
@@ -118,9 +118,9 @@ export const expunge: AnySpec = {
     if (sel.readOnly) throw no('Mailbox is read-only', 'READ-ONLY');
     await sel.box.expunge();
   },
-};
+});
 
-export const uidExpunge: AnySpec = {
+export const uidExpunge = defineCommand({
   name: 'UID EXPUNGE', states: ['selected'], expungeSafe: true,
   parse(a) {
     a.sp();
@@ -141,4 +141,4 @@ export const uidExpunge: AnySpec = {
     }
     await box.expunge(uids);
   },
-};
+});

@@ -7,7 +7,7 @@ import { compileSearch, searchMessages, SearchCharsetError, type SearchMessage }
 import type { SearchKey } from '../../values/search-key.js';
 import type { SearchCommand, StoreAtt } from '../../wire/parser.js';
 import type { SequenceSet } from '../../values/sequence.js';
-import { bad, flagsOf, no, type AnySpec, type CommandContext } from '../session.js';
+import { bad, flagsOf, no, type CommandContext, defineCommand, type Command } from '../session.js';
 
 /**
  * The sequence numbers a set names, by message number or (uid) by UID; UIDs that do not exist are skipped. Throws
@@ -51,8 +51,8 @@ export function splitFlags(flags: readonly string[]): { bits: number; keywords: 
   return { bits, keywords };
 }
 
-function storeSpec(uid: boolean): AnySpec {
-  return {
+function storeSpec(uid: boolean): Command {
+  return defineCommand({
     name: uid ? 'UID STORE' : 'STORE', states: ['selected'], expungeSafe: false,
     parse(a) {
       a.sp();
@@ -86,7 +86,7 @@ function storeSpec(uid: boolean): AnySpec {
         ctx.untagged(`${seq} FETCH (${uid ? `UID ${m.uid} ` : ''}FLAGS (${flagsOf(m.flags, m.keywords, m.recent)}))`);
       }
     },
-  };
+  });
 }
 
 export const store = storeSpec(false);
@@ -160,8 +160,8 @@ export async function searchSelected(box: OpenMailbox, keys: readonly SearchKey[
   return searchMessages(program, searchable(box), { maxSeq: n, maxUid: n ? box.meta(n).uid : 0, now: Date.now() });
 }
 
-function searchSpec(uid: boolean): AnySpec {
-  return {
+function searchSpec(uid: boolean): Command {
+  return defineCommand({
     name: uid ? 'UID SEARCH' : 'SEARCH', states: ['selected'], expungeSafe: false,
     parse: (a) => a.search(),
     async run(ctx: CommandContext, args: SearchCommand) {
@@ -184,7 +184,7 @@ function searchSpec(uid: boolean): AnySpec {
       if (opts.includes('COUNT')) text += ` COUNT ${ids.length}`;
       ctx.untagged(text);
     },
-  };
+  });
 }
 
 /** A sorted list of numbers as a compact sequence set (`1:3,7`). */

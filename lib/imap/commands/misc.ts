@@ -2,7 +2,7 @@
 import type { AppendMessage, AppendOptions } from '../../mailbox/driver.js';
 import { MailboxError } from '../../mailbox/driver.js';
 import type { SequenceSet } from '../../values/sequence.js';
-import { bad, no, ResponseSent, type AnySpec, type CommandContext } from '../session.js';
+import { bad, no, ResponseSent, type CommandContext, defineCommand, type Command } from '../session.js';
 import { compact, resolveSet } from './messages.js';
 
 /**
@@ -45,8 +45,8 @@ export async function copyMessages(
   }
 }
 
-function copySpec(uid: boolean): AnySpec {
-  return {
+function copySpec(uid: boolean): Command {
+  return defineCommand({
     name: uid ? 'UID COPY' : 'COPY', states: ['selected'], expungeSafe: true,
     parse(a) {
       a.sp();
@@ -64,13 +64,13 @@ function copySpec(uid: boolean): AnySpec {
       const r = await copyMessages(ctx, seqs, args.mailbox);
       ctx.okWith('COPY completed', `COPYUID ${r.uidValidity} ${compact(r.sourceUids)} ${compact(r.uids)}`);
     },
-  };
+  });
 }
 
 export const copy = copySpec(false);
 export const uidCopy = copySpec(true);
 
-export const id: AnySpec = {
+export const id = defineCommand({
   name: 'ID', states: ['not-authenticated', 'authenticated', 'selected'], expungeSafe: true,
   parse(a) {
     a.sp();
@@ -82,9 +82,9 @@ export const id: AnySpec = {
   async run(ctx) {
     ctx.untagged(`ID ("name" "uwimap-ts imapd" "version" "${ctx.session.opts.version}")`);
   },
-};
+});
 
-export const enable: AnySpec = {
+export const enable = defineCommand({
   name: 'ENABLE', states: ['authenticated'], expungeSafe: true,
   parse(a) {
     const caps: string[] = [];
@@ -101,7 +101,7 @@ export const enable: AnySpec = {
     void caps;
     ctx.untagged('ENABLED');
   },
-};
+});
 
 /** IDLE's poll: the only way to notice changes when the file cannot be watched, and a safety net when it can. */
 const IDLE_POLL_MS = 2000;
@@ -114,7 +114,7 @@ const IDLE_WATCHED_POLL_MS = 15000;
  * filesystem, no inotify watches left) the mailbox is polled every two seconds, and a slow poll stays on beside a
  * live watch for changes it cannot see (a mailbox replaced by rename).
  */
-export const idle: AnySpec = {
+export const idle = defineCommand({
   name: 'IDLE', states: ['authenticated', 'selected'], expungeSafe: true,
   parse: (a) => a.end(),
   async run(ctx) {
@@ -166,4 +166,4 @@ export const idle: AnySpec = {
     }
     if (line.toString('latin1').trim().toUpperCase() !== 'DONE') throw bad('Expected DONE');
   },
-};
+});

@@ -12,7 +12,7 @@
  */
 import { Flag } from '../../mailbox/driver.js';
 import type { SequenceSet } from '../../values/sequence.js';
-import { no, type AnySpec, type CommandContext } from '../session.js';
+import { no, type CommandContext, defineCommand, type Command } from '../session.js';
 import { compact, resolveSet } from './messages.js';
 import { copyMessages } from './misc.js';
 
@@ -21,8 +21,8 @@ interface MoveArgs {
   readonly mailbox: string;
 }
 
-function moveSpec(uid: boolean): AnySpec {
-  return {
+function moveSpec(uid: boolean): Command {
+  return defineCommand({
     name: uid ? 'UID MOVE' : 'MOVE', states: ['selected'], expungeSafe: true,
     parse(a): MoveArgs {
       a.sp();
@@ -62,7 +62,7 @@ function moveSpec(uid: boolean): AnySpec {
       const r = await copyMessages(ctx, seqs, args.mailbox, { beforeCommit: () => removeSource(sourceUids) });
       ctx.untagged(`OK [COPYUID ${r.uidValidity} ${compact(r.sourceUids)} ${compact(r.uids)}] Moved UIDs.`);
     },
-  };
+  });
 }
 
 export const move = moveSpec(false);

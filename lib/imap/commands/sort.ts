@@ -6,7 +6,7 @@
 import type { SearchKey } from '../../values/search-key.js';
 import { sortMessages, type SortCriterion, type SortKeyName } from '../../mail/sort.js';
 import { ParseError, type ArgCursor } from '../../wire/parser.js';
-import type { AnySpec, CommandContext } from '../session.js';
+import { defineCommand, type Command, type CommandContext } from '../session.js';
 import { searchSelected } from './messages.js';
 
 const SORT_KEYS: readonly SortKeyName[] = ['ARRIVAL', 'CC', 'DATE', 'FROM', 'SIZE', 'SUBJECT', 'TO'];
@@ -57,8 +57,8 @@ interface SortArgs {
   readonly keys: readonly SearchKey[];
 }
 
-function sortSpec(uid: boolean): AnySpec {
-  return {
+function sortSpec(uid: boolean): Command {
+  return defineCommand({
     name: uid ? 'UID SORT' : 'SORT', states: ['selected'], expungeSafe: false,
     parse(a): SortArgs {
       a.sp();
@@ -75,7 +75,7 @@ function sortSpec(uid: boolean): AnySpec {
       const sorted = await sortMessages(found, args.criteria);
       ctx.untagged(`SORT${sorted.map((m) => ` ${uid ? m.uid : m.seq}`).join('')}`);
     },
-  };
+  });
 }
 
 export const sort = sortSpec(false);

@@ -8,7 +8,7 @@ import type { MailStore } from '../../mailbox/store.js';
 import { quoted } from '../../wire/encode.js';
 import type { DateTime, StatusAtt } from '../../wire/parser.js';
 import type { SpooledLiteral } from '../../wire/fragmentizer.js';
-import { no, type AnySpec, type CommandContext } from '../session.js';
+import { no, type CommandContext, defineCommand, type Command } from '../session.js';
 import { compact, splitFlags } from './messages.js';
 
 const AUTH = ['authenticated', 'selected'] as const;
@@ -29,8 +29,8 @@ function nameOut(name: string): string {
   }
 }
 
-function listSpec(lsub: boolean): AnySpec {
-  return {
+function listSpec(lsub: boolean): Command {
+  return defineCommand({
     name: lsub ? 'LSUB' : 'LIST', states: AUTH, expungeSafe: true,
     parse(a) {
       a.sp();
@@ -46,7 +46,7 @@ function listSpec(lsub: boolean): AnySpec {
         ctx.untagged(`${lsub ? 'LSUB' : 'LIST'} (${e.attributes.join(' ')}) "/" ${nameOut(e.name)}`);
       }
     },
-  };
+  });
 }
 
 export const list = listSpec(false);
@@ -74,8 +74,8 @@ async function leaveIfSelected(ctx: CommandContext, mailbox: string): Promise<vo
 }
 
 function oneName(name: string, run: (store: MailStore, mailbox: string) => Promise<void>,
-  before?: (ctx: CommandContext, mailbox: string) => Promise<void>): AnySpec {
-  return {
+  before?: (ctx: CommandContext, mailbox: string) => Promise<void>): Command {
+  return defineCommand({
     name, states: AUTH, expungeSafe: true,
     parse(a) {
       a.sp();
@@ -87,7 +87,7 @@ function oneName(name: string, run: (store: MailStore, mailbox: string) => Promi
       await before?.(ctx, mailbox);
       await run(storeOf(ctx), mailbox);
     },
-  };
+  });
 }
 
 export const create = oneName('CREATE', (s, m) => s.create(m));
@@ -95,7 +95,7 @@ export const del = oneName('DELETE', (s, m) => s.delete(m), leaveIfSelected);
 export const subscribe = oneName('SUBSCRIBE', (s, m) => s.subscribe(m));
 export const unsubscribe = oneName('UNSUBSCRIBE', (s, m) => s.unsubscribe(m));
 
-export const rename: AnySpec = {
+export const rename = defineCommand({
   name: 'RENAME', states: AUTH, expungeSafe: true,
   parse(a) {
     a.sp();
@@ -109,9 +109,9 @@ export const rename: AnySpec = {
     await leaveIfSelected(ctx, args.from);
     await storeOf(ctx).rename(args.from, args.to);
   },
-};
+});
 
-export const status: AnySpec = {
+export const status = defineCommand({
   name: 'STATUS', states: AUTH, expungeSafe: true,
   parse(a) {
     a.sp();
@@ -143,7 +143,7 @@ export const status: AnySpec = {
     };
     ctx.untagged(`STATUS ${nameOut(args.mailbox)} (${args.atts.map((a) => `${a} ${value[a]}`).join(' ')})`);
   },
-};
+});
 
 interface AppendArgs {
   mailbox: string;
@@ -169,7 +169,7 @@ function storableBinary(bytes: Uint8Array): boolean {
  * APPEND (RFC 3501 §6.3.11), MULTIAPPEND (RFC 3502) when several messages follow, each a literal or (BINARY,
  * RFC 3516 §4.4) a literal8.
  */
-export const append: AnySpec = {
+export const append = defineCommand({
   name: 'APPEND', states: AUTH, expungeSafe: true,
   parse(a) {
     a.sp();
@@ -226,13 +226,13 @@ export const append: AnySpec = {
     }
     ctx.okWith('APPEND completed', `APPENDUID ${r.uidValidity} ${compact(r.uids)}`);
   },
-};
+});
 
-export const namespace: AnySpec = {
+export const namespace = defineCommand({
   name: 'NAMESPACE', states: AUTH, expungeSafe: true,
   parse: (a) => a.end(),
   async run(ctx) {
     // UW: personal namespace "" with "/" (the home directory); no other users' or shared namespaces offered.
     ctx.untagged('NAMESPACE (("" "/")) NIL NIL');
   },
-};
+});

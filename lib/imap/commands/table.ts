@@ -5,7 +5,7 @@
  * BINARY decodes every CTE it names, and APPEND takes literal8, refusing with NO [UNKNOWN-CTE] the binary content
  * a store would change (see store.ts storableBinary).
  */
-import type { AnySpec, ImapSession } from '../session.js';
+import type { Command, ImapSession } from '../session.js';
 import { capability, logout, noop } from './any-state.js';
 import { authenticate, login, starttls } from './auth.js';
 import { fetch, uidFetch } from './fetch.js';
@@ -17,8 +17,8 @@ import { sort, uidSort } from './sort.js';
 import { append, create, del, list, lsub, namespace, rename, status, subscribe, unsubscribe } from './store.js';
 import { thread, THREAD_ALGORITHMS, uidThread } from './thread.js';
 
-export function commandTable(): ReadonlyMap<string, AnySpec> {
-  const specs: AnySpec[] = [
+export function commandTable(): ReadonlyMap<string, Command> {
+  const specs: Command[] = [
     capability, noop, logout, login, authenticate, starttls,
     select, examine, create, del, rename, subscribe, unsubscribe, list, lsub, status, append, namespace,
     check, close, unselectCmd, expunge, uidExpunge, search, uidSearch, fetch, uidFetch, store, uidStore, copy, uidCopy,

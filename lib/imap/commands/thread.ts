@@ -7,7 +7,7 @@ import type { SearchKey } from '../../values/search-key.js';
 import type { SearchMessage } from '../../mail/search.js';
 import { renderThreads, threadOrderedSubject, threadReferences, type ThreadNode } from '../../mail/thread.js';
 import { ParseError, type ArgCursor } from '../../wire/parser.js';
-import type { AnySpec, CommandContext } from '../session.js';
+import { defineCommand, type Command, type CommandContext } from '../session.js';
 import { searchSelected } from './messages.js';
 import { searchCriteria } from './sort.js';
 
@@ -30,8 +30,8 @@ interface ThreadArgs {
   readonly keys: readonly SearchKey[];
 }
 
-function threadSpec(uid: boolean): AnySpec {
-  return {
+function threadSpec(uid: boolean): Command {
+  return defineCommand({
     name: uid ? 'UID THREAD' : 'THREAD', states: ['selected'], expungeSafe: false,
     parse(a): ThreadArgs {
       a.sp();
@@ -51,7 +51,7 @@ function threadSpec(uid: boolean): AnySpec {
       const text = renderThreads(roots, (m) => (uid ? m.uid : m.seq));
       ctx.untagged(text ? `THREAD ${text}` : 'THREAD');
     },
-  };
+  });
 }
 
 export const thread = threadSpec(false);
