@@ -16,7 +16,7 @@ import { makeAssets, removeAssets, type Assets } from './sandbox.js';
 import type { Mode, Protocol } from './session.js';
 
 /** Seeds per protocol and mode; the seed's low bits are overridden, so each range is the same for all four. */
-const SEEDS = Number(process.env.FUZZ_TEST_SEEDS ?? 300);
+const SEEDS = Number(process.env.FUZZ_TEST_SEEDS ?? 250);
 
 describe('fuzz (bounded share)', () => {
   let assets: Assets;
