@@ -6,12 +6,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { authentication, loginFlow, onFatal, sessionId, type Connection, type Server } from './server-common.js';
+import { authentication, loginFlow, sessionId, sessionSink, type Connection, type Server } from './server-common.js';
 import type { SessionIdentity } from './session-identity.js';
 import type { Account, AuthResult } from '../lib/auth/types.js';
 import { LineInput } from '../lib/io/input.js';
 import { fileSpool } from '../lib/io/spool.js';
-import { ResponseSink } from '../lib/io/sink.js';
 import { UwMailStore } from '../lib/mailbox/uw-store.js';
 import { ImapSession, type ImapBackend, type ImapOptions } from '../lib/imap/session.js';
 import { capabilities, commandTable } from '../lib/imap/commands/table.js';
@@ -51,16 +50,8 @@ export async function serveImap(server: Server, conn: Connection,
   identity: SessionIdentity): Promise<void> {
   const c = server.config;
   const input = new LineInput(streams.input, c.maxLineLength);
-  const sink = new ResponseSink(streams.output);
-  onFatal(async () => {
-    sink.write('* BYE Internal server error\r\n');
-    await sink.end();
-  });
-  if (configError) {
-    sink.write('* BYE Server configuration error\r\n');
-    await sink.end();
-    return;
-  }
+  const sink = await sessionSink(streams.output, { fatal: '* BYE Internal server error', config: '* BYE Server configuration error' }, configError);
+  if (!sink) return;
   const opts: ImapOptions = {
     hostname: server.hostname, version: VERSION, logger: server.logger, clock: server.clock,
     sessionId: sessionId(server), clientHost: conn.clientHost, implicitTls: streams.tls,

@@ -6,13 +6,12 @@
  */
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { authentication, loginFlow, onFatal, sessionId, type Connection, type Server } from './server-common.js';
+import { authentication, loginFlow, sessionId, sessionSink, type Connection, type Server } from './server-common.js';
 import type { SessionIdentity } from './session-identity.js';
 import { Apop, apopTimestamp } from '../lib/auth/apop.js';
 import { completeSaslLogin } from '../lib/auth/checker.js';
 import type { AuthResult } from '../lib/auth/types.js';
 import { LineInput } from '../lib/io/input.js';
-import { ResponseSink } from '../lib/io/sink.js';
 import { MailboxError } from '../lib/mailbox/driver.js';
 import { emptyMailbox } from '../lib/mailbox/empty.js';
 import { Maildrop } from '../lib/pop3/maildrop.js';
@@ -50,16 +49,8 @@ export async function servePop3(server: Server, conn: Connection,
   identity: SessionIdentity): Promise<void> {
   const c = server.config;
   const input = new LineInput(streams.input, 4096); // RFC 2449: commands within 255 octets; SASL responses longer
-  const sink = new ResponseSink(streams.output);
-  onFatal(async () => {
-    sink.write('-ERR [SYS/TEMP] Internal server error\r\n');
-    await sink.end();
-  });
-  if (configError) {
-    sink.write('-ERR [SYS/TEMP] Server configuration error\r\n');
-    await sink.end();
-    return;
-  }
+  const sink = await sessionSink(streams.output, { fatal: '-ERR [SYS/TEMP] Internal server error', config: '-ERR [SYS/TEMP] Server configuration error' }, configError);
+  if (!sink) return;
   const opts: Pop3Options = {
     hostname: server.hostname, version: VERSION, uidlFormat: c.pop3UidlFormat, statusHeader: c.pop3StatusHeader,
     maxBadCommands: c.maxBadCommands, loginTimeoutS: c.pop3TimeoutS, timeoutS: c.pop3TimeoutS,

@@ -24,7 +24,7 @@ import { systemRandom } from '../lib/env/random.js';
 import { formatHost, SyslogLogger } from '../lib/env/syslog.js';
 import { createTlsOptions, socketFromFd, upgradeToTls } from '../lib/io/tls.js';
 import type { LineInput } from '../lib/io/input.js';
-import type { ResponseSink } from '../lib/io/sink.js';
+import { ResponseSink } from '../lib/io/sink.js';
 import type { Secret } from '../lib/auth/secret.js';
 import { completeSaslLogin } from '../lib/auth/checker.js';
 import { createSaslMechanism, saslMechanismNames, type SaslStep } from '../lib/auth/sasl.js';
@@ -250,7 +250,7 @@ function installExitHandlers(registry: DotlockRegistry, logger: Logger, service:
     process.exit(0);
   });
   // The last resort, for a fault outside every session's own error handling (which answers and goes on): one log
-  // line (no multi-line stack), the locks released, the client told (onFatal), then exit.
+  // line (no multi-line stack), the locks released, the client told (onFatal, through sessionSink), then exit.
   process.on('uncaughtException', (e) => {
     logger.log('err', `${service}: fatal: ${describeError(e)}`);
     registry.releaseAllSync();
@@ -265,6 +265,23 @@ function installExitHandlers(registry: DotlockRegistry, logger: Logger, service:
 let lastWords: (() => Promise<void>) | null = null;
 
 /**
+ * The session's response sink on `output`, with the last-resort goodbye (`fatal`, a whole line) registered; null
+ * when the configuration is broken, after telling the client `config` and ending the output.
+ */
+export async function sessionSink(output: Writable, texts: { fatal: string; config: string },
+  configError: string | null): Promise<ResponseSink | null> {
+  const sink = new ResponseSink(output);
+  onFatal(async () => {
+    sink.write(`${texts.fatal}\r\n`);
+    await sink.end();
+  });
+  if (configError === null) return sink;
+  sink.write(`${texts.config}\r\n`);
+  await sink.end();
+  return null;
+}
+
+/**
  * A short name for this connection in log lines and `[SERVERBUG]` ids: the pid and the start time (base 36, four
  * digits: about 28 minutes before it repeats, enough to tell apart two sessions that had the same pid).
  */
@@ -276,7 +293,7 @@ export function sessionId(server: Server): string {
  * What to tell the client if the process must end on an error nothing else caught (`* BYE`, `-ERR`): given by the
  * server once its response sink exists. Called at most once, and given a second to be written.
  */
-export function onFatal(words: () => Promise<void>): void {
+function onFatal(words: () => Promise<void>): void {
   lastWords = words;
 }
 

@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { accessSync, constants as fsConstants } from 'node:fs';
 import { join, relative } from 'node:path';
 import { MboxDriver } from '../../lib/mailbox/mbox/mbox-driver.js';
+import { filesUnder } from '../transcripts/runner.js';
 import { plannedBytes, type FuzzSession } from './session.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
@@ -117,18 +118,6 @@ export function makeSandbox(session: FuzzSession, assets: Assets | null): Sandbo
 
 export function removeSandbox(s: Sandbox): void {
   rmSync(s.dir, { recursive: true, force: true });
-}
-
-/** Files under `dir`, recursively, dot files skipped (UW's .mailboxlist and friends are not mailboxes). */
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    if (e.name.startsWith('.')) continue;
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...filesUnder(p));
-    else if (e.isFile()) out.push(p);
-  }
-  return out;
 }
 
 /** Gives everything under spool/ and home/ to the user (in-process sessions write as root). */

@@ -19,18 +19,6 @@ const inetd = (config: string, flags: string[] = []): ReturnType<typeof inetdOf>
 before(setup);
 after(teardown);
 
-/** Sends a tagged command and collects the lines up to its tagged response. */
-async function command(c: Client, tag: string, text: string): Promise<string[]> {
-  c.sock.write(`${tag} ${text}\r\n`);
-  const out: string[] = [];
-  for (;;) {
-    const l = await c.line();
-    if (l === null) return out;
-    out.push(l);
-    if (l.startsWith(`${tag} `)) return out;
-  }
-}
-
 describe('imapd as inetd starts it', () => {
   it('LOGIN: greeting with capabilities, the session runs as the user, CREATE makes a file the user owns', async () => {
     const user = addUser('YESCRYPT', 'imap-password');
@@ -41,18 +29,18 @@ describe('imapd as inetd starts it', () => {
       const greeting = (await c.line()) ?? '';
       assert.match(greeting, /^\* OK \[CAPABILITY IMAP4rev1 [^\]]*STARTTLS[^\]]*AUTH=PLAIN AUTH=LOGIN\] \S+ IMAP4rev1 \S+ server ready$/);
       assert.doesNotMatch(greeting, /LOGINDISABLED/, 'plaintext allowed from loopback');
-      const r = await command(c, 'a1', `LOGIN ${user} imap-password`);
+      const r = await c.tagged('a1', `LOGIN ${user} imap-password`);
       assert.deepEqual(r.slice(0, -1), ['* OK [ALERT] Maintenance tonight at 22:00']);
       assert.match(r[r.length - 1] ?? '', /^a1 OK \[CAPABILITY IMAP4rev1 [^\]]*\] LOGIN completed$/);
       const st = procStatus(lastChild(d.children).pid as number);
       const uid = execFileSync('id', ['-u', user]).toString().trim();
       assert.equal(st.uid, `${uid} ${uid} ${uid} ${uid}`);
-      const sel = await command(c, 'a2', 'SELECT INBOX');
+      const sel = await c.tagged('a2', 'SELECT INBOX');
       assert.ok(sel.includes('* 1 EXISTS'), sel.join('\n'));
-      assert.deepEqual(await command(c, 'a3', 'CREATE saved'), ['a3 OK CREATE completed']);
+      assert.deepEqual(await c.tagged('a3', 'CREATE saved'), ['a3 OK CREATE completed']);
       const f = statSync(join(dir, 'home', user, 'saved'));
       assert.equal(String(f.uid), uid, 'a mailbox the session creates belongs to the user');
-      assert.deepEqual(await command(c, 'a4', 'LOGOUT'), ['* BYE IMAP4rev1 server terminating connection', 'a4 OK LOGOUT completed']);
+      assert.deepEqual(await c.tagged('a4', 'LOGOUT'), ['* BYE IMAP4rev1 server terminating connection', 'a4 OK LOGOUT completed']);
     } finally {
       d.server.close();
     }
@@ -65,15 +53,15 @@ describe('imapd as inetd starts it', () => {
       const c = await Client.connect(d.port);
       await c.line();
       const ir = Buffer.from(`\0${user}\0sasl-password`).toString('base64');
-      const ok = await command(c, 'b1', `AUTHENTICATE PLAIN ${ir}`);
+      const ok = await c.tagged('b1', `AUTHENTICATE PLAIN ${ir}`);
       assert.match(ok[ok.length - 1] ?? '', /^b1 OK \[CAPABILITY [^\]]*\] AUTHENTICATE completed$/);
-      await command(c, 'b2', 'LOGOUT');
+      await c.tagged('b2', 'LOGOUT');
       const c2 = await Client.connect(d.port);
       await c2.line();
       const t0 = Date.now();
-      assert.deepEqual(await command(c2, 'b3', `LOGIN ${user} wrong`), ['b3 NO [AUTHENTICATIONFAILED] Authentication failed']);
+      assert.deepEqual(await c2.tagged('b3', `LOGIN ${user} wrong`), ['b3 NO [AUTHENTICATIONFAILED] Authentication failed']);
       assert.ok(Date.now() - t0 >= 280);
-      await command(c2, 'b4', 'LOGOUT');
+      await c2.tagged('b4', 'LOGOUT');
     } finally {
       d.server.close();
     }
@@ -127,8 +115,8 @@ print(json.dumps(out))
     try {
       const c = await Client.connect(d.port);
       await c.line();
-      assert.deepEqual(await command(c, 'n1', `LOGIN ${user} nologin-password`), ['n1 NO [AUTHENTICATIONFAILED] Authentication failed']);
-      await command(c, 'n2', 'LOGOUT');
+      assert.deepEqual(await c.tagged('n1', `LOGIN ${user} nologin-password`), ['n1 NO [AUTHENTICATIONFAILED] Authentication failed']);
+      await c.tagged('n2', 'LOGOUT');
     } finally {
       d.server.close();
     }

@@ -116,6 +116,17 @@ export class Client {
     this.sock.write(line + '\r\n');
     return this.line();
   }
+  /** Sends a tagged IMAP command and collects the lines up to its tagged response (or the end of the connection). */
+  async tagged(tag: string, text: string): Promise<string[]> {
+    this.sock.write(`${tag} ${text}\r\n`);
+    const out: string[] = [];
+    for (;;) {
+      const l = await this.line();
+      if (l === null) return out;
+      out.push(l);
+      if (l.startsWith(`${tag} `)) return out;
+    }
+  }
   async multi(): Promise<string[]> {
     const out: string[] = [];
     for (let l = await this.line(); l !== null && l !== '.'; l = await this.line()) out.push(l);

@@ -16,18 +16,6 @@ import {
 before(setup);
 after(teardown);
 
-/** Sends a tagged command and collects the lines up to its tagged response (or the end of the connection). */
-async function command(c: Client, tag: string, text: string): Promise<string[]> {
-  c.sock.write(`${tag} ${text}\r\n`);
-  const out: string[] = [];
-  for (;;) {
-    const l = await c.line();
-    if (l === null) return out;
-    out.push(l);
-    if (l.startsWith(`${tag} `)) return out;
-  }
-}
-
 function exitCode(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
@@ -46,15 +34,15 @@ describe('imapd: no session ends silently', () => {
     try {
       const c = await Client.connect(d.port);
       await c.line();
-      assert.deepEqual(await command(c, 'a', 'ID x'), ['a BAD ID: Expected "(" or NIL at "x"']);
-      assert.deepEqual(await command(c, 'a1', 'ID -1("a")'), ['a1 BAD ID: Expected "(" or NIL at "-1("a")"']);
-      const id = await command(c, 'a2', 'ID ("name" "test" "version" NIL)');
+      assert.deepEqual(await c.tagged('a', 'ID x'), ['a BAD ID: Expected "(" or NIL at "x"']);
+      assert.deepEqual(await c.tagged('a1', 'ID -1("a")'), ['a1 BAD ID: Expected "(" or NIL at "-1("a")"']);
+      const id = await c.tagged('a2', 'ID ("name" "test" "version" NIL)');
       assert.match(id[0] ?? '', /^\* ID \("name" "uwimap-ts imapd" /);
       assert.equal(id[1], 'a2 OK ID completed');
-      assert.match((await command(c, 'a3', `LOGIN ${user} robust-pw`)).pop() ?? '', /^a3 OK /);
-      assert.deepEqual(await command(c, 'a4', 'ENABLE'), ['a4 BAD ENABLE: Expected space at end of command']);
-      assert.deepEqual(await command(c, 'a5', 'ENABLE UNKNOWN-EXT'), ['* ENABLED', 'a5 OK ENABLE completed']);
-      assert.deepEqual(await command(c, 'a6', 'LOGOUT'), ['* BYE IMAP4rev1 server terminating connection', 'a6 OK LOGOUT completed']);
+      assert.match((await c.tagged('a3', `LOGIN ${user} robust-pw`)).pop() ?? '', /^a3 OK /);
+      assert.deepEqual(await c.tagged('a4', 'ENABLE'), ['a4 BAD ENABLE: Expected space at end of command']);
+      assert.deepEqual(await c.tagged('a5', 'ENABLE UNKNOWN-EXT'), ['* ENABLED', 'a5 OK ENABLE completed']);
+      assert.deepEqual(await c.tagged('a6', 'LOGOUT'), ['* BYE IMAP4rev1 server terminating connection', 'a6 OK LOGOUT completed']);
       const child = lastChild(d.children);
       assert.equal(await exitCode(child), 0);
       const lines = await linesOf(child.pid);
@@ -74,10 +62,10 @@ describe('imapd: no session ends silently', () => {
       c.sock.write('U1 AUTHENTICATE PLAIN\r\n');
       assert.equal(await c.line(), '+ ');
       assert.equal(await c.cmd('A'.repeat(70_000)), 'U1 BAD Line too long');
-      assert.deepEqual(await command(c, 'U2', 'NOOP'), ['U2 OK NOOP completed']);
+      assert.deepEqual(await c.tagged('U2', 'NOOP'), ['U2 OK NOOP completed']);
       const ir = Buffer.from(`\0${user}\0wrong`).toString('base64');
-      assert.deepEqual(await command(c, 'U3', `AUTHENTICATE PLAIN ${ir}`), ['U3 NO [AUTHENTICATIONFAILED] Authentication failed']);
-      await command(c, 'U4', 'LOGOUT');
+      assert.deepEqual(await c.tagged('U3', `AUTHENTICATE PLAIN ${ir}`), ['U3 NO [AUTHENTICATIONFAILED] Authentication failed']);
+      await c.tagged('U4', 'LOGOUT');
       const child = lastChild(d.children);
       assert.equal(await exitCode(child), 0);
       const lines = await linesOf(child.pid);
@@ -93,17 +81,17 @@ describe('imapd: no session ends silently', () => {
     try {
       const c = await Client.connect(d.port);
       await c.line();
-      await command(c, 'v1', `LOGIN ${user} vanish-pw`);
-      await command(c, 'v2', 'CREATE saved');
-      assert.match((await command(c, 'v3', 'SELECT saved')).pop() ?? '', /^v3 OK \[READ-WRITE\]/);
-      assert.deepEqual(await command(c, 'v4', 'DELETE saved'), ['* OK [CLOSED] Selected mailbox closed', 'v4 OK DELETE completed']);
-      assert.deepEqual(await command(c, 'v5', 'NOOP'), ['v5 OK NOOP completed']);
-      assert.deepEqual(await command(c, 'v6', 'FETCH 1 FLAGS'), ['v6 BAD Command FETCH invalid in authenticated state']);
-      await command(c, 'v7', 'CREATE other');
-      assert.match((await command(c, 'v8', 'SELECT other')).pop() ?? '', /^v8 OK /);
-      assert.deepEqual(await command(c, 'v9', 'RENAME other moved'), ['* OK [CLOSED] Selected mailbox closed', 'v9 OK RENAME completed']);
-      assert.deepEqual(await command(c, 'v10', 'STATUS moved (MESSAGES)'), ['* STATUS "moved" (MESSAGES 0)', 'v10 OK STATUS completed']);
-      assert.deepEqual(await command(c, 'v11', 'LOGOUT'), ['* BYE IMAP4rev1 server terminating connection', 'v11 OK LOGOUT completed']);
+      await c.tagged('v1', `LOGIN ${user} vanish-pw`);
+      await c.tagged('v2', 'CREATE saved');
+      assert.match((await c.tagged('v3', 'SELECT saved')).pop() ?? '', /^v3 OK \[READ-WRITE\]/);
+      assert.deepEqual(await c.tagged('v4', 'DELETE saved'), ['* OK [CLOSED] Selected mailbox closed', 'v4 OK DELETE completed']);
+      assert.deepEqual(await c.tagged('v5', 'NOOP'), ['v5 OK NOOP completed']);
+      assert.deepEqual(await c.tagged('v6', 'FETCH 1 FLAGS'), ['v6 BAD Command FETCH invalid in authenticated state']);
+      await c.tagged('v7', 'CREATE other');
+      assert.match((await c.tagged('v8', 'SELECT other')).pop() ?? '', /^v8 OK /);
+      assert.deepEqual(await c.tagged('v9', 'RENAME other moved'), ['* OK [CLOSED] Selected mailbox closed', 'v9 OK RENAME completed']);
+      assert.deepEqual(await c.tagged('v10', 'STATUS moved (MESSAGES)'), ['* STATUS "moved" (MESSAGES 0)', 'v10 OK STATUS completed']);
+      assert.deepEqual(await c.tagged('v11', 'LOGOUT'), ['* BYE IMAP4rev1 server terminating connection', 'v11 OK LOGOUT completed']);
       assert.equal(await exitCode(lastChild(d.children)), 0);
     } finally {
       d.server.close();
@@ -117,16 +105,16 @@ describe('imapd: no session ends silently', () => {
     try {
       const a = await Client.connect(d.port);
       await a.line();
-      await command(a, 'a1', `LOGIN ${user} other-pw`);
+      await a.tagged('a1', `LOGIN ${user} other-pw`);
       const childA = lastChild(d.children);
-      await command(a, 'a2', 'CREATE saved');
-      assert.match((await command(a, 'a3', 'SELECT saved')).pop() ?? '', /^a3 OK /);
+      await a.tagged('a2', 'CREATE saved');
+      assert.match((await a.tagged('a3', 'SELECT saved')).pop() ?? '', /^a3 OK /);
       const b = await Client.connect(d.port);
       await b.line();
-      await command(b, 'b1', `LOGIN ${user} other-pw`);
-      assert.deepEqual(await command(b, 'b2', 'DELETE saved'), ['b2 OK DELETE completed']);
-      await command(b, 'b3', 'LOGOUT');
-      assert.deepEqual(await command(a, 'a4', 'NOOP'), [
+      await b.tagged('b1', `LOGIN ${user} other-pw`);
+      assert.deepEqual(await b.tagged('b2', 'DELETE saved'), ['b2 OK DELETE completed']);
+      await b.tagged('b3', 'LOGOUT');
+      assert.deepEqual(await a.tagged('a4', 'NOOP'), [
         '* BYE [ALERT] Mailbox saved was deleted or renamed',
         'a4 NO [UNAVAILABLE] NOOP cannot complete: the selected mailbox is gone',
       ]);
@@ -138,12 +126,12 @@ describe('imapd: no session ends silently', () => {
       // Another program moves the file away while a session has it selected.
       const c = await Client.connect(d.port);
       await c.line();
-      await command(c, 'c1', `LOGIN ${user} other-pw`);
+      await c.tagged('c1', `LOGIN ${user} other-pw`);
       const childC = lastChild(d.children);
-      await command(c, 'c2', 'CREATE other');
-      await command(c, 'c3', 'SELECT other');
+      await c.tagged('c2', 'CREATE other');
+      await c.tagged('c3', 'SELECT other');
       renameSync(join(home, 'other'), join(home, 'other.bak'));
-      const r = await command(c, 'c4', 'UID FETCH 1:* FLAGS');
+      const r = await c.tagged('c4', 'UID FETCH 1:* FLAGS');
       assert.deepEqual(r, ['* BYE [ALERT] Mailbox other was deleted or renamed',
         'c4 NO [UNAVAILABLE] UID FETCH cannot complete: the selected mailbox is gone']);
       assert.equal(await exitCode(childC), 0);

@@ -264,7 +264,7 @@ export async function runTranscript(server: string, t: Transcript, name: string)
 const run = promisify(execFile);
 
 /** Files under `dir` (recursively), dot files and directories skipped: where a session's mailboxes can be. */
-function filesUnder(dir: string): string[] {
+export function filesUnder(dir: string): string[] {
   const out: string[] = [];
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     if (e.name.startsWith('.')) continue;
