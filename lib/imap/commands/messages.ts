@@ -145,10 +145,11 @@ function searchable(box: OpenMailbox): SearchMessage[] {
 
 /**
  * The messages of `box` matching `keys` (ANDed), in sequence order. `charset` is the command's CHARSET (null:
- * US-ASCII). Shared by SEARCH, SORT and THREAD (RFC 5256 §3: their search criteria are SEARCH's). Throws NO
- * [BADCHARSET] for a charset that cannot be decoded (RFC 3501 §6.4.4, RFC 5256 §3).
+ * US-ASCII); `now` is the session clock's time, for OLDER/YOUNGER. Shared by SEARCH, SORT and THREAD (RFC 5256 §3:
+ * their search criteria are SEARCH's). Throws NO [BADCHARSET] for a charset that cannot be decoded (RFC 3501 §6.4.4, RFC 5256 §3).
  */
-export async function searchSelected(box: OpenMailbox, keys: readonly SearchKey[], charset: string | null): Promise<SearchMessage[]> {
+export async function searchSelected(box: OpenMailbox, keys: readonly SearchKey[], charset: string | null,
+  now: number): Promise<SearchMessage[]> {
   let program;
   try {
     program = compileSearch(keys, charset ?? 'US-ASCII');
@@ -157,7 +158,7 @@ export async function searchSelected(box: OpenMailbox, keys: readonly SearchKey[
     throw e;
   }
   const n = box.count();
-  return searchMessages(program, searchable(box), { maxSeq: n, maxUid: n ? box.meta(n).uid : 0, now: Date.now() });
+  return searchMessages(program, searchable(box), { maxSeq: n, maxUid: n ? box.meta(n).uid : 0, now });
 }
 
 function searchSpec(uid: boolean): Command {
@@ -167,7 +168,7 @@ function searchSpec(uid: boolean): Command {
     async run(ctx: CommandContext, args: SearchCommand) {
       const sel = ctx.session.selected;
       if (!sel) return;
-      const found = await searchSelected(sel.box, args.keys, args.charset);
+      const found = await searchSelected(sel.box, args.keys, args.charset, ctx.session.opts.clock.now());
       const ids = found.map((m) => (uid ? m.uid : m.seq));
       if (args.returnOpts === null) {
         ctx.untagged(`SEARCH${ids.map((i) => ` ${i}`).join('')}`);

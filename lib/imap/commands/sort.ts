@@ -71,7 +71,7 @@ function sortSpec(uid: boolean): Command {
     async run(ctx: CommandContext, args: SortArgs) {
       const sel = ctx.session.selected;
       if (!sel) return;
-      const found = await searchSelected(sel.box, args.keys, args.charset);
+      const found = await searchSelected(sel.box, args.keys, args.charset, ctx.session.opts.clock.now());
       const sorted = await sortMessages(found, args.criteria);
       ctx.untagged(`SORT${sorted.map((m) => ` ${uid ? m.uid : m.seq}`).join('')}`);
     },

@@ -44,7 +44,7 @@ function threadSpec(uid: boolean): Command {
     async run(ctx: CommandContext, args: ThreadArgs) {
       const sel = ctx.session.selected;
       if (!sel) return;
-      const found = await searchSelected(sel.box, args.keys, args.charset);
+      const found = await searchSelected(sel.box, args.keys, args.charset, ctx.session.opts.clock.now());
       const roots: ThreadNode<SearchMessage>[] =
         args.algorithm === 'REFERENCES' ? await threadReferences(found) : await threadOrderedSubject(found);
       // thread-data = "THREAD" [SP 1*thread-list]: a bare THREAD when nothing matched.
