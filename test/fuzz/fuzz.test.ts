@@ -9,26 +9,21 @@ import { mkdtempSync, readdirSync, rmdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Inetd } from './binary.js';
 import { primaryFailure, saveFailure } from './failures.js';
-import { runSession, sessionForSeed, type Runner } from './run.js';
-import { makeAssets, removeAssets, type Assets } from './sandbox.js';
+import { closeRunner, openRunner, runSession, sessionForSeed, type Runner } from './run.js';
 import type { Mode, Protocol } from './session.js';
 
 /** Seeds per protocol and mode; the seed's low bits are overridden, so each range is the same for all four. */
 const SEEDS = Number(process.env.FUZZ_TEST_SEEDS ?? 250);
 
 describe('fuzz (bounded share)', () => {
-  let assets: Assets;
   let runner: Runner;
   const failDir = mkdtempSync(join(tmpdir(), 'fuzz-test-failures-'));
   before(async () => {
-    assets = await makeAssets();
-    runner = { assets, inetd: new Inetd(), maxRssKb: 256 * 1024, replyMs: 10_000 };
+    runner = await openRunner();
   });
   after(() => {
-    runner.inetd.close();
-    removeAssets(assets);
+    closeRunner(runner);
     if (readdirSync(failDir).length === 0) rmdirSync(failDir);
   });
 

@@ -7,9 +7,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Inetd } from './binary.js';
-import { runSession, type Runner } from './run.js';
-import { makeAssets, removeAssets, ROOT, type Assets } from './sandbox.js';
+import { closeRunner, openRunner, runSession, type Runner } from './run.js';
+import { ROOT } from './sandbox.js';
 import { decodeSession } from './session.js';
 import { show } from './wire.js';
 
@@ -17,15 +16,12 @@ const CORPUS = join(ROOT, 'test', 'fuzz', 'corpus');
 const files = readdirSync(CORPUS).filter((f) => f.endsWith('.json')).sort();
 
 describe('fuzz corpus replayed', () => {
-  let assets: Assets;
   let runner: Runner;
   before(async () => {
-    assets = await makeAssets();
-    runner = { assets, inetd: new Inetd(), maxRssKb: 256 * 1024, replyMs: 10_000 };
+    runner = await openRunner();
   });
   after(() => {
-    runner.inetd.close();
-    removeAssets(assets);
+    closeRunner(runner);
   });
 
   for (const f of files) {

@@ -2,14 +2,16 @@
  * One fuzz session from start to verdict: a fresh sandbox, the session through the real program or in-process,
  * the protocol checks (check.ts), the mailbox checks (sandbox.ts), the sandbox removed.
  */
-import { spawnPreauth, type Inetd } from './binary.js';
+import { Inetd, spawnPreauth } from './binary.js';
 import { check } from './check.js';
 import { drive, type ExitInfo } from './drive.js';
 import { imapSession } from './imap-gen.js';
 import { avoidKnown } from './known.js';
 import { startInProcess } from './inproc.js';
 import { pop3Session } from './pop3-gen.js';
-import { chownMail, checkMailboxes, makeSandbox, removeSandbox, type Assets } from './sandbox.js';
+import {
+  chownMail, checkMailboxes, makeAssets, makeSandbox, removeAssets, removeSandbox, type Assets,
+} from './sandbox.js';
 import type { FuzzSession, Mode, Protocol } from './session.js';
 
 export type Via = 'binary' | 'inproc';
@@ -32,6 +34,17 @@ export interface Runner {
   readonly replyMs: number;
   /** How long a program may take to exit after the client's EOF (default: max(replyMs, 10 s)). */
   readonly exitMs?: number;
+}
+
+/** A runner for the suite's tests: fresh assets, our inetd, 256 MB and 10 s per reply. Close it with {@link closeRunner}. */
+export async function openRunner(): Promise<Runner> {
+  return { assets: await makeAssets(), inetd: new Inetd(), maxRssKb: 256 * 1024, replyMs: 10_000 };
+}
+
+/** Stops the runner's inetd and removes its assets. */
+export function closeRunner(runner: Runner): void {
+  runner.inetd.close();
+  removeAssets(runner.assets);
 }
 
 /** The session a seed stands for: bit 0 the protocol, bit 1 the mode (so any range mixes all four). */
