@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Flag } from '../../lib/mailbox/driver.js';
+import {
+  BufferSource, FdSource, preadFully, readAt, readExactly, readFully, readInto,
+} from '../../lib/mailbox/mbox/byte-source.js';
 import { metaHashOf } from '../../lib/mailbox/mbox/scanner.js';
 import { boundaries, mbox, scan, serveAll } from './mbox-support.js';
 
@@ -175,5 +181,57 @@ describe('scanner', () => {
     const served = serveAll(mbox('\n\r\n \tFrom a Wed Dec  2 05:53:22 1992\n\nx\n'));
     assert.equal(served.length, 1);
     assert.equal(served[0]?.body, 'x\r\n');
+  });
+});
+
+describe('reading at an offset (byte-source.ts)', () => {
+  const withFile = (data: Buffer, f: (fd: number) => void): void => {
+    const dir = mkdtempSync(join(tmpdir(), 'read-at-'));
+    const path = join(dir, 'f');
+    writeFileSync(path, data);
+    const fd = openSync(path, 'r');
+    try {
+      f(fd);
+    } finally {
+      closeSync(fd);
+      rmSync(dir, { recursive: true });
+    }
+  };
+  const data = Buffer.from('0123456789');
+
+  it('reads a source that hands out one byte at a time until the count is in, fewer only at its end', () => {
+    const src = new BufferSource(data, 1);
+    assert.equal(readFully(src, 2, 5).toString(), '23456');
+    assert.equal(readFully(src, 7, 100).toString(), '789');
+    assert.equal(readFully(src, 10, 4).length, 0);
+    assert.equal(readFully(src, 12, 4).length, 0);
+  });
+
+  it('reads a file at an offset, fewer bytes only at its end', () => {
+    withFile(data, (fd) => {
+      assert.equal(readAt(fd, 3, 4).toString(), '3456');
+      assert.equal(readAt(fd, 8, 10).toString(), '89');
+      assert.equal(readAt(fd, 20, 10).length, 0);
+      assert.equal(readAt(fd, 0, 0).length, 0);
+      const buf = Buffer.alloc(6, '.');
+      assert.equal(readInto(fd, buf, 2, 4, 7), 3);
+      assert.equal(buf.toString(), '..789.');
+      const src = new FdSource(fd, data.length);
+      assert.equal(src.read(6, 100).toString(), '6789');
+      assert.equal(src.window(1, 3).toString(), '123');
+      assert.equal(src.window(9, 3).toString(), '9');
+    });
+  });
+
+  it('makes the file ending early an error where the bytes must be there', () => {
+    withFile(data, (fd) => {
+      assert.equal(readExactly(fd, 0, 10).toString(), '0123456789');
+      assert.equal(readExactly(fd, 10, 0).length, 0);
+      assert.throws(() => readExactly(fd, 8, 3), /short read at 10/);
+      const buf = Buffer.alloc(4);
+      preadFully(fd, buf, 1, 3, 4);
+      assert.equal(buf.subarray(1).toString(), '456');
+      assert.throws(() => preadFully(fd, buf, 0, 4, 9), /short read at 10/);
+    });
   });
 });

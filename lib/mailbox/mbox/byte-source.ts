@@ -1,6 +1,10 @@
 /**
  * Random access to a mailbox's bytes. The scanner and the message readers see the file only through this, so
  * tests can hand them a Buffer, and a window of one byte proves results do not depend on where reads split.
+ *
+ * Also the one "read fully at offset" loop of the mailbox code ({@link fill}): a pread may return fewer bytes than
+ * asked (a signal, a network filesystem), so every reader of the file goes on until the count is in or the file
+ * ends. EINTR is retried below us (libuv); any other error is thrown as it comes.
  */
 import { readSync } from 'node:fs';
 
@@ -57,24 +61,55 @@ export class FdSource implements ByteSource {
       buf = Buffer.allocUnsafe(Math.max(want, buf?.length ?? 0));
       this.windows[this.turn] = buf;
     }
-    let got = 0;
-    while (got < want) {
-      const n = readSync(this.fd, buf, got, want - got, position + got);
-      if (n === 0) break;
-      got += n;
-    }
-    return buf.subarray(0, got);
+    return buf.subarray(0, readInto(this.fd, buf, 0, want, position));
   }
+}
+
+/**
+ * The loop: calls `readSome` (one pread-like step into `buf` at `offset`) until `length` bytes are in or it returns
+ * 0 (the end); returns how many bytes are in.
+ */
+function fill(
+  readSome: (buf: Buffer, offset: number, length: number, position: number) => number,
+  buf: Buffer, offset: number, length: number, position: number,
+): number {
+  let got = 0;
+  while (got < length) {
+    const n = readSome(buf, offset + got, length - got, position + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return got;
+}
+
+/** Reads `length` bytes at `position` of `fd` into `buf` at `offset`; returns the count (fewer only at the end). */
+export function readInto(fd: number, buf: Buffer, offset: number, length: number, position: number): number {
+  return fill((b, o, l, p) => readSync(fd, b, o, l, p), buf, offset, length, position);
+}
+
+/** Like {@link readInto}, but the file ending first is an error (for bytes known to be there: journals, plans). */
+export function preadFully(fd: number, buf: Buffer, offset: number, length: number, position: number): void {
+  const got = readInto(fd, buf, offset, length, position);
+  if (got < length) throw new Error(`short read at ${position + got}`);
 }
 
 /** Reads `length` bytes at `position` of `fd` (fewer only at the end of the file), synchronously. */
 export function readAt(fd: number, position: number, length: number): Buffer {
   const buf = Buffer.allocUnsafe(length);
-  let got = 0;
-  while (got < length) {
-    const n = readSync(fd, buf, got, length - got, position + got);
-    if (n === 0) break;
-    got += n;
-  }
+  const got = readInto(fd, buf, 0, length, position);
   return got === length ? buf : buf.subarray(0, got);
+}
+
+/** Like {@link readAt}, but the file ending first is an error. */
+export function readExactly(fd: number, position: number, length: number): Buffer {
+  const buf = Buffer.allocUnsafe(length);
+  preadFully(fd, buf, 0, length, position);
+  return buf;
+}
+
+/** `length` bytes of `src` at `position` (fewer only at its end), however the source splits its reads. */
+export function readFully(src: ByteSource, position: number, length: number): Buffer {
+  const buf = Buffer.allocUnsafe(Math.max(0, Math.min(length, src.size - position)));
+  const got = fill((b, o, l, p) => src.read(p, l).copy(b, o), buf, 0, buf.length, position);
+  return buf.subarray(0, got);
 }

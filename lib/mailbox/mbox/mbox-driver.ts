@@ -34,7 +34,7 @@ import { systemClock } from '../../env/env.js';
 import { nullLogger } from '../../env/logger.js';
 import type { LockMode, LockTarget, ReleaseLock } from '../../lock/lock-method.js';
 import { LockError, LockTimeoutError } from '../../lock/lock-method.js';
-import { FdSource, readAt } from './byte-source.js';
+import { FdSource, readAt, readInto } from './byte-source.js';
 import { servedCount } from './served-count.js';
 import { formatFromLine, isFromLine } from './from-line.js';
 import { Bit, MessageIndex } from './message-index.js';
@@ -66,17 +66,6 @@ export interface MboxOptions {
   readonly window?: number;
   /** Mode of mailboxes this driver creates. Default 0600. */
   readonly createMode?: number;
-}
-
-/** Reads up to `length` bytes at `position` into the start of `buf` (fewer at the file's end); returns that view. */
-function readInto(fd: number, buf: Buffer, position: number, length: number): Buffer {
-  let got = 0;
-  while (got < length) {
-    const n = readSync(fd, buf, got, length - got, position + got);
-    if (n === 0) break;
-    got += n;
-  }
-  return buf.subarray(0, got);
 }
 
 /** Keywords a mailbox can hold (a 32-bit mask per message; UW allows 30). */
@@ -151,7 +140,7 @@ export class MboxDriver implements MailboxDriver {
     }
     try {
       const b = Buffer.alloc(4096);
-      const n = readSync(fd, b, 0, b.length, 0);
+      const n = readInto(fd, b, 0, b.length, 0);
       let i = 0;
       while (i < n && (b[i] === 0x0a || b[i] === 0x0d || b[i] === 0x20 || b[i] === 0x09)) i++;
       if (i === n) return true; // empty (or blank) file: an mbox with no mail
@@ -358,7 +347,7 @@ class TailWriter {
     if (this.pos > 0) {
       // The previous message must end with a newline and be followed by an empty line.
       const tail = Buffer.alloc(2);
-      const n = readSync(fd, tail, 0, 2, this.pos - 2 < 0 ? 0 : this.pos - 2);
+      const n = readInto(fd, tail, 0, 2, this.pos - 2 < 0 ? 0 : this.pos - 2);
       const last2 = tail.subarray(0, n);
       const sep = last2.length >= 2 && last2[0] === 0x0a && last2[1] === 0x0a ? '' :
         last2[last2.length - 1] === 0x0a ? (this.pos === 1 ? '' : '\n') : '\n\n';
@@ -970,7 +959,8 @@ export class MboxMailbox implements OpenMailbox {
           const pos = self.idx.bodyStart(r) + raw;
           const stop = self.idx.bodyEnd(r);
           if (pos >= stop) break;
-          const chunk = readBuf !== null ? readInto(self.fd, readBuf, pos, Math.min(step, stop - pos)) : self.readRange(pos, Math.min(step, stop - pos));
+          const n = Math.min(step, stop - pos);
+          const chunk = readBuf !== null ? readBuf.subarray(0, readInto(self.fd, readBuf, 0, n, pos)) : self.readRange(pos, n);
           if (chunk.length === 0) break;
           if (resyncs < MAX_RESYNCS && !self.trusted(chunk) && (await self.moved(r))) {
             resyncs++;

@@ -39,10 +39,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
-  closeSync, constants, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, unlinkSync, writeSync,
+  closeSync, constants, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, openSync, unlinkSync, writeSync,
   writevSync,
 } from 'node:fs';
 import { crc32 } from 'node:zlib';
+import { preadFully, readExactly, readInto } from './byte-source.js';
 import { nativeWriteback } from './native-count.js';
 import type { PieceList } from './pieces.js';
 
@@ -207,16 +208,6 @@ export function startWriteback(fd: number, offset: number, length: number): void
   nativeWriteback()?.(fd, offset, length);
 }
 
-/** pread until `length` bytes are in (a short read past the end is an error). */
-export function preadFully(fd: number, buf: Buffer, offset: number, length: number, position: number): void {
-  let got = 0;
-  while (got < length) {
-    const n = readSync(fd, buf, offset + got, length - got, position + got);
-    if (n === 0) throw new Error(`short read at ${position + got}`);
-    got += n;
-  }
-}
-
 /** Writes the buffers back to back at `position` (pwritev, at most 1024 at a time, short writes resumed). */
 function pwritevFully(fd: number, bufs: Buffer[], position: number): void {
   let i = 0;
@@ -274,12 +265,6 @@ export function writeZeros(fd: number, from: number, to: number): void {
     }
     throw e;
   }
-}
-
-export function readAt(fd: number, position: number, length: number): Buffer {
-  const b = Buffer.allocUnsafe(length);
-  if (length > 0) preadFully(fd, b, 0, length, position);
-  return b;
 }
 
 /**
@@ -539,7 +524,7 @@ class Engine {
     for (const index of [0, 1]) {
       const at = this.slotAt(index);
       const h = Buffer.alloc(256);
-      if (readSync(this.jfd, h, 0, 256, at) < 256) continue;
+      if (readInto(this.jfd, h, 0, 256, at) < 256) continue;
       let s: { seq: number; w: number; n: number; a: number; b: number; crc: number };
       try {
         s = JSON.parse(h.toString('latin1', 0, h.indexOf(0x0a)));
@@ -548,7 +533,7 @@ class Engine {
       }
       if (![s.seq, s.w, s.n, s.a, s.b, s.crc].every(Number.isSafeInteger) || s.b < s.a || s.b - s.a > this.meta.slotCap) continue;
       const bytes = Buffer.allocUnsafe(s.b - s.a);
-      if (bytes.length && readSync(this.jfd, bytes, 0, bytes.length, at + SLOT_HEADER) < bytes.length) continue;
+      if (bytes.length && readInto(this.jfd, bytes, 0, bytes.length, at + SLOT_HEADER) < bytes.length) continue;
       if (s.crc !== -1 && crc32(bytes) !== s.crc) continue;
       if (!best || s.seq > best.seq) best = { seq: s.seq, index, w: s.w, n: s.n, a: s.a, b: s.b, bytes };
     }
@@ -662,7 +647,7 @@ export interface ForwardRecovery {
  * start with {@link MAGIC2}). Removes nothing: the caller removes the journal afterwards.
  */
 export function recoverForward(fd: number, jfd: number, opts: ForwardOptions): ForwardRecovery {
-  const header = readAt(jfd, 0, Math.min(HEADER2, fstatSync(jfd).size));
+  const header = readExactly(jfd, 0, Math.min(HEADER2, fstatSync(jfd).size));
   const text = header.toString('latin1');
   let meta: Meta;
   try {
@@ -682,35 +667,35 @@ export function recoverForward(fd: number, jfd: number, opts: ForwardOptions): F
     if (meta.newSize >= meta.oldSize) return { action: 'completed', appended: 0 };
     const hex = text.slice(COMMIT_AT, text.indexOf('\n', COMMIT_AT));
     const mark = Buffer.from(hex, 'hex');
-    if (mark.length === 0 || size < meta.newSize + mark.length || !readAt(fd, meta.newSize, mark.length).equals(mark)) {
+    if (mark.length === 0 || size < meta.newSize + mark.length || !readExactly(fd, meta.newSize, mark.length).equals(mark)) {
       return { action: 'completed', appended: 0 };
     }
-    const keep = readAt(fd, meta.oldSize, Math.max(0, size - meta.oldSize));
+    const keep = readExactly(fd, meta.oldSize, Math.max(0, size - meta.oldSize));
     cut(fd, meta, keep, sync);
     return { action: 'completed', appended: keep.length };
   }
   if (state === 'D') {
     // Every step was done; mail appended since starts past both sizes (the file was extended, if it grew).
     const top = Math.max(meta.oldSize, meta.newSize);
-    const keep = size > top ? readAt(fd, top, size - top) : null;
+    const keep = size > top ? readExactly(fd, top, size - top) : null;
     new Engine(fd, jfd, meta, Plan.decode(Buffer.alloc(0), 0, Buffer.alloc(0)), opts, HEADER2).finish(keep);
     return { action: 'completed', appended: keep ? keep.length : 0 };
   }
   // The plan must be whole, else the mailbox was not touched yet.
   const planLen = meta.count * 24;
   const trailerAt = HEADER2 + planLen + meta.dataLen;
-  const tail = readAt(jfd, trailerAt, Math.max(0, Math.min(64, fstatSync(jfd).size - trailerAt))).toString('latin1');
+  const tail = readExactly(jfd, trailerAt, Math.max(0, Math.min(64, fstatSync(jfd).size - trailerAt))).toString('latin1');
   const nl = tail.indexOf('\n');
   if (!tail.startsWith(TRAILER2) || nl < 0) return { action: 'discarded', appended: 0 };
-  const encoded = readAt(jfd, HEADER2, planLen);
-  const data = readAt(jfd, HEADER2 + planLen, meta.dataLen);
+  const encoded = readExactly(jfd, HEADER2, planLen);
+  const data = readExactly(jfd, HEADER2 + planLen, meta.dataLen);
   if (String(crc32(data, crc32(encoded))) !== tail.slice(TRAILER2.length, nl)) return { action: 'discarded', appended: 0 };
   const plan = Plan.decode(encoded, meta.count, data);
   // Mail appended after the crash: past both sizes once the file was extended, else past the old size (after
   // any zeros of an extension made just before the crash).
   const extended = state === 'E';
   const top = extended ? Math.max(meta.oldSize, meta.newSize) : meta.oldSize;
-  let keep: Buffer | null = size > top ? readAt(fd, top, size - top) : null;
+  let keep: Buffer | null = size > top ? readExactly(fd, top, size - top) : null;
   if (keep && !extended) {
     let z = 0;
     while (z < keep.length && keep[z] === 0) z++;

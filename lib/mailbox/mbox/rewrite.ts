@@ -53,13 +53,14 @@
  * created O_EXCL with mode 0600, and is only trusted when owned by the mailbox's owner and naming its inode.
  */
 import {
-  closeSync, constants, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, unlinkSync,
+  closeSync, constants, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, openSync, unlinkSync,
 } from 'node:fs';
 import { join } from 'node:path';
 
+import { preadFully, readExactly, readInto } from './byte-source.js';
 import { PieceList, type Piece } from './pieces.js';
 import {
-  analyze, forwardRewrite, MAGIC2, preadFully, pwriteFully, readAt, recoverForward, startWriteback, writeZeros,
+  analyze, forwardRewrite, MAGIC2, pwriteFully, recoverForward, startWriteback, writeZeros,
   type RewriteStep,
 } from './rewrite-forward.js';
 
@@ -307,7 +308,7 @@ export function recoverJournal(fd: number, opts: RewriteOptions): RecoveryReport
     const jst = fstatSync(jfd);
     if (jst.uid !== st.uid || !jst.isFile()) return { action: 'none', appended: 0 };
     const header = Buffer.alloc(HEADER_SIZE);
-    const hn = readSync(jfd, header, 0, HEADER_SIZE, 0);
+    const hn = readInto(jfd, header, 0, HEADER_SIZE, 0);
     const text = header.toString('latin1', 0, hn);
     if (text.startsWith(MAGIC2)) {
       const r = recoverForward(fd, jfd, {
@@ -342,7 +343,7 @@ export function recoverJournal(fd: number, opts: RewriteOptions): RecoveryReport
       // Mail appended after the crash starts at max(S0, S1) once the file was extended, else at S0 (past any
       // zeros of an extension made just before the crash).
       const top = state === STATE_EXTENDED ? Math.max(oldSize, newSize) : oldSize;
-      let extra = size > top ? readAt(fd, top, size - top) : Buffer.alloc(0);
+      let extra = size > top ? readExactly(fd, top, size - top) : Buffer.alloc(0);
       if (state !== STATE_EXTENDED) {
         let z = 0;
         while (z < extra.length && extra[z] === 0) z++;
@@ -365,10 +366,10 @@ export function recoverJournal(fd: number, opts: RewriteOptions): RecoveryReport
     if (newSize < oldSize && size >= oldSize) {
       // Was the cut to newSize made? If [newSize, oldSize) still holds the old bytes, it was not.
       const n = oldSize - newSize;
-      const now = readAt(fd, newSize, n);
-      const was = readAt(jfd, HEADER_SIZE + (newSize - off), n);
+      const now = readExactly(fd, newSize, n);
+      const was = readExactly(jfd, HEADER_SIZE + (newSize - off), n);
       if (now.equals(was)) {
-        const extra = readAt(fd, oldSize, size - oldSize);
+        const extra = readExactly(fd, oldSize, size - oldSize);
         pwriteFully(fd, extra, newSize);
         ftruncateSync(fd, newSize + extra.length);
         appended = extra.length;
@@ -386,5 +387,5 @@ export function recoverJournal(fd: number, opts: RewriteOptions): RecoveryReport
 
 function trailerOk(jfd: number, at: number): boolean {
   const b = Buffer.alloc(TRAILER.length);
-  return readSync(jfd, b, 0, b.length, at) === b.length && b.toString('latin1') === TRAILER;
+  return readInto(jfd, b, 0, b.length, at) === b.length && b.toString('latin1') === TRAILER;
 }

@@ -22,7 +22,7 @@
  */
 import { nativeCounter } from './native-count.js';
 import type { InternalDate } from '../driver.js';
-import type { ByteSource } from './byte-source.js';
+import { readFully, type ByteSource } from './byte-source.js';
 import { Flag } from '../driver.js';
 import { isFromLine, parseFromLine, type ZoneOf } from './from-line.js';
 import { LineReader } from './line-reader.js';
@@ -441,16 +441,4 @@ function fromLineAt(peek: Buffer, i: number): boolean {
   let e = peek.indexOf(LF, i);
   if (e < 0) e = peek.length;
   return isFromLine(peek, i, e);
-}
-
-function readFully(src: ByteSource, position: number, length: number): Buffer {
-  const parts: Buffer[] = [];
-  let got = 0;
-  while (got < length && position + got < src.size) {
-    const b = src.read(position + got, length - got);
-    if (b.length === 0) break;
-    parts.push(b);
-    got += b.length;
-  }
-  return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
 }
