@@ -3,19 +3,8 @@
  * driver's LIST/LSUB/CREATE/DELETE/RENAME in dummy.c, `~/.mailboxlist` from smanager.c), on top of one mailbox
  * driver (mbox).
  *
- * Names (see {@link UwMailStore.resolve}):
- * - `INBOX` in any case is the configured inbox path (the spool file, or `$MAIL`), never a file in the home.
- * - An ordinary name is `<home>/<name>`; `~/name` is the same (as UW).
- * - Refused with NOPERM: empty names, NUL, `{...}` (remote) and `#...` (no namespaces here), an empty, `.` or `..`
- *   segment, and, unless `allowOutsideHome`, absolute names (`/...`), `~user` names and any name whose real path
- *   (symlinks followed, as far as the path exists) leaves the home directory. UW checks `..` only in restricted
- *   modes; here it is refused always, since it never gives anything an absolute name would not. A segment ending in
- *   `.lock` or holding `.lock.` is refused too: `x.lock` is the dotlock of mailbox `x` (a mailbox or directory by
- *   that name would hold `x`'s lock for good: every writer of `x`, UW's included, would time out), and
- *   `x.lock.<host>.<pid>.<hex>` is the form of a dotlock's temporary file, which lockers remove when stale.
- * - `INBOX/x`: UW's mailboxfile() maps it to the plain file `<home>/INBOX/x` (only the exact name INBOX is special).
- *   We resolve it the same way, so mailboxes a user made under UW stay reachable, but refuse to CREATE or RENAME to
- *   such a name: INBOX is listed `\NoInferiors`, and RFC 3501 §7.2.2 says no child can be created under such a name.
+ * The pieces: the name rules and the file each name leads to are uw-names.ts, the subscription file and LSUB are
+ * uw-subscriptions.ts; this module holds the operations (CREATE, DELETE, RENAME, LIST, STATUS, SELECT, APPEND).
  *
  * Deliberate differences from UW, each to follow RFC 3501 or to be safer: renaming INBOX copies its messages into
  * the new mailbox and empties INBOX (RFC 3501 §6.3.5) instead of renaming the spool file; creating INBOX is an
@@ -24,13 +13,15 @@
  * but set at most sites); LIST never returns names with a trailing `/` (UW lists `foo/` for `LIST "" "foo/*"`);
  * a missing INBOX is created on SELECT/EXAMINE/STATUS/APPEND (UW shows an empty dummy mailbox instead).
  */
-import { randomBytes } from 'node:crypto';
-import { realpathSync, statSync, type Stats } from 'node:fs';
-import { lstat, mkdir, readFile, readdir, realpath, rename, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { statSync, type Stats } from 'node:fs';
+import { lstat, mkdir, readdir, rename, rmdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { AppendMessage, AppendOptions, MailboxDriver, MailboxStatus, OpenMailbox } from './driver.js';
 import { Flag, MailboxError } from './driver.js';
+import { fsError, isErrno, lstatOrUndefined } from './fs-errors.js';
 import type { ListEntry, MailStore } from './store.js';
+import { isInbox, MAX_NAME_LENGTH, underInbox, UwNames, wildMatch, type Resolved } from './uw-names.js';
+import { Subscriptions } from './uw-subscriptions.js';
 
 export interface UwMailStoreOptions {
   /** The driver every mailbox file is handed to (the mbox driver). Paths given to it are absolute and checked. */
@@ -54,95 +45,10 @@ export interface UwMailStoreOptions {
   readonly listMaxEntries?: number;
 }
 
-/** Longest name accepted, in octets. UW's NETMAXMBX is 256; a little room for long modified UTF-7 names. */
-const MAX_NAME_LENGTH = 1024;
 /** Wildcards allowed in one LIST/LSUB pattern (UW's MAXWILDCARDS): bounds the matching work. */
 const MAX_WILDCARDS = 10;
 
 const DIR_MODE = 0o700;
-const FILE_MODE = 0o600;
-
-/** Where a name leads. `dir` is true when the name ended with the delimiter (a directory was meant). */
-interface Resolved {
-  readonly path: string;
-  readonly inbox: boolean;
-  readonly dir: boolean;
-}
-
-/** True for `INBOX` in any case (RFC 3501 §5.1: INBOX is case-insensitive). */
-function isInbox(name: string): boolean {
-  return name.length === 5 && name.toUpperCase() === 'INBOX';
-}
-
-/** True when the first segment is INBOX in any case and more follows (`INBOX/x`). */
-function underInbox(name: string): boolean {
-  return name.length > 6 && name[5] === '/' && isInbox(name.slice(0, 5));
-}
-
-/**
- * RFC 3501 §6.3.8 wildcard matching, as c-client's pmatch_full (`full`) and dmatch (`!full`): `*` matches any
- * characters, `%` any except the delimiter `/`. With `full` false the answer is whether some extension of `s`
- * could match, i.e. whether a LIST must look below the directory `s`. Case-sensitive (INBOX is handled apart).
- * Linear in |s|·|pat| (a DP over suffixes), so hostile patterns cannot make it explode.
- */
-export function wildMatch(s: string, pat: string, full: boolean): boolean {
-  const n = s.length;
-  const m = pat.length;
-  // next[j]: does s[i+1..] match pat[j..]; cur[j]: does s[i..] match pat[j..].
-  let next = new Uint8Array(m + 1);
-  // Row i = n: the empty rest of s matches pat[j..] when only wildcards remain (full) or always (prefix).
-  next[m] = 1;
-  for (let j = m - 1; j >= 0; j--) {
-    const c = pat[j];
-    next[j] = full ? (c === '*' || c === '%') && next[j + 1] === 1 ? 1 : 0 : 1;
-  }
-  for (let i = n - 1; i >= 0; i--) {
-    const cur = new Uint8Array(m + 1); // cur[m] = 0: pattern used up, s is not
-    const ch = s[i];
-    for (let j = m - 1; j >= 0; j--) {
-      const c = pat[j];
-      if (c === '*') cur[j] = cur[j + 1] === 1 || next[j] === 1 ? 1 : 0;
-      else if (c === '%') cur[j] = cur[j + 1] === 1 || (ch !== '/' && next[j] === 1) ? 1 : 0;
-      else cur[j] = ch === c && next[j + 1] === 1 ? 1 : 0;
-    }
-    next = cur;
-  }
-  return next[0] === 1;
-}
-
-/** Maps filesystem errors to {@link MailboxError}; `what` names the mailbox for the message. */
-function fsError(e: unknown, what: string): MailboxError {
-  if (e instanceof MailboxError) return e;
-  const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  switch (code) {
-    case 'ENOENT':
-    case 'ENOTDIR': return new MailboxError('NONEXISTENT', `no such mailbox: ${what}`, { cause: e });
-    case 'EEXIST': return new MailboxError('ALREADYEXISTS', `mailbox already exists: ${what}`, { cause: e });
-    case 'EACCES':
-    case 'EPERM':
-    case 'EROFS': return new MailboxError('NOPERM', `permission denied: ${what}`, { cause: e });
-    case 'ENOTEMPTY': return new MailboxError('NOPERM', `mailbox has inferiors: ${what}`, { cause: e });
-    case 'EINVAL': return new MailboxError('NOPERM', `cannot move a mailbox into itself: ${what}`, { cause: e });
-    case 'EISDIR': return new MailboxError('NOTMAILBOX', `not a selectable mailbox: ${what}`, { cause: e });
-    case 'ENOSPC':
-    case 'EDQUOT': return new MailboxError('OVERQUOTA', `${what}: no space left (${code})`, { cause: e });
-    default: return new MailboxError('IO', `${what}: ${(e as Error).message}`, { cause: e });
-  }
-}
-
-function isErrno(e: unknown, code: string): boolean {
-  return (e as NodeJS.ErrnoException | undefined)?.code === code;
-}
-
-/** lstat that answers undefined for a missing path (and for a path through a non-directory). */
-async function lstatOrUndefined(path: string): Promise<Stats | undefined> {
-  try {
-    return await lstat(path);
-  } catch (e) {
-    if (isErrno(e, 'ENOENT') || isErrno(e, 'ENOTDIR')) return undefined;
-    throw e;
-  }
-}
 
 /** One LIST answer being built: names seen (no duplicates) and how many directory entries were looked at. */
 interface ListWalk {
@@ -162,9 +68,8 @@ export class UwMailStore implements MailStore {
   private readonly driver: MailboxDriver;
   private readonly home: string;
   private readonly inboxPath: string;
-  private readonly allowOutsideHome: boolean;
-  private readonly subscriptionsFile: string;
-  private readonly homeOf: ((user: string) => string | undefined) | undefined;
+  private readonly names: UwNames;
+  private readonly subscriptions: Subscriptions;
   private readonly listMaxDepth: number;
   private readonly listMaxEntries: number;
 
@@ -172,109 +77,17 @@ export class UwMailStore implements MailStore {
     this.driver = opts.driver;
     this.home = opts.home.length > 1 ? opts.home.replace(/\/+$/, '') : opts.home;
     this.inboxPath = opts.inboxPath;
-    this.allowOutsideHome = opts.allowOutsideHome;
-    this.subscriptionsFile = opts.subscriptionsFile ?? join(this.home, '.mailboxlist');
-    this.homeOf = opts.homeOf;
+    this.names = new UwNames({
+      home: this.home, inboxPath: opts.inboxPath, allowOutsideHome: opts.allowOutsideHome, homeOf: opts.homeOf,
+    });
+    this.subscriptions = new Subscriptions(opts.subscriptionsFile ?? join(this.home, '.mailboxlist'));
     this.listMaxDepth = opts.listMaxDepth ?? 20;
     this.listMaxEntries = opts.listMaxEntries ?? 20000;
   }
 
-  /**
-   * The file (or directory) a name refers to, after every rule in the module comment. A single trailing `/` is
-   * accepted and reported as `dir` (CREATE makes a directory of it; LIST prefixes end with it). Synchronous
-   * because {@link sameMailbox} is. Throws MailboxError NOPERM for every refused name.
-   */
+  /** The file (or directory) a name refers to, or MailboxError NOPERM: see {@link UwNames.resolve}. */
   resolve(name: string): Resolved {
-    const refuse = (why: string): never => {
-      throw new MailboxError('NOPERM', `invalid mailbox name (${why}): ${JSON.stringify(name.slice(0, 100))}`);
-    };
-    if (name === '') refuse('empty');
-    if (name.length > MAX_NAME_LENGTH) refuse('too long');
-    if (name.includes('\0')) refuse('NUL');
-    if (isInbox(name)) return { path: this.inboxPath, inbox: true, dir: false };
-    if (name[0] === '{' || name[0] === '#') refuse('no such namespace');
-
-    let base: string;
-    let rest: string;
-    let inHome: boolean;
-    if (name[0] === '/') {
-      if (!this.allowOutsideHome) refuse('absolute');
-      base = '/';
-      rest = name.slice(1);
-      inHome = false;
-    } else if (name[0] === '~') {
-      const slash = name.indexOf('/');
-      const user = slash < 0 ? name.slice(1) : name.slice(1, slash);
-      rest = slash < 0 ? '' : name.slice(slash + 1);
-      if (user === '') {
-        if (slash < 0) refuse('bare ~'); // UW: "~" alone is bad syntax; "~/x" is the ordinary name x
-        base = this.home;
-        inHome = true;
-      } else {
-        if (!this.allowOutsideHome) refuse('other user');
-        const h = this.homeOf?.(user);
-        if (h === undefined) return refuse('no such user');
-        base = h;
-        inHome = false;
-      }
-    } else {
-      base = this.home;
-      rest = name;
-      inHome = true;
-    }
-
-    const dir = rest.endsWith('/');
-    if (dir) rest = rest.slice(0, -1);
-    const segments = rest === '' ? [] : rest.split('/');
-    for (const s of segments) {
-      if (s === '') refuse('empty segment');
-      if (s === '.' || s === '..') refuse('dot segment');
-      if (s.endsWith('.lock') || s.includes('.lock.')) refuse('the name of a lock file');
-    }
-    if (segments.length === 0 && !dir && base !== '/') refuse('empty');
-    const path = segments.length === 0 ? base : join(base, ...segments);
-    if (inHome && !this.allowOutsideHome && !this.insideHome(path)) refuse('leaves the home directory');
-    return { path, inbox: false, dir };
-  }
-
-  /**
-   * True when `path` (under the home by construction) stays there once symlinks are followed: the real path of
-   * its longest existing prefix, plus the part that does not exist yet, must be the home or below it.
-   */
-  private insideHome(path: string): boolean {
-    let realHome: string;
-    try {
-      realHome = realpathSync(this.home);
-    } catch {
-      realHome = this.home;
-    }
-    let head = path;
-    let tail = '';
-    for (;;) {
-      try {
-        const real = realpathSync(head);
-        const full = tail === '' ? real : join(real, tail);
-        return full === realHome || full.startsWith(realHome === '/' ? '/' : `${realHome}/`);
-      } catch (e) {
-        // A dangling symlink is treated like a missing name: O_EXCL creation will refuse to follow it anyway.
-        if (!isErrno(e, 'ENOENT') && !isErrno(e, 'ENOTDIR')) return false;
-        const up = dirname(head);
-        if (up === head) return false;
-        tail = tail === '' ? head.slice(up.length + 1) : join(head.slice(up.length + 1), tail);
-        head = up;
-      }
-    }
-  }
-
-  /** The same check for a path found by LIST (a symlink in the home): hidden when it points outside. */
-  private async listable(path: string): Promise<boolean> {
-    if (this.allowOutsideHome) return true;
-    try {
-      const [real, realHome] = await Promise.all([realpath(path), realpath(this.home)]);
-      return real === realHome || real.startsWith(`${realHome}/`);
-    } catch {
-      return false;
-    }
+    return this.names.resolve(name);
   }
 
   /** Makes the directories above `path` that are missing (mode 0700, as UW's get_dir_protection default). */
@@ -446,7 +259,6 @@ export class UwMailStore implements MailStore {
   /** SUBSCRIBE. The mailbox must exist (UW's dummy_subscribe; INBOX always does); NONEXISTENT otherwise. */
   async subscribe(name: string): Promise<void> {
     const r = this.resolve(name);
-    const stored = r.inbox ? 'INBOX' : name; // UW's sm_subscribe canonicalizes INBOX
     if (!r.inbox) {
       try {
         await stat(r.path);
@@ -454,10 +266,7 @@ export class UwMailStore implements MailStore {
         throw fsError(e, name);
       }
     }
-    const lines = await this.readSubscriptions();
-    if (lines.includes(stored)) return;
-    lines.push(stored);
-    await this.writeSubscriptions(lines);
+    await this.subscriptions.add(name);
   }
 
   /**
@@ -465,34 +274,7 @@ export class UwMailStore implements MailStore {
    * mailboxes, so they must be removable). Removing a name that is not there succeeds.
    */
   async unsubscribe(name: string): Promise<void> {
-    const stored = isInbox(name) ? 'INBOX' : name;
-    const lines = await this.readSubscriptions();
-    const kept = lines.filter((l) => l !== stored);
-    if (kept.length !== lines.length) await this.writeSubscriptions(kept);
-  }
-
-  /** The subscription file's names in order (one per line, UW's format); none when it does not exist. */
-  private async readSubscriptions(): Promise<string[]> {
-    let text: string;
-    try {
-      text = await readFile(this.subscriptionsFile, 'latin1');
-    } catch (e) {
-      if (isErrno(e, 'ENOENT')) return [];
-      throw fsError(e, this.subscriptionsFile);
-    }
-    return text.split('\n').filter((l) => l !== '');
-  }
-
-  /** Replaces the subscription file atomically: a temporary file in the same directory, then rename(2). */
-  private async writeSubscriptions(lines: readonly string[]): Promise<void> {
-    const tmp = `${this.subscriptionsFile}.${randomBytes(6).toString('hex')}.tmp`;
-    try {
-      await writeFile(tmp, lines.map((l) => `${l}\n`).join(''), { encoding: 'latin1', mode: FILE_MODE, flag: 'wx' });
-      await rename(tmp, this.subscriptionsFile);
-    } catch (e) {
-      await unlink(tmp).catch(() => undefined);
-      throw fsError(e, this.subscriptionsFile);
-    }
+    await this.subscriptions.remove(name);
   }
 
   /**
@@ -522,32 +304,7 @@ export class UwMailStore implements MailStore {
     for (const c of test) if (c === '*' || c === '%') wild++;
     if (wild > MAX_WILDCARDS) throw new MailboxError('LIMIT', 'too many wildcards in LIST/LSUB');
     const inboxMatches = wildMatch('INBOX', test.toUpperCase(), true);
-    return opts.subscribedOnly ? this.lsub(test, inboxMatches) : this.listFiles(test, inboxMatches);
-  }
-
-  private async lsub(test: string, inboxMatches: boolean): Promise<ListEntry[]> {
-    const out: ListEntry[] = [];
-    const seen = new Set<string>();
-    const add = (name: string, attributes: string[]): void => {
-      if (seen.has(name)) return;
-      seen.add(name);
-      out.push({ name, attributes });
-    };
-    const showSuperiors = test.endsWith('%');
-    for (const s of await this.readSubscriptions()) {
-      if (s[0] === '{') continue; // remote names in a shared .mailboxlist (Pine) are not ours
-      if (isInbox(s)) {
-        if (inboxMatches) add('INBOX', ['\\NoInferiors']);
-      } else if (wildMatch(s, test, true)) {
-        add(s, []);
-      } else if (showSuperiors) {
-        for (let t = s.lastIndexOf('/'); t > 0; t = s.lastIndexOf('/', t - 1)) {
-          const up = s.slice(0, t);
-          if (wildMatch(up, test, true)) add(up, ['\\Noselect']);
-        }
-      }
-    }
-    return out;
+    return opts.subscribedOnly ? this.subscriptions.list(test, inboxMatches) : this.listFiles(test, inboxMatches);
   }
 
   private async listFiles(test: string, inboxMatches: boolean): Promise<ListEntry[]> {
@@ -593,7 +350,7 @@ export class UwMailStore implements MailStore {
       let st: Stats;
       try {
         const l = await lstat(path);
-        if (l.isSymbolicLink() && !(await this.listable(path))) continue;
+        if (l.isSymbolicLink() && !(await this.names.listable(path))) continue;
         st = l.isSymbolicLink() ? await stat(path) : l;
       } catch {
         continue;

@@ -1,6 +1,6 @@
 /**
- * UwMailStore on real temp directories: name refusals, CREATE/DELETE/RENAME (INBOX rename moving messages),
- * the subscription file byte for byte, LIST/LSUB patterns and attributes, STATUS/APPEND/open, sameMailbox.
+ * UwMailStore (uw-store.ts, uw-names.ts, uw-subscriptions.ts) on real temp directories: name refusals,
+ * CREATE/DELETE/RENAME (INBOX rename moving messages), the subscription file byte for byte, LIST/LSUB patterns and attributes, STATUS/APPEND/open, sameMailbox.
  */
 import assert from 'node:assert/strict';
 import {
@@ -12,7 +12,8 @@ import { describe, it } from 'node:test';
 import type { AppendMessage, InternalDate, OpenMailbox } from '../../lib/mailbox/driver.js';
 import { Flag, MailboxError } from '../../lib/mailbox/driver.js';
 import { MboxDriver } from '../../lib/mailbox/mbox/mbox-driver.js';
-import { UwMailStore, wildMatch, type UwMailStoreOptions } from '../../lib/mailbox/uw-store.js';
+import { wildMatch } from '../../lib/mailbox/uw-names.js';
+import { UwMailStore, type UwMailStoreOptions } from '../../lib/mailbox/uw-store.js';
 import { fixedClock } from '../../lib/env/env.js';
 import { MemoryLogger } from '../../lib/env/logger.js';
 

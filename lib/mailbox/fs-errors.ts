@@ -1,0 +1,38 @@
+/** Filesystem errors as the store reports them ({@link MailboxError}), and the lstat it uses to look before it acts. */
+import type { Stats } from 'node:fs';
+import { lstat } from 'node:fs/promises';
+import { MailboxError } from './driver.js';
+
+/** Maps filesystem errors to {@link MailboxError}; `what` names the mailbox for the message. */
+export function fsError(e: unknown, what: string): MailboxError {
+  if (e instanceof MailboxError) return e;
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+    case 'ENOTDIR': return new MailboxError('NONEXISTENT', `no such mailbox: ${what}`, { cause: e });
+    case 'EEXIST': return new MailboxError('ALREADYEXISTS', `mailbox already exists: ${what}`, { cause: e });
+    case 'EACCES':
+    case 'EPERM':
+    case 'EROFS': return new MailboxError('NOPERM', `permission denied: ${what}`, { cause: e });
+    case 'ENOTEMPTY': return new MailboxError('NOPERM', `mailbox has inferiors: ${what}`, { cause: e });
+    case 'EINVAL': return new MailboxError('NOPERM', `cannot move a mailbox into itself: ${what}`, { cause: e });
+    case 'EISDIR': return new MailboxError('NOTMAILBOX', `not a selectable mailbox: ${what}`, { cause: e });
+    case 'ENOSPC':
+    case 'EDQUOT': return new MailboxError('OVERQUOTA', `${what}: no space left (${code})`, { cause: e });
+    default: return new MailboxError('IO', `${what}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+export function isErrno(e: unknown, code: string): boolean {
+  return (e as NodeJS.ErrnoException | undefined)?.code === code;
+}
+
+/** lstat that answers undefined for a missing path (and for a path through a non-directory). */
+export async function lstatOrUndefined(path: string): Promise<Stats | undefined> {
+  try {
+    return await lstat(path);
+  } catch (e) {
+    if (isErrno(e, 'ENOENT') || isErrno(e, 'ENOTDIR')) return undefined;
+    throw e;
+  }
+}

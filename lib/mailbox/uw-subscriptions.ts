@@ -1,0 +1,91 @@
+/**
+ * Subscriptions: `~/.mailboxlist`, UW's SUBSCRIPTIONFILE (smanager.c), one name per line in the order subscribed,
+ * and LSUB answered from it. Several sessions may change it at once: each change reads the file and replaces it
+ * atomically (a temporary file, then rename(2)), so a reader never sees half a file. Names are kept as the client
+ * sent them, INBOX in any case as `INBOX` (UW's sm_subscribe). Whether a name may be subscribed is the store's call.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import type { ListEntry } from './store.js';
+import { fsError, isErrno } from './fs-errors.js';
+import { isInbox, wildMatch } from './uw-names.js';
+
+const FILE_MODE = 0o600;
+
+/** The name as the subscription file keeps it. */
+function stored(name: string): string {
+  return isInbox(name) ? 'INBOX' : name;
+}
+
+export class Subscriptions {
+  constructor(private readonly file: string) {}
+
+  /** Adds `name` at the end unless it is there already. */
+  async add(name: string): Promise<void> {
+    const lines = await this.read();
+    if (lines.includes(stored(name))) return;
+    lines.push(stored(name));
+    await this.write(lines);
+  }
+
+  /** Removes `name`; nothing when it is not there. */
+  async remove(name: string): Promise<void> {
+    const lines = await this.read();
+    const kept = lines.filter((l) => l !== stored(name));
+    if (kept.length !== lines.length) await this.write(kept);
+  }
+
+  /**
+   * LSUB of the (already combined) pattern `test`, in the file's order without looking at the disk: INBOX
+   * `\NoInferiors` when `inboxMatches`, others with no attributes; with a trailing `%`, superiors of subscribed
+   * names that match are `\Noselect`.
+   */
+  async list(test: string, inboxMatches: boolean): Promise<ListEntry[]> {
+    const out: ListEntry[] = [];
+    const seen = new Set<string>();
+    const add = (name: string, attributes: string[]): void => {
+      if (seen.has(name)) return;
+      seen.add(name);
+      out.push({ name, attributes });
+    };
+    const showSuperiors = test.endsWith('%');
+    for (const s of await this.read()) {
+      if (s[0] === '{') continue; // remote names in a shared .mailboxlist (Pine) are not ours
+      if (isInbox(s)) {
+        if (inboxMatches) add('INBOX', ['\\NoInferiors']);
+      } else if (wildMatch(s, test, true)) {
+        add(s, []);
+      } else if (showSuperiors) {
+        for (let t = s.lastIndexOf('/'); t > 0; t = s.lastIndexOf('/', t - 1)) {
+          const up = s.slice(0, t);
+          if (wildMatch(up, test, true)) add(up, ['\\Noselect']);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The subscription file's names in order (one per line, UW's format); none when it does not exist. */
+  private async read(): Promise<string[]> {
+    let text: string;
+    try {
+      text = await readFile(this.file, 'latin1');
+    } catch (e) {
+      if (isErrno(e, 'ENOENT')) return [];
+      throw fsError(e, this.file);
+    }
+    return text.split('\n').filter((l) => l !== '');
+  }
+
+  /** Replaces the subscription file atomically: a temporary file in the same directory, then rename(2). */
+  private async write(lines: readonly string[]): Promise<void> {
+    const tmp = `${this.file}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
+      await writeFile(tmp, lines.map((l) => `${l}\n`).join(''), { encoding: 'latin1', mode: FILE_MODE, flag: 'wx' });
+      await rename(tmp, this.file);
+    } catch (e) {
+      await unlink(tmp).catch(() => undefined);
+      throw fsError(e, this.file);
+    }
+  }
+}
