@@ -40,18 +40,21 @@ node_modules/.installed: package.json package-lock.json
 system-deps:
 	bash test/setup-system.sh
 
-# The native addon (lib/native/uwimap-native.c: crypt_rn, PAM, AF_UNIX datagrams): plain N-API, so no node-gyp and
-# one build serves every Node >= 20. It lives in build/, not dist/, which `build` removes. Loaded once here so that an
-# unresolved symbol fails the build, not the first login.
+# The native addon (lib/native/*.c, linked into one .node: module.c registers what os.c, pam.c and mbox.c define;
+# addon.h is what they share): crypt_rn, PAM, AF_UNIX datagrams, sync_file_range and the mbox byte loops. Plain
+# N-API, so no node-gyp and one build serves every Node >= 20. It lives in build/, not dist/, which `build` removes.
+# Only the N-API entry point is exported (-fvisibility=hidden). Loaded once here so that an unresolved symbol fails
+# the build, not the first login.
 NATIVE       := build/uwimap-native.node
+NATIVE_SRC   := lib/native/module.c lib/native/os.c lib/native/pam.c lib/native/mbox.c
 NODE_INCLUDE ?= $(firstword $(wildcard /usr/include/node) \
                   $(shell $(NODE) -p "require('path').join(process.execPath, '../../include/node')"))
-$(NATIVE): lib/native/uwimap-native.c
+$(NATIVE): $(NATIVE_SRC) lib/native/addon.h
 	@[ -e $(NODE_INCLUDE)/node_api.h ] || { echo "$(NODE_INCLUDE)/node_api.h is missing: set NODE_INCLUDE" >&2; exit 1; }
 	@for h in /usr/include/crypt.h:libcrypt-dev /usr/include/security/pam_appl.h:libpam0g-dev; do \
 	  [ -e "$${h%%:*}" ] || { echo "$${h%%:*} is missing: install $${h#*:} (make system-deps)" >&2; exit 1; }; done
 	@mkdir -p build
-	cc -O2 -Wall -Wextra -Werror -fPIC -shared -I$(NODE_INCLUDE) -o $@.tmp $< -lcrypt -lpam
+	cc -O2 -Wall -Wextra -Werror -fPIC -fvisibility=hidden -shared -I$(NODE_INCLUDE) -o $@.tmp $(NATIVE_SRC) -lcrypt -lpam
 	$(NODE) -e "process.dlopen({ exports: {} }, require('path').resolve('$@.tmp'))" || { echo 'the native addon does not load' >&2; rm -f $@.tmp; exit 1; }
 	mv $@.tmp $@
 

@@ -1,6 +1,7 @@
 /**
- * The typed face of build/uwimap-native.node (lib/native/uwimap-native.c): the few system calls the servers need and
- * Node does not offer: libxcrypt's crypt_rn for shadow hashes, PAM for system logins, and AF_UNIX datagrams for syslog.
+ * The typed face of build/uwimap-native.node (lib/native/*.c: module.c states the contracts): the few system calls
+ * the servers need and Node does not offer: libxcrypt's crypt_rn for shadow hashes, PAM for system logins, AF_UNIX
+ * datagrams for syslog, setresgid and sync_file_range; and the mbox byte loops (served sizes, headers and bodies).
  *
  * Loading is explicit and lazy: nothing here runs at import, so a process that never needs the addon (no syslog, no
  * PAM, no body sizes) never maps it or libpam. {@link loadNative} throws when the addon is missing or is not ours;

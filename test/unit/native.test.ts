@@ -1,5 +1,5 @@
 /**
- * The native addon (lib/native/uwimap-native.c through lib/native/native.ts), checked against independent tools:
+ * The native addon (lib/native/*.c through lib/native/native.ts), checked against independent tools:
  *
  * - crypt: hashes made by `openssl passwd`, by chpasswd into /etc/shadow (yescrypt, SHA-512 with rounds, SHA-256,
  *   MD5, DES) for throwaway users, by @node-rs/bcrypt (a Rust bcrypt, not libxcrypt), a published DES vector, and

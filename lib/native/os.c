@@ -1,0 +1,150 @@
+/*
+ * The addon's OS shims (see module.c for the contracts): the system calls Node lacks. crypt_rn for shadow hashes,
+ * one AF_UNIX datagram (syslog), setresgid(2) for the privilege drop, sync_file_range(2) for the rewrite's
+ * write-back. Each failure of the system is a return value (null or an errno value), never an exception.
+ */
+#define _GNU_SOURCE
+
+#include <crypt.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "addon.h"
+
+/* ---- crypt ---------------------------------------------------------------------------------------------------- */
+
+/*
+ * crypt(phrase, setting) -> string | null. Null when libxcrypt refuses: an unknown or malformed setting (this covers
+ * locked shadow entries such as "!", "*", "!$6$..." and the empty string), a phrase longer than
+ * CRYPT_MAX_PASSPHRASE_SIZE, or a phrase containing a NUL byte (crypt would only see the bytes before it, so
+ * "right\0anything" would match; no stored hash can be for such a phrase).
+ */
+napi_value js_crypt(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  if (!get_args(env, info, 2, argv, "crypt(phrase: Buffer, setting: string)")) return NULL;
+  const char *data;
+  size_t len;
+  if (!buffer_arg(env, argv[0], "crypt: phrase must be a Buffer", &data, &len)) return NULL;
+  char *setting = string_arg(env, argv[1], "crypt: setting must be a string without NUL bytes", MAX_STRING_ARG);
+  if (setting == NULL) return NULL;
+
+  napi_value result;
+  if (len >= CRYPT_MAX_PASSPHRASE_SIZE || memchr(data, '\0', len) != NULL || setting[0] == '\0') {
+    free(setting);
+    NAPI_OK(napi_get_null(env, &result));
+    return result;
+  }
+  /* crypt_data is ~32 KiB: heap, not the main thread's stack. Zeroed first, as crypt_rn's contract asks. */
+  struct crypt_data *cd = calloc(1, sizeof *cd);
+  char *phrase = malloc(len + 1);
+  if (cd == NULL || phrase == NULL) {
+    free(cd);
+    free(phrase);
+    free(setting);
+    napi_throw_error(env, NULL, "out of memory");
+    return NULL;
+  }
+  memcpy(phrase, data, len);
+  phrase[len] = '\0';
+
+  const char *hash = crypt_rn(phrase, setting, cd, (int)sizeof *cd);
+  napi_status st;
+  if (hash == NULL || hash[0] == '*') st = napi_get_null(env, &result);
+  else st = napi_create_string_utf8(env, hash, NAPI_AUTO_LENGTH, &result);
+
+  explicit_bzero(phrase, len + 1);
+  explicit_bzero(cd, sizeof *cd);
+  free(phrase);
+  free(cd);
+  free(setting);
+  return st == napi_ok ? result : NULL;
+}
+
+/* ---- AF_UNIX datagrams ---------------------------------------------------------------------------------------- */
+
+/*
+ * unixDgramSend(path, data) -> 0 or an errno value. A fresh socket per datagram, so there is no descriptor to keep
+ * or leak and a restarted syslog daemon is found at once. MSG_DONTWAIT: this runs on the main thread, and a receiver
+ * whose queue is full must cost one lost log line (EAGAIN), never a stalled server. A path that does not fit in
+ * sun_path gives ENAMETOOLONG; a path with a NUL byte is a TypeError (it would name another socket).
+ */
+napi_value js_unix_dgram_send(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  if (!get_args(env, info, 2, argv, "unixDgramSend(path: string, data: Buffer)")) return NULL;
+  const char *data;
+  size_t len;
+  if (!buffer_arg(env, argv[1], "unixDgramSend: data must be a Buffer", &data, &len)) return NULL;
+  char *path = string_arg(env, argv[0], "unixDgramSend: path must be a string without NUL bytes", MAX_STRING_ARG);
+  if (path == NULL) return NULL;
+
+  int err = 0;
+  struct sockaddr_un addr;
+  memset(&addr, 0, sizeof addr);
+  addr.sun_family = AF_UNIX;
+  size_t plen = strlen(path);
+  if (plen == 0) {
+    err = ENOENT;
+  } else if (plen >= sizeof addr.sun_path) {
+    err = ENAMETOOLONG;
+  } else {
+    memcpy(addr.sun_path, path, plen);
+    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+      err = errno;
+    } else {
+      ssize_t n;
+      do {
+        n = sendto(fd, data, len, MSG_DONTWAIT | MSG_NOSIGNAL, (const struct sockaddr *)&addr, sizeof addr);
+      } while (n < 0 && errno == EINTR);
+      if (n < 0) err = errno;
+      close(fd);
+    }
+  }
+  free(path);
+  return int32_result(env, err);
+}
+
+/* ---- setresgid ------------------------------------------------------------------------------------------------ */
+
+/*
+ * setresgid(rgid, egid, sgid) -> 0 or an errno value (EPERM when not privileged). glibc applies the change to every
+ * thread of the process, libuv's pool threads included, so it means the same here as in a single-threaded C server.
+ */
+napi_value js_setresgid(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  if (!get_args(env, info, 3, argv, "setresgid(rgid: number, egid: number, sgid: number)")) return NULL;
+  /* Each gid in [-1, 2^32 - 2]; -1 means "leave unchanged", as in setresgid(2). */
+  gid_t g[3];
+  for (int i = 0; i < 3; i++) {
+    int64_t v;
+    if (!int_arg(env, argv[i], -1, 4294967294.0, "setresgid: each gid must be an integer from -1 to 4294967294", &v))
+      return NULL;
+    g[i] = v == -1 ? (gid_t)-1 : (gid_t)v;
+  }
+  int err = setresgid(g[0], g[1], g[2]) == 0 ? 0 : errno;
+  return int32_result(env, err);
+}
+
+/* ---- write-back ----------------------------------------------------------------------------------------------- */
+
+/*
+ * syncFileRange(fd, offset, nbytes) -> 0 or an errno value. Starts write-back of the dirty pages of that range
+ * (SYNC_FILE_RANGE_WRITE) without waiting: a rewrite calls it after each step, so the disk works while the next step
+ * is copied and the final fsync has little left to wait for. Durability still comes from that fsync.
+ */
+napi_value js_sync_file_range(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  if (!get_args(env, info, 3, argv, "syncFileRange(fd: number, offset: number, nbytes: number)")) return NULL;
+  int64_t v[3];
+  for (int i = 0; i < 3; i++)
+    if (!int_arg(env, argv[i], 0, 9007199254740991.0, "syncFileRange: fd, offset and nbytes must be non-negative integers",
+                 &v[i]))
+      return NULL;
+  int err = v[0] > 0x7fffffff ? EBADF : sync_file_range((int)v[0], v[1], v[2], SYNC_FILE_RANGE_WRITE) == 0 ? 0 : errno;
+  return int32_result(env, err);
+}
