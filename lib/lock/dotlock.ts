@@ -20,32 +20,9 @@
  * mode 0666, which it expires by ctime; Dovecot `PID:HOST` (gethostname()), and it believes a PID only with its own
  * host name after it.
  *
- * Stale locks are taken over (removed, then the creation retried at once):
- * - when the lock names, in its leading decimal digits, a PID that no longer exists on this host (option `checkPid`,
- *   default true; turn it off for a spool shared over NFS, since a plain PID does not say which host wrote it). A
- *   PID followed by `:HOST` (Dovecot's form) counts only when HOST is ours (ignoring case): another host's PID is
- *   left to the age rule, whatever runs under that number here;
- * - when its mtime is more than `staleAfterMs` old (default 5 minutes, UW c-client's `locktimeout`; procmail also
- *   expires by age). This applies even to a lock naming a live PID, as in UW, so a holder of a long operation must
- *   keep its lock fresh: ours touch their file every `touchIntervalMs` (default 60 s, liblockfile's interval).
- *   The mtime is used, not the ctime, because touching (utimes) is how holders refresh a lock.
- * Removal re-checks the inode and mtime just before unlink(). A window remains between that check and the unlink
- * in which another taker could replace the stale lock; every dotlock implementation shares it.
- * Locks without a PID (procmail's, UW's, `dotlockfile` without `-p`) can only expire by age: nothing in them says
- * their holder died.
- *
- * Killed holders' temporary files: a holder killed (SIGKILL, a crash) between creating its temporary file and
- * removing it leaves that file, with or without the lock linked to it. Whenever we have created a lock ourselves
- * (not through the helper, whose users may not remove anything there) and `checkPid` is on, we sweep the lock's
- * directory: once per directory for the life of this method object (a process: its first lock there), and again
- * after each takeover of a dead PID's lock. A sweep removes each entry whose name has exactly our form
- * (`*.lock.<host>.<pid>.<12 lowercase hex digits>`, for any mailbox of the directory) with this host's name part and
- * a PID other than ours that is dead, and only if it is a regular file (lstat: never a symlink, never followed)
- * owned by our effective uid holding `<pid>\n` or a beginning of it (empty: killed before its write). Everything
- * else stays: other hosts' and live PIDs' files, another user's (left for that user's own next locker), names that
- * only look alike, and other programs' temporaries (UW's `MAILBOX.lock.<time>.<pid>.<host>`, liblockfile's
- * `.lk<pid><hex><host>`, Dovecot's `.temp.<host>.<pid>.<random>`), whose owners do not sweep them either. With
- * `checkPid` off nothing is swept: host names need not be unique among the clients of a shared spool.
+ * Stale locks are taken over (removed, then the creation retried at once), and temporary files that killed holders
+ * left are swept: dotlock-stale.ts says when. A lock we hold is kept fresh and released by dotlock-held.ts; the
+ * files themselves (names, content, exclusive creation) are dotlock-file.ts.
  *
  * Permission (the setgid helper): Debian's spool `/var/mail` is root:mail 2775, so a server running as the user
  * cannot create `/var/mail/USER.lock`. When creating our file fails with EACCES or EPERM we run the helper
@@ -81,10 +58,10 @@
  * calls its releaseAllSync() on exit, SIGTERM, SIGHUP and connection loss. SIGKILL cannot be caught: then the lock
  * stays, naming a dead PID, and the next locker on this host takes it over at once (and sweeps the temporary files).
  */
-import { randomBytes } from 'node:crypto';
-import { closeSync, constants as fsc, lstatSync, openSync, promises as fsp, readSync, unlinkSync } from 'node:fs';
-import type { BigIntStats } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { promises as fsp } from 'node:fs';
+import { dirname } from 'node:path';
+import { dotlockPath, lstatLock, readLockContent, temporaryPath, writeNewFile, type Identity } from './dotlock-file.js';
+import { HeldDotlock, type HolderConfig } from './dotlock-held.js';
 import {
   childProcessRunner,
   DOTLOCKFILE_PATH,
@@ -94,7 +71,8 @@ import {
   type HelperRunner,
 } from './dotlock-helper.js';
 import type { DotlockHost } from './dotlock-host.js';
-import type { DotlockRegistry, RegisteredDotlock } from './dotlock-registry.js';
+import type { DotlockRegistry } from './dotlock-registry.js';
+import { inspect, removeDeadTemporaries, removeStale, type StaleRules } from './dotlock-stale.js';
 import { errnoCode } from './errno.js';
 import { LockError, LockTimeoutError, type LockMethod, type LockTarget, type ReleaseLock } from './lock-method.js';
 import { BUSY, pollUntil, taken, type Attempt } from './poll.js';
@@ -127,192 +105,8 @@ export interface DotlockOptions {
   readonly touchIntervalMs?: number | null;
 }
 
-interface Config {
-  readonly host: DotlockHost;
-  readonly registry: DotlockRegistry;
+interface Config extends StaleRules, HolderConfig {
   readonly form: 'link' | 'excl';
-  readonly staleAfterMs: number;
-  readonly checkPid: boolean;
-  readonly helper: string | null;
-  readonly runner: HelperRunner;
-  readonly touchIntervalMs: number | null;
-}
-
-/** The lock file's path for a mailbox: the mailbox path with `.lock` appended. */
-export function dotlockPath(mailboxPath: string): string {
-  return `${mailboxPath}.lock`;
-}
-
-/**
- * The PID of this host that a lock file names, or undefined. The leading decimal digits are read as liblockfile's
- * atoi() does (leading blanks skipped, anything after ignored). Undefined when there are none or they are 0
- * (procmail's `lockfile` writes "0", `dotlockfile` without `-p` "0\n"; UW c-client writes nothing), and when they are
- * followed by `:host` (Dovecot's `pid:host`) naming a host other than `hostname` (compared as Dovecot does, but
- * ignoring case): that is another machine's PID, which says nothing about the processes here.
- */
-export function parseLockPid(content: string | undefined, hostname: string): number | undefined {
-  if (content === undefined) return undefined;
-  const m = /^[ \t\n]*(\d{1,10})(?!\d)(?::([^\s\0]*))?/.exec(content);
-  if (!m?.[1]) return undefined;
-  if (m[2] !== undefined && m[2].toLowerCase() !== hostname.toLowerCase()) return undefined;
-  const pid = Number(m[1]);
-  return pid > 0 && pid <= 0x7fffffff ? pid : undefined;
-}
-
-interface Identity {
-  readonly dev: bigint;
-  readonly ino: bigint;
-}
-
-function sameFile(a: Identity, b: Identity): boolean {
-  return a.dev === b.dev && a.ino === b.ino;
-}
-
-const CREATE_FLAGS = fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL | fsc.O_NOFOLLOW;
-/** O_NONBLOCK: a FIFO planted at the lock path must not hang the read. */
-const READ_FLAGS = fsc.O_RDONLY | fsc.O_NOFOLLOW | fsc.O_NONBLOCK;
-const LOCK_FILE_MODE = 0o644;
-/** A PID, a colon and the longest host name (255): the rest of a lock's content does not matter to us. */
-const MAX_CONTENT = 300;
-
-function isDenied(code: string | undefined): boolean {
-  return code === 'EACCES' || code === 'EPERM';
-}
-
-type WriteResult =
-  | { readonly kind: 'created'; readonly identity: Identity }
-  | { readonly kind: 'exists' }
-  | { readonly kind: 'denied' };
-
-/**
- * Creates `path` exclusively (never through a symlink) and writes `content`. On a failed write the file is removed
- * and LockError thrown, so no empty lock is left that others could only expire by age.
- */
-async function writeNewFile(path: string, content: string, mailbox: string): Promise<WriteResult> {
-  let fh: fsp.FileHandle;
-  try {
-    fh = await fsp.open(path, CREATE_FLAGS, LOCK_FILE_MODE);
-  } catch (err) {
-    const code = errnoCode(err);
-    if (code === 'EEXIST') return { kind: 'exists' };
-    if (isDenied(code)) return { kind: 'denied' };
-    throw new LockError(`cannot create ${path}: ${code ?? String(err)}`, 'dotlock', mailbox, code);
-  }
-  try {
-    await fh.writeFile(content, 'latin1');
-    const st = await fh.stat({ bigint: true });
-    await fh.close();
-    return { kind: 'created', identity: { dev: st.dev, ino: st.ino } };
-  } catch (err) {
-    await fh.close().catch(() => undefined);
-    await fsp.unlink(path).catch(() => undefined);
-    const code = errnoCode(err);
-    throw new LockError(`cannot write ${path}: ${code ?? String(err)}`, 'dotlock', mailbox, code);
-  }
-}
-
-async function readLockContent(path: string): Promise<string | undefined> {
-  let fh: fsp.FileHandle;
-  try {
-    fh = await fsp.open(path, READ_FLAGS);
-  } catch {
-    return undefined;
-  }
-  try {
-    const buf = Buffer.alloc(MAX_CONTENT);
-    const { bytesRead } = await fh.read(buf, 0, MAX_CONTENT, 0);
-    return buf.toString('latin1', 0, bytesRead);
-  } catch {
-    return undefined;
-  } finally {
-    await fh.close().catch(() => undefined);
-  }
-}
-
-function readLockContentSync(path: string): string | undefined {
-  let fd: number;
-  try {
-    fd = openSync(path, READ_FLAGS);
-  } catch {
-    return undefined;
-  }
-  try {
-    const buf = Buffer.alloc(MAX_CONTENT);
-    const n = readSync(fd, buf, 0, MAX_CONTENT, 0);
-    return buf.toString('latin1', 0, n);
-  } catch {
-    return undefined;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** A host name made safe for a file name component (no '/', no '.', which separates the parts). */
-function nameSafe(hostname: string): string {
-  return hostname.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64) || 'localhost';
-}
-
-/** Our temporary file's path for the link() form: `MAILBOX.lock.<host>.<pid>.<12 lowercase hex digits>`. */
-function temporaryPath(lockPath: string, host: DotlockHost): string {
-  return `${lockPath}.${nameSafe(host.hostname)}.${host.pid}.${randomBytes(6).toString('hex')}`;
-}
-
-/**
- * The host part and PID of a directory entry named as {@link temporaryPath} names our temporary files (for any
- * mailbox), or undefined for any other name: exactly three parts after `.lock.`, a PID without leading zeros,
- * exactly 12 lowercase hex digits.
- */
-function parseTemporaryName(name: string): { readonly host: string; readonly pid: number } | undefined {
-  const m = /^.+\.lock\.([A-Za-z0-9_-]{1,64})\.([1-9]\d{0,9})\.[0-9a-f]{12}$/.exec(name);
-  if (!m?.[1] || !m[2]) return undefined;
-  return { host: m[1], pid: Number(m[2]) };
-}
-
-/**
- * Removes one leftover temporary file of a dead PID, if it is what we would have left: a regular file (never a
- * symlink: lstat, and O_NOFOLLOW on the same inode), owned by `uid`, holding `PID\n` or a beginning of it (a holder
- * killed before its write left it empty). Anything else stays. Never throws.
- */
-async function removeTemporary(path: string, pid: number, uid: number): Promise<void> {
-  try {
-    const st = await fsp.lstat(path, { bigint: true });
-    if (!st.isFile() || st.uid !== BigInt(uid) || st.size > BigInt(MAX_CONTENT)) return;
-    const fh = await fsp.open(path, READ_FLAGS);
-    let content: string;
-    try {
-      if (!sameFile(await fh.stat({ bigint: true }), st)) return;
-      const buf = Buffer.alloc(MAX_CONTENT);
-      const { bytesRead } = await fh.read(buf, 0, MAX_CONTENT, 0);
-      content = buf.toString('latin1', 0, bytesRead);
-    } finally {
-      await fh.close();
-    }
-    if (!`${pid}\n`.startsWith(content)) return;
-    await fsp.unlink(path);
-  } catch {
-    // Gone already (another locker removed it), or not ours to judge: either way, leave it.
-  }
-}
-
-/**
- * Removes from `dir` the temporary files that holders killed on this host left behind (see the file comment for
- * which). Best effort, never throws: a failure leaves a file where it is.
- */
-async function removeDeadTemporaries(cfg: Config, dir: string): Promise<void> {
-  const uid = cfg.host.euid();
-  if (uid === undefined) return;
-  const mine = nameSafe(cfg.host.hostname);
-  const found: { path: string; pid: number }[] = [];
-  try {
-    for await (const entry of await fsp.opendir(dir)) {
-      const t = parseTemporaryName(entry.name);
-      if (t === undefined || t.host !== mine || t.pid === cfg.host.pid) continue;
-      found.push({ path: join(dir, entry.name), pid: t.pid });
-    }
-  } catch {
-    // An unreadable directory: remove what was seen, if anything.
-  }
-  for (const t of found) if (!cfg.host.isAlive(t.pid)) await removeTemporary(t.path, t.pid, uid);
 }
 
 type CreateResult =
@@ -351,62 +145,6 @@ async function createDirect(cfg: Config, lockPath: string, mailbox: string): Pro
     throw new LockError(`cannot create ${lockPath}: ${code ?? String(err)}`, 'dotlock', mailbox, code);
   } finally {
     await fsp.unlink(tmp).catch(() => undefined);
-  }
-}
-
-type Inspection =
-  | { readonly kind: 'gone' }
-  | { readonly kind: 'held' }
-  /** `deadPid`: stale because it names that dead PID of this host (else: by age). */
-  | { readonly kind: 'stale'; readonly st: BigIntStats; readonly deadPid?: number };
-
-/** lstat of the lock path; throws LockError for a symlink or anything but a regular file. Undefined if absent. */
-async function lstatLock(lockPath: string, mailbox: string): Promise<BigIntStats | undefined> {
-  let st: BigIntStats;
-  try {
-    st = await fsp.lstat(lockPath, { bigint: true });
-  } catch (err) {
-    const code = errnoCode(err);
-    if (code === 'ENOENT') return undefined;
-    throw new LockError(`cannot stat ${lockPath}: ${code ?? String(err)}`, 'dotlock', mailbox);
-  }
-  if (st.isSymbolicLink()) {
-    throw new LockError(`${lockPath} is a symbolic link; refusing to follow or remove it`, 'dotlock', mailbox);
-  }
-  if (!st.isFile()) throw new LockError(`${lockPath} is not a regular file`, 'dotlock', mailbox);
-  return st;
-}
-
-/** Decides whether an existing lock is held or stale (see the file comment for the rules). */
-async function inspect(cfg: Config, lockPath: string, mailbox: string): Promise<Inspection> {
-  const st = await lstatLock(lockPath, mailbox);
-  if (st === undefined) return { kind: 'gone' };
-  if (cfg.checkPid) {
-    const pid = parseLockPid(await readLockContent(lockPath), cfg.host.hostname);
-    if (pid !== undefined && pid !== cfg.host.pid && !cfg.host.isAlive(pid)) return { kind: 'stale', st, deadPid: pid };
-  }
-  const ageMs = cfg.host.now() - Number(st.mtimeMs);
-  return ageMs > cfg.staleAfterMs ? { kind: 'stale', st } : { kind: 'held' };
-}
-
-/**
- * Removes a stale lock if it is still the very file judged stale (same inode and mtime). Returns true when it is
- * gone (removed by us or by someone else) or was replaced (worth looking again at once), false when we may not
- * remove it.
- */
-async function removeStale(lockPath: string, judged: BigIntStats): Promise<boolean> {
-  let now: BigIntStats;
-  try {
-    now = await fsp.lstat(lockPath, { bigint: true });
-  } catch {
-    return true;
-  }
-  if (!sameFile(now, judged) || now.mtimeNs !== judged.mtimeNs) return true;
-  try {
-    await fsp.unlink(lockPath);
-    return true;
-  } catch (err) {
-    return errnoCode(err) === 'ENOENT';
   }
 }
 
@@ -451,123 +189,6 @@ async function createViaHelper(
   return taken({ identity: { dev: st.dev, ino: st.ino }, content });
 }
 
-/** A lock we hold: its release (async and sync), its touch timer, its registry entry. */
-class HeldDotlock implements RegisteredDotlock {
-  #released = false;
-  #timer: NodeJS.Timeout | undefined;
-
-  constructor(
-    readonly path: string,
-    readonly mailbox: string,
-    readonly viaHelper: boolean,
-    private readonly identity: Identity,
-    private readonly content: string,
-    private readonly cfg: Config,
-  ) {
-    if (cfg.touchIntervalMs !== null) {
-      this.#timer = setInterval(() => {
-        this.#touch().catch(() => undefined);
-      }, cfg.touchIntervalMs);
-      this.#timer.unref();
-    }
-  }
-
-  /** Our lock is the file with our inode AND our content (an inode number can be reused by a successor's lock). */
-  #isOurs(st: BigIntStats | undefined, content: string | undefined): boolean {
-    if (st === undefined || !sameFile(st, this.identity)) return false;
-    return content === undefined || content === this.content;
-  }
-
-  async #stillOurs(): Promise<boolean> {
-    let st: BigIntStats | undefined;
-    try {
-      st = await fsp.lstat(this.path, { bigint: true });
-    } catch (err) {
-      if (errnoCode(err) === 'ENOENT') return false;
-      throw new LockError(`cannot stat ${this.path}: ${errnoCode(err) ?? String(err)}`, 'dotlock', this.mailbox);
-    }
-    return this.#isOurs(st, await readLockContent(this.path));
-  }
-
-  #stillOursSync(): boolean {
-    let st: BigIntStats | undefined;
-    try {
-      st = lstatSync(this.path, { bigint: true });
-    } catch (err) {
-      if (errnoCode(err) === 'ENOENT') return false;
-      throw new LockError(`cannot stat ${this.path}: ${errnoCode(err) ?? String(err)}`, 'dotlock', this.mailbox);
-    }
-    return this.#isOurs(st, readLockContentSync(this.path));
-  }
-
-  /** Refreshes the mtime (lutimes: never through a symlink). The helper's `-t` if we may not (we normally own it). */
-  async #touch(): Promise<void> {
-    if (this.#released || !(await this.#stillOurs())) return;
-    const t = this.cfg.host.now() / 1000;
-    try {
-      await fsp.lutimes(this.path, t, t);
-    } catch (err) {
-      if (this.viaHelper && this.cfg.helper !== null && isDenied(errnoCode(err))) {
-        await this.cfg.runner.run(this.cfg.helper, dotlockfileArgs.touch(this.path));
-      }
-    }
-  }
-
-  #finish(): void {
-    this.#released = true;
-    if (this.#timer !== undefined) clearInterval(this.#timer);
-    this.#timer = undefined;
-    this.cfg.registry.delete(this);
-  }
-
-  #fail(detail: string): LockError {
-    return new LockError(`cannot remove ${this.path}: ${detail}`, 'dotlock', this.mailbox);
-  }
-
-  async release(): Promise<void> {
-    if (this.#released) return;
-    // A lock that is gone or was taken over as stale is not ours to remove: done, quietly (ReleaseLock's contract).
-    if (!(await this.#stillOurs())) return this.#finish();
-    if (this.viaHelper && this.cfg.helper !== null) {
-      let status: number;
-      try {
-        status = await this.cfg.runner.run(this.cfg.helper, dotlockfileArgs.unlock(this.path));
-      } catch (err) {
-        throw this.#fail(`${this.cfg.helper}: ${errnoCode(err) ?? String(err)}`);
-      }
-      if (status !== 0) throw this.#fail(`${this.cfg.helper} -u exited ${status}`);
-    } else {
-      try {
-        await fsp.unlink(this.path);
-      } catch (err) {
-        if (errnoCode(err) !== 'ENOENT') throw this.#fail(errnoCode(err) ?? String(err));
-      }
-    }
-    this.#finish();
-  }
-
-  releaseSync(): void {
-    if (this.#released) return;
-    if (!this.#stillOursSync()) return this.#finish();
-    if (this.viaHelper && this.cfg.helper !== null) {
-      let status: number;
-      try {
-        status = this.cfg.runner.runSync(this.cfg.helper, dotlockfileArgs.unlock(this.path));
-      } catch (err) {
-        throw this.#fail(`${this.cfg.helper}: ${errnoCode(err) ?? String(err)}`);
-      }
-      if (status !== 0) throw this.#fail(`${this.cfg.helper} -u exited ${status}`);
-    } else {
-      try {
-        unlinkSync(this.path);
-      } catch (err) {
-        if (errnoCode(err) !== 'ENOENT') throw this.#fail(errnoCode(err) ?? String(err));
-      }
-    }
-    this.#finish();
-  }
-}
-
 /** How many times one attempt may remove a stale lock and retry before it waits like for a held one. */
 const STALE_RETRIES = 3;
 
@@ -576,7 +197,7 @@ const STALE_RETRIES = 3;
  * used; mode is ignored: dotlocks are exclusive), polling until `deadline`. Throws LockTimeoutError when the lock
  * stayed held, LockError for a symlink or non-file at the lock path, a permission problem the helper could not
  * solve (or with `helper: null`), or an I/O failure. Once it holds a lock it created itself, it may first sweep
- * killed holders' temporary files from the lock's directory (see the file comment); that never throws.
+ * killed holders' temporary files from the lock's directory (see dotlock-stale.ts); that never throws.
  *
  * The returned release removes the lock file if it is still ours (same inode and content) and unregisters it; a
  * lock found gone or replaced counts as released. It rejects with LockError if removal failed; the lock then stays
@@ -593,7 +214,7 @@ export function createDotlock(options: DotlockOptions): LockMethod {
     runner: options.runner ?? childProcessRunner,
     touchIntervalMs: options.touchIntervalMs === undefined ? DEFAULT_TOUCH_INTERVAL_MS : options.touchIntervalMs,
   };
-  // The directories this method has swept for killed holders' temporary files (see the file comment): one sweep
+  // The directories this method has swept for killed holders' temporary files (see dotlock-stale.ts): one sweep
   // each, plus one after each takeover of a dead PID's lock. Bounded by the directories of the mailboxes it locks.
   const swept = new Set<string>();
   return {

@@ -17,7 +17,8 @@ import {
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
-import { createDotlock, dotlockPath, parseLockPid, type DotlockOptions } from '../../lib/lock/dotlock.js';
+import { dotlockPath, parseLockPid } from '../../lib/lock/dotlock-file.js';
+import { createDotlock, type DotlockOptions } from '../../lib/lock/dotlock.js';
 import { dotlockHostFromProcess } from '../../lib/lock/dotlock-host.js';
 import { DotlockRegistry } from '../../lib/lock/dotlock-registry.js';
 import { LockError, LockTimeoutError, type LockTarget } from '../../lib/lock/lock-method.js';

@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { MemoryLogger } from '../../lib/env/logger.js';
-import { dotlockPath } from '../../lib/lock/dotlock.js';
+import { dotlockPath } from '../../lib/lock/dotlock-file.js';
 import { dotlockHostFromProcess } from '../../lib/lock/dotlock-host.js';
 import { DotlockRegistry } from '../../lib/lock/dotlock-registry.js';
 import {

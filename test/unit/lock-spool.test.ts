@@ -23,7 +23,8 @@ import {
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { createDotlock, dotlockPath } from '../../lib/lock/dotlock.js';
+import { dotlockPath } from '../../lib/lock/dotlock-file.js';
+import { createDotlock } from '../../lib/lock/dotlock.js';
 import { dotlockHostFromProcess } from '../../lib/lock/dotlock-host.js';
 import { DotlockRegistry } from '../../lib/lock/dotlock-registry.js';
 import { LockTimeoutError } from '../../lib/lock/lock-method.js';

@@ -26,7 +26,8 @@ import {
 import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { createDotlock, dotlockPath, type DotlockOptions } from '../../lib/lock/dotlock.js';
+import { dotlockPath } from '../../lib/lock/dotlock-file.js';
+import { createDotlock, type DotlockOptions } from '../../lib/lock/dotlock.js';
 import { dotlockHostFromProcess } from '../../lib/lock/dotlock-host.js';
 import { DotlockRegistry } from '../../lib/lock/dotlock-registry.js';
 import { LockTimeoutError, type ReleaseLock } from '../../lib/lock/lock-method.js';
