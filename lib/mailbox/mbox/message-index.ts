@@ -67,14 +67,8 @@ export class MessageIndex {
   push(m: ScannedMessage, uid: number, flags: number, keywordMask: number, bits: number): number {
     if (this.length === this.cap) this.grow();
     const i = this.length++;
+    this.setLayout(i, m);
     const f = this.f64;
-    f.start[i] = m.start;
-    f.headerStart[i] = m.headerStart;
-    f.bodyStart[i] = m.bodyStart;
-    f.bodyEnd[i] = m.bodyEnd;
-    f.end[i] = m.end;
-    f.metaStart[i] = m.metaStart;
-    f.metaEnd[i] = m.metaEnd;
     f.time[i] = m.date.time;
     f.bodySize[i] = m.bodySize;
     f.bodyLfSize[i] = m.bodyLfSize;
