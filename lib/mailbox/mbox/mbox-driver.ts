@@ -20,7 +20,7 @@
 import {
   watch, type FSWatcher,
   closeSync, constants, existsSync, fstatSync, fsyncSync, ftruncateSync, futimesSync, openSync, readFileSync, readSync,
-  renameSync, statSync, unlinkSync, writeFileSync, writeSync, type BigIntStats,
+  renameSync, statSync, unlinkSync, writeFileSync, type BigIntStats,
 } from 'node:fs';
 import { join } from 'node:path';
 import { hostname as osHostname } from 'node:os';
@@ -40,7 +40,7 @@ import { formatFromLine, isFromLine } from './from-line.js';
 import { Bit, MessageIndex } from './message-index.js';
 import { BodyServer, MessageStorer, serveHeader } from './render.js';
 import { journalPath, PieceList, recoverJournal, rewriteFile } from './rewrite.js';
-import { isNoSpace } from './rewrite-forward.js';
+import { isNoSpace, pwriteFully } from './rewrite-forward.js';
 import { metaHashOf, scanMbox } from './scanner.js';
 import { formatPseudoMessage, formatStatusBlock, type BaseInfo, type BlockFields } from './status-block.js';
 
@@ -166,7 +166,7 @@ export class MboxDriver implements MailboxDriver {
       const text = Buffer.from(formatPseudoMessage({ uidValidity: Math.floor(now / 1000), uidLast: 0, keywords: [] },
         date, this.env.hostname), 'latin1');
       try {
-        for (let done = 0; done < text.length;) done += writeSync(fd, text, done, text.length - done, done);
+        pwriteFully(fd, text, 0);
       } catch (e) {
         // No room for the pseudo-message (a full disk): no mailbox, rather than one cut short.
         try {
@@ -361,8 +361,7 @@ class TailWriter {
   }
 
   private write(b: Buffer): void {
-    let done = 0;
-    while (done < b.length) done += writeSync(this.fd, b, done, b.length - done, this.pos + done);
+    pwriteFully(this.fd, b, this.pos);
     this.pos += b.length;
   }
 
