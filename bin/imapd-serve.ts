@@ -6,7 +6,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { authentication, loginFlow, sessionId, sessionSink, type Connection, type Server } from './server-common.js';
+import type { Connection, SessionStreams } from './connection.js';
+import { loginBackend, preauthBackend, sessionLogin } from './login.js';
+import { sessionSink } from './process.js';
+import { sessionId, type Server } from './server.js';
 import type { SessionIdentity } from './session-identity.js';
 import type { Account, AuthResult } from '../lib/auth/types.js';
 import { LineInput } from '../lib/io/input.js';
@@ -14,7 +17,6 @@ import { fileSpool } from '../lib/io/spool.js';
 import { UwMailStore } from '../lib/mailbox/uw-store.js';
 import { ImapSession, type ImapBackend, type ImapOptions } from '../lib/imap/session.js';
 import { capabilities, commandTable } from '../lib/imap/commands/table.js';
-import type { Readable, Writable } from 'node:stream';
 
 const VERSION = '2007f.ts-0.1';
 
@@ -45,9 +47,8 @@ async function alerts(server: Server, home: string | null): Promise<string[]> {
  * `configError`: the configuration could not be loaded (the client gets `* BYE` only). Rejects on what the session
  * did not handle (the caller's business: bin/imapd.ts logs it and exits 1).
  */
-export async function serveImap(server: Server, conn: Connection,
-  streams: { input: Readable; output: Writable; tls: boolean }, configError: string | null,
-  identity: SessionIdentity): Promise<void> {
+export async function serveImap(server: Server, conn: Connection, streams: SessionStreams,
+  configError: string | null, identity: SessionIdentity): Promise<void> {
   const c = server.config;
   const input = new LineInput(streams.input, c.maxLineLength);
   const sink = await sessionSink(streams.output, { fatal: '* BYE Internal server error', config: '* BYE Server configuration error' }, configError);
@@ -64,14 +65,12 @@ export async function serveImap(server: Server, conn: Connection,
   const pre = identity.preauth();
   if (pre) {
     const me = pre.account;
-    const none = async (): Promise<AuthResult> => ({ ok: false, reason: 'unavailable', detail: 'already logged in' });
-    const backend: ImapBackend = {
-      plaintextAllowed: () => false, mechanisms: () => [], login: none, sasl: () => null,
-      loginFailed: async () => false, tls: null, alerts: () => alerts(server, me.home),
+    const backend: ImapBackend = preauthBackend({
+      alerts: () => alerts(server, me.home),
       openStore: async () => {
         throw new Error('already logged in');
       },
-    };
+    });
     server.logger.log('info', `Preauthenticated user=${me.name} host=${conn.clientHost}`);
     await new ImapSession(input, sink, backend, opts, table, capabilities,
       { user: me.name, store: storeFor(server, me, pre.inbox) }).run();
@@ -79,25 +78,17 @@ export async function serveImap(server: Server, conn: Connection,
     return;
   }
 
-  const auth = authentication(server, conn);
-  const flow = loginFlow(server, conn, auth, 'imap', input, sink, streams.tls);
+  // Root: a login is needed. Everything that needs root (shadow, cram-md5.pwd, the TLS key) is read now.
+  const flow = sessionLogin(server, conn, 'imap', input, sink, streams.tls);
   let home: string | null = null;
-  const backend: ImapBackend = {
-    plaintextAllowed: () => flow.plaintextAllowed(),
-    mechanisms: () => flow.mechanisms(),
-    login: (user, password) => flow.login(user, password),
-    sasl: (mechanism) => flow.sasl(mechanism),
-    loginFailed: () => flow.loginFailed(),
-    get tls() {
-      return flow.tls;
-    },
-    async openStore(result) {
+  const backend: ImapBackend = loginBackend(flow, {
+    async openStore(result: Extract<AuthResult, { ok: true }>) {
       identity.becomeUser(result.account);
       home = result.account.home;
       return storeFor(server, result.account, join(c.spoolDir, result.account.name));
     },
     alerts: () => alerts(server, home),
-  };
+  });
   await new ImapSession(input, sink, backend, opts, table, capabilities).run();
   await sink.end();
 }

@@ -10,17 +10,7 @@
  *
  * Flags: -c FILE (configuration), -S (implicit TLS; also the imaps port or a program name starting with `s`).
  */
-import { connection, parseFlags, runMain, sessionStreams, startServer } from './server-common.js';
+import { serverMain } from './server.js';
 import { serveImap } from './imapd-serve.js';
-import { processIdentity } from './session-identity.js';
 
-async function main(): Promise<void> {
-  const flags = parseFlags(process.argv.slice(2));
-  const { server, error } = startServer('imapd', flags);
-  const conn = connection();
-  const streams = await sessionStreams(server, conn, flags, 'imapd', error !== null);
-  if (!streams) return;
-  await serveImap(server, conn, streams, error, processIdentity(server.config.spoolDir));
-}
-
-runMain(main);
+serverMain('imapd', serveImap);

@@ -5,11 +5,12 @@
  * construction.
  */
 import { join } from 'node:path';
-import type { Readable, Writable } from 'node:stream';
-import { authentication, loginFlow, sessionId, sessionSink, type Connection, type Server } from './server-common.js';
+import type { Connection, SessionStreams } from './connection.js';
+import { loginBackend, preauthBackend, sessionLogin } from './login.js';
+import { sessionSink } from './process.js';
+import { sessionId, type Server } from './server.js';
 import type { SessionIdentity } from './session-identity.js';
-import { Apop, apopTimestamp } from '../lib/auth/apop.js';
-import { completeSaslLogin } from '../lib/auth/checker.js';
+import { apopTimestamp } from '../lib/auth/apop.js';
 import type { AuthResult } from '../lib/auth/types.js';
 import { LineInput } from '../lib/io/input.js';
 import { MailboxError } from '../lib/mailbox/driver.js';
@@ -44,9 +45,8 @@ async function openMaildrop(server: Server, path: string, user: string, uid: num
  * output. `configError`: the configuration could not be loaded (the client gets `-ERR` only). Rejects on what the
  * session did not handle (the caller's business: bin/ipop3d.ts logs it and exits 1).
  */
-export async function servePop3(server: Server, conn: Connection,
-  streams: { input: Readable; output: Writable; tls: boolean }, configError: string | null,
-  identity: SessionIdentity): Promise<void> {
+export async function servePop3(server: Server, conn: Connection, streams: SessionStreams,
+  configError: string | null, identity: SessionIdentity): Promise<void> {
   const c = server.config;
   const input = new LineInput(streams.input, 4096); // RFC 2449: commands within 255 octets; SASL responses longer
   const sink = await sessionSink(streams.output, { fatal: '-ERR [SYS/TEMP] Internal server error', config: '-ERR [SYS/TEMP] Server configuration error' }, configError);
@@ -72,14 +72,13 @@ export async function servePop3(server: Server, conn: Connection,
       await sink.end();
       return;
     }
-    const none = async (): Promise<AuthResult> => ({ ok: false, reason: 'unavailable', detail: 'already logged in' });
-    const backend: Pop3Backend = {
-      apopStamp: null, plaintextAllowed: () => false, mechanisms: () => [], login: none, apop: none,
-      sasl: () => null, loginFailed: async () => false, tls: null,
+    const backend: Pop3Backend = preauthBackend({
+      apopStamp: null,
+      apop: async (): Promise<AuthResult> => ({ ok: false, reason: 'unavailable', detail: 'already logged in' }),
       openMaildrop: async () => {
         throw new MailboxError('IO', 'already logged in');
       },
-    };
+    });
     server.logger.log('info', `pre-authenticated user=${me.name} host=${conn.clientHost}`);
     await new Pop3Session(input, sink, backend, opts, { maildrop: drop, user: me.name }).run();
     await sink.end();
@@ -87,31 +86,16 @@ export async function servePop3(server: Server, conn: Connection,
   }
 
   // Root: a login is needed. Everything that needs root (shadow, cram-md5.pwd, the TLS key) is read now.
-  const auth = authentication(server, conn);
-  const flow = loginFlow(server, conn, auth, 'pop', input, sink, streams.tls);
-  const stamp = auth.cram ? apopTimestamp({ pid: server.pid, clock: server.clock, hostname: server.hostname }) : null;
-  const backend: Pop3Backend = {
+  const flow = sessionLogin(server, conn, 'pop', input, sink, streams.tls);
+  const stamp = flow.apopOffered ? apopTimestamp({ pid: server.pid, clock: server.clock, hostname: server.hostname }) : null;
+  const backend: Pop3Backend = loginBackend(flow, {
     apopStamp: stamp,
-    plaintextAllowed: () => flow.plaintextAllowed(),
-    mechanisms: () => flow.mechanisms(),
-    login: (user, password) => flow.login(user, password),
-    sasl: (mechanism) => flow.sasl(mechanism),
-    loginFailed: () => flow.loginFailed(),
-    get tls() {
-      return flow.tls;
-    },
-    async apop(user, digest) {
-      if (!stamp || !auth.cram) return { ok: false, reason: 'unavailable', detail: 'APOP is off' };
-      if (auth.guard.screen([user]) === 'disconnect') return { ok: false, reason: 'unavailable', detail: 'too many failures' };
-      const step = new Apop(stamp, auth.cram).verify(user, digest);
-      if (step.kind === 'fail') return { ok: false, reason: 'bad-password', detail: step.detail };
-      return completeSaslLogin(step, { checker: auth.checker, accounts: auth.accounts, ctx: flow.ctx });
-    },
-    async openMaildrop(result) {
+    apop: (user: string, digest: string) => flow.apop(stamp, user, digest),
+    async openMaildrop(result: Extract<AuthResult, { ok: true }>) {
       identity.becomeUser(result.account);
       return openMaildrop(server, join(c.spoolDir, result.account.name), result.account.name, result.account.uid);
     },
-  };
+  });
   await new Pop3Session(input, sink, backend, opts).run();
   await sink.end();
 }

@@ -10,17 +10,7 @@
  *
  * Flags: -c FILE (configuration, default /etc/uwimap-ts.conf). See lib/env/config.ts for the keys.
  */
-import { connection, parseFlags, runMain, sessionStreams, startServer } from './server-common.js';
+import { serverMain } from './server.js';
 import { servePop3 } from './ipop3d-serve.js';
-import { processIdentity } from './session-identity.js';
 
-async function main(): Promise<void> {
-  const flags = parseFlags(process.argv.slice(2));
-  const { server, error } = startServer('ipop3d', flags);
-  const conn = connection();
-  const streams = await sessionStreams(server, conn, flags, 'ipop3d', error !== null);
-  if (!streams) return;
-  await servePop3(server, conn, streams, error, processIdentity(server.config.spoolDir));
-}
-
-runMain(main);
+serverMain('ipop3d', servePop3);

@@ -2,10 +2,12 @@
  * Who a server session runs as, as a value: bin/imapd.ts and bin/ipop3d.ts read it from the process
  * ({@link processIdentity}); the fuzzer's in-process mode (test/fuzz/) gives its own, so that it runs the very
  * construction of bin/imapd-serve.ts and bin/ipop3d-serve.ts without changing its own process's identity.
+ *
+ * Privileges are dropped (initgroups, setgid, setuid, chdir home) before any mailbox of the user is touched.
  */
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { Account } from '../lib/auth/types.js';
-import { currentAccount, dropPrivileges, runningAsRoot } from './server-common.js';
 
 export interface SessionIdentity {
   /**
@@ -15,6 +17,41 @@ export interface SessionIdentity {
   preauth(): { readonly account: Account; readonly inbox: string } | null;
   /** After a login: becomes `account` before any of its mail is touched. Throws to refuse the session. */
   becomeUser(account: Account): void;
+}
+
+/** Running as root (started by inetd): a login is needed. Otherwise the user running us is logged in already. */
+function runningAsRoot(): boolean {
+  return (process.getuid?.() ?? 0) === 0;
+}
+
+/** The account of the user running us (PREAUTH mode). */
+function currentAccount(): Account {
+  const u = userInfo();
+  // A login shell (ssh, a tunnel) sets HOME; it wins over the passwd entry, as for the user's own programs.
+  const home = process.env.HOME || u.homedir;
+  return { name: u.username, uid: u.uid, gid: u.gid, gecos: '', home, shell: u.shell ?? '' };
+}
+
+/**
+ * Becomes `account`: supplementary groups (initgroups), gid, uid, then the home directory. Throws if any step
+ * fails, and the caller ends the session: nothing of the user's may be touched with the wrong identity.
+ */
+function dropPrivileges(account: Account): void {
+  if (account.uid === 0) throw new Error('refusing to run a session as root');
+  // process.initgroups exists on POSIX Node, though @types/node does not declare it.
+  const proc = process as NodeJS.Process & { initgroups?: (user: string, extraGroup: number) => void };
+  if (!proc.initgroups || !proc.setgid || !proc.setuid) throw new Error('this platform cannot change the process identity');
+  proc.initgroups(account.name, account.gid);
+  proc.setgid(account.gid);
+  proc.setuid(account.uid);
+  if ((process.getuid?.() ?? -1) !== account.uid || (process.getgid?.() ?? -1) !== account.gid) {
+    throw new Error(`privileges not dropped to ${account.name}`);
+  }
+  try {
+    process.chdir(account.home);
+  } catch {
+    process.chdir('/');
+  }
 }
 
 /** The process's own identity: root needs a login and drops privileges; a user is preauthenticated on `$MAIL`. */

@@ -12,7 +12,7 @@
 //   the native packages (@node-rs/bcrypt). Imports of those resolve to a stand-in whose exports are getters that
 //   load the real module on first use: a session that never does TLS never loads node:tls.
 // - The snapshot (`node --snapshot-blob NAME.blob --build-snapshot NAME.cjs`, Node >= 20) holds the bundle with
-//   every module already compiled and initialised; bin/server-common.ts's runMain registers `main` as its main
+//   every module already compiled and initialised; bin/process.ts's runMain registers `main` as its main
 //   function. A snapshot only loads into the very Node binary that made it: the shims (Makefile) check that the
 //   node binary is unchanged since (a stamp with its mtime) and otherwise run the bundle without the snapshot.
 //

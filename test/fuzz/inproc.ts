@@ -13,7 +13,8 @@
 import { PassThrough } from 'node:stream';
 import { serveImap } from '../../bin/imapd-serve.js';
 import { servePop3 } from '../../bin/ipop3d-serve.js';
-import { startServer, type Connection } from '../../bin/server-common.js';
+import type { Connection } from '../../bin/connection.js';
+import { startServer } from '../../bin/server.js';
 import type { SessionIdentity } from '../../bin/session-identity.js';
 import type { ExitInfo, Transport } from './drive.js';
 import { GID, UID, type Sandbox } from './sandbox.js';
