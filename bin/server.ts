@@ -4,7 +4,8 @@
  * touches `process`; the rest of the servers get what they need from here as plain values and functions.
  */
 import { hostname as osHostname } from 'node:os';
-import { DEFAULT_CONFIG, loadConfig, type Config, type ServiceName } from '../lib/env/config.js';
+import { DEFAULT_CONFIG, type Config, type ServiceName } from '../lib/env/config.js';
+import { loadConfig } from '../lib/env/config-file.js';
 import { systemClock, type Clock } from '../lib/env/env.js';
 import { nullLogger, type Logger } from '../lib/env/logger.js';
 import { SyslogLogger } from '../lib/env/syslog.js';

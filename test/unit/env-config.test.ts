@@ -10,17 +10,15 @@ import {
   CONFIG_KEYS,
   ConfigError,
   DEFAULT_CONFIG,
-  DEFAULT_CONFIG_FILE,
   DEFAULT_TLS_CIPHERS,
   formatProblem,
-  loadConfig,
-  parseConfig,
   tlsCertFile,
   tlsKeyFile,
   withOverrides,
   type Config,
   type LockName,
 } from '../../lib/env/config.js';
+import { DEFAULT_CONFIG_FILE, loadConfig, parseConfig } from '../../lib/env/config-file.js';
 import { ENV_FIXTURES, tempDir } from '../fixtures/env/helpers.js';
 
 const FIXTURE = join(ENV_FIXTURES, 'every-key.conf');
