@@ -41,7 +41,7 @@ function layerRules(folder) {
       paths: protocol || pure ? OS_MODULES.map((name) => ({ name, message: 'No OS access in the protocol and pure layers (docs/ARCHITECTURE.md).' })) : [],
     }],
   };
-  if (protocol || pure) rules['no-restricted-globals'] = ['error', { name: 'process', message: 'Only bin/ reads process (docs/ARCHITECTURE.md).' }];
+  rules['no-restricted-globals'] = ['error', { name: 'process', message: 'Only bin/ reads process (docs/ARCHITECTURE.md).' }];
   return { files: [`lib/${folder}/**/*.ts`], rules };
 }
 

@@ -162,7 +162,7 @@ function isNative(value: unknown): value is Native {
 
 /**
  * Turns an addon file into its exports; throws when it cannot. The default is Node's require (which caches by path).
- * A server passes process.dlopen instead (bin/server-common.ts): require's first use in a process costs about 2 ms,
+ * A server passes process.dlopen instead (bin/server.ts): require's first use in a process costs about 2 ms,
  * on every connection, and the server loads the addon once anyway.
  */
 export type AddonLoader = (path: string) => unknown;

@@ -19,7 +19,7 @@ async function layerErrors(path: string, code: string): Promise<string[]> {
 }
 
 describe('layer boundaries (docs/ARCHITECTURE.md)', () => {
-  it('refuses imports the map does not allow, and OS access in the pure and protocol layers', async () => {
+  it('refuses imports the map does not allow, OS access in the pure and protocol layers, and process anywhere in lib/', async () => {
     const cases: [string, string][] = [
       ['lib/wire/x.ts', "import { parseHeader } from '../mail/header.js';\nexport const y = parseHeader;\n"],
       ['lib/mail/x.ts', "import { Flag } from '../mailbox/driver.js';\nexport const y = Flag;\n"],
@@ -28,6 +28,8 @@ describe('layer boundaries (docs/ARCHITECTURE.md)', () => {
       ['lib/imap/x.ts', "import { lockMaildrop } from '../mailbox/maildrop-lock.js';\nexport const y = lockMaildrop;\n"],
       ['lib/pop3/x.ts', "import { flockOp } from '../lock/fs-ext.js';\nexport const y = flockOp;\n"],
       ['lib/imap/x.ts', 'export const y = process.pid;\n'],
+      ['lib/auth/x.ts', 'export const y = process.env;\n'],
+      ['lib/mailbox/mbox/x.ts', 'export const y = process.pid;\n'],
       ['lib/values/x.ts', "import { SequenceSet } from '../wire/parser.js';\nexport const y = SequenceSet;\n"],
       ['lib/env/x.ts', "import { MailboxError } from '../mailbox/driver.js';\nexport const y = MailboxError;\n"],
     ];
