@@ -1,10 +1,12 @@
+// fetch = "FETCH" SP sequence-set SP ("ALL" / "FULL" / "FAST" / fetch-att / "(" fetch-att *(SP fetch-att) ")")  (RFC 3501 §9)
+// uid = "UID" SP (copy / fetch / search / store)  (RFC 3501 §9)
 /** FETCH and UID FETCH (RFC 3501 §6.4.5, §6.4.8): no untagged EXPUNGE while they run (§7.4.1). */
 import type { FetchAtt } from '../../wire/parser.js';
 import type { SequenceSet } from '../../values/sequence.js';
 import { MailboxError } from '../../mailbox/driver.js';
-import { FetchError, writeFetch } from '../fetch.js';
+import { FetchError, writeFetch } from '../fetch-writer.js';
 import { no, type CommandContext, defineCommand, type Command } from '../session.js';
-import { resolveSet } from './messages.js';
+import { resolveSet } from './shared/sequence.js';
 
 /** MIME trees kept per selected mailbox (clients fetch BODYSTRUCTURE, then parts of the same few messages). */
 const STRUCTURES_KEPT = 256;

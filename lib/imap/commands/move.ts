@@ -1,3 +1,5 @@
+// move = "MOVE" SP sequence-set SP mailbox  (RFC 6851 §5)
+// uid = "UID" SP (copy / fetch / search / store / move)  (RFC 6851 §5)
 /**
  * MOVE and UID MOVE (RFC 6851): COPY, then expunge exactly the moved messages from the source.
  *
@@ -13,8 +15,8 @@
 import { Flag } from '../../mailbox/driver.js';
 import type { SequenceSet } from '../../values/sequence.js';
 import { no, type CommandContext, defineCommand, type Command } from '../session.js';
-import { compact, resolveSet } from './messages.js';
-import { copyMessages } from './misc.js';
+import { copyMessages } from './shared/copy.js';
+import { compact, resolveSet } from './shared/sequence.js';
 
 interface MoveArgs {
   readonly set: SequenceSet;

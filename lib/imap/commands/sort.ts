@@ -1,3 +1,4 @@
+// sort = ["UID" SP] "SORT" SP sort-criteria SP search-criteria  (RFC 5256 §5)
 /**
  * SORT and UID SORT (RFC 5256 §3): the messages matching SEARCH criteria, in the order of the sort criteria,
  * answered as `* SORT n n n` (message numbers, or UIDs for UID SORT). Like SEARCH, no untagged EXPUNGE while it runs
@@ -7,7 +8,7 @@ import type { SearchKey } from '../../values/search-key.js';
 import { sortMessages, type SortCriterion, type SortKeyName } from '../../mail/sort.js';
 import { ParseError, type ArgCursor } from '../../wire/parser.js';
 import { defineCommand, type Command, type CommandContext } from '../session.js';
-import { searchSelected } from './messages.js';
+import { searchCriteria, searchSelected } from './shared/search.js';
 
 const SORT_KEYS: readonly SortKeyName[] = ['ARRIVAL', 'CC', 'DATE', 'FROM', 'SIZE', 'SUBJECT', 'TO'];
 
@@ -37,18 +38,6 @@ function sortCriteria(a: ArgCursor): SortCriterion[] {
     out.push({ key, reverse });
   }
   return out;
-}
-
-/**
- * search-criteria = charset 1*(SP search-key) (RFC 5256 §5): unlike SEARCH's optional `CHARSET x`, the charset is
- * required and bare. Returns the charset (an astring) and the keys, ANDed.
- */
-export function searchCriteria(a: ArgCursor): { charset: string; keys: SearchKey[] } {
-  const charset = a.astring().toString('latin1');
-  a.sp();
-  const keys = [a.searchKey()];
-  while (a.maybeSp()) keys.push(a.searchKey());
-  return { charset, keys };
 }
 
 interface SortArgs {

@@ -1,3 +1,4 @@
+// thread = ["UID" SP] "THREAD" SP thread-alg SP search-criteria  (RFC 5256 §5)
 /**
  * THREAD and UID THREAD (RFC 5256 §3): the messages matching SEARCH criteria, grouped into threads by ORDEREDSUBJECT
  * or REFERENCES, answered as `* THREAD (1 2)(3 (4)(5))` (message numbers, or UIDs for UID THREAD). No untagged
@@ -8,8 +9,7 @@ import type { SearchMessage } from '../../mail/search.js';
 import { renderThreads, threadOrderedSubject, threadReferences, type ThreadNode } from '../../mail/thread.js';
 import { ParseError, type ArgCursor } from '../../wire/parser.js';
 import { defineCommand, type Command, type CommandContext } from '../session.js';
-import { searchSelected } from './messages.js';
-import { searchCriteria } from './sort.js';
+import { searchCriteria, searchSelected } from './shared/search.js';
 
 export type ThreadAlgorithm = 'ORDEREDSUBJECT' | 'REFERENCES';
 

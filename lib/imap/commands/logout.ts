@@ -1,26 +1,10 @@
-/** CAPABILITY, NOOP, LOGOUT (RFC 3501 §6.1): valid in every state. */
+// command-any = "CAPABILITY" / "LOGOUT" / "NOOP" / x-command  (RFC 3501 §9)
+/** LOGOUT (RFC 3501 §6.1.3): valid in every state. */
 import { MailboxError } from '../../mailbox/driver.js';
 import { defineCommand } from '../session.js';
 
-const ALL = ['not-authenticated', 'authenticated', 'selected'] as const;
-
-export const capability = defineCommand({
-  name: 'CAPABILITY', states: ALL, expungeSafe: true,
-  parse: (a) => a.end(),
-  async run(ctx) {
-    ctx.untagged(`CAPABILITY ${ctx.session.capabilities().join(' ')}`);
-  },
-});
-
-/** NOOP: nothing, but the mailbox updates go out after it (the session sends them). */
-export const noop = defineCommand({
-  name: 'NOOP', states: ALL, expungeSafe: true,
-  parse: (a) => a.end(),
-  async run() {},
-});
-
 export const logout = defineCommand({
-  name: 'LOGOUT', states: ALL, expungeSafe: true,
+  name: 'LOGOUT', states: ['not-authenticated', 'authenticated', 'selected'], expungeSafe: true,
   parse: (a) => a.end(),
   async run(ctx) {
     const s = ctx.session;

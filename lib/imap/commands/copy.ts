@@ -1,0 +1,32 @@
+// copy = "COPY" SP sequence-set SP mailbox  (RFC 3501 §9)
+// uid = "UID" SP (copy / fetch / search / store)  (RFC 3501 §9)
+/** COPY and UID COPY (RFC 3501 §6.4.7, §6.4.8), answered with COPYUID (RFC 4315). */
+import type { SequenceSet } from '../../values/sequence.js';
+import { type CommandContext, defineCommand, type Command } from '../session.js';
+import { copyMessages } from './shared/copy.js';
+import { compact, resolveSet } from './shared/sequence.js';
+
+function copySpec(uid: boolean): Command {
+  return defineCommand({
+    name: uid ? 'UID COPY' : 'COPY', states: ['selected'], expungeSafe: true,
+    parse(a) {
+      a.sp();
+      const set = a.seqSet();
+      a.sp();
+      const mailbox = a.mailbox();
+      a.end();
+      return { set, mailbox };
+    },
+    async run(ctx: CommandContext, args: { set: SequenceSet; mailbox: string }) {
+      const sel = ctx.session.selected;
+      if (!sel) return;
+      const seqs = resolveSet(sel.box, args.set, uid);
+      if (seqs.length === 0) return;
+      const r = await copyMessages(ctx, seqs, args.mailbox);
+      ctx.okWith('COPY completed', `COPYUID ${r.uidValidity} ${compact(r.sourceUids)} ${compact(r.uids)}`);
+    },
+  });
+}
+
+export const copy = copySpec(false);
+export const uidCopy = copySpec(true);

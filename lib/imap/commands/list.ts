@@ -1,0 +1,21 @@
+// list = "LIST" SP mailbox SP list-mailbox  (RFC 3501 §9)
+/** LIST (RFC 3501 §6.3.8), with CHILDREN's attributes (RFC 3348). */
+import { defineCommand } from '../session.js';
+import { nameOut } from './shared/mailbox-name.js';
+import { storeOf } from './shared/selection.js';
+
+export const list = defineCommand({
+  name: 'LIST', states: ['authenticated', 'selected'], expungeSafe: true,
+  parse(a) {
+    a.sp();
+    const reference = a.mailbox();
+    a.sp();
+    const pattern = a.listMailbox();
+    a.end();
+    return { reference, pattern };
+  },
+  async run(ctx, args: { reference: string; pattern: string }) {
+    const entries = await storeOf(ctx).list(args.reference, args.pattern, { subscribedOnly: false });
+    for (const e of entries) ctx.untagged(`LIST (${e.attributes.join(' ')}) "/" ${nameOut(e.name)}`);
+  },
+});

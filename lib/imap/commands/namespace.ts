@@ -1,0 +1,12 @@
+// Namespace_Command = "NAMESPACE"  (RFC 2342 §6)
+/** NAMESPACE (RFC 2342). */
+import { defineCommand } from '../session.js';
+
+export const namespace = defineCommand({
+  name: 'NAMESPACE', states: ['authenticated', 'selected'], expungeSafe: true,
+  parse: (a) => a.end(),
+  async run(ctx) {
+    // UW: personal namespace "" with "/" (the home directory); no other users' or shared namespaces offered.
+    ctx.untagged('NAMESPACE (("" "/")) NIL NIL');
+  },
+});

@@ -1,0 +1,41 @@
+// search = "SEARCH" [SP "CHARSET" SP astring] 1*(SP search-key)  (RFC 3501 §9)
+// search = "SEARCH" [search-return-opts] SP search-program  (RFC 4466 §3)
+// uid = "UID" SP (copy / fetch / search / store)  (RFC 3501 §9)
+/**
+ * SEARCH and UID SEARCH (RFC 3501 §6.4.4, §6.4.8; ESEARCH RFC 4731). No untagged EXPUNGE while it runs (RFC 3501
+ * §7.4.1).
+ */
+import type { SearchCommand } from '../../wire/parser.js';
+import { type CommandContext, defineCommand, type Command } from '../session.js';
+import { searchSelected } from './shared/search.js';
+import { compact } from './shared/sequence.js';
+
+function searchSpec(uid: boolean): Command {
+  return defineCommand({
+    name: uid ? 'UID SEARCH' : 'SEARCH', states: ['selected'], expungeSafe: false,
+    parse: (a) => a.search(),
+    async run(ctx: CommandContext, args: SearchCommand) {
+      const sel = ctx.session.selected;
+      if (!sel) return;
+      const found = await searchSelected(sel.box, args.keys, args.charset, ctx.session.opts.clock.now());
+      const ids = found.map((m) => (uid ? m.uid : m.seq));
+      if (args.returnOpts === null) {
+        ctx.untagged(`SEARCH${ids.map((i) => ` ${i}`).join('')}`);
+        return;
+      }
+      // ESEARCH (RFC 4731): the requested aggregates of the result.
+      const opts = args.returnOpts.length ? args.returnOpts : ['ALL'];
+      let text = `ESEARCH (TAG "${ctx.tag}")${uid ? ' UID' : ''}`;
+      if (ids.length) {
+        if (opts.includes('MIN')) text += ` MIN ${Math.min(...ids)}`;
+        if (opts.includes('MAX')) text += ` MAX ${Math.max(...ids)}`;
+        if (opts.includes('ALL')) text += ` ALL ${compact(ids)}`;
+      }
+      if (opts.includes('COUNT')) text += ` COUNT ${ids.length}`;
+      ctx.untagged(text);
+    },
+  });
+}
+
+export const search = searchSpec(false);
+export const uidSearch = searchSpec(true);

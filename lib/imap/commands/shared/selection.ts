@@ -1,0 +1,108 @@
+/**
+ * Selecting and leaving a mailbox: SELECT and EXAMINE open one (RFC 3501 §6.3.1-2), CLOSE and UNSELECT leave it
+ * (§6.4.2, RFC 3691), DELETE and RENAME leave it first when they remove it.
+ */
+import { Flag } from '../../../mailbox/driver.js';
+import type { MailStore } from '../../../mailbox/store.js';
+import type { ArgCursor } from '../../../wire/parser.js';
+import { flagList, no, type CommandContext } from '../../session.js';
+
+/** ` SP mailbox` and the end of the command: the arguments of SELECT, EXAMINE, CREATE, DELETE, (UN)SUBSCRIBE. */
+export const mailboxArg = (a: ArgCursor): string => {
+  a.sp();
+  const name = a.mailbox();
+  a.end();
+  return name;
+};
+
+/** SELECT (or, readOnly, EXAMINE) `name`: closes what was selected, opens, and sends what RFC 3501 §6.3.1 asks. */
+export async function openMailbox(ctx: CommandContext, name: string, readOnly: boolean): Promise<void> {
+  const s = ctx.session;
+  if (s.selected) {
+    // Selecting another mailbox closes this one without expunging (RFC 3501 §6.3.1), whatever happens next: a SELECT
+    // that fails leaves no mailbox selected. Flag changes are on disk already (STORE writes through); what close
+    // may fail to write on a full disk is only a \Seen set by FETCH and which messages were \Recent.
+    const old = s.selected;
+    s.selected = null;
+    s.state = 'authenticated';
+    try {
+      await old.box.close();
+    } catch (e) {
+      s.opts.logger.log('warning', `${old.name}: closed without writing its last changes: ${String(e)}`);
+    }
+    ctx.untagged('OK [CLOSED] Previous mailbox closed');
+  }
+  if (!s.store) throw no('No mail store');
+  const box = await s.store.open(name, readOnly);
+  s.selected = { name, box, readOnly: box.readOnly, structures: new Map() };
+  s.state = 'selected';
+  box.takeUpdates(true);
+  const kw = box.keywords();
+  ctx.untagged(`FLAGS (${flagList(kw)})`);
+  ctx.untagged(box.readOnly ? 'OK [PERMANENTFLAGS ()] No permanent flags permitted'
+    : `OK [PERMANENTFLAGS (${flagList(kw)} \\*)] Permanent flags`);
+  ctx.untagged(`${box.count()} EXISTS`);
+  let recent = 0;
+  let unseen = 0;
+  for (let seq = 1; seq <= box.count(); seq++) {
+    const m = box.meta(seq);
+    if (m.recent) recent++;
+    if (!unseen && !(m.flags & Flag.Seen)) unseen = seq;
+  }
+  ctx.untagged(`${recent} RECENT`);
+  if (unseen) ctx.untagged(`OK [UNSEEN ${unseen}] First unseen message`);
+  ctx.untagged(`OK [UIDVALIDITY ${box.uidValidity}] UID validity status`);
+  ctx.untagged(`OK [UIDNEXT ${box.uidNext()}] Predicted next UID`);
+  ctx.okWith(`${readOnly ? 'EXAMINE' : 'SELECT'} completed`, box.readOnly ? 'READ-ONLY' : 'READ-WRITE');
+}
+
+/**
+ * CLOSE and UNSELECT. Everything pending is written first (CLOSE: with the expunge); if that fails (a full disk:
+ * NO [OVERQUOTA]) the mailbox stays selected with nothing lost, and the client may try again once there is room.
+ * Then the mailbox is closed, which has nothing left to write and cannot fail.
+ */
+export async function closeSelected(ctx: CommandContext, expunge: boolean): Promise<void> {
+  const s = ctx.session;
+  const sel = s.selected;
+  if (!sel) return;
+  if (!sel.readOnly) {
+    // CLOSE expunges silently: no untagged EXPUNGE responses (RFC 3501 §6.4.2).
+    if (expunge) await sel.box.expunge();
+    else await sel.box.checkpoint();
+  }
+  s.selected = null;
+  s.state = 'authenticated';
+  try {
+    await sel.box.close();
+  } catch (e) {
+    s.opts.logger.log('warning', `${sel.name}: closed without writing its last changes: ${String(e)}`);
+  }
+}
+
+/**
+ * Before this session deletes or renames `mailbox`: when it is the selected mailbox or holds it (a parent),
+ * the selection ends first (its pending changes written), and the client is told with `* OK [CLOSED]` (RFC 7162
+ * §3.2.11) that it is back in the authenticated state. Another session that has it selected notices at its next
+ * look and says BYE (RFC 2180 §3.3; ImapSession.reportUpdates).
+ */
+export async function leaveIfSelected(ctx: CommandContext, mailbox: string): Promise<void> {
+  const s = ctx.session;
+  const sel = s.selected;
+  const store = s.store;
+  if (!sel || !store) return;
+  const holds = store.sameMailbox(sel.name, mailbox) ||
+    (sel.name.length > mailbox.length && sel.name[mailbox.length] === '/' &&
+      store.sameMailbox(sel.name.slice(0, mailbox.length), mailbox));
+  if (!holds) return;
+  s.selected = null;
+  s.state = 'authenticated';
+  ctx.untagged('OK [CLOSED] Selected mailbox closed');
+  await sel.box.close();
+}
+
+/** The session's mail store (authenticated and selected states have one). */
+export function storeOf(ctx: CommandContext): MailStore {
+  const s = ctx.session.store;
+  if (!s) throw no('No mail store');
+  return s;
+}
