@@ -72,7 +72,7 @@ export interface ImapOptions {
 /** APPEND literals above this size go to a spool file when a spool directory is configured. */
 const SPOOL_ABOVE = 1 << 20;
 
-/** What a command sees of the session. */
+/** What a command sees of the session, in any state. */
 export interface CommandContext {
   readonly tag: string;
   readonly session: ImapSession;
@@ -82,43 +82,86 @@ export interface CommandContext {
   write(data: Buffer | string): void;
   /** Overrides the tagged OK's text and code. */
   okWith(text: string, code?: string | null): void;
+  /** A login succeeded (LOGIN, AUTHENTICATE): the session enters the authenticated state with the user's store. */
+  loggedIn(user: string, store: MailStore): void;
+  /** `sel` is opened (SELECT, EXAMINE): the session enters the selected state. */
+  select(sel: Selected): void;
+  /**
+   * The selection ends (CLOSE, UNSELECT, a SELECT of another mailbox, DELETE or RENAME of the selected one, LOGOUT):
+   * the session is in the authenticated state again (or stays logging out). Returns what was selected, for the
+   * caller to close; null if nothing was.
+   */
+  unselect(): Selected | null;
+  /** STARTTLS completed its handshake. */
+  tlsStarted(): void;
+}
+
+/** The context of a command valid only once logged in (authenticated or selected state): the user's store. */
+export interface AuthenticatedContext extends CommandContext {
+  readonly store: MailStore;
+}
+
+/**
+ * The context of a command valid only in the selected state: the mailbox it was given (still the selected one,
+ * unless the command itself ends the selection with {@link CommandContext.unselect}).
+ */
+export interface SelectedContext extends AuthenticatedContext {
+  readonly selected: Selected;
 }
 
 /**
  * A command as written (one per RFC command, in commands/): `parse` and `run` are linked by their argument type
- * `A`, which {@link defineCommand} checks and then hides.
+ * `A`, which {@link defineCommand} checks and then hides; `C` is the context its states give it.
  */
-interface CommandSpec<A> {
+interface CommandSpec<A, C, S extends ImapState> {
   /** 'FETCH', 'UID FETCH', ... */
   readonly name: string;
-  readonly states: readonly ImapState[];
+  readonly states: readonly S[];
   /** May untagged EXPUNGE responses follow this command (false for FETCH, STORE, SEARCH: RFC 3501 §7.4.1)? */
   readonly expungeSafe: boolean;
   /** Parses the arguments after the command name (pure; throws ParseError -> BAD). */
   parse(args: ArgCursor): A;
-  run(ctx: CommandContext, args: A): Promise<void>;
+  run(ctx: C, args: A): Promise<void>;
 }
 
-/** A command in the table: its parse gives the run bound to the parsed arguments, whatever their type. */
-export interface Command {
+/** A table entry whose run takes context `C`; `needs` says which, so that the session hands the right one. */
+interface CommandOf<K extends string, C> {
+  readonly needs: K;
   readonly name: string;
   readonly states: readonly ImapState[];
   readonly expungeSafe: boolean;
   /** Parses the arguments (pure; throws ParseError -> BAD); the result runs the command with them. */
-  parse(args: ArgCursor): (ctx: CommandContext) => Promise<void>;
+  parse(args: ArgCursor): (ctx: C) => Promise<void>;
 }
 
-/** Makes a table entry of a command whose `parse` result is exactly what its `run` takes. */
-export function defineCommand<A>(spec: CommandSpec<A>): Command {
-  return {
-    name: spec.name,
-    states: spec.states,
-    expungeSafe: spec.expungeSafe,
-    parse(args) {
-      const a = spec.parse(args);
-      return (ctx) => spec.run(ctx, a);
-    },
+/** A command in the table: its parse gives the run bound to the parsed arguments, whatever their type. */
+export type Command =
+  | CommandOf<'any', CommandContext>
+  | CommandOf<'authenticated', AuthenticatedContext>
+  | CommandOf<'selected', SelectedContext>;
+
+function bind<A, C>(spec: CommandSpec<A, C, ImapState>): (args: ArgCursor) => (ctx: C) => Promise<void> {
+  return (args) => {
+    const a = spec.parse(args);
+    return (ctx) => spec.run(ctx, a);
   };
+}
+
+/** Makes a table entry of a command valid in any state, or before login: its run gets the plain context. */
+export function defineCommand<A>(spec: CommandSpec<A, CommandContext, ImapState>): Command {
+  return { needs: 'any', name: spec.name, states: spec.states, expungeSafe: spec.expungeSafe, parse: bind(spec) };
+}
+
+/** Makes a table entry of a command valid once logged in: its run gets the user's store. */
+export function defineAuthenticatedCommand<A>(
+  spec: CommandSpec<A, AuthenticatedContext, 'authenticated' | 'selected'>,
+): Command {
+  return { needs: 'authenticated', name: spec.name, states: spec.states, expungeSafe: spec.expungeSafe, parse: bind(spec) };
+}
+
+/** Makes a table entry of a command valid in the selected state only: its run gets the selected mailbox. */
+export function defineSelectedCommand<A>(spec: CommandSpec<A, SelectedContext, 'selected'>): Command {
+  return { needs: 'selected', name: spec.name, states: spec.states, expungeSafe: spec.expungeSafe, parse: bind(spec) };
 }
 
 /** The selected mailbox and how it was selected. */
@@ -146,14 +189,22 @@ function isAppend(soFar: readonly CommandPart[]): boolean {
   return first !== undefined && /^[^ ]+ APPEND /i.test(first.bytes.toString('latin1', 0, 80));
 }
 
+/**
+ * Where the session is (RFC 3501 §3), with what each state has: a user and a store once logged in, a mailbox when
+ * selected. Logging out keeps what it had (a selected mailbox is closed as the session ends).
+ */
+type Phase =
+  | { readonly state: 'not-authenticated' }
+  | { readonly state: 'authenticated'; readonly user: string; readonly store: MailStore }
+  | { readonly state: 'selected'; readonly user: string; readonly store: MailStore; readonly selected: Selected }
+  | { readonly state: 'logout'; readonly user: string; readonly selected: Selected | null };
+
 export class ImapSession {
-  state: ImapState = 'not-authenticated';
-  user = '';
-  store: MailStore | null = null;
-  selected: Selected | null = null;
+  /** Changed only by the transitions below, which commands reach through their context. */
+  private phase: Phase = { state: 'not-authenticated' };
   /** Capabilities ENABLEd by the client (RFC 5161). */
   readonly enabled = new Set<string>();
-  tlsActive = false;
+  private tls = false;
   private bad = 0;
   /** Unexpected errors so far (each has an id `<sessionId>.<n>`). */
   private errors = 0;
@@ -174,11 +225,57 @@ export class ImapSession {
   ) {
     this.input = input;
     this.out = out;
-    if (preauth) {
-      this.state = 'authenticated';
-      this.user = preauth.user;
-      this.store = preauth.store;
+    if (preauth) this.phase = { state: 'authenticated', user: preauth.user, store: preauth.store };
+  }
+
+  get state(): ImapState {
+    return this.phase.state;
+  }
+
+  /** The logged-in user ('' before login). */
+  get user(): string {
+    return this.phase.state === 'not-authenticated' ? '' : this.phase.user;
+  }
+
+  /** The user's mail store, once logged in (null before, and once logging out). */
+  get store(): MailStore | null {
+    return this.phase.state === 'authenticated' || this.phase.state === 'selected' ? this.phase.store : null;
+  }
+
+  get selected(): Selected | null {
+    return this.phase.state === 'selected' || this.phase.state === 'logout' ? this.phase.selected : null;
+  }
+
+  /** Whether STARTTLS made the connection encrypted. */
+  get tlsActive(): boolean {
+    return this.tls;
+  }
+
+  /** Logged in: the authenticated state, with the user's store. */
+  private loggedIn(user: string, store: MailStore): void {
+    if (this.phase.state !== 'not-authenticated') throw new Error(`login in ${this.phase.state} state`);
+    this.phase = { state: 'authenticated', user, store };
+  }
+
+  /** A mailbox opened: the selected state. */
+  private select(selected: Selected): void {
+    const p = this.phase;
+    if (p.state !== 'authenticated' && p.state !== 'selected') throw new Error(`select in ${p.state} state`);
+    this.phase = { state: 'selected', user: p.user, store: p.store, selected };
+  }
+
+  /** The selection ends: the authenticated state again (or still logging out). Returns what was selected. */
+  private unselect(): Selected | null {
+    const p = this.phase;
+    if (p.state === 'selected') {
+      this.phase = { state: 'authenticated', user: p.user, store: p.store };
+      return p.selected;
     }
+    if (p.state === 'logout' && p.selected !== null) {
+      this.phase = { state: 'logout', user: p.user, selected: null };
+      return p.selected;
+    }
+    return null;
   }
 
   capabilities(): readonly string[] {
@@ -205,7 +302,7 @@ export class ImapSession {
       if (e instanceof MailboxError && (e.code === 'NONEXISTENT' || e.code === 'CORRUPT')) {
         const what = e.code === 'NONEXISTENT' ? 'was deleted or renamed' : 'was changed by another program';
         this.opts.logger.log('notice', `Mailbox ${sel.name} ${what} (${e.message}) user=${this.user} host=${this.opts.clientHost}`);
-        this.selected = null;
+        this.unselect();
         await sel.box.close().catch(() => undefined);
         this.end(`mailbox ${e.code === 'NONEXISTENT' ? 'gone' : 'changed'}`, `[ALERT] Mailbox ${sel.name} ${what}`);
         return false;
@@ -245,7 +342,7 @@ export class ImapSession {
   end(reason: string, text: string | null): void {
     if (text !== null && this.state !== 'logout' && !this.out.closed) this.line(`* BYE ${text}`);
     this.endReason ??= reason;
-    this.state = 'logout';
+    if (this.phase.state !== 'logout') this.phase = { state: 'logout', user: this.user, selected: this.selected };
   }
 
   /**
@@ -292,9 +389,8 @@ export class ImapSession {
       this.end('error', `Internal error, id ${this.internalError(e)}`);
     } finally {
       if (this.out.closed) this.endReason ??= 'client gone';
-      if (this.selected) {
-        const sel = this.selected;
-        this.selected = null;
+      const sel = this.unselect();
+      if (sel) {
         await sel.box.close().catch((e: unknown) => {
           this.internalError(e);
           this.end('error', null);
@@ -431,12 +527,18 @@ export class ImapSession {
         okText = text;
         okCode = code;
       },
+      loggedIn: (user, store) => this.loggedIn(user, store),
+      select: (sel) => this.select(sel),
+      unselect: () => this.unselect(),
+      tlsStarted: () => {
+        this.tls = true;
+      },
     };
     let parsed = false;
     try {
-      const run = spec.parse(args);
+      const run = this.parseFor(spec, args, ctx);
       parsed = true;
-      await run(ctx);
+      await run();
       if (this.state !== 'logout' && !(await this.reportUpdates(spec.expungeSafe))) {
         // The selected mailbox is gone (BYE sent): what the command did cannot be confirmed against it.
         this.line(`${tag} NO [UNAVAILABLE] ${name} cannot complete: the selected mailbox is gone`);
@@ -445,6 +547,31 @@ export class ImapSession {
       this.line(`${tag} OK ${okCode ? `[${okCode}] ` : ''}${okText}`);
     } catch (e) {
       await this.failed(tag, name, spec, parsed, e);
+    }
+  }
+
+  /**
+   * Parses the command's arguments and binds its run to the context its states give it: the store of the
+   * authenticated states, the mailbox of the selected state. (The state was checked against the command's list,
+   * which its definition keeps within the states it needs.)
+   */
+  private parseFor(spec: Command, args: ArgCursor, ctx: CommandContext): () => Promise<void> {
+    const p = this.phase;
+    switch (spec.needs) {
+      case 'any': {
+        const run = spec.parse(args);
+        return () => run(ctx);
+      }
+      case 'authenticated': {
+        if (p.state !== 'authenticated' && p.state !== 'selected') throw new Error(`${spec.name} in ${p.state} state`);
+        const run = spec.parse(args);
+        return () => run({ ...ctx, store: p.store });
+      }
+      case 'selected': {
+        if (p.state !== 'selected') throw new Error(`${spec.name} in ${p.state} state`);
+        const run = spec.parse(args);
+        return () => run({ ...ctx, store: p.store, selected: p.selected });
+      }
     }
   }
 

@@ -5,9 +5,8 @@ import type { AppendMessage } from '../../mailbox/driver.js';
 import { MailboxError } from '../../mailbox/driver.js';
 import type { DateTime } from '../../wire/parser.js';
 import type { SpooledLiteral } from '../../wire/fragmentizer.js';
-import { no, defineCommand } from '../session.js';
+import { no, defineAuthenticatedCommand } from '../session.js';
 import { splitFlags } from './shared/flags.js';
-import { storeOf } from './shared/selection.js';
 import { compact } from './shared/sequence.js';
 
 interface AppendArgs {
@@ -34,7 +33,7 @@ function storableBinary(bytes: Uint8Array): boolean {
  * APPEND (RFC 3501 §6.3.11), MULTIAPPEND (RFC 3502) when several messages follow, each a literal or (BINARY,
  * RFC 3516 §4.4) a literal8.
  */
-export const append = defineCommand({
+export const append = defineAuthenticatedCommand({
   name: 'APPEND', states: ['authenticated', 'selected'], expungeSafe: true,
   parse(a) {
     a.sp();
@@ -84,7 +83,7 @@ export const append = defineCommand({
     }
     let r;
     try {
-      r = await storeOf(ctx).append(args.mailbox, each());
+      r = await ctx.store.append(args.mailbox, each());
     } catch (e) {
       if (e instanceof MailboxError && e.code === 'NONEXISTENT') throw no('Mailbox does not exist', 'TRYCREATE');
       throw e;

@@ -2,12 +2,12 @@
 // uid = "UID" SP (copy / fetch / search / store)  (RFC 3501 §9)
 /** COPY and UID COPY (RFC 3501 §6.4.7, §6.4.8), answered with COPYUID (RFC 4315). */
 import type { SequenceSet } from '../../values/sequence.js';
-import { type CommandContext, defineCommand, type Command } from '../session.js';
+import { type SelectedContext, defineSelectedCommand, type Command } from '../session.js';
 import { copyMessages } from './shared/copy.js';
 import { compact, resolveSet } from './shared/sequence.js';
 
 function copySpec(uid: boolean): Command {
-  return defineCommand({
+  return defineSelectedCommand({
     name: uid ? 'UID COPY' : 'COPY', states: ['selected'], expungeSafe: true,
     parse(a) {
       a.sp();
@@ -17,9 +17,8 @@ function copySpec(uid: boolean): Command {
       a.end();
       return { set, mailbox };
     },
-    async run(ctx: CommandContext, args: { set: SequenceSet; mailbox: string }) {
-      const sel = ctx.session.selected;
-      if (!sel) return;
+    async run(ctx: SelectedContext, args: { set: SequenceSet; mailbox: string }) {
+      const sel = ctx.selected;
       const seqs = resolveSet(sel.box, args.set, uid);
       if (seqs.length === 0) return;
       const r = await copyMessages(ctx, seqs, args.mailbox);

@@ -1,13 +1,13 @@
 // delete = "DELETE" SP mailbox  (RFC 3501 §9)
 /** DELETE (RFC 3501 §6.3.4): a selected mailbox (or one under it) is left first. */
-import { defineCommand } from '../session.js';
-import { leaveIfSelected, mailboxArg, storeOf } from './shared/selection.js';
+import { defineAuthenticatedCommand } from '../session.js';
+import { leaveIfSelected, mailboxArg } from './shared/selection.js';
 
-export const del = defineCommand({
+export const del = defineAuthenticatedCommand({
   name: 'DELETE', states: ['authenticated', 'selected'], expungeSafe: true,
   parse: mailboxArg,
   async run(ctx, mailbox: string) {
     await leaveIfSelected(ctx, mailbox);
-    await storeOf(ctx).delete(mailbox);
+    await ctx.store.delete(mailbox);
   },
 });

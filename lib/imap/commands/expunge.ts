@@ -2,20 +2,19 @@
 // uid-expunge = "UID" SP "EXPUNGE" SP sequence-set  (RFC 4315 §4)
 /** EXPUNGE (RFC 3501 §6.4.3) and UID EXPUNGE (RFC 4315 §2.1): the untagged EXPUNGEs are the session's updates. */
 import type { SequenceSet } from '../../values/sequence.js';
-import { no, defineCommand } from '../session.js';
+import { no, defineSelectedCommand } from '../session.js';
 
-export const expunge = defineCommand({
+export const expunge = defineSelectedCommand({
   name: 'EXPUNGE', states: ['selected'], expungeSafe: true,
   parse: (a) => a.end(),
   async run(ctx) {
-    const sel = ctx.session.selected;
-    if (!sel) return;
+    const sel = ctx.selected;
     if (sel.readOnly) throw no('Mailbox is read-only', 'READ-ONLY');
     await sel.box.expunge();
   },
 });
 
-export const uidExpunge = defineCommand({
+export const uidExpunge = defineSelectedCommand({
   name: 'UID EXPUNGE', states: ['selected'], expungeSafe: true,
   parse(a) {
     a.sp();
@@ -24,8 +23,7 @@ export const uidExpunge = defineCommand({
     return set;
   },
   async run(ctx, set: SequenceSet) {
-    const sel = ctx.session.selected;
-    if (!sel) return;
+    const sel = ctx.selected;
     if (sel.readOnly) throw no('Mailbox is read-only', 'READ-ONLY');
     const box = sel.box;
     const maxUid = box.count() ? box.meta(box.count()).uid : 0;

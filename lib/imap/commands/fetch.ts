@@ -5,14 +5,14 @@ import type { FetchAtt } from '../../wire/parser.js';
 import type { SequenceSet } from '../../values/sequence.js';
 import { MailboxError } from '../../mailbox/driver.js';
 import { FetchError, writeFetch } from '../fetch-writer.js';
-import { no, type CommandContext, defineCommand, type Command } from '../session.js';
+import { no, type SelectedContext, defineSelectedCommand, type Command } from '../session.js';
 import { resolveSet } from './shared/sequence.js';
 
 /** MIME trees kept per selected mailbox (clients fetch BODYSTRUCTURE, then parts of the same few messages). */
 const STRUCTURES_KEPT = 256;
 
 function fetchSpec(uid: boolean): Command {
-  return defineCommand({
+  return defineSelectedCommand({
     name: uid ? 'UID FETCH' : 'FETCH', states: ['selected'], expungeSafe: false,
     parse(a) {
       a.sp();
@@ -22,9 +22,8 @@ function fetchSpec(uid: boolean): Command {
       a.end();
       return { set, atts };
     },
-    async run(ctx: CommandContext, args: { set: SequenceSet; atts: FetchAtt[] }) {
-      const sel = ctx.session.selected;
-      if (!sel) return;
+    async run(ctx: SelectedContext, args: { set: SequenceSet; atts: FetchAtt[] }) {
+      const sel = ctx.selected;
       for (const seq of resolveSet(sel.box, args.set, uid)) {
         try {
           await writeFetch(ctx.session.out, sel.box, seq, args.atts, { uid, markSeen: !sel.readOnly, structureCache: sel.structures });

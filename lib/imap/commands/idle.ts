@@ -1,5 +1,5 @@
 // idle ::= "IDLE" CRLF "DONE"  (RFC 2177 §4)
-import { bad, ResponseSent, defineCommand } from '../session.js';
+import { bad, ResponseSent, defineAuthenticatedCommand } from '../session.js';
 
 /** IDLE's poll: the only way to notice changes when the file cannot be watched, and a safety net when it can. */
 const IDLE_POLL_MS = 2000;
@@ -12,7 +12,7 @@ const IDLE_WATCHED_POLL_MS = 15000;
  * filesystem, no inotify watches left) the mailbox is polled every two seconds, and a slow poll stays on beside a
  * live watch for changes it cannot see (a mailbox replaced by rename).
  */
-export const idle = defineCommand({
+export const idle = defineAuthenticatedCommand({
   name: 'IDLE', states: ['authenticated', 'selected'], expungeSafe: true,
   parse: (a) => a.end(),
   async run(ctx) {

@@ -1,10 +1,9 @@
 // list = "LIST" SP mailbox SP list-mailbox  (RFC 3501 §9)
 /** LIST (RFC 3501 §6.3.8), with CHILDREN's attributes (RFC 3348). */
-import { defineCommand } from '../session.js';
+import { defineAuthenticatedCommand } from '../session.js';
 import { nameOut } from './shared/mailbox-name.js';
-import { storeOf } from './shared/selection.js';
 
-export const list = defineCommand({
+export const list = defineAuthenticatedCommand({
   name: 'LIST', states: ['authenticated', 'selected'], expungeSafe: true,
   parse(a) {
     a.sp();
@@ -15,7 +14,7 @@ export const list = defineCommand({
     return { reference, pattern };
   },
   async run(ctx, args: { reference: string; pattern: string }) {
-    const entries = await storeOf(ctx).list(args.reference, args.pattern, { subscribedOnly: false });
+    const entries = await ctx.store.list(args.reference, args.pattern, { subscribedOnly: false });
     for (const e of entries) ctx.untagged(`LIST (${e.attributes.join(' ')}) "/" ${nameOut(e.name)}`);
   },
 });

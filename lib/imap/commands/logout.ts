@@ -8,14 +8,13 @@ export const logout = defineCommand({
   parse: (a) => a.end(),
   async run(ctx) {
     const s = ctx.session;
-    if (s.selected) {
+    const sel = ctx.unselect();
+    if (sel) {
       // LOGOUT always logs out (RFC 3501 §6.1.3: BYE, then OK). What the mailbox still had to write is written now;
       // if that fails (a full disk: the dotlock or a rewrite), the mailbox is closed all the same and the client
       // told in an untagged NO. Flag changes are on disk already (STORE writes through): what is lost then is a
       // \Seen set by FETCH and which messages were \Recent. (close() closes the mailbox even when it throws, so
       // a session that stayed would be left with a closed mailbox selected.)
-      const sel = s.selected;
-      s.selected = null;
       try {
         await sel.box.close();
       } catch (e) {

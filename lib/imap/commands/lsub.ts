@@ -1,10 +1,9 @@
 // lsub = "LSUB" SP mailbox SP list-mailbox  (RFC 3501 §9)
 /** LSUB (RFC 3501 §6.3.9): LIST of the subscribed names. */
-import { defineCommand } from '../session.js';
+import { defineAuthenticatedCommand } from '../session.js';
 import { nameOut } from './shared/mailbox-name.js';
-import { storeOf } from './shared/selection.js';
 
-export const lsub = defineCommand({
+export const lsub = defineAuthenticatedCommand({
   name: 'LSUB', states: ['authenticated', 'selected'], expungeSafe: true,
   parse(a) {
     a.sp();
@@ -15,7 +14,7 @@ export const lsub = defineCommand({
     return { reference, pattern };
   },
   async run(ctx, args: { reference: string; pattern: string }) {
-    const entries = await storeOf(ctx).list(args.reference, args.pattern, { subscribedOnly: true });
+    const entries = await ctx.store.list(args.reference, args.pattern, { subscribedOnly: true });
     for (const e of entries) ctx.untagged(`LSUB (${e.attributes.join(' ')}) "/" ${nameOut(e.name)}`);
   },
 });

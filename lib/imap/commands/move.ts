@@ -14,7 +14,7 @@
  */
 import { Flag } from '../../mailbox/driver.js';
 import type { SequenceSet } from '../../values/sequence.js';
-import { no, type CommandContext, defineCommand, type Command } from '../session.js';
+import { no, type SelectedContext, defineSelectedCommand, type Command } from '../session.js';
 import { copyMessages } from './shared/copy.js';
 import { compact, resolveSet } from './shared/sequence.js';
 
@@ -24,7 +24,7 @@ interface MoveArgs {
 }
 
 function moveSpec(uid: boolean): Command {
-  return defineCommand({
+  return defineSelectedCommand({
     name: uid ? 'UID MOVE' : 'MOVE', states: ['selected'], expungeSafe: true,
     parse(a): MoveArgs {
       a.sp();
@@ -34,9 +34,8 @@ function moveSpec(uid: boolean): Command {
       a.end();
       return { set, mailbox };
     },
-    async run(ctx: CommandContext, args: MoveArgs) {
-      const sel = ctx.session.selected;
-      if (!sel) return;
+    async run(ctx: SelectedContext, args: MoveArgs) {
+      const sel = ctx.selected;
       // Checked before copying: a MOVE that cannot remove the source would be a COPY the client did not ask for.
       if (sel.readOnly) throw no('Mailbox is read-only', 'READ-ONLY');
       const box = sel.box;

@@ -1,8 +1,8 @@
 // Namespace_Command = "NAMESPACE"  (RFC 2342 §6)
 /** NAMESPACE (RFC 2342). */
-import { defineCommand } from '../session.js';
+import { defineAuthenticatedCommand } from '../session.js';
 
-export const namespace = defineCommand({
+export const namespace = defineAuthenticatedCommand({
   name: 'NAMESPACE', states: ['authenticated', 'selected'], expungeSafe: true,
   parse: (a) => a.end(),
   async run(ctx) {

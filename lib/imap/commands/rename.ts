@@ -1,9 +1,9 @@
 // rename = "RENAME" SP mailbox SP mailbox  (RFC 3501 §9)
 /** RENAME (RFC 3501 §6.3.5): a selected mailbox (or one under it) is left first. */
-import { defineCommand } from '../session.js';
-import { leaveIfSelected, storeOf } from './shared/selection.js';
+import { defineAuthenticatedCommand } from '../session.js';
+import { leaveIfSelected } from './shared/selection.js';
 
-export const rename = defineCommand({
+export const rename = defineAuthenticatedCommand({
   name: 'RENAME', states: ['authenticated', 'selected'], expungeSafe: true,
   parse(a) {
     a.sp();
@@ -15,6 +15,6 @@ export const rename = defineCommand({
   },
   async run(ctx, args: { from: string; to: string }) {
     await leaveIfSelected(ctx, args.from);
-    await storeOf(ctx).rename(args.from, args.to);
+    await ctx.store.rename(args.from, args.to);
   },
 });

@@ -6,17 +6,16 @@
  * §7.4.1).
  */
 import type { SearchCommand } from '../../wire/parser.js';
-import { type CommandContext, defineCommand, type Command } from '../session.js';
+import { type SelectedContext, defineSelectedCommand, type Command } from '../session.js';
 import { searchSelected } from './shared/search.js';
 import { compact } from './shared/sequence.js';
 
 function searchSpec(uid: boolean): Command {
-  return defineCommand({
+  return defineSelectedCommand({
     name: uid ? 'UID SEARCH' : 'SEARCH', states: ['selected'], expungeSafe: false,
     parse: (a) => a.search(),
-    async run(ctx: CommandContext, args: SearchCommand) {
-      const sel = ctx.session.selected;
-      if (!sel) return;
+    async run(ctx: SelectedContext, args: SearchCommand) {
+      const sel = ctx.selected;
       const found = await searchSelected(sel.box, args.keys, args.charset, ctx.session.opts.clock.now());
       const ids = found.map((m) => (uid ? m.uid : m.seq));
       if (args.returnOpts === null) {

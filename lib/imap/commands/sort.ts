@@ -7,7 +7,7 @@
 import type { SearchKey } from '../../values/search-key.js';
 import { sortMessages, type SortCriterion, type SortKeyName } from '../../mail/sort.js';
 import { ParseError, type ArgCursor } from '../../wire/parser.js';
-import { defineCommand, type Command, type CommandContext } from '../session.js';
+import { defineSelectedCommand, type Command, type SelectedContext } from '../session.js';
 import { searchCriteria, searchSelected } from './shared/search.js';
 
 const SORT_KEYS: readonly SortKeyName[] = ['ARRIVAL', 'CC', 'DATE', 'FROM', 'SIZE', 'SUBJECT', 'TO'];
@@ -47,7 +47,7 @@ interface SortArgs {
 }
 
 function sortSpec(uid: boolean): Command {
-  return defineCommand({
+  return defineSelectedCommand({
     name: uid ? 'UID SORT' : 'SORT', states: ['selected'], expungeSafe: false,
     parse(a): SortArgs {
       a.sp();
@@ -57,9 +57,8 @@ function sortSpec(uid: boolean): Command {
       a.end();
       return { criteria, charset, keys };
     },
-    async run(ctx: CommandContext, args: SortArgs) {
-      const sel = ctx.session.selected;
-      if (!sel) return;
+    async run(ctx: SelectedContext, args: SortArgs) {
+      const sel = ctx.selected;
       const found = await searchSelected(sel.box, args.keys, args.charset, ctx.session.opts.clock.now());
       const sorted = await sortMessages(found, args.criteria);
       ctx.untagged(`SORT${sorted.map((m) => ` ${uid ? m.uid : m.seq}`).join('')}`);

@@ -26,7 +26,7 @@ export const starttls = defineCommand({
       s.end('TLS negotiation failed', null);
       throw new ResponseSent();
     }
-    s.tlsActive = true;
+    ctx.tlsStarted();
     throw new ResponseSent();
   },
 });

@@ -1,11 +1,10 @@
 // status = "STATUS" SP mailbox SP "(" status-att *(SP status-att) ")"  (RFC 3501 §9)
 /** STATUS (RFC 3501 §6.3.10); the selected mailbox answers from its open index. */
 import type { StatusAtt } from '../../wire/parser.js';
-import { defineCommand } from '../session.js';
+import { defineAuthenticatedCommand } from '../session.js';
 import { nameOut } from './shared/mailbox-name.js';
-import { storeOf } from './shared/selection.js';
 
-export const status = defineCommand({
+export const status = defineAuthenticatedCommand({
   name: 'STATUS', states: ['authenticated', 'selected'], expungeSafe: true,
   parse(a) {
     a.sp();
@@ -18,7 +17,7 @@ export const status = defineCommand({
   async run(ctx, args: { mailbox: string; atts: StatusAtt[] }) {
     const sel = ctx.session.selected;
     let st;
-    if (sel && storeOf(ctx).sameMailbox(sel.name, args.mailbox)) {
+    if (sel && ctx.store.sameMailbox(sel.name, args.mailbox)) {
       // The selected mailbox: from the open index (its file may hold changes not yet written).
       const box = sel.box;
       let recent = 0;
@@ -30,7 +29,7 @@ export const status = defineCommand({
       }
       st = { messages: box.count(), recent, unseen, uidNext: box.uidNext(), uidValidity: box.uidValidity };
     } else {
-      st = await storeOf(ctx).status(args.mailbox);
+      st = await ctx.store.status(args.mailbox);
     }
     const value: Record<StatusAtt, number> = {
       MESSAGES: st.messages, RECENT: st.recent, UIDNEXT: st.uidNext, UIDVALIDITY: st.uidValidity, UNSEEN: st.unseen,

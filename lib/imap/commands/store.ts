@@ -5,12 +5,12 @@
  */
 import type { StoreAtt } from '../../wire/parser.js';
 import type { SequenceSet } from '../../values/sequence.js';
-import { flagsOf, no, type CommandContext, defineCommand, type Command } from '../session.js';
+import { flagsOf, no, type SelectedContext, defineSelectedCommand, type Command } from '../session.js';
 import { splitFlags } from './shared/flags.js';
 import { resolveSet } from './shared/sequence.js';
 
 function storeSpec(uid: boolean): Command {
-  return defineCommand({
+  return defineSelectedCommand({
     name: uid ? 'UID STORE' : 'STORE', states: ['selected'], expungeSafe: false,
     parse(a) {
       a.sp();
@@ -20,9 +20,8 @@ function storeSpec(uid: boolean): Command {
       a.end();
       return { set, att };
     },
-    async run(ctx: CommandContext, args: { set: SequenceSet; att: StoreAtt }) {
-      const sel = ctx.session.selected;
-      if (!sel) return;
+    async run(ctx: SelectedContext, args: { set: SequenceSet; att: StoreAtt }) {
+      const sel = ctx.selected;
       if (sel.readOnly) throw no('Mailbox is read-only', 'READ-ONLY');
       const box = sel.box;
       const seqs = resolveSet(box, args.set, uid);

@@ -8,7 +8,7 @@ import type { SearchKey } from '../../values/search-key.js';
 import type { SearchMessage } from '../../mail/search.js';
 import { renderThreads, threadOrderedSubject, threadReferences, type ThreadNode } from '../../mail/thread.js';
 import { ParseError, type ArgCursor } from '../../wire/parser.js';
-import { defineCommand, type Command, type CommandContext } from '../session.js';
+import { defineSelectedCommand, type Command, type SelectedContext } from '../session.js';
 import { searchCriteria, searchSelected } from './shared/search.js';
 
 export type ThreadAlgorithm = 'ORDEREDSUBJECT' | 'REFERENCES';
@@ -31,7 +31,7 @@ interface ThreadArgs {
 }
 
 function threadSpec(uid: boolean): Command {
-  return defineCommand({
+  return defineSelectedCommand({
     name: uid ? 'UID THREAD' : 'THREAD', states: ['selected'], expungeSafe: false,
     parse(a): ThreadArgs {
       a.sp();
@@ -41,9 +41,8 @@ function threadSpec(uid: boolean): Command {
       a.end();
       return { algorithm, charset, keys };
     },
-    async run(ctx: CommandContext, args: ThreadArgs) {
-      const sel = ctx.session.selected;
-      if (!sel) return;
+    async run(ctx: SelectedContext, args: ThreadArgs) {
+      const sel = ctx.selected;
       const found = await searchSelected(sel.box, args.keys, args.charset, ctx.session.opts.clock.now());
       const roots: ThreadNode<SearchMessage>[] =
         args.algorithm === 'REFERENCES' ? await threadReferences(found) : await threadOrderedSubject(found);

@@ -1,7 +1,7 @@
 /** Copying messages of the selected mailbox to another mailbox: COPY and MOVE. */
 import type { AppendMessage, AppendOptions } from '../../../mailbox/driver.js';
 import { MailboxError } from '../../../mailbox/driver.js';
-import { no, type CommandContext } from '../../session.js';
+import { no, type SelectedContext } from '../../session.js';
 
 /**
  * Appends the messages `seqs` of the selected mailbox (in that order, with their flags and INTERNALDATE) to
@@ -11,14 +11,13 @@ import { no, type CommandContext } from '../../session.js';
  * MailStore.append (MOVE removes the source before the copies are committed).
  */
 export async function copyMessages(
-  ctx: CommandContext,
+  ctx: SelectedContext,
   seqs: readonly number[],
   mailbox: string,
   opts?: AppendOptions,
 ): Promise<{ uidValidity: number; sourceUids: number[]; uids: number[] }> {
-  const s = ctx.session;
-  const sel = s.selected;
-  if (!sel || !s.store) throw no('No mailbox selected');
+  const sel = ctx.selected;
+  const store = ctx.store;
   const box = sel.box;
   const sourceUids = seqs.map((q) => box.meta(q).uid);
   async function* msgs(): AsyncIterable<AppendMessage> {
@@ -28,14 +27,14 @@ export async function copyMessages(
     }
   }
   try {
-    if (s.store.sameMailbox(sel.name, mailbox)) {
+    if (store.sameMailbox(sel.name, mailbox)) {
       // Into the selected mailbox itself: through the open mailbox, which reads the messages under the lock it holds
       // for the append. (A mailbox selected with EXAMINE takes no changes, RFC 3501 §6.3.2.)
       if (sel.readOnly) throw no('Mailbox is read-only', 'READ-ONLY');
       const uids = await box.append(msgs(), opts);
       return { uidValidity: box.uidValidity, sourceUids, uids };
     }
-    const r = await s.store.append(mailbox, msgs(), opts);
+    const r = await store.append(mailbox, msgs(), opts);
     return { uidValidity: r.uidValidity, sourceUids, uids: r.uids };
   } catch (e) {
     if (e instanceof MailboxError && e.code === 'NONEXISTENT') throw no('Mailbox does not exist', 'TRYCREATE');

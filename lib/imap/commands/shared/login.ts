@@ -23,9 +23,7 @@ export async function finishLogin(ctx: CommandContext, user: string, result: Aut
     s.opts.logger.log('err', `Login refused user=${result.account.name} host=${s.opts.clientHost}: ${(e as Error).message}`);
     throw no('Login refused', 'UNAVAILABLE');
   }
-  s.store = store;
-  s.user = result.account.name;
-  s.state = 'authenticated';
+  ctx.loggedIn(result.account.name, store);
   s.opts.logger.log('info', `${how === 'LOGIN' ? 'Login' : 'Authenticated'} user=${s.user} host=${s.opts.clientHost}`);
   for (const a of await s.backend.alerts()) ctx.untagged(`OK [ALERT] ${a}`);
   ctx.okWith(`${how === 'LOGIN' ? 'LOGIN' : 'AUTHENTICATE'} completed`, `CAPABILITY ${s.capabilities().join(' ')}`);

@@ -3,9 +3,8 @@
  * (§6.4.2, RFC 3691), DELETE and RENAME leave it first when they remove it.
  */
 import { Flag } from '../../../mailbox/driver.js';
-import type { MailStore } from '../../../mailbox/store.js';
 import type { ArgCursor } from '../../../wire/parser.js';
-import { flagList, no, type CommandContext } from '../../session.js';
+import { flagList, type AuthenticatedContext, type SelectedContext } from '../../session.js';
 
 /** ` SP mailbox` and the end of the command: the arguments of SELECT, EXAMINE, CREATE, DELETE, (UN)SUBSCRIBE. */
 export const mailboxArg = (a: ArgCursor): string => {
@@ -16,26 +15,21 @@ export const mailboxArg = (a: ArgCursor): string => {
 };
 
 /** SELECT (or, readOnly, EXAMINE) `name`: closes what was selected, opens, and sends what RFC 3501 §6.3.1 asks. */
-export async function openMailbox(ctx: CommandContext, name: string, readOnly: boolean): Promise<void> {
-  const s = ctx.session;
-  if (s.selected) {
-    // Selecting another mailbox closes this one without expunging (RFC 3501 §6.3.1), whatever happens next: a SELECT
-    // that fails leaves no mailbox selected. Flag changes are on disk already (STORE writes through); what close
-    // may fail to write on a full disk is only a \Seen set by FETCH and which messages were \Recent.
-    const old = s.selected;
-    s.selected = null;
-    s.state = 'authenticated';
+export async function openMailbox(ctx: AuthenticatedContext, name: string, readOnly: boolean): Promise<void> {
+  // Selecting another mailbox closes this one without expunging (RFC 3501 §6.3.1), whatever happens next: a SELECT
+  // that fails leaves no mailbox selected. Flag changes are on disk already (STORE writes through); what close
+  // may fail to write on a full disk is only a \Seen set by FETCH and which messages were \Recent.
+  const old = ctx.unselect();
+  if (old) {
     try {
       await old.box.close();
     } catch (e) {
-      s.opts.logger.log('warning', `${old.name}: closed without writing its last changes: ${String(e)}`);
+      ctx.session.opts.logger.log('warning', `${old.name}: closed without writing its last changes: ${String(e)}`);
     }
     ctx.untagged('OK [CLOSED] Previous mailbox closed');
   }
-  if (!s.store) throw no('No mail store');
-  const box = await s.store.open(name, readOnly);
-  s.selected = { name, box, readOnly: box.readOnly, structures: new Map() };
-  s.state = 'selected';
+  const box = await ctx.store.open(name, readOnly);
+  ctx.select({ name, box, readOnly: box.readOnly, structures: new Map() });
   box.takeUpdates(true);
   const kw = box.keywords();
   ctx.untagged(`FLAGS (${flagList(kw)})`);
@@ -61,21 +55,18 @@ export async function openMailbox(ctx: CommandContext, name: string, readOnly: b
  * NO [OVERQUOTA]) the mailbox stays selected with nothing lost, and the client may try again once there is room.
  * Then the mailbox is closed, which has nothing left to write and cannot fail.
  */
-export async function closeSelected(ctx: CommandContext, expunge: boolean): Promise<void> {
-  const s = ctx.session;
-  const sel = s.selected;
-  if (!sel) return;
+export async function closeSelected(ctx: SelectedContext, expunge: boolean): Promise<void> {
+  const sel = ctx.selected;
   if (!sel.readOnly) {
     // CLOSE expunges silently: no untagged EXPUNGE responses (RFC 3501 §6.4.2).
     if (expunge) await sel.box.expunge();
     else await sel.box.checkpoint();
   }
-  s.selected = null;
-  s.state = 'authenticated';
+  ctx.unselect();
   try {
     await sel.box.close();
   } catch (e) {
-    s.opts.logger.log('warning', `${sel.name}: closed without writing its last changes: ${String(e)}`);
+    ctx.session.opts.logger.log('warning', `${sel.name}: closed without writing its last changes: ${String(e)}`);
   }
 }
 
@@ -85,24 +76,15 @@ export async function closeSelected(ctx: CommandContext, expunge: boolean): Prom
  * §3.2.11) that it is back in the authenticated state. Another session that has it selected notices at its next
  * look and says BYE (RFC 2180 §3.3; ImapSession.reportUpdates).
  */
-export async function leaveIfSelected(ctx: CommandContext, mailbox: string): Promise<void> {
-  const s = ctx.session;
-  const sel = s.selected;
-  const store = s.store;
-  if (!sel || !store) return;
+export async function leaveIfSelected(ctx: AuthenticatedContext, mailbox: string): Promise<void> {
+  const sel = ctx.session.selected;
+  const store = ctx.store;
+  if (!sel) return;
   const holds = store.sameMailbox(sel.name, mailbox) ||
     (sel.name.length > mailbox.length && sel.name[mailbox.length] === '/' &&
       store.sameMailbox(sel.name.slice(0, mailbox.length), mailbox));
   if (!holds) return;
-  s.selected = null;
-  s.state = 'authenticated';
+  ctx.unselect();
   ctx.untagged('OK [CLOSED] Selected mailbox closed');
   await sel.box.close();
-}
-
-/** The session's mail store (authenticated and selected states have one). */
-export function storeOf(ctx: CommandContext): MailStore {
-  const s = ctx.session.store;
-  if (!s) throw no('No mail store');
-  return s;
 }
