@@ -22,7 +22,9 @@ import type { MimePart } from '../mail/mime.js';
 import {
   CommandFragmentError, readCommand, type CommandPart, type LiteralSpool, type RawCommand,
 } from '../wire/fragmentizer.js';
+import { ResponseBuilder } from '../wire/encode.js';
 import { ArgCursor } from '../wire/parser.js';
+import { flagsFetch, mailboxFlags, permanentFlags } from './responses.js';
 
 export type ImapState = 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
 
@@ -76,10 +78,12 @@ const SPOOL_ABOVE = 1 << 20;
 export interface CommandContext {
   readonly tag: string;
   readonly session: ImapSession;
-  /** Queues an untagged response line (without "* " and CRLF). */
-  untagged(text: string): void;
-  /** Queues raw bytes (FETCH data with literals). */
-  write(data: Buffer | string): void;
+  /** Queues an untagged response: `* `, what `build` writes with the encoder, CRLF. */
+  untagged(build: (b: ResponseBuilder) => void): void;
+  /** Queues a continuation request: `+ `, what `build` writes, CRLF (AUTHENTICATE's challenges, IDLE). */
+  continuation(build: (b: ResponseBuilder) => void): void;
+  /** Queues this command's tagged OK now, before it has finished (STARTTLS, ahead of its handshake). */
+  taggedOk(text: string): void;
   /** Overrides the tagged OK's text and code. */
   okWith(text: string, code?: string | null): void;
   /** A login succeeded (LOGIN, AUTHENTICATE): the session enters the authenticated state with the user's store. */
@@ -205,6 +209,8 @@ export class ImapSession {
   /** Capabilities ENABLEd by the client (RFC 5161). */
   readonly enabled = new Set<string>();
   private tls = false;
+  /** The response being built (one at a time: a response is built and queued without an await between). */
+  private readonly rb = new ResponseBuilder();
   private bad = 0;
   /** Unexpected errors so far (each has an id `<sessionId>.<n>`). */
   private errors = 0;
@@ -282,8 +288,33 @@ export class ImapSession {
     return this.capabilityList(this);
   }
 
-  private line(text: string): void {
-    this.out.write(text + '\r\n');
+  /**
+   * Queues one response: what `build` writes with the encoder, then CRLF, handed to the sink in one piece (rule 5a).
+   * The builder is the session's, reused; a `build` that throws leaves nothing of its response behind.
+   */
+  private send(build: (b: ResponseBuilder) => void): void {
+    const b = this.rb;
+    try {
+      build(b);
+    } catch (e) {
+      b.chunks();
+      throw e;
+    }
+    b.crlf().writeTo(this.out);
+  }
+
+  /** `* ` and what `build` writes. */
+  private untagged(build: (b: ResponseBuilder) => void): void {
+    this.send((b) => build(b.raw('* ')));
+  }
+
+  /** `tag status [code] text`: a tagged (or `*`) status response. */
+  private status(tag: string, status: 'OK' | 'NO' | 'BAD', code: string | null, text: string): void {
+    this.send((b) => {
+      b.text(tag).sp().raw(status).sp();
+      if (code) b.raw('[').text(code).raw('] ');
+      b.text(text);
+    });
   }
 
   /**
@@ -313,23 +344,21 @@ export class ImapSession {
     for (const u of sel.box.takeUpdates(allowExpunge)) {
       switch (u.kind) {
         case 'expunge':
-          this.line(`* ${u.seq} EXPUNGE`);
+          this.untagged((b) => b.number(u.seq).raw(' EXPUNGE'));
           break;
         case 'exists':
-          this.line(`* ${u.count} EXISTS`);
+          this.untagged((b) => b.number(u.count).raw(' EXISTS'));
           break;
         case 'recent':
-          this.line(`* ${u.count} RECENT`);
+          this.untagged((b) => b.number(u.count).raw(' RECENT'));
           break;
         case 'keywords':
-          this.line(`* FLAGS (${flagList(u.keywords)})`);
-          this.line(`* OK [PERMANENTFLAGS (${flagList(u.keywords)} \\*)] Flags permitted`);
+          this.untagged((b) => mailboxFlags(b, u.keywords));
+          this.untagged((b) => permanentFlags(b, u.keywords, 'Flags permitted'));
           break;
-        case 'flags': {
-          const m = sel.box.meta(u.seq);
-          this.line(`* ${u.seq} FETCH (FLAGS (${flagsOf(m.flags, m.keywords, m.recent)}))`);
+        case 'flags':
+          this.untagged((b) => flagsFetch(b, u.seq, null, sel.box.meta(u.seq)));
           break;
-        }
       }
     }
     return true;
@@ -340,7 +369,7 @@ export class ImapSession {
    * sent already), and `reason` for the closing log line. The first reason given is the one logged.
    */
   end(reason: string, text: string | null): void {
-    if (text !== null && this.state !== 'logout' && !this.out.closed) this.line(`* BYE ${text}`);
+    if (text !== null && this.state !== 'logout' && !this.out.closed) this.untagged((b) => b.raw('BYE ').text(text));
     this.endReason ??= reason;
     if (this.phase.state !== 'logout') this.phase = { state: 'logout', user: this.user, selected: this.selected };
   }
@@ -362,12 +391,12 @@ export class ImapSession {
   /** Runs the session to its end. Never throws: whatever happens, the client is told (`* BYE`) and it is logged. */
   async run(): Promise<void> {
     const started = this.opts.clock.now();
-    const caps = this.capabilities().join(' ');
-    if (this.state === 'authenticated') {
-      this.line(`* PREAUTH [CAPABILITY ${caps}] ${this.opts.hostname} IMAP4rev1 ${this.opts.version} server ready, user ${this.user}`);
-    } else {
-      this.line(`* OK [CAPABILITY ${caps}] ${this.opts.hostname} IMAP4rev1 ${this.opts.version} server ready`);
-    }
+    const preauth = this.state === 'authenticated';
+    this.untagged((b) => {
+      b.raw(preauth ? 'PREAUTH [' : 'OK [');
+      capabilityData(b, this.capabilities());
+      b.raw('] ').text(`${this.opts.hostname} IMAP4rev1 ${this.opts.version} server ready${preauth ? `, user ${this.user}` : ''}`);
+    });
     try {
       await this.out.flush();
       while (this.state !== 'logout' && !this.out.closed) {
@@ -427,7 +456,7 @@ export class ImapSession {
           maxLiterals: 1000,
           maxDiscard: 1 << 20,
           onContinuation: async () => {
-            this.line('+ Ready for argument');
+            this.send((b) => b.raw('+ Ready for argument'));
             await this.out.flush();
           },
           spool: (a) => {
@@ -456,7 +485,7 @@ export class ImapSession {
           this.end('protocol error', e.message);
           return null;
         }
-        this.line(`${tag} BAD ${e.message}`);
+        this.status(tag, 'BAD', null, e.message);
         return this.tooMany() ? null : 'handled';
       }
       if (e instanceof LineTooLong) {
@@ -488,7 +517,7 @@ export class ImapSession {
       tag = args.tag();
       args.sp();
     } catch {
-      this.line('* BAD Missing or invalid tag');
+      this.status('*', 'BAD', null, 'Missing or invalid tag');
       this.tooMany();
       return;
     }
@@ -502,17 +531,17 @@ export class ImapSession {
       }
       spec = this.commands.get(name);
     } catch {
-      this.line(`${tag} BAD Missing command`);
+      this.status(tag, 'BAD', null, 'Missing command');
       this.tooMany();
       return;
     }
     if (!spec) {
-      this.line(`${tag} BAD Command unrecognized: ${name.slice(0, 32)}`);
+      this.status(tag, 'BAD', null, `Command unrecognized: ${name.slice(0, 32)}`);
       this.tooMany();
       return;
     }
     if (!spec.states.includes(this.state)) {
-      this.line(`${tag} BAD Command ${name} invalid in ${this.state} state`);
+      this.status(tag, 'BAD', null, `Command ${name} invalid in ${this.state} state`);
       this.tooMany();
       return;
     }
@@ -521,8 +550,9 @@ export class ImapSession {
     const ctx: CommandContext = {
       tag,
       session: this,
-      untagged: (text) => this.line(`* ${text}`),
-      write: (data) => this.out.write(data),
+      untagged: (build) => this.untagged(build),
+      continuation: (build) => this.send((b) => build(b.raw('+ '))),
+      taggedOk: (text) => this.status(tag, 'OK', null, text),
       okWith: (text, code = null) => {
         okText = text;
         okCode = code;
@@ -541,10 +571,10 @@ export class ImapSession {
       await run();
       if (this.state !== 'logout' && !(await this.reportUpdates(spec.expungeSafe))) {
         // The selected mailbox is gone (BYE sent): what the command did cannot be confirmed against it.
-        this.line(`${tag} NO [UNAVAILABLE] ${name} cannot complete: the selected mailbox is gone`);
+        this.status(tag, 'NO', 'UNAVAILABLE', `${name} cannot complete: the selected mailbox is gone`);
         return;
       }
-      this.line(`${tag} OK ${okCode ? `[${okCode}] ` : ''}${okText}`);
+      this.status(tag, 'OK', okCode, okText);
     } catch (e) {
       await this.failed(tag, name, spec, parsed, e);
     }
@@ -594,26 +624,15 @@ export class ImapSession {
         // command that did not parse, which did nothing. reportUpdates never throws.
         const text = r.status === 'BAD' && !parsed ? `${name}: ${r.text}` : r.text;
         if (r.status === 'NO' && parsed && this.state === 'selected') await this.reportUpdates(spec.expungeSafe);
-        this.line(`${tag} ${r.status} ${r.code ? `[${r.code}] ` : ''}${text}`);
+        this.status(tag, r.status, r.code, text);
         if (r.status === 'BAD') this.tooMany();
       }
     }
   }
 }
 
-/** `\Seen \Answered ...` plus keywords, and `\Recent`. */
-export function flagsOf(bits: number, keywords: readonly string[], recent: boolean): string {
-  const out: string[] = [];
-  if (bits & 1) out.push('\\Seen');
-  if (bits & 2) out.push('\\Answered');
-  if (bits & 4) out.push('\\Flagged');
-  if (bits & 8) out.push('\\Deleted');
-  if (bits & 16) out.push('\\Draft');
-  if (recent) out.push('\\Recent');
-  return out.concat(keywords).join(' ');
-}
-
-/** The FLAGS list of a mailbox: the system flags and its keywords. */
-export function flagList(keywords: readonly string[]): string {
-  return ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft', ...keywords].join(' ');
+/** `CAPABILITY cap...` (RFC 3501 §7.2.1): the untagged response, and the code of the greeting and of a login's OK. */
+export function capabilityData(b: ResponseBuilder, caps: readonly string[]): void {
+  b.raw('CAPABILITY');
+  for (const c of caps) b.sp().atom(c);
 }

@@ -16,7 +16,7 @@ import {
   FetchError, FetchSizeMismatch, formatInternalDate, writeFetch, writeInternalDate, type FetchOptions,
 } from '../../lib/imap/fetch-writer.js';
 import { ResponseSink } from '../../lib/io/sink.js';
-import { ByteWriter } from '../../lib/mail/imap-syntax.js';
+import { ByteWriter } from '../../lib/wire/encode.js';
 import type { MimePart } from '../../lib/mail/mime.js';
 import { Flag, type AppendMessage, type OpenMailbox, type SizedBody } from '../../lib/mailbox/driver.js';
 import { MboxDriver } from '../../lib/mailbox/mbox/mbox-driver.js';

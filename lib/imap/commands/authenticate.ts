@@ -20,7 +20,8 @@ export const authenticate = defineCommand({
     if (!ex) throw no(`Unsupported authentication mechanism ${args.mechanism}`);
     let step = await ex.start(args.initial);
     while (step.kind === 'challenge') {
-      s.out.write(`+ ${step.data.toString('base64')}\r\n`);
+      const challenge = step.data.toString('base64');
+      ctx.continuation((b) => b.raw(challenge));
       await s.out.flush();
       const line = await s.input.readLine();
       if (line === null) {

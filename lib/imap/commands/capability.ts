@@ -1,11 +1,11 @@
 // command-any = "CAPABILITY" / "LOGOUT" / "NOOP" / x-command  (RFC 3501 §9)
 /** CAPABILITY (RFC 3501 §6.1.1): valid in every state. */
-import { defineCommand } from '../session.js';
+import { capabilityData, defineCommand } from '../session.js';
 
 export const capability = defineCommand({
   name: 'CAPABILITY', states: ['not-authenticated', 'authenticated', 'selected'], expungeSafe: true,
   parse: (a) => a.end(),
   async run(ctx) {
-    ctx.untagged(`CAPABILITY ${ctx.session.capabilities().join(' ')}`);
+    ctx.untagged((b) => capabilityData(b, ctx.session.capabilities()));
   },
 });

@@ -17,6 +17,6 @@ export const enable = defineCommand({
     // Nothing this server offers is enabled this way yet (CONDSTORE, QRESYNC, UTF8=ACCEPT are not supported):
     // RFC 5161 says to answer with the subset enabled, here none.
     void caps;
-    ctx.untagged('ENABLED');
+    ctx.untagged((b) => b.raw('ENABLED'));
   },
 });

@@ -31,7 +31,7 @@ function fetchSpec(uid: boolean): Command {
           // Nothing of this message was queued for these (writeFetch computes every value first).
           if (e instanceof FetchError) throw no('Unknown Content-Transfer-Encoding', 'UNKNOWN-CTE');
           if (e instanceof MailboxError && e.code === 'CORRUPT') {
-            ctx.untagged(`NO Message ${seq} was expunged by another session`);
+            ctx.untagged((b) => b.raw('NO Message ').number(seq).raw(' was expunged by another session'));
             continue;
           }
           // Anything else, a literal cut short or overrun (StreamBroken) included, is for the session's error map.

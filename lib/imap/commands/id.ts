@@ -12,6 +12,6 @@ export const id = defineCommand({
     return null;
   },
   async run(ctx) {
-    ctx.untagged(`ID ("name" "uwimap-ts imapd" "version" "${ctx.session.opts.version}")`);
+    ctx.untagged((b) => b.raw('ID ').list(['name', 'uwimap-ts imapd', 'version', ctx.session.opts.version], (l, v) => l.string(v)));
   },
 });

@@ -17,7 +17,7 @@ export const idle = defineAuthenticatedCommand({
   parse: (a) => a.end(),
   async run(ctx) {
     const s = ctx.session;
-    s.out.write('+ idling\r\n');
+    ctx.continuation((b) => b.text('idling'));
     await s.out.flush();
     let done = false;
     // Settled (never rejected) so that a failed read (a line over the limit) is seen after the loop, not unhandled.

@@ -1,7 +1,7 @@
 // list = "LIST" SP mailbox SP list-mailbox  (RFC 3501 §9)
 /** LIST (RFC 3501 §6.3.8), with CHILDREN's attributes (RFC 3348). */
 import { defineAuthenticatedCommand } from '../session.js';
-import { nameOut } from './shared/mailbox-name.js';
+import { mailboxName } from './shared/mailbox-name.js';
 
 export const list = defineAuthenticatedCommand({
   name: 'LIST', states: ['authenticated', 'selected'], expungeSafe: true,
@@ -15,6 +15,8 @@ export const list = defineAuthenticatedCommand({
   },
   async run(ctx, args: { reference: string; pattern: string }) {
     const entries = await ctx.store.list(args.reference, args.pattern, { subscribedOnly: false });
-    for (const e of entries) ctx.untagged(`LIST (${e.attributes.join(' ')}) "/" ${nameOut(e.name)}`);
+    for (const e of entries) {
+      ctx.untagged((b) => mailboxName(b.raw('LIST ').list(e.attributes, (l, a) => l.raw(a)).raw(' "/" '), e.name));
+    }
   },
 });

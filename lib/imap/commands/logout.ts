@@ -19,9 +19,9 @@ export const logout = defineCommand({
         await sel.box.close();
       } catch (e) {
         s.opts.logger.log('warning', `${sel.name}: closed at logout without writing its last changes: ${String(e)}`);
-        ctx.untagged(e instanceof MailboxError && e.code === 'OVERQUOTA'
-          ? 'NO [OVERQUOTA] Not enough disk space or quota to save the last changes'
-          : 'NO Could not save the last changes to the mailbox');
+        ctx.untagged((b) => (e instanceof MailboxError && e.code === 'OVERQUOTA'
+          ? b.raw('NO [OVERQUOTA] Not enough disk space or quota to save the last changes')
+          : b.raw('NO Could not save the last changes to the mailbox')));
       }
     }
     s.end('logout', 'IMAP4rev1 server terminating connection');

@@ -1,7 +1,7 @@
 // lsub = "LSUB" SP mailbox SP list-mailbox  (RFC 3501 §9)
 /** LSUB (RFC 3501 §6.3.9): LIST of the subscribed names. */
 import { defineAuthenticatedCommand } from '../session.js';
-import { nameOut } from './shared/mailbox-name.js';
+import { mailboxName } from './shared/mailbox-name.js';
 
 export const lsub = defineAuthenticatedCommand({
   name: 'LSUB', states: ['authenticated', 'selected'], expungeSafe: true,
@@ -15,6 +15,8 @@ export const lsub = defineAuthenticatedCommand({
   },
   async run(ctx, args: { reference: string; pattern: string }) {
     const entries = await ctx.store.list(args.reference, args.pattern, { subscribedOnly: true });
-    for (const e of entries) ctx.untagged(`LSUB (${e.attributes.join(' ')}) "/" ${nameOut(e.name)}`);
+    for (const e of entries) {
+      ctx.untagged((b) => mailboxName(b.raw('LSUB ').list(e.attributes, (l, a) => l.raw(a)).raw(' "/" '), e.name));
+    }
   },
 });

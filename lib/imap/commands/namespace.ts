@@ -7,6 +7,6 @@ export const namespace = defineAuthenticatedCommand({
   parse: (a) => a.end(),
   async run(ctx) {
     // UW: personal namespace "" with "/" (the home directory); no other users' or shared namespaces offered.
-    ctx.untagged('NAMESPACE (("" "/")) NIL NIL');
+    ctx.untagged((b) => b.raw('NAMESPACE ((').string('').sp().string('/').raw(')) NIL NIL'));
   },
 });

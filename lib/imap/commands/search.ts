@@ -19,19 +19,25 @@ function searchSpec(uid: boolean): Command {
       const found = await searchSelected(sel.box, args.keys, args.charset, ctx.session.opts.clock.now());
       const ids = found.map((m) => (uid ? m.uid : m.seq));
       if (args.returnOpts === null) {
-        ctx.untagged(`SEARCH${ids.map((i) => ` ${i}`).join('')}`);
+        ctx.untagged((b) => {
+          b.raw('SEARCH');
+          for (const i of ids) b.sp().number(i);
+        });
         return;
       }
       // ESEARCH (RFC 4731): the requested aggregates of the result.
       const opts = args.returnOpts.length ? args.returnOpts : ['ALL'];
-      let text = `ESEARCH (TAG "${ctx.tag}")${uid ? ' UID' : ''}`;
-      if (ids.length) {
-        if (opts.includes('MIN')) text += ` MIN ${Math.min(...ids)}`;
-        if (opts.includes('MAX')) text += ` MAX ${Math.max(...ids)}`;
-        if (opts.includes('ALL')) text += ` ALL ${compact(ids)}`;
-      }
-      if (opts.includes('COUNT')) text += ` COUNT ${ids.length}`;
-      ctx.untagged(text);
+      ctx.untagged((b) => {
+        // search-correlator = SP "(" "TAG" SP tag-string ")" (RFC 4466 §2.6.2)
+        b.raw('ESEARCH (TAG ').string(ctx.tag).raw(')');
+        if (uid) b.raw(' UID');
+        if (ids.length) {
+          if (opts.includes('MIN')) b.raw(' MIN ').number(Math.min(...ids));
+          if (opts.includes('MAX')) b.raw(' MAX ').number(Math.max(...ids));
+          if (opts.includes('ALL')) b.raw(' ALL ').raw(compact(ids));
+        }
+        if (opts.includes('COUNT')) b.raw(' COUNT ').number(ids.length);
+      });
     },
   });
 }

@@ -61,7 +61,10 @@ function sortSpec(uid: boolean): Command {
       const sel = ctx.selected;
       const found = await searchSelected(sel.box, args.keys, args.charset, ctx.session.opts.clock.now());
       const sorted = await sortMessages(found, args.criteria);
-      ctx.untagged(`SORT${sorted.map((m) => ` ${uid ? m.uid : m.seq}`).join('')}`);
+      ctx.untagged((b) => {
+        b.raw('SORT');
+        for (const m of sorted) b.sp().number(uid ? m.uid : m.seq);
+      });
     },
   });
 }

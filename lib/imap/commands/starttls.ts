@@ -15,7 +15,7 @@ export const starttls = defineCommand({
       s.end('commands pipelined after STARTTLS', 'Commands pipelined after STARTTLS');
       throw bad('STARTTLS must be the last command in a batch');
     }
-    s.out.write(`${ctx.tag} OK Begin TLS negotiation now\r\n`);
+    ctx.taggedOk('Begin TLS negotiation now');
     await s.out.flush();
     try {
       await tls.start();

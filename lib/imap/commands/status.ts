@@ -2,7 +2,7 @@
 /** STATUS (RFC 3501 §6.3.10); the selected mailbox answers from its open index. */
 import type { StatusAtt } from '../../wire/parser.js';
 import { defineAuthenticatedCommand } from '../session.js';
-import { nameOut } from './shared/mailbox-name.js';
+import { mailboxName } from './shared/mailbox-name.js';
 
 export const status = defineAuthenticatedCommand({
   name: 'STATUS', states: ['authenticated', 'selected'], expungeSafe: true,
@@ -34,6 +34,6 @@ export const status = defineAuthenticatedCommand({
     const value: Record<StatusAtt, number> = {
       MESSAGES: st.messages, RECENT: st.recent, UIDNEXT: st.uidNext, UIDVALIDITY: st.uidValidity, UNSEEN: st.unseen,
     };
-    ctx.untagged(`STATUS ${nameOut(args.mailbox)} (${args.atts.map((a) => `${a} ${value[a]}`).join(' ')})`);
+    ctx.untagged((b) => mailboxName(b.raw('STATUS '), args.mailbox).sp().list(args.atts, (l, a) => l.raw(a).sp().number(value[a])));
   },
 });

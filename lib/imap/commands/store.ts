@@ -5,7 +5,8 @@
  */
 import type { StoreAtt } from '../../wire/parser.js';
 import type { SequenceSet } from '../../values/sequence.js';
-import { flagsOf, no, type SelectedContext, defineSelectedCommand, type Command } from '../session.js';
+import { flagsFetch } from '../responses.js';
+import { no, type SelectedContext, defineSelectedCommand, type Command } from '../session.js';
 import { splitFlags } from './shared/flags.js';
 import { resolveSet } from './shared/sequence.js';
 
@@ -40,7 +41,7 @@ function storeSpec(uid: boolean): Command {
       if (args.att.silent) return;
       for (const seq of seqs) {
         const m = box.meta(seq);
-        ctx.untagged(`${seq} FETCH (${uid ? `UID ${m.uid} ` : ''}FLAGS (${flagsOf(m.flags, m.keywords, m.recent)}))`);
+        ctx.untagged((b) => flagsFetch(b, seq, uid ? m.uid : null, m));
       }
     },
   });

@@ -48,7 +48,7 @@ function threadSpec(uid: boolean): Command {
         args.algorithm === 'REFERENCES' ? await threadReferences(found) : await threadOrderedSubject(found);
       // thread-data = "THREAD" [SP 1*thread-list]: a bare THREAD when nothing matched.
       const text = renderThreads(roots, (m) => (uid ? m.uid : m.seq));
-      ctx.untagged(text ? `THREAD ${text}` : 'THREAD');
+      ctx.untagged((b) => (text ? b.raw('THREAD ').raw(text) : b.raw('THREAD')));
     },
   });
 }

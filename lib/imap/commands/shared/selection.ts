@@ -4,7 +4,8 @@
  */
 import { Flag } from '../../../mailbox/driver.js';
 import type { ArgCursor } from '../../../wire/parser.js';
-import { flagList, type AuthenticatedContext, type SelectedContext } from '../../session.js';
+import { mailboxFlags, okResponse, permanentFlags } from '../../responses.js';
+import type { AuthenticatedContext, SelectedContext } from '../../session.js';
 
 /** ` SP mailbox` and the end of the command: the arguments of SELECT, EXAMINE, CREATE, DELETE, (UN)SUBSCRIBE. */
 export const mailboxArg = (a: ArgCursor): string => {
@@ -26,16 +27,16 @@ export async function openMailbox(ctx: AuthenticatedContext, name: string, readO
     } catch (e) {
       ctx.session.opts.logger.log('warning', `${old.name}: closed without writing its last changes: ${String(e)}`);
     }
-    ctx.untagged('OK [CLOSED] Previous mailbox closed');
+    ctx.untagged((b) => okResponse(b, 'CLOSED', 'Previous mailbox closed'));
   }
   const box = await ctx.store.open(name, readOnly);
   ctx.select({ name, box, readOnly: box.readOnly, structures: new Map() });
   box.takeUpdates(true);
   const kw = box.keywords();
-  ctx.untagged(`FLAGS (${flagList(kw)})`);
-  ctx.untagged(box.readOnly ? 'OK [PERMANENTFLAGS ()] No permanent flags permitted'
-    : `OK [PERMANENTFLAGS (${flagList(kw)} \\*)] Permanent flags`);
-  ctx.untagged(`${box.count()} EXISTS`);
+  ctx.untagged((b) => mailboxFlags(b, kw));
+  ctx.untagged((b) => (box.readOnly ? permanentFlags(b, null, 'No permanent flags permitted')
+    : permanentFlags(b, kw, 'Permanent flags')));
+  ctx.untagged((b) => b.number(box.count()).raw(' EXISTS'));
   let recent = 0;
   let unseen = 0;
   for (let seq = 1; seq <= box.count(); seq++) {
@@ -43,10 +44,10 @@ export async function openMailbox(ctx: AuthenticatedContext, name: string, readO
     if (m.recent) recent++;
     if (!unseen && !(m.flags & Flag.Seen)) unseen = seq;
   }
-  ctx.untagged(`${recent} RECENT`);
-  if (unseen) ctx.untagged(`OK [UNSEEN ${unseen}] First unseen message`);
-  ctx.untagged(`OK [UIDVALIDITY ${box.uidValidity}] UID validity status`);
-  ctx.untagged(`OK [UIDNEXT ${box.uidNext()}] Predicted next UID`);
+  ctx.untagged((b) => b.number(recent).raw(' RECENT'));
+  if (unseen) ctx.untagged((b) => b.raw('OK [UNSEEN ').number(unseen).raw('] First unseen message'));
+  ctx.untagged((b) => b.raw('OK [UIDVALIDITY ').number(box.uidValidity).raw('] UID validity status'));
+  ctx.untagged((b) => b.raw('OK [UIDNEXT ').number(box.uidNext()).raw('] Predicted next UID'));
   ctx.okWith(`${readOnly ? 'EXAMINE' : 'SELECT'} completed`, box.readOnly ? 'READ-ONLY' : 'READ-WRITE');
 }
 
@@ -85,6 +86,6 @@ export async function leaveIfSelected(ctx: AuthenticatedContext, mailbox: string
       store.sameMailbox(sel.name.slice(0, mailbox.length), mailbox));
   if (!holds) return;
   ctx.unselect();
-  ctx.untagged('OK [CLOSED] Selected mailbox closed');
+  ctx.untagged((b) => okResponse(b, 'CLOSED', 'Selected mailbox closed'));
   await sel.box.close();
 }
