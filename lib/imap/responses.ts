@@ -39,3 +39,9 @@ export function okResponse(b: ResponseBuilder, code: string | null, text: string
   if (code !== null) b.raw('[').text(code).raw('] ');
   b.text(text);
 }
+
+/** `CAPABILITY cap...` (RFC 3501 §7.2.1): the untagged response and the greeting's code. */
+export function capabilityData(b: ResponseBuilder, caps: readonly string[]): void {
+  b.raw('CAPABILITY');
+  for (const c of caps) b.sp().atom(c);
+}

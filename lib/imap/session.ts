@@ -24,7 +24,7 @@ import {
 } from '../wire/fragmentizer.js';
 import { ResponseBuilder } from '../wire/encode.js';
 import { ArgCursor } from '../wire/parser.js';
-import { flagsFetch, mailboxFlags, permanentFlags } from './responses.js';
+import { capabilityData, flagsFetch, mailboxFlags, permanentFlags } from './responses.js';
 
 export type ImapState = 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
 
@@ -629,10 +629,4 @@ export class ImapSession {
       }
     }
   }
-}
-
-/** `CAPABILITY cap...` (RFC 3501 §7.2.1): the untagged response, and the code of the greeting and of a login's OK. */
-export function capabilityData(b: ResponseBuilder, caps: readonly string[]): void {
-  b.raw('CAPABILITY');
-  for (const c of caps) b.sp().atom(c);
 }
