@@ -33,11 +33,20 @@ export function flagsFetch(b: ResponseBuilder, seq: number, uid: number | null,
   b.raw('FLAGS ').flags(m.flags, m.recent, m.keywords).raw(')');
 }
 
-/** `OK [code] text`, an untagged status response; `code` is resp-text-code as is. */
-export function okResponse(b: ResponseBuilder, code: string | null, text: string): void {
+/** `OK [code] text`, an untagged status response; `code` is resp-text-code, as a word or written by a function. */
+export function okResponse(b: ResponseBuilder, code: string | ((b: ResponseBuilder) => void) | null, text: string): void {
   b.raw('OK ');
-  if (code !== null) b.raw('[').text(code).raw('] ');
+  if (typeof code === 'function') {
+    b.raw('[');
+    code(b);
+    b.raw('] ');
+  } else if (code !== null) b.raw('[').raw(code).raw('] ');
   b.text(text);
+}
+
+/** `COPYUID uidvalidity source-uids new-uids` (RFC 4315 §3), after COPY and in MOVE's untagged OK. */
+export function copyUid(b: ResponseBuilder, r: { uidValidity: number; sourceUids: readonly number[]; uids: readonly number[] }): void {
+  b.raw('COPYUID ').number(r.uidValidity).sp().seqSet(r.sourceUids).sp().seqSet(r.uids);
 }
 
 /** `CAPABILITY cap...` (RFC 3501 §7.2.1): the untagged response and the greeting's code. */

@@ -84,8 +84,8 @@ export interface CommandContext {
   continuation(build: (b: ResponseBuilder) => void): void;
   /** Queues this command's tagged OK now, before it has finished (STARTTLS, ahead of its handshake). */
   taggedOk(text: string): void;
-  /** Overrides the tagged OK's text and code. */
-  okWith(text: string, code?: string | null): void;
+  /** Overrides the tagged OK's text and code (`code` writes the resp-text-code, without its brackets). */
+  okWith(text: string, code?: ((b: ResponseBuilder) => void) | null): void;
   /** A login succeeded (LOGIN, AUTHENTICATE): the session enters the authenticated state with the user's store. */
   loggedIn(user: string, store: MailStore): void;
   /** `sel` is opened (SELECT, EXAMINE): the session enters the selected state. */
@@ -308,11 +308,19 @@ export class ImapSession {
     this.send((b) => build(b.raw('* ')));
   }
 
-  /** `tag status [code] text`: a tagged (or `*`) status response. */
-  private status(tag: string, status: 'OK' | 'NO' | 'BAD', code: string | null, text: string): void {
+  /**
+   * `tag status [code] text`: a tagged (or `*`) status response. `code` is resp-text-code, written by a function or,
+   * from the error map (lib/imap/errors.ts), as text.
+   */
+  private status(tag: string, status: 'OK' | 'NO' | 'BAD', code: ((b: ResponseBuilder) => void) | string | null,
+    text: string): void {
     this.send((b) => {
       b.text(tag).sp().raw(status).sp();
-      if (code) b.raw('[').text(code).raw('] ');
+      if (typeof code === 'function') {
+        b.raw('[');
+        code(b);
+        b.raw('] ');
+      } else if (code) b.raw('[').text(code).raw('] ');
       b.text(text);
     });
   }
@@ -546,7 +554,7 @@ export class ImapSession {
       return;
     }
     let okText = `${name} completed`;
-    let okCode: string | null = null;
+    let okCode: ((b: ResponseBuilder) => void) | null = null;
     const ctx: CommandContext = {
       tag,
       session: this,

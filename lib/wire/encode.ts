@@ -399,6 +399,26 @@ export class ResponseBuilder {
     return this;
   }
 
+  /**
+   * sequence-set of the numbers `ids` (any order, no duplicates), as compact as ranges make it: `1:3,7`
+   * (APPENDUID, COPYUID, ESEARCH ALL). Nothing for no numbers.
+   */
+  seqSet(ids: readonly number[]): this {
+    const s = [...ids].sort((a, b) => a - b);
+    for (let i = 0; i < s.length;) {
+      let j = i;
+      while (j + 1 < s.length && (s[j + 1] as number) === (s[j] as number) + 1) j++;
+      if (i > 0) this.w.byte(0x2c);
+      this.number(s[i] as number);
+      if (j > i) {
+        this.w.byte(0x3a);
+        this.number(s[j] as number);
+      }
+      i = j + 1;
+    }
+    return this;
+  }
+
   /** A flag list ({@link writeFlagList}). */
   flags(bits: number, recent: boolean, keywords: readonly string[],
     order: readonly (readonly [number, string])[] = SYSTEM_FLAG_NAMES, wildcard = false): this {

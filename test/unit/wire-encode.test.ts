@@ -77,6 +77,14 @@ describe('encode', () => {
       assert.deepEqual(await reparse(rb().astring(v).sp().astring(v).toBuffer(), (c) => [c.astring(), (c.sp(), c.astring())]), [v, v]);
     }), { numRuns: 300 });
   });
+  it('writes sequence sets as ranges, which the parser reads back', () => {
+    assert.equal(s(rb().seqSet([7, 1, 2, 3, 9, 10])), '1:3,7,9:10');
+    assert.equal(s(rb().seqSet([5])), '5');
+    const ids = [1, 2, 3, 5, 8, 9, 10, 11, 40];
+    const set = ArgCursor.of(s(rb().seqSet(ids))).seqSet();
+    assert.deepEqual([...set.numbers(50)], ids);
+  });
+
   it('parse(encode(v)) = v for strings, numbers, lists and flag lists (seeded pseudo-random, 3000 cases)', async () => {
     // mulberry32: the same cases on every run, so a failure names its case.
     let seed = 0x5eed1e55;

@@ -7,7 +7,6 @@ import type { DateTime } from '../../wire/parser.js';
 import type { SpooledLiteral } from '../../wire/fragmentizer.js';
 import { no, defineAuthenticatedCommand } from '../session.js';
 import { splitFlags } from './shared/flags.js';
-import { compact } from './shared/sequence.js';
 
 interface AppendArgs {
   mailbox: string;
@@ -88,6 +87,6 @@ export const append = defineAuthenticatedCommand({
       if (e instanceof MailboxError && e.code === 'NONEXISTENT') throw no('Mailbox does not exist', 'TRYCREATE');
       throw e;
     }
-    ctx.okWith('APPEND completed', `APPENDUID ${r.uidValidity} ${compact(r.uids)}`);
+    ctx.okWith('APPEND completed', (b) => b.raw('APPENDUID ').number(r.uidValidity).sp().seqSet(r.uids));
   },
 });

@@ -4,7 +4,8 @@
 import type { SequenceSet } from '../../values/sequence.js';
 import { type SelectedContext, defineSelectedCommand, type Command } from '../session.js';
 import { copyMessages } from './shared/copy.js';
-import { compact, resolveSet } from './shared/sequence.js';
+import { copyUid } from '../responses.js';
+import { resolveSet } from './shared/sequence.js';
 
 function copySpec(uid: boolean): Command {
   return defineSelectedCommand({
@@ -22,7 +23,7 @@ function copySpec(uid: boolean): Command {
       const seqs = resolveSet(sel.box, args.set, uid);
       if (seqs.length === 0) return;
       const r = await copyMessages(ctx, seqs, args.mailbox);
-      ctx.okWith('COPY completed', `COPYUID ${r.uidValidity} ${compact(r.sourceUids)} ${compact(r.uids)}`);
+      ctx.okWith('COPY completed', (b) => copyUid(b, r));
     },
   });
 }

@@ -13,11 +13,11 @@
  * source that cannot be expunged (a full disk) takes the copies back, and a NO leaves both mailboxes as they were.
  */
 import { Flag } from '../../mailbox/driver.js';
-import { okResponse } from '../responses.js';
+import { copyUid, okResponse } from '../responses.js';
 import type { SequenceSet } from '../../values/sequence.js';
 import { no, type SelectedContext, defineSelectedCommand, type Command } from '../session.js';
 import { copyMessages } from './shared/copy.js';
-import { compact, resolveSet } from './shared/sequence.js';
+import { resolveSet } from './shared/sequence.js';
 
 interface MoveArgs {
   readonly set: SequenceSet;
@@ -62,7 +62,7 @@ function moveSpec(uid: boolean): Command {
       // Two sessions moving between the same two mailboxes in opposite directions at the same moment each wait for
       // the other's lock until the lock timeout, then both answer NO [INUSE] with nothing changed.)
       const r = await copyMessages(ctx, seqs, args.mailbox, { beforeCommit: () => removeSource(sourceUids) });
-      ctx.untagged((b) => okResponse(b, `COPYUID ${r.uidValidity} ${compact(r.sourceUids)} ${compact(r.uids)}`, 'Moved UIDs.'));
+      ctx.untagged((b) => okResponse(b, (c) => copyUid(c, r), 'Moved UIDs.'));
     },
   });
 }

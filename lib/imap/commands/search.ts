@@ -8,7 +8,6 @@
 import type { SearchCommand } from '../../wire/parser.js';
 import { type SelectedContext, defineSelectedCommand, type Command } from '../session.js';
 import { searchSelected } from './shared/search.js';
-import { compact } from './shared/sequence.js';
 
 function searchSpec(uid: boolean): Command {
   return defineSelectedCommand({
@@ -34,7 +33,7 @@ function searchSpec(uid: boolean): Command {
         if (ids.length) {
           if (opts.includes('MIN')) b.raw(' MIN ').number(Math.min(...ids));
           if (opts.includes('MAX')) b.raw(' MAX ').number(Math.max(...ids));
-          if (opts.includes('ALL')) b.raw(' ALL ').raw(compact(ids));
+          if (opts.includes('ALL')) b.raw(' ALL ').seqSet(ids);
         }
         if (opts.includes('COUNT')) b.raw(' COUNT ').number(ids.length);
       });

@@ -1,6 +1,6 @@
 /** The end of a login, by LOGIN or AUTHENTICATE (RFC 3501 §6.2.2-3). */
 import type { AuthResult } from '../../../auth/types.js';
-import { okResponse } from '../../responses.js';
+import { capabilityData, okResponse } from '../../responses.js';
 import { no, type CommandContext } from '../../session.js';
 
 /**
@@ -27,5 +27,6 @@ export async function finishLogin(ctx: CommandContext, user: string, result: Aut
   ctx.loggedIn(result.account.name, store);
   s.opts.logger.log('info', `${how === 'LOGIN' ? 'Login' : 'Authenticated'} user=${s.user} host=${s.opts.clientHost}`);
   for (const a of await s.backend.alerts()) ctx.untagged((b) => okResponse(b, 'ALERT', a));
-  ctx.okWith(`${how === 'LOGIN' ? 'LOGIN' : 'AUTHENTICATE'} completed`, `CAPABILITY ${s.capabilities().join(' ')}`);
+  const caps = s.capabilities();
+  ctx.okWith(`${how === 'LOGIN' ? 'LOGIN' : 'AUTHENTICATE'} completed`, (b) => capabilityData(b, caps));
 }

@@ -48,7 +48,7 @@ export async function openMailbox(ctx: AuthenticatedContext, name: string, readO
   if (unseen) ctx.untagged((b) => b.raw('OK [UNSEEN ').number(unseen).raw('] First unseen message'));
   ctx.untagged((b) => b.raw('OK [UIDVALIDITY ').number(box.uidValidity).raw('] UID validity status'));
   ctx.untagged((b) => b.raw('OK [UIDNEXT ').number(box.uidNext()).raw('] Predicted next UID'));
-  ctx.okWith(`${readOnly ? 'EXAMINE' : 'SELECT'} completed`, box.readOnly ? 'READ-ONLY' : 'READ-WRITE');
+  ctx.okWith(`${readOnly ? 'EXAMINE' : 'SELECT'} completed`, (b) => b.raw(box.readOnly ? 'READ-ONLY' : 'READ-WRITE'));
 }
 
 /**

@@ -1,4 +1,7 @@
-/** Sequence sets against the selected mailbox, for every command that names messages (FETCH, STORE, COPY, ...). */
+/**
+ * Sequence sets against the selected mailbox, for every command that names messages (FETCH, STORE, COPY, ...).
+ * Sets in responses (APPENDUID, COPYUID, ESEARCH ALL) are written by the encoder's `seqSet`.
+ */
 import type { OpenMailbox } from '../../../mailbox/driver.js';
 import type { SequenceSet } from '../../../values/sequence.js';
 import { bad } from '../../session.js';
@@ -24,17 +27,4 @@ export function resolveSet(box: OpenMailbox, set: SequenceSet, uid: boolean): nu
     }
   }
   return [...new Set(out)].sort((a, b) => a - b);
-}
-
-/** A sorted list of numbers as a compact sequence set (`1:3,7`): APPENDUID, COPYUID, ESEARCH ALL. */
-export function compact(ids: readonly number[]): string {
-  const s = [...ids].sort((a, b) => a - b);
-  const parts: string[] = [];
-  for (let i = 0; i < s.length;) {
-    let j = i;
-    while (j + 1 < s.length && (s[j + 1] as number) === (s[j] as number) + 1) j++;
-    parts.push(j > i ? `${s[i]}:${s[j]}` : `${s[i]}`);
-    i = j + 1;
-  }
-  return parts.join(',');
 }
