@@ -5,7 +5,8 @@ import type { AppendMessage } from '../../mailbox/driver.js';
 import { MailboxError } from '../../mailbox/driver.js';
 import type { DateTime } from '../../wire/parser.js';
 import type { SpooledLiteral } from '../../wire/fragmentizer.js';
-import { no, defineAuthenticatedCommand } from '../session.js';
+import { defineAuthenticatedCommand } from '../command.js';
+import { no } from '../session.js';
 import { splitFlags } from './shared/flags.js';
 
 interface AppendArgs {

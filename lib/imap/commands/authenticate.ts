@@ -1,7 +1,8 @@
 // authenticate = "AUTHENTICATE" SP auth-type [SP (base64 / "=")] *(CRLF base64)  (RFC 4959 §7)
 /** AUTHENTICATE (RFC 3501 §6.2.2) with an initial response (SASL-IR, RFC 4959). */
 import { decodeSaslResponse } from '../../auth/sasl-response.js';
-import { bad, no, ResponseSent, defineCommand } from '../session.js';
+import { defineCommand } from '../command.js';
+import { bad, no, ResponseSent } from '../session.js';
 import { finishLogin } from './shared/login.js';
 
 export const authenticate = defineCommand({

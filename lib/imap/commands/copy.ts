@@ -2,7 +2,7 @@
 // uid = "UID" SP (copy / fetch / search / store)  (RFC 3501 §9)
 /** COPY and UID COPY (RFC 3501 §6.4.7, §6.4.8), answered with COPYUID (RFC 4315). */
 import type { SequenceSet } from '../../values/sequence.js';
-import { type SelectedContext, defineSelectedCommand, type Command } from '../session.js';
+import { type SelectedContext, defineSelectedCommand, type Command } from '../command.js';
 import { copyMessages } from './shared/copy.js';
 import { copyUid } from '../responses.js';
 import { resolveSet } from './shared/sequence.js';

@@ -1,6 +1,6 @@
 // create = "CREATE" SP mailbox  (RFC 3501 §9)
 /** CREATE (RFC 3501 §6.3.3). */
-import { defineAuthenticatedCommand } from '../session.js';
+import { defineAuthenticatedCommand } from '../command.js';
 import { mailboxArg } from './shared/selection.js';
 
 export const create = defineAuthenticatedCommand({

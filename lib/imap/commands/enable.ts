@@ -1,6 +1,6 @@
 // command-any =/ "ENABLE" 1*(SP capability)  (RFC 5161 §4)
 /** ENABLE (RFC 5161). */
-import { defineCommand } from '../session.js';
+import { defineCommand } from '../command.js';
 
 export const enable = defineCommand({
   name: 'ENABLE', states: ['authenticated'], expungeSafe: true,

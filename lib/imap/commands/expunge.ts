@@ -2,7 +2,8 @@
 // uid-expunge = "UID" SP "EXPUNGE" SP sequence-set  (RFC 4315 §4)
 /** EXPUNGE (RFC 3501 §6.4.3) and UID EXPUNGE (RFC 4315 §2.1): the untagged EXPUNGEs are the session's updates. */
 import type { SequenceSet } from '../../values/sequence.js';
-import { no, defineSelectedCommand } from '../session.js';
+import { defineSelectedCommand } from '../command.js';
+import { no } from '../session.js';
 
 export const expunge = defineSelectedCommand({
   name: 'EXPUNGE', states: ['selected'], expungeSafe: true,

@@ -5,7 +5,8 @@ import type { FetchAtt } from '../../wire/parser.js';
 import type { SequenceSet } from '../../values/sequence.js';
 import { MailboxError } from '../../mailbox/driver.js';
 import { FetchError, writeFetch } from '../fetch-writer.js';
-import { no, type SelectedContext, defineSelectedCommand, type Command } from '../session.js';
+import { type SelectedContext, defineSelectedCommand, type Command } from '../command.js';
+import { no } from '../session.js';
 import { resolveSet } from './shared/sequence.js';
 
 /** MIME trees kept per selected mailbox (clients fetch BODYSTRUCTURE, then parts of the same few messages). */

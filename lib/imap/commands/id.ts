@@ -1,6 +1,6 @@
 // id ::= "ID" SPACE id_params_list  (RFC 2971 §4)
 /** ID (RFC 2971): the server's name and version; the client's fields are not used. */
-import { defineCommand } from '../session.js';
+import { defineCommand } from '../command.js';
 
 export const id = defineCommand({
   name: 'ID', states: ['not-authenticated', 'authenticated', 'selected'], expungeSafe: true,

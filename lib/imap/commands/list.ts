@@ -1,6 +1,6 @@
 // list = "LIST" SP mailbox SP list-mailbox  (RFC 3501 §9)
 /** LIST (RFC 3501 §6.3.8), with CHILDREN's attributes (RFC 3348). */
-import { defineAuthenticatedCommand } from '../session.js';
+import { defineAuthenticatedCommand } from '../command.js';
 import { mailboxName } from './shared/mailbox-name.js';
 
 export const list = defineAuthenticatedCommand({

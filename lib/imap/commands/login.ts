@@ -1,7 +1,8 @@
 // login = "LOGIN" SP userid SP password  (RFC 3501 §9)
 /** LOGIN (RFC 3501 §6.2.3): not-authenticated state, plaintext only where allowed. */
 import { Secret } from '../../auth/secret.js';
-import { no, defineCommand } from '../session.js';
+import { defineCommand } from '../command.js';
+import { no } from '../session.js';
 import { finishLogin } from './shared/login.js';
 
 export const login = defineCommand({

@@ -1,7 +1,7 @@
 // command-any = "CAPABILITY" / "LOGOUT" / "NOOP" / x-command  (RFC 3501 §9)
 /** LOGOUT (RFC 3501 §6.1.3): valid in every state. */
 import { MailboxError } from '../../mailbox/driver.js';
-import { defineCommand } from '../session.js';
+import { defineCommand } from '../command.js';
 
 export const logout = defineCommand({
   name: 'LOGOUT', states: ['not-authenticated', 'authenticated', 'selected'], expungeSafe: true,

@@ -1,6 +1,6 @@
 // lsub = "LSUB" SP mailbox SP list-mailbox  (RFC 3501 §9)
 /** LSUB (RFC 3501 §6.3.9): LIST of the subscribed names. */
-import { defineAuthenticatedCommand } from '../session.js';
+import { defineAuthenticatedCommand } from '../command.js';
 import { mailboxName } from './shared/mailbox-name.js';
 
 export const lsub = defineAuthenticatedCommand({

@@ -15,7 +15,8 @@
 import { Flag } from '../../mailbox/driver.js';
 import { copyUid, okResponse } from '../responses.js';
 import type { SequenceSet } from '../../values/sequence.js';
-import { no, type SelectedContext, defineSelectedCommand, type Command } from '../session.js';
+import { type SelectedContext, defineSelectedCommand, type Command } from '../command.js';
+import { no } from '../session.js';
 import { copyMessages } from './shared/copy.js';
 import { resolveSet } from './shared/sequence.js';
 

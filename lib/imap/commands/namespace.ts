@@ -1,6 +1,6 @@
 // Namespace_Command = "NAMESPACE"  (RFC 2342 §6)
 /** NAMESPACE (RFC 2342). */
-import { defineAuthenticatedCommand } from '../session.js';
+import { defineAuthenticatedCommand } from '../command.js';
 
 export const namespace = defineAuthenticatedCommand({
   name: 'NAMESPACE', states: ['authenticated', 'selected'], expungeSafe: true,

@@ -1,6 +1,6 @@
 // rename = "RENAME" SP mailbox SP mailbox  (RFC 3501 §9)
 /** RENAME (RFC 3501 §6.3.5): a selected mailbox (or one under it) is left first. */
-import { defineAuthenticatedCommand } from '../session.js';
+import { defineAuthenticatedCommand } from '../command.js';
 import { leaveIfSelected } from './shared/selection.js';
 
 export const rename = defineAuthenticatedCommand({

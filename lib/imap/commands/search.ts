@@ -6,7 +6,7 @@
  * §7.4.1).
  */
 import type { SearchCommand } from '../../wire/parser.js';
-import { type SelectedContext, defineSelectedCommand, type Command } from '../session.js';
+import { type SelectedContext, defineSelectedCommand, type Command } from '../command.js';
 import { searchSelected } from './shared/search.js';
 
 function searchSpec(uid: boolean): Command {

@@ -1,6 +1,6 @@
 // select = "SELECT" SP mailbox  (RFC 3501 §9)
 /** SELECT (RFC 3501 §6.3.1): opens a mailbox read-write (read-only if it cannot be written). */
-import { defineAuthenticatedCommand } from '../session.js';
+import { defineAuthenticatedCommand } from '../command.js';
 import { mailboxArg, openMailbox } from './shared/selection.js';
 
 export const select = defineAuthenticatedCommand({

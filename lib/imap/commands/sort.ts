@@ -7,7 +7,7 @@
 import type { SearchKey } from '../../values/search-key.js';
 import { sortMessages, type SortCriterion, type SortKeyName } from '../../mail/sort.js';
 import { ParseError, type ArgCursor } from '../../wire/parser.js';
-import { defineSelectedCommand, type Command, type SelectedContext } from '../session.js';
+import { defineSelectedCommand, type Command, type SelectedContext } from '../command.js';
 import { searchCriteria, searchSelected } from './shared/search.js';
 
 const SORT_KEYS: readonly SortKeyName[] = ['ARRIVAL', 'CC', 'DATE', 'FROM', 'SIZE', 'SUBJECT', 'TO'];

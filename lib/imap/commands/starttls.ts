@@ -1,7 +1,8 @@
 // command-nonauth = login / authenticate / "STARTTLS"  (RFC 3501 §9)
 /** STARTTLS (RFC 3501 §6.2.1). */
 import { describeError } from '../../env/logger.js';
-import { bad, no, ResponseSent, type ImapSession, defineCommand } from '../session.js';
+import { defineCommand } from '../command.js';
+import { bad, no, ResponseSent, type ImapSession } from '../session.js';
 
 export const starttls = defineCommand({
   name: 'STARTTLS', states: ['not-authenticated'], expungeSafe: true,

@@ -1,7 +1,7 @@
 // status = "STATUS" SP mailbox SP "(" status-att *(SP status-att) ")"  (RFC 3501 §9)
 /** STATUS (RFC 3501 §6.3.10); the selected mailbox answers from its open index. */
 import type { StatusAtt } from '../../wire/parser.js';
-import { defineAuthenticatedCommand } from '../session.js';
+import { defineAuthenticatedCommand } from '../command.js';
 import { mailboxName } from './shared/mailbox-name.js';
 
 export const status = defineAuthenticatedCommand({

@@ -6,7 +6,8 @@
 import type { StoreAtt } from '../../wire/parser.js';
 import type { SequenceSet } from '../../values/sequence.js';
 import { flagsFetch } from '../responses.js';
-import { no, type SelectedContext, defineSelectedCommand, type Command } from '../session.js';
+import { type SelectedContext, defineSelectedCommand, type Command } from '../command.js';
+import { no } from '../session.js';
 import { splitFlags } from './shared/flags.js';
 import { resolveSet } from './shared/sequence.js';
 

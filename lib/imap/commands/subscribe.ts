@@ -1,6 +1,6 @@
 // subscribe = "SUBSCRIBE" SP mailbox  (RFC 3501 §9)
 /** SUBSCRIBE (RFC 3501 §6.3.6). */
-import { defineAuthenticatedCommand } from '../session.js';
+import { defineAuthenticatedCommand } from '../command.js';
 import { mailboxArg } from './shared/selection.js';
 
 export const subscribe = defineAuthenticatedCommand({

@@ -5,7 +5,8 @@
  * BINARY decodes every CTE it names, and APPEND takes literal8, refusing with NO [UNKNOWN-CTE] the binary content
  * a store would change (see append.ts storableBinary).
  */
-import type { Command, ImapSession } from '../session.js';
+import type { Command } from '../command.js';
+import type { ImapSession } from '../session.js';
 import { append } from './append.js';
 import { authenticate } from './authenticate.js';
 import { capability } from './capability.js';

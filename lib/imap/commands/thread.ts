@@ -8,7 +8,7 @@ import type { SearchKey } from '../../values/search-key.js';
 import type { SearchMessage } from '../../mail/search.js';
 import { renderThreads, threadOrderedSubject, threadReferences, type ThreadNode } from '../../mail/thread.js';
 import { ParseError, type ArgCursor } from '../../wire/parser.js';
-import { defineSelectedCommand, type Command, type SelectedContext } from '../session.js';
+import { defineSelectedCommand, type Command, type SelectedContext } from '../command.js';
 import { searchCriteria, searchSelected } from './shared/search.js';
 
 export type ThreadAlgorithm = 'ORDEREDSUBJECT' | 'REFERENCES';

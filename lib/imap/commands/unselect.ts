@@ -1,6 +1,6 @@
 // command-select /= "UNSELECT"  (RFC 3691 §4)
 /** UNSELECT (RFC 3691): CLOSE without the expunge. */
-import { defineSelectedCommand } from '../session.js';
+import { defineSelectedCommand } from '../command.js';
 import { closeSelected } from './shared/selection.js';
 
 export const unselect = defineSelectedCommand({

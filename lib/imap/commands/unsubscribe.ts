@@ -1,6 +1,6 @@
 // unsubscribe = "UNSUBSCRIBE" SP mailbox  (RFC 3501 §9)
 /** UNSUBSCRIBE (RFC 3501 §6.3.7). */
-import { defineAuthenticatedCommand } from '../session.js';
+import { defineAuthenticatedCommand } from '../command.js';
 import { mailboxArg } from './shared/selection.js';
 
 export const unsubscribe = defineAuthenticatedCommand({

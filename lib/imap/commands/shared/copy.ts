@@ -1,7 +1,8 @@
 /** Copying messages of the selected mailbox to another mailbox: COPY and MOVE. */
 import type { AppendMessage, AppendOptions } from '../../../mailbox/driver.js';
 import { MailboxError } from '../../../mailbox/driver.js';
-import { no, type SelectedContext } from '../../session.js';
+import type { SelectedContext } from '../../command.js';
+import { no } from '../../session.js';
 
 /**
  * Appends the messages `seqs` of the selected mailbox (in that order, with their flags and INTERNALDATE) to

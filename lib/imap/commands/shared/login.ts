@@ -1,7 +1,8 @@
 /** The end of a login, by LOGIN or AUTHENTICATE (RFC 3501 §6.2.2-3). */
 import type { AuthResult } from '../../../auth/types.js';
 import { capabilityData, okResponse } from '../../responses.js';
-import { no, type CommandContext } from '../../session.js';
+import type { CommandContext } from '../../command.js';
+import { no } from '../../session.js';
 
 /**
  * A failed login is logged, delayed (and may end the session) and answered NO [AUTHENTICATIONFAILED]; a successful

@@ -5,7 +5,7 @@
 import { Flag } from '../../../mailbox/driver.js';
 import type { ArgCursor } from '../../../wire/parser.js';
 import { mailboxFlags, okResponse, permanentFlags } from '../../responses.js';
-import type { AuthenticatedContext, SelectedContext } from '../../session.js';
+import type { AuthenticatedContext, SelectedContext } from '../../command.js';
 
 /** ` SP mailbox` and the end of the command: the arguments of SELECT, EXAMINE, CREATE, DELETE, (UN)SUBSCRIBE. */
 export const mailboxArg = (a: ArgCursor): string => {
