@@ -9,7 +9,7 @@ const FOLDERS = ['imap', 'pop3', 'wire', 'mail', 'values', 'mailbox', 'lock', 'a
 const MAY_IMPORT = {
   values: [],
   wire: ['values'],
-  mail: ['values'],
+  mail: ['values', 'wire'],
   imap: ['values', 'wire', 'mail', 'mailbox', 'io', 'auth', 'env'],
   pop3: ['values', 'mailbox', 'io', 'auth', 'env'],
   mailbox: ['values', 'lock', 'native', 'env'],

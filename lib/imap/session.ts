@@ -1,9 +1,10 @@
 /**
  * An IMAP4rev1 session (RFC 3501): the state machine, the command loop and the response rules that every command
- * shares. Commands themselves live in commands/ as {@link CommandSpec}s, one table keyed by name (WildDuck's and
- * Dovecot's layout); the session finds the spec, checks the state, parses (a ParseError is a BAD, and the command's
- * literals were already read, so the stream stays in sync), runs it, sends the mailbox updates the command allows,
- * then the tagged response.
+ * shares. Commands themselves live in commands/, declared as lib/imap/command.ts says, one table keyed by name
+ * (WildDuck's and Dovecot's layout); the session finds the spec, checks the state, parses (a ParseError is a BAD, and
+ * the command's literals were already read, so the stream stays in sync), runs it with the context its states give
+ * it, sends the mailbox updates the command allows, then the tagged response. Every byte it sends is written with
+ * the one encoder (lib/wire/encode.ts).
  *
  * RFC 3501 §7.4.1: untagged EXPUNGE is never sent during FETCH, STORE or SEARCH (nor their UID forms), since the
  * client could not tell which message numbers the command's responses refer to; those commands are
@@ -15,14 +16,16 @@ import type { Clock } from '../env/env.js';
 import { describeError, type Logger } from '../env/logger.js';
 import { InputClosed, LineTooLong, type LineInput } from '../io/input.js';
 import type { ResponseSink } from '../io/sink.js';
-import { MailboxError, type OpenMailbox } from '../mailbox/driver.js';
+import { MailboxError } from '../mailbox/driver.js';
+import type { Command, CommandContext, Selected } from './command.js';
 import { replyFor } from './errors.js';
 import type { MailStore } from '../mailbox/store.js';
-import type { MimePart } from '../mail/mime.js';
 import {
   CommandFragmentError, readCommand, type CommandPart, type LiteralSpool, type RawCommand,
 } from '../wire/fragmentizer.js';
+import { ResponseBuilder } from '../wire/encode.js';
 import { ArgCursor } from '../wire/parser.js';
+import { capabilityData, flagsFetch, mailboxFlags, permanentFlags } from './responses.js';
 
 export type ImapState = 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
 
@@ -72,64 +75,6 @@ export interface ImapOptions {
 /** APPEND literals above this size go to a spool file when a spool directory is configured. */
 const SPOOL_ABOVE = 1 << 20;
 
-/** What a command sees of the session. */
-export interface CommandContext {
-  readonly tag: string;
-  readonly session: ImapSession;
-  /** Queues an untagged response line (without "* " and CRLF). */
-  untagged(text: string): void;
-  /** Queues raw bytes (FETCH data with literals). */
-  write(data: Buffer | string): void;
-  /** Overrides the tagged OK's text and code. */
-  okWith(text: string, code?: string | null): void;
-}
-
-/**
- * A command as written (one per RFC command, in commands/): `parse` and `run` are linked by their argument type
- * `A`, which {@link defineCommand} checks and then hides.
- */
-interface CommandSpec<A> {
-  /** 'FETCH', 'UID FETCH', ... */
-  readonly name: string;
-  readonly states: readonly ImapState[];
-  /** May untagged EXPUNGE responses follow this command (false for FETCH, STORE, SEARCH: RFC 3501 §7.4.1)? */
-  readonly expungeSafe: boolean;
-  /** Parses the arguments after the command name (pure; throws ParseError -> BAD). */
-  parse(args: ArgCursor): A;
-  run(ctx: CommandContext, args: A): Promise<void>;
-}
-
-/** A command in the table: its parse gives the run bound to the parsed arguments, whatever their type. */
-export interface Command {
-  readonly name: string;
-  readonly states: readonly ImapState[];
-  readonly expungeSafe: boolean;
-  /** Parses the arguments (pure; throws ParseError -> BAD); the result runs the command with them. */
-  parse(args: ArgCursor): (ctx: CommandContext) => Promise<void>;
-}
-
-/** Makes a table entry of a command whose `parse` result is exactly what its `run` takes. */
-export function defineCommand<A>(spec: CommandSpec<A>): Command {
-  return {
-    name: spec.name,
-    states: spec.states,
-    expungeSafe: spec.expungeSafe,
-    parse(args) {
-      const a = spec.parse(args);
-      return (ctx) => spec.run(ctx, a);
-    },
-  };
-}
-
-/** The selected mailbox and how it was selected. */
-export interface Selected {
-  readonly name: string;
-  readonly box: OpenMailbox;
-  readonly readOnly: boolean;
-  /** MIME structures by UID (clients fetch BODYSTRUCTURE, then parts); dropped with the selection. */
-  readonly structures: Map<number, MimePart>;
-}
-
 /**
  * The largest literal any command but APPEND may send (a password, a mailbox name, a SEARCH string): UW imapd's
  * MAXCLIENTLIT, "maximum non-APPEND client literal size". Only APPEND carries messages, up to `maxLiteral`; without
@@ -146,14 +91,24 @@ function isAppend(soFar: readonly CommandPart[]): boolean {
   return first !== undefined && /^[^ ]+ APPEND /i.test(first.bytes.toString('latin1', 0, 80));
 }
 
+/**
+ * Where the session is (RFC 3501 §3), with what each state has: a user and a store once logged in, a mailbox when
+ * selected. Logging out keeps what it had (a selected mailbox is closed as the session ends).
+ */
+type Phase =
+  | { readonly state: 'not-authenticated' }
+  | { readonly state: 'authenticated'; readonly user: string; readonly store: MailStore }
+  | { readonly state: 'selected'; readonly user: string; readonly store: MailStore; readonly selected: Selected }
+  | { readonly state: 'logout'; readonly user: string; readonly selected: Selected | null };
+
 export class ImapSession {
-  state: ImapState = 'not-authenticated';
-  user = '';
-  store: MailStore | null = null;
-  selected: Selected | null = null;
+  /** Changed only by the transitions below, which commands reach through their context. */
+  private phase: Phase = { state: 'not-authenticated' };
   /** Capabilities ENABLEd by the client (RFC 5161). */
   readonly enabled = new Set<string>();
-  tlsActive = false;
+  private tls = false;
+  /** The response being built (one at a time: a response is built and queued without an await between). */
+  private readonly rb = new ResponseBuilder();
   private bad = 0;
   /** Unexpected errors so far (each has an id `<sessionId>.<n>`). */
   private errors = 0;
@@ -174,19 +129,98 @@ export class ImapSession {
   ) {
     this.input = input;
     this.out = out;
-    if (preauth) {
-      this.state = 'authenticated';
-      this.user = preauth.user;
-      this.store = preauth.store;
+    if (preauth) this.phase = { state: 'authenticated', user: preauth.user, store: preauth.store };
+  }
+
+  get state(): ImapState {
+    return this.phase.state;
+  }
+
+  /** The logged-in user ('' before login). */
+  get user(): string {
+    return this.phase.state === 'not-authenticated' ? '' : this.phase.user;
+  }
+
+  /** The user's mail store, once logged in (null before, and once logging out). */
+  get store(): MailStore | null {
+    return this.phase.state === 'authenticated' || this.phase.state === 'selected' ? this.phase.store : null;
+  }
+
+  get selected(): Selected | null {
+    return this.phase.state === 'selected' || this.phase.state === 'logout' ? this.phase.selected : null;
+  }
+
+  /** Whether STARTTLS made the connection encrypted. */
+  get tlsActive(): boolean {
+    return this.tls;
+  }
+
+  /** Logged in: the authenticated state, with the user's store. */
+  private loggedIn(user: string, store: MailStore): void {
+    if (this.phase.state !== 'not-authenticated') throw new Error(`login in ${this.phase.state} state`);
+    this.phase = { state: 'authenticated', user, store };
+  }
+
+  /** A mailbox opened: the selected state. */
+  private select(selected: Selected): void {
+    const p = this.phase;
+    if (p.state !== 'authenticated' && p.state !== 'selected') throw new Error(`select in ${p.state} state`);
+    this.phase = { state: 'selected', user: p.user, store: p.store, selected };
+  }
+
+  /** The selection ends: the authenticated state again (or still logging out). Returns what was selected. */
+  private unselect(): Selected | null {
+    const p = this.phase;
+    if (p.state === 'selected') {
+      this.phase = { state: 'authenticated', user: p.user, store: p.store };
+      return p.selected;
     }
+    if (p.state === 'logout' && p.selected !== null) {
+      this.phase = { state: 'logout', user: p.user, selected: null };
+      return p.selected;
+    }
+    return null;
   }
 
   capabilities(): readonly string[] {
     return this.capabilityList(this);
   }
 
-  private line(text: string): void {
-    this.out.write(text + '\r\n');
+  /**
+   * Queues one response: what `build` writes with the encoder, then CRLF, handed to the sink in one piece (rule 5a).
+   * The builder is the session's, reused; a `build` that throws leaves nothing of its response behind.
+   */
+  private send(build: (b: ResponseBuilder) => void): void {
+    const b = this.rb;
+    try {
+      build(b);
+    } catch (e) {
+      b.chunks();
+      throw e;
+    }
+    b.crlf().writeTo(this.out);
+  }
+
+  /** `* ` and what `build` writes. */
+  private untagged(build: (b: ResponseBuilder) => void): void {
+    this.send((b) => build(b.raw('* ')));
+  }
+
+  /**
+   * `tag status [code] text`: a tagged (or `*`) status response. `code` is resp-text-code, written by a function or,
+   * from the error map (lib/imap/errors.ts), as text.
+   */
+  private status(tag: string, status: 'OK' | 'NO' | 'BAD', code: ((b: ResponseBuilder) => void) | string | null,
+    text: string): void {
+    this.send((b) => {
+      b.text(tag).sp().raw(status).sp();
+      if (typeof code === 'function') {
+        b.raw('[');
+        code(b);
+        b.raw('] ');
+      } else if (code) b.raw('[').text(code).raw('] ');
+      b.text(text);
+    });
   }
 
   /**
@@ -205,7 +239,7 @@ export class ImapSession {
       if (e instanceof MailboxError && (e.code === 'NONEXISTENT' || e.code === 'CORRUPT')) {
         const what = e.code === 'NONEXISTENT' ? 'was deleted or renamed' : 'was changed by another program';
         this.opts.logger.log('notice', `Mailbox ${sel.name} ${what} (${e.message}) user=${this.user} host=${this.opts.clientHost}`);
-        this.selected = null;
+        this.unselect();
         await sel.box.close().catch(() => undefined);
         this.end(`mailbox ${e.code === 'NONEXISTENT' ? 'gone' : 'changed'}`, `[ALERT] Mailbox ${sel.name} ${what}`);
         return false;
@@ -216,23 +250,21 @@ export class ImapSession {
     for (const u of sel.box.takeUpdates(allowExpunge)) {
       switch (u.kind) {
         case 'expunge':
-          this.line(`* ${u.seq} EXPUNGE`);
+          this.untagged((b) => b.number(u.seq).raw(' EXPUNGE'));
           break;
         case 'exists':
-          this.line(`* ${u.count} EXISTS`);
+          this.untagged((b) => b.number(u.count).raw(' EXISTS'));
           break;
         case 'recent':
-          this.line(`* ${u.count} RECENT`);
+          this.untagged((b) => b.number(u.count).raw(' RECENT'));
           break;
         case 'keywords':
-          this.line(`* FLAGS (${flagList(u.keywords)})`);
-          this.line(`* OK [PERMANENTFLAGS (${flagList(u.keywords)} \\*)] Flags permitted`);
+          this.untagged((b) => mailboxFlags(b, u.keywords));
+          this.untagged((b) => permanentFlags(b, u.keywords, 'Flags permitted'));
           break;
-        case 'flags': {
-          const m = sel.box.meta(u.seq);
-          this.line(`* ${u.seq} FETCH (FLAGS (${flagsOf(m.flags, m.keywords, m.recent)}))`);
+        case 'flags':
+          this.untagged((b) => flagsFetch(b, u.seq, null, sel.box.meta(u.seq)));
           break;
-        }
       }
     }
     return true;
@@ -243,9 +275,9 @@ export class ImapSession {
    * sent already), and `reason` for the closing log line. The first reason given is the one logged.
    */
   end(reason: string, text: string | null): void {
-    if (text !== null && this.state !== 'logout' && !this.out.closed) this.line(`* BYE ${text}`);
+    if (text !== null && this.state !== 'logout' && !this.out.closed) this.untagged((b) => b.raw('BYE ').text(text));
     this.endReason ??= reason;
-    this.state = 'logout';
+    if (this.phase.state !== 'logout') this.phase = { state: 'logout', user: this.user, selected: this.selected };
   }
 
   /**
@@ -265,12 +297,12 @@ export class ImapSession {
   /** Runs the session to its end. Never throws: whatever happens, the client is told (`* BYE`) and it is logged. */
   async run(): Promise<void> {
     const started = this.opts.clock.now();
-    const caps = this.capabilities().join(' ');
-    if (this.state === 'authenticated') {
-      this.line(`* PREAUTH [CAPABILITY ${caps}] ${this.opts.hostname} IMAP4rev1 ${this.opts.version} server ready, user ${this.user}`);
-    } else {
-      this.line(`* OK [CAPABILITY ${caps}] ${this.opts.hostname} IMAP4rev1 ${this.opts.version} server ready`);
-    }
+    const preauth = this.state === 'authenticated';
+    this.untagged((b) => {
+      b.raw(preauth ? 'PREAUTH [' : 'OK [');
+      capabilityData(b, this.capabilities());
+      b.raw('] ').text(`${this.opts.hostname} IMAP4rev1 ${this.opts.version} server ready${preauth ? `, user ${this.user}` : ''}`);
+    });
     try {
       await this.out.flush();
       while (this.state !== 'logout' && !this.out.closed) {
@@ -292,9 +324,8 @@ export class ImapSession {
       this.end('error', `Internal error, id ${this.internalError(e)}`);
     } finally {
       if (this.out.closed) this.endReason ??= 'client gone';
-      if (this.selected) {
-        const sel = this.selected;
-        this.selected = null;
+      const sel = this.unselect();
+      if (sel) {
         await sel.box.close().catch((e: unknown) => {
           this.internalError(e);
           this.end('error', null);
@@ -331,7 +362,7 @@ export class ImapSession {
           maxLiterals: 1000,
           maxDiscard: 1 << 20,
           onContinuation: async () => {
-            this.line('+ Ready for argument');
+            this.send((b) => b.raw('+ Ready for argument'));
             await this.out.flush();
           },
           spool: (a) => {
@@ -360,7 +391,7 @@ export class ImapSession {
           this.end('protocol error', e.message);
           return null;
         }
-        this.line(`${tag} BAD ${e.message}`);
+        this.status(tag, 'BAD', null, e.message);
         return this.tooMany() ? null : 'handled';
       }
       if (e instanceof LineTooLong) {
@@ -392,7 +423,7 @@ export class ImapSession {
       tag = args.tag();
       args.sp();
     } catch {
-      this.line('* BAD Missing or invalid tag');
+      this.status('*', 'BAD', null, 'Missing or invalid tag');
       this.tooMany();
       return;
     }
@@ -406,45 +437,77 @@ export class ImapSession {
       }
       spec = this.commands.get(name);
     } catch {
-      this.line(`${tag} BAD Missing command`);
+      this.status(tag, 'BAD', null, 'Missing command');
       this.tooMany();
       return;
     }
     if (!spec) {
-      this.line(`${tag} BAD Command unrecognized: ${name.slice(0, 32)}`);
+      this.status(tag, 'BAD', null, `Command unrecognized: ${name.slice(0, 32)}`);
       this.tooMany();
       return;
     }
     if (!spec.states.includes(this.state)) {
-      this.line(`${tag} BAD Command ${name} invalid in ${this.state} state`);
+      this.status(tag, 'BAD', null, `Command ${name} invalid in ${this.state} state`);
       this.tooMany();
       return;
     }
     let okText = `${name} completed`;
-    let okCode: string | null = null;
+    let okCode: ((b: ResponseBuilder) => void) | null = null;
     const ctx: CommandContext = {
       tag,
       session: this,
-      untagged: (text) => this.line(`* ${text}`),
-      write: (data) => this.out.write(data),
+      untagged: (build) => this.untagged(build),
+      continuation: (build) => this.send((b) => build(b.raw('+ '))),
+      taggedOk: (text) => this.status(tag, 'OK', null, text),
       okWith: (text, code = null) => {
         okText = text;
         okCode = code;
       },
+      loggedIn: (user, store) => this.loggedIn(user, store),
+      select: (sel) => this.select(sel),
+      unselect: () => this.unselect(),
+      tlsStarted: () => {
+        this.tls = true;
+      },
     };
     let parsed = false;
     try {
-      const run = spec.parse(args);
+      const run = this.parseFor(spec, args, ctx);
       parsed = true;
-      await run(ctx);
+      await run();
       if (this.state !== 'logout' && !(await this.reportUpdates(spec.expungeSafe))) {
         // The selected mailbox is gone (BYE sent): what the command did cannot be confirmed against it.
-        this.line(`${tag} NO [UNAVAILABLE] ${name} cannot complete: the selected mailbox is gone`);
+        this.status(tag, 'NO', 'UNAVAILABLE', `${name} cannot complete: the selected mailbox is gone`);
         return;
       }
-      this.line(`${tag} OK ${okCode ? `[${okCode}] ` : ''}${okText}`);
+      this.status(tag, 'OK', okCode, okText);
     } catch (e) {
       await this.failed(tag, name, spec, parsed, e);
+    }
+  }
+
+  /**
+   * Parses the command's arguments and binds its run to the context its states give it: the store of the
+   * authenticated states, the mailbox of the selected state. (The state was checked against the command's list,
+   * which its definition keeps within the states it needs.)
+   */
+  private parseFor(spec: Command, args: ArgCursor, ctx: CommandContext): () => Promise<void> {
+    const p = this.phase;
+    switch (spec.needs) {
+      case 'any': {
+        const run = spec.parse(args);
+        return () => run(ctx);
+      }
+      case 'authenticated': {
+        if (p.state !== 'authenticated' && p.state !== 'selected') throw new Error(`${spec.name} in ${p.state} state`);
+        const run = spec.parse(args);
+        return () => run({ ...ctx, store: p.store });
+      }
+      case 'selected': {
+        if (p.state !== 'selected') throw new Error(`${spec.name} in ${p.state} state`);
+        const run = spec.parse(args);
+        return () => run({ ...ctx, store: p.store, selected: p.selected });
+      }
     }
   }
 
@@ -467,26 +530,9 @@ export class ImapSession {
         // command that did not parse, which did nothing. reportUpdates never throws.
         const text = r.status === 'BAD' && !parsed ? `${name}: ${r.text}` : r.text;
         if (r.status === 'NO' && parsed && this.state === 'selected') await this.reportUpdates(spec.expungeSafe);
-        this.line(`${tag} ${r.status} ${r.code ? `[${r.code}] ` : ''}${text}`);
+        this.status(tag, r.status, r.code, text);
         if (r.status === 'BAD') this.tooMany();
       }
     }
   }
-}
-
-/** `\Seen \Answered ...` plus keywords, and `\Recent`. */
-export function flagsOf(bits: number, keywords: readonly string[], recent: boolean): string {
-  const out: string[] = [];
-  if (bits & 1) out.push('\\Seen');
-  if (bits & 2) out.push('\\Answered');
-  if (bits & 4) out.push('\\Flagged');
-  if (bits & 8) out.push('\\Deleted');
-  if (bits & 16) out.push('\\Draft');
-  if (recent) out.push('\\Recent');
-  return out.concat(keywords).join(' ');
-}
-
-/** The FLAGS list of a mailbox: the system flags and its keywords. */
-export function flagList(keywords: readonly string[]): string {
-  return ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft', ...keywords].join(' ');
 }

@@ -9,7 +9,7 @@
  */
 import { FieldSet, fieldValues, selectHeaderFields } from './header.js';
 import { envelopeOf, envelopeValue, headerString } from './envelope.js';
-import { type ImapValue, encodeImap } from './imap-syntax.js';
+import { type ImapValue, encodeImap } from '../wire/encode.js';
 import { type MimeParam, type MimePart, isMessageRfc822, isMultipart, paramValue, parseDisposition } from './mime.js';
 
 function params(list: readonly MimeParam[], defaultCharset: boolean): ImapValue {

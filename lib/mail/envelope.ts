@@ -12,7 +12,7 @@
  * Strings keep the raw header bytes (encoded words undecoded, 8-bit as is), as UW and Dovecot send them. PURE.
  */
 import { type Address, FieldSet, Header, WORD_BYTES, firstValues, parseAddressList } from './header.js';
-import { type ByteWriter, type ImapValue, QUOTABLE, encodeImap, writeImap } from './imap-syntax.js';
+import { type ByteWriter, type ImapValue, QUOTABLE, encodeImap, writeImap } from '../wire/encode.js';
 
 /** The envelope of one message. String members are raw values (leading whitespace removed, folds kept). */
 export interface Envelope {

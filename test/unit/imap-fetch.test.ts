@@ -1,5 +1,5 @@
 /**
- * The FETCH writer (lib/imap/fetch.ts) over a real mbox: every fixture of test/fixtures/mime appended (CRLF), then
+ * The FETCH writer (lib/imap/fetch-writer.ts) over a real mbox: every fixture of test/fixtures/mime appended (CRLF), then
  * fetched item by item and compared byte for byte with the Dovecot oracle sidecars (ENVELOPE, BODY, BODYSTRUCTURE,
  * every section Dovecot was asked for), plus flags, \Seen handling, partials, BINARY and the size-mismatch rule.
  */
@@ -14,9 +14,9 @@ import { MemoryLogger } from '../../lib/env/logger.js';
 import fc from 'fast-check';
 import {
   FetchError, FetchSizeMismatch, formatInternalDate, writeFetch, writeInternalDate, type FetchOptions,
-} from '../../lib/imap/fetch.js';
+} from '../../lib/imap/fetch-writer.js';
 import { ResponseSink } from '../../lib/io/sink.js';
-import { ByteWriter } from '../../lib/mail/imap-syntax.js';
+import { ByteWriter } from '../../lib/wire/encode.js';
 import type { MimePart } from '../../lib/mail/mime.js';
 import { Flag, type AppendMessage, type OpenMailbox, type SizedBody } from '../../lib/mailbox/driver.js';
 import { MboxDriver } from '../../lib/mailbox/mbox/mbox-driver.js';

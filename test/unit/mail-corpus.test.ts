@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { encodeBody, encodeBodyStructure, sectionData, type SectionSpec } from '../../lib/mail/bodystructure.js';
 import { encodeEnvelope, envelopeOf, writeEnvelope } from '../../lib/mail/envelope.js';
-import { ByteWriter } from '../../lib/mail/imap-syntax.js';
+import { ByteWriter } from '../../lib/wire/encode.js';
 import { MimeParser, parseMime, type MimePart } from '../../lib/mail/mime.js';
 
 const DIR = join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'mime');

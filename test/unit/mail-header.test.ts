@@ -11,7 +11,7 @@ import {
   type Address, decodeEncodedWords, FieldSet, firstValues, Header, parseAddressList, parseDate, selectHeaderFields,
   splitHeader,
 } from '../../lib/mail/header.js';
-import { ByteWriter } from '../../lib/mail/imap-syntax.js';
+import { ByteWriter } from '../../lib/wire/encode.js';
 import { encodeBodyStructure } from '../../lib/mail/bodystructure.js';
 import { MimeParser, type MimePart, parseMime } from '../../lib/mail/mime.js';
 

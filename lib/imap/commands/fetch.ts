@@ -1,16 +1,19 @@
+// fetch = "FETCH" SP sequence-set SP ("ALL" / "FULL" / "FAST" / fetch-att / "(" fetch-att *(SP fetch-att) ")")  (RFC 3501 §9)
+// uid = "UID" SP (copy / fetch / search / store)  (RFC 3501 §9)
 /** FETCH and UID FETCH (RFC 3501 §6.4.5, §6.4.8): no untagged EXPUNGE while they run (§7.4.1). */
 import type { FetchAtt } from '../../wire/parser.js';
 import type { SequenceSet } from '../../values/sequence.js';
 import { MailboxError } from '../../mailbox/driver.js';
-import { FetchError, writeFetch } from '../fetch.js';
-import { no, type CommandContext, defineCommand, type Command } from '../session.js';
-import { resolveSet } from './messages.js';
+import { FetchError, writeFetch } from '../fetch-writer.js';
+import { type SelectedContext, defineSelectedCommand, type Command } from '../command.js';
+import { no } from '../session.js';
+import { resolveSet } from './shared/sequence.js';
 
 /** MIME trees kept per selected mailbox (clients fetch BODYSTRUCTURE, then parts of the same few messages). */
 const STRUCTURES_KEPT = 256;
 
 function fetchSpec(uid: boolean): Command {
-  return defineCommand({
+  return defineSelectedCommand({
     name: uid ? 'UID FETCH' : 'FETCH', states: ['selected'], expungeSafe: false,
     parse(a) {
       a.sp();
@@ -20,9 +23,8 @@ function fetchSpec(uid: boolean): Command {
       a.end();
       return { set, atts };
     },
-    async run(ctx: CommandContext, args: { set: SequenceSet; atts: FetchAtt[] }) {
-      const sel = ctx.session.selected;
-      if (!sel) return;
+    async run(ctx: SelectedContext, args: { set: SequenceSet; atts: FetchAtt[] }) {
+      const sel = ctx.selected;
       for (const seq of resolveSet(sel.box, args.set, uid)) {
         try {
           await writeFetch(ctx.session.out, sel.box, seq, args.atts, { uid, markSeen: !sel.readOnly, structureCache: sel.structures });
@@ -30,7 +32,7 @@ function fetchSpec(uid: boolean): Command {
           // Nothing of this message was queued for these (writeFetch computes every value first).
           if (e instanceof FetchError) throw no('Unknown Content-Transfer-Encoding', 'UNKNOWN-CTE');
           if (e instanceof MailboxError && e.code === 'CORRUPT') {
-            ctx.untagged(`NO Message ${seq} was expunged by another session`);
+            ctx.untagged((b) => b.raw('NO Message ').number(seq).raw(' was expunged by another session'));
             continue;
           }
           // Anything else, a literal cut short or overrun (StreamBroken) included, is for the session's error map.

@@ -1,3 +1,5 @@
+// move = "MOVE" SP sequence-set SP mailbox  (RFC 6851 §5)
+// uid = "UID" SP (copy / fetch / search / store / move)  (RFC 6851 §5)
 /**
  * MOVE and UID MOVE (RFC 6851): COPY, then expunge exactly the moved messages from the source.
  *
@@ -11,10 +13,12 @@
  * source that cannot be expunged (a full disk) takes the copies back, and a NO leaves both mailboxes as they were.
  */
 import { Flag } from '../../mailbox/driver.js';
+import { copyUid, okResponse } from '../responses.js';
 import type { SequenceSet } from '../../values/sequence.js';
-import { no, type CommandContext, defineCommand, type Command } from '../session.js';
-import { compact, resolveSet } from './messages.js';
-import { copyMessages } from './misc.js';
+import { type SelectedContext, defineSelectedCommand, type Command } from '../command.js';
+import { no } from '../session.js';
+import { copyMessages } from './shared/copy.js';
+import { resolveSet } from './shared/sequence.js';
 
 interface MoveArgs {
   readonly set: SequenceSet;
@@ -22,7 +26,7 @@ interface MoveArgs {
 }
 
 function moveSpec(uid: boolean): Command {
-  return defineCommand({
+  return defineSelectedCommand({
     name: uid ? 'UID MOVE' : 'MOVE', states: ['selected'], expungeSafe: true,
     parse(a): MoveArgs {
       a.sp();
@@ -32,9 +36,8 @@ function moveSpec(uid: boolean): Command {
       a.end();
       return { set, mailbox };
     },
-    async run(ctx: CommandContext, args: MoveArgs) {
-      const sel = ctx.session.selected;
-      if (!sel) return;
+    async run(ctx: SelectedContext, args: MoveArgs) {
+      const sel = ctx.selected;
       // Checked before copying: a MOVE that cannot remove the source would be a COPY the client did not ask for.
       if (sel.readOnly) throw no('Mailbox is read-only', 'READ-ONLY');
       const box = sel.box;
@@ -60,7 +63,7 @@ function moveSpec(uid: boolean): Command {
       // Two sessions moving between the same two mailboxes in opposite directions at the same moment each wait for
       // the other's lock until the lock timeout, then both answer NO [INUSE] with nothing changed.)
       const r = await copyMessages(ctx, seqs, args.mailbox, { beforeCommit: () => removeSource(sourceUids) });
-      ctx.untagged(`OK [COPYUID ${r.uidValidity} ${compact(r.sourceUids)} ${compact(r.uids)}] Moved UIDs.`);
+      ctx.untagged((b) => okResponse(b, (c) => copyUid(c, r), 'Moved UIDs.'));
     },
   });
 }

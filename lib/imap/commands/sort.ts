@@ -1,3 +1,4 @@
+// sort = ["UID" SP] "SORT" SP sort-criteria SP search-criteria  (RFC 5256 §5)
 /**
  * SORT and UID SORT (RFC 5256 §3): the messages matching SEARCH criteria, in the order of the sort criteria,
  * answered as `* SORT n n n` (message numbers, or UIDs for UID SORT). Like SEARCH, no untagged EXPUNGE while it runs
@@ -6,8 +7,8 @@
 import type { SearchKey } from '../../values/search-key.js';
 import { sortMessages, type SortCriterion, type SortKeyName } from '../../mail/sort.js';
 import { ParseError, type ArgCursor } from '../../wire/parser.js';
-import { defineCommand, type Command, type CommandContext } from '../session.js';
-import { searchSelected } from './messages.js';
+import { defineSelectedCommand, type Command, type SelectedContext } from '../command.js';
+import { searchCriteria, searchSelected } from './shared/search.js';
 
 const SORT_KEYS: readonly SortKeyName[] = ['ARRIVAL', 'CC', 'DATE', 'FROM', 'SIZE', 'SUBJECT', 'TO'];
 
@@ -39,18 +40,6 @@ function sortCriteria(a: ArgCursor): SortCriterion[] {
   return out;
 }
 
-/**
- * search-criteria = charset 1*(SP search-key) (RFC 5256 §5): unlike SEARCH's optional `CHARSET x`, the charset is
- * required and bare. Returns the charset (an astring) and the keys, ANDed.
- */
-export function searchCriteria(a: ArgCursor): { charset: string; keys: SearchKey[] } {
-  const charset = a.astring().toString('latin1');
-  a.sp();
-  const keys = [a.searchKey()];
-  while (a.maybeSp()) keys.push(a.searchKey());
-  return { charset, keys };
-}
-
 interface SortArgs {
   readonly criteria: readonly SortCriterion[];
   readonly charset: string;
@@ -58,7 +47,7 @@ interface SortArgs {
 }
 
 function sortSpec(uid: boolean): Command {
-  return defineCommand({
+  return defineSelectedCommand({
     name: uid ? 'UID SORT' : 'SORT', states: ['selected'], expungeSafe: false,
     parse(a): SortArgs {
       a.sp();
@@ -68,12 +57,14 @@ function sortSpec(uid: boolean): Command {
       a.end();
       return { criteria, charset, keys };
     },
-    async run(ctx: CommandContext, args: SortArgs) {
-      const sel = ctx.session.selected;
-      if (!sel) return;
+    async run(ctx: SelectedContext, args: SortArgs) {
+      const sel = ctx.selected;
       const found = await searchSelected(sel.box, args.keys, args.charset, ctx.session.opts.clock.now());
       const sorted = await sortMessages(found, args.criteria);
-      ctx.untagged(`SORT${sorted.map((m) => ` ${uid ? m.uid : m.seq}`).join('')}`);
+      ctx.untagged((b) => {
+        b.raw('SORT');
+        for (const m of sorted) b.sp().number(uid ? m.uid : m.seq);
+      });
     },
   });
 }

@@ -3,25 +3,48 @@
  * matches substrings and SORT orders with the i;unicode-casemap comparator (RFC 5051: titlecase + NFKD, see
  * lib/mail/decode.ts unicodeCasemap), and THREAD groups subjects with it. BINARY is: FETCH
  * BINARY decodes every CTE it names, and APPEND takes literal8, refusing with NO [UNKNOWN-CTE] the binary content
- * a store would change (see store.ts storableBinary).
+ * a store would change (see append.ts storableBinary).
  */
-import type { Command, ImapSession } from '../session.js';
-import { capability, logout, noop } from './any-state.js';
-import { authenticate, login, starttls } from './auth.js';
+import type { Command } from '../command.js';
+import type { ImapSession } from '../session.js';
+import { append } from './append.js';
+import { authenticate } from './authenticate.js';
+import { capability } from './capability.js';
+import { check } from './check.js';
+import { close } from './close.js';
+import { copy, uidCopy } from './copy.js';
+import { create } from './create.js';
+import { del } from './delete.js';
+import { enable } from './enable.js';
+import { examine } from './examine.js';
+import { expunge, uidExpunge } from './expunge.js';
 import { fetch, uidFetch } from './fetch.js';
-import { check, close, examine, expunge, select, uidExpunge, unselectCmd } from './mailbox.js';
-import { search, store, uidSearch, uidStore } from './messages.js';
-import { copy, enable, id, idle, uidCopy } from './misc.js';
+import { id } from './id.js';
+import { idle } from './idle.js';
+import { list } from './list.js';
+import { login } from './login.js';
+import { logout } from './logout.js';
+import { lsub } from './lsub.js';
 import { move, uidMove } from './move.js';
+import { namespace } from './namespace.js';
+import { noop } from './noop.js';
+import { rename } from './rename.js';
+import { search, uidSearch } from './search.js';
+import { select } from './select.js';
 import { sort, uidSort } from './sort.js';
-import { append, create, del, list, lsub, namespace, rename, status, subscribe, unsubscribe } from './store.js';
+import { starttls } from './starttls.js';
+import { status } from './status.js';
+import { store, uidStore } from './store.js';
+import { subscribe } from './subscribe.js';
 import { thread, THREAD_ALGORITHMS, uidThread } from './thread.js';
+import { unselect } from './unselect.js';
+import { unsubscribe } from './unsubscribe.js';
 
 export function commandTable(): ReadonlyMap<string, Command> {
   const specs: Command[] = [
     capability, noop, logout, login, authenticate, starttls,
     select, examine, create, del, rename, subscribe, unsubscribe, list, lsub, status, append, namespace,
-    check, close, unselectCmd, expunge, uidExpunge, search, uidSearch, fetch, uidFetch, store, uidStore, copy, uidCopy,
+    check, close, unselect, expunge, uidExpunge, search, uidSearch, fetch, uidFetch, store, uidStore, copy, uidCopy,
     move, uidMove, sort, uidSort, thread, uidThread, id, enable, idle,
   ];
   return new Map(specs.map((s) => [s.name, s]));

@@ -1,3 +1,4 @@
+// thread = ["UID" SP] "THREAD" SP thread-alg SP search-criteria  (RFC 5256 §5)
 /**
  * THREAD and UID THREAD (RFC 5256 §3): the messages matching SEARCH criteria, grouped into threads by ORDEREDSUBJECT
  * or REFERENCES, answered as `* THREAD (1 2)(3 (4)(5))` (message numbers, or UIDs for UID THREAD). No untagged
@@ -7,9 +8,8 @@ import type { SearchKey } from '../../values/search-key.js';
 import type { SearchMessage } from '../../mail/search.js';
 import { renderThreads, threadOrderedSubject, threadReferences, type ThreadNode } from '../../mail/thread.js';
 import { ParseError, type ArgCursor } from '../../wire/parser.js';
-import { defineCommand, type Command, type CommandContext } from '../session.js';
-import { searchSelected } from './messages.js';
-import { searchCriteria } from './sort.js';
+import { defineSelectedCommand, type Command, type SelectedContext } from '../command.js';
+import { searchCriteria, searchSelected } from './shared/search.js';
 
 export type ThreadAlgorithm = 'ORDEREDSUBJECT' | 'REFERENCES';
 
@@ -31,7 +31,7 @@ interface ThreadArgs {
 }
 
 function threadSpec(uid: boolean): Command {
-  return defineCommand({
+  return defineSelectedCommand({
     name: uid ? 'UID THREAD' : 'THREAD', states: ['selected'], expungeSafe: false,
     parse(a): ThreadArgs {
       a.sp();
@@ -41,15 +41,14 @@ function threadSpec(uid: boolean): Command {
       a.end();
       return { algorithm, charset, keys };
     },
-    async run(ctx: CommandContext, args: ThreadArgs) {
-      const sel = ctx.session.selected;
-      if (!sel) return;
+    async run(ctx: SelectedContext, args: ThreadArgs) {
+      const sel = ctx.selected;
       const found = await searchSelected(sel.box, args.keys, args.charset, ctx.session.opts.clock.now());
       const roots: ThreadNode<SearchMessage>[] =
         args.algorithm === 'REFERENCES' ? await threadReferences(found) : await threadOrderedSubject(found);
       // thread-data = "THREAD" [SP 1*thread-list]: a bare THREAD when nothing matched.
       const text = renderThreads(roots, (m) => (uid ? m.uid : m.seq));
-      ctx.untagged(text ? `THREAD ${text}` : 'THREAD');
+      ctx.untagged((b) => (text ? b.raw('THREAD ').raw(text) : b.raw('THREAD')));
     },
   });
 }

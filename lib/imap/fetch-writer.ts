@@ -20,10 +20,9 @@ import { encodeBody, encodeBodyStructure, resolvePart, sectionData, type Section
 import { contentDecoder, type ContentDecoder } from '../mail/decode.js';
 import { writeEnvelope } from '../mail/envelope.js';
 import { Header, selectHeaderFields } from '../mail/header.js';
-import { ByteWriter } from '../mail/imap-syntax.js';
 import { type MimePart, parseMimeStream } from '../mail/mime.js';
-import { Flag, SYSTEM_FLAG_NAMES, type InternalDate, type MessageMeta, type OpenMailbox, type SizedBody } from '../mailbox/driver.js';
-import { fetchItemName } from '../wire/encode.js';
+import { Flag, type InternalDate, type MessageMeta, type OpenMailbox, type SizedBody } from '../mailbox/driver.js';
+import { ByteWriter, fetchItemName, writeFlagList } from '../wire/encode.js';
 import type { FetchAtt, PartialRange, Section } from '../wire/parser.js';
 import { StreamBroken } from './errors.js';
 
@@ -168,29 +167,6 @@ function two(b: Buffer, o: number, n: number): number {
   b[o] = 0x30 + Math.floor(n / 10);
   b[o + 1] = 0x30 + (n % 10);
   return o + 2;
-}
-
-/** Writes the `flag-fetch` list into `w`: system flags (in {@link Flag} bit order), `\Recent`, then keywords. */
-function writeFlags(flags: number, recent: boolean, keywords: readonly string[], w: ByteWriter): void {
-  w.byte(0x28);
-  let first = true;
-  for (const [bit, name] of SYSTEM_FLAG_NAMES) {
-    if ((flags & bit) === 0) continue;
-    if (!first) w.byte(0x20);
-    w.text(name);
-    first = false;
-  }
-  if (recent) {
-    if (!first) w.byte(0x20);
-    w.text('\\Recent');
-    first = false;
-  }
-  for (const k of keywords) {
-    if (!first) w.byte(0x20);
-    w.text(k);
-    first = false;
-  }
-  w.byte(0x29);
 }
 
 /** Whether fetching `att` sets \Seen (RFC 3501 §6.4.5: BODY[...] and RFC822[.TEXT] do; .PEEK and BINARY.PEEK not). */
@@ -543,7 +519,7 @@ export async function writeFetch(
     switch (v.kind) {
       case 'flags': {
         const m = box.meta(seq);
-        writeFlags(m.flags, m.recent, m.keywords, w);
+        writeFlagList(w, m.flags, m.recent, m.keywords);
         break;
       }
       case 'uid':

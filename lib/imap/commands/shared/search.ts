@@ -1,0 +1,87 @@
+/** The search SEARCH, SORT and THREAD share (RFC 5256 §3: their search criteria are SEARCH's). */
+import type { InternalDate, OpenMailbox } from '../../../mailbox/driver.js';
+import { compileSearch, searchMessages, SearchCharsetError, type SearchMessage } from '../../../mail/search.js';
+import type { SearchKey } from '../../../values/search-key.js';
+import type { ArgCursor } from '../../../wire/parser.js';
+import { no } from '../../session.js';
+
+/**
+ * A message of the selected mailbox as SEARCH sees them (also what SORT and THREAD need of a message): a box and a
+ * sequence number, everything else read from the index when asked (a size only for LARGER/SMALLER, since sizing
+ * reads the body). Two fields an object, so a search over 100,000 messages costs a few MB, not a property
+ * dictionary per message.
+ */
+class BoxMessage implements SearchMessage {
+  constructor(
+    private readonly box: OpenMailbox,
+    readonly seq: number,
+  ) {}
+
+  get uid(): number {
+    return this.box.meta(this.seq).uid;
+  }
+
+  get flags(): number {
+    return this.box.meta(this.seq).flags;
+  }
+
+  get keywords(): readonly string[] {
+    return this.box.meta(this.seq).keywords;
+  }
+
+  get recent(): boolean {
+    return this.box.meta(this.seq).recent;
+  }
+
+  get internalDate(): InternalDate {
+    return this.box.meta(this.seq).internalDate;
+  }
+
+  get size(): number {
+    return this.box.meta(this.seq).size;
+  }
+
+  header(): Promise<Buffer> {
+    return this.box.header(this.seq);
+  }
+
+  body(): AsyncIterable<Uint8Array> {
+    return this.box.text(this.seq).chunks();
+  }
+}
+
+function searchable(box: OpenMailbox): SearchMessage[] {
+  const out: SearchMessage[] = [];
+  for (let seq = 1; seq <= box.count(); seq++) out.push(new BoxMessage(box, seq));
+  return out;
+}
+
+/**
+ * The messages of `box` matching `keys` (ANDed), in sequence order. `charset` is the command's CHARSET (null:
+ * US-ASCII); `now` is the session clock's time, for OLDER/YOUNGER. Shared by SEARCH, SORT and THREAD (RFC 5256 §3:
+ * their search criteria are SEARCH's). Throws NO [BADCHARSET] for a charset that cannot be decoded (RFC 3501 §6.4.4, RFC 5256 §3).
+ */
+export async function searchSelected(box: OpenMailbox, keys: readonly SearchKey[], charset: string | null,
+  now: number): Promise<SearchMessage[]> {
+  let program;
+  try {
+    program = compileSearch(keys, charset ?? 'US-ASCII');
+  } catch (e) {
+    if (e instanceof SearchCharsetError) throw no(`Unsupported charset ${charset}`, 'BADCHARSET (US-ASCII UTF-8)');
+    throw e;
+  }
+  const n = box.count();
+  return searchMessages(program, searchable(box), { maxSeq: n, maxUid: n ? box.meta(n).uid : 0, now });
+}
+
+/**
+ * search-criteria = charset 1*(SP search-key) (RFC 5256 §5): unlike SEARCH's optional `CHARSET x`, the charset is
+ * required and bare. Returns the charset (an astring) and the keys, ANDed. For SORT and THREAD.
+ */
+export function searchCriteria(a: ArgCursor): { charset: string; keys: SearchKey[] } {
+  const charset = a.astring().toString('latin1');
+  a.sp();
+  const keys = [a.searchKey()];
+  while (a.maybeSp()) keys.push(a.searchKey());
+  return { charset, keys };
+}

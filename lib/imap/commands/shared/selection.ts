@@ -1,0 +1,91 @@
+/**
+ * Selecting and leaving a mailbox: SELECT and EXAMINE open one (RFC 3501 §6.3.1-2), CLOSE and UNSELECT leave it
+ * (§6.4.2, RFC 3691), DELETE and RENAME leave it first when they remove it.
+ */
+import { Flag } from '../../../mailbox/driver.js';
+import type { ArgCursor } from '../../../wire/parser.js';
+import { mailboxFlags, okResponse, permanentFlags } from '../../responses.js';
+import type { AuthenticatedContext, SelectedContext } from '../../command.js';
+
+/** ` SP mailbox` and the end of the command: the arguments of SELECT, EXAMINE, CREATE, DELETE, (UN)SUBSCRIBE. */
+export const mailboxArg = (a: ArgCursor): string => {
+  a.sp();
+  const name = a.mailbox();
+  a.end();
+  return name;
+};
+
+/** SELECT (or, readOnly, EXAMINE) `name`: closes what was selected, opens, and sends what RFC 3501 §6.3.1 asks. */
+export async function openMailbox(ctx: AuthenticatedContext, name: string, readOnly: boolean): Promise<void> {
+  // Selecting another mailbox closes this one without expunging (RFC 3501 §6.3.1), whatever happens next: a SELECT
+  // that fails leaves no mailbox selected. Flag changes are on disk already (STORE writes through); what close
+  // may fail to write on a full disk is only a \Seen set by FETCH and which messages were \Recent.
+  const old = ctx.unselect();
+  if (old) {
+    try {
+      await old.box.close();
+    } catch (e) {
+      ctx.session.opts.logger.log('warning', `${old.name}: closed without writing its last changes: ${String(e)}`);
+    }
+    ctx.untagged((b) => okResponse(b, 'CLOSED', 'Previous mailbox closed'));
+  }
+  const box = await ctx.store.open(name, readOnly);
+  ctx.select({ name, box, readOnly: box.readOnly, structures: new Map() });
+  box.takeUpdates(true);
+  const kw = box.keywords();
+  ctx.untagged((b) => mailboxFlags(b, kw));
+  ctx.untagged((b) => (box.readOnly ? permanentFlags(b, null, 'No permanent flags permitted')
+    : permanentFlags(b, kw, 'Permanent flags')));
+  ctx.untagged((b) => b.number(box.count()).raw(' EXISTS'));
+  let recent = 0;
+  let unseen = 0;
+  for (let seq = 1; seq <= box.count(); seq++) {
+    const m = box.meta(seq);
+    if (m.recent) recent++;
+    if (!unseen && !(m.flags & Flag.Seen)) unseen = seq;
+  }
+  ctx.untagged((b) => b.number(recent).raw(' RECENT'));
+  if (unseen) ctx.untagged((b) => b.raw('OK [UNSEEN ').number(unseen).raw('] First unseen message'));
+  ctx.untagged((b) => b.raw('OK [UIDVALIDITY ').number(box.uidValidity).raw('] UID validity status'));
+  ctx.untagged((b) => b.raw('OK [UIDNEXT ').number(box.uidNext()).raw('] Predicted next UID'));
+  ctx.okWith(`${readOnly ? 'EXAMINE' : 'SELECT'} completed`, (b) => b.raw(box.readOnly ? 'READ-ONLY' : 'READ-WRITE'));
+}
+
+/**
+ * CLOSE and UNSELECT. Everything pending is written first (CLOSE: with the expunge); if that fails (a full disk:
+ * NO [OVERQUOTA]) the mailbox stays selected with nothing lost, and the client may try again once there is room.
+ * Then the mailbox is closed, which has nothing left to write and cannot fail.
+ */
+export async function closeSelected(ctx: SelectedContext, expunge: boolean): Promise<void> {
+  const sel = ctx.selected;
+  if (!sel.readOnly) {
+    // CLOSE expunges silently: no untagged EXPUNGE responses (RFC 3501 §6.4.2).
+    if (expunge) await sel.box.expunge();
+    else await sel.box.checkpoint();
+  }
+  ctx.unselect();
+  try {
+    await sel.box.close();
+  } catch (e) {
+    ctx.session.opts.logger.log('warning', `${sel.name}: closed without writing its last changes: ${String(e)}`);
+  }
+}
+
+/**
+ * Before this session deletes or renames `mailbox`: when it is the selected mailbox or holds it (a parent),
+ * the selection ends first (its pending changes written), and the client is told with `* OK [CLOSED]` (RFC 7162
+ * §3.2.11) that it is back in the authenticated state. Another session that has it selected notices at its next
+ * look and says BYE (RFC 2180 §3.3; ImapSession.reportUpdates).
+ */
+export async function leaveIfSelected(ctx: AuthenticatedContext, mailbox: string): Promise<void> {
+  const sel = ctx.session.selected;
+  const store = ctx.store;
+  if (!sel) return;
+  const holds = store.sameMailbox(sel.name, mailbox) ||
+    (sel.name.length > mailbox.length && sel.name[mailbox.length] === '/' &&
+      store.sameMailbox(sel.name.slice(0, mailbox.length), mailbox));
+  if (!holds) return;
+  ctx.unselect();
+  ctx.untagged((b) => okResponse(b, 'CLOSED', 'Selected mailbox closed'));
+  await sel.box.close();
+}

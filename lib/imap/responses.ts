@@ -1,0 +1,56 @@
+/**
+ * Response shapes more than one part of the server sends (the session's mailbox updates and the commands'
+ * responses), written with the one encoder (lib/wire/encode.ts). Each writes what follows `* ` of an untagged
+ * response; the caller adds the prefix and the CRLF (CommandContext.untagged).
+ */
+import { Flag } from '../values/flags.js';
+import { MAILBOX_FLAG_ORDER, type ResponseBuilder } from '../wire/encode.js';
+
+/** Every system flag: a mailbox's FLAGS lists all of them. */
+const ALL_SYSTEM_FLAGS = Flag.Seen | Flag.Answered | Flag.Flagged | Flag.Deleted | Flag.Draft;
+
+/** `FLAGS (\Answered \Flagged \Deleted \Seen \Draft kw...)`: the flags of a mailbox (RFC 3501 §7.2.6). */
+export function mailboxFlags(b: ResponseBuilder, keywords: readonly string[]): void {
+  b.raw('FLAGS ').flags(ALL_SYSTEM_FLAGS, false, keywords, MAILBOX_FLAG_ORDER);
+}
+
+/**
+ * `OK [PERMANENTFLAGS (... \*)] text`, the flags a client may store (RFC 3501 §7.1); `()` for a mailbox that takes
+ * no changes (keywords null).
+ */
+export function permanentFlags(b: ResponseBuilder, keywords: readonly string[] | null, text: string): void {
+  b.raw('OK [PERMANENTFLAGS ');
+  if (keywords === null) b.flags(0, false, []);
+  else b.flags(ALL_SYSTEM_FLAGS, false, keywords, MAILBOX_FLAG_ORDER, true);
+  b.raw('] ').text(text);
+}
+
+/** `seq FETCH ([UID uid ]FLAGS (...))`: a message's flags after STORE or another session's change. */
+export function flagsFetch(b: ResponseBuilder, seq: number, uid: number | null,
+  m: { readonly flags: number; readonly recent: boolean; readonly keywords: readonly string[] }): void {
+  b.number(seq).raw(' FETCH (');
+  if (uid !== null) b.raw('UID ').number(uid).sp();
+  b.raw('FLAGS ').flags(m.flags, m.recent, m.keywords).raw(')');
+}
+
+/** `OK [code] text`, an untagged status response; `code` is resp-text-code, as a word or written by a function. */
+export function okResponse(b: ResponseBuilder, code: string | ((b: ResponseBuilder) => void) | null, text: string): void {
+  b.raw('OK ');
+  if (typeof code === 'function') {
+    b.raw('[');
+    code(b);
+    b.raw('] ');
+  } else if (code !== null) b.raw('[').raw(code).raw('] ');
+  b.text(text);
+}
+
+/** `COPYUID uidvalidity source-uids new-uids` (RFC 4315 §3), after COPY and in MOVE's untagged OK. */
+export function copyUid(b: ResponseBuilder, r: { uidValidity: number; sourceUids: readonly number[]; uids: readonly number[] }): void {
+  b.raw('COPYUID ').number(r.uidValidity).sp().seqSet(r.sourceUids).sp().seqSet(r.uids);
+}
+
+/** `CAPABILITY cap...` (RFC 3501 §7.2.1): the untagged response and the greeting's code. */
+export function capabilityData(b: ResponseBuilder, caps: readonly string[]): void {
+  b.raw('CAPABILITY');
+  for (const c of caps) b.sp().atom(c);
+}
