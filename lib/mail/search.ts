@@ -26,26 +26,20 @@
 import type { InternalDate } from '../values/dates.js';
 import { Flag } from '../values/flags.js';
 import { isAscii } from 'node:buffer';
+import { asciiCompatible, type CharsetStream, charsetStream, isKnownCharset } from './charset.js';
+import { type ContentDecoder, contentDecoder } from './cte.js';
+import { decodeHeaderValue, type HeaderField, splitHeader } from './decode.js';
+import { foldCase } from './fold.js';
 import {
   AsciiNeedleScanner,
-  asciiCompatible,
   asciiPattern,
-  charsetStream,
-  contentDecoder,
-  decodeHeaderValue,
-  foldCase,
   foldedIncludesAscii,
   headerIncludesAscii,
   headerNeedleRaw,
-  isKnownCharset,
   NeedleSet,
   searchNeedle,
-  splitHeader,
-  type ContentDecoder,
-  type CharsetStream,
-  type HeaderField,
   type TextStream,
-} from './decode.js';
+} from './needle.js';
 import type { SearchDate, SearchKey } from '../values/search-key.js';
 import type { SequenceSet } from '../values/sequence.js';
 
@@ -687,7 +681,7 @@ class TextSink implements Sink {
   private charset: CharsetStream | null = null;
   /** Every byte so far was ASCII in an ASCII-compatible charset (so the charset decoder holds nothing back). */
   private ascii: boolean;
-  /** For needles that are ASCII once folded, in an ASCII-compatible charset: the exact shortcut of decode.ts. */
+  /** For needles that are ASCII once folded, in an ASCII-compatible charset: the exact shortcut of needle.ts. */
   private readonly scanner: AsciiNeedleScanner | null;
   constructor(
     private readonly decoder: ContentDecoder,

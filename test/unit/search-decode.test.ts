@@ -1,28 +1,16 @@
 /**
- * lib/mail/decode.ts: quoted-printable and base64 fed whole, one byte at a time and in random chunkings (fast-check:
+ * lib/mail/cte.ts, charset.ts, decode.ts, fold.ts, needle.ts: quoted-printable and base64 fed whole, one byte at a time and in random chunkings (fast-check:
  * decode(encode(bytes)) = bytes), charsets (ISO-8859-1, windows-1252, UTF-8, KOI8-R, the lenient US-ASCII reading),
  * RFC 2047 header values, and case-insensitive matching across chunk boundaries.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import {
-  Base64Decoder,
-  charsetStream,
-  contentDecoder,
-  decodeHeaderValue,
-  foldCase,
-  foldedIncludesAscii,
-  headerIncludesAscii,
-  headerNeedleRaw,
-  isKnownCharset,
-  unicodeCasemap,
-  NeedleSet,
-  QuotedPrintableDecoder,
-  searchNeedle,
-  splitHeader,
-  type ContentDecoder,
-} from '../../lib/mail/decode.js';
+import { charsetStream, isKnownCharset } from '../../lib/mail/charset.js';
+import { Base64Decoder, contentDecoder, QuotedPrintableDecoder, type ContentDecoder } from '../../lib/mail/cte.js';
+import { decodeHeaderValue, splitHeader } from '../../lib/mail/decode.js';
+import { foldCase, unicodeCasemap } from '../../lib/mail/fold.js';
+import { foldedIncludesAscii, headerIncludesAscii, headerNeedleRaw, NeedleSet, searchNeedle } from '../../lib/mail/needle.js';
 
 /** Splits `data` at the given cut points (any order, any range). */
 function chunked(data: Buffer, cuts: readonly number[]): Buffer[] {
