@@ -148,11 +148,29 @@ export function decodeCharset(bytes: Uint8Array, name: string | undefined): stri
       if (ONE_SHOT.size >= 64) ONE_SHOT.clear();
       ONE_SHOT.set(n, d);
     }
-    return d !== null ? d.decode(bytes) : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
+    if (d === null) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
+    return d.encoding === 'windows-1252' ? cp1252(bytes) : d.decode(bytes);
   }
   const s = charsetStream(name);
   return s.push(bytes) + s.end();
 }
+
+/**
+ * windows-1252, which WHATWG also names latin1, iso-8859-1 and us-ascii: Node 20's one-shot TextDecoder.decode gives
+ * ISO-8859-1 for it (C1 controls instead of curly quotes and the euro sign; its streaming mode is right), so
+ * {@link decodeCharset} applies windows-1252's 0x80-0x9F row itself.
+ */
+function cp1252(bytes: Uint8Array): string {
+  const latin1 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
+  return C1.test(latin1) ? latin1.replace(C1_ALL, (c) => CP1252_C1[c.charCodeAt(0) - 0x80] ?? c) : latin1;
+}
+
+const C1 = /[\x80-\x9f]/;
+const C1_ALL = /[\x80-\x9f]/g;
+
+/** The characters of windows-1252 for bytes 0x80-0x9F (undefined positions map to the C1 control, as WHATWG says). */
+const CP1252_C1 = '\u20ac\x81\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\x8d\u017d\x8f' +
+  '\x90\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\x9d\u017e\u0178';
 
 /** {@link decodeCharset}'s decoders by charset name (null: not a WHATWG label), bounded: cleared when full. */
 const ONE_SHOT = new Map<string, InstanceType<typeof TextDecoder> | null>();

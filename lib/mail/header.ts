@@ -1,9 +1,10 @@
 /**
  * RFC 5322 (ex-2822) header sections over bytes: fields and their exact original lines, unfolding, case-insensitive
- * lookup, the IMAP `HEADER.FIELDS` / `HEADER.FIELDS.NOT` selections, address lists, dates and RFC 2047 encoded words.
+ * lookup, the IMAP `HEADER.FIELDS` / `HEADER.FIELDS.NOT` selections, address lists and dates (RFC 2047 encoded
+ * words: decode.ts).
  *
  * PURE: no fs, net or process. Everything takes and returns bytes (a header may carry 8-bit text in any charset, so
- * it is never decoded as a whole); only {@link decodeEncodedWords} produces a JS string, for SEARCH matching. Nothing
+ * it is never decoded as a whole). Nothing
  * here throws on malformed input: mail in the wild is broken in every way, and a FETCH must still answer.
  */
 
@@ -746,84 +747,4 @@ export function parseDate(raw: Uint8Array | string): MessageDate | null {
   const utcMs = Date.UTC(year, month - 1, day, hour, minute, second) - zoneMinutes * 60_000;
   if (!Number.isFinite(utcMs)) return null;
   return { year, month, day, hour, minute, second, zoneMinutes, utcMs };
-}
-
-// ------------------------------------------------------------------------------------------------------------------
-// RFC 2047 encoded words
-// ------------------------------------------------------------------------------------------------------------------
-
-/**
- * Decodes a header value for SEARCH matching: RFC 2047 `encoded-word = "=?" charset "?" encoding "?" encoded-text
- * "?="` (§2; an RFC 2231 `*language` suffix on the charset is ignored), `B` = base64 (§4.1) and `Q` (§4.2: `_` is
- * space, `=XX` a byte). "any 'linear-white-space' that separates a pair of adjacent 'encoded-word's is ignored"
- * (§6.2). Charsets go through TextDecoder (utf-8, iso-8859-x, windows-125x, iso-2022-jp, koi8-r, gb18030...). An
- * encoded word with an unknown charset or a bad encoding is left as it stands. Text outside encoded words is taken
- * as UTF-8 when valid, else latin1 (raw 8-bit headers). Folds are removed first. Never throws.
- */
-export function decodeEncodedWords(raw: Uint8Array): string {
-  const b = unfold(raw);
-  const re = /=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=/g;
-  const text = b.toString('latin1');
-  let out = '';
-  let last = 0;
-  let lastWasWord = false;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    const between = text.slice(last, m.index);
-    const decoded = decodeWord(m[1] ?? '', m[2] ?? '', m[3] ?? '');
-    if (!(lastWasWord && decoded !== null && /^[ \t]*$/.test(between))) out += decodeRaw(between);
-    out += decoded ?? m[0];
-    lastWasWord = decoded !== null;
-    last = m.index + m[0].length;
-  }
-  return out + decodeRaw(text.slice(last));
-}
-
-function decodeRaw(latin1: string): string {
-  if (!/[\x80-\xff]/.test(latin1)) return latin1;
-  const bytes = Buffer.from(latin1, 'latin1');
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return latin1;
-  }
-}
-
-function decodeWord(charset: string, enc: string, text: string): string | null {
-  const cs = charset.split('*')[0] ?? '';
-  let bytes: Buffer;
-  if (enc === 'b' || enc === 'B') {
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return null;
-    bytes = Buffer.from(text, 'base64');
-  } else {
-    const out: number[] = [];
-    for (let i = 0; i < text.length; i++) {
-      const c = text[i];
-      if (c === '_') out.push(SP);
-      else if (c === '=' && /^[0-9A-Fa-f]{2}$/.test(text.slice(i + 1, i + 3))) {
-        out.push(parseInt(text.slice(i + 1, i + 3), 16));
-        i += 2;
-      } else out.push(text.charCodeAt(i) & 0xff);
-    }
-    bytes = Buffer.from(out);
-  }
-  let decoder: InstanceType<typeof TextDecoder>;
-  try {
-    decoder = new TextDecoder(cs.toLowerCase());
-  } catch {
-    return null;
-  }
-  // WHATWG maps latin1, iso-8859-1 and us-ascii to windows-1252, but Node 20 decodes that encoding as ISO-8859-1
-  // (C1 controls instead of curly quotes, euro sign...): apply windows-1252's 0x80-0x9F row ourselves.
-  if (decoder.encoding === 'windows-1252') return cp1252(bytes);
-  return decoder.decode(bytes);
-}
-
-/** The characters of windows-1252 for bytes 0x80-0x9F (undefined positions map to the C1 control, as WHATWG says). */
-const CP1252_C1 = '\u20ac\x81\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\x8d\u017d\x8f' +
-  '\x90\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\x9d\u017e\u0178';
-
-function cp1252(bytes: Buffer): string {
-  let out = '';
-  for (const c of bytes) out += c >= 0x80 && c < 0xa0 ? CP1252_C1[c - 0x80] ?? '' : String.fromCharCode(c);
-  return out;
 }

@@ -1,5 +1,5 @@
 /**
- * lib/mail/header.ts: address lists (edge cases beyond the Dovecot corpus), dates, encoded words, HEADER.FIELDS, and
+ * lib/mail/header.ts: address lists (edge cases beyond the Dovecot corpus), dates, HEADER.FIELDS, and
  * fast-check properties: no parser throws on arbitrary bytes; section ranges always lie within the message.
  */
 import assert from 'node:assert/strict';
@@ -8,9 +8,10 @@ import fc from 'fast-check';
 import { sectionData } from '../../lib/mail/bodystructure.js';
 import { encodeEnvelope, envelopeOf, writeEnvelope } from '../../lib/mail/envelope.js';
 import {
-  type Address, decodeEncodedWords, FieldSet, firstValues, Header, parseAddressList, parseDate, selectHeaderFields,
+  type Address, FieldSet, firstValues, Header, parseAddressList, parseDate, selectHeaderFields,
   splitHeader,
 } from '../../lib/mail/header.js';
+import { decodeHeaderValue } from '../../lib/mail/decode.js';
 import { ByteWriter } from '../../lib/mail/imap-syntax.js';
 import { encodeBodyStructure } from '../../lib/mail/bodystructure.js';
 import { MimeParser, type MimePart, parseMime } from '../../lib/mail/mime.js';
@@ -68,24 +69,6 @@ describe('parseDate', () => {
   });
 });
 
-describe('decodeEncodedWords', () => {
-  const d = (v: string): string => decodeEncodedWords(Buffer.from(v, 'latin1'));
-  it('B and Q in several charsets, joined across whitespace', () => {
-    assert.equal(d('=?utf-8?B?w4lsw6h2ZQ==?= and =?ISO-8859-1?Q?caf=E9_cr=E8me?=\r\n =?UTF-8?Q?_=E2=82=AC?='),
-      'Élève and café crème €');
-    assert.equal(d('=?windows-1252?Q?=93Quoted=94?='), '\u201cQuoted\u201d');
-    assert.equal(d('=?ISO-2022-JP?B?GyRCOzNFRBsoQg==?='), '山田');
-    assert.equal(d('=?iso-8859-1*en?q?Andr=E9?= Pirard'), 'André Pirard');
-    assert.equal(d('=?koi8-r?B?8NLJ18XU?='), 'Привет');
-  });
-  it('unknown charsets and bad words stay raw; raw 8-bit is UTF-8 or latin1', () => {
-    assert.equal(d('=?x-unknown?Q?abc?= x'), '=?x-unknown?Q?abc?= x');
-    assert.equal(d('=?utf-8?B?!!!?='), '=?utf-8?B?!!!?=');
-    assert.equal(decodeEncodedWords(Buffer.from('Gr\xc3\xbc\xc3\x9fe', 'latin1')), 'Grüße');
-    assert.equal(decodeEncodedWords(Buffer.from('caf\xe9', 'latin1')), 'café');
-  });
-});
-
 describe('header fields', () => {
   const h = Buffer.from('Subject: a\r\n b\r\nX-A: 1\r\nsubject : second\r\nNoColon\r\nX-B:\r\n\r\nbody: no\r\n', 'latin1');
   it('splits, unfolds and looks up case-insensitively', () => {
@@ -124,7 +107,7 @@ describe('properties', () => {
     fc.assert(fc.property(fc.oneof(fc.uint8Array({ maxLength: 300 }).map((u) => Buffer.from(u)), mimeish), (b) => {
       parseAddressList(b);
       parseDate(b);
-      decodeEncodedWords(b);
+      decodeHeaderValue(b);
       selectHeaderFields(b, ['from', 'to'], true);
       const root = parseMime(b);
       encodeEnvelope(envelopeOf(root.header));

@@ -242,6 +242,26 @@ describe('header values (RFC 2047)', () => {
     test(JSON.stringify(raw), () => assert.equal(decodeHeaderValue(Buffer.from(raw, raw.includes('Grüße') ? 'utf8' : 'latin1')), text));
   }
 
+  // Moved from header.ts's second RFC 2047 decoder (decodeEncodedWords), now gone. Two of its cases disagreed with
+  // this decoder, which SEARCH has always used: a word in a charset we do not know is decoded byte by byte (as
+  // '=?x-bogus?Q?abc?=' above, and as UW and Dovecot do), not left as written; a B word without base64 in it decodes
+  // to nothing (Dovecot shows what decodes, UW drops the junk), not left as written.
+  const d = (v: string): string => decodeHeaderValue(Buffer.from(v, 'latin1'));
+  test('B and Q in several charsets, joined across whitespace', () => {
+    assert.equal(d('=?utf-8?B?w4lsw6h2ZQ==?= and =?ISO-8859-1?Q?caf=E9_cr=E8me?=\r\n =?UTF-8?Q?_=E2=82=AC?='),
+      'Élève and café crème €');
+    assert.equal(d('=?windows-1252?Q?=93Quoted=94?='), '\u201cQuoted\u201d');
+    assert.equal(d('=?ISO-2022-JP?B?GyRCOzNFRBsoQg==?='), '山田');
+    assert.equal(d('=?iso-8859-1*en?q?Andr=E9?= Pirard'), 'André Pirard');
+    assert.equal(d('=?koi8-r?B?8NLJ18XU?='), 'Привет');
+  });
+  test('unknown charsets and bad words; raw 8-bit is UTF-8 or latin1', () => {
+    assert.equal(d('=?x-unknown?Q?abc?= x'), 'abc x');
+    assert.equal(d('=?utf-8?B?!!!?='), '');
+    assert.equal(decodeHeaderValue(Buffer.from('Gr\xc3\xbc\xc3\x9fe', 'latin1')), 'Grüße');
+    assert.equal(decodeHeaderValue(Buffer.from('caf\xe9', 'latin1')), 'café');
+  });
+
   test('splitHeader: folding, names, end of header', () => {
     const h = Buffer.from('From: a@b\r\nSubject : hello\r\n  world\r\nX-Empty:\r\nno colon line\r\n\r\nBody: not a field\r\n');
     const fields = splitHeader(h).map((f) => [f.name, f.value.toString()]);
