@@ -1,7 +1,7 @@
 /**
  * RFC 5322 (ex-2822) header sections over bytes: fields and their exact original lines, unfolding, case-insensitive
- * lookup, the IMAP `HEADER.FIELDS` / `HEADER.FIELDS.NOT` selections, address lists and dates (RFC 2047 encoded
- * words: decode.ts).
+ * lookup, the IMAP `HEADER.FIELDS` / `HEADER.FIELDS.NOT` selections and address lists (RFC 2047 encoded words:
+ * decode.ts; dates: date.ts).
  *
  * PURE: no fs, net or process. Everything takes and returns bytes (a header may carry 8-bit text in any charset, so
  * it is never decoded as a whole). Nothing
@@ -673,78 +673,4 @@ function readDomain(cur: Cursor): Buffer | null {
     if (cur.peek() !== 0x2e) { cur.pos = save; break; }
   }
   return parts.length > 0 ? joined(parts) : null;
-}
-
-// ------------------------------------------------------------------------------------------------------------------
-// Dates
-// ------------------------------------------------------------------------------------------------------------------
-
-/** A parsed `date-time`: the wall-clock fields as written, the zone, and the instant. */
-export interface MessageDate {
-  readonly year: number;
-  /** 1-12. */
-  readonly month: number;
-  readonly day: number;
-  readonly hour: number;
-  readonly minute: number;
-  readonly second: number;
-  /** Minutes east of UTC (`-0500` is -300). */
-  readonly zoneMinutes: number;
-  /** Milliseconds since the epoch. */
-  readonly utcMs: number;
-}
-
-const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-
-/**
- * RFC 5322 §4.3 `obs-zone`: "UT" / "GMT" / "EST" / "EDT" / "CST" / "CDT" / "MST" / "MDT" / "PST" / "PDT" and the
- * military letters, which "SHOULD all be considered equivalent to "-0000" unless there is out-of-band information"
- * (their sign was defined backwards in RFC 822).
- */
-const ZONES: Record<string, number> = {
-  ut: 0, utc: 0, gmt: 0, z: 0, est: -300, edt: -240, cst: -360, cdt: -300, mst: -420, mdt: -360, pst: -480,
-  pdt: -420,
-};
-
-/**
- * Parses an RFC 5322 §3.3 `date-time` (`[day-of-week ","] day month year hour ":" minute [":" second] zone`) with
- * the obsolete forms of §4.3: two-digit years ("If a two digit year is encountered whose value is between 00 and 49,
- * the year is interpreted by adding 2000 ... 50 and 99 ... 1900"), three-digit years (+1900), alphabetic zones,
- * comments and extra whitespace anywhere. A missing zone counts as +0000. Returns null when no day, month and year
- * can be found or a field is out of range, for SEARCH SENTBEFORE/SENTON/SENTSINCE to treat as "no date". Never throws.
- */
-export function parseDate(raw: Uint8Array | string): MessageDate | null {
-  const text = (typeof raw === 'string' ? raw : asBuffer(raw).toString('latin1'))
-    .replace(/\([^()]*\)/g, ' ').replace(/[\r\n]/g, ' ').trim().toLowerCase();
-  const m = /^(?:[a-z]+\s*,?\s*)?(\d{1,2})\s*[- ]?\s*([a-z]{3})[a-z]*\.?\s*[- ]?\s*(\d{2,4})\b\s*(.*)$/.exec(text);
-  if (m === null) return null;
-  const day = Number(m[1]);
-  const month = MONTHS.indexOf(m[2] ?? '') + 1;
-  let year = Number(m[3]);
-  if ((m[3] ?? '').length === 2) year += year < 50 ? 2000 : 1900;
-  else if ((m[3] ?? '').length === 3) year += 1900;
-  if (month === 0 || day < 1 || day > 31) return null;
-  let hour = 0;
-  let minute = 0;
-  let second = 0;
-  let zoneMinutes = 0;
-  const rest = m[4] ?? '';
-  const t = /^(\d{1,2})\s*:\s*(\d{2})(?:\s*:\s*(\d{2}))?\s*(.*)$/.exec(rest);
-  if (t !== null) {
-    hour = Number(t[1]);
-    minute = Number(t[2]);
-    second = t[3] === undefined ? 0 : Number(t[3]);
-    if (hour > 23 || minute > 59 || second > 60) return null;
-    const z = (t[4] ?? '').trim();
-    const num = /^([+-])(\d{2}):?(\d{2})/.exec(z);
-    if (num !== null) {
-      zoneMinutes = (num[1] === '-' ? -1 : 1) * (Number(num[2]) * 60 + Number(num[3]));
-    } else {
-      const word = /^[a-z]+/.exec(z);
-      zoneMinutes = word === null ? 0 : ZONES[word[0]] ?? 0;
-    }
-  }
-  const utcMs = Date.UTC(year, month - 1, day, hour, minute, second) - zoneMinutes * 60_000;
-  if (!Number.isFinite(utcMs)) return null;
-  return { year, month, day, hour, minute, second, zoneMinutes, utcMs };
 }

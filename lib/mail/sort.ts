@@ -10,7 +10,7 @@ import type { InternalDate } from '../values/dates.js';
 import { baseSubject, unicodeCasemapKey } from './base-subject.js';
 import { decodeCharset } from './charset.js';
 import { splitHeader, type HeaderField } from './decode.js';
-import { parseMessageDate } from './search.js';
+import { parseMessageDate } from './date.js';
 
 export type SortKeyName = 'ARRIVAL' | 'CC' | 'DATE' | 'FROM' | 'SIZE' | 'SUBJECT' | 'TO';
 

@@ -1,7 +1,7 @@
 /**
  * lib/mail/search.ts: every RFC 3501 search key (and RFC 5032 OLDER/YOUNGER) against a small in-memory mailbox,
  * with bodies served whole and one byte at a time; laziness (no header or body read when the index decides, body
- * reading stops once decided); the Date: parser; Content-Type parameters; BADCHARSET.
+ * reading stops once decided); the Date: parser (lib/mail/date.ts); Content-Type parameters; BADCHARSET.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -10,12 +10,12 @@ import {
   compileSearch,
   matchMessage,
   parseContentType,
-  parseMessageDate,
   SearchCharsetError,
   searchMessages,
   type SearchContext,
   type SearchMessage,
 } from '../../lib/mail/search.js';
+import { parseMessageDate } from '../../lib/mail/date.js';
 import type { SearchDate, SearchKey } from '../../lib/values/search-key.js';
 import { SequenceSet } from '../../lib/values/sequence.js';
 
@@ -392,6 +392,28 @@ describe('parseMessageDate', () => {
       assert.deepEqual(got === undefined ? undefined : [got.year, got.month, got.day, new Date(got.time).toISOString()], want);
     });
   }
+});
+
+describe('parseMessageDate: the cases of header.ts parseDate (gone: one date parser)', () => {
+  const utc = (v: string): number | null => parseMessageDate(v)?.time ?? null;
+  test('RFC 5322 forms', () => {
+    assert.equal(utc('Mon, 1 Jan 2024 10:00:00 +0100'), Date.UTC(2024, 0, 1, 9));
+    assert.equal(utc('1 Jan 2024 10:00 -0000'), Date.UTC(2024, 0, 1, 10));
+    assert.equal(parseMessageDate('Tue, 2 Jan 2024 08:30:00 -0500')?.zone, -300);
+  });
+  test('obsolete forms (RFC 5322 §4.3)', () => {
+    assert.equal(utc('7 Jan 24 13:00 EST'), Date.UTC(2024, 0, 7, 18));
+    assert.equal(utc('7 Jan 99 13:00 GMT'), Date.UTC(1999, 0, 7, 13));
+    assert.equal(utc('7 Jan 103 13:00:00 PDT'), Date.UTC(2003, 0, 7, 20));
+    assert.equal(utc('Thu, 11 Jan 2024 01:02:03 GMT (comment)'), Date.UTC(2024, 0, 11, 1, 2, 3));
+    assert.equal(utc('11 January 2024 01:02:03 Z'), Date.UTC(2024, 0, 11, 1, 2, 3));
+    assert.equal(utc('11-Jan-2024'), Date.UTC(2024, 0, 11));
+  });
+  test('garbage gives no date', () => {
+    for (const g of ['', 'yesterday', '32 Jan 2024', '1 Foo 2024 10:00', '1 Jan 2024 25:00:00']) {
+      assert.equal(parseMessageDate(g), undefined, g);
+    }
+  });
 });
 
 describe('parseContentType', () => {
