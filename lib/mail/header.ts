@@ -1,7 +1,7 @@
 /**
  * RFC 5322 (ex-2822) header sections over bytes: fields and their exact original lines, unfolding, case-insensitive
  * lookup, the IMAP `HEADER.FIELDS` / `HEADER.FIELDS.NOT` selections and address lists (RFC 2047 encoded words:
- * decode.ts; dates: date.ts).
+ * encoded-words.ts; dates: date.ts).
  *
  * PURE: no fs, net or process. Everything takes and returns bytes (a header may carry 8-bit text in any charset, so
  * it is never decoded as a whole). Nothing

@@ -8,7 +8,7 @@
  */
 import { isAscii } from 'node:buffer';
 import { type CharsetStream, charsetStream, decodeCharset, isKnownCharset } from './charset.js';
-import { decodeHeaderValue, headerPieces } from './decode.js';
+import { decodeHeaderValue, headerPieces } from './encoded-words.js';
 import { foldCase } from './fold.js';
 
 const SP = 0x20;

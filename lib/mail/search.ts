@@ -28,7 +28,7 @@ import { Flag } from '../values/flags.js';
 import { isAscii } from 'node:buffer';
 import { asciiCompatible, type CharsetStream, charsetStream, isKnownCharset } from './charset.js';
 import { type ContentDecoder, contentDecoder } from './cte.js';
-import { decodeHeaderValue, type HeaderField, splitHeader } from './decode.js';
+import { decodeHeaderValue } from './encoded-words.js';
 import { foldCase } from './fold.js';
 import {
   AsciiNeedleScanner,
@@ -42,6 +42,7 @@ import {
 } from './needle.js';
 import type { SearchDate, SearchKey } from '../values/search-key.js';
 import { parseMessageDate } from './date.js';
+import { FieldSet, fieldValues as firstFieldValues, type HeaderField, splitHeader } from './header.js';
 import type { SequenceSet } from '../values/sequence.js';
 
 const DAY_MS = 86_400_000;
@@ -299,7 +300,7 @@ function allFields(h: HeaderView): HeaderField[] {
 function fieldValues(h: HeaderView, name: string): string[] {
   let v = h.decoded.get(name);
   if (v === undefined) {
-    v = allFields(h).filter((f) => f.name === name).map((f) => foldCase(decodeHeaderValue(f.value)));
+    v = allFields(h).filter((f) => f.key === name).map((f) => foldCase(decodeHeaderValue(f.raw)));
     h.decoded.set(name, v);
   }
   return v;
@@ -307,8 +308,8 @@ function fieldValues(h: HeaderView, name: string): string[] {
 
 function sentDay(h: HeaderView): number | null {
   if (h.sentDay === undefined) {
-    const f = allFields(h).find((x) => x.name === 'date');
-    const d = f === undefined ? undefined : parseMessageDate(f.value.toString('latin1'));
+    const f = allFields(h).find((x) => x.key === 'date');
+    const d = f === undefined ? undefined : parseMessageDate(f.raw.toString('latin1'));
     h.sentDay = d === undefined ? null : dayNumber(d);
   }
   return h.sentDay;
@@ -392,7 +393,7 @@ export async function matchMessage(program: SearchProgram, msg: SearchMessage, c
   const partial: BodyView = { found: needles.found, complete: false };
   let result = evaluate(program.root, { msg, ctx, header, body: partial });
   if (result !== undefined) return result;
-  const sink = contentSink(contentInfo(header.fields ?? splitHeader(raw, CONTENT_FIELDS), TEXT_PLAIN), needles, 0);
+  const sink = contentSink(contentInfo(raw, TEXT_PLAIN), needles, 0);
   let foundCount = needles.found.filter(Boolean).length;
   for await (const chunk of msg.body()) {
     sink.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length));
@@ -514,8 +515,9 @@ export function parseContentType(value: string): { type: string; subtype: string
   return { type: (m[1] ?? '').toLowerCase(), subtype: (m[2] ?? '').toLowerCase(), params };
 }
 
-/** The fields {@link contentInfo} reads (splitHeader leaves the others out without making their names). */
-const CONTENT_FIELDS: ReadonlySet<string> = new Set(['content-type', 'content-transfer-encoding']);
+/** The fields {@link contentInfo} reads: the first of each name, found without making the others. */
+const CONTENT_FIELDS = new FieldSet(['content-type', 'content-transfer-encoding']);
+const CONTENT_SCRATCH = new Int32Array(2 * CONTENT_FIELDS.size);
 
 type ParsedContentType = ReturnType<typeof parseContentType>;
 
@@ -535,11 +537,10 @@ function cachedContentType(value: string): ParsedContentType {
   return parsed;
 }
 
-function contentInfo(fields: readonly HeaderField[], fallback: ContentInfo): ContentInfo {
-  const ct = fields.find((f) => f.name === 'content-type');
-  const cte = fields.find((f) => f.name === 'content-transfer-encoding');
-  const encoding = cte?.value.toString('latin1').replace(/\([^)]*\)/g, '').trim();
-  const parsed = ct === undefined ? undefined : cachedContentType(ct.value.toString('latin1').replace(/\r?\n/g, ''));
+function contentInfo(header: Buffer, fallback: ContentInfo): ContentInfo {
+  const [ct, cte] = firstFieldValues(CONTENT_FIELDS, header, CONTENT_SCRATCH);
+  const encoding = cte?.toString('latin1').replace(/\([^)]*\)/g, '').trim();
+  const parsed = ct === undefined || ct === null ? undefined : cachedContentType(ct.toString('latin1').replace(/\r?\n/g, ''));
   // RFC 2045 §5.2: no (or an invalid) Content-Type means the default; RFC 2046 §5.1.5: in a multipart/digest the
   // default is message/rfc822.
   const base = parsed ?? fallback;
@@ -682,9 +683,8 @@ class EntitySink implements Sink {
 
   private startContent(header: Buffer, rest: Buffer): void {
     this.head = [];
-    const fields = splitHeader(header, CONTENT_FIELDS);
     if (this.searchHeader && header.length > 0) this.needles.stream().push(decodeHeaderValue(header));
-    this.content = contentSink(contentInfo(fields, this.fallback), this.needles, this.depth);
+    this.content = contentSink(contentInfo(header, this.fallback), this.needles, this.depth);
     if (rest.length > 0) this.content.push(rest);
   }
 }

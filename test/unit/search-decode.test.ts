@@ -1,5 +1,6 @@
 /**
- * lib/mail/cte.ts, charset.ts, decode.ts, fold.ts, needle.ts: quoted-printable and base64 fed whole, one byte at a time and in random chunkings (fast-check:
+ * lib/mail/cte.ts, charset.ts, encoded-words.ts, fold.ts, needle.ts: quoted-printable and base64 fed whole, one byte
+ * at a time and in random chunkings (fast-check:
  * decode(encode(bytes)) = bytes), charsets (ISO-8859-1, windows-1252, UTF-8, KOI8-R, the lenient US-ASCII reading),
  * RFC 2047 header values, and case-insensitive matching across chunk boundaries.
  */
@@ -8,7 +9,7 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { charsetStream, isKnownCharset } from '../../lib/mail/charset.js';
 import { Base64Decoder, contentDecoder, QuotedPrintableDecoder, type ContentDecoder } from '../../lib/mail/cte.js';
-import { decodeHeaderValue, splitHeader } from '../../lib/mail/decode.js';
+import { decodeHeaderValue } from '../../lib/mail/encoded-words.js';
 import { foldCase, unicodeCasemap } from '../../lib/mail/fold.js';
 import { foldedIncludesAscii, headerIncludesAscii, headerNeedleRaw, NeedleSet, searchNeedle } from '../../lib/mail/needle.js';
 
@@ -260,36 +261,6 @@ describe('header values (RFC 2047)', () => {
     assert.equal(d('=?utf-8?B?!!!?='), '');
     assert.equal(decodeHeaderValue(Buffer.from('Gr\xc3\xbc\xc3\x9fe', 'latin1')), 'Grüße');
     assert.equal(decodeHeaderValue(Buffer.from('caf\xe9', 'latin1')), 'café');
-  });
-
-  test('splitHeader: folding, names, end of header', () => {
-    const h = Buffer.from('From: a@b\r\nSubject : hello\r\n  world\r\nX-Empty:\r\nno colon line\r\n\r\nBody: not a field\r\n');
-    const fields = splitHeader(h).map((f) => [f.name, f.value.toString()]);
-    assert.deepEqual(fields, [
-      ['from', ' a@b'],
-      ['subject', ' hello\r\n  world'],
-      ['x-empty', ''],
-    ]);
-    assert.deepEqual(
-      splitHeader(Buffer.from('A: 1\nB: 2')).map((f) => [f.name, f.value.toString()]),
-      [
-        ['a', ' 1'],
-        ['b', ' 2'],
-      ],
-    );
-  });
-
-  test('splitHeader with `only` gives exactly the wanted fields of the full split (SORT and THREAD use it)', () => {
-    const line = fc.constantFrom('Subject: s', 'subject : t', 'SUBJECT:u', 'Date: d', 'From: f', 'Sender: x', 'sUbJeCt:',
-      ' folded', '\tfolded', 'no colon', ': empty name', ' Subject: after nothing', 'Ŝubject: latin', '\xc0bc: v',
-      'References: <a>', 'to: t', 'Cc: c', 'X-Subject: no', '');
-    fc.assert(fc.property(fc.array(line, { maxLength: 12 }), fc.constantFrom('\n', '\r\n'),
-      fc.subarray(['subject', 'date', 'from', 'to', 'cc', 'references', 'in-reply-to', 'message-id']), (lines, eol, names) => {
-        const h = Buffer.from(lines.join(eol) + eol, 'latin1');
-        const only = new Set(names);
-        const want = splitHeader(h).filter((f) => only.has(f.name)).map((f) => [f.name, f.value.toString('latin1')]);
-        assert.deepEqual(splitHeader(h, only).map((f) => [f.name, f.value.toString('latin1')]), want);
-      }), { numRuns: 2000 });
   });
 });
 

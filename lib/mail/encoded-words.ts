@@ -1,5 +1,5 @@
 /**
- * RFC 5322 header fields for SEARCH, SORT and THREAD, and RFC 2047 encoded words in them: a header value as text.
+ * RFC 2047 encoded words: a header field value as text, for SEARCH, SORT and THREAD.
  *
  * PURE: no fs, net or process.
  */
@@ -7,73 +7,7 @@ import { isAscii } from 'node:buffer';
 import { decodeCharset } from './charset.js';
 import { hexValue } from './cte.js';
 
-const SP = 0x20;
-const HT = 0x09;
-const CR = 0x0d;
-const LF = 0x0a;
 const EQ = 0x3d;
-
-/** One header field as found: lower-cased name and the raw value after the colon (folding line breaks kept). */
-export interface HeaderField {
-  readonly name: string;
-  readonly value: Buffer;
-}
-
-/** A field name {@link splitHeader} did not make because it is not wanted (never a real name: it has a colon). */
-const SKIPPED = ':';
-
-/**
- * Splits an RFC 5322 header block into fields. Lines starting with SP or HT continue the previous field (§2.2.3
- * folding). The field name is what precedes the first colon, with trailing whitespace dropped (obs-optional allows
- * `Subject :`). Lines without a colon (an mbox `From ` line, garbage) are skipped. Stops at the first empty line.
- * The values share memory with `header`. With `only`, just the fields of those (lower-case ASCII) names.
- */
-export function splitHeader(header: Buffer, only?: ReadonlySet<string>): HeaderField[] {
-  const fields: HeaderField[] = [];
-  let pos = 0;
-  let name: string | undefined;
-  let valueStart = 0;
-  let valueEnd = 0;
-  // With `only` (lower-case ASCII names): the fields not named in it are left out, most without making their name
-  // (SORT and THREAD read a few fields of every message). A field left out still takes its continuation lines.
-  let firsts: Set<number> | null = null;
-  if (only !== undefined) {
-    firsts = new Set();
-    for (const n of only) firsts.add(n.charCodeAt(0));
-  }
-  const finish = (): void => {
-    if (name !== undefined && name !== SKIPPED && (only === undefined || only.has(name))) {
-      fields.push({ name, value: header.subarray(valueStart, valueEnd) });
-    }
-    name = undefined;
-  };
-  while (pos < header.length) {
-    let eol = header.indexOf(LF, pos);
-    if (eol < 0) eol = header.length;
-    const lineEnd = eol > pos && header[eol - 1] === CR ? eol - 1 : eol;
-    const next = eol + 1;
-    if (lineEnd === pos) break; // the empty line that ends the header
-    const first = header[pos];
-    if ((first === SP || first === HT) && name !== undefined) {
-      valueEnd = lineEnd;
-    } else {
-      finish();
-      const colon = header.indexOf(0x3a, pos);
-      if (colon >= 0 && colon < lineEnd) {
-        const c = first ?? 0;
-        // A wanted name (ASCII) starts with the lower case of this byte, or it is not wanted.
-        name = firsts !== null && !firsts.has(c >= 0x41 && c <= 0x5a ? c | 0x20 : c)
-          ? SKIPPED
-          : header.toString('latin1', pos, colon).trimEnd().toLowerCase();
-        valueStart = colon + 1;
-        valueEnd = lineEnd;
-      }
-    }
-    pos = next;
-  }
-  finish();
-  return fields;
-}
 
 /** RFC 2047 §2: `encoded-word = "=?" charset "?" encoding "?" encoded-text "?="`, charset possibly `*lang` (RFC 2231). */
 const ENCODED_WORD = /=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=/g;
