@@ -43,6 +43,7 @@ import {
 import type { SearchDate, SearchKey } from '../values/search-key.js';
 import { parseMessageDate } from './date.js';
 import { FieldSet, fieldValues as firstFieldValues, type HeaderField, splitHeader } from './header.js';
+import { paramValue, parseContentType } from './mime.js';
 import type { SequenceSet } from '../values/sequence.js';
 
 const DAY_MS = 86_400_000;
@@ -393,7 +394,7 @@ export async function matchMessage(program: SearchProgram, msg: SearchMessage, c
   const partial: BodyView = { found: needles.found, complete: false };
   let result = evaluate(program.root, { msg, ctx, header, body: partial });
   if (result !== undefined) return result;
-  const sink = contentSink(contentInfo(raw, TEXT_PLAIN), needles, 0);
+  const sink = contentSink(contentInfo(raw, false), needles, 0);
   let foundCount = needles.found.filter(Boolean).length;
   for await (const chunk of msg.body()) {
     sink.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length));
@@ -421,130 +422,58 @@ export async function searchMessages<M extends SearchMessage>(
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// A minimal streaming MIME walk (self-contained; lib/mail/mime.ts may replace it once it exists).
+// The streaming MIME walk of BODY and TEXT
 
+/** What the walk needs of an entity's Content-Type and Content-Transfer-Encoding. */
 interface ContentInfo {
+  /** Lower case. */
   readonly type: string;
   readonly subtype: string;
-  readonly params: ReadonlyMap<string, string>;
+  readonly boundary: string | undefined;
+  readonly charset: string | undefined;
   readonly encoding: string | undefined;
 }
-
-const TEXT_PLAIN: ContentInfo = { type: 'text', subtype: 'plain', params: new Map(), encoding: undefined };
-const MESSAGE_RFC822: ContentInfo = { type: 'message', subtype: 'rfc822', params: new Map(), encoding: undefined };
 
 /** Parts nested deeper than this are skipped (bounds recursion on hostile input). */
 const MAX_DEPTH = 32;
 /** A part header longer than this is not a header: the part is searched as plain text from its start. */
 const MAX_PART_HEADER = 64 * 1024;
 
-/**
- * The `;`-separated pieces of a Content-Type value with comments dropped and quoted strings unquoted, each quoted
- * string marked by a NUL where it began (so '=' and ';' inside stay literal for {@link parseContentType}). Copies
- * the text between special characters in slices (a character at a time cost a string per character, per part).
- */
-function contentPieces(value: string): string[] {
-  const pieces: string[] = [];
-  let cur = '';
-  let depth = 0;
-  let quoted = false;
-  let from = 0; // start of the text not yet added to cur (outside comments)
-  const n = value.length;
-  for (let i = 0; i < n; i++) {
-    const c = value.charCodeAt(i);
-    if (quoted) {
-      if (c === 0x5c && i + 1 < n) {
-        cur += value.slice(from, i) + value.charAt(i + 1);
-        from = ++i + 1;
-      } else if (c === 0x22) {
-        cur += value.slice(from, i);
-        from = i + 1;
-        quoted = false;
-      }
-    } else if (depth > 0) {
-      if (c === 0x28) depth++;
-      else if (c === 0x29) {
-        if (--depth === 0) from = i + 1;
-      } else if (c === 0x5c) i++;
-    } else if (c === 0x28) {
-      cur += value.slice(from, i);
-      depth++;
-    } else if (c === 0x22) {
-      cur += value.slice(from, i) + '\u0000';
-      from = i + 1;
-      quoted = true;
-    } else if (c === 0x3b) {
-      pieces.push(cur + value.slice(from, i));
-      cur = '';
-      from = i + 1;
-    }
-  }
-  if (depth === 0) cur += value.slice(from);
-  pieces.push(cur);
-  return pieces;
-}
-
-/**
- * RFC 2045 §5.1 `content := "Content-Type" ":" type "/" subtype *(";" parameter)`, leniently: comments dropped,
- * quoted-string values unquoted, RFC 2231 `name*=charset'lang'value` decoded as far as the name and a
- * percent-decoded ASCII value go. Returns undefined when there is no `type/subtype`.
- */
-export function parseContentType(value: string): { type: string; subtype: string; params: Map<string, string> } | undefined {
-  const pieces = value.includes('"') || value.includes('(') ? contentPieces(value) : value.split(';');
-  const [head, ...rest] = pieces;
-  const m = /^\s*([^/\s]+)\s*\/\s*([^\s]+)\s*$/.exec((head ?? '').replaceAll('\u0000', ''));
-  if (m === null) return undefined;
-  const params = new Map<string, string>();
-  for (const p of rest) {
-    const eq = p.indexOf('=');
-    if (eq < 0) continue;
-    let name = p.slice(0, eq).trim().toLowerCase();
-    let v = p.slice(eq + 1).replaceAll('\u0000', '').trim();
-    if (name.endsWith('*')) {
-      name = name.slice(0, -1);
-      const parts = v.split("'");
-      v = parts.length >= 3 ? parts.slice(2).join("'") : v;
-      try {
-        v = decodeURIComponent(v);
-      } catch {
-        // keep the raw value
-      }
-    }
-    if (!params.has(name)) params.set(name, v);
-  }
-  return { type: (m[1] ?? '').toLowerCase(), subtype: (m[2] ?? '').toLowerCase(), params };
-}
-
 /** The fields {@link contentInfo} reads: the first of each name, found without making the others. */
 const CONTENT_FIELDS = new FieldSet(['content-type', 'content-transfer-encoding']);
 const CONTENT_SCRATCH = new Int32Array(2 * CONTENT_FIELDS.size);
 
-type ParsedContentType = ReturnType<typeof parseContentType>;
+type TypeInfo = Omit<ContentInfo, 'encoding'>;
 
 /**
- * Parsed Content-Type values by their text (bounded: cleared when full). Parts repeat a few values (`text/plain;
- * charset=utf-8`...), and parsing one costs more than looking it up. The results are shared: read, never changed.
+ * Content-Type values read, by their text and the default that applies (bounded: cleared when full). Parts repeat a
+ * few values (`text/plain; charset=utf-8`...), and parsing one costs more than looking it up. Shared: read only.
  */
-const CONTENT_TYPES = new Map<string, ParsedContentType>();
+const CONTENT_TYPES = new Map<string, TypeInfo>();
 
-function cachedContentType(value: string): ParsedContentType {
-  if (CONTENT_TYPES.has(value)) return CONTENT_TYPES.get(value);
-  const parsed = parseContentType(value);
+/**
+ * The Content-Type `raw` (null: none) as mime.ts reads it for BODYSTRUCTURE (RFC 2045 §5.1; the RFC 2045 §5.2 and
+ * RFC 2046 §5.1.5 defaults: text/plain, or message/rfc822 in a multipart/digest).
+ */
+function typeInfo(raw: Buffer | null, digest: boolean): TypeInfo {
+  const key = raw === null ? (digest ? 'd' : 't') : (digest ? 'd' : 't') + raw.toString('latin1');
+  let info = CONTENT_TYPES.get(key);
+  if (info !== undefined) return info;
+  const ct = parseContentType(raw, digest);
+  const boundary = paramValue(ct.params, 'boundary')?.toString('latin1');
+  info = { type: ct.typeLower, subtype: ct.subtypeLower, boundary, charset: paramValue(ct.params, 'charset')?.toString('latin1') };
   // A multipart's boundary makes its value unique: caching it would only churn the cache (and the old generation).
-  if (parsed?.params.has('boundary') === true) return parsed;
+  if (boundary !== undefined) return info;
   if (CONTENT_TYPES.size >= 512) CONTENT_TYPES.clear();
-  CONTENT_TYPES.set(value, parsed);
-  return parsed;
+  CONTENT_TYPES.set(key, info);
+  return info;
 }
 
-function contentInfo(header: Buffer, fallback: ContentInfo): ContentInfo {
+/** The content of the entity whose header is `header`; `digest` when it is a part of a multipart/digest. */
+function contentInfo(header: Buffer, digest: boolean): ContentInfo {
   const [ct, cte] = firstFieldValues(CONTENT_FIELDS, header, CONTENT_SCRATCH);
   const encoding = cte?.toString('latin1').replace(/\([^)]*\)/g, '').trim();
-  const parsed = ct === undefined || ct === null ? undefined : cachedContentType(ct.toString('latin1').replace(/\r?\n/g, ''));
-  // RFC 2045 §5.2: no (or an invalid) Content-Type means the default; RFC 2046 §5.1.5: in a multipart/digest the
-  // default is message/rfc822.
-  const base = parsed ?? fallback;
-  return { type: base.type, subtype: base.subtype, params: base.params, encoding };
+  return { ...typeInfo(ct ?? null, digest), encoding };
 }
 
 interface Sink {
@@ -557,16 +486,16 @@ const NULL_SINK: Sink = { push: () => undefined, end: () => undefined };
 /** The sink that consumes an entity's content (what follows its header). */
 function contentSink(info: ContentInfo, needles: NeedleSet, depth: number): Sink {
   if (depth > MAX_DEPTH) return NULL_SINK;
-  const boundary = info.params.get('boundary');
+  const boundary = info.boundary;
   if (info.type === 'multipart' && boundary !== undefined && boundary.length > 0) {
-    return new MultipartSink(boundary, info.subtype === 'digest' ? MESSAGE_RFC822 : TEXT_PLAIN, needles, depth + 1);
+    return new MultipartSink(boundary, info.subtype === 'digest', needles, depth + 1);
   }
   if (info.type === 'message' && (info.subtype === 'rfc822' || info.subtype === 'global')) {
     // RFC 2046 §5.2.1 forbids encodings other than 7bit/8bit/binary here, but decoding one costs nothing.
-    return new DecodingSink(contentDecoder(info.encoding), new EntitySink(TEXT_PLAIN, true, needles, depth + 1));
+    return new DecodingSink(contentDecoder(info.encoding), new EntitySink(false, true, needles, depth + 1));
   }
-  if (info.type === 'text' || info.type === '') {
-    const charset = info.params.get('charset');
+  if (info.type === 'text') {
+    const charset = info.charset;
     return new TextSink(contentDecoder(info.encoding), charset, needles, asciiCompatible(charset));
   }
   return NULL_SINK;
@@ -654,7 +583,8 @@ class EntitySink implements Sink {
   private content: Sink | undefined;
 
   constructor(
-    private readonly fallback: ContentInfo,
+    /** A part of a multipart/digest, whose default Content-Type is message/rfc822. */
+    private readonly digest: boolean,
     /** An encapsulated message: its header is searched as text too (it is part of the outer body). */
     private readonly searchHeader: boolean,
     private readonly needles: NeedleSet,
@@ -684,7 +614,7 @@ class EntitySink implements Sink {
   private startContent(header: Buffer, rest: Buffer): void {
     this.head = [];
     if (this.searchHeader && header.length > 0) this.needles.stream().push(decodeHeaderValue(header));
-    this.content = contentSink(contentInfo(header, this.fallback), this.needles, this.depth);
+    this.content = contentSink(contentInfo(header, this.digest), this.needles, this.depth);
     if (rest.length > 0) this.content.push(rest);
   }
 }
@@ -706,7 +636,8 @@ class MultipartSink implements Sink {
 
   constructor(
     boundary: string,
-    private readonly childDefault: ContentInfo,
+    /** multipart/digest: its parts' default Content-Type is message/rfc822. */
+    private readonly digest: boolean,
     private readonly needles: NeedleSet,
     private readonly depth: number,
   ) {
@@ -779,7 +710,7 @@ class MultipartSink implements Sink {
     this.part?.end();
     this.part = undefined;
     if (close) this.closed = true;
-    else this.part = new EntitySink(this.childDefault, false, this.needles, this.depth);
+    else this.part = new EntitySink(this.digest, false, this.needles, this.depth);
     return true;
   }
 

@@ -15,7 +15,7 @@ import { parseMessageDate } from '../../lib/mail/date.js';
 import { decodeHeaderValue } from '../../lib/mail/encoded-words.js';
 import { ByteWriter } from '../../lib/mail/imap-syntax.js';
 import { encodeBodyStructure } from '../../lib/mail/bodystructure.js';
-import { MimeParser, type MimePart, parseMime } from '../../lib/mail/mime.js';
+import { MimeParser, type MimePart, paramValue, parseContentType, parseMime } from '../../lib/mail/mime.js';
 
 const s = (b: Buffer | null): string | null => (b === null ? null : b.toString('latin1'));
 const addrs = (v: string): (string | null)[][] =>
@@ -45,6 +45,20 @@ describe('parseAddressList', () => {
 
   it('tolerates junk after an address', () => {
     assert.deepEqual(addrs('<a@b> junk, c@d'), [[null, null, 'a', 'SYNTAX_ERROR'], [null, null, 'c', 'd']]);
+  });
+});
+
+describe('parseContentType (search.ts had a second one: gone)', () => {
+  it('parameters, quoting, comments, RFC 2231', () => {
+    const ct = parseContentType(Buffer.from(' Multipart/Mixed (c) ; boundary="a;b=c" ; CHARSET = utf-8 ; title*=us-ascii\'en\'This%20is'));
+    assert.equal(ct.typeLower, 'multipart');
+    assert.equal(ct.subtypeLower, 'mixed');
+    assert.equal(s(paramValue(ct.params, 'boundary')), 'a;b=c');
+    assert.equal(s(paramValue(ct.params, 'charset')), 'utf-8');
+    // An RFC 2231 value stays as written, under its starred name, as Dovecot shows it in BODYSTRUCTURE (the copy
+    // percent-decoded it for SEARCH, which reads only the boundary and the charset).
+    assert.equal(s(paramValue(ct.params, 'title*')), "us-ascii'en'This%20is");
+    assert.equal(parseContentType(Buffer.from('text')).explicit, false);
   });
 });
 
