@@ -1,14 +1,15 @@
 /**
- * lib/mail/header.ts: address lists (edge cases beyond the Dovecot corpus), HEADER.FIELDS, and
+ * lib/mail/header.ts and address.ts: address lists (edge cases beyond the Dovecot corpus), HEADER.FIELDS, and
  * fast-check properties: no parser throws on arbitrary bytes; section ranges always lie within the message.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { type Address, parseAddressList } from '../../lib/mail/address.js';
 import { sectionData } from '../../lib/mail/bodystructure.js';
 import { encodeEnvelope, envelopeOf, writeEnvelope } from '../../lib/mail/envelope.js';
 import {
-  type Address, FieldSet, fieldValues, firstValues, Header, parseAddressList, selectHeaderFields,
+  FieldSet, fieldValues, firstValues, Header, selectHeaderFields,
   splitHeader,
 } from '../../lib/mail/header.js';
 import { parseMessageDate } from '../../lib/mail/date.js';
