@@ -4,20 +4,12 @@
  *
  * PURE: no fs, net or process. Nothing here throws on malformed input.
  */
-import { unfold } from './header.js';
+import { asBuffer, isWsp, unfold } from './header.js';
 
 const CR = 0x0d;
 const LF = 0x0a;
 const SP = 0x20;
 const HT = 0x09;
-
-function isWsp(c: number | undefined): boolean {
-  return c === SP || c === HT;
-}
-
-function asBuffer(b: Uint8Array): Buffer {
-  return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-}
 
 /** Removes leading and trailing SP/HT/CR/LF; returns a view of `b`. */
 function trimWsp(b: Buffer): Buffer {

@@ -148,25 +148,6 @@ export class QuotedPrintableDecoder implements ContentDecoder {
             out[n++] = b;
           }
           break;
-        case 'eq':
-          if (hexValue(b) >= 0) {
-            this.hold(b);
-            this.mode = 'hex';
-          } else if (b === SP || b === HT) {
-            this.hold(b);
-            this.mode = 'eqws';
-          } else if (b === CR) {
-            this.heldLen = 0;
-            this.mode = 'eqcr';
-          } else if (b === LF) {
-            this.heldLen = 0;
-            this.mode = 'text';
-          } else {
-            n = this.flushHeld(out, n);
-            this.mode = 'text';
-            i--; // reprocess b as text
-          }
-          break;
         case 'hex': {
           const lo = hexValue(b);
           if (lo >= 0) {
@@ -180,9 +161,15 @@ export class QuotedPrintableDecoder implements ContentDecoder {
           }
           break;
         }
+        case 'eq':
         case 'eqws':
-          if (b === SP || b === HT) {
+          // After `=` a hex digit starts an escape; otherwise both read on as a soft break with transport padding.
+          if (this.mode === 'eq' && hexValue(b) >= 0) {
             this.hold(b);
+            this.mode = 'hex';
+          } else if (b === SP || b === HT) {
+            this.hold(b);
+            this.mode = 'eqws';
             if (this.heldLen > MAX_HELD_WHITESPACE) {
               n = this.flushHeld(out, n);
               this.mode = 'text';
@@ -196,7 +183,7 @@ export class QuotedPrintableDecoder implements ContentDecoder {
           } else {
             n = this.flushHeld(out, n);
             this.mode = 'text';
-            i--;
+            i--; // reprocess b as text
           }
           break;
         case 'eqcr':

@@ -14,11 +14,13 @@ const SP = 0x20;
 const HT = 0x09;
 const COLON = 0x3a;
 
-function isWsp(c: number | undefined): boolean {
+/** SP or HT: RFC 5322 WSP. */
+export function isWsp(c: number | undefined): boolean {
   return c === SP || c === HT;
 }
 
-function asBuffer(b: Uint8Array): Buffer {
+/** `b` as a Buffer, without a copy. */
+export function asBuffer(b: Uint8Array): Buffer {
   return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 }
 

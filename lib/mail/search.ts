@@ -151,9 +151,19 @@ function inSet(set: SequenceSet | null, n: number, max: number): boolean {
   return set !== null && set.has(n, max);
 }
 
-function flagTest(bit: number, set: boolean): Node {
-  return { t: 'meta', test: (m) => ((m.flags & bit) !== 0) === set };
-}
+/** The flag keys: the system flag each tests, and whether it must be set (ANSWERED) or clear (UNANSWERED). */
+const FLAG_KEYS = {
+  ANSWERED: [Flag.Answered, true],
+  DELETED: [Flag.Deleted, true],
+  DRAFT: [Flag.Draft, true],
+  FLAGGED: [Flag.Flagged, true],
+  SEEN: [Flag.Seen, true],
+  UNANSWERED: [Flag.Answered, false],
+  UNDELETED: [Flag.Deleted, false],
+  UNDRAFT: [Flag.Draft, false],
+  UNFLAGGED: [Flag.Flagged, false],
+  UNSEEN: [Flag.Seen, false],
+} as const satisfies Record<string, readonly [number, boolean]>;
 
 /**
  * Compiles a search program. `keys` is the command's list of keys (ANDed, RFC 3501: "When multiple keys are
@@ -178,25 +188,18 @@ export function compileSearch(keys: SearchKey | readonly SearchKey[], charset = 
       case 'ALL':
         return { t: 'and', operands: [] };
       case 'ANSWERED':
-        return flagTest(Flag.Answered, true);
       case 'DELETED':
-        return flagTest(Flag.Deleted, true);
       case 'DRAFT':
-        return flagTest(Flag.Draft, true);
       case 'FLAGGED':
-        return flagTest(Flag.Flagged, true);
       case 'SEEN':
-        return flagTest(Flag.Seen, true);
       case 'UNANSWERED':
-        return flagTest(Flag.Answered, false);
       case 'UNDELETED':
-        return flagTest(Flag.Deleted, false);
       case 'UNDRAFT':
-        return flagTest(Flag.Draft, false);
       case 'UNFLAGGED':
-        return flagTest(Flag.Flagged, false);
-      case 'UNSEEN':
-        return flagTest(Flag.Seen, false);
+      case 'UNSEEN': {
+        const [bit, set] = FLAG_KEYS[k.key];
+        return { t: 'meta', test: (m) => ((m.flags & bit) !== 0) === set };
+      }
       case 'NEW':
         return { t: 'meta', test: (m) => m.recent && (m.flags & Flag.Seen) === 0 };
       case 'OLD':
