@@ -12,7 +12,7 @@ import { isAscii } from 'node:buffer';
 import { asciiCompatible, type CharsetStream, charsetStream } from './charset.js';
 import { type ContentDecoder, contentDecoder } from './cte.js';
 import { decodeHeaderValue } from './encoded-words.js';
-import { FieldSet, fieldValues } from './header.js';
+import { FieldSet } from './header.js';
 import { paramValue, parseContentType } from './mime.js';
 import { AsciiNeedleScanner, type NeedleSet, type TextStream } from './needle.js';
 
@@ -27,18 +27,18 @@ export interface BodySink {
  * the set). Stop pushing when the set is done; nothing needs ending then.
  */
 export function bodySink(header: Buffer, needles: NeedleSet): BodySink {
-  return contentSink(contentInfo(header, false), needles, 0);
+  return contentSinkOf(header, false, needles, 0);
 }
 
-
-/** What the walk needs of an entity's Content-Type and Content-Transfer-Encoding. */
-interface ContentInfo {
+/** What the walk needs of an entity's Content-Type. */
+interface TypeInfo {
   /** Lower case. */
   readonly type: string;
   readonly subtype: string;
   readonly boundary: string | undefined;
   readonly charset: string | undefined;
-  readonly encoding: string | undefined;
+  /** {@link asciiCompatible} of the charset. */
+  readonly asciiCharset: boolean;
 }
 
 /** Parts nested deeper than this are skipped (bounds recursion on hostile input). */
@@ -46,41 +46,56 @@ const MAX_DEPTH = 32;
 /** A part header longer than this is not a header: the part is searched as plain text from its start. */
 const MAX_PART_HEADER = 64 * 1024;
 
-/** The fields {@link contentInfo} reads: the first of each name, found without making the others. */
+/** The fields {@link contentSinkOf} reads: the first of each name, found without making the others. */
 const CONTENT_FIELDS = new FieldSet(['content-type', 'content-transfer-encoding']);
 const CONTENT_SCRATCH = new Int32Array(2 * CONTENT_FIELDS.size);
 
-type TypeInfo = Omit<ContentInfo, 'encoding'>;
-
 /**
- * Content-Type values read, by their text and the default that applies (bounded: cleared when full). Parts repeat a
- * few values (`text/plain; charset=utf-8`...), and parsing one costs more than looking it up. Shared: read only.
+ * Content-Type values read, by their text, where text/plain is the default and where message/rfc822 is (a part of
+ * a multipart/digest), bounded: cleared when full. Parts repeat a few values (`text/plain; charset=utf-8`...), and
+ * parsing one costs more than looking it up. Shared: read only.
  */
 const CONTENT_TYPES = new Map<string, TypeInfo>();
+const DIGEST_CONTENT_TYPES = new Map<string, TypeInfo>();
+const NO_CONTENT_TYPE = '';
 
 /**
- * The Content-Type `raw` (null: none) as mime.ts reads it for BODYSTRUCTURE (RFC 2045 §5.1; the RFC 2045 §5.2 and
- * RFC 2046 §5.1.5 defaults: text/plain, or message/rfc822 in a multipart/digest).
+ * The Content-Type at header[start, end) (start < 0: none) as mime.ts reads it for BODYSTRUCTURE (RFC 2045 §5.1;
+ * the RFC 2045 §5.2 and RFC 2046 §5.1.5 defaults: text/plain, or message/rfc822 in a multipart/digest).
  */
-function typeInfo(raw: Buffer | null, digest: boolean): TypeInfo {
-  const key = raw === null ? (digest ? 'd' : 't') : (digest ? 'd' : 't') + raw.toString('latin1');
-  let info = CONTENT_TYPES.get(key);
+function typeInfo(header: Buffer, start: number, end: number, digest: boolean): TypeInfo {
+  const cache = digest ? DIGEST_CONTENT_TYPES : CONTENT_TYPES;
+  // A value has its colon before it: the empty string is no value's text.
+  const key = start < 0 ? NO_CONTENT_TYPE : header.toString('latin1', start, end);
+  let info = cache.get(key);
   if (info !== undefined) return info;
-  const ct = parseContentType(raw, digest);
+  const ct = parseContentType(start < 0 ? null : header.subarray(start, end), digest);
   const boundary = paramValue(ct.params, 'boundary')?.toString('latin1');
-  info = { type: ct.typeLower, subtype: ct.subtypeLower, boundary, charset: paramValue(ct.params, 'charset')?.toString('latin1') };
+  const charset = paramValue(ct.params, 'charset')?.toString('latin1');
+  info = { type: ct.typeLower, subtype: ct.subtypeLower, boundary, charset, asciiCharset: asciiCompatible(charset) };
   // A multipart's boundary makes its value unique: caching it would only churn the cache (and the old generation).
   if (boundary !== undefined) return info;
-  if (CONTENT_TYPES.size >= 512) CONTENT_TYPES.clear();
-  CONTENT_TYPES.set(key, info);
+  if (cache.size >= 512) cache.clear();
+  cache.set(key, info);
   return info;
 }
 
-/** The content of the entity whose header is `header`; `digest` when it is a part of a multipart/digest. */
-function contentInfo(header: Buffer, digest: boolean): ContentInfo {
-  const [ct, cte] = fieldValues(CONTENT_FIELDS, header, CONTENT_SCRATCH);
-  const encoding = cte?.toString('latin1').replace(/\([^)]*\)/g, '').trim();
-  return { ...typeInfo(ct ?? null, digest), encoding };
+/** A Content-Transfer-Encoding value without comments and surrounding whitespace. */
+function encodingOf(header: Buffer, start: number, end: number): string | undefined {
+  if (start < 0) return undefined;
+  const v = header.toString('latin1', start, end);
+  return (v.includes('(') ? v.replace(/\([^)]*\)/g, '') : v).trim();
+}
+
+/**
+ * The sink for the content of the entity whose header is `header` (`digest`: a part of a multipart/digest), from
+ * its Content-Type and Content-Transfer-Encoding.
+ */
+function contentSinkOf(header: Buffer, digest: boolean, needles: NeedleSet, depth: number): Sink {
+  CONTENT_FIELDS.firstRanges(header, CONTENT_SCRATCH);
+  const s = CONTENT_SCRATCH;
+  const type = typeInfo(header, s[0] ?? -1, s[1] ?? -1, digest);
+  return contentSink(type, encodingOf(header, s[2] ?? -1, s[3] ?? -1), needles, depth);
 }
 
 type Sink = BodySink;
@@ -88,7 +103,7 @@ type Sink = BodySink;
 const NULL_SINK: Sink = { push: () => undefined, end: () => undefined };
 
 /** The sink that consumes an entity's content (what follows its header). */
-function contentSink(info: ContentInfo, needles: NeedleSet, depth: number): Sink {
+function contentSink(info: TypeInfo, encoding: string | undefined, needles: NeedleSet, depth: number): Sink {
   if (depth > MAX_DEPTH) return NULL_SINK;
   const boundary = info.boundary;
   if (info.type === 'multipart' && boundary !== undefined && boundary.length > 0) {
@@ -96,11 +111,11 @@ function contentSink(info: ContentInfo, needles: NeedleSet, depth: number): Sink
   }
   if (info.type === 'message' && (info.subtype === 'rfc822' || info.subtype === 'global')) {
     // RFC 2046 §5.2.1 forbids encodings other than 7bit/8bit/binary here, but decoding one costs nothing.
-    return new DecodingSink(contentDecoder(info.encoding), new EntitySink(false, true, needles, depth + 1));
+    return new DecodingSink(contentDecoder(encoding), new EntitySink(false, true, needles, depth + 1));
   }
   if (info.type === 'text') {
     const charset = info.charset;
-    return new TextSink(contentDecoder(info.encoding), charset, needles, asciiCompatible(charset));
+    return new TextSink(contentDecoder(encoding), charset, needles, info.asciiCharset);
   }
   return NULL_SINK;
 }
@@ -218,7 +233,7 @@ class EntitySink implements Sink {
   private startContent(header: Buffer, rest: Buffer): void {
     this.head = [];
     if (this.searchHeader && header.length > 0) this.needles.stream().push(decodeHeaderValue(header));
-    this.content = contentSink(contentInfo(header, this.digest), this.needles, this.depth);
+    this.content = contentSinkOf(header, this.digest, this.needles, this.depth);
     if (rest.length > 0) this.content.push(rest);
   }
 }
