@@ -128,6 +128,20 @@ function nameIs(buf: Buffer, s: number, e: number, key: string): boolean {
 }
 
 /**
+ * The raw values of every field named `key` (lower case), in order: the fields {@link splitHeader} gives that key,
+ * found by comparing names in place, without making the others (SEARCH FROM, HEADER and the like).
+ */
+export function valuesOf(header: Uint8Array, key: string): Buffer[] {
+  const buf = asBuffer(header);
+  const out: Buffer[] = [];
+  eachField(buf, (start, nameEnd, valueStart, rawEnd) => {
+    if (!isWsp(buf[start]) && nameIs(buf, start, nameEnd, key)) out.push(buf.subarray(valueStart, rawEnd));
+    return false;
+  });
+  return out;
+}
+
+/**
  * The raw values of the first field named by each of `keys` (lower-case), in one walk over the section, or null
  * for those absent: what ENVELOPE needs of a header, without building every field of it. The fields are those
  * {@link splitHeader} finds (the test holds the walk to it); lines are skipped with memchr and only compared with

@@ -32,7 +32,7 @@ import { isKnownCharset } from './charset.js';
 import { parseMessageDate } from './date.js';
 import { decodeHeaderValue } from './encoded-words.js';
 import { foldCase } from './fold.js';
-import { type HeaderField, splitHeader } from './header.js';
+import { firstValues, valuesOf } from './header.js';
 import {
   asciiPattern,
   foldedIncludesAscii,
@@ -83,8 +83,6 @@ export class SearchCharsetError extends Error {
 type Tri = boolean | undefined;
 
 interface HeaderView {
-  /** All fields, split when a key first needs one ({@link allFields}). */
-  fields: HeaderField[] | undefined;
   decoded: Map<string, string[]>;
   /** The whole header decoded and unfolded, and that folded: made when first needed. */
   text: string | undefined;
@@ -293,15 +291,10 @@ export function compileSearch(keys: SearchKey | readonly SearchKey[], charset = 
   return { root, bodyNeedles, usesHeader, usesBody };
 }
 
-function allFields(h: HeaderView): HeaderField[] {
-  h.fields ??= splitHeader(h.raw);
-  return h.fields;
-}
-
 function fieldValues(h: HeaderView, name: string): string[] {
   let v = h.decoded.get(name);
   if (v === undefined) {
-    v = allFields(h).filter((f) => f.key === name).map((f) => foldCase(decodeHeaderValue(f.raw)));
+    v = valuesOf(h.raw, name).map((raw) => foldCase(decodeHeaderValue(raw)));
     h.decoded.set(name, v);
   }
   return v;
@@ -309,8 +302,8 @@ function fieldValues(h: HeaderView, name: string): string[] {
 
 function sentDay(h: HeaderView): number | null {
   if (h.sentDay === undefined) {
-    const f = allFields(h).find((x) => x.key === 'date');
-    const d = f === undefined ? undefined : parseMessageDate(f.raw.toString('latin1'));
+    const [f] = firstValues(h.raw, ['date']);
+    const d = f === undefined || f === null ? undefined : parseMessageDate(f.toString('latin1'));
     h.sentDay = d === undefined ? null : dayNumber(d);
   }
   return h.sentDay;
@@ -386,7 +379,7 @@ export async function matchMessage(program: SearchProgram, msg: SearchMessage, c
   const first = evaluate(program.root, { msg, ctx, header: undefined, body: undefined });
   if (first !== undefined) return first;
   const raw = await msg.header();
-  const header: HeaderView = { fields: undefined, decoded: new Map(), text: undefined, textAscii: undefined, whole: undefined, sentDay: undefined, raw };
+  const header: HeaderView = { decoded: new Map(), text: undefined, textAscii: undefined, whole: undefined, sentDay: undefined, raw };
   const second = evaluate(program.root, { msg, ctx, header, body: undefined });
   if (second !== undefined) return second;
 

@@ -9,7 +9,7 @@ import { type Address, parseAddressList } from '../../lib/mail/address.js';
 import { sectionData } from '../../lib/mail/bodystructure.js';
 import { encodeEnvelope, envelopeOf, writeEnvelope } from '../../lib/mail/envelope.js';
 import {
-  FieldSet, fieldValues, firstValues, Header, selectHeaderFields,
+  FieldSet, fieldValues, firstValues, Header, selectHeaderFields, valuesOf,
   splitHeader,
 } from '../../lib/mail/header.js';
 import { parseMessageDate } from '../../lib/mail/date.js';
@@ -218,6 +218,8 @@ describe('writeEnvelope and FieldSet', () => {
       for (const k of ['content-type', 'x', 'to']) {
         assert.equal(firstValues(h, [k])[0]?.toString('latin1') ?? null,
           fieldsOf.find((f) => f.name !== '' && f.key === k)?.raw.toString('latin1') ?? null);
+        assert.deepEqual(valuesOf(h, k).map((v) => v.toString('latin1')),
+          fieldsOf.filter((f) => f.name !== '' && f.key === k).map((f) => f.raw.toString('latin1')));
       }
     }), { numRuns: 5000 });
   });
