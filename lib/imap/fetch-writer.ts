@@ -17,7 +17,7 @@
  */
 import type { ResponseSink } from '../io/sink.js';
 import { encodeBody, encodeBodyStructure, resolvePart, sectionData, type SectionData } from '../mail/bodystructure.js';
-import { contentDecoder, type ContentDecoder } from '../mail/decode.js';
+import { contentDecoder, type ContentDecoder } from '../mail/cte.js';
 import { writeEnvelope } from '../mail/envelope.js';
 import { Header, selectHeaderFields } from '../mail/header.js';
 import { type MimePart, parseMimeStream } from '../mail/mime.js';

@@ -15,7 +15,8 @@
  * taken literally: a `[...]` holding non-ASCII text is not a blob (Dovecot is laxer here; we follow the RFC).
  * Matching is case-insensitive (ABNF literals are).
  */
-import { decodeHeaderValue, unicodeCasemap } from './decode.js';
+import { decodeHeaderValue } from './encoded-words.js';
+import { unicodeCasemap } from './fold.js';
 
 /** The base subject and whether the subject marked a reply or forward (RFC 5256 §3 REFERENCES step 5). */
 export interface BaseSubject {

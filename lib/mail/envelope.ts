@@ -11,7 +11,8 @@
  *
  * Strings keep the raw header bytes (encoded words undecoded, 8-bit as is), as UW and Dovecot send them. PURE.
  */
-import { type Address, FieldSet, Header, WORD_BYTES, firstValues, parseAddressList } from './header.js';
+import { type Address, WORD_BYTES, parseAddressList } from './address.js';
+import { FieldSet, Header, firstValues } from './header.js';
 import { type ByteWriter, type ImapValue, QUOTABLE, encodeImap, writeImap } from '../wire/encode.js';
 
 /** The envelope of one message. String members are raw values (leading whitespace removed, folds kept). */

@@ -1,9 +1,10 @@
 /**
  * RFC 5322 (ex-2822) header sections over bytes: fields and their exact original lines, unfolding, case-insensitive
- * lookup, the IMAP `HEADER.FIELDS` / `HEADER.FIELDS.NOT` selections, address lists, dates and RFC 2047 encoded words.
+ * lookup, and the IMAP `HEADER.FIELDS` / `HEADER.FIELDS.NOT` selections (address lists: address.ts; RFC 2047
+ * encoded words: encoded-words.ts; dates: date.ts).
  *
  * PURE: no fs, net or process. Everything takes and returns bytes (a header may carry 8-bit text in any charset, so
- * it is never decoded as a whole); only {@link decodeEncodedWords} produces a JS string, for SEARCH matching. Nothing
+ * it is never decoded as a whole). Nothing
  * here throws on malformed input: mail in the wild is broken in every way, and a FETCH must still answer.
  */
 
@@ -13,11 +14,13 @@ const SP = 0x20;
 const HT = 0x09;
 const COLON = 0x3a;
 
-function isWsp(c: number | undefined): boolean {
+/** SP or HT: RFC 5322 WSP. */
+export function isWsp(c: number | undefined): boolean {
   return c === SP || c === HT;
 }
 
-function asBuffer(b: Uint8Array): Buffer {
+/** `b` as a Buffer, without a copy. */
+export function asBuffer(b: Uint8Array): Buffer {
   return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 }
 
@@ -122,6 +125,20 @@ function nameIs(buf: Buffer, s: number, e: number, key: string): boolean {
     if ((c >= 0x41 && c <= 0x5a ? c | 0x20 : c) !== key.charCodeAt(k)) return false;
   }
   return true;
+}
+
+/**
+ * The raw values of every field named `key` (lower case), in order: the fields {@link splitHeader} gives that key,
+ * found by comparing names in place, without making the others (SEARCH FROM, HEADER and the like).
+ */
+export function valuesOf(header: Uint8Array, key: string): Buffer[] {
+  const buf = asBuffer(header);
+  const out: Buffer[] = [];
+  eachField(buf, (start, nameEnd, valueStart, rawEnd) => {
+    if (!isWsp(buf[start]) && nameIs(buf, start, nameEnd, key)) out.push(buf.subarray(valueStart, rawEnd));
+    return false;
+  });
+  return out;
 }
 
 /**
@@ -276,15 +293,6 @@ export function unfold(raw: Uint8Array): Buffer {
   return out.subarray(0, n);
 }
 
-/** Removes leading and trailing SP/HT/CR/LF; returns a view of `b`. */
-function trimWsp(b: Buffer): Buffer {
-  let s = 0;
-  let e = b.length;
-  while (s < e && (isWsp(b[s]) || b[s] === CR || b[s] === LF)) s++;
-  while (e > s && (isWsp(b[e - 1]) || b[e - 1] === CR || b[e - 1] === LF)) e--;
-  return b.subarray(s, e);
-}
-
 /** A parsed header section: its fields and case-insensitive lookup. Owns nothing beyond views of the input. */
 export class Header {
   private split: readonly HeaderField[] | null = null;
@@ -356,474 +364,4 @@ export function selectHeaderFields(header: Uint8Array, names: readonly string[],
 /** A field's lines, with a CRLF added if the section ended without a line terminator. */
 function withCrlf(b: Buffer): Buffer {
   return b.length > 0 && b[b.length - 1] === LF ? b : Buffer.concat([b, Buffer.from('\r\n')]);
-}
-
-// ------------------------------------------------------------------------------------------------------------------
-// Addresses
-// ------------------------------------------------------------------------------------------------------------------
-
-/**
- * One address as ENVELOPE carries it (RFC 3501 §7.4.2): `(name adl mailbox host)`. Group syntax is marked as the
- * RFC says: "host name field is NIL. If the mailbox name field is also NIL, this is an end of group marker ...
- * If the mailbox name field is non-NIL, this is a start of group marker, and the mailbox name field holds the group
- * name phrase." All values are raw bytes (encoded words are not decoded).
- */
-export interface Address {
-  readonly name: Buffer | null;
-  readonly adl: Buffer | null;
-  readonly mailbox: Buffer | null;
-  readonly host: Buffer | null;
-}
-
-/**
- * Placeholders put where an address lacks a part, as Dovecot 2.3 does (our oracle). UW c-client uses
- * `MISSING_MAILBOX`/`.MISSING-HOST-NAME.`/`.SYNTAX-ERROR.` for the same cases; a client only needs *some*
- * non-NIL value, because NIL host would mean group syntax.
- */
-const MISSING_MAILBOX = 'MISSING_MAILBOX';
-const MISSING_DOMAIN = 'MISSING_DOMAIN';
-const SYNTAX_ERROR = 'SYNTAX_ERROR';
-
-/**
- * `atext` as a table: printable US-ASCII except RFC 5322 §3.2.3 `specials = "(" / ")" / "<" / ">" / "[" / "]" /
- * ":" / ";" / "@" / "\" / "," / "." / DQUOTE`; 8-bit bytes are accepted (RFC 6532 UTF-8 and raw 8-bit headers).
- */
-const ATEXT = new Uint8Array(256);
-for (let c = SP + 1; c < 256; c++) ATEXT[c] = c === 0x7f ? 0 : 1;
-for (const c of [0x28, 0x29, 0x3c, 0x3e, 0x5b, 0x5d, 0x3a, 0x3b, 0x40, 0x5c, 0x2c, 0x2e, 0x22]) ATEXT[c] = 0;
-
-/** 1 for each byte an `atom(true)` takes (atext and `.`: the words of a phrase, dot-atoms). Read only. */
-export const WORD_BYTES: Readonly<Uint8Array> = (() => {
-  const t = ATEXT.slice();
-  t[0x2e] = 1;
-  return t;
-})();
-
-function isAtext(c: number | undefined): boolean {
-  return c !== undefined && ATEXT[c] === 1;
-}
-
-const SPACE = Buffer.from(' ');
-
-/** The pieces joined, without a copy when there is only one. */
-function joined(parts: Buffer[]): Buffer {
-  return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
-}
-
-/** A cursor over one unfolded header value. */
-class Cursor {
-  pos = 0;
-  /** The text of the last comment skipped, for `addr-spec (Comment Name)`. */
-  comment: Buffer | null = null;
-
-  constructor(readonly b: Buffer) {}
-
-  get done(): boolean { return this.pos >= this.b.length; }
-  lastComment(): Buffer | null { return this.comment; }
-  peek(): number | undefined { return this.b[this.pos]; }
-
-  /**
-   * Skips `CFWS` (RFC 5322 §3.2.2: `CFWS = (1*([FWS] comment) [FWS]) / FWS`). Comments nest and may contain
-   * quoted-pairs; an unterminated comment runs to the end. Remembers the last comment's text.
-   */
-  cfws(): void {
-    for (;;) {
-      const c = this.peek();
-      if (c === SP || c === HT || c === CR || c === LF) { this.pos++; continue; }
-      if (c !== 0x28) return;
-      let depth = 0;
-      const parts: number[] = [];
-      while (!this.done) {
-        const d = this.b[this.pos++] ?? 0;
-        if (d === 0x5c && !this.done) { parts.push(this.b[this.pos++] ?? 0); continue; }
-        if (d === 0x28) { if (depth++ > 0) parts.push(d); continue; }
-        if (d === 0x29) { if (--depth === 0) break; parts.push(d); continue; }
-        parts.push(d);
-      }
-      this.comment = trimWsp(Buffer.from(parts));
-    }
-  }
-
-  /** `atom` (without CFWS); `dots` lets `.` in too (obs-phrase, dot-atom). Returns null if none. */
-  atom(dots: boolean): Buffer | null {
-    const s = this.pos;
-    while (isAtext(this.peek()) || (dots && this.peek() === 0x2e)) this.pos++;
-    return this.pos > s ? this.b.subarray(s, this.pos) : null;
-  }
-
-  /**
-   * `quoted-string` (RFC 5322 §3.2.4) at the cursor, returned without its quotes and with quoted-pairs resolved.
-   * Returns 'unterminated' (and consumes everything) if the closing quote is missing.
-   */
-  quoted(): Buffer | 'unterminated' {
-    this.pos++;
-    const out: number[] = [];
-    while (!this.done) {
-      const c = this.b[this.pos++] ?? 0;
-      if (c === 0x22) return Buffer.from(out);
-      if (c === 0x5c && !this.done) { out.push(this.b[this.pos++] ?? 0); continue; }
-      if (c !== CR && c !== LF) out.push(c);
-    }
-    return 'unterminated';
-  }
-}
-
-interface MutableAddress { name: Buffer | null; adl: Buffer | null; mailbox: Buffer | null; host: Buffer | null;
-  invalid: boolean }
-
-/**
- * Parses an address list: RFC 5322 §3.4 `address-list = (address *("," address)) / obs-addr-list`, with
- * `address = mailbox / group`, `mailbox = name-addr / addr-spec`, `name-addr = [display-name] angle-addr`,
- * `angle-addr = [CFWS] "<" addr-spec ">" [CFWS] / obs-angle-addr` (obs-route `@a,@b:` kept as the adl), and
- * `group = display-name ":" [group-list] ";" [CFWS]`. Takes the raw (possibly folded) value.
- *
- * Tolerant the way Dovecot 2.3 is (the oracle): empty list elements are skipped; a display name is the phrase's words
- * joined by one space with quoted strings unquoted; a comment after a bare addr-spec becomes the name; a missing
- * local part or domain becomes {@link MISSING_MAILBOX}/{@link MISSING_DOMAIN}; a mailbox that does not parse
- * (e.g. no closing `>`) keeps what was read and gets {@link SYNTAX_ERROR} as host, and parsing resumes after the
- * next comma; an unclosed group is closed at the end. Never throws.
- */
-export function parseAddressList(raw: Uint8Array): Address[] {
-  const b = asBuffer(raw);
-  const cur = new Cursor(b.indexOf(LF) < 0 && b.indexOf(CR) < 0 ? b : unfold(b));
-  const out: Address[] = [];
-  let inGroup = false;
-  while (!cur.done) {
-    cur.cfws();
-    const c = cur.peek();
-    if (c === undefined) break;
-    if (c === 0x2c) { cur.pos++; continue; }
-    if (c === 0x3b) {
-      cur.pos++;
-      if (inGroup) { out.push({ name: null, adl: null, mailbox: null, host: null }); inGroup = false; }
-      continue;
-    }
-    const start = cur.pos;
-    if (!inGroup) {
-      const phrase = readPhrase(cur);
-      if (cur.peek() === 0x3a && phrase !== null) {
-        cur.pos++;
-        out.push({ name: null, adl: null, mailbox: phrase, host: null });
-        inGroup = true;
-        continue;
-      }
-      cur.pos = start;
-    }
-    const before = cur.pos;
-    const a = readMailbox(cur);
-    if (a !== null) out.push(finish(a));
-    if (cur.pos === before) cur.pos++; // never loop without progress on a stray special
-  }
-  if (inGroup) out.push({ name: null, adl: null, mailbox: null, host: null });
-  return out;
-}
-
-function finish(a: MutableAddress): Address {
-  const mailbox = a.mailbox !== null && a.mailbox.length > 0 ? a.mailbox : null;
-  let host = a.host !== null && a.host.length > 0 ? a.host : null;
-  if (a.invalid && mailbox !== null) host = Buffer.from(SYNTAX_ERROR);
-  return { name: a.name, adl: a.adl, mailbox: mailbox ?? Buffer.from(MISSING_MAILBOX),
-    host: mailbox === null ? Buffer.from(MISSING_DOMAIN) : host ?? Buffer.from(MISSING_DOMAIN) };
-}
-
-/**
- * `phrase = 1*word / obs-phrase` (`obs-phrase = word *(word / "." / CFWS)`): words joined by one space, quoted
- * strings unquoted, dots kept. Returns null for an empty phrase. Leaves the cursor after the phrase and its CFWS.
- */
-function readPhrase(cur: Cursor): Buffer | null {
-  const words: Buffer[] = [];
-  for (;;) {
-    cur.cfws();
-    const c = cur.peek();
-    if (c === 0x22) {
-      const q = cur.quoted();
-      if (q === 'unterminated') return null;
-      words.push(q);
-      continue;
-    }
-    const a = cur.atom(true);
-    if (a === null) break;
-    words.push(a);
-  }
-  if (words.length === 0) return null;
-  if (words.length === 1) return words[0] as Buffer;
-  const parts: Buffer[] = [];
-  words.forEach((w, i) => { if (i > 0) parts.push(SPACE); parts.push(w); });
-  return Buffer.concat(parts);
-}
-
-/** `mailbox = name-addr / addr-spec`, Dovecot-tolerant (see {@link parseAddressList}). */
-function readMailbox(cur: Cursor): MutableAddress | null {
-  const start = cur.pos;
-  cur.comment = null;
-  const phrase = readPhrase(cur);
-  if (cur.peek() === 0x3c) {
-    cur.pos++;
-    const a = readAngle(cur);
-    a.name = phrase;
-    if (!a.invalid) cur.cfws();
-    skipToComma(cur, a);
-    return a;
-  }
-  cur.pos = start;
-  cur.comment = null;
-  const a = readAddrSpec(cur);
-  if (a.mailbox === null && a.host === null && cur.peek() !== 0x2c && cur.peek() !== 0x3b && !cur.done &&
-      cur.peek() !== 0x22) {
-    // Nothing usable here (a stray special): drop it quietly.
-    cur.pos++;
-    return null;
-  }
-  cur.cfws();
-  const comment = cur.lastComment();
-  if (a.name === null && comment !== null && comment.length > 0) a.name = comment;
-  skipToComma(cur, a);
-  return a;
-}
-
-/** After a mailbox, anything but `,` or `;` is junk: skip it (marking the mailbox invalid) up to the next comma. */
-function skipToComma(cur: Cursor, a: MutableAddress): void {
-  cur.cfws();
-  while (!cur.done && cur.peek() !== 0x2c && cur.peek() !== 0x3b) {
-    a.invalid = true;
-    if (cur.peek() === 0x22) { if (cur.quoted() === 'unterminated') break; continue; }
-    cur.pos++;
-  }
-}
-
-/** After `<`: `[obs-route] addr-spec ">"`, `obs-route = obs-domain-list ":"`. */
-function readAngle(cur: Cursor): MutableAddress {
-  cur.cfws();
-  let adl: Buffer | null = null;
-  if (cur.peek() === 0x40) {
-    const hops: Buffer[] = [];
-    while (cur.peek() === 0x40 || cur.peek() === 0x2c) {
-      if (cur.peek() === 0x2c) { cur.pos++; cur.cfws(); continue; }
-      cur.pos++;
-      cur.cfws();
-      hops.push(Buffer.concat([Buffer.from('@'), readDomain(cur) ?? Buffer.alloc(0)]));
-      cur.cfws();
-    }
-    if (cur.peek() === 0x3a) cur.pos++;
-    adl = hops.length > 0 ? Buffer.from(hops.map((h) => h.toString('latin1')).join(','), 'latin1') : null;
-  }
-  cur.cfws();
-  if (cur.peek() === 0x3e) {
-    cur.pos++;
-    return { name: null, adl, mailbox: null, host: null, invalid: false };
-  }
-  const a = readAddrSpec(cur);
-  a.adl = adl;
-  cur.cfws();
-  if (cur.peek() === 0x3e) cur.pos++;
-  else a.invalid = true;
-  return a;
-}
-
-/** `addr-spec = local-part "@" domain`, with obs-local-part (`word *("." word)`) and a missing domain tolerated. */
-function readAddrSpec(cur: Cursor): MutableAddress {
-  const local: Buffer[] = [];
-  let invalid = false;
-  for (;;) {
-    cur.cfws();
-    const c = cur.peek();
-    if (c === 0x22) {
-      const q = cur.quoted();
-      if (q === 'unterminated') { invalid = local.length > 0; break; }
-      local.push(q);
-      continue;
-    }
-    if (c === 0x2e) { local.push(Buffer.from('.')); cur.pos++; continue; }
-    const a = cur.atom(false);
-    if (a === null) break;
-    local.push(a);
-  }
-  const mailbox = local.length > 0 ? joined(local) : null;
-  cur.cfws();
-  let host: Buffer | null = null;
-  if (cur.peek() === 0x40) {
-    cur.pos++;
-    cur.cfws();
-    host = readDomain(cur);
-  }
-  return { name: null, adl: null, mailbox, host, invalid };
-}
-
-/** `domain = dot-atom / domain-literal / obs-domain`; a domain literal keeps its brackets. */
-function readDomain(cur: Cursor): Buffer | null {
-  const parts: Buffer[] = [];
-  for (;;) {
-    const c = cur.peek();
-    let piece: Buffer | null;
-    if (c === 0x5b) {
-      const end = cur.b.indexOf(0x5d, cur.pos);
-      const stop = end < 0 ? cur.b.length : end + 1;
-      piece = cur.b.subarray(cur.pos, stop);
-      cur.pos = stop;
-    } else {
-      piece = cur.atom(true);
-    }
-    if (piece === null) break;
-    parts.push(piece);
-    // CFWS may surround the dots of an obs-domain (`b . c`): look past it for another dot.
-    const save = cur.pos;
-    cur.cfws();
-    if (piece[piece.length - 1] === 0x2e) continue;
-    if (cur.peek() !== 0x2e) { cur.pos = save; break; }
-  }
-  return parts.length > 0 ? joined(parts) : null;
-}
-
-// ------------------------------------------------------------------------------------------------------------------
-// Dates
-// ------------------------------------------------------------------------------------------------------------------
-
-/** A parsed `date-time`: the wall-clock fields as written, the zone, and the instant. */
-export interface MessageDate {
-  readonly year: number;
-  /** 1-12. */
-  readonly month: number;
-  readonly day: number;
-  readonly hour: number;
-  readonly minute: number;
-  readonly second: number;
-  /** Minutes east of UTC (`-0500` is -300). */
-  readonly zoneMinutes: number;
-  /** Milliseconds since the epoch. */
-  readonly utcMs: number;
-}
-
-const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-
-/**
- * RFC 5322 §4.3 `obs-zone`: "UT" / "GMT" / "EST" / "EDT" / "CST" / "CDT" / "MST" / "MDT" / "PST" / "PDT" and the
- * military letters, which "SHOULD all be considered equivalent to "-0000" unless there is out-of-band information"
- * (their sign was defined backwards in RFC 822).
- */
-const ZONES: Record<string, number> = {
-  ut: 0, utc: 0, gmt: 0, z: 0, est: -300, edt: -240, cst: -360, cdt: -300, mst: -420, mdt: -360, pst: -480,
-  pdt: -420,
-};
-
-/**
- * Parses an RFC 5322 §3.3 `date-time` (`[day-of-week ","] day month year hour ":" minute [":" second] zone`) with
- * the obsolete forms of §4.3: two-digit years ("If a two digit year is encountered whose value is between 00 and 49,
- * the year is interpreted by adding 2000 ... 50 and 99 ... 1900"), three-digit years (+1900), alphabetic zones,
- * comments and extra whitespace anywhere. A missing zone counts as +0000. Returns null when no day, month and year
- * can be found or a field is out of range, for SEARCH SENTBEFORE/SENTON/SENTSINCE to treat as "no date". Never throws.
- */
-export function parseDate(raw: Uint8Array | string): MessageDate | null {
-  const text = (typeof raw === 'string' ? raw : asBuffer(raw).toString('latin1'))
-    .replace(/\([^()]*\)/g, ' ').replace(/[\r\n]/g, ' ').trim().toLowerCase();
-  const m = /^(?:[a-z]+\s*,?\s*)?(\d{1,2})\s*[- ]?\s*([a-z]{3})[a-z]*\.?\s*[- ]?\s*(\d{2,4})\b\s*(.*)$/.exec(text);
-  if (m === null) return null;
-  const day = Number(m[1]);
-  const month = MONTHS.indexOf(m[2] ?? '') + 1;
-  let year = Number(m[3]);
-  if ((m[3] ?? '').length === 2) year += year < 50 ? 2000 : 1900;
-  else if ((m[3] ?? '').length === 3) year += 1900;
-  if (month === 0 || day < 1 || day > 31) return null;
-  let hour = 0;
-  let minute = 0;
-  let second = 0;
-  let zoneMinutes = 0;
-  const rest = m[4] ?? '';
-  const t = /^(\d{1,2})\s*:\s*(\d{2})(?:\s*:\s*(\d{2}))?\s*(.*)$/.exec(rest);
-  if (t !== null) {
-    hour = Number(t[1]);
-    minute = Number(t[2]);
-    second = t[3] === undefined ? 0 : Number(t[3]);
-    if (hour > 23 || minute > 59 || second > 60) return null;
-    const z = (t[4] ?? '').trim();
-    const num = /^([+-])(\d{2}):?(\d{2})/.exec(z);
-    if (num !== null) {
-      zoneMinutes = (num[1] === '-' ? -1 : 1) * (Number(num[2]) * 60 + Number(num[3]));
-    } else {
-      const word = /^[a-z]+/.exec(z);
-      zoneMinutes = word === null ? 0 : ZONES[word[0]] ?? 0;
-    }
-  }
-  const utcMs = Date.UTC(year, month - 1, day, hour, minute, second) - zoneMinutes * 60_000;
-  if (!Number.isFinite(utcMs)) return null;
-  return { year, month, day, hour, minute, second, zoneMinutes, utcMs };
-}
-
-// ------------------------------------------------------------------------------------------------------------------
-// RFC 2047 encoded words
-// ------------------------------------------------------------------------------------------------------------------
-
-/**
- * Decodes a header value for SEARCH matching: RFC 2047 `encoded-word = "=?" charset "?" encoding "?" encoded-text
- * "?="` (§2; an RFC 2231 `*language` suffix on the charset is ignored), `B` = base64 (§4.1) and `Q` (§4.2: `_` is
- * space, `=XX` a byte). "any 'linear-white-space' that separates a pair of adjacent 'encoded-word's is ignored"
- * (§6.2). Charsets go through TextDecoder (utf-8, iso-8859-x, windows-125x, iso-2022-jp, koi8-r, gb18030...). An
- * encoded word with an unknown charset or a bad encoding is left as it stands. Text outside encoded words is taken
- * as UTF-8 when valid, else latin1 (raw 8-bit headers). Folds are removed first. Never throws.
- */
-export function decodeEncodedWords(raw: Uint8Array): string {
-  const b = unfold(raw);
-  const re = /=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=/g;
-  const text = b.toString('latin1');
-  let out = '';
-  let last = 0;
-  let lastWasWord = false;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    const between = text.slice(last, m.index);
-    const decoded = decodeWord(m[1] ?? '', m[2] ?? '', m[3] ?? '');
-    if (!(lastWasWord && decoded !== null && /^[ \t]*$/.test(between))) out += decodeRaw(between);
-    out += decoded ?? m[0];
-    lastWasWord = decoded !== null;
-    last = m.index + m[0].length;
-  }
-  return out + decodeRaw(text.slice(last));
-}
-
-function decodeRaw(latin1: string): string {
-  if (!/[\x80-\xff]/.test(latin1)) return latin1;
-  const bytes = Buffer.from(latin1, 'latin1');
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return latin1;
-  }
-}
-
-function decodeWord(charset: string, enc: string, text: string): string | null {
-  const cs = charset.split('*')[0] ?? '';
-  let bytes: Buffer;
-  if (enc === 'b' || enc === 'B') {
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return null;
-    bytes = Buffer.from(text, 'base64');
-  } else {
-    const out: number[] = [];
-    for (let i = 0; i < text.length; i++) {
-      const c = text[i];
-      if (c === '_') out.push(SP);
-      else if (c === '=' && /^[0-9A-Fa-f]{2}$/.test(text.slice(i + 1, i + 3))) {
-        out.push(parseInt(text.slice(i + 1, i + 3), 16));
-        i += 2;
-      } else out.push(text.charCodeAt(i) & 0xff);
-    }
-    bytes = Buffer.from(out);
-  }
-  let decoder: InstanceType<typeof TextDecoder>;
-  try {
-    decoder = new TextDecoder(cs.toLowerCase());
-  } catch {
-    return null;
-  }
-  // WHATWG maps latin1, iso-8859-1 and us-ascii to windows-1252, but Node 20 decodes that encoding as ISO-8859-1
-  // (C1 controls instead of curly quotes, euro sign...): apply windows-1252's 0x80-0x9F row ourselves.
-  if (decoder.encoding === 'windows-1252') return cp1252(bytes);
-  return decoder.decode(bytes);
-}
-
-/** The characters of windows-1252 for bytes 0x80-0x9F (undefined positions map to the C1 control, as WHATWG says). */
-const CP1252_C1 = '\u20ac\x81\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\x8d\u017d\x8f' +
-  '\x90\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\x9d\u017e\u0178';
-
-function cp1252(bytes: Buffer): string {
-  let out = '';
-  for (const c of bytes) out += c >= 0x80 && c < 0xa0 ? CP1252_C1[c - 0x80] ?? '' : String.fromCharCode(c);
-  return out;
 }

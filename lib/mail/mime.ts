@@ -29,7 +29,7 @@ export interface MimeParam {
 }
 
 /** A parsed `Content-Type`: RFC 2045 §5.1 `type "/" subtype *(";" parameter)`. */
-interface ContentType {
+export interface ContentType {
   /** As written (`TEXT`), or `text` when defaulted. Compare with {@link ContentType.typeLower}. */
   readonly type: Buffer;
   readonly subtype: Buffer;
@@ -194,7 +194,7 @@ function defaultType(digest: boolean): ContentType {
  * is used when the value has no `type/subtype` (Dovecot then keeps the parameters). In multipart/digest the default
  * is message/rfc822 (`digest` true). Never throws.
  */
-function parseContentType(raw: Uint8Array | null, digest = false): ContentType {
+export function parseContentType(raw: Uint8Array | null, digest = false): ContentType {
   const dflt = defaultType(digest);
   if (raw === null) return dflt;
   const cur = new ParamCursor(unfold(raw));

@@ -25,29 +25,23 @@
  */
 import type { InternalDate } from '../values/dates.js';
 import { Flag } from '../values/flags.js';
+import type { SearchDate, SearchKey } from '../values/search-key.js';
+import type { SequenceSet } from '../values/sequence.js';
 import { isAscii } from 'node:buffer';
+import { isKnownCharset } from './charset.js';
+import { parseMessageDate } from './date.js';
+import { decodeHeaderValue } from './encoded-words.js';
+import { foldCase } from './fold.js';
+import { firstValues, valuesOf } from './header.js';
 import {
-  AsciiNeedleScanner,
-  asciiCompatible,
   asciiPattern,
-  charsetStream,
-  contentDecoder,
-  decodeHeaderValue,
-  foldCase,
   foldedIncludesAscii,
   headerIncludesAscii,
   headerNeedleRaw,
-  isKnownCharset,
   NeedleSet,
   searchNeedle,
-  splitHeader,
-  type ContentDecoder,
-  type CharsetStream,
-  type HeaderField,
-  type TextStream,
-} from './decode.js';
-import type { SearchDate, SearchKey } from '../values/search-key.js';
-import type { SequenceSet } from '../values/sequence.js';
+} from './needle.js';
+import { bodySink } from './search-body.js';
 
 const DAY_MS = 86_400_000;
 
@@ -89,8 +83,6 @@ export class SearchCharsetError extends Error {
 type Tri = boolean | undefined;
 
 interface HeaderView {
-  /** All fields, split when a key first needs one ({@link allFields}). */
-  fields: HeaderField[] | undefined;
   decoded: Map<string, string[]>;
   /** The whole header decoded and unfolded, and that folded: made when first needed. */
   text: string | undefined;
@@ -157,9 +149,19 @@ function inSet(set: SequenceSet | null, n: number, max: number): boolean {
   return set !== null && set.has(n, max);
 }
 
-function flagTest(bit: number, set: boolean): Node {
-  return { t: 'meta', test: (m) => ((m.flags & bit) !== 0) === set };
-}
+/** The flag keys: the system flag each tests, and whether it must be set (ANSWERED) or clear (UNANSWERED). */
+const FLAG_KEYS = {
+  ANSWERED: [Flag.Answered, true],
+  DELETED: [Flag.Deleted, true],
+  DRAFT: [Flag.Draft, true],
+  FLAGGED: [Flag.Flagged, true],
+  SEEN: [Flag.Seen, true],
+  UNANSWERED: [Flag.Answered, false],
+  UNDELETED: [Flag.Deleted, false],
+  UNDRAFT: [Flag.Draft, false],
+  UNFLAGGED: [Flag.Flagged, false],
+  UNSEEN: [Flag.Seen, false],
+} as const satisfies Record<string, readonly [number, boolean]>;
 
 /**
  * Compiles a search program. `keys` is the command's list of keys (ANDed, RFC 3501: "When multiple keys are
@@ -184,25 +186,18 @@ export function compileSearch(keys: SearchKey | readonly SearchKey[], charset = 
       case 'ALL':
         return { t: 'and', operands: [] };
       case 'ANSWERED':
-        return flagTest(Flag.Answered, true);
       case 'DELETED':
-        return flagTest(Flag.Deleted, true);
       case 'DRAFT':
-        return flagTest(Flag.Draft, true);
       case 'FLAGGED':
-        return flagTest(Flag.Flagged, true);
       case 'SEEN':
-        return flagTest(Flag.Seen, true);
       case 'UNANSWERED':
-        return flagTest(Flag.Answered, false);
       case 'UNDELETED':
-        return flagTest(Flag.Deleted, false);
       case 'UNDRAFT':
-        return flagTest(Flag.Draft, false);
       case 'UNFLAGGED':
-        return flagTest(Flag.Flagged, false);
-      case 'UNSEEN':
-        return flagTest(Flag.Seen, false);
+      case 'UNSEEN': {
+        const [bit, set] = FLAG_KEYS[k.key];
+        return { t: 'meta', test: (m) => ((m.flags & bit) !== 0) === set };
+      }
       case 'NEW':
         return { t: 'meta', test: (m) => m.recent && (m.flags & Flag.Seen) === 0 };
       case 'OLD':
@@ -296,15 +291,10 @@ export function compileSearch(keys: SearchKey | readonly SearchKey[], charset = 
   return { root, bodyNeedles, usesHeader, usesBody };
 }
 
-function allFields(h: HeaderView): HeaderField[] {
-  h.fields ??= splitHeader(h.raw);
-  return h.fields;
-}
-
 function fieldValues(h: HeaderView, name: string): string[] {
   let v = h.decoded.get(name);
   if (v === undefined) {
-    v = allFields(h).filter((f) => f.name === name).map((f) => foldCase(decodeHeaderValue(f.value)));
+    v = valuesOf(h.raw, name).map((raw) => foldCase(decodeHeaderValue(raw)));
     h.decoded.set(name, v);
   }
   return v;
@@ -312,8 +302,8 @@ function fieldValues(h: HeaderView, name: string): string[] {
 
 function sentDay(h: HeaderView): number | null {
   if (h.sentDay === undefined) {
-    const f = allFields(h).find((x) => x.name === 'date');
-    const d = f === undefined ? undefined : parseMessageDate(f.value.toString('latin1'));
+    const [f] = firstValues(h.raw, ['date']);
+    const d = f === undefined || f === null ? undefined : parseMessageDate(f.toString('latin1'));
     h.sentDay = d === undefined ? null : dayNumber(d);
   }
   return h.sentDay;
@@ -389,7 +379,7 @@ export async function matchMessage(program: SearchProgram, msg: SearchMessage, c
   const first = evaluate(program.root, { msg, ctx, header: undefined, body: undefined });
   if (first !== undefined) return first;
   const raw = await msg.header();
-  const header: HeaderView = { fields: undefined, decoded: new Map(), text: undefined, textAscii: undefined, whole: undefined, sentDay: undefined, raw };
+  const header: HeaderView = { decoded: new Map(), text: undefined, textAscii: undefined, whole: undefined, sentDay: undefined, raw };
   const second = evaluate(program.root, { msg, ctx, header, body: undefined });
   if (second !== undefined) return second;
 
@@ -397,7 +387,7 @@ export async function matchMessage(program: SearchProgram, msg: SearchMessage, c
   const partial: BodyView = { found: needles.found, complete: false };
   let result = evaluate(program.root, { msg, ctx, header, body: partial });
   if (result !== undefined) return result;
-  const sink = contentSink(contentInfo(header.fields ?? splitHeader(raw, CONTENT_FIELDS), TEXT_PLAIN), needles, 0);
+  const sink = bodySink(raw, needles);
   let foundCount = needles.found.filter(Boolean).length;
   for await (const chunk of msg.body()) {
     sink.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length));
@@ -422,459 +412,4 @@ export async function searchMessages<M extends SearchMessage>(
   const out: M[] = [];
   for await (const m of msgs) if (await matchMessage(program, m, ctx)) out.push(m);
   return out;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Dates
-
-const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-
-/** RFC 5322 §4.3 obs-zone names, with their offsets in minutes. Military letters are "0000" per §4.3. */
-const ZONES: ReadonlyMap<string, number> = new Map([
-  ['ut', 0],
-  ['utc', 0],
-  ['gmt', 0],
-  ['z', 0],
-  ['est', -300],
-  ['edt', -240],
-  ['cst', -360],
-  ['cdt', -300],
-  ['mst', -420],
-  ['mdt', -360],
-  ['pst', -480],
-  ['pdt', -420],
-]);
-
-/** A date as written in a message: the calendar day and time in the writer's zone, and the instant it denotes. */
-export interface MessageDate extends SearchDate {
-  /** The instant, ms since the epoch UTC (the zone applied; a missing time is 00:00). */
-  readonly time: number;
-  /** The zone offset in minutes east of UTC (0 when absent or unknown). */
-  readonly zone: number;
-}
-
-/**
- * Parses an RFC 5322 `date-time` leniently (RFC 5322 §3.3 and the §4.3 obsolete forms): optional day of week,
- * comments, 2- and 3-digit years ("If a two digit year is encountered whose value is between 00 and 49, the year is
- * interpreted by adding 2000 ... 50 and 99 ... adding 1900"; three digits: add 1900), obsolete zone names, missing
- * seconds, and the asctime order `Mon Jan  2 15:04:05 2006` some software writes. Returns undefined when no day,
- * month and year can be found, or the day does not exist.
- */
-export function parseMessageDate(text: string): MessageDate | undefined {
-  let s = text;
-  // Strip comments, innermost first (RFC 5322 CFWS may nest).
-  for (let prev = ''; prev !== s; ) {
-    prev = s;
-    s = s.replace(/\([^()]*\)/g, ' ');
-  }
-  const tokens = s
-    .trim()
-    .split(/[\s,]+/)
-    .filter((t) => t.length > 0);
-  let day: number | undefined;
-  let month: number | undefined;
-  let year: number | undefined;
-  let hms: [number, number, number] | undefined;
-  let zone: number | undefined;
-  for (const tok of tokens) {
-    const lower = tok.toLowerCase();
-    if (/^\d{1,2}-[a-z]{3}-\d{2,4}$/i.test(tok)) {
-      // `1-Jan-2024` (IMAP's own date form, seen in the wild).
-      const [d, mon, y] = tok.split('-');
-      day = Number(d);
-      month = MONTHS.indexOf((mon ?? '').toLowerCase()) + 1 || undefined;
-      year = Number(y);
-    } else if (/^\d{1,2}:\d{1,2}(:\d{1,2})?$/.test(tok) && hms === undefined) {
-      const [h, m, sec] = tok.split(':').map(Number);
-      hms = [h ?? 0, m ?? 0, sec ?? 0];
-    } else if (/^[+-]\d{4}$/.test(tok) && zone === undefined) {
-      const sign = tok.startsWith('-') ? -1 : 1;
-      zone = sign * (Number(tok.slice(1, 3)) * 60 + Number(tok.slice(3, 5)));
-    } else if (/^\d+$/.test(tok)) {
-      if (day === undefined && tok.length <= 2 && month === undefined) day = Number(tok);
-      else if (day === undefined && tok.length <= 2 && year === undefined && month !== undefined && hms === undefined) day = Number(tok);
-      else if (year === undefined) year = Number(tok) + (tok.length === 2 ? (Number(tok) < 50 ? 2000 : 1900) : tok.length === 3 ? 1900 : 0);
-    } else if (month === undefined && lower.length >= 3 && MONTHS.includes(lower.slice(0, 3)) && /^[a-z]+\.?$/.test(lower)) {
-      month = MONTHS.indexOf(lower.slice(0, 3)) + 1;
-    } else if (zone === undefined && ZONES.has(lower)) {
-      zone = ZONES.get(lower);
-    }
-  }
-  if (day === undefined || month === undefined || year === undefined) return undefined;
-  if (day < 1 || day > 31) return undefined;
-  const probe = new Date(Date.UTC(year, month - 1, day));
-  if (probe.getUTCDate() !== day) return undefined;
-  const [h, m, sec] = hms ?? [0, 0, 0];
-  const z = zone ?? 0;
-  const time = Date.UTC(year, month - 1, day, h, m, sec) - z * 60_000;
-  return { year, month, day, time, zone: z };
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// A minimal streaming MIME walk (self-contained; lib/mail/mime.ts may replace it once it exists).
-
-interface ContentInfo {
-  readonly type: string;
-  readonly subtype: string;
-  readonly params: ReadonlyMap<string, string>;
-  readonly encoding: string | undefined;
-}
-
-const TEXT_PLAIN: ContentInfo = { type: 'text', subtype: 'plain', params: new Map(), encoding: undefined };
-const MESSAGE_RFC822: ContentInfo = { type: 'message', subtype: 'rfc822', params: new Map(), encoding: undefined };
-
-/** Parts nested deeper than this are skipped (bounds recursion on hostile input). */
-const MAX_DEPTH = 32;
-/** A part header longer than this is not a header: the part is searched as plain text from its start. */
-const MAX_PART_HEADER = 64 * 1024;
-
-/**
- * The `;`-separated pieces of a Content-Type value with comments dropped and quoted strings unquoted, each quoted
- * string marked by a NUL where it began (so '=' and ';' inside stay literal for {@link parseContentType}). Copies
- * the text between special characters in slices (a character at a time cost a string per character, per part).
- */
-function contentPieces(value: string): string[] {
-  const pieces: string[] = [];
-  let cur = '';
-  let depth = 0;
-  let quoted = false;
-  let from = 0; // start of the text not yet added to cur (outside comments)
-  const n = value.length;
-  for (let i = 0; i < n; i++) {
-    const c = value.charCodeAt(i);
-    if (quoted) {
-      if (c === 0x5c && i + 1 < n) {
-        cur += value.slice(from, i) + value.charAt(i + 1);
-        from = ++i + 1;
-      } else if (c === 0x22) {
-        cur += value.slice(from, i);
-        from = i + 1;
-        quoted = false;
-      }
-    } else if (depth > 0) {
-      if (c === 0x28) depth++;
-      else if (c === 0x29) {
-        if (--depth === 0) from = i + 1;
-      } else if (c === 0x5c) i++;
-    } else if (c === 0x28) {
-      cur += value.slice(from, i);
-      depth++;
-    } else if (c === 0x22) {
-      cur += value.slice(from, i) + '\u0000';
-      from = i + 1;
-      quoted = true;
-    } else if (c === 0x3b) {
-      pieces.push(cur + value.slice(from, i));
-      cur = '';
-      from = i + 1;
-    }
-  }
-  if (depth === 0) cur += value.slice(from);
-  pieces.push(cur);
-  return pieces;
-}
-
-/**
- * RFC 2045 §5.1 `content := "Content-Type" ":" type "/" subtype *(";" parameter)`, leniently: comments dropped,
- * quoted-string values unquoted, RFC 2231 `name*=charset'lang'value` decoded as far as the name and a
- * percent-decoded ASCII value go. Returns undefined when there is no `type/subtype`.
- */
-export function parseContentType(value: string): { type: string; subtype: string; params: Map<string, string> } | undefined {
-  const pieces = value.includes('"') || value.includes('(') ? contentPieces(value) : value.split(';');
-  const [head, ...rest] = pieces;
-  const m = /^\s*([^/\s]+)\s*\/\s*([^\s]+)\s*$/.exec((head ?? '').replaceAll('\u0000', ''));
-  if (m === null) return undefined;
-  const params = new Map<string, string>();
-  for (const p of rest) {
-    const eq = p.indexOf('=');
-    if (eq < 0) continue;
-    let name = p.slice(0, eq).trim().toLowerCase();
-    let v = p.slice(eq + 1).replaceAll('\u0000', '').trim();
-    if (name.endsWith('*')) {
-      name = name.slice(0, -1);
-      const parts = v.split("'");
-      v = parts.length >= 3 ? parts.slice(2).join("'") : v;
-      try {
-        v = decodeURIComponent(v);
-      } catch {
-        // keep the raw value
-      }
-    }
-    if (!params.has(name)) params.set(name, v);
-  }
-  return { type: (m[1] ?? '').toLowerCase(), subtype: (m[2] ?? '').toLowerCase(), params };
-}
-
-/** The fields {@link contentInfo} reads (splitHeader leaves the others out without making their names). */
-const CONTENT_FIELDS: ReadonlySet<string> = new Set(['content-type', 'content-transfer-encoding']);
-
-type ParsedContentType = ReturnType<typeof parseContentType>;
-
-/**
- * Parsed Content-Type values by their text (bounded: cleared when full). Parts repeat a few values (`text/plain;
- * charset=utf-8`...), and parsing one costs more than looking it up. The results are shared: read, never changed.
- */
-const CONTENT_TYPES = new Map<string, ParsedContentType>();
-
-function cachedContentType(value: string): ParsedContentType {
-  if (CONTENT_TYPES.has(value)) return CONTENT_TYPES.get(value);
-  const parsed = parseContentType(value);
-  // A multipart's boundary makes its value unique: caching it would only churn the cache (and the old generation).
-  if (parsed?.params.has('boundary') === true) return parsed;
-  if (CONTENT_TYPES.size >= 512) CONTENT_TYPES.clear();
-  CONTENT_TYPES.set(value, parsed);
-  return parsed;
-}
-
-function contentInfo(fields: readonly HeaderField[], fallback: ContentInfo): ContentInfo {
-  const ct = fields.find((f) => f.name === 'content-type');
-  const cte = fields.find((f) => f.name === 'content-transfer-encoding');
-  const encoding = cte?.value.toString('latin1').replace(/\([^)]*\)/g, '').trim();
-  const parsed = ct === undefined ? undefined : cachedContentType(ct.value.toString('latin1').replace(/\r?\n/g, ''));
-  // RFC 2045 §5.2: no (or an invalid) Content-Type means the default; RFC 2046 §5.1.5: in a multipart/digest the
-  // default is message/rfc822.
-  const base = parsed ?? fallback;
-  return { type: base.type, subtype: base.subtype, params: base.params, encoding };
-}
-
-interface Sink {
-  push(chunk: Buffer): void;
-  end(): void;
-}
-
-const NULL_SINK: Sink = { push: () => undefined, end: () => undefined };
-
-/** The sink that consumes an entity's content (what follows its header). */
-function contentSink(info: ContentInfo, needles: NeedleSet, depth: number): Sink {
-  if (depth > MAX_DEPTH) return NULL_SINK;
-  const boundary = info.params.get('boundary');
-  if (info.type === 'multipart' && boundary !== undefined && boundary.length > 0) {
-    return new MultipartSink(boundary, info.subtype === 'digest' ? MESSAGE_RFC822 : TEXT_PLAIN, needles, depth + 1);
-  }
-  if (info.type === 'message' && (info.subtype === 'rfc822' || info.subtype === 'global')) {
-    // RFC 2046 §5.2.1 forbids encodings other than 7bit/8bit/binary here, but decoding one costs nothing.
-    return new DecodingSink(contentDecoder(info.encoding), new EntitySink(TEXT_PLAIN, true, needles, depth + 1));
-  }
-  if (info.type === 'text' || info.type === '') {
-    const charset = info.params.get('charset');
-    return new TextSink(contentDecoder(info.encoding), charset, needles, asciiCompatible(charset));
-  }
-  return NULL_SINK;
-}
-
-class DecodingSink implements Sink {
-  constructor(
-    private readonly decoder: ContentDecoder,
-    private readonly inner: Sink,
-  ) {}
-  push(chunk: Buffer): void {
-    for (const b of this.decoder.push(chunk)) this.inner.push(b);
-  }
-  end(): void {
-    for (const b of this.decoder.end()) this.inner.push(b);
-    this.inner.end();
-  }
-}
-
-/**
- * A text leaf: transfer decoding, then charset decoding, then the needles (one stream per part). While the part has
- * been pure ASCII in a charset where that means ASCII text (most mail), its bytes skip the charset decoder and the
- * Unicode folding: upper-casing ASCII is all i;unicode-casemap does to it.
- */
-class TextSink implements Sink {
-  /** The needles' text stream and the charset decoder, made when first needed (the scanner needs neither). */
-  private stream: TextStream | null = null;
-  private charset: CharsetStream | null = null;
-  /** Every byte so far was ASCII in an ASCII-compatible charset (so the charset decoder holds nothing back). */
-  private ascii: boolean;
-  /** For needles that are ASCII once folded, in an ASCII-compatible charset: the exact shortcut of decode.ts. */
-  private readonly scanner: AsciiNeedleScanner | null;
-  constructor(
-    private readonly decoder: ContentDecoder,
-    private readonly charsetName: string | undefined,
-    private readonly needles: NeedleSet,
-    asciiCharset: boolean,
-  ) {
-    this.ascii = asciiCharset;
-    this.scanner = asciiCharset && needles.ascii ? new AsciiNeedleScanner(needles, charsetName) : null;
-  }
-  private feed(b: Buffer): void {
-    if (this.scanner !== null) {
-      this.scanner.push(b);
-      return;
-    }
-    this.stream ??= this.needles.stream();
-    if (this.ascii && isAscii(b)) {
-      this.stream.pushFolded(b.toString('latin1').toUpperCase());
-      return;
-    }
-    this.ascii = false;
-    this.charset ??= charsetStream(this.charsetName);
-    this.stream.push(this.charset.push(b));
-  }
-  push(chunk: Buffer): void {
-    if (this.needles.done) return;
-    for (const b of this.decoder.push(chunk)) this.feed(b);
-  }
-  end(): void {
-    for (const b of this.decoder.end()) this.feed(b);
-    if (this.scanner !== null) this.scanner.end();
-    else if (this.charset !== null) (this.stream ??= this.needles.stream()).push(this.charset.end());
-  }
-}
-
-function headerEnd(buf: Buffer, from: number): number {
-  // The header ends at an empty line: LF LF or LF CR LF (or at the very start, an entity with no header).
-  if (buf[0] === LF) return 1;
-  if (buf[0] === CR && buf[1] === LF) return 2;
-  for (let i = buf.indexOf(LF, Math.max(0, from)); i >= 0; i = buf.indexOf(LF, i + 1)) {
-    if (buf[i + 1] === LF) return i + 2;
-    if (buf[i + 1] === CR && buf[i + 2] === LF) return i + 3;
-  }
-  return -1;
-}
-
-const CR = 0x0d;
-const LF = 0x0a;
-
-/** An entity (a body part, or an encapsulated message): its header, then its content. */
-class EntitySink implements Sink {
-  private head: Buffer[] = [];
-  private headLength = 0;
-  private content: Sink | undefined;
-
-  constructor(
-    private readonly fallback: ContentInfo,
-    /** An encapsulated message: its header is searched as text too (it is part of the outer body). */
-    private readonly searchHeader: boolean,
-    private readonly needles: NeedleSet,
-    private readonly depth: number,
-  ) {}
-
-  push(chunk: Buffer): void {
-    if (this.content !== undefined) {
-      this.content.push(chunk);
-      return;
-    }
-    this.head.push(chunk);
-    const scanFrom = this.headLength - 3;
-    this.headLength += chunk.length;
-    const buf = this.head.length === 1 ? chunk : Buffer.concat(this.head);
-    this.head = [buf];
-    const end = headerEnd(buf, scanFrom);
-    if (end >= 0) this.startContent(buf.subarray(0, end), buf.subarray(end));
-    else if (this.headLength > MAX_PART_HEADER) this.startContent(Buffer.alloc(0), buf);
-  }
-
-  end(): void {
-    if (this.content === undefined) this.startContent(this.head.length > 0 ? Buffer.concat(this.head) : Buffer.alloc(0), Buffer.alloc(0));
-    this.content?.end();
-  }
-
-  private startContent(header: Buffer, rest: Buffer): void {
-    this.head = [];
-    const fields = splitHeader(header, CONTENT_FIELDS);
-    if (this.searchHeader && header.length > 0) this.needles.stream().push(decodeHeaderValue(header));
-    this.content = contentSink(contentInfo(fields, this.fallback), this.needles, this.depth);
-    if (rest.length > 0) this.content.push(rest);
-  }
-}
-
-/**
- * RFC 2046 §5.1.1: the body parts between `--boundary` lines, up to the `--boundary--` close delimiter. "The
- * boundary delimiter MUST occur at the beginning of a line" and may be followed by transport padding (whitespace).
- * The CRLF before a delimiter "is conceptually attached to the boundary"; we leave it in the part, which cannot
- * change a search for text. Preamble and epilogue are skipped. Memory is bounded: a partial line is held back only
- * while it could still be a delimiter.
- */
-class MultipartSink implements Sink {
-  private readonly delimiter: Buffer;
-  private readonly maxHold: number;
-  private held: Buffer = Buffer.alloc(0);
-  private midLine = false;
-  private part: Sink | undefined;
-  private closed = false;
-
-  constructor(
-    boundary: string,
-    private readonly childDefault: ContentInfo,
-    private readonly needles: NeedleSet,
-    private readonly depth: number,
-  ) {
-    this.delimiter = Buffer.from('--' + boundary, 'latin1');
-    this.maxHold = this.delimiter.length + 2 + 256;
-  }
-
-  push(chunk: Buffer): void {
-    if (this.closed) return;
-    const buf = this.held.length > 0 ? Buffer.concat([this.held, chunk]) : chunk;
-    this.held = Buffer.alloc(0);
-    const d = this.delimiter;
-    let runStart = 0;
-    // Only lines that start with the delimiter matter: they are found by searching for it (memmem), not line by
-    // line, so a long part (an attachment) costs one search. A hit counts at a line start: after an LF, or at the
-    // buffer's start when the last chunk ended a line.
-    for (let at = buf.indexOf(d); at >= 0 && !this.closed; at = buf.indexOf(d, at + 1)) {
-      if (at > 0 ? buf[at - 1] !== LF : this.midLine) continue;
-      const lf = buf.indexOf(LF, at + d.length);
-      if (lf < 0) {
-        // The line may go on in the next chunk: hold it if it is short enough to still be a delimiter line.
-        if (buf.length - at <= this.maxHold) {
-          this.feed(buf.subarray(runStart, at));
-          this.held = Buffer.from(buf.subarray(at));
-          this.midLine = false;
-          return;
-        }
-        break;
-      }
-      if (this.delimiterLine(buf.subarray(at, lf + 1), buf, runStart, at)) runStart = lf + 1;
-      at = lf;
-    }
-    if (this.closed) return;
-    // A last line that is cut short and might become a delimiter (`--bou` + `ndary` in the next chunk) is held too.
-    const last = buf.lastIndexOf(LF) + 1;
-    const rest = buf.subarray(last);
-    if (rest.length > 0 && rest.length < d.length && (last > 0 || !this.midLine) && this.couldBeDelimiter(rest)) {
-      this.feed(buf.subarray(runStart, last));
-      this.held = Buffer.from(rest);
-      this.midLine = false;
-      return;
-    }
-    if (buf.length > 0) this.midLine = buf[buf.length - 1] !== LF;
-    this.feed(buf.subarray(runStart));
-  }
-
-  end(): void {
-    if (!this.closed && this.held.length > 0) {
-      const line = this.held;
-      this.held = Buffer.alloc(0);
-      if (!this.delimiterLine(line, line, 0, 0)) this.feed(line);
-    }
-    this.part?.end();
-    this.part = undefined;
-  }
-
-  private couldBeDelimiter(rest: Buffer): boolean {
-    const n = Math.min(rest.length, this.delimiter.length);
-    return rest.subarray(0, n).equals(this.delimiter.subarray(0, n));
-  }
-
-  /** If `line` is a delimiter: feeds the run before it to the current part, switches parts, returns true. */
-  private delimiterLine(line: Buffer, buf: Buffer, runStart: number, lineStart: number): boolean {
-    if (line.length < this.delimiter.length || !line.subarray(0, this.delimiter.length).equals(this.delimiter)) return false;
-    let tail = line.toString('latin1', this.delimiter.length);
-    const close = tail.startsWith('--');
-    if (close) tail = tail.slice(2);
-    if (!/^[ \t]*\r?\n?$/.test(tail)) return false; // `--boundary-more`: a longer boundary, not ours
-    this.feed(buf.subarray(runStart, lineStart));
-    this.part?.end();
-    this.part = undefined;
-    if (close) this.closed = true;
-    else this.part = new EntitySink(this.childDefault, false, this.needles, this.depth);
-    return true;
-  }
-
-  private feed(bytes: Buffer): void {
-    if (bytes.length > 0 && this.part !== undefined) this.part.push(bytes);
-  }
 }

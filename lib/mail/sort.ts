@@ -8,8 +8,9 @@
  */
 import type { InternalDate } from '../values/dates.js';
 import { baseSubject, unicodeCasemapKey } from './base-subject.js';
-import { decodeCharset, splitHeader, type HeaderField } from './decode.js';
-import { parseMessageDate } from './search.js';
+import { decodeCharset } from './charset.js';
+import { parseMessageDate } from './date.js';
+import { FieldSet, fieldValues } from './header.js';
 
 export type SortKeyName = 'ARRIVAL' | 'CC' | 'DATE' | 'FROM' | 'SIZE' | 'SUBJECT' | 'TO';
 
@@ -109,18 +110,15 @@ function localPart(spec: string): string {
  * RFC 5256 §2.2 sent date: the Date: header's instant, or "If the sent date cannot be determined (a Date: header
  * is missing or cannot be parsed), the INTERNALDATE for that message is used as the sent date."
  */
-export function sentTime(fields: readonly HeaderField[], internalDate: InternalDate): number {
-  const f = fields.find((x) => x.name === 'date');
-  const d = f === undefined ? undefined : parseMessageDate(f.value.toString('latin1'));
+export function sentTime(date: Buffer | null, internalDate: InternalDate): number {
+  const d = date === null ? undefined : parseMessageDate(date.toString('latin1'));
   return d === undefined ? internalDate.time : d.time;
 }
 
-function firstField(fields: readonly HeaderField[], name: string): Buffer | undefined {
-  return fields.find((f) => f.name === name)?.value;
-}
-
-/** The fields SORT keys read. */
-const SORT_FIELDS: ReadonlySet<string> = new Set(['date', 'subject', 'from', 'to', 'cc']);
+/** The fields SORT keys read (the first of each name), and where each is in the values {@link fieldValues} gives. */
+const SORT_FIELDS = new FieldSet(['date', 'subject', 'from', 'to', 'cc']);
+const SORT_FIELD: Readonly<Record<'DATE' | 'SUBJECT' | 'FROM' | 'TO' | 'CC', number>> = { DATE: 0, SUBJECT: 1, FROM: 2, TO: 3, CC: 4 };
+const NO_FIELDS: readonly (Buffer | null)[] = [null, null, null, null, null];
 
 /**
  * A string key: the octets of {@link unicodeCasemapKey} as a latin1 string, one character per octet, so that string
@@ -147,8 +145,9 @@ function compareKeys(a: Key, b: Key): number {
 export async function sortMessages<M extends SortMessage>(msgs: readonly M[], criteria: readonly SortCriterion[]): Promise<M[]> {
   const needHeader = criteria.some((c) => c.key !== 'ARRIVAL' && c.key !== 'SIZE');
   const keyed: { msg: M; keys: Key[] }[] = [];
+  const scratch = new Int32Array(2 * SORT_FIELDS.size);
   for (const msg of msgs) {
-    const fields = needHeader ? splitHeader(await msg.header(), SORT_FIELDS) : [];
+    const fields = needHeader ? fieldValues(SORT_FIELDS, await msg.header(), scratch) : NO_FIELDS;
     const keys = criteria.map((c): Key => {
       switch (c.key) {
         case 'ARRIVAL':
@@ -158,16 +157,16 @@ export async function sortMessages<M extends SortMessage>(msgs: readonly M[], cr
         case 'SIZE':
           return msg.size;
         case 'DATE':
-          return sentTime(fields, msg.internalDate);
+          return sentTime(fields[SORT_FIELD.DATE] ?? null, msg.internalDate);
         case 'SUBJECT': {
-          const f = firstField(fields, 'subject');
-          return octetKey(f === undefined ? '' : baseSubject(f).subject);
+          const f = fields[SORT_FIELD.SUBJECT] ?? null;
+          return octetKey(f === null ? '' : baseSubject(f).subject);
         }
         case 'FROM':
         case 'TO':
         case 'CC': {
-          const f = firstField(fields, c.key.toLowerCase());
-          return octetKey(f === undefined ? '' : firstMailbox(f));
+          const f = fields[SORT_FIELD[c.key]] ?? null;
+          return octetKey(f === null ? '' : firstMailbox(f));
         }
       }
     });

@@ -13,7 +13,7 @@
  */
 import type { InternalDate } from '../values/dates.js';
 import { baseSubject, unicodeCasemapKey } from './base-subject.js';
-import { splitHeader, type HeaderField } from './decode.js';
+import { FieldSet, fieldValues } from './header.js';
 import { sentTime } from './sort.js';
 
 /** What THREAD needs of a message. header() is called once per message. */
@@ -51,31 +51,27 @@ function messageIds(v: Uint8Array | undefined): string[] {
   return out;
 }
 
-/** The fields THREAD reads (sentTime reads `date`). */
-const THREAD_FIELDS: ReadonlySet<string> = new Set(['subject', 'references', 'in-reply-to', 'message-id', 'date']);
-
-function field(fields: readonly HeaderField[], name: string): Buffer | undefined {
-  return fields.find((f) => f.name === name)?.value;
-}
+/** The fields THREAD reads (the first of each name), in the order {@link fieldValues} gives their values. */
+const THREAD_FIELDS = new FieldSet(['subject', 'references', 'in-reply-to', 'message-id', 'date']);
 
 async function infos<M extends ThreadMessage>(msgs: readonly M[]): Promise<Info<M>[]> {
   const out: Info<M>[] = [];
+  const scratch = new Int32Array(2 * THREAD_FIELDS.size);
   for (const msg of msgs) {
-    const fields = splitHeader(await msg.header(), THREAD_FIELDS);
-    const subject = field(fields, 'subject');
+    const [subject, refs, inReplyTo, messageId, date] = fieldValues(THREAD_FIELDS, await msg.header(), scratch);
     const base = baseSubject(subject ?? '');
-    let references = messageIds(field(fields, 'references'));
+    let references = messageIds(refs ?? undefined);
     // RFC 5256 REFERENCES step 1: "If a message does not have a References header line, or the References header
     // line does not contain any valid Message IDs, then use the first (if any) valid Message ID found in the
     // In-Reply-To header line as the only member of the References list."
-    if (references.length === 0) references = messageIds(field(fields, 'in-reply-to')).slice(0, 1);
+    if (references.length === 0) references = messageIds(inReplyTo ?? undefined).slice(0, 1);
     out.push({
       msg,
       seq: msg.seq,
-      sent: sentTime(fields, msg.internalDate),
+      sent: sentTime(date ?? null, msg.internalDate),
       subjectKey: unicodeCasemapKey(base.subject).toString('utf8'),
       isReply: base.isReplyOrForward,
-      messageId: messageIds(field(fields, 'message-id'))[0],
+      messageId: messageIds(messageId ?? undefined)[0],
       references,
     });
   }

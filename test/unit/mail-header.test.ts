@@ -1,19 +1,22 @@
 /**
- * lib/mail/header.ts: address lists (edge cases beyond the Dovecot corpus), dates, encoded words, HEADER.FIELDS, and
+ * lib/mail/header.ts and address.ts: address lists (edge cases beyond the Dovecot corpus), HEADER.FIELDS, and
  * fast-check properties: no parser throws on arbitrary bytes; section ranges always lie within the message.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { type Address, parseAddressList } from '../../lib/mail/address.js';
 import { sectionData } from '../../lib/mail/bodystructure.js';
 import { encodeEnvelope, envelopeOf, writeEnvelope } from '../../lib/mail/envelope.js';
 import {
-  type Address, decodeEncodedWords, FieldSet, firstValues, Header, parseAddressList, parseDate, selectHeaderFields,
+  FieldSet, fieldValues, firstValues, Header, selectHeaderFields, valuesOf,
   splitHeader,
 } from '../../lib/mail/header.js';
+import { parseMessageDate } from '../../lib/mail/date.js';
+import { decodeHeaderValue } from '../../lib/mail/encoded-words.js';
 import { ByteWriter } from '../../lib/wire/encode.js';
 import { encodeBodyStructure } from '../../lib/mail/bodystructure.js';
-import { MimeParser, type MimePart, parseMime } from '../../lib/mail/mime.js';
+import { MimeParser, type MimePart, paramValue, parseContentType, parseMime } from '../../lib/mail/mime.js';
 
 const s = (b: Buffer | null): string | null => (b === null ? null : b.toString('latin1'));
 const addrs = (v: string): (string | null)[][] =>
@@ -46,43 +49,17 @@ describe('parseAddressList', () => {
   });
 });
 
-describe('parseDate', () => {
-  const utc = (v: string): number | null => parseDate(v)?.utcMs ?? null;
-  it('RFC 5322 forms', () => {
-    assert.equal(utc('Mon, 1 Jan 2024 10:00:00 +0100'), Date.UTC(2024, 0, 1, 9));
-    assert.equal(utc('1 Jan 2024 10:00 -0000'), Date.UTC(2024, 0, 1, 10));
-    assert.equal(parseDate('Tue, 2 Jan 2024 08:30:00 -0500')?.zoneMinutes, -300);
-  });
-  it('obsolete forms (RFC 5322 §4.3)', () => {
-    assert.equal(utc('7 Jan 24 13:00 EST'), Date.UTC(2024, 0, 7, 18));
-    assert.equal(utc('7 Jan 99 13:00 GMT'), Date.UTC(1999, 0, 7, 13));
-    assert.equal(utc('7 Jan 103 13:00:00 PDT'), Date.UTC(2003, 0, 7, 20));
-    assert.equal(utc('Thu, 11 Jan 2024 01:02:03 GMT (comment)'), Date.UTC(2024, 0, 11, 1, 2, 3));
-    assert.equal(utc('11 January 2024 01:02:03 Z'), Date.UTC(2024, 0, 11, 1, 2, 3));
-    assert.equal(utc('11-Jan-2024'), Date.UTC(2024, 0, 11));
-  });
-  it('garbage gives null', () => {
-    for (const g of ['', 'yesterday', '32 Jan 2024', '1 Foo 2024 10:00', '1 Jan 2024 25:00:00']) {
-      assert.equal(parseDate(g), null, g);
-    }
-  });
-});
-
-describe('decodeEncodedWords', () => {
-  const d = (v: string): string => decodeEncodedWords(Buffer.from(v, 'latin1'));
-  it('B and Q in several charsets, joined across whitespace', () => {
-    assert.equal(d('=?utf-8?B?w4lsw6h2ZQ==?= and =?ISO-8859-1?Q?caf=E9_cr=E8me?=\r\n =?UTF-8?Q?_=E2=82=AC?='),
-      'Élève and café crème €');
-    assert.equal(d('=?windows-1252?Q?=93Quoted=94?='), '\u201cQuoted\u201d');
-    assert.equal(d('=?ISO-2022-JP?B?GyRCOzNFRBsoQg==?='), '山田');
-    assert.equal(d('=?iso-8859-1*en?q?Andr=E9?= Pirard'), 'André Pirard');
-    assert.equal(d('=?koi8-r?B?8NLJ18XU?='), 'Привет');
-  });
-  it('unknown charsets and bad words stay raw; raw 8-bit is UTF-8 or latin1', () => {
-    assert.equal(d('=?x-unknown?Q?abc?= x'), '=?x-unknown?Q?abc?= x');
-    assert.equal(d('=?utf-8?B?!!!?='), '=?utf-8?B?!!!?=');
-    assert.equal(decodeEncodedWords(Buffer.from('Gr\xc3\xbc\xc3\x9fe', 'latin1')), 'Grüße');
-    assert.equal(decodeEncodedWords(Buffer.from('caf\xe9', 'latin1')), 'café');
+describe('parseContentType (search.ts had a second one: gone)', () => {
+  it('parameters, quoting, comments, RFC 2231', () => {
+    const ct = parseContentType(Buffer.from(' Multipart/Mixed (c) ; boundary="a;b=c" ; CHARSET = utf-8 ; title*=us-ascii\'en\'This%20is'));
+    assert.equal(ct.typeLower, 'multipart');
+    assert.equal(ct.subtypeLower, 'mixed');
+    assert.equal(s(paramValue(ct.params, 'boundary')), 'a;b=c');
+    assert.equal(s(paramValue(ct.params, 'charset')), 'utf-8');
+    // An RFC 2231 value stays as written, under its starred name, as Dovecot shows it in BODYSTRUCTURE (the copy
+    // percent-decoded it for SEARCH, which reads only the boundary and the charset).
+    assert.equal(s(paramValue(ct.params, 'title*')), "us-ascii'en'This%20is");
+    assert.equal(parseContentType(Buffer.from('text')).explicit, false);
   });
 });
 
@@ -97,6 +74,41 @@ describe('header fields', () => {
     assert.equal(s(hd.value('x-b')), '');
     assert.equal(hd.value('body'), null);
   });
+  // The next two moved from the second header splitter (in decode.ts, gone): SEARCH, SORT and THREAD now read the
+  // fields FETCH and ENVELOPE do. A line without a colon is a field named by the whole line (as Dovecot and
+  // HEADER.FIELDS have it), where the copy left it out.
+  it('splitHeader: folding, names, end of header', () => {
+    const h = Buffer.from('From: a@b\r\nSubject : hello\r\n  world\r\nX-Empty:\r\nno colon line\r\n\r\nBody: not a field\r\n');
+    const fields = splitHeader(h).map((f) => [f.key, f.raw.toString()]);
+    assert.deepEqual(fields, [
+      ['from', ' a@b'],
+      ['subject', ' hello\r\n  world'],
+      ['x-empty', ''],
+      ['no colon line', ''],
+    ]);
+    assert.deepEqual(
+      splitHeader(Buffer.from('A: 1\nB: 2')).map((f) => [f.key, f.raw.toString()]),
+      [
+        ['a', ' 1'],
+        ['b', ' 2'],
+      ],
+    );
+  });
+
+  it('a FieldSet gives the first field of each wanted name of the full split (SORT, THREAD, SEARCH use it)', () => {
+    const line = fc.constantFrom('Subject: s', 'subject : t', 'SUBJECT:u', 'Date: d', 'From: f', 'Sender: x', 'sUbJeCt:',
+      ' folded', '\tfolded', 'no colon', ': empty name', ' Subject: after nothing', 'Ŝubject: latin', '\xc0bc: v',
+      'References: <a>', 'to: t', 'Cc: c', 'X-Subject: no', '');
+    fc.assert(fc.property(fc.array(line, { maxLength: 12 }), fc.constantFrom('\n', '\r\n'),
+      fc.subarray(['subject', 'date', 'from', 'to', 'cc', 'references', 'in-reply-to', 'message-id']), (lines, eol, names) => {
+        const h = Buffer.from(lines.join(eol) + eol, 'latin1');
+        const all = splitHeader(h);
+        const want = names.map((n) => all.find((f) => f.name !== '' && f.key === n)?.raw.toString('latin1') ?? null);
+        const got = fieldValues(new FieldSet(names), h, new Int32Array(2 * names.length));
+        assert.deepEqual(got.map((v) => v?.toString('latin1') ?? null), want);
+      }), { numRuns: 2000 });
+  });
+
   it('HEADER.FIELDS and .NOT return the original lines and the empty line', () => {
     assert.equal(selectHeaderFields(h, ['SUBJECT', 'nope'], false).toString('latin1'),
       'Subject: a\r\n b\r\nsubject : second\r\n\r\n');
@@ -123,8 +135,8 @@ describe('properties', () => {
   it('no parser throws on arbitrary bytes', () => {
     fc.assert(fc.property(fc.oneof(fc.uint8Array({ maxLength: 300 }).map((u) => Buffer.from(u)), mimeish), (b) => {
       parseAddressList(b);
-      parseDate(b);
-      decodeEncodedWords(b);
+      parseMessageDate(b.toString('latin1'));
+      decodeHeaderValue(b);
       selectHeaderFields(b, ['from', 'to'], true);
       const root = parseMime(b);
       encodeEnvelope(envelopeOf(root.header));
@@ -206,6 +218,8 @@ describe('writeEnvelope and FieldSet', () => {
       for (const k of ['content-type', 'x', 'to']) {
         assert.equal(firstValues(h, [k])[0]?.toString('latin1') ?? null,
           fieldsOf.find((f) => f.name !== '' && f.key === k)?.raw.toString('latin1') ?? null);
+        assert.deepEqual(valuesOf(h, k).map((v) => v.toString('latin1')),
+          fieldsOf.filter((f) => f.name !== '' && f.key === k).map((f) => f.raw.toString('latin1')));
       }
     }), { numRuns: 5000 });
   });

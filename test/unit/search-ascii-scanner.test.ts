@@ -1,5 +1,5 @@
 /**
- * AsciiNeedleScanner (lib/mail/decode.ts), SEARCH's shortcut for ASCII needles, must find exactly what decoding
+ * AsciiNeedleScanner (lib/mail/needle.ts), SEARCH's shortcut for ASCII needles, must find exactly what decoding
  * the whole part and folding it with i;unicode-casemap finds: random texts of ASCII, accented letters, ligatures,
  * fullwidth and compatibility characters, ß, invalid bytes and line ends, cut into random chunks (characters cut
  * too), in each charset the shortcut serves.
@@ -7,7 +7,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { AsciiNeedleScanner, NeedleSet, asciiCompatible, charsetStream, foldCase } from '../../lib/mail/decode.js';
+import { asciiCompatible, charsetStream } from '../../lib/mail/charset.js';
+import { foldCase } from '../../lib/mail/fold.js';
+import { AsciiNeedleScanner, NeedleSet } from '../../lib/mail/needle.js';
 
 /** The reference: decode every chunk, fold, match through NeedleSet.stream (the path the shortcut replaces). */
 function slow(chunks: Buffer[], needles: string[], charset: string | undefined): boolean[] {

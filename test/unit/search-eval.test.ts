@@ -1,7 +1,7 @@
 /**
  * lib/mail/search.ts: every RFC 3501 search key (and RFC 5032 OLDER/YOUNGER) against a small in-memory mailbox,
  * with bodies served whole and one byte at a time; laziness (no header or body read when the index decides, body
- * reading stops once decided); the Date: parser; Content-Type parameters; BADCHARSET.
+ * reading stops once decided); the Date: parser (lib/mail/date.ts); BADCHARSET.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -9,13 +9,12 @@ import fc from 'fast-check';
 import {
   compileSearch,
   matchMessage,
-  parseContentType,
-  parseMessageDate,
   SearchCharsetError,
   searchMessages,
   type SearchContext,
   type SearchMessage,
 } from '../../lib/mail/search.js';
+import { parseMessageDate } from '../../lib/mail/date.js';
 import type { SearchDate, SearchKey } from '../../lib/values/search-key.js';
 import { SequenceSet } from '../../lib/values/sequence.js';
 
@@ -394,77 +393,24 @@ describe('parseMessageDate', () => {
   }
 });
 
-describe('parseContentType', () => {
-  test('parameters, quoting, comments, RFC 2231', () => {
-    const ct = parseContentType(' Multipart/Mixed (c) ; boundary="a;b=c" ; CHARSET = utf-8 ; title*=us-ascii\'en\'This%20is');
-    assert.ok(ct);
-    assert.equal(ct.type, 'multipart');
-    assert.equal(ct.subtype, 'mixed');
-    assert.equal(ct.params.get('boundary'), 'a;b=c');
-    assert.equal(ct.params.get('charset'), 'utf-8');
-    assert.equal(ct.params.get('title'), 'This is');
-    assert.equal(parseContentType('text'), undefined);
+describe('parseMessageDate: the cases of header.ts parseDate (gone: one date parser)', () => {
+  const utc = (v: string): number | null => parseMessageDate(v)?.time ?? null;
+  test('RFC 5322 forms', () => {
+    assert.equal(utc('Mon, 1 Jan 2024 10:00:00 +0100'), Date.UTC(2024, 0, 1, 9));
+    assert.equal(utc('1 Jan 2024 10:00 -0000'), Date.UTC(2024, 0, 1, 10));
+    assert.equal(parseMessageDate('Tue, 2 Jan 2024 08:30:00 -0500')?.zone, -300);
   });
-
-  /** The splitting the parser did a character at a time (before it copied slices): the reference. */
-  function pieces(value: string): string[] {
-    const out: string[] = [];
-    let cur = '';
-    let depth = 0;
-    let quoted = false;
-    for (let i = 0; i < value.length; i++) {
-      const c = value[i] ?? '';
-      if (quoted) {
-        if (c === '\\' && i + 1 < value.length) cur += value[++i] ?? '';
-        else if (c === '"') quoted = false;
-        else cur += c;
-      } else if (depth > 0) {
-        if (c === '(') depth++;
-        else if (c === ')') depth--;
-        else if (c === '\\') i++;
-      } else if (c === '(') depth++;
-      else if (c === '"') {
-        quoted = true;
-        cur += '\u0000';
-      } else if (c === ';') {
-        out.push(cur);
-        cur = '';
-      } else cur += c;
+  test('obsolete forms (RFC 5322 §4.3)', () => {
+    assert.equal(utc('7 Jan 24 13:00 EST'), Date.UTC(2024, 0, 7, 18));
+    assert.equal(utc('7 Jan 99 13:00 GMT'), Date.UTC(1999, 0, 7, 13));
+    assert.equal(utc('7 Jan 103 13:00:00 PDT'), Date.UTC(2003, 0, 7, 20));
+    assert.equal(utc('Thu, 11 Jan 2024 01:02:03 GMT (comment)'), Date.UTC(2024, 0, 11, 1, 2, 3));
+    assert.equal(utc('11 January 2024 01:02:03 Z'), Date.UTC(2024, 0, 11, 1, 2, 3));
+    assert.equal(utc('11-Jan-2024'), Date.UTC(2024, 0, 11));
+  });
+  test('garbage gives no date', () => {
+    for (const g of ['', 'yesterday', '32 Jan 2024', '1 Foo 2024 10:00', '1 Jan 2024 25:00:00']) {
+      assert.equal(parseMessageDate(g), undefined, g);
     }
-    out.push(cur);
-    return out;
-  }
-
-  test('property: quoting, comments and escapes split as a character-at-a-time reading does', () => {
-    const text = fc.array(fc.constantFrom('text', '/', 'plain', ';', '"', '(', ')', '\\', '=', 'a', ' ', 'charset', 'b;c', '*'),
-      { maxLength: 24 }).map((p) => p.join(''));
-    fc.assert(fc.property(text, (v) => {
-      // The pieces are observed through the parameters and the type (each piece's name and value, first wins).
-      const want = pieces(v);
-      const got = parseContentType(v);
-      const head = (want[0] ?? '').replaceAll('\u0000', '');
-      const m = /^\s*([^/\s]+)\s*\/\s*([^\s]+)\s*$/.exec(head);
-      assert.equal(got === undefined, m === null, JSON.stringify(v));
-      if (got === undefined || m === null) return;
-      const params = new Map<string, string>();
-      for (const p of want.slice(1)) {
-        const eq = p.indexOf('=');
-        if (eq < 0) continue;
-        let name = p.slice(0, eq).trim().toLowerCase();
-        let val = p.slice(eq + 1).replaceAll('\u0000', '').trim();
-        if (name.endsWith('*')) {
-          name = name.slice(0, -1);
-          const parts = val.split("'");
-          val = parts.length >= 3 ? parts.slice(2).join("'") : val;
-          try {
-            val = decodeURIComponent(val);
-          } catch {
-            // kept
-          }
-        }
-        if (!params.has(name)) params.set(name, val);
-      }
-      assert.deepEqual([got.type, got.subtype, [...got.params]], [(m[1] ?? '').toLowerCase(), (m[2] ?? '').toLowerCase(), [...params]], JSON.stringify(v));
-    }), { numRuns: 5000 });
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The command table and the CAPABILITY list. Only what is complete is advertised. I18NLEVEL=1 (RFC 5255) is: SEARCH
  * matches substrings and SORT orders with the i;unicode-casemap comparator (RFC 5051: titlecase + NFKD, see
- * lib/mail/decode.ts unicodeCasemap), and THREAD groups subjects with it. BINARY is: FETCH
+ * lib/mail/fold.ts unicodeCasemap), and THREAD groups subjects with it. BINARY is: FETCH
  * BINARY decodes every CTE it names, and APPEND takes literal8, refusing with NO [UNKNOWN-CTE] the binary content
  * a store would change (see append.ts storableBinary).
  */

@@ -1,5 +1,5 @@
 # I18NLEVEL=1 (RFC 5255 §4.3): SEARCH and SORT use the i;unicode-casemap comparator (RFC 5051): both sides are
-# titlecased and NFKD-decomposed (then titlecased again, see lib/mail/decode.ts unicodeCasemap), then compared as
+# titlecased and NFKD-decomposed (then titlecased again, see lib/mail/fold.ts unicodeCasemap), then compared as
 # octets (SORT) or by substring (SEARCH). test/fixtures/imap-search.mbox (see search-keys.t) plus an appended message
 # 6 with raw UTF-8 (RFC 6532) in From: "Ölaf <ölaf@example.org>" and Subject: "ÉTUDE".
 # Canonical subjects: 1 "QUARTERLY REPORT", 2 "ÉTÉ À PARIS", 3 "RE: QUARTERLY REPORT" (base: as 1),
