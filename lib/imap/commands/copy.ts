@@ -1,24 +1,16 @@
 // copy = "COPY" SP sequence-set SP mailbox  (RFC 3501 §9)
 // uid = "UID" SP (copy / fetch / search / store)  (RFC 3501 §9)
 /** COPY and UID COPY (RFC 3501 §6.4.7, §6.4.8), answered with COPYUID (RFC 4315). */
-import type { SequenceSet } from '../../values/sequence.js';
 import { type SelectedContext, defineSelectedCommand, type Command } from '../command.js';
-import { copyMessages } from './shared/copy.js';
+import { type CopyArgs, copyMessages, parseCopyArgs } from './shared/copy.js';
 import { copyUid } from '../responses.js';
 import { resolveSet } from './shared/sequence.js';
 
 function copySpec(uid: boolean): Command {
   return defineSelectedCommand({
     name: uid ? 'UID COPY' : 'COPY', states: ['selected'], expungeSafe: true,
-    parse(a) {
-      a.sp();
-      const set = a.seqSet();
-      a.sp();
-      const mailbox = a.mailbox();
-      a.end();
-      return { set, mailbox };
-    },
-    async run(ctx: SelectedContext, args: { set: SequenceSet; mailbox: string }) {
+    parse: parseCopyArgs,
+    async run(ctx: SelectedContext, args: CopyArgs) {
       const sel = ctx.selected;
       const seqs = resolveSet(sel.box, args.set, uid);
       if (seqs.length === 0) return;

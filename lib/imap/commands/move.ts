@@ -14,29 +14,16 @@
  */
 import { Flag } from '../../mailbox/driver.js';
 import { copyUid, okResponse } from '../responses.js';
-import type { SequenceSet } from '../../values/sequence.js';
 import { type SelectedContext, defineSelectedCommand, type Command } from '../command.js';
 import { no } from '../session.js';
-import { copyMessages } from './shared/copy.js';
+import { type CopyArgs, copyMessages, parseCopyArgs } from './shared/copy.js';
 import { resolveSet } from './shared/sequence.js';
-
-interface MoveArgs {
-  readonly set: SequenceSet;
-  readonly mailbox: string;
-}
 
 function moveSpec(uid: boolean): Command {
   return defineSelectedCommand({
     name: uid ? 'UID MOVE' : 'MOVE', states: ['selected'], expungeSafe: true,
-    parse(a): MoveArgs {
-      a.sp();
-      const set = a.seqSet();
-      a.sp();
-      const mailbox = a.mailbox();
-      a.end();
-      return { set, mailbox };
-    },
-    async run(ctx: SelectedContext, args: MoveArgs) {
+    parse: parseCopyArgs,
+    async run(ctx: SelectedContext, args: CopyArgs) {
       const sel = ctx.selected;
       // Checked before copying: a MOVE that cannot remove the source would be a COPY the client did not ask for.
       if (sel.readOnly) throw no('Mailbox is read-only', 'READ-ONLY');

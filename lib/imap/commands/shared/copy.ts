@@ -1,8 +1,26 @@
 /** Copying messages of the selected mailbox to another mailbox: COPY and MOVE. */
 import type { AppendMessage, AppendOptions } from '../../../mailbox/driver.js';
 import { MailboxError } from '../../../mailbox/driver.js';
+import type { SequenceSet } from '../../../values/sequence.js';
+import type { ArgCursor } from '../../../wire/parser.js';
 import type { SelectedContext } from '../../command.js';
 import { no } from '../../session.js';
+
+/** What COPY and MOVE name: messages and a destination. */
+export interface CopyArgs {
+  readonly set: SequenceSet;
+  readonly mailbox: string;
+}
+
+/** `SP sequence-set SP mailbox`, the arguments of COPY and MOVE (RFC 3501 §9, RFC 6851 §5). */
+export function parseCopyArgs(a: ArgCursor): CopyArgs {
+  a.sp();
+  const set = a.seqSet();
+  a.sp();
+  const mailbox = a.mailbox();
+  a.end();
+  return { set, mailbox };
+}
 
 /**
  * Appends the messages `seqs` of the selected mailbox (in that order, with their flags and INTERNALDATE) to
