@@ -19,6 +19,7 @@ export interface SizedBody {
 
 /** What the index knows of one message without reading it. */
 export interface MessageMeta {
+  /** Strictly ascending with the message number (RFC 3501 §2.3.1.1): callers may binary-search by UID. */
   readonly uid: number;
   /** {@link Flag} bits. */
   readonly flags: FlagBits;

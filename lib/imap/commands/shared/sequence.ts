@@ -20,11 +20,26 @@ export function resolveSet(box: OpenMailbox, set: SequenceSet, uid: boolean): nu
   }
   const maxUid = n ? box.meta(n).uid : 0;
   const out: number[] = [];
+  // UIDs ascend with message numbers (RFC 3501 §2.3.1.1), so each range is found by binary search and walked
+  // only as far as it reaches: a set of many ranges costs its matches, not ranges × messages.
   for (const [first, last] of set.ranges(maxUid)) {
-    for (let seq = 1; seq <= n; seq++) {
-      const u = box.meta(seq).uid;
-      if (u >= first && u <= last) out.push(seq);
+    for (let seq = firstAtOrAbove(box, n, first); seq <= n; seq++) {
+      if (box.meta(seq).uid > last) break;
+      out.push(seq);
     }
   }
-  return [...new Set(out)].sort((a, b) => a - b);
+  // The ranges are sorted and disjoint, so the numbers come out ascending and each once.
+  return out;
+}
+
+/** The first message number whose UID is at least `uid` (n + 1 when there is none). */
+function firstAtOrAbove(box: OpenMailbox, n: number, uid: number): number {
+  let lo = 1;
+  let hi = n + 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (box.meta(mid).uid < uid) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
