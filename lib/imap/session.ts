@@ -29,7 +29,6 @@ import { capabilityData, flagsFetch, mailboxFlags, permanentFlags } from './resp
 
 export type ImapState = 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
 
-export { bad, no, ResponseSent } from './errors.js';
 
 export interface ImapBackend {
   /** Plaintext logins (LOGIN, AUTHENTICATE PLAIN/LOGIN) allowed now. */

@@ -6,7 +6,7 @@ import { MailboxError } from '../../mailbox/driver.js';
 import type { DateTime } from '../../wire/parser.js';
 import type { SpooledLiteral } from '../../wire/fragmentizer.js';
 import { defineAuthenticatedCommand } from '../command.js';
-import { no } from '../session.js';
+import { no } from '../errors.js';
 import { splitFlags } from './shared/flags.js';
 
 interface AppendArgs {

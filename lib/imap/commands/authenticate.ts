@@ -2,7 +2,7 @@
 /** AUTHENTICATE (RFC 3501 §6.2.2) with an initial response (SASL-IR, RFC 4959). */
 import { decodeSaslResponse } from '../../auth/sasl-response.js';
 import { defineCommand } from '../command.js';
-import { bad, no, ResponseSent } from '../session.js';
+import { bad, no, ResponseSent } from '../errors.js';
 import { finishLogin } from './shared/login.js';
 
 export const authenticate = defineCommand({

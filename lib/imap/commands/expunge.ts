@@ -3,7 +3,7 @@
 /** EXPUNGE (RFC 3501 §6.4.3) and UID EXPUNGE (RFC 4315 §2.1): the untagged EXPUNGEs are the session's updates. */
 import type { SequenceSet } from '../../values/sequence.js';
 import { defineSelectedCommand } from '../command.js';
-import { no } from '../session.js';
+import { no } from '../errors.js';
 
 export const expunge = defineSelectedCommand({
   name: 'EXPUNGE', states: ['selected'], expungeSafe: true,

@@ -6,7 +6,7 @@ import type { SequenceSet } from '../../values/sequence.js';
 import { MailboxError } from '../../mailbox/driver.js';
 import { FetchError, writeFetch } from '../fetch-writer.js';
 import { type SelectedContext, defineSelectedCommand, type Command } from '../command.js';
-import { no } from '../session.js';
+import { no } from '../errors.js';
 import { resolveSet } from './shared/sequence.js';
 
 /** MIME trees kept per selected mailbox (clients fetch BODYSTRUCTURE, then parts of the same few messages). */

@@ -1,6 +1,6 @@
 // idle ::= "IDLE" CRLF "DONE"  (RFC 2177 §4)
 import { defineAuthenticatedCommand } from '../command.js';
-import { bad, ResponseSent } from '../session.js';
+import { bad, ResponseSent } from '../errors.js';
 
 /** IDLE's poll: the only way to notice changes when the file cannot be watched, and a safety net when it can. */
 const IDLE_POLL_MS = 2000;

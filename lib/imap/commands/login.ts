@@ -2,7 +2,7 @@
 /** LOGIN (RFC 3501 §6.2.3): not-authenticated state, plaintext only where allowed. */
 import { Secret } from '../../auth/secret.js';
 import { defineCommand } from '../command.js';
-import { no } from '../session.js';
+import { no } from '../errors.js';
 import { finishLogin } from './shared/login.js';
 
 export const login = defineCommand({

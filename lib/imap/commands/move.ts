@@ -15,7 +15,7 @@
 import { Flag } from '../../mailbox/driver.js';
 import { copyUid, okResponse } from '../responses.js';
 import { type SelectedContext, defineSelectedCommand, type Command } from '../command.js';
-import { no } from '../session.js';
+import { no } from '../errors.js';
 import { type CopyArgs, copyMessages, parseCopyArgs } from './shared/copy.js';
 import { resolveSet } from './shared/sequence.js';
 

@@ -2,7 +2,8 @@
 /** STARTTLS (RFC 3501 §6.2.1). */
 import { describeError } from '../../env/logger.js';
 import { defineCommand } from '../command.js';
-import { bad, no, ResponseSent, type ImapSession } from '../session.js';
+import { bad, no, ResponseSent } from '../errors.js';
+import { type ImapSession } from '../session.js';
 
 export const starttls = defineCommand({
   name: 'STARTTLS', states: ['not-authenticated'], expungeSafe: true,

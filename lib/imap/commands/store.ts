@@ -7,7 +7,7 @@ import type { StoreAtt } from '../../wire/parser.js';
 import type { SequenceSet } from '../../values/sequence.js';
 import { flagsFetch } from '../responses.js';
 import { type SelectedContext, defineSelectedCommand, type Command } from '../command.js';
-import { no } from '../session.js';
+import { no } from '../errors.js';
 import { splitFlags } from './shared/flags.js';
 import { resolveSet } from './shared/sequence.js';
 

@@ -4,7 +4,7 @@ import { MailboxError } from '../../../mailbox/driver.js';
 import type { SequenceSet } from '../../../values/sequence.js';
 import type { ArgCursor } from '../../../wire/parser.js';
 import type { SelectedContext } from '../../command.js';
-import { no } from '../../session.js';
+import { no } from '../../errors.js';
 
 /** What COPY and MOVE name: messages and a destination. */
 export interface CopyArgs {

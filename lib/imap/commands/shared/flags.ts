@@ -1,6 +1,6 @@
 /** Flag lists as clients send them (STORE, APPEND). */
 import { Flag } from '../../../mailbox/driver.js';
-import { bad } from '../../session.js';
+import { bad } from '../../errors.js';
 
 const SYSTEM: Record<string, number> = {
   '\\SEEN': Flag.Seen, '\\ANSWERED': Flag.Answered, '\\FLAGGED': Flag.Flagged, '\\DELETED': Flag.Deleted,

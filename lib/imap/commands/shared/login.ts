@@ -2,7 +2,7 @@
 import type { AuthResult } from '../../../auth/types.js';
 import { capabilityData, okResponse } from '../../responses.js';
 import type { CommandContext } from '../../command.js';
-import { no } from '../../session.js';
+import { no } from '../../errors.js';
 
 /**
  * A failed login is logged, delayed (and may end the session) and answered NO [AUTHENTICATIONFAILED]; a successful

@@ -3,7 +3,7 @@ import type { InternalDate, OpenMailbox } from '../../../mailbox/driver.js';
 import { compileSearch, searchMessages, SearchCharsetError, type SearchMessage } from '../../../mail/search.js';
 import type { SearchKey } from '../../../values/search-key.js';
 import type { ArgCursor } from '../../../wire/parser.js';
-import { no } from '../../session.js';
+import { no } from '../../errors.js';
 
 /**
  * A message of the selected mailbox as SEARCH sees them (also what SORT and THREAD need of a message): a box and a

@@ -4,7 +4,7 @@
  */
 import type { OpenMailbox } from '../../../mailbox/driver.js';
 import type { SequenceSet } from '../../../values/sequence.js';
-import { bad } from '../../session.js';
+import { bad } from '../../errors.js';
 
 /**
  * The sequence numbers a set names, by message number or (uid) by UID; UIDs that do not exist are skipped. Throws
