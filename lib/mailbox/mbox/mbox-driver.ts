@@ -19,7 +19,7 @@
  */
 import {
   watch, type FSWatcher,
-  closeSync, constants, existsSync, fstatSync, fsyncSync, ftruncateSync, futimesSync, openSync, readFileSync, readSync,
+  closeSync, constants, existsSync, fstatSync, fsyncSync, ftruncateSync, futimesSync, lstatSync, openSync, readFileSync, readSync,
   renameSync, statSync, unlinkSync, writeFileSync, type BigIntStats,
 } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
@@ -659,7 +659,14 @@ export class MboxMailbox implements OpenMailbox {
     } catch (e) {
       throw fsError(e, this.path);
     }
-    if (!existsSync(journalPath(this.opts.journalDir, st.dev, st.ino))) return;
+    // Only a journal the mailbox's owner made (the journal directory is shared: another user can plant any name).
+    let jst;
+    try {
+      jst = lstatSync(journalPath(this.opts.journalDir, st.dev, st.ino));
+    } catch {
+      return;
+    }
+    if (!jst.isFile() || jst.uid !== st.uid) return;
     let fd: number;
     try {
       fd = openSync(this.path, constants.O_RDWR);
