@@ -205,6 +205,33 @@ describe('control directory', () => {
   it("another user's rewrite journal names do not touch the victim's sessions",
     { todo: 'rewrite journals are still named <dev>.<ino> in the shared journal_dir' }, () => attack(['pop3', 'recent', 'journal']));
 
+  it("a journal name another user planted does not stop the victim from reading the mailbox", async () => {
+    const victim = addUser('SHA512', 'pw-reader');
+    const attacker = addUser('SHA512', 'pw-planter');
+    const st = statSync(join(spool, victim));
+    const p = join(dir, 'tmp', `uwimap-ts.${st.dev}.${st.ino}.journal`);
+    planted.push(p);
+    asUser(attacker, `printf 'planted' > ${p}`); // 0644: the victim cannot even open it read-write
+    const imap = await inetd('imapd', writeConfig('c-reader', ''));
+    try {
+      const logFrom = logLines.length;
+      const c = await Client.connect(imap.port);
+      assert.match((await c.line()) ?? '', /^\* OK /);
+      assert.match((await c.tagged('a', `LOGIN ${victim} pw-reader`)).at(-1) ?? '', /^a OK /);
+      const ex = await c.tagged('b', 'EXAMINE INBOX');
+      assert.match(ex.at(-1) ?? '', /^b OK \[READ-ONLY\]/, logLines.slice(logFrom).join('\n'));
+      assert.ok(ex.includes('* 1 EXISTS'), ex.join('\n'));
+      const f = await c.tagged('c', 'FETCH 1 BODY.PEEK[HEADER.FIELDS (SUBJECT)]');
+      assert.ok(f.some((l) => l === `Subject: for ${victim}`), f.join('\n'));
+      assert.match((await c.tagged('d', 'LOGOUT')).at(-1) ?? '', /^d OK /);
+      c.end();
+      await waitExit(lastChild(imap.children).pid as number);
+      assert.equal(readFileSync(p, 'latin1'), 'planted');
+    } finally {
+      imap.server.close();
+    }
+  });
+
   it("leaves none of the test users' files in /var/tmp or /tmp but what the attacker planted", () => {
     const ours = (d: string): string[] => readdirSync(d)
       .filter((f) => f.startsWith('uwimap-ts.') && !planted.includes(join(d, f)))

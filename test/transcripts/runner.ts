@@ -25,7 +25,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
@@ -267,6 +267,14 @@ export async function runTranscript(server: string, t: Transcript, name: string)
       assert.deepEqual(uids, t.uids, `${name}: UIDs left in the maildrop`);
     }
     await checkWithMailutil(dir, mbox, t, name);
+    // The sessions ran with the default journal_dir (/var/tmp): nothing named after their mailboxes may be left
+    // there (the POP3 lock and \Recent claims live in the control directory under HOME; journals are removed).
+    const ids = [mbox, ...filesUnder(dir)].filter((p) => existsSync(p)).map((p) => {
+      const st = statSync(p);
+      return `uwimap-ts.${st.dev}.${st.ino}.`;
+    });
+    const litter = readdirSync('/var/tmp').filter((f) => ids.some((id) => f.startsWith(id)));
+    assert.deepEqual(litter, [], `${name}: files left in /var/tmp`);
   } finally {
     for (const s of sessions.values()) if (!s.exited) s.child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
