@@ -14,6 +14,9 @@ import { MemoryLogger } from '../../lib/env/logger.js';
 import { ControlDir, expandControlDir } from '../../lib/mailbox/control-dir.js';
 import { MboxDriver } from '../../lib/mailbox/mbox/mbox-driver.js';
 import { fixedClock } from '../../lib/env/env.js';
+import { DotlockRegistry } from '../../lib/lock/dotlock-registry.js';
+import { dotlockHostFromProcess } from '../../lib/lock/dotlock-host.js';
+import { createMailboxLocking } from '../../lib/lock/mailbox-locking.js';
 
 const base = mkdtempSync(join(tmpdir(), 'control-dir-'));
 after(() => rmSync(base, { recursive: true, force: true }));
@@ -215,5 +218,26 @@ describe('with the mbox driver', () => {
     assert.equal(second.meta(1).recent, false, 'claimed by the first session');
     await second.close();
     await first.close();
+  });
+});
+
+describe('two sessions opening a mailbox without UID data at once', () => {
+  it('agree on one UIDVALIDITY (the one written first), and neither fails', async () => {
+    const ctl = control(fresh()).c;
+    const locking = createMailboxLocking({
+      registry: new DotlockRegistry(), host: dotlockHostFromProcess(process, 'test'),
+      timeoutMs: 5000, writeOrder: ['flock'], readOrder: ['flock'],
+    });
+    const box = join(base, `box${n++}`);
+    writeFileSync(box, Array.from({ length: 200 }, (_, i) =>
+      `From a@example.org Sat Nov 21 12:00:00 2026\nSubject: ${i}\n\n${'x'.repeat(2000)}\n\n`).join(''));
+    const d = new MboxDriver({ fsync: false, control: ctl, locking, journalDir: base });
+    const [a, b] = await Promise.all([d.open(box, { readOnly: false }), d.open(box, { readOnly: false })]);
+    assert.equal(a.uidValidity, b.uidValidity);
+    await a.sync();
+    await b.sync();
+    assert.equal((await d.status(box)).uidValidity, a.uidValidity);
+    await a.close();
+    await b.close();
   });
 });

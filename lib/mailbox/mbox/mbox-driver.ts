@@ -590,24 +590,34 @@ export class MboxMailbox implements OpenMailbox {
     try {
       const st = fstatSync(this.fd);
       if (!st.isFile()) throw new MailboxError('NOTMAILBOX', `${this.path} is not a file`);
+      const finish = async (): Promise<void> => {
+        if (this.opts.sizes) for (let r = 0; r < this.idx.length; r++) this.sizes(r);
+        // The scan's value is the clock's; a mailbox without one gets the user's next (control-dir.ts).
+        if (this.noValidity) this.base.uidValidity = await newUidValidity(this.opts.control, this.env.clock, 0);
+      };
       await this.withLock('shared', async () => {
         this.rescan(true);
-        if (this.opts.sizes) for (let r = 0; r < this.idx.length; r++) this.sizes(r);
-        // The scan's value is the clock's; a mailbox without one gets the user's next (written below if it has mail).
-        if (this.noValidity) this.base.uidValidity = await newUidValidity(this.opts.control, this.env.clock, 0);
+        if (!this.newValidity || this.readOnly) await finish();
       });
-      if (this.claims) this.claimRecent();
-      this.reported = this.idx.length;
-      // A new UIDVALIDITY is written at once, so that a second session does not pick another one. On a full disk it
-      // stays in memory until a later write can be made (as UW keeps it): the mail can still be read.
       if (this.newValidity && !this.readOnly) {
-        try {
-          await this.checkpoint();
-        } catch (e) {
-          if (!(e instanceof MailboxError && e.code === 'OVERQUOTA')) throw e;
-          this.env.logger.log('warning', `${this.path}: new UIDVALIDITY not written: ${e.message}`);
-        }
-      }
+        // Mail without a UIDVALIDITY: it is chosen and written at once, under the write locks and after scanning
+        // again, so that of two sessions opening the mailbox together the second finds the first one's value
+        // instead of choosing its own. On a full disk it stays in memory until a later write can be made (as UW
+        // keeps it): the mail can still be read.
+        await this.withLock('exclusive', async () => {
+          this.rescan(true);
+          await finish();
+          if (this.claims) this.claimRecent();
+          if (!this.newValidity) return;
+          try {
+            await this.checkpoint();
+          } catch (e) {
+            if (!(e instanceof MailboxError && e.code === 'OVERQUOTA')) throw e;
+            this.env.logger.log('warning', `${this.path}: new UIDVALIDITY not written: ${e.message}`);
+          }
+        });
+      } else if (this.claims) this.claimRecent();
+      this.reported = this.idx.length;
     } catch (e) {
       closeSync(this.fd);
       this.fd = -1;
