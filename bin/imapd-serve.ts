@@ -22,7 +22,7 @@ const VERSION = '2007f.ts-0.1';
 
 function storeFor(server: Server, account: Account, inboxPath: string): UwMailStore {
   return new UwMailStore({
-    driver: server.driver(account.name), home: account.home, inboxPath,
+    driver: server.driver(account), home: account.home, inboxPath,
     allowOutsideHome: server.config.allowMailboxPathsOutsideHome,
   });
 }

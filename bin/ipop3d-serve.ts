@@ -11,7 +11,7 @@ import { sessionSink } from './process.js';
 import { sessionId, type Server } from './server.js';
 import type { SessionIdentity } from './session-identity.js';
 import { apopTimestamp } from '../lib/auth/apop.js';
-import type { AuthResult } from '../lib/auth/types.js';
+import type { Account, AuthResult } from '../lib/auth/types.js';
 import { LineInput } from '../lib/io/input.js';
 import { MailboxError } from '../lib/mailbox/driver.js';
 import { emptyMailbox } from '../lib/mailbox/empty.js';
@@ -21,20 +21,20 @@ import { Pop3Session, type Pop3Backend, type Pop3Options } from '../lib/pop3/ses
 
 const VERSION = '2007f.ts-0.1';
 
-/** Opens the maildrop at `path` for one POP3 session: the POP3 lock first, then the mailbox read-write. */
-async function openMaildrop(server: Server, path: string, user: string, uid: number): Promise<Maildrop> {
-  let lock: Awaited<ReturnType<typeof lockMaildrop>>;
+/**
+ * Opens the maildrop at `path` for one POP3 session, as `account` (after the privilege drop): the POP3 lock in the
+ * account's control directory first, then the mailbox read-write.
+ */
+async function openMaildrop(server: Server, path: string, account: Pick<Account, 'name' | 'uid' | 'home'>): Promise<Maildrop> {
+  const lock = await lockMaildrop(path, server.control(account), account.uid);
   try {
-    lock = await lockMaildrop(path, server.config.journalDir, uid);
-  } catch (e) {
-    if (e instanceof MailboxError || (e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    // No mailbox yet: an empty maildrop (the first delivery creates the file).
-    return new Maildrop(emptyMailbox(Math.floor(server.clock.now() / 1000)));
-  }
-  try {
-    const box = await server.driver(user).open(path, { readOnly: false, sizes: true });
+    const box = await server.driver(account).open(path, { readOnly: false, sizes: true });
     return new Maildrop(box, () => lock.release());
   } catch (e) {
+    if (e instanceof MailboxError && e.code === 'NONEXISTENT') {
+      // No mailbox yet: an empty maildrop (the first delivery creates the file), still held against other sessions.
+      return new Maildrop(emptyMailbox(Math.floor(server.clock.now() / 1000)), () => lock.release());
+    }
     await lock.release();
     throw e;
   }
@@ -64,7 +64,7 @@ export async function servePop3(server: Server, conn: Connection, streams: Sessi
     const path = pre.inbox;
     let drop: Maildrop;
     try {
-      drop = await openMaildrop(server, path, me.name, me.uid);
+      drop = await openMaildrop(server, path, me);
     } catch (e) {
       const inUse = e instanceof MailboxError && e.code === 'INUSE';
       sink.write(`-ERR ${inUse ? '[IN-USE] Mailbox in use by another POP3 session' : "[SYS/TEMP] Can't open mailbox"}\r\n`);
@@ -93,7 +93,7 @@ export async function servePop3(server: Server, conn: Connection, streams: Sessi
     apop: (user: string, digest: string) => flow.apop(stamp, user, digest),
     async openMaildrop(result: Extract<AuthResult, { ok: true }>) {
       identity.becomeUser(result.account);
-      return openMaildrop(server, join(c.spoolDir, result.account.name), result.account.name, result.account.uid);
+      return openMaildrop(server, join(c.spoolDir, result.account.name), result.account);
     },
   });
   await new Pop3Session(input, sink, backend, opts).run();

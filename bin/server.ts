@@ -12,7 +12,9 @@ import { SyslogLogger } from '../lib/env/syslog.js';
 import { createMailboxLocking, type MailboxLocking } from '../lib/lock/mailbox-locking.js';
 import { DotlockRegistry } from '../lib/lock/dotlock-registry.js';
 import { dotlockHostFromProcess } from '../lib/lock/dotlock-host.js';
+import { ControlDir, expandControlDir } from '../lib/mailbox/control-dir.js';
 import { MboxDriver } from '../lib/mailbox/mbox/mbox-driver.js';
+import type { Account } from '../lib/auth/types.js';
 import { loadNative, type Native } from '../lib/native/native.js';
 import { connection, sessionStreams, type Connection, type SessionStreams } from './connection.js';
 import { parseFlags, type Flags } from './flags.js';
@@ -41,8 +43,13 @@ export interface Server {
   readonly locking: MailboxLocking;
   /** The native addon, loaded on first use (PAM, crypt and syslog only cost start-up when used). */
   native(): Native;
-  /** A mailbox driver for `username` (the name written in `From ` lines of appended mail). */
-  driver(username: string): MboxDriver;
+  /**
+   * The control directory of `account` (control_dir expanded), one per account in this process, so that its checks
+   * and its warning happen once. Call only as the account (after the privilege drop): it is made on first use.
+   */
+  control(account: Pick<Account, 'name' | 'uid' | 'home'>): ControlDir;
+  /** A mailbox driver for `account` (its name is written in `From ` lines of appended mail). */
+  driver(account: Pick<Account, 'name' | 'uid' | 'home'>): MboxDriver;
 }
 
 /**
@@ -78,12 +85,24 @@ export function startServer(service: ServiceName, flags: Flags): { server: Serve
     writeOrder: config.lockOrderWrite, readOrder: config.lockOrderRead,
   });
   installExitHandlers(registry, logger, service);
+  const controls = new Map<string, ControlDir>();
+  const control = (account: Pick<Account, 'name' | 'uid' | 'home'>): ControlDir => {
+    let c = controls.get(account.name);
+    if (!c) {
+      c = new ControlDir({
+        path: expandControlDir(config.controlDir, account), uid: account.uid, logger, legacyDir: config.journalDir,
+      });
+      controls.set(account.name, c);
+    }
+    return c;
+  };
   const server: Server = {
     service, config, logger, clock: systemClock, hostname, pid, registry, locking,
     native: getNative,
-    driver: (username) => new MboxDriver({
-      env: { logger, clock: systemClock, hostname, username }, locking, journalDir: config.journalDir,
-      stepSync: config.rewriteSync === 'step',
+    control,
+    driver: (account) => new MboxDriver({
+      env: { logger, clock: systemClock, hostname, username: account.name }, locking, journalDir: config.journalDir,
+      stepSync: config.rewriteSync === 'step', control: control(account),
     }),
   };
   if (error) logger.log('err', `configuration: ${error}`);

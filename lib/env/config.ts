@@ -20,6 +20,9 @@
  *   alert_file = /etc/imapd.alert           path     its lines go to IMAP clients as `* OK [ALERT]` (UW)
  *   nologin_file = /etc/nologin             path     while it exists, logins are refused (UW)
  *   journal_dir = /var/tmp                  path     where mbox rewrite journals go
+ *   control_dir = %h/.uwimap-ts             path     the user's private state (UIDVALIDITY counter, POP3 locks,
+ *                                                    \Recent claims: lib/mailbox/control-dir.ts); `%h` the home,
+ *                                                    `%u` the user name; made 0700 on first use
  *   syslog_socket = /dev/log                path     the syslog datagram socket
  * TLS
  *   tls_cert = /etc/ssl/certs/SERVICE.pem   path     certificate (and chain), as UW and Debian's uw-imapd
@@ -91,6 +94,8 @@ export interface Config {
   readonly alertFile: string;
   readonly nologinFile: string;
   readonly journalDir: string;
+  /** A template: `%h` home, `%u` user name, `%%` a percent sign (lib/mailbox/control-dir.ts expands it). */
+  readonly controlDir: string;
   readonly syslogSocket: string;
 
   /** Null: UW's per-service default ({@link tlsCertFile}). */
@@ -150,6 +155,7 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
   alertFile: '/etc/imapd.alert',
   nologinFile: '/etc/nologin',
   journalDir: '/var/tmp',
+  controlDir: '%h/.uwimap-ts',
   syslogSocket: '/dev/log',
   tlsCert: null,
   tlsKey: null,
@@ -249,6 +255,17 @@ export function checkAbsolutePath(v: string): string | null {
 
 function path(key: string): FieldSpec<string> {
   return { key, parse: (raw) => raw, check: checkAbsolutePath };
+}
+
+/** A path template: absolute once `%h` (an absolute home) is put in, so starting with `/` or `%h`. */
+function controlDirTemplate(key: string): FieldSpec<string> {
+  const check = (v: string): string | null => {
+    if (v.includes('\0')) return 'a path may not contain NUL';
+    if (!v.startsWith('/') && !v.startsWith('%h')) return `expected an absolute path or one starting with %h, got "${v}"`;
+    if (v.replace(/%[hu%]/g, '').includes('%')) return `only %h, %u and %% may follow a %, got "${v}"`;
+    return null;
+  };
+  return { key, parse: (raw) => raw, check };
 }
 
 function optionalPath(key: string): FieldSpec<string | null> {
@@ -382,6 +399,7 @@ const SPECS: SpecTable = Object.freeze({
   alertFile: path('alert_file'),
   nologinFile: path('nologin_file'),
   journalDir: path('journal_dir'),
+  controlDir: controlDirTemplate('control_dir'),
   syslogSocket: path('syslog_socket'),
   tlsCert: optionalPath('tls_cert'),
   tlsKey: optionalPath('tls_key'),

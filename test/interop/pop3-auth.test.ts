@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
-import { chmodSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
@@ -46,10 +46,16 @@ describe('ipop3d as inetd starts it', () => {
         assert.equal(await c.cmd('STAT'), `+OK 1 ${Buffer.byteLength(`Subject: for ${user}\r\n\r\nhello\r\n`) + 12}`);
         assert.equal(await c.cmd('QUIT'), '+OK Sayonara');
         c.end();
-        // What the session created after the login belongs to the user: the maildrop's POP3 lock file.
+        // What the session created after the login belongs to the user: its control directory (0700) and the
+        // maildrop's POP3 lock file in it; nothing in the shared journal directory.
+        const home = join(dir, 'home', user);
+        const ctl = statSync(join(home, '.uwimap-ts'));
+        assert.deepEqual([String(ctl.uid), String(ctl.gid), (ctl.mode & 0o7777).toString(8)], [uid, gid, '700']);
+        const key = createHash('sha256').update(realpathSync(join(spool, user))).digest('hex').slice(0, 32);
+        const lock = statSync(join(home, '.uwimap-ts', `pop3.${key}`));
+        assert.deepEqual([String(lock.uid), String(lock.gid), (lock.mode & 0o777).toString(8)], [uid, gid, '600']);
         const box = statSync(join(spool, user));
-        const lock = statSync(join(dir, 'tmp', `uwimap-ts.${box.dev}.${box.ino}.pop3`));
-        assert.deepEqual([String(lock.uid), String(lock.gid)], [uid, gid]);
+        assert.deepEqual(readdirSync(join(dir, 'tmp')).filter((f) => f.includes(`.${box.dev}.${box.ino}.`)), []);
       } finally {
         d.server.close();
       }

@@ -12,6 +12,7 @@
  *     C2: / S2:                lines of a second concurrent session (C1:/S1: or C:/S: are the first)
  *     close2                   the second session's client hangs up (no QUIT)
  *     uids: 3 4 5              after all sessions end: the maildrop holds exactly these UIDs (read by our driver)
+ *     distinct: a b c          after all sessions end: the values bound to $a, $b and $c are all different
  *     config: key = value      a line of the configuration file the server is started with (`-c FILE`)
  *
  * Sessions run as the unprivileged user `nobody` (or, when the tests are not run as root, as the user running them)
@@ -24,7 +25,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
@@ -59,10 +60,12 @@ export interface Transcript {
   bytewise: boolean;
   steps: Step[];
   uids: number[] | null;
+  /** Groups of binding names whose values must all differ. */
+  distinct: string[][];
 }
 
 function parseTranscript(text: string): Transcript {
-  const t: Transcript = { mailbox: 'none', config: [], bytewise: false, steps: [], uids: null };
+  const t: Transcript = { mailbox: 'none', config: [], bytewise: false, steps: [], uids: null, distinct: [] };
   text.split('\n').forEach((raw, i) => {
     const line = raw.replace(/\r$/, '');
     if (line === '' || line.startsWith('#')) return;
@@ -71,6 +74,7 @@ function parseTranscript(text: string): Transcript {
     else if (line === 'feed: bytes') t.bytewise = true;
     else if ((m = /^config: (.+)$/.exec(line))) t.config.push(m[1] as string);
     else if ((m = /^uids:((?: \d+)*)$/.exec(line))) t.uids = (m[1] as string).trim().split(/\s+/).filter(Boolean).map(Number);
+    else if ((m = /^distinct:((?: [A-Za-z_][A-Za-z0-9_]*){2,})$/.exec(line))) t.distinct.push((m[1] as string).trim().split(' '));
     else if ((m = /^close(\d)$/.exec(line))) t.steps.push({ kind: 'close', session: Number(m[1]) });
     else if ((m = /^([CS])(\d?): ?(.*)$/.exec(line))) {
       const session = Number(m[2] || '1');
@@ -248,6 +252,14 @@ export async function runTranscript(server: string, t: Transcript, name: string)
       assert.equal(rest, '', `${name}: session ${n} sent more than the transcript expects`);
       assert.equal(s.stderr, '', `${name}: session ${n} wrote to stderr`);
     }
+    for (const names of t.distinct) {
+      const values = names.map((n) => {
+        const v = vars.get(n);
+        assert.ok(v !== undefined, `${name}: distinct: $${n} was never bound`);
+        return v;
+      });
+      assert.equal(new Set(values).size, values.length, `${name}: distinct: ${names.map((n, i) => `$${n}=${values[i]}`).join(' ')}`);
+    }
     if (t.uids) {
       const box = await new MboxDriver({ journalDir: dir }).open(mbox, { readOnly: true });
       const uids = Array.from({ length: box.count() }, (_, i) => box.meta(i + 1).uid);
@@ -255,6 +267,14 @@ export async function runTranscript(server: string, t: Transcript, name: string)
       assert.deepEqual(uids, t.uids, `${name}: UIDs left in the maildrop`);
     }
     await checkWithMailutil(dir, mbox, t, name);
+    // The sessions ran with the default journal_dir (/var/tmp): nothing named after their mailboxes may be left
+    // there (the POP3 lock and \Recent claims live in the control directory under HOME; journals are removed).
+    const ids = [mbox, ...filesUnder(dir)].filter((p) => existsSync(p)).map((p) => {
+      const st = statSync(p);
+      return `uwimap-ts.${st.dev}.${st.ino}.`;
+    });
+    const litter = readdirSync('/var/tmp').filter((f) => ids.some((id) => f.startsWith(id)));
+    assert.deepEqual(litter, [], `${name}: files left in /var/tmp`);
   } finally {
     for (const s of sessions.values()) if (!s.exited) s.child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });

@@ -19,16 +19,16 @@
  */
 import {
   watch, type FSWatcher,
-  closeSync, constants, existsSync, fstatSync, fsyncSync, ftruncateSync, futimesSync, openSync, readFileSync, readSync,
+  closeSync, constants, existsSync, fstatSync, fsyncSync, ftruncateSync, futimesSync, lstatSync, openSync, readFileSync, readSync,
   renameSync, statSync, unlinkSync, writeFileSync, type BigIntStats,
 } from 'node:fs';
-import { join } from 'node:path';
 import { hostname as osHostname } from 'node:os';
 import type {
   AppendMessage, AppendOptions, ChangeWatch, FlagsUndo, MailboxDriver, MailboxStatus, MailboxUpdate, MessageMeta,
   OpenMailbox, SizedBody,
 } from '../driver.js';
 import { Flag, MailboxError } from '../driver.js';
+import type { ControlDir } from '../control-dir.js';
 import type { MailEnv } from '../../env/env.js';
 import { systemClock } from '../../env/env.js';
 import { nullLogger } from '../../env/logger.js';
@@ -66,6 +66,11 @@ export interface MboxOptions {
   readonly window?: number;
   /** Mode of mailboxes this driver creates. Default 0600. */
   readonly createMode?: number;
+  /**
+   * The user's control directory (UIDVALIDITY counter, \Recent claims). Absent: UIDVALIDITY from the clock and no
+   * \Recent claims kept between sessions (see control-dir.ts).
+   */
+  readonly control?: ControlDir;
 }
 
 /** Keywords a mailbox can hold (a 32-bit mask per message; UW allows 30). */
@@ -163,7 +168,8 @@ export class MboxDriver implements MailboxDriver {
     try {
       const now = this.env.clock.now();
       const date = { time: now, zone: this.env.clock.zoneAt(now) };
-      const text = Buffer.from(formatPseudoMessage({ uidValidity: Math.floor(now / 1000), uidLast: 0, keywords: [] },
+      const uidValidity = await newUidValidity(this.opts.control, this.env.clock, 0);
+      const text = Buffer.from(formatPseudoMessage({ uidValidity, uidLast: 0, keywords: [] },
         date, this.env.hostname), 'latin1');
       try {
         pwriteFully(fd, text, 0);
@@ -244,6 +250,7 @@ export class MboxDriver implements MailboxDriver {
       stepSync: this.opts.stepSync ?? false,
       window: this.opts.window ?? 1 << 20,
       sizes,
+      control: this.opts.control ?? null,
     }, claimRecent);
     await box.init();
     return box;
@@ -285,6 +292,15 @@ export class MboxDriver implements MailboxDriver {
       closeSync(fd);
     }
   }
+}
+
+/**
+ * A UIDVALIDITY for a mailbox that has none yet: from the user's counter (never repeated for this user, RFC 3501
+ * §2.3.1.1), or without one the clock's second, never below `floor` (control-dir.ts).
+ */
+async function newUidValidity(control: ControlDir | undefined | null, clock: MailEnv['clock'], floor: number): Promise<number> {
+  const nowS = Math.floor(clock.now() / 1000);
+  return control ? control.nextUidValidity(nowS, floor) : Math.max(nowS, floor);
 }
 
 async function lockOrThrow(locking: MailboxLocking, target: LockTarget, mode: LockMode): Promise<ReleaseLock> {
@@ -430,6 +446,7 @@ interface BoxOptions {
   window: number;
   /** Count every body's served size while the open holds its lock (see OpenMailbox's `open`). */
   sizes: boolean;
+  control: ControlDir | null;
 }
 
 /**
@@ -496,6 +513,8 @@ export class MboxMailbox implements OpenMailbox {
   private keywordsChanged = false;
   /** The initial scan found no UID data and gave the mailbox a new UIDVALIDITY. */
   private newValidity = false;
+  /** The initial scan found no UIDVALIDITY in the file (one is drawn in {@link init}). */
+  private noValidity = false;
   private closed = false;
   /** The locks this object holds now (inside {@link withLock}), or null. */
   private locked: LockMode | null = null;
@@ -571,22 +590,34 @@ export class MboxMailbox implements OpenMailbox {
     try {
       const st = fstatSync(this.fd);
       if (!st.isFile()) throw new MailboxError('NOTMAILBOX', `${this.path} is not a file`);
-      await this.withLock('shared', () => {
-        this.rescan(true);
+      const finish = async (): Promise<void> => {
         if (this.opts.sizes) for (let r = 0; r < this.idx.length; r++) this.sizes(r);
+        // The scan's value is the clock's; a mailbox without one gets the user's next (control-dir.ts).
+        if (this.noValidity) this.base.uidValidity = await newUidValidity(this.opts.control, this.env.clock, 0);
+      };
+      await this.withLock('shared', async () => {
+        this.rescan(true);
+        if (!this.newValidity || this.readOnly) await finish();
       });
-      if (this.claims) this.claimRecent();
-      this.reported = this.idx.length;
-      // A new UIDVALIDITY is written at once, so that a second session does not pick another one. On a full disk it
-      // stays in memory until a later write can be made (as UW keeps it): the mail can still be read.
       if (this.newValidity && !this.readOnly) {
-        try {
-          await this.checkpoint();
-        } catch (e) {
-          if (!(e instanceof MailboxError && e.code === 'OVERQUOTA')) throw e;
-          this.env.logger.log('warning', `${this.path}: new UIDVALIDITY not written: ${e.message}`);
-        }
-      }
+        // Mail without a UIDVALIDITY: it is chosen and written at once, under the write locks and after scanning
+        // again, so that of two sessions opening the mailbox together the second finds the first one's value
+        // instead of choosing its own. On a full disk it stays in memory until a later write can be made (as UW
+        // keeps it): the mail can still be read.
+        await this.withLock('exclusive', async () => {
+          this.rescan(true);
+          await finish();
+          if (this.claims) this.claimRecent();
+          if (!this.newValidity) return;
+          try {
+            await this.checkpoint();
+          } catch (e) {
+            if (!(e instanceof MailboxError && e.code === 'OVERQUOTA')) throw e;
+            this.env.logger.log('warning', `${this.path}: new UIDVALIDITY not written: ${e.message}`);
+          }
+        });
+      } else if (this.claims) this.claimRecent();
+      this.reported = this.idx.length;
     } catch (e) {
       closeSync(this.fd);
       this.fd = -1;
@@ -597,14 +628,16 @@ export class MboxMailbox implements OpenMailbox {
   /**
    * \Recent goes to one session only (RFC 3501 §2.3.2). The file says which messages no session has seen (no
    * `O` in Status:), but an open session writes its `O`s only at its next checkpoint; so the highest UID a session
-   * has claimed is also kept in a small file beside the journals, and a later session does not see those as
-   * recent. A read-only session only reads the claim.
+   * has claimed is also kept in a small file in the user's control directory (control-dir.ts), and a later
+   * session does not see those as recent. A read-only session only reads the claim. Without a control directory
+   * no claim is kept (never in a shared directory, where another user could plant one).
    */
   private claimRecent(): void {
     const st = fstatSync(this.fd);
-    const file = join(this.opts.journalDir, `uwimap-ts.${st.dev}.${st.ino}.recent`);
-    // The claim names the mailbox (UIDVALIDITY and path) so a claim left by a removed mailbox whose inode number
-    // was reused is not taken for this one.
+    const file = this.opts.control?.fileFor('recent', this.path) ?? null;
+    if (file === null) return;
+    // The claim names the mailbox (UIDVALIDITY and path) so a claim left by a removed mailbox of the same name
+    // (UIDVALIDITY is never repeated) is not taken for this one.
     const owner = `${this.base.uidValidity} ${this.path}`;
     let claimed = 0;
     try {
@@ -624,7 +657,7 @@ export class MboxMailbox implements OpenMailbox {
     try {
       writeFileSync(file, `${top} ${owner}\n`, { mode: 0o600 });
     } catch {
-      // No claim file (journal directory not writable): \Recent may then show in two sessions at once.
+      // No claim file (control directory full): \Recent may then show in two sessions at once.
     }
   }
 
@@ -636,7 +669,14 @@ export class MboxMailbox implements OpenMailbox {
     } catch (e) {
       throw fsError(e, this.path);
     }
-    if (!existsSync(journalPath(this.opts.journalDir, st.dev, st.ino))) return;
+    // Only a journal the mailbox's owner made (the journal directory is shared: another user can plant any name).
+    let jst;
+    try {
+      jst = lstatSync(journalPath(this.opts.journalDir, st.dev, st.ino));
+    } catch {
+      return;
+    }
+    if (!jst.isFile() || jst.uid !== st.uid) return;
     let fd: number;
     try {
       fd = openSync(this.path, constants.O_RDWR);
@@ -1144,6 +1184,7 @@ export class MboxMailbox implements OpenMailbox {
       this.pseudo = pseudo;
       this.baseDirty = baseDirty;
       this.newValidity = !f && fresh.length > 0;
+      this.noValidity = !f;
     } else {
       this.reconcile(fresh, base, pseudo, baseDirty);
     }

@@ -53,7 +53,7 @@
  * created O_EXCL with mode 0600, and is only trusted when owned by the mailbox's owner and naming its inode.
  */
 import {
-  closeSync, constants, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, openSync, unlinkSync,
+  closeSync, constants, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, lstatSync, openSync, unlinkSync,
 } from 'node:fs';
 import { join } from 'node:path';
 
@@ -297,6 +297,15 @@ export function recoverJournal(fd: number, opts: RewriteOptions): RecoveryReport
   const sync = opts.fsync ?? true;
   const st = fstatSync(fd);
   const jpath = journalPath(opts.journalDir, st.dev, st.ino);
+  // Looked at before it is opened: one planted by another user (or a link) may not even be readable by us, and
+  // must not stop the mailbox from opening.
+  try {
+    const lst = lstatSync(jpath);
+    if (lst.uid !== st.uid || !lst.isFile()) return { action: 'none', appended: 0 };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { action: 'none', appended: 0 };
+    throw e;
+  }
   let jfd: number;
   try {
     jfd = openSync(jpath, constants.O_RDWR | constants.O_NOFOLLOW);

@@ -1,0 +1,198 @@
+/**
+ * The user's control directory: everything our programs keep besides the mbox files themselves. Configuration
+ * `control_dir` (default `%h/.uwimap-ts`; `%h` the home directory, `%u` the user name), like Dovecot's CONTROL=.
+ *
+ *     uidvalidity        the last UIDVALIDITY given to a mailbox of this user (decimal), see nextUidValidity
+ *     pop3.<hash>        flock()ed by the POP3 session that holds the maildrop (lib/mailbox/maildrop-lock.ts)
+ *     recent.<hash>      the highest UID a session has claimed as \Recent in one mailbox (mbox-driver.ts)
+ *
+ * `<hash>` is the first 32 hex digits of SHA-256 of the mailbox's real path: keyed by the name, not by device and
+ * inode (an inode number is reused by the next file made, possibly another user's).
+ *
+ * Why a private directory and not /var/tmp (where these files were): in a world-writable directory any local user
+ * can create a file under a name we will look for, before us, and so lock a user out of POP3 or hide their \Recent
+ * mail; and an inode reused by another user's maildrop met our old files. The directory must be owned by the user,
+ * be a real directory (not a symbolic link), and not be writable by group or others; it is made with mode 0700 on
+ * first use, by the session's own process (after the privilege drop, so as the user). Anything else and it is not
+ * used: one warning goes to the log, and the session goes on without it (degraded, never failed):
+ *
+ * - UIDVALIDITY comes from the clock, never below one already seen in the mailbox (a DELETE and CREATE of one
+ *   name within the same second may then give the same value, as UW and earlier versions did);
+ * - POP3 sessions of one maildrop are not kept apart (see maildrop-lock.ts);
+ * - \Recent is not remembered between sessions beyond what the mailbox's `Status: O` says (two sessions may both
+ *   show a message as \Recent, as UW's do).
+ *
+ * Files our earlier versions left in the journal directory (`uwimap-ts.<dev>.<ino>.pop3` and `.recent`) are
+ * removed when the control directory is first looked at in a session, those owned by the user only.
+ */
+import { createHash } from 'node:crypto';
+import {
+  closeSync, constants, fsyncSync, ftruncateSync, lstatSync, mkdirSync, openSync, readdirSync,
+  readSync, realpathSync, unlinkSync, writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from '../env/logger.js';
+import { flockOp } from '../lock/fs-ext.js';
+
+/** The largest UIDVALIDITY (an RFC 3501 nz-number is 32 bits). */
+const UIDVALIDITY_MAX = 0xffff_ffff;
+/** How long to wait for another session's hold on the counter before falling back to the clock. */
+const COUNTER_WAIT_MS = 5000;
+
+/**
+ * `control_dir` with `%h` and `%u` replaced (`%%` is a `%`). Null when it needs a home and there is none (an empty
+ * home, or `/`: the directory would be shared with every user whose home is `/`).
+ */
+export function expandControlDir(template: string, user: { name: string; home: string }): string | null {
+  const home = user.home.replace(/\/+$/, '');
+  if (template.includes('%h') && home === '') return null;
+  return template.replace(/%([hu%])/g, (_, c: string) => (c === 'h' ? home : c === 'u' ? user.name : '%'));
+}
+
+export interface ControlDirOptions {
+  /** The directory (control_dir expanded); null: the user has none (no home). */
+  readonly path: string | null;
+  /** The user's uid: the owner the directory and its files must have. */
+  readonly uid: number;
+  readonly logger: Logger;
+  /** Where earlier versions left their `uwimap-ts.*.pop3` and `.recent` files (journal_dir), cleaned up once. */
+  readonly legacyDir?: string;
+}
+
+type State = { usable: true; dir: string } | { usable: false; why: string };
+
+/** One user's control directory for one session: checked (and made) on first use, see the module comment. */
+export class ControlDir {
+  private state: State | null = null;
+
+  constructor(private readonly opts: ControlDirOptions) {}
+
+  /** The directory, made if missing; null when it cannot be used (said once in the log). */
+  dir(): string | null {
+    if (this.state === null) {
+      this.state = this.check();
+      if (!this.state.usable) {
+        this.opts.logger.log('warning', `control directory not used: ${this.state.why}; UIDVALIDITY from the clock, ` +
+          'POP3 sessions not exclusive, \\Recent not remembered between sessions');
+      }
+      this.sweepLegacy();
+    }
+    return this.state.usable ? this.state.dir : null;
+  }
+
+  /** The file for `kind` of the mailbox at `mailboxPath`, or null without a usable directory. */
+  fileFor(kind: 'pop3' | 'recent', mailboxPath: string): string | null {
+    const dir = this.dir();
+    if (dir === null) return null;
+    let real = mailboxPath;
+    try {
+      real = realpathSync(mailboxPath);
+    } catch {
+      // A mailbox not made yet: its name as given.
+    }
+    return join(dir, `${kind}.${createHash('sha256').update(real).digest('hex').slice(0, 32)}`);
+  }
+
+  /**
+   * A new UIDVALIDITY, never given before to any mailbox of this user (RFC 3501 §2.3.1.1: a name deleted and
+   * created again gets another): the counter file's last value plus one, never below `nowS` (the clock in
+   * seconds, as UW's values are, so that ours keep their order with ones UW made) nor `floor`. The counter is read
+   * and rewritten in place under flock() and fsynced before the value is used. Without the directory (or when the
+   * counter cannot be read or written): max(nowS, floor).
+   */
+  async nextUidValidity(nowS: number, floor = 0): Promise<number> {
+    const plain = Math.max(nowS, floor);
+    const dir = this.dir();
+    if (dir === null) return plain;
+    const path = join(dir, 'uidvalidity');
+    let fd: number;
+    try {
+      fd = openSync(path, constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
+    } catch (e) {
+      this.opts.logger.log('warning', `${path}: ${(e as Error).message}; UIDVALIDITY from the clock`);
+      return plain;
+    }
+    try {
+      await lockWithin(fd, COUNTER_WAIT_MS);
+      const buf = Buffer.alloc(32);
+      const n = readSync(fd, buf, 0, buf.length, 0);
+      const text = buf.subarray(0, n).toString('latin1').trim();
+      const last = /^[0-9]{1,10}$/.test(text) ? Number(text) : 0;
+      let next = Math.max(last + 1, plain);
+      if (next > UIDVALIDITY_MAX) next = plain; // a counter run out (written by hand): the clock again
+      const out = Buffer.from(`${next}\n`, 'latin1');
+      writeSync(fd, out, 0, out.length, 0);
+      ftruncateSync(fd, out.length);
+      fsyncSync(fd);
+      return next;
+    } catch (e) {
+      this.opts.logger.log('warning', `${path}: ${(e as Error).message}; UIDVALIDITY from the clock`);
+      return plain;
+    } finally {
+      closeSync(fd); // drops the flock
+    }
+  }
+
+  private check(): State {
+    const path = this.opts.path;
+    if (path === null) return { usable: false, why: 'no home directory' };
+    try {
+      mkdirSync(path, 0o700);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST') return { usable: false, why: `${path} cannot be made (${code ?? 'error'})` };
+    }
+    let st;
+    try {
+      st = lstatSync(path);
+    } catch (e) {
+      return { usable: false, why: `${path} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})` };
+    }
+    if (st.isSymbolicLink()) return { usable: false, why: `${path} is a symbolic link` };
+    if (!st.isDirectory()) return { usable: false, why: `${path} is not a directory` };
+    if (st.uid !== this.opts.uid) return { usable: false, why: `${path} is owned by uid ${st.uid}, not ${this.opts.uid}` };
+    if (st.mode & 0o022) return { usable: false, why: `${path} is writable by group or others (mode ${(st.mode & 0o7777).toString(8)})` };
+    return { usable: true, dir: path };
+  }
+
+  /**
+   * Removes the user's own `uwimap-ts.<dev>.<ino>.pop3` and `.recent` files from the journal directory (earlier
+   * versions kept them there). lstat: a symbolic link is never followed, and only plain files owned by the user
+   * go; in a sticky directory no other user can swap one of ours for something else between the look and the
+   * unlink. Other users' files are left alone.
+   */
+  private sweepLegacy(): void {
+    const dir = this.opts.legacyDir;
+    if (dir === undefined) return;
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      if (!/^uwimap-ts\.[0-9]+\.[0-9]+\.(?:pop3|recent)$/.test(name)) continue;
+      const p = join(dir, name);
+      try {
+        const st = lstatSync(p);
+        if (st.isFile() && st.uid === this.opts.uid) unlinkSync(p);
+      } catch {
+        // Gone already, or not ours to remove.
+      }
+    }
+  }
+}
+
+/** flock(fd, LOCK_EX), polled every 5 ms (fs-ext's blocking form would hold a pool thread); throws after `ms`. */
+async function lockWithin(fd: number, ms: number): Promise<void> {
+  for (let waited = 0; ; waited += 5) {
+    try {
+      await flockOp(fd, 'exnb');
+      return;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if ((code !== 'EAGAIN' && code !== 'EWOULDBLOCK') || waited >= ms) throw e;
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
