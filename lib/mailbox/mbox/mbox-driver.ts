@@ -39,7 +39,8 @@ import { servedCount } from './served-count.js';
 import { formatFromLine, isFromLine } from './from-line.js';
 import { Bit, MessageIndex } from './message-index.js';
 import { BodyServer, MessageStorer, serveHeader } from './render.js';
-import { journalPath, PieceList, recoverJournal, rewriteFile } from './rewrite.js';
+import { appendRecordPath, AppendIntent, recoverAppend } from './append-journal.js';
+import { journalPath, PieceList, recoverJournal, rewriteFile, type RewriteOptions } from './rewrite.js';
 import { isNoSpace, pwriteFully } from './rewrite-forward.js';
 import { metaHashOf, scanMbox } from './scanner.js';
 import { formatPseudoMessage, formatStatusBlock, type BaseInfo, type BlockFields } from './status-block.js';
@@ -264,7 +265,9 @@ export class MboxDriver implements MailboxDriver {
     try {
       const release = await lockOrThrow(this.locking, { path, fd }, 'exclusive');
       try {
-        const w = new TailWriter(fd, this.opts.fsync ?? true, path);
+        // What a killed writer left goes first, so that our messages do not follow a fragment.
+        recoverLocked(fd, path, this.env, { journalDir: this.journalDir, fsync: this.opts.fsync ?? true, stepSync: this.opts.stepSync ?? false });
+        const w = new TailWriter(fd, this.opts.fsync ?? true, path, this.journalDir);
         let n = 0;
         try {
           for await (const m of msgs) {
@@ -301,6 +304,34 @@ async function lockOrThrow(locking: MailboxLocking, target: LockTarget, mode: Lo
   }
 }
 
+/**
+ * Under the exclusive locks: finishes an interrupted rewrite (rewrite.ts), then takes out what an interrupted append
+ * left (append-journal.ts), in that order (the append's cut is itself a rewrite). Returns whether the file changed.
+ * On failure the journal or record is kept for the next opener, and the error is thrown.
+ */
+function recoverLocked(fd: number, path: string, env: ResolvedEnv, opts: RewriteOptions): boolean {
+  let changed = false;
+  try {
+    const st = fstatSync(fd);
+    if (existsSync(journalPath(opts.journalDir, st.dev, st.ino))) {
+      const r = recoverJournal(fd, opts);
+      if (r.action !== 'none') {
+        changed = true;
+        env.logger.log('warning', `${path}: interrupted rewrite ${r.action}, ${r.appended} bytes of later mail kept`);
+      }
+    }
+    const a = recoverAppend(fd, opts);
+    if (a.action === 'cut') {
+      changed = true;
+      env.logger.log('warning', `${path}: ${a.bytes} bytes of an interrupted append taken out, ${a.after} bytes of later mail kept`);
+    }
+  } catch (e) {
+    env.logger.log('err', `${path}: recovering an interrupted write failed: ${String(e)}`);
+    throw writeError(e, path);
+  }
+  return changed;
+}
+
 function fsError(e: unknown, path: string): MailboxError {
   if (e instanceof MailboxError) return e;
   const code = (e as NodeJS.ErrnoException).code;
@@ -331,19 +362,26 @@ function writeError(e: unknown, path: string): MailboxError {
  * Writes messages at the end of an mbox file in stored form (render.ts): makes sure an empty line separates them
  * from what is there, and can cut the file back to its old size if anything fails (a full disk part way through a
  * message: the caller holds the write locks, so nobody has appended after us and the cut leaves the file exactly as
- * it was). Throws what the writes throw; a failed constructor has already cut the file back.
+ * it was). Every message's length is measured before it is written and recorded in an intent record
+ * (append-journal.ts), so that a process killed part way leaves nothing the next opener cannot take out again.
+ * Throws what the writes throw; a failed constructor has written nothing.
  */
 class TailWriter {
   readonly startSize: number;
   private pos: number;
+  /** The separator still to write before the first message. */
+  private sep: Buffer;
+  private readonly intent: AppendIntent;
 
-  constructor(private readonly fd: number, private readonly sync: boolean, path: string) {
+  constructor(private readonly fd: number, private readonly sync: boolean, path: string, journalDir: string) {
     try {
       this.startSize = fstatSync(fd).size;
+      this.intent = new AppendIntent(fd, journalDir, sync, this.startSize);
     } catch (e) {
       throw writeError(e, path);
     }
     this.pos = this.startSize;
+    this.sep = Buffer.alloc(0);
     if (this.pos > 0) {
       // The previous message must end with a newline and be followed by an empty line.
       const tail = Buffer.alloc(2);
@@ -351,76 +389,98 @@ class TailWriter {
       const last2 = tail.subarray(0, n);
       const sep = last2.length >= 2 && last2[0] === 0x0a && last2[1] === 0x0a ? '' :
         last2[last2.length - 1] === 0x0a ? (this.pos === 1 ? '' : '\n') : '\n\n';
-      try {
-        if (sep) this.write(Buffer.from(sep));
-      } catch (e) {
-        this.abort();
-        throw writeError(e, path);
-      }
+      this.sep = Buffer.from(sep);
     }
   }
 
-  private write(b: Buffer): void {
+  private readonly write = (b: Buffer): void => {
     pwriteFully(this.fd, b, this.pos);
     this.pos += b.length;
-  }
+  };
 
-  /** Writes one message. `block` is the metadata block to place before the header's empty line (null: none). */
+  /**
+   * Writes one message. `block` is the metadata block to place before the header's empty line (null: none); it is
+   * called twice (measuring, then writing) and must give the same text both times.
+   */
   async message(m: AppendMessage, env: ResolvedEnv, block: ((headerBytes: number) => string) | null): Promise<void> {
     const now = env.clock.now();
     const date = m.internalDate ?? { time: now, zone: env.clock.zoneAt(now) };
-    this.write(Buffer.from(formatFromLine(`${env.username}@${env.hostname}`, date), 'latin1'));
-    const storer = new MessageStorer();
-    let headerBytes = 0;
-    let bodyStarted = false;
-    let total = 0;
-    const flushHeader = (): void => {
-      const h = Buffer.concat(storer.header);
-      storer.header.length = 0;
-      this.write(h);
-      headerBytes += h.length;
-    };
-    for await (const chunk of m.body.chunks()) {
-      total += chunk.length;
-      const out = storer.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length));
-      if (!bodyStarted) {
-        let pending = 0;
-        for (const b of storer.header) pending += b.length;
-        if (pending + headerBytes > MAX_APPEND_HEADER) {
-          throw new MailboxError('LIMIT', 'message header too large');
-        }
-        if (storer.headerEnded) {
-          flushHeader();
-          this.write(Buffer.from((block ? block(headerBytes) : '') + '\n', 'latin1'));
-          bodyStarted = true;
-        }
-      }
-      for (const b of out) this.write(b);
-    }
-    const rest = storer.end();
-    if (!bodyStarted) {
-      flushHeader();
-      this.write(Buffer.from((block ? block(headerBytes) : '') + '\n', 'latin1'));
-    }
-    for (const b of rest) this.write(b);
-    if (total !== m.body.size) throw new MailboxError('IO', `message size ${total} differs from ${m.body.size}`);
-    this.write(Buffer.from('\n'));
+    const from = Buffer.from(formatFromLine(`${env.username}@${env.hostname}`, date), 'latin1');
+    const n = await storeMessage(m, from, block, null);
+    this.intent.reserve(this.sep.length + n);
+    if (this.sep.length) this.write(this.sep);
+    this.sep = Buffer.alloc(0);
+    const at = this.pos;
+    await storeMessage(m, from, block, this.write);
+    if (this.pos - at !== n) throw new MailboxError('IO', `message changed while stored (${this.pos - at} of ${n} bytes)`);
   }
 
-  /** Makes the written messages durable. */
+  /** Makes the written messages durable, and the mailbox's: the commit point (append-journal.ts). */
   finish(): void {
     if (this.sync) fsyncSync(this.fd);
+    this.intent.commit();
   }
 
   /** Cuts the file back to where it was before this writer wrote anything (frees no more than it took). */
   abort(): void {
     ftruncateSync(this.fd, this.startSize);
     this.pos = this.startSize;
+    this.intent.abort();
   }
 
   get size(): number {
     return this.pos;
   }
+}
+
+/**
+ * One message in stored form: the `From ` line, the header with `block` before its empty line, the body, a final
+ * empty line. Gives each piece to `out` (null: only measures); returns the length.
+ */
+async function storeMessage(m: AppendMessage, from: Buffer, block: ((headerBytes: number) => string) | null,
+  out: ((b: Buffer) => void) | null): Promise<number> {
+  let len = 0;
+  const write = (b: Buffer): void => {
+    len += b.length;
+    if (out) out(b);
+  };
+  write(from);
+  const storer = new MessageStorer();
+  let headerBytes = 0;
+  let bodyStarted = false;
+  let total = 0;
+  const flushHeader = (): void => {
+    const h = Buffer.concat(storer.header);
+    storer.header.length = 0;
+    write(h);
+    headerBytes += h.length;
+  };
+  for await (const chunk of m.body.chunks()) {
+    total += chunk.length;
+    const bufs = storer.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length));
+    if (!bodyStarted) {
+      let pending = 0;
+      for (const b of storer.header) pending += b.length;
+      if (pending + headerBytes > MAX_APPEND_HEADER) {
+        throw new MailboxError('LIMIT', 'message header too large');
+      }
+      if (storer.headerEnded) {
+        flushHeader();
+        write(Buffer.from((block ? block(headerBytes) : '') + '\n', 'latin1'));
+        bodyStarted = true;
+      }
+    }
+    for (const b of bufs) write(b);
+  }
+  const rest = storer.end();
+  if (!bodyStarted) {
+    flushHeader();
+    write(Buffer.from((block ? block(headerBytes) : '') + '\n', 'latin1'));
+  }
+  for (const b of rest) write(b);
+  if (total !== m.body.size) throw new MailboxError('IO', `message size ${total} differs from ${m.body.size}`);
+  write(Buffer.from('\n'));
+  return len;
 }
 
 interface BoxOptions {
@@ -636,7 +696,8 @@ export class MboxMailbox implements OpenMailbox {
     } catch (e) {
       throw fsError(e, this.path);
     }
-    if (!existsSync(journalPath(this.opts.journalDir, st.dev, st.ino))) return;
+    if (!existsSync(journalPath(this.opts.journalDir, st.dev, st.ino)) &&
+      !existsSync(appendRecordPath(this.opts.journalDir, st.dev, st.ino))) return;
     let fd: number;
     try {
       fd = openSync(this.path, constants.O_RDWR);
@@ -646,17 +707,7 @@ export class MboxMailbox implements OpenMailbox {
     try {
       const release = await lockOrThrow(this.locking, { path: this.path, fd }, 'exclusive');
       try {
-        let r;
-        try {
-          r = recoverJournal(fd, { journalDir: this.opts.journalDir, fsync: this.opts.fsync, stepSync: this.opts.stepSync });
-        } catch (e) {
-          // The journal is kept: the next opener tries again.
-          this.env.logger.log('err', `${this.path}: recovering an interrupted rewrite failed: ${String(e)}`);
-          throw writeError(e, this.path);
-        }
-        if (r.action !== 'none') {
-          this.env.logger.log('warning', `${this.path}: interrupted rewrite ${r.action}, ${r.appended} bytes of later mail kept`);
-        }
+        recoverLocked(fd, this.path, this.env, { journalDir: this.opts.journalDir, fsync: this.opts.fsync, stepSync: this.opts.stepSync });
       } finally {
         await release();
       }
@@ -1601,6 +1652,11 @@ export class MboxMailbox implements OpenMailbox {
     this.live();
     if (this.readOnly) throw new MailboxError('READONLY', 'mailbox is read-only');
     return this.withLock('exclusive', async () => {
+      // A writer killed since we opened (a delivery, another session's APPEND) may have left a fragment: it goes
+      // before we read the file's end.
+      if (recoverLocked(this.fd, this.path, this.env, { journalDir: this.opts.journalDir, fsync: this.opts.fsync, stepSync: this.opts.stepSync })) {
+        this.snap = null;
+      }
       this.syncLocked();
       let needWrite = this.baseDirty;
       for (let r = 0; r < this.idx.length && !needWrite; r++) {
@@ -1612,7 +1668,7 @@ export class MboxMailbox implements OpenMailbox {
         keywords: this.base.keywords.length, keywordsChanged: this.keywordsChanged, baseDirty: this.baseDirty,
         uidLast: this.base.uidLast, rows: this.idx.length, snap: this.snap,
       };
-      const w = new TailWriter(this.fd, this.opts.fsync, this.path);
+      const w = new TailWriter(this.fd, this.opts.fsync, this.path, this.opts.journalDir);
       const from = w.startSize;
       let end = -1;
       const takeBack = (e: unknown): MailboxError => {
