@@ -136,12 +136,12 @@ async function modes(): Promise<Mode[]> {
   const one = await files('append', 1, 4 * 1024);
   const multi = await files('multi', 3, 2 * 1024);
   const tool = await files('tool', 1, 4 * 1024);
-  // COPY's source: 200 messages of 16 KB.
+  // COPY's source: 600 messages of 8 KB (three reservations of 256 messages at most: all or none still).
   const copied = new Map<string, string>();
   let src = '';
-  for (let i = 1; i <= 200; i++) {
+  for (let i = 1; i <= 600; i++) {
     const id = `copy-${i}`;
-    const text = message(id, 16);
+    const text = message(id, 8);
     copied.set(id, text);
     src += `From source@kill.test Sat Nov 21 12:00:00 2026\n${text.replace(/^From /gm, '>From ')}\n`;
   }
