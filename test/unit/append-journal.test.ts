@@ -5,11 +5,12 @@
  * appended after the kill, which must survive byte for byte.
  */
 import assert from 'node:assert/strict';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, writeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { AppendIntent, appendRecordPath, recoverAppend } from '../../lib/mailbox/mbox/append-journal.js';
+import { MboxDriver } from '../../lib/mailbox/mbox/mbox-driver.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'append-journal-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -132,6 +133,45 @@ describe('append intent record recovery', () => {
       assert.equal(existsSync(appendRecordPath(dir, st.dev, st.ino)), false);
     } finally {
       closeSync(fd);
+    }
+  });
+
+  it('a session open before the kill never indexes the fragment, and its next write keeps the later mail', async () => {
+    const path = join(dir, 'session');
+    writeFileSync(path, base);
+    const driver = new MboxDriver({ journalDir: dir });
+    const box = await driver.open(path, { readOnly: false });
+    try {
+      assert.equal(box.count(), 1);
+      // Another process appends, is killed part way, and a delivery agent appends after it.
+      const fd = openSync(path, 'r+');
+      try {
+        // The open wrote its metadata: the mailbox is longer than `base` now.
+        const start = statSync(path).size;
+        const a = new AppendIntent(fd, dir, false, start);
+        a.reserve(ours.length);
+        writeSync(fd, ours, 0, 30, start);
+        writeSync(fd, agent, 0, agent.length, start + ours.length);
+      } finally {
+        closeSync(fd);
+      }
+      await box.sync();
+      box.takeUpdates(true);
+      assert.equal(box.count(), 2);
+      assert.match((await box.header(2)).toString('latin1'), /Subject: later/);
+      await box.checkpoint();
+    } finally {
+      await box.close();
+    }
+    const st = statSync(path);
+    assert.equal(existsSync(appendRecordPath(dir, st.dev, st.ino)), false);
+    const again = await driver.open(path, { readOnly: true });
+    try {
+      assert.equal(again.count(), 2);
+      assert.match((await again.header(1)).toString('latin1'), /Subject: old/);
+      assert.match((await again.header(2)).toString('latin1'), /Subject: later/);
+    } finally {
+      await again.close();
     }
   });
 });

@@ -757,17 +757,33 @@ export class MboxMailbox implements OpenMailbox {
       this.win = null;
       return await fn();
     }
+    // A writer that died since we opened (a killed APPEND or delivery, a killed rewrite) left a record or journal:
+    // it is dealt with before anything reads or writes the file, so that no fragment is read as new mail and no
+    // write of ours moves the bytes a record names. That needs the exclusive locks, even for a read.
+    const pending = !this.readOnly && this.leftBehind();
+    if (pending) mode = 'exclusive';
     const release = await lockOrThrow(this.locking, { path: this.path, fd: this.fd }, mode);
     // Whatever runs under the lock may rewrite the file or find it changed: bytes read before are stale.
     this.win = null;
     this.locked = mode;
     try {
+      if (pending) {
+        const ropts = { journalDir: this.opts.journalDir, fsync: this.opts.fsync, stepSync: this.opts.stepSync };
+        if (recoverLocked(this.fd, this.path, this.env, ropts)) this.snap = null;
+      }
       return await fn();
     } finally {
       this.locked = null;
       this.win = null;
       await release();
     }
+  }
+
+  /** Whether a rewrite journal or an append intent record names this file. */
+  private leftBehind(): boolean {
+    const st = fstatSync(this.fd);
+    return existsSync(appendRecordPath(this.opts.journalDir, st.dev, st.ino)) ||
+      existsSync(journalPath(this.opts.journalDir, st.dev, st.ino));
   }
 
   private live(): void {
@@ -1680,11 +1696,7 @@ export class MboxMailbox implements OpenMailbox {
     this.live();
     if (this.readOnly) throw new MailboxError('READONLY', 'mailbox is read-only');
     return this.withLock('exclusive', async () => {
-      // A writer killed since we opened (a delivery, another session's APPEND) may have left a fragment: it goes
-      // before we read the file's end.
-      if (recoverLocked(this.fd, this.path, this.env, { journalDir: this.opts.journalDir, fsync: this.opts.fsync, stepSync: this.opts.stepSync })) {
-        this.snap = null;
-      }
+      // A fragment a writer killed since we opened left was taken out as the locks were taken (withLock).
       this.syncLocked();
       let needWrite = this.baseDirty;
       for (let r = 0; r < this.idx.length && !needWrite; r++) {
