@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { AppendIntent, appendRecordPath, recoverAppend } from '../../lib/mailbox/mbox/append-journal.js';
 import { MboxDriver } from '../../lib/mailbox/mbox/mbox-driver.js';
+import { MemoryLogger } from '../../lib/env/logger.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'append-journal-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -173,5 +174,19 @@ describe('append intent record recovery', () => {
     } finally {
       await again.close();
     }
+  });
+
+  it('where no record can be made, a delivery goes on unprotected and says so, rather than refuse mail', async () => {
+    const path = join(dir, 'unprotected');
+    writeFileSync(path, base);
+    const logger = new MemoryLogger();
+    const driver = new MboxDriver({ journalDir: join(dir, 'missing'), env: { logger } });
+    const body = Buffer.from('Subject: hi\n\nhello\n');
+    async function* msgs(): AsyncIterable<{ body: { size: number; chunks(): AsyncIterable<Uint8Array> }; flags: number; keywords: string[] }> {
+      yield { body: { size: body.length, async *chunks() { yield body; } }, flags: 0, keywords: [] };
+    }
+    assert.equal(await driver.deliver(path, msgs()), 1);
+    assert.match(readFileSync(path, 'latin1'), /^From .*\nSubject: old\n\nold body\n\nFrom MAILER-DAEMON@.*\nSubject: hi\n\nhello\n\n$/);
+    assert.ok(logger.lines.some((l) => l.level === 'warning' && /without an intent record/.test(l.message)));
   });
 });

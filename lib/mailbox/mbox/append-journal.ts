@@ -124,9 +124,23 @@ export class AppendIntent {
     this.rec = { state: 'E', dev: st.dev, ino: st.ino, start, prev: start, end: start };
   }
 
+  /**
+   * Why no record could be made, or null. The append then goes on unprotected, as UW's and Dovecot's do, rather than
+   * refuse mail: the journal directory is missing or not writable, or holds a file of that name that is not ours
+   * (another user's, in a shared /var/tmp; recovery ignores it). A full disk is not this: it fails the append.
+   */
+  unprotected: string | null = null;
+
   private put(r: Record): void {
     if (this.rfd < 0) {
-      this.rfd = openSync(this.path, constants.O_RDWR | constants.O_CREAT | constants.O_EXCL, 0o600);
+      try {
+        this.rfd = openSync(this.path, constants.O_RDWR | constants.O_CREAT | constants.O_EXCL, 0o600);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code !== 'EEXIST' && code !== 'EACCES' && code !== 'EPERM' && code !== 'ENOENT' && code !== 'ENOTDIR' && code !== 'EROFS') throw e;
+        this.unprotected = `cannot create ${this.path} (${code})`;
+        return;
+      }
     }
     pwriteFully(this.rfd, encode(r), 0);
     if (this.sync) fdatasyncSync(this.rfd);
@@ -138,9 +152,11 @@ export class AppendIntent {
    * writes exactly n bytes there.
    */
   reserve(n: number): void {
+    if (this.unprotected !== null) return;
     const prev = this.rec.end;
     const end = prev + n;
     this.put({ ...this.rec, state: 'P', prev, end });
+    if (this.unprotected !== null) return;
     ftruncateSync(this.fd, end);
     this.put({ ...this.rec, state: 'E', prev: end, end });
   }

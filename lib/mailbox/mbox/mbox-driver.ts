@@ -266,7 +266,7 @@ export class MboxDriver implements MailboxDriver {
       try {
         // What a killed writer left goes first, so that our messages do not follow a fragment.
         recoverLocked(fd, path, this.env, { journalDir: this.journalDir, fsync: this.opts.fsync ?? true, stepSync: this.opts.stepSync ?? false });
-        const w = new TailWriter(fd, this.opts.fsync ?? true, path, this.journalDir);
+        const w = new TailWriter(fd, this.opts.fsync ?? true, path, this.journalDir, this.env.logger);
         let n = 0;
         try {
           for await (const m of msgs) {
@@ -1515,7 +1515,7 @@ export class MboxMailbox implements OpenMailbox {
         keywords: this.base.keywords.length, keywordsChanged: this.keywordsChanged, baseDirty: this.baseDirty,
         uidLast: this.base.uidLast, rows: this.idx.length, snap: this.snap,
       };
-      const w = new TailWriter(this.fd, this.opts.fsync, this.path, this.opts.journalDir);
+      const w = new TailWriter(this.fd, this.opts.fsync, this.path, this.opts.journalDir, this.env.logger);
       const from = w.startSize;
       let end = -1;
       const takeBack = (e: unknown): MailboxError => {

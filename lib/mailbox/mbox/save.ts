@@ -86,7 +86,8 @@ export class TailWriter {
   private readonly batch: { m: AppendMessage; from: Buffer; block: ((headerBytes: number) => string) | null; n: number }[] = [];
   private batchBytes = 0;
 
-  constructor(private readonly fd: number, private readonly sync: boolean, path: string, journalDir: string) {
+  constructor(private readonly fd: number, private readonly sync: boolean, private readonly path: string, journalDir: string,
+    private readonly logger: MailEnv['logger']) {
     try {
       this.startSize = fstatSync(fd).size;
       this.intent = new AppendIntent(fd, journalDir, sync, this.startSize);
@@ -134,7 +135,11 @@ export class TailWriter {
    */
   private async flush(): Promise<void> {
     if (this.batch.length === 0) return;
+    const before = this.intent.unprotected;
     this.intent.reserve(this.sep.length + this.batchBytes);
+    if (before === null && this.intent.unprotected !== null) {
+      this.logger.log('warning', `${this.path}: appending without an intent record (a kill part way leaves a fragment): ${this.intent.unprotected}`);
+    }
     if (this.sep.length) this.write(this.sep);
     this.sep = Buffer.alloc(0);
     for (const b of this.batch) {
