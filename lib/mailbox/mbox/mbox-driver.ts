@@ -19,7 +19,7 @@
  */
 import {
   watch, type FSWatcher,
-  closeSync, constants, existsSync, fstatSync, fsyncSync, ftruncateSync, futimesSync, lstatSync, openSync, readFileSync, readSync,
+  closeSync, constants, existsSync, fstatSync, futimesSync, lstatSync, openSync, readFileSync, readSync,
   renameSync, statSync, unlinkSync, writeFileSync, type BigIntStats,
 } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
@@ -36,11 +36,13 @@ import type { LockMode, LockTarget, ReleaseLock } from '../../lock/lock-method.j
 import { LockError, LockTimeoutError } from '../../lock/lock-method.js';
 import { FdSource, readAt, readInto } from './byte-source.js';
 import { servedCount } from './served-count.js';
-import { formatFromLine, isFromLine } from './from-line.js';
+import { isFromLine } from './from-line.js';
 import { Bit, MessageIndex } from './message-index.js';
-import { BodyServer, MessageStorer, serveHeader } from './render.js';
+import { BodyServer, serveHeader } from './render.js';
+import { appendRecordPath } from './append-journal.js';
+import { recoverLocked, TailWriter, writeError } from './save.js';
 import { journalPath, PieceList, recoverJournal, rewriteFile } from './rewrite.js';
-import { isNoSpace, pwriteFully } from './rewrite-forward.js';
+import { pwriteFully } from './rewrite-forward.js';
 import { metaHashOf, scanMbox } from './scanner.js';
 import { formatPseudoMessage, formatStatusBlock, type BaseInfo, type BlockFields } from './status-block.js';
 
@@ -90,8 +92,6 @@ const READ_WINDOW = 256 * 1024;
 const ABSORB_TRIES = 32;
 /** How often one read follows a file that keeps changing under it before it gives up and reports the change. */
 const MAX_RESYNCS = 8;
-/** Longest stored header we accept from APPEND (it is collected in memory to place the metadata block). */
-const MAX_APPEND_HEADER = 1 << 20;
 
 const noLocking: MailboxLocking = { acquire: async () => async () => {} };
 
@@ -116,6 +116,19 @@ interface ResolvedEnv {
   logger: MailEnv['logger'];
   hostname: string;
   username: string;
+}
+
+/**
+ * Whether `path` is a plain file (not a link) owned by `uid`: only such a journal or intent record is ours. One
+ * another user planted in the shared journal directory is neither read nor a reason to take exclusive locks.
+ */
+function ownedBy(path: string, uid: number): boolean {
+  try {
+    const st = lstatSync(path);
+    return st.isFile() && st.uid === uid;
+  } catch {
+    return false;
+  }
 }
 
 export class MboxDriver implements MailboxDriver {
@@ -271,14 +284,16 @@ export class MboxDriver implements MailboxDriver {
     try {
       const release = await lockOrThrow(this.locking, { path, fd }, 'exclusive');
       try {
-        const w = new TailWriter(fd, this.opts.fsync ?? true, path);
+        // What a killed writer left goes first, so that our messages do not follow a fragment.
+        recoverLocked(fd, path, this.env, { journalDir: this.journalDir, fsync: this.opts.fsync ?? true, stepSync: this.opts.stepSync ?? false });
+        const w = new TailWriter(fd, this.opts.fsync ?? true, path, this.journalDir, this.env.logger);
         let n = 0;
         try {
           for await (const m of msgs) {
             await w.message(m, this.env, null);
             n++;
           }
-          w.finish();
+          await w.finish();
         } catch (e) {
           // A full disk part way: the file is cut back to where it was, no partial message is left.
           w.abort();
@@ -329,113 +344,6 @@ function fsError(e: unknown, path: string): MailboxError {
     case 'ENOSPC':
     case 'EDQUOT': return new MailboxError('OVERQUOTA', `${path}: no space left (${code})`, { cause: e });
     default: return new MailboxError('IO', `${path}: ${(e as Error).message}`, { cause: e });
-  }
-}
-
-/**
- * An error met while writing a mailbox (or its journal, or reading what is being appended) as a MailboxError: a
- * full disk or quota is OVERQUOTA, anything else not already typed IO. Unlike {@link fsError} it never says a
- * missing file means a missing mailbox (a write can fail with ENOENT on a journal directory that is gone).
- */
-function writeError(e: unknown, path: string): MailboxError {
-  if (e instanceof MailboxError) return e;
-  if (isNoSpace(e)) return new MailboxError('OVERQUOTA', `${path}: no space left (${(e as NodeJS.ErrnoException).code})`, { cause: e });
-  return new MailboxError('IO', `${path}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-}
-
-/**
- * Writes messages at the end of an mbox file in stored form (render.ts): makes sure an empty line separates them
- * from what is there, and can cut the file back to its old size if anything fails (a full disk part way through a
- * message: the caller holds the write locks, so nobody has appended after us and the cut leaves the file exactly as
- * it was). Throws what the writes throw; a failed constructor has already cut the file back.
- */
-class TailWriter {
-  readonly startSize: number;
-  private pos: number;
-
-  constructor(private readonly fd: number, private readonly sync: boolean, path: string) {
-    try {
-      this.startSize = fstatSync(fd).size;
-    } catch (e) {
-      throw writeError(e, path);
-    }
-    this.pos = this.startSize;
-    if (this.pos > 0) {
-      // The previous message must end with a newline and be followed by an empty line.
-      const tail = Buffer.alloc(2);
-      const n = readInto(fd, tail, 0, 2, this.pos - 2 < 0 ? 0 : this.pos - 2);
-      const last2 = tail.subarray(0, n);
-      const sep = last2.length >= 2 && last2[0] === 0x0a && last2[1] === 0x0a ? '' :
-        last2[last2.length - 1] === 0x0a ? (this.pos === 1 ? '' : '\n') : '\n\n';
-      try {
-        if (sep) this.write(Buffer.from(sep));
-      } catch (e) {
-        this.abort();
-        throw writeError(e, path);
-      }
-    }
-  }
-
-  private write(b: Buffer): void {
-    pwriteFully(this.fd, b, this.pos);
-    this.pos += b.length;
-  }
-
-  /** Writes one message. `block` is the metadata block to place before the header's empty line (null: none). */
-  async message(m: AppendMessage, env: ResolvedEnv, block: ((headerBytes: number) => string) | null): Promise<void> {
-    const now = env.clock.now();
-    const date = m.internalDate ?? { time: now, zone: env.clock.zoneAt(now) };
-    this.write(Buffer.from(formatFromLine(`${env.username}@${env.hostname}`, date), 'latin1'));
-    const storer = new MessageStorer();
-    let headerBytes = 0;
-    let bodyStarted = false;
-    let total = 0;
-    const flushHeader = (): void => {
-      const h = Buffer.concat(storer.header);
-      storer.header.length = 0;
-      this.write(h);
-      headerBytes += h.length;
-    };
-    for await (const chunk of m.body.chunks()) {
-      total += chunk.length;
-      const out = storer.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length));
-      if (!bodyStarted) {
-        let pending = 0;
-        for (const b of storer.header) pending += b.length;
-        if (pending + headerBytes > MAX_APPEND_HEADER) {
-          throw new MailboxError('LIMIT', 'message header too large');
-        }
-        if (storer.headerEnded) {
-          flushHeader();
-          this.write(Buffer.from((block ? block(headerBytes) : '') + '\n', 'latin1'));
-          bodyStarted = true;
-        }
-      }
-      for (const b of out) this.write(b);
-    }
-    const rest = storer.end();
-    if (!bodyStarted) {
-      flushHeader();
-      this.write(Buffer.from((block ? block(headerBytes) : '') + '\n', 'latin1'));
-    }
-    for (const b of rest) this.write(b);
-    if (total !== m.body.size) throw new MailboxError('IO', `message size ${total} differs from ${m.body.size}`);
-    this.write(Buffer.from('\n'));
-  }
-
-  /** Makes the written messages durable. */
-  finish(): void {
-    if (this.sync) fsyncSync(this.fd);
-  }
-
-  /** Cuts the file back to where it was before this writer wrote anything (frees no more than it took). */
-  abort(): void {
-    ftruncateSync(this.fd, this.startSize);
-    this.pos = this.startSize;
-  }
-
-  get size(): number {
-    return this.pos;
   }
 }
 
@@ -669,14 +577,10 @@ export class MboxMailbox implements OpenMailbox {
     } catch (e) {
       throw fsError(e, this.path);
     }
-    // Only a journal the mailbox's owner made (the journal directory is shared: another user can plant any name).
-    let jst;
-    try {
-      jst = lstatSync(journalPath(this.opts.journalDir, st.dev, st.ino));
-    } catch {
-      return;
-    }
-    if (!jst.isFile() || jst.uid !== st.uid) return;
+    // Only a journal or record the mailbox's owner made (the journal directory is shared: another user can plant
+    // any name, and recovery would ignore it anyway).
+    if (!ownedBy(journalPath(this.opts.journalDir, st.dev, st.ino), st.uid) &&
+      !ownedBy(appendRecordPath(this.opts.journalDir, st.dev, st.ino), st.uid)) return;
     let fd: number;
     try {
       fd = openSync(this.path, constants.O_RDWR);
@@ -686,17 +590,7 @@ export class MboxMailbox implements OpenMailbox {
     try {
       const release = await lockOrThrow(this.locking, { path: this.path, fd }, 'exclusive');
       try {
-        let r;
-        try {
-          r = recoverJournal(fd, { journalDir: this.opts.journalDir, fsync: this.opts.fsync, stepSync: this.opts.stepSync });
-        } catch (e) {
-          // The journal is kept: the next opener tries again.
-          this.env.logger.log('err', `${this.path}: recovering an interrupted rewrite failed: ${String(e)}`);
-          throw writeError(e, this.path);
-        }
-        if (r.action !== 'none') {
-          this.env.logger.log('warning', `${this.path}: interrupted rewrite ${r.action}, ${r.appended} bytes of later mail kept`);
-        }
+        recoverLocked(fd, this.path, this.env, { journalDir: this.opts.journalDir, fsync: this.opts.fsync, stepSync: this.opts.stepSync });
       } finally {
         await release();
       }
@@ -718,17 +612,33 @@ export class MboxMailbox implements OpenMailbox {
       this.win = null;
       return await fn();
     }
+    // A writer that died since we opened (a killed APPEND or delivery, a killed rewrite) left a record or journal:
+    // it is dealt with before anything reads or writes the file, so that no fragment is read as new mail and no
+    // write of ours moves the bytes a record names. That needs the exclusive locks, even for a read.
+    const pending = !this.readOnly && this.leftBehind();
+    if (pending) mode = 'exclusive';
     const release = await lockOrThrow(this.locking, { path: this.path, fd: this.fd }, mode);
     // Whatever runs under the lock may rewrite the file or find it changed: bytes read before are stale.
     this.win = null;
     this.locked = mode;
     try {
+      if (pending) {
+        const ropts = { journalDir: this.opts.journalDir, fsync: this.opts.fsync, stepSync: this.opts.stepSync };
+        if (recoverLocked(this.fd, this.path, this.env, ropts)) this.snap = null;
+      }
       return await fn();
     } finally {
       this.locked = null;
       this.win = null;
       await release();
     }
+  }
+
+  /** Whether a rewrite journal or an append intent record names this file. */
+  private leftBehind(): boolean {
+    const st = fstatSync(this.fd);
+    return ownedBy(appendRecordPath(this.opts.journalDir, st.dev, st.ino), st.uid) ||
+      ownedBy(journalPath(this.opts.journalDir, st.dev, st.ino), st.uid);
   }
 
   private live(): void {
@@ -1642,6 +1552,7 @@ export class MboxMailbox implements OpenMailbox {
     this.live();
     if (this.readOnly) throw new MailboxError('READONLY', 'mailbox is read-only');
     return this.withLock('exclusive', async () => {
+      // A fragment a writer killed since we opened left was taken out as the locks were taken (withLock).
       this.syncLocked();
       let needWrite = this.baseDirty;
       for (let r = 0; r < this.idx.length && !needWrite; r++) {
@@ -1653,7 +1564,7 @@ export class MboxMailbox implements OpenMailbox {
         keywords: this.base.keywords.length, keywordsChanged: this.keywordsChanged, baseDirty: this.baseDirty,
         uidLast: this.base.uidLast, rows: this.idx.length, snap: this.snap,
       };
-      const w = new TailWriter(this.fd, this.opts.fsync, this.path);
+      const w = new TailWriter(this.fd, this.opts.fsync, this.path, this.opts.journalDir, this.env.logger);
       const from = w.startSize;
       let end = -1;
       const takeBack = (e: unknown): MailboxError => {
@@ -1694,7 +1605,7 @@ export class MboxMailbox implements OpenMailbox {
           uids.push(thisUid);
         }
         if (uids.length === 0) return uids;
-        w.finish();
+        await w.finish();
         end = w.size;
         const st = fstatSync(this.fd, { bigint: true });
         this.scanTail(from, st);
