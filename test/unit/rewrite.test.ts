@@ -177,6 +177,26 @@ describe('journaled rewrite', () => {
     assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.journal')), []);
   });
 
+  it('journal: after a kill between commit and cut, mail appended that repeats the cut bytes is kept whole', () => {
+    // The last message is expunged (a shrinking rewrite), the process dies after the cut, and a delivery agent
+    // appends a message byte for byte equal to the one expunged: recovery must see that the cut was made (the
+    // bytes at S1 are the new mail's, not the old message's) and keep it all. Found by the property above.
+    const path = join(dir, 'cut-repeat');
+    const first = Buffer.from('From a Wed Dec  2 05:53:22 1992\n\none\n');
+    const last = Buffer.from('From new Wed Dec  2 05:53:22 1992\n\nnew mail\n');
+    const old = Buffer.concat([first, last]);
+    const pieces: Piece[] = [{ src: 0, len: first.length }];
+    const { steps } = runWithKill(path, old, pieces, -1, 7, 'journal');
+    const cutAt = steps.indexOf('truncated') + 1;
+    assert.ok(cutAt > 0, `no cut step in ${steps.join(',')}`);
+    for (const [k, what] of [[cutAt, 'after the cut'], [cutAt - 1, 'before the cut']] as const) {
+      assert.equal(runWithKill(path, old, pieces, k, 7, 'journal').killed, true);
+      appendFileSync(path, last);
+      assert.equal(recover(path).action, 'completed');
+      assert.equal(readFileSync(path, 'latin1'), Buffer.concat([first, last]).toString('latin1'), `killed ${what}`);
+    }
+  });
+
   it('discards a journal that was never completed (the mailbox was not touched yet)', () => {
     const path = join(dir, 'early');
     const old = Buffer.from('abcdefghij');

@@ -36,9 +36,9 @@
  *   extension was not noted yet) was appended by a delivery agent after the crash (it had to take over our stale
  *   lock first); it is kept aside, the old bytes are put back at `off`, the file is cut to S0 and the kept mail
  *   appended: the mailbox as before the rewrite, plus new mail;
- * - format 1 committed: the new content is complete. If the truncation to S1 did not happen yet (the bytes between
- *   S1 and S0 are still the journal's old bytes there), mail appended after the crash is moved down to S1 and the
- *   file cut after it; otherwise nothing is left to do.
+ * - format 1 committed: the new content is complete. If the truncation to S1 did not happen yet (the NUL written at
+ *   S1 before the commit is still there), mail appended after the crash is moved down to S1 and the file cut after
+ *   it; otherwise nothing is left to do.
  * Either way the journal is removed last, so a crash during recovery just recovers again. (Mail appended after a
  * crash is held in memory for a moment while it is moved; a second crash in that moment would lose it.)
  *
@@ -263,6 +263,11 @@ export function rewriteFile(fd: number, oldSize: number, given: PieceList | read
       }
       pos = end;
     }
+    // A shrinking rewrite marks the first byte to be cut with a NUL before it commits: after a crash between the
+    // commit and the cut, recovery must know whether the cut was made, and mail a delivery agent appended after the
+    // crash (at S1 if it was, at S0 if not) may start with the very bytes that stood at S1. No mbox message starts
+    // with a NUL, so a NUL at S1 says "not cut" and anything else says "cut".
+    if (newSize < oldSize) pwriteFully(fd, Buffer.alloc(1), newSize);
     if (sync) fsyncSync(fd);
     opts.onStep?.('written');
     // 4. Commit, cut, forget.
@@ -373,11 +378,9 @@ export function recoverJournal(fd: number, opts: RewriteOptions): RecoveryReport
     }
     let appended = 0;
     if (newSize < oldSize && size >= oldSize) {
-      // Was the cut to newSize made? If [newSize, oldSize) still holds the old bytes, it was not.
-      const n = oldSize - newSize;
-      const now = readExactly(fd, newSize, n);
-      const was = readExactly(jfd, HEADER_SIZE + (newSize - off), n);
-      if (now.equals(was)) {
+      // Was the cut to newSize made? Not if the NUL written at newSize before the commit is still there (mail
+      // appended after a cut starts there with "From "; comparing with the old bytes could not tell the two apart).
+      if (readExactly(fd, newSize, 1)[0] === 0) {
         const extra = readExactly(fd, oldSize, size - oldSize);
         pwriteFully(fd, extra, newSize);
         ftruncateSync(fd, newSize + extra.length);
