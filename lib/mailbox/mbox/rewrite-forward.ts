@@ -39,7 +39,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
-  closeSync, constants, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, openSync, unlinkSync, writeSync,
+  closeSync, constants, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, unlinkSync, writeSync,
   writevSync,
 } from 'node:fs';
 import { crc32 } from 'node:zlib';

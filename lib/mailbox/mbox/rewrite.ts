@@ -83,7 +83,6 @@ import {
 
 export type { RewriteStep } from './rewrite-forward.js';
 export { PieceList, type Piece } from './pieces.js';
-export { JournalNameTaken } from './journal-file.js';
 
 export interface RewriteOptions {
   /** Directory for journal files: the user's control directory when usable, else journal_dir (module comment). */
