@@ -8,13 +8,16 @@
  * transfer agent acts on (see {@link appendExit}): 75 (EX_TEMPFAIL) keeps the mail queued to try again, the
  * others bounce it.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import type { AppendMessage, InternalDate } from '../lib/mailbox/driver.js';
 import { MailboxError, SYSTEM_FLAG_NAMES } from '../lib/mailbox/driver.js';
 import { MboxDriver } from '../lib/mailbox/mbox/mbox-driver.js';
+import { ControlDir, expandControlDir } from '../lib/mailbox/control-dir.js';
+import { DEFAULT_CONFIG } from '../lib/env/config.js';
+import { lookupAccountByUid } from '../lib/auth/passwd.js';
 import { parseFromLine } from '../lib/mailbox/mbox/from-line.js';
 import { MemoryLogger } from '../lib/env/logger.js';
 import { systemClock } from '../lib/env/env.js';
@@ -60,7 +63,56 @@ function appendExit(e: unknown): number {
 /** As imapd and ipop3d announce it. Given here: yargs would look for a package.json from the working directory. */
 const VERSION = '2007f.ts-0.1';
 
-function makeDriver(logger: MemoryLogger, lockTimeoutMs: number, journalDir: string | undefined): {
+/** Where this process writes journals and append records, and the other place recovery looks (rewrite.ts). */
+interface JournalPlaces {
+  readonly journalDir: string;
+  readonly legacyJournalDir?: string;
+}
+
+/**
+ * Where journals go for the mailbox at `path`: the control directory of the mailbox's owner (control_dir,
+ * `template`, expanded with the owner's passwd entry, looked up by the file's uid) when this process can use it,
+ * else `journalDir` (journal_dir). Recovery looks in both. The cases (control-dir.ts's module comment):
+ * - run as the owner (the usual delivery): the directory is checked, made if missing, and used for everything;
+ * - run as root on another user's mailbox: an existing directory that passes the checks is looked in for journals
+ *   to finish (they are the user's files; finishing them creates nothing), but our own go to journal_dir, so that
+ *   no root-owned file is left in the user's directory, and a missing directory is not made;
+ * - anyone else (a delivery agent running as another user, writing a group-writable spool file): the owner's 0700
+ *   directory is out of reach, so journal_dir only, as before.
+ * A mailbox not made yet belongs to us once made: as the owner.
+ */
+function journalPlaces(path: string, template: string, journalDir: string | undefined,
+  logger: MemoryLogger): JournalPlaces {
+  const legacy = journalDir ?? DEFAULT_CONFIG.journalDir;
+  const me = process.getuid?.() ?? -1;
+  let owner = me;
+  try {
+    owner = statSync(path).uid;
+  } catch {
+    // Not there yet: made by us.
+  }
+  if (template === '' || (owner !== me && me !== 0)) return { journalDir: legacy };
+  let account: { name: string; home: string } | undefined;
+  try {
+    if (owner === me) {
+      const u = userInfo();
+      account = { name: u.username, home: u.homedir };
+    } else {
+      account = lookupAccountByUid(DEFAULT_CONFIG.passwdFile, owner);
+    }
+  } catch {
+    account = undefined;
+  }
+  if (account === undefined) return { journalDir: legacy };
+  const control = new ControlDir({
+    path: expandControlDir(template, account), uid: owner, logger, create: owner === me,
+  });
+  const dir = control.dir();
+  if (dir === null) return { journalDir: legacy };
+  return owner === me ? { journalDir: dir, legacyJournalDir: legacy } : { journalDir: legacy, legacyJournalDir: dir };
+}
+
+function makeDriver(logger: MemoryLogger, lockTimeoutMs: number, places: JournalPlaces): {
   driver: MboxDriver; registry: DotlockRegistry;
 } {
   const registry = new DotlockRegistry();
@@ -75,7 +127,8 @@ function makeDriver(logger: MemoryLogger, lockTimeoutMs: number, journalDir: str
   const driver = new MboxDriver({
     env: { logger, clock: systemClock, hostname: hostname(), username },
     locking,
-    ...(journalDir ? { journalDir } : {}),
+    journalDir: places.journalDir,
+    ...(places.legacyJournalDir !== undefined ? { legacyJournalDir: places.legacyJournalDir } : {}),
   });
   return { driver, registry };
 }
@@ -97,9 +150,10 @@ function flagNames(flags: number, keywords: readonly string[]): string[] {
   return out.concat(keywords);
 }
 
-async function check(path: string, json: boolean, lockTimeoutMs: number, journalDir?: string): Promise<number> {
+async function check(path: string, json: boolean, lockTimeoutMs: number, controlDir: string,
+  journalDir?: string): Promise<number> {
   const logger = new MemoryLogger();
-  const { driver, registry } = makeDriver(logger, lockTimeoutMs, journalDir);
+  const { driver, registry } = makeDriver(logger, lockTimeoutMs, journalPlaces(path, controlDir, journalDir, logger));
   guardExit(registry);
   const box = await driver.open(path, { readOnly: true });
   try {
@@ -162,10 +216,10 @@ async function readStdin(): Promise<Buffer> {
   return Buffer.concat(parts);
 }
 
-async function append(path: string, files: string[], withUids: boolean, lockTimeoutMs: number,
+async function append(path: string, files: string[], withUids: boolean, lockTimeoutMs: number, controlDir: string,
   journalDir?: string): Promise<number> {
   const logger = new MemoryLogger();
-  const { driver, registry } = makeDriver(logger, lockTimeoutMs, journalDir);
+  const { driver, registry } = makeDriver(logger, lockTimeoutMs, journalPlaces(path, controlDir, journalDir, logger));
   guardExit(registry);
   let inputs: Buffer[];
   try {
@@ -205,19 +259,24 @@ async function main(): Promise<number> {
     .version(VERSION)
     .usage('$0 <command> [options]')
     .option('lock-timeout', { type: 'number', default: 60, describe: 'seconds to wait for mailbox locks' })
-    .option('journal-dir', { type: 'string', describe: 'directory for rewrite journals (default /var/tmp)' })
+    .option('journal-dir', { type: 'string', describe: 'shared directory for journals when the control directory cannot be used, also searched for old ones (default /var/tmp)' })
+    .option('control-dir', {
+      type: 'string', default: DEFAULT_CONFIG.controlDir,
+      describe: "the mailbox owner's control directory (%h home, %u name; empty: none), for journals",
+    })
     .command('check <path>', 'report message count, UIDVALIDITY, next UID and problems', (y) =>
       y.positional('path', { type: 'string', demandOption: true })
         .option('json', { type: 'boolean', default: false, describe: 'print {"uidvalidity","uidnext","messages"}' }),
     async (argv) => {
-      code = await check(argv.path, argv.json, argv['lock-timeout'] * 1000, argv['journal-dir']);
+      code = await check(argv.path, argv.json, argv['lock-timeout'] * 1000, argv['control-dir'], argv['journal-dir']);
     })
     .command('append <path> [files..]', 'append messages from files (or stdin) as a delivery agent does', (y) =>
       y.positional('path', { type: 'string', demandOption: true })
         .positional('files', { type: 'string', array: true, default: [] as string[] })
         .option('uid', { type: 'boolean', default: false, describe: 'give UIDs at once (reads the whole mailbox)' }),
     async (argv) => {
-      code = await append(argv.path, argv.files ?? [], argv.uid, argv['lock-timeout'] * 1000, argv['journal-dir']);
+      code = await append(argv.path, argv.files ?? [], argv.uid, argv['lock-timeout'] * 1000, argv['control-dir'],
+        argv['journal-dir']);
     })
     .demandCommand(1)
     .strict()

@@ -100,10 +100,17 @@ export function startServer(service: ServiceName, flags: Flags): { server: Serve
     service, config, logger, clock: systemClock, hostname, pid, registry, locking,
     native: getNative,
     control,
-    driver: (account) => new MboxDriver({
-      env: { logger, clock: systemClock, hostname, username: account.name }, locking, journalDir: config.journalDir,
-      stepSync: config.rewriteSync === 'step', control: control(account),
-    }),
+    // Rewrite journals and append records go to the user's control directory when it is usable (nobody else can
+    // take their names there), else to journal_dir; recovery looks in both (lib/mailbox/mbox/rewrite.ts). Called
+    // after the privilege drop, so the directory is checked (and made) as the user.
+    driver: (account) => {
+      const c = control(account);
+      return new MboxDriver({
+        env: { logger, clock: systemClock, hostname, username: account.name }, locking,
+        journalDir: c.dir() ?? config.journalDir, legacyJournalDir: config.journalDir,
+        stepSync: config.rewriteSync === 'step', control: c,
+      });
+    },
   };
   if (error) logger.log('err', `configuration: ${error}`);
   return { server, error };

@@ -100,6 +100,18 @@ export function lookupAccount(passwdPath: string, name: string): Account | undef
   return lookupPasswd(passwdPath, name)?.account;
 }
 
+/**
+ * The first passwd entry with user id `uid` (getpwuid(3)'s answer for a plain /etc/passwd), without its password
+ * field, or undefined. Throws if the file cannot be read.
+ */
+export function lookupAccountByUid(passwdPath: string, uid: number): Account | undefined {
+  for (const line of entryLines(passwdPath)) {
+    const entry = parsePasswdLine(line);
+    if (entry?.account.uid === uid) return entry.account;
+  }
+  return undefined;
+}
+
 function parseDay(field: string | undefined): number | undefined | null {
   if (field === undefined || field === '') return undefined;
   if (!/^-?[0-9]{1,10}$/.test(field)) return null;

@@ -5,6 +5,8 @@
  *     uidvalidity        the last UIDVALIDITY given to a mailbox of this user (decimal), see nextUidValidity
  *     pop3.<hash>        flock()ed by the POP3 session that holds the maildrop (lib/mailbox/maildrop-lock.ts)
  *     recent.<hash>      the highest UID a session has claimed as \Recent in one mailbox (mbox-driver.ts)
+ *     uwimap-ts.<dev>.<ino>.journal   a rewrite's journal while it runs (mbox/rewrite.ts)
+ *     uwimap-ts.<dev>.<ino>.append    an append's intent record while it runs (mbox/append-journal.ts)
  *
  * `<hash>` is the first 32 hex digits of SHA-256 of the mailbox's real path: keyed by the name, not by device and
  * inode (an inode number is reused by the next file made, possibly another user's).
@@ -21,6 +23,17 @@
  * - POP3 sessions of one maildrop are not kept apart (see maildrop-lock.ts);
  * - \Recent is not remembered between sessions beyond what the mailbox's `Status: O` says (two sessions may both
  *   show a message as \Recent, as UW's do).
+ *
+ * Journals and append records (removed when their write completes) are here and not in journal_dir because their
+ * names are fixed by the mailbox (recovery finds them by name, without listing a directory) and created O_EXCL:
+ * in a shared directory another user could take a name first and so stop every EXPUNGE of ours. They keep the
+ * device-and-inode name: they name one file for the moment of one write, and are trusted only when owned by the
+ * mailbox's owner and naming its device and inode. Whoever opens the mailbox next finishes them: the servers and
+ * `mailtool` look here and in journal_dir (where earlier versions, and processes that had no usable control
+ * directory, wrote them). Without a usable directory they go to journal_dir as before, with the risk rewrite.ts's
+ * module comment describes (a rewrite refused with NO while another user holds the name, never a wrong write).
+ * `mailtool` run as root on another user's mailbox uses the directory for recovery only, when it exists and passes
+ * the checks, and writes its own journals to journal_dir: it must not leave root-owned files here.
  *
  * Files our earlier versions left in the journal directory (`uwimap-ts.<dev>.<ino>.pop3` and `.recent`) are
  * removed when the control directory is first looked at in a session, those owned by the user only.
@@ -57,6 +70,11 @@ export interface ControlDirOptions {
   readonly logger: Logger;
   /** Where earlier versions left their `uwimap-ts.*.pop3` and `.recent` files (journal_dir), cleaned up once. */
   readonly legacyDir?: string;
+  /**
+   * Make the directory when it is missing (default true). False for a process that is not the user (`mailtool`
+   * run as root on the user's mailbox): a directory it made would be its own, so a missing one is not used.
+   */
+  readonly create?: boolean;
 }
 
 type State = { usable: true; dir: string } | { usable: false; why: string };
@@ -136,11 +154,13 @@ export class ControlDir {
   private check(): State {
     const path = this.opts.path;
     if (path === null) return { usable: false, why: 'no home directory' };
-    try {
-      mkdirSync(path, 0o700);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code !== 'EEXIST') return { usable: false, why: `${path} cannot be made (${code ?? 'error'})` };
+    if (this.opts.create ?? true) {
+      try {
+        mkdirSync(path, 0o700);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code !== 'EEXIST') return { usable: false, why: `${path} cannot be made (${code ?? 'error'})` };
+      }
     }
     let st;
     try {

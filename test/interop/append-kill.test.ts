@@ -91,7 +91,7 @@ function runKilled(argv: string[], marker: string | { lock: string }, killAt: nu
  * against `known` (id to message text). Returns the ids in file order.
  */
 async function openAndRead(path: string, known: Map<string, string>): Promise<string[]> {
-  const box = await new MboxDriver({ journalDir: sb.dir }).open(path, { readOnly: false });
+  const box = await new MboxDriver({ journalDir: sb.dir, legacyJournalDir: control() }).open(path, { readOnly: false });
   try {
     const ids: string[] = [];
     for (let seq = 1; seq <= box.count(); seq++) {
@@ -150,12 +150,21 @@ async function modes(): Promise<Mode[]> {
     { name: 'APPEND', ours: one.ours, marker: 'appending', argv: (p) => [process.execPath, appender, 'append', p, sb.dir, ...one.paths] },
     { name: 'MULTIAPPEND', ours: multi.ours, marker: 'appending', argv: (p) => [process.execPath, appender, 'append', p, sb.dir, ...multi.paths] },
     { name: 'COPY', ours: copied, marker: 'appending', argv: (p) => [process.execPath, appender, 'copy', p, sb.dir, srcPath] },
-    { name: 'mailtool append', ours: tool.ours, marker: 'lock', argv: (p) => [mailtool, 'append', '--journal-dir', sb.dir, p, ...tool.paths] },
+    { name: 'mailtool append', ours: tool.ours, marker: 'lock', argv: (p) => [mailtool, 'append', '--journal-dir', sb.dir, '--control-dir', control(), p, ...tool.paths] },
   ];
 }
 
+/**
+ * The sandbox user's control directory as mailtool is told it (made by mailtool, mode 0700): its records go there,
+ * the in-process appender's to sb.dir (journal_dir), and the opener looks in both, as the programs do.
+ */
+function control(): string {
+  return join(sb.dir, 'control');
+}
+
 function leftovers(): string[] {
-  return readdirSync(sb.dir).filter((f) => f.endsWith('.append') || f.endsWith('.journal'));
+  const listed = (d: string): string[] => (existsSync(d) ? readdirSync(d) : []);
+  return [...listed(sb.dir), ...listed(control())].filter((f) => f.endsWith('.append') || f.endsWith('.journal'));
 }
 
 describe('appends killed with SIGKILL', () => {

@@ -132,7 +132,8 @@ describe('control directory', () => {
           asUser(attacker, `printf '999 1 ${victimBox}\\n' > ${p}`);
         }
       }
-      const link = join(where, `uwimap-ts.${st.dev}.1.pop3`);
+      // Named per attacker: an earlier attack's link (another user's, in a sticky directory) cannot be replaced.
+      const link = join(where, `uwimap-ts.${st.dev}.${uidOf(attacker)}.pop3`);
       planted.push(link);
       asUser(attacker, `ln -sf ${victimBox} ${link}`);
     }
@@ -199,11 +200,10 @@ describe('control directory', () => {
   it("another user's POP3 lock and \\Recent claim names anywhere it can write, and a recycled inode, do not touch the victim's sessions",
     () => attack(['pop3', 'recent']));
 
-  // A planted journal name no longer stops a mailbox from opening (recovery ignores a journal the mailbox's owner
-  // did not make), but the next rewrite still wants that very name in journal_dir (O_EXCL) and fails: rewrite
-  // journals move out of the shared directory in the journal step of issue 13.
+  // Rewrite journals (and append records) go to the victim's control directory, so a name planted in journal_dir
+  // neither stops the mailbox from opening nor the next rewrite (EXPUNGE) from taking its journal.
   it("another user's rewrite journal names do not touch the victim's sessions",
-    { todo: 'rewrite journals are still named <dev>.<ino> in the shared journal_dir' }, () => attack(['pop3', 'recent', 'journal']));
+    () => attack(['pop3', 'recent', 'journal', 'append']));
 
   it("a journal name another user planted does not stop the victim from reading the mailbox", async () => {
     const victim = addUser('SHA512', 'pw-reader');

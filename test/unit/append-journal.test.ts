@@ -189,4 +189,21 @@ describe('append intent record recovery', () => {
     assert.match(readFileSync(path, 'latin1'), /^From .*\nSubject: old\n\nold body\n\nFrom MAILER-DAEMON@.*\nSubject: hi\n\nhello\n\n$/);
     assert.ok(logger.lines.some((l) => l.level === 'warning' && /without an intent record/.test(l.message)));
   });
+
+  it("a record in the legacy journal_dir is taken out by an opener whose journals go to its control directory", async () => {
+    // An earlier version, or a session without a usable control directory, left its record in journal_dir (`dir`).
+    const s = base.length;
+    const e = s + ours.length;
+    const { path, record } = setup(Buffer.concat([base, ours.subarray(0, 20), zeros(ours.length - 20), agent]), 'E', s, e, e);
+    const control = mkdtempSync(join(dir, 'control-'));
+    const box = await new MboxDriver({ journalDir: control, legacyJournalDir: dir }).open(path, { readOnly: false });
+    try {
+      assert.equal(box.count(), 2);
+    } finally {
+      await box.close();
+    }
+    assert.match(readFileSync(path, 'latin1'), /\nold body\n\nFrom agent@b [^\n]*\nSubject: later\n(?:[^\n]+\n)*\nlater body\n\n$/);
+    assert.ok(!readFileSync(path, 'latin1').includes('our body'));
+    assert.equal(existsSync(record), false);
+  });
 });

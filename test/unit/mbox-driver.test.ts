@@ -3,13 +3,16 @@
  * session rewriting), and the on-disk layout it leaves.
  */
 import assert from 'node:assert/strict';
-import { appendFileSync, chmodSync, chownSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync, chmodSync, chownSync, closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { AppendMessage, OpenMailbox } from '../../lib/mailbox/driver.js';
 import { Flag } from '../../lib/mailbox/driver.js';
 import { MboxDriver } from '../../lib/mailbox/mbox/mbox-driver.js';
+import { rewriteFile } from '../../lib/mailbox/mbox/rewrite.js';
 import { fixedClock } from '../../lib/env/env.js';
 import { MemoryLogger } from '../../lib/env/logger.js';
 
@@ -334,5 +337,48 @@ describe('mbox driver', () => {
     assert.deepEqual(uids(again), [1, 2, 3]);
     assert.equal(await served(again, 2), 'Subject: two\r\n\r\nbody two\r\n');
     await again.close();
+  });
+
+  it("a rewrite killed with its journal in the legacy journal_dir is finished by an opener with a control directory", async () => {
+    // A session without a usable control directory (or an earlier version) wrote its journal to journal_dir and was
+    // killed part way through an expunge of the middle message; the next opener's journals go to its control
+    // directory, and it still finishes this one.
+    const legacy = mkdtempSync(join(dir, 'legacy-'));
+    const control = mkdtempSync(join(dir, 'control-'));
+    const path = join(dir, 'legacy-journal');
+    const msg = (k: number): string => `From a@b Sat Nov 21 12:00:0${k} 2026\nSubject: m${k}\n\n${`body ${k}\n`.repeat(400)}\n`;
+    const old = Buffer.from(msg(1) + msg(2) + msg(3), 'latin1');
+    writeFileSync(path, old);
+    const a = msg(1).length;
+    const b = a + msg(2).length;
+    const fd = openSync(path, 'r+');
+    const steps: string[] = [];
+    try {
+      assert.throws(() => rewriteFile(fd, old.length, [{ src: 0, len: a }, { src: b, len: old.length - b }], {
+        journalDir: legacy, fsync: false, engine: 'forward', bufferSize: 1024, writeSize: 64,
+        onStep: (step) => {
+          steps.push(step);
+          if (steps.length === 3) throw new Error('killed');
+        },
+      }), /killed/);
+    } finally {
+      closeSync(fd);
+    }
+    assert.equal(readdirSync(legacy).filter((f) => f.endsWith('.journal')).length, 1, 'the kill left a journal');
+    assert.ok(!readFileSync(path).equals(Buffer.from(msg(1) + msg(3), 'latin1')), 'the kill left the rewrite unfinished');
+    const box = await new MboxDriver({ journalDir: control, legacyJournalDir: legacy }).open(path, { readOnly: false });
+    try {
+      assert.equal(box.count(), 2);
+    } finally {
+      await box.close();
+    }
+    const text = readFileSync(path, 'latin1');
+    assert.match(text, /^From a@b [^\n]*\nSubject: m1\n/);
+    assert.match(text, /\nFrom a@b [^\n]*\nSubject: m3\n/);
+    assert.ok(!text.includes('Subject: m2') && !text.includes('body 2'), 'the expunged message is gone');
+    assert.equal(text.split('body 1\n').length - 1, 400);
+    assert.equal(text.split('body 3\n').length - 1, 400);
+    assert.deepEqual(readdirSync(legacy), [], 'the legacy journal is removed');
+    assert.deepEqual(readdirSync(control), [], 'nothing left in the control directory');
   });
 });

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { recoverJournal, rewriteFile, type Piece, type RewriteStep } from '../../lib/mailbox/mbox/rewrite.js';
+import { JournalNameTaken } from '../../lib/mailbox/mbox/journal-file.js';
+import { journalPath, recoverJournal, rewriteFile, type Piece, type RewriteStep } from '../../lib/mailbox/mbox/rewrite.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rewrite-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -207,5 +208,28 @@ describe('journaled rewrite', () => {
     assert.equal(recover(path).action, 'discarded');
     assert.equal(existsSync(jpath), false);
     assert.deepEqual(readFileSync(path), old);
+  });
+
+  it('a journal name already taken refuses the rewrite before the mailbox is touched, with either engine', () => {
+    // In the shared journal_dir (no usable control directory) another user may have made the name first.
+    for (const engine of ['forward', 'journal'] as const) {
+      const path = join(dir, `taken-${engine}`);
+      const old = Buffer.from('0123456789abcdefghij'.repeat(50));
+      writeFileSync(path, old);
+      const st = statSync(path);
+      const jpath = journalPath(dir, st.dev, st.ino);
+      writeFileSync(jpath, 'planted');
+      const fd = openSync(path, 'r+');
+      try {
+        assert.throws(() => rewriteFile(fd, old.length, [{ src: 0, len: 10 }, { src: 20, len: old.length - 20 }], {
+          journalDir: dir, fsync: false, engine,
+        }), (e: unknown) => e instanceof JournalNameTaken && e.code === 'INUSE');
+      } finally {
+        closeSync(fd);
+      }
+      assert.deepEqual(readFileSync(path), old);
+      assert.equal(readFileSync(jpath, 'latin1'), 'planted');
+      rmSync(jpath);
+    }
   });
 });

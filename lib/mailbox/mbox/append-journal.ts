@@ -47,13 +47,20 @@
  * touched the mailbox yet (P is fsynced before the extension) and is dropped. It lives beside the rewrite journal,
  * `<journalDir>/uwimap-ts.<dev>.<ino>.append`, created O_EXCL mode 0600, trusted only when owned by the mailbox's
  * owner and naming its device and inode.
+ *
+ * Where: as for rewrite journals (rewrite.ts's module comment), `journalDir` is the mailbox owner's private control
+ * directory whenever the writing process can use it, else the shared journal_dir; recovery looks in both (one
+ * lstat each), so a record left by an earlier version, or by a session or delivery that had no usable control
+ * directory, is still taken out by the next opener. In the shared directory another user may have taken our name
+ * first: the append then goes on without a record, as UW's and Dovecot's do ({@link AppendIntent.unprotected},
+ * logged), rather than refuse mail; with a usable control directory that cannot happen.
  */
 import { closeSync, constants, fdatasyncSync, fstatSync, ftruncateSync, openSync, readSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { readInto } from './byte-source.js';
 import { PieceList } from './pieces.js';
-import { rewriteFile, type RewriteOptions } from './rewrite.js';
+import { journalDirs, rewriteFile, type RewriteOptions } from './rewrite.js';
 import { pwriteFully } from './rewrite-forward.js';
 
 const MAGIC = 'uwimap-ts append 1\n';
@@ -216,9 +223,22 @@ export interface AppendRecovery {
  * tries again).
  */
 export function recoverAppend(fd: number, opts: RewriteOptions): AppendRecovery {
+  let report: AppendRecovery = { action: 'none', bytes: 0, after: 0 };
+  for (const dir of journalDirs(opts)) {
+    const r = recoverAppendIn(fd, dir, opts);
+    if (r.action === 'cut' || report.action === 'none') report = r;
+  }
+  return report;
+}
+
+/**
+ * {@link recoverAppend} for the record in one directory. The cut it makes is a rewrite whose journal goes to
+ * `opts.journalDir` (the control directory when usable), whichever directory held the record.
+ */
+function recoverAppendIn(fd: number, dir: string, opts: RewriteOptions): AppendRecovery {
   const sync = opts.fsync ?? true;
   const st = fstatSync(fd, { bigint: true });
-  const rpath = appendRecordPath(opts.journalDir, st.dev, st.ino);
+  const rpath = appendRecordPath(dir, st.dev, st.ino);
   let rfd: number;
   try {
     rfd = openSync(rpath, constants.O_RDWR);

@@ -41,7 +41,7 @@ import { Bit, MessageIndex } from './message-index.js';
 import { BodyServer, serveHeader } from './render.js';
 import { appendRecordPath } from './append-journal.js';
 import { recoverLocked, TailWriter, writeError } from './save.js';
-import { journalPath, PieceList, recoverJournal, rewriteFile } from './rewrite.js';
+import { journalDirs, journalPath, PieceList, recoverJournal, rewriteFile, type RewriteOptions } from './rewrite.js';
 import { pwriteFully } from './rewrite-forward.js';
 import { metaHashOf, scanMbox } from './scanner.js';
 import { formatPseudoMessage, formatStatusBlock, type BaseInfo, type BlockFields } from './status-block.js';
@@ -58,8 +58,16 @@ export interface MailboxLocking {
 export interface MboxOptions {
   readonly env?: Partial<MailEnv>;
   readonly locking?: MailboxLocking;
-  /** Where rewrite journals go (see rewrite.ts). Default /var/tmp. */
+  /**
+   * Where rewrite journals and append intent records go (see rewrite.ts): the user's control directory when it is
+   * usable, else journal_dir. Default /var/tmp.
+   */
   readonly journalDir?: string;
+  /**
+   * Also looked in (never written) by recovery: journal_dir, where earlier versions and sessions without a usable
+   * control directory left theirs (rewrite.ts). Absent: only `journalDir`.
+   */
+  readonly legacyJournalDir?: string;
   /** fsync after writes. Default true. */
   readonly fsync?: boolean;
   /** Order every step of a rewrite on disk (configuration `rewrite_sync = step`; see rewrite.ts). Default false. */
@@ -129,6 +137,12 @@ function ownedBy(path: string, uid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** Whether a journal or record of ours (see {@link ownedBy}) names the file `st` in any of `dirs`. */
+function pendingIn(dirs: readonly string[], st: { dev: number | bigint; ino: number | bigint; uid: number }): boolean {
+  return dirs.some((d) => ownedBy(appendRecordPath(d, st.dev, st.ino), st.uid) ||
+    ownedBy(journalPath(d, st.dev, st.ino), st.uid));
 }
 
 export class MboxDriver implements MailboxDriver {
@@ -259,6 +273,7 @@ export class MboxDriver implements MailboxDriver {
   async openMbox(path: string, readOnly: boolean, claimRecent = true, sizes = false): Promise<MboxMailbox> {
     const box = new MboxMailbox(path, readOnly, this.env, this.locking, {
       journalDir: this.journalDir,
+      ...(this.opts.legacyJournalDir !== undefined ? { legacyJournalDir: this.opts.legacyJournalDir } : {}),
       fsync: this.opts.fsync ?? true,
       stepSync: this.opts.stepSync ?? false,
       window: this.opts.window ?? 1 << 20,
@@ -285,7 +300,10 @@ export class MboxDriver implements MailboxDriver {
       const release = await lockOrThrow(this.locking, { path, fd }, 'exclusive');
       try {
         // What a killed writer left goes first, so that our messages do not follow a fragment.
-        recoverLocked(fd, path, this.env, { journalDir: this.journalDir, fsync: this.opts.fsync ?? true, stepSync: this.opts.stepSync ?? false });
+        recoverLocked(fd, path, this.env, {
+          journalDir: this.journalDir, fsync: this.opts.fsync ?? true, stepSync: this.opts.stepSync ?? false,
+          ...(this.opts.legacyJournalDir !== undefined ? { legacyJournalDir: this.opts.legacyJournalDir } : {}),
+        });
         const w = new TailWriter(fd, this.opts.fsync ?? true, path, this.journalDir, this.env.logger);
         let n = 0;
         try {
@@ -349,6 +367,7 @@ function fsError(e: unknown, path: string): MailboxError {
 
 interface BoxOptions {
   journalDir: string;
+  legacyJournalDir?: string;
   fsync: boolean;
   stepSync: boolean;
   window: number;
@@ -579,8 +598,7 @@ export class MboxMailbox implements OpenMailbox {
     }
     // Only a journal or record the mailbox's owner made (the journal directory is shared: another user can plant
     // any name, and recovery would ignore it anyway).
-    if (!ownedBy(journalPath(this.opts.journalDir, st.dev, st.ino), st.uid) &&
-      !ownedBy(appendRecordPath(this.opts.journalDir, st.dev, st.ino), st.uid)) return;
+    if (!pendingIn(journalDirs(this.opts), st)) return;
     let fd: number;
     try {
       fd = openSync(this.path, constants.O_RDWR);
@@ -590,7 +608,7 @@ export class MboxMailbox implements OpenMailbox {
     try {
       const release = await lockOrThrow(this.locking, { path: this.path, fd }, 'exclusive');
       try {
-        recoverLocked(fd, this.path, this.env, { journalDir: this.opts.journalDir, fsync: this.opts.fsync, stepSync: this.opts.stepSync });
+        recoverLocked(fd, this.path, this.env, this.rewriteOpts());
       } finally {
         await release();
       }
@@ -623,8 +641,7 @@ export class MboxMailbox implements OpenMailbox {
     this.locked = mode;
     try {
       if (pending) {
-        const ropts = { journalDir: this.opts.journalDir, fsync: this.opts.fsync, stepSync: this.opts.stepSync };
-        if (recoverLocked(this.fd, this.path, this.env, ropts)) this.snap = null;
+        if (recoverLocked(this.fd, this.path, this.env, this.rewriteOpts())) this.snap = null;
       }
       return await fn();
     } finally {
@@ -636,9 +653,15 @@ export class MboxMailbox implements OpenMailbox {
 
   /** Whether a rewrite journal or an append intent record names this file. */
   private leftBehind(): boolean {
-    const st = fstatSync(this.fd);
-    return ownedBy(appendRecordPath(this.opts.journalDir, st.dev, st.ino), st.uid) ||
-      ownedBy(journalPath(this.opts.journalDir, st.dev, st.ino), st.uid);
+    return pendingIn(journalDirs(this.opts), fstatSync(this.fd));
+  }
+
+  /** Where journals go and where recovery looks (rewrite.ts), with this mailbox's durability settings. */
+  private rewriteOpts(): RewriteOptions {
+    return {
+      journalDir: this.opts.journalDir, fsync: this.opts.fsync, stepSync: this.opts.stepSync,
+      ...(this.opts.legacyJournalDir !== undefined ? { legacyJournalDir: this.opts.legacyJournalDir } : {}),
+    };
   }
 
   private live(): void {
@@ -1504,7 +1527,7 @@ export class MboxMailbox implements OpenMailbox {
       layouts[o + 6] = metaEndNew;
       firstRow = false;
     }
-    const ropts = { journalDir: this.opts.journalDir, fsync: this.opts.fsync, stepSync: this.opts.stepSync };
+    const ropts = this.rewriteOpts();
     let result;
     try {
       result = rewriteFile(this.fd, oldSize, pieces, ropts);

@@ -39,11 +39,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
-  closeSync, constants, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, openSync, unlinkSync, writeSync,
+  closeSync, constants, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, unlinkSync, writeSync,
   writevSync,
 } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { preadFully, readExactly, readInto } from './byte-source.js';
+import { createJournalFile } from './journal-file.js';
 import { nativeWriteback } from './native-count.js';
 import type { PieceList } from './pieces.js';
 
@@ -593,7 +594,7 @@ export function forwardRewrite(fd: number, oldSize: number, pieces: PieceList, a
     off: a.off, oldSize, newSize: a.newSize, end: a.end, count: plan.count, dataLen: plan.data.length,
     slotCap: opts.stepSize + a.maxGrowth, step: opts.stepSize, dev: String(st.dev), ino: String(st.ino),
   };
-  const jfd = openSync(opts.journalPath, constants.O_RDWR | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+  const jfd = createJournalFile(opts.journalPath, constants.O_RDWR);
   // Until the first step, a failure (a full disk) leaves the mailbox as it was: the journal is then removed here.
   let touched = false;
   try {

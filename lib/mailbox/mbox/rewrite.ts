@@ -49,14 +49,31 @@
  * cuts it back to its old size and removes the journal, so the caller can answer "no room" with the file as it was.
  * Rolling back (format 1) writes old bytes where they were; completing writes within the extended file.
  *
- * The journal lives outside the spool (which users cannot write to): `<journalDir>/uwimap-ts.<dev>.<ino>.journal`,
- * created O_EXCL with mode 0600, and is only trusted when owned by the mailbox's owner and naming its inode.
+ * Where the journal lives. Not in the spool (users cannot create files there) but in `journalDir`:
+ * `<journalDir>/uwimap-ts.<dev>.<ino>.journal`, created O_EXCL with mode 0600, and only trusted when owned by the
+ * mailbox's owner and naming its inode. The servers and `mailtool` pass the mailbox owner's private control
+ * directory (control-dir.ts) as `journalDir` whenever it is usable: no other unprivileged user can create a name
+ * there, so the O_EXCL create cannot be blocked. Recovery must be found by whoever opens the mailbox next (imapd,
+ * ipop3d, or `mailtool` run by a delivery agent), so every one of them looks, by name (one lstat each, no directory
+ * listing), in `journalDir` and in `legacyJournalDir` (configuration `journal_dir`, default /var/tmp): the
+ * shared directory where earlier versions, and sessions that had no usable control directory, wrote theirs.
+ * Both are owner-checked, and a journal is always finished by the next opener whichever of the two holds it.
+ *
+ * Without a usable control directory (no home, a read-only home, a directory failing control-dir.ts's checks, or
+ * `mailtool` run as root on another user's mailbox, which must not leave root-owned files in the user's
+ * directory) journals go to the shared `journal_dir`, as before. There another local user can create our name
+ * first; the O_EXCL create then fails before a single byte of the mailbox is touched, and the rewrite is refused
+ * with a clear error ({@link JournalNameTaken}, a `NO [INUSE]` to the client): we never write through, truncate or
+ * trust a file we did not make, and picking another name would leave a journal no later opener could find without
+ * listing the directory. The mailbox is as it was; only the rewrite waits (the planted file's owner, or root, can
+ * remove it). With a usable control directory this cannot happen.
  */
 import {
   closeSync, constants, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, lstatSync, openSync, unlinkSync,
 } from 'node:fs';
 import { join } from 'node:path';
 
+import { createJournalFile } from './journal-file.js';
 import { preadFully, readExactly, readInto } from './byte-source.js';
 import { PieceList, type Piece } from './pieces.js';
 import {
@@ -68,8 +85,13 @@ export type { RewriteStep } from './rewrite-forward.js';
 export { PieceList, type Piece } from './pieces.js';
 
 export interface RewriteOptions {
-  /** Directory for journal files. */
+  /** Directory for journal files: the user's control directory when usable, else journal_dir (module comment). */
   readonly journalDir: string;
+  /**
+   * A second directory recovery looks in, never written by this process: the shared journal_dir, where earlier
+   * versions and sessions without a usable control directory left theirs. Absent or equal to `journalDir`: none.
+   */
+  readonly legacyJournalDir?: string;
   /** fsync the result (off only for benchmarks and tests on throwaway data). Default true. */
   readonly fsync?: boolean;
   /** Order every step of a forward rewrite on disk too (see the module comment). Default false. */
@@ -118,6 +140,13 @@ const STATE_COMMITTED = '1';
 export function journalPath(journalDir: string, dev: number | bigint, ino: number | bigint): string {
   return join(journalDir, `uwimap-ts.${dev}.${ino}.journal`);
 }
+
+/** The directories recovery looks in, in order: the one we write to, then the legacy one (module comment). */
+export function journalDirs(opts: Pick<RewriteOptions, 'journalDir' | 'legacyJournalDir'>): string[] {
+  const l = opts.legacyJournalDir;
+  return l === undefined || l === opts.journalDir ? [opts.journalDir] : [opts.journalDir, l];
+}
+
 
 /**
  * Writes same-size patches (in ascending order) where they stand: a lone one with one pwrite, a run of nearby ones
@@ -202,7 +231,7 @@ export function rewriteFile(fd: number, oldSize: number, given: PieceList | read
   const st = fstatSync(fd);
   const jpath = journalPath(opts.journalDir, st.dev, st.ino);
   const bufSize = opts.bufferSize ?? 4 << 20;
-  const jfd = openSync(jpath, constants.O_RDWR | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+  const jfd = createJournalFile(jpath, constants.O_RDWR);
   // Until the file is extended, a failure (a full disk) leaves the mailbox as it was: the journal is removed here.
   let touched = false;
   try {
@@ -299,9 +328,19 @@ export interface RecoveryReport {
  * user cannot plant one.
  */
 export function recoverJournal(fd: number, opts: RewriteOptions): RecoveryReport {
+  let report: RecoveryReport = { action: 'none', appended: 0 };
+  for (const dir of journalDirs(opts)) {
+    const r = recoverJournalIn(fd, dir, opts);
+    if (r.action !== 'none') report = { action: r.action, appended: report.appended + r.appended };
+  }
+  return report;
+}
+
+/** {@link recoverJournal} for the journal in one directory. */
+function recoverJournalIn(fd: number, dir: string, opts: RewriteOptions): RecoveryReport {
   const sync = opts.fsync ?? true;
   const st = fstatSync(fd);
-  const jpath = journalPath(opts.journalDir, st.dev, st.ino);
+  const jpath = journalPath(dir, st.dev, st.ino);
   // Looked at before it is opened: one planted by another user (or a link) may not even be readable by us, and
   // must not stop the mailbox from opening.
   try {

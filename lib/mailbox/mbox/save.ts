@@ -12,7 +12,7 @@ import { readInto } from './byte-source.js';
 import { formatFromLine } from './from-line.js';
 import { MessageStorer } from './render.js';
 import { AppendIntent, recoverAppend } from './append-journal.js';
-import { journalPath, recoverJournal, type RewriteOptions } from './rewrite.js';
+import { journalDirs, journalPath, recoverJournal, type RewriteOptions } from './rewrite.js';
 import { isNoSpace, pwriteFully } from './rewrite-forward.js';
 
 /** An append reserves room (append-journal.ts) for this many messages or bytes at once, whichever comes first. */
@@ -38,7 +38,7 @@ export function recoverLocked(fd: number, path: string, env: SaveEnv, opts: Rewr
   let changed = false;
   try {
     const st = fstatSync(fd);
-    if (existsSync(journalPath(opts.journalDir, st.dev, st.ino))) {
+    if (journalDirs(opts).some((d) => existsSync(journalPath(d, st.dev, st.ino)))) {
       const r = recoverJournal(fd, opts);
       if (r.action !== 'none') {
         changed = true;
