@@ -14,12 +14,12 @@ run() {
   "$@"
 }
 echo "Sample mailbox: test/fixtures/sample.mbox (UW layout: pseudo-message, metadata headers, a new delivery)"
-run bin/mailtool check --journal-dir "$work" "$work/INBOX"
-run bin/mailtool check --journal-dir "$work" --json "$work/INBOX"
+run bin/mailtool check --journal-dir "$work" --control-dir "$work/control" "$work/INBOX"
+run bin/mailtool check --journal-dir "$work" --control-dir "$work/control" --json "$work/INBOX"
 printf '\n$ mailtool append INBOX   (a delivery, from stdin)\n'
 printf 'From: demo@example.org\nSubject: delivered by mailtool\n\nFrom here on, this line is quoted in the file.\n' |
-  bin/mailtool append --journal-dir "$work" "$work/INBOX"
-run bin/mailtool check --journal-dir "$work" "$work/INBOX"
+  bin/mailtool append --journal-dir "$work" --control-dir "$work/control" "$work/INBOX"
+run bin/mailtool check --journal-dir "$work" --control-dir "$work/control" "$work/INBOX"
 
 # ipop3d started by a user has no login; as root it would want one, so the demo runs it as nobody.
 as_user=()
@@ -56,4 +56,4 @@ printf '%s\n' "$session" | sed 's/^/C: /'
 printf '%s\n' "$session" | sed 's/$/\r/' |
   "${as_user[@]}" MAIL="$work/INBOX" bin/ipop3d -c /dev/null 2>/dev/null | sed 's/\r$//; s/^/S: /'
 printf '\n$ mailtool check INBOX   (after QUIT: message 1 expunged, retrieved ones seen)\n'
-bin/mailtool check --journal-dir "$work" "$work/INBOX"
+bin/mailtool check --journal-dir "$work" --control-dir "$work/control" "$work/INBOX"
