@@ -81,8 +81,7 @@ interface JournalPlaces {
  *   directory is out of reach, so journal_dir only, as before.
  * A mailbox not made yet belongs to us once made: as the owner.
  */
-function journalPlaces(path: string, template: string, journalDir: string | undefined,
-  logger: MemoryLogger): JournalPlaces {
+function journalPlaces(path: string, template: string, journalDir: string | undefined): JournalPlaces {
   const legacy = journalDir ?? DEFAULT_CONFIG.journalDir;
   const me = process.getuid?.() ?? -1;
   let owner = me;
@@ -104,10 +103,14 @@ function journalPlaces(path: string, template: string, journalDir: string | unde
     account = undefined;
   }
   if (account === undefined) return { journalDir: legacy };
+  // A control directory that cannot be used is a note, not a problem of the mailbox: `check` stays 0 and a
+  // delivery goes on with journal_dir (a user without a home, such as nobody, has none).
+  const notes = new MemoryLogger();
   const control = new ControlDir({
-    path: expandControlDir(template, account), uid: owner, logger, create: owner === me,
+    path: expandControlDir(template, account), uid: owner, logger: notes, create: owner === me,
   });
   const dir = control.dir();
+  for (const l of notes.lines) process.stderr.write(`note: ${l.message}\n`);
   if (dir === null) return { journalDir: legacy };
   return owner === me ? { journalDir: dir, legacyJournalDir: legacy } : { journalDir: legacy, legacyJournalDir: dir };
 }
@@ -153,7 +156,7 @@ function flagNames(flags: number, keywords: readonly string[]): string[] {
 async function check(path: string, json: boolean, lockTimeoutMs: number, controlDir: string,
   journalDir?: string): Promise<number> {
   const logger = new MemoryLogger();
-  const { driver, registry } = makeDriver(logger, lockTimeoutMs, journalPlaces(path, controlDir, journalDir, logger));
+  const { driver, registry } = makeDriver(logger, lockTimeoutMs, journalPlaces(path, controlDir, journalDir));
   guardExit(registry);
   const box = await driver.open(path, { readOnly: true });
   try {
@@ -219,7 +222,7 @@ async function readStdin(): Promise<Buffer> {
 async function append(path: string, files: string[], withUids: boolean, lockTimeoutMs: number, controlDir: string,
   journalDir?: string): Promise<number> {
   const logger = new MemoryLogger();
-  const { driver, registry } = makeDriver(logger, lockTimeoutMs, journalPlaces(path, controlDir, journalDir, logger));
+  const { driver, registry } = makeDriver(logger, lockTimeoutMs, journalPlaces(path, controlDir, journalDir));
   guardExit(registry);
   let inputs: Buffer[];
   try {

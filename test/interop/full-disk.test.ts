@@ -755,17 +755,17 @@ describe('mailtool append: sysexits an MTA understands', () => {
     const free = fill(s.fs, 64 << 10);
     const before = readFileSync(s.mail);
     for (const uid of [[], ['--uid']]) {
-      const r = await mailtool(['append', '--journal-dir', s.journal, ...uid, s.mail, msg]);
+      const r = await mailtool(['append', '--journal-dir', s.journal, '--control-dir', join(s.journal, 'control'), ...uid, s.mail, msg]);
       assert.equal(r.code, 75, r.stderr);
       assert.deepEqual(readFileSync(s.mail), before);
     }
     const free2 = fill(s.fs);
-    const small = await mailtool(['append', '--journal-dir', s.journal, s.mail], 'From: a@example.org\nSubject: s\n\nsmall\n');
+    const small = await mailtool(['append', '--journal-dir', s.journal, '--control-dir', join(s.journal, 'control'), s.mail], 'From: a@example.org\nSubject: s\n\nsmall\n');
     assert.equal(small.code, 75, small.stderr);
     assert.deepEqual(readFileSync(s.mail), before);
     free2();
     free();
-    const ok = await mailtool(['append', '--journal-dir', s.journal, s.mail, msg]);
+    const ok = await mailtool(['append', '--journal-dir', s.journal, '--control-dir', join(s.journal, 'control'), s.mail, msg]);
     assert.equal(ok.code, 0, ok.stderr);
     await agreed(s.home, s.mail, s.journal, 3);
     noLitter(s.fs, s.journal);
@@ -774,11 +774,11 @@ describe('mailtool append: sysexits an MTA understands', () => {
   it('73 (EX_CANTCREAT), 77 (EX_NOPERM), 65 (EX_DATAERR) where they fit', async () => {
     const d = plainDir();
     const body = 'From: a@example.org\nSubject: s\n\nhello\n';
-    assert.equal((await mailtool(['append', '--journal-dir', d, join(d, 'no', 'such', 'dir')], body)).code, 73);
+    assert.equal((await mailtool(['append', '--journal-dir', d, '--control-dir', join(d, 'control'), join(d, 'no', 'such', 'dir')], body)).code, 73);
     const theirs = join(d, 'theirs');
     put(theirs, '', 0, 0, 0o600);
-    assert.equal((await mailtool(['append', '--journal-dir', d, theirs], body)).code, 77);
-    assert.equal((await mailtool(['append', '--journal-dir', d, join(d, 'box')], '')).code, 65, 'an empty message');
+    assert.equal((await mailtool(['append', '--journal-dir', d, '--control-dir', join(d, 'control'), theirs], body)).code, 77);
+    assert.equal((await mailtool(['append', '--journal-dir', d, '--control-dir', join(d, 'control'), join(d, 'box')], '')).code, 65, 'an empty message');
     assert.equal(existsSync(join(d, 'box.lock')), false);
   });
 });

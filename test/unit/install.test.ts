@@ -167,7 +167,7 @@ describe('make install PREFIX=<dir> (no DESTDIR): the installed programs run', (
     const pop = asNobody(join(prefix(), 'sbin/ipop3d'), 'STAT\r\nQUIT\r\n');
     assert.equal(pop.status, 0, pop.stderr);
     assert.match(pop.stdout, /^\+OK [^\r\n]*\r\n\+OK 0 0\r\n\+OK [^\r\n]*\r\n$/);
-    const check = run(join(prefix(), 'bin/mailtool'), ['check', '--journal-dir', work, join(ROOT, 'test/fixtures/sample.mbox')]);
+    const check = run(join(prefix(), 'bin/mailtool'), ['check', '--journal-dir', work, '--control-dir', join(work, 'control'), join(ROOT, 'test/fixtures/sample.mbox')]);
     assert.equal(check.status, 0, check.stderr);
     assert.match(check.stdout, /: 4 messages /);
   });
