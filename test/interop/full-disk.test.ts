@@ -293,6 +293,14 @@ async function agreed(home: string, path: string, journal: string, expect: numbe
 }
 
 /** No journal, spool file or lock file left behind in `dirs`. */
+/** imapd for the setup's user, greeted with PREAUTH and with INBOX selected (tag `a`). */
+async function selectedImap(s: Setup): Promise<Server> {
+  const imap = new Server('imapd', s);
+  assert.match(await imap.line() ?? '', /^\* PREAUTH /);
+  assert.match(tagged(await imap.imap('a', 'SELECT INBOX')), /^a OK /);
+  return imap;
+}
+
 function noLitter(...dirs: string[]): void {
   for (const d of dirs) {
     const left = readdirSync(d).filter((f) => /\.lock|journal|literal/.test(f));
@@ -410,9 +418,7 @@ describe('COPY and MOVE on a full disk', () => {
     const s = setup(2048, settledMailbox(3, 40_000), false);
     const dest = join(s.home, 'saved');
     put(dest, settledMailbox(1));
-    const imap = new Server('imapd', s);
-    assert.match(await imap.line() ?? '', /^\* PREAUTH /);
-    assert.match(tagged(await imap.imap('a', 'SELECT INBOX')), /^a OK /);
+    const imap = await selectedImap(s);
     const free = fill(s.fs, 64 << 10);
     const [inbox, saved] = [readFileSync(s.mail), readFileSync(dest)];
     assert.match(tagged(await imap.imap('b', 'COPY 1:3 saved')), /^b NO \[OVERQUOTA\] /);
@@ -430,9 +436,7 @@ describe('COPY and MOVE on a full disk', () => {
     const s = setup(2048, settledMailbox(3, 40_000), false);
     const dest = join(s.home, 'saved');
     put(dest, settledMailbox(1));
-    const imap = new Server('imapd', s);
-    assert.match(await imap.line() ?? '', /^\* PREAUTH /);
-    assert.match(tagged(await imap.imap('a', 'SELECT INBOX')), /^a OK /);
+    const imap = await selectedImap(s);
     const free = fill(s.fs, 64 << 10);
     const [inbox, saved] = [readFileSync(s.mail), readFileSync(dest)];
     const r = await imap.imap('b', 'MOVE 1:2 saved');
@@ -456,9 +460,7 @@ describe('COPY and MOVE on a full disk', () => {
     const s = { ...setup(1024, settledMailbox(3), false), home: plainDir() };
     const dest = join(s.home, 'saved');
     put(dest, settledMailbox(1));
-    const imap = new Server('imapd', s);
-    assert.match(await imap.line() ?? '', /^\* PREAUTH /);
-    assert.match(tagged(await imap.imap('a', 'SELECT INBOX')), /^a OK /);
+    const imap = await selectedImap(s);
     const free = fill(s.fs);
     const [inbox, saved] = [readFileSync(s.mail), readFileSync(dest)];
     const r = await imap.imap('b', 'MOVE 1:2 saved');
@@ -482,9 +484,7 @@ describe('COPY and MOVE on a full disk', () => {
 describe('COPY and MOVE into the selected mailbox on a full disk', () => {
   it('COPY: NO [OVERQUOTA], the mailbox unchanged', async () => {
     const s = setup(2048, settledMailbox(3, 40_000), false);
-    const imap = new Server('imapd', s);
-    assert.match(await imap.line() ?? '', /^\* PREAUTH /);
-    assert.match(tagged(await imap.imap('a', 'SELECT INBOX')), /^a OK /);
+    const imap = await selectedImap(s);
     const free = fill(s.fs, 64 << 10);
     const before = readFileSync(s.mail);
     const r = await imap.imap('b', 'COPY 1:3 INBOX');
@@ -504,9 +504,7 @@ describe('COPY and MOVE into the selected mailbox on a full disk', () => {
   it('MOVE whose expunge finds no room for its journal: NO [OVERQUOTA], the copies taken back', async () => {
     // The journal on the mailbox's filesystem, with room for the copies but not for the expunge's journal.
     const s = setup(2048, settledMailbox(3, 40_000), true);
-    const imap = new Server('imapd', s);
-    assert.match(await imap.line() ?? '', /^\* PREAUTH /);
-    assert.match(tagged(await imap.imap('a', 'SELECT INBOX')), /^a OK /);
+    const imap = await selectedImap(s);
     const free = fill(s.fs, 96 << 10);
     const before = readFileSync(s.mail);
     const r = await imap.imap('b', 'MOVE 1:2 INBOX');
@@ -530,9 +528,7 @@ describe('COPY and MOVE into the selected mailbox on a full disk', () => {
 describe('STORE on a full disk', () => {
   it('answers OK only once the flags are written; at 0 bytes free NO [OVERQUOTA], and the flags stay as on disk', async () => {
     const s = setup(1024, settledMailbox(3), false);
-    const imap = new Server('imapd', s);
-    assert.match(await imap.line() ?? '', /^\* PREAUTH /);
-    assert.match(tagged(await imap.imap('a', 'SELECT INBOX')), /^a OK /);
+    const imap = await selectedImap(s);
     // Written through: on disk before the tagged OK, with no CHECK, CLOSE or LOGOUT.
     assert.match(tagged(await imap.imap('b', 'STORE 1 +FLAGS.SILENT (\\Answered)')), /^b OK /);
     assert.deepEqual((await contents(s.mail, s.journal)).map((m) => m.flags), [2, 0, 0]);
@@ -555,9 +551,7 @@ describe('STORE on a full disk', () => {
 
   it('with the journal directory full: a flag change in place is written; one that moves mail is refused', async () => {
     const s = setup(1024, settledMailbox(4), true);
-    const imap = new Server('imapd', s);
-    assert.match(await imap.line() ?? '', /^\* PREAUTH /);
-    assert.match(tagged(await imap.imap('a', 'SELECT INBOX')), /^a OK /);
+    const imap = await selectedImap(s);
     // One page for the dotlock; the journal (same filesystem) gets nothing.
     const free = fill(s.fs, 4096);
     const before = readFileSync(s.mail);
@@ -585,9 +579,7 @@ describe('STORE on a full disk', () => {
   it('a rewrite that runs out of room in the mailbox part way leaves it as it was', async () => {
     // The journal has room; the mailbox's filesystem has one page, for the dotlock.
     const s = setup(1024, settledMailbox(12), false);
-    const imap = new Server('imapd', s);
-    assert.match(await imap.line() ?? '', /^\* PREAUTH /);
-    assert.match(tagged(await imap.imap('a', 'SELECT INBOX')), /^a OK /);
+    const imap = await selectedImap(s);
     const free = fill(s.fs, 4096);
     const before = readFileSync(s.mail);
     const keywords = Array.from({ length: 30 }, (_, i) => `keyword${i}${'k'.repeat(40)}`).join(' ');
@@ -604,9 +596,7 @@ describe('STORE on a full disk', () => {
 describe('EXPUNGE, CLOSE and LOGOUT on a full disk', () => {
   it('EXPUNGE: NO [OVERQUOTA], nothing removed; it works once there is room', async () => {
     const s = setup(1024, settledMailbox(3), false);
-    const imap = new Server('imapd', s);
-    assert.match(await imap.line() ?? '', /^\* PREAUTH /);
-    assert.match(tagged(await imap.imap('a', 'SELECT INBOX')), /^a OK /);
+    const imap = await selectedImap(s);
     assert.match(tagged(await imap.imap('b', 'STORE 2 +FLAGS.SILENT (\\Deleted)')), /^b OK /);
     const free = fill(s.fs);
     const before = readFileSync(s.mail);
@@ -626,9 +616,7 @@ describe('EXPUNGE, CLOSE and LOGOUT on a full disk', () => {
 
   it('EXPUNGE with the journal directory full: NO [OVERQUOTA], the mailbox unchanged', async () => {
     const s = setup(1024, settledMailbox(3), true);
-    const imap = new Server('imapd', s);
-    assert.match(await imap.line() ?? '', /^\* PREAUTH /);
-    assert.match(tagged(await imap.imap('a', 'SELECT INBOX')), /^a OK /);
+    const imap = await selectedImap(s);
     assert.match(tagged(await imap.imap('b', 'STORE 1 +FLAGS.SILENT (\\Deleted)')), /^b OK /);
     const free = fill(s.fs, 4096);
     const before = readFileSync(s.mail);
@@ -644,9 +632,7 @@ describe('EXPUNGE, CLOSE and LOGOUT on a full disk', () => {
 
   it('CLOSE: NO [OVERQUOTA], the mailbox stays selected and nothing is lost', async () => {
     const s = setup(1024, settledMailbox(3), false);
-    const imap = new Server('imapd', s);
-    assert.match(await imap.line() ?? '', /^\* PREAUTH /);
-    assert.match(tagged(await imap.imap('a', 'SELECT INBOX')), /^a OK /);
+    const imap = await selectedImap(s);
     assert.match(tagged(await imap.imap('b', 'STORE 3 +FLAGS.SILENT (\\Deleted)')), /^b OK /);
     const free = fill(s.fs);
     const before = readFileSync(s.mail);
@@ -685,9 +671,7 @@ describe('EXPUNGE, CLOSE and LOGOUT on a full disk', () => {
 
   it('LOGOUT after a STORE that was answered OK: the flags are on disk although nothing more can be written', async () => {
     const s = setup(1024, settledMailbox(3), false);
-    const imap = new Server('imapd', s);
-    assert.match(await imap.line() ?? '', /^\* PREAUTH /);
-    assert.match(tagged(await imap.imap('a', 'SELECT INBOX')), /^a OK /);
+    const imap = await selectedImap(s);
     assert.match(tagged(await imap.imap('b', 'STORE 1:3 +FLAGS.SILENT (\\Seen \\Flagged)')), /^b OK /);
     const free = fill(s.fs);
     // With nothing to write, nothing needs room: reading, an EXPUNGE or CLOSE with nothing to remove, a STORE that
