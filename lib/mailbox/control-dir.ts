@@ -36,7 +36,8 @@
  * the checks, and writes its own journals to journal_dir: it must not leave root-owned files here.
  *
  * Files our earlier versions left in the journal directory (`uwimap-ts.<dev>.<ino>.pop3` and `.recent`) are
- * removed when the control directory is first looked at in a session, those owned by the user only.
+ * removed when the control directory is made (the user's first session since the upgrade), those owned by the user
+ * only: one listing of the shared directory then, not one per session.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -82,6 +83,8 @@ type State = { usable: true; dir: string } | { usable: false; why: string };
 /** One user's control directory for one session: checked (and made) on first use, see the module comment. */
 export class ControlDir {
   private state: State | null = null;
+  /** check() made the directory: this user's first session since the upgrade, when old files are swept. */
+  private made = false;
 
   constructor(private readonly opts: ControlDirOptions) {}
 
@@ -93,7 +96,7 @@ export class ControlDir {
         this.opts.logger.log('warning', `control directory not used: ${this.state.why}; UIDVALIDITY from the clock, ` +
           'POP3 sessions not exclusive, \\Recent not remembered between sessions');
       }
-      this.sweepLegacy();
+      if (this.made) this.sweepLegacy();
     }
     return this.state.usable ? this.state.dir : null;
   }
@@ -157,6 +160,7 @@ export class ControlDir {
     if (this.opts.create ?? true) {
       try {
         mkdirSync(path, 0o700);
+        this.made = true;
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (code !== 'EEXIST') return { usable: false, why: `${path} cannot be made (${code ?? 'error'})` };
