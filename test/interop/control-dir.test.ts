@@ -205,13 +205,19 @@ describe('control directory', () => {
   it("another user's rewrite journal names do not touch the victim's sessions",
     () => attack(['pop3', 'recent', 'journal', 'append']));
 
-  it("a journal name another user planted does not stop the victim from reading the mailbox", async () => {
+  // 0644: the victim cannot even open it read-write; 0600: not even read it.
+  for (const [kind, umask] of [['journal', '022'], ['append', '077']] as const) {
+    it(`a ${kind} name another user planted (umask ${umask}) does not stop the victim from reading the mailbox`,
+      () => plantedName(kind, umask));
+  }
+
+  async function plantedName(kind: 'journal' | 'append', umask: string): Promise<void> {
     const victim = addUser('SHA512', 'pw-reader');
     const attacker = addUser('SHA512', 'pw-planter');
     const st = statSync(join(spool, victim));
-    const p = join(dir, 'tmp', `uwimap-ts.${st.dev}.${st.ino}.journal`);
+    const p = join(dir, 'tmp', `uwimap-ts.${st.dev}.${st.ino}.${kind}`);
     planted.push(p);
-    asUser(attacker, `printf 'planted' > ${p}`); // 0644: the victim cannot even open it read-write
+    asUser(attacker, `umask ${umask}; printf 'planted' > ${p}`);
     const imap = await inetd('imapd', writeConfig('c-reader', ''));
     try {
       const logFrom = logLines.length;
@@ -230,7 +236,7 @@ describe('control directory', () => {
     } finally {
       imap.server.close();
     }
-  });
+  }
 
   it("leaves none of the test users' files in /var/tmp or /tmp but what the attacker planted", () => {
     const ours = (d: string): string[] => readdirSync(d)

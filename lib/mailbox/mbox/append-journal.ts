@@ -59,6 +59,7 @@ import { closeSync, constants, fdatasyncSync, fstatSync, ftruncateSync, openSync
 import { join } from 'node:path';
 
 import { readInto } from './byte-source.js';
+import { openOwnedJournal } from './journal-file.js';
 import { PieceList } from './pieces.js';
 import { journalDirs, rewriteFile, type RewriteOptions } from './rewrite.js';
 import { pwriteFully } from './rewrite-forward.js';
@@ -239,17 +240,10 @@ function recoverAppendIn(fd: number, dir: string, opts: RewriteOptions): AppendR
   const sync = opts.fsync ?? true;
   const st = fstatSync(fd, { bigint: true });
   const rpath = appendRecordPath(dir, st.dev, st.ino);
-  let rfd: number;
+  // Another user's file under our name is not ours to act on, nor to remove, nor a reason to fail the open.
+  const rfd = openOwnedJournal(rpath, Number(st.uid));
+  if (rfd === null) return { action: 'none', bytes: 0, after: 0 };
   try {
-    rfd = openSync(rpath, constants.O_RDWR);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { action: 'none', bytes: 0, after: 0 };
-    throw e;
-  }
-  try {
-    const rst = fstatSync(rfd, { bigint: true });
-    // Another user's file under our name is not ours to act on, nor to remove.
-    if (rst.uid !== st.uid || !rst.isFile()) return { action: 'none', bytes: 0, after: 0 };
     const b = Buffer.alloc(RECORD_SIZE);
     const n = readSync(rfd, b, 0, RECORD_SIZE, 0);
     const rec = n === RECORD_SIZE ? decode(b) : null;

@@ -3,7 +3,7 @@
  * link, mode 0600. A name already taken is refused, never reused: see rewrite.ts's module comment on where journals
  * live and why a taken name in the shared journal_dir stops the write instead of picking another name.
  */
-import { constants, openSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync } from 'node:fs';
 import { MailboxError } from '../driver.js';
 
 /**
@@ -24,4 +24,36 @@ export function createJournalFile(path: string, flags: number): number {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new JournalNameTaken(path);
     throw e;
   }
+}
+
+/**
+ * Whether `path` is a plain file (not a link) owned by `uid`, the mailbox's owner: only such a journal or append
+ * record is ours. One another user planted in the shared journal_dir (or a link) is neither opened nor acted on,
+ * and cannot stop the mailbox from opening. Looked at before any open: a planted file may not even be readable.
+ */
+export function ownedJournal(path: string, uid: number): boolean {
+  try {
+    const st = lstatSync(path);
+    return st.isFile() && st.uid === uid;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+    throw e;
+  }
+}
+
+/** An existing journal or record opened read-write when {@link ownedJournal} (checked again on the fd); else null. */
+export function openOwnedJournal(path: string, uid: number): number | null {
+  if (!ownedJournal(path, uid)) return null;
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDWR | constants.O_NOFOLLOW);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+  const st = fstatSync(fd);
+  if (st.isFile() && st.uid === uid) return fd;
+  closeSync(fd);
+  return null;
 }

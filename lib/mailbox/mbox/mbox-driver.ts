@@ -19,7 +19,7 @@
  */
 import {
   watch, type FSWatcher,
-  closeSync, constants, existsSync, fstatSync, futimesSync, lstatSync, openSync, readFileSync, readSync,
+  closeSync, constants, existsSync, fstatSync, futimesSync, openSync, readFileSync, readSync,
   renameSync, statSync, unlinkSync, writeFileSync, type BigIntStats,
 } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
@@ -39,6 +39,7 @@ import { servedCount } from './served-count.js';
 import { isFromLine } from './from-line.js';
 import { Bit, MessageIndex } from './message-index.js';
 import { BodyServer, serveHeader } from './render.js';
+import { ownedJournal } from './journal-file.js';
 import { appendRecordPath } from './append-journal.js';
 import { recoverLocked, TailWriter, writeError } from './save.js';
 import { journalDirs, journalPath, PieceList, recoverJournal, rewriteFile, type RewriteOptions } from './rewrite.js';
@@ -126,23 +127,10 @@ interface ResolvedEnv {
   username: string;
 }
 
-/**
- * Whether `path` is a plain file (not a link) owned by `uid`: only such a journal or intent record is ours. One
- * another user planted in the shared journal directory is neither read nor a reason to take exclusive locks.
- */
-function ownedBy(path: string, uid: number): boolean {
-  try {
-    const st = lstatSync(path);
-    return st.isFile() && st.uid === uid;
-  } catch {
-    return false;
-  }
-}
-
-/** Whether a journal or record of ours (see {@link ownedBy}) names the file `st` in any of `dirs`. */
+/** Whether a journal or record of ours (see ownedJournal) names the file `st` in any of `dirs`. */
 function pendingIn(dirs: readonly string[], st: { dev: number | bigint; ino: number | bigint; uid: number }): boolean {
-  return dirs.some((d) => ownedBy(appendRecordPath(d, st.dev, st.ino), st.uid) ||
-    ownedBy(journalPath(d, st.dev, st.ino), st.uid));
+  return dirs.some((d) => ownedJournal(appendRecordPath(d, st.dev, st.ino), st.uid) ||
+    ownedJournal(journalPath(d, st.dev, st.ino), st.uid));
 }
 
 export class MboxDriver implements MailboxDriver {

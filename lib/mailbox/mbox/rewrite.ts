@@ -69,11 +69,11 @@
  * remove it). With a usable control directory this cannot happen.
  */
 import {
-  closeSync, constants, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, lstatSync, openSync, unlinkSync,
+  closeSync, constants, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, unlinkSync,
 } from 'node:fs';
 import { join } from 'node:path';
 
-import { createJournalFile } from './journal-file.js';
+import { createJournalFile, openOwnedJournal } from './journal-file.js';
 import { preadFully, readExactly, readInto } from './byte-source.js';
 import { PieceList, type Piece } from './pieces.js';
 import {
@@ -341,25 +341,9 @@ function recoverJournalIn(fd: number, dir: string, opts: RewriteOptions): Recove
   const sync = opts.fsync ?? true;
   const st = fstatSync(fd);
   const jpath = journalPath(dir, st.dev, st.ino);
-  // Looked at before it is opened: one planted by another user (or a link) may not even be readable by us, and
-  // must not stop the mailbox from opening.
+  const jfd = openOwnedJournal(jpath, st.uid);
+  if (jfd === null) return { action: 'none', appended: 0 };
   try {
-    const lst = lstatSync(jpath);
-    if (lst.uid !== st.uid || !lst.isFile()) return { action: 'none', appended: 0 };
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { action: 'none', appended: 0 };
-    throw e;
-  }
-  let jfd: number;
-  try {
-    jfd = openSync(jpath, constants.O_RDWR | constants.O_NOFOLLOW);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { action: 'none', appended: 0 };
-    throw e;
-  }
-  try {
-    const jst = fstatSync(jfd);
-    if (jst.uid !== st.uid || !jst.isFile()) return { action: 'none', appended: 0 };
     const header = Buffer.alloc(HEADER_SIZE);
     const hn = readInto(jfd, header, 0, HEADER_SIZE, 0);
     const text = header.toString('latin1', 0, hn);
@@ -381,7 +365,7 @@ function recoverJournalIn(fd: number, dir: string, opts: RewriteOptions): Recove
     }
     const state = text[STATE_OFFSET];
     const committed = state === STATE_COMMITTED;
-    const complete = meta !== null && jst.size === HEADER_SIZE + meta.keep + TRAILER.length &&
+    const complete = meta !== null && fstatSync(jfd).size === HEADER_SIZE + meta.keep + TRAILER.length &&
       trailerOk(jfd, HEADER_SIZE + meta.keep);
     if (!meta || !complete || meta.dev !== String(st.dev) || meta.ino !== String(st.ino)) {
       // Written before the mailbox was touched (or not ours to apply): nothing to undo.
