@@ -165,10 +165,17 @@ export interface OpenMailbox {
   /** The whole message as served: header then text. Its size is {@link MessageMeta.size}. */
   message(seq: number): SizedBody;
   /**
-   * Changes flags in memory; written by {@link checkpoint}, {@link expunge} or {@link close}. Returns what puts them
-   * back if that write fails. Throws LIMIT (nothing changed then).
+   * Changes flags in memory; written by {@link checkpoint}, {@link expunge} or {@link close}, where the change is
+   * applied again to the flags on disk at that moment (`add` and `remove` keep what another session changed
+   * meanwhile; `replace` replaces). Returns what puts them back if that write fails. Throws LIMIT (nothing changed
+   * then).
    */
   setFlags(seqs: Iterable<number>, op: 'add' | 'remove' | 'replace', flags: FlagBits, keywords: readonly string[]): FlagsUndo;
+  /**
+   * The caller has just shown the client these messages' flags ({@link meta} after a write): changes to them that
+   * were noticed so far are not reported again by {@link takeUpdates}.
+   */
+  flagsShown(seqs: Iterable<number>): void;
   /**
    * Appends into this open mailbox, as MailboxDriver.append does (all or nothing, `opts` likewise): for COPY and MOVE
    * into the selected mailbox itself, whose messages may be read from this mailbox while it is locked for the

@@ -22,6 +22,7 @@ export function emptyMailbox(uidValidity: number): OpenMailbox {
     text: (seq: number): SizedBody => none(seq),
     message: (seq: number): SizedBody => none(seq),
     setFlags: () => () => undefined,
+    flagsShown: () => undefined,
     append: async (): Promise<number[]> => {
       throw new MailboxError('READONLY', 'no mailbox file');
     },

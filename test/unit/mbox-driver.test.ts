@@ -219,6 +219,94 @@ describe('mbox driver', () => {
     await c.close();
   });
 
+  it('merges flag changes as deltas: +FLAGS and -FLAGS apply to the flags on disk when written, FLAGS replaces', async () => {
+    const path = fresh();
+    const d = driver();
+    await d.create(path);
+    await d.append(path, each(msg('Subject: a\n\n1\n', Flag.Seen), msg('Subject: b\n\n2\n')));
+    const a = await d.open(path, { readOnly: false });
+    const b = await d.open(path, { readOnly: false });
+    // Neither session looks at the file between the other's write and its own.
+    a.setFlags([1], 'add', Flag.Answered, ['$Forwarded']);
+    await a.checkpoint();
+    b.setFlags([1], 'add', Flag.Flagged, []);
+    await b.checkpoint();
+    assert.equal(b.meta(1).flags, Flag.Seen | Flag.Answered | Flag.Flagged);
+    assert.deepEqual(b.meta(1).keywords, ['$Forwarded']);
+    // The change b noticed while writing is reported at its next look only when it was not shown already.
+    b.flagsShown([1]);
+    assert.deepEqual(b.takeUpdates(true).filter((u) => u.kind === 'flags'), []);
+    a.setFlags([1], 'remove', Flag.Seen, ['$Forwarded']);
+    await a.checkpoint();
+    b.setFlags([1], 'add', Flag.Draft, []);
+    await b.checkpoint();
+    assert.equal(b.meta(1).flags, Flag.Answered | Flag.Flagged | Flag.Draft);
+    assert.deepEqual(b.meta(1).keywords, []);
+    // A change that shows nothing new in memory is still a change on disk: a, still believing \Seen is off,
+    // removes it after b set it again.
+    b.setFlags([1], 'add', Flag.Seen, []);
+    await b.checkpoint();
+    a.setFlags([1], 'remove', Flag.Seen, []);
+    await a.checkpoint();
+    assert.equal(a.meta(1).flags & Flag.Seen, 0);
+    a.setFlags([1], 'replace', Flag.Deleted, []);
+    await a.checkpoint();
+    await b.sync();
+    const updates = b.takeUpdates(true);
+    assert.deepEqual(updates, [{ kind: 'flags', seq: 1 }]);
+    assert.equal(b.meta(1).flags, Flag.Deleted);
+    assert.equal(b.meta(2).flags, 0);
+    await a.close();
+    await b.close();
+    const c = await d.open(path, { readOnly: true });
+    assert.deepEqual([c.meta(1).flags, c.meta(2).flags], [Flag.Deleted, 0]);
+    await c.close();
+  });
+
+  it('a change taken back after a failed write leaves the deltas of earlier changes', async () => {
+    const path = fresh();
+    const d = driver();
+    await d.create(path);
+    await d.append(path, each(msg('Subject: a\n\n1\n')));
+    const a = await d.open(path, { readOnly: false });
+    const b = await d.open(path, { readOnly: false });
+    a.setFlags([1], 'add', Flag.Answered, []);
+    const undo = a.setFlags([1], 'add', Flag.Flagged, []);
+    undo();
+    assert.equal(a.meta(1).flags, Flag.Answered);
+    b.setFlags([1], 'add', Flag.Seen, []);
+    await b.checkpoint();
+    await a.checkpoint();
+    assert.equal(a.meta(1).flags, Flag.Seen | Flag.Answered);
+    await a.close();
+    await b.close();
+  });
+
+  it('two same-size writes within one clock tick still look like a change to other sessions', async () => {
+    const path = fresh();
+    const d = driver();
+    await d.create(path);
+    await d.append(path, each(msg('Subject: a\n\n1\n'), msg('Subject: b\n\n2\n')));
+    const a = await d.open(path, { readOnly: false });
+    const b = await d.open(path, { readOnly: false });
+    // Rounds of: a writes, b reads, a writes again at once (same size), b must see the second write too.
+    for (let i = 0; i < 20; i++) {
+      a.setFlags([1], i % 2 ? 'remove' : 'add', Flag.Flagged, []);
+      await a.checkpoint();
+      await b.sync();
+      b.takeUpdates(true);
+      const before = statSync(path, { bigint: true }).mtimeNs;
+      a.setFlags([2], i % 2 ? 'remove' : 'add', Flag.Answered, []);
+      await a.checkpoint();
+      assert.ok(statSync(path, { bigint: true }).mtimeNs > before, `round ${i}: mtime moved on`);
+      await b.sync();
+      assert.deepEqual(b.takeUpdates(true), [{ kind: 'flags', seq: 2 }], `round ${i}`);
+      assert.equal(b.meta(2).flags, i % 2 ? 0 : Flag.Answered);
+    }
+    await a.close();
+    await b.close();
+  });
+
   it('rewrites CRLF mailboxes without losing a byte of the messages', async () => {
     const path = fresh();
     const lf = 'From a Wed Dec  2 05:53:22 1992\nSubject: x\n\nbody\n>From q\n\nFrom b Wed Dec  2 05:53:22 1992\nSubject: y\n\nzz\n';

@@ -29,17 +29,20 @@ function storeSpec(uid: boolean): Command {
       const seqs = resolveSet(box, args.set, uid);
       const { bits, keywords } = splitFlags(args.att.flags);
       const undo = box.setFlags(seqs, args.att.op, bits, keywords);
-      // Written through: the tagged OK (and the FETCH responses) say the flags are on disk. A write that cannot be
-      // made (a full disk: NO [OVERQUOTA]) puts the flags in memory back as they are on disk. Only this change and
-      // what was already pending are written (a single flag on a block with padding left is patched in place), and
-      // a STORE on every message is the one rewrite CLOSE would otherwise have made.
+      // Written through: the tagged OK (and the FETCH responses) say the flags are on disk. The change is applied
+      // under the write lock to the flags on disk then, so what another session changed meanwhile is kept and shown.
+      // A write that cannot be made (a full disk: NO [OVERQUOTA]) puts the flags in memory back as they are on
+      // disk. Only this change and what was already pending are written (a single flag on a block with padding
+      // left is patched in place), and a STORE on every message is the one rewrite CLOSE would otherwise have made.
       try {
         await box.checkpoint();
       } catch (e) {
         undo();
         throw e;
       }
+      // .SILENT: flags another session changed meanwhile are still reported, after the command (RFC 7162 §3.2).
       if (args.att.silent) return;
+      box.flagsShown(seqs);
       for (const seq of seqs) {
         const m = box.meta(seq);
         ctx.untagged((b) => flagsFetch(b, seq, uid ? m.uid : null, m));

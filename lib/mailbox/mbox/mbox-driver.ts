@@ -45,6 +45,7 @@ import { recoverLocked, TailWriter, writeError } from './save.js';
 import { journalDirs, journalPath, PieceList, recoverJournal, rewriteFile, type RewriteOptions } from './rewrite.js';
 import { pwriteFully } from './rewrite-forward.js';
 import { metaHashOf, scanMbox } from './scanner.js';
+import { type DeltaBefore, FlagDeltas } from './flag-deltas.js';
 import { formatPseudoMessage, formatStatusBlock, type BaseInfo, type BlockFields } from './status-block.js';
 
 /** How long a burst of file events settles before a change is reported (a delivery is several writes). */
@@ -118,6 +119,31 @@ function snapshotOf(st: BigIntStats): Snapshot {
 
 function sameSnapshot(a: Snapshot, b: Snapshot): boolean {
   return a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs && a.ino === b.ino && a.dev === b.dev;
+}
+
+/** What {@link MboxMailbox.setFlags} changed: 5 numbers a row (row, flags, keywords, bits, UID), and the deltas before. */
+interface Undo {
+  rows: number[];
+  deltas: DeltaBefore[];
+}
+
+/**
+ * Makes the file's mtime later than `before` (the mtime when the write began) after a write left it equal: the
+ * kernel stamps times from a clock that ticks every few milliseconds, so two writes of the same size within one
+ * tick (two sessions' STOREs) would leave a file other sessions take for unchanged, and their next write would
+ * undo this one. One microsecond past the old value (the finest step futimes takes) suffices, as every session's
+ * snapshot holds an mtime no later than `before`. Only the file's owner may set it; for a shared folder the tick
+ * stays the limit.
+ */
+function advanceMtime(fd: number, before: bigint): void {
+  const st = fstatSync(fd, { bigint: true });
+  if (st.mtimeNs > before) return;
+  const us = before / 1000n + 2n;
+  try {
+    futimesSync(fd, Number(st.atimeNs / 1000n) / 1e6, Number(us) / 1e6);
+  } catch {
+    // Not the owner: see above.
+  }
 }
 
 interface ResolvedEnv {
@@ -425,6 +451,8 @@ export class MboxMailbox implements OpenMailbox {
   /** Rows the client knows about: [0, reported). */
   private reported = 0;
   private flagChanged = new Set<number>();
+  /** This session's flag changes not yet written, as deltas (rows with FlagsDirty have one). */
+  private readonly deltas = new FlagDeltas();
   private keywordsChanged = false;
   /** The initial scan found no UID data and gave the mailbox a new UIDVALIDITY. */
   private newValidity = false;
@@ -967,6 +995,11 @@ export class MboxMailbox implements OpenMailbox {
     return (1 << i) >>> 0;
   }
 
+  /**
+   * Changes flags in memory, and notes each change as a delta (flag-deltas.ts) that is applied again to the flags on
+   * disk when it is written: a change another session wrote meanwhile is kept. Every message named gets a delta,
+   * even one whose flags in memory do not change: the file may say otherwise by the time it is written.
+   */
   setFlags(seqs: Iterable<number>, op: 'add' | 'remove' | 'replace', flags: number, keywords: readonly string[]): FlagsUndo {
     this.live();
     if (this.readOnly) throw new MailboxError('READONLY', 'mailbox is read-only');
@@ -978,8 +1011,8 @@ export class MboxMailbox implements OpenMailbox {
     };
     let mask = 0;
     const x = this.idx;
-    // Each changed row and what it was: flags, keywords, and its Dirty/FlagsDirty bits.
-    const undo: number[] = [];
+    // Each row named and what it was: flags, keywords, its Dirty/FlagsDirty bits; and its delta before.
+    const undo: Undo = { rows: [], deltas: [] };
     try {
       for (const k of keywords) mask |= this.keywordBit(k, op !== 'remove');
       mask >>>= 0;
@@ -988,13 +1021,15 @@ export class MboxMailbox implements OpenMailbox {
         if (x.bits(r) & Bit.Gone) continue;
         const f0 = x.flags(r);
         const k0 = x.keywordMask(r);
+        undo.rows.push(r, f0, k0, x.bits(r) & (Bit.Dirty | Bit.FlagsDirty), x.uid(r));
+        undo.deltas.push(this.deltas.change(x.uid(r), op, flags, mask));
         const f1 = op === 'add' ? f0 | flags : op === 'remove' ? f0 & ~flags : flags;
         const k1 = (op === 'add' ? k0 | mask : op === 'remove' ? k0 & ~mask : mask) >>> 0;
+        x.addBits(r, Bit.FlagsDirty);
         if (f1 !== f0 || k1 !== k0) {
-          undo.push(r, f0, k0, x.bits(r) & (Bit.Dirty | Bit.FlagsDirty));
           x.setFlags(r, f1);
           x.setKeywordMask(r, k1);
-          x.addBits(r, Bit.Dirty | Bit.FlagsDirty);
+          x.addBits(r, Bit.Dirty);
         }
       }
     } catch (e) {
@@ -1016,18 +1051,37 @@ export class MboxMailbox implements OpenMailbox {
     };
   }
 
-  /** Puts rows back as {@link setFlags} noted them (row, flags, keyword mask, Dirty/FlagsDirty bits, repeated). */
-  private restoreRows(undo: readonly number[]): void {
+  /**
+   * Puts rows back as {@link setFlags} noted them, and their deltas. The row numbers hold while no update was
+   * handed over; a row that moved since (its UID is elsewhere now) is left as it is.
+   */
+  private restoreRows(undo: Undo): void {
     const x = this.idx;
-    for (let i = 0; i < undo.length; i += 4) {
-      const r = undo[i] as number;
-      if (r >= x.length) continue;
-      x.setFlags(r, undo[i + 1] as number);
-      x.setKeywordMask(r, undo[i + 2] as number);
+    const rows = undo.rows;
+    for (let i = rows.length - 5, j = undo.deltas.length - 1; i >= 0; i -= 5, j--) {
+      const r = rows[i] as number;
+      const uid = rows[i + 4] as number;
+      this.deltas.restore(uid, undo.deltas[j] ?? null);
+      if (r >= x.length || x.uid(r) !== uid) continue;
+      x.setFlags(r, rows[i + 1] as number);
+      x.setKeywordMask(r, rows[i + 2] as number);
       x.clearBits(r, Bit.Dirty | Bit.FlagsDirty);
       // A row whose UID is still to be written stays to be written.
-      x.addBits(r, (undo[i + 3] as number) | (x.bits(r) & Bit.NewUid ? Bit.Dirty : 0));
+      x.addBits(r, (rows[i + 3] as number) | (x.bits(r) & Bit.NewUid ? Bit.Dirty : 0));
     }
+  }
+
+  /** The client was just shown these messages' flags: changes to them noticed so far need not be reported again. */
+  flagsShown(seqs: Iterable<number>): void {
+    if (this.flagChanged.size === 0) return;
+    for (const seq of seqs) this.flagChanged.delete(this.idx.uid(this.row(seq)));
+  }
+
+  /** Every delta was written, or there was nothing to write: none is kept for a later write. */
+  private settleDeltas(): void {
+    if (this.deltas.size === 0) return;
+    for (let r = 0; r < this.idx.length; r++) this.idx.clearBits(r, Bit.FlagsDirty);
+    this.deltas.clear();
   }
 
   // ---------------------------------------------------------------- scanning
@@ -1154,16 +1208,17 @@ export class MboxMailbox implements OpenMailbox {
         // Sizes and body form come from the file; \Recent and unwritten changes are this session's.
         let bits = (fb & (Bit.Old | Bit.Verbatim | Bit.Quoted)) | (ob & (Bit.Recent | Bit.FlagsDirty));
         if (fb & Bit.NewUid) bits |= Bit.NewUid | Bit.Dirty; // its UID is still not on disk
-        if (ob & Bit.FlagsDirty || (ob & Bit.Recent && !(fb & Bit.Old) && !this.readOnly)) bits |= Bit.Dirty;
+        if (ob & Bit.Recent && !(fb & Bit.Old) && !this.readOnly) bits |= Bit.Dirty;
+        // The file's flags, with this session's unwritten changes applied to them again (flag-deltas.ts).
+        const ff = fresh.flags(j);
+        const fk = remap(fresh.keywordMask(j));
+        const { flags: f, keywords: k } = ob & Bit.FlagsDirty ? this.deltas.apply(uid, ff, fk) : { flags: ff, keywords: fk };
+        if (f !== ff || k !== fk) bits |= Bit.Dirty;
         next.setBits(n, bits);
-        if (!(ob & Bit.FlagsDirty)) {
-          const f = fresh.flags(j);
-          const k = remap(fresh.keywordMask(j));
-          if (f !== old.flags(r) || k !== old.keywordMask(r)) {
-            next.setFlags(n, f);
-            next.setKeywordMask(n, k);
-            if (r < this.reported) this.flagChanged.add(uid);
-          }
+        if (f !== old.flags(r) || k !== old.keywordMask(r)) {
+          next.setFlags(n, f);
+          next.setKeywordMask(n, k);
+          if (r < this.reported) this.flagChanged.add(uid);
         }
         j++;
       } else {
@@ -1349,11 +1404,21 @@ export class MboxMailbox implements OpenMailbox {
 
   async checkpoint(): Promise<void> {
     this.live();
-    // Nothing of ours to write: no lock taken (a STORE that changed nothing, or a CHECK, needs no room on disk).
-    if (this.readOnly || !this.anyDirty()) return;
+    if (this.readOnly) return;
+    if (!this.anyDirty()) {
+      // Nothing of ours to write: no lock taken (a CHECK, or a STORE that changed nothing, needs no room on disk).
+      // A STORE that changed nothing in memory changes nothing on disk either when the file is as we last read it:
+      // it is then ordered before any later writer's change.
+      if (this.deltas.size === 0) return;
+      if (this.snap && sameSnapshot(snapshotOf(fstatSync(this.fd, { bigint: true })), this.snap)) {
+        this.settleDeltas();
+        return;
+      }
+    }
     await this.withLock('exclusive', () => {
       this.syncLocked();
       if (this.anyDirty()) this.writeLocked(null);
+      else this.settleDeltas();
     });
   }
 
@@ -1379,7 +1444,10 @@ export class MboxMailbox implements OpenMailbox {
         if (uids && !uids.has(x.uid(r))) continue;
         gone.add(r);
       }
-      if (gone.size === 0 && !this.anyDirty()) return [];
+      if (gone.size === 0 && !this.anyDirty()) {
+        this.settleDeltas();
+        return [];
+      }
       this.writeLocked(gone);
       const out: number[] = [];
       for (const r of gone) {
@@ -1543,7 +1611,9 @@ export class MboxMailbox implements OpenMailbox {
       x.clearBits(r, Bit.Dirty | Bit.NewUid | Bit.FlagsDirty);
       if (this.claims) x.addBits(r, Bit.Old);
     }
+    this.settleDeltas();
     this.baseDirty = false;
+    if (result.mode !== 'none' && this.snap) advanceMtime(this.fd, this.snap.mtimeNs);
     this.snap = snapshotOf(fstatSync(this.fd, { bigint: true }));
     if (result.mode !== 'none') this.env.logger.log('debug', `${this.path}: rewrote (${result.mode}), ${result.size} bytes`);
   }
