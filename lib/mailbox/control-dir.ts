@@ -115,6 +115,63 @@ export class ControlDir {
   }
 
   /**
+   * The highest UID of the mailbox at `mailboxPath` that a session has claimed as \Recent (0: none, or no usable
+   * directory). `owner` names the mailbox as it is now (its UIDVALIDITY and path): a claim that names another is
+   * one a removed mailbox of the same name left, and counts as none. Read without a lock: the file is rewritten
+   * in place by one write, and only its first line counts.
+   */
+  recentClaim(mailboxPath: string, owner: string): number {
+    const path = this.fileFor('recent', mailboxPath);
+    if (path === null) return 0;
+    let fd: number;
+    try {
+      fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+    } catch {
+      return 0;
+    }
+    try {
+      return parseClaim(fd, owner);
+    } catch {
+      return 0;
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /**
+   * Claims \Recent for the messages of the mailbox up to UID `top`, as one step under flock() (RFC 3501 §2.3.2:
+   * one session only): returns the claim before, so the caller keeps \Recent only for UIDs above it, and leaves
+   * `top` as the claim (when higher). Without a usable directory, or when the file cannot be used: 0, and nothing
+   * is kept (the degradation the module comment describes).
+   */
+  async claimRecent(mailboxPath: string, owner: string, top: number): Promise<number> {
+    const path = this.fileFor('recent', mailboxPath);
+    if (path === null) return 0;
+    let fd: number;
+    try {
+      fd = openSync(path, constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
+    } catch (e) {
+      this.opts.logger.log('warning', `${path}: ${(e as Error).message}; \\Recent not claimed`);
+      return 0;
+    }
+    try {
+      await lockWithin(fd, COUNTER_WAIT_MS);
+      const before = parseClaim(fd, owner);
+      if (top > before) {
+        const out = Buffer.from(`${top} ${owner}\n`, 'utf8');
+        writeSync(fd, out, 0, out.length, 0);
+        ftruncateSync(fd, out.length);
+      }
+      return before;
+    } catch (e) {
+      this.opts.logger.log('warning', `${path}: ${(e as Error).message}; \\Recent not claimed`);
+      return 0;
+    } finally {
+      closeSync(fd); // drops the flock
+    }
+  }
+
+  /**
    * A new UIDVALIDITY, never given before to any mailbox of this user (RFC 3501 §2.3.1.1: a name deleted and
    * created again gets another): the counter file's last value plus one, never below `nowS` (the clock in
    * seconds, as UW's values are, so that ours keep their order with ones UW made) nor `floor`. The counter is read
@@ -205,6 +262,16 @@ export class ControlDir {
       }
     }
   }
+}
+
+/** The claimed UID in a \\Recent claim file's first line when the line names `owner` (see recentClaim), else 0. */
+function parseClaim(fd: number, owner: string): number {
+  const buf = Buffer.alloc(4096);
+  const n = readSync(fd, buf, 0, buf.length, 0);
+  const line = buf.subarray(0, n).toString('utf8').split('\n')[0] ?? '';
+  const sp = line.indexOf(' ');
+  if (sp < 0 || line.slice(sp + 1) !== owner || !/^[0-9]{1,10}$/.test(line.slice(0, sp))) return 0;
+  return Number(line.slice(0, sp));
 }
 
 /** flock(fd, LOCK_EX), polled every 5 ms (fs-ext's blocking form would hold a pool thread); throws after `ms`. */

@@ -12,6 +12,7 @@ import { after, describe, it } from 'node:test';
 import type { AppendMessage, OpenMailbox } from '../../lib/mailbox/driver.js';
 import { Flag } from '../../lib/mailbox/driver.js';
 import { MboxDriver } from '../../lib/mailbox/mbox/mbox-driver.js';
+import { ControlDir } from '../../lib/mailbox/control-dir.js';
 import { rewriteFile } from '../../lib/mailbox/mbox/rewrite.js';
 import { fixedClock } from '../../lib/env/env.js';
 import { MemoryLogger } from '../../lib/env/logger.js';
@@ -305,6 +306,41 @@ describe('mbox driver', () => {
     }
     await a.close();
     await b.close();
+  });
+
+  it('gives \\Recent to exactly one of many sessions that open or look at once', async () => {
+    const path = fresh();
+    const control = new ControlDir({ path: mkdtempSync(join(dir, 'control-')), uid: process.getuid?.() ?? 0, logger: new MemoryLogger() });
+    const d = new MboxDriver({
+      journalDir: dir, fsync: false, control,
+      env: { clock: fixedClock(T0), hostname: 'mail.example.org', username: 'alice', logger: new MemoryLogger() },
+    });
+    await d.create(path);
+    await d.append(path, each(msg('Subject: a\n\n1\n')));
+    // Eight sessions open together: one has the message as \Recent.
+    const boxes = await Promise.all(Array.from({ length: 8 }, () => d.open(path, { readOnly: false })));
+    const recentIn = (seq: number): number => boxes.filter((b) => seq <= b.count() && b.meta(seq).recent).length;
+    assert.equal(recentIn(1), 1);
+    assert.equal((await d.status(path)).recent, 0, 'STATUS counts only unclaimed messages');
+    // Mail arriving while they are open: the first to look claims it, whichever that is.
+    appendFileSync(path, 'From agent@x Sat Nov 21 12:30:00 2026\nSubject: b\n\n2\n\n');
+    assert.equal((await d.status(path)).recent, 1, 'STATUS counts a message nobody has seen');
+    await Promise.all(boxes.map((b) => b.sync()));
+    for (const b of boxes) b.takeUpdates(true);
+    assert.equal(recentIn(2), 1);
+    // A read-only session does not claim, and sees what nobody claimed.
+    appendFileSync(path, 'From agent@x Sat Nov 21 12:31:00 2026\nSubject: c\n\n3\n\n');
+    const ro = await d.open(path, { readOnly: true });
+    assert.equal(ro.meta(3).recent, true);
+    assert.equal(ro.meta(2).recent, false);
+    await Promise.all(boxes.map((b) => b.sync()));
+    for (const b of boxes) b.takeUpdates(true);
+    assert.equal(recentIn(3), 1);
+    // Written `O`s and the claim agree: a session opened after everyone closed has nothing \Recent.
+    for (const b of [...boxes, ro]) await b.close();
+    const late = await d.open(path, { readOnly: false });
+    assert.deepEqual([1, 2, 3].map((q) => late.meta(q).recent), [false, false, false]);
+    await late.close();
   });
 
   it('rewrites CRLF mailboxes without losing a byte of the messages', async () => {

@@ -19,8 +19,8 @@
  */
 import {
   watch, type FSWatcher,
-  closeSync, constants, existsSync, fstatSync, futimesSync, openSync, readFileSync, readSync,
-  renameSync, statSync, unlinkSync, writeFileSync, type BigIntStats,
+  closeSync, constants, existsSync, fstatSync, futimesSync, openSync, readSync,
+  renameSync, statSync, unlinkSync, type BigIntStats,
 } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import type {
@@ -451,6 +451,8 @@ export class MboxMailbox implements OpenMailbox {
   /** Rows the client knows about: [0, reported). */
   private reported = 0;
   private flagChanged = new Set<number>();
+  /** The highest UID whose \Recent this object has settled with other sessions ({@link settleRecent}). */
+  private settledRecent = 0;
   /** This session's flag changes not yet written, as deltas (rows with FlagsDirty have one). */
   private readonly deltas = new FlagDeltas();
   private keywordsChanged = false;
@@ -550,7 +552,6 @@ export class MboxMailbox implements OpenMailbox {
         await this.withLock('exclusive', async () => {
           this.rescan(true);
           await finish();
-          if (this.claims) this.claimRecent();
           if (!this.newValidity) return;
           try {
             await this.checkpoint();
@@ -559,7 +560,8 @@ export class MboxMailbox implements OpenMailbox {
             this.env.logger.log('warning', `${this.path}: new UIDVALIDITY not written: ${e.message}`);
           }
         });
-      } else if (this.claims) this.claimRecent();
+      }
+      await this.settleRecent();
       this.reported = this.idx.length;
     } catch (e) {
       closeSync(this.fd);
@@ -569,39 +571,32 @@ export class MboxMailbox implements OpenMailbox {
   }
 
   /**
-   * \Recent goes to one session only (RFC 3501 §2.3.2). The file says which messages no session has seen (no
-   * `O` in Status:), but an open session writes its `O`s only at its next checkpoint; so the highest UID a session
-   * has claimed is also kept in a small file in the user's control directory (control-dir.ts), and a later
-   * session does not see those as recent. A read-only session only reads the claim. Without a control directory
-   * no claim is kept (never in a shared directory, where another user could plant one).
+   * \Recent goes to one session only (RFC 3501 §2.3.2): the first to see a message after it arrived, whether it
+   * opens the mailbox then or already has it open. The file says which messages no session has seen (no `O` in
+   * Status:), but a session writes its `O`s only at its next write; so the highest UID claimed is also kept in the
+   * user's control directory (ControlDir.claimRecent), taken under flock() for the messages this object has not
+   * settled yet (those above {@link settledRecent}), and a message at or below another session's claim is not
+   * \Recent here. A read-only session and the driver's short opens (STATUS) only read the claim. Without a control
+   * directory nothing is claimed (never in a shared directory, where another user could plant a claim).
    */
-  private claimRecent(): void {
-    const st = fstatSync(this.fd);
-    const file = this.opts.control?.fileFor('recent', this.path) ?? null;
-    if (file === null) return;
-    // The claim names the mailbox (UIDVALIDITY and path) so a claim left by a removed mailbox of the same name
-    // (UIDVALIDITY is never repeated) is not taken for this one.
-    const owner = `${this.base.uidValidity} ${this.path}`;
+  private async settleRecent(): Promise<void> {
+    const x = this.idx;
+    const n = x.length;
+    if (n === 0 || x.uid(n - 1) <= this.settledRecent) return;
+    const top = x.uid(n - 1);
+    const control = this.opts.control;
     let claimed = 0;
-    try {
-      const cst = statSync(file);
-      const [uid, ...rest] = readFileSync(file, 'utf8').trim().split(' ');
-      if (cst.uid === st.uid && rest.join(' ') === owner) claimed = Number(uid) || 0;
-    } catch {
-      claimed = 0;
+    if (control) {
+      // The claim names the mailbox (UIDVALIDITY and path), so one a removed mailbox of the same name left (its
+      // UIDVALIDITY is never given again) is not taken for this one's.
+      const owner = `${this.base.uidValidity} ${this.path}`;
+      claimed = this.claims && !this.readOnly ? await control.claimRecent(this.path, owner, top) :
+        control.recentClaim(this.path, owner);
     }
-    let top = claimed;
-    for (let r = 0; r < this.idx.length; r++) {
-      const uid = this.idx.uid(r);
-      if (this.idx.bits(r) & Bit.Recent && uid <= claimed) this.idx.clearBits(r, Bit.Recent);
-      if (uid > top) top = uid;
+    for (let r = n - 1; r >= 0 && x.uid(r) > this.settledRecent; r--) {
+      if (x.uid(r) <= claimed) x.clearBits(r, Bit.Recent);
     }
-    if (this.readOnly || top === claimed) return;
-    try {
-      writeFileSync(file, `${top} ${owner}\n`, { mode: 0o600 });
-    } catch {
-      // No claim file (control directory full): \Recent may then show in two sessions at once.
-    }
+    this.settledRecent = top;
   }
 
   /** Runs journal recovery (rewrite.ts) when a journal for this file exists. */
@@ -1339,12 +1334,15 @@ export class MboxMailbox implements OpenMailbox {
       this.fd = fd;
       this.snap = null;
     } else if (this.snap && sameSnapshot(snapshotOf(fdSt), this.snap)) {
+      // Mail a write of ours found (new rows while it held the lock) is still settled here.
+      await this.settleRecent();
       return;
     }
     await this.withLock('shared', () => {
       if (this.snap === null) this.rescan(false);
       else this.syncLocked();
     });
+    await this.settleRecent();
   }
 
   takeUpdates(allowExpunge: boolean): MailboxUpdate[] {
