@@ -136,6 +136,17 @@ interface Places {
   readonly control?: ControlDir;
 }
 
+/**
+ * The control directory for `check`, which only reads: \Recent claims are read (and none written, as in any
+ * read-only open), but a mailbox that has no UIDVALIDITY yet is shown the clock's second, as UW's `mailutil` would,
+ * rather than spending a value of the user's counter on a mailbox that is not written.
+ */
+class ReadingControlDir extends ControlDir {
+  override nextUidValidity(nowS: number, floor = 0): Promise<number> {
+    return Promise.resolve(Math.max(nowS, floor));
+  }
+}
+
 /** Notes (not problems of the mailbox) go to stderr as they come. */
 const notes: Logger = { log: (_level, message) => process.stderr.write(`note: ${message}\n`) };
 
@@ -144,7 +155,8 @@ const notes: Logger = { log: (_level, message) => process.stderr.write(`note: ${
  * expanded with the owner's passwd entry, looked up by the file's uid in passwd_file) when this process can use it,
  * else journal_dir. Recovery looks in both. The cases (control-dir.ts's module comment):
  * - run as the owner (the usual delivery): the directory is checked, made if missing, and used for everything,
- *   a new mailbox's UIDVALIDITY from its counter as the servers take it;
+ *   a new mailbox's UIDVALIDITY from its counter as the servers take it (not by `check`, `reading`: see
+ *   {@link ReadingControlDir});
  * - run as root on another user's mailbox: an existing directory that passes the checks is looked in for journals
  *   to finish (they are the user's files; finishing them creates nothing), but our own go to journal_dir, so that
  *   no root-owned file is left in the user's directory, and a missing directory is not made (nor the counter:
@@ -153,7 +165,7 @@ const notes: Logger = { log: (_level, message) => process.stderr.write(`note: ${
  *   directory is out of reach, so journal_dir only, as before.
  * A mailbox not made yet belongs to us once made: as the owner.
  */
-function places(path: string, { config, controlDir }: Settings): Places {
+function places(path: string, { config, controlDir }: Settings, reading: boolean): Places {
   const legacy = config.journalDir;
   const me = process.getuid?.() ?? -1;
   let owner = me;
@@ -177,7 +189,7 @@ function places(path: string, { config, controlDir }: Settings): Places {
   if (account === undefined) return { journalDir: legacy };
   // A control directory that cannot be used is a note, not a problem of the mailbox: `check` stays 0 and a
   // delivery goes on with journal_dir (a user without a home, such as nobody, has none).
-  const control = new ControlDir({
+  const control = new (reading ? ReadingControlDir : ControlDir)({
     path: expandControlDir(controlDir, account), uid: owner, logger: notes, create: owner === me,
   });
   const dir = control.dir();
@@ -230,7 +242,7 @@ function flagNames(flags: number, keywords: readonly string[]): string[] {
 
 async function check(path: string, json: boolean, set: Settings): Promise<number> {
   const logger = new MemoryLogger();
-  const { driver, registry } = makeDriver(logger, set, places(path, set));
+  const { driver, registry } = makeDriver(logger, set, places(path, set, true));
   guardExit(registry);
   const box = await driver.open(path, { readOnly: true });
   try {
@@ -295,7 +307,7 @@ async function readStdin(): Promise<Buffer> {
 
 async function append(path: string, files: string[], withUids: boolean, set: Settings): Promise<number> {
   const logger = new MemoryLogger();
-  const { driver, registry } = makeDriver(logger, set, places(path, set));
+  const { driver, registry } = makeDriver(logger, set, places(path, set, false));
   guardExit(registry);
   let inputs: Buffer[];
   try {

@@ -79,6 +79,22 @@ describe('mailtool reads the servers\' configuration file', () => {
     assert.deepEqual(readdirSync(journal), [], 'journals and records went to the control directory, and are done');
   });
 
+  it('check, which only reads, spends no value of the counter on a mailbox that has no UIDVALIDITY yet', () => {
+    const control = fresh('control', false);
+    const c = conf([`control_dir = ${control}`, `journal_dir = ${fresh('journal')}`]);
+    const box = join(fresh('mail'), 'box');
+    assert.equal(mailtool(['append', '-c', c, box], MESSAGE).code, 0);
+    for (let i = 0; i < 2; i++) {
+      const r = mailtool(['check', '--json', '-c', c, box]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(JSON.parse(r.stdout).messages.length, 1);
+    }
+    assert.deepEqual(readdirSync(control), [], 'no counter');
+    const uid = mailtool(['append', '--uid', '-c', c, box], MESSAGE);
+    assert.match(uid.stdout, /^appended UIDVALIDITY \d+ UIDs 2\n$/, uid.stderr);
+    assert.deepEqual(readdirSync(control), ['uidvalidity'], 'a mailbox written gets its value from the counter');
+  });
+
   it('--control-dir overrides the file\'s control_dir', () => {
     const inFile = fresh('control', false);
     const given = fresh('control', false);
