@@ -138,8 +138,8 @@ interface Places {
 
 /**
  * The control directory for `check`, which only reads: \Recent claims are read (and none written, as in any
- * read-only open), but a mailbox that has no UIDVALIDITY yet is shown the clock's second, as UW's `mailutil` would,
- * rather than spending a value of the user's counter on a mailbox that is not written.
+ * read-only open), but a mailbox that has no UIDVALIDITY yet is shown the clock's second (UW's kind of value), rather
+ * than spending a value of the user's counter on a mailbox that is not written.
  */
 class ReadingControlDir extends ControlDir {
   override nextUidValidity(nowS: number, floor = 0): Promise<number> {
