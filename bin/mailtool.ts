@@ -4,9 +4,16 @@
  *   mailtool check PATH [--json]        message count, UIDVALIDITY, next UID, problems found (read-only)
  *   mailtool append PATH [FILE...]      append messages from files (or stdin), under a delivery agent's locks
  *
+ * It reads the servers' configuration file, by their loader (lib/env/config-file.ts): `-c FILE` / `--config FILE`,
+ * else /etc/uwimap-ts.conf, which may be missing (the built-in defaults then). So journal_dir, control_dir (where
+ * journals, append records and the UIDVALIDITY counter live), lock_timeout_s, the lock orders, rewrite_sync and
+ * passwd_file are the servers' own; --journal-dir, --control-dir and --lock-timeout override the file.
+ *
  * Exit status: 0 success, 1 `check` found problems, 2 usage. `append` exits with the sysexits.h codes a mail
  * transfer agent acts on (see {@link appendExit}): 75 (EX_TEMPFAIL) keeps the mail queued to try again, the
- * others bounce it.
+ * others bounce it. A configuration that cannot be used (a file named with -c that is missing, a bad key or value)
+ * is said on stderr, every problem with its line, and exits 75 from both commands: the servers answer it as a
+ * temporary failure too, and a delivery should wait in the queue while the administrator mends the file.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
@@ -16,10 +23,11 @@ import type { AppendMessage, InternalDate } from '../lib/mailbox/driver.js';
 import { MailboxError, SYSTEM_FLAG_NAMES } from '../lib/mailbox/driver.js';
 import { MboxDriver } from '../lib/mailbox/mbox/mbox-driver.js';
 import { ControlDir, expandControlDir } from '../lib/mailbox/control-dir.js';
-import { DEFAULT_CONFIG } from '../lib/env/config.js';
+import { ConfigError, formatProblem, withOverrides, type Config } from '../lib/env/config.js';
+import { DEFAULT_CONFIG_FILE, loadConfig } from '../lib/env/config-file.js';
 import { lookupAccountByUid } from '../lib/auth/passwd.js';
 import { parseFromLine } from '../lib/mailbox/mbox/from-line.js';
-import { MemoryLogger } from '../lib/env/logger.js';
+import { MemoryLogger, type Logger } from '../lib/env/logger.js';
 import { systemClock } from '../lib/env/env.js';
 import { createMailboxLocking } from '../lib/lock/mailbox-locking.js';
 import { DotlockRegistry } from '../lib/lock/dotlock-registry.js';
@@ -63,26 +71,102 @@ function appendExit(e: unknown): number {
 /** As imapd and ipop3d announce it. Given here: yargs would look for a package.json from the working directory. */
 const VERSION = '2007f.ts-0.1';
 
-/** Where this process writes journals and append records, and the other place recovery looks (rewrite.ts). */
-interface JournalPlaces {
-  readonly journalDir: string;
-  readonly legacyJournalDir?: string;
+/**
+ * What the commands run with: the configuration the servers read (their file, then this command line's overrides)
+ * and the control directory template, '' when `--control-dir ''` asked for none (a configuration file cannot).
+ */
+interface Settings {
+  readonly config: Config;
+  readonly controlDir: string;
+}
+
+/** The options that override the configuration file, as yargs gives them (absent: the file's value). */
+interface OverrideOptions {
+  readonly config: string | undefined;
+  readonly 'lock-timeout': number | undefined;
+  readonly 'journal-dir': string | undefined;
+  readonly 'control-dir': string | undefined;
+}
+
+/** A configuration that cannot be used: said on stderr, and the exit status. */
+class SettingsError extends Error {
+  constructor(readonly problems: readonly string[], readonly exitCode: number) {
+    super(problems.join('; '));
+  }
 }
 
 /**
+ * The configuration file (loaded as the servers load theirs: lib/env/config-file.ts's loadConfig, `-c FILE` or the
+ * default file, which may be missing) with the command line's overrides, checked by the file's rules (withOverrides).
+ * Throws SettingsError: 75 for the file (the servers answer a broken configuration as a temporary failure, and a
+ * delivery agent keeps the mail queued on 75 while the file is mended), 2 for a bad option.
+ */
+function settings(argv: OverrideOptions): Settings {
+  let file: Config;
+  try {
+    file = loadConfig(argv.config ?? null);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    throw new SettingsError(e.problems.map((p) => `configuration: ${formatProblem(p)}`), EX_TEMPFAIL);
+  }
+  const none = argv['control-dir'] === '';
+  try {
+    const config = withOverrides(file, {
+      ...(argv['lock-timeout'] !== undefined ? { lockTimeoutS: argv['lock-timeout'] } : {}),
+      ...(argv['journal-dir'] !== undefined ? { journalDir: argv['journal-dir'] } : {}),
+      ...(argv['control-dir'] !== undefined && !none ? { controlDir: argv['control-dir'] } : {}),
+    });
+    return { config, controlDir: none ? '' : config.controlDir };
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    // The file's key names mean nothing here: name the options.
+    const option = (m: string): string => m.replace(/^lock_timeout_s:/, '--lock-timeout:')
+      .replace(/^journal_dir:/, '--journal-dir:').replace(/^control_dir:/, '--control-dir:');
+    throw new SettingsError(e.problems.map((p) => option(p.message)), 2);
+  }
+}
+
+/**
+ * Where this process writes journals and append records, the other place recovery looks (rewrite.ts), and the
+ * control directory whose other files (the UIDVALIDITY counter, \Recent claims) it uses, only as their owner.
+ */
+interface Places {
+  readonly journalDir: string;
+  readonly legacyJournalDir?: string;
+  readonly control?: ControlDir;
+}
+
+/**
+ * The control directory for `check`, which only reads: \Recent claims are read (and none written, as in any
+ * read-only open), but a mailbox that has no UIDVALIDITY yet is shown the clock's second (UW's kind of value), rather
+ * than spending a value of the user's counter on a mailbox that is not written.
+ */
+class ReadingControlDir extends ControlDir {
+  override nextUidValidity(nowS: number, floor = 0): Promise<number> {
+    return Promise.resolve(Math.max(nowS, floor));
+  }
+}
+
+/** Notes (not problems of the mailbox) go to stderr as they come. */
+const notes: Logger = { log: (_level, message) => process.stderr.write(`note: ${message}\n`) };
+
+/**
  * Where journals go for the mailbox at `path`: the control directory of the mailbox's owner (control_dir,
- * `template`, expanded with the owner's passwd entry, looked up by the file's uid) when this process can use it,
- * else `journalDir` (journal_dir). Recovery looks in both. The cases (control-dir.ts's module comment):
- * - run as the owner (the usual delivery): the directory is checked, made if missing, and used for everything;
+ * expanded with the owner's passwd entry, looked up by the file's uid in passwd_file) when this process can use it,
+ * else journal_dir. Recovery looks in both. The cases (control-dir.ts's module comment):
+ * - run as the owner (the usual delivery): the directory is checked, made if missing, and used for everything,
+ *   a new mailbox's UIDVALIDITY from its counter as the servers take it (not by `check`, `reading`: see
+ *   {@link ReadingControlDir});
  * - run as root on another user's mailbox: an existing directory that passes the checks is looked in for journals
  *   to finish (they are the user's files; finishing them creates nothing), but our own go to journal_dir, so that
- *   no root-owned file is left in the user's directory, and a missing directory is not made;
+ *   no root-owned file is left in the user's directory, and a missing directory is not made (nor the counter:
+ *   UIDVALIDITY from the clock);
  * - anyone else (a delivery agent running as another user, writing a group-writable spool file): the owner's 0700
  *   directory is out of reach, so journal_dir only, as before.
  * A mailbox not made yet belongs to us once made: as the owner.
  */
-function journalPlaces(path: string, template: string, journalDir: string | undefined): JournalPlaces {
-  const legacy = journalDir ?? DEFAULT_CONFIG.journalDir;
+function places(path: string, { config, controlDir }: Settings, reading: boolean): Places {
+  const legacy = config.journalDir;
   const me = process.getuid?.() ?? -1;
   let owner = me;
   try {
@@ -90,14 +174,14 @@ function journalPlaces(path: string, template: string, journalDir: string | unde
   } catch {
     // Not there yet: made by us.
   }
-  if (template === '' || (owner !== me && me !== 0)) return { journalDir: legacy };
+  if (controlDir === '' || (owner !== me && me !== 0)) return { journalDir: legacy };
   let account: { name: string; home: string } | undefined;
   try {
     if (owner === me) {
       const u = userInfo();
       account = { name: u.username, home: u.homedir };
     } else {
-      account = lookupAccountByUid(DEFAULT_CONFIG.passwdFile, owner);
+      account = lookupAccountByUid(config.passwdFile, owner);
     }
   } catch {
     account = undefined;
@@ -105,22 +189,23 @@ function journalPlaces(path: string, template: string, journalDir: string | unde
   if (account === undefined) return { journalDir: legacy };
   // A control directory that cannot be used is a note, not a problem of the mailbox: `check` stays 0 and a
   // delivery goes on with journal_dir (a user without a home, such as nobody, has none).
-  const notes = new MemoryLogger();
-  const control = new ControlDir({
-    path: expandControlDir(template, account), uid: owner, logger: notes, create: owner === me,
+  const control = new (reading ? ReadingControlDir : ControlDir)({
+    path: expandControlDir(controlDir, account), uid: owner, logger: notes, create: owner === me,
   });
   const dir = control.dir();
-  for (const l of notes.lines) process.stderr.write(`note: ${l.message}\n`);
   if (dir === null) return { journalDir: legacy };
-  return owner === me ? { journalDir: dir, legacyJournalDir: legacy } : { journalDir: legacy, legacyJournalDir: dir };
+  return owner === me ? { journalDir: dir, legacyJournalDir: legacy, control } : { journalDir: legacy, legacyJournalDir: dir };
 }
 
-function makeDriver(logger: MemoryLogger, lockTimeoutMs: number, places: JournalPlaces): {
+function makeDriver(logger: MemoryLogger, { config }: Settings, where: Places): {
   driver: MboxDriver; registry: DotlockRegistry;
 } {
   const registry = new DotlockRegistry();
   const host = dotlockHostFromProcess(process, hostname());
-  const locking = createMailboxLocking({ registry, host, timeoutMs: lockTimeoutMs, logger, clock: systemClock });
+  const locking = createMailboxLocking({
+    registry, host, timeoutMs: config.lockTimeoutS * 1000, logger, clock: systemClock,
+    writeOrder: config.lockOrderWrite, readOrder: config.lockOrderRead,
+  });
   let username = 'MAILER-DAEMON';
   try {
     username = userInfo().username;
@@ -130,8 +215,10 @@ function makeDriver(logger: MemoryLogger, lockTimeoutMs: number, places: Journal
   const driver = new MboxDriver({
     env: { logger, clock: systemClock, hostname: hostname(), username },
     locking,
-    journalDir: places.journalDir,
-    ...(places.legacyJournalDir !== undefined ? { legacyJournalDir: places.legacyJournalDir } : {}),
+    journalDir: where.journalDir,
+    ...(where.legacyJournalDir !== undefined ? { legacyJournalDir: where.legacyJournalDir } : {}),
+    ...(where.control !== undefined ? { control: where.control } : {}),
+    stepSync: config.rewriteSync === 'step',
   });
   return { driver, registry };
 }
@@ -153,10 +240,9 @@ function flagNames(flags: number, keywords: readonly string[]): string[] {
   return out.concat(keywords);
 }
 
-async function check(path: string, json: boolean, lockTimeoutMs: number, controlDir: string,
-  journalDir?: string): Promise<number> {
+async function check(path: string, json: boolean, set: Settings): Promise<number> {
   const logger = new MemoryLogger();
-  const { driver, registry } = makeDriver(logger, lockTimeoutMs, journalPlaces(path, controlDir, journalDir));
+  const { driver, registry } = makeDriver(logger, set, places(path, set, true));
   guardExit(registry);
   const box = await driver.open(path, { readOnly: true });
   try {
@@ -219,10 +305,9 @@ async function readStdin(): Promise<Buffer> {
   return Buffer.concat(parts);
 }
 
-async function append(path: string, files: string[], withUids: boolean, lockTimeoutMs: number, controlDir: string,
-  journalDir?: string): Promise<number> {
+async function append(path: string, files: string[], withUids: boolean, set: Settings): Promise<number> {
   const logger = new MemoryLogger();
-  const { driver, registry } = makeDriver(logger, lockTimeoutMs, journalPlaces(path, controlDir, journalDir));
+  const { driver, registry } = makeDriver(logger, set, places(path, set, false));
   guardExit(registry);
   let inputs: Buffer[];
   try {
@@ -255,31 +340,51 @@ async function append(path: string, files: string[], withUids: boolean, lockTime
   return 0;
 }
 
+/** Runs a command with its {@link settings}; a configuration that cannot be used is said, and its status returned. */
+async function withSettings(argv: OverrideOptions, run: (set: Settings) => Promise<number>): Promise<number> {
+  let set: Settings;
+  try {
+    set = settings(argv);
+  } catch (e) {
+    if (!(e instanceof SettingsError)) throw e;
+    for (const p of e.problems) process.stderr.write(`mailtool: ${p}\n`);
+    return e.exitCode;
+  }
+  return run(set);
+}
+
 async function main(): Promise<number> {
   let code = 0;
   await yargs(hideBin(process.argv))
     .scriptName('mailtool')
     .version(VERSION)
     .usage('$0 <command> [options]')
-    .option('lock-timeout', { type: 'number', default: 60, describe: 'seconds to wait for mailbox locks' })
-    .option('journal-dir', { type: 'string', describe: 'shared directory for journals when the control directory cannot be used, also searched for old ones (default /var/tmp)' })
+    .epilogue(`Settings not given as options come from the configuration file imapd and ipop3d read ` +
+      `(${DEFAULT_CONFIG_FILE} unless -c names another; a missing default file means the built-in defaults): ` +
+      'journal_dir, control_dir, lock_timeout_s, lock_order_write, lock_order_read, rewrite_sync, passwd_file.')
+    .option('config', {
+      alias: 'c', type: 'string', requiresArg: true,
+      describe: `the servers' configuration file (default ${DEFAULT_CONFIG_FILE}, optional); a file named here must exist`,
+    })
+    .option('lock-timeout', { type: 'number', requiresArg: true, describe: 'seconds to wait for mailbox locks (default: lock_timeout_s, 60)' })
+    .option('journal-dir', { type: 'string', requiresArg: true, describe: 'shared directory for journals when the control directory cannot be used, also searched for old ones (default: journal_dir, /var/tmp)' })
     .option('control-dir', {
-      type: 'string', default: DEFAULT_CONFIG.controlDir,
-      describe: "the mailbox owner's control directory (%h home, %u name; empty: none), for journals",
+      type: 'string',
+      describe: "the mailbox owner's control directory, for journals and the UIDVALIDITY counter (%h home, %u name; " +
+        "empty: none; default: control_dir, %h/.uwimap-ts)",
     })
     .command('check <path>', 'report message count, UIDVALIDITY, next UID and problems', (y) =>
       y.positional('path', { type: 'string', demandOption: true })
         .option('json', { type: 'boolean', default: false, describe: 'print {"uidvalidity","uidnext","messages"}' }),
     async (argv) => {
-      code = await check(argv.path, argv.json, argv['lock-timeout'] * 1000, argv['control-dir'], argv['journal-dir']);
+      code = await withSettings(argv, (set) => check(argv.path, argv.json, set));
     })
     .command('append <path> [files..]', 'append messages from files (or stdin) as a delivery agent does', (y) =>
       y.positional('path', { type: 'string', demandOption: true })
         .positional('files', { type: 'string', array: true, default: [] as string[] })
         .option('uid', { type: 'boolean', default: false, describe: 'give UIDs at once (reads the whole mailbox)' }),
     async (argv) => {
-      code = await append(argv.path, argv.files ?? [], argv.uid, argv['lock-timeout'] * 1000, argv['control-dir'],
-        argv['journal-dir']);
+      code = await withSettings(argv, (set) => append(argv.path, argv.files ?? [], argv.uid, set));
     })
     .demandCommand(1)
     .strict()

@@ -1,6 +1,8 @@
 /**
  * The configuration file: its syntax, and reading it into a {@link Config} (the keys, their types and defaults
- * are config.ts's table). Read by both imapd and ipop3d at the start of every connection.
+ * are config.ts's table). Read by both imapd and ipop3d at the start of every connection (bin/server.ts, `-c FILE`),
+ * and by mailtool at its start (bin/mailtool.ts, `-c FILE` / `--config FILE`), so that the tool and the servers
+ * agree on where journals and the UIDVALIDITY counter are and how mailboxes are locked.
  *
  * # Format (`/etc/uwimap-ts.conf` unless bin/ is given another path)
  *

@@ -720,9 +720,10 @@ describe('POP3 QUIT on a full disk', () => {
 });
 
 describe('mailtool append: sysexits an MTA understands', () => {
+  // -c /dev/null: the built-in defaults, never the host's /etc/uwimap-ts.conf (mailtool reads the servers' file).
   const mailtool = async (args: string[], input?: string): Promise<{ code: number | null; stderr: string }> => {
     const child = spawn('/usr/sbin/runuser', ['-u', 'nobody', '--', '/usr/bin/env', '-i', `PATH=${PATH}`, process.execPath,
-      join(ROOT, 'bin', 'mailtool'), ...args], { stdio: ['pipe', 'ignore', 'pipe'] });
+      join(ROOT, 'bin', 'mailtool'), '-c', '/dev/null', ...args], { stdio: ['pipe', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString();
