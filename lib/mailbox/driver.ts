@@ -54,12 +54,12 @@ export interface AppendMessage {
 /** Options of {@link MailboxDriver.append} and MailStore.append. */
 export interface AppendOptions {
   /**
-   * Runs once the messages are written, while the destination is still locked for writing (MOVE expunges its
-   * source here, so that a source it cannot expunge leaves no copies behind). If it throws, the messages are taken
-   * out again, the destination is as it was, and its error is rethrown. It must not lock the destination mailbox
-   * itself (it would wait for its own lock).
+   * MOVE and RENAME INBOX: the messages appended are those with UIDs `uids` of the open mailbox `box` (of the same
+   * driver, read-write), and leave it in the same step as this append commits: all or nothing, whatever is killed
+   * when (mbox/move-record.ts). If they cannot leave it (a full disk), the copies are taken out again and the error
+   * is thrown: nothing moved. A message another session expunged meanwhile stays only where its copy went.
    */
-  readonly beforeCommit?: (r: { readonly uidValidity: number; readonly uids: readonly number[] }) => Promise<void>;
+  readonly moveFrom?: { readonly box: OpenMailbox; readonly uids: readonly number[] };
 }
 
 /**

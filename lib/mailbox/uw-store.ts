@@ -17,7 +17,7 @@ import { statSync, type Stats } from 'node:fs';
 import { lstat, mkdir, readdir, rename, rmdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { AppendMessage, AppendOptions, MailboxDriver, MailboxStatus, OpenMailbox } from './driver.js';
-import { Flag, MailboxError } from './driver.js';
+import { MailboxError } from './driver.js';
 import { fsError, isErrno, lstatOrUndefined } from './fs-errors.js';
 import type { ListEntry, MailStore } from './store.js';
 import { isInbox, MAX_NAME_LENGTH, underInbox, UwNames, wildMatch, type Resolved } from './uw-names.js';
@@ -218,34 +218,20 @@ export class UwMailStore implements MailStore {
     }
     try {
       const count = box.count();
-      const moved = new Set<number>();
       if (count > 0) {
         const opened = box;
+        const uids: number[] = [];
+        for (let seq = 1; seq <= count; seq++) uids.push(box.meta(seq).uid);
         async function* messages(): AsyncIterable<AppendMessage> {
           for (let seq = 1; seq <= count; seq++) {
             const m = opened.meta(seq);
-            moved.add(m.uid);
             yield { body: opened.message(seq), flags: m.flags, keywords: m.keywords, internalDate: m.internalDate };
           }
         }
-        // INBOX is emptied while the new mailbox still holds its lock: if that fails (a full disk), the copies are
-        // taken out again and the new mailbox removed, and INBOX is as it was.
-        const emptyInbox = async (): Promise<void> => {
-          const seqs: number[] = [];
-          for (const uid of moved) {
-            const seq = box.seqOf(uid);
-            if (seq !== undefined) seqs.push(seq);
-          }
-          const undo = box.setFlags(seqs, 'add', Flag.Deleted, []);
-          try {
-            await box.expunge(moved);
-          } catch (e) {
-            undo();
-            throw e;
-          }
-        };
+        // A move (the driver's: all or nothing, whatever is killed when): if INBOX cannot be emptied (a full disk),
+        // the copies are taken out again and the new mailbox removed, and INBOX is as it was.
         try {
-          await this.driver.append(target, messages(), { beforeCommit: emptyInbox });
+          await this.driver.append(target, messages(), { moveFrom: { box, uids } });
         } catch (e) {
           await this.driver.remove(target).catch(() => undefined);
           throw e;

@@ -12,7 +12,6 @@
  * as it can): the source is expunged while the copies are written but not yet committed to the destination, so a
  * source that cannot be expunged (a full disk) takes the copies back, and a NO leaves both mailboxes as they were.
  */
-import { Flag } from '../../mailbox/driver.js';
 import { copyUid, okResponse } from '../responses.js';
 import { type SelectedContext, defineSelectedCommand, type Command } from '../command.js';
 import { no } from '../errors.js';
@@ -30,26 +29,13 @@ function moveSpec(uid: boolean): Command {
       const box = sel.box;
       const seqs = resolveSet(box, args.set, uid);
       if (seqs.length === 0) return;
-      // The driver expunges \Deleted messages among the UIDs it is given, so mark exactly the moved ones; flags of
-      // other messages, and the \Deleted of messages not moved, are untouched. If the expunge fails (a full disk:
-      // its dotlock or journal cannot be written), the marks are taken back and memory agrees with the file again.
-      const removeSource = async (sourceUids: readonly number[]): Promise<void> => {
-        const marked = seqs.filter((q) => !(box.meta(q).flags & Flag.Deleted));
-        const undo = box.setFlags(marked, 'add', Flag.Deleted, []);
-        try {
-          await box.expunge(new Set(sourceUids));
-        } catch (e) {
-          undo();
-          throw e;
-        }
-      };
+      // All or nothing, whatever is killed when: the copies commit in the same step as the messages leave this
+      // mailbox (the driver's move: mbox/move-record.ts). If they cannot leave it (a full disk), the copies are taken
+      // out again and the MOVE is a NO that changed nothing. (Two sessions moving between the same two mailboxes in
+      // opposite directions at the same moment each wait for the other's lock until the lock timeout, then both
+      // answer NO [INUSE] with nothing changed.)
       const sourceUids = seqs.map((q) => box.meta(q).uid);
-      // The source is expunged while the destination is still locked, with the copies written but not committed: if
-      // the source cannot be expunged, the copies are taken out again and the MOVE is a NO that changed nothing.
-      // (Into the selected mailbox itself, the append and the expunge are one locked operation of the open mailbox.
-      // Two sessions moving between the same two mailboxes in opposite directions at the same moment each wait for
-      // the other's lock until the lock timeout, then both answer NO [INUSE] with nothing changed.)
-      const r = await copyMessages(ctx, seqs, args.mailbox, { beforeCommit: () => removeSource(sourceUids) });
+      const r = await copyMessages(ctx, seqs, args.mailbox, { moveFrom: { box, uids: sourceUids } });
       ctx.untagged((b) => okResponse(b, (c) => copyUid(c, r), 'Moved UIDs.'));
     },
   });

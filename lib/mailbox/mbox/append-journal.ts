@@ -61,10 +61,13 @@ import { join } from 'node:path';
 import { readInto } from './byte-source.js';
 import { openOwnedJournal } from './journal-file.js';
 import { PieceList } from './pieces.js';
+import { dropMoveOf, type MoveLink } from './move-record.js';
 import { journalDirs, rewriteFile, type RewriteOptions } from './rewrite.js';
 import { pwriteFully } from './rewrite-forward.js';
 
 const MAGIC = 'uwimap-ts append 1\n';
+/** A record of an append that is a MOVE's copy (move-record.ts): it also names the source file. */
+const MAGIC_MOVE = 'uwimap-ts append 2\n';
 const RECORD_SIZE = 256;
 
 type State = 'P' | 'E' | 'Z';
@@ -76,6 +79,8 @@ interface Record {
   start: number;
   prev: number;
   end: number;
+  /** The source of a MOVE (or RENAME INBOX) whose copies these are, or null. */
+  move: { dev: bigint; ino: bigint } | null;
 }
 
 export function appendRecordPath(journalDir: string, dev: number | bigint, ino: number | bigint): string {
@@ -93,8 +98,8 @@ function checksum(s: string): string {
 }
 
 function encode(r: Record): Buffer {
-  const fields = `${r.state} ${r.dev} ${r.ino} ${r.start} ${r.prev} ${r.end}`;
-  const text = `${MAGIC}${fields} ${checksum(fields)}\n`;
+  const fields = `${r.state} ${r.dev} ${r.ino} ${r.start} ${r.prev} ${r.end}` + (r.move ? ` ${r.move.dev} ${r.move.ino}` : '');
+  const text = `${r.move ? MAGIC_MOVE : MAGIC}${fields} ${checksum(fields)}\n`;
   const b = Buffer.alloc(RECORD_SIZE, 0x20);
   b.write(text, 0, 'latin1');
   b[RECORD_SIZE - 1] = 0x0a;
@@ -103,18 +108,44 @@ function encode(r: Record): Buffer {
 
 function decode(b: Buffer): Record | null {
   const text = b.toString('latin1');
-  if (!text.startsWith(MAGIC)) return null;
+  const isMove = text.startsWith(MAGIC_MOVE);
+  if (!isMove && !text.startsWith(MAGIC)) return null;
   const line = text.slice(MAGIC.length, text.indexOf('\n', MAGIC.length));
   const parts = line.split(' ');
-  if (parts.length !== 7) return null;
-  const [state, dev, ino, start, prev, end, sum] = parts as [string, string, string, string, string, string, string];
-  if (checksum(parts.slice(0, 6).join(' ')) !== sum) return null;
+  const n = isMove ? 9 : 7;
+  if (parts.length !== n) return null;
+  const [state, dev, ino, start, prev, end] = parts as [string, string, string, string, string, string];
+  const sum = parts[n - 1];
+  if (checksum(parts.slice(0, n - 1).join(' ')) !== sum) return null;
+  let move: Record['move'] = null;
+  if (isMove) {
+    const [mdev, mino] = parts.slice(6, 8) as [string, string];
+    if (!/^[0-9]{1,20}$/.test(mdev) || !/^[0-9]{1,20}$/.test(mino)) return null;
+    move = { dev: BigInt(mdev), ino: BigInt(mino) };
+  }
   if (state !== 'P' && state !== 'E' && state !== 'Z') return null;
   const nums = [start, prev, end].map(Number);
   if (nums.some((n) => !Number.isSafeInteger(n) || n < 0)) return null;
   const [s, p, e] = nums as [number, number, number];
   if (!(s <= p && p <= e)) return null;
-  return { state, dev: BigInt(dev), ino: BigInt(ino), start: s, prev: p, end: e };
+  return { state, dev: BigInt(dev), ino: BigInt(ino), start: s, prev: p, end: e, move };
+}
+
+/**
+ * For a MOVE's source recovery (move-record.ts): whether the destination's append `to` is still uncommitted, its
+ * record in `dir` naming it (same start) and the source `from`.
+ */
+export function appendPending(dir: string, to: MoveLink, from: { dev: bigint; ino: bigint }, uid: number): boolean {
+  const rfd = openOwnedJournal(appendRecordPath(dir, to.dev, to.ino), uid);
+  if (rfd === null) return false;
+  try {
+    const b = Buffer.alloc(RECORD_SIZE);
+    const rec = readSync(rfd, b, 0, RECORD_SIZE, 0) === RECORD_SIZE ? decode(b) : null;
+    return rec !== null && rec.dev === to.dev && rec.ino === to.ino && rec.start === to.start &&
+      rec.move !== null && rec.move.dev === from.dev && rec.move.ino === from.ino;
+  } finally {
+    closeSync(rfd);
+  }
 }
 
 /**
@@ -126,10 +157,11 @@ export class AppendIntent {
   private readonly path: string;
   private rec: Record;
 
-  constructor(private readonly fd: number, journalDir: string, private readonly sync: boolean, start: number) {
+  constructor(private readonly fd: number, journalDir: string, private readonly sync: boolean, start: number,
+    move: { dev: bigint; ino: bigint } | null = null) {
     const st = fstatSync(fd, { bigint: true });
     this.path = appendRecordPath(journalDir, st.dev, st.ino);
-    this.rec = { state: 'E', dev: st.dev, ino: st.ino, start, prev: start, end: start };
+    this.rec = { state: 'E', dev: st.dev, ino: st.ino, start, prev: start, end: start, move };
   }
 
   /**
@@ -263,7 +295,12 @@ function recoverAppendIn(fd: number, dir: string, opts: RewriteOptions): AppendR
         }
       }
     }
+    // A MOVE's copies taken out: its move record goes first, so that a record without its append means committed.
+    const dropMove = (): void => {
+      if (rec?.move) dropMoveOf(dir, rec.move, { dev: rec.dev, ino: rec.ino, start: rec.start }, Number(st.uid));
+    };
     if (cut < 0 || rec === null) {
+      dropMove();
       unlinkSync(rpath);
       return { action: 'dropped', bytes: 0, after: 0 };
     }
@@ -271,6 +308,7 @@ function recoverAppendIn(fd: number, dir: string, opts: RewriteOptions): AppendR
     if (rec.start > 0) pieces.copy(0, rec.start);
     if (size > cut) pieces.copy(cut, size - cut);
     rewriteFile(fd, size, pieces, opts);
+    dropMove();
     unlinkSync(rpath);
     return { action: 'cut', bytes: cut - rec.start, after: size - cut };
   } finally {

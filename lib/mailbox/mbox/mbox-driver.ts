@@ -40,7 +40,8 @@ import { isFromLine } from './from-line.js';
 import { Bit, MessageIndex } from './message-index.js';
 import { BodyServer, serveHeader } from './render.js';
 import { ownedJournal } from './journal-file.js';
-import { appendRecordPath } from './append-journal.js';
+import { appendPending, appendRecordPath } from './append-journal.js';
+import { type MoveLink, moveRecordPath, readMoveRecord, removeMoveRecord, writeMoveRecord } from './move-record.js';
 import { recoverLocked, TailWriter, writeError } from './save.js';
 import { journalDirs, journalPath, PieceList, recoverJournal, rewriteFile, type RewriteOptions } from './rewrite.js';
 import { pwriteFully } from './rewrite-forward.js';
@@ -156,7 +157,7 @@ interface ResolvedEnv {
 /** Whether a journal or record of ours (see ownedJournal) names the file `st` in any of `dirs`. */
 function pendingIn(dirs: readonly string[], st: { dev: number | bigint; ino: number | bigint; uid: number }): boolean {
   return dirs.some((d) => ownedJournal(appendRecordPath(d, st.dev, st.ino), st.uid) ||
-    ownedJournal(journalPath(d, st.dev, st.ino), st.uid));
+    ownedJournal(journalPath(d, st.dev, st.ino), st.uid) || ownedJournal(moveRecordPath(d, st.dev, st.ino), st.uid));
 }
 
 export class MboxDriver implements MailboxDriver {
@@ -451,6 +452,8 @@ export class MboxMailbox implements OpenMailbox {
   /** Rows the client knows about: [0, reported). */
   private reported = 0;
   private flagChanged = new Set<number>();
+  /** The first full scan was made ({@link rescan} with `initial`). */
+  private indexed = false;
   /** The highest UID whose \Recent this object has settled with other sessions ({@link settleRecent}). */
   private settledRecent = 0;
   /** This session's flag changes not yet written, as deltas (rows with FlagsDirty have one). */
@@ -653,6 +656,7 @@ export class MboxMailbox implements OpenMailbox {
     try {
       if (pending) {
         if (recoverLocked(this.fd, this.path, this.env, this.rewriteOpts())) this.snap = null;
+        this.finishMoveLocked();
       }
       return await fn();
     } finally {
@@ -665,6 +669,98 @@ export class MboxMailbox implements OpenMailbox {
   /** Whether a rewrite journal or an append intent record names this file. */
   private leftBehind(): boolean {
     return pendingIn(journalDirs(this.opts), fstatSync(this.fd));
+  }
+
+  /**
+   * A MOVE (or RENAME INBOX) out of this mailbox killed part way left its move record (move-record.ts): when the
+   * destination's append was committed, the messages it names leave this mailbox now; otherwise they stay. Either
+   * way the record goes. Caller holds the write locks, after recoverLocked.
+   */
+  private finishMoveLocked(): void {
+    const st = fstatSync(this.fd, { bigint: true });
+    const self = { dev: st.dev, ino: st.ino };
+    for (const dir of journalDirs(this.opts)) {
+      const rec = readMoveRecord(dir, st.dev, st.ino, Number(st.uid));
+      if (rec === null) continue;
+      if (rec !== 'torn' && !appendPending(dir, rec.to, self, Number(st.uid))) {
+        if (!this.indexed) this.rescan(true);
+        else if (this.snap === null) this.rescan(false);
+        else this.syncLocked();
+        const want = new Set(rec.uids);
+        const drop = new Set<number>();
+        if (rec.uidValidity === this.base.uidValidity) {
+          for (let r = 0; r < this.idx.length; r++) {
+            if (!(this.idx.bits(r) & Bit.Gone) && want.has(this.idx.uid(r))) drop.add(r);
+          }
+        }
+        if (drop.size > 0) {
+          this.writeLocked(drop);
+          for (const r of drop) this.idx.addBits(r, Bit.Gone);
+        }
+        this.env.logger.log('warning', `${this.path}: an interrupted move out of this mailbox was committed; ` +
+          `${drop.size} of its ${rec.uids.length} messages taken out here`);
+      }
+      removeMoveRecord(dir, st.dev, st.ino);
+    }
+  }
+
+  /** This file's device and inode (the name of its journals and records). */
+  fileId(): { dev: bigint; ino: bigint } {
+    const st = fstatSync(this.fd, { bigint: true });
+    return { dev: st.dev, ino: st.ino };
+  }
+
+  /**
+   * The source's part of a MOVE (move-record.ts): under this mailbox's write locks, writes the move record naming
+   * `uids` and the destination's append `to` (in `dir`, beside its append record), lets `commit` commit that
+   * append, then expunges the messages with those UIDs and removes the record. `dest` says this mailbox is the
+   * destination too (its rows' UIDs are written already, and nothing may move its data before the commit).
+   * When the expunge fails after the commit, the record is removed and the error thrown: the caller cuts its copies
+   * back (it still holds the destination's lock), and nothing moved.
+   */
+  async moveOut(uids: readonly number[], to: MoveLink, dir: string, dest: boolean, commit: () => void): Promise<void> {
+    this.live();
+    if (this.readOnly) throw new MailboxError('READONLY', 'mailbox is read-only');
+    await this.withLock('exclusive', () => {
+      if (!dest) {
+        this.syncLocked();
+        // The record names messages by UID: every UID must be on disk first.
+        let needWrite = false;
+        for (let r = 0; r < this.idx.length && !needWrite; r++) {
+          if ((this.idx.bits(r) & (Bit.NewUid | Bit.Gone)) === Bit.NewUid) needWrite = true;
+        }
+        if (needWrite) this.writeLocked(null);
+      }
+      const self = this.fileId();
+      let record: string | null;
+      try {
+        record = writeMoveRecord(dir, { ...self, uidValidity: this.base.uidValidity, uids, to }, this.opts.fsync);
+      } catch (e) {
+        throw writeError(e, this.path);
+      }
+      if (record === null) {
+        this.env.logger.log('warning', `${this.path}: moving without a move record (a kill part way leaves copies in both mailboxes)`);
+      }
+      try {
+        commit();
+      } catch (e) {
+        if (record !== null) removeMoveRecord(dir, self.dev, self.ino);
+        throw writeError(e, this.path);
+      }
+      const want = new Set(uids);
+      const drop = new Set<number>();
+      for (let r = 0; r < this.idx.length; r++) {
+        if (!(this.idx.bits(r) & Bit.Gone) && want.has(this.idx.uid(r))) drop.add(r);
+      }
+      try {
+        if (drop.size > 0) this.writeLocked(drop);
+      } catch (e) {
+        if (record !== null) removeMoveRecord(dir, self.dev, self.ino);
+        throw e;
+      }
+      for (const r of drop) this.idx.addBits(r, Bit.Gone);
+      if (record !== null) removeMoveRecord(dir, self.dev, self.ino);
+    });
   }
 
   /** Where journals go and where recovery looks (rewrite.ts), with this mailbox's durability settings. */
@@ -1149,6 +1245,7 @@ export class MboxMailbox implements OpenMailbox {
     // session could give them again to other messages (RFC 3501 §2.3.1.1).
     const baseDirty = keywordsGrew || (!f && fresh.length > 0) || (f !== null && uidLast > f.uidLast);
     if (initial) {
+      this.indexed = true;
       this.idx = fresh;
       this.base = base;
       this.pseudo = pseudo;
@@ -1643,7 +1740,12 @@ export class MboxMailbox implements OpenMailbox {
         keywords: this.base.keywords.length, keywordsChanged: this.keywordsChanged, baseDirty: this.baseDirty,
         uidLast: this.base.uidLast, rows: this.idx.length, snap: this.snap,
       };
-      const w = new TailWriter(this.fd, this.opts.fsync, this.path, this.opts.journalDir, this.env.logger);
+      // A MOVE's source: a mailbox of this driver (the records of both sides are one protocol: move-record.ts).
+      const move = opts.moveFrom;
+      const source = move ? move.box : null;
+      if (source !== null && !(source instanceof MboxMailbox)) throw new MailboxError('IO', 'cannot move from another kind of mailbox');
+      const w = new TailWriter(this.fd, this.opts.fsync, this.path, this.opts.journalDir, this.env.logger,
+        source ? source.fileId() : null);
       const from = w.startSize;
       let end = -1;
       const takeBack = (e: unknown): MailboxError => {
@@ -1684,7 +1786,8 @@ export class MboxMailbox implements OpenMailbox {
           uids.push(thisUid);
         }
         if (uids.length === 0) return uids;
-        await w.finish();
+        if (source) await w.complete();
+        else await w.finish();
         end = w.size;
         const st = fstatSync(this.fd, { bigint: true });
         this.scanTail(from, st);
@@ -1696,8 +1799,13 @@ export class MboxMailbox implements OpenMailbox {
         }
         this.base.uidLast = Math.max(this.base.uidLast, uid);
         this.baseDirty = true;
-        // MOVE expunges its source here: if that fails, the copies go again, and the base data was not touched yet.
-        if (opts.beforeCommit) await opts.beforeCommit({ uidValidity: this.base.uidValidity, uids });
+        // A MOVE commits here, under the source's lock, and expunges its source: if that fails, the copies go again,
+        // and the base data was not touched yet.
+        if (source && move) {
+          const st = fstatSync(this.fd, { bigint: true });
+          await source.moveOut(move.uids, { dev: st.dev, ino: st.ino, start: from }, this.opts.journalDir, source === this,
+            () => w.commit());
+        }
       } catch (e) {
         throw takeBack(e);
       }
@@ -1705,7 +1813,7 @@ export class MboxMailbox implements OpenMailbox {
         this.writeLocked(null);
       } catch (e) {
         // No room for the new last UID (a metadata block that had to grow, its rewrite refused before it began).
-        if (!opts.beforeCommit) throw takeBack(e);
+        if (!source) throw takeBack(e);
         // The source of a MOVE is gone already: the messages stay, with their X-UIDs, and the counter is written
         // by the next write (our index keeps it dirty).
         this.env.logger.log('err', `${this.path}: UID counter not updated after a MOVE: ${String(e)}`);

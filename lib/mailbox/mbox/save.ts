@@ -87,10 +87,10 @@ export class TailWriter {
   private batchBytes = 0;
 
   constructor(private readonly fd: number, private readonly sync: boolean, private readonly path: string, journalDir: string,
-    private readonly logger: MailEnv['logger']) {
+    private readonly logger: MailEnv['logger'], moveFrom: { dev: bigint; ino: bigint } | null = null) {
     try {
       this.startSize = fstatSync(fd).size;
-      this.intent = new AppendIntent(fd, journalDir, sync, this.startSize);
+      this.intent = new AppendIntent(fd, journalDir, sync, this.startSize, moveFrom);
     } catch (e) {
       throw writeError(e, path);
     }
@@ -153,8 +153,18 @@ export class TailWriter {
 
   /** Writes what is measured, makes it durable, and the mailbox's: the commit point (append-journal.ts). */
   async finish(): Promise<void> {
+    await this.complete();
+    this.commit();
+  }
+
+  /** Writes what is measured and makes it durable, not yet the mailbox's (a MOVE commits later: move-record.ts). */
+  async complete(): Promise<void> {
     await this.flush();
     if (this.sync) fsyncSync(this.fd);
+  }
+
+  /** After {@link complete}: the commit point. */
+  commit(): void {
     this.intent.commit();
   }
 
