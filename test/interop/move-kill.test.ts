@@ -1,0 +1,230 @@
+/**
+ * MOVE and RENAME INBOX killed for real: the real bin/imapd (PREAUTH as the sandbox user, its own control directory
+ * under the sandbox home) moves every message of INBOX to another mailbox and is sent SIGKILL at moments spread over
+ * the command. After every kill a delivery agent (procmail or dotlockfile + append, alternately) delivers to INBOX
+ * behind whatever was left, having broken the stale dotlock as agents do. Then our driver opens both mailboxes (in
+ * either order, alternately), which finishes or takes back what the kill interrupted: every message must be whole
+ * and in exactly one of the two mailboxes (all of the command's messages on one side: the move is all or nothing),
+ * the delivery in INBOX once, INBOX's UIDVALIDITY as it was, no record or journal left behind, and UW's
+ * `mailutil check` must count in each mailbox what we count. UW and Dovecot leave copies in both when killed
+ * between their copy and their expunge.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { MboxDriver } from '../../lib/mailbox/mbox/mbox-driver.js';
+import { dotlockfileAppend, makeSandbox, procmailDeliver, putSandboxFile, uwCheck, type Sandbox } from './oracles.js';
+
+const root = join(import.meta.dirname, '..', '..', '..');
+const imapd = join(root, 'bin', 'imapd');
+
+let sb: Sandbox;
+before(async () => {
+  sb = await makeSandbox();
+});
+after(async () => {
+  await sb.cleanup();
+});
+
+/** A message (no `From ` line) of about `kb` KB whose every line names it, with body lines that begin `From `. */
+function message(id: string, kb: number): string {
+  const lines = [`From: ${id}@sender.example`, `Subject: message ${id}`, `Message-ID: <${id}@kill.test>`, ''];
+  const n = Math.max(4, Math.ceil((kb * 1024) / 64));
+  for (let i = 0; i < n; i++) lines.push(i % 50 === 7 ? `From the body of ${id}, line ${i}` : `${id} line ${i} ${'x'.repeat(40)}`);
+  lines.push(`END ${id}`, '');
+  return lines.join('\n');
+}
+
+function servedBody(text: string): string {
+  return text.slice(text.indexOf('\n\n') + 2).replace(/\n/g, '\r\n');
+}
+
+const control = (): string => join(sb.dir, '.uwimap-ts');
+const inbox = (): string => join(sb.dir, 'maildrop');
+
+/**
+ * One imapd session: sends `setup` (waits for its tagged OKs), then `command`; with `killAt`, SIGKILLs the server that
+ * many ms after the command went out. Resolves with whether it was killed and how long the command ran.
+ */
+function session(setup: string[], command: string, killAt: number | null): Promise<{ killed: boolean; ms: number }> {
+  return new Promise((resolve, reject) => {
+    const conf = join(sb.dir, 'imapd.conf');
+    const child = spawn(imapd, ['-c', conf], {
+      stdio: ['pipe', 'pipe', 'pipe'], uid: sb.uid, gid: sb.gid, cwd: sb.dir,
+      env: { HOME: sb.dir, USER: sb.user, LOGNAME: sb.user, MAIL: inbox(), PATH: '/usr/bin:/bin', TZ: 'UTC' },
+    });
+    let out = '';
+    let err = '';
+    let step = 0;
+    let sentAt = 0;
+    let done = false;
+    const next = (): void => {
+      if (step < setup.length) {
+        child.stdin.write(`s${step} ${setup[step]}\r\n`);
+      } else if (step === setup.length) {
+        sentAt = performance.now();
+        child.stdin.write(`m ${command}\r\n`);
+        if (killAt !== null) setTimeout(() => child.kill('SIGKILL'), killAt);
+      }
+    };
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString('latin1');
+      for (;;) {
+        const nl = out.indexOf('\r\n');
+        if (nl < 0) break;
+        const line = out.slice(0, nl);
+        out = out.slice(nl + 2);
+        if (line.startsWith('* PREAUTH')) next();
+        else if (step < setup.length && line.startsWith(`s${step} `)) {
+          if (!line.startsWith(`s${step} OK`)) reject(new Error(`${setup[step]}: ${line}`));
+          step++;
+          next();
+        } else if (line.startsWith('m ')) {
+          if (!line.startsWith('m OK')) reject(new Error(`${command}: ${line}`));
+          done = true;
+          child.stdin.end();
+        }
+      }
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    child.stdin.on('error', () => undefined);
+    child.on('error', reject);
+    child.on('close', (_code, signal) => {
+      const ms = sentAt ? performance.now() - sentAt : 0;
+      if (signal === 'SIGKILL') resolve({ killed: !done, ms });
+      else if (done) resolve({ killed: false, ms });
+      else reject(new Error(`imapd ended before ${command} completed: ${err}`));
+    });
+  });
+}
+
+/** Our driver's reading of one mailbox (which finishes what a killed writer left): ids in order, all checked whole. */
+async function read(path: string, known: Map<string, string>): Promise<{ ids: string[]; uidValidity: number }> {
+  if (!existsSync(path)) return { ids: [], uidValidity: 0 };
+  const box = await new MboxDriver({ journalDir: control(), legacyJournalDir: sb.dir }).open(path, { readOnly: false });
+  try {
+    const ids: string[] = [];
+    for (let seq = 1; seq <= box.count(); seq++) {
+      const header = (await box.header(seq)).toString('latin1');
+      const m = /^Message-ID: <([^@>]+)@kill\.test>/mi.exec(header);
+      assert.ok(m?.[1], `${path}: message ${seq} has no known Message-ID (a fragment?): ${header.slice(0, 200)}`);
+      const text = known.get(m[1]);
+      assert.ok(text !== undefined, `unknown message ${m[1]}`);
+      const parts: Buffer[] = [];
+      for await (const c of box.text(seq).chunks()) parts.push(Buffer.from(c));
+      assert.ok(Buffer.concat(parts).toString('latin1') === servedBody(text), `${path}: message ${seq} (${m[1]}) is not whole`);
+      ids.push(m[1]);
+    }
+    return { ids, uidValidity: box.uidValidity };
+  } finally {
+    await box.close();
+  }
+}
+
+function leftovers(): string[] {
+  const listed = (d: string): string[] => (existsSync(d) ? readdirSync(d) : []);
+  return [...listed(sb.dir), ...listed(control())].filter((f) => /\.(append|move|journal)$/.test(f));
+}
+
+describe('MOVE and RENAME INBOX killed with SIGKILL', () => {
+  it('leave every message in exactly one of the two mailboxes, whole, with later deliveries intact', { timeout: 600_000 }, async () => {
+    writeFileSync(join(sb.dir, 'imapd.conf'), `journal_dir = ${sb.dir}\nsyslog_socket = ${join(sb.dir, 'no-syslog')}\n` +
+      `alert_file = ${join(sb.dir, 'no-alert')}\nnologin_file = ${join(sb.dir, 'no-nologin')}\nlock_timeout_s = 10\n`);
+    const initial = new Map<string, string>();
+    let text = '';
+    for (let i = 1; i <= 300; i++) {
+      const id = `m-${i}`;
+      initial.set(id, message(id, 8));
+      text += `From init@kill.test Sat Nov 21 11:00:00 2026\n${(initial.get(id) as string).replace(/^From /gm, '>From ')}\n`;
+    }
+    await putSandboxFile(sb, inbox(), text);
+    // Indexed once by a session (UIDVALIDITY and UIDs written), as a mailbox in use is.
+    await session([], 'SELECT INBOX', null);
+    const pristine = join(sb.dir, 'pristine');
+    copyFileSync(inbox(), pristine);
+    const uidValidity = (await read(inbox(), initial)).uidValidity;
+    assert.ok(uidValidity > 0);
+    // MOVE takes every other message (so its expunge is a rewrite that moves data: a long stretch after the commit);
+    // RENAME INBOX takes them all.
+    const odd = [...initial.keys()].filter((_, i) => i % 2 === 0);
+    const modes = [
+      { name: 'MOVE', target: join(sb.dir, 'moved'), setup: ['CREATE moved', 'SELECT INBOX'], ours: odd,
+        command: `MOVE ${odd.map((_, i) => 2 * i + 1).join(',')} moved` },
+      { name: 'RENAME INBOX', target: join(sb.dir, 'old'), setup: [], ours: [...initial.keys()], command: 'RENAME INBOX old' },
+    ];
+    for (const mode of modes) {
+      const ours = new Set(mode.ours);
+      const stay = [...initial.keys()].filter((id) => !ours.has(id));
+      const known = new Map(initial);
+      const reset = (): void => {
+        copyFileSync(pristine, inbox());
+        rmSync(mode.target, { force: true });
+        for (const f of [`${inbox()}.lock`, `${mode.target}.lock`]) rmSync(f, { force: true });
+      };
+      reset();
+      const whole = await session(mode.setup, mode.command, null);
+      const w = await read(mode.target, known);
+      assert.deepEqual(w.ids, mode.ours, `${mode.name} uninterrupted moves its messages`);
+      assert.deepEqual((await read(inbox(), known)).ids, stay);
+      const span = whole.ms;
+      let rounds = 0;
+      let records = 0;
+      let killed = 0;
+      let movedSide = 0;
+      // The latest kill that left the messages in INBOX and the earliest that left them moved: after 16 kills spread
+      // over the command, the rest probe between the two, where the commit and the expunge are.
+      let notYet = 0;
+      let already = span;
+      while (rounds < 30) {
+        const at = rounds < 16 ? (span * (rounds + 0.5)) / 16 : notYet + ((already - notYet) * (((rounds - 16) % 5) + 1)) / 6;
+        rounds++;
+        reset();
+        const r = await session(mode.setup, mode.command, at);
+        if (r.killed) killed++;
+        const left = leftovers();
+        if (left.length) records++;
+        for (const f of [`${inbox()}.lock`, `${mode.target}.lock`]) rmSync(f, { force: true });
+        const agentId = `agent-${mode.name.replace(/ /g, '')}-${rounds}`;
+        const agentText = message(agentId, 3);
+        known.set(agentId, agentText);
+        if (rounds % 2) await procmailDeliver(sb, inbox(), agentText, { from: 'agent@kill.test' });
+        else await dotlockfileAppend(sb, inbox(), agentText, { from: 'agent@kill.test' });
+        const where = `${mode.name} killed ${at.toFixed(1)} ms in (round ${rounds}, left ${left.join(' ') || 'nothing'})`;
+        // Either mailbox may be opened first: each side's recovery must stand alone.
+        const first = rounds % 3 === 0 ? mode.target : inbox();
+        const second = first === inbox() ? mode.target : inbox();
+        const a = await read(first, known);
+        const b = await read(second, known);
+        const src = first === inbox() ? a : b;
+        const dst = first === inbox() ? b : a;
+        assert.equal(src.uidValidity, uidValidity, `${where}: INBOX keeps its UIDVALIDITY`);
+        assert.deepEqual(src.ids.filter((id) => id === agentId), [agentId], `${where}: the delivery kept, once`);
+        const srcMoved = src.ids.filter((id) => ours.has(id));
+        const dstMoved = dst.ids.filter((id) => ours.has(id));
+        assert.ok((srcMoved.length === ours.size && dstMoved.length === 0) || (srcMoved.length === 0 && dstMoved.length === ours.size),
+          `${where}: all the command's messages on one side, got ${srcMoved.length} in INBOX and ${dstMoved.length} moved`);
+        assert.deepEqual(src.ids.filter((id) => initial.has(id)), srcMoved.length ? [...initial.keys()] : stay,
+          `${where}: INBOX holds each of its messages once, in order`);
+        assert.deepEqual(dst.ids, dstMoved.length ? mode.ours : [], `${where}: the target holds the moved messages once, in order, and nothing else`);
+        if (!r.killed) assert.equal(dstMoved.length, ours.size, `${where}: a finished command moved them`);
+        if (dstMoved.length) {
+          movedSide++;
+          already = Math.min(already, at);
+        } else notYet = Math.max(notYet, at);
+        assert.deepEqual(leftovers(), [], `${where}: no record or journal left`);
+        assert.equal((await uwCheck(sb, inbox())).messages, src.ids.length, `${where}: mailutil check counts INBOX as we do`);
+        if (existsSync(mode.target)) {
+          assert.equal((await uwCheck(sb, mode.target)).messages, dst.ids.length, `${where}: mailutil check counts the target as we do`);
+        }
+        known.delete(agentId);
+      }
+      assert.ok(killed >= rounds / 2, `${mode.name}: only ${killed} of ${rounds} runs were killed`);
+      assert.ok(records >= 4, `${mode.name}: only ${records} of ${rounds} kills left a record to act on`);
+      assert.ok(movedSide > 0 && movedSide < rounds, `${mode.name}: kills fell on both sides of the commit (${movedSide} of ${rounds} moved)`);
+    }
+  });
+});
