@@ -10,7 +10,7 @@
  * between their copy and their expunge.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -19,6 +19,7 @@ import { dotlockfileAppend, makeSandbox, procmailDeliver, putSandboxFile, uwChec
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const imapd = join(root, 'bin', 'imapd');
+const mover = join(root, 'dist', 'test', 'fixtures', 'mover.js');
 
 let sb: Sandbox;
 before(async () => {
@@ -225,6 +226,68 @@ describe('MOVE and RENAME INBOX killed with SIGKILL', () => {
       assert.ok(killed >= rounds / 2, `${mode.name}: only ${killed} of ${rounds} runs were killed`);
       assert.ok(records >= 4, `${mode.name}: only ${records} of ${rounds} kills left a record to act on`);
       assert.ok(movedSide > 0 && movedSide < rounds, `${mode.name}: kills fell on both sides of the commit (${movedSide} of ${rounds} moved)`);
+    }
+  });
+
+  it('killed right before and right after its commit point: taken back, or finished, by whichever mailbox opens first', { timeout: 300_000 }, async () => {
+    const initial = new Map<string, string>();
+    let text = '';
+    for (let i = 1; i <= 20; i++) {
+      const id = `c-${i}`;
+      initial.set(id, message(id, 4));
+      text += `From init@kill.test Sat Nov 21 11:00:00 2026\n${(initial.get(id) as string).replace(/^From /gm, '>From ')}\n`;
+    }
+    const src = join(sb.dir, 'commit-src');
+    const dst = join(sb.dir, 'commit-dst');
+    const records = join(sb.dir, 'commit-records');
+    const all = [...initial.keys()];
+    const moved = all.filter((_, i) => i % 2 === 0);
+    const kept = all.filter((_, i) => i % 2 === 1);
+    const open = async (path: string): Promise<{ ids: string[]; uidValidity: number }> => {
+      const box = await new MboxDriver({ journalDir: records }).open(path, { readOnly: false });
+      try {
+        const ids: string[] = [];
+        for (let seq = 1; seq <= box.count(); seq++) {
+          const m = /^Message-ID: <([^@>]+)@kill\.test>/mi.exec((await box.header(seq)).toString('latin1'));
+          assert.ok(m?.[1], `${path} message ${seq} is a fragment`);
+          ids.push(m[1]);
+        }
+        return { ids, uidValidity: box.uidValidity };
+      } finally {
+        await box.close();
+      }
+    };
+    for (const point of ['before-commit', 'after-commit'] as const) {
+      for (const destFirst of [false, true]) {
+        const where = `${point}, ${destFirst ? 'destination' : 'source'} opened first`;
+        await putSandboxFile(sb, src, text);
+        await putSandboxFile(sb, dst, '');
+        await putSandboxFile(sb, join(records, '.keep'), '');
+        rmSync(join(records, '.keep'));
+        const uv = (await open(src)).uidValidity;
+        const r = spawnSync(process.execPath, [mover, point, src, dst, records], { uid: sb.uid, gid: sb.gid, cwd: sb.dir, encoding: 'utf8' });
+        assert.equal(r.signal, 'SIGKILL', `${where}: the mover killed itself (${r.stdout}${r.stderr})`);
+        const onDisk = readdirSync(records).map((f) => f.replace(/^uwimap-ts\.\d+\.\d+\./, '')).sort();
+        assert.deepEqual(onDisk,
+          point === 'before-commit' ? ['append', 'move'] : ['move'], `${where}: what the kill left`);
+        for (const f of [`${src}.lock`, `${dst}.lock`]) rmSync(f, { force: true });
+        await dotlockfileAppend(sb, src, message('late', 2), { from: 'agent@kill.test' });
+        const first = await open(destFirst ? dst : src);
+        const second = await open(destFirst ? src : dst);
+        const s = destFirst ? second : first;
+        const d = destFirst ? first : second;
+        if (point === 'before-commit') {
+          assert.deepEqual(s.ids, [...all, 'late'], `${where}: the move taken back`);
+          assert.deepEqual(d.ids, [], `${where}: no copies`);
+        } else {
+          assert.deepEqual(s.ids, [...kept, 'late'], `${where}: the move finished in the source`);
+          assert.deepEqual(d.ids, moved, `${where}: the copies kept`);
+        }
+        assert.equal(s.uidValidity, uv, `${where}: the source keeps its UIDVALIDITY`);
+        assert.deepEqual(readdirSync(records), [], `${where}: no record left`);
+        assert.equal((await uwCheck(sb, src)).messages, s.ids.length, `${where}: mailutil check agrees on the source`);
+        assert.equal((await uwCheck(sb, dst)).messages, d.ids.length, `${where}: mailutil check agrees on the destination`);
+      }
     }
   });
 });
