@@ -7,6 +7,8 @@
  *     recent.<hash>      the highest UID a session has claimed as \Recent in one mailbox (mbox-driver.ts)
  *     uwimap-ts.<dev>.<ino>.journal   a rewrite's journal while it runs (mbox/rewrite.ts)
  *     uwimap-ts.<dev>.<ino>.append    an append's intent record while it runs (mbox/append-journal.ts)
+ *     uwimap-ts.<dev>.<ino>.move      a MOVE's or RENAME INBOX's record while it runs, named after the source
+ *                                     (mbox/move-record.ts)
  *
  * `<hash>` is the first 32 hex digits of SHA-256 of the mailbox's real path: keyed by the name, not by device and
  * inode (an inode number is reused by the next file made, possibly another user's).
