@@ -6,7 +6,7 @@
  * - The directory is made 0700 and owned by the user; one that is a symbolic link is refused with one log line and
  *   nothing is written through it, while the sessions go on (degraded).
  * - Security: another unprivileged user pre-creates every name the programs could look for (the POP3 lock,
- *   \Recent claim and journal names of the victim's maildrop) in every directory that user can write (/var/tmp,
+ *   \Recent claim, journal, append and move record names of the victim's maildrop) in every directory that user can write (/var/tmp,
  *   /tmp, the configured journal_dir, a 1777 directory like /var/tmp), as plain files and as symbolic links, and
  *   an inode is recycled (the attacker's maildrop removed, the victim's made again); the victim's POP3 and IMAP
  *   sessions are unaffected, and the attacker's files are left as they were.
@@ -202,8 +202,8 @@ describe('control directory', () => {
 
   // Rewrite journals (and append records) go to the victim's control directory, so a name planted in journal_dir
   // neither stops the mailbox from opening nor the next rewrite (EXPUNGE) from taking its journal.
-  it("another user's rewrite journal names do not touch the victim's sessions",
-    () => attack(['pop3', 'recent', 'journal', 'append']));
+  it("another user's rewrite journal, append and move record names do not touch the victim's sessions",
+    () => attack(['pop3', 'recent', 'journal', 'append', 'move']));
 
   // 0644: the victim cannot even open it read-write; 0600: not even read it.
   for (const [kind, umask] of [['journal', '022'], ['append', '077']] as const) {
