@@ -25,31 +25,51 @@ function fetchSpec(uid: boolean): Command {
     },
     async run(ctx: SelectedContext, args: { set: SequenceSet; atts: FetchAtt[] }) {
       const sel = ctx.selected;
-      for (const seq of resolveSet(sel.box, args.set, uid)) {
-        try {
-          await writeFetch(ctx.session.out, sel.box, seq, args.atts, { uid, markSeen: !sel.readOnly, structureCache: sel.structures });
-        } catch (e) {
-          // Nothing of this message was queued for these (writeFetch computes every value first).
-          if (e instanceof FetchError) throw no('Unknown Content-Transfer-Encoding', 'UNKNOWN-CTE');
-          if (e instanceof MailboxError && e.code === 'CORRUPT') {
-            ctx.untagged((b) => b.raw('NO Message ').number(seq).raw(' was expunged by another session'));
-            continue;
-          }
-          // Anything else, a literal cut short or overrun (StreamBroken) included, is for the session's error map.
-          throw e;
+      let seen = false;
+      try {
+        for (const seq of resolveSet(sel.box, args.set, uid)) {
+          if (await fetchOne(ctx, seq, args.atts, uid)) seen = true;
         }
-        await ctx.session.out.maybeFlush();
-        // Keep the most recently parsed structures only: FETCH 1:* BODYSTRUCTURE of 100,000 messages must not hold
-        // 100,000 MIME trees (Map keeps insertion order: the oldest go first).
-        if (sel.structures.size > STRUCTURES_KEPT) {
-          for (const uid of sel.structures.keys()) {
-            if (sel.structures.size <= STRUCTURES_KEPT) break;
-            sel.structures.delete(uid);
-          }
+      } finally {
+        // An implicit \Seen (a body fetched without PEEK) is written at the end of the command, as a STORE's is, so
+        // other sessions and programs see it at once. The data was sent: a write that fails (a full disk) is logged,
+        // and the change stays pending for the session's next write.
+        if (seen) {
+          await sel.box.checkpoint().catch((e: unknown) => {
+            ctx.session.opts.logger.log('warning', `${sel.name}: \\Seen set by FETCH not written yet: ${String(e)}`);
+          });
         }
       }
     },
   });
+}
+
+/** One message's FETCH response; true when it set \Seen. */
+async function fetchOne(ctx: SelectedContext, seq: number, atts: FetchAtt[], uid: boolean): Promise<boolean> {
+  const sel = ctx.selected;
+  let seenSet: boolean;
+  try {
+    seenSet = (await writeFetch(ctx.session.out, sel.box, seq, atts, { uid, markSeen: !sel.readOnly, structureCache: sel.structures })).seenSet;
+  } catch (e) {
+    // Nothing of this message was queued for these (writeFetch computes every value first).
+    if (e instanceof FetchError) throw no('Unknown Content-Transfer-Encoding', 'UNKNOWN-CTE');
+    if (e instanceof MailboxError && e.code === 'CORRUPT') {
+      ctx.untagged((b) => b.raw('NO Message ').number(seq).raw(' was expunged by another session'));
+      return false;
+    }
+    // Anything else, a literal cut short or overrun (StreamBroken) included, is for the session's error map.
+    throw e;
+  }
+  await ctx.session.out.maybeFlush();
+  // Keep the most recently parsed structures only: FETCH 1:* BODYSTRUCTURE of 100,000 messages must not hold
+  // 100,000 MIME trees (Map keeps insertion order: the oldest go first).
+  if (sel.structures.size > STRUCTURES_KEPT) {
+    for (const key of sel.structures.keys()) {
+      if (sel.structures.size <= STRUCTURES_KEPT) break;
+      sel.structures.delete(key);
+    }
+  }
+  return seenSet;
 }
 
 export const fetch = fetchSpec(false);

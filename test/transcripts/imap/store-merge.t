@@ -64,6 +64,16 @@ C2: b6 FETCH 1:2 (UID FLAGS)
 S2: * 1 FETCH (UID 1 FLAGS (\Seen \Answered))
 S2: * 2 FETCH (UID 3 FLAGS (\Seen \Flagged project-x))
 S2: b6 OK FETCH completed
+# A body fetched without PEEK sets \Seen, written at the end of the FETCH: the other session hears of it at once.
+C1: a8a FETCH 4 BODY[HEADER.FIELDS (SUBJECT)]
+S1: * 4 FETCH (BODY[HEADER.FIELDS (SUBJECT)] {33}
+S1: Subject: This week at Example
+S1: 
+S1:  FLAGS (\Seen \Recent))
+S1: a8a OK FETCH completed
+C2: b6a NOOP
+S2: * 4 FETCH (FLAGS (\Seen))
+S2: b6a OK NOOP completed
 # An idling session hears of the other's STORE as it is written (IDLE wakes on the file's change).
 C1: a8 IDLE
 S1: + idling
