@@ -21,7 +21,8 @@ export const tag = `${process.pid.toString(36)}${Date.now().toString(36).slice(-
 export const dir = mkdtempSync(join(tmpdir(), 'inetd-'));
 chmodSync(dir, 0o755);
 export const spool = join(dir, 'spool');
-const MAIL_GID = Number(execFileSync('getent', ['group', 'mail']).toString().split(':')[2]);
+/** The `mail` group: the spool's and every maildrop's. */
+export const MAIL_GID = Number(execFileSync('getent', ['group', 'mail']).toString().split(':')[2]);
 const users: string[] = [];
 let syslog: ChildProcess;
 export const logLines: string[] = [];
