@@ -21,7 +21,8 @@ export const tag = `${process.pid.toString(36)}${Date.now().toString(36).slice(-
 export const dir = mkdtempSync(join(tmpdir(), 'inetd-'));
 chmodSync(dir, 0o755);
 export const spool = join(dir, 'spool');
-const MAIL_GID = Number(execFileSync('getent', ['group', 'mail']).toString().split(':')[2]);
+/** The `mail` group: the spool's and every maildrop's. */
+export const MAIL_GID = Number(execFileSync('getent', ['group', 'mail']).toString().split(':')[2]);
 const users: string[] = [];
 let syslog: ChildProcess;
 export const logLines: string[] = [];
@@ -180,13 +181,29 @@ while True:
   chmodSync(join(dir, 'key.pem'), 0o600);
 }
 
+/**
+ * userdel's exit statuses worth another try: 1 and 10, /etc/passwd or /etc/group busy (another test, or another
+ * run on the machine, adding or removing a user at that moment); 8, a process still runs as the user (a server
+ * that has answered but not yet exited).
+ */
+const USERDEL_RETRY: readonly number[] = [1, 8, 10];
+
 export function teardown(): void {
   syslog?.kill();
   for (const u of users) {
-    try {
-      execFileSync('userdel', [u]);
-    } catch {
-      /* already gone */
+    for (let tries = 0; ; tries++) {
+      try {
+        execFileSync('userdel', [u], { stdio: 'ignore' });
+        break;
+      } catch (e) {
+        const status = (e as { status?: number }).status ?? -1;
+        if (!USERDEL_RETRY.includes(status)) break; // 6: already gone
+        if (tries >= 100) {
+          console.error(`inetd-harness: userdel ${u} still fails after 10 s (status ${status}): the user is left behind`);
+          break;
+        }
+        execFileSync('sleep', ['0.1']);
+      }
     }
   }
   rmSync(dir, { recursive: true, force: true });

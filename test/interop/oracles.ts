@@ -213,11 +213,31 @@ export async function makeSandbox(): Promise<Sandbox> {
 }
 
 /**
- * Removes a sandbox and the lock files c-client left in /tmp for its files. c-client locks a mailbox through
- * `/tmp/.<st_dev hex>.<st_ino hex>` (mode 0666, holding the locker's PID) and does not always unlink it; once the
- * mailbox is gone nothing else would.
+ * A sandbox over a directory and a user that exist already, such as a real login's mail spool (a throwaway user
+ * and spool made by inetd-harness.ts): the oracles run as that user, with HOME and the working directory `dir`, so
+ * that `dmail +NAME` and `mailutil check NAME` reach the file NAME in it. `dir` need not be the user's, nor 0700
+ * (a spool is root:mail 2775: c-client then warns "Mailbox vulnerable" and locks with flock() alone). Only as
+ * root. `cleanup()` removes what c-client left in /tmp for the files in `dir` and leaves `dir` to whoever made it.
  */
+export function sandboxOver(dir: string, user: { readonly name: string; readonly uid: number; readonly gid: number }):
+    Sandbox {
+  if (process.getuid?.() !== 0) throw new Error('sandboxOver needs root (the oracles run as another user)');
+  return { dir, home: dir, user: user.name, uid: user.uid, gid: user.gid, privileged: true,
+    cleanup: () => removeCclientLocks(dir, user.uid) };
+}
+
+/** Removes a sandbox and the lock files c-client left in /tmp for its files ({@link removeCclientLocks}). */
 async function removeSandbox(dir: string, uid: number): Promise<void> {
+  await removeCclientLocks(dir, uid);
+  await rm(dir, { recursive: true, force: true });
+}
+
+/**
+ * Removes the lock files c-client left in /tmp for the files under `dir`, if `uid` made them. c-client locks a
+ * mailbox through `/tmp/.<st_dev hex>.<st_ino hex>` (mode 0666, holding the locker's PID) and does not always
+ * unlink it; once the mailbox is gone nothing else would.
+ */
+async function removeCclientLocks(dir: string, uid: number): Promise<void> {
   let names: string[] = [];
   try {
     names = await readdir(dir, { recursive: true });
@@ -231,7 +251,6 @@ async function removeSandbox(dir: string, uid: number): Promise<void> {
     const lst = await stat(lock).catch(() => undefined);
     if (lst !== undefined && lst.isFile() && lst.uid === uid) await rm(lock, { force: true });
   }
-  await rm(dir, { recursive: true, force: true });
 }
 
 /**
@@ -716,13 +735,22 @@ function asctimeUtc(d: Date): string {
  * sandbox user), then an append of `From FROM DATE\n` + the message (LF line ends; body lines beginning `From ` are
  * quoted `>From ` unless `quoteFrom` is false) + a final newline if missing + one blank line, then
  * `dotlockfile -u PATH.lock`. The file is created (mode 0600, owned by the sandbox user) if missing.
+ * `pollMs`: instead of dotlockfile's own retries (it sleeps 5 s after a first failure, then 10 s, ...), try once
+ * (`-r 0`) and again every `pollMs` ms for up to a minute, as an agent that polls faster would: a race with busy
+ * lockers then still delivers more than one message every few seconds.
  * Returns the bytes appended.
  */
 export async function dotlockfileAppend(sb: Sandbox, path: string, message: string | Uint8Array,
-    opts: { from?: string; date?: Date; quoteFrom?: boolean } = {}): Promise<Buffer> {
+    opts: { from?: string; date?: Date; quoteFrom?: boolean; pollMs?: number } = {}): Promise<Buffer> {
   const abs = insideSandbox(sb, path);
   const lock = `${abs}.lock`;
-  const lockResult = await runInSandbox(sb, ['dotlockfile', '-l', '-r', '5', lock]);
+  let lockResult = await runInSandbox(sb, ['dotlockfile', '-l', '-r', opts.pollMs === undefined ? '5' : '0', lock]);
+  /** liblockfile's L_MAXTRYS: the lock is held by someone else. */
+  const busy = 4;
+  for (const deadline = Date.now() + 60_000; opts.pollMs !== undefined && lockResult.code === busy && Date.now() < deadline;) {
+    await new Promise((r) => setTimeout(r, opts.pollMs));
+    lockResult = await runInSandbox(sb, ['dotlockfile', '-l', '-r', '0', lock]);
+  }
   if (lockResult.code !== 0) throw new OracleError('dotlockfile -l', lockResult);
   let bytes: Buffer;
   try {
