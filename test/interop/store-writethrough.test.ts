@@ -13,7 +13,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
-  dovecotFetch, makeSandbox, oracleAvailability, putSandboxFile, uwAppend, uwCheck, uwCreate, uwFetch, uwStore,
+  dovecotFetch, makeSandbox, oracleAvailability, procmailDeliver, putSandboxFile, uwAppend, uwCheck, uwCreate, uwFetch, uwStore,
   type FlagSet, type MailboxView, type Sandbox,
 } from './oracles.js';
 import { StdioServer } from './stdio-server.js';
@@ -22,7 +22,7 @@ const ROOT = join(import.meta.dirname, '..', '..', '..');
 const PATH = `${dirname(process.execPath)}:/usr/bin:/bin`;
 
 const available = await oracleAvailability();
-const missing = [available.cclient, available.dovecot, available.mailutils].find((a) => a !== true);
+const missing = [available.cclient, available.dovecot, available.mailutils, available.procmail].find((a) => a !== true);
 
 /** What every message must look like on disk: UID, system flags (in the oracles' order) and sorted keywords. */
 type Expected = { uid: number; flags: string[]; keywords: string[] }[];
@@ -56,11 +56,11 @@ describe('STORE is written through, as UW c-client and Dovecot read the file', {
   });
 
   /** bin/imapd as the sandbox user on `box` (MAIL), with a configuration keeping everything in the sandbox. */
-  async function imapd(): Promise<StdioServer> {
+  async function imapd(mail = box): Promise<StdioServer> {
     const conf = await putSandboxFile(sb, 'imapd.conf', `journal_dir = ${join(sb.dir, 'journal')}\n` +
       `syslog_socket = ${join(sb.dir, 'no-syslog')}\nalert_file = ${join(sb.dir, 'no-alert')}\n` +
       `nologin_file = ${join(sb.dir, 'no-nologin')}\ncram_md5_file = ${join(sb.dir, 'no-cram-md5')}\n`, 0o644);
-    const srv = new StdioServer({ argv: [join(ROOT, 'bin', 'imapd'), '-c', conf], env: { HOME: sb.dir, MAIL: box, PATH },
+    const srv = new StdioServer({ argv: [join(ROOT, 'bin', 'imapd'), '-c', conf], env: { HOME: sb.dir, MAIL: mail, PATH },
       cwd: sb.dir, ...(sb.privileged ? { uid: sb.uid, gid: sb.gid } : {}) });
     servers.push(srv);
     assert.match(await srv.line() ?? '', /^\* PREAUTH /);
@@ -79,14 +79,15 @@ describe('STORE is written through, as UW c-client and Dovecot read the file', {
    * UW and Dovecot, reading the file now, both see exactly `expected`, and Dovecot finds nothing in it to rewrite;
    * `mailutil check` counts the same messages, `recent` of them new (no `O` in their Status) and the unseen ones.
    */
-  async function onDisk(expected: Expected, what: string, recent = 0): Promise<void> {
-    const uw = await uwFetch(sb, box);
-    const dovecot = await dovecotFetch(sb, box);
-    assert.deepEqual(shape(uw), { uidValidity, uidNext: 6, messages: expected }, `UW c-client reads ${what}`);
-    assert.deepEqual(shape(dovecot), { uidValidity, uidNext: 6, messages: expected }, `Dovecot reads ${what}`);
+  async function onDisk(expected: Expected, what: string, recent = 0, path = box): Promise<void> {
+    const uw = await uwFetch(sb, path);
+    const dovecot = await dovecotFetch(sb, path);
+    const uidNext = Math.max(0, ...expected.map((m) => m.uid)) + 1;
+    assert.deepEqual(shape(uw), { uidValidity, uidNext, messages: expected }, `UW c-client reads ${what}`);
+    assert.deepEqual(shape(dovecot), { uidValidity, uidNext, messages: expected }, `Dovecot reads ${what}`);
     assert.equal(dovecot.rewrote, false, `Dovecot has nothing to fix in ${what}`);
     assert.deepEqual(uw.log.filter((l) => l.level !== 'info'), [], 'c-client complains of nothing');
-    const check = await uwCheck(sb, box);
+    const check = await uwCheck(sb, path);
     assert.equal(check.messages, expected.length, `mailutil check: ${check.raw}`);
     assert.equal(check.recent, recent, `mailutil check: ${check.raw}`);
     assert.equal(check.unseen, expected.filter((m) => !m.flags.includes('\\Seen')).length, `mailutil check: ${check.raw}`);
@@ -172,5 +173,40 @@ describe('STORE is written through, as UW c-client and Dovecot read the file', {
     }
     assert.deepEqual(await readFile(box), bytes, 'the file is byte for byte as before LOGOUT');
     await onDisk(expected, 'the mailbox after both sessions ended');
+  });
+
+  it('mail delivered while the session is open gets its UID on disk with the first STORE, as both oracles read it', async () => {
+    const path = join(sb.dir, 'delivered');
+    await uwCreate(sb, path);
+    await uwAppend(sb, path, 'From: sender@example.org\nSubject: old\n\nold mail\n', { flags: ['\\Seen'] });
+    await uwStore(sb, path, [1], '+', { keywords: ['kept'] });
+    uidValidity = (await uwFetch(sb, path)).uidValidity;
+    const a = await imapd(path);
+    assert.match(tagged(await a.imap('a1', 'SELECT INBOX')), /^a1 OK \[READ-WRITE\] /);
+    // A delivery agent's append: no metadata at all (procmail, under its dotlock).
+    await procmailDeliver(sb, path, 'From: other@example.org\nSubject: delivered\n\nnew mail\n', { from: 'other@example.org' });
+    assert.deepEqual(await a.imap('a2', 'NOOP'), ['* 2 EXISTS', '* 1 RECENT', 'a2 OK NOOP completed']);
+    assert.deepEqual(await a.imap('a3', 'UID FETCH 2 (UID FLAGS)'), ['* 2 FETCH (UID 2 FLAGS (\\Recent))', 'a3 OK UID FETCH completed']);
+    assert.deepEqual(await a.imap('a4', 'STORE 2 +FLAGS (\\Flagged kept)'),
+      ['* 2 FETCH (FLAGS (\\Flagged \\Recent kept))', 'a4 OK STORE completed']);
+    await onDisk([
+      { uid: 1, flags: ['\\Seen'], keywords: ['kept'] },
+      { uid: 2, flags: ['\\Flagged'], keywords: ['kept'] },
+    ], 'a delivered message flagged', 0, path);
+    assert.deepEqual(await a.imap('a5', 'NOOP'), ['a5 OK NOOP completed']);
+    // Keywords that outgrow the first message's header padding: the rest of the file moves (a journaled rewrite),
+    // still before the tagged OK.
+    const long = Array.from({ length: 12 }, (_, i) => `keyword${i}-${'k'.repeat(30)}`);
+    const sizeBefore = (await readFile(path)).length;
+    assert.match((await a.imap('a5b', `STORE 1 +FLAGS.SILENT (${long.join(' ')})`)).at(-1) ?? '', /^a5b OK /);
+    assert.ok((await readFile(path)).length > sizeBefore, 'the file grew');
+    await onDisk([
+      { uid: 1, flags: ['\\Seen'], keywords: ['kept', ...long].sort() },
+      { uid: 2, flags: ['\\Flagged'], keywords: ['kept'] },
+    ], 'twelve long keywords on message 1', 0, path);
+    const bytes = await readFile(path);
+    assert.match((await a.imap('a6', 'LOGOUT')).at(-1) ?? '', /^a6 OK /);
+    assert.equal(await a.end(), 0);
+    assert.deepEqual(await readFile(path), bytes, 'the file is byte for byte as before LOGOUT');
   });
 });
