@@ -2,11 +2,13 @@
  * STORE writes through (issue 13): when a STORE's tagged OK is sent, the change is in the mbox file. Proved with the
  * real bin/imapd (PREAUTH on stdin/stdout, as the oracles' sandbox user, clean environment, MAIL a mailbox UW's
  * c-client made) and the other programs that read the file: after each STORE, UW's c-client (uwFetch, UW imapd's
- * EXAMINE) and Dovecot (dovecotFetch, on a copy taken at that instant) read, while the session stays open with no
- * CHECK, CLOSE or LOGOUT, exactly the new flags and keywords on the message changed and nothing else changed (UIDs,
- * UIDVALIDITY, the other messages), and `mailutil check` counts the same messages. The oracles' reading does not
- * disturb the session: its next NOOP reports nothing. Then a second session changes another flag of the same message:
- * both changes survive, on disk, for both oracles. At LOGOUT nothing more is written.
+ * EXAMINE) and Dovecot (dovecotFetch: EXAMINE of the file itself, under Dovecot's own fcntl read lock) read, while
+ * the session stays open with no CHECK, CLOSE or LOGOUT, exactly the new flags and keywords on the message changed
+ * and nothing else changed (UIDs, UIDVALIDITY, UIDNEXT, the other messages), and `mailutil check` counts the same
+ * messages. The oracles' reading does not disturb the session: its next NOOP reports nothing. Then a second session
+ * changes another flag of the same message: both changes survive, on disk, for both oracles. At LOGOUT nothing more
+ * is written. The same for mail a delivery agent appends while the session is open, and for keywords that outgrow a
+ * header's padding (the rest of the file moves).
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -76,12 +78,13 @@ describe('STORE is written through, as UW c-client and Dovecot read the file', {
   let uidValidity = 0;
 
   /**
-   * UW and Dovecot, reading the file now, both see exactly `expected`, and Dovecot finds nothing in it to rewrite;
+   * UW and Dovecot, reading the file now, both see exactly `expected`, and Dovecot, reading it in place, finds nothing
+   * to rewrite (it would, were the metadata not in a form it accepts: the session would then see another writer);
    * `mailutil check` counts the same messages, `recent` of them new (no `O` in their Status) and the unseen ones.
    */
   async function onDisk(expected: Expected, what: string, recent = 0, path = box): Promise<void> {
     const uw = await uwFetch(sb, path);
-    const dovecot = await dovecotFetch(sb, path);
+    const dovecot = await dovecotFetch(sb, path, { inPlace: true });
     const uidNext = Math.max(0, ...expected.map((m) => m.uid)) + 1;
     assert.deepEqual(shape(uw), { uidValidity, uidNext, messages: expected }, `UW c-client reads ${what}`);
     assert.deepEqual(shape(dovecot), { uidValidity, uidNext, messages: expected }, `Dovecot reads ${what}`);
