@@ -7,15 +7,17 @@
  * and nothing else changed (UIDs, UIDVALIDITY, UIDNEXT, the other messages), and `mailutil check` counts the same
  * messages. The oracles' reading does not disturb the session: its next NOOP reports nothing. Then a second session
  * changes another flag of the same message: both changes survive, on disk, for both oracles. At LOGOUT nothing more
- * is written. The same for mail a delivery agent appends while the session is open, and for keywords that outgrow a
- * header's padding (the rest of the file moves).
+ * is written. The same for mail a delivery agent appends while the session is open, for keywords that outgrow a
+ * header's padding (the rest of the file moves), and for flags UW or Dovecot write, and an expunge UW makes, while
+ * the session is open (its next STORE keeps them and lands on the right message).
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
-  dovecotFetch, makeSandbox, oracleAvailability, procmailDeliver, putSandboxFile, uwAppend, uwCheck, uwCreate, uwFetch, uwStore,
+  dovecotFetch, dovecotStore, makeSandbox, oracleAvailability, procmailDeliver, putSandboxFile, uwAppend, uwCheck,
+  uwCreate, uwExpunge, uwFetch, uwStore,
   type FlagSet, type MailboxView, type Sandbox,
 } from './oracles.js';
 import { StdioServer } from './stdio-server.js';
@@ -211,5 +213,48 @@ describe('STORE is written through, as UW c-client and Dovecot read the file', {
     assert.match((await a.imap('a6', 'LOGOUT')).at(-1) ?? '', /^a6 OK /);
     assert.equal(await a.end(), 0);
     assert.deepEqual(await readFile(path), bytes, 'the file is byte for byte as before LOGOUT');
+  });
+
+  it('flags another program wrote meanwhile (UW, Dovecot) are kept by the next STORE and reported to the session', async () => {
+    const path = join(sb.dir, 'shared');
+    await uwCreate(sb, path);
+    for (let i = 1; i <= 3; i++) {
+      await uwAppend(sb, path, `From: sender@example.org\nSubject: shared ${i}\n\nbody ${i}\n`, { flags: ['\\Seen'] });
+    }
+    await uwStore(sb, path, [1], '+', { keywords: ['old'] });
+    uidValidity = (await uwFetch(sb, path)).uidValidity;
+    const a = await imapd(path);
+    assert.match(tagged(await a.imap('a1', 'SELECT INBOX')), /^a1 OK \[READ-WRITE\] /);
+    // UW's c-client (a read-write open and a checkpoint, as UW imapd's STORE) flags message 2 and adds a keyword.
+    await uwStore(sb, path, [2], '+', { flags: ['\\Flagged'], keywords: ['fromuw'] });
+    const n1 = await a.imap('a2', 'NOOP');
+    assert.deepEqual(n1.filter((l) => / FETCH /.test(l)), ['* 2 FETCH (FLAGS (\\Seen \\Flagged fromuw))'], JSON.stringify(n1));
+    assert.deepEqual(await a.imap('a3', 'STORE 2 +FLAGS (\\Answered)'),
+      ['* 2 FETCH (FLAGS (\\Seen \\Answered \\Flagged fromuw))', 'a3 OK STORE completed']);
+    const expected: Expected = [
+      { uid: 1, flags: ['\\Seen'], keywords: ['old'] },
+      { uid: 2, flags: ['\\Seen', '\\Answered', '\\Flagged'], keywords: ['fromuw'] },
+      { uid: 3, flags: ['\\Seen'], keywords: [] },
+    ];
+    await onDisk(expected, 'UW\'s flag and ours', 0, path);
+    // Dovecot (it writes when its session ends) removes \Seen from message 3; the session has not looked since.
+    await dovecotStore(sb, path, [3], '-', { flags: ['\\Seen'] });
+    assert.deepEqual(await a.imap('a4', 'STORE 3 +FLAGS (\\Draft)'),
+      ['* 3 FETCH (FLAGS (\\Draft))', 'a4 OK STORE completed']);
+    expected[2] = { uid: 3, flags: ['\\Draft'], keywords: [] };
+    await onDisk(expected, 'Dovecot\'s change and ours', 0, path);
+    assert.deepEqual(await a.imap('a5', 'NOOP'), ['a5 OK NOOP completed']);
+    // UW expunges message 1 (its file rewrite moves every later byte); the session hears of it, and its next STORE
+    // lands on the right message.
+    await uwExpunge(sb, path, [1]);
+    assert.deepEqual(await a.imap('a6', 'NOOP'), ['* 1 EXPUNGE', 'a6 OK NOOP completed']);
+    assert.deepEqual(await a.imap('a7', 'STORE 1 -FLAGS (fromuw)'),
+      ['* 1 FETCH (FLAGS (\\Seen \\Answered \\Flagged))', 'a7 OK STORE completed']);
+    expected.shift();
+    expected[0] = { uid: 2, flags: ['\\Seen', '\\Answered', '\\Flagged'], keywords: [] };
+    await onDisk(expected, 'UW\'s expunge and our STORE after it', 0, path);
+    assert.match((await a.imap('a8', 'LOGOUT')).at(-1) ?? '', /^a8 OK /);
+    assert.equal(await a.end(), 0);
+    await onDisk(expected, 'the mailbox after the session ended', 0, path);
   });
 });
