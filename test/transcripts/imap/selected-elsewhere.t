@@ -1,10 +1,11 @@
 # A mailbox another session has selected is deleted or renamed under it (RFC 2180 §3: the server may refuse the
 # DELETE or RENAME, or allow it and disconnect the other sessions). We allow it, as UW and Dovecot do, and the session
 # that had the mailbox selected learns at its next command that looks at the mailbox: `* BYE [ALERT]`, the command
-# refused, and the connection closed (lib/imap/session.ts reportUpdates). Each case ends its selecting session, so
-# each has sessions of its own: 1 and 2 (DELETE of a SELECTed mailbox), 3 and 4 (RENAME of it), 5 and 4 (DELETE of
-# a mailbox EXAMINEd).
-mailbox: none
+# refused, and the connection closed (lib/imap/session.ts reportUpdates); a session in IDLE is told at once. Each
+# case ends its selecting session, so each has sessions of its own: 1 and 2 (DELETE of a SELECTed mailbox), 3 and 4
+# (RENAME of it), 5 and 4 (DELETE of a mailbox EXAMINEd), 6 and 4 (DELETE while the session IDLEs). RENAME of INBOX
+# is different (RFC 3501 §6.3.5: the mail moves, INBOX stays, empty): 7 and 4, the selecting session hears EXPUNGEs.
+mailbox: sample.mbox
 # --- DELETE of a mailbox selected read-write.
 S1: * PREAUTH $*
 C1: a1 CREATE box
@@ -83,10 +84,54 @@ S4: d3 OK DELETE completed
 C5: e2 NOOP
 S5: * BYE [ALERT] Mailbox box2 was deleted or renamed
 S5: e2 NO [UNAVAILABLE] NOOP cannot complete: the selected mailbox is gone
-C4: d4 LIST "" *
+# --- DELETE while the session IDLEs: the BYE comes unasked, and the IDLE is never completed.
+S6: * PREAUTH $*
+C6: f1 CREATE box3
+S6: f1 OK CREATE completed
+C6: f2 SELECT box3
+S6: * FLAGS (\Answered \Flagged \Deleted \Seen \Draft)
+S6: * OK [PERMANENTFLAGS (\Answered \Flagged \Deleted \Seen \Draft \*)] Permanent flags
+S6: * 0 EXISTS
+S6: * 0 RECENT
+S6: * OK [UIDVALIDITY $v3] UID validity status
+S6: * OK [UIDNEXT 1] Predicted next UID
+S6: f2 OK [READ-WRITE] SELECT completed
+C6: f3 IDLE
+S6: + idling
+C4: d4 DELETE box3
+S4: d4 OK DELETE completed
+S6: * BYE [ALERT] Mailbox box3 was deleted or renamed
+C4: d5 LIST "" *
 S4: * LIST (\NoInferiors) "/" "INBOX"
-S4: d4 OK LIST completed
-C4: d5 LOGOUT
+S4: d5 OK LIST completed
+# --- RENAME INBOX while INBOX is selected: the mail goes to the new name, INBOX stays and is empty; the session that
+# has it selected is told of four expunges and goes on.
+S7: * PREAUTH $*
+C7: g1 SELECT INBOX
+S7: * FLAGS $*
+S7: * OK [PERMANENTFLAGS $*] Permanent flags
+S7: * 4 EXISTS
+S7: * 1 RECENT
+S7: * OK [UNSEEN 3] First unseen message
+S7: * OK [UIDVALIDITY 1793610000] UID validity status
+S7: * OK [UIDNEXT 6] Predicted next UID
+S7: g1 OK [READ-WRITE] SELECT completed
+C4: d6 RENAME INBOX old
+S4: d6 OK RENAME completed
+C7: g2 NOOP
+S7: * 1 EXPUNGE
+S7: * 1 EXPUNGE
+S7: * 1 EXPUNGE
+S7: * 1 EXPUNGE
+S7: g2 OK NOOP completed
+C7: g3 STATUS old (MESSAGES)
+S7: * STATUS "old" (MESSAGES 4)
+S7: g3 OK STATUS completed
+C7: g4 LOGOUT
+S7: * BYE $*
+S7: g4 OK LOGOUT completed
+C4: d7 LOGOUT
 S4: * BYE $*
-S4: d5 OK LOGOUT completed
-distinct: v1 v2
+S4: d7 OK LOGOUT completed
+uids:
+distinct: v1 v2 v3
