@@ -10,7 +10,7 @@
  * that fails fails the test. Nothing is read from the host's /etc configuration, nothing is left in /var/tmp.
  */
 import assert from 'node:assert/strict';
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import {
   chmodSync, chownSync, closeSync, existsSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync,
   rmSync, statSync, statfsSync, unlinkSync, writeFileSync, writeSync,
@@ -22,6 +22,7 @@ import { after, describe, it } from 'node:test';
 import { MboxDriver } from '../../lib/mailbox/mbox/mbox-driver.js';
 import { PieceList, recoverJournal, rewriteFile } from '../../lib/mailbox/mbox/rewrite.js';
 import { formatStatusBlock } from '../../lib/mailbox/mbox/status-block.js';
+import { StdioServer } from './stdio-server.js';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..', '..');
@@ -34,7 +35,7 @@ const base = mkdtempSync(join(tmpdir(), 'full-disk-'));
 chmodSync(base, 0o755);
 const mounts: string[] = [];
 /** Every server started, so that after() can stop any a failed test left running (it would keep its mount busy). */
-const started: ChildProcess[] = [];
+const started: StdioServer[] = [];
 /**
  * `<dev>.<ino>` of every mailbox made: no journal, claim or lock file named after one may be left in /var/tmp (new
  * entries only: on a shared machine an old file there may name a recycled inode number).
@@ -42,7 +43,7 @@ const started: ChildProcess[] = [];
 const made: string[] = [];
 const varTmpBefore = new Set(readdirSync('/var/tmp'));
 after(() => {
-  for (const c of started) if (c.exitCode === null && c.signalCode === null && c.pid) process.kill(-c.pid, 'SIGKILL');
+  for (const srv of started) srv.kill();
   const litter = readdirSync('/var/tmp').filter((f) => !varTmpBefore.has(f) && made.some((id) => f.startsWith(`uwimap-ts.${id}.`)));
   for (const m of mounts.reverse()) {
     try {
@@ -166,91 +167,11 @@ function config(s: Setup): string {
 }
 
 /** One server process as nobody on stdin/stdout (its PREAUTH mode), read a line at a time. */
-class Server {
-  readonly child: ChildProcess;
-  private buf = '';
-  private lines: string[] = [];
-  private wake: (() => void) | null = null;
-  private exit: Promise<number | null>;
-
-  constructor(program: 'imapd' | 'ipop3d', s: Setup) {
-    this.child = spawn('/usr/sbin/runuser', ['-u', 'nobody', '--', '/usr/bin/env', '-i', `HOME=${s.home}`, `MAIL=${s.mail}`,
-      `PATH=${PATH}`, join(ROOT, 'bin', program), '-c', config(s)], { stdio: ['pipe', 'pipe', 'ignore'], detached: true });
-    started.push(this.child);
-    this.child.stdout?.on('data', (d: Buffer) => {
-      this.buf += d.toString('latin1');
-      let nl: number;
-      while ((nl = this.buf.indexOf('\r\n')) >= 0) {
-        this.lines.push(this.buf.slice(0, nl));
-        this.buf = this.buf.slice(nl + 2);
-      }
-      this.wake?.();
-    });
-    this.exit = new Promise((resolve) => this.child.on('exit', (code) => {
-      this.wake?.();
-      resolve(code);
-    }));
-    this.child.on('exit', () => {
-      this.exited = true;
-    });
-  }
-
-  exited = false;
-
-  async line(timeoutMs = 20_000): Promise<string | null> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.lines.length === 0) {
-      if (this.exited) return null;
-      if (Date.now() > deadline) throw new Error('timed out waiting for the server');
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, 200);
-        this.wake = () => {
-          clearTimeout(t);
-          resolve();
-        };
-      });
-    }
-    return this.lines.shift() as string;
-  }
-
-  send(data: string | Buffer): void {
-    this.child.stdin?.write(data);
-  }
-
-  /** Sends an IMAP command; resolves with every line up to and including its tagged response. */
-  async imap(tag: string, text: string | Buffer): Promise<string[]> {
-    this.send(typeof text === 'string' ? `${tag} ${text}\r\n` : Buffer.concat([Buffer.from(`${tag} `), text, Buffer.from('\r\n')]));
-    const out: string[] = [];
-    for (;;) {
-      const l = await this.line();
-      if (l === null) throw new Error(`the server ended before answering ${tag}: ${JSON.stringify(out)}`);
-      out.push(l);
-      if (l.startsWith(`${tag} `)) return out;
-    }
-  }
-
-  /** Sends a POP3 command; resolves with its status line. */
-  async pop(text: string): Promise<string> {
-    this.send(`${text}\r\n`);
-    const l = await this.line();
-    if (l === null) throw new Error(`the server ended before answering ${text}`);
-    return l;
-  }
-
-  /** The lines of a POP3 multi-line response after its status line. */
-  async multi(): Promise<string[]> {
-    const out: string[] = [];
-    for (let l = await this.line(); l !== null && l !== '.'; l = await this.line()) out.push(l);
-    return out;
-  }
-
-  /** Closes stdin and waits for the exit status; whatever the server sends meanwhile must be nothing. */
-  async end(): Promise<number | null> {
-    this.child.stdin?.end();
-    const code = await this.exit;
-    assert.deepEqual(this.lines, [], 'nothing more sent');
-    return code;
-  }
+function server(program: 'imapd' | 'ipop3d', s: Setup): StdioServer {
+  const srv = new StdioServer({ argv: [join(ROOT, 'bin', program), '-c', config(s)],
+    env: { HOME: s.home, MAIL: s.mail, PATH }, uid: NOBODY, gid: NOBODY });
+  started.push(srv);
+  return srv;
 }
 
 /** APPEND with LITERAL+ literals: one message, or several (MULTIAPPEND, RFC 3502). */
@@ -294,8 +215,8 @@ async function agreed(home: string, path: string, journal: string, expect: numbe
 
 /** No journal, spool file or lock file left behind in `dirs`. */
 /** imapd for the setup's user, greeted with PREAUTH and with INBOX selected (tag `a`). */
-async function selectedImap(s: Setup): Promise<Server> {
-  const imap = new Server('imapd', s);
+async function selectedImap(s: Setup): Promise<StdioServer> {
+  const imap = server('imapd', s);
   assert.match(await imap.line() ?? '', /^\* PREAUTH /);
   assert.match(tagged(await imap.imap('a', 'SELECT INBOX')), /^a OK /);
   return imap;
@@ -327,7 +248,7 @@ function setup(kb: number, inbox: Buffer, journalOnFullFs: boolean): Setup & { f
 describe('APPEND on a full disk', () => {
   it('a message larger than the free space, spooled on the full filesystem: NO [OVERQUOTA], the mailbox unchanged', async () => {
     const s = setup(4096, settledMailbox(3), true);
-    const imap = new Server('imapd', s);
+    const imap = server('imapd', s);
     assert.match(await imap.line() ?? '', /^\* PREAUTH /);
     const free = fill(s.fs, 256 << 10);
     const before = readFileSync(s.mail);
@@ -347,7 +268,7 @@ describe('APPEND on a full disk', () => {
 
   it('a message larger than the free space, the mailbox write fails part way: NO [OVERQUOTA], nothing of it left', async () => {
     const s = setup(2048, settledMailbox(3), false);
-    const imap = new Server('imapd', s);
+    const imap = server('imapd', s);
     assert.match(await imap.line() ?? '', /^\* PREAUTH /);
     const free = fill(s.fs, 64 << 10);
     const before = readFileSync(s.mail);
@@ -369,7 +290,7 @@ describe('APPEND on a full disk', () => {
 
   it('at 0 bytes free (the dotlock cannot be made): NO [OVERQUOTA], not a server bug', async () => {
     const s = setup(1024, settledMailbox(3), false);
-    const imap = new Server('imapd', s);
+    const imap = server('imapd', s);
     assert.match(await imap.line() ?? '', /^\* PREAUTH /);
     const free = fill(s.fs);
     const before = readFileSync(s.mail);
@@ -396,7 +317,7 @@ describe('APPEND on a full disk', () => {
     const mail = join(spool, 'nobody');
     put(mail, settledMailbox(3), NOBODY, MAIL_GID, 0o660);
     const s = { home: plainDir(), mail, journal: plainDir() };
-    const imap = new Server('imapd', s);
+    const imap = server('imapd', s);
     assert.match(await imap.line() ?? '', /^\* PREAUTH /);
     const free = fill(fs);
     const before = readFileSync(mail);
@@ -652,7 +573,7 @@ describe('EXPUNGE, CLOSE and LOGOUT on a full disk', () => {
   it('LOGOUT with changes it cannot write: * BYE and OK, exit 0, the mailbox as it was', async () => {
     // New mail after a settled message: the session has UIDs and `O`s to write, which a full disk refuses.
     const s = setup(1024, Buffer.concat([settledMailbox(1), deliveredMailbox(2)]), false);
-    const imap = new Server('imapd', s);
+    const imap = server('imapd', s);
     assert.match(await imap.line() ?? '', /^\* PREAUTH /);
     // The first STORE writes the new mail's metadata too: it fails, and so does everything LOGOUT has to write.
     assert.match(tagged(await imap.imap('a', 'SELECT INBOX')), /^a OK /);
@@ -696,7 +617,7 @@ describe('POP3 QUIT on a full disk', () => {
     // New mail after a settled message: the expunge also gives 150 messages their metadata, so the file grows by
     // more than the one page left (which the dotlock takes).
     const s = setup(1024, Buffer.concat([settledMailbox(1), deliveredMailbox(150)]), false);
-    const pop = new Server('ipop3d', s);
+    const pop = server('ipop3d', s);
     assert.match(await pop.line() ?? '', /^\+OK /);
     assert.match(await pop.pop('RETR 1'), /^\+OK /);
     await pop.multi();
@@ -708,7 +629,7 @@ describe('POP3 QUIT on a full disk', () => {
     assert.deepEqual(readFileSync(s.mail), before);
     assert.deepEqual(readdirSync(s.journal).filter((f) => f.endsWith('.journal')), [], 'no journal left to finish');
     free();
-    const again = new Server('ipop3d', s);
+    const again = server('ipop3d', s);
     assert.match(await again.line() ?? '', /^\+OK /);
     assert.match(await again.pop('STAT'), /^\+OK 151 /);
     assert.match(await again.pop('DELE 2'), /^\+OK /);
