@@ -118,12 +118,12 @@ describe('STORE is written through, as UW c-client and Dovecot read the file', {
       assert.deepEqual(await a.imap(tag, 'NOOP'), [`${tag} OK NOOP completed`], 'the oracles\' reading disturbs nothing');
     };
 
-    // The new keyword is announced (FLAGS, PERMANENTFLAGS) after the FETCH that shows it: pinned as it is today.
+    // The new keyword is announced (FLAGS, PERMANENTFLAGS) before the FETCH that shows it (as Dovecot does).
     // Keywords are listed in the mailbox's order (UW's X-IMAP list), the oracles' views sort them.
     assert.deepEqual(await a.imap('a2', 'STORE 2 +FLAGS (\\Flagged $Label1)'), [
-      '* 2 FETCH (FLAGS (\\Seen \\Flagged work $Label1))',
       '* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Label2 work $Label1)',
       '* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Label2 work $Label1 \\*)] Flags permitted',
+      '* 2 FETCH (FLAGS (\\Seen \\Flagged work $Label1))',
       'a2 OK STORE completed']);
     expected[1] = { uid: 2, flags: ['\\Seen', '\\Flagged'], keywords: ['$Label1', 'work'] };
     // The one other change: message 5's Status gained its `O`. The session holds its \Recent (RFC 3501 §2.3.2: the

@@ -43,6 +43,9 @@ function storeSpec(uid: boolean): Command {
       // .SILENT: flags another session changed meanwhile are still reported, after the command (RFC 7162 §3.2).
       if (args.att.silent) return;
       box.flagsShown(seqs);
+      // What else changed comes first: a keyword this STORE defined is announced (FLAGS, PERMANENTFLAGS) before the
+      // FETCH responses that show it, as Dovecot does. No expunge is sent during a STORE (RFC 3501 §7.4.1).
+      if (!(await ctx.session.reportUpdates(false))) return;
       for (const seq of seqs) {
         const m = box.meta(seq);
         ctx.untagged((b) => flagsFetch(b, seq, uid ? m.uid : null, m));
