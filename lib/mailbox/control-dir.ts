@@ -4,7 +4,7 @@
  *
  *     uidvalidity        the last UIDVALIDITY given to a mailbox of this user (decimal), see nextUidValidity
  *     pop3.<hash>        flock()ed by the POP3 session that holds the maildrop (lib/mailbox/maildrop-lock.ts)
- *     recent.<hash>      the highest UID a session has claimed as \Recent in one mailbox (mbox-driver.ts)
+ *     recent.<hash>      the highest UID a session has claimed as \Recent in one mailbox (mbox/reconcile.ts)
  *     uwimap-ts.<dev>.<ino>.journal   a rewrite's journal while it runs (mbox/rewrite.ts)
  *     uwimap-ts.<dev>.<ino>.append    an append's intent record while it runs (mbox/append-journal.ts)
  *     uwimap-ts.<dev>.<ino>.move      a MOVE's or RENAME INBOX's record while it runs, named after the source

@@ -40,7 +40,7 @@ export interface BlockFields {
  *
  * With `size`, the X-Keywords padding makes the block exactly `size` bytes when it fits in that many (a rewrite
  * then keeps a block's old size, or takes back bytes the block before it grew by, so the rest of the file does not
- * move: see writeLocked in mbox-driver.ts); otherwise, and without `size`, UW's padding.
+ * move: see writeLocked in write-back.ts); otherwise, and without `size`, UW's padding.
  */
 export function formatStatusBlock(f: BlockFields, size?: number): string {
   let s = '';

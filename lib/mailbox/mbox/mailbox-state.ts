@@ -1,0 +1,294 @@
+/**
+ * The state of one open mbox, shared by the modules that each hold one idea of it (read-path.ts, flags.ts,
+ * reconcile.ts, write-back.ts, mailbox-save.ts; open-mailbox.ts composes them into MboxMailbox), and what all of
+ * them use: the read-ahead window, the keyword table, the lookup by UID, and the locks.
+ *
+ * An open mailbox keeps one fd on the file and a compact index (message-index.ts). Every read of the file for
+ * indexing happens under the read locks, every write under the write locks (lock methods come from the
+ * {@link MailboxLocking} given; see lib/lock), and all I/O goes through that one fd: closing any other fd of the
+ * file would drop our fcntl locks.
+ */
+import { fstatSync, type BigIntStats } from 'node:fs';
+import { MailboxError } from '../driver.js';
+import type { ControlDir } from '../control-dir.js';
+import type { MailEnv } from '../../env/env.js';
+import type { LockMode, LockTarget, ReleaseLock } from '../../lock/lock-method.js';
+import { LockError, LockTimeoutError } from '../../lock/lock-method.js';
+import { readAt } from './byte-source.js';
+import { MessageIndex } from './message-index.js';
+import { ownedJournal } from './journal-file.js';
+import { appendRecordPath } from './append-journal.js';
+import { moveRecordPath } from './move-record.js';
+import { recoverLocked } from './save.js';
+import { journalDirs, journalPath, type RewriteOptions } from './rewrite.js';
+import { FlagDeltas } from './flag-deltas.js';
+
+/** How the driver takes a mailbox's locks. lib/lock provides the real one (dotlock + fcntl + flock). */
+export interface MailboxLocking {
+  /** Takes the locks for reading ('shared') or writing ('exclusive'); throws LockTimeoutError / LockError. */
+  acquire(target: LockTarget, mode: LockMode): Promise<ReleaseLock>;
+}
+
+/** Keywords a mailbox can hold (a 32-bit mask per message; UW allows 30). */
+export const MAX_KEYWORDS = 32;
+/**
+ * Bytes read per step when serving or counting a body. Small enough that a 200 MB RETR keeps peak memory within a
+ * few MB (each step's buffers are garbage at once), large enough that syscalls do not dominate.
+ */
+export const SERVE_STEP = 64 * 1024;
+/**
+ * Small reads (headers, the bodies of ordinary messages) are served from one read-ahead window of this size: a
+ * FETCH over a range of messages then reads the file in a few large sequential reads instead of one system call
+ * per header and body.
+ */
+const READ_WINDOW = 256 * 1024;
+/** How often one read follows a file that keeps changing under it before it gives up and reports the change. */
+export const MAX_RESYNCS = 8;
+
+export interface Snapshot {
+  size: number;
+  mtimeNs: bigint;
+  ctimeNs: bigint;
+  ino: bigint;
+  dev: bigint;
+}
+
+export function snapshotOf(st: BigIntStats): Snapshot {
+  return { size: Number(st.size), mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs, ino: st.ino, dev: st.dev };
+}
+
+export function sameSnapshot(a: Snapshot, b: Snapshot): boolean {
+  return a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs && a.ino === b.ino && a.dev === b.dev;
+}
+
+export interface ResolvedEnv {
+  clock: MailEnv['clock'];
+  logger: MailEnv['logger'];
+  hostname: string;
+  username: string;
+}
+
+/** Whether a journal or record of ours (see ownedJournal) names the file `st` in any of `dirs`. */
+export function pendingIn(dirs: readonly string[], st: { dev: number | bigint; ino: number | bigint; uid: number }): boolean {
+  return dirs.some((d) => ownedJournal(appendRecordPath(d, st.dev, st.ino), st.uid) ||
+    ownedJournal(journalPath(d, st.dev, st.ino), st.uid) || ownedJournal(moveRecordPath(d, st.dev, st.ino), st.uid));
+}
+
+export async function lockOrThrow(locking: MailboxLocking, target: LockTarget, mode: LockMode): Promise<ReleaseLock> {
+  try {
+    return await locking.acquire(target, mode);
+  } catch (e) {
+    if (e instanceof LockTimeoutError) throw new MailboxError('INUSE', `mailbox is locked: ${target.path}`, { cause: e });
+    if (e instanceof LockError) {
+      // A dotlock that could not be written on a full disk (dotlockfile's L_TMPWRITE included): temporary.
+      const full = e.errno === 'ENOSPC' || e.errno === 'EDQUOT';
+      throw new MailboxError(full ? 'OVERQUOTA' : 'IO', `cannot lock ${target.path}: ${e.message}`, { cause: e });
+    }
+    throw e;
+  }
+}
+
+export function fsError(e: unknown, path: string): MailboxError {
+  if (e instanceof MailboxError) return e;
+  const code = (e as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT': return new MailboxError('NONEXISTENT', `no such mailbox: ${path}`, { cause: e });
+    case 'EEXIST': return new MailboxError('ALREADYEXISTS', `mailbox exists: ${path}`, { cause: e });
+    case 'EACCES':
+    case 'EPERM': return new MailboxError('NOPERM', `permission denied: ${path}`, { cause: e });
+    case 'EISDIR': return new MailboxError('NOTMAILBOX', `${path} is a directory`, { cause: e });
+    case 'ENOSPC':
+    case 'EDQUOT': return new MailboxError('OVERQUOTA', `${path}: no space left (${code})`, { cause: e });
+    default: return new MailboxError('IO', `${path}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+export interface BoxOptions {
+  journalDir: string;
+  legacyJournalDir?: string;
+  fsync: boolean;
+  stepSync: boolean;
+  window: number;
+  /** Count every body's served size while the open holds its lock (see OpenMailbox's `open`). */
+  sizes: boolean;
+  control: ControlDir | null;
+}
+
+/** One open mailbox's state. Its fields belong to the modules of this folder, which keep them consistent. */
+export class MailboxState {
+  fd = -1;
+  /** The read-ahead window ({@link READ_WINDOW}) and its file offset; dropped whenever the file may have changed. */
+  win: Buffer | null = null;
+  winPos = 0;
+  /** The window as it was when a `moved` check last found the file unchanged (see `trusted`; both in read-path.ts). */
+  checkedWin: Buffer | null = null;
+  snap: Snapshot | null = null;
+  idx = new MessageIndex();
+  base: { uidValidity: number; uidLast: number; keywords: string[] } = { uidValidity: 0, uidLast: 0, keywords: [] };
+  pseudo: { start: number; end: number } | null = null;
+  baseDirty = false;
+  /** Rows the client knows about: [0, reported). */
+  reported = 0;
+  flagChanged = new Set<number>();
+  /** The first full scan was made (`rescan` with `initial`, reconcile.ts). */
+  indexed = false;
+  /** The highest UID whose \Recent this object has settled with other sessions (`settleRecent`, reconcile.ts). */
+  settledRecent = 0;
+  /** This session's flag changes not yet written, as deltas (rows with FlagsDirty have one). */
+  readonly deltas = new FlagDeltas();
+  keywordsChanged = false;
+  /** The initial scan found no UID data and gave the mailbox a new UIDVALIDITY. */
+  newValidity = false;
+  /** The initial scan found no UIDVALIDITY in the file (one is drawn by MboxMailbox's `init`). */
+  noValidity = false;
+  closed = false;
+  /** The locks this object holds now (inside {@link withLock}), or null. */
+  locked: LockMode | null = null;
+
+  constructor(
+    readonly path: string,
+    readonly readOnly: boolean,
+    readonly env: ResolvedEnv,
+    readonly locking: MailboxLocking,
+    readonly opts: BoxOptions,
+    /** A session's open claims \Recent; the driver's own short opens (append, status) do not. */
+    readonly claims: boolean,
+    /**
+     * Finishes what a MOVE out of this mailbox killed part way left (finishMoveLocked in mailbox-save.ts, which
+     * builds on this module and so is handed in). Called by {@link withLock} under the write locks.
+     */
+    private readonly finishMove: (box: MailboxState) => void,
+  ) {}
+
+  /** The local zone for `From ` lines without one, asked of the clock once per hour of wall time. */
+  readonly zoneByHour = new Map<number, number>();
+  readonly localZone = (wall: number): number => {
+    const hour = Math.floor(wall / 3_600_000);
+    let z = this.zoneByHour.get(hour);
+    if (z === undefined) {
+      z = this.env.clock.zoneAt(wall);
+      this.zoneByHour.set(hour, z);
+    }
+    return z;
+  };
+
+  live(): void {
+    if (this.closed) throw new MailboxError('IO', 'mailbox is closed');
+  }
+
+  row(seq: number): number {
+    if (!Number.isInteger(seq) || seq < 1 || seq > this.reported) {
+      throw new RangeError(`no message ${seq} (of ${this.reported})`);
+    }
+    return seq - 1;
+  }
+
+  keywordNames(mask: number): string[] {
+    const out: string[] = [];
+    for (let i = 0; i < this.base.keywords.length && mask; i++) {
+      if (mask & (1 << i)) {
+        out.push(this.base.keywords[i] as string);
+        mask &= ~(1 << i);
+      }
+    }
+    return out;
+  }
+
+  keywordBit(name: string, create: boolean): number {
+    let i = this.base.keywords.indexOf(name);
+    if (i < 0) {
+      if (!create) return 0;
+      if (this.base.keywords.length >= MAX_KEYWORDS) {
+        throw new MailboxError('LIMIT', `too many keywords in mailbox (at most ${MAX_KEYWORDS})`);
+      }
+      i = this.base.keywords.push(name) - 1;
+      this.baseDirty = true;
+      this.keywordsChanged = true;
+    }
+    return (1 << i) >>> 0;
+  }
+
+  /**
+   * `length` bytes of the file at `position` (fewer at its end). Small ranges come from the read-ahead window, as
+   * views: a window is never reused once replaced, so a view handed out stays valid as long as its holder keeps it.
+   */
+  readRange(position: number, length: number): Buffer {
+    if (length > SERVE_STEP) return readAt(this.fd, position, length);
+    const w = this.win;
+    if (w !== null && position >= this.winPos && position + length <= this.winPos + w.length) {
+      return w.subarray(position - this.winPos, position - this.winPos + length);
+    }
+    const buf = readAt(this.fd, position, READ_WINDOW);
+    this.win = buf;
+    this.winPos = position;
+    return buf.subarray(0, Math.min(length, buf.length));
+  }
+
+  /** Where journals go and where recovery looks (rewrite.ts), with this mailbox's durability settings. */
+  rewriteOpts(): RewriteOptions {
+    return {
+      journalDir: this.opts.journalDir, fsync: this.opts.fsync, stepSync: this.opts.stepSync,
+      ...(this.opts.legacyJournalDir !== undefined ? { legacyJournalDir: this.opts.legacyJournalDir } : {}),
+    };
+  }
+
+  /** This file's device and inode (the name of its journals and records). */
+  fileId(): { dev: bigint; ino: bigint } {
+    const st = fstatSync(this.fd, { bigint: true });
+    return { dev: st.dev, ino: st.ino };
+  }
+
+  seqOf(uid: number): number | undefined {
+    // Rows are in ascending UID order: binary search the known ones.
+    let lo = 0;
+    let hi = this.reported - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const u = this.idx.uid(mid);
+      if (u === uid) return mid + 1;
+      if (u < uid) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
+  }
+
+  /**
+   * Runs `fn` under the locks and releases them when it is done: for an async `fn`, when its promise settles (it is
+   * awaited here; returning it unawaited released the locks at its first await, so an APPEND wrote its messages
+   * unlocked, and a rejection during the release was an unhandled one that ended the process).
+   */
+  async withLock<T>(mode: LockMode, fn: () => T | Promise<T>): Promise<T> {
+    if (this.locked === 'exclusive' || (this.locked === 'shared' && mode === 'shared')) {
+      // Already held by this object (an append into this mailbox reading its messages from it, or expunging them
+      // for a MOVE): taking them again would wait for ourselves (a dotlock is one file), and releasing an fcntl
+      // lock from an inner call would drop the outer one.
+      this.win = null;
+      return await fn();
+    }
+    // A writer that died since we opened (a killed APPEND or delivery, a killed rewrite) left a record or journal:
+    // it is dealt with before anything reads or writes the file, so that no fragment is read as new mail and no
+    // write of ours moves the bytes a record names. That needs the exclusive locks, even for a read.
+    const pending = !this.readOnly && this.leftBehind();
+    if (pending) mode = 'exclusive';
+    const release = await lockOrThrow(this.locking, { path: this.path, fd: this.fd }, mode);
+    // Whatever runs under the lock may rewrite the file or find it changed: bytes read before are stale.
+    this.win = null;
+    this.locked = mode;
+    try {
+      if (pending) {
+        if (recoverLocked(this.fd, this.path, this.env, this.rewriteOpts())) this.snap = null;
+        this.finishMove(this);
+      }
+      return await fn();
+    } finally {
+      this.locked = null;
+      this.win = null;
+      await release();
+    }
+  }
+
+  /** Whether a rewrite journal or an append intent record names this file. */
+  private leftBehind(): boolean {
+    return pendingIn(journalDirs(this.opts), fstatSync(this.fd));
+  }
+}

@@ -1,0 +1,281 @@
+/**
+ * The open mbox (MboxMailbox, the {@link OpenMailbox} of this driver): opening (recovery of what a killed writer
+ * left, the first scan, a new UIDVALIDITY), change notification, closing, and the interface, each operation handed
+ * to the module that holds its idea (mailbox-state.ts lists them).
+ */
+import { watch, type FSWatcher, closeSync, constants, fstatSync, futimesSync, openSync, statSync } from 'node:fs';
+import type {
+  AppendMessage, AppendOptions, ChangeWatch, FlagsUndo, MailboxUpdate, MessageMeta, OpenMailbox, SizedBody,
+} from '../driver.js';
+import { MailboxError } from '../driver.js';
+import type { ControlDir } from '../control-dir.js';
+import type { MailEnv } from '../../env/env.js';
+import { recoverLocked } from './save.js';
+import { journalDirs } from './rewrite.js';
+import {
+  type BoxOptions, fsError, lockOrThrow, type MailboxLocking, MailboxState, pendingIn, type ResolvedEnv,
+} from './mailbox-state.js';
+import { header, message, meta, parseableHeader, sizes, text } from './read-path.js';
+import { flagsShown, setFlags } from './flags.js';
+import { rescan, settleRecent, sync, syncLocked, takeUpdates } from './reconcile.js';
+import { anyDirty, checkpoint, expunge, writeLocked } from './write-back.js';
+import { append, finishMoveLocked, moveOut } from './mailbox-save.js';
+import type { MoveLink } from './move-record.js';
+
+/** How long a burst of file events settles before a change is reported (a delivery is several writes). */
+const CHANGE_SETTLE_MS = 100;
+
+/**
+ * A UIDVALIDITY for a mailbox that has none yet: from the user's counter (never repeated for this user, RFC 3501
+ * §2.3.1.1), or without one the clock's second, never below `floor` (control-dir.ts).
+ */
+export async function newUidValidity(control: ControlDir | undefined | null, clock: MailEnv['clock'], floor: number): Promise<number> {
+  const nowS = Math.floor(clock.now() / 1000);
+  return control ? control.nextUidValidity(nowS, floor) : Math.max(nowS, floor);
+}
+
+/** An open mbox. See mailbox-state.ts and {@link OpenMailbox}. */
+export class MboxMailbox implements OpenMailbox {
+  /** The state every module of this folder works on. */
+  private readonly s: MailboxState;
+
+  constructor(
+    path: string,
+    readOnly: boolean,
+    env: ResolvedEnv,
+    locking: MailboxLocking,
+    opts: BoxOptions,
+    /** A session's open claims \Recent; the driver's own short opens (append, status) do not. */
+    claims = true,
+  ) {
+    this.s = new MailboxState(path, readOnly, env, locking, opts, claims, finishMoveLocked);
+  }
+
+  get path(): string {
+    return this.s.path;
+  }
+
+  get readOnly(): boolean {
+    return this.s.readOnly;
+  }
+
+  get uidValidity(): number {
+    return this.s.base.uidValidity;
+  }
+
+  /**
+   * inotify on the mailbox's path (fs.watch): a delivery is several writes under a lock, so a burst of events is
+   * let settle for {@link CHANGE_SETTLE_MS} before `onChange` is called once. A path that cannot be watched (no
+   * inotify watches left, a filesystem without it) gives a watch that is not live, and so does one whose watcher
+   * fails later. A file replaced by rename is not seen by a watch on the old inode: callers keep a slow poll.
+   */
+  notifyChanges(onChange: () => void): ChangeWatch {
+    let watcher: FSWatcher | null = null;
+    let settle: NodeJS.Timeout | null = null;
+    const stop = (): void => {
+      watcher?.close();
+      watcher = null;
+      if (settle !== null) clearTimeout(settle);
+      settle = null;
+    };
+    try {
+      watcher = watch(this.path, { persistent: false }, () => {
+        settle ??= setTimeout(() => {
+          settle = null;
+          onChange();
+        }, CHANGE_SETTLE_MS);
+      });
+      watcher.on('error', stop);
+    } catch {
+      watcher = null;
+    }
+    return {
+      get live() {
+        return watcher !== null;
+      },
+      stop,
+    };
+  }
+
+  /** Opens the file, finishes an interrupted rewrite if one is found, and indexes the mailbox. */
+  async init(): Promise<void> {
+    const box = this.s;
+    await this.recover();
+    try {
+      box.fd = openSync(box.path, box.readOnly ? constants.O_RDONLY : constants.O_RDWR);
+    } catch (e) {
+      throw fsError(e, box.path);
+    }
+    try {
+      const st = fstatSync(box.fd);
+      if (!st.isFile()) throw new MailboxError('NOTMAILBOX', `${box.path} is not a file`);
+      const finish = async (): Promise<void> => {
+        if (box.opts.sizes) for (let r = 0; r < box.idx.length; r++) sizes(box, r);
+        // The scan's value is the clock's; a mailbox without one gets the user's next (control-dir.ts).
+        if (box.noValidity) box.base.uidValidity = await newUidValidity(box.opts.control, box.env.clock, 0);
+      };
+      await box.withLock('shared', async () => {
+        rescan(box, true);
+        if (!box.newValidity || box.readOnly) await finish();
+      });
+      if (box.newValidity && !box.readOnly) {
+        // Mail without a UIDVALIDITY: it is chosen and written at once, under the write locks and after scanning
+        // again, so that of two sessions opening the mailbox together the second finds the first one's value
+        // instead of choosing its own. On a full disk it stays in memory until a later write can be made (as UW
+        // keeps it): the mail can still be read.
+        await box.withLock('exclusive', async () => {
+          rescan(box, true);
+          await finish();
+          if (!box.newValidity) return;
+          try {
+            await checkpoint(box);
+          } catch (e) {
+            if (!(e instanceof MailboxError && e.code === 'OVERQUOTA')) throw e;
+            box.env.logger.log('warning', `${box.path}: new UIDVALIDITY not written: ${e.message}`);
+          }
+        });
+      }
+      await settleRecent(box);
+      box.reported = box.idx.length;
+    } catch (e) {
+      closeSync(box.fd);
+      box.fd = -1;
+      throw e;
+    }
+  }
+
+  /** Runs journal recovery (rewrite.ts) when a journal for this file exists. */
+  private async recover(): Promise<void> {
+    const box = this.s;
+    let st;
+    try {
+      st = statSync(box.path);
+    } catch (e) {
+      throw fsError(e, box.path);
+    }
+    // Only a journal or record the mailbox's owner made (the journal directory is shared: another user can plant
+    // any name, and recovery would ignore it anyway).
+    if (!pendingIn(journalDirs(box.opts), st)) return;
+    let fd: number;
+    try {
+      fd = openSync(box.path, constants.O_RDWR);
+    } catch (e) {
+      throw fsError(e, box.path);
+    }
+    try {
+      const release = await lockOrThrow(box.locking, { path: box.path, fd }, 'exclusive');
+      try {
+        recoverLocked(fd, box.path, box.env, box.rewriteOpts());
+      } finally {
+        await release();
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  uidNext(): number {
+    return this.s.base.uidLast + 1;
+  }
+
+  keywords(): readonly string[] {
+    return this.s.base.keywords;
+  }
+
+  count(): number {
+    return this.s.reported;
+  }
+
+  meta(seq: number): MessageMeta {
+    return meta(this.s, seq);
+  }
+
+  seqOf(uid: number): number | undefined {
+    return this.s.seqOf(uid);
+  }
+
+  parseableHeader(seq: number): Promise<Buffer> {
+    return parseableHeader(this.s, seq);
+  }
+
+  header(seq: number): Promise<Buffer> {
+    return header(this.s, seq);
+  }
+
+  text(seq: number, range?: { offset: number; length: number }): SizedBody {
+    return text(this.s, seq, range);
+  }
+
+  message(seq: number): SizedBody {
+    return message(this.s, seq);
+  }
+
+  setFlags(seqs: Iterable<number>, op: 'add' | 'remove' | 'replace', flags: number, keywords: readonly string[]): FlagsUndo {
+    return setFlags(this.s, seqs, op, flags, keywords);
+  }
+
+  flagsShown(seqs: Iterable<number>): void {
+    flagsShown(this.s, seqs);
+  }
+
+  sync(): Promise<void> {
+    return sync(this.s);
+  }
+
+  takeUpdates(allowExpunge: boolean): MailboxUpdate[] {
+    return takeUpdates(this.s, allowExpunge);
+  }
+
+  checkpoint(): Promise<void> {
+    return checkpoint(this.s);
+  }
+
+  expunge(uids?: ReadonlySet<number>): Promise<number[]> {
+    return expunge(this.s, uids);
+  }
+
+  /** See append in mailbox-save.ts. A MOVE's source must be a mailbox of this driver. */
+  append(msgs: AsyncIterable<AppendMessage>, opts: AppendOptions = {}): Promise<number[]> {
+    return append(this.s, msgs, opts, (box) =>
+      box instanceof MboxMailbox ? { state: box.s, moveOut: box.moveOut.bind(box) } : null);
+  }
+
+  /** The source's part of a MOVE: see moveOut in mailbox-save.ts. */
+  moveOut(uids: readonly number[], to: MoveLink, dir: string, dest: boolean, commit: () => void): Promise<void> {
+    return moveOut(this.s, uids, to, dir, dest, commit);
+  }
+
+  /**
+   * Writes what is still to be written (under the write locks), then closes. Takes no lock and writes nothing when
+   * nothing of this session's is pending, so a close after every change was written cannot fail (and needs no room
+   * on disk). Throws the write's error (OVERQUOTA on a full disk) after closing all the same: what was pending is
+   * then not on disk.
+   */
+  async close(): Promise<void> {
+    const box = this.s;
+    if (box.closed) return;
+    try {
+      if (!box.readOnly && anyDirty(box)) {
+        await box.withLock('exclusive', () => {
+          syncLocked(box);
+          if (anyDirty(box)) writeLocked(box, null);
+        });
+      }
+      if (!box.readOnly) {
+        // As UW: atime now, mtime before it, so "you have new mail" checks see the mail as read.
+        const st = fstatSync(box.fd);
+        const now = box.env.clock.now() / 1000;
+        const mtime = st.mtimeMs / 1000 < now ? st.mtimeMs / 1000 : now - 1;
+        try {
+          futimesSync(box.fd, now, mtime);
+        } catch {
+          // Only the file's owner may set its times (a shared folder); they are a courtesy to biff and shells.
+        }
+      }
+    } finally {
+      box.closed = true;
+      closeSync(box.fd);
+      box.fd = -1;
+    }
+  }
+}

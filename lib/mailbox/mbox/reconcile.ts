@@ -1,0 +1,372 @@
+/**
+ * Keeping an open mbox's index in step with the file: the first scan, the scan of new mail at the end, the full
+ * rescan reconciled with what the client knows, the updates to report, and which new messages are \Recent here.
+ *
+ * UIDs follow UW's rules: UIDVALIDITY, last UID and keywords come from `X-IMAP:` (pseudo-message) or `X-IMAPbase:`
+ * (first message); `X-UID:` is believed when a UIDVALIDITY is known and it is greater than the previous message's;
+ * other messages get the next UID, kept in memory and written at the next checkpoint. Unlike UW, a UID that goes
+ * backwards renumbers just that message instead of starting a new UIDVALIDITY for the whole mailbox (as Dovecot),
+ * and keywords a message carries that the base header lacks are added to it instead of being dropped.
+ *
+ * Other writers are noticed by {@link sync}: growth with the old messages' metadata intact (checked by a hash of
+ * each message's metadata lines) is new mail, scanned from the old end; anything else is a rewrite, and the whole
+ * file is scanned again and reconciled with the index by UID (gone UIDs become expunges, changed flags become flag
+ * updates, higher UIDs are new mail).
+ */
+import { closeSync, constants, fstatSync, openSync, statSync, type BigIntStats } from 'node:fs';
+import type { MailboxUpdate } from '../driver.js';
+import { MailboxError } from '../driver.js';
+import { FdSource } from './byte-source.js';
+import { isFromLine } from './from-line.js';
+import { Bit, MessageIndex } from './message-index.js';
+import { metaHashOf, scanMbox } from './scanner.js';
+import { fsError, MAX_KEYWORDS, type MailboxState, sameSnapshot, snapshotOf } from './mailbox-state.js';
+
+/**
+ * \Recent goes to one session only (RFC 3501 §2.3.2): the first to see a message after it arrived, whether it
+ * opens the mailbox then or already has it open. The file says which messages no session has seen (no `O` in
+ * Status:), but a session writes its `O`s only at its next write; so the highest UID claimed is also kept in the
+ * user's control directory (ControlDir.claimRecent), taken under flock() for the messages this object has not
+ * settled yet (those above its `settledRecent`), and a message at or below another session's claim is not
+ * \Recent here. A read-only session and the driver's short opens (STATUS) only read the claim. Without a control
+ * directory nothing is claimed (never in a shared directory, where another user could plant a claim).
+ */
+export async function settleRecent(box: MailboxState): Promise<void> {
+  const x = box.idx;
+  const n = x.length;
+  if (n === 0 || x.uid(n - 1) <= box.settledRecent) return;
+  const top = x.uid(n - 1);
+  const control = box.opts.control;
+  let claimed = 0;
+  if (control) {
+    // The claim names the mailbox (UIDVALIDITY and path), so one a removed mailbox of the same name left (its
+    // UIDVALIDITY is never given again) is not taken for this one's.
+    const owner = `${box.base.uidValidity} ${box.path}`;
+    claimed = box.claims && !box.readOnly ? await control.claimRecent(box.path, owner, top) :
+      control.recentClaim(box.path, owner);
+  }
+  for (let r = n - 1; r >= 0 && x.uid(r) > box.settledRecent; r--) {
+    if (x.uid(r) <= claimed) x.clearBits(r, Bit.Recent);
+  }
+  box.settledRecent = top;
+}
+
+/**
+ * Scans the whole file and makes the index match it. On the first scan (`initial`) the index is built; later
+ * it is reconciled by UID with what the client knows. Caller holds the read or write locks.
+ */
+export function rescan(box: MailboxState, initial: boolean): void {
+  const st = fstatSync(box.fd, { bigint: true });
+  const size = Number(st.size);
+  const fresh = new MessageIndex(Math.max(64, box.idx.length + 16));
+  let found: { uidValidity: number; uidLast: number } | null = null;
+  const keywords: string[] = [];
+  let pseudo: { start: number; end: number } | null = null;
+  let keywordsGrew = false;
+  let uidLast = 0;
+  let prevUid = 0;
+  let first = true;
+  const src = new FdSource(box.fd, size);
+  const result = scanMbox(src, { localZone: box.localZone, window: box.opts.window, lazyBodies: true }, (m) => {
+    if (first) {
+      first = false;
+      if (m.base) {
+        found = { uidValidity: m.base.uidValidity, uidLast: m.base.uidLast };
+        keywords.push(...m.base.keywords.filter(isAtom).slice(0, MAX_KEYWORDS));
+        uidLast = m.base.uidLast;
+        if (m.base.pseudo) {
+          pseudo = { start: m.start, end: m.end };
+          return;
+        }
+      }
+    }
+    // X-UID is believed only under a known UIDVALIDITY, and only while UIDs increase.
+    let uid: number;
+    let bits = 0;
+    if (found && m.uid > prevUid) {
+      uid = m.uid;
+      if (uid > uidLast) uidLast = uid;
+    } else {
+      uid = ++uidLast;
+      bits |= Bit.NewUid | Bit.Dirty;
+      if (found && m.uid > 0) {
+        // UW would start a new UIDVALIDITY for the whole mailbox here; renumbering one message is kinder.
+        box.env.logger.log('warning', `${box.path}: message at offset ${m.start} has X-UID ${m.uid}, not above ` +
+          `${prevUid}; it gets UID ${uid}`);
+      }
+    }
+    prevUid = uid;
+    let mask = 0;
+    for (const k of m.keywords ?? []) {
+      let i = keywords.indexOf(k);
+      if (i < 0 && keywords.length < MAX_KEYWORDS && isAtom(k)) {
+        i = keywords.push(k) - 1;
+        keywordsGrew = true;
+      }
+      if (i >= 0) mask |= 1 << i;
+      else box.env.logger.log('warning', `${box.path}: keyword ${JSON.stringify(k)} dropped (not an atom, or table full)`);
+    }
+    if (!m.old) bits |= Bit.Recent | (box.readOnly || !box.claims ? 0 : Bit.Dirty);
+    fresh.push(m, uid, m.flags, mask >>> 0, bits);
+  });
+  if (result.garbage) throw new MailboxError('NOTMAILBOX', `${box.path} is not an mbox file`);
+  const f = found as { uidValidity: number; uidLast: number } | null;
+  // Without UID data the mailbox starts a new UIDVALIDITY (an open session keeps the one it gave).
+  const validity = f ? f.uidValidity :
+    initial || box.base.uidValidity === 0 ? Math.floor(box.env.clock.now() / 1000) : box.base.uidValidity;
+  const base = { uidValidity: validity, uidLast, keywords };
+  // UIDs given here must be recorded as used (UW's X-IMAP/X-IMAPbase last UID) when they are written, or a later
+  // session could give them again to other messages (RFC 3501 §2.3.1.1).
+  const baseDirty = keywordsGrew || (!f && fresh.length > 0) || (f !== null && uidLast > f.uidLast);
+  if (initial) {
+    box.indexed = true;
+    box.idx = fresh;
+    box.base = base;
+    box.pseudo = pseudo;
+    box.baseDirty = baseDirty;
+    box.newValidity = !f && fresh.length > 0;
+    box.noValidity = !f;
+  } else {
+    reconcile(box, fresh, base, pseudo, baseDirty);
+  }
+  box.snap = snapshotOf(st);
+}
+
+/** Merges a fresh scan into the index by UID (see the module comment). */
+function reconcile(box: MailboxState, fresh: MessageIndex, base: { uidValidity: number; uidLast: number; keywords: string[] },
+  pseudo: { start: number; end: number } | null, baseDirty: boolean): void {
+  if (base.uidValidity !== box.base.uidValidity) {
+    throw new MailboxError('CORRUPT', `UIDVALIDITY of ${box.path} changed from ${box.base.uidValidity} to ${base.uidValidity}`);
+  }
+  // Keyword numbering may differ: map fresh keyword bits onto ours, adding new names.
+  const map: number[] = [];
+  for (const k of base.keywords) {
+    let i = box.base.keywords.indexOf(k);
+    if (i < 0 && box.base.keywords.length < MAX_KEYWORDS) {
+      i = box.base.keywords.push(k) - 1;
+      box.keywordsChanged = true;
+    }
+    map.push(i);
+  }
+  const remap = (mask: number): number => {
+    let out = 0;
+    for (let i = 0; i < map.length; i++) if (mask & (1 << i) && (map[i] ?? -1) >= 0) out |= 1 << (map[i] as number);
+    return out >>> 0;
+  };
+  const old = box.idx;
+  const next = new MessageIndex(Math.max(64, fresh.length + 16));
+  let j = 0;
+  for (let r = 0; r < old.length; r++) {
+    const uid = old.uid(r);
+    while (j < fresh.length && fresh.uid(j) < uid) {
+      // A UID we never knew, below one we know: UIDs can only have been renumbered.
+      if (r < box.reported) {
+        throw new MailboxError('CORRUPT', `${box.path}: message UID ${fresh.uid(j)} appeared below known UID ${uid}`);
+      }
+      j++;
+    }
+    if (j < fresh.length && fresh.uid(j) === uid) {
+      const n = next.pushRow(old, r);
+      next.setLayout(n, fresh.layout(j));
+      next.setMetaHash(n, fresh.metaHash(j));
+      const fb = fresh.bits(j);
+      const ob = old.bits(r);
+      // Sizes and body form come from the file; \Recent and unwritten changes are this session's.
+      let bits = (fb & (Bit.Old | Bit.Verbatim | Bit.Quoted)) | (ob & (Bit.Recent | Bit.FlagsDirty));
+      if (fb & Bit.NewUid) bits |= Bit.NewUid | Bit.Dirty; // its UID is still not on disk
+      if (ob & Bit.Recent && !(fb & Bit.Old) && !box.readOnly) bits |= Bit.Dirty;
+      // The file's flags, with this session's unwritten changes applied to them again (flag-deltas.ts).
+      const ff = fresh.flags(j);
+      const fk = remap(fresh.keywordMask(j));
+      const { flags: f, keywords: k } = ob & Bit.FlagsDirty ? box.deltas.apply(uid, ff, fk) : { flags: ff, keywords: fk };
+      if (f !== ff || k !== fk) bits |= Bit.Dirty;
+      next.setBits(n, bits);
+      if (f !== old.flags(r) || k !== old.keywordMask(r)) {
+        next.setFlags(n, f);
+        next.setKeywordMask(n, k);
+        if (r < box.reported) box.flagChanged.add(uid);
+      }
+      j++;
+    } else {
+      // Gone from the file: keep the row (marked) until the client is told.
+      const n = next.pushRow(old, r);
+      next.addBits(n, Bit.Gone);
+      next.clearBits(n, Bit.Dirty | Bit.FlagsDirty);
+    }
+  }
+  for (; j < fresh.length; j++) {
+    const n = next.pushRow(fresh, j);
+    next.setKeywordMask(n, remap(fresh.keywordMask(j)));
+  }
+  box.idx = next;
+  box.pseudo = pseudo;
+  box.base.uidLast = Math.max(box.base.uidLast, base.uidLast);
+  box.baseDirty = box.baseDirty || baseDirty;
+}
+
+/** Scans mail appended since the last look, from `from` (the old end of the file). Caller holds the locks. */
+export function scanTail(box: MailboxState, from: number, st: BigIntStats): void {
+  const size = Number(st.size);
+  const src = new FdSource(box.fd, size);
+  let prevUid = box.idx.length ? box.idx.uid(box.idx.length - 1) : 0;
+  const atFileStart = box.idx.length === 0 && box.pseudo === null;
+  let first = true;
+  scanMbox(src, { start: from, atFileStart, localZone: box.localZone, window: box.opts.window, lazyBodies: true },
+    (m) => {
+      if (first && atFileStart && m.base) {
+        if (box.base.uidValidity === 0 || box.idx.length === 0) {
+          box.base.uidValidity = m.base.uidValidity;
+          box.base.uidLast = Math.max(box.base.uidLast, m.base.uidLast);
+        }
+        for (const k of m.base.keywords) box.keywordBit(k, true);
+      }
+      first = false;
+      let uid: number;
+      let bits = 0;
+      if (m.uid > prevUid && m.uid > 0) {
+        uid = m.uid;
+        if (uid > box.base.uidLast) box.base.uidLast = uid;
+      } else {
+        uid = ++box.base.uidLast;
+        bits |= Bit.NewUid | Bit.Dirty;
+        box.baseDirty = true;
+      }
+      prevUid = uid;
+      let mask = 0;
+      for (const k of m.keywords ?? []) {
+        if (!isAtom(k)) continue;
+        try {
+          mask |= box.keywordBit(k, true);
+        } catch {
+          /* keyword table full: drop it, as UW does */
+        }
+      }
+      if (!m.old) bits |= Bit.Recent | (box.readOnly || !box.claims ? 0 : Bit.Dirty);
+      box.idx.push(m, uid, m.flags, mask >>> 0, bits);
+    });
+  box.snap = snapshotOf(st);
+}
+
+/** True when every known message's metadata lines still read as they did (nobody rewrote them in place). */
+function metadataIntact(box: MailboxState): boolean {
+  const x = box.idx;
+  for (let r = 0; r < x.length; r++) {
+    if (x.bits(r) & Bit.Gone) continue;
+    const ms = x.metaStart(r);
+    const region = ms >= 0 ? box.readRange(ms, x.metaEnd(r) - ms) :
+      box.readRange(x.headerStart(r), x.bodyStart(r) - x.headerStart(r));
+    if (metaHashOf(region) !== x.metaHash(r)) return false;
+  }
+  if (box.pseudo) {
+    // The pseudo-message holds the base data; any change there means a rewrite.
+    const len = box.pseudo.end - box.pseudo.start;
+    if (box.readRange(box.pseudo.start, Math.min(len, 5)).toString('latin1') !== 'From ') return false;
+  }
+  return true;
+}
+
+/** Brings the index up to date with the file. Caller holds the read or write locks. */
+export function syncLocked(box: MailboxState): void {
+  const st = fstatSync(box.fd, { bigint: true });
+  const snap = box.snap;
+  if (snap && sameSnapshot(snapshotOf(st), snap)) return;
+  const size = Number(st.size);
+  if (snap && size > snap.size && tailStartsMessage(box, snap.size) && metadataIntact(box)) {
+    scanTail(box, snap.size, st);
+    return;
+  }
+  rescan(box, false);
+}
+
+/** True when the bytes from `at` on begin (after blank bytes) with a `From ` line. */
+function tailStartsMessage(box: MailboxState, at: number): boolean {
+  const b = box.readRange(at, 4096);
+  let i = 0;
+  while (i < b.length && (b[i] === 0x0a || b[i] === 0x0d || b[i] === 0x20 || b[i] === 0x09)) i++;
+  let e = b.indexOf(0x0a, i);
+  if (e < 0) e = b.length;
+  return i < b.length && isFromLine(b, i, e);
+}
+
+export async function sync(box: MailboxState): Promise<void> {
+  box.live();
+  // A file replaced under the same name (some tools rewrite by rename) is reopened.
+  let pathSt;
+  try {
+    pathSt = statSync(box.path, { bigint: true });
+  } catch (e) {
+    throw fsError(e, box.path);
+  }
+  const fdSt = fstatSync(box.fd, { bigint: true });
+  box.win = null;
+  if (pathSt.ino !== fdSt.ino || pathSt.dev !== fdSt.dev) {
+    const fd = openSync(box.path, box.readOnly ? constants.O_RDONLY : constants.O_RDWR);
+    closeSync(box.fd);
+    box.fd = fd;
+    box.snap = null;
+  } else if (box.snap && sameSnapshot(snapshotOf(fdSt), box.snap)) {
+    // Mail a write of ours found (new rows while it held the lock) is still settled here.
+    await settleRecent(box);
+    return;
+  }
+  await box.withLock('shared', () => {
+    if (box.snap === null) rescan(box, false);
+    else syncLocked(box);
+  });
+  await settleRecent(box);
+}
+
+export function takeUpdates(box: MailboxState, allowExpunge: boolean): MailboxUpdate[] {
+  const out: MailboxUpdate[] = [];
+  const x = box.idx;
+  if (allowExpunge) {
+    let removed = 0;
+    let known = box.reported;
+    for (let r = 0; r < x.length; r++) {
+      if (x.bits(r) & Bit.Gone) {
+        if (r < box.reported) {
+          out.push({ kind: 'expunge', seq: r + 1 - removed });
+          removed++;
+          known--;
+        }
+      }
+    }
+    if (removed || x.length !== countLive(box)) {
+      x.filter((r) => !(x.bits(r) & Bit.Gone));
+      box.reported = known;
+    }
+  }
+  if (box.keywordsChanged) {
+    out.push({ kind: 'keywords', keywords: box.base.keywords.slice() });
+    box.keywordsChanged = false;
+  }
+  for (const uid of box.flagChanged) {
+    const seq = box.seqOf(uid);
+    if (seq !== undefined) out.push({ kind: 'flags', seq });
+  }
+  box.flagChanged.clear();
+  if (x.length > box.reported) {
+    box.reported = x.length;
+    out.push({ kind: 'exists', count: x.length });
+    let recent = 0;
+    for (let r = 0; r < x.length; r++) if (x.bits(r) & Bit.Recent) recent++;
+    out.push({ kind: 'recent', count: recent });
+  }
+  return out;
+}
+
+function countLive(box: MailboxState): number {
+  let n = 0;
+  for (let r = 0; r < box.idx.length; r++) if (!(box.idx.bits(r) & Bit.Gone)) n++;
+  return n;
+}
+
+/** IMAP atom characters only: keywords must be atoms to be sent back in FLAGS responses. */
+function isAtom(k: string): boolean {
+  if (k.length === 0 || k.startsWith('\\')) return false;
+  for (let i = 0; i < k.length; i++) {
+    const c = k.charCodeAt(i);
+    if (c <= 0x20 || c >= 0x7f || '(){%*"\\]'.includes(k[i] as string)) return false;
+  }
+  return true;
+}
