@@ -1,9 +1,19 @@
-/** Filesystem errors as the store reports them ({@link MailboxError}), and the lstat it uses to look before it acts. */
+/**
+ * Filesystem errors as the store and the mbox driver report them ({@link MailboxError}), and the lstat the store
+ * uses to look before it acts.
+ */
 import type { Stats } from 'node:fs';
 import { lstat } from 'node:fs/promises';
 import { MailboxError } from './driver.js';
 
-/** Maps filesystem errors to {@link MailboxError}; `what` names the mailbox for the message. */
+/**
+ * Maps filesystem errors to {@link MailboxError}, the one errno map of lib/mailbox (the store's namespace operations
+ * and the mbox driver's opens, creates, removes and renames); `what` names the mailbox for the message, which is
+ * for the log only (lib/imap/errors.ts answers by code). As Dovecot's mail_error_from_errno: a path through a
+ * non-directory (ENOTDIR) is a mailbox that does not exist, like ENOENT; a read-only filesystem (EROFS) is no
+ * permission to write, like EACCES. ENOTEMPTY and EINVAL come only from rmdir(2) and rename(2) here (a directory
+ * with mailboxes in it, a mailbox moved into itself): refused, not an I/O failure worth trying again.
+ */
 export function fsError(e: unknown, what: string): MailboxError {
   if (e instanceof MailboxError) return e;
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
@@ -12,8 +22,8 @@ export function fsError(e: unknown, what: string): MailboxError {
     case 'ENOTDIR': return new MailboxError('NONEXISTENT', `no such mailbox: ${what}`, { cause: e });
     case 'EEXIST': return new MailboxError('ALREADYEXISTS', `mailbox already exists: ${what}`, { cause: e });
     case 'EACCES':
-    case 'EPERM':
-    case 'EROFS': return new MailboxError('NOPERM', `permission denied: ${what}`, { cause: e });
+    case 'EPERM': return new MailboxError('NOPERM', `permission denied: ${what}`, { cause: e });
+    case 'EROFS': return new MailboxError('NOPERM', `read-only file system: ${what}`, { cause: e });
     case 'ENOTEMPTY': return new MailboxError('NOPERM', `mailbox has inferiors: ${what}`, { cause: e });
     case 'EINVAL': return new MailboxError('NOPERM', `cannot move a mailbox into itself: ${what}`, { cause: e });
     case 'EISDIR': return new MailboxError('NOTMAILBOX', `not a selectable mailbox: ${what}`, { cause: e });

@@ -400,6 +400,16 @@ describe('mbox driver', () => {
     assert.equal(await driver().valid(path), false);
   });
 
+  it('a path through a file names no mailbox (ENOTDIR is NONEXISTENT, as ENOENT)', async () => {
+    const file = fresh();
+    writeFileSync(file, '');
+    const code = (want: string) => (e: Error & { code?: string }) => e.code === want;
+    await assert.rejects(driver().open(join(file, 'x'), { readOnly: false }), code('NONEXISTENT'));
+    await assert.rejects(driver().status(join(file, 'x')), code('NONEXISTENT'));
+    await assert.rejects(driver().remove(join(file, 'x')), code('NONEXISTENT'));
+    await assert.rejects(driver().create(join(file, 'x')), code('NONEXISTENT'));
+  });
+
   it('delivers like a delivery agent: no metadata, the file stays a valid mbox for every reader', async () => {
     const path = fresh();
     const d = driver();

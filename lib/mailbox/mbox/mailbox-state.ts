@@ -88,21 +88,6 @@ export async function lockOrThrow(locking: MailboxLocking, target: LockTarget, m
   }
 }
 
-export function fsError(e: unknown, path: string): MailboxError {
-  if (e instanceof MailboxError) return e;
-  const code = (e as NodeJS.ErrnoException).code;
-  switch (code) {
-    case 'ENOENT': return new MailboxError('NONEXISTENT', `no such mailbox: ${path}`, { cause: e });
-    case 'EEXIST': return new MailboxError('ALREADYEXISTS', `mailbox exists: ${path}`, { cause: e });
-    case 'EACCES':
-    case 'EPERM': return new MailboxError('NOPERM', `permission denied: ${path}`, { cause: e });
-    case 'EISDIR': return new MailboxError('NOTMAILBOX', `${path} is a directory`, { cause: e });
-    case 'ENOSPC':
-    case 'EDQUOT': return new MailboxError('OVERQUOTA', `${path}: no space left (${code})`, { cause: e });
-    default: return new MailboxError('IO', `${path}: ${(e as Error).message}`, { cause: e });
-  }
-}
-
 export interface BoxOptions {
   journalDir: string;
   legacyJournalDir?: string;

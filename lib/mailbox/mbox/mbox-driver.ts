@@ -18,7 +18,8 @@ import { isFromLine } from './from-line.js';
 import { recoverLocked, TailWriter, writeError } from './save.js';
 import { pwriteFully } from './rewrite-forward.js';
 import { formatPseudoMessage } from './status-block.js';
-import { fsError, lockOrThrow, type MailboxLocking, type ResolvedEnv } from './mailbox-state.js';
+import { fsError } from '../fs-errors.js';
+import { lockOrThrow, type MailboxLocking, type ResolvedEnv } from './mailbox-state.js';
 import { MboxMailbox, newUidValidity } from './open-mailbox.js';
 
 /** The open mailbox is MboxMailbox (open-mailbox.ts); `openMbox` returns one. */

@@ -9,11 +9,12 @@ import type {
 } from '../driver.js';
 import { MailboxError } from '../driver.js';
 import type { ControlDir } from '../control-dir.js';
+import { fsError } from '../fs-errors.js';
 import type { MailEnv } from '../../env/env.js';
 import { recoverLocked } from './save.js';
 import { journalDirs } from './rewrite.js';
 import {
-  type BoxOptions, fsError, lockOrThrow, type MailboxLocking, MailboxState, pendingIn, type ResolvedEnv,
+  type BoxOptions, lockOrThrow, type MailboxLocking, MailboxState, pendingIn, type ResolvedEnv,
 } from './mailbox-state.js';
 import { header, message, meta, parseableHeader, sizes, text } from './read-path.js';
 import { flagsShown, setFlags } from './flags.js';

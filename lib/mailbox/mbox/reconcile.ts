@@ -20,7 +20,8 @@ import { FdSource } from './byte-source.js';
 import { isFromLine } from './from-line.js';
 import { Bit, MessageIndex } from './message-index.js';
 import { metaHashOf, scanMbox } from './scanner.js';
-import { fsError, MAX_KEYWORDS, type MailboxState, sameSnapshot, snapshotOf } from './mailbox-state.js';
+import { fsError } from '../fs-errors.js';
+import { MAX_KEYWORDS, type MailboxState, sameSnapshot, snapshotOf } from './mailbox-state.js';
 
 /**
  * \Recent goes to one session only (RFC 3501 §2.3.2): the first to see a message after it arrived, whether it
