@@ -10,8 +10,10 @@ import { MailboxError } from './driver.js';
  * Maps filesystem errors to {@link MailboxError}, the one errno map of lib/mailbox (the store's namespace operations
  * and the mbox driver's opens, creates, removes and renames); `what` names the mailbox for the message, which is
  * for the log only (lib/imap/errors.ts answers by code). As Dovecot's mail_error_from_errno: a path through a
- * non-directory (ENOTDIR) is a mailbox that does not exist, like ENOENT; a read-only filesystem (EROFS) is no
- * permission to write, like EACCES. ENOTEMPTY and EINVAL come only from rmdir(2) and rename(2) here (a directory
+ * non-directory (ENOTDIR) is a mailbox that does not exist, like ENOENT. Unlike Dovecot, a read-only filesystem
+ * (EROFS) is a failure to try again (IO: `NO [UNAVAILABLE]`, and `mailtool append` exits EX_TEMPFAIL so the MTA keeps
+ * the mail): a mail filesystem goes read-only when the kernel found errors on it, until an administrator mends and
+ * remounts it; bouncing every delivery meanwhile would lose mail that a retry delivers. ENOTEMPTY and EINVAL come only from rmdir(2) and rename(2) here (a directory
  * with mailboxes in it, a mailbox moved into itself): refused, not an I/O failure worth trying again.
  */
 export function fsError(e: unknown, what: string): MailboxError {
@@ -23,7 +25,7 @@ export function fsError(e: unknown, what: string): MailboxError {
     case 'EEXIST': return new MailboxError('ALREADYEXISTS', `mailbox already exists: ${what}`, { cause: e });
     case 'EACCES':
     case 'EPERM': return new MailboxError('NOPERM', `permission denied: ${what}`, { cause: e });
-    case 'EROFS': return new MailboxError('NOPERM', `read-only file system: ${what}`, { cause: e });
+    case 'EROFS': return new MailboxError('IO', `read-only file system: ${what}`, { cause: e });
     case 'ENOTEMPTY': return new MailboxError('NOPERM', `mailbox has inferiors: ${what}`, { cause: e });
     case 'EINVAL': return new MailboxError('NOPERM', `cannot move a mailbox into itself: ${what}`, { cause: e });
     case 'EISDIR': return new MailboxError('NOTMAILBOX', `not a selectable mailbox: ${what}`, { cause: e });
