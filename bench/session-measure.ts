@@ -40,6 +40,61 @@ export function measure(argv: string[], env: Record<string, string>, input: stri
   });
 }
 
+/**
+ * Round-trip times of single commands inside one session: runs `server` as nobody with a clean environment (MAIL =
+ * a fresh, synced copy of `src`), sends `setup` and waits for its tagged reply, then each of `commands` one at a time
+ * (tagged `l<i>`), timing from the write to the tagged reply. Returns the median in seconds. This is a command's
+ * latency as a client sees it, without the session's start-up noise that a difference of whole-session times has.
+ */
+export async function commandLatency(server: string, src: string, work: string, env: Record<string, string>,
+  setup: string, commands: readonly string[]): Promise<number> {
+  const box = join(work, 'maildrop');
+  copyFileSync(src, box);
+  chownSync(box, NOBODY, NOBODY);
+  const fd = openSync(box, 'r');
+  fsyncSync(fd);
+  closeSync(fd);
+  const args = ['-u', 'nobody', '--', '/usr/bin/env', '-i', ...Object.entries({ ...env, MAIL: box }).map(([k, v]) => `${k}=${v}`), server];
+  const child = spawn('/usr/sbin/runuser', args, { stdio: ['pipe', 'pipe', 'ignore'] });
+  let buf = '';
+  let waiting: { tag: string; resolve: () => void } | null = null;
+  child.stdout.on('data', (b: Buffer) => {
+    buf += b.toString('latin1');
+    for (;;) {
+      const nl = buf.indexOf('\r\n');
+      if (nl < 0) break;
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 2);
+      if (waiting && line.startsWith(`${waiting.tag} `)) {
+        const w = waiting;
+        waiting = null;
+        w.resolve();
+      }
+    }
+  });
+  const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  const send = (tag: string, text: string): Promise<void> => new Promise((resolve, reject) => {
+    waiting = { tag, resolve };
+    child.once('close', () => reject(new Error(`${server} ended before answering ${tag}`)));
+    child.stdin.write(`${tag} ${text}\r\n`);
+  });
+  try {
+    await send('s', setup);
+    const times: number[] = [];
+    for (let i = 0; i < commands.length; i++) {
+      const t0 = performance.now();
+      await send(`l${i}`, commands[i] as string);
+      times.push((performance.now() - t0) / 1000);
+    }
+    await send('z', 'LOGOUT');
+    return median(times);
+  } finally {
+    child.stdin.end();
+    await exited;
+    rmSync(box, { force: true });
+  }
+}
+
 export const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)] ?? 0;

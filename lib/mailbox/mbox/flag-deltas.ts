@@ -108,6 +108,11 @@ export class FlagDeltas {
     };
   }
 
+  /** The UIDs that have a delta. */
+  uids(): IterableIterator<number> {
+    return this.slot.keys();
+  }
+
   /** Forgets every delta (they were written). */
   clear(): void {
     this.slot.clear();

@@ -99,7 +99,27 @@ export function flagsShown(box: MailboxState, seqs: Iterable<number>): void {
 
 /** Every delta was written, or there was nothing to write: none is kept for a later write. */
 export function settleDeltas(box: MailboxState): void {
-  if (box.deltas.size === 0) return;
-  for (let r = 0; r < box.idx.length; r++) box.idx.clearBits(r, Bit.FlagsDirty);
+  const n = box.deltas.size;
+  if (n === 0) return;
+  const x = box.idx;
+  if (n * 32 < x.length) {
+    // A few messages (a single STORE): their rows by UID (rows are in ascending UID order), not a walk of them all.
+    for (const uid of box.deltas.uids()) {
+      let lo = 0;
+      let hi = x.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >>> 1;
+        const u = x.uid(mid);
+        if (u === uid) {
+          x.clearBits(mid, Bit.FlagsDirty);
+          break;
+        }
+        if (u < uid) lo = mid + 1;
+        else hi = mid - 1;
+      }
+    }
+  } else {
+    for (let r = 0; r < x.length; r++) x.clearBits(r, Bit.FlagsDirty);
+  }
   box.deltas.clear();
 }

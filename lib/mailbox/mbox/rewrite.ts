@@ -184,6 +184,18 @@ function writePatches(fd: number, patches: readonly { at: number; data: Buffer }
 }
 
 /**
+ * Writes same-size patches (ascending, not overlapping) where they stand, without a journal: each is a whole
+ * metadata block, so a kill part way leaves every block either old or new, and the file a valid mbox. Then
+ * fdatasync: the size did not change, so only the data must reach the disk, not the new mtime; on ext4 that spares
+ * a journal commit per patch, which is most of a one-flag STORE now that STORE writes through.
+ */
+export function patchFile(fd: number, patches: readonly { at: number; data: Buffer }[], opts: RewriteOptions): void {
+  const sync = opts.fsync ?? true;
+  writePatches(fd, patches, opts.bufferSize ?? 4 << 20, sync, opts.onStep);
+  if (sync) fdatasyncSync(fd);
+}
+
+/**
  * Rewrites the file open on `fd` (size `oldSize`) to the concatenation of `pieces`. The caller holds the
  * mailbox's exclusive locks. Throws on I/O errors; the journal then lets {@link recoverJournal} undo a partial
  * rewrite.
@@ -212,10 +224,7 @@ export function rewriteFile(fd: number, oldSize: number, given: PieceList | read
   if (off < 0 && newSize === oldSize) return { size: newSize, mode: 'none' };
   if (off < 0) off = Math.min(newSize, oldSize);
   if (patchOnly && newSize === oldSize) {
-    writePatches(fd, patches, opts.bufferSize ?? 4 << 20, sync, opts.onStep);
-    // fdatasync: the size did not change, so only the data must reach the disk, not the new mtime; on ext4 that
-    // spares a journal commit per patch, which is most of a one-flag STORE now that STORE writes through.
-    if (sync) fdatasyncSync(fd);
+    patchFile(fd, patches, opts);
     return { size: newSize, mode: 'patch' };
   }
   const a = analyze(pieces, oldSize);
