@@ -48,12 +48,7 @@ export function measure(argv: string[], env: Record<string, string>, input: stri
  */
 export async function commandLatency(server: string, src: string, work: string, env: Record<string, string>,
   setup: string, commands: readonly string[]): Promise<number> {
-  const box = join(work, 'maildrop');
-  copyFileSync(src, box);
-  chownSync(box, NOBODY, NOBODY);
-  const fd = openSync(box, 'r');
-  fsyncSync(fd);
-  closeSync(fd);
+  const box = freshMaildrop(src, work);
   const args = ['-u', 'nobody', '--', '/usr/bin/env', '-i', ...Object.entries({ ...env, MAIL: box }).map(([k, v]) => `${k}=${v}`), server];
   const child = spawn('/usr/sbin/runuser', args, { stdio: ['pipe', 'pipe', 'ignore'] });
   let buf = '';
@@ -121,19 +116,27 @@ export async function steadyMailbox(opts: {
   return src;
 }
 
+/**
+ * A copy of `src` as `work`/maildrop, owned by nobody, on disk before the session starts: else the kernel writes the
+ * copy's dirty pages back during the session, on the same two cores and disk, and a 550 MB copy makes any row swing
+ * by a few tenths of a second.
+ */
+function freshMaildrop(src: string, work: string): string {
+  const box = join(work, 'maildrop');
+  copyFileSync(src, box);
+  chownSync(box, NOBODY, NOBODY);
+  const fd = openSync(box, 'r');
+  fsyncSync(fd);
+  closeSync(fd);
+  return box;
+}
+
 /** Runs `input` through `server` on a fresh copy of `src` per run, as nobody; the median wall time and peak RSS. */
 export async function sessionRuns(server: string, src: string, work: string, env: Record<string, string>,
   input: string, runs: number): Promise<{ wall: number; rssKb: number; bytes: number }> {
   const ms: Measured[] = [];
   for (let r = 0; r < runs; r++) {
-    const box = join(work, 'maildrop');
-    copyFileSync(src, box);
-    chownSync(box, NOBODY, NOBODY);
-    // On disk before the session starts: else the kernel writes the copy's dirty pages back during the session,
-    // on the same two cores and disk, and a 550 MB copy makes any row swing by a few tenths of a second.
-    const fd = openSync(box, 'r');
-    fsyncSync(fd);
-    closeSync(fd);
+    const box = freshMaildrop(src, work);
     ms.push(await measure([server], { ...env, MAIL: box }, input));
     rmSync(box, { force: true });
   }

@@ -17,6 +17,7 @@ import { MboxDriver } from '../../lib/mailbox/mbox/mbox-driver.js';
 import {
   dotlockfileAppend, makeSandbox, procmailDeliver, putSandboxFile, uwCheck, type Sandbox,
 } from './oracles.js';
+import { message, servedBody } from './kill-messages.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const appender = join(root, 'dist', 'test', 'fixtures', 'appender.js');
@@ -29,20 +30,6 @@ before(async () => {
 after(async () => {
   await sb.cleanup();
 });
-
-/** A message (no `From ` line) of about `kb` KB whose every line names it, with body lines that begin `From `. */
-function message(id: string, kb: number): string {
-  const lines = [`From: ${id}@sender.example`, `Subject: message ${id}`, `Message-ID: <${id}@kill.test>`, ''];
-  const n = Math.max(4, Math.ceil((kb * 1024) / 64));
-  for (let i = 0; i < n; i++) lines.push(i % 50 === 7 ? `From the body of ${id}, line ${i}` : `${id} line ${i} ${'x'.repeat(40)}`);
-  lines.push(`END ${id}`, '');
-  return lines.join('\n');
-}
-
-/** The body a client is served for {@link message}: CRLF line ends, From lines as written. */
-function servedBody(text: string): string {
-  return text.slice(text.indexOf('\n\n') + 2).replace(/\n/g, '\r\n');
-}
 
 /**
  * Runs argv as the sandbox user; with `killAt`, SIGKILLs it that many ms after `marker` appears on its stdout (or,

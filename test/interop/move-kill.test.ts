@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { MboxDriver } from '../../lib/mailbox/mbox/mbox-driver.js';
 import { dotlockfileAppend, makeSandbox, procmailDeliver, putSandboxFile, uwCheck, type Sandbox } from './oracles.js';
+import { message, servedBody } from './kill-messages.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const imapd = join(root, 'bin', 'imapd');
@@ -28,19 +29,6 @@ before(async () => {
 after(async () => {
   await sb.cleanup();
 });
-
-/** A message (no `From ` line) of about `kb` KB whose every line names it, with body lines that begin `From `. */
-function message(id: string, kb: number): string {
-  const lines = [`From: ${id}@sender.example`, `Subject: message ${id}`, `Message-ID: <${id}@kill.test>`, ''];
-  const n = Math.max(4, Math.ceil((kb * 1024) / 64));
-  for (let i = 0; i < n; i++) lines.push(i % 50 === 7 ? `From the body of ${id}, line ${i}` : `${id} line ${i} ${'x'.repeat(40)}`);
-  lines.push(`END ${id}`, '');
-  return lines.join('\n');
-}
-
-function servedBody(text: string): string {
-  return text.slice(text.indexOf('\n\n') + 2).replace(/\n/g, '\r\n');
-}
 
 const control = (): string => join(sb.dir, '.uwimap-ts');
 const inbox = (): string => join(sb.dir, 'maildrop');

@@ -59,7 +59,7 @@ import { closeSync, constants, fdatasyncSync, fstatSync, ftruncateSync, openSync
 import { join } from 'node:path';
 
 import { readInto } from './byte-source.js';
-import { openOwnedJournal } from './journal-file.js';
+import { openOwnedJournal, recordChecksum as checksum } from './journal-file.js';
 import { PieceList } from './pieces.js';
 import { dropMoveOf, type MoveLink } from './move-record.js';
 import { journalDirs, rewriteFile, type RewriteOptions } from './rewrite.js';
@@ -85,16 +85,6 @@ interface Record {
 
 export function appendRecordPath(journalDir: string, dev: number | bigint, ino: number | bigint): string {
   return join(journalDir, `uwimap-ts.${dev}.${ino}.append`);
-}
-
-function checksum(s: string): string {
-  // FNV-1a, 32 bits: detects a torn or garbled record, not an adversary (the record's owner is checked).
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h.toString(16).padStart(8, '0');
 }
 
 function encode(r: Record): Buffer {

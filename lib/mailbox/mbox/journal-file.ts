@@ -57,3 +57,16 @@ export function openOwnedJournal(path: string, uid: number): number | null {
   closeSync(fd);
   return null;
 }
+
+/**
+ * The checksum of a record's text (append records, move records): FNV-1a, 32 bits, in hex. It detects a record torn
+ * by a power failure, not an adversary (a record is trusted only when its owner is the mailbox's: ownedJournal).
+ */
+export function recordChecksum(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
+}

@@ -37,7 +37,7 @@
  */
 import { closeSync, constants, fdatasyncSync, openSync, readSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { openOwnedJournal } from './journal-file.js';
+import { openOwnedJournal, recordChecksum as checksum } from './journal-file.js';
 import { pwriteFully } from './rewrite-forward.js';
 
 const MAGIC = 'uwimap-ts move 1\n';
@@ -60,16 +60,6 @@ export interface MoveRecord {
 
 export function moveRecordPath(dir: string, dev: number | bigint, ino: number | bigint): string {
   return join(dir, `uwimap-ts.${dev}.${ino}.move`);
-}
-
-function checksum(s: string): string {
-  // FNV-1a, 32 bits: detects a torn record, not an adversary (the record's owner is checked).
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h.toString(16).padStart(8, '0');
 }
 
 /** UIDs as a sequence set (runs joined): a MOVE of 100,000 messages in order is a few bytes. */
