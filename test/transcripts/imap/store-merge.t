@@ -74,12 +74,24 @@ S1: a8a OK FETCH completed
 C2: b6a NOOP
 S2: * 4 FETCH (FLAGS (\Seen))
 S2: b6a OK NOOP completed
+# A keyword one session defines is announced to the other (FLAGS, PERMANENTFLAGS) before the FETCH that shows it, as
+# it is to the session that stored it.
+C2: b6b STORE 1 +FLAGS (newkw)
+S2: * FLAGS (\Answered \Flagged \Deleted \Seen \Draft $$Forwarded project-x newkw)
+S2: * OK [PERMANENTFLAGS (\Answered \Flagged \Deleted \Seen \Draft $$Forwarded project-x newkw \*)] Flags permitted
+S2: * 1 FETCH (FLAGS (\Seen \Answered newkw))
+S2: b6b OK STORE completed
+C1: a8b NOOP
+S1: * FLAGS (\Answered \Flagged \Deleted \Seen \Draft $$Forwarded project-x newkw)
+S1: * OK [PERMANENTFLAGS (\Answered \Flagged \Deleted \Seen \Draft $$Forwarded project-x newkw \*)] Flags permitted
+S1: * 1 FETCH (FLAGS (\Seen \Answered newkw))
+S1: a8b OK NOOP completed
 # An idling session hears of the other's STORE as it is written (IDLE wakes on the file's change).
 C1: a8 IDLE
 S1: + idling
 C2: b7 UID STORE 1 -FLAGS.SILENT (\Answered)
 S2: b7 OK UID STORE completed
-S1: * 1 FETCH (FLAGS (\Seen))
+S1: * 1 FETCH (FLAGS (\Seen newkw))
 C1: DONE
 S1: a8 OK IDLE completed
 C1: a9 LOGOUT
