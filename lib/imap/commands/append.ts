@@ -20,11 +20,12 @@ interface AppendArgs {
  *
  * A literal8 is stored as a literal of the same bytes would be. RFC 3516 §4.4 lets a server transform what it
  * stores, but "any such transformation MUST NOT result in a loss of data"; the mail store keeps NUL, 8-bit octets
- * and lone CR as they are, and keeps every line end as a line end: an mbox stores lines with LF and serves them
- * with CRLF (lib/mailbox/mbox/render.ts MessageStorer, BodyServer), so a bare LF comes back as CRLF, as it does from
- * a plain literal and as Dovecot does. RFC822.SIZE and BINARY.SIZE count the served octets. A message is text in
- * lines (RFC 5322 §2.1), and a binary body part's line ends are not data the client can expect back bare, so no
- * literal8 is refused with NO [UNKNOWN-CTE].
+ * and a lone CR inside a line as they are, and keeps every line end as a line end: an mbox stores lines with LF and
+ * serves them with CRLF (lib/mailbox/mbox/render.ts MessageStorer, BodyServer), so a bare LF comes back as CRLF, as
+ * it does from a plain literal and as Dovecot does. RFC822.SIZE and BINARY.SIZE count the served octets. A message
+ * is text in lines (RFC 5322 §2.1), and a binary body part's line ends are not data the client can expect back bare,
+ * so no literal8 is refused with NO [UNKNOWN-CTE]. Literal or literal8, one CR right before a line end ("a\r\r\n")
+ * or at the very end of the message is taken as part of the line end and not served back.
  */
 export const append = defineAuthenticatedCommand({
   name: 'APPEND', states: ['authenticated', 'selected'], expungeSafe: true,
