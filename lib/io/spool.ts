@@ -37,8 +37,6 @@ export function fileSpool(dir: string): LiteralSpool {
     throw e;
   }
   let size = 0;
-  let bareLineFeed = false;
-  let lastWasCR = false;
   let open = true;
   /** The write that failed; from then on the literal's octets are counted and dropped. */
   let failed: Error | null = null;
@@ -48,10 +46,6 @@ export function fileSpool(dir: string): LiteralSpool {
   };
   return {
     write(chunk: Buffer): void {
-      for (let i = chunk.indexOf(0x0a); i >= 0 && !bareLineFeed; i = chunk.indexOf(0x0a, i + 1)) {
-        if (i === 0 ? !lastWasCR : chunk[i - 1] !== 0x0d) bareLineFeed = true;
-      }
-      if (chunk.length > 0) lastWasCR = chunk[chunk.length - 1] === 0x0d;
       if (failed === null) {
         try {
           for (let done = 0; done < chunk.length;) done += writeSync(fd, chunk, done, chunk.length - done, size + done);
@@ -66,7 +60,6 @@ export function fileSpool(dir: string): LiteralSpool {
       const total = size;
       return {
         size: total,
-        bareLineFeed,
         async *chunks(): AsyncIterable<Uint8Array> {
           if (failed !== null) throw failed;
           // One buffer, refilled for each chunk: a chunk is valid until the next is asked for (the mail store

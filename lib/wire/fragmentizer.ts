@@ -75,8 +75,6 @@ export interface LiteralSpool {
 /** A literal's octets held by a {@link LiteralSpool}. */
 export interface SpooledLiteral {
   readonly size: number;
-  /** A line feed not preceded by CR occurs in it (a literal8 holding one cannot be stored unchanged). */
-  readonly bareLineFeed: boolean;
   /** The octets, streamed, from the start, as often as asked; each chunk is valid until the next is asked for. */
   chunks(): AsyncIterable<Uint8Array>;
   /** Frees what holds the octets. The command that received them is done with them. */

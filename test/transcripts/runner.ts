@@ -7,6 +7,8 @@
  *     mailbox: sample.mbox     the maildrop: a copy of test/fixtures/<name> ("none": no mailbox file)
  *     feed: bytes              send the client's lines one byte per write (default: a batch per group of C: lines)
  *     C: STAT                  a line the client sends (CRLF added); consecutive C: lines go out together
+ *     L: line two              a line the client sends with a bare LF end (no CR), like C: otherwise (L2: the
+ *                              second session): for literal content whose line ends are bare
  *     S: +OK $n $*             a line the server must send: `$*` matches the rest, `$name` binds a token (\S+)
  *                              the first time and must match the same text later; `$$` is a literal `$`
  *     C2: / S2:                lines of a second concurrent session (C1:/S1: or C:/S: are the first)
@@ -50,7 +52,7 @@ function chownToSessionUser(path: string): void {
 }
 
 type Step =
-  | { kind: 'send'; session: number; text: string }
+  | { kind: 'send'; session: number; text: string; eol: string }
   | { kind: 'expect'; session: number; pattern: string; line: number }
   | { kind: 'close'; session: number };
 
@@ -76,9 +78,9 @@ function parseTranscript(text: string): Transcript {
     else if ((m = /^uids:((?: \d+)*)$/.exec(line))) t.uids = (m[1] as string).trim().split(/\s+/).filter(Boolean).map(Number);
     else if ((m = /^distinct:((?: [A-Za-z_][A-Za-z0-9_]*){2,})$/.exec(line))) t.distinct.push((m[1] as string).trim().split(' '));
     else if ((m = /^close(\d)$/.exec(line))) t.steps.push({ kind: 'close', session: Number(m[1]) });
-    else if ((m = /^([CS])(\d?): ?(.*)$/.exec(line))) {
+    else if ((m = /^([CSL])(\d?): ?(.*)$/.exec(line))) {
       const session = Number(m[2] || '1');
-      if (m[1] === 'C') t.steps.push({ kind: 'send', session, text: m[3] as string });
+      if (m[1] !== 'S') t.steps.push({ kind: 'send', session, text: m[3] as string, eol: m[1] === 'L' ? '\n' : '\r\n' });
       else t.steps.push({ kind: 'expect', session, pattern: m[3] as string, line: i + 1 });
     } else throw new Error(`transcript line ${i + 1}: cannot parse ${JSON.stringify(line)}`);
   });
@@ -227,7 +229,7 @@ export async function runTranscript(server: string, t: Transcript, name: string)
       if (step.kind === 'send') {
         if (batch.text && batch.session !== step.session) await flush();
         batch.session = step.session;
-        batch.text += step.text + '\r\n';
+        batch.text += step.text + step.eol;
         continue;
       }
       await flush();

@@ -11,27 +11,21 @@ import { splitFlags } from './shared/flags.js';
 
 interface AppendArgs {
   mailbox: string;
-  /** `binary`: sent as a literal8 (RFC 3516 `~{n}`). */
-  messages: { flags: string[]; date: DateTime | null; bytes: Buffer; binary: boolean; spooled?: SpooledLiteral }[];
-}
-
-/**
- * Whether `bytes` survive a mail store unchanged. Stores serve messages with CRLF line ends (OpenMailbox.header and
- * text), so a lone LF comes back as CRLF; for a literal8 that is a change to binary content, which RFC 3516 §4.4
- * forbids: "any such transformation MUST NOT result in a loss of data. If the destination mailbox does not support
- * the storage of binary content, the server MUST fail the request and issue a "NO" response that contains the
- * "UNKNOWN-CTE" extended response code." NUL and lone CR are kept as they are.
- */
-function storableBinary(bytes: Uint8Array): boolean {
-  for (let i = bytes.indexOf(0x0a); i >= 0; i = bytes.indexOf(0x0a, i + 1)) {
-    if (i === 0 || bytes[i - 1] !== 0x0d) return false;
-  }
-  return true;
+  messages: { flags: string[]; date: DateTime | null; bytes: Buffer; spooled?: SpooledLiteral }[];
 }
 
 /**
  * APPEND (RFC 3501 §6.3.11), MULTIAPPEND (RFC 3502) when several messages follow, each a literal or (BINARY,
  * RFC 3516 §4.4) a literal8.
+ *
+ * A literal8 is stored as a literal of the same bytes would be. RFC 3516 §4.4 lets a server transform what it
+ * stores, but "any such transformation MUST NOT result in a loss of data"; the mail store keeps NUL, 8-bit octets
+ * and a lone CR inside a line as they are, and keeps every line end as a line end: an mbox stores lines with LF and
+ * serves them with CRLF (lib/mailbox/mbox/render.ts MessageStorer, BodyServer), so a bare LF comes back as CRLF, as
+ * it does from a plain literal and as Dovecot does. RFC822.SIZE and BINARY.SIZE count the served octets. A message
+ * is text in lines (RFC 5322 §2.1), and a binary body part's line ends are not data the client can expect back bare,
+ * so no literal8 is refused with NO [UNKNOWN-CTE]. Literal or literal8, one CR right before a line end ("a\r\r\n")
+ * or at the very end of the message is taken as part of the line end and not served back.
  */
 export const append = defineAuthenticatedCommand({
   name: 'APPEND', states: ['authenticated', 'selected'], expungeSafe: true,
@@ -50,8 +44,9 @@ export const append = defineAuthenticatedCommand({
         date = a.dateTime();
         a.sp();
       }
-      const { bytes, binary, spooled } = a.literal8();
-      messages.push(spooled !== undefined ? { flags, date, bytes, binary, spooled } : { flags, date, bytes, binary });
+      // A literal or a literal8: both are stored the same way (see above).
+      const { bytes, spooled } = a.literal8();
+      messages.push(spooled !== undefined ? { flags, date, bytes, spooled } : { flags, date, bytes });
     }
     a.end();
     return { mailbox, messages };
@@ -74,9 +69,6 @@ export const append = defineAuthenticatedCommand({
     // Checked for every message before any is stored: MULTIAPPEND is all or nothing (RFC 3502 §6.3.11).
     for (const m of args.messages) {
       if (m.spooled === undefined && m.bytes.length === 0) throw no('Empty message');
-      if (m.binary && (m.spooled !== undefined ? m.spooled.bareLineFeed : !storableBinary(m.bytes))) {
-        throw no('Binary content with bare line feeds cannot be stored without change', 'UNKNOWN-CTE');
-      }
     }
     async function* each(): AsyncIterable<AppendMessage> {
       yield* msgs;

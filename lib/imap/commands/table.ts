@@ -2,8 +2,8 @@
  * The command table and the CAPABILITY list. Only what is complete is advertised. I18NLEVEL=1 (RFC 5255) is: SEARCH
  * matches substrings and SORT orders with the i;unicode-casemap comparator (RFC 5051: titlecase + NFKD, see
  * lib/mail/fold.ts unicodeCasemap), and THREAD groups subjects with it. BINARY is: FETCH
- * BINARY decodes every CTE it names, and APPEND takes literal8, refusing with NO [UNKNOWN-CTE] the binary content
- * a store would change (see append.ts storableBinary).
+ * BINARY decodes every CTE it names, and APPEND takes literal8, stored as a literal of the same bytes is (line ends
+ * served as CRLF, NUL kept: see append.ts).
  */
 import type { Command } from '../command.js';
 import type { ImapSession } from '../session.js';

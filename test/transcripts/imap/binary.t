@@ -1,5 +1,6 @@
 # BINARY (RFC 3516): FETCH BINARY / BINARY.SIZE decode the part's Content-Transfer-Encoding; APPEND takes literal8
-# (`~{n}`, also non-synchronizing `~{n+}`). Decoded data holding NUL comes back as a literal8, other data as a string.
+# (`~{n}`, also non-synchronizing `~{n+}`), stored like a literal of the same bytes (bare LF line ends served as
+# CRLF). Decoded data holding NUL comes back as a literal8, other data as a string.
 # (The runner splits the server's output at CRLF only: the decoded CSV below has bare LFs, so its exact bytes are
 # checked through partial fetches that stop short of them.)
 mailbox: sample.mbox
@@ -72,6 +73,33 @@ S: a9 OK UID FETCH completed
 C: a10 FETCH 2 BINARY.PEEK[3]
 S: * 2 FETCH (BINARY[3] NIL)
 S: a10 OK FETCH completed
-C: a11 LOGOUT
+# A literal8 with bare LF line ends (L: lines; one line ends CRLF) is stored as a literal of the same bytes would
+# be: every line end is served as CRLF and RFC822.SIZE counts the served octets (111 sent, 117 served), not
+# refused with NO [UNKNOWN-CTE].
+C: a11 APPEND INBOX ~{111}
+L: Subject: bare
+L: Content-Type: application/octet-stream
+L: Content-Transfer-Encoding: binary
+L: 
+L: line one
+C: line two
+L: end
+C: 
+S: + Ready for argument
+S: * 7 EXISTS
+S: * 4 RECENT
+S: a11 OK [APPENDUID 1793610000 8] APPEND completed
+C: a12 UID FETCH 8 (RFC822.SIZE BINARY.SIZE[] BINARY.SIZE[1] BODY.PEEK[])
+S: * 7 FETCH (UID 8 RFC822.SIZE 117 BINARY.SIZE[] 117 BINARY.SIZE[1] 25 BODY[] {117}
+S: Subject: bare
+S: Content-Type: application/octet-stream
+S: Content-Transfer-Encoding: binary
+S: 
+S: line one
+S: line two
+S: end
+S: )
+S: a12 OK UID FETCH completed
+C: a13 LOGOUT
 S: * BYE IMAP4rev1 server terminating connection
-S: a11 OK LOGOUT completed
+S: a13 OK LOGOUT completed
