@@ -215,6 +215,23 @@ describe('THREAD=REFERENCES', () => {
     assert.equal(renderThreads(await threadReferences(b), seqOf), '(2 1)');
   });
 
+  test('step 1C breaks the old parent link first, then does not add one that would make a loop', async () => {
+    // By hand, in sequence order:
+    //   1 <a>: no references; <a> is a root.
+    //   2 <b>, References <a> <c>: 1B links <a> -> <c> (<c> is a dummy so far); 1C puts <b> under <c>: a -> c -> b.
+    //   3 <c>, References <b>: 1C first breaks <c>'s existing link to its parent <a> ("break the current
+    //     parent/child link before creating the new correct one"), then does not link <b> -> <c>, since <c> is <b>'s
+    //     parent ("do not create the parent/child link if creating that link would introduce a loop").
+    // So <c> is a root with <b> under it, and <a> is a root alone: (3 2)(1), roots by date (3 is oldest). Checking
+    // the loop before breaking the old link would leave <c> under <a>: (1 3 2). Dovecot 2.3.19 answers (3 2)(1).
+    const b = [
+      msg(1, { 'Message-ID': '<a@x>', Subject: 'one', Date: day(3) }),
+      msg(2, { 'Message-ID': '<b@x>', References: '<a@x> <c@x>', Subject: 'two', Date: day(2) }),
+      msg(3, { 'Message-ID': '<c@x>', References: '<b@x>', Subject: 'three', Date: day(1) }),
+    ];
+    assert.equal(renderThreads(await threadReferences(b), seqOf), '(3 2)(1)');
+  });
+
   test('step 1B keeps existing links; step 1C moves a message to its last reference', async () => {
     const b = [
       msg(1, { 'Message-ID': '<p@x>', Subject: 'p', Date: day(1) }),
