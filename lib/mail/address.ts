@@ -141,8 +141,13 @@ interface MutableAddress { name: Buffer | null; adl: Buffer | null; mailbox: Buf
  * local part or domain becomes {@link MISSING_MAILBOX}/{@link MISSING_DOMAIN}; a mailbox that does not parse
  * (e.g. no closing `>`) keeps what was read and gets {@link SYNTAX_ERROR} as host, and parsing resumes after the
  * next comma; an unclosed group is closed at the end. Never throws.
+ *
+ * `fillMissing: false` (Dovecot's `fill_missing`, which its SORT leaves off) leaves a missing local part NIL instead
+ * of {@link MISSING_MAILBOX}, so that `<>` gives no mailbox; the host is filled as before, so that such an address is
+ * never read as group syntax.
  */
-export function parseAddressList(raw: Uint8Array): Address[] {
+export function parseAddressList(raw: Uint8Array, opts: { readonly fillMissing?: boolean } = {}): Address[] {
+  const fill = opts.fillMissing ?? true;
   const b = asBuffer(raw);
   const cur = new Cursor(b.indexOf(LF) < 0 && b.indexOf(CR) < 0 ? b : unfold(b));
   const out: Address[] = [];
@@ -170,18 +175,18 @@ export function parseAddressList(raw: Uint8Array): Address[] {
     }
     const before = cur.pos;
     const a = readMailbox(cur);
-    if (a !== null) out.push(finish(a));
+    if (a !== null) out.push(finish(a, fill));
     if (cur.pos === before) cur.pos++; // never loop without progress on a stray special
   }
   if (inGroup) out.push({ name: null, adl: null, mailbox: null, host: null });
   return out;
 }
 
-function finish(a: MutableAddress): Address {
+function finish(a: MutableAddress, fill: boolean): Address {
   const mailbox = a.mailbox !== null && a.mailbox.length > 0 ? a.mailbox : null;
   let host = a.host !== null && a.host.length > 0 ? a.host : null;
   if (a.invalid && mailbox !== null) host = Buffer.from(SYNTAX_ERROR);
-  return { name: a.name, adl: a.adl, mailbox: mailbox ?? Buffer.from(MISSING_MAILBOX),
+  return { name: a.name, adl: a.adl, mailbox: mailbox ?? (fill ? Buffer.from(MISSING_MAILBOX) : null),
     host: mailbox === null ? Buffer.from(MISSING_DOMAIN) : host ?? Buffer.from(MISSING_DOMAIN) };
 }
 

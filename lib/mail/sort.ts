@@ -7,6 +7,7 @@
  * Headers are read once per message, and only when a header key is asked for.
  */
 import type { InternalDate } from '../values/dates.js';
+import { parseAddressList } from './address.js';
 import { baseSubject, unicodeCasemapKey } from './base-subject.js';
 import { decodeCharset } from './charset.js';
 import { parseMessageDate } from './date.js';
@@ -30,80 +31,18 @@ export interface SortMessage {
 }
 
 /**
- * The field value unfolded, as text: UTF-8 where valid (RFC 6532 addresses carry raw UTF-8), else ISO-8859-1. Read
- * as ISO-8859-1 throughout, "ö" would become "Ã¶" and, under i;unicode-casemap, decompose to "A" + tilde.
- */
-function unfoldedText(v: Uint8Array): string {
-  return decodeCharset(v, undefined).replace(/\r?\n/g, '');
-}
-
-/**
- * RFC 5256 §3: "[IMAP] addr-mailbox of the first ... address": the local part of the first mailbox in an RFC 5322
- * address list (group names, display names, comments and routes skipped; a quoted local part unquoted). The empty
- * string when there is none, which sorts first.
+ * RFC 5256 §3 FROM, TO and CC: "[IMAP] addr-mailbox of the first ... address", that is the mailbox field of the first
+ * address ENVELOPE gives for the field (the one parser, {@link parseAddressList}): the local part of a mailbox (quoted
+ * local part unquoted; display names, comments and routes skipped), and for a group its name, since ENVELOPE marks
+ * the start of a group with an address whose mailbox is the group's display name (RFC 3501 §7.4.2):
+ * `Cc: user2: a@b;` sorts as "user2". As text: UTF-8 where valid (RFC 6532 addresses carry raw UTF-8), else
+ * ISO-8859-1 (read as ISO-8859-1 throughout, "ö" would become "Ã¶" and, under i;unicode-casemap, decompose to
+ * "A" + tilde). The empty string when the field has no address or the first has no local part (`From: <>`, as
+ * Dovecot sorts it; ENVELOPE would say MISSING_MAILBOX), which sorts first.
  */
 export function firstMailbox(raw: Uint8Array): string {
-  const s = unfoldedText(raw);
-  let words: string[] = [];
-  for (let i = 0; i < s.length; ) {
-    const c = s[i] ?? '';
-    if (c === '(') {
-      let depth = 0;
-      for (; i < s.length; i++) {
-        const x = s[i];
-        if (x === '\\') i++;
-        else if (x === '(') depth++;
-        else if (x === ')' && --depth === 0) break;
-      }
-      i++;
-    } else if (c === '"') {
-      let q = '';
-      for (i++; i < s.length && s[i] !== '"'; i++) q += s[i] === '\\' ? (s[++i] ?? '') : s[i];
-      words.push(q);
-      i++;
-    } else if (c === '<') {
-      const close = s.indexOf('>', i);
-      let spec = s.slice(i + 1, close < 0 ? s.length : close).trim();
-      const colon = spec.lastIndexOf(':'); // obs-route "@a,@b:" before the addr-spec
-      if (colon >= 0) spec = spec.slice(colon + 1);
-      const local = localPart(spec);
-      if (local.length > 0) return local;
-      words = [];
-      i = close < 0 ? s.length : close + 1;
-    } else if (c === ',' || c === ';' || c === ':') {
-      // ":" ends a group's display name; "," and ";" end a mailbox. A plain addr-spec is words around "@".
-      if (c !== ':' && words.includes('@')) return words.slice(0, words.indexOf('@')).join('');
-      if (c !== ':' && words.length > 0) return words.join('');
-      words = [];
-      i++;
-    } else if (c === ' ' || c === '\t') {
-      i++;
-    } else if (c === '@') {
-      words.push('@');
-      i++;
-    } else {
-      let w = '';
-      while (i < s.length && !' \t()"<>,;:@'.includes(s[i] ?? ' ')) w += s[i++];
-      words.push(w);
-    }
-  }
-  if (words.includes('@')) return words.slice(0, words.indexOf('@')).join('');
-  return words.join('');
-}
-
-function localPart(spec: string): string {
-  let out = '';
-  for (let i = 0; i < spec.length; i++) {
-    const c = spec[i];
-    if (c === '"') {
-      for (i++; i < spec.length && spec[i] !== '"'; i++) out += spec[i] === '\\' ? (spec[++i] ?? '') : spec[i];
-    } else if (c === '@') {
-      break;
-    } else if (c !== ' ' && c !== '\t') {
-      out += c;
-    }
-  }
-  return out;
+  const mailbox = parseAddressList(raw, { fillMissing: false })[0]?.mailbox ?? null;
+  return mailbox === null ? '' : decodeCharset(mailbox, undefined);
 }
 
 /**

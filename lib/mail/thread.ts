@@ -210,12 +210,10 @@ export async function threadReferences<M extends ThreadMessage>(msgs: readonly M
     // current message. If the current message already has a parent, it is probably the result of a truncated
     // References header line, so break the current parent/child link before creating the new correct one. As in
     // step 1.B, do not create the parent/child link if creating that link would introduce a loop."
-    if (prev !== undefined && !isAncestorOrSelf(own, prev)) {
-      unlink(own);
-      link(prev, own);
-    } else if (prev === undefined) {
-      unlink(own);
-    }
+    // In that order: the old link is broken first, so a message whose last reference is its own descendant ends
+    // up a root, not left under the parent an earlier message's References gave it (Dovecot 2.3 does the same).
+    unlink(own);
+    if (prev !== undefined && !isAncestorOrSelf(own, prev)) link(prev, own);
   }
   // Step 2: the root set; step 3: the id table is no longer needed.
   let roots = prune(

@@ -51,9 +51,20 @@ describe('addr-mailbox of the first address', () => {
     ['alice@example.com (Alice, the boss)', 'alice'],
     ['(comment) <@route1,@route2:bob@x>', 'bob'],
     ['"quoted local"@example.com', 'quoted local'],
-    ['undisclosed-recipients:;', ''],
-    ['friends: carol@x, dave@y;, eve@z', 'carol'],
-    ['empty:;, frank@x', 'frank'],
+    // A group's first address in ENVELOPE is its start marker, whose mailbox is the group name (RFC 3501 §7.4.2).
+    ['user2: a@b;', 'user2'],
+    ['undisclosed-recipients:;', 'undisclosed-recipients'],
+    ['friends: carol@x, dave@y;, eve@z', 'friends'],
+    ['empty:;, frank@x', 'empty'],
+    ['"My Group": carol@x;', 'My Group'],
+    ['frank@x, friends: carol@x;', 'frank'],
+    ['=?utf-8?q?x?= <=?utf-8?q?y?=@x>', '=?utf-8?q?y?='],
+    ['"M\u00fcller" <m\u00fcller@x>', 'm\u00fcller'],
+    ['alice@\r\n example.com', 'alice'],
+    // No local part: empty, not ENVELOPE's MISSING_MAILBOX placeholder (Dovecot 2.3 sorts these first too).
+    ['<>', ''],
+    ['"" <@x>', ''],
+    ['""@x', ''],
     ['first.last@example.com', 'first.last'],
     ['localonly', 'localonly'],
     ['', ''],
@@ -132,6 +143,16 @@ describe('SORT (RFC 5256 §3)', () => {
     const same = [msg(1, { Subject: '=?utf-8?q?=C3=A9t=C3=A9?=' }), msg(2, { Subject: '=?utf-8?q?E=CC=81T=C3=89?=' })];
     assert.deepEqual((await sortMessages(same, [k('SUBJECT', true)])).map((m) => m.seq), [1, 2], 'été = ÉTÉ decomposed: a tie');
   });
+  test('FROM and CC: a group sorts by its name, a missing local part as empty (as Dovecot 2.3.19 answers)', async () => {
+    // CC keys: 1 "user2" (the group), 2 "aaa", 3 "zzz", 4 "undisclosed-recipients"; FROM keys: 1 "zed", 2 and 4
+    // empty, 3 "nnn". Dovecot gives the same two answers for these four messages.
+    const b = [
+      msg(1, { From: 'zed@x', Cc: 'user2: a@b;' }), msg(2, { From: '<>', Cc: 'aaa@b' }),
+      msg(3, { From: 'nnn@x', Cc: 'zzz@b' }), msg(4, { From: '"" <@x>', Cc: 'undisclosed-recipients:;' }),
+    ];
+    assert.deepEqual((await sortMessages(b, [k('CC')])).map((m) => m.seq), [2, 4, 1, 3]);
+    assert.deepEqual((await sortMessages(b, [k('FROM')])).map((m) => m.seq), [2, 4, 3, 1]);
+  });
   test('stability: equal keys keep sequence order whatever the input order', async () => {
     const b = [msg(9, { Subject: 'x' }), msg(3, { Subject: 'Re: x' }), msg(7, { Subject: 'X' }), msg(1, { Subject: 'x (fwd)' })];
     assert.deepEqual(
@@ -192,6 +213,23 @@ describe('THREAD=REFERENCES', () => {
       msg(2, { 'Message-ID': '<y@x>', References: '<x@x>', Subject: 'loop', Date: day(2) }),
     ];
     assert.equal(renderThreads(await threadReferences(b), seqOf), '(2 1)');
+  });
+
+  test('step 1C breaks the old parent link first, then does not add one that would make a loop', async () => {
+    // By hand, in sequence order:
+    //   1 <a>: no references; <a> is a root.
+    //   2 <b>, References <a> <c>: 1B links <a> -> <c> (<c> is a dummy so far); 1C puts <b> under <c>: a -> c -> b.
+    //   3 <c>, References <b>: 1C first breaks <c>'s existing link to its parent <a> ("break the current
+    //     parent/child link before creating the new correct one"), then does not link <b> -> <c>, since <c> is <b>'s
+    //     parent ("do not create the parent/child link if creating that link would introduce a loop").
+    // So <c> is a root with <b> under it, and <a> is a root alone: (3 2)(1), roots by date (3 is oldest). Checking
+    // the loop before breaking the old link would leave <c> under <a>: (1 3 2). Dovecot 2.3.19 answers (3 2)(1).
+    const b = [
+      msg(1, { 'Message-ID': '<a@x>', Subject: 'one', Date: day(3) }),
+      msg(2, { 'Message-ID': '<b@x>', References: '<a@x> <c@x>', Subject: 'two', Date: day(2) }),
+      msg(3, { 'Message-ID': '<c@x>', References: '<b@x>', Subject: 'three', Date: day(1) }),
+    ];
+    assert.equal(renderThreads(await threadReferences(b), seqOf), '(3 2)(1)');
   });
 
   test('step 1B keeps existing links; step 1C moves a message to its last reference', async () => {
