@@ -43,6 +43,25 @@ const MISSING_MAILBOX = 'MISSING_MAILBOX';
 const MISSING_DOMAIN = 'MISSING_DOMAIN';
 const SYNTAX_ERROR = 'SYNTAX_ERROR';
 
+const PLACEHOLDERS = [MISSING_MAILBOX, MISSING_DOMAIN, SYNTAX_ERROR].map((p) => Buffer.from(p));
+
+/** True when `b` is one of those placeholders (text the message did not hold). */
+function isPlaceholder(b: Buffer): boolean {
+  return PLACEHOLDERS.some((p) => b.equals(p));
+}
+
+/**
+ * What one {@link Address} of ENVELOPE says the message holds, for SEARCH FROM/TO/CC/BCC: its display name (the
+ * group name, for a start of group), local part and domain, raw bytes, each null when absent. Comments (but one that
+ * {@link parseAddressList} made the name, as ENVELOPE shows it) and source routes are not there; neither are the
+ * placeholders put where a part was missing, which are not text of the message. Null for an end of group marker.
+ */
+export function addressParts(a: Address): { name: Buffer | null; local: Buffer | null; domain: Buffer | null } | null {
+  if (a.host === null) return a.mailbox === null ? null : { name: a.mailbox, local: null, domain: null };
+  const local = a.mailbox === null || isPlaceholder(a.mailbox) ? null : a.mailbox;
+  return { name: a.name, local, domain: local === null || isPlaceholder(a.host) ? null : a.host };
+}
+
 /**
  * `atext` as a table: printable US-ASCII except RFC 5322 §3.2.3 `specials = "(" / ")" / "<" / ">" / "[" / "]" /
  * ":" / ";" / "@" / "\" / "," / "." / DQUOTE`; 8-bit bytes are accepted (RFC 6532 UTF-8 and raw 8-bit headers).

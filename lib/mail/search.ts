@@ -16,8 +16,15 @@
  *   "disregarding time and timezone", which reads most naturally as "the date as given".
  * - SENTBEFORE/SENTON/SENTSINCE take the day written in the Date: header, in the header's own zone. A missing or
  *   unparseable Date: matches none of them (so NOT SENTBEFORE matches it), as in UW.
- * - FROM/TO/CC/BCC/SUBJECT/HEADER match the RFC 2047-decoded, unfolded field value (all fields of that name), which
- *   is what UW and Dovecot do in practice; addresses are not re-rendered from a parsed envelope.
+ * - FROM/TO/CC/BCC match the addresses of the field as ENVELOPE parses them (RFC 3501: "the envelope structure's
+ *   FROM field"; every field of that name, as before), not the raw value, so comments, source routes, quoting and
+ *   folding neither stop a match nor make one. Each address is one text, searched on its own: `name <local@domain>`,
+ *   or `local@domain` without a name, the name RFC 2047-decoded (Dovecot matches the same rendering); a group
+ *   contributes its name. A comment is text only where ENVELOPE makes it the name (`local@domain (Name)`, as UW and
+ *   Dovecot do); elsewhere (`<local (c)@ (c) domain>`) it is not searched. The parts ENVELOPE fills in for a missing
+ *   local part or domain (`MISSING_DOMAIN`) are not text of the message and match nothing.
+ * - SUBJECT/HEADER match the RFC 2047-decoded, unfolded field value (all fields of that name), which is what UW and
+ *   Dovecot do.
  * - BODY looks at text/* parts (decoded by Content-Transfer-Encoding and charset) and at message/rfc822 parts (their
  *   header and text). Other leaves are skipped, as RFC 3501 allows: "Server implementations MAY exclude [MIME-IMB]
  *   body parts with terminal content media types other than TEXT and MESSAGE from consideration".
@@ -28,6 +35,7 @@ import { Flag } from '../values/flags.js';
 import type { SearchDate, SearchKey } from '../values/search-key.js';
 import type { SequenceSet } from '../values/sequence.js';
 import { isAscii } from 'node:buffer';
+import { addressParts, parseAddressList } from './address.js';
 import { isKnownCharset } from './charset.js';
 import { parseMessageDate } from './date.js';
 import { decodeHeaderValue } from './encoded-words.js';
@@ -84,6 +92,8 @@ type Tri = boolean | undefined;
 
 interface HeaderView {
   decoded: Map<string, string[]>;
+  /** Per address field, the folded text of each address ({@link addressTexts}), or null when the field is absent. */
+  addresses: Map<string, string[] | null>;
   /** The whole header decoded and unfolded, and that folded: made when first needed. */
   text: string | undefined;
   textAscii: boolean | undefined;
@@ -109,6 +119,7 @@ interface Env {
 type Node =
   | { readonly t: 'meta'; readonly test: (m: SearchMessage, ctx: SearchContext) => boolean }
   | { readonly t: 'field'; readonly field: string; readonly needle: string }
+  | { readonly t: 'address'; readonly field: string; readonly needle: string }
   | { readonly t: 'sent'; readonly cmp: 'before' | 'on' | 'since'; readonly day: number }
   | { readonly t: 'body'; readonly needle: number }
   | {
@@ -215,6 +226,8 @@ export function compileSearch(keys: SearchKey | readonly SearchKey[], charset = 
       case 'CC':
       case 'FROM':
       case 'TO':
+        usesHeader = true;
+        return { t: 'address', field: k.key.toLowerCase(), needle: text(k.value) };
       case 'SUBJECT':
         usesHeader = true;
         return { t: 'field', field: k.key.toLowerCase(), needle: text(k.value) };
@@ -300,6 +313,37 @@ function fieldValues(h: HeaderView, name: string): string[] {
   return v;
 }
 
+/** {@link decodeHeaderValue}, without its work for the usual part: ASCII with no encoded word. */
+function partText(b: Buffer): string {
+  return isAscii(b) && b.indexOf('=?') < 0 ? b.toString('latin1') : decodeHeaderValue(b);
+}
+
+/**
+ * The folded text of every address in the fields named `name` (see the file comment), or null when there is no such
+ * field. Each address is parsed by ENVELOPE's parser; its parts are decoded (RFC 2047 in the name, 8-bit bytes as
+ * UTF-8 or ISO-8859-1) as {@link decodeHeaderValue} decodes a field.
+ */
+function addressTexts(h: HeaderView, name: string): string[] | null {
+  let v = h.addresses.get(name);
+  if (v === undefined) {
+    const values = valuesOf(h.raw, name);
+    const texts: string[] = [];
+    for (const raw of values) {
+      for (const a of parseAddressList(raw)) {
+        const p = addressParts(a);
+        if (p === null) continue;
+        const display = p.name === null ? '' : partText(p.name);
+        const spec = p.local === null ? '' : p.domain === null ? partText(p.local)
+          : `${partText(p.local)}@${partText(p.domain)}`;
+        texts.push(foldCase(display !== '' && spec !== '' ? `${display} <${spec}>` : display + spec));
+      }
+    }
+    v = values.length === 0 ? null : texts;
+    h.addresses.set(name, v);
+  }
+  return v;
+}
+
 function sentDay(h: HeaderView): number | null {
   if (h.sentDay === undefined) {
     const [f] = firstValues(h.raw, ['date']);
@@ -318,6 +362,12 @@ function evaluate(n: Node, env: Env): Tri {
       // RFC 3501 HEADER: "If the string to search is zero-length, this matches all messages that have a header line
       // with the specified field-name regardless of the contents." The other string keys follow the same rule.
       return fieldValues(env.header, n.field).some((v) => v.includes(n.needle));
+    }
+    case 'address': {
+      if (env.header === undefined) return undefined;
+      const texts = addressTexts(env.header, n.field);
+      // The field-present rule of HEADER (above) holds here too: "" matches a field with no address in it.
+      return texts !== null && (n.needle === '' || texts.some((v) => v.includes(n.needle)));
     }
     case 'sent': {
       if (env.header === undefined) return undefined;
@@ -379,7 +429,7 @@ export async function matchMessage(program: SearchProgram, msg: SearchMessage, c
   const first = evaluate(program.root, { msg, ctx, header: undefined, body: undefined });
   if (first !== undefined) return first;
   const raw = await msg.header();
-  const header: HeaderView = { decoded: new Map(), text: undefined, textAscii: undefined, whole: undefined, sentDay: undefined, raw };
+  const header: HeaderView = { decoded: new Map(), addresses: new Map(), text: undefined, textAscii: undefined, whole: undefined, sentDay: undefined, raw };
   const second = evaluate(program.root, { msg, ctx, header, body: undefined });
   if (second !== undefined) return second;
 

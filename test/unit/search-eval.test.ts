@@ -258,6 +258,90 @@ for (const chunkSize of [4096, 1, 7]) {
   });
 }
 
+/**
+ * FROM/TO/CC/BCC match the addresses as ENVELOPE parses them (issue 15): `name <local@domain>` or `local@domain`, the
+ * name decoded; comments, routes and quoting are not text, and a match never spans two addresses.
+ */
+describe('address keys match the parsed addresses', () => {
+  const meta = (seq: number) => ({ seq, uid: seq, date: '2024-01-01T00:00:00Z', zone: 0 });
+  const box = (): TestMessage[] => [
+    `From: <user-from (zzcomment)@ (zzcomment) domain.org>
+To: Name (zzone) <user (zztwo) @ (zzthree) host.example> (zzfour)
+Subject: comments
+
+`,
+    `From: <@relay1.example,@relay2.example:route-user@final.example>
+Cc: "john q. \\"doe\\""@example.com, "Smith, John" <jsmith@corp.example>
+Subject: route and quoting
+
+`,
+    `From: =?utf-8?q?J=C3=BCrgen_M=C3=BCller?= <juergen@example.de>
+To: Undisclosed recipients: ;
+Bcc: Team: amy@team.example, Bo <bo@team.example>;
+Subject: encoded words and groups
+
+`,
+    `From: plain@host.example (Commented Name)
+To: first@a.example,
+ second@b.example
+Cc: <>
+Subject: several, and a null address
+
+`,
+  ].map((raw, i) => message(raw, meta(i + 1), 4096));
+  const cases: [string, SearchKey, number[], string?][] = [
+    ['issue 15: comments inside the addr-spec', { key: 'FROM', value: s('user-from@domain.org') }, [1]],
+    ['local part alone', { key: 'FROM', value: s('USER-FROM') }, [1]],
+    ['domain alone', { key: 'FROM', value: s('domain.org') }, [1]],
+    ['a comment inside the addr-spec is not text', { key: 'FROM', value: s('zzcomment') }, []],
+    ['name-addr with comments everywhere', { key: 'TO', value: s('name <user@host.example>') }, [1]],
+    ['comments around a name-addr are not text', { key: 'OR', left: { key: 'TO', value: s('zzone') }, right: { key: 'OR', left: { key: 'TO', value: s('zztwo') }, right: { key: 'TO', value: s('zzfour') } } }, []],
+    ['a source route is not text', { key: 'FROM', value: s('relay1') }, []],
+    ['the addr-spec behind a route', { key: 'FROM', value: s('route-user@final.example') }, [2]],
+    ['a quoted local part, unquoted', { key: 'CC', value: s('john q. "doe"@example.com') }, [2]],
+    ['a quoted display name, unquoted', { key: 'CC', value: s('smith, john <jsmith@corp.example>') }, [2]],
+    ['quotes are not text', { key: 'CC', value: s('"smith') }, []],
+    ['encoded-word name, decoded', { key: 'FROM', value: s('jürgen müller <juergen@example.de>') }, [3], 'UTF-8'],
+    ['the encoded form is not text', { key: 'FROM', value: s('=?utf-8?') }, []],
+    ['group name', { key: 'TO', value: s('undisclosed recipients') }, [3]],
+    ['group name (group with members)', { key: 'BCC', value: s('team') }, [3]],
+    ['group members', { key: 'BCC', value: s('bo <bo@team.example>') }, [3]],
+    ['second of several (folded list)', { key: 'TO', value: s('second@b.example') }, [4]],
+    ['no match across two addresses', { key: 'TO', value: s('a.example, second') }, []],
+    ['a bare addr-spec\'s comment is its ENVELOPE name', { key: 'FROM', value: s('commented name <plain@host.example>') }, [4]],
+    ['empty string: the field is there (even with no address)', { key: 'CC', value: s('') }, [2, 4]],
+    ['ENVELOPE\'s placeholders are not text', { key: 'OR', left: { key: 'CC', value: s('missing') }, right: { key: 'FROM', value: s('missing_') } }, []],
+  ];
+  for (const [name, key, expected, charset] of cases) {
+    test(name, async () => {
+      const hits = await searchMessages(compileSearch(key, charset), box(), CTX);
+      assert.deepEqual(hits.map((m) => m.seq), expected);
+    });
+  }
+
+  test('any part of an address is found however it is dressed, and a comment never', async () => {
+    const atom = fc.stringMatching(/^[a-z][a-z0-9]{0,6}$/);
+    const cfws = fc.constantFrom('', ' ', ' (zq) ', '(zq)', '\r\n (zq (nested)) ');
+    await fc.assert(fc.asyncProperty(atom, atom, atom, atom, cfws, cfws, cfws, cfws, fc.boolean(), fc.boolean(),
+      fc.boolean(), async (name, local, d1, d2, c1, c2, c3, c4, quoted, route, angle) => {
+        const domain = `${d1}.${d2}`;
+        const spec = `${quoted ? `"${local}"` : local}${c2}@${c3}${d1}${c3}.${d2}`;
+        const value = angle ? `${c1}${name}${c1}<${route ? '@relay.zz,@hop.zz:' : ''}${c2}${spec}${c4}>${c4}`
+          : `${c1}${spec}`;
+        const raw = `From: ${value}\r\nTo: x@y\r\n\r\n`;
+        const found = async (needle: string): Promise<boolean> =>
+          matchMessage(compileSearch({ key: 'FROM', value: s(needle) }), message(Buffer.from(raw, 'latin1'), meta(1), 4096), CTX);
+        const wanted = [local, domain, `${local}@${domain}`, ...(angle ? [name, `${name} <${local}@${domain}>`] : [])];
+        for (const w of wanted) assert.equal(await found(w.toUpperCase()), true, `${w} in ${JSON.stringify(raw)}`);
+        // A bare addr-spec's last comment is its ENVELOPE name; otherwise a comment is no text.
+        if (angle || !/\(zq/.test(c1 + c2 + c3)) {
+          assert.equal(await found('zq'), `${name} ${local} ${domain}`.includes('zq'), JSON.stringify(raw));
+          assert.equal(await found('relay'), `${name} ${local} ${domain}`.includes('relay'), JSON.stringify(raw));
+        }
+      }), { numRuns: 300 });
+  });
+});
+
 describe('laziness', () => {
   test('index keys decide without reading header or body', async () => {
     const box = mailbox(64);

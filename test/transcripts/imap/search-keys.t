@@ -336,7 +336,30 @@ S: l10 BAD SEARCH: $*
 C: l11 SEARCH NOT DELETED
 S: * SEARCH 1 2 4 5
 S: l11 OK SEARCH completed
+# Issue 15: FROM/TO/CC/BCC match the addresses as ENVELOPE parses them (comments and routes are no text; a group
+# gives its name). The message is appended here, so that the fixture (and every transcript on it) stays as it is.
+C: m1 APPEND INBOX {92+}
+C: From: <user-from (comment)@ (comment) domain.org>
+C: To: Undisclosed: ;
+C: Subject: issue 15
+C: 
+C: 
+S: * 6 EXISTS
+S: * 2 RECENT
+S: m1 OK [APPENDUID 1820000000 206] APPEND completed
+C: m2 SEARCH FROM user-from@domain.org
+S: * SEARCH 6
+S: m2 OK SEARCH completed
+C: m3 SEARCH FROM comment
+S: * SEARCH
+S: m3 OK SEARCH completed
+C: m4 SEARCH TO undisclosed
+S: * SEARCH 6
+S: m4 OK SEARCH completed
+C: m5 SEARCH FROM "anna berg <anna@example.org>"
+S: * SEARCH 1
+S: m5 OK SEARCH completed
 C: z LOGOUT
 S: * BYE IMAP4rev1 server terminating connection
 S: z OK LOGOUT completed
-uids: 201 202 203 204 205
+uids: 201 202 203 204 205 206
