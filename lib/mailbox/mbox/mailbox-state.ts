@@ -11,7 +11,6 @@
 import { fstatSync, type BigIntStats } from 'node:fs';
 import { MailboxError } from '../driver.js';
 import type { ControlDir } from '../control-dir.js';
-import type { MailEnv } from '../../env/env.js';
 import type { LockMode, LockTarget, ReleaseLock } from '../../lock/lock-method.js';
 import { LockError, LockTimeoutError } from '../../lock/lock-method.js';
 import { readAt } from './byte-source.js';
@@ -19,7 +18,7 @@ import { MessageIndex } from './message-index.js';
 import { ownedJournal } from './journal-file.js';
 import { appendRecordPath } from './append-journal.js';
 import { moveRecordPath } from './move-record.js';
-import { recoverLocked } from './save.js';
+import { type MboxEnv, recoverLocked } from './save.js';
 import { journalDirs, journalPath, type RewriteOptions } from './rewrite.js';
 import { FlagDeltas } from './flag-deltas.js';
 
@@ -59,13 +58,6 @@ export function snapshotOf(st: BigIntStats): Snapshot {
 
 export function sameSnapshot(a: Snapshot, b: Snapshot): boolean {
   return a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs && a.ino === b.ino && a.dev === b.dev;
-}
-
-export interface ResolvedEnv {
-  clock: MailEnv['clock'];
-  logger: MailEnv['logger'];
-  hostname: string;
-  username: string;
 }
 
 /** Whether a journal or record of ours (see ownedJournal) names the file `st` in any of `dirs`. */
@@ -133,7 +125,7 @@ export class MailboxState {
   constructor(
     readonly path: string,
     readonly readOnly: boolean,
-    readonly env: ResolvedEnv,
+    readonly env: MboxEnv,
     readonly locking: MailboxLocking,
     readonly opts: BoxOptions,
     /** A session's open claims \Recent; the driver's own short opens (append, status) do not. */

@@ -15,11 +15,11 @@ import { systemClock } from '../../env/env.js';
 import { nullLogger } from '../../env/logger.js';
 import { readInto } from './byte-source.js';
 import { isFromLine } from './from-line.js';
-import { recoverLocked, TailWriter, writeError } from './save.js';
+import { type MboxEnv, recoverLocked, TailWriter, writeError } from './save.js';
 import { pwriteFully } from './rewrite-forward.js';
 import { formatPseudoMessage } from './status-block.js';
 import { fsError } from '../fs-errors.js';
-import { lockOrThrow, type MailboxLocking, type ResolvedEnv } from './mailbox-state.js';
+import { lockOrThrow, type MailboxLocking } from './mailbox-state.js';
 import { MboxMailbox, newUidValidity } from './open-mailbox.js';
 
 /** The open mailbox is MboxMailbox (open-mailbox.ts); `openMbox` returns one. */
@@ -57,7 +57,7 @@ const noLocking: MailboxLocking = { acquire: async () => async () => {} };
 
 export class MboxDriver implements MailboxDriver {
   readonly name = 'mbox';
-  private readonly env: ResolvedEnv;
+  private readonly env: MboxEnv;
   private readonly locking: MailboxLocking;
   readonly journalDir: string;
 

@@ -11,10 +11,10 @@ import { MailboxError } from '../driver.js';
 import type { ControlDir } from '../control-dir.js';
 import { fsError } from '../fs-errors.js';
 import type { MailEnv } from '../../env/env.js';
-import { recoverLocked } from './save.js';
+import { type MboxEnv, recoverLocked } from './save.js';
 import { journalDirs } from './rewrite.js';
 import {
-  type BoxOptions, lockOrThrow, type MailboxLocking, MailboxState, pendingIn, type ResolvedEnv,
+  type BoxOptions, lockOrThrow, type MailboxLocking, MailboxState, pendingIn,
 } from './mailbox-state.js';
 import { header, message, meta, parseableHeader, sizes, text } from './read-path.js';
 import { flagsShown, setFlags } from './flags.js';
@@ -43,7 +43,7 @@ export class MboxMailbox implements OpenMailbox {
   constructor(
     path: string,
     readOnly: boolean,
-    env: ResolvedEnv,
+    env: MboxEnv,
     locking: MailboxLocking,
     opts: BoxOptions,
     /** A session's open claims \Recent; the driver's own short opens (append, status) do not. */

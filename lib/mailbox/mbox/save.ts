@@ -21,8 +21,11 @@ const BATCH_BYTES = 8 << 20;
 /** Longest stored header we accept from APPEND (it is collected in memory to place the metadata block). */
 const MAX_APPEND_HEADER = 1 << 20;
 
-/** What storing needs of the environment: the `From ` line's sender and date, and a logger for recoveries. */
-export interface SaveEnv {
+/**
+ * What the mbox driver needs of the environment (MailEnv with its defaults filled in): the clock and the `From `
+ * line's sender for what it stores, and a logger for recoveries and warnings.
+ */
+export interface MboxEnv {
   clock: MailEnv['clock'];
   logger: MailEnv['logger'];
   hostname: string;
@@ -34,7 +37,7 @@ export interface SaveEnv {
  * left (append-journal.ts), in that order (the append's cut is itself a rewrite). Returns whether the file changed.
  * On failure the journal or record is kept for the next opener, and the error is thrown.
  */
-export function recoverLocked(fd: number, path: string, env: SaveEnv, opts: RewriteOptions): boolean {
+export function recoverLocked(fd: number, path: string, env: MboxEnv, opts: RewriteOptions): boolean {
   let changed = false;
   try {
     const st = fstatSync(fd);
@@ -117,7 +120,7 @@ export class TailWriter {
    * block to place before the header's empty line (null: none), asked for once. The body must stay readable until
    * {@link finish}.
    */
-  async message(m: AppendMessage, env: SaveEnv, block: ((headerBytes: number) => string) | null): Promise<void> {
+  async message(m: AppendMessage, env: MboxEnv, block: ((headerBytes: number) => string) | null): Promise<void> {
     const now = env.clock.now();
     const date = m.internalDate ?? { time: now, zone: env.clock.zoneAt(now) };
     const from = Buffer.from(formatFromLine(`${env.username}@${env.hostname}`, date), 'latin1');
