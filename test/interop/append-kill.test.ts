@@ -137,7 +137,7 @@ async function modes(): Promise<Mode[]> {
     { name: 'APPEND', ours: one.ours, marker: 'appending', argv: (p) => [process.execPath, appender, 'append', p, sb.dir, ...one.paths] },
     { name: 'MULTIAPPEND', ours: multi.ours, marker: 'appending', argv: (p) => [process.execPath, appender, 'append', p, sb.dir, ...multi.paths] },
     { name: 'COPY', ours: copied, marker: 'appending', argv: (p) => [process.execPath, appender, 'copy', p, sb.dir, srcPath] },
-    { name: 'mailtool append', ours: tool.ours, marker: 'lock', argv: (p) => [mailtool, 'append', '--journal-dir', sb.dir, '--control-dir', control(), p, ...tool.paths] },
+    { name: 'mailtool append', ours: tool.ours, marker: 'lock', argv: (p) => [mailtool, '-c', '/dev/null', 'append', '--journal-dir', sb.dir, '--control-dir', control(), p, ...tool.paths] },
   ];
 }
 

@@ -69,7 +69,7 @@ function session(box: string, spoolDir: string, lines: number): Promise<{ out: s
 }
 
 function messages(box: string): { size: number }[] {
-  const json = execFileSync('/usr/sbin/runuser', ['-u', 'nobody', '--', process.execPath, join(ROOT, 'bin', 'mailtool'), 'check', '--json', box]);
+  const json = execFileSync('/usr/sbin/runuser', ['-u', 'nobody', '--', process.execPath, join(ROOT, 'bin', 'mailtool'), '-c', '/dev/null', 'check', '--json', box]);
   return (JSON.parse(json.toString()) as { messages: { size: number }[] }).messages;
 }
 

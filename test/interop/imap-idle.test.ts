@@ -70,7 +70,7 @@ describe('IDLE', () => {
       for (let i = 1; i <= 5; i++) {
         // Between polls: let the first poll tick pass a little so a poll cannot be what answers.
         await new Promise((r) => setTimeout(r, 300));
-        execFileSync('/usr/sbin/runuser', ['-u', 'nobody', '--', process.execPath, join(ROOT, 'bin', 'mailtool'), 'append', box],
+        execFileSync('/usr/sbin/runuser', ['-u', 'nobody', '--', process.execPath, join(ROOT, 'bin', 'mailtool'), '-c', '/dev/null', 'append', box],
           { input: `From: d@example.org\nSubject: delivery ${i}\n\nbody ${i}\n` });
         const t0 = Date.now();
         await next(new RegExp(`^\\* ${exists + i} EXISTS$`), 5_000);
@@ -84,7 +84,7 @@ describe('IDLE', () => {
     } finally {
       child.kill();
     }
-    const check = execFileSync('/usr/sbin/runuser', ['-u', 'nobody', '--', process.execPath, join(ROOT, 'bin', 'mailtool'), 'check', '--json', box]);
+    const check = execFileSync('/usr/sbin/runuser', ['-u', 'nobody', '--', process.execPath, join(ROOT, 'bin', 'mailtool'), '-c', '/dev/null', 'check', '--json', box]);
     assert.equal((JSON.parse(check.toString()) as { messages: unknown[] }).messages.length, 9);
   });
 });

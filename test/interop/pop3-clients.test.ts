@@ -80,7 +80,7 @@ describe('fetchmail (plugin)', () => {
     assert.equal((await fetch(maildrop, out, false)).length, 4);
     assert.deepEqual(await uidsOf(maildrop), []);
     writeFileSync(join(dir, 'late.eml'), 'From: late@example.org\nSubject: late\n\nlate body\n');
-    await run(join(ROOT, 'bin', 'mailtool'), ['append', '--journal-dir', dir, '--control-dir', join(dir, 'control'), maildrop, join(dir, 'late.eml')], { timeout: 60_000 });
+    await run(join(ROOT, 'bin', 'mailtool'), ['-c', '/dev/null', 'append', '--journal-dir', dir, '--control-dir', join(dir, 'control'), maildrop, join(dir, 'late.eml')], { timeout: 60_000 });
     chownSync(maildrop, NOBODY, NOBODY);
     const late = await fetch(maildrop, out, false);
     assert.equal(late.length, 1);

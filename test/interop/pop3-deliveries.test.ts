@@ -60,7 +60,7 @@ describe('deliveries during POP3 sessions', () => {
         const f = join(sb.dir, `${id}.eml`);
         writeFileSync(f, message(id));
         chownSync(f, sb.uid, sb.gid);
-        const r = await runInSandbox(sb, [MAILTOOL, 'append', box, f], { env: { PATH: `${dirname(process.execPath)}:/usr/bin:/bin` }, timeoutMs: 60_000 });
+        const r = await runInSandbox(sb, [MAILTOOL, '-c', '/dev/null', 'append', box, f], { env: { PATH: `${dirname(process.execPath)}:/usr/bin:/bin` }, timeoutMs: 60_000 });
         assert.equal(r.code, 0, r.stderr);
       }),
       deliverer('dl', (id) => dotlockfileAppend(sb, box, message(id), { from: `${id}@example.org` })),

@@ -44,10 +44,10 @@ describe('a root:mail 2775 spool, tools run as the user', () => {
     const msgFile = join(spool, 'msg.txt');
     writeFileSync(msgFile, 'From: a@example.org\nSubject: spool test\n\nFrom the spool.\n');
     chmodSync(msgFile, 0o644);
-    await asNobody([mailtool, 'append', box, msgFile]);
-    await asNobody([mailtool, 'append', box, msgFile]);
+    await asNobody([mailtool, '-c', '/dev/null', 'append', box, msgFile]);
+    await asNobody([mailtool, '-c', '/dev/null', 'append', box, msgFile]);
     // --uid opens the mailbox read-write: both deliveries get metadata blocks, which moves data (a journal).
-    const r = await asNobody([mailtool, 'append', '--uid', box, msgFile]);
+    const r = await asNobody([mailtool, '-c', '/dev/null', 'append', '--uid', box, msgFile]);
     assert.match(r.stdout, /UIDs 3\n$/);
     const st = statSync(box);
     assert.deepEqual([st.uid, st.gid, st.mode & 0o7777, st.ino], [NOBODY, MAIL_GID, 0o660, ino]);
@@ -57,7 +57,7 @@ describe('a root:mail 2775 spool, tools run as the user', () => {
     const opened = await new MboxDriver().open(box, { readOnly: true });
     assert.deepEqual([1, 2, 3].map((s) => opened.meta(s).uid), [1, 2, 3]);
     await opened.close();
-    const { stdout } = await asNobody([mailtool, 'check', '--json', box]);
+    const { stdout } = await asNobody([mailtool, '-c', '/dev/null', 'check', '--json', box]);
     assert.deepEqual(JSON.parse(stdout).messages.map((m: { uid: number }) => m.uid), [1, 2, 3]);
     assert.equal(existsSync(`${box}.lock`), false);
   });
