@@ -105,18 +105,8 @@ export function settleDeltas(box: MailboxState): void {
   if (n * 32 < x.length) {
     // A few messages (a single STORE): their rows by UID (rows are in ascending UID order), not a walk of them all.
     for (const uid of box.deltas.uids()) {
-      let lo = 0;
-      let hi = x.length - 1;
-      while (lo <= hi) {
-        const mid = (lo + hi) >>> 1;
-        const u = x.uid(mid);
-        if (u === uid) {
-          x.clearBits(mid, Bit.FlagsDirty);
-          break;
-        }
-        if (u < uid) lo = mid + 1;
-        else hi = mid - 1;
-      }
+      const r = x.rowOfUid(uid);
+      if (r >= 0) x.clearBits(r, Bit.FlagsDirty);
     }
   } else {
     for (let r = 0; r < x.length; r++) x.clearBits(r, Bit.FlagsDirty);

@@ -217,17 +217,10 @@ export class MailboxState {
 
   seqOf(uid: number): number | undefined {
     // Rows are in ascending UID order: binary search the known ones.
-    let lo = 0;
-    let hi = this.reported - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const u = this.idx.uid(mid);
-      if (u === uid) return mid + 1;
-      if (u < uid) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return undefined;
+    const r = this.idx.rowOfUid(uid, this.reported);
+    return r < 0 ? undefined : r + 1;
   }
+
 
   /**
    * Runs `fn` under the locks and releases them when it is done: for an async `fn`, when its promise settles (it is

@@ -122,6 +122,21 @@ export class MessageIndex {
   time(i: number): number { return this.f64.time[i] ?? 0; }
   zone(i: number): number { return this.zoneA[i] ?? 0; }
   uid(i: number): number { return this.u32.uid[i] ?? 0; }
+
+  /** The row holding `uid` among rows [0, end) (rows are in ascending UID order), or -1. */
+  rowOfUid(uid: number, end = this.length): number {
+    const u32 = this.u32.uid;
+    let lo = 0;
+    let hi = end - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const u = u32[mid] as number;
+      if (u === uid) return mid;
+      if (u < uid) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
   keywordMask(i: number): number { return this.u32.keywords[i] ?? 0; }
   flags(i: number): number { return this.flagsA[i] ?? 0; }
   bits(i: number): number { return this.bitsA[i] ?? 0; }
