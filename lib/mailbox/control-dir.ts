@@ -5,6 +5,7 @@
  *     uidvalidity        the last UIDVALIDITY given to a mailbox of this user (decimal), see nextUidValidity
  *     pop3.<hash>        flock()ed by the POP3 session that holds the maildrop (lib/mailbox/maildrop-lock.ts)
  *     recent.<hash>      the highest UID a session has claimed as \Recent in one mailbox (mbox/reconcile.ts)
+ *     index.<hash>       the mailbox's index kept between sessions (mbox/index-file.ts; `.new` while one is written)
  *     uwimap-ts.<dev>.<ino>.journal   a rewrite's journal while it runs (mbox/rewrite.ts)
  *     uwimap-ts.<dev>.<ino>.append    an append's intent record while it runs (mbox/append-journal.ts)
  *     uwimap-ts.<dev>.<ino>.move      a MOVE's or RENAME INBOX's record while it runs, named after the source
@@ -104,7 +105,7 @@ export class ControlDir {
   }
 
   /** The file for `kind` of the mailbox at `mailboxPath`, or null without a usable directory. */
-  fileFor(kind: 'pop3' | 'recent', mailboxPath: string): string | null {
+  fileFor(kind: 'pop3' | 'recent' | 'index', mailboxPath: string): string | null {
     const dir = this.dir();
     if (dir === null) return null;
     let real = mailboxPath;

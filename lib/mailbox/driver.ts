@@ -150,6 +150,8 @@ export interface OpenMailbox {
   /** The keywords defined in the mailbox, in order. */
   keywords(): readonly string[];
   count(): number;
+  /** How many of the messages are \Recent, and the first without \Seen (0: none): SELECT's RECENT and UNSEEN. */
+  tally(): { recent: number; firstUnseen: number };
   meta(seq: number): MessageMeta;
   seqOf(uid: number): number | undefined;
   /** The message header as served to clients (CRLF line ends, metadata lines left out, blank line included). */

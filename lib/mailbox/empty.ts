@@ -15,6 +15,7 @@ export function emptyMailbox(uidValidity: number): OpenMailbox {
     uidNext: () => 1,
     keywords: () => [],
     count: () => 0,
+    tally: () => ({ recent: 0, firstUnseen: 0 }),
     meta: (seq: number): MessageMeta => none(seq),
     seqOf: () => undefined,
     header: (seq: number): Promise<Buffer> => none(seq),

@@ -121,6 +121,10 @@ export class MailboxState {
   closed = false;
   /** The locks this object holds now (inside {@link withLock}), or null. */
   locked: LockMode | null = null;
+  /** The file the saved index (saved-index.ts) describes: this object's read or wrote it. Null: none known. */
+  indexSnap: Snapshot | null = null;
+  /** Closes the saved index's file while columns of it are still unread (see index-file.ts). */
+  releaseIndex: () => void = () => {};
 
   constructor(
     readonly path: string,

@@ -1,6 +1,11 @@
 /**
  * The per-message index of an open mbox: struct-of-arrays in typed arrays, about 100 bytes a message, so a
  * 100,000-message mailbox costs ~10 MB and no per-message objects live on the heap.
+ *
+ * An index read back from its file (index-file.ts) may leave columns unread: each is read (and checked) on its
+ * first use, so that an open which needs only the UIDs and flags reads only those (HOT_COLUMNS, which are always
+ * read). Any change to the rows (a push, a filter, a copy, a new layout) reads every column first, so a column read
+ * late always describes the rows the file described.
  */
 import type { ScannedMessage } from './scanner.js';
 
@@ -24,73 +29,187 @@ export const Bit = {
   FlagsDirty: 128,
 } as const;
 
-const F64 = ['start', 'headerStart', 'bodyStart', 'bodyEnd', 'end', 'metaStart', 'metaEnd', 'time', 'bodySize',
-  'bodyLfSize'] as const;
-const U32 = ['uid', 'keywords', 'headerSize', 'headerLfSize', 'metaHash'] as const;
-type F64Field = (typeof F64)[number];
-type U32Field = (typeof U32)[number];
+/**
+ * The columns, in the order an index file holds them: the ones an open needs first (UIDs, flags, keywords, bits),
+ * then the rest, each kind's width a multiple of the next one's so that every column stays aligned.
+ */
+export const COLUMNS = {
+  uid: Uint32Array, keywords: Uint32Array, flags: Uint8Array, bits: Uint8Array,
+  start: Float64Array, headerStart: Float64Array, bodyStart: Float64Array, bodyEnd: Float64Array, end: Float64Array,
+  metaStart: Float64Array, metaEnd: Float64Array, time: Float64Array, bodySize: Float64Array, bodyLfSize: Float64Array,
+  headerSize: Uint32Array, headerLfSize: Uint32Array, metaHash: Uint32Array, zone: Int16Array,
+} as const;
+export type ColumnName = keyof typeof COLUMNS;
+export const COLUMN_NAMES = Object.keys(COLUMNS) as ColumnName[];
+/** The columns an open reads at once (see index-file.ts). */
+export const HOT_COLUMNS: readonly ColumnName[] = ['uid', 'keywords', 'flags', 'bits'];
+type Columns = { [K in ColumnName]: InstanceType<(typeof COLUMNS)[K]> };
+export type AnyColumn = Columns[ColumnName];
+
+/** Reads a column not read yet (an index from a file); it has `length` entries. */
+export type ColumnLoader = (name: ColumnName) => AnyColumn;
+
+function makeColumn(name: ColumnName, n: number): AnyColumn {
+  return new COLUMNS[name](n);
+}
 
 export class MessageIndex {
   private cap: number;
   length = 0;
-  private f64: Record<F64Field, Float64Array>;
-  private u32: Record<U32Field, Uint32Array>;
-  private flagsA: Uint8Array;
-  private bitsA: Uint8Array;
-  private zoneA: Int16Array;
+  private c: Columns;
 
   constructor(capacity = 64) {
     this.cap = Math.max(1, capacity);
-    this.f64 = Object.fromEntries(F64.map((k) => [k, new Float64Array(this.cap)])) as Record<F64Field, Float64Array>;
-    this.u32 = Object.fromEntries(U32.map((k) => [k, new Uint32Array(this.cap)])) as Record<U32Field, Uint32Array>;
-    this.flagsA = new Uint8Array(this.cap);
-    this.bitsA = new Uint8Array(this.cap);
-    this.zoneA = new Int16Array(this.cap);
+    this.c = Object.fromEntries(COLUMN_NAMES.map((k) => [k, makeColumn(k, this.cap)])) as Columns;
+  }
+
+  /**
+   * An index of `length` rows over columns already read (`given`, each exactly `length` long); the others are read
+   * by `load` when first used.
+   */
+  static fromColumns(length: number, given: Partial<Record<ColumnName, AnyColumn>>, load: ColumnLoader): MessageIndex {
+    const x = new MessageIndex(1);
+    x.cap = length;
+    x.length = length;
+    const c = {} as Record<ColumnName, AnyColumn>;
+    const unread: ColumnName[] = [];
+    for (const k of COLUMN_NAMES) {
+      const have = given[k];
+      // An unread column is an empty one of its kind: a read past its end finds nothing and reads it (see `miss`).
+      c[k] = have ?? makeColumn(k, 0);
+      if (have === undefined) unread.push(k);
+    }
+    x.c = c as Columns;
+    if (unread.length > 0) {
+      x.unread = new Set(unread);
+      x.load = load;
+    }
+    return x;
+  }
+
+  /** Columns not read yet (see fromColumns), and how they are read. */
+  private unread: Set<ColumnName> | null = null;
+  private load: ColumnLoader | null = null;
+
+  /** Reads column `k` if it is still unread. */
+  private ensure(k: ColumnName): void {
+    if (this.unread === null || !this.unread.delete(k)) return;
+    (this.c as Record<ColumnName, AnyColumn>)[k] = (this.load as ColumnLoader)(k);
+    if (this.unread.size === 0) {
+      this.unread = null;
+      this.load = null;
+    }
+  }
+
+  /** Reads every column still unread: before anything that changes rows or writes columns. */
+  private ensureAll(): void {
+    if (this.unread === null) return;
+    for (const k of [...this.unread]) this.ensure(k);
+  }
+
+  /** Entry `i` of `k` when the plain read found nothing: `k` unread (read it now), or `i` past the end (`dflt`). */
+  private miss(k: ColumnName, i: number, dflt: number): number {
+    if (this.unread === null || !this.unread.has(k)) return dflt;
+    this.ensure(k);
+    return (this.c as Record<ColumnName, AnyColumn>)[k][i] ?? dflt;
+  }
+
+  /** The column `name` (its first `length` entries are the rows), read now if it was not. */
+  column(name: ColumnName): AnyColumn {
+    this.ensure(name);
+    return this.c[name];
   }
 
   private grow(): void {
-    const cap = this.cap * 2;
-    const g = <T extends Float64Array | Uint32Array | Uint8Array | Int16Array>(a: T, make: (n: number) => T): T => {
-      const b = make(cap);
-      b.set(a);
-      return b;
-    };
-    for (const k of F64) this.f64[k] = g(this.f64[k], (n) => new Float64Array(n));
-    for (const k of U32) this.u32[k] = g(this.u32[k], (n) => new Uint32Array(n));
-    this.flagsA = g(this.flagsA, (n) => new Uint8Array(n));
-    this.bitsA = g(this.bitsA, (n) => new Uint8Array(n));
-    this.zoneA = g(this.zoneA, (n) => new Int16Array(n));
+    this.ensureAll();
+    // Half again, not double: an index read from its file is exactly full, and one delivery would double it.
+    const cap = this.cap + Math.max(64, this.cap >> 1);
+    const c = this.c as Record<ColumnName, AnyColumn>;
+    const next = {} as Record<ColumnName, AnyColumn>;
+    for (const k of COLUMN_NAMES) {
+      const b = makeColumn(k, cap);
+      (b as Float64Array).set(c[k] as Float64Array);
+      next[k] = b;
+    }
+    this.c = next as Columns;
     this.cap = cap;
   }
 
   /** Adds a row for a scanned message; returns its row number. Keywords are given as a bit mask. */
   push(m: ScannedMessage, uid: number, flags: number, keywordMask: number, bits: number): number {
+    this.ensureAll();
     if (this.length === this.cap) this.grow();
     const i = this.length++;
     this.setLayout(i, m);
-    const f = this.f64;
-    f.time[i] = m.date.time;
-    f.bodySize[i] = m.bodySize;
-    f.bodyLfSize[i] = m.bodyLfSize;
-    const u = this.u32;
-    u.uid[i] = uid;
-    u.keywords[i] = keywordMask;
-    u.headerSize[i] = m.headerSize;
-    u.headerLfSize[i] = m.headerLfSize;
-    u.metaHash[i] = m.metaHash;
-    this.flagsA[i] = flags;
-    this.zoneA[i] = m.date.zone;
-    this.bitsA[i] = bits | (m.old ? Bit.Old : 0) | (m.verbatim ? Bit.Verbatim : 0) | (m.quoted ? Bit.Quoted : 0);
+    const c = this.c;
+    c.time[i] = m.date.time;
+    c.bodySize[i] = m.bodySize;
+    c.bodyLfSize[i] = m.bodyLfSize;
+    c.uid[i] = uid;
+    c.keywords[i] = keywordMask;
+    c.headerSize[i] = m.headerSize;
+    c.headerLfSize[i] = m.headerLfSize;
+    c.metaHash[i] = m.metaHash;
+    c.flags[i] = flags;
+    c.zone[i] = m.date.zone;
+    c.bits[i] = bits | (m.old ? Bit.Old : 0) | (m.verbatim ? Bit.Verbatim : 0) | (m.quoted ? Bit.Quoted : 0);
     return i;
   }
 
   /** Copies row `from` of `src` (this index or another) over row `to` of this one. */
   private copyRow(src: MessageIndex, from: number, to: number): void {
-    for (const k of F64) this.f64[k][to] = src.f64[k][from] ?? 0;
-    for (const k of U32) this.u32[k][to] = src.u32[k][from] ?? 0;
-    this.flagsA[to] = src.flagsA[from] ?? 0;
-    this.bitsA[to] = src.bitsA[from] ?? 0;
-    this.zoneA[to] = src.zoneA[from] ?? 0;
+    src.ensureAll();
+    this.ensureAll();
+    const s = src.c as Record<ColumnName, AnyColumn>;
+    const d = this.c as Record<ColumnName, AnyColumn>;
+    for (const k of COLUMN_NAMES) (d[k] as Float64Array)[to] = (s[k] as Float64Array)[from] ?? 0;
+  }
+
+  /** How many of rows [0, end) have any of the bits `mask`. */
+  countBits(mask: number, end = this.length): number {
+    const b = this.c.bits;
+    let n = 0;
+    for (let r = 0; r < end; r++) if ((b[r] as number) & mask) n++;
+    return n;
+  }
+
+  /** The first row at or after `from` whose bits under `mask` are `value`, or -1. */
+  findBits(mask: number, value: number, from = 0): number {
+    const b = this.c.bits;
+    for (let r = from; r < this.length; r++) if (((b[r] as number) & mask) === value) return r;
+    return -1;
+  }
+
+  /** The first of rows [0, end) without the flag bits `flag`, or -1. */
+  findWithoutFlag(flag: number, end = this.length): number {
+    const f = this.c.flags;
+    for (let r = 0; r < end; r++) if (!((f[r] as number) & flag)) return r;
+    return -1;
+  }
+
+  /** Replaces every row's bits `b` with `table[b]` (a table of 256). */
+  mapBits(table: Uint8Array): void {
+    const b = this.c.bits;
+    for (let r = 0; r < this.length; r++) b[r] = table[b[r] as number] as number;
+  }
+
+  /** Clears the bits `mask` in rows [from, to). */
+  clearBitsIn(from: number, to: number, mask: number): void {
+    const b = this.c.bits;
+    for (let r = from; r < to; r++) b[r] = (b[r] as number) & ~mask;
+  }
+
+  /** The first row whose UID is above `uid` (rows are in ascending UID order), or `length`. */
+  rowAbove(uid: number): number {
+    const u32 = this.c.uid;
+    let lo = 0;
+    let hi = this.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((u32[mid] as number) <= uid) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   /** Copies row `from` of `other` to the end of this index. */
@@ -112,20 +231,20 @@ export class MessageIndex {
     this.length = w;
   }
 
-  start(i: number): number { return this.f64.start[i] ?? 0; }
-  headerStart(i: number): number { return this.f64.headerStart[i] ?? 0; }
-  bodyStart(i: number): number { return this.f64.bodyStart[i] ?? 0; }
-  bodyEnd(i: number): number { return this.f64.bodyEnd[i] ?? 0; }
-  end(i: number): number { return this.f64.end[i] ?? 0; }
-  metaStart(i: number): number { return this.f64.metaStart[i] ?? -1; }
-  metaEnd(i: number): number { return this.f64.metaEnd[i] ?? -1; }
-  time(i: number): number { return this.f64.time[i] ?? 0; }
-  zone(i: number): number { return this.zoneA[i] ?? 0; }
-  uid(i: number): number { return this.u32.uid[i] ?? 0; }
+  start(i: number): number { return this.c.start[i] ?? this.miss('start', i, 0); }
+  headerStart(i: number): number { return this.c.headerStart[i] ?? this.miss('headerStart', i, 0); }
+  bodyStart(i: number): number { return this.c.bodyStart[i] ?? this.miss('bodyStart', i, 0); }
+  bodyEnd(i: number): number { return this.c.bodyEnd[i] ?? this.miss('bodyEnd', i, 0); }
+  end(i: number): number { return this.c.end[i] ?? this.miss('end', i, 0); }
+  metaStart(i: number): number { return this.c.metaStart[i] ?? this.miss('metaStart', i, -1); }
+  metaEnd(i: number): number { return this.c.metaEnd[i] ?? this.miss('metaEnd', i, -1); }
+  time(i: number): number { return this.c.time[i] ?? this.miss('time', i, 0); }
+  zone(i: number): number { return this.c.zone[i] ?? this.miss('zone', i, 0); }
+  uid(i: number): number { return this.c.uid[i] ?? 0; }
 
   /** The row holding `uid` among rows [0, end) (rows are in ascending UID order), or -1. */
   rowOfUid(uid: number, end = this.length): number {
-    const u32 = this.u32.uid;
+    const u32 = this.c.uid;
     let lo = 0;
     let hi = end - 1;
     while (lo <= hi) {
@@ -137,33 +256,39 @@ export class MessageIndex {
     }
     return -1;
   }
-  keywordMask(i: number): number { return this.u32.keywords[i] ?? 0; }
-  flags(i: number): number { return this.flagsA[i] ?? 0; }
-  bits(i: number): number { return this.bitsA[i] ?? 0; }
-  headerSize(i: number): number { return this.u32.headerSize[i] ?? 0; }
-  headerLfSize(i: number): number { return this.u32.headerLfSize[i] ?? 0; }
+  keywordMask(i: number): number { return this.c.keywords[i] ?? 0; }
+  flags(i: number): number { return this.c.flags[i] ?? 0; }
+  bits(i: number): number { return this.c.bits[i] ?? 0; }
+  headerSize(i: number): number { return this.c.headerSize[i] ?? this.miss('headerSize', i, 0); }
+  headerLfSize(i: number): number { return this.c.headerLfSize[i] ?? this.miss('headerLfSize', i, 0); }
   /** Served body size, or -1 while not counted yet (lazy scans; see setBodySizes). */
-  bodySize(i: number): number { return this.f64.bodySize[i] ?? 0; }
-  bodyLfSize(i: number): number { return this.f64.bodyLfSize[i] ?? 0; }
+  bodySize(i: number): number { return this.c.bodySize[i] ?? this.miss('bodySize', i, 0); }
+  bodyLfSize(i: number): number { return this.c.bodyLfSize[i] ?? this.miss('bodyLfSize', i, 0); }
   setBodySizes(i: number, size: number, lfSize: number): void {
-    this.f64.bodySize[i] = size;
-    this.f64.bodyLfSize[i] = lfSize;
+    this.ensure('bodySize');
+    this.ensure('bodyLfSize');
+    this.c.bodySize[i] = size;
+    this.c.bodyLfSize[i] = lfSize;
   }
   /** Served size with CRLF line ends. */
   size(i: number): number { return this.headerSize(i) + this.bodySize(i); }
   lfSize(i: number): number { return this.headerLfSize(i) + this.bodyLfSize(i); }
 
-  metaHash(i: number): number { return this.u32.metaHash[i] ?? 0; }
-  setMetaHash(i: number, h: number): void { this.u32.metaHash[i] = h; }
-  setUid(i: number, uid: number): void { this.u32.uid[i] = uid; }
-  setFlags(i: number, flags: number): void { this.flagsA[i] = flags; }
-  setKeywordMask(i: number, mask: number): void { this.u32.keywords[i] = mask >>> 0; }
-  setBits(i: number, bits: number): void { this.bitsA[i] = bits; }
-  addBits(i: number, bits: number): void { this.bitsA[i] = (this.bitsA[i] ?? 0) | bits; }
-  clearBits(i: number, bits: number): void { this.bitsA[i] = (this.bitsA[i] ?? 0) & ~bits; }
+  metaHash(i: number): number { return this.c.metaHash[i] ?? this.miss('metaHash', i, 0); }
+  setMetaHash(i: number, h: number): void {
+    this.ensure('metaHash');
+    this.c.metaHash[i] = h;
+  }
+  setUid(i: number, uid: number): void { this.c.uid[i] = uid; }
+  setFlags(i: number, flags: number): void { this.c.flags[i] = flags; }
+  setKeywordMask(i: number, mask: number): void { this.c.keywords[i] = mask >>> 0; }
+  setBits(i: number, bits: number): void { this.c.bits[i] = bits; }
+  addBits(i: number, bits: number): void { this.c.bits[i] = (this.c.bits[i] ?? 0) | bits; }
+  clearBits(i: number, bits: number): void { this.c.bits[i] = (this.c.bits[i] ?? 0) & ~bits; }
   /** Records where a row now lives in the file after a rewrite moved it. */
   setLayout(i: number, l: RowLayout): void {
-    const f = this.f64;
+    this.ensureAll();
+    const f = this.c;
     f.start[i] = l.start;
     f.headerStart[i] = l.headerStart;
     f.bodyStart[i] = l.bodyStart;
@@ -174,7 +299,8 @@ export class MessageIndex {
   }
   /** {@link setLayout} from seven numbers at `a[o]` (start, headerStart, bodyStart, bodyEnd, end, metaStart, metaEnd). */
   setLayoutFrom(i: number, a: Float64Array, o: number): void {
-    const f = this.f64;
+    this.ensureAll();
+    const f = this.c;
     f.start[i] = a[o] as number;
     f.headerStart[i] = a[o + 1] as number;
     f.bodyStart[i] = a[o + 2] as number;

@@ -7,18 +7,21 @@ import { watch, type FSWatcher, closeSync, constants, fstatSync, futimesSync, op
 import type {
   AppendMessage, AppendOptions, ChangeWatch, FlagsUndo, MailboxUpdate, MessageMeta, OpenMailbox, SizedBody,
 } from '../driver.js';
-import { MailboxError } from '../driver.js';
+import { Flag, MailboxError } from '../driver.js';
+import { Bit } from './message-index.js';
 import type { ControlDir } from '../control-dir.js';
 import { fsError } from '../fs-errors.js';
 import type { MailEnv } from '../../env/env.js';
 import { type MboxEnv, recoverLocked } from './save.js';
 import { journalDirs } from './rewrite.js';
 import {
-  type BoxOptions, lockOrThrow, type MailboxLocking, MailboxState, pendingIn,
+  type BoxOptions, lockOrThrow, type MailboxLocking, MailboxState, pendingIn, sameSnapshot, snapshotOf,
 } from './mailbox-state.js';
 import { header, message, meta, parseableHeader, sizes, text } from './read-path.js';
 import { flagsShown, setFlags } from './flags.js';
 import { rescan, settleRecent, sync, syncLocked, takeUpdates } from './reconcile.js';
+import { firstLook, saveIndex } from './saved-index.js';
+import { restampIndex } from './index-file.js';
 import { anyDirty, checkpoint, expunge, writeLocked } from './write-back.js';
 import { append, finishMoveLocked, moveOut } from './mailbox-save.js';
 import type { MoveLink } from './move-record.js';
@@ -116,7 +119,7 @@ export class MboxMailbox implements OpenMailbox {
         if (box.noValidity) box.base.uidValidity = await newUidValidity(box.opts.control, box.env.clock, 0);
       };
       await box.withLock('shared', async () => {
-        rescan(box, true);
+        firstLook(box);
         if (!box.newValidity || box.readOnly) await finish();
       });
       if (box.newValidity && !box.readOnly) {
@@ -138,11 +141,46 @@ export class MboxMailbox implements OpenMailbox {
       }
       await settleRecent(box);
       box.reported = box.idx.length;
+      await saveIndex(box);
     } catch (e) {
+      box.releaseIndex();
       closeSync(box.fd);
       box.fd = -1;
       throw e;
     }
+  }
+
+  /** Whether the file's times still say it holds unread mail (atime not after mtime): see {@link markRead}. */
+  private readTimesWanted(): boolean {
+    const st = fstatSync(this.s.fd, { bigint: true });
+    return st.atimeNs <= st.mtimeNs;
+  }
+
+  /**
+   * As UW at close: atime now, mtime before it, so "you have new mail" checks see the mail as read. Under the locks
+   * (`box.locked`), a file as this object last read it is then still as it read it, bytes and all: its snapshot and
+   * its saved index (restamped) follow the times' change.
+   */
+  private markRead(): void {
+    const box = this.s;
+    if (!this.readTimesWanted()) return;
+    const before = snapshotOf(fstatSync(box.fd, { bigint: true }));
+    const now = box.env.clock.now() / 1000;
+    const mtimeS = Number(before.mtimeNs) / 1e9;
+    try {
+      futimesSync(box.fd, now, mtimeS < now ? mtimeS : now - 1);
+    } catch {
+      // Only the file's owner may set its times (a shared folder); they are a courtesy to biff and shells.
+      return;
+    }
+    if (box.locked === null || box.snap === null || !sameSnapshot(before, box.snap)) return;
+    const after = snapshotOf(fstatSync(box.fd, { bigint: true }));
+    const path = box.opts.control?.fileFor('index', box.path) ?? null;
+    if (path !== null && box.indexSnap !== null && sameSnapshot(box.indexSnap, before) &&
+      restampIndex(path, before, after)) {
+      box.indexSnap = after;
+    }
+    box.snap = after;
   }
 
   /** Runs journal recovery (rewrite.ts) when a journal for this file exists. */
@@ -185,6 +223,14 @@ export class MboxMailbox implements OpenMailbox {
 
   count(): number {
     return this.s.reported;
+  }
+
+  tally(): { recent: number; firstUnseen: number } {
+    const box = this.s;
+    return {
+      recent: box.idx.countBits(Bit.Recent, box.reported),
+      firstUnseen: box.idx.findWithoutFlag(Flag.Seen, box.reported) + 1,
+    };
   }
 
   meta(seq: number): MessageMeta {
@@ -260,20 +306,19 @@ export class MboxMailbox implements OpenMailbox {
         await box.withLock('exclusive', () => {
           syncLocked(box);
           if (anyDirty(box)) writeLocked(box, null);
+          this.markRead();
         });
-      }
-      if (!box.readOnly) {
-        // As UW: atime now, mtime before it, so "you have new mail" checks see the mail as read.
-        const st = fstatSync(box.fd);
-        const now = box.env.clock.now() / 1000;
-        const mtime = st.mtimeMs / 1000 < now ? st.mtimeMs / 1000 : now - 1;
-        try {
-          futimesSync(box.fd, now, mtime);
-        } catch {
-          // Only the file's owner may set its times (a shared folder); they are a courtesy to biff and shells.
+      } else if (!box.readOnly && this.readTimesWanted()) {
+        // Under the read locks when an index is kept: the times' change is then known to be the only one.
+        if (box.opts.control) {
+          await box.withLock('shared', () => this.markRead()).catch(() => this.markRead());
+        } else {
+          this.markRead();
         }
       }
+      await saveIndex(box);
     } finally {
+      box.releaseIndex();
       box.closed = true;
       closeSync(box.fd);
       box.fd = -1;

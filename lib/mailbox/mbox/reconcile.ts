@@ -21,7 +21,7 @@ import { isFromLine } from './from-line.js';
 import { Bit, MessageIndex } from './message-index.js';
 import { metaHashOf, scanMbox } from './scanner.js';
 import { fsError } from '../fs-errors.js';
-import { MAX_KEYWORDS, type MailboxState, sameSnapshot, snapshotOf } from './mailbox-state.js';
+import { MAX_KEYWORDS, MAX_RESYNCS, type MailboxState, sameSnapshot, snapshotOf } from './mailbox-state.js';
 
 /**
  * \Recent goes to one session only (RFC 3501 §2.3.2): the first to see a message after it arrived, whether it
@@ -46,19 +46,34 @@ export async function settleRecent(box: MailboxState): Promise<void> {
     claimed = box.claims && !box.readOnly ? await control.claimRecent(box.path, owner, top) :
       control.recentClaim(box.path, owner);
   }
-  for (let r = n - 1; r >= 0 && x.uid(r) > box.settledRecent; r--) {
-    if (x.uid(r) <= claimed) x.clearBits(r, Bit.Recent);
-  }
+  // Rows are in ascending UID order: those above settledRecent and at most the claim.
+  x.clearBitsIn(x.rowAbove(box.settledRecent), x.rowAbove(claimed), Bit.Recent);
   box.settledRecent = top;
 }
 
 /**
- * Scans the whole file and makes the index match it. On the first scan (`initial`) the index is built; later
- * it is reconciled by UID with what the client knows. Caller holds the read or write locks.
+ * The bits a session adds to a row's bits from the file (index-file.ts's FILE_BITS): a UID of ours is still to be
+ * written, and a message no session has seen is \Recent here (and its `O` to be written, by a session that claims).
  */
-export function rescan(box: MailboxState, initial: boolean): void {
-  const st = fstatSync(box.fd, { bigint: true });
-  const size = Number(st.size);
+export function sessionBits(box: MailboxState, fileBits: number): number {
+  let bits = fileBits & Bit.NewUid ? Bit.Dirty : 0;
+  if (!(fileBits & Bit.Old)) bits |= Bit.Recent | (box.readOnly || !box.claims ? 0 : Bit.Dirty);
+  return bits;
+}
+
+/** What one scan of the whole file found. */
+interface FullScan {
+  fresh: MessageIndex;
+  /** The base data in the file, or null when it has none. */
+  found: { uidValidity: number; uidLast: number } | null;
+  keywords: string[];
+  pseudo: { start: number; end: number } | null;
+  keywordsGrew: boolean;
+  uidLast: number;
+}
+
+/** Scans the whole file (`size` bytes) into a new index, by UW's rules (see the module comment). */
+function scanAll(box: MailboxState, size: number): FullScan {
   const fresh = new MessageIndex(Math.max(64, box.idx.length + 16));
   let found: { uidValidity: number; uidLast: number } | null = null;
   const keywords: string[] = [];
@@ -89,7 +104,7 @@ export function rescan(box: MailboxState, initial: boolean): void {
       if (uid > uidLast) uidLast = uid;
     } else {
       uid = ++uidLast;
-      bits |= Bit.NewUid | Bit.Dirty;
+      bits |= Bit.NewUid;
       if (found && m.uid > 0) {
         // UW would start a new UIDVALIDITY for the whole mailbox here; renumbering one message is kinder.
         box.env.logger.log('warning', `${box.path}: message at offset ${m.start} has X-UID ${m.uid}, not above ` +
@@ -107,11 +122,19 @@ export function rescan(box: MailboxState, initial: boolean): void {
       if (i >= 0) mask |= 1 << i;
       else box.env.logger.log('warning', `${box.path}: keyword ${JSON.stringify(k)} dropped (not an atom, or table full)`);
     }
-    if (!m.old) bits |= Bit.Recent | (box.readOnly || !box.claims ? 0 : Bit.Dirty);
-    fresh.push(m, uid, m.flags, mask >>> 0, bits);
+    fresh.push(m, uid, m.flags, mask >>> 0, bits | sessionBits(box, bits | (m.old ? Bit.Old : 0)));
   });
   if (result.garbage) throw new MailboxError('NOTMAILBOX', `${box.path} is not an mbox file`);
-  const f = found as { uidValidity: number; uidLast: number } | null;
+  return { fresh, found, keywords, pseudo, keywordsGrew, uidLast };
+}
+
+/**
+ * Scans the whole file and makes the index match it. On the first scan (`initial`) the index is built; later
+ * it is reconciled by UID with what the client knows. Caller holds the read or write locks.
+ */
+export function rescan(box: MailboxState, initial: boolean): void {
+  const st = fstatSync(box.fd, { bigint: true });
+  const { fresh, found: f, keywords, pseudo, keywordsGrew, uidLast } = scanAll(box, Number(st.size));
   // Without UID data the mailbox starts a new UIDVALIDITY (an open session keeps the one it gave).
   const validity = f ? f.uidValidity :
     initial || box.base.uidValidity === 0 ? Math.floor(box.env.clock.now() / 1000) : box.base.uidValidity;
@@ -120,6 +143,7 @@ export function rescan(box: MailboxState, initial: boolean): void {
   // session could give them again to other messages (RFC 3501 §2.3.1.1).
   const baseDirty = keywordsGrew || (!f && fresh.length > 0) || (f !== null && uidLast > f.uidLast);
   if (initial) {
+    box.releaseIndex();
     box.indexed = true;
     box.idx = fresh;
     box.base = base;
@@ -131,6 +155,25 @@ export function rescan(box: MailboxState, initial: boolean): void {
     reconcile(box, fresh, base, pseudo, baseDirty);
   }
   box.snap = snapshotOf(st);
+}
+
+/**
+ * The file scanned again without the locks, for a column of the saved index that failed its check when first read
+ * (index-file.ts): the rows are still the ones the index described (any change to them reads every column first),
+ * so the scan of the file as it is gives them again, checked by their UIDs. A scan during which the file changed is
+ * made again, up to {@link MAX_RESYNCS} times.
+ */
+export function scanAgain(box: MailboxState): MessageIndex {
+  for (let i = 0; i < MAX_RESYNCS; i++) {
+    const before = snapshotOf(fstatSync(box.fd, { bigint: true }));
+    const { fresh } = scanAll(box, before.size);
+    if (!sameSnapshot(before, snapshotOf(fstatSync(box.fd, { bigint: true })))) continue;
+    let same = fresh.length === box.idx.length;
+    for (let r = 0; same && r < fresh.length; r++) same = fresh.uid(r) === box.idx.uid(r);
+    if (!same) break;
+    return fresh;
+  }
+  throw new MailboxError('IO', `${box.path}: its saved index is damaged and the file changed since; open it again`);
 }
 
 /** Merges a fresh scan into the index by UID (see the module comment). */
@@ -229,7 +272,7 @@ export function scanTail(box: MailboxState, from: number, st: BigIntStats): void
         if (uid > box.base.uidLast) box.base.uidLast = uid;
       } else {
         uid = ++box.base.uidLast;
-        bits |= Bit.NewUid | Bit.Dirty;
+        bits |= Bit.NewUid;
         box.baseDirty = true;
       }
       prevUid = uid;
@@ -242,14 +285,13 @@ export function scanTail(box: MailboxState, from: number, st: BigIntStats): void
           /* keyword table full: drop it, as UW does */
         }
       }
-      if (!m.old) bits |= Bit.Recent | (box.readOnly || !box.claims ? 0 : Bit.Dirty);
-      box.idx.push(m, uid, m.flags, mask >>> 0, bits);
+      box.idx.push(m, uid, m.flags, mask >>> 0, bits | sessionBits(box, bits | (m.old ? Bit.Old : 0)));
     });
   box.snap = snapshotOf(st);
 }
 
 /** True when every known message's metadata lines still read as they did (nobody rewrote them in place). */
-function metadataIntact(box: MailboxState): boolean {
+export function metadataIntact(box: MailboxState): boolean {
   const x = box.idx;
   for (let r = 0; r < x.length; r++) {
     if (x.bits(r) & Bit.Gone) continue;
@@ -280,7 +322,7 @@ export function syncLocked(box: MailboxState): void {
 }
 
 /** True when the bytes from `at` on begin (after blank bytes) with a `From ` line. */
-function tailStartsMessage(box: MailboxState, at: number): boolean {
+export function tailStartsMessage(box: MailboxState, at: number): boolean {
   const b = box.readRange(at, 4096);
   let i = 0;
   while (i < b.length && (b[i] === 0x0a || b[i] === 0x0d || b[i] === 0x20 || b[i] === 0x09)) i++;
@@ -320,7 +362,7 @@ export async function sync(box: MailboxState): Promise<void> {
 export function takeUpdates(box: MailboxState, allowExpunge: boolean): MailboxUpdate[] {
   const out: MailboxUpdate[] = [];
   const x = box.idx;
-  if (allowExpunge) {
+  if (allowExpunge && x.findBits(Bit.Gone, Bit.Gone) >= 0) {
     let removed = 0;
     let known = box.reported;
     for (let r = 0; r < x.length; r++) {
@@ -332,10 +374,8 @@ export function takeUpdates(box: MailboxState, allowExpunge: boolean): MailboxUp
         }
       }
     }
-    if (removed || x.length !== countLive(box)) {
-      x.filter((r) => !(x.bits(r) & Bit.Gone));
-      box.reported = known;
-    }
+    x.filter((r) => !(x.bits(r) & Bit.Gone));
+    box.reported = known;
   }
   if (box.keywordsChanged) {
     out.push({ kind: 'keywords', keywords: box.base.keywords.slice() });
@@ -349,17 +389,9 @@ export function takeUpdates(box: MailboxState, allowExpunge: boolean): MailboxUp
   if (x.length > box.reported) {
     box.reported = x.length;
     out.push({ kind: 'exists', count: x.length });
-    let recent = 0;
-    for (let r = 0; r < x.length; r++) if (x.bits(r) & Bit.Recent) recent++;
-    out.push({ kind: 'recent', count: recent });
+    out.push({ kind: 'recent', count: x.countBits(Bit.Recent) });
   }
   return out;
-}
-
-function countLive(box: MailboxState): number {
-  let n = 0;
-  for (let r = 0; r < box.idx.length; r++) if (!(box.idx.bits(r) & Bit.Gone)) n++;
-  return n;
 }
 
 /** IMAP atom characters only: keywords must be atoms to be sent back in FLAGS responses. */

@@ -38,11 +38,7 @@ function advanceMtime(fd: number, before: bigint): void {
 }
 
 export function anyDirty(box: MailboxState): boolean {
-  if (box.baseDirty) return true;
-  for (let r = 0; r < box.idx.length; r++) {
-    if ((box.idx.bits(r) & (Bit.Dirty | Bit.Gone)) === Bit.Dirty) return true;
-  }
-  return false;
+  return box.baseDirty || box.idx.findBits(Bit.Dirty | Bit.Gone, Bit.Dirty) >= 0;
 }
 
 export async function checkpoint(box: MailboxState): Promise<void> {

@@ -2,7 +2,6 @@
  * Selecting and leaving a mailbox: SELECT and EXAMINE open one (RFC 3501 §6.3.1-2), CLOSE and UNSELECT leave it
  * (§6.4.2, RFC 3691), DELETE and RENAME leave it first when they remove it.
  */
-import { Flag } from '../../../mailbox/driver.js';
 import type { ArgCursor } from '../../../wire/parser.js';
 import { mailboxFlags, okResponse, permanentFlags } from '../../responses.js';
 import type { AuthenticatedContext, SelectedContext } from '../../command.js';
@@ -37,13 +36,7 @@ export async function openMailbox(ctx: AuthenticatedContext, name: string, readO
   ctx.untagged((b) => (box.readOnly ? permanentFlags(b, null, 'No permanent flags permitted')
     : permanentFlags(b, kw, 'Permanent flags')));
   ctx.untagged((b) => b.number(box.count()).raw(' EXISTS'));
-  let recent = 0;
-  let unseen = 0;
-  for (let seq = 1; seq <= box.count(); seq++) {
-    const m = box.meta(seq);
-    if (m.recent) recent++;
-    if (!unseen && !(m.flags & Flag.Seen)) unseen = seq;
-  }
+  const { recent, firstUnseen: unseen } = box.tally();
   ctx.untagged((b) => b.number(recent).raw(' RECENT'));
   if (unseen) ctx.untagged((b) => b.raw('OK [UNSEEN ').number(unseen).raw('] First unseen message'));
   ctx.untagged((b) => b.raw('OK [UIDVALIDITY ').number(box.uidValidity).raw('] UID validity status'));

@@ -1,0 +1,101 @@
+/**
+ * The index kept between sessions (index-file.ts) as an open mailbox uses it: the first look at the file starts
+ * from it when it describes the file (no read of the mbox at all), or the file only grew since (the new mail at the
+ * end is scanned, once the old messages' metadata are found as they were), and scans the whole file otherwise; and
+ * an open whose index in memory is a pure function of the file (nothing of the session's own in it) saves it for
+ * the next one, after its first look and when it closes.
+ *
+ * It lives in the user's control directory (none: no saved index, every open scans), one per mailbox, named after
+ * the mailbox's real path. Sessions of several users on one mailbox each keep their own.
+ */
+import { fstatSync } from 'node:fs';
+import { Bit } from './message-index.js';
+import { encodeIndex, readIndex, writeIndex, zoneProbe } from './index-file.js';
+import { metadataIntact, rescan, scanAgain, scanTail, sessionBits, tailStartsMessage } from './reconcile.js';
+import { type MailboxState, sameSnapshot, snapshotOf } from './mailbox-state.js';
+
+/**
+ * The first look at the file (MboxMailbox's `init`, under the read locks): from the saved index when it can be
+ * used, else a full scan (`rescan` with `initial`).
+ */
+export function firstLook(box: MailboxState): void {
+  const path = box.opts.control?.fileFor('index', box.path) ?? null;
+  if (path !== null && fromSaved(box, path)) return;
+  rescan(box, true);
+}
+
+function fromSaved(box: MailboxState, path: string): boolean {
+  const st = fstatSync(box.fd, { bigint: true });
+  const now = snapshotOf(st);
+  const r = readIndex(path, now, zoneProbe(box.env.clock.zoneAt), (k) => {
+    box.env.logger.log('warning', `${path}: column ${k} of the saved index is damaged; the mailbox is scanned again`);
+    box.indexSnap = null;
+    return scanAgain(box).column(k).slice(0, box.idx.length);
+  });
+  if ('why' in r) {
+    if (r.why !== 'none') box.env.logger.log('debug', `${path}: saved index not used (${r.why})`);
+    return false;
+  }
+  const saved = r.index;
+  const grown = now.size > saved.snap.size;
+  if (!sameSnapshot(saved.snap, now) && !grown) {
+    saved.release();
+    box.env.logger.log('debug', `${path}: saved index not used (the mailbox changed)`);
+    return false;
+  }
+  if (saved.settled) {
+    // No row is \Recent: nothing to settle with other sessions either (see settleRecent).
+    box.settledRecent = saved.idx.length > 0 ? saved.idx.uid(saved.idx.length - 1) : 0;
+  } else {
+    const table = new Uint8Array(256);
+    for (let b = 0; b < 256; b++) table[b] = b | sessionBits(box, b);
+    saved.idx.mapBits(table);
+  }
+  box.idx = saved.idx;
+  box.releaseIndex = saved.release;
+  box.base = saved.base;
+  box.pseudo = saved.pseudo;
+  box.baseDirty = saved.baseDirty;
+  box.indexed = true;
+  box.newValidity = false;
+  box.noValidity = false;
+  box.snap = saved.snap;
+  box.indexSnap = saved.snap;
+  if (!grown) return true;
+  // Grown: new mail at the end, when what was there is as it was (see reconcile.ts's syncLocked).
+  if (tailStartsMessage(box, saved.snap.size) && metadataIntact(box)) {
+    scanTail(box, saved.snap.size, st);
+    return true;
+  }
+  box.env.logger.log('debug', `${path}: saved index not used (the mailbox was rewritten)`);
+  return false;
+}
+
+/**
+ * Whether the index in memory is what a scan of the file as it is now would give (but for a session's bits): no
+ * change of this session's unwritten, no message gone that the client was not told of, the file as last read.
+ */
+function pure(box: MailboxState): boolean {
+  if (box.snap === null || box.noValidity || box.deltas.size > 0) return false;
+  if (box.idx.countBits(Bit.Gone | Bit.FlagsDirty) > 0) return false;
+  return sameSnapshot(box.snap, snapshotOf(fstatSync(box.fd, { bigint: true })));
+}
+
+/**
+ * Saves the index when it is pure and the saved one describes another state of the file. Never fails: an index
+ * not saved costs the next open a scan, and that is logged.
+ */
+export async function saveIndex(box: MailboxState): Promise<void> {
+  const path = box.opts.control?.fileFor('index', box.path) ?? null;
+  if (path === null || box.snap === null) return;
+  if (box.indexSnap !== null && sameSnapshot(box.indexSnap, box.snap)) return;
+  try {
+    if (!pure(box)) return;
+    const snap = box.snap;
+    const data = encodeIndex({ snap, idx: box.idx, base: box.base, pseudo: box.pseudo, baseDirty: box.baseDirty },
+      zoneProbe(box.env.clock.zoneAt));
+    if (await writeIndex(path, data)) box.indexSnap = snap;
+  } catch (e) {
+    box.env.logger.log('warning', `${path}: index not saved: ${(e as Error).message}`);
+  }
+}

@@ -1,0 +1,242 @@
+/**
+ * The index kept between sessions (lib/mailbox/mbox/index-file.ts, saved-index.ts) on real files: an unchanged
+ * mailbox opens without reading the mbox, and whatever changed behind the index (a delivery appended, a rewrite in
+ * place, a file replaced, a truncation, times set back, a damaged or foreign index, another time zone) gives the
+ * same answers as an open without any index.
+ */
+import assert from 'node:assert/strict';
+import {
+  appendFileSync, closeSync, existsSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, statSync,
+  truncateSync, utimesSync, writeFileSync, writeSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import type { OpenMailbox } from '../../lib/mailbox/driver.js';
+import { Flag } from '../../lib/mailbox/driver.js';
+import { MboxDriver } from '../../lib/mailbox/mbox/mbox-driver.js';
+import { ControlDir } from '../../lib/mailbox/control-dir.js';
+import { COLUMN_NAMES } from '../../lib/mailbox/mbox/message-index.js';
+import { fixedClock, type MailEnv } from '../../lib/env/env.js';
+import { MemoryLogger } from '../../lib/env/logger.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'saved-index-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+const T0 = Date.UTC(2026, 10, 21, 12, 0, 0);
+
+/** A driver with its own control directory; `zone` is the local zone (minutes east) of zone-less `From ` lines. */
+function setup(zone = 0): { d: MboxDriver; control: ControlDir; logger: MemoryLogger; path: string } {
+  const logger = new MemoryLogger();
+  const control = new ControlDir({ path: mkdtempSync(join(dir, 'control-')), uid: process.getuid?.() ?? 0, logger });
+  const clock: MailEnv['clock'] = { ...fixedClock(T0), zoneAt: () => zone };
+  const d = new MboxDriver({
+    journalDir: dir, fsync: false, control,
+    env: { clock, hostname: 'mail.example.org', username: 'alice', logger },
+  });
+  return { d, control, logger, path: join(dir, `box${++n}`) };
+}
+
+/** An mbox of `count` messages with UW's metadata on some (X-UID, Status, keywords), bodies of ~`bodySize` bytes. */
+function mboxText(count: number, bodySize = 2000): string {
+  const parts: string[] = [];
+  const line = 'the quick brown fox jumps over the lazy dog 0123456789\n';
+  const body = line.repeat(Math.ceil(bodySize / line.length));
+  for (let i = 1; i <= count; i++) {
+    const meta = i === 1 ? 'X-IMAPbase: 1700000000 0000000000 work\nStatus: RO\nX-Keywords: work\nX-UID: 1\n' :
+      i % 3 === 0 ? '' : `Status: ${i % 2 ? 'RO' : 'O'}\nX-Status: ${i % 5 ? '' : 'F'}\nX-UID: ${i}\n`;
+    // A zone-less From line on every fourth: its date depends on the local zone.
+    const from = i % 4 ? `From sender${i}@example.org Sat Nov 21 11:${String(i % 60).padStart(2, '0')}:00 2026 +0100` :
+      `From sender${i}@example.org Sat Nov 21 11:00:00 2026`;
+    parts.push(`${from}\nSubject: message ${i}\n${meta}\n${body}${i % 7 ? '' : 'From inside a body\n'}\n`);
+  }
+  return parts.join('');
+}
+
+/** Where column `name` starts in the index file `b` (its offset in the header's column table). */
+function columnAt(b: Buffer, name: (typeof COLUMN_NAMES)[number]): number {
+  return b.readUInt32LE(128 + COLUMN_NAMES.indexOf(name) * 8);
+}
+
+/** Everything a client can see of an open mailbox. */
+async function view(box: OpenMailbox): Promise<unknown[]> {
+  const out: unknown[] = [{ uidNext: box.uidNext(), keywords: [...box.keywords()] }];
+  for (let seq = 1; seq <= box.count(); seq++) {
+    const parts: Buffer[] = [];
+    for await (const c of box.message(seq).chunks()) parts.push(Buffer.from(c));
+    const m = box.meta(seq);
+    out.push({
+      uid: m.uid, flags: m.flags, keywords: [...m.keywords], recent: m.recent, internalDate: { ...m.internalDate },
+      size: m.size, lfSize: m.lfSize, text: Buffer.concat(parts).toString('latin1'),
+    });
+  }
+  return out;
+}
+
+/** What a fresh driver without any saved index sees of the mailbox at `path` (read-only, nothing claimed). */
+async function truth(path: string, zone = 0): Promise<unknown[]> {
+  const logger = new MemoryLogger();
+  const clock: MailEnv['clock'] = { ...fixedClock(T0), zoneAt: () => zone };
+  const d = new MboxDriver({ journalDir: dir, fsync: false, env: { clock, hostname: 'h', username: 'alice', logger } });
+  const box = await d.open(path, { readOnly: true });
+  try {
+    return await view(box);
+  } finally {
+    await box.close();
+  }
+}
+
+/** Bytes this process has read through read(2) and pread(2) so far (/proc/self/io's rchar). */
+function bytesRead(): number {
+  const m = /^rchar: (\d+)$/m.exec(readFileSync('/proc/self/io', 'latin1'));
+  assert.ok(m, '/proc/self/io has rchar');
+  return Number(m[1]);
+}
+
+/** Opens read-only, returns what it sees and how many bytes the open itself read. */
+async function look(d: MboxDriver, path: string): Promise<{ seen: unknown[]; read: number }> {
+  const before = bytesRead();
+  const box = await d.open(path, { readOnly: true });
+  const read = bytesRead() - before;
+  try {
+    return { seen: await view(box), read };
+  } finally {
+    await box.close();
+  }
+}
+
+describe('saved index', () => {
+  it('opens an unchanged mailbox without reading it, and answers as a scan does', async () => {
+    const { d, control, path } = setup();
+    writeFileSync(path, mboxText(600));
+    const size = statSync(path).size;
+    const cold = await look(d, path);
+    const file = control.fileFor('index', path) as string;
+    assert.ok(existsSync(file), 'the first open saved an index');
+    assert.ok(statSync(file).size < size / 10, `index ${statSync(file).size} bytes for a ${size}-byte mbox`);
+    assert.ok(cold.read >= size, 'the cold open read the mailbox');
+    const warm = await look(d, path);
+    assert.ok(warm.read < size / 10, `a warm open read ${warm.read} bytes of a ${size}-byte mailbox`);
+    assert.deepEqual(warm.seen, cold.seen);
+    assert.deepEqual(warm.seen, await truth(path));
+  });
+
+  it('scans only what a delivery appended, and sees it', async () => {
+    const { d, path } = setup();
+    writeFileSync(path, mboxText(50));
+    await look(d, path);
+    appendFileSync(path, 'From agent@example.org Sat Nov 21 12:30:00 2026\nSubject: delivered\n\nnew mail\n\n');
+    const after = await look(d, path);
+    assert.equal((after.seen as { uid: number; text: string }[]).at(-1)?.text, 'Subject: delivered\r\n\r\nnew mail\r\n');
+    assert.deepEqual(after.seen, await truth(path));
+    // ...and the index saved then describes the grown file.
+    assert.ok((await look(d, path)).read < statSync(path).size / 10);
+  });
+
+  it('sees a rewrite in place of the same size, a file replaced, a truncation, and times set back', async () => {
+    const { d, path } = setup();
+    const text = mboxText(40);
+    writeFileSync(path, text);
+    await look(d, path);
+    // Another program flips a flag in place (same size), then sets the times back as they were: ctime still moves.
+    const st = statSync(path);
+    const at = text.indexOf('Status: RO\nX-Status: \nX-UID: 7\n');
+    assert.ok(at > 0);
+    const fd = openSync(path, 'r+');
+    writeSync(fd, 'Status: O \n', at);
+    closeSync(fd);
+    utimesSync(path, st.atime, st.mtime);
+    let seen = (await look(d, path)).seen;
+    assert.deepEqual(seen, await truth(path));
+    assert.equal(((seen[7] as { flags: number }).flags & Flag.Seen), 0, 'message 7 no longer \\Seen');
+    // An editor writes a new file (another inode) with a message less in the middle, renamed over the old one.
+    const without = text.replace(/From sender7@[^]*?(?=From sender8@)/, '');
+    writeFileSync(`${path}.tmp`, without);
+    renameSync(`${path}.tmp`, path);
+    seen = (await look(d, path)).seen;
+    assert.deepEqual(seen, await truth(path));
+    assert.equal(seen.length, 1 + 39);
+    // The last messages cut off.
+    truncateSync(path, without.indexOf('From sender30@'));
+    seen = (await look(d, path)).seen;
+    assert.deepEqual(seen, await truth(path));
+    assert.equal(seen.length, 1 + 28);
+  });
+
+  it('does not trust a damaged, truncated, foreign or older index, nor one made in another time zone', async () => {
+    const { d, control, logger, path } = setup();
+    writeFileSync(path, mboxText(30));
+    await look(d, path);
+    const file = control.fileFor('index', path) as string;
+    const good = readFileSync(file);
+    const expect = await truth(path);
+    const size = statSync(path).size;
+    const damaged: [string, Buffer][] = [
+      ['magic', Buffer.concat([Buffer.from('XWTSIDX\n'), good.subarray(8)])],
+      ['version', (() => { const b = Buffer.from(good); b.writeUInt32LE(2, 8); return b; })()],
+      ['a header byte', (() => { const b = Buffer.from(good); b[20] = (b[20] as number) ^ 1; return b; })()],
+      ['a UID', (() => { const b = Buffer.from(good); const at = columnAt(b, 'uid') + 4; b[at] = (b[at] as number) ^ 0x40; return b; })()],
+      ['a flag', (() => { const b = Buffer.from(good); const at = columnAt(b, 'flags') + 2; b[at] = (b[at] as number) ^ 1; return b; })()],
+      ['truncated', good.subarray(0, good.length - 9)],
+      ['empty', Buffer.alloc(0)],
+      ['foreign', Buffer.from('From x Sat Nov 21 11:00:00 2026\n\nnot an index\n')],
+    ];
+    for (const [what, bytes] of damaged) {
+      writeFileSync(file, bytes);
+      const r = await look(d, path);
+      assert.deepEqual(r.seen, expect, what);
+      assert.ok(r.read >= size, `${what}: the mailbox was scanned`);
+      // The scan saved a good index again.
+      assert.ok(readFileSync(file).equals(good), `${what}: index saved again`);
+    }
+    // The zone-less From lines are dated in the local zone: an index made under another one is not used.
+    const east = setup(120);
+    const r = await look(new MboxDriver({
+      journalDir: dir, fsync: false, control,
+      env: { clock: { ...fixedClock(T0), zoneAt: () => 120 }, hostname: 'h', username: 'alice', logger },
+    }), path);
+    assert.deepEqual(r.seen, await truth(path, 120));
+    assert.notDeepEqual(r.seen, expect, 'the zone shows in the dates');
+    rmSync(east.path, { force: true });
+  });
+
+  it('rebuilds a column that fails its check when first read, from the mailbox', async () => {
+    const { d, control, logger, path } = setup();
+    writeFileSync(path, mboxText(30));
+    const expect = (await look(d, path)).seen;
+    const file = control.fileFor('index', path) as string;
+    // Where bodies begin (read when the first message is served): damage its first entry.
+    const b = readFileSync(file);
+    const at = columnAt(b, 'bodyStart');
+    b[at + 1] = (b[at + 1] as number) ^ 0x10;
+    writeFileSync(file, b);
+    const r = await look(d, path);
+    assert.deepEqual(r.seen, expect);
+    assert.ok(logger.lines.some((l) => /column bodyStart of the saved index is damaged/.test(l.message)), JSON.stringify(logger.lines));
+  });
+
+  it('keeps the index in step with the session\'s own writes, and a second user\'s index apart', async () => {
+    const { d, control, path } = setup();
+    writeFileSync(path, mboxText(20));
+    const box = await d.open(path, { readOnly: false });
+    box.setFlags([3], 'add', Flag.Flagged, ['todo']);
+    await box.checkpoint();
+    await box.expunge(new Set([box.meta(2).uid]));
+    await box.close();
+    const file = control.fileFor('index', path) as string;
+    const before = statSync(file).mtimeMs;
+    const warm = await look(d, path);
+    assert.ok(warm.read < statSync(path).size / 10, 'the close saved the index of what it wrote');
+    assert.deepEqual(warm.seen, await truth(path));
+    assert.equal(statSync(file).mtimeMs, before, 'an open that changed nothing does not save it again');
+    // Another user (another control directory) has its own; removing it loses nothing.
+    const other = setup();
+    const theirs = await look(new MboxDriver({
+      journalDir: dir, fsync: false, control: other.control,
+      env: { clock: fixedClock(T0), hostname: 'h', username: 'bob', logger: other.logger },
+    }), path);
+    assert.deepEqual(theirs.seen, warm.seen);
+    rmSync(file);
+    assert.deepEqual((await look(d, path)).seen, warm.seen);
+  });
+});
