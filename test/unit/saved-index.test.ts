@@ -240,3 +240,64 @@ describe('saved index', () => {
     assert.deepEqual((await look(d, path)).seen, warm.seen);
   });
 });
+
+describe('change log', () => {
+  it("carries one session's STOREs to another session and to the next open, without a scan", async () => {
+    const { d, control, path } = setup();
+    writeFileSync(path, mboxText(300));
+    // A first session writes every message's metadata block (UW's, with room for flags): STOREs then patch in place.
+    await (await d.open(path, { readOnly: false })).close();
+    const size = statSync(path).size;
+    const a = await d.open(path, { readOnly: false });
+    const b = await d.open(path, { readOnly: false });
+    const before = bytesRead();
+    for (const [seq, flag] of [[3, Flag.Flagged], [150, Flag.Answered], [300, Flag.Deleted]] as const) {
+      a.setFlags([seq], 'add', flag, []);
+      await a.checkpoint();
+    }
+    a.setFlags([3], 'add', 0, ['work']);
+    await a.checkpoint();
+    await b.sync();
+    assert.ok(bytesRead() - before < size / 10, `the STOREs and the sync read ${bytesRead() - before} bytes`);
+    assert.deepEqual(b.takeUpdates(true), [{ kind: 'flags', seq: 3 }, { kind: 'flags', seq: 150 }, { kind: 'flags', seq: 300 }]);
+    assert.deepEqual([b.meta(3).flags, [...b.meta(3).keywords]], [Flag.Flagged, ['work']]);
+    assert.equal(b.meta(150).flags, Flag.Answered, 'message 150 had no Status: line');
+    // B's own change on top, then A follows it.
+    b.setFlags([150], 'remove', Flag.Answered, []);
+    await b.checkpoint();
+    await a.sync();
+    assert.deepEqual(a.takeUpdates(true), [{ kind: 'flags', seq: 150 }]);
+    assert.equal(a.meta(150).flags, 0);
+    await a.close();
+    await b.close();
+    const log = `${control.fileFor('index', path) as string}.log`;
+    assert.ok(statSync(log).size > 8, 'the records are in the log');
+    const warm = await look(d, path);
+    assert.ok(warm.read < size / 10, `the next open read ${warm.read} bytes`);
+    assert.deepEqual(warm.seen, await truth(path));
+  });
+
+  it('is followed as far as it goes: a torn record, or a delivery after it, is looked at in the mbox', async () => {
+    const { d, control, path } = setup();
+    writeFileSync(path, mboxText(40));
+    await look(d, path);
+    const a = await d.open(path, { readOnly: false });
+    a.setFlags([5], 'add', Flag.Flagged, []);
+    await a.checkpoint();
+    // A delivery by another program after the logged change.
+    appendFileSync(path, 'From agent@example.org Sat Nov 21 12:30:00 2026\nSubject: delivered\n\nnew mail\n\n');
+    let r = await look(d, path);
+    assert.deepEqual(r.seen, await truth(path));
+    assert.equal((r.seen[5] as { flags: number }).flags & Flag.Flagged, Flag.Flagged);
+    // A writer killed while appending its record: half a record at the end of the log, and its change on disk.
+    a.setFlags([6], 'add', Flag.Flagged, []);
+    await a.checkpoint();
+    const log = `${control.fileFor('index', path) as string}.log`;
+    const whole = readFileSync(log);
+    writeFileSync(log, whole.subarray(0, whole.length - 5));
+    r = await look(d, path);
+    assert.deepEqual(r.seen, await truth(path));
+    assert.equal((r.seen[6] as { flags: number }).flags & Flag.Flagged, Flag.Flagged);
+    await a.close();
+  });
+});

@@ -261,38 +261,6 @@ function readHeader(fd: number, file: { dev: bigint; ino: bigint }, zones: [numb
   };
 }
 
-/**
- * Makes the index at `path`, which describes the file `from`, describe `to` instead: for a change of the file's
- * times only (a close setting them, under the locks), whose bytes, and so whose index, are the same. The header is
- * rewritten in place (a reader that meets it half written finds its checksum failing and scans). Returns whether
- * the index was the one describing `from`.
- */
-export function restampIndex(path: string, from: Snapshot, to: Snapshot): boolean {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDWR | constants.O_NOFOLLOW);
-  } catch {
-    return false;
-  }
-  try {
-    const h = headerBytes(fd, fstatSync(fd).size);
-    if ('why' in h) return false;
-    const { all, kwLength } = h;
-    if (all.readBigUInt64LE(16) !== from.dev || all.readBigUInt64LE(24) !== from.ino ||
-      Number(all.readBigUInt64LE(32)) !== from.size || all.readBigInt64LE(40) !== from.mtimeNs ||
-      all.readBigInt64LE(48) !== from.ctimeNs || from.size !== to.size || from.ino !== to.ino || from.dev !== to.dev) {
-      return false;
-    }
-    all.writeBigInt64LE(to.mtimeNs, 40);
-    all.writeBigInt64LE(to.ctimeNs, 48);
-    all.writeUInt32LE(headerCrc(all, kwLength), HEADER - 4);
-    writeSync(fd, all, 0, HEADER, 0);
-    return true;
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** The header and keyword table of the index open at `fd` (`size` bytes), checked (magic, version, checksum). */
 function headerBytes(fd: number, size: number): { all: Buffer; kwLength: number } | { why: string } {
   const head = Buffer.alloc(HEADER);

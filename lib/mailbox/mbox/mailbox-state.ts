@@ -21,6 +21,7 @@ import { moveRecordPath } from './move-record.js';
 import { type MboxEnv, recoverLocked } from './save.js';
 import { journalDirs, journalPath, type RewriteOptions } from './rewrite.js';
 import { FlagDeltas } from './flag-deltas.js';
+import type { LogPlace } from './index-log.js';
 
 /** How the driver takes a mailbox's locks. lib/lock provides the real one (dotlock + fcntl + flock). */
 export interface MailboxLocking {
@@ -121,10 +122,22 @@ export class MailboxState {
   closed = false;
   /** The locks this object holds now (inside {@link withLock}), or null. */
   locked: LockMode | null = null;
-  /** The file the saved index (saved-index.ts) describes: this object's read or wrote it. Null: none known. */
-  indexSnap: Snapshot | null = null;
+  /**
+   * The saved index and its change log (saved-index.ts, change-log.ts) lead to the file as this object knows it
+   * ({@link snap}): nothing to save at close.
+   */
+  covered = false;
+  /** Where this object is in the change log (change-log.ts), or null: from its start. */
+  logPlace: LogPlace | null = null;
   /** Closes the saved index's file while columns of it are still unread (see index-file.ts). */
   releaseIndex: () => void = () => {};
+  private indexPath: string | null | undefined;
+
+  /** The saved index's path in the control directory (its change log: `.log` added), or null without one. */
+  indexFile(): string | null {
+    if (this.indexPath === undefined) this.indexPath = this.opts.control?.fileFor('index', this.path) ?? null;
+    return this.indexPath;
+  }
 
   constructor(
     readonly path: string,

@@ -21,7 +21,7 @@ import { header, message, meta, parseableHeader, sizes, text } from './read-path
 import { flagsShown, setFlags } from './flags.js';
 import { rescan, settleRecent, sync, syncLocked, takeUpdates } from './reconcile.js';
 import { firstLook, saveIndex } from './saved-index.js';
-import { restampIndex } from './index-file.js';
+import { logRows } from './change-log.js';
 import { anyDirty, checkpoint, expunge, writeLocked } from './write-back.js';
 import { append, finishMoveLocked, moveOut } from './mailbox-save.js';
 import type { MoveLink } from './move-record.js';
@@ -120,7 +120,10 @@ export class MboxMailbox implements OpenMailbox {
       };
       await box.withLock('shared', async () => {
         firstLook(box);
-        if (!box.newValidity || box.readOnly) await finish();
+        if (!box.newValidity || box.readOnly) {
+          await finish();
+          await saveIndex(box);
+        }
       });
       if (box.newValidity && !box.readOnly) {
         // Mail without a UIDVALIDITY: it is chosen and written at once, under the write locks and after scanning
@@ -137,11 +140,11 @@ export class MboxMailbox implements OpenMailbox {
             if (!(e instanceof MailboxError && e.code === 'OVERQUOTA')) throw e;
             box.env.logger.log('warning', `${box.path}: new UIDVALIDITY not written: ${e.message}`);
           }
+          await saveIndex(box);
         });
       }
       await settleRecent(box);
       box.reported = box.idx.length;
-      await saveIndex(box);
     } catch (e) {
       box.releaseIndex();
       closeSync(box.fd);
@@ -158,8 +161,8 @@ export class MboxMailbox implements OpenMailbox {
 
   /**
    * As UW at close: atime now, mtime before it, so "you have new mail" checks see the mail as read. Under the locks
-   * (`box.locked`), a file as this object last read it is then still as it read it, bytes and all: its snapshot and
-   * its saved index (restamped) follow the times' change.
+   * (`box.locked`), a file as this object last read it is then still as it read it, bytes and all: its snapshot
+   * follows the times' change, and so do the others', by a record of no rows in the change log.
    */
   private markRead(): void {
     const box = this.s;
@@ -174,13 +177,8 @@ export class MboxMailbox implements OpenMailbox {
       return;
     }
     if (box.locked === null || box.snap === null || !sameSnapshot(before, box.snap)) return;
-    const after = snapshotOf(fstatSync(box.fd, { bigint: true }));
-    const path = box.opts.control?.fileFor('index', box.path) ?? null;
-    if (path !== null && box.indexSnap !== null && sameSnapshot(box.indexSnap, before) &&
-      restampIndex(path, before, after)) {
-      box.indexSnap = after;
-    }
-    box.snap = after;
+    box.snap = snapshotOf(fstatSync(box.fd, { bigint: true }));
+    logRows(box, before, []);
   }
 
   /** Runs journal recovery (rewrite.ts) when a journal for this file exists. */
@@ -302,21 +300,26 @@ export class MboxMailbox implements OpenMailbox {
     const box = this.s;
     if (box.closed) return;
     try {
+      const touch = (): void => {
+        if (!box.readOnly) this.markRead();
+      };
       if (!box.readOnly && anyDirty(box)) {
-        await box.withLock('exclusive', () => {
+        await box.withLock('exclusive', async () => {
           syncLocked(box);
           if (anyDirty(box)) writeLocked(box, null);
-          this.markRead();
+          touch();
+          await saveIndex(box);
         });
-      } else if (!box.readOnly && this.readTimesWanted()) {
-        // Under the read locks when an index is kept: the times' change is then known to be the only one.
-        if (box.opts.control) {
-          await box.withLock('shared', () => this.markRead()).catch(() => this.markRead());
-        } else {
-          this.markRead();
-        }
+      } else if (box.indexFile() !== null && (!box.covered || (!box.readOnly && this.readTimesWanted()))) {
+        // Under the read locks: the times' change is then known to be the only one, and the index saved is the
+        // file's. Without them (a lock not to be had), the times are set all the same.
+        await box.withLock('shared', async () => {
+          touch();
+          await saveIndex(box);
+        }).catch(touch);
+      } else {
+        touch();
       }
-      await saveIndex(box);
     } finally {
       box.releaseIndex();
       box.closed = true;

@@ -21,6 +21,7 @@ import { isFromLine } from './from-line.js';
 import { Bit, MessageIndex } from './message-index.js';
 import { metaHashOf, scanMbox } from './scanner.js';
 import { fsError } from '../fs-errors.js';
+import { followLog } from './change-log.js';
 import { MAX_KEYWORDS, MAX_RESYNCS, type MailboxState, sameSnapshot, snapshotOf } from './mailbox-state.js';
 
 /**
@@ -142,6 +143,7 @@ export function rescan(box: MailboxState, initial: boolean): void {
   // UIDs given here must be recorded as used (UW's X-IMAP/X-IMAPbase last UID) when they are written, or a later
   // session could give them again to other messages (RFC 3501 §2.3.1.1).
   const baseDirty = keywordsGrew || (!f && fresh.length > 0) || (f !== null && uidLast > f.uidLast);
+  box.covered = false;
   if (initial) {
     box.releaseIndex();
     box.indexed = true;
@@ -288,6 +290,7 @@ export function scanTail(box: MailboxState, from: number, st: BigIntStats): void
       box.idx.push(m, uid, m.flags, mask >>> 0, bits | sessionBits(box, bits | (m.old ? Bit.Old : 0)));
     });
   box.snap = snapshotOf(st);
+  box.covered = false;
 }
 
 /** True when every known message's metadata lines still read as they did (nobody rewrote them in place). */
@@ -311,8 +314,11 @@ export function metadataIntact(box: MailboxState): boolean {
 /** Brings the index up to date with the file. Caller holds the read or write locks. */
 export function syncLocked(box: MailboxState): void {
   const st = fstatSync(box.fd, { bigint: true });
+  const now = snapshotOf(st);
+  if (box.snap && sameSnapshot(now, box.snap)) return;
+  // Changes our other sessions made in place, from their records (change-log.ts).
+  if (followLog(box, now)) return;
   const snap = box.snap;
-  if (snap && sameSnapshot(snapshotOf(st), snap)) return;
   const size = Number(st.size);
   if (snap && size > snap.size && tailStartsMessage(box, snap.size) && metadataIntact(box)) {
     scanTail(box, snap.size, st);

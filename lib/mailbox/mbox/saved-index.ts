@@ -11,6 +11,8 @@
 import { fstatSync } from 'node:fs';
 import { Bit } from './message-index.js';
 import { encodeIndex, readIndex, writeIndex, zoneProbe } from './index-file.js';
+import { emptyLog } from './index-log.js';
+import { followLog } from './change-log.js';
 import { metadataIntact, rescan, scanAgain, scanTail, sessionBits, tailStartsMessage } from './reconcile.js';
 import { type MailboxState, sameSnapshot, snapshotOf } from './mailbox-state.js';
 
@@ -19,7 +21,7 @@ import { type MailboxState, sameSnapshot, snapshotOf } from './mailbox-state.js'
  * used, else a full scan (`rescan` with `initial`).
  */
 export function firstLook(box: MailboxState): void {
-  const path = box.opts.control?.fileFor('index', box.path) ?? null;
+  const path = box.indexFile();
   if (path !== null && fromSaved(box, path)) return;
   rescan(box, true);
 }
@@ -29,7 +31,7 @@ function fromSaved(box: MailboxState, path: string): boolean {
   const now = snapshotOf(st);
   const r = readIndex(path, now, zoneProbe(box.env.clock.zoneAt), (k) => {
     box.env.logger.log('warning', `${path}: column ${k} of the saved index is damaged; the mailbox is scanned again`);
-    box.indexSnap = null;
+    box.covered = false;
     return scanAgain(box).column(k).slice(0, box.idx.length);
   });
   if ('why' in r) {
@@ -37,12 +39,6 @@ function fromSaved(box: MailboxState, path: string): boolean {
     return false;
   }
   const saved = r.index;
-  const grown = now.size > saved.snap.size;
-  if (!sameSnapshot(saved.snap, now) && !grown) {
-    saved.release();
-    box.env.logger.log('debug', `${path}: saved index not used (the mailbox changed)`);
-    return false;
-  }
   if (saved.settled) {
     // No row is \Recent: nothing to settle with other sessions either (see settleRecent).
     box.settledRecent = saved.idx.length > 0 ? saved.idx.uid(saved.idx.length - 1) : 0;
@@ -60,14 +56,17 @@ function fromSaved(box: MailboxState, path: string): boolean {
   box.newValidity = false;
   box.noValidity = false;
   box.snap = saved.snap;
-  box.indexSnap = saved.snap;
-  if (!grown) return true;
-  // Grown: new mail at the end, when what was there is as it was (see reconcile.ts's syncLocked).
-  if (tailStartsMessage(box, saved.snap.size) && metadataIntact(box)) {
-    scanTail(box, saved.snap.size, st);
+  box.covered = true;
+  box.logPlace = null;
+  // What our sessions changed in place since, from the change log; then new mail at the end, when what was there
+  // is as it was (see reconcile.ts's syncLocked).
+  if (sameSnapshot(box.snap, now) || followLog(box, now)) return true;
+  const from = box.snap.size;
+  if (now.size > from && tailStartsMessage(box, from) && metadataIntact(box)) {
+    scanTail(box, from, st);
     return true;
   }
-  box.env.logger.log('debug', `${path}: saved index not used (the mailbox was rewritten)`);
+  box.env.logger.log('debug', `${path}: saved index not used (the mailbox changed)`);
   return false;
 }
 
@@ -82,19 +81,21 @@ function pure(box: MailboxState): boolean {
 }
 
 /**
- * Saves the index when it is pure and the saved one describes another state of the file. Never fails: an index
- * not saved costs the next open a scan, and that is logged.
+ * Saves the index, with an empty change log, when it is pure and the saved one and its log do not lead to it
+ * already ({@link MailboxState.covered}), or `force`d (a log grown long). Caller holds the locks: no writer then
+ * changes the file or appends to the log in between. Never fails: an index not saved costs the next open a scan,
+ * and that is logged.
  */
-export async function saveIndex(box: MailboxState): Promise<void> {
-  const path = box.opts.control?.fileFor('index', box.path) ?? null;
-  if (path === null || box.snap === null) return;
-  if (box.indexSnap !== null && sameSnapshot(box.indexSnap, box.snap)) return;
+export async function saveIndex(box: MailboxState, force = false): Promise<void> {
+  const path = box.indexFile();
+  if (path === null || box.snap === null || (box.covered && !force)) return;
   try {
     if (!pure(box)) return;
-    const snap = box.snap;
-    const data = encodeIndex({ snap, idx: box.idx, base: box.base, pseudo: box.pseudo, baseDirty: box.baseDirty },
+    const data = encodeIndex({ snap: box.snap, idx: box.idx, base: box.base, pseudo: box.pseudo, baseDirty: box.baseDirty },
       zoneProbe(box.env.clock.zoneAt));
-    if (await writeIndex(path, data)) box.indexSnap = snap;
+    if (!(await writeIndex(path, data))) return;
+    box.logPlace = emptyLog(`${path}.log`);
+    box.covered = true;
   } catch (e) {
     box.env.logger.log('warning', `${path}: index not saved: ${(e as Error).message}`);
   }

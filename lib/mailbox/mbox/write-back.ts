@@ -14,6 +14,8 @@ import { formatPseudoMessage, formatStatusBlock, type BaseInfo, type BlockFields
 import { type MailboxState, sameSnapshot, snapshotOf } from './mailbox-state.js';
 import { settleDeltas } from './flags.js';
 import { syncLocked } from './reconcile.js';
+import { logFull, logRows } from './change-log.js';
+import { saveIndex } from './saved-index.js';
 
 /** How many unchanged blocks after a grown one are tried for room to take its bytes back (see writeLocked). */
 const ABSORB_TRIES = 32;
@@ -54,10 +56,11 @@ export async function checkpoint(box: MailboxState): Promise<void> {
       return;
     }
   }
-  await box.withLock('exclusive', () => {
+  await box.withLock('exclusive', async () => {
     syncLocked(box);
     if (anyDirty(box)) writeLocked(box, null);
     else settleDeltas(box);
+    if (logFull(box)) await saveIndex(box, true);
   });
 }
 
@@ -125,6 +128,7 @@ function patchLocked(box: MailboxState): boolean {
     rows.push(r);
     patches.push({ at: metaStart, data: Buffer.from(block, 'latin1') });
   }
+  const from = box.snap;
   try {
     patchFile(box.fd, patches, box.rewriteOpts());
   } catch (e) {
@@ -142,6 +146,7 @@ function patchLocked(box: MailboxState): boolean {
   settleDeltas(box);
   if (patches.length > 0 && box.snap) advanceMtime(box.fd, box.snap.mtimeNs);
   box.snap = snapshotOf(fstatSync(box.fd, { bigint: true }));
+  if (patches.length > 0 && from !== null) logRows(box, from, rows);
   return true;
 }
 
@@ -303,6 +308,8 @@ export function writeLocked(box: MailboxState, drop: ReadonlySet<number> | null)
   box.baseDirty = false;
   if (result.mode !== 'none' && box.snap) advanceMtime(box.fd, box.snap.mtimeNs);
   box.snap = snapshotOf(fstatSync(box.fd, { bigint: true }));
+  // Messages moved or went: not a change the log can say (change-log.ts), so the saved index is saved again.
+  if (result.mode !== 'none') box.covered = false;
   if (result.mode !== 'none') box.env.logger.log('debug', `${box.path}: rewrote (${result.mode}), ${result.size} bytes`);
 }
 
