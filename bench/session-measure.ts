@@ -175,8 +175,9 @@ export interface WarmMaildrop {
 /**
  * A warm maildrop: one synced copy of `src` (owned by nobody, as for a cold session), opened once by `server` with
  * `primeInput` so that its index is saved in `<work>/.uwimap-ts` and the file's flags and times have settled; every
- * session then run on it opens from the index alone. Fails if the priming saved no index, and if a warm run rewrote
- * the index (then its open did not find it valid: the row would be a cold one under a warm label).
+ * session then run on it opens from the index alone. Fails if the priming saved no index, and if a warm run changed
+ * the mailbox or rewrote the index (then an open did not find it valid: the row would be a cold one under a warm
+ * label).
  */
 export async function warmMaildrop(server: string, src: string, work: string, env: Record<string, string>,
   primeInput: string): Promise<WarmMaildrop> {
@@ -194,15 +195,18 @@ export async function warmMaildrop(server: string, src: string, work: string, en
       'warm rows would be cold ones');
   }
   const index = found[0] as string;
-  const stamp = (): string => {
-    const st = statSync(index, { bigint: true });
-    return `${st.ino}:${st.size}:${st.mtimeNs}`;
-  };
+  // What must not change across warm runs: the index (not saved again) and the mailbox (still the file it describes).
+  const stamp = (): string => [index, box].map((f) => {
+    const st = statSync(f, { bigint: true });
+    return `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+  }).join(' ');
   return {
     async sessionRuns(input, runs) {
       const before = stamp();
       const figures = await medianRuns(runs, () => measure([server], { ...env, MAIL: box }, input));
-      if (stamp() !== before) throw new Error(`a warm session rewrote ${index}: its open did not use the saved index`);
+      if (stamp() !== before) {
+        throw new Error(`a warm session changed ${box} or rewrote ${index}: the runs were not all warm`);
+      }
       return figures;
     },
     indexShare(n) {
