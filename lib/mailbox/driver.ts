@@ -32,6 +32,8 @@ export interface MessageMeta {
   readonly size: number;
   /** The same with bare LF line ends, as UW also counts. */
   readonly lfSize: number;
+  /** RFC 7162's MODSEQ: the modification sequence of the message's last change (of flags), or of its arrival. */
+  readonly modseq: number;
 }
 
 export interface MailboxStatus {
@@ -40,6 +42,8 @@ export interface MailboxStatus {
   readonly unseen: number;
   readonly uidNext: number;
   readonly uidValidity: number;
+  /** RFC 7162's HIGHESTMODSEQ: the modification sequence of the mailbox's latest change. */
+  readonly highestModseq: number;
 }
 
 export interface AppendMessage {
@@ -150,8 +154,13 @@ export interface OpenMailbox {
   /** The keywords defined in the mailbox, in order. */
   keywords(): readonly string[];
   count(): number;
-  /** How many of the messages are \Recent, and the first without \Seen (0: none): SELECT's RECENT and UNSEEN. */
-  tally(): { recent: number; firstUnseen: number };
+  /**
+   * How many of the messages are \Recent, the first without \Seen (0: none), and how many are without \Seen:
+   * SELECT's RECENT and UNSEEN, STATUS's UNSEEN.
+   */
+  tally(): { recent: number; firstUnseen: number; unseen: number };
+  /** RFC 7162's HIGHESTMODSEQ: the modification sequence of the mailbox's latest change this session knows of. */
+  highestModseq(): number;
   meta(seq: number): MessageMeta;
   seqOf(uid: number): number | undefined;
   /** The message header as served to clients (CRLF line ends, metadata lines left out, blank line included). */

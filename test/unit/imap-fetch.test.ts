@@ -291,7 +291,7 @@ function fakeBox(header: Buffer, text: Buffer, textSize: number): OpenMailbox {
   };
   const fake: Partial<OpenMailbox> = {
     readOnly: true,
-    meta: () => ({ uid: 1, flags: 0, keywords: [], recent: false, internalDate: INTERNAL, size: header.length + textSize, lfSize: 0 }),
+    meta: () => ({ uid: 1, flags: 0, keywords: [], recent: false, internalDate: INTERNAL, size: header.length + textSize, lfSize: 0, modseq: 1 }),
     header: async () => header,
     text: (_seq, range) => textBody(range),
     message: () => {

@@ -301,3 +301,82 @@ describe('change log', () => {
     await a.close();
   });
 });
+
+describe('modification sequences (RFC 7162)', () => {
+  /** A driver whose clock (ms) the test moves. */
+  function moving(control: ControlDir, logger: MemoryLogger): { d: MboxDriver; at: { now: number } } {
+    const at = { now: T0 };
+    const d = new MboxDriver({
+      journalDir: dir, fsync: false, control,
+      env: { clock: { now: () => at.now, zoneAt: () => 0 }, hostname: 'h', username: 'alice', logger },
+    });
+    return { d, at };
+  }
+  const modseqs = (box: OpenMailbox): number[] => Array.from({ length: box.count() }, (_, i) => box.meta(i + 1).modseq);
+
+  it('numbers each change above every earlier one, shared by sessions, kept by the index, never going back', async () => {
+    const { control, logger, path } = setup();
+    const { d, at } = moving(control, logger);
+    writeFileSync(path, mboxText(20));
+    await (await d.open(path, { readOnly: false })).close();
+    const a = await d.open(path, { readOnly: false });
+    const b = await d.open(path, { readOnly: false });
+    const start = a.highestModseq();
+    assert.ok(start >= T0 * 1000, 'the first numbers come from the clock (microseconds)');
+    assert.deepEqual(new Set(modseqs(a)), new Set([start]), 'every message as new');
+    // A STORE that changes flags: one new number for the messages it changed; one that changes nothing: none.
+    a.setFlags([3, 4], 'add', Flag.Flagged, []);
+    await a.checkpoint();
+    const m1 = a.highestModseq();
+    assert.ok(m1 > start);
+    assert.deepEqual([a.meta(3).modseq, a.meta(4).modseq, a.meta(5).modseq], [m1, m1, start]);
+    a.setFlags([3], 'add', Flag.Flagged, []);
+    await a.checkpoint();
+    assert.equal(a.highestModseq(), m1, 'a STORE that changed nothing');
+    // The other session takes the same numbers from the change log.
+    await b.sync();
+    b.takeUpdates(true);
+    assert.deepEqual(modseqs(b), modseqs(a));
+    assert.equal(b.highestModseq(), m1);
+    // An expunge is a change too.
+    b.setFlags([7], 'add', Flag.Deleted, []);
+    await b.expunge();
+    b.takeUpdates(true);
+    assert.ok(b.highestModseq() > b.meta(7).modseq);
+    const before = b.highestModseq();
+    await a.sync();
+    a.takeUpdates(true);
+    assert.ok(a.highestModseq() > m1, 'the other session saw a change');
+    await a.close();
+    await b.close();
+    // The next session starts from the index: the same numbers.
+    const c = await d.open(path, { readOnly: true });
+    assert.ok(c.highestModseq() >= before);
+    const kept = modseqs(c);
+    await c.close();
+    // Another program changes message 5's flags in place: a session finds it, and gives it a new number.
+    const text = readFileSync(path, 'latin1');
+    const e = await d.open(path, { readOnly: false });
+    // A message whose block has room in its X-Keywords line (the ones the first session wrote).
+    const kw = text.indexOf('X-Keywords:      ', text.indexOf('Subject: message 3\n'));
+    const uid = Number(/X-UID: (\d+)/.exec(text.slice(kw))?.[1]);
+    const seq = e.seqOf(uid) as number;
+    const fd = openSync(path, 'r+');
+    writeSync(fd, ' todo', kw + 11);
+    closeSync(fd);
+    await e.sync();
+    assert.deepEqual(e.takeUpdates(true), [{ kind: 'keywords', keywords: ['work', 'todo'] }, { kind: 'flags', seq }]);
+    assert.deepEqual([...e.meta(seq).keywords], ['todo']);
+    assert.ok(e.meta(seq).modseq > c.highestModseq(), 'the change found gets a number above all before');
+    assert.deepEqual(modseqs(e).filter((_, i) => i !== seq - 1), kept.filter((_, i) => i !== seq - 1), 'the others keep theirs');
+    const high = e.highestModseq();
+    await e.close();
+    // The index lost: the numbers go on from the clock, which has moved on since.
+    rmSync(control.fileFor('index', path) as string);
+    at.now = T0 + 60_000;
+    const f = await d.open(path, { readOnly: true });
+    assert.ok(f.highestModseq() > high);
+    assert.ok(modseqs(f).every((m) => m > high), 'every message is new to a client that knew the old numbers');
+    await f.close();
+  });
+});

@@ -79,6 +79,8 @@ function applyRows(box: MailboxState, names: readonly string[], rows: readonly L
     if (ob & Bit.Recent && !row.old && !box.readOnly && box.claims) bits |= Bit.Dirty;
     x.setBits(r, bits);
     x.setMetaHash(r, row.metaHash);
+    x.setModseq(r, row.modseq);
+    if (row.modseq > box.highestModseq) box.highestModseq = row.modseq;
     if (f !== x.flags(r) || k !== x.keywordMask(r)) {
       x.setFlags(r, f);
       x.setKeywordMask(r, k);
@@ -102,7 +104,7 @@ export function logRows(box: MailboxState, from: Snapshot, rows: readonly number
       from, to: box.snap, keywords: box.base.keywords,
       rows: rows.map((r) => ({
         uid: x.uid(r), keywords: x.keywordMask(r), metaHash: x.metaHash(r), flags: x.flags(r),
-        old: (x.bits(r) & Bit.Old) !== 0,
+        old: (x.bits(r) & Bit.Old) !== 0, modseq: x.modseq(r),
       })),
     });
     if (place !== null) box.logPlace = place;

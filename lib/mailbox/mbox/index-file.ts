@@ -24,6 +24,8 @@
  *     92  column count                 u32
  *     96  rows not Old or with NewUid  u32 (0: a session adds no bits to any row)
  *     100 reserved                     (zeros)
+ *     104 highest modification seq.    f64 (RFC 7162's HIGHESTMODSEQ)
+ *     112 reserved                     (zeros)
  *     128 per column: offset, CRC-32   u32 each
  *     .   CRC-32 of the bytes before it and of the keyword table   u32
  *     .   the keyword table: names joined by NUL (UTF-8), padded to 8 bytes
@@ -67,6 +69,7 @@ export interface IndexImage {
   base: IndexBase;
   pseudo: { start: number; end: number } | null;
   baseDirty: boolean;
+  highestModseq: number;
 }
 
 /** An index read from its file, with its unread columns still to come (see {@link readIndex}). */
@@ -117,6 +120,7 @@ export function encodeIndex(image: IndexImage, zones: [number, number]): Buffer 
   out.writeInt16LE(zones[1], 86);
   out.writeUInt32LE(kw.length, 88);
   out.writeUInt32LE(COLUMN_NAMES.length, 92);
+  out.writeDoubleLE(image.highestModseq, 104);
   kw.copy(out, HEADER);
   COLUMN_NAMES.forEach((k, i) => {
     const col = idx.column(k);
@@ -174,7 +178,7 @@ export async function writeIndex(path: string, data: Buffer): Promise<boolean> {
  * bytes fail their check (see the module comment).
  */
 export function readIndex(path: string, file: { dev: bigint; ino: bigint }, zones: [number, number],
-  repair: (name: ColumnName) => AnyColumn): { index: LoadedIndex } | { why: string } {
+  repair: (name: ColumnName) => AnyColumn): { index: LoadedIndex } | { why: string; highestModseq?: number } {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
@@ -222,7 +226,8 @@ export function readIndex(path: string, file: { dev: bigint; ino: bigint }, zone
 }
 
 function readHeader(fd: number, file: { dev: bigint; ino: bigint }, zones: [number, number]):
-  { rows: number; unsettled: number; offsets: number[]; crcs: number[]; image: Omit<IndexImage, 'idx'> } | { why: string } {
+  { rows: number; unsettled: number; offsets: number[]; crcs: number[]; image: Omit<IndexImage, 'idx'> } |
+  { why: string; highestModseq?: number } {
   const size = fstatSync(fd).size;
   const h = headerBytes(fd, size);
   if ('why' in h) return h;
@@ -243,7 +248,8 @@ function readHeader(fd: number, file: { dev: bigint; ino: bigint }, zones: [numb
     dev: head.readBigUInt64LE(16), ino: head.readBigUInt64LE(24), size: Number(head.readBigUInt64LE(32)),
     mtimeNs: head.readBigInt64LE(40), ctimeNs: head.readBigInt64LE(48),
   };
-  if (described.dev !== file.dev || described.ino !== file.ino) return { why: 'another file' };
+  const highestModseq = head.readDoubleLE(104);
+  if (described.dev !== file.dev || described.ino !== file.ino) return { why: 'another file', highestModseq };
   if (head.readInt16LE(84) !== zones[0] || head.readInt16LE(86) !== zones[1]) return { why: 'made in another time zone' };
   const pStart = head.readDoubleLE(64);
   const kwText = head.subarray(HEADER).toString('utf8');
@@ -257,6 +263,7 @@ function readHeader(fd: number, file: { dev: bigint; ino: bigint }, zones: [numb
       },
       pseudo: pStart < 0 ? null : { start: pStart, end: head.readDoubleLE(72) },
       baseDirty: (head.readUInt32LE(80) & 1) !== 0,
+      highestModseq,
     },
   };
 }

@@ -18,7 +18,8 @@
  *     length u32 (the whole record), CRC-32 u32 (of what follows it)
  *     from: dev, ino, size u64; mtime, ctime i64      to: the same
  *     keyword table length u32, row count u32, the keyword table (names joined by NUL, UTF-8, padded to 4 bytes)
- *     per row (16 bytes): UID u32, keyword mask u32, metadata hash u32, flags u8, seen by a session (`O`) u8, 0 u16
+ *     per row (24 bytes): UID u32, keyword mask u32, metadata hash u32, flags u8, seen by a session (`O`) u8, 0 u16,
+ *                         modification sequence f64
  */
 import { closeSync, constants, fstatSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
@@ -27,7 +28,7 @@ import type { Snapshot } from './mailbox-state.js';
 
 const MAGIC = Buffer.from('UWTSLOG\n', 'latin1');
 const FIXED = 8 + 80 + 8;
-const ROW = 16;
+const ROW = 24;
 
 export interface LoggedRow {
   uid: number;
@@ -35,6 +36,7 @@ export interface LoggedRow {
   metaHash: number;
   flags: number;
   old: boolean;
+  modseq: number;
 }
 
 export interface LogRecord {
@@ -83,6 +85,7 @@ function encodeRecord(rec: LogRecord): Buffer {
     out.writeUInt32LE(r.metaHash >>> 0, at + 8);
     out[at + 12] = r.flags;
     out[at + 13] = r.old ? 1 : 0;
+    out.writeDoubleLE(r.modseq, at + 16);
     at += ROW;
   }
   out.writeUInt32LE(crc32(out.subarray(8)), 4);
@@ -105,7 +108,7 @@ function decodeRecord(b: Buffer, at: number): { rec: LogRecord; end: number } | 
   for (let i = 0, o = FIXED + kwPadded; i < count; i++, o += ROW) {
     rows.push({
       uid: r.readUInt32LE(o), keywords: r.readUInt32LE(o + 4), metaHash: r.readUInt32LE(o + 8),
-      flags: r[o + 12] as number, old: r[o + 13] === 1,
+      flags: r[o + 12] as number, old: r[o + 13] === 1, modseq: r.readDoubleLE(o + 16),
     });
   }
   return {

@@ -120,6 +120,21 @@ export class MailboxState {
   /** The initial scan found no UIDVALIDITY in the file (one is drawn by MboxMailbox's `init`). */
   noValidity = false;
   closed = false;
+  /** The highest modification sequence given to a change of this mailbox that this object knows of (RFC 7162). */
+  highestModseq = 0;
+
+  /**
+   * The modification sequence of a new change: above every one this object knows, and never below the clock in
+   * microseconds, so that a change another session (or a rebuilt index) numbers without knowing this one's still
+   * gets a higher number than any a client was shown before it: the numbers go on from the clock when the saved
+   * index is lost, and sessions that each find the same change made by another program may number it differently,
+   * which costs a client one more look, never a missed change.
+   */
+  nextModseq(): number {
+    this.highestModseq = Math.max(this.highestModseq + 1, Math.floor(this.env.clock.now() * 1000));
+    return this.highestModseq;
+  }
+
   /** The locks this object holds now (inside {@link withLock}), or null. */
   locked: LockMode | null = null;
   /**

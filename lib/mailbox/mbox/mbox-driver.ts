@@ -8,7 +8,7 @@
 import { closeSync, constants, existsSync, futimesSync, openSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import type { AppendMessage, AppendOptions, MailboxDriver, MailboxStatus, OpenMailbox } from '../driver.js';
-import { Flag, MailboxError } from '../driver.js';
+import { MailboxError } from '../driver.js';
 import type { ControlDir } from '../control-dir.js';
 import type { MailEnv } from '../../env/env.js';
 import { systemClock } from '../../env/env.js';
@@ -147,14 +147,11 @@ export class MboxDriver implements MailboxDriver {
   async status(path: string): Promise<MailboxStatus> {
     const box = await this.openMbox(path, true, false);
     try {
-      let recent = 0;
-      let unseen = 0;
-      for (let seq = 1; seq <= box.count(); seq++) {
-        const m = box.meta(seq);
-        if (m.recent) recent++;
-        if (!(m.flags & Flag.Seen)) unseen++;
-      }
-      return { messages: box.count(), recent, unseen, uidNext: box.uidNext(), uidValidity: box.uidValidity };
+      const { recent, unseen } = box.tally();
+      return {
+        messages: box.count(), recent, unseen, uidNext: box.uidNext(), uidValidity: box.uidValidity,
+        highestModseq: box.highestModseq(),
+      };
     } finally {
       await box.close();
     }

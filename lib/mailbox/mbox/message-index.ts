@@ -37,6 +37,7 @@ export const COLUMNS = {
   uid: Uint32Array, keywords: Uint32Array, flags: Uint8Array, bits: Uint8Array,
   start: Float64Array, headerStart: Float64Array, bodyStart: Float64Array, bodyEnd: Float64Array, end: Float64Array,
   metaStart: Float64Array, metaEnd: Float64Array, time: Float64Array, bodySize: Float64Array, bodyLfSize: Float64Array,
+  modseq: Float64Array,
   headerSize: Uint32Array, headerLfSize: Uint32Array, metaHash: Uint32Array, zone: Int16Array,
 } as const;
 export type ColumnName = keyof typeof COLUMNS;
@@ -152,6 +153,7 @@ export class MessageIndex {
     c.metaHash[i] = m.metaHash;
     c.flags[i] = flags;
     c.zone[i] = m.date.zone;
+    c.modseq[i] = 0;
     c.bits[i] = bits | (m.old ? Bit.Old : 0) | (m.verbatim ? Bit.Verbatim : 0) | (m.quoted ? Bit.Quoted : 0);
     return i;
   }
@@ -185,6 +187,14 @@ export class MessageIndex {
     const f = this.c.flags;
     for (let r = 0; r < end; r++) if (!((f[r] as number) & flag)) return r;
     return -1;
+  }
+
+  /** How many of rows [from, end) have the flag bits `flag`. */
+  countFlag(flag: number, end = this.length, from = 0): number {
+    const f = this.c.flags;
+    let n = 0;
+    for (let r = from; r < end; r++) if ((f[r] as number) & flag) n++;
+    return n;
   }
 
   /** Replaces every row's bits `b` with `table[b]` (a table of 256). */
@@ -275,6 +285,17 @@ export class MessageIndex {
   lfSize(i: number): number { return this.headerLfSize(i) + this.bodyLfSize(i); }
 
   metaHash(i: number): number { return this.c.metaHash[i] ?? this.miss('metaHash', i, 0); }
+  /** The message's modification sequence (RFC 7162): the last change of its flags, or its arrival. */
+  modseq(i: number): number { return this.c.modseq[i] ?? this.miss('modseq', i, 0); }
+  setModseq(i: number, v: number): void {
+    this.ensure('modseq');
+    this.c.modseq[i] = v;
+  }
+  /** Sets the modification sequence of rows [from, to) to `v`. */
+  setModseqIn(from: number, to: number, v: number): void {
+    this.ensure('modseq');
+    this.c.modseq.fill(v, from, to);
+  }
   setMetaHash(i: number, h: number): void {
     this.ensure('metaHash');
     this.c.metaHash[i] = h;

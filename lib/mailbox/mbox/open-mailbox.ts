@@ -223,12 +223,18 @@ export class MboxMailbox implements OpenMailbox {
     return this.s.reported;
   }
 
-  tally(): { recent: number; firstUnseen: number } {
+  tally(): { recent: number; firstUnseen: number; unseen: number } {
     const box = this.s;
+    const first = box.idx.findWithoutFlag(Flag.Seen, box.reported);
     return {
       recent: box.idx.countBits(Bit.Recent, box.reported),
-      firstUnseen: box.idx.findWithoutFlag(Flag.Seen, box.reported) + 1,
+      firstUnseen: first + 1,
+      unseen: first < 0 ? 0 : box.reported - first - box.idx.countFlag(Flag.Seen, box.reported, first),
     };
+  }
+
+  highestModseq(): number {
+    return this.s.highestModseq;
   }
 
   meta(seq: number): MessageMeta {

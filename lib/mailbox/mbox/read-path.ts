@@ -54,10 +54,14 @@ class RowMeta implements MessageMeta {
     return this.box.idx.lfSize(this.r);
   }
 
+  get modseq(): number {
+    return this.box.idx.modseq(this.r);
+  }
+
   /** A plain snapshot (for logs and tests that compare metadata as data). */
   toJSON(): MessageMeta {
-    const { uid, flags, keywords, recent, internalDate, size, lfSize } = this;
-    return { uid, flags, keywords, recent, internalDate, size, lfSize };
+    const { uid, flags, keywords, recent, internalDate, size, lfSize, modseq } = this;
+    return { uid, flags, keywords, recent, internalDate, size, lfSize, modseq };
   }
 }
 

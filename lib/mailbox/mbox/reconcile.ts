@@ -146,6 +146,8 @@ export function rescan(box: MailboxState, initial: boolean): void {
   box.covered = false;
   if (initial) {
     box.releaseIndex();
+    // Nothing is known of earlier changes: every message is as new (clients look at all of them again).
+    fresh.setModseqIn(0, fresh.length, box.nextModseq());
     box.indexed = true;
     box.idx = fresh;
     box.base = base;
@@ -201,6 +203,9 @@ function reconcile(box: MailboxState, fresh: MessageIndex, base: { uidValidity: 
   };
   const old = box.idx;
   const next = new MessageIndex(Math.max(64, fresh.length + 16));
+  // One modification sequence for everything this look found changed (flags, arrivals, expunges).
+  let v = 0;
+  const modseq = (): number => (v ||= box.nextModseq());
   let j = 0;
   for (let r = 0; r < old.length; r++) {
     const uid = old.uid(r);
@@ -230,12 +235,14 @@ function reconcile(box: MailboxState, fresh: MessageIndex, base: { uidValidity: 
       if (f !== old.flags(r) || k !== old.keywordMask(r)) {
         next.setFlags(n, f);
         next.setKeywordMask(n, k);
+        next.setModseq(n, modseq());
         if (r < box.reported) box.flagChanged.add(uid);
       }
       j++;
     } else {
       // Gone from the file: keep the row (marked) until the client is told.
       const n = next.pushRow(old, r);
+      if (!(old.bits(r) & Bit.Gone)) modseq();
       next.addBits(n, Bit.Gone);
       next.clearBits(n, Bit.Dirty | Bit.FlagsDirty);
     }
@@ -243,6 +250,7 @@ function reconcile(box: MailboxState, fresh: MessageIndex, base: { uidValidity: 
   for (; j < fresh.length; j++) {
     const n = next.pushRow(fresh, j);
     next.setKeywordMask(n, remap(fresh.keywordMask(j)));
+    next.setModseq(n, modseq());
   }
   box.idx = next;
   box.pseudo = pseudo;
@@ -252,6 +260,7 @@ function reconcile(box: MailboxState, fresh: MessageIndex, base: { uidValidity: 
 
 /** Scans mail appended since the last look, from `from` (the old end of the file). Caller holds the locks. */
 export function scanTail(box: MailboxState, from: number, st: BigIntStats): void {
+  const firstNew = box.idx.length;
   const size = Number(st.size);
   const src = new FdSource(box.fd, size);
   let prevUid = box.idx.length ? box.idx.uid(box.idx.length - 1) : 0;
@@ -289,6 +298,7 @@ export function scanTail(box: MailboxState, from: number, st: BigIntStats): void
       }
       box.idx.push(m, uid, m.flags, mask >>> 0, bits | sessionBits(box, bits | (m.old ? Bit.Old : 0)));
     });
+  if (box.idx.length > firstNew) box.idx.setModseqIn(firstNew, box.idx.length, box.nextModseq());
   box.snap = snapshotOf(st);
   box.covered = false;
 }

@@ -35,6 +35,8 @@ function fromSaved(box: MailboxState, path: string): boolean {
     return scanAgain(box).column(k).slice(0, box.idx.length);
   });
   if ('why' in r) {
+    // An index of a file this one replaced: the numbers go on above its (see MailboxState.nextModseq).
+    box.highestModseq = Math.max(box.highestModseq, r.highestModseq ?? 0);
     if (r.why !== 'none') box.env.logger.log('debug', `${path}: saved index not used (${r.why})`);
     return false;
   }
@@ -56,6 +58,7 @@ function fromSaved(box: MailboxState, path: string): boolean {
   box.newValidity = false;
   box.noValidity = false;
   box.snap = saved.snap;
+  box.highestModseq = Math.max(box.highestModseq, saved.highestModseq);
   box.covered = true;
   box.logPlace = null;
   // What our sessions changed in place since, from the change log; then new mail at the end, when what was there
@@ -91,8 +94,10 @@ export async function saveIndex(box: MailboxState, force = false): Promise<void>
   if (path === null || box.snap === null || (box.covered && !force)) return;
   try {
     if (!pure(box)) return;
-    const data = encodeIndex({ snap: box.snap, idx: box.idx, base: box.base, pseudo: box.pseudo, baseDirty: box.baseDirty },
-      zoneProbe(box.env.clock.zoneAt));
+    const data = encodeIndex({
+      snap: box.snap, idx: box.idx, base: box.base, pseudo: box.pseudo, baseDirty: box.baseDirty,
+      highestModseq: box.highestModseq,
+    }, zoneProbe(box.env.clock.zoneAt));
     if (!(await writeIndex(path, data))) return;
     box.logPlace = emptyLog(`${path}.log`);
     box.covered = true;
