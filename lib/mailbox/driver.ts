@@ -183,6 +183,14 @@ export interface OpenMailbox {
    */
   setFlags(seqs: Iterable<number>, op: 'add' | 'remove' | 'replace', flags: FlagBits, keywords: readonly string[]): FlagsUndo;
   /**
+   * STORE (UNCHANGEDSINCE `since`) of RFC 7162 §3.1.3, in one step under the write locks: the file is looked at, the
+   * messages whose {@link MessageMeta.modseq} is above `since` are left alone, the others' flags are changed as
+   * {@link setFlags} would and written at once. Returns the sequence numbers left alone (MODIFIED); a message
+   * another session expunged meanwhile is neither. Throws as {@link checkpoint} (nothing changed then).
+   */
+  storeUnchangedSince(seqs: readonly number[], since: number, op: 'add' | 'remove' | 'replace', flags: FlagBits,
+    keywords: readonly string[]): Promise<number[]>;
+  /**
    * The caller has just shown the client these messages' flags ({@link meta} after a write): changes to them that
    * were noticed so far are not reported again by {@link takeUpdates}.
    */

@@ -25,6 +25,7 @@ export function emptyMailbox(uidValidity: number): OpenMailbox {
     message: (seq: number): SizedBody => none(seq),
     setFlags: () => () => undefined,
     flagsShown: () => undefined,
+    storeUnchangedSince: async () => [],
     append: async (): Promise<number[]> => {
       throw new MailboxError('READONLY', 'no mailbox file');
     },

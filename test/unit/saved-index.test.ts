@@ -379,4 +379,26 @@ describe('modification sequences (RFC 7162)', () => {
     assert.ok(modseqs(f).every((m) => m > high), 'every message is new to a client that knew the old numbers');
     await f.close();
   });
+
+  it('STORE (UNCHANGEDSINCE): leaves a message another session changed since, in one step under the locks', async () => {
+    const { d, path } = setup();
+    writeFileSync(path, mboxText(10));
+    await (await d.open(path, { readOnly: false })).close();
+    const a = await d.open(path, { readOnly: false });
+    const b = await d.open(path, { readOnly: false });
+    const seen = a.meta(3).modseq;
+    assert.equal(a.meta(4).modseq, seen);
+    // b changes message 3 after a last looked; a's conditional STORE finds it under the locks.
+    b.setFlags([3], 'add', Flag.Answered, []);
+    await b.checkpoint();
+    assert.deepEqual(await a.storeUnchangedSince([3, 4], seen, 'add', Flag.Flagged, []), [3]);
+    assert.equal(a.meta(3).flags & Flag.Flagged, 0, 'message 3 left alone');
+    assert.equal(a.meta(4).flags & Flag.Flagged, Flag.Flagged);
+    assert.ok(a.meta(4).modseq > seen);
+    await b.sync();
+    b.takeUpdates(true);
+    assert.equal(b.meta(4).flags & Flag.Flagged, Flag.Flagged, 'written at once');
+    await a.close();
+    await b.close();
+  });
 });

@@ -22,7 +22,7 @@ import { flagsShown, setFlags } from './flags.js';
 import { rescan, settleRecent, sync, syncLocked, takeUpdates } from './reconcile.js';
 import { firstLook, saveIndex } from './saved-index.js';
 import { logRows } from './change-log.js';
-import { anyDirty, checkpoint, expunge, writeLocked } from './write-back.js';
+import { anyDirty, checkpoint, expunge, storeUnchangedSince, writeLocked } from './write-back.js';
 import { append, finishMoveLocked, moveOut } from './mailbox-save.js';
 import type { MoveLink } from './move-record.js';
 
@@ -263,6 +263,11 @@ export class MboxMailbox implements OpenMailbox {
 
   setFlags(seqs: Iterable<number>, op: 'add' | 'remove' | 'replace', flags: number, keywords: readonly string[]): FlagsUndo {
     return setFlags(this.s, seqs, op, flags, keywords);
+  }
+
+  storeUnchangedSince(seqs: readonly number[], since: number, op: 'add' | 'remove' | 'replace', flags: number,
+    keywords: readonly string[]): Promise<number[]> {
+    return storeUnchangedSince(this.s, seqs, since, op, flags, keywords);
   }
 
   flagsShown(seqs: Iterable<number>): void {

@@ -12,7 +12,7 @@ import { patchFile, PieceList, recoverJournal, rewriteFile } from './rewrite.js'
 import { metaHashOf } from './scanner.js';
 import { formatPseudoMessage, formatStatusBlock, type BaseInfo, type BlockFields } from './status-block.js';
 import { type MailboxState, sameSnapshot, snapshotOf } from './mailbox-state.js';
-import { settleDeltas } from './flags.js';
+import { setFlags, settleDeltas } from './flags.js';
 import { syncLocked } from './reconcile.js';
 import { logFull, logRows } from './change-log.js';
 import { saveIndex } from './saved-index.js';
@@ -61,6 +61,33 @@ export async function checkpoint(box: MailboxState): Promise<void> {
     if (anyDirty(box)) writeLocked(box, null);
     else settleDeltas(box);
     if (logFull(box)) await saveIndex(box, true);
+  });
+}
+
+/** See OpenMailbox.storeUnchangedSince. */
+export async function storeUnchangedSince(box: MailboxState, seqs: readonly number[], since: number,
+  op: 'add' | 'remove' | 'replace', flags: number, keywords: readonly string[]): Promise<number[]> {
+  box.live();
+  if (box.readOnly) throw new MailboxError('READONLY', 'mailbox is read-only');
+  return box.withLock('exclusive', () => {
+    syncLocked(box);
+    const x = box.idx;
+    const modified: number[] = [];
+    const pass: number[] = [];
+    for (const seq of seqs) {
+      const r = box.row(seq);
+      if (x.bits(r) & Bit.Gone) continue;
+      (x.modseq(r) > since ? modified : pass).push(seq);
+    }
+    const undo = setFlags(box, pass, op, flags, keywords);
+    try {
+      if (anyDirty(box)) writeLocked(box, null);
+      else settleDeltas(box);
+    } catch (e) {
+      undo();
+      throw e;
+    }
+    return modified;
   });
 }
 
