@@ -161,6 +161,12 @@ export interface OpenMailbox {
   tally(): { recent: number; firstUnseen: number; unseen: number };
   /** RFC 7162's HIGHESTMODSEQ: the modification sequence of the mailbox's latest change this session knows of. */
   highestModseq(): number;
+  /**
+   * The UIDs expunged by changes numbered above `modseq` (QRESYNC's VANISHED (EARLIER), RFC 7162 §3.2.5.2), or
+   * null when the mailbox does not remember that far back (then every UID the client knows that is not here now
+   * is the answer the RFC allows).
+   */
+  expungedSince(modseq: number): number[] | null;
   meta(seq: number): MessageMeta;
   seqOf(uid: number): number | undefined;
   /** The message header as served to clients (CRLF line ends, metadata lines left out, blank line included). */

@@ -17,6 +17,7 @@ export function emptyMailbox(uidValidity: number): OpenMailbox {
     count: () => 0,
     tally: () => ({ recent: 0, firstUnseen: 0, unseen: 0 }),
     highestModseq: () => 0,
+    expungedSince: () => null,
     meta: (seq: number): MessageMeta => none(seq),
     seqOf: () => undefined,
     header: (seq: number): Promise<Buffer> => none(seq),

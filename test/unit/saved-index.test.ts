@@ -17,6 +17,7 @@ import { Flag } from '../../lib/mailbox/driver.js';
 import { MboxDriver } from '../../lib/mailbox/mbox/mbox-driver.js';
 import { ControlDir } from '../../lib/mailbox/control-dir.js';
 import { COLUMN_NAMES } from '../../lib/mailbox/mbox/message-index.js';
+import { EXPUNGE_MEMORY, ExpungeMemory } from '../../lib/mailbox/mbox/expunge-memory.js';
 import { fixedClock, type MailEnv } from '../../lib/env/env.js';
 import { MemoryLogger } from '../../lib/env/logger.js';
 
@@ -173,7 +174,7 @@ describe('saved index', () => {
     const size = statSync(path).size;
     const damaged: [string, Buffer][] = [
       ['magic', Buffer.concat([Buffer.from('XWTSIDX\n'), good.subarray(8)])],
-      ['version', (() => { const b = Buffer.from(good); b.writeUInt32LE(2, 8); return b; })()],
+      ['an older version', (() => { const b = Buffer.from(good); b.writeUInt32LE(1, 8); return b; })()],
       ['a header byte', (() => { const b = Buffer.from(good); b[20] = (b[20] as number) ^ 1; return b; })()],
       ['a UID', (() => { const b = Buffer.from(good); const at = columnAt(b, 'uid') + 4; b[at] = (b[at] as number) ^ 0x40; return b; })()],
       ['a flag', (() => { const b = Buffer.from(good); const at = columnAt(b, 'flags') + 2; b[at] = (b[at] as number) ^ 1; return b; })()],
@@ -352,6 +353,11 @@ describe('modification sequences (RFC 7162)', () => {
     // The next session starts from the index: the same numbers.
     const c = await d.open(path, { readOnly: true });
     assert.ok(c.highestModseq() >= before);
+    // What was expunged since a point is remembered with the index (QRESYNC's VANISHED), back to its horizon.
+    assert.deepEqual(c.expungedSince(m1), [7]);
+    assert.deepEqual(c.expungedSince(c.highestModseq()), []);
+    assert.deepEqual(c.expungedSince(start), [7]);
+    assert.equal(c.expungedSince(start - 1), null, 'before the index began: not known');
     const kept = modseqs(c);
     await c.close();
     // Another program changes message 5's flags in place: a session finds it, and gives it a new number.
@@ -377,6 +383,7 @@ describe('modification sequences (RFC 7162)', () => {
     const f = await d.open(path, { readOnly: true });
     assert.ok(f.highestModseq() > high);
     assert.ok(modseqs(f).every((m) => m > high), 'every message is new to a client that knew the old numbers');
+    assert.equal(f.expungedSince(high), null, 'and what was expunged before is not known');
     await f.close();
   });
 
@@ -400,5 +407,17 @@ describe('modification sequences (RFC 7162)', () => {
     assert.equal(b.meta(4).flags & Flag.Flagged, Flag.Flagged, 'written at once');
     await a.close();
     await b.close();
+  });
+});
+
+describe('expunge memory', () => {
+  it(`remembers the last ${EXPUNGE_MEMORY} expunged UIDs, and says when it cannot answer`, () => {
+    const m = new ExpungeMemory(100);
+    for (let i = 1; i <= EXPUNGE_MEMORY + 10; i++) m.add(i, 100 + i);
+    assert.equal(m.size, EXPUNGE_MEMORY);
+    assert.equal(m.horizon, 110, 'the number of the last one dropped');
+    assert.equal(m.since(109), null);
+    assert.deepEqual(m.since(100 + EXPUNGE_MEMORY + 7), [EXPUNGE_MEMORY + 8, EXPUNGE_MEMORY + 9, EXPUNGE_MEMORY + 10]);
+    assert.equal(m.since(110)?.length, EXPUNGE_MEMORY);
   });
 });

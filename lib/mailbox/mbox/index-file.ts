@@ -12,7 +12,7 @@
  * Layout (little-endian):
  *
  *     0   magic "UWTSIDX\n"            8
- *     8   version (1)                  u32
+ *     8   version (2)                  u32
  *     12  rows                         u32
  *     16  dev, ino, size               u64 each
  *     40  mtime, ctime (ns)            i64 each
@@ -23,13 +23,16 @@
  *     88  keyword table length         u32
  *     92  column count                 u32
  *     96  rows not Old or with NewUid  u32 (0: a session adds no bits to any row)
- *     100 reserved                     (zeros)
+ *     100 expunged UIDs remembered     u32 (expunge-memory.ts)
  *     104 highest modification seq.    f64 (RFC 7162's HIGHESTMODSEQ)
- *     112 reserved                     (zeros)
+ *     112 their horizon                f64
+ *     120 CRC-32 of the expunged UIDs  u32
+ *     124 reserved                     (zeros)
  *     128 per column: offset, CRC-32   u32 each
  *     .   CRC-32 of the bytes before it and of the keyword table   u32
  *     .   the keyword table: names joined by NUL (UTF-8), padded to 8 bytes
  *     .   the columns, in message-index.ts's COLUMNS order, `rows` entries each, each padded to 8 bytes
+ *     .   the expunged UIDs, oldest first: UID u32, 0 u32, modification sequence f64
  *
  * The first columns (HOT_COLUMNS: UIDs, keywords, flags, bits) are read and checked at open; every other column
  * when first used, checked then. A later column that fails its check is rebuilt by the caller from the mbox
@@ -45,9 +48,10 @@ import {
   type AnyColumn, Bit, COLUMN_NAMES, COLUMNS, type ColumnName, HOT_COLUMNS, MessageIndex,
 } from './message-index.js';
 import type { Snapshot } from './mailbox-state.js';
+import { ExpungeMemory } from './expunge-memory.js';
 
 const MAGIC = Buffer.from('UWTSIDX\n', 'latin1');
-const VERSION = 1;
+const VERSION = 2;
 const FIXED = 128;
 const HEADER = FIXED + COLUMN_NAMES.length * 8 + 4;
 /** The row bits that describe the file; the others are a session's (reconcile.ts's sessionBits adds them back). */
@@ -70,6 +74,8 @@ export interface IndexImage {
   pseudo: { start: number; end: number } | null;
   baseDirty: boolean;
   highestModseq: number;
+  /** UIDs expunged, for QRESYNC's VANISHED. */
+  expunged: ExpungeMemory;
 }
 
 /** An index read from its file, with its unread columns still to come (see {@link readIndex}). */
@@ -102,7 +108,9 @@ export function encodeIndex(image: IndexImage, zones: [number, number]): Buffer 
     offsets.push(at);
     at += pad8(columnBytes(k, rows));
   }
-  const out = Buffer.alloc(at);
+  const gone = image.expunged.entries();
+  const goneAt = at;
+  const out = Buffer.alloc(at + gone.length * 16);
   MAGIC.copy(out, 0);
   out.writeUInt32LE(VERSION, 8);
   out.writeUInt32LE(rows, 12);
@@ -121,6 +129,13 @@ export function encodeIndex(image: IndexImage, zones: [number, number]): Buffer 
   out.writeUInt32LE(kw.length, 88);
   out.writeUInt32LE(COLUMN_NAMES.length, 92);
   out.writeDoubleLE(image.highestModseq, 104);
+  out.writeUInt32LE(gone.length, 100);
+  out.writeDoubleLE(image.expunged.horizon, 112);
+  gone.forEach((g, i) => {
+    out.writeUInt32LE(g.uid, goneAt + i * 16);
+    out.writeDoubleLE(g.modseq, goneAt + i * 16 + 8);
+  });
+  out.writeUInt32LE(crc32(out.subarray(goneAt)), 120);
   kw.copy(out, HEADER);
   COLUMN_NAMES.forEach((k, i) => {
     const col = idx.column(k);
@@ -190,6 +205,12 @@ export function readIndex(path: string, file: { dev: bigint; ino: bigint }, zone
     const r = readHeader(fd, file, zones);
     if ('why' in r) return r;
     const { rows, offsets, crcs, image } = r;
+    const gone = Buffer.alloc(r.expunged.count * 16);
+    if (readInto(fd, gone, 0, gone.length, r.expunged.at) !== gone.length || crc32(gone) !== r.expunged.crc) {
+      return { why: 'expunged UIDs fail their check' };
+    }
+    const expunged = new ExpungeMemory(r.expunged.horizon);
+    for (let i = 0; i < r.expunged.count; i++) expunged.add(gone.readUInt32LE(i * 16), gone.readDoubleLE(i * 16 + 8));
     const given: Partial<Record<ColumnName, AnyColumn>> = {};
     const readColumn = (k: ColumnName): AnyColumn | null => {
       const i = COLUMN_NAMES.indexOf(k);
@@ -217,7 +238,7 @@ export function readIndex(path: string, file: { dev: bigint; ino: bigint }, zone
       return col ?? repair(k);
     });
     keep = unread > 0;
-    return { index: { ...image, idx, release, settled: r.unsettled === 0 } };
+    return { index: { ...image, expunged, idx, release, settled: r.unsettled === 0 } };
   } catch (e) {
     return { why: String(e) };
   } finally {
@@ -226,7 +247,10 @@ export function readIndex(path: string, file: { dev: bigint; ino: bigint }, zone
 }
 
 function readHeader(fd: number, file: { dev: bigint; ino: bigint }, zones: [number, number]):
-  { rows: number; unsettled: number; offsets: number[]; crcs: number[]; image: Omit<IndexImage, 'idx'> } |
+  {
+    rows: number; unsettled: number; offsets: number[]; crcs: number[];
+    expunged: { at: number; count: number; horizon: number; crc: number }; image: Omit<IndexImage, 'idx' | 'expunged'>;
+  } |
   { why: string; highestModseq?: number } {
   const size = fstatSync(fd).size;
   const h = headerBytes(fd, size);
@@ -243,7 +267,8 @@ function readHeader(fd: number, file: { dev: bigint; ino: bigint }, zones: [numb
     crcs.push(head.readUInt32LE(FIXED + i * 8 + 4));
     at += pad8(columnBytes(COLUMN_NAMES[i] as ColumnName, rows));
   }
-  if (at !== size) return { why: `size ${size}, not ${at}` };
+  const expunged = { at, count: head.readUInt32LE(100), horizon: head.readDoubleLE(112), crc: head.readUInt32LE(120) };
+  if (at + expunged.count * 16 !== size) return { why: `size ${size}, not ${at + expunged.count * 16}` };
   const described: Snapshot = {
     dev: head.readBigUInt64LE(16), ino: head.readBigUInt64LE(24), size: Number(head.readBigUInt64LE(32)),
     mtimeNs: head.readBigInt64LE(40), ctimeNs: head.readBigInt64LE(48),
@@ -254,7 +279,7 @@ function readHeader(fd: number, file: { dev: bigint; ino: bigint }, zones: [numb
   const pStart = head.readDoubleLE(64);
   const kwText = head.subarray(HEADER).toString('utf8');
   return {
-    rows, unsettled: head.readUInt32LE(96), offsets, crcs,
+    rows, unsettled: head.readUInt32LE(96), offsets, crcs, expunged,
     image: {
       snap: described,
       base: {

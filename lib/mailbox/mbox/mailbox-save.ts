@@ -161,7 +161,7 @@ export function finishMoveLocked(box: MailboxState): void {
       if (drop.size > 0) {
         writeLocked(box, drop);
         for (const r of drop) box.idx.addBits(r, Bit.Gone);
-        box.nextModseq();
+        box.noteExpunged(drop);
       }
       box.env.logger.log('warning', `${box.path}: an interrupted move out of this mailbox was committed; ` +
         `${drop.size} of its ${rec.uids.length} messages taken out here`);
@@ -219,7 +219,7 @@ export async function moveOut(box: MailboxState, uids: readonly number[], to: Mo
       throw e;
     }
     for (const r of drop) box.idx.addBits(r, Bit.Gone);
-    if (drop.size > 0) box.nextModseq();
+    box.noteExpunged(drop);
     if (record !== null) removeMoveRecord(dir, self.dev, self.ino);
   });
 }

@@ -22,6 +22,7 @@ import { type MboxEnv, recoverLocked } from './save.js';
 import { journalDirs, journalPath, type RewriteOptions } from './rewrite.js';
 import { FlagDeltas } from './flag-deltas.js';
 import type { LogPlace } from './index-log.js';
+import { ExpungeMemory } from './expunge-memory.js';
 
 /** How the driver takes a mailbox's locks. lib/lock provides the real one (dotlock + fcntl + flock). */
 export interface MailboxLocking {
@@ -122,6 +123,14 @@ export class MailboxState {
   closed = false;
   /** The highest modification sequence given to a change of this mailbox that this object knows of (RFC 7162). */
   highestModseq = 0;
+  /** UIDs expunged, and by which change (QRESYNC's VANISHED). */
+  expunged = new ExpungeMemory();
+
+  /** Notes rows `rows` as expunged by a new change (one modification sequence for them all). */
+  noteExpunged(rows: Iterable<number>): void {
+    let v = 0;
+    for (const r of rows) this.expunged.add(this.idx.uid(r), (v ||= this.nextModseq()));
+  }
 
   /**
    * The modification sequence of a new change: above every one this object knows, and never below the clock in

@@ -237,6 +237,10 @@ export class MboxMailbox implements OpenMailbox {
     return this.s.highestModseq;
   }
 
+  expungedSince(modseq: number): number[] | null {
+    return this.s.expunged.since(modseq);
+  }
+
   meta(seq: number): MessageMeta {
     return meta(this.s, seq);
   }

@@ -22,6 +22,7 @@ import { Bit, MessageIndex } from './message-index.js';
 import { metaHashOf, scanMbox } from './scanner.js';
 import { fsError } from '../fs-errors.js';
 import { followLog } from './change-log.js';
+import { ExpungeMemory } from './expunge-memory.js';
 import { MAX_KEYWORDS, MAX_RESYNCS, type MailboxState, sameSnapshot, snapshotOf } from './mailbox-state.js';
 
 /**
@@ -146,8 +147,11 @@ export function rescan(box: MailboxState, initial: boolean): void {
   box.covered = false;
   if (initial) {
     box.releaseIndex();
-    // Nothing is known of earlier changes: every message is as new (clients look at all of them again).
-    fresh.setModseqIn(0, fresh.length, box.nextModseq());
+    // Nothing is known of earlier changes: every message is as new (clients look at all of them again), and of
+    // earlier expunges.
+    const v = box.nextModseq();
+    fresh.setModseqIn(0, fresh.length, v);
+    box.expunged = new ExpungeMemory(v);
     box.indexed = true;
     box.idx = fresh;
     box.base = base;
@@ -242,7 +246,7 @@ function reconcile(box: MailboxState, fresh: MessageIndex, base: { uidValidity: 
     } else {
       // Gone from the file: keep the row (marked) until the client is told.
       const n = next.pushRow(old, r);
-      if (!(old.bits(r) & Bit.Gone)) modseq();
+      if (!(old.bits(r) & Bit.Gone)) box.expunged.add(uid, modseq());
       next.addBits(n, Bit.Gone);
       next.clearBits(n, Bit.Dirty | Bit.FlagsDirty);
     }

@@ -59,6 +59,7 @@ function fromSaved(box: MailboxState, path: string): boolean {
   box.noValidity = false;
   box.snap = saved.snap;
   box.highestModseq = Math.max(box.highestModseq, saved.highestModseq);
+  box.expunged = saved.expunged;
   box.covered = true;
   box.logPlace = null;
   // What our sessions changed in place since, from the change log; then new mail at the end, when what was there
@@ -96,7 +97,7 @@ export async function saveIndex(box: MailboxState, force = false): Promise<void>
     if (!pure(box)) return;
     const data = encodeIndex({
       snap: box.snap, idx: box.idx, base: box.base, pseudo: box.pseudo, baseDirty: box.baseDirty,
-      highestModseq: box.highestModseq,
+      highestModseq: box.highestModseq, expunged: box.expunged,
     }, zoneProbe(box.env.clock.zoneAt));
     if (!(await writeIndex(path, data))) return;
     box.logPlace = emptyLog(`${path}.log`);

@@ -118,7 +118,7 @@ export async function expunge(box: MailboxState, uids?: ReadonlySet<number>): Pr
       return [];
     }
     writeLocked(box, gone);
-    if (gone.size > 0) box.nextModseq(); // an expunge is a change of the mailbox (RFC 7162 §3.2.10)
+    box.noteExpunged(gone);
     const out: number[] = [];
     for (const r of gone) {
       out.push(x.uid(r));
