@@ -122,6 +122,28 @@ describe('saved index', () => {
     assert.deepEqual(warm.seen, await truth(path));
   });
 
+  it('keeps the sizes a POP3 open counts: the next one reads nothing of the mailbox', async () => {
+    const { d, path } = setup();
+    // A body bigger than what a scan reads at once: its size is counted when first asked (POP3 asks at open).
+    const big = 'x'.repeat(999) + '\n';
+    writeFileSync(path, mboxText(30) + 'From big@example.org Sat Nov 21 11:00:00 2026\nSubject: big\n\n' + big.repeat(4000) + '\n');
+    const size = statSync(path).size;
+    await (await d.open(path, { readOnly: true })).close();
+    const pop = async (): Promise<{ read: number; sizes: number[] }> => {
+      const before = bytesRead();
+      const box = await d.open(path, { readOnly: true, sizes: true });
+      const read = bytesRead() - before;
+      const sizes = Array.from({ length: box.count() }, (_, i) => box.meta(i + 1).size);
+      await box.close();
+      return { read, sizes };
+    };
+    const first = await pop();
+    assert.ok(first.read >= 4e6, `the first POP3 open counted the big body: ${first.read} bytes read`);
+    const second = await pop();
+    assert.ok(second.read < size / 10, `the second read ${second.read} bytes of ${size}`);
+    assert.deepEqual(second.sizes, first.sizes);
+  });
+
   it('scans only what a delivery appended, and sees it', async () => {
     const { d, path } = setup();
     writeFileSync(path, mboxText(50));

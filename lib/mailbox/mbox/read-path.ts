@@ -76,6 +76,8 @@ export function sizes(box: MailboxState, r: number): void {
     x.setBodySizes(r, 0, 0);
     return;
   }
+  // Counted once: the saved index is saved again with the count (saved-index.ts).
+  box.covered = false;
   const verbatim = (x.bits(r) & Bit.Verbatim) !== 0;
   const end = x.bodyEnd(r);
   if (end - x.bodyStart(r) <= SERVE_STEP) {
