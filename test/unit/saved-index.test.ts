@@ -209,8 +209,10 @@ describe('saved index', () => {
       const r = await look(d, path);
       assert.deepEqual(r.seen, expect, what);
       assert.ok(r.read >= size, `${what}: the mailbox was scanned`);
-      // The scan saved a good index again.
-      assert.ok(readFileSync(file).equals(good), `${what}: index saved again`);
+      // The scan saved an index again, which the next open uses.
+      const again = await look(d, path);
+      assert.ok(again.read < size / 10, `${what}: index saved again`);
+      assert.deepEqual(again.seen, expect, what);
     }
     // The zone-less From lines are dated in the local zone: an index made under another one is not used.
     const east = setup(120);
@@ -348,11 +350,13 @@ describe('modification sequences (RFC 7162)', () => {
     assert.ok(start >= T0 * 1000, 'the first numbers come from the clock (microseconds)');
     assert.deepEqual(new Set(modseqs(a)), new Set([start]), 'every message as new');
     // A STORE that changes flags: one new number for the messages it changed; one that changes nothing: none.
-    a.setFlags([3, 4], 'add', Flag.Flagged, []);
+    // (Messages 3 and 6 had no metadata: the first session wrote their blocks, with room, so this is written in
+    // place and logged.)
+    a.setFlags([3, 6], 'add', Flag.Flagged, []);
     await a.checkpoint();
     const m1 = a.highestModseq();
     assert.ok(m1 > start);
-    assert.deepEqual([a.meta(3).modseq, a.meta(4).modseq, a.meta(5).modseq], [m1, m1, start]);
+    assert.deepEqual([a.meta(3).modseq, a.meta(6).modseq, a.meta(5).modseq], [m1, m1, start]);
     a.setFlags([3], 'add', Flag.Flagged, []);
     await a.checkpoint();
     assert.equal(a.highestModseq(), m1, 'a STORE that changed nothing');

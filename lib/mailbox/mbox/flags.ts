@@ -33,8 +33,6 @@ export function setFlags(box: MailboxState, seqs: Iterable<number>, op: 'add' | 
   const x = box.idx;
   // Each row named and what it was: flags, keywords, its Dirty/FlagsDirty bits; and its delta before.
   const undo: Undo = { rows: [], deltas: [] };
-  // One modification sequence for the rows this change changes (RFC 7162: a STORE that changes nothing, none).
-  let v = 0;
   try {
     for (const k of keywords) mask |= box.keywordBit(k, op !== 'remove');
     mask >>>= 0;
@@ -52,7 +50,8 @@ export function setFlags(box: MailboxState, seqs: Iterable<number>, op: 'add' | 
         x.setFlags(r, f1);
         x.setKeywordMask(r, k1);
         x.addBits(r, Bit.Dirty);
-        x.setModseq(r, (v ||= box.nextModseq()));
+        // Numbered when written (RFC 7162: a STORE that changes nothing is no change).
+        box.unnumbered.add(x.uid(r));
       }
     }
   } catch (e) {

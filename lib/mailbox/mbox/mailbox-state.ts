@@ -8,7 +8,8 @@
  * {@link MailboxLocking} given; see lib/lock), and all I/O goes through that one fd: closing any other fd of the
  * file would drop our fcntl locks.
  */
-import { fstatSync, type BigIntStats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, writeSync, ftruncateSync, type BigIntStats } from 'node:fs';
+import type { Logger } from '../../env/logger.js';
 import { MailboxError } from '../driver.js';
 import type { ControlDir } from '../control-dir.js';
 import type { LockMode, LockTarget, ReleaseLock } from '../../lock/lock-method.js';
@@ -132,16 +133,49 @@ export class MailboxState {
     for (const r of rows) this.expunged.add(this.idx.uid(r), (v ||= this.nextModseq()));
   }
 
+  /** UIDs whose flags this session changed and that have not been numbered yet (numbered when written). */
+  readonly unnumbered = new Set<number>();
+
   /**
-   * The modification sequence of a new change: above every one this object knows, and never below the clock in
-   * microseconds, so that a change another session (or a rebuilt index) numbers without knowing this one's still
-   * gets a higher number than any a client was shown before it: the numbers go on from the clock when the saved
-   * index is lost, and sessions that each find the same change made by another program may number it differently,
-   * which costs a client one more look, never a missed change.
+   * The modification sequence of a new change. Caller holds the locks. Above every number given to a change of
+   * this mailbox by any session of the user (the last one is kept beside the saved index, `.modseq`, read and
+   * written here: writers are one at a time under the write locks, and readers that number a change another
+   * program made under the read locks number the same change), and never below the clock in microseconds, so that
+   * the numbers go on above all a client was shown when that file is lost. Sessions that each find the same change
+   * may number it differently: a client then looks once more, never misses a change.
    */
   nextModseq(): number {
-    this.highestModseq = Math.max(this.highestModseq + 1, Math.floor(this.env.clock.now() * 1000));
+    const counter = this.counterFile();
+    const last = counter === null ? 0 : readCounter(counter);
+    this.highestModseq = Math.max(this.highestModseq + 1, last + 1, Math.floor(this.env.clock.now() * 1000));
+    if (counter !== null) writeCounter(counter, this.highestModseq, this.env.logger);
     return this.highestModseq;
+  }
+
+  /**
+   * Brings {@link highestModseq} up to the last number any session gave (an open: an index saved by a session that
+   * did not know another's last change must not make HIGHESTMODSEQ go back).
+   */
+  catchUpModseq(): void {
+    const counter = this.counterFile();
+    if (counter !== null) this.highestModseq = Math.max(this.highestModseq, readCounter(counter));
+  }
+
+  /** The counter beside the saved index; none for a mailbox that has no UIDVALIDITY in its file yet. */
+  private counterFile(): string | null {
+    const index = this.indexFile();
+    return index === null || this.noValidity ? null : `${index}.modseq`;
+  }
+
+  /** Numbers the rows this session changed ({@link unnumbered}) with one new modification sequence. Under the write locks. */
+  numberChanges(): void {
+    if (this.unnumbered.size === 0) return;
+    const v = this.nextModseq();
+    for (const uid of this.unnumbered) {
+      const r = this.idx.rowOfUid(uid);
+      if (r >= 0) this.idx.setModseq(r, v);
+    }
+    this.unnumbered.clear();
   }
 
   /** The locks this object holds now (inside {@link withLock}), or null. */
@@ -301,5 +335,40 @@ export class MailboxState {
   /** Whether a rewrite journal or an append intent record names this file. */
   private leftBehind(): boolean {
     return pendingIn(journalDirs(this.opts), fstatSync(this.fd));
+  }
+}
+
+/** The number in the counter file at `path` (0: none, or not a number). */
+function readCounter(path: string): number {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch {
+    return 0;
+  }
+  try {
+    const b = Buffer.alloc(24);
+    const text = b.subarray(0, readSync(fd, b, 0, b.length, 0)).toString('latin1').trim();
+    return /^[0-9]{1,16}$/.test(text) ? Number(text) : 0;
+  } catch {
+    return 0;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Writes `n` to the counter file at `path` (a cache: not fsynced; the clock floor covers its loss). */
+function writeCounter(path: string, n: number, logger: Logger): void {
+  try {
+    const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
+    try {
+      const out = Buffer.from(`${n}\n`, 'latin1');
+      writeSync(fd, out, 0, out.length, 0);
+      ftruncateSync(fd, out.length);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (e) {
+    logger.log('warning', `${path}: ${(e as Error).message}`);
   }
 }

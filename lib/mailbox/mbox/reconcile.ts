@@ -147,11 +147,6 @@ export function rescan(box: MailboxState, initial: boolean): void {
   box.covered = false;
   if (initial) {
     box.releaseIndex();
-    // Nothing is known of earlier changes: every message is as new (clients look at all of them again), and of
-    // earlier expunges.
-    const v = box.nextModseq();
-    fresh.setModseqIn(0, fresh.length, v);
-    box.expunged = new ExpungeMemory(v);
     box.indexed = true;
     box.idx = fresh;
     box.base = base;
@@ -159,6 +154,11 @@ export function rescan(box: MailboxState, initial: boolean): void {
     box.baseDirty = baseDirty;
     box.newValidity = !f && fresh.length > 0;
     box.noValidity = !f;
+    // Nothing is known of earlier changes: every message is as new (clients look at all of them again), and of
+    // earlier expunges.
+    const v = box.nextModseq();
+    fresh.setModseqIn(0, fresh.length, v);
+    box.expunged = new ExpungeMemory(v);
   } else {
     reconcile(box, fresh, base, pseudo, baseDirty);
   }

@@ -22,8 +22,8 @@ import { type MailboxState, sameSnapshot, snapshotOf } from './mailbox-state.js'
  */
 export function firstLook(box: MailboxState): void {
   const path = box.indexFile();
-  if (path !== null && fromSaved(box, path)) return;
-  rescan(box, true);
+  if (path === null || !fromSaved(box, path)) rescan(box, true);
+  box.catchUpModseq();
 }
 
 function fromSaved(box: MailboxState, path: string): boolean {

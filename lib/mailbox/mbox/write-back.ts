@@ -157,6 +157,7 @@ function patchLocked(box: MailboxState): boolean {
     patches.push({ at: metaStart, data: Buffer.from(block, 'latin1') });
   }
   const from = box.snap;
+  box.numberChanges();
   try {
     patchFile(box.fd, patches, box.rewriteOpts());
   } catch (e) {
@@ -305,6 +306,7 @@ export function writeLocked(box: MailboxState, drop: ReadonlySet<number> | null)
     firstRow = false;
   }
   const ropts = box.rewriteOpts();
+  box.numberChanges();
   let result;
   try {
     result = rewriteFile(box.fd, oldSize, pieces, ropts);
