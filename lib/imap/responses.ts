@@ -33,11 +33,16 @@ export function permanentFlags(b: ResponseBuilder, keywords: readonly string[] |
 export function flagsFetch(b: ResponseBuilder, seq: number, m: MessageMeta,
   show: { readonly uid: boolean; readonly modseq: boolean; readonly flags: boolean }): void {
   b.number(seq).raw(' FETCH (');
-  const items: ((b: ResponseBuilder) => void)[] = [];
-  if (show.uid) items.push((x) => x.raw('UID ').number(m.uid));
-  if (show.modseq) items.push((x) => x.raw('MODSEQ (').number(m.modseq).raw(')'));
-  if (show.flags) items.push((x) => x.raw('FLAGS ').flags(m.flags, m.recent, m.keywords));
-  items.forEach((write, i) => write(i ? b.sp() : b));
+  let sep = '';
+  if (show.uid) {
+    b.raw('UID ').number(m.uid);
+    sep = ' ';
+  }
+  if (show.modseq) {
+    b.raw(sep).raw('MODSEQ (').number(m.modseq).raw(')');
+    sep = ' ';
+  }
+  if (show.flags) b.raw(sep).raw('FLAGS ').flags(m.flags, m.recent, m.keywords);
   b.raw(')');
 }
 
