@@ -35,6 +35,8 @@ export interface CommandContext {
   unselect(): Selected | null;
   /** STARTTLS completed its handshake. */
   tlsStarted(): void;
+  /** Turns `capability` on for the rest of the connection (ENABLE, CONDSTORE's enabling commands); true if it was off. */
+  enable(capability: string): boolean;
 }
 
 /** The context of a command valid only once logged in (authenticated or selected state): the user's store. */

@@ -65,6 +65,11 @@ export interface FetchOptions {
    * filled here when a tree is parsed. The session owns it and clears it when it deselects.
    */
   readonly structureCache?: Map<number, MimePart>;
+  /**
+   * CONDSTORE is on (RFC 7162 §3.1): a response that sets \Seen implicitly carries UID and MODSEQ as well as FLAGS,
+   * as every FETCH response caused by a flag change does.
+   */
+  readonly condstore?: boolean;
 }
 
 /**
@@ -75,7 +80,7 @@ type Value =
   | { readonly kind: 'text'; readonly text: Buffer | string }
   | { readonly kind: 'literal'; readonly body: SizedBody; readonly literal8: boolean }
   | { readonly kind: 'envelope'; readonly header: Buffer }
-  | { readonly kind: 'flags' | 'uid' | 'internaldate' | 'size' };
+  | { readonly kind: 'flags' | 'uid' | 'internaldate' | 'size' | 'modseq' };
 
 interface Item {
   readonly name: string;
@@ -87,6 +92,7 @@ const FLAGS_ITEM: Item = { name: 'FLAGS', value: { kind: 'flags' } };
 const UID_ITEM: Item = { name: 'UID', value: { kind: 'uid' } };
 const DATE_ITEM: Item = { name: 'INTERNALDATE', value: { kind: 'internaldate' } };
 const SIZE_ITEM: Item = { name: 'RFC822.SIZE', value: { kind: 'size' } };
+const MODSEQ_ITEM: Item = { name: 'MODSEQ', value: { kind: 'modseq' } };
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -426,7 +432,7 @@ const line = new ByteWriter();
  * Writes `* <seq> FETCH (<items>)` CRLF for message `seq` of `box` into `out`, items in the order of `atts`
  * (after UID for UID FETCH when the client did not name it). Items: FLAGS, INTERNALDATE, RFC822.SIZE, ENVELOPE,
  * BODY, BODYSTRUCTURE, UID, RFC822 (= BODY[]), RFC822.HEADER (= BODY.PEEK[HEADER]), RFC822.TEXT (= BODY[TEXT]),
- * BODY[section]<partial> in every section form, BINARY[part]<partial>, BINARY.SIZE[part].
+ * BODY[section]<partial> in every section form, BINARY[part]<partial>, BINARY.SIZE[part], MODSEQ (RFC 7162).
  *
  * When `opts.markSeen` and a non-PEEK body item is fetched from a message without \Seen, \Seen is set through
  * `box.setFlags` before the response is written and FLAGS is added at the end of the response if not requested
@@ -467,6 +473,9 @@ export async function writeFetch(
       case 'RFC822.SIZE':
         items.push(SIZE_ITEM);
         break;
+      case 'MODSEQ':
+        items.push(MODSEQ_ITEM);
+        break;
       case 'ENVELOPE':
         items.push({ name, value: { kind: 'envelope', header: await box.parseableHeader(seq) } });
         break;
@@ -501,6 +510,10 @@ export async function writeFetch(
   if (opts.markSeen && !box.readOnly && (meta.flags & Flag.Seen) === 0 && atts.some(setsSeen)) {
     box.setFlags([seq], 'add', Flag.Seen, []);
     seenSet = true;
+    if (opts.condstore) {
+      if (!items.includes(UID_ITEM)) items.push(UID_ITEM);
+      if (!items.includes(MODSEQ_ITEM)) items.push(MODSEQ_ITEM);
+    }
     if (!atts.some((a) => a.kind === 'FLAGS')) items.push(FLAGS_ITEM);
   }
 
@@ -530,6 +543,12 @@ export async function writeFetch(
         break;
       case 'size':
         w.uint(r.total);
+        break;
+      case 'modseq':
+        // fetch-mod-resp = "MODSEQ" SP "(" permsg-modsequence ")" (RFC 7162 §7)
+        w.byte(0x28);
+        w.uint(box.meta(seq).modseq);
+        w.byte(0x29);
         break;
       case 'envelope':
         writeEnvelope(v.header, w);

@@ -3,6 +3,7 @@
  * responses), written with the one encoder (lib/wire/encode.ts). Each writes what follows `* ` of an untagged
  * response; the caller adds the prefix and the CRLF (CommandContext.untagged).
  */
+import type { MessageMeta, OpenMailbox } from '../mailbox/driver.js';
 import { Flag } from '../values/flags.js';
 import { MAILBOX_FLAG_ORDER, type ResponseBuilder } from '../wire/encode.js';
 
@@ -25,12 +26,32 @@ export function permanentFlags(b: ResponseBuilder, keywords: readonly string[] |
   b.raw('] ').text(text);
 }
 
-/** `seq FETCH ([UID uid ]FLAGS (...))`: a message's flags after STORE or another session's change. */
-export function flagsFetch(b: ResponseBuilder, seq: number, uid: number | null,
-  m: { readonly flags: number; readonly recent: boolean; readonly keywords: readonly string[] }): void {
+/**
+ * `seq FETCH ([UID uid] [MODSEQ (n)] [FLAGS (...)])`, the items `show` names: a message's flags after STORE or
+ * another session's change, or only its new mod-sequence after a STORE (UNCHANGEDSINCE) .SILENT (RFC 7162 §3.1.3).
+ */
+export function flagsFetch(b: ResponseBuilder, seq: number, m: MessageMeta,
+  show: { readonly uid: boolean; readonly modseq: boolean; readonly flags: boolean }): void {
   b.number(seq).raw(' FETCH (');
-  if (uid !== null) b.raw('UID ').number(uid).sp();
-  b.raw('FLAGS ').flags(m.flags, m.recent, m.keywords).raw(')');
+  let sep = '';
+  if (show.uid) {
+    b.raw('UID ').number(m.uid);
+    sep = ' ';
+  }
+  if (show.modseq) {
+    b.raw(sep).raw('MODSEQ (').number(m.modseq).raw(')');
+    sep = ' ';
+  }
+  if (show.flags) b.raw(sep).raw('FLAGS ').flags(m.flags, m.recent, m.keywords);
+  b.raw(')');
+}
+
+/**
+ * `HIGHESTMODSEQ n` (RFC 7162 §3.1.2.1), the resp-text-code: at least 1, since a mod-sequence-value is positive and
+ * only an empty mailbox without a file has none.
+ */
+export function highestModseq(b: ResponseBuilder, box: OpenMailbox): void {
+  b.raw('HIGHESTMODSEQ ').number(Math.max(1, box.highestModseq()));
 }
 
 /** `OK [code] text`, an untagged status response; `code` is resp-text-code, as a word or written by a function. */

@@ -103,8 +103,11 @@ type Phase =
 export class ImapSession {
   /** Changed only by the transitions below, which commands reach through their context. */
   private phase: Phase = { state: 'not-authenticated' };
-  /** Capabilities ENABLEd by the client (RFC 5161). */
-  readonly enabled = new Set<string>();
+  /**
+   * Capabilities the client turned on (RFC 5161 ENABLE, or RFC 7162 §3.1's CONDSTORE-enabling commands), for the
+   * rest of the connection.
+   */
+  private readonly enabledSet = new Set<string>();
   private tls = false;
   /** The response being built (one at a time: a response is built and queued without an await between). */
   private readonly rb = new ResponseBuilder();
@@ -147,6 +150,10 @@ export class ImapSession {
 
   get selected(): Selected | null {
     return this.phase.state === 'selected' || this.phase.state === 'logout' ? this.phase.selected : null;
+  }
+
+  get enabled(): ReadonlySet<string> {
+    return this.enabledSet;
   }
 
   /** Whether STARTTLS made the connection encrypted. */
@@ -261,9 +268,12 @@ export class ImapSession {
           this.untagged((b) => mailboxFlags(b, u.keywords));
           this.untagged((b) => permanentFlags(b, u.keywords, 'Flags permitted'));
           break;
-        case 'flags':
-          this.untagged((b) => flagsFetch(b, u.seq, null, sel.box.meta(u.seq)));
+        case 'flags': {
+          // Once CONDSTORE is on, another agent's change carries UID and MODSEQ (RFC 7162 §3.1).
+          const cs = this.enabledSet.has('CONDSTORE');
+          this.untagged((b) => flagsFetch(b, u.seq, sel.box.meta(u.seq), { uid: cs, modseq: cs, flags: true }));
           break;
+        }
       }
     }
     return true;
@@ -467,6 +477,11 @@ export class ImapSession {
       unselect: () => this.unselect(),
       tlsStarted: () => {
         this.tls = true;
+      },
+      enable: (capability) => {
+        if (this.enabledSet.has(capability)) return false;
+        this.enabledSet.add(capability);
+        return true;
       },
     };
     let parsed = false;

@@ -64,6 +64,8 @@ export interface SearchMessage {
   readonly internalDate: InternalDate;
   /** RFC822.SIZE. */
   readonly size: number;
+  /** RFC 7162's MODSEQ: the mod-sequence of the message's last change. */
+  readonly modseq: number;
   /** The header block (up to and optionally including the empty line that ends it). */
   header(): Promise<Buffer>;
   /** The body octets (RFC822.TEXT), streamed. The evaluator may stop iterating early (it calls return()). */
@@ -144,6 +146,8 @@ export interface SearchProgram {
   readonly usesHeader: boolean;
   /** True when some key may need the body. */
   readonly usesBody: boolean;
+  /** True when some key is MODSEQ (RFC 7162 §3.1.5: the SEARCH and SORT responses then give the highest found). */
+  readonly usesModseq: boolean;
 }
 
 function dayNumber(d: SearchDate): number {
@@ -184,6 +188,7 @@ export function compileSearch(keys: SearchKey | readonly SearchKey[], charset = 
   const bodyNeedles: string[] = [];
   let usesHeader = false;
   let usesBody = false;
+  let usesModseq = false;
   const text = (v: Uint8Array): string => searchNeedle(v, charset);
   const bodyNeedle = (needle: string): number => {
     usesBody = true;
@@ -287,6 +292,11 @@ export function compileSearch(keys: SearchKey | readonly SearchKey[], charset = 
         const set = k.set;
         return { t: 'meta', test: (m, ctx) => inSet(set, m.uid, ctx.maxUid) };
       }
+      case 'MODSEQ': {
+        usesModseq = true;
+        const n = k.modseq;
+        return { t: 'meta', test: (m) => m.modseq >= n };
+      }
       case 'SEQ': {
         const set = k.set;
         return { t: 'meta', test: (m, ctx) => inSet(set, m.seq, ctx.maxSeq) };
@@ -301,7 +311,7 @@ export function compileSearch(keys: SearchKey | readonly SearchKey[], charset = 
   };
   const list = Array.isArray(keys) ? (keys as readonly SearchKey[]) : [keys as SearchKey];
   const root: Node = list.length === 1 && list[0] !== undefined ? compile(list[0]) : { t: 'and', operands: list.map(compile) };
-  return { root, bodyNeedles, usesHeader, usesBody };
+  return { root, bodyNeedles, usesHeader, usesBody, usesModseq };
 }
 
 function fieldValues(h: HeaderView, name: string): string[] {

@@ -1,7 +1,8 @@
 /**
- * The parsed form of an IMAP SEARCH program (RFC 3501 §6.4.4, plus OLDER/YOUNGER of RFC 5032). The wire parser
- * (lib/wire) builds these values; lib/mail/search.ts evaluates them; this leaf module is shared by both. Keys are
- * named after the RFC's own keywords so the parser can map `search-key` alternatives one to one.
+ * The parsed form of an IMAP SEARCH program (RFC 3501 §6.4.4, plus OLDER/YOUNGER of RFC 5032 and MODSEQ of RFC
+ * 7162). The wire parser (lib/wire) builds these values; lib/mail/search.ts evaluates them; this leaf module is
+ * shared by both. Keys are named after the RFC's own keywords so the parser can map `search-key` alternatives one
+ * to one.
  *
  * Strings stay bytes: RFC 3501 says the SEARCH CHARSET "indicates the [CHARSET] of the strings that appear in the
  * search criteria", so they can only be turned into text once the whole command (and its CHARSET) is known. That
@@ -52,6 +53,8 @@ export type SearchKey =
   | { readonly key: 'OLDER' | 'YOUNGER'; readonly seconds: number }
   /** `UID sequence-set`. */
   | { readonly key: 'UID'; readonly set: SequenceSet | null }
+  /** RFC 7162 `MODSEQ n`: the message's mod-sequence is n or above (an entry name and type, if given, dropped). */
+  | { readonly key: 'MODSEQ'; readonly modseq: number }
   /** A bare `sequence-set` (message sequence numbers). */
   | { readonly key: 'SEQ'; readonly set: SequenceSet }
   /** `NOT search-key`. */

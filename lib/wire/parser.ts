@@ -80,9 +80,9 @@ export interface PartialRange {
 /** The fetch-att items that take no arguments. */
 type SimpleFetchAtt =
   | 'ENVELOPE' | 'FLAGS' | 'INTERNALDATE' | 'RFC822' | 'RFC822.HEADER' | 'RFC822.SIZE' | 'RFC822.TEXT'
-  | 'BODY' | 'BODYSTRUCTURE' | 'UID';
+  | 'BODY' | 'BODYSTRUCTURE' | 'UID' | 'MODSEQ';
 
-/** One fetch-att (RFC 3501, plus BINARY of RFC 3516). */
+/** One fetch-att (RFC 3501, plus BINARY of RFC 3516 and MODSEQ of RFC 7162). */
 export type FetchAtt =
   | { readonly kind: SimpleFetchAtt }
   | { readonly kind: 'body-section'; readonly peek: boolean; readonly section: Section; readonly partial: PartialRange | null }
@@ -112,7 +112,14 @@ export interface StoreAtt {
   readonly flags: readonly string[];
 }
 
-export type StatusAtt = 'MESSAGES' | 'RECENT' | 'UIDNEXT' | 'UIDVALIDITY' | 'UNSEEN';
+export type StatusAtt = 'MESSAGES' | 'RECENT' | 'UIDNEXT' | 'UIDVALIDITY' | 'UNSEEN' | 'HIGHESTMODSEQ';
+
+/**
+ * The largest mod-sequence-value (RFC 7162 §7: a positive 63-bit integer). Larger than a JS number holds exactly, but
+ * every modseq a mailbox gives is far below 2^53: a value the client sends is kept as the nearest number not above
+ * it, capped at 2^53 - 1, which compares with every real modseq as the exact value would.
+ */
+const MAX_MODSEQ = 9223372036854775807n;
 
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
 
@@ -560,12 +567,13 @@ export class ArgCursor {
    * fetch-att = "ENVELOPE" / "FLAGS" / "INTERNALDATE" / "RFC822" [".HEADER" / ".SIZE" / ".TEXT"] /
    *             "BODY" ["STRUCTURE"] / "UID" / "BODY" section [partial] / "BODY.PEEK" section [partial]
    * fetch-att =/ "BINARY" [".PEEK"] section-binary [partial] / "BINARY.SIZE" section-binary   (RFC 3516)
+   * fetch-att =/ "MODSEQ"                                                                     (RFC 7162)
    */
   fetchAtt(): FetchAtt {
     const w = this.word();
     switch (w) {
       case 'ENVELOPE': case 'FLAGS': case 'INTERNALDATE': case 'RFC822': case 'RFC822.HEADER': case 'RFC822.SIZE':
-      case 'RFC822.TEXT': case 'BODYSTRUCTURE': case 'UID':
+      case 'RFC822.TEXT': case 'BODYSTRUCTURE': case 'UID': case 'MODSEQ':
         return { kind: w };
       case 'BODY':
       case 'BODY.PEEK': {
@@ -613,10 +621,11 @@ export class ArgCursor {
     return { op, silent: w === 'FLAGS.SILENT', flags };
   }
 
-  /** status-att = "MESSAGES" / "RECENT" / "UIDNEXT" / "UIDVALIDITY" / "UNSEEN" */
+  /** status-att = "MESSAGES" / "RECENT" / "UIDNEXT" / "UIDVALIDITY" / "UNSEEN"; status-att =/ "HIGHESTMODSEQ" (RFC 7162) */
   statusAtt(): StatusAtt {
     const w = this.word();
-    if (w === 'MESSAGES' || w === 'RECENT' || w === 'UIDNEXT' || w === 'UIDVALIDITY' || w === 'UNSEEN') return w;
+    if (w === 'MESSAGES' || w === 'RECENT' || w === 'UIDNEXT' || w === 'UIDVALIDITY' || w === 'UNSEEN' ||
+      w === 'HIGHESTMODSEQ') return w;
     throw new ParseError(w ? `Unknown status attribute ${w}` : `Expected status attribute${this.where()}`);
   }
 
@@ -628,6 +637,86 @@ export class ArgCursor {
     while (this.eat(' '));
     this.expect(0x29, '")" closing status attributes');
     return atts;
+  }
+
+  /**
+   * mod-sequence-value = 1*DIGIT (1 to 2^63 - 1); mod-sequence-valzer = "0" / mod-sequence-value (RFC 7162 §7), the
+   * latter when `zero`. See {@link MAX_MODSEQ} for values above 2^53.
+   */
+  modSequence(zero: boolean): number {
+    const d = this.takeWhile(isDigit);
+    if (!d) throw new ParseError(`Expected mod-sequence${this.where()}`);
+    const n = d.length > 19 ? MAX_MODSEQ + 1n : BigInt(d);
+    if (n > MAX_MODSEQ) throw new ParseError('Mod-sequence out of range');
+    if (n === 0n && !zero) throw new ParseError('Mod-sequence must not be 0');
+    return n > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(n);
+  }
+
+  /**
+   * A parenthesised list of `name [SP value]` modifiers (RFC 4466's select-params, fetch-modifiers, store-modifiers),
+   * from its "(": `each` reads one modifier's name, uppercased, and what follows it; each name at most once.
+   */
+  private modifiers(what: string, each: (name: string) => void): void {
+    this.expect(0x28, `"(" opening ${what}`);
+    const seen = new Set<string>();
+    do {
+      const name = this.atom().toUpperCase();
+      if (seen.has(name)) throw new ParseError(`${name} given twice`);
+      seen.add(name);
+      each(name);
+    } while (this.eat(' '));
+    this.expect(0x29, `")" closing ${what}`);
+  }
+
+  /** select-params = SP "(" select-param *(SP select-param) ")" (RFC 4466), after the SP; only CONDSTORE (RFC 7162). */
+  selectParams(): { condstore: boolean } {
+    this.modifiers('SELECT parameters', (name) => {
+      if (name !== 'CONDSTORE') throw new ParseError(`Unknown SELECT parameter ${name.slice(0, 32)}`);
+    });
+    return { condstore: true };
+  }
+
+  /** fetch-modifiers = SP "(" fetch-modifier *(SP fetch-modifier) ")" (RFC 4466), after the SP; CHANGEDSINCE only. */
+  fetchModifiers(): { changedSince: number } {
+    let changedSince = 0;
+    this.modifiers('FETCH modifiers', (name) => {
+      // chgsince-fetch-mod = "CHANGEDSINCE" SP mod-sequence-value (RFC 7162 §7)
+      if (name !== 'CHANGEDSINCE') throw new ParseError(`Unknown FETCH modifier ${name.slice(0, 32)}`);
+      this.sp();
+      changedSince = this.modSequence(false);
+    });
+    return { changedSince };
+  }
+
+  /** store-modifiers = SP "(" store-modifier *(SP store-modifier) ")" (RFC 4466), after the SP; UNCHANGEDSINCE only. */
+  storeModifiers(): { unchangedSince: number } {
+    let unchangedSince = 0;
+    this.modifiers('STORE modifiers', (name) => {
+      // store-modifier =/ "UNCHANGEDSINCE" SP mod-sequence-valzer (RFC 7162 §7)
+      if (name !== 'UNCHANGEDSINCE') throw new ParseError(`Unknown STORE modifier ${name.slice(0, 32)}`);
+      this.sp();
+      unchangedSince = this.modSequence(true);
+    });
+    return { unchangedSince };
+  }
+
+  /**
+   * search-modsequence = "MODSEQ" [search-modseq-ext] SP mod-sequence-valzer, after "MODSEQ" (RFC 7162 §7):
+   *   search-modseq-ext = SP entry-name SP entry-type-req
+   *   entry-name = DQUOTE "/flags/" attr-flag DQUOTE ; entry-type-req = "priv" / "shared" / "all"
+   * The entry is checked and dropped: modseqs are kept per message, not per flag, so the message's is tested.
+   */
+  private searchModseq(): SearchKey {
+    this.sp();
+    if (this.lookingAt('"') || this.atLiteral()) {
+      const entry = this.string().toString('latin1');
+      if (!/^\/flags\/\\?[^\s"\\]+$/i.test(entry)) throw new ParseError('Invalid MODSEQ entry name');
+      this.sp();
+      const type = this.atom().toLowerCase();
+      if (type !== 'priv' && type !== 'shared' && type !== 'all') throw new ParseError(`Invalid MODSEQ entry type ${type.slice(0, 32)}`);
+      this.sp();
+    }
+    return { key: 'MODSEQ', modseq: this.modSequence(true) };
   }
 
   /**
@@ -670,7 +759,7 @@ export class ArgCursor {
   }
 
   /**
-   * search-key (RFC 3501 §9, with OLDER/YOUNGER of RFC 5032 and "$" of RFC 5182): one key, as lib/mail's
+   * search-key (RFC 3501 §9, with OLDER/YOUNGER of RFC 5032, "$" of RFC 5182 and MODSEQ of RFC 7162): one key, as lib/mail's
    * SearchKey. Several keys in parentheses are an `AND`. Nesting deeper than 64 is refused. See {@link search}
    * for `savedUids`.
    */
@@ -720,6 +809,8 @@ export class ArgCursor {
         const s = this.seqSetOrSaved();
         return { key: 'UID', set: s === '$' ? savedUids : s };
       }
+      case 'MODSEQ':
+        return this.searchModseq();
       case 'NOT':
         this.sp();
         return { key: 'NOT', operand: this.searchKey(savedUids, depth + 1) };

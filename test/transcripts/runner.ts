@@ -6,7 +6,8 @@
  *     # comments
  *     mailbox: sample.mbox     the maildrop: a copy of test/fixtures/<name> ("none": no mailbox file)
  *     feed: bytes              send the client's lines one byte per write (default: a batch per group of C: lines)
- *     C: STAT                  a line the client sends (CRLF added); consecutive C: lines go out together
+ *     C: STAT                  a line the client sends (CRLF added); consecutive C: lines go out together;
+ *                              `${name}` in it is the value an S: line bound to $name before it (a MODSEQ, say)
  *     L: line two              a line the client sends with a bare LF end (no CR), like C: otherwise (L2: the
  *                              second session): for literal content whose line ends are bare
  *     S: +OK $n $*             a line the server must send: `$*` matches the rest, `$name` binds a token (\S+)
@@ -110,6 +111,15 @@ function matchLine(pattern: string, actual: string, vars: Map<string, string>): 
   const out = new Map(vars);
   names.forEach((n, i) => out.set(n, m[i + 1] as string));
   return out;
+}
+
+/** A client line with each `${name}` replaced by the value bound to $name so far (an unbound name is an error). */
+function substitute(text: string, vars: Map<string, string>, name: string): string {
+  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, v: string) => {
+    const bound = vars.get(v);
+    if (bound === undefined) throw new Error(`${name}: \${${v}} used before $${v} was bound`);
+    return bound;
+  });
 }
 
 class Session {
@@ -229,7 +239,7 @@ export async function runTranscript(server: string, t: Transcript, name: string)
       if (step.kind === 'send') {
         if (batch.text && batch.session !== step.session) await flush();
         batch.session = step.session;
-        batch.text += step.text + step.eol;
+        batch.text += substitute(step.text, vars, name) + step.eol;
         continue;
       }
       await flush();

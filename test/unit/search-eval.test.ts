@@ -36,7 +36,8 @@ interface TestMessage extends SearchMessage {
 
 function message(
   raw: string | Buffer,
-  meta: { seq: number; uid: number; flags?: number; keywords?: string[]; recent?: boolean; date: string; zone: number },
+  meta: { seq: number; uid: number; flags?: number; keywords?: string[]; recent?: boolean; date: string; zone: number;
+    modseq?: number },
   chunkSize: number,
 ): TestMessage {
   const bytes = typeof raw === 'string' ? Buffer.from(raw.replace(/\n/g, '\r\n'), 'utf8') : raw;
@@ -52,6 +53,7 @@ function message(
     recent: meta.recent ?? false,
     internalDate: { time: Date.parse(meta.date), zone: meta.zone },
     size: bytes.length,
+    modseq: meta.modseq ?? meta.uid * 100,
     stats,
     header: async () => {
       stats.headerReads++;
@@ -241,6 +243,10 @@ const TABLE: [string, SearchKey | SearchKey[], number[], string?][] = [
   ['RFC 3501 example: FLAGGED SINCE NOT FROM', [{ key: 'FLAGGED' }, { key: 'SINCE', date: d(1994, 2, 1) }, { key: 'NOT', operand: { key: 'FROM', value: s('Smith') } }], [2]],
   ['OR of header and body', { key: 'OR', left: { key: 'FROM', value: s('eve') }, right: { key: 'BODY', value: s('quick') } }, [1, 4]],
   ['NOT BODY', { key: 'NOT', operand: { key: 'BODY', value: s('quick') } }, [2, 3, 4, 5]],
+  ['MODSEQ: at or above (RFC 7162 §3.1.5)', { key: 'MODSEQ', modseq: 3000 }, [3, 4, 5]],
+  ['MODSEQ 0: every message', { key: 'MODSEQ', modseq: 0 }, [1, 2, 3, 4, 5]],
+  ['MODSEQ above all', { key: 'MODSEQ', modseq: 5001 }, []],
+  ['NOT MODSEQ', { key: 'NOT', operand: { key: 'MODSEQ', modseq: 2001 } }, [1, 2]],
 ];
 
 for (const chunkSize of [4096, 1, 7]) {
@@ -386,6 +392,11 @@ describe('laziness', () => {
     );
     const p = compileSearch({ key: 'TEXT', value: s('a') });
     assert.deepEqual([p.usesHeader, p.usesBody], [true, true]);
+  });
+
+  test('usesModseq: a MODSEQ key anywhere in the program', () => {
+    assert.equal(compileSearch({ key: 'SEEN' }).usesModseq, false);
+    assert.equal(compileSearch({ key: 'OR', left: { key: 'SEEN' }, right: { key: 'NOT', operand: { key: 'MODSEQ', modseq: 5 } } }).usesModseq, true);
   });
 });
 

@@ -226,6 +226,58 @@ describe('store-att and status-att', () => {
   });
 });
 
+describe('CONDSTORE syntax (RFC 7162 §7)', () => {
+  it('mod-sequence-value and -valzer: positive 63-bit, 0 only where allowed, capped at 2^53 - 1', () => {
+    assert.equal(c('1823000000000001').modSequence(false), 1823000000000001);
+    assert.equal(c('0').modSequence(true), 0);
+    bad(() => c('0').modSequence(false), /0/);
+    assert.equal(c('9223372036854775807').modSequence(false), Number.MAX_SAFE_INTEGER);
+    bad(() => c('9223372036854775808').modSequence(false), /range/);
+    bad(() => c('123456789012345678901').modSequence(true), /range/);
+    bad(() => c('x').modSequence(true));
+  });
+
+  it('select-params, fetch-modifiers, store-modifiers', () => {
+    assert.deepEqual(c('(condstore)').selectParams(), { condstore: true });
+    bad(() => c('(QRESYNC (1 2))').selectParams(), /QRESYNC/);
+    bad(() => c('()').selectParams());
+    bad(() => c('(CONDSTORE CONDSTORE)').selectParams(), /twice/);
+    assert.deepEqual(c('(CHANGEDSINCE 12345)').fetchModifiers(), { changedSince: 12345 });
+    bad(() => c('(CHANGEDSINCE 0)').fetchModifiers());
+    bad(() => c('(CHANGEDSINCE)').fetchModifiers());
+    bad(() => c('(VANISHED)').fetchModifiers(), /VANISHED/);
+    bad(() => c('(CHANGEDSINCE 1 CHANGEDSINCE 2)').fetchModifiers(), /twice/);
+    assert.deepEqual(c('(unchangedsince 0)').storeModifiers(), { unchangedSince: 0 });
+    assert.deepEqual(c('(UNCHANGEDSINCE 320162338)').storeModifiers(), { unchangedSince: 320162338 });
+    bad(() => c('(UNCHANGEDSINCE -1)').storeModifiers());
+    bad(() => c('(UNCHANGEDSINCE 5').storeModifiers(), /"\)"/);
+  });
+
+  it('fetch-att MODSEQ, status-att HIGHESTMODSEQ', () => {
+    assert.deepEqual(c('(UID MODSEQ)').fetchAtts(), [{ kind: 'UID' }, { kind: 'MODSEQ' }]);
+    assert.deepEqual(c('(MESSAGES HIGHESTMODSEQ)').statusAtts(), ['MESSAGES', 'HIGHESTMODSEQ']);
+  });
+
+  it('search-modsequence, with and without an entry', () => {
+    const key = (t: string): unknown => {
+      const cur = c(t);
+      const k = cur.searchKey();
+      cur.end();
+      return k;
+    };
+    assert.deepEqual(key('MODSEQ 620162338'), { key: 'MODSEQ', modseq: 620162338 });
+    assert.deepEqual(key('MODSEQ 0'), { key: 'MODSEQ', modseq: 0 });
+    assert.deepEqual(key('modseq "/flags/\\\\draft" all 620162338'), { key: 'MODSEQ', modseq: 620162338 });
+    assert.deepEqual(key('MODSEQ "/flags/$Junk" priv 7'), { key: 'MODSEQ', modseq: 7 });
+    assert.deepEqual(key('NOT MODSEQ "/flags/\\\\Seen" shared 7'), { key: 'NOT', operand: { key: 'MODSEQ', modseq: 7 } });
+    bad(() => key('MODSEQ'));
+    bad(() => key('MODSEQ "/flags/\\\\Seen" 7'), /entry type/);
+    bad(() => key('MODSEQ "/flags/\\\\Seen" private 7'), /entry type/);
+    bad(() => key('MODSEQ "/shared/comment" all 7'), /entry name/);
+    bad(() => key('MODSEQ "/flags/" all 7'), /entry name/);
+  });
+});
+
 describe('search', () => {
   const set = (t: string): SequenceSet => c(t).seqSet();
   const table: [string, SearchCommand][] = [
@@ -308,6 +360,7 @@ describe('properties', () => {
     const rules: ((x: ArgCursor) => unknown)[] = [
       (x) => x.search(), (x) => x.fetchAtts(), (x) => x.storeAtt(), (x) => x.statusAtts(), (x) => x.dateTime(),
       (x) => x.seqSet(), (x) => x.flagList(), (x) => x.astring(), (x) => x.listMailbox(), (x) => x.date(),
+      (x) => x.selectParams(), (x) => x.fetchModifiers(), (x) => x.storeModifiers(),
     ];
     fc.assert(fc.property(fc.string({ unit: alphabet, maxLength: 40 }), fc.integer({ min: 0, max: rules.length - 1 }),
       (text, r) => {

@@ -1,6 +1,9 @@
 // command-any =/ "ENABLE" 1*(SP capability)  (RFC 5161 §4)
-/** ENABLE (RFC 5161). */
+/** ENABLE (RFC 5161): CONDSTORE (RFC 7162 §3.1) is the one capability that can be enabled. */
 import { defineCommand } from '../command.js';
+
+/** What ENABLE can turn on. */
+const ENABLEABLE: ReadonlySet<string> = new Set(['CONDSTORE']);
 
 export const enable = defineCommand({
   name: 'ENABLE', states: ['authenticated'], expungeSafe: true,
@@ -14,9 +17,11 @@ export const enable = defineCommand({
     return caps;
   },
   async run(ctx, caps: string[]) {
-    // Nothing this server offers is enabled this way yet (CONDSTORE, QRESYNC, UTF8=ACCEPT are not supported):
-    // RFC 5161 says to answer with the subset enabled, here none.
-    void caps;
-    ctx.untagged((b) => b.raw('ENABLED'));
+    // RFC 5161 §3.1: ENABLED lists what this command turned on; unknown names and ones already on are left out.
+    const on = caps.filter((c, i) => ENABLEABLE.has(c) && caps.indexOf(c) === i && ctx.enable(c));
+    ctx.untagged((b) => {
+      b.raw('ENABLED');
+      for (const c of on) b.sp().atom(c);
+    });
   },
 });

@@ -1,10 +1,11 @@
 // examine = "EXAMINE" SP mailbox  (RFC 3501 §9)
+// examine = "EXAMINE" SP mailbox [select-params]  (RFC 4466 §2.1; select-param =/ "CONDSTORE", RFC 7162 §7)
 /** EXAMINE (RFC 3501 §6.3.2): SELECT, read-only. */
 import { defineAuthenticatedCommand } from '../command.js';
-import { mailboxArg, openMailbox } from './shared/selection.js';
+import { openMailbox, selectArgs, type SelectArgs } from './shared/selection.js';
 
 export const examine = defineAuthenticatedCommand({
   name: 'EXAMINE', states: ['authenticated', 'selected'], expungeSafe: true,
-  parse: mailboxArg,
-  run: (ctx, name: string) => openMailbox(ctx, name, true),
+  parse: selectArgs,
+  run: (ctx, args: SelectArgs) => openMailbox(ctx, args, true),
 });

@@ -1,6 +1,11 @@
 // fetch = "FETCH" SP sequence-set SP ("ALL" / "FULL" / "FAST" / fetch-att / "(" fetch-att *(SP fetch-att) ")")  (RFC 3501 §9)
+// fetch =/ the same [fetch-modifiers]; fetch-modifiers = SP "(" fetch-modifier *(SP fetch-modifier) ")"  (RFC 4466 §2.4)
+// fetch-modifier =/ chgsince-fetch-mod ; chgsince-fetch-mod = "CHANGEDSINCE" SP mod-sequence-value  (RFC 7162 §7)
 // uid = "UID" SP (copy / fetch / search / store)  (RFC 3501 §9)
-/** FETCH and UID FETCH (RFC 3501 §6.4.5, §6.4.8): no untagged EXPUNGE while they run (§7.4.1). */
+/**
+ * FETCH and UID FETCH (RFC 3501 §6.4.5, §6.4.8): no untagged EXPUNGE while they run (§7.4.1). CHANGEDSINCE (RFC 7162
+ * §3.1.4.1) answers only for the messages changed after the given mod-sequence, with MODSEQ among the items.
+ */
 import type { FetchAtt } from '../../wire/parser.js';
 import type { SequenceSet } from '../../values/sequence.js';
 import { MailboxError } from '../../mailbox/driver.js';
@@ -8,6 +13,14 @@ import { FetchError, writeFetch } from '../fetch-writer.js';
 import { type SelectedContext, defineSelectedCommand, type Command } from '../command.js';
 import { no } from '../errors.js';
 import { resolveSet } from './shared/sequence.js';
+import { condstoreOn, enableCondstore } from './shared/condstore.js';
+
+interface FetchArgs {
+  readonly set: SequenceSet;
+  readonly atts: readonly FetchAtt[];
+  /** CHANGEDSINCE's mod-sequence; 0 when not given (every modseq is above it). */
+  readonly changedSince: number;
+}
 
 /** MIME trees kept per selected mailbox (clients fetch BODYSTRUCTURE, then parts of the same few messages). */
 const STRUCTURES_KEPT = 256;
@@ -19,15 +32,20 @@ function fetchSpec(uid: boolean): Command {
       a.sp();
       const set = a.seqSet();
       a.sp();
-      const atts = a.fetchAtts();
+      let atts = a.fetchAtts();
+      const changedSince = a.maybeSp() ? a.fetchModifiers().changedSince : 0;
       a.end();
-      return { set, atts };
+      // CHANGEDSINCE implies the MODSEQ item (RFC 7162 §3.1.4.1).
+      if (changedSince && !atts.some((x) => x.kind === 'MODSEQ')) atts = [...atts, { kind: 'MODSEQ' }];
+      return { set, atts, changedSince };
     },
-    async run(ctx: SelectedContext, args: { set: SequenceSet; atts: FetchAtt[] }) {
+    async run(ctx: SelectedContext, args: FetchArgs) {
       const sel = ctx.selected;
+      if (args.atts.some((x) => x.kind === 'MODSEQ')) enableCondstore(ctx);
       let seen = false;
       try {
         for (const seq of resolveSet(sel.box, args.set, uid)) {
+          if (sel.box.meta(seq).modseq <= args.changedSince) continue;
           if (await fetchOne(ctx, seq, args.atts, uid)) seen = true;
         }
       } finally {
@@ -45,11 +63,12 @@ function fetchSpec(uid: boolean): Command {
 }
 
 /** One message's FETCH response; true when it set \Seen. */
-async function fetchOne(ctx: SelectedContext, seq: number, atts: FetchAtt[], uid: boolean): Promise<boolean> {
+async function fetchOne(ctx: SelectedContext, seq: number, atts: readonly FetchAtt[], uid: boolean): Promise<boolean> {
   const sel = ctx.selected;
   let seenSet: boolean;
   try {
-    seenSet = (await writeFetch(ctx.session.out, sel.box, seq, atts, { uid, markSeen: !sel.readOnly, structureCache: sel.structures })).seenSet;
+    const opts = { uid, markSeen: !sel.readOnly, structureCache: sel.structures, condstore: condstoreOn(ctx) };
+    seenSet = (await writeFetch(ctx.session.out, sel.box, seq, atts, opts)).seenSet;
   } catch (e) {
     // Nothing of this message was queued for these (writeFetch computes every value first).
     if (e instanceof FetchError) throw no('Unknown Content-Transfer-Encoding', 'UNKNOWN-CTE');

@@ -2,13 +2,15 @@
 /**
  * SORT and UID SORT (RFC 5256 §3): the messages matching SEARCH criteria, in the order of the sort criteria,
  * answered as `* SORT n n n` (message numbers, or UIDs for UID SORT). Like SEARCH, no untagged EXPUNGE while it runs
- * (RFC 3501 §7.4.1: the response names messages by number).
+ * (RFC 3501 §7.4.1: the response names messages by number). A MODSEQ key adds `(MODSEQ n)`, as to SEARCH (RFC
+ * 7162 §3.1.5).
  */
 import type { SearchKey } from '../../values/search-key.js';
 import { sortMessages, type SortCriterion, type SortKeyName } from '../../mail/sort.js';
 import { ParseError, type ArgCursor } from '../../wire/parser.js';
 import { defineSelectedCommand, type Command, type SelectedContext } from '../command.js';
 import { searchCriteria, searchSelected } from './shared/search.js';
+import { highestOf } from './shared/condstore.js';
 
 const SORT_KEYS: readonly SortKeyName[] = ['ARRIVAL', 'CC', 'DATE', 'FROM', 'SIZE', 'SUBJECT', 'TO'];
 
@@ -58,12 +60,14 @@ function sortSpec(uid: boolean): Command {
       return { criteria, charset, keys };
     },
     async run(ctx: SelectedContext, args: SortArgs) {
-      const sel = ctx.selected;
-      const found = await searchSelected(sel.box, args.keys, args.charset, ctx.session.opts.clock.now());
-      const sorted = await sortMessages(found, args.criteria);
+      const found = await searchSelected(ctx, args.keys, args.charset);
+      const sorted = await sortMessages(found.messages, args.criteria);
+      // sort-data = "SORT" [1*(SP nz-number) SP search-sort-mod-seq] when MODSEQ was a key (RFC 7162 §3.1.5, §7)
+      const high = found.usesModseq ? highestOf(sorted) : null;
       ctx.untagged((b) => {
         b.raw('SORT');
         for (const m of sorted) b.sp().number(uid ? m.uid : m.seq);
+        if (high !== null) b.raw(' (MODSEQ ').number(high).raw(')');
       });
     },
   });

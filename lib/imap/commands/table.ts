@@ -3,7 +3,8 @@
  * matches substrings and SORT orders with the i;unicode-casemap comparator (RFC 5051: titlecase + NFKD, see
  * lib/mail/fold.ts unicodeCasemap), and THREAD groups subjects with it. BINARY is: FETCH
  * BINARY decodes every CTE it names, and APPEND takes literal8, stored as a literal of the same bytes is (line ends
- * served as CRLF, NUL kept: see append.ts).
+ * served as CRLF, NUL kept: see append.ts). CONDSTORE (RFC 7162 §3.1) is: every message has a mod-sequence
+ * (lib/mailbox's MessageMeta.modseq), so no mailbox answers NOMODSEQ.
  */
 import type { Command } from '../command.js';
 import type { ImapSession } from '../session.js';
@@ -54,7 +55,7 @@ export function commandTable(): ReadonlyMap<string, Command> {
 export function capabilities(s: ImapSession): readonly string[] {
   const caps = ['IMAP4rev1', 'LITERAL+', 'SASL-IR', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE', 'UIDPLUS', 'UNSELECT', 'CHILDREN',
     'ESEARCH', 'MULTIAPPEND', 'MOVE', 'SORT',
-    ...THREAD_ALGORITHMS.map((a) => `THREAD=${a}`), 'WITHIN', 'BINARY', 'I18NLEVEL=1'];
+    ...THREAD_ALGORITHMS.map((a) => `THREAD=${a}`), 'WITHIN', 'BINARY', 'I18NLEVEL=1', 'CONDSTORE'];
   if (s.state === 'not-authenticated') {
     if (s.backend.tls && !s.tlsActive) caps.push('STARTTLS');
     if (!s.backend.plaintextAllowed()) caps.push('LOGINDISABLED');

@@ -42,8 +42,7 @@ function threadSpec(uid: boolean): Command {
       return { algorithm, charset, keys };
     },
     async run(ctx: SelectedContext, args: ThreadArgs) {
-      const sel = ctx.selected;
-      const found = await searchSelected(sel.box, args.keys, args.charset, ctx.session.opts.clock.now());
+      const found = (await searchSelected(ctx, args.keys, args.charset)).messages;
       const roots: ThreadNode<SearchMessage>[] =
         args.algorithm === 'REFERENCES' ? await threadReferences(found) : await threadOrderedSubject(found);
       // thread-data = "THREAD" [SP 1*thread-list]: a bare THREAD when nothing matched.

@@ -4,6 +4,8 @@ import { compileSearch, searchMessages, SearchCharsetError, type SearchMessage }
 import type { SearchKey } from '../../../values/search-key.js';
 import type { ArgCursor } from '../../../wire/parser.js';
 import { no } from '../../errors.js';
+import type { SelectedContext } from '../../command.js';
+import { enableCondstore } from './condstore.js';
 
 /**
  * A message of the selected mailbox as SEARCH sees them (also what SORT and THREAD need of a message): a box and a
@@ -41,6 +43,10 @@ class BoxMessage implements SearchMessage {
     return this.box.meta(this.seq).size;
   }
 
+  get modseq(): number {
+    return this.box.meta(this.seq).modseq;
+  }
+
   header(): Promise<Buffer> {
     return this.box.header(this.seq);
   }
@@ -57,12 +63,14 @@ function searchable(box: OpenMailbox): SearchMessage[] {
 }
 
 /**
- * The messages of `box` matching `keys` (ANDed), in sequence order. `charset` is the command's CHARSET (null:
- * US-ASCII); `now` is the session clock's time, for OLDER/YOUNGER. Shared by SEARCH, SORT and THREAD (RFC 5256 §3:
- * their search criteria are SEARCH's). Throws NO [BADCHARSET] for a charset that cannot be decoded (RFC 3501 §6.4.4, RFC 5256 §3).
+ * The messages of the selected mailbox matching `keys` (ANDed), in sequence order, and whether a key was MODSEQ
+ * (RFC 7162 §3.1.5: the command is then CONDSTORE-enabling, and SEARCH and SORT end their answer with the highest
+ * mod-sequence found). `charset` is the command's CHARSET (null: US-ASCII); OLDER/YOUNGER count from the session
+ * clock's now. Shared by SEARCH, SORT and THREAD (RFC 5256 §3: their search criteria are SEARCH's). Throws NO
+ * [BADCHARSET] for a charset that cannot be decoded (RFC 3501 §6.4.4, RFC 5256 §3).
  */
-export async function searchSelected(box: OpenMailbox, keys: readonly SearchKey[], charset: string | null,
-  now: number): Promise<SearchMessage[]> {
+export async function searchSelected(ctx: SelectedContext, keys: readonly SearchKey[], charset: string | null):
+  Promise<{ messages: SearchMessage[]; usesModseq: boolean }> {
   let program;
   try {
     program = compileSearch(keys, charset ?? 'US-ASCII');
@@ -70,8 +78,12 @@ export async function searchSelected(box: OpenMailbox, keys: readonly SearchKey[
     if (e instanceof SearchCharsetError) throw no(`Unsupported charset ${charset}`, 'BADCHARSET (US-ASCII UTF-8)');
     throw e;
   }
+  if (program.usesModseq) enableCondstore(ctx);
+  const box = ctx.selected.box;
   const n = box.count();
-  return searchMessages(program, searchable(box), { maxSeq: n, maxUid: n ? box.meta(n).uid : 0, now });
+  const now = ctx.session.opts.clock.now();
+  const messages = await searchMessages(program, searchable(box), { maxSeq: n, maxUid: n ? box.meta(n).uid : 0, now });
+  return { messages, usesModseq: program.usesModseq };
 }
 
 /**

@@ -3,10 +3,11 @@
  * (§6.4.2, RFC 3691), DELETE and RENAME leave it first when they remove it.
  */
 import type { ArgCursor } from '../../../wire/parser.js';
-import { mailboxFlags, okResponse, permanentFlags } from '../../responses.js';
+import { highestModseq, mailboxFlags, okResponse, permanentFlags } from '../../responses.js';
 import type { AuthenticatedContext, SelectedContext } from '../../command.js';
+import { condstoreOn } from './condstore.js';
 
-/** ` SP mailbox` and the end of the command: the arguments of SELECT, EXAMINE, CREATE, DELETE, (UN)SUBSCRIBE. */
+/** ` SP mailbox` and the end of the command: the arguments of CREATE, DELETE, (UN)SUBSCRIBE. */
 export const mailboxArg = (a: ArgCursor): string => {
   a.sp();
   const name = a.mailbox();
@@ -14,8 +15,28 @@ export const mailboxArg = (a: ArgCursor): string => {
   return name;
 };
 
-/** SELECT (or, readOnly, EXAMINE) `name`: closes what was selected, opens, and sends what RFC 3501 §6.3.1 asks. */
-export async function openMailbox(ctx: AuthenticatedContext, name: string, readOnly: boolean): Promise<void> {
+/** The arguments of SELECT and EXAMINE: the mailbox, and whether the CONDSTORE parameter was given. */
+export interface SelectArgs {
+  readonly name: string;
+  readonly condstore: boolean;
+}
+
+/** ` SP mailbox [SP "(" select-param *(SP select-param) ")"]` and the end of the command (RFC 4466 §2.1). */
+export const selectArgs = (a: ArgCursor): SelectArgs => {
+  a.sp();
+  const name = a.mailbox();
+  const condstore = a.maybeSp() && a.selectParams().condstore;
+  a.end();
+  return { name, condstore };
+};
+
+/**
+ * SELECT (or, readOnly, EXAMINE): closes what was selected, opens, and sends what RFC 3501 §6.3.1 asks, and once
+ * CONDSTORE is on (the parameter turns it on: RFC 7162 §3.1), the mailbox's HIGHESTMODSEQ (§3.1.2.1).
+ */
+export async function openMailbox(ctx: AuthenticatedContext, args: SelectArgs, readOnly: boolean): Promise<void> {
+  const name = args.name;
+  if (args.condstore) ctx.enable('CONDSTORE');
   // Selecting another mailbox closes this one without expunging (RFC 3501 §6.3.1), whatever happens next: a SELECT
   // that fails leaves no mailbox selected. Flag changes are on disk already (STORE writes through); what close
   // may fail to write on a full disk is only a \Seen set by FETCH and which messages were \Recent.
@@ -41,6 +62,7 @@ export async function openMailbox(ctx: AuthenticatedContext, name: string, readO
   if (unseen) ctx.untagged((b) => b.raw('OK [UNSEEN ').number(unseen).raw('] First unseen message'));
   ctx.untagged((b) => b.raw('OK [UIDVALIDITY ').number(box.uidValidity).raw('] UID validity status'));
   ctx.untagged((b) => b.raw('OK [UIDNEXT ').number(box.uidNext()).raw('] Predicted next UID'));
+  if (condstoreOn(ctx)) ctx.untagged((b) => okResponse(b, (c) => highestModseq(c, box), 'Highest'));
   ctx.okWith(`${readOnly ? 'EXAMINE' : 'SELECT'} completed`, (b) => b.raw(box.readOnly ? 'READ-ONLY' : 'READ-WRITE'));
 }
 
