@@ -66,8 +66,9 @@ export interface FetchOptions {
    */
   readonly structureCache?: Map<number, MimePart>;
   /**
-   * CONDSTORE is on (RFC 7162 §3.1): a response that sets \Seen implicitly carries UID and MODSEQ as well as FLAGS,
-   * as every FETCH response caused by a flag change does.
+   * CONDSTORE is on (RFC 7162 §3.1): a response that sets \Seen implicitly carries UID as well as FLAGS, as every
+   * FETCH response caused by a flag change does; its MODSEQ is known once the \Seen is written (at the end of the
+   * command), and is sent then (commands/fetch.ts).
    */
   readonly condstore?: boolean;
 }
@@ -510,10 +511,7 @@ export async function writeFetch(
   if (opts.markSeen && !box.readOnly && (meta.flags & Flag.Seen) === 0 && atts.some(setsSeen)) {
     box.setFlags([seq], 'add', Flag.Seen, []);
     seenSet = true;
-    if (opts.condstore) {
-      if (!items.includes(UID_ITEM)) items.push(UID_ITEM);
-      if (!items.includes(MODSEQ_ITEM)) items.push(MODSEQ_ITEM);
-    }
+    if (opts.condstore && !items.includes(UID_ITEM)) items.push(UID_ITEM);
     if (!atts.some((a) => a.kind === 'FLAGS')) items.push(FLAGS_ITEM);
   }
 

@@ -363,7 +363,9 @@ describe('mbox driver', () => {
     const path = join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'sample.mbox');
     const views = [];
     for (const window of [7, 64, 1 << 20]) {
-      const box = await new MboxDriver({ window, journalDir: dir }).open(path, { readOnly: true });
+      // A clock that stands still: each open numbers the messages' modseqs from it (as new, without an index).
+      const env = { clock: fixedClock(T0), hostname: 'mail.example.org', username: 'alice', logger: new MemoryLogger() };
+      const box = await new MboxDriver({ window, journalDir: dir, env }).open(path, { readOnly: true });
       const msgs = [];
       for (let seq = 1; seq <= box.count(); seq++) msgs.push([box.meta(seq), await served(box, seq)]);
       views.push(JSON.stringify(msgs));

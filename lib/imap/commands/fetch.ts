@@ -10,6 +10,7 @@ import type { FetchAtt } from '../../wire/parser.js';
 import type { SequenceSet } from '../../values/sequence.js';
 import { MailboxError } from '../../mailbox/driver.js';
 import { FetchError, writeFetch } from '../fetch-writer.js';
+import { flagsFetch } from '../responses.js';
 import { type SelectedContext, defineSelectedCommand, type Command } from '../command.js';
 import { no } from '../errors.js';
 import { resolveSet } from './shared/sequence.js';
@@ -42,20 +43,27 @@ function fetchSpec(uid: boolean): Command {
     async run(ctx: SelectedContext, args: FetchArgs) {
       const sel = ctx.selected;
       if (args.atts.some((x) => x.kind === 'MODSEQ')) enableCondstore(ctx);
-      let seen = false;
+      const seen: number[] = [];
       try {
         for (const seq of resolveSet(sel.box, args.set, uid)) {
           if (sel.box.meta(seq).modseq <= args.changedSince) continue;
-          if (await fetchOne(ctx, seq, args.atts, uid)) seen = true;
+          if (await fetchOne(ctx, seq, args.atts, uid)) seen.push(seq);
         }
       } finally {
         // An implicit \Seen (a body fetched without PEEK) is written at the end of the command, as a STORE's is, so
         // other sessions and programs see it at once. The data was sent: a write that fails (a full disk) is logged,
         // and the change stays pending for the session's next write.
-        if (seen) {
-          await sel.box.checkpoint().catch((e: unknown) => {
+        if (seen.length > 0) {
+          const written = await sel.box.checkpoint().then(() => true, (e: unknown) => {
             ctx.session.opts.logger.log('warning', `${sel.name}: \\Seen set by FETCH not written yet: ${String(e)}`);
+            return false;
           });
+          // The mod-sequence the write gave them (RFC 7162 §3.1: a FETCH response caused by a flag change carries it).
+          if (written && condstoreOn(ctx)) {
+            for (const seq of seen) {
+              ctx.untagged((b) => flagsFetch(b, seq, sel.box.meta(seq), { uid: true, modseq: true, flags: false }));
+            }
+          }
         }
       }
     },

@@ -23,7 +23,10 @@ import { metaHashOf, scanMbox } from './scanner.js';
 import { fsError } from '../fs-errors.js';
 import { followLog } from './change-log.js';
 import { ExpungeMemory } from './expunge-memory.js';
-import { MAX_KEYWORDS, MAX_RESYNCS, type MailboxState, sameSnapshot, snapshotOf } from './mailbox-state.js';
+import { type LoadedIndex, readIndex, zoneProbe } from './index-file.js';
+import {
+  MAX_KEYWORDS, MAX_RESYNCS, type MailboxState, sameSnapshot, type Snapshot, snapshotOf,
+} from './mailbox-state.js';
 
 /**
  * \Recent goes to one session only (RFC 3501 §2.3.2): the first to see a message after it arrived, whether it
@@ -57,10 +60,22 @@ export async function settleRecent(box: MailboxState): Promise<void> {
  * The bits a session adds to a row's bits from the file (index-file.ts's FILE_BITS): a UID of ours is still to be
  * written, and a message no session has seen is \Recent here (and its `O` to be written, by a session that claims).
  */
-export function sessionBits(box: MailboxState, fileBits: number): number {
+function sessionBits(box: MailboxState, fileBits: number): number {
   let bits = fileBits & Bit.NewUid ? Bit.Dirty : 0;
   if (!(fileBits & Bit.Old)) bits |= Bit.Recent | (box.readOnly || !box.claims ? 0 : Bit.Dirty);
   return bits;
+}
+
+/**
+ * Adds {@link sessionBits} to the rows of an index read from its file (which holds only the file's bits). Returns
+ * false, having nothing to add, when the index says no row is new or has a UID of ours.
+ */
+export function addSessionBits(box: MailboxState, saved: LoadedIndex): boolean {
+  if (saved.settled) return false;
+  const table = new Uint8Array(256);
+  for (let b = 0; b < 256; b++) table[b] = b | sessionBits(box, b);
+  saved.idx.mapBits(table);
+  return true;
 }
 
 /** What one scan of the whole file found. */
@@ -186,7 +201,9 @@ export function scanAgain(box: MailboxState): MessageIndex {
 
 /** Merges a fresh scan into the index by UID (see the module comment). */
 function reconcile(box: MailboxState, fresh: MessageIndex, base: { uidValidity: number; uidLast: number; keywords: string[] },
-  pseudo: { start: number; end: number } | null, baseDirty: boolean): void {
+  pseudo: { start: number; end: number } | null, baseDirty: boolean,
+  /** `fresh` is a saved index: its rows' mod-sequences are taken, not new ones given (see {@link adoptSaved}). */
+  saved: { highestModseq: number } | null = null): void {
   if (base.uidValidity !== box.base.uidValidity) {
     throw new MailboxError('CORRUPT', `UIDVALIDITY of ${box.path} changed from ${box.base.uidValidity} to ${base.uidValidity}`);
   }
@@ -207,9 +224,10 @@ function reconcile(box: MailboxState, fresh: MessageIndex, base: { uidValidity: 
   };
   const old = box.idx;
   const next = new MessageIndex(Math.max(64, fresh.length + 16));
-  // One modification sequence for everything this look found changed (flags, arrivals, expunges).
+  // One modification sequence for everything this look found changed (flags, arrivals, expunges), or the ones the
+  // session that saved the index gave.
   let v = 0;
-  const modseq = (): number => (v ||= box.nextModseq());
+  const modseq = (j: number): number => (saved ? fresh.modseq(j) : (v ||= box.nextModseq()));
   let j = 0;
   for (let r = 0; r < old.length; r++) {
     const uid = old.uid(r);
@@ -239,14 +257,14 @@ function reconcile(box: MailboxState, fresh: MessageIndex, base: { uidValidity: 
       if (f !== old.flags(r) || k !== old.keywordMask(r)) {
         next.setFlags(n, f);
         next.setKeywordMask(n, k);
-        next.setModseq(n, modseq());
+        next.setModseq(n, modseq(j));
         if (r < box.reported) box.flagChanged.add(uid);
       }
       j++;
     } else {
       // Gone from the file: keep the row (marked) until the client is told.
       const n = next.pushRow(old, r);
-      if (!(old.bits(r) & Bit.Gone)) box.expunged.add(uid, modseq());
+      if (!(old.bits(r) & Bit.Gone)) box.expunged.add(uid, saved ? saved.highestModseq : modseq(-1));
       next.addBits(n, Bit.Gone);
       next.clearBits(n, Bit.Dirty | Bit.FlagsDirty);
     }
@@ -254,8 +272,9 @@ function reconcile(box: MailboxState, fresh: MessageIndex, base: { uidValidity: 
   for (; j < fresh.length; j++) {
     const n = next.pushRow(fresh, j);
     next.setKeywordMask(n, remap(fresh.keywordMask(j)));
-    next.setModseq(n, modseq());
+    next.setModseq(n, modseq(j));
   }
+  if (saved) box.highestModseq = Math.max(box.highestModseq, saved.highestModseq);
   box.idx = next;
   box.pseudo = pseudo;
   box.base.uidLast = Math.max(box.base.uidLast, base.uidLast);
@@ -338,7 +357,38 @@ export function syncLocked(box: MailboxState): void {
     scanTail(box, snap.size, st);
     return;
   }
+  // A write of another session of ours that moved messages saved the index of the file it left: its numbers.
+  if (adoptSaved(box, now)) return;
   rescan(box, false);
+}
+
+/**
+ * Reconciles with the saved index instead of a scan when it describes the file as it is now: what a session of
+ * the user wrote (an expunge, a rewrite) or found, with the mod-sequences it gave, so that all sessions number a
+ * change alike. False when there is none such (or it cannot be read whole): the caller scans.
+ */
+function adoptSaved(box: MailboxState, now: Snapshot): boolean {
+  const path = box.indexFile();
+  if (path === null) return false;
+  const r = readIndex(path, now, zoneProbe(box.env.clock.zoneAt), (k) => {
+    throw new Error(`column ${k} of the saved index is damaged`);
+  });
+  if ('why' in r) return false;
+  const saved = r.index;
+  try {
+    if (!sameSnapshot(saved.snap, now)) return false;
+    addSessionBits(box, saved);
+    reconcile(box, saved.idx, saved.base, saved.pseudo, saved.baseDirty, saved);
+    box.snap = now;
+    box.covered = true;
+    box.logPlace = null;
+    return true;
+  } catch (e) {
+    box.env.logger.log('debug', `${path}: saved index not used: ${(e as Error).message}`);
+    return false;
+  } finally {
+    saved.release();
+  }
 }
 
 /** True when the bytes from `at` on begin (after blank bytes) with a `From ` line. */

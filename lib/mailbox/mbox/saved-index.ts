@@ -9,11 +9,11 @@
  * the mailbox's real path. Sessions of several users on one mailbox each keep their own.
  */
 import { fstatSync } from 'node:fs';
-import { Bit } from './message-index.js';
+import { Bit, MessageIndex } from './message-index.js';
 import { encodeIndex, readIndex, writeIndex, zoneProbe } from './index-file.js';
 import { emptyLog } from './index-log.js';
 import { followLog } from './change-log.js';
-import { metadataIntact, rescan, scanAgain, scanTail, sessionBits, tailStartsMessage } from './reconcile.js';
+import { addSessionBits, metadataIntact, rescan, scanAgain, scanTail, tailStartsMessage } from './reconcile.js';
 import { type MailboxState, sameSnapshot, snapshotOf } from './mailbox-state.js';
 
 /**
@@ -41,14 +41,8 @@ function fromSaved(box: MailboxState, path: string): boolean {
     return false;
   }
   const saved = r.index;
-  if (saved.settled) {
-    // No row is \Recent: nothing to settle with other sessions either (see settleRecent).
-    box.settledRecent = saved.idx.length > 0 ? saved.idx.uid(saved.idx.length - 1) : 0;
-  } else {
-    const table = new Uint8Array(256);
-    for (let b = 0; b < 256; b++) table[b] = b | sessionBits(box, b);
-    saved.idx.mapBits(table);
-  }
+  // No row is \Recent when none is new: nothing to settle with other sessions either (see settleRecent).
+  if (!addSessionBits(box, saved)) box.settledRecent = saved.idx.length > 0 ? saved.idx.uid(saved.idx.length - 1) : 0;
   box.idx = saved.idx;
   box.releaseIndex = saved.release;
   box.base = saved.base;
@@ -75,13 +69,22 @@ function fromSaved(box: MailboxState, path: string): boolean {
 }
 
 /**
- * Whether the index in memory is what a scan of the file as it is now would give (but for a session's bits): no
- * change of this session's unwritten, no message gone that the client was not told of, the file as last read.
+ * Whether the index in memory is what a scan of the file as it is now would give (but for a session's bits, and
+ * the messages gone from the file that the client was not told of yet): no change of this session's unwritten,
+ * the file as last read.
  */
 function pure(box: MailboxState): boolean {
   if (box.snap === null || box.noValidity || box.deltas.size > 0) return false;
-  if (box.idx.countBits(Bit.Gone | Bit.FlagsDirty) > 0) return false;
+  if (box.idx.countBits(Bit.FlagsDirty) > 0) return false;
   return sameSnapshot(box.snap, snapshotOf(fstatSync(box.fd, { bigint: true })));
+}
+
+/** The index's rows that are in the file: all of them, or a copy without the ones gone. */
+function inFile(x: MessageIndex): MessageIndex {
+  if (x.findBits(Bit.Gone, Bit.Gone) < 0) return x;
+  const out = new MessageIndex(x.length);
+  for (let r = 0; r < x.length; r++) if (!(x.bits(r) & Bit.Gone)) out.pushRow(x, r);
+  return out;
 }
 
 /**
@@ -96,7 +99,7 @@ export async function saveIndex(box: MailboxState, force = false): Promise<void>
   try {
     if (!pure(box)) return;
     const data = encodeIndex({
-      snap: box.snap, idx: box.idx, base: box.base, pseudo: box.pseudo, baseDirty: box.baseDirty,
+      snap: box.snap, idx: inFile(box.idx), base: box.base, pseudo: box.pseudo, baseDirty: box.baseDirty,
       highestModseq: box.highestModseq, expunged: box.expunged,
     }, zoneProbe(box.env.clock.zoneAt));
     if (!(await writeIndex(path, data))) return;

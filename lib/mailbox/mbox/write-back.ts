@@ -60,8 +60,17 @@ export async function checkpoint(box: MailboxState): Promise<void> {
     syncLocked(box);
     if (anyDirty(box)) writeLocked(box, null);
     else settleDeltas(box);
-    if (logFull(box)) await saveIndex(box, true);
+    await publish(box);
   });
+}
+
+/**
+ * After a write of ours, under its locks: the saved index is saved again when the change log cannot say what was
+ * written (messages moved: the other sessions then take this index, and its mod-sequences, rather than scan and
+ * number the change themselves; reconcile.ts's adoptSaved) or when the log has grown long.
+ */
+async function publish(box: MailboxState): Promise<void> {
+  if (!box.covered || logFull(box)) await saveIndex(box, true);
 }
 
 /** See OpenMailbox.storeUnchangedSince. */
@@ -104,7 +113,7 @@ export async function expunge(box: MailboxState, uids?: ReadonlySet<number>): Pr
     }
     if (!any) return [];
   }
-  return box.withLock('exclusive', () => {
+  return box.withLock('exclusive', async () => {
     syncLocked(box);
     const x = box.idx;
     const gone = new Set<number>();
@@ -124,6 +133,7 @@ export async function expunge(box: MailboxState, uids?: ReadonlySet<number>): Pr
       out.push(x.uid(r));
       x.addBits(r, Bit.Gone);
     }
+    await publish(box);
     return out.sort((a, b) => a - b);
   });
 }
