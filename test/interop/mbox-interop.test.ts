@@ -3,18 +3,21 @@
  * - what our driver writes (appends, flag and keyword changes, expunges) UW counts alike and UW and Dovecot read
  *   with the same UIDVALIDITY, UIDs, flags and keywords;
  * - what UW and Dovecot write, our driver reads with their UIDs and flags intact;
- * - a mailbox changed by us after them, and by them after us, still agrees.
+ * - a mailbox changed by us after them, and by them after us, still agrees;
+ * - our saved index (lib/mailbox/mbox/saved-index.ts) is never trusted for a file they changed behind it.
  */
 import assert from 'node:assert/strict';
-import { chownSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { AppendMessage, OpenMailbox } from '../../lib/mailbox/driver.js';
 import { Flag, SYSTEM_FLAG_NAMES } from '../../lib/mailbox/driver.js';
 import { MboxDriver } from '../../lib/mailbox/mbox/mbox-driver.js';
+import { ControlDir } from '../../lib/mailbox/control-dir.js';
+import { MemoryLogger } from '../../lib/env/logger.js';
 import {
   dmailDeliver, dovecotAppend, dovecotExpunge, dovecotFetch, dovecotStore, mailutilAppend, makeSandbox,
-  putSandboxFile, tmailDeliver, uwAppend, uwCheck, uwCreate, uwExpunge, uwFetch, uwStore, type MailboxView,
+  procmailDeliver, putSandboxFile, tmailDeliver, uwAppend, uwCheck, uwCreate, uwExpunge, uwFetch, uwStore, type MailboxView,
   type Sandbox,
 } from './oracles.js';
 
@@ -217,5 +220,49 @@ describe('changed by us after them, and by them after us', () => {
     const dv = theirs(await dovecotFetch(sb, path, { inPlace: true }));
     same(await ours(path), dv, 'ours after Dovecot\'s change', false);
     assert.deepEqual(dv.messages.map((m) => m.uid), [2, 3, 4, 5]);
+  });
+});
+
+describe('changed by them behind our saved index', () => {
+  it('UW c-client, dmail, tmail, procmail, mailutil and Dovecot: each change is seen, as by a session without an index', async () => {
+    const logger = new MemoryLogger();
+    const control = new ControlDir({ path: mkdtempSync(join(sb.dir, 'control-')), uid: process.getuid?.() ?? 0, logger });
+    const indexed = new MboxDriver({ journalDir: sb.dir, fsync: false, control, env: { hostname: 'ours.example', username: 'ours', logger } });
+    const look = async (path: string): Promise<View> => {
+      const box = await indexed.open(path, { readOnly: false });
+      try {
+        return viewOf(box);
+      } finally {
+        await box.close();
+      }
+    };
+    const path = join(sb.dir, 'behind-index');
+    const source = join(sb.dir, 'behind-index-source');
+    await uwCreate(sb, path);
+    for (let i = 1; i <= 4; i++) await uwAppend(sb, path, letter(i), { keywords: i % 2 ? ['odd'] : [] });
+    await uwCreate(sb, source);
+    await uwAppend(sb, source, letter(20));
+    const steps: [string, () => Promise<unknown>][] = [
+      ['UW STORE', () => uwStore(sb, path, [2], '+', { flags: ['\\Flagged'], keywords: ['uw'] })],
+      ['UW EXPUNGE', () => uwExpunge(sb, path, [1])],
+      ['dmail', () => dmailDeliver(sb, path, letter(10))],
+      ['tmail', () => tmailDeliver(sb, path, letter(11))],
+      ['procmail', () => procmailDeliver(sb, path, letter(12))],
+      ['mailutil append', () => mailutilAppend(sb, source, path)],
+      ['Dovecot STORE', () => dovecotStore(sb, path, [3], '-', { keywords: ['odd'] })],
+      ['Dovecot EXPUNGE', () => dovecotExpunge(sb, path, [4])],
+      ['Dovecot APPEND', () => dovecotAppend(sb, path, letter(13))],
+    ];
+    const index = control.fileFor('index', path) as string;
+    for (const [what, change] of steps) {
+      await look(path); // our session opens and closes: the index describes the file as it leaves it
+      assert.ok(existsSync(index), `${what}: an index saved before the change`);
+      give(path);
+      await change();
+      const seen = await look(path);
+      same(seen, await ours(path), `${what}: with the index as without`);
+      same(seen, theirs(await uwFetch(sb, path)), `${what}: as UW reads it`);
+      give(path);
+    }
   });
 });
