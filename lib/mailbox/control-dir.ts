@@ -5,7 +5,9 @@
  *     uidvalidity        the last UIDVALIDITY given to a mailbox of this user (decimal), see nextUidValidity
  *     pop3.<hash>        flock()ed by the POP3 session that holds the maildrop (lib/mailbox/maildrop-lock.ts)
  *     recent.<hash>      the highest UID a session has claimed as \Recent in one mailbox (mbox/reconcile.ts)
- *     index.<hash>       the mailbox's index kept between sessions (mbox/index-file.ts; `.new` while one is written)
+ *     index.<hash>       the mailbox's index kept between sessions (mbox/index-file.ts; `.new` while one is written),
+ *                        with `.log` its change log (mbox/index-log.ts) and `.modseq` the last modification
+ *                        sequence given (mbox/mailbox-state.ts)
  *     uwimap-ts.<dev>.<ino>.journal   a rewrite's journal while it runs (mbox/rewrite.ts)
  *     uwimap-ts.<dev>.<ino>.append    an append's intent record while it runs (mbox/append-journal.ts)
  *     uwimap-ts.<dev>.<ino>.move      a MOVE's or RENAME INBOX's record while it runs, named after the source
@@ -160,11 +162,7 @@ export class ControlDir {
     try {
       await lockWithin(fd, COUNTER_WAIT_MS);
       const before = parseClaim(fd, owner);
-      if (top > before) {
-        const out = Buffer.from(`${top} ${owner}\n`, 'utf8');
-        writeSync(fd, out, 0, out.length, 0);
-        ftruncateSync(fd, out.length);
-      }
+      if (top > before) rewriteInPlace(fd, `${top} ${owner}\n`);
       return before;
     } catch (e) {
       this.opts.logger.log('warning', `${path}: ${(e as Error).message}; \\Recent not claimed`);
@@ -195,15 +193,10 @@ export class ControlDir {
     }
     try {
       await lockWithin(fd, COUNTER_WAIT_MS);
-      const buf = Buffer.alloc(32);
-      const n = readSync(fd, buf, 0, buf.length, 0);
-      const text = buf.subarray(0, n).toString('latin1').trim();
-      const last = /^[0-9]{1,10}$/.test(text) ? Number(text) : 0;
+      const last = numberIn(fd, 10);
       let next = Math.max(last + 1, plain);
       if (next > UIDVALIDITY_MAX) next = plain; // a counter run out (written by hand): the clock again
-      const out = Buffer.from(`${next}\n`, 'latin1');
-      writeSync(fd, out, 0, out.length, 0);
-      ftruncateSync(fd, out.length);
+      rewriteInPlace(fd, `${next}\n`);
       fsyncSync(fd);
       return next;
     } catch (e) {
@@ -289,4 +282,21 @@ async function lockWithin(fd: number, ms: number): Promise<void> {
     }
     await new Promise((r) => setTimeout(r, 5));
   }
+}
+
+/**
+ * The number a counter file open at `fd` holds (decimal, alone on its first line, at most `digits` digits); 0 when
+ * it holds none. The UIDVALIDITY counter here, the modification sequence counter beside a saved index.
+ */
+export function numberIn(fd: number, digits: number): number {
+  const buf = Buffer.alloc(digits + 8);
+  const text = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('latin1').trim();
+  return new RegExp(`^[0-9]{1,${digits}}$`).test(text) ? Number(text) : 0;
+}
+
+/** Makes the small file open at `fd` hold `text` alone: one write in place, then cut to its length. */
+export function rewriteInPlace(fd: number, text: string): void {
+  const out = Buffer.from(text, 'utf8');
+  writeSync(fd, out, 0, out.length, 0);
+  ftruncateSync(fd, out.length);
 }

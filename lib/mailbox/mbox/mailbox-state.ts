@@ -8,10 +8,10 @@
  * {@link MailboxLocking} given; see lib/lock), and all I/O goes through that one fd: closing any other fd of the
  * file would drop our fcntl locks.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, writeSync, ftruncateSync, type BigIntStats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, type BigIntStats } from 'node:fs';
 import type { Logger } from '../../env/logger.js';
 import { MailboxError } from '../driver.js';
-import type { ControlDir } from '../control-dir.js';
+import { type ControlDir, numberIn, rewriteInPlace } from '../control-dir.js';
 import type { LockMode, LockTarget, ReleaseLock } from '../../lock/lock-method.js';
 import { LockError, LockTimeoutError } from '../../lock/lock-method.js';
 import { readAt } from './byte-source.js';
@@ -347,9 +347,7 @@ function readCounter(path: string): number {
     return 0;
   }
   try {
-    const b = Buffer.alloc(24);
-    const text = b.subarray(0, readSync(fd, b, 0, b.length, 0)).toString('latin1').trim();
-    return /^[0-9]{1,16}$/.test(text) ? Number(text) : 0;
+    return numberIn(fd, 16);
   } catch {
     return 0;
   } finally {
@@ -362,9 +360,7 @@ function writeCounter(path: string, n: number, logger: Logger): void {
   try {
     const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
     try {
-      const out = Buffer.from(`${n}\n`, 'latin1');
-      writeSync(fd, out, 0, out.length, 0);
-      ftruncateSync(fd, out.length);
+      rewriteInPlace(fd, `${n}\n`);
     } finally {
       closeSync(fd);
     }
