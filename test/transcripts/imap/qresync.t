@@ -96,6 +96,12 @@ S1: * 2 FETCH (UID 4 FLAGS (\Flagged $$Forwarded) MODSEQ ($m4))
 S1: a10 OK UID FETCH completed
 C1: a11 UID FETCH 1:* (FLAGS) (VANISHED CHANGEDSINCE ${h1})
 S1: a11 OK UID FETCH completed
+# A mod-sequence from before the mailbox's memory of expunges began: every UID of the set that is not here is told
+# (§3.2.5.2 allows more than what vanished since), UID 2 of the fixture included.
+C1: a11b UID FETCH 2:4 (FLAGS) (CHANGEDSINCE 1 VANISHED)
+S1: * VANISHED (EARLIER) 2:3
+S1: * 2 FETCH (UID 4 FLAGS (\Flagged $$Forwarded) MODSEQ ($m4))
+S1: a11b OK UID FETCH completed
 # Once QRESYNC is on, an expunge is told as VANISHED with UIDs, never EXPUNGE (§3.2.10): this session's own,
 # another session's (at the next command that may tell it), MOVE's and UID EXPUNGE's.
 C1: a12 STORE 1 +FLAGS.SILENT (\Deleted)
