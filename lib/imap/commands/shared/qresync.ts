@@ -21,7 +21,8 @@ export function qresyncOn(ctx: CommandContext): boolean {
  * now, a larger answer §3.2.5.2 allows (which makes seq-match-data, the hint for servers that cannot say, needless).
  * A message still in the client's numbering (its expunge not told yet) is left for the VANISHED that will tell it.
  */
-function vanishedSince(box: OpenMailbox, modseq: number, within: SequenceSet | null): Array<readonly [number, number]> {
+function vanishedSince(box: OpenMailbox, modseq: number,
+  within: SequenceSet | null): Array<readonly [number, number]> {
   const top = box.uidNext() - 1;
   if (top < 1) return [];
   const ranges = (within ?? SequenceSet.range(1, top)).ranges(top);
@@ -52,7 +53,8 @@ function vanishedSince(box: OpenMailbox, modseq: number, within: SequenceSet | n
 }
 
 /** `* VANISHED (EARLIER) ...` of {@link vanishedSince}; nothing when nothing vanished. */
-export function sendVanishedSince(ctx: CommandContext, box: OpenMailbox, modseq: number, within: SequenceSet | null): void {
+export function sendVanishedSince(ctx: CommandContext, box: OpenMailbox, modseq: number,
+  within: SequenceSet | null): void {
   const gone = vanishedSince(box, modseq, within);
   if (gone.length) ctx.untagged((b) => vanished(b, true, gone));
 }
