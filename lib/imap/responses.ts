@@ -75,3 +75,12 @@ export function capabilityData(b: ResponseBuilder, caps: readonly string[]): voi
   b.raw('CAPABILITY');
   for (const c of caps) b.sp().atom(c);
 }
+
+/**
+ * `VANISHED [(EARLIER)] uid-set` (RFC 7162 §3.2.10): UIDs gone from the mailbox, as sorted disjoint ranges. Without
+ * EARLIER it replaces EXPUNGE once QRESYNC is on (the messages leave the client's numbering); with it, it answers
+ * a resynchronization and renumbers nothing.
+ */
+export function vanished(b: ResponseBuilder, earlier: boolean, uids: readonly (readonly [number, number])[]): void {
+  b.raw(earlier ? 'VANISHED (EARLIER) ' : 'VANISHED ').seqRanges(uids);
+}

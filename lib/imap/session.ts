@@ -8,7 +8,8 @@
  *
  * RFC 3501 §7.4.1: untagged EXPUNGE is never sent during FETCH, STORE or SEARCH (nor their UID forms), since the
  * client could not tell which message numbers the command's responses refer to; those commands are
- * `expungeSafe: false` and their expunges wait for the next command that allows them.
+ * `expungeSafe: false` and their expunges wait for the next command that allows them. Once QRESYNC is on, the same
+ * holds for VANISHED, which takes EXPUNGE's place (RFC 7162 §3.2.10).
  */
 import type { AuthResult, SaslExchange } from '../auth/types.js';
 import type { Secret } from '../auth/secret.js';
@@ -16,7 +17,7 @@ import type { Clock } from '../env/env.js';
 import { describeError, type Logger } from '../env/logger.js';
 import { InputClosed, LineTooLong, type LineInput } from '../io/input.js';
 import type { ResponseSink } from '../io/sink.js';
-import { MailboxError } from '../mailbox/driver.js';
+import { MailboxError, type OpenMailbox } from '../mailbox/driver.js';
 import type { Command, CommandContext, Selected } from './command.js';
 import { replyFor } from './errors.js';
 import type { MailStore } from '../mailbox/store.js';
@@ -25,7 +26,8 @@ import {
 } from '../wire/fragmentizer.js';
 import { ResponseBuilder } from '../wire/encode.js';
 import { ArgCursor } from '../wire/parser.js';
-import { capabilityData, flagsFetch, mailboxFlags, permanentFlags } from './responses.js';
+import { capabilityData, flagsFetch, mailboxFlags, permanentFlags, vanished } from './responses.js';
+import { numberRanges } from '../values/sequence.js';
 
 export type ImapState = 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
 
@@ -88,6 +90,13 @@ const MAX_LOGGED_ERRORS = 3;
 function isAppend(soFar: readonly CommandPart[]): boolean {
   const first = soFar[0];
   return first !== undefined && /^[^ ]+ APPEND /i.test(first.bytes.toString('latin1', 0, 80));
+}
+
+/** The UIDs of the messages as the client numbers them (`[seq - 1]`), expunged ones not yet told included. */
+function clientUids(box: OpenMailbox): Uint32Array {
+  const uids = new Uint32Array(box.count());
+  for (let seq = 1; seq <= uids.length; seq++) uids[seq - 1] = box.meta(seq).uid;
+  return uids;
 }
 
 /**
@@ -253,10 +262,25 @@ export class ImapSession {
       this.internalError(e, 'warning');
       return true;
     }
+    // Once QRESYNC is on, expunges are told by UID (RFC 7162 §3.2.10): the client's UIDs are noted before the
+    // expunges renumber the messages, and each run of expunges becomes one VANISHED.
+    const known = allowExpunge && this.enabledSet.has('QRESYNC') ? clientUids(sel.box) : null;
+    let gone: number[] = [];
+    const tellGone = (): void => {
+      const uids = gone;
+      if (uids.length) this.untagged((b) => vanished(b, false, numberRanges(uids)));
+      gone = [];
+    };
+    let expunged = 0;
     for (const u of sel.box.takeUpdates(allowExpunge)) {
+      if (u.kind !== 'expunge') tellGone();
       switch (u.kind) {
         case 'expunge':
-          this.untagged((b) => b.number(u.seq).raw(' EXPUNGE'));
+          // u.seq counts the earlier expunges of this batch as gone already.
+          if (known) {
+            const uid = known[u.seq - 1 + expunged++];
+            if (uid !== undefined) gone.push(uid);
+          } else this.untagged((b) => b.number(u.seq).raw(' EXPUNGE'));
           break;
         case 'exists':
           this.untagged((b) => b.number(u.count).raw(' EXISTS'));
@@ -276,6 +300,7 @@ export class ImapSession {
         }
       }
     }
+    tellGone();
     return true;
   }
 

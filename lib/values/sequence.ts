@@ -120,3 +120,18 @@ export class SequenceSet {
     return items.length ? SequenceSet.of(items) : null;
   }
 }
+
+/**
+ * The numbers `ns` (any order) as sorted, merged, disjoint inclusive ranges: `[1,2,3,7]` becomes `[[1,3],[7,7]]`,
+ * the shape {@link SequenceSet.ranges} gives and the encoder writes.
+ */
+export function numberRanges(ns: Iterable<number>): Array<readonly [number, number]> {
+  const s = [...ns].sort((a, b) => a - b);
+  const out: Array<[number, number]> = [];
+  for (const n of s) {
+    const last = out[out.length - 1];
+    if (last !== undefined && n <= last[1] + 1) last[1] = Math.max(last[1], n);
+    else out.push([n, n]);
+  }
+  return out;
+}

@@ -20,6 +20,7 @@
  * (UTF-8, or modified UTF-7 for mailbox names) by the caller, which knows which one the protocol wants.
  */
 import { Flag, SYSTEM_FLAG_NAMES } from '../values/flags.js';
+import { numberRanges } from '../values/sequence.js';
 import { isAtomChar } from './chars.js';
 import type { FetchAtt, Section } from './parser.js';
 
@@ -404,17 +405,20 @@ export class ResponseBuilder {
    * (APPENDUID, COPYUID, ESEARCH ALL). Nothing for no numbers.
    */
   seqSet(ids: readonly number[]): this {
-    const s = [...ids].sort((a, b) => a - b);
-    for (let i = 0; i < s.length;) {
-      let j = i;
-      while (j + 1 < s.length && (s[j + 1] as number) === (s[j] as number) + 1) j++;
-      if (i > 0) this.w.byte(0x2c);
-      this.number(s[i] as number);
-      if (j > i) {
+    return this.seqRanges(numberRanges(ids));
+  }
+
+  /** sequence-set of sorted, disjoint ranges (`[[1,3],[7,7]]` is `1:3,7`): a set too large to list (VANISHED). */
+  seqRanges(ranges: readonly (readonly [number, number])[]): this {
+    let first = true;
+    for (const [lo, hi] of ranges) {
+      if (!first) this.w.byte(0x2c);
+      first = false;
+      this.number(lo);
+      if (hi > lo) {
         this.w.byte(0x3a);
-        this.number(s[j] as number);
+        this.number(hi);
       }
-      i = j + 1;
     }
     return this;
   }

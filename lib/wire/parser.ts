@@ -112,6 +112,16 @@ export interface StoreAtt {
   readonly flags: readonly string[];
 }
 
+/** QRESYNC's SELECT/EXAMINE parameter (RFC 7162 §3.2.5): what the client knew of the mailbox when it last looked. */
+export interface QresyncParam {
+  readonly uidValidity: number;
+  readonly modseq: number;
+  /** The UIDs the client knows (null: every one). */
+  readonly knownUids: SequenceSet | null;
+  /** Message numbers and the UIDs they had for the client (seq-match-data), when given. */
+  readonly seqMatch: { readonly seqs: SequenceSet; readonly uids: SequenceSet } | null;
+}
+
 export type StatusAtt = 'MESSAGES' | 'RECENT' | 'UIDNEXT' | 'UIDVALIDITY' | 'UNSEEN' | 'HIGHESTMODSEQ';
 
 /**
@@ -668,24 +678,72 @@ export class ArgCursor {
     this.expect(0x29, `")" closing ${what}`);
   }
 
-  /** select-params = SP "(" select-param *(SP select-param) ")" (RFC 4466), after the SP; only CONDSTORE (RFC 7162). */
-  selectParams(): { condstore: boolean } {
+  /**
+   * select-params = SP "(" select-param *(SP select-param) ")" (RFC 4466), after the SP: CONDSTORE and QRESYNC's
+   * parameter (RFC 7162 §7).
+   */
+  selectParams(): { condstore: boolean; qresync: QresyncParam | null } {
+    let condstore = false;
+    let qresync: QresyncParam | null = null;
     this.modifiers('SELECT parameters', (name) => {
-      if (name !== 'CONDSTORE') throw new ParseError(`Unknown SELECT parameter ${name.slice(0, 32)}`);
+      if (name === 'CONDSTORE') condstore = true;
+      else if (name === 'QRESYNC') qresync = this.qresyncParam();
+      else throw new ParseError(`Unknown SELECT parameter ${name.slice(0, 32)}`);
     });
-    return { condstore: true };
+    return { condstore, qresync };
   }
 
-  /** fetch-modifiers = SP "(" fetch-modifier *(SP fetch-modifier) ")" (RFC 4466), after the SP; CHANGEDSINCE only. */
-  fetchModifiers(): { changedSince: number } {
+  /**
+   * After "QRESYNC" (RFC 7162 §7):
+   *   select-param =/ "QRESYNC" SP "(" uidvalidity SP mod-sequence-value [SP known-uids] [SP seq-match-data] ")"
+   *   known-uids = sequence-set ; seq-match-data = "(" known-sequence-set SP known-uid-set ")"   ("*" not allowed)
+   */
+  private qresyncParam(): QresyncParam {
+    this.sp();
+    this.expect(0x28, '"(" opening QRESYNC parameters');
+    const uidValidity = this.nzNumber();
+    this.sp();
+    const modseq = this.modSequence(false);
+    let knownUids: SequenceSet | null = null;
+    let seqMatch: QresyncParam['seqMatch'] = null;
+    if (this.eat(' ')) {
+      if (!this.lookingAt('(')) knownUids = this.seqSetNoStar();
+      if (knownUids === null || this.eat(' ')) {
+        this.expect(0x28, '"(" opening seq-match-data');
+        const seqs = this.seqSetNoStar();
+        this.sp();
+        seqMatch = { seqs, uids: this.seqSetNoStar() };
+        this.expect(0x29, '")" closing seq-match-data');
+      }
+    }
+    this.expect(0x29, '")" closing QRESYNC parameters');
+    return { uidValidity, modseq, knownUids, seqMatch };
+  }
+
+  /** A sequence-set where "*" is not allowed (RFC 7162's known-uids and seq-match-data). */
+  private seqSetNoStar(): SequenceSet {
+    const set = this.seqSet();
+    if (set.items.some((r) => r.first === '*' || r.last === '*')) throw new ParseError('"*" not allowed in known UIDs');
+    return set;
+  }
+
+  /**
+   * fetch-modifiers = SP "(" fetch-modifier *(SP fetch-modifier) ")" (RFC 4466), after the SP: CHANGEDSINCE, and
+   * VANISHED (RFC 7162 §3.2.6), which means nothing without CHANGEDSINCE.
+   */
+  fetchModifiers(): { changedSince: number; vanished: boolean } {
     let changedSince = 0;
+    let vanished = false;
     this.modifiers('FETCH modifiers', (name) => {
-      // chgsince-fetch-mod = "CHANGEDSINCE" SP mod-sequence-value (RFC 7162 §7)
-      if (name !== 'CHANGEDSINCE') throw new ParseError(`Unknown FETCH modifier ${name.slice(0, 32)}`);
-      this.sp();
-      changedSince = this.modSequence(false);
+      // chgsince-fetch-mod = "CHANGEDSINCE" SP mod-sequence-value ; rexpunges-fetch-mod = "VANISHED" (RFC 7162 §7)
+      if (name === 'VANISHED') vanished = true;
+      else if (name === 'CHANGEDSINCE') {
+        this.sp();
+        changedSince = this.modSequence(false);
+      } else throw new ParseError(`Unknown FETCH modifier ${name.slice(0, 32)}`);
     });
-    return { changedSince };
+    if (vanished && changedSince === 0) throw new ParseError('VANISHED needs CHANGEDSINCE');
+    return { changedSince, vanished };
   }
 
   /** store-modifiers = SP "(" store-modifier *(SP store-modifier) ")" (RFC 4466), after the SP; UNCHANGEDSINCE only. */

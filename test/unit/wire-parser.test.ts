@@ -238,19 +238,54 @@ describe('CONDSTORE syntax (RFC 7162 §7)', () => {
   });
 
   it('select-params, fetch-modifiers, store-modifiers', () => {
-    assert.deepEqual(c('(condstore)').selectParams(), { condstore: true });
-    bad(() => c('(QRESYNC (1 2))').selectParams(), /QRESYNC/);
+    assert.deepEqual(c('(condstore)').selectParams(), { condstore: true, qresync: null });
     bad(() => c('()').selectParams());
     bad(() => c('(CONDSTORE CONDSTORE)').selectParams(), /twice/);
-    assert.deepEqual(c('(CHANGEDSINCE 12345)').fetchModifiers(), { changedSince: 12345 });
     bad(() => c('(CHANGEDSINCE 0)').fetchModifiers());
     bad(() => c('(CHANGEDSINCE)').fetchModifiers());
     bad(() => c('(VANISHED)').fetchModifiers(), /VANISHED/);
+    assert.deepEqual(c('(CHANGEDSINCE 12345)').fetchModifiers(), { changedSince: 12345, vanished: false });
     bad(() => c('(CHANGEDSINCE 1 CHANGEDSINCE 2)').fetchModifiers(), /twice/);
     assert.deepEqual(c('(unchangedsince 0)').storeModifiers(), { unchangedSince: 0 });
     assert.deepEqual(c('(UNCHANGEDSINCE 320162338)').storeModifiers(), { unchangedSince: 320162338 });
     bad(() => c('(UNCHANGEDSINCE -1)').storeModifiers());
     bad(() => c('(UNCHANGEDSINCE 5').storeModifiers(), /"\)"/);
+  });
+
+  it('QRESYNC select-param: uidvalidity, mod-sequence, known-uids, seq-match-data, no "*"', () => {
+    const q = (t: string) => c(t).selectParams().qresync;
+    assert.deepEqual(q('(QRESYNC (67890007 715194045000))'),
+      { uidValidity: 67890007, modseq: 715194045000, knownUids: null, seqMatch: null });
+    const k = q('(qresync (67890007 715194045000 41,43:211,214:541))');
+    assert.equal(k?.knownUids?.toString(), '41,43:211,214:541');
+    assert.equal(k?.seqMatch, null);
+    const m = q('(QRESYNC (67890007 715194045000 1:29997 (5000,7500,9000,9990:9999 15000,22500,27000,29970,29973,29976,29979,29982,29985,29988,29991,29994,29997)))');
+    assert.equal(m?.knownUids?.toString(), '1:29997');
+    assert.equal(m?.seqMatch?.seqs.toString(), '5000,7500,9000,9990:9999');
+    assert.equal(m?.seqMatch?.uids.toString(), '15000,22500,27000,29970,29973,29976,29979,29982,29985,29988,29991,29994,29997');
+    // seq-match-data without known-uids, and with CONDSTORE beside it.
+    const s = c('(CONDSTORE QRESYNC (1 2 (1:2 5,7)))').selectParams();
+    assert.equal(s.condstore, true);
+    assert.equal(s.qresync?.knownUids, null);
+    assert.equal(s.qresync?.seqMatch?.uids.toString(), '5,7');
+    bad(() => c('(QRESYNC (1 2 1:*))').selectParams(), /\*/);
+    bad(() => c('(QRESYNC (1 2 1:5 (1:* 1:5)))').selectParams(), /\*/);
+    bad(() => c('(QRESYNC (0 2))').selectParams());
+    bad(() => c('(QRESYNC (1 0))').selectParams(), /0/);
+    bad(() => c('(QRESYNC (1))').selectParams());
+    bad(() => c('(QRESYNC)').selectParams());
+    bad(() => c('(QRESYNC (1 2 3 ))').selectParams());
+    bad(() => c('(QRESYNC (1 2(1 2)))').selectParams());
+    bad(() => c('(QRESYNC (1 2 (1)))').selectParams());
+    bad(() => c('(QRESYNC (1 2) QRESYNC (1 2))').selectParams(), /twice/);
+  });
+
+  it('fetch-modifier VANISHED: only with CHANGEDSINCE', () => {
+    assert.deepEqual(c('(CHANGEDSINCE 12345 VANISHED)').fetchModifiers(), { changedSince: 12345, vanished: true });
+    assert.deepEqual(c('(vanished changedsince 7)').fetchModifiers(), { changedSince: 7, vanished: true });
+    bad(() => c('(VANISHED)').fetchModifiers(), /CHANGEDSINCE/);
+    bad(() => c('(VANISHED VANISHED CHANGEDSINCE 1)').fetchModifiers(), /twice/);
+    bad(() => c('(CHANGEDSINCE 1 VANISHED 2)').fetchModifiers());
   });
 
   it('fetch-att MODSEQ, status-att HIGHESTMODSEQ', () => {

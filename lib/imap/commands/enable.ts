@@ -1,9 +1,9 @@
 // command-any =/ "ENABLE" 1*(SP capability)  (RFC 5161 §4)
-/** ENABLE (RFC 5161): CONDSTORE (RFC 7162 §3.1) is the one capability that can be enabled. */
+/** ENABLE (RFC 5161): CONDSTORE (RFC 7162 §3.1) and QRESYNC (§3.2.3), which turns CONDSTORE on with it. */
 import { defineCommand } from '../command.js';
 
 /** What ENABLE can turn on. */
-const ENABLEABLE: ReadonlySet<string> = new Set(['CONDSTORE']);
+const ENABLEABLE: ReadonlySet<string> = new Set(['CONDSTORE', 'QRESYNC']);
 
 export const enable = defineCommand({
   name: 'ENABLE', states: ['authenticated'], expungeSafe: true,
@@ -19,6 +19,8 @@ export const enable = defineCommand({
   async run(ctx, caps: string[]) {
     // RFC 5161 §3.1: ENABLED lists what this command turned on; unknown names and ones already on are left out.
     const on = caps.filter((c, i) => ENABLEABLE.has(c) && caps.indexOf(c) === i && ctx.enable(c));
+    // QRESYNC implies CONDSTORE (RFC 7162 §3.2.3); only what the client named is listed as ENABLED.
+    if (on.includes('QRESYNC')) ctx.enable('CONDSTORE');
     ctx.untagged((b) => {
       b.raw('ENABLED');
       for (const c of on) b.sp().atom(c);

@@ -1,26 +1,31 @@
 // fetch = "FETCH" SP sequence-set SP ("ALL" / "FULL" / "FAST" / fetch-att / "(" fetch-att *(SP fetch-att) ")")  (RFC 3501 §9)
 // fetch =/ the same [fetch-modifiers]; fetch-modifiers = SP "(" fetch-modifier *(SP fetch-modifier) ")"  (RFC 4466 §2.4)
 // fetch-modifier =/ chgsince-fetch-mod ; chgsince-fetch-mod = "CHANGEDSINCE" SP mod-sequence-value  (RFC 7162 §7)
+// fetch-modifier =/ rexpunges-fetch-mod ; rexpunges-fetch-mod = "VANISHED"  (RFC 7162 §7; UID FETCH only)
 // uid = "UID" SP (copy / fetch / search / store)  (RFC 3501 §9)
 /**
  * FETCH and UID FETCH (RFC 3501 §6.4.5, §6.4.8): no untagged EXPUNGE while they run (§7.4.1). CHANGEDSINCE (RFC 7162
- * §3.1.4.1) answers only for the messages changed after the given mod-sequence, with MODSEQ among the items.
+ * §3.1.4.1) answers only for the messages changed after the given mod-sequence, with MODSEQ among the items; with
+ * VANISHED (§3.2.6, QRESYNC on) a UID FETCH first tells which UIDs of its set were expunged after it.
  */
-import type { FetchAtt } from '../../wire/parser.js';
+import { type FetchAtt, ParseError } from '../../wire/parser.js';
 import type { SequenceSet } from '../../values/sequence.js';
 import { MailboxError } from '../../mailbox/driver.js';
 import { FetchError, writeFetch } from '../fetch-writer.js';
 import { flagsFetch } from '../responses.js';
 import { type SelectedContext, defineSelectedCommand, type Command } from '../command.js';
-import { no } from '../errors.js';
+import { bad, no } from '../errors.js';
 import { resolveSet } from './shared/sequence.js';
 import { condstoreOn, enableCondstore } from './shared/condstore.js';
+import { qresyncOn, sendVanishedSince } from './shared/qresync.js';
 
 interface FetchArgs {
   readonly set: SequenceSet;
   readonly atts: readonly FetchAtt[];
   /** CHANGEDSINCE's mod-sequence; 0 when not given (every modseq is above it). */
   readonly changedSince: number;
+  /** VANISHED: the UIDs of the set expunged since changedSince come first. */
+  readonly vanished: boolean;
 }
 
 /** MIME trees kept per selected mailbox (clients fetch BODYSTRUCTURE, then parts of the same few messages). */
@@ -34,14 +39,20 @@ function fetchSpec(uid: boolean): Command {
       const set = a.seqSet();
       a.sp();
       let atts = a.fetchAtts();
-      const changedSince = a.maybeSp() ? a.fetchModifiers().changedSince : 0;
+      const { changedSince, vanished } = a.maybeSp() ? a.fetchModifiers() : { changedSince: 0, vanished: false };
       a.end();
+      // Message numbers of expunged messages mean nothing: VANISHED is for UID FETCH (RFC 7162 §3.2.6).
+      if (vanished && !uid) throw new ParseError('VANISHED is for UID FETCH');
       // CHANGEDSINCE implies the MODSEQ item (RFC 7162 §3.1.4.1).
       if (changedSince && !atts.some((x) => x.kind === 'MODSEQ')) atts = [...atts, { kind: 'MODSEQ' }];
-      return { set, atts, changedSince };
+      return { set, atts, changedSince, vanished };
     },
     async run(ctx: SelectedContext, args: FetchArgs) {
       const sel = ctx.selected;
+      if (args.vanished) {
+        if (!qresyncOn(ctx)) throw bad('VANISHED without ENABLE QRESYNC');
+        sendVanishedSince(ctx, sel.box, args.changedSince, args.set);
+      }
       if (args.atts.some((x) => x.kind === 'MODSEQ')) enableCondstore(ctx);
       const seen: number[] = [];
       try {

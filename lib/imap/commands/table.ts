@@ -4,7 +4,8 @@
  * lib/mail/fold.ts unicodeCasemap), and THREAD groups subjects with it. BINARY is: FETCH
  * BINARY decodes every CTE it names, and APPEND takes literal8, stored as a literal of the same bytes is (line ends
  * served as CRLF, NUL kept: see append.ts). CONDSTORE (RFC 7162 §3.1) is: every message has a mod-sequence
- * (lib/mailbox's MessageMeta.modseq), so no mailbox answers NOMODSEQ.
+ * (lib/mailbox's MessageMeta.modseq), so no mailbox answers NOMODSEQ. QRESYNC (§3.2) is: the driver remembers the
+ * UIDs expunged after each mod-sequence (OpenMailbox.expungedSince), and answers from further back are supersets.
  */
 import type { Command } from '../command.js';
 import type { ImapSession } from '../session.js';
@@ -55,7 +56,7 @@ export function commandTable(): ReadonlyMap<string, Command> {
 export function capabilities(s: ImapSession): readonly string[] {
   const caps = ['IMAP4rev1', 'LITERAL+', 'SASL-IR', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE', 'UIDPLUS', 'UNSELECT', 'CHILDREN',
     'ESEARCH', 'MULTIAPPEND', 'MOVE', 'SORT',
-    ...THREAD_ALGORITHMS.map((a) => `THREAD=${a}`), 'WITHIN', 'BINARY', 'I18NLEVEL=1', 'CONDSTORE'];
+    ...THREAD_ALGORITHMS.map((a) => `THREAD=${a}`), 'WITHIN', 'BINARY', 'I18NLEVEL=1', 'CONDSTORE', 'QRESYNC'];
   if (s.state === 'not-authenticated') {
     if (s.backend.tls && !s.tlsActive) caps.push('STARTTLS');
     if (!s.backend.plaintextAllowed()) caps.push('LOGINDISABLED');

@@ -1,4 +1,4 @@
-# NAMESPACE, ID, ENABLE (of nothing we offer: QRESYNC is not), CHECK, UNSELECT, COPY/UID COPY with COPYUID, IDLE, UID STORE, and CLOSE's silent expunge.
+# NAMESPACE, ID, ENABLE (of nothing we offer), CHECK, UNSELECT, COPY/UID COPY with COPYUID, IDLE, UID STORE, and CLOSE's silent expunge.
 mailbox: sample.mbox
 S: * PREAUTH $*
 C: a1 NAMESPACE
@@ -7,7 +7,7 @@ S: a1 OK NAMESPACE completed
 C: a2 ID ("name" "test-client")
 S: * ID ("name" "uwimap-ts imapd" "version" "$v")
 S: a2 OK ID completed
-C: a3 ENABLE QRESYNC
+C: a3 ENABLE X-UNKNOWN
 S: * ENABLED
 S: a3 OK ENABLE completed
 C: a4 CREATE copies

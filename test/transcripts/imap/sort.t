@@ -7,7 +7,7 @@
 #   4   5   newsletter  5 Nov 06:00:00    362  This week at Example            (unseen)
 # All are To: bob, none has Cc: (every message ties, and the next criterion or the sequence number decides).
 mailbox: sample.mbox
-S: * PREAUTH [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR ID ENABLE IDLE NAMESPACE UIDPLUS UNSELECT CHILDREN ESEARCH MULTIAPPEND MOVE SORT THREAD=ORDEREDSUBJECT THREAD=REFERENCES WITHIN BINARY I18NLEVEL=1 CONDSTORE] $host IMAP4rev1 $* server ready, user nobody
+S: * PREAUTH [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR ID ENABLE IDLE NAMESPACE UIDPLUS UNSELECT CHILDREN ESEARCH MULTIAPPEND MOVE SORT THREAD=ORDEREDSUBJECT THREAD=REFERENCES WITHIN BINARY I18NLEVEL=1 CONDSTORE QRESYNC] $host IMAP4rev1 $* server ready, user nobody
 C: a0 SORT (DATE) UTF-8 ALL
 S: a0 BAD Command SORT invalid in authenticated state
 C: a1 EXAMINE INBOX

@@ -2,10 +2,12 @@
  * Selecting and leaving a mailbox: SELECT and EXAMINE open one (RFC 3501 §6.3.1-2), CLOSE and UNSELECT leave it
  * (§6.4.2, RFC 3691), DELETE and RENAME leave it first when they remove it.
  */
-import type { ArgCursor } from '../../../wire/parser.js';
+import type { ArgCursor, QresyncParam } from '../../../wire/parser.js';
 import { highestModseq, mailboxFlags, okResponse, permanentFlags } from '../../responses.js';
 import type { AuthenticatedContext, SelectedContext } from '../../command.js';
+import { bad } from '../../errors.js';
 import { condstoreOn } from './condstore.js';
+import { resynchronize } from './qresync.js';
 
 /** ` SP mailbox` and the end of the command: the arguments of CREATE, DELETE, (UN)SUBSCRIBE. */
 export const mailboxArg = (a: ArgCursor): string => {
@@ -15,27 +17,31 @@ export const mailboxArg = (a: ArgCursor): string => {
   return name;
 };
 
-/** The arguments of SELECT and EXAMINE: the mailbox, and whether the CONDSTORE parameter was given. */
+/** The arguments of SELECT and EXAMINE: the mailbox, whether the CONDSTORE parameter was given, QRESYNC's. */
 export interface SelectArgs {
   readonly name: string;
   readonly condstore: boolean;
+  readonly qresync: QresyncParam | null;
 }
 
 /** ` SP mailbox [SP "(" select-param *(SP select-param) ")"]` and the end of the command (RFC 4466 §2.1). */
 export const selectArgs = (a: ArgCursor): SelectArgs => {
   a.sp();
   const name = a.mailbox();
-  const condstore = a.maybeSp() && a.selectParams().condstore;
+  const params = a.maybeSp() ? a.selectParams() : { condstore: false, qresync: null };
   a.end();
-  return { name, condstore };
+  return { name, ...params };
 };
 
 /**
  * SELECT (or, readOnly, EXAMINE): closes what was selected, opens, and sends what RFC 3501 §6.3.1 asks, and once
- * CONDSTORE is on (the parameter turns it on: RFC 7162 §3.1), the mailbox's HIGHESTMODSEQ (§3.1.2.1).
+ * CONDSTORE is on (the parameter turns it on: RFC 7162 §3.1), the mailbox's HIGHESTMODSEQ (§3.1.2.1), and what a
+ * QRESYNC parameter asks after it (§3.2.5).
  */
 export async function openMailbox(ctx: AuthenticatedContext, args: SelectArgs, readOnly: boolean): Promise<void> {
   const name = args.name;
+  // Refused before anything is closed: a BAD did nothing (RFC 7162 §3.2.5).
+  if (args.qresync && !ctx.session.enabled.has('QRESYNC')) throw bad('QRESYNC parameter without ENABLE QRESYNC');
   if (args.condstore) ctx.enable('CONDSTORE');
   // Selecting another mailbox closes this one without expunging (RFC 3501 §6.3.1), whatever happens next: a SELECT
   // that fails leaves no mailbox selected. Flag changes are on disk already (STORE writes through); what close
@@ -63,6 +69,7 @@ export async function openMailbox(ctx: AuthenticatedContext, args: SelectArgs, r
   ctx.untagged((b) => b.raw('OK [UIDVALIDITY ').number(box.uidValidity).raw('] UID validity status'));
   ctx.untagged((b) => b.raw('OK [UIDNEXT ').number(box.uidNext()).raw('] Predicted next UID'));
   if (condstoreOn(ctx)) ctx.untagged((b) => okResponse(b, (c) => highestModseq(c, box), 'Highest'));
+  if (args.qresync) resynchronize(ctx, box, args.qresync);
   ctx.okWith(`${readOnly ? 'EXAMINE' : 'SELECT'} completed`, (b) => b.raw(box.readOnly ? 'READ-ONLY' : 'READ-WRITE'));
 }
 

@@ -33,7 +33,7 @@ export function resolveSet(box: OpenMailbox, set: SequenceSet, uid: boolean): nu
 }
 
 /** The first message number whose UID is at least `uid` (n + 1 when there is none). */
-function firstAtOrAbove(box: OpenMailbox, n: number, uid: number): number {
+export function firstAtOrAbove(box: OpenMailbox, n: number, uid: number): number {
   let lo = 1;
   let hi = n + 1;
   while (lo < hi) {
