@@ -17,7 +17,7 @@ import type { Clock } from '../env/env.js';
 import { describeError, type Logger } from '../env/logger.js';
 import { InputClosed, LineTooLong, type LineInput } from '../io/input.js';
 import type { ResponseSink } from '../io/sink.js';
-import { MailboxError, type OpenMailbox } from '../mailbox/driver.js';
+import { MailboxError } from '../mailbox/driver.js';
 import type { Command, CommandContext, Selected } from './command.js';
 import { replyFor } from './errors.js';
 import type { MailStore } from '../mailbox/store.js';
@@ -90,13 +90,6 @@ const MAX_LOGGED_ERRORS = 3;
 function isAppend(soFar: readonly CommandPart[]): boolean {
   const first = soFar[0];
   return first !== undefined && /^[^ ]+ APPEND /i.test(first.bytes.toString('latin1', 0, 80));
-}
-
-/** The UIDs of the messages as the client numbers them (`[seq - 1]`), expunged ones not yet told included. */
-function clientUids(box: OpenMailbox): Uint32Array {
-  const uids = new Uint32Array(box.count());
-  for (let seq = 1; seq <= uids.length; seq++) uids[seq - 1] = box.meta(seq).uid;
-  return uids;
 }
 
 /**
@@ -262,25 +255,20 @@ export class ImapSession {
       this.internalError(e, 'warning');
       return true;
     }
-    // Once QRESYNC is on, expunges are told by UID (RFC 7162 §3.2.10): the client's UIDs are noted before the
-    // expunges renumber the messages, and each run of expunges becomes one VANISHED.
-    const known = allowExpunge && this.enabledSet.has('QRESYNC') ? clientUids(sel.box) : null;
+    // Once QRESYNC is on, expunges are told by UID (RFC 7162 §3.2.10): each run of expunges becomes one VANISHED.
+    const byUid = this.enabledSet.has('QRESYNC');
     let gone: number[] = [];
     const tellGone = (): void => {
       const uids = gone;
       if (uids.length) this.untagged((b) => vanished(b, false, numberRanges(uids)));
       gone = [];
     };
-    let expunged = 0;
     for (const u of sel.box.takeUpdates(allowExpunge)) {
       if (u.kind !== 'expunge') tellGone();
       switch (u.kind) {
         case 'expunge':
-          // u.seq counts the earlier expunges of this batch as gone already.
-          if (known) {
-            const uid = known[u.seq - 1 + expunged++];
-            if (uid !== undefined) gone.push(uid);
-          } else this.untagged((b) => b.number(u.seq).raw(' EXPUNGE'));
+          if (byUid) gone.push(u.uid);
+          else this.untagged((b) => b.number(u.seq).raw(' EXPUNGE'));
           break;
         case 'exists':
           this.untagged((b) => b.number(u.count).raw(' EXISTS'));

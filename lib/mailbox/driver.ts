@@ -75,7 +75,7 @@ export type FlagsUndo = () => void;
 
 /** A change to report to the client, in the order it happened. Sequence numbers are those the client knows. */
 export type MailboxUpdate =
-  | { readonly kind: 'expunge'; readonly seq: number }
+  | { readonly kind: 'expunge'; readonly seq: number; readonly uid: number }
   | { readonly kind: 'exists'; readonly count: number }
   | { readonly kind: 'recent'; readonly count: number }
   | { readonly kind: 'flags'; readonly seq: number }

@@ -438,7 +438,7 @@ export function takeUpdates(box: MailboxState, allowExpunge: boolean): MailboxUp
     for (let r = 0; r < x.length; r++) {
       if (x.bits(r) & Bit.Gone) {
         if (r < box.reported) {
-          out.push({ kind: 'expunge', seq: r + 1 - removed });
+          out.push({ kind: 'expunge', seq: r + 1 - removed, uid: x.uid(r) });
           removed++;
           known--;
         }
