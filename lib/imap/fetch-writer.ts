@@ -66,9 +66,9 @@ export interface FetchOptions {
    */
   readonly structureCache?: Map<number, MimePart>;
   /**
-   * CONDSTORE is on (RFC 7162 §3.1): a response that sets \Seen implicitly carries UID as well as FLAGS, as every
-   * FETCH response caused by a flag change does; its MODSEQ is known once the \Seen is written (at the end of the
-   * command), and is sent then (commands/fetch.ts).
+   * CONDSTORE is on (RFC 7162 §3.1): a response that sets \Seen implicitly carries UID and MODSEQ as well as FLAGS,
+   * as every FETCH response caused by a flag change does; the \Seen is then written before the response (its MODSEQ
+   * is the write's), not at the end of the command.
    */
   readonly condstore?: boolean;
 }
@@ -511,7 +511,14 @@ export async function writeFetch(
   if (opts.markSeen && !box.readOnly && (meta.flags & Flag.Seen) === 0 && atts.some(setsSeen)) {
     box.setFlags([seq], 'add', Flag.Seen, []);
     seenSet = true;
-    if (opts.condstore && !items.includes(UID_ITEM)) items.push(UID_ITEM);
+    if (opts.condstore) {
+      // The response carries UID and the MODSEQ the change got (RFC 7162 §3.1), which it gets when written: so
+      // written now, not with the others at the end of the command. A write that fails (a full disk) leaves the
+      // \Seen pending, with no new MODSEQ to tell.
+      if (!items.includes(UID_ITEM)) items.push(UID_ITEM);
+      const written = await box.checkpoint().then(() => true, () => false);
+      if (written && !items.includes(MODSEQ_ITEM)) items.push(MODSEQ_ITEM);
+    }
     if (!atts.some((a) => a.kind === 'FLAGS')) items.push(FLAGS_ITEM);
   }
 

@@ -12,7 +12,6 @@ import { type FetchAtt, ParseError } from '../../wire/parser.js';
 import type { SequenceSet } from '../../values/sequence.js';
 import { MailboxError } from '../../mailbox/driver.js';
 import { FetchError, writeFetch } from '../fetch-writer.js';
-import { flagsFetch } from '../responses.js';
 import { type SelectedContext, defineSelectedCommand, type Command } from '../command.js';
 import { bad, no } from '../errors.js';
 import { resolveSet } from './shared/sequence.js';
@@ -54,27 +53,21 @@ function fetchSpec(uid: boolean): Command {
         sendVanishedSince(ctx, sel.box, args.changedSince, args.set);
       }
       if (args.atts.some((x) => x.kind === 'MODSEQ')) enableCondstore(ctx);
-      const seen: number[] = [];
+      let seen = false;
       try {
         for (const seq of resolveSet(sel.box, args.set, uid)) {
           if (sel.box.meta(seq).modseq <= args.changedSince) continue;
-          if (await fetchOne(ctx, seq, args.atts, uid)) seen.push(seq);
+          if (await fetchOne(ctx, seq, args.atts, uid)) seen = true;
         }
       } finally {
         // An implicit \Seen (a body fetched without PEEK) is written at the end of the command, as a STORE's is, so
-        // other sessions and programs see it at once. The data was sent: a write that fails (a full disk) is logged,
-        // and the change stays pending for the session's next write.
-        if (seen.length > 0) {
-          const written = await sel.box.checkpoint().then(() => true, (e: unknown) => {
+        // other sessions and programs see it at once (under CONDSTORE each was written before its response: see
+        // fetch-writer.ts). The data was sent: a write that fails (a full disk) is logged, and the change stays
+        // pending for the session's next write.
+        if (seen) {
+          await sel.box.checkpoint().catch((e: unknown) => {
             ctx.session.opts.logger.log('warning', `${sel.name}: \\Seen set by FETCH not written yet: ${String(e)}`);
-            return false;
           });
-          // The mod-sequence the write gave them (RFC 7162 §3.1: a FETCH response caused by a flag change carries it).
-          if (written && condstoreOn(ctx)) {
-            for (const seq of seen) {
-              ctx.untagged((b) => flagsFetch(b, seq, sel.box.meta(seq), { uid: true, modseq: true, flags: false }));
-            }
-          }
         }
       }
     },

@@ -58,14 +58,13 @@ C1: a9 UID FETCH 3:4 (FLAGS MODSEQ) (changedsince 1)
 S1: * 2 FETCH (UID 3 FLAGS (\Seen \Flagged project-x) MODSEQ ($h0))
 S1: * 3 FETCH (UID 4 FLAGS (\Answered $$Forwarded) MODSEQ ($m3))
 S1: a9 OK UID FETCH completed
-# A body fetched without PEEK sets \Seen: that response carries UID too, and once the \Seen is written (at the
-# end of the command) the mod-sequence it was given follows.
+# A body fetched without PEEK sets \Seen: that response carries UID and MODSEQ too (RFC 7162 §3.1), the MODSEQ the
+# \Seen got when written, before the response.
 C1: a10 FETCH 4 (BODY[HEADER.FIELDS (SUBJECT)])
 S1: * 4 FETCH (BODY[HEADER.FIELDS (SUBJECT)] {33}
 S1: Subject: This week at Example
 S1: 
-S1:  UID 5 FLAGS (\Seen \Recent))
-S1: * 4 FETCH (UID 5 MODSEQ ($m4))
+S1:  UID 5 MODSEQ ($m4) FLAGS (\Seen \Recent))
 S1: a10 OK FETCH completed
 # STATUS HIGHESTMODSEQ (§3.1.2.2): the \Seen just written took a number of its own.
 C1: a11 STATUS INBOX (MESSAGES HIGHESTMODSEQ)
