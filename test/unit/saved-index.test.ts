@@ -393,6 +393,7 @@ describe('modification sequences (RFC 7162)', () => {
     // Another program changes message 5's flags in place: a session finds it, and gives it a new number.
     const text = readFileSync(path, 'latin1');
     const e = await d.open(path, { readOnly: false });
+    const g = await d.open(path, { readOnly: true });
     // A message whose block has room in its X-Keywords line (the ones the first session wrote).
     const kw = text.indexOf('X-Keywords:      ', text.indexOf('Subject: message 3\n'));
     const uid = Number(/X-UID: (\d+)/.exec(text.slice(kw))?.[1]);
@@ -405,6 +406,11 @@ describe('modification sequences (RFC 7162)', () => {
     assert.deepEqual([...e.meta(seq).keywords], ['todo']);
     assert.ok(e.meta(seq).modseq > c.highestModseq(), 'the change found gets a number above all before');
     assert.deepEqual(modseqs(e).filter((_, i) => i !== seq - 1), kept.filter((_, i) => i !== seq - 1), 'the others keep theirs');
+    // The session that found it saved the index then: another session takes its number rather than give one.
+    await g.sync();
+    g.takeUpdates(true);
+    assert.deepEqual(modseqs(g), modseqs(e));
+    await g.close();
     const high = e.highestModseq();
     await e.close();
     // The index lost: the numbers go on from the clock, which has moved on since.

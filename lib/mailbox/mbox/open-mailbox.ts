@@ -279,7 +279,7 @@ export class MboxMailbox implements OpenMailbox {
   }
 
   sync(): Promise<void> {
-    return sync(this.s);
+    return sync(this.s, () => saveIndex(this.s));
   }
 
   takeUpdates(allowExpunge: boolean): MailboxUpdate[] {

@@ -344,22 +344,26 @@ export function metadataIntact(box: MailboxState): boolean {
   return true;
 }
 
-/** Brings the index up to date with the file. Caller holds the read or write locks. */
-export function syncLocked(box: MailboxState): void {
+/**
+ * Brings the index up to date with the file. Caller holds the read or write locks. Returns true when the whole
+ * file was scanned again and this object numbered what it found changed (see {@link sync}).
+ */
+export function syncLocked(box: MailboxState): boolean {
   const st = fstatSync(box.fd, { bigint: true });
   const now = snapshotOf(st);
-  if (box.snap && sameSnapshot(now, box.snap)) return;
+  if (box.snap && sameSnapshot(now, box.snap)) return false;
   // Changes our other sessions made in place, from their records (change-log.ts).
-  if (followLog(box, now)) return;
+  if (followLog(box, now)) return false;
   const snap = box.snap;
   const size = Number(st.size);
   if (snap && size > snap.size && tailStartsMessage(box, snap.size) && metadataIntact(box)) {
     scanTail(box, snap.size, st);
-    return;
+    return false;
   }
   // A write of another session of ours that moved messages saved the index of the file it left: its numbers.
-  if (adoptSaved(box, now)) return;
+  if (adoptSaved(box, now)) return false;
   rescan(box, false);
+  return true;
 }
 
 /**
@@ -401,7 +405,13 @@ export function tailStartsMessage(box: MailboxState, at: number): boolean {
   return i < b.length && isFromLine(b, i, e);
 }
 
-export async function sync(box: MailboxState): Promise<void> {
+/**
+ * Brings the index up to date with the file (reopening a file replaced under its name). When that took a scan of
+ * the whole file (another program changed it), `publish` runs under the same locks: the caller saves the index, so
+ * that the other sessions take this one's numbers for the change (reconcile.ts's adoptSaved) rather than each
+ * number it.
+ */
+export async function sync(box: MailboxState, publish?: () => Promise<void>): Promise<void> {
   box.live();
   // A file replaced under the same name (some tools rewrite by rename) is reopened.
   let pathSt;
@@ -422,9 +432,11 @@ export async function sync(box: MailboxState): Promise<void> {
     await settleRecent(box);
     return;
   }
-  await box.withLock('shared', () => {
+  await box.withLock('shared', async () => {
+    let numbered = true;
     if (box.snap === null) rescan(box, false);
-    else syncLocked(box);
+    else numbered = syncLocked(box);
+    if (numbered && publish) await publish();
   });
   await settleRecent(box);
 }
