@@ -127,7 +127,7 @@ describe('mbox driver', () => {
     assert.match(readFileSync(path, 'latin1'), /^From [^\n]*\nSubject: a\nX-IMAPbase: \d+ 3\n/, 'base on the first message of a file without pseudo-message');
     box.setFlags([1, 3], 'add', Flag.Deleted, []);
     assert.deepEqual(await box.expunge(), [1, 3]);
-    assert.deepEqual(box.takeUpdates(true), [{ kind: 'expunge', seq: 1 }, { kind: 'expunge', seq: 2 }]);
+    assert.deepEqual(box.takeUpdates(true), [{ kind: 'expunge', seq: 1, uid: 1 }, { kind: 'expunge', seq: 2, uid: 3 }]);
     assert.equal(box.count(), 1);
     assert.equal(await served(box, 1), 'Subject: b\r\n\r\n2\r\n');
     assert.match(readFileSync(path, 'latin1'), /^From [^\n]*\nSubject: b\nX-IMAPbase: \d+ 3\nStatus: O\n/, 'base moved to the new first message');
@@ -196,7 +196,7 @@ describe('mbox driver', () => {
     assert.ok(held.some((u) => u.kind === 'flags' && u.seq === 2));
     assert.ok(held.some((u) => u.kind === 'keywords'));
     await assert.rejects(a.header(1), /expunged by another session/);
-    assert.deepEqual(a.takeUpdates(true), [{ kind: 'expunge', seq: 1 }, { kind: 'expunge', seq: 2 }]);
+    assert.deepEqual(a.takeUpdates(true), [{ kind: 'expunge', seq: 1, uid: 1 }, { kind: 'expunge', seq: 2, uid: 3 }]);
     assert.deepEqual(uids(a), [2, 4, 5]);
     assert.deepEqual(a.meta(1).keywords, ['important']);
     assert.equal(await served(a, 3), 'Subject: e\r\n\r\n5\r\n');
