@@ -127,20 +127,7 @@ export class ControlDir {
    */
   recentClaim(mailboxPath: string, owner: string): number {
     const path = this.fileFor('recent', mailboxPath);
-    if (path === null) return 0;
-    let fd: number;
-    try {
-      fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
-    } catch {
-      return 0;
-    }
-    try {
-      return parseClaim(fd, owner);
-    } catch {
-      return 0;
-    } finally {
-      closeSync(fd);
-    }
+    return path === null ? 0 : readSmallFile(path, (fd) => parseClaim(fd, owner), 0);
   }
 
   /**
@@ -299,4 +286,24 @@ export function rewriteInPlace(fd: number, text: string): void {
   const out = Buffer.from(text, 'utf8');
   writeSync(fd, out, 0, out.length, 0);
   ftruncateSync(fd, out.length);
+}
+
+/**
+ * What `read` makes of the file at `path`, opened for reading (a symbolic link is not followed); `none` when it
+ * cannot be opened or read (missing, or not ours to read).
+ */
+export function readSmallFile<T>(path: string, read: (fd: number) => T, none: T): T {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch {
+    return none;
+  }
+  try {
+    return read(fd);
+  } catch {
+    return none;
+  } finally {
+    closeSync(fd);
+  }
 }

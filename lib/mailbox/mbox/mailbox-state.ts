@@ -11,7 +11,7 @@
 import { closeSync, constants, fstatSync, openSync, type BigIntStats } from 'node:fs';
 import type { Logger } from '../../env/logger.js';
 import { MailboxError } from '../driver.js';
-import { type ControlDir, numberIn, rewriteInPlace } from '../control-dir.js';
+import { type ControlDir, numberIn, readSmallFile, rewriteInPlace } from '../control-dir.js';
 import type { LockMode, LockTarget, ReleaseLock } from '../../lock/lock-method.js';
 import { LockError, LockTimeoutError } from '../../lock/lock-method.js';
 import { readAt } from './byte-source.js';
@@ -340,19 +340,7 @@ export class MailboxState {
 
 /** The number in the counter file at `path` (0: none, or not a number). */
 function readCounter(path: string): number {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
-  } catch {
-    return 0;
-  }
-  try {
-    return numberIn(fd, 16);
-  } catch {
-    return 0;
-  } finally {
-    closeSync(fd);
-  }
+  return readSmallFile(path, (fd) => numberIn(fd, 16), 0);
 }
 
 /** Writes `n` to the counter file at `path` (a cache: not fsynced; the clock floor covers its loss). */
