@@ -12,9 +12,16 @@
 export const EXPUNGE_MEMORY = 65_536;
 
 export class ExpungeMemory {
-  /** UIDs and their modification sequences, in the order they were expunged (modseqs ascending). */
-  private uids: number[] = [];
-  private modseqs: number[] = [];
+  /**
+   * UIDs and their modification sequences, in the order they were expunged (modseqs ascending), in a ring of
+   * {@link EXPUNGE_MEMORY}: the oldest is overwritten in place when it is full, so an expunge of thousands of
+   * messages in a full memory moves nothing.
+   */
+  private uids = new Uint32Array(0);
+  private modseqs = new Float64Array(0);
+  /** Where the oldest entry is, and how many there are. */
+  private head = 0;
+  private count = 0;
 
   /** Complete for changes with a modification sequence above this (see the module comment). */
   horizon: number;
@@ -24,31 +31,56 @@ export class ExpungeMemory {
   }
 
   get size(): number {
-    return this.uids.length;
+    return this.count;
   }
 
   /** Remembers that `uid` was expunged by the change numbered `modseq` (not below any remembered before). */
   add(uid: number, modseq: number): void {
-    this.uids.push(uid);
-    this.modseqs.push(modseq);
-    if (this.uids.length > EXPUNGE_MEMORY) {
-      const drop = this.uids.length - EXPUNGE_MEMORY;
-      this.horizon = Math.max(this.horizon, this.modseqs[drop - 1] as number);
-      this.uids.splice(0, drop);
-      this.modseqs.splice(0, drop);
+    if (this.count === this.uids.length && this.count < EXPUNGE_MEMORY) this.grow();
+    if (this.count === EXPUNGE_MEMORY) {
+      // Full: the oldest goes, and the memory is complete only from its number on.
+      this.horizon = Math.max(this.horizon, this.modseqs[this.head] as number);
+      this.uids[this.head] = uid;
+      this.modseqs[this.head] = modseq;
+      this.head = (this.head + 1) % EXPUNGE_MEMORY;
+      return;
     }
+    const at = (this.head + this.count) % this.uids.length;
+    this.uids[at] = uid;
+    this.modseqs[at] = modseq;
+    this.count++;
   }
 
   /** The UIDs expunged by changes numbered above `modseq`, ascending; null when that is before the horizon. */
   since(modseq: number): number[] | null {
     if (modseq < this.horizon) return null;
     const out: number[] = [];
-    for (let i = this.modseqs.length - 1; i >= 0 && (this.modseqs[i] as number) > modseq; i--) out.push(this.uids[i] as number);
+    for (let k = this.count - 1; k >= 0; k--) {
+      const at = (this.head + k) % this.uids.length;
+      if ((this.modseqs[at] as number) <= modseq) break;
+      out.push(this.uids[at] as number);
+    }
     return out.sort((a, b) => a - b);
   }
 
   /** The entries, for the index file: UID and modification sequence pairs, oldest first. */
   entries(): { uid: number; modseq: number }[] {
-    return this.uids.map((uid, i) => ({ uid, modseq: this.modseqs[i] as number }));
+    const out: { uid: number; modseq: number }[] = [];
+    for (let k = 0; k < this.count; k++) {
+      const at = (this.head + k) % this.uids.length;
+      out.push({ uid: this.uids[at] as number, modseq: this.modseqs[at] as number });
+    }
+    return out;
+  }
+
+  /** Room for more entries, in order from 0 (the ring is not full yet, so it has not wrapped: head is 0). */
+  private grow(): void {
+    const cap = Math.min(EXPUNGE_MEMORY, Math.max(64, this.uids.length * 2));
+    const uids = new Uint32Array(cap);
+    const modseqs = new Float64Array(cap);
+    uids.set(this.uids);
+    modseqs.set(this.modseqs);
+    this.uids = uids;
+    this.modseqs = modseqs;
   }
 }
