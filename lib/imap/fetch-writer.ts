@@ -88,6 +88,14 @@ interface Item {
   readonly value: Value;
 }
 
+/**
+ * The names under which the mailbox keeps values this writer derives (OpenMailbox.cached): each names its
+ * encoding too. Change the name whenever what is written for the item changes (a fix in the BODYSTRUCTURE or
+ * ENVELOPE encoder, a new session mode that writes them otherwise), so that no session serves a value made the old
+ * way.
+ */
+const CACHED = { envelope: 'imap.envelope.1', body: 'imap.body.1', bodystructure: 'imap.bodystructure.1' } as const;
+
 /** The items whose values are read from the index as they are written: the same for every message. */
 const FLAGS_ITEM: Item = { name: 'FLAGS', value: { kind: 'flags' } };
 const UID_ITEM: Item = { name: 'UID', value: { kind: 'uid' } };
@@ -252,6 +260,18 @@ class MessageReader {
   async header(): Promise<Buffer> {
     this.headerBytes ??= await this.box.header(this.seq);
     return this.headerBytes;
+  }
+
+  /**
+   * BODY or BODYSTRUCTURE: kept by the mailbox from an earlier session, or encoded from the MIME tree (and then kept
+   * for the next).
+   */
+  async structureText(field: string, encode: (root: MimePart) => Buffer): Promise<Buffer> {
+    const kept = this.box.cached(this.seq, field);
+    if (kept !== null) return kept;
+    const text = encode(await this.structure());
+    await this.box.keep(this.seq, field, text);
+    return text;
   }
 
   /** The MIME tree, parsed once by streaming the served message (cached by UID). */
@@ -429,6 +449,112 @@ async function streamLiteral(out: ResponseSink, body: SizedBody): Promise<void> 
  */
 const line = new ByteWriter();
 
+/** An item of a {@link KeptPlan}: written from the index, or from a value the mailbox keeps. */
+type KeptItem = 'FLAGS' | 'UID' | 'INTERNALDATE' | 'RFC822.SIZE' | 'MODSEQ' | 'ENVELOPE' | 'BODY' | 'BODYSTRUCTURE';
+
+/** The items of a FETCH whose every item can be written without reading the mailbox (see {@link writeFetchKept}). */
+export interface KeptPlan {
+  readonly items: readonly KeptItem[];
+}
+
+const KEPT_FIELD: Partial<Record<KeptItem, string>> = {
+  ENVELOPE: CACHED.envelope, BODY: CACHED.body, BODYSTRUCTURE: CACHED.bodystructure,
+};
+
+/** `<name> ` as bytes, for each item (written 100,000 times by FETCH 1:*). */
+const KEPT_NAME = Object.fromEntries(['FLAGS', 'UID', 'INTERNALDATE', 'RFC822.SIZE', 'MODSEQ', 'ENVELOPE', 'BODY', 'BODYSTRUCTURE']
+  .map((k) => [k, Buffer.from(`${k} `, 'latin1')])) as Record<KeptItem, Buffer>;
+const FETCH_OPEN = Buffer.from(' FETCH (', 'latin1');
+
+/**
+ * The plan for {@link writeFetchKept}, or null when an item needs the message's bytes (a body section, BINARY,
+ * RFC822...; these may also set \Seen). The UID comes first for UID FETCH, as in {@link writeFetch}.
+ */
+export function keptPlan(atts: readonly FetchAtt[], opts: { uid: boolean }): KeptPlan | null {
+  const items: KeptItem[] = [];
+  if (opts.uid && !atts.some((a) => a.kind === 'UID')) items.push('UID');
+  for (const a of atts) {
+    switch (a.kind) {
+      case 'FLAGS':
+      case 'UID':
+      case 'INTERNALDATE':
+      case 'RFC822.SIZE':
+      case 'MODSEQ':
+      case 'ENVELOPE':
+      case 'BODY':
+      case 'BODYSTRUCTURE':
+        items.push(a.kind);
+        break;
+      default:
+        return null;
+    }
+  }
+  return { items };
+}
+
+/** The values found kept for one message, by the plan's item index (reused: see writeFetchKept). */
+const keptValues: (Buffer | null)[] = [];
+
+/**
+ * The response for message `seq` when every item of `plan` is in the index or kept by the mailbox (ENVELOPE, BODY,
+ * BODYSTRUCTURE from an earlier session): written at once, without awaiting, and true. False, with nothing written,
+ * when a value is not kept (or the message is gone): the caller then uses {@link writeFetch}, which works it out.
+ * FETCH 1:* BODYSTRUCTURE over 100,000 messages is then one loop that reads the kept values in order.
+ */
+export function writeFetchKept(out: ResponseSink, box: OpenMailbox, seq: number, plan: KeptPlan): boolean {
+  const items = plan.items;
+  for (let i = 0; i < items.length; i++) {
+    const field = KEPT_FIELD[items[i] as KeptItem];
+    if (field === undefined) continue;
+    const v = box.cached(seq, field);
+    if (v === null) return false;
+    keptValues[i] = v;
+  }
+  const w = line;
+  w.reset();
+  w.byte(0x2a);
+  w.byte(0x20);
+  w.uint(seq);
+  w.bytes(FETCH_OPEN);
+  let meta: MessageMeta | null = null;
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) w.byte(0x20);
+    const it = items[i] as KeptItem;
+    w.bytes(KEPT_NAME[it]);
+    switch (it) {
+      case 'FLAGS':
+        meta ??= box.meta(seq);
+        writeFlagList(w, meta.flags, meta.recent, meta.keywords);
+        break;
+      case 'UID':
+        meta ??= box.meta(seq);
+        w.uint(meta.uid);
+        break;
+      case 'INTERNALDATE':
+        meta ??= box.meta(seq);
+        writeInternalDate(meta.internalDate, w);
+        break;
+      case 'RFC822.SIZE':
+        meta ??= box.meta(seq);
+        w.uint(meta.size);
+        break;
+      case 'MODSEQ':
+        meta ??= box.meta(seq);
+        w.byte(0x28);
+        w.uint(meta.modseq);
+        w.byte(0x29);
+        break;
+      default:
+        w.bytes(keptValues[i] as Buffer);
+        keptValues[i] = null;
+    }
+  }
+  w.text(')\r\n');
+  out.writeCopy(w.view());
+  w.reset();
+  return true;
+}
+
 /**
  * Writes `* <seq> FETCH (<items>)` CRLF for message `seq` of `box` into `out`, items in the order of `atts`
  * (after UID for UID FETCH when the client did not name it). Items: FLAGS, INTERNALDATE, RFC822.SIZE, ENVELOPE,
@@ -477,14 +603,16 @@ export async function writeFetch(
       case 'MODSEQ':
         items.push(MODSEQ_ITEM);
         break;
-      case 'ENVELOPE':
-        items.push({ name, value: { kind: 'envelope', header: await box.parseableHeader(seq) } });
+      case 'ENVELOPE': {
+        const kept = box.cached(seq, CACHED.envelope);
+        items.push({ name, value: kept !== null ? { kind: 'text', text: kept } : { kind: 'envelope', header: await box.parseableHeader(seq) } });
         break;
+      }
       case 'BODY':
-        items.push({ name, value: { kind: 'text', text: encodeBody(await r.structure()) } });
+        items.push({ name, value: { kind: 'text', text: await r.structureText(CACHED.body, encodeBody) } });
         break;
       case 'BODYSTRUCTURE':
-        items.push({ name, value: { kind: 'text', text: encodeBodyStructure(await r.structure()) } });
+        items.push({ name, value: { kind: 'text', text: await r.structureText(CACHED.bodystructure, encodeBodyStructure) } });
         break;
       case 'RFC822':
         items.push({ name, value: await r.bodySection({ part: [], text: null }, null) });
@@ -523,6 +651,8 @@ export async function writeFetch(
   }
 
   const w = line;
+  /** An ENVELOPE written from the header: kept for the next session once the response is queued. */
+  let envelope: Buffer | null = null;
   w.reset();
   w.text('* ');
   w.uint(seq);
@@ -555,9 +685,12 @@ export async function writeFetch(
         w.uint(box.meta(seq).modseq);
         w.byte(0x29);
         break;
-      case 'envelope':
+      case 'envelope': {
+        const from = w.length;
         writeEnvelope(v.header, w);
+        envelope = Buffer.from(w.view().subarray(from));
         break;
+      }
       case 'text':
         if (typeof v.text === 'string') w.text(v.text);
         else w.bytes(v.text);
@@ -577,6 +710,7 @@ export async function writeFetch(
   out.writeCopy(w.view());
   w.reset();
   w.shrink();
+  if (envelope !== null) await box.keep(seq, CACHED.envelope, envelope);
   await out.maybeFlush();
   return { seenSet };
 }

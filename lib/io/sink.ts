@@ -86,6 +86,11 @@ export class ResponseSink {
     }
   }
 
+  /** Whether enough is queued for {@link maybeFlush} to flush: a loop that writes without awaiting asks first. */
+  get full(): boolean {
+    return this.size >= HIGH_WATER;
+  }
+
   /** Queued bytes not yet handed to the socket. */
   get pending(): number {
     return this.size;

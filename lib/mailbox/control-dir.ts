@@ -258,7 +258,7 @@ function parseClaim(fd: number, owner: string): number {
 }
 
 /** flock(fd, LOCK_EX), polled every 5 ms (fs-ext's blocking form would hold a pool thread); throws after `ms`. */
-async function lockWithin(fd: number, ms: number): Promise<void> {
+export async function lockWithin(fd: number, ms: number): Promise<void> {
   for (let waited = 0; ; waited += 5) {
     try {
       await flockOp(fd, 'exnb');

@@ -177,6 +177,18 @@ export interface OpenMailbox {
    * made: the result is valid until the next call into the mailbox that may change it.
    */
   parseableHeader(seq: number): Promise<Buffer>;
+  /**
+   * A value derived from message `seq` that was kept with {@link keep} (by this session or an earlier one, of this
+   * user), or null. `field` names the value and its encoding: storage keeps the bytes without knowing them, so a
+   * caller that changes an encoding changes the name. The bytes must not be changed; they are valid until the next
+   * call for the same field.
+   */
+  cached(seq: number, field: string): Buffer | null;
+  /**
+   * Keeps `value` as message `seq`'s `field` for later sessions (see {@link cached}): a cache, kept on a best-effort
+   * basis and written at the latest by the next {@link sync} or {@link close}; never fails.
+   */
+  keep(seq: number, field: string, value: Uint8Array): Promise<void>;
   /** The message body (after the header's blank line), CRLF line ends; `range` counts in those served octets. */
   text(seq: number, range?: { offset: number; length: number }): SizedBody;
   /** The whole message as served: header then text. Its size is {@link MessageMeta.size}. */

@@ -24,6 +24,8 @@ export function emptyMailbox(uidValidity: number): OpenMailbox {
     parseableHeader: (seq: number): Promise<Buffer> => none(seq),
     text: (seq: number): SizedBody => none(seq),
     message: (seq: number): SizedBody => none(seq),
+    cached: (seq: number): Buffer | null => none(seq),
+    keep: async (seq: number): Promise<void> => none(seq),
     setFlags: () => () => undefined,
     flagsShown: () => undefined,
     storeUnchangedSince: async () => [],

@@ -11,7 +11,7 @@
 import { type FetchAtt, ParseError } from '../../wire/parser.js';
 import type { SequenceSet } from '../../values/sequence.js';
 import { MailboxError } from '../../mailbox/driver.js';
-import { FetchError, writeFetch } from '../fetch-writer.js';
+import { FetchError, keptPlan, writeFetch, writeFetchKept } from '../fetch-writer.js';
 import { type SelectedContext, defineSelectedCommand, type Command } from '../command.js';
 import { bad, no } from '../errors.js';
 import { resolveSet } from './shared/sequence.js';
@@ -54,9 +54,17 @@ function fetchSpec(uid: boolean): Command {
       }
       if (args.atts.some((x) => x.kind === 'MODSEQ')) enableCondstore(ctx);
       let seen = false;
+      // Items all known without reading the mailbox: written in one loop, a message at a time awaiting nothing
+      // until the output is to be flushed (fetch-writer.ts); a message whose values are not kept goes the long way.
+      const plan = keptPlan(args.atts, { uid });
+      const out = ctx.session.out;
       try {
         for (const seq of resolveSet(sel.box, args.set, uid)) {
-          if (sel.box.meta(seq).modseq <= args.changedSince) continue;
+          if (args.changedSince > 0 && sel.box.meta(seq).modseq <= args.changedSince) continue;
+          if (plan !== null && writeFetchKept(out, sel.box, seq, plan)) {
+            if (out.full) await out.flush();
+            continue;
+          }
           if (await fetchOne(ctx, seq, args.atts, uid)) seen = true;
         }
       } finally {

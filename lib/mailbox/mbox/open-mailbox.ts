@@ -25,6 +25,7 @@ import { logRows } from './change-log.js';
 import { anyDirty, checkpoint, expunge, storeUnchangedSince, writeLocked } from './write-back.js';
 import { append, finishMoveLocked, moveOut } from './mailbox-save.js';
 import type { MoveLink } from './move-record.js';
+import { FieldCache, fieldId } from './field-cache.js';
 
 /** How long a burst of file events settles before a change is reported (a delivery is several writes). */
 const CHANGE_SETTLE_MS = 100;
@@ -42,6 +43,8 @@ export async function newUidValidity(control: ControlDir | undefined | null, clo
 export class MboxMailbox implements OpenMailbox {
   /** The state every module of this folder works on. */
   private readonly s: MailboxState;
+  /** The field cache (field-cache.ts), made when first used; null without a saved index to sit beside. */
+  private fields: FieldCache | null | undefined;
 
   constructor(
     path: string,
@@ -253,6 +256,51 @@ export class MboxMailbox implements OpenMailbox {
     return parseableHeader(this.s, seq);
   }
 
+  /** The field cache, or null (no control directory, or a mailbox still without its UIDVALIDITY). */
+  private fieldCache(): FieldCache | null {
+    if (this.fields !== undefined) return this.fields;
+    const box = this.s;
+    const index = box.indexFile();
+    if (index === null || box.noValidity) return null;
+    this.fields = new FieldCache(`${index}.cache`, () => box.base.uidValidity, box.env.logger, (uid) => box.seqOf(uid) !== undefined);
+    return this.fields;
+  }
+
+  /** The number of the field named last (a FETCH asks for the same few names over and over). */
+  private fieldName = '';
+  private fieldNumber = 0;
+
+  private fieldNumberOf(field: string): number {
+    if (field !== this.fieldName) {
+      this.fieldName = field;
+      this.fieldNumber = fieldId(field);
+    }
+    return this.fieldNumber;
+  }
+
+  cached(seq: number, field: string): Buffer | null {
+    const c = this.fieldCache();
+    if (c === null) return null;
+    const x = this.s.idx;
+    const r = this.s.row(seq);
+    if (x.bits(r) & Bit.Gone) return null;
+    try {
+      return c.get(this.fieldNumberOf(field), x.uid(r), x.headerSize(r), x.bodyEnd(r) - x.bodyStart(r));
+    } catch (e) {
+      this.s.env.logger.log('warning', `${c.path}: ${e instanceof Error ? e.message : String(e)}`);
+      return null;
+    }
+  }
+
+  async keep(seq: number, field: string, value: Uint8Array): Promise<void> {
+    const c = this.fieldCache();
+    if (c === null) return;
+    const x = this.s.idx;
+    const r = this.s.row(seq);
+    if (x.bits(r) & Bit.Gone) return;
+    if (c.put(this.fieldNumberOf(field), x.uid(r), x.headerSize(r), x.bodyEnd(r) - x.bodyStart(r), value)) await c.flush();
+  }
+
   header(seq: number): Promise<Buffer> {
     return header(this.s, seq);
   }
@@ -278,8 +326,10 @@ export class MboxMailbox implements OpenMailbox {
     flagsShown(this.s, seqs);
   }
 
-  sync(): Promise<void> {
-    return sync(this.s, () => saveIndex(this.s));
+  async sync(): Promise<void> {
+    await this.fields?.flush();
+    this.fields?.refresh();
+    await sync(this.s, () => saveIndex(this.s));
   }
 
   takeUpdates(allowExpunge: boolean): MailboxUpdate[] {
@@ -315,6 +365,7 @@ export class MboxMailbox implements OpenMailbox {
     const box = this.s;
     if (box.closed) return;
     try {
+      await this.fields?.flush();
       const touch = (): void => {
         if (!box.readOnly) this.markRead();
       };
@@ -336,6 +387,7 @@ export class MboxMailbox implements OpenMailbox {
         touch();
       }
     } finally {
+      this.fields?.close();
       box.releaseIndex();
       box.closed = true;
       closeSync(box.fd);

@@ -16,7 +16,10 @@ export function resolveSet(box: OpenMailbox, set: SequenceSet, uid: boolean): nu
   const n = box.count();
   if (!uid) {
     if (n === 0 || set.exceeds(n)) throw bad('Invalid message sequence number');
-    return [...set.numbers(n)];
+    // The ranges are sorted and disjoint (as below): each is walked as it is.
+    const out: number[] = [];
+    for (const [first, last] of set.ranges(n)) for (let seq = first; seq <= last; seq++) out.push(seq);
+    return out;
   }
   const maxUid = n ? box.meta(n).uid : 0;
   const out: number[] = [];
