@@ -344,6 +344,19 @@ export class Header {
 }
 
 /**
+ * The header fields SORT and THREAD read (RFC 5256), and with them all that the header keys of SEARCH most used
+ * read (FROM, TO, CC, BCC, SUBJECT, SENT*): a header cut down to these answers them as the whole header would.
+ */
+export const SUMMARY_FIELDS: readonly string[] = [
+  'date', 'subject', 'from', 'to', 'cc', 'bcc', 'message-id', 'in-reply-to', 'references',
+];
+
+/** The header's {@link SUMMARY_FIELDS}, each field as it is, in the header's order, then the empty line. */
+export function summaryHeader(header: Uint8Array): Buffer {
+  return selectHeaderFields(header, SUMMARY_FIELDS, false);
+}
+
+/**
  * The IMAP `HEADER.FIELDS (names)` / `HEADER.FIELDS.NOT (names)` selection (RFC 3501 §6.4.5): "the subset of the
  * header is returned" — the exact original lines of every matching field (every matching occurrence, in message
  * order, folds included), followed by the empty line: "The blank line between the header and the body is included

@@ -40,7 +40,7 @@ import { isKnownCharset } from './charset.js';
 import { parseMessageDate } from './date.js';
 import { decodeHeaderValue } from './encoded-words.js';
 import { foldCase } from './fold.js';
-import { firstValues, valuesOf } from './header.js';
+import { firstValues, SUMMARY_FIELDS, valuesOf } from './header.js';
 import {
   asciiPattern,
   foldedIncludesAscii,
@@ -68,6 +68,11 @@ export interface SearchMessage {
   readonly modseq: number;
   /** The header block (up to and optionally including the empty line that ends it). */
   header(): Promise<Buffer>;
+  /**
+   * The header cut down to its {@link SUMMARY_FIELDS} (summaryHeader), which may be kept where the header is
+   * not: asked for instead of {@link header} when every key needing the header reads only those fields.
+   */
+  fields?(): Promise<Buffer>;
   /** The body octets (RFC822.TEXT), streamed. The evaluator may stop iterating early (it calls return()). */
   body(): AsyncIterable<Uint8Array>;
 }
@@ -144,6 +149,8 @@ export interface SearchProgram {
   readonly bodyNeedles: readonly string[];
   /** True when some key needs the header (so a caller can prefetch). */
   readonly usesHeader: boolean;
+  /** True when the keys that need the header read only {@link SUMMARY_FIELDS} (see SearchMessage.fields). */
+  readonly summaryOnly: boolean;
   /** True when some key may need the body. */
   readonly usesBody: boolean;
   /** True when some key is MODSEQ (RFC 7162 §3.1.5: the SEARCH and SORT responses then give the highest found). */
@@ -189,6 +196,12 @@ export function compileSearch(keys: SearchKey | readonly SearchKey[], charset = 
   let usesHeader = false;
   let usesBody = false;
   let usesModseq = false;
+  let summaryOnly = true;
+  /** The header is read for field `name` (null: the whole header, for TEXT). */
+  const reads = (name: string | null): void => {
+    usesHeader = true;
+    if (name === null || !SUMMARY_FIELDS.includes(name)) summaryOnly = false;
+  };
   const text = (v: Uint8Array): string => searchNeedle(v, charset);
   const bodyNeedle = (needle: string): number => {
     usesBody = true;
@@ -231,18 +244,18 @@ export function compileSearch(keys: SearchKey | readonly SearchKey[], charset = 
       case 'CC':
       case 'FROM':
       case 'TO':
-        usesHeader = true;
+        reads(k.key.toLowerCase());
         return { t: 'address', field: k.key.toLowerCase(), needle: text(k.value) };
       case 'SUBJECT':
-        usesHeader = true;
+        reads('subject');
         return { t: 'field', field: k.key.toLowerCase(), needle: text(k.value) };
       case 'HEADER':
-        usesHeader = true;
+        reads(k.field.toLowerCase());
         return { t: 'field', field: k.field.toLowerCase(), needle: text(k.value) };
       case 'BODY':
         return { t: 'body', needle: bodyNeedle(text(k.value)) };
       case 'TEXT': {
-        usesHeader = true;
+        reads(null);
         const needle = text(k.value);
         // eslint-disable-next-line no-control-regex
         const ascii = /^[\x00-\x7f]*$/.test(needle) ? asciiPattern(needle) : null;
@@ -261,13 +274,13 @@ export function compileSearch(keys: SearchKey | readonly SearchKey[], charset = 
         return { t: 'meta', test: (m) => internalDay(m.internalDate) >= day };
       }
       case 'SENTBEFORE':
-        usesHeader = true;
+        reads('date');
         return { t: 'sent', cmp: 'before', day: dayNumber(k.date) };
       case 'SENTON':
-        usesHeader = true;
+        reads('date');
         return { t: 'sent', cmp: 'on', day: dayNumber(k.date) };
       case 'SENTSINCE':
-        usesHeader = true;
+        reads('date');
         return { t: 'sent', cmp: 'since', day: dayNumber(k.date) };
       case 'LARGER': {
         const n = k.size;
@@ -311,7 +324,7 @@ export function compileSearch(keys: SearchKey | readonly SearchKey[], charset = 
   };
   const list = Array.isArray(keys) ? (keys as readonly SearchKey[]) : [keys as SearchKey];
   const root: Node = list.length === 1 && list[0] !== undefined ? compile(list[0]) : { t: 'and', operands: list.map(compile) };
-  return { root, bodyNeedles, usesHeader, usesBody, usesModseq };
+  return { root, bodyNeedles, usesHeader, usesBody, usesModseq, summaryOnly: usesHeader && summaryOnly };
 }
 
 function fieldValues(h: HeaderView, name: string): string[] {
@@ -438,7 +451,7 @@ function evaluate(n: Node, env: Env): Tri {
 export async function matchMessage(program: SearchProgram, msg: SearchMessage, ctx: SearchContext): Promise<boolean> {
   const first = evaluate(program.root, { msg, ctx, header: undefined, body: undefined });
   if (first !== undefined) return first;
-  const raw = await msg.header();
+  const raw = program.summaryOnly && msg.fields !== undefined ? await msg.fields() : await msg.header();
   const header: HeaderView = { decoded: new Map(), addresses: new Map(), text: undefined, textAscii: undefined, whole: undefined, sentDay: undefined, raw };
   const second = evaluate(program.root, { msg, ctx, header, body: undefined });
   if (second !== undefined) return second;

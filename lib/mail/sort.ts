@@ -28,6 +28,8 @@ export interface SortMessage {
   /** RFC822.SIZE. */
   readonly size: number;
   header(): Promise<Buffer>;
+  /** The header cut down to SUMMARY_FIELDS (header.ts), which hold every field sorting reads: asked for when given. */
+  fields?(): Promise<Buffer>;
 }
 
 /**
@@ -86,7 +88,7 @@ export async function sortMessages<M extends SortMessage>(msgs: readonly M[], cr
   const keyed: { msg: M; keys: Key[] }[] = [];
   const scratch = new Int32Array(2 * SORT_FIELDS.size);
   for (const msg of msgs) {
-    const fields = needHeader ? fieldValues(SORT_FIELDS, await msg.header(), scratch) : NO_FIELDS;
+    const fields = needHeader ? fieldValues(SORT_FIELDS, await (msg.fields?.() ?? msg.header()), scratch) : NO_FIELDS;
     const keys = criteria.map((c): Key => {
       switch (c.key) {
         case 'ARRIVAL':

@@ -21,6 +21,8 @@ export interface ThreadMessage {
   readonly seq: number;
   readonly internalDate: InternalDate;
   header(): Promise<Buffer>;
+  /** The header cut down to SUMMARY_FIELDS (header.ts), which hold every field threading reads: asked for when given. */
+  fields?(): Promise<Buffer>;
 }
 
 /** A node of a thread tree; `message` is undefined for a dummy (a message referred to but not in the mailbox). */
@@ -58,7 +60,7 @@ async function infos<M extends ThreadMessage>(msgs: readonly M[]): Promise<Info<
   const out: Info<M>[] = [];
   const scratch = new Int32Array(2 * THREAD_FIELDS.size);
   for (const msg of msgs) {
-    const [subject, refs, inReplyTo, messageId, date] = fieldValues(THREAD_FIELDS, await msg.header(), scratch);
+    const [subject, refs, inReplyTo, messageId, date] = fieldValues(THREAD_FIELDS, await (msg.fields?.() ?? msg.header()), scratch);
     const base = baseSubject(subject ?? '');
     let references = messageIds(refs ?? undefined);
     // RFC 5256 REFERENCES step 1: "If a message does not have a References header line, or the References header

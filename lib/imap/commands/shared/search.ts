@@ -1,11 +1,15 @@
 /** The search SEARCH, SORT and THREAD share (RFC 5256 §3: their search criteria are SEARCH's). */
 import type { InternalDate, OpenMailbox } from '../../../mailbox/driver.js';
 import { compileSearch, searchMessages, SearchCharsetError, type SearchMessage } from '../../../mail/search.js';
+import { summaryHeader } from '../../../mail/header.js';
 import type { SearchKey } from '../../../values/search-key.js';
 import type { ArgCursor } from '../../../wire/parser.js';
 import { no } from '../../errors.js';
 import type { SelectedContext } from '../../command.js';
 import { enableCondstore } from './condstore.js';
+
+/** The name the summary header is kept under (OpenMailbox.cached); a new cut (other fields) takes a new name. */
+const SUMMARY_CACHE = 'mail.summary.1';
 
 /**
  * A message of the selected mailbox as SEARCH sees them (also what SORT and THREAD need of a message): a box and a
@@ -49,6 +53,16 @@ class BoxMessage implements SearchMessage {
 
   header(): Promise<Buffer> {
     return this.box.header(this.seq);
+  }
+
+  /** The summary header (SORT, THREAD, most SEARCHes): kept by the mailbox from an earlier session, or cut now and kept. */
+  async fields(): Promise<Buffer> {
+    const kept = this.box.cached(this.seq, SUMMARY_CACHE);
+    // A copy: what the cache hands out is valid only until its next look-up, and a sort may hold field values.
+    if (kept !== null) return Buffer.from(kept);
+    const cut = summaryHeader(await this.box.header(this.seq));
+    await this.box.keep(this.seq, SUMMARY_CACHE, cut);
+    return cut;
   }
 
   body(): AsyncIterable<Uint8Array> {
