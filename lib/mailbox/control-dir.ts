@@ -6,8 +6,9 @@
  *     pop3.<hash>        flock()ed by the POP3 session that holds the maildrop (lib/mailbox/maildrop-lock.ts)
  *     recent.<hash>      the highest UID a session has claimed as \Recent in one mailbox (mbox/reconcile.ts)
  *     index.<hash>       the mailbox's index kept between sessions (mbox/index-file.ts; `.new` while one is written),
- *                        with `.log` its change log (mbox/index-log.ts) and `.modseq` the last modification
- *                        sequence given (mbox/mailbox-state.ts)
+ *                        with `.log` its change log (mbox/index-log.ts), `.modseq` the last modification
+ *                        sequence given (mbox/mailbox-state.ts) and `.cache` values derived from the messages
+ *                        (mbox/field-cache.ts)
  *     uwimap-ts.<dev>.<ino>.journal   a rewrite's journal while it runs (mbox/rewrite.ts)
  *     uwimap-ts.<dev>.<ino>.append    an append's intent record while it runs (mbox/append-journal.ts)
  *     uwimap-ts.<dev>.<ino>.move      a MOVE's or RENAME INBOX's record while it runs, named after the source
