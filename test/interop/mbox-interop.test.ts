@@ -4,7 +4,8 @@
  *   with the same UIDVALIDITY, UIDs, flags and keywords;
  * - what UW and Dovecot write, our driver reads with their UIDs and flags intact;
  * - a mailbox changed by us after them, and by them after us, still agrees;
- * - our saved index (lib/mailbox/mbox/saved-index.ts) is never trusted for a file they changed behind it.
+ * - our saved index (lib/mailbox/mbox/saved-index.ts) is never trusted for a file they changed behind it, and the
+ *   values our field cache kept (ENVELOPE, BODYSTRUCTURE) stay those of the messages they were made from.
  */
 import assert from 'node:assert/strict';
 import { chownSync, existsSync, mkdtempSync } from 'node:fs';
@@ -15,6 +16,10 @@ import { Flag, SYSTEM_FLAG_NAMES } from '../../lib/mailbox/driver.js';
 import { MboxDriver } from '../../lib/mailbox/mbox/mbox-driver.js';
 import { ControlDir } from '../../lib/mailbox/control-dir.js';
 import { MemoryLogger } from '../../lib/env/logger.js';
+import { keptPlan, writeFetch, writeFetchKept } from '../../lib/imap/fetch-writer.js';
+import { ResponseSink } from '../../lib/io/sink.js';
+import { ArgCursor } from '../../lib/wire/parser.js';
+import { PassThrough } from 'node:stream';
 import {
   dmailDeliver, dovecotAppend, dovecotExpunge, dovecotFetch, dovecotStore, mailutilAppend, makeSandbox,
   procmailDeliver, putSandboxFile, tmailDeliver, uwAppend, uwCheck, uwCreate, uwExpunge, uwFetch, uwStore, type MailboxView,
@@ -223,15 +228,51 @@ describe('changed by us after them, and by them after us', () => {
   });
 });
 
+const DERIVED = ArgCursor.of('(UID ENVELOPE BODYSTRUCTURE)').fetchAtts();
+
+/**
+ * Every message's `FETCH (UID ENVELOPE BODYSTRUCTURE)` response as our FETCH writer gives it (from the field cache
+ * where it kept them, then worked out and kept), and how many came from the cache.
+ */
+async function derived(box: OpenMailbox): Promise<{ lines: string[]; kept: number }> {
+  const lines: string[] = [];
+  let kept = 0;
+  const plan = keptPlan(DERIVED, { uid: false });
+  assert.ok(plan);
+  for (let seq = 1; seq <= box.count(); seq++) {
+    const pt = new PassThrough();
+    const got: Buffer[] = [];
+    pt.on('data', (c: Buffer) => got.push(c));
+    const sink = new ResponseSink(pt);
+    if (writeFetchKept(sink, box, seq, plan)) kept++;
+    else await writeFetch(sink, box, seq, DERIVED, { uid: false, markSeen: false });
+    await sink.flush();
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    lines.push(Buffer.concat(got).toString('latin1'));
+  }
+  return { lines, kept };
+}
+
 describe('changed by them behind our saved index', () => {
   it('UW c-client, dmail, tmail, procmail, mailutil and Dovecot: each change is seen, as by a session without an index', async () => {
     const logger = new MemoryLogger();
     const control = new ControlDir({ path: mkdtempSync(join(sb.dir, 'control-')), uid: process.getuid?.() ?? 0, logger });
     const indexed = new MboxDriver({ journalDir: sb.dir, fsync: false, control, env: { hostname: 'ours.example', username: 'ours', logger } });
+    let fromCache = 0;
     const look = async (path: string): Promise<View> => {
       const box = await indexed.open(path, { readOnly: false });
       try {
-        return viewOf(box);
+        const view = viewOf(box);
+        // What the cache gives is what a session without one works out from the file as it is now.
+        const mine = await derived(box);
+        fromCache += mine.kept;
+        const plain = await driver().open(path, { readOnly: true });
+        try {
+          assert.deepEqual(mine.lines, (await derived(plain)).lines, 'ENVELOPE and BODYSTRUCTURE, with the field cache as without');
+        } finally {
+          await plain.close();
+        }
+        return view;
       } finally {
         await box.close();
       }
@@ -264,5 +305,6 @@ describe('changed by them behind our saved index', () => {
       same(seen, theirs(await uwFetch(sb, path)), `${what}: as UW reads it`);
       give(path);
     }
+    assert.ok(fromCache >= 20, `the messages that stayed were answered from the cache (${fromCache} times)`);
   });
 });

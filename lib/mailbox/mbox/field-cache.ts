@@ -362,6 +362,20 @@ export class FieldCache {
     this.end = pos;
   }
 
+  /** Takes in batch `b`, which this session has just written at `pos` (as readHeads would, without reading it). */
+  private took(b: Buffer, pos: number): void {
+    const field = b.readUInt32LE(8);
+    const f = this.fields.get(field);
+    if (f?.indexed) {
+      this.index(f, b.subarray(BATCH_HEAD), pos + BATCH_HEAD);
+      f.spans.push(pos + BATCH_HEAD, pos + b.length);
+    } else {
+      let where = this.unread.get(field);
+      if (where === undefined) this.unread.set(field, (where = []));
+      where.push(pos, b.length, b.readUInt32LE(4));
+    }
+  }
+
   /** Reads and checks the batch of `len` bytes at `pos`, and indexes its records into `f`. */
   private readBatch(f: FieldIndex, pos: number, len: number, crc: number): void {
     const body = Buffer.allocUnsafe(len - BATCH_HEAD);
@@ -438,10 +452,11 @@ export class FieldCache {
         let pos = committed;
         for (const b of batches) {
           for (let o = 0; o < b.length;) o += writeSync(this.fd, b, o, b.length - o, pos + o);
+          this.took(b, pos);
           pos += b.length;
         }
         this.writeHeader(this.fd, uidValidity, pos);
-        this.readHeads(pos);
+        this.end = pos;
         return;
       } finally {
         if (this.fd >= 0) await flockOp(this.fd, 'un').catch(() => undefined);
