@@ -6,18 +6,25 @@ import type { Maildrop } from './maildrop.js';
 import type { Pop3Options } from './session.js';
 
 const STATUS_LEN = 'Status: RO\r\n'.length;
-const hex8 = (n: number): string => (n >>> 0).toString(16).padStart(8, '0');
 
 /** Octets as sent: the message with CRLF, plus UW's Status: line when it is added (before dot-stuffing). */
 export function servedSize(drop: Maildrop, i: number, opts: Pick<Pop3Options, 'statusHeader'>): number {
   return drop.meta(i).size + (opts.statusHeader ? STATUS_LEN : 0);
 }
 
-/** UIDL's unique id: UW's `%08lx%08lx` of UIDVALIDITY and UID, or Dovecot's UID then UIDVALIDITY in upper case. */
-export function uniqueId(drop: Maildrop, i: number, opts: Pick<Pop3Options, 'uidlFormat'>): string {
+/**
+ * UIDL's unique id, written into `lines`: UW's `%08lx%08lx` of UIDVALIDITY and UID, or Dovecot's UID then
+ * UIDVALIDITY in upper case.
+ */
+export function uniqueId(drop: Maildrop, i: number, opts: Pick<Pop3Options, 'uidlFormat'>, lines: ListingLines): void {
   const uid = drop.meta(i).uid;
-  return opts.uidlFormat === 'uw' ? hex8(drop.uidValidity) + hex8(uid) :
-    (hex8(uid) + hex8(drop.uidValidity)).toUpperCase();
+  if (opts.uidlFormat === 'uw') {
+    lines.hex8(drop.uidValidity);
+    lines.hex8(uid);
+  } else {
+    lines.hex8(uid, true);
+    lines.hex8(drop.uidValidity, true);
+  }
 }
 
 /** The header as RETR/TOP send it: UW's Status: line before the empty line ending the header. */
@@ -34,3 +41,64 @@ export async function servedHeader(drop: Maildrop, i: number, opts: Pick<Pop3Opt
   // No empty line after the header (a header-only message): end the header, then the status line.
   return Buffer.concat([h, Buffer.from(ends ? '' : '\r\n'), Buffer.from(status, 'latin1')]);
 }
+
+/**
+ * The lines of LIST and UIDL written as bytes, into blocks of 64 KiB handed to the session as they fill: a listing
+ * of 100,000 messages makes no string per line.
+ */
+export class ListingLines {
+  private buf = Buffer.allocUnsafe(BLOCK);
+  private len = 0;
+
+  constructor(private readonly write: (b: Buffer) => void) {}
+
+  /** Room for a line of up to LINE_MAX bytes. */
+  private room(): void {
+    if (this.len + LINE_MAX <= this.buf.length) return;
+    this.flush();
+  }
+
+  text(t: string): void {
+    this.room();
+    this.len += this.buf.write(t, this.len, 'latin1');
+  }
+
+  uint(n: number): void {
+    this.room();
+    this.len += this.buf.write(String(n), this.len, 'latin1');
+  }
+
+  /** `n` as 8 hex digits (`%08lx`, or upper case). */
+  hex8(n: number, upper = false): void {
+    this.room();
+    const a = upper ? 55 : 87;
+    for (let k = 7; k >= 0; k--) {
+      const d = (n >>> (4 * k)) & 15;
+      this.buf[this.len++] = d < 10 ? 48 + d : a + d;
+    }
+  }
+
+  byte(c: number): void {
+    this.room();
+    this.buf[this.len++] = c;
+  }
+
+  /** Ends a line. */
+  crlf(): void {
+    this.room();
+    this.buf[this.len++] = 13;
+    this.buf[this.len++] = 10;
+  }
+
+  /** Hands what is written to the session (a block is never reused: the session may keep it until it flushes). */
+  flush(): void {
+    if (this.len === 0) return;
+    this.write(this.buf.subarray(0, this.len));
+    this.buf = Buffer.allocUnsafe(BLOCK);
+    this.len = 0;
+  }
+}
+
+const BLOCK = 64 * 1024;
+/** Longer than any line a listing writes (a message number, a space, a size or id of at most 20 characters). */
+const LINE_MAX = 64;

@@ -11,5 +11,5 @@ import { listing, optionalMessage } from './list.js';
 export const uidl = defineCommand({
   name: 'UIDL', states: ['transaction'],
   parse: optionalMessage,
-  run: (ctx, n) => listing(ctx, n, 'Unique-ID listing follows', (i) => uniqueId(ctx.drop, i, ctx.opts)),
+  run: (ctx, n) => listing(ctx, n, 'Unique-ID listing follows', (lines, i) => uniqueId(ctx.drop, i, ctx.opts, lines)),
 });
