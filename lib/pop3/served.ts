@@ -63,9 +63,19 @@ export class ListingLines {
     this.len += this.buf.write(t, this.len, 'latin1');
   }
 
+  /** A non-negative integer in decimal (a safe integer). */
   uint(n: number): void {
     this.room();
-    this.len += this.buf.write(String(n), this.len, 'latin1');
+    let digits = 1;
+    for (let p = 10; p <= n; p *= 10) digits++;
+    const b = this.buf;
+    let o = this.len + digits;
+    this.len = o;
+    do {
+      const q = Math.floor(n / 10);
+      b[--o] = 48 + (n - q * 10);
+      n = q;
+    } while (n > 0);
   }
 
   /** `n` as 8 hex digits (`%08lx`, or upper case). */
