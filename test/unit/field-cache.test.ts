@@ -332,3 +332,38 @@ describe('FETCH from the field cache', () => {
     await after.close();
   });
 });
+
+describe('the saved files follow the mailbox', () => {
+  it('RENAME takes the index and the cache along (kept values stay); DELETE removes them', async () => {
+    const logger = new MemoryLogger();
+    const controlPath = mkdtempSync(join(dir, 'control-'));
+    const control = new ControlDir({ path: controlPath, uid: process.getuid?.() ?? 0, logger });
+    const driver = new MboxDriver({
+      journalDir: dir, fsync: false, control,
+      env: { clock: fixedClock(Date.UTC(2026, 0, 1)), hostname: 'mail.example.org', username: 'alice', logger },
+    });
+    const from = join(dir, 'before-rename');
+    const to = join(dir, 'after-rename');
+    await driver.create(from);
+    const body = Buffer.from(`Subject: kept\r\n\r\n${'a line of a body\r\n'.repeat(5000)}`, 'latin1');
+    await driver.append(from, (async function* () {
+      for (let i = 0; i < 20; i++) yield { body: { size: body.length, async *chunks() { yield body; } }, flags: 0, keywords: [] };
+    })());
+    const box = await driver.open(from, { readOnly: false });
+    await box.keep(7, 'test.rename.1', Buffer.from('the value of 7'));
+    await box.close();
+    const saved = (p: string): string[] => {
+      const index = control.fileFor('index', p) as string;
+      return [index, `${index}.log`, `${index}.cache`].filter((f) => existsSync(f));
+    };
+    assert.equal(saved(from).length, 3, 'index, log and cache of the first name');
+    await driver.rename(from, to);
+    assert.deepEqual(saved(from), []);
+    assert.equal(saved(to).length, 3, 'moved to the new name');
+    const renamed = await driver.open(to, { readOnly: true });
+    assert.deepEqual(renamed.cached(7, 'test.rename.1'), Buffer.from('the value of 7'));
+    await renamed.close();
+    await driver.remove(to);
+    assert.deepEqual(saved(to), [], 'removed with the mailbox');
+  });
+});

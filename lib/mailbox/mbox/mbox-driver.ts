@@ -5,7 +5,7 @@
  * mbox storage: its state and locks (mailbox-state.ts), the read path (read-path.ts), flags (flags.ts), sync and
  * reconcile (reconcile.ts), write-back (write-back.ts) and saving into it (mailbox-save.ts, over save.ts).
  */
-import { closeSync, constants, existsSync, futimesSync, openSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, constants, existsSync, futimesSync, openSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import type { AppendMessage, AppendOptions, MailboxDriver, MailboxStatus, OpenMailbox } from '../driver.js';
 import { MailboxError } from '../driver.js';
@@ -127,21 +127,44 @@ export class MboxDriver implements MailboxDriver {
   }
 
   async remove(path: string): Promise<void> {
+    const saved = this.savedFiles(path);
     try {
       if (statSync(path).isDirectory()) throw new MailboxError('NOTMAILBOX', `${path} is a directory`);
       unlinkSync(path);
     } catch (e) {
       throw fsError(e, path);
     }
+    // The mailbox's saved index, change log and field cache describe a file that is gone: of no more use (a
+    // mailbox made again under the name would not trust them, but they would stay, the cache as large as 15 % of
+    // the mail). The MODSEQ counter and the \Recent claim stay: small, and they hold for the name.
+    for (const f of saved) rmSync(f, { force: true });
   }
 
   async rename(from: string, to: string): Promise<void> {
     if (existsSync(to)) throw new MailboxError('ALREADYEXISTS', `${to} already exists`);
+    const saved = this.savedFiles(from);
     try {
       renameSync(from, to);
     } catch (e) {
       throw fsError(e, from);
     }
+    // The same file under another name: its saved index, change log and field cache go with it. The rename
+    // changed the file's ctime, so the first open scans the file as for any change behind the index; the cache's
+    // entries (by UID, checked against each message) are found again.
+    const moved = this.savedFiles(to);
+    saved.forEach((f, k) => {
+      try {
+        renameSync(f, moved[k] as string);
+      } catch {
+        rmSync(moved[k] as string, { force: true }); // none to move: nothing of an older mailbox of that name stays
+      }
+    });
+  }
+
+  /** The saved index of the mailbox at `path`, its change log and its field cache (none without a control directory). */
+  private savedFiles(path: string): string[] {
+    const index = this.opts.control?.fileFor('index', path) ?? null;
+    return index === null ? [] : [index, `${index}.log`, `${index}.cache`];
   }
 
   async status(path: string): Promise<MailboxStatus> {
