@@ -18,15 +18,33 @@ import { type MailboxState, sameSnapshot, snapshotOf } from './mailbox-state.js'
 
 /**
  * The first look at the file (MboxMailbox's `init`, under the read locks): from the saved index when it can be
- * used, else a full scan (`rescan` with `initial`).
+ * used, else a full scan (`rescan` with `initial`). When the file changed since the index was saved and the change
+ * must be scanned and numbered (another program's), that happens under the counter's flock
+ * ({@link MailboxState.numbering}), after looking once more for an index another session saved meanwhile, and
+ * `publish` (the caller saves the index) runs inside the same step: sessions opening at the same moment, or open
+ * already, then show the numbers the first one gave.
  */
-export function firstLook(box: MailboxState): void {
+export async function firstLook(box: MailboxState, publish: () => Promise<void>): Promise<void> {
   const path = box.indexFile();
-  if (path === null || !fromSaved(box, path)) rescan(box, true);
+  if (path === null) {
+    rescan(box, true);
+    return;
+  }
+  if (!fromSaved(box, path, false)) {
+    await box.numbering(async () => {
+      if (!fromSaved(box, path, true)) rescan(box, true, true);
+      box.catchUpModseq();
+      await publish();
+    });
+  }
   box.catchUpModseq();
 }
 
-function fromSaved(box: MailboxState, path: string): boolean {
+/**
+ * Takes the saved index, and what follows on from it without a scan (the change log); with `scan`, also the new
+ * mail at the end of the file. False when that does not lead to the file as it is (the caller scans it all).
+ */
+function fromSaved(box: MailboxState, path: string, scan: boolean): boolean {
   const st = fstatSync(box.fd, { bigint: true });
   const now = snapshotOf(st);
   const r = readIndex(path, now, zoneProbe(box.env.clock.zoneAt), (k) => {
@@ -41,6 +59,8 @@ function fromSaved(box: MailboxState, path: string): boolean {
     return false;
   }
   const saved = r.index;
+  // The index a first look without `scan` took, now replaced.
+  box.releaseIndex();
   // No row is \Recent when none is new: nothing to settle with other sessions either (see settleRecent).
   if (!addSessionBits(box, saved)) box.settledRecent = saved.idx.length > 0 ? saved.idx.uid(saved.idx.length - 1) : 0;
   box.idx = saved.idx;
@@ -59,6 +79,7 @@ function fromSaved(box: MailboxState, path: string): boolean {
   // What our sessions changed in place since, from the change log; then new mail at the end, when what was there
   // is as it was (see reconcile.ts's syncLocked).
   if (sameSnapshot(box.snap, now) || followLog(box, now)) return true;
+  if (!scan) return false;
   const from = box.snap.size;
   if (now.size > from && tailStartsMessage(box, from) && metadataIntact(box)) {
     scanTail(box, from, st);
