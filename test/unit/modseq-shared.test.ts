@@ -141,6 +141,26 @@ describe('MODSEQs of changes other programs made, shared by all sessions (RFC 71
     });
   }
 
+  it('a session that missed a change another numbered takes its numbers, then numbers what came after', async () => {
+    const { d, outside, path } = await setup();
+    const a = await d.open(path, { readOnly: false });
+    const b = await d.open(path, { readOnly: true });
+    try {
+      // a finds a delivery and numbers it; then another program changes flags, before b has looked at all.
+      await changes['a delivery appended (the tail)']?.(outside, path);
+      await look(a);
+      const delivered = numbers(a).messages.at(-1);
+      await changes['a flag rewrite']?.(outside, path);
+      await look(b);
+      assert.equal(numbers(b).messages.at(-1), delivered, 'the delivery keeps the number a gave it');
+      await look(a);
+      assert.deepEqual(numbers(a), numbers(b));
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
   it('several changes, each found by another session: every session agrees after each', async () => {
     const { d, outside, path } = await setup();
     const boxes = [await d.open(path, { readOnly: false }), await d.open(path, { readOnly: true }),

@@ -191,10 +191,11 @@ export async function writeIndex(path: string, data: Buffer): Promise<boolean> {
  * the snapshot) under the zones `zones`: the header, the keyword table and the hot columns now, the rest when first
  * used. Gives why instead when there is none or it cannot be trusted. `repair(name)` gives a column whose stored
  * bytes fail their check (see the module comment). `wanted`, when given, is asked first whether an index of the
- * file in the state it describes is of use (a caller that only takes some states then reads no column of others).
+ * file in the state it describes, with that HIGHESTMODSEQ, is of use (a caller that only takes some states then
+ * reads no column of others).
  */
 export function readIndex(path: string, file: { dev: bigint; ino: bigint }, zones: [number, number],
-  repair: (name: ColumnName) => AnyColumn, wanted?: (described: Snapshot) => boolean):
+  repair: (name: ColumnName) => AnyColumn, wanted?: (described: Snapshot, highestModseq: number) => boolean):
   { index: LoadedIndex } | { why: string; highestModseq?: number } {
   let fd: number;
   try {
@@ -206,7 +207,7 @@ export function readIndex(path: string, file: { dev: bigint; ino: bigint }, zone
   try {
     const r = readHeader(fd, file, zones);
     if ('why' in r) return r;
-    if (wanted && !wanted(r.image.snap)) return { why: 'another state of the file', highestModseq: r.image.highestModseq };
+    if (wanted && !wanted(r.image.snap, r.image.highestModseq)) return { why: 'another state of the file', highestModseq: r.image.highestModseq };
     const { rows, offsets, crcs, image } = r;
     const gone = Buffer.alloc(r.expunged.count * 16);
     if (readInto(fd, gone, 0, gone.length, r.expunged.at) !== gone.length || crc32(gone) !== r.expunged.crc) {

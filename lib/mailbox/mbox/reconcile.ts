@@ -425,7 +425,8 @@ function scanLocked(box: MailboxState): boolean {
  * Reconciles with the saved index instead of a scan, taking the mod-sequences the session that saved it gave, so
  * that all sessions number a change alike: when it describes the file as it is now, or a later state of the file
  * than this object's (same file, a later ctime: another session found a change and saved the index, then the file
- * changed again), followed then by the change log as far as it leads. True when that brought the index to the file
+ * changed again; and none of the numbers this object knows above the index's, which a clock set back could
+ * otherwise have an older index pass for a later one), followed then by the change log as far as it leads. True when that brought the index to the file
  * as it is now; false when there is no such index (or it cannot be read whole), or it led only part of the way
  * (the index is then that of the state it describes, {@link MailboxState.snap}): the caller scans from there.
  */
@@ -434,7 +435,7 @@ function adoptSaved(box: MailboxState, now: Snapshot): boolean {
   if (path === null) return false;
   const r = readIndex(path, now, zoneProbe(box.env.clock.zoneAt), (k) => {
     throw new Error(`column ${k} of the saved index is damaged`);
-  }, (snap) => sameSnapshot(snap, now) || later(snap, box.snap));
+  }, (snap, highest) => sameSnapshot(snap, now) || (later(snap, box.snap) && highest >= box.highestModseq));
   if ('why' in r) return false;
   const saved = r.index;
   try {
