@@ -161,6 +161,35 @@ describe('MODSEQs of changes other programs made, shared by all sessions (RFC 71
     }
   });
 
+  for (const write of ['STORE', 'STORE (UNCHANGEDSINCE)', 'EXPUNGE', 'APPEND'] as const) {
+    it(`a change found by a session's ${write} (under the write locks) is numbered for all`, async () => {
+      const { d, outside, path } = await setup();
+      const a = await d.open(path, { readOnly: false });
+      const b = await d.open(path, { readOnly: true });
+      try {
+        await changes['a delivery appended (the tail)']?.(outside, path);
+        // a writes without having looked: its write finds the delivery first.
+        if (write === 'STORE') {
+          a.setFlags([1], 'add', Flag.Flagged, []);
+          await a.checkpoint();
+        } else if (write === 'STORE (UNCHANGEDSINCE)') {
+          assert.deepEqual(await a.storeUnchangedSince([1], a.highestModseq(), 'add', Flag.Flagged, []), []);
+        } else if (write === 'EXPUNGE') {
+          a.setFlags([1], 'add', Flag.Deleted, []);
+          await a.expunge();
+        } else {
+          await a.append(each([msg('appended')]));
+        }
+        await look(a);
+        await look(b);
+        assert.deepEqual(numbers(b), numbers(a));
+      } finally {
+        await a.close();
+        await b.close();
+      }
+    });
+  }
+
   it('several changes, each found by another session: every session agrees after each', async () => {
     const { d, outside, path } = await setup();
     const boxes = [await d.open(path, { readOnly: false }), await d.open(path, { readOnly: true }),
