@@ -191,10 +191,14 @@ export class MailboxState {
     if (counter === null || this.numberingHeld) return await fn();
     let fd = -1;
     try {
-      fd = openSync(counter, constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
+      // Made only for a mailbox known to have a UIDVALIDITY: a first look at one that may have none (a delivery's
+      // new mailbox, which `mailtool check` only reads) leaves nothing behind, and numbers alone when none is there.
+      const create = this.indexed ? constants.O_CREAT : 0;
+      fd = openSync(counter, constants.O_RDWR | create | constants.O_NOFOLLOW, 0o600);
       await lockWithin(fd, NUMBERING_WAIT_MS);
     } catch (e) {
-      this.env.logger.log('warning', `${counter}: ${(e as Error).message}; a change found is numbered unshared`);
+      const absent = (e as NodeJS.ErrnoException).code === 'ENOENT';
+      if (!absent) this.env.logger.log('warning', `${counter}: ${(e as Error).message}; a change found is numbered unshared`);
       if (fd >= 0) closeSync(fd);
       fd = -1;
     }

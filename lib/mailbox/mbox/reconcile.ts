@@ -167,14 +167,18 @@ export function rescan(box: MailboxState, initial: boolean, overSaved = false): 
   const baseDirty = keywordsGrew || (!f && fresh.length > 0) || (f !== null && uidLast > f.uidLast);
   box.covered = false;
   if (initial) {
-    const v = box.nextModseq();
-    fresh.setModseqIn(0, fresh.length, v);
+    const old = overSaved && f !== null && box.indexed && f.uidValidity === box.base.uidValidity ?
+      { idx: box.idx, keywords: box.base.keywords, expunged: box.expunged } : null;
+    // Before a number is given: a mailbox without a UIDVALIDITY has no counter (MailboxState.nextModseq).
+    box.noValidity = !f;
     // Nothing is known of earlier changes (but what a saved index of this file says): every message is as new
     // (clients look at all of them again), and of earlier expunges.
+    const v = box.nextModseq();
+    fresh.setModseqIn(0, fresh.length, v);
     let expunged = new ExpungeMemory(v);
-    if (overSaved && f !== null && box.indexed && f.uidValidity === box.base.uidValidity) {
-      expunged = box.expunged;
-      carryNumbers(box.idx, box.base.keywords, fresh, keywords, (uid) => expunged.add(uid, v));
+    if (old !== null) {
+      expunged = old.expunged;
+      carryNumbers(old.idx, old.keywords, fresh, keywords, (uid) => expunged.add(uid, v));
     }
     box.releaseIndex();
     box.indexed = true;
@@ -183,7 +187,6 @@ export function rescan(box: MailboxState, initial: boolean, overSaved = false): 
     box.pseudo = pseudo;
     box.baseDirty = baseDirty;
     box.newValidity = !f && fresh.length > 0;
-    box.noValidity = !f;
     box.expunged = expunged;
   } else {
     reconcile(box, fresh, base, pseudo, baseDirty);
