@@ -7,8 +7,9 @@
  *     recent.<hash>      the highest UID a session has claimed as \Recent in one mailbox (mbox/reconcile.ts)
  *     index.<hash>       the mailbox's index kept between sessions (mbox/index-file.ts; `.new` while one is written),
  *                        with `.log` its change log (mbox/index-log.ts), `.modseq` the last modification
- *                        sequence given (mbox/mailbox-state.ts) and `.cache` values derived from the messages
- *                        (mbox/field-cache.ts)
+ *                        sequence given (mbox/mailbox-state.ts), flock()ed by the session that numbers a change
+ *                        another program made while it numbers and publishes it, and `.cache` values derived
+ *                        from the messages (mbox/field-cache.ts)
  *     uwimap-ts.<dev>.<ino>.journal   a rewrite's journal while it runs (mbox/rewrite.ts)
  *     uwimap-ts.<dev>.<ino>.append    an append's intent record while it runs (mbox/append-journal.ts)
  *     uwimap-ts.<dev>.<ino>.move      a MOVE's or RENAME INBOX's record while it runs, named after the source
@@ -258,7 +259,11 @@ function parseClaim(fd: number, owner: string): number {
   return Number(line.slice(0, sp));
 }
 
-/** flock(fd, LOCK_EX), polled every 5 ms (fs-ext's blocking form would hold a pool thread); throws after `ms`. */
+/**
+ * flock(fd, LOCK_EX), polled every 5 ms (fs-ext's blocking form would hold a pool thread); throws after `ms`. The
+ * counters here, the modification sequence counter while a session numbers what it found (mbox/mailbox-state.ts),
+ * and the field cache while a session appends to it (mbox/field-cache.ts).
+ */
 export async function lockWithin(fd: number, ms: number): Promise<void> {
   for (let waited = 0; ; waited += 5) {
     try {

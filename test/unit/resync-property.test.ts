@@ -3,7 +3,9 @@
  * to a mailbox (STOREs, expunges, appends, deliveries, a program without our index rewriting it), a client that
  * remembers UIDs, flags and the HIGHESTMODSEQ it last saw, and then asks a new session only for what changed since
  * (messages whose MODSEQ is higher, the UIDs expunged since, or failing that the UIDs it knows that are gone),
- * ends up with exactly what a full look at the mailbox shows. HIGHESTMODSEQ never goes back.
+ * ends up with exactly what a full look at the mailbox shows. HIGHESTMODSEQ never goes back. And when the sessions
+ * look at the same moment (an `agree` step), each then shows the MODSEQs and HIGHESTMODSEQ a new session shows
+ * (RFC 7162: a message's MODSEQ is the same whoever asks).
  */
 import assert from 'node:assert/strict';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,7 +33,8 @@ type Step =
   | { kind: 'deliver' }
   | { kind: 'outside'; pick: number; flags: number; expunge: boolean }
   | { kind: 'sync'; who: number }
-  | { kind: 'reopen'; who: number };
+  | { kind: 'reopen'; who: number }
+  | { kind: 'agree' };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ kind: fc.constant('store' as const), who: fc.nat(1), pick: fc.nat(1000),
@@ -42,6 +45,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('outside' as const), pick: fc.nat(1000), flags: fc.nat(15), expunge: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('sync' as const), who: fc.nat(1) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('reopen' as const), who: fc.nat(1) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('agree' as const) }) },
 );
 
 function msg(subject: string): AppendMessage {
@@ -66,6 +70,13 @@ const state = (box: OpenMailbox, seq: number): string => {
 function fullLook(box: OpenMailbox): Map<number, string> {
   const out = new Map<number, string>();
   for (let seq = 1; seq <= box.count(); seq++) out.set(box.meta(seq).uid, state(box, seq));
+  return out;
+}
+
+/** What a session shows of the numbers: HIGHESTMODSEQ and each message's UID and MODSEQ. */
+function numbers(box: OpenMailbox): string[] {
+  const out = [`highest ${box.highestModseq()}`];
+  for (let seq = 1; seq <= box.count(); seq++) out.push(`${box.meta(seq).uid}:${box.meta(seq).modseq}`);
   return out;
 }
 
@@ -117,6 +128,11 @@ describe('resynchronisation by modification sequences', () => {
             } else if (s.kind === 'append') {
               await box.append(each(Array.from({ length: s.n }, () => msg(`appended ${++n}`))));
             }
+          } else if (s.kind === 'agree') {
+            await Promise.all(sessions.map(async (box) => {
+              await box.sync();
+              box.takeUpdates(true);
+            }));
           } else if (s.kind === 'reopen') {
             await (sessions[s.who] as OpenMailbox).close();
             sessions[s.who] = await d.open(path, { readOnly: false });
@@ -135,6 +151,7 @@ describe('resynchronisation by modification sequences', () => {
           try {
             resync(client, look);
             assert.deepEqual(client.messages, fullLook(look), `after ${JSON.stringify(s)}`);
+            if (s.kind === 'agree') for (const box of sessions) assert.deepEqual(numbers(box), numbers(look), 'the same numbers');
           } finally {
             await look.close();
           }

@@ -39,7 +39,7 @@
  * (`repair`), which still holds the rows the file described.
  */
 import {
-  closeSync, constants, fstatSync, ftruncateSync, lstatSync, openSync, renameSync, writeSync,
+  closeSync, constants, fstatSync, ftruncateSync, lstatSync, openSync, renameSync, statSync, type Stats, writeSync,
 } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { readInto } from './byte-source.js';
@@ -80,6 +80,8 @@ export interface IndexImage {
 
 /** An index read from its file, with its unread columns still to come (see {@link readIndex}). */
 export interface LoadedIndex extends IndexImage {
+  /** Which file of that name was read ({@link savedVersion}): a later look can tell whether it was replaced since. */
+  version: string;
   /** No row is new (without Old) or has a UID of ours: a session adds no bits to any (reconcile.ts's sessionBits). */
   settled: boolean;
   /** Closes the index file if columns are still unread (a mailbox's close). */
@@ -190,10 +192,13 @@ export async function writeIndex(path: string, data: Buffer): Promise<boolean> {
  * Reads the index at `path` when it describes the file `file` (its device and inode; the caller compares the rest of
  * the snapshot) under the zones `zones`: the header, the keyword table and the hot columns now, the rest when first
  * used. Gives why instead when there is none or it cannot be trusted. `repair(name)` gives a column whose stored
- * bytes fail their check (see the module comment).
+ * bytes fail their check (see the module comment). `wanted`, when given, is asked first whether an index of the
+ * file in the state it describes, with that HIGHESTMODSEQ, is of use (a caller that only takes some states then
+ * reads no column of others).
  */
 export function readIndex(path: string, file: { dev: bigint; ino: bigint }, zones: [number, number],
-  repair: (name: ColumnName) => AnyColumn): { index: LoadedIndex } | { why: string; highestModseq?: number } {
+  repair: (name: ColumnName) => AnyColumn, wanted?: (described: Snapshot, highestModseq: number) => boolean):
+  { index: LoadedIndex } | { why: string; highestModseq?: number } {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
@@ -204,6 +209,7 @@ export function readIndex(path: string, file: { dev: bigint; ino: bigint }, zone
   try {
     const r = readHeader(fd, file, zones);
     if ('why' in r) return r;
+    if (wanted && !wanted(r.image.snap, r.image.highestModseq)) return { why: 'another state of the file', highestModseq: r.image.highestModseq };
     const { rows, offsets, crcs, image } = r;
     const gone = Buffer.alloc(r.expunged.count * 16);
     if (readInto(fd, gone, 0, gone.length, r.expunged.at) !== gone.length || crc32(gone) !== r.expunged.crc) {
@@ -238,7 +244,7 @@ export function readIndex(path: string, file: { dev: bigint; ino: bigint }, zone
       return col ?? repair(k);
     });
     keep = unread > 0;
-    return { index: { ...image, expunged, idx, release, settled: r.unsettled === 0 } };
+    return { index: { ...image, expunged, idx, release, settled: r.unsettled === 0, version: r.version } };
   } catch (e) {
     return { why: String(e) };
   } finally {
@@ -248,11 +254,12 @@ export function readIndex(path: string, file: { dev: bigint; ino: bigint }, zone
 
 function readHeader(fd: number, file: { dev: bigint; ino: bigint }, zones: [number, number]):
   {
-    rows: number; unsettled: number; offsets: number[]; crcs: number[];
+    rows: number; unsettled: number; offsets: number[]; crcs: number[]; version: string;
     expunged: { at: number; count: number; horizon: number; crc: number }; image: Omit<IndexImage, 'idx' | 'expunged'>;
   } |
   { why: string; highestModseq?: number } {
-  const size = fstatSync(fd).size;
+  const st = fstatSync(fd);
+  const size = st.size;
   const h = headerBytes(fd, size);
   if ('why' in h) return h;
   const { all: head, kwLength } = h;
@@ -279,7 +286,7 @@ function readHeader(fd: number, file: { dev: bigint; ino: bigint }, zones: [numb
   const pStart = head.readDoubleLE(64);
   const kwText = head.subarray(HEADER).toString('utf8');
   return {
-    rows, unsettled: head.readUInt32LE(96), offsets, crcs, expunged,
+    rows, unsettled: head.readUInt32LE(96), offsets, crcs, expunged, version: versionOf(st),
     image: {
       snap: described,
       base: {
@@ -291,6 +298,19 @@ function readHeader(fd: number, file: { dev: bigint; ino: bigint }, zones: [numb
       highestModseq,
     },
   };
+}
+
+/**
+ * Which file the index at `path` is now (its inode, size and mtime: an index is written under another name and
+ * renamed into place, so a new one is another inode), as {@link LoadedIndex.version} says of one read; null: none.
+ */
+export function savedVersion(path: string): string | null {
+  const st = statSync(path, { throwIfNoEntry: false });
+  return st === undefined ? null : versionOf(st);
+}
+
+function versionOf(st: Stats): string {
+  return `${st.ino} ${st.size} ${st.mtimeMs}`;
 }
 
 /** The header and keyword table of the index open at `fd` (`size` bytes), checked (magic, version, checksum). */

@@ -14,6 +14,7 @@ import { journalDirs } from './rewrite.js';
 import { formatStatusBlock } from './status-block.js';
 import { type MailboxState, snapshotOf } from './mailbox-state.js';
 import { rescan, scanTail, syncLocked } from './reconcile.js';
+import { saveIndex } from './saved-index.js';
 import { writeLocked } from './write-back.js';
 
 /**
@@ -132,6 +133,9 @@ export async function append(box: MailboxState, msgs: AsyncIterable<AppendMessag
       // by the next write (our index keeps it dirty).
       box.env.logger.log('err', `${box.path}: UID counter not updated after a MOVE: ${String(e)}`);
     }
+    // New messages are not a change the log can say: the index is saved, so that the other sessions take the
+    // numbers given here (reconcile.ts's adoptSaved) rather than scan the tail and give their own.
+    await saveIndex(box);
     return uids;
   });
 }

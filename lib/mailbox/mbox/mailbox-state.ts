@@ -11,7 +11,7 @@
 import { closeSync, constants, fstatSync, openSync, type BigIntStats } from 'node:fs';
 import type { Logger } from '../../env/logger.js';
 import { MailboxError } from '../driver.js';
-import { type ControlDir, numberIn, readSmallFile, rewriteInPlace } from '../control-dir.js';
+import { type ControlDir, lockWithin, numberIn, readSmallFile, rewriteInPlace } from '../control-dir.js';
 import type { LockMode, LockTarget, ReleaseLock } from '../../lock/lock-method.js';
 import { LockError, LockTimeoutError } from '../../lock/lock-method.js';
 import { readAt } from './byte-source.js';
@@ -46,6 +46,11 @@ export const SERVE_STEP = 64 * 1024;
 const READ_WINDOW = 256 * 1024;
 /** How often one read follows a file that keeps changing under it before it gives up and reports the change. */
 export const MAX_RESYNCS = 8;
+/**
+ * How long a session waits for another that is numbering a change it found ({@link MailboxState.numbering}): a scan
+ * of a large mailbox and the index saved after it. Past it the session numbers what it finds itself.
+ */
+const NUMBERING_WAIT_MS = 30_000;
 
 export interface Snapshot {
   size: number;
@@ -141,8 +146,8 @@ export class MailboxState {
    * this mailbox by any session of the user (the last one is kept beside the saved index, `.modseq`, read and
    * written here: writers are one at a time under the write locks, and readers that number a change another
    * program made under the read locks number the same change), and never below the clock in microseconds, so that
-   * the numbers go on above all a client was shown when that file is lost. Sessions that each find the same change
-   * may number it differently: a client then looks once more, never misses a change.
+   * the numbers go on above all a client was shown when that file is lost. A change another program made is
+   * numbered by the first session that finds it, inside {@link numbering}, and the others take its numbers.
    */
   nextModseq(): number {
     const counter = this.counterFile();
@@ -165,6 +170,45 @@ export class MailboxState {
   private counterFile(): string | null {
     const index = this.indexFile();
     return index === null || this.noValidity ? null : `${index}.modseq`;
+  }
+
+  /** This object holds the counter's flock() ({@link numbering}). */
+  private numberingHeld = false;
+
+  /**
+   * Runs `fn` holding flock() on the counter file: the one step in which a session that found a change another
+   * program made (a delivery, a rewrite: reconcile.ts's syncLocked, saved-index.ts's firstLook) looks once more
+   * whether another session published numbers for the file as it is (adopting its saved index), and if none did
+   * scans, numbers the change and publishes the numbers (saves the index) before another session may look. So
+   * sessions that find the change at the same moment, under the read locks (which do not keep them apart), number
+   * it once (RFC 7162: a message's MODSEQ is the same whoever asks). Caller holds the mailbox's locks; the writers,
+   * under the write locks, are alone already. Without a counter (no control directory, no UIDVALIDITY yet), or
+   * when the file cannot be locked within {@link NUMBERING_WAIT_MS}: `fn` alone, and sessions number what they find
+   * each for themselves (a client then looks once more, never misses a change).
+   */
+  async numbering<T>(fn: () => T | Promise<T>): Promise<T> {
+    const counter = this.counterFile();
+    if (counter === null || this.numberingHeld) return await fn();
+    let fd = -1;
+    try {
+      // Made only for a mailbox known to have a UIDVALIDITY: a first look at one that may have none (a delivery's
+      // new mailbox, which `mailtool check` only reads) leaves nothing behind, and numbers alone when none is there.
+      const create = this.indexed ? constants.O_CREAT : 0;
+      fd = openSync(counter, constants.O_RDWR | create | constants.O_NOFOLLOW, 0o600);
+      await lockWithin(fd, NUMBERING_WAIT_MS);
+    } catch (e) {
+      const absent = (e as NodeJS.ErrnoException).code === 'ENOENT';
+      if (!absent) this.env.logger.log('warning', `${counter}: ${(e as Error).message}; a change found is numbered unshared`);
+      if (fd >= 0) closeSync(fd);
+      fd = -1;
+    }
+    this.numberingHeld = fd >= 0;
+    try {
+      return await fn();
+    } finally {
+      this.numberingHeld = false;
+      if (fd >= 0) closeSync(fd); // drops the flock
+    }
   }
 
   /** Numbers the rows this session changed ({@link unnumbered}) with one new modification sequence. Under the write locks. */

@@ -121,12 +121,20 @@ export class MboxMailbox implements OpenMailbox {
         // The scan's value is the clock's; a mailbox without one gets the user's next (control-dir.ts).
         if (box.noValidity) box.base.uidValidity = await newUidValidity(box.opts.control, box.env.clock, 0);
       };
-      await box.withLock('shared', async () => {
-        firstLook(box);
+      // The index is saved once the sizes are counted and a UIDVALIDITY chosen, as the last step of the first look
+      // (inside it when that look numbered a change: saved-index.ts's firstLook), or after it.
+      let published = false;
+      const publish = async (): Promise<void> => {
+        if (published) return;
+        published = true;
         if (!box.newValidity || box.readOnly) {
           await finish();
           await saveIndex(box);
         }
+      };
+      await box.withLock('shared', async () => {
+        await firstLook(box, publish);
+        await publish();
       });
       if (box.newValidity && !box.readOnly) {
         // Mail without a UIDVALIDITY: it is chosen and written at once, under the write locks and after scanning

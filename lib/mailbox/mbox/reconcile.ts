@@ -148,8 +148,14 @@ function scanAll(box: MailboxState, size: number): FullScan {
 /**
  * Scans the whole file and makes the index match it. On the first scan (`initial`) the index is built; later
  * it is reconciled by UID with what the client knows. Caller holds the read or write locks.
+ *
+ * `overSaved`, on a first scan: the index holds a saved index of an earlier state of this file (saved-index.ts's
+ * firstLook, which could not follow the change). When the file still has that index's UIDVALIDITY, the messages
+ * the change left alone (same UID, flags and keywords) keep the numbers it gives them, as the sessions that have the
+ * mailbox open keep theirs when they reconcile (RFC 7162: one MODSEQ whoever asks); what changed or came gets one new
+ * number, and the UIDs gone are remembered as expunged by it. Everything else is as a first scan finds it.
  */
-export function rescan(box: MailboxState, initial: boolean): void {
+export function rescan(box: MailboxState, initial: boolean, overSaved = false): void {
   const st = fstatSync(box.fd, { bigint: true });
   const { fresh, found: f, keywords, pseudo, keywordsGrew, uidLast } = scanAll(box, Number(st.size));
   // Without UID data the mailbox starts a new UIDVALIDITY (an open session keeps the one it gave).
@@ -161,6 +167,19 @@ export function rescan(box: MailboxState, initial: boolean): void {
   const baseDirty = keywordsGrew || (!f && fresh.length > 0) || (f !== null && uidLast > f.uidLast);
   box.covered = false;
   if (initial) {
+    const old = overSaved && f !== null && box.indexed && f.uidValidity === box.base.uidValidity ?
+      { idx: box.idx, keywords: box.base.keywords, expunged: box.expunged } : null;
+    // Before a number is given: a mailbox without a UIDVALIDITY has no counter (MailboxState.nextModseq).
+    box.noValidity = !f;
+    // Nothing is known of earlier changes (but what a saved index of this file says): every message is as new
+    // (clients look at all of them again), and of earlier expunges.
+    const v = box.nextModseq();
+    fresh.setModseqIn(0, fresh.length, v);
+    let expunged = new ExpungeMemory(v);
+    if (old !== null) {
+      expunged = old.expunged;
+      carryNumbers(old.idx, old.keywords, fresh, keywords, (uid) => expunged.add(uid, v));
+    }
     box.releaseIndex();
     box.indexed = true;
     box.idx = fresh;
@@ -168,16 +187,43 @@ export function rescan(box: MailboxState, initial: boolean): void {
     box.pseudo = pseudo;
     box.baseDirty = baseDirty;
     box.newValidity = !f && fresh.length > 0;
-    box.noValidity = !f;
-    // Nothing is known of earlier changes: every message is as new (clients look at all of them again), and of
-    // earlier expunges.
-    const v = box.nextModseq();
-    fresh.setModseqIn(0, fresh.length, v);
-    box.expunged = new ExpungeMemory(v);
+    box.expunged = expunged;
   } else {
     reconcile(box, fresh, base, pseudo, baseDirty);
   }
   box.snap = snapshotOf(st);
+}
+
+/**
+ * Gives the rows of `fresh` that `old` holds alike (UID, flags, keyword names) the number `old` gave them; `gone` is
+ * told each UID of `old` that `fresh` lacks. Both in ascending UID order.
+ */
+function carryNumbers(old: MessageIndex, oldKeywords: readonly string[], fresh: MessageIndex,
+  freshKeywords: readonly string[], gone: (uid: number) => void): void {
+  // Each keyword bit of `fresh` as `old` numbers it (0: a name `old` lacks, so a row that has it differs: -1).
+  const map = freshKeywords.map((k) => (oldKeywords.includes(k) ? (1 << oldKeywords.indexOf(k)) >>> 0 : 0));
+  const remap = (mask: number): number => {
+    let out = 0;
+    for (let i = 0; i < map.length; i++) {
+      if (!(mask & (1 << i))) continue;
+      if (map[i] === 0) return -1;
+      out |= map[i] as number;
+    }
+    return out >>> 0;
+  };
+  let j = 0;
+  for (let r = 0; r < old.length; r++) {
+    const uid = old.uid(r);
+    while (j < fresh.length && fresh.uid(j) < uid) j++;
+    if (j < fresh.length && fresh.uid(j) === uid) {
+      if (fresh.flags(j) === old.flags(r) && remap(fresh.keywordMask(j)) === old.keywordMask(r)) {
+        fresh.setModseq(j, old.modseq(r));
+      }
+      j++;
+    } else {
+      gone(uid);
+    }
+  }
 }
 
 /**
@@ -345,54 +391,77 @@ export function metadataIntact(box: MailboxState): boolean {
 }
 
 /**
- * Brings the index up to date with the file. Caller holds the read or write locks. Returns true when the whole
- * file was scanned again and this object numbered what it found changed (see {@link sync}).
+ * Brings the index up to date with the file. Caller holds the read or write locks. Returns true when this object
+ * scanned the file (its tail, or all of it) and numbered what it found changed (see {@link sync}).
+ *
+ * What our sessions did comes first: changes they made in place, from the change log; then (see {@link scanLocked})
+ * the saved index, and only then a scan.
  */
 export function syncLocked(box: MailboxState): boolean {
+  const now = snapshotOf(fstatSync(box.fd, { bigint: true }));
+  if (box.snap && sameSnapshot(now, box.snap)) return false;
+  if (followLog(box, now)) return false;
+  return scanLocked(box);
+}
+
+/**
+ * {@link syncLocked} once the change log has been followed: the saved index, when another session saved it for the
+ * file as it is or as it was on the way here (after a write that moved messages, or after finding and numbering a
+ * change another program made), with its numbers rather than new ones; then what is left is scanned (the tail
+ * when the file only grew, else all of it) and numbered. Returns true when it scanned.
+ */
+function scanLocked(box: MailboxState): boolean {
   const st = fstatSync(box.fd, { bigint: true });
   const now = snapshotOf(st);
-  if (box.snap && sameSnapshot(now, box.snap)) return false;
-  // Changes our other sessions made in place, from their records (change-log.ts).
-  if (followLog(box, now)) return false;
+  if (adoptSaved(box, now)) return false;
   const snap = box.snap;
   const size = Number(st.size);
   if (snap && size > snap.size && tailStartsMessage(box, snap.size) && metadataIntact(box)) {
     scanTail(box, snap.size, st);
-    return false;
+    return true;
   }
-  // A write of another session of ours that moved messages saved the index of the file it left: its numbers.
-  if (adoptSaved(box, now)) return false;
   rescan(box, false);
   return true;
 }
 
 /**
- * Reconciles with the saved index instead of a scan when it describes the file as it is now: what a session of
- * the user wrote (an expunge, a rewrite) or found, with the mod-sequences it gave, so that all sessions number a
- * change alike. False when there is none such (or it cannot be read whole): the caller scans.
+ * Reconciles with the saved index instead of a scan, taking the mod-sequences the session that saved it gave, so
+ * that all sessions number a change alike: when it describes the file as it is now, or a later state of the file
+ * than this object's (same file, a later ctime: another session found a change and saved the index, then the file
+ * changed again; and none of the numbers this object knows above the index's, which a clock set back could
+ * otherwise have an older index pass for a later one), followed then by the change log as far as it leads. True when that brought the index to the file
+ * as it is now; false when there is no such index (or it cannot be read whole), or it led only part of the way
+ * (the index is then that of the state it describes, {@link MailboxState.snap}): the caller scans from there.
  */
 function adoptSaved(box: MailboxState, now: Snapshot): boolean {
   const path = box.indexFile();
   if (path === null) return false;
   const r = readIndex(path, now, zoneProbe(box.env.clock.zoneAt), (k) => {
     throw new Error(`column ${k} of the saved index is damaged`);
-  });
+  }, (snap, highest) => sameSnapshot(snap, now) || (later(snap, box.snap) && highest >= box.highestModseq));
   if ('why' in r) return false;
   const saved = r.index;
   try {
-    if (!sameSnapshot(saved.snap, now)) return false;
     addSessionBits(box, saved);
     reconcile(box, saved.idx, saved.base, saved.pseudo, saved.baseDirty, saved);
-    box.snap = now;
+    box.snap = saved.snap;
     box.covered = true;
     box.logPlace = null;
-    return true;
   } catch (e) {
     box.env.logger.log('debug', `${path}: saved index not used: ${(e as Error).message}`);
     return false;
   } finally {
     saved.release();
   }
+  return sameSnapshot(box.snap, now) || followLog(box, now);
+}
+
+/**
+ * Whether `a` is a later state of the file `b` describes: ctime moves forward at every change of a file (its data,
+ * its times), so a later ctime on the same inode is a later state, whichever way its size went.
+ */
+function later(a: Snapshot, b: Snapshot | null): boolean {
+  return b !== null && a.dev === b.dev && a.ino === b.ino && a.ctimeNs > b.ctimeNs;
 }
 
 /** True when the bytes from `at` on begin (after blank bytes) with a `From ` line. */
@@ -406,10 +475,11 @@ export function tailStartsMessage(box: MailboxState, at: number): boolean {
 }
 
 /**
- * Brings the index up to date with the file (reopening a file replaced under its name). When that took a scan of
- * the whole file (another program changed it), `publish` runs under the same locks: the caller saves the index, so
- * that the other sessions take this one's numbers for the change (reconcile.ts's adoptSaved) rather than each
- * number it.
+ * Brings the index up to date with the file (reopening a file replaced under its name). When that took a scan
+ * (another program changed the file), the scan, its numbers and `publish` (the caller saves the index) are one step
+ * under the counter's flock ({@link MailboxState.numbering}), and a session that comes second to the change takes
+ * the first one's numbers from that index (reconcile.ts's adoptSaved) rather than give its own. A file unchanged,
+ * or changed only by our own sessions' in-place writes (the change log), costs no more than before.
  */
 export async function sync(box: MailboxState, publish?: () => Promise<void>): Promise<void> {
   box.live();
@@ -433,10 +503,11 @@ export async function sync(box: MailboxState, publish?: () => Promise<void>): Pr
     return;
   }
   await box.withLock('shared', async () => {
-    let numbered = true;
-    if (box.snap === null) rescan(box, false);
-    else numbered = syncLocked(box);
-    if (numbered && publish) await publish();
+    const now = snapshotOf(fstatSync(box.fd, { bigint: true }));
+    if (box.snap && (sameSnapshot(now, box.snap) || followLog(box, now))) return;
+    await box.numbering(async () => {
+      if (scanLocked(box) && publish) await publish();
+    });
   });
   await settleRecent(box);
 }

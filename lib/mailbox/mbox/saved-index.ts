@@ -10,7 +10,7 @@
  */
 import { fstatSync } from 'node:fs';
 import { Bit, MessageIndex } from './message-index.js';
-import { encodeIndex, readIndex, writeIndex, zoneProbe } from './index-file.js';
+import { encodeIndex, readIndex, savedVersion, writeIndex, zoneProbe } from './index-file.js';
 import { emptyLog } from './index-log.js';
 import { followLog } from './change-log.js';
 import { addSessionBits, metadataIntact, rescan, scanAgain, scanTail, tailStartsMessage } from './reconcile.js';
@@ -18,17 +18,39 @@ import { type MailboxState, sameSnapshot, snapshotOf } from './mailbox-state.js'
 
 /**
  * The first look at the file (MboxMailbox's `init`, under the read locks): from the saved index when it can be
- * used, else a full scan (`rescan` with `initial`).
+ * used, else a full scan (`rescan` with `initial`). When the file changed since the index was saved and the change
+ * must be scanned and numbered (another program's), that happens under the counter's flock
+ * ({@link MailboxState.numbering}), after looking once more for an index another session saved meanwhile, and
+ * `publish` (the caller saves the index) runs inside the same step: sessions opening at the same moment, or open
+ * already, then show the numbers the first one gave.
  */
-export function firstLook(box: MailboxState): void {
+export async function firstLook(box: MailboxState, publish: () => Promise<void>): Promise<void> {
   const path = box.indexFile();
-  if (path === null || !fromSaved(box, path)) rescan(box, true);
+  if (path === null) {
+    rescan(box, true);
+    return;
+  }
+  let r = fromSaved(box, path);
+  if (r !== true) {
+    await box.numbering(async () => {
+      // An index another session saved meanwhile is read (the one read before is kept when it is still there).
+      const st = fstatSync(box.fd, { bigint: true });
+      if (r === null || r !== savedVersion(path)) r = fromSaved(box, path);
+      else if (followLog(box, snapshotOf(st))) r = true;
+      if (r !== true && !(r !== null && tailFromSaved(box, path))) rescan(box, true, true);
+      box.catchUpModseq();
+      await publish();
+    });
+  }
   box.catchUpModseq();
 }
 
-function fromSaved(box: MailboxState, path: string): boolean {
-  const st = fstatSync(box.fd, { bigint: true });
-  const now = snapshotOf(st);
+/**
+ * Takes the saved index, and what follows on from it without a scan (the change log). Returns true when that leads
+ * to the file as it is; else the version of the index taken ({@link savedVersion}), or null when none was.
+ */
+function fromSaved(box: MailboxState, path: string): true | string | null {
+  const now = snapshotOf(fstatSync(box.fd, { bigint: true }));
   const r = readIndex(path, now, zoneProbe(box.env.clock.zoneAt), (k) => {
     box.env.logger.log('warning', `${path}: column ${k} of the saved index is damaged; the mailbox is scanned again`);
     box.covered = false;
@@ -38,9 +60,11 @@ function fromSaved(box: MailboxState, path: string): boolean {
     // An index of a file this one replaced: the numbers go on above its (see MailboxState.nextModseq).
     box.highestModseq = Math.max(box.highestModseq, r.highestModseq ?? 0);
     if (r.why !== 'none') box.env.logger.log('debug', `${path}: saved index not used (${r.why})`);
-    return false;
+    return null;
   }
   const saved = r.index;
+  // An index taken by an earlier call, now replaced.
+  box.releaseIndex();
   // No row is \Recent when none is new: nothing to settle with other sessions either (see settleRecent).
   if (!addSessionBits(box, saved)) box.settledRecent = saved.idx.length > 0 ? saved.idx.uid(saved.idx.length - 1) : 0;
   box.idx = saved.idx;
@@ -56,11 +80,18 @@ function fromSaved(box: MailboxState, path: string): boolean {
   box.expunged = saved.expunged;
   box.covered = true;
   box.logPlace = null;
-  // What our sessions changed in place since, from the change log; then new mail at the end, when what was there
-  // is as it was (see reconcile.ts's syncLocked).
-  if (sameSnapshot(box.snap, now) || followLog(box, now)) return true;
-  const from = box.snap.size;
-  if (now.size > from && tailStartsMessage(box, from) && metadataIntact(box)) {
+  // What our sessions changed in place since, from the change log.
+  return sameSnapshot(box.snap, now) || followLog(box, now) ? true : saved.version;
+}
+
+/**
+ * After {@link fromSaved}: the new mail at the end of the file, when what was there is as it was (see reconcile.ts's
+ * syncLocked). False when the file changed otherwise (the caller scans it all).
+ */
+function tailFromSaved(box: MailboxState, path: string): boolean {
+  const st = fstatSync(box.fd, { bigint: true });
+  const from = box.snap?.size ?? 0;
+  if (box.snap !== null && Number(st.size) > from && tailStartsMessage(box, from) && metadataIntact(box)) {
     scanTail(box, from, st);
     return true;
   }

@@ -66,8 +66,9 @@ export async function checkpoint(box: MailboxState): Promise<void> {
 
 /**
  * After a write of ours, under its locks: the saved index is saved again when the change log cannot say what was
- * written (messages moved: the other sessions then take this index, and its mod-sequences, rather than scan and
- * number the change themselves; reconcile.ts's adoptSaved) or when the log has grown long.
+ * written (messages moved) or found (another program's change, which the sync before the write scanned and
+ * numbered): the other sessions then take this index, and its mod-sequences, rather than scan and number the
+ * change themselves (reconcile.ts's adoptSaved); or when the log has grown long.
  */
 async function publish(box: MailboxState): Promise<void> {
   if (!box.covered || logFull(box)) await saveIndex(box, true);
@@ -78,7 +79,7 @@ export async function storeUnchangedSince(box: MailboxState, seqs: readonly numb
   op: 'add' | 'remove' | 'replace', flags: number, keywords: readonly string[]): Promise<number[]> {
   box.live();
   if (box.readOnly) throw new MailboxError('READONLY', 'mailbox is read-only');
-  return box.withLock('exclusive', () => {
+  return box.withLock('exclusive', async () => {
     syncLocked(box);
     const x = box.idx;
     const modified: number[] = [];
@@ -96,6 +97,8 @@ export async function storeUnchangedSince(box: MailboxState, seqs: readonly numb
       undo();
       throw e;
     }
+    // As after any write: what the sync found by scanning, with this session's numbers, is for the others too.
+    await publish(box);
     return modified;
   });
 }

@@ -101,14 +101,13 @@ C1: a20 THREAD ORDEREDSUBJECT UTF-8 MODSEQ ${m4}
 S1: * THREAD (4)
 S1: a20 OK THREAD completed
 # The second session's first CONDSTORE-enabling command while a mailbox is selected is told HIGHESTMODSEQ first
-# (§3.1): what it knows of, before the first session's changes, which follow with their UID and MODSEQ. A session
-# may number a change it finds in the file itself (the driver's clock floor keeps such numbers above all before),
-# so its numbers are bound afresh ($n3, $n4; $p1 below). STORE (UNCHANGEDSINCE) of a message unchanged since: stored, and even .SILENT gives
-# the new mod-sequence (§3.1.3).
+# (§3.1): what it knows of, before the first session's changes, which follow with their UID and MODSEQ: the numbers
+# the first session gave them (a message's MODSEQ is the same whoever asks). STORE (UNCHANGEDSINCE) of a message
+# unchanged since: stored, and even .SILENT gives the new mod-sequence (§3.1.3).
 C2: b2 STORE 1 (UNCHANGEDSINCE ${h0}) +FLAGS.SILENT (\Flagged)
 S2: * OK [HIGHESTMODSEQ $h0] Highest
-S2: * 3 FETCH (UID 4 MODSEQ ($n3) FLAGS (\Answered $$Forwarded))
-S2: * 4 FETCH (UID 5 MODSEQ ($n4) FLAGS (\Seen))
+S2: * 3 FETCH (UID 4 MODSEQ ($m3) FLAGS (\Answered $$Forwarded))
+S2: * 4 FETCH (UID 5 MODSEQ ($m4) FLAGS (\Seen))
 S2: * 1 FETCH (UID 1 MODSEQ ($m1))
 S2: b2 OK STORE completed
 # Messages changed since: left alone and named in MODIFIED (UIDs for UID STORE); the others stored.
@@ -118,14 +117,16 @@ S2: b3 OK [MODIFIED 1,4] Conditional STORE failed
 C2: b4 STORE 1:3 (UNCHANGEDSINCE ${m2}) -FLAGS (\Deleted)
 S2: * 1 FETCH (UID 1 MODSEQ ($m1) FLAGS (\Seen \Answered \Flagged))
 S2: * 2 FETCH (UID 3 MODSEQ ($m2b) FLAGS (\Seen \Flagged project-x))
-S2: * 3 FETCH (UID 4 MODSEQ ($n3) FLAGS (\Answered $$Forwarded))
+S2: * 3 FETCH (UID 4 MODSEQ ($m3) FLAGS (\Answered $$Forwarded))
 S2: b4 OK STORE completed
 # UNCHANGEDSINCE 0 fails for every message: a flag always exists (§3.1.3).
 C2: b5 STORE 1:* (UNCHANGEDSINCE 0) +FLAGS (\Draft)
 S2: b5 OK [MODIFIED 1:4] Conditional STORE failed
-# The first session hears of the other's changes with UID and MODSEQ.
+# The first session hears of the other's changes with UID and MODSEQ, the numbers the other gave: message 2's too,
+# whose flags are as they were after a \Deleted set and taken off again, but whose MODSEQ moved on.
 C1: a21 NOOP
-S1: * 1 FETCH (UID 1 MODSEQ ($p1) FLAGS (\Seen \Answered \Flagged))
+S1: * 1 FETCH (UID 1 MODSEQ ($m1) FLAGS (\Seen \Answered \Flagged))
+S1: * 2 FETCH (UID 3 MODSEQ ($m2b) FLAGS (\Seen \Flagged project-x))
 S1: a21 OK NOOP completed
 # Syntax: CHANGEDSINCE takes a positive mod-sequence, modifiers come once and must be known, the entry of a MODSEQ
 # key has a type; each is a BAD and the session goes on.
