@@ -334,7 +334,7 @@ describe('FETCH from the field cache', () => {
 });
 
 describe('the saved files follow the mailbox', () => {
-  it('RENAME takes the index and the cache along (kept values stay); DELETE removes them', async () => {
+  it('RENAME takes the index and the cache along (MODSEQs and kept values stay); DELETE removes them', async () => {
     const logger = new MemoryLogger();
     const controlPath = mkdtempSync(join(dir, 'control-'));
     const control = new ControlDir({ path: controlPath, uid: process.getuid?.() ?? 0, logger });
@@ -350,6 +350,10 @@ describe('the saved files follow the mailbox', () => {
       for (let i = 0; i < 20; i++) yield { body: { size: body.length, async *chunks() { yield body; } }, flags: 0, keywords: [] };
     })());
     const box = await driver.open(from, { readOnly: false });
+    box.setFlags([3], 'add', 1, []);
+    await box.checkpoint();
+    const modseqs = Array.from({ length: 20 }, (_, i) => box.meta(i + 1).modseq);
+    const highest = box.highestModseq();
     await box.keep(7, 'test.rename.1', Buffer.from('the value of 7'));
     await box.close();
     const saved = (p: string): string[] => {
@@ -361,6 +365,8 @@ describe('the saved files follow the mailbox', () => {
     assert.deepEqual(saved(from), []);
     assert.equal(saved(to).length, 3, 'moved to the new name');
     const renamed = await driver.open(to, { readOnly: true });
+    assert.deepEqual(Array.from({ length: 20 }, (_, i) => renamed.meta(i + 1).modseq), modseqs, 'the MODSEQs the index gave');
+    assert.ok(renamed.highestModseq() >= highest, 'HIGHESTMODSEQ does not go back');
     assert.deepEqual(renamed.cached(7, 'test.rename.1'), Buffer.from('the value of 7'));
     await renamed.close();
     await driver.remove(to);

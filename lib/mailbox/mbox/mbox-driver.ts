@@ -149,8 +149,9 @@ export class MboxDriver implements MailboxDriver {
       throw fsError(e, from);
     }
     // The same file under another name: its saved index, change log and field cache go with it. The rename
-    // changed the file's ctime, so the first open scans the file as for any change behind the index; the cache's
-    // entries (by UID, checked against each message) are found again.
+    // changed the file's ctime, so the first open scans the file as for any change behind the index, and keeps the
+    // index's MODSEQs for the messages that did not change (all of them); the cache's entries (by UID, checked
+    // against each message) are found again.
     const moved = this.savedFiles(to);
     saved.forEach((f, k) => {
       try {
