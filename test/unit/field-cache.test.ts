@@ -205,6 +205,42 @@ describe('FieldCache', () => {
     for (const c of [reader, w, fresh]) c.close();
   });
 
+  it('finds the latest record of a UID among batches whose ranges overlap, in any order of look-ups', async () => {
+    const path = newPath();
+    const a = cache(path).c;
+    for (let uid = 1; uid <= 100; uid++) a.put(F, uid, 10, 10, value(uid));
+    await a.flush();
+    a.put(F, 50, 10, 10, Buffer.from('50 again'));
+    a.put(F, 150, 10, 10, value(150));
+    await a.flush();
+    a.close();
+    for (const order of [[150, 70, 50, 71, 100, 151], [70, 50, 150, 49, 51, 1], [50, 150, 70, 99, 101]]) {
+      const b = cache(path).c;
+      for (const uid of order) {
+        const want = uid === 50 ? Buffer.from('50 again') : uid <= 100 || uid === 150 ? value(uid) : null;
+        assert.deepEqual(b.get(F, uid, 10, 10), want, `UID ${uid} after ${order.join(' ')}`);
+      }
+      b.close();
+    }
+  });
+
+  it('reads only the batches whose UIDs are asked for', async () => {
+    const path = newPath();
+    const a = cache(path).c;
+    for (let uid = 1; uid <= 400; uid++) {
+      if (a.put(F, uid, 10, 10, Buffer.alloc(2000, uid % 256))) await a.flush();
+    }
+    await a.flush();
+    a.close();
+    const b = cache(path).c;
+    const before = rchar();
+    assert.deepEqual(b.get(F, 399, 10, 10), Buffer.alloc(2000, 399 % 256));
+    assert.deepEqual(b.get(F, 400, 10, 10), Buffer.alloc(2000, 400 % 256));
+    const read = rchar() - before;
+    assert.ok(read < 300_000, `the newest messages' batch alone was read (${read} bytes of ${statSync(path).size})`);
+    b.close();
+  });
+
   it('reads only the batches of the fields asked for', async () => {
     const path = newPath();
     const a = cache(path).c;

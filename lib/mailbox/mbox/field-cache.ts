@@ -16,15 +16,18 @@
  *
  *     header (32 bytes): "UWTSCACH", format version u32, UIDVALIDITY u32, committed length f64, 0 u64
  *     batches, from byte 32 to the committed length, each of one field: its length u32 (all of it), CRC-32 u32
- *              (of its records), field u32 (FNV-1a of its name), 0 u32, then the records
+ *              (of its records), field u32 (FNV-1a of its name), record count u32, lowest and highest UID u32,
+ *              then the records
  *     records: value length u32, UID u32, field u32, served header size u32, raw body length f64, the value
  *
  * Writers append batches under flock() on the file, at the committed length, then move the committed length past
  * them: a writer killed part way leaves bytes past it, which the next writer writes over. Readers take no lock: they
- * read the committed length and the batches' heads below it, and a field's batches (each checked against its CRC)
- * when the field is first asked for, so a session that wants BODYSTRUCTURE does not read the envelopes. The
- * cache is a cache: nothing here is fsynced, any trouble with the file (a lock not to be had, a full disk, a bad
- * batch) loses only entries, and deleting it loses only speed.
+ * read the committed length and the batches' heads below it, and a batch itself (checked against its CRC) only
+ * when a UID in its range is first asked for, in its field: a session that wants the BODYSTRUCTURE of the newest
+ * messages reads the last batch or two of that field, and FETCH 1:* reads each batch once, serving from it as it
+ * reads it. Of two records of one UID and field, the later one in the file counts. The cache is a cache: nothing
+ * here is fsynced, any trouble with the file (a lock not to be had, a full disk, a bad batch) loses only entries,
+ * and deleting it loses only speed.
  */
 import { closeSync, constants, fstatSync, lstatSync, openSync, renameSync, writeSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
@@ -34,18 +37,18 @@ import { flockOp } from '../../lock/fs-ext.js';
 import { readInto } from './byte-source.js';
 
 const MAGIC = Buffer.from('UWTSCACH', 'latin1');
-const VERSION = 1;
+const VERSION = 2;
 const HEADER = 32;
-const BATCH_HEAD = 16;
+const BATCH_HEAD = 24;
 const RECORD_HEAD = 24;
-/** Values this long or longer are not kept (the packed map entries below hold a length below 2^20). */
+/** Values this long or longer are not kept (a batch is read whole). */
 const MAX_VALUE = 2 ** 20 - RECORD_HEAD;
-/** The file never grows past this (offsets are packed with lengths into one double); past it, it is compacted. */
-const MAX_FILE = 2 ** 32;
+/** The file never grows past this (lengths are u32); past it, it is compacted. */
+const MAX_FILE = 2 ** 32 - 1;
 /** Pending values are appended once they reach this, and at every flush; a compaction writes batches of 4 times it. */
 const BATCH_BYTES = 256 * 1024;
-/** Reads of values go through windows of this size (a FETCH of many messages reads the file in order). */
-const WINDOW = 256 * 1024;
+/** Reads of a batch read before (its bytes no longer the field's window) go this far from the record wanted. */
+const WINDOW = 64 * 1024;
 /** How long a writer waits for another's flock before dropping its batch. */
 const LOCK_WAIT_MS = 2000;
 /** Compaction: when the file holds more than this and more than twice what is still of use. */
@@ -62,109 +65,87 @@ export function fieldId(name: string): number {
 }
 
 /**
- * One field's records: UIDs, file offsets and lengths in typed arrays (no object per entry), in the order they
- * were read; kept sorted by UID, later records of a UID replacing earlier ones, when first searched after a record
- * came out of order (records are mostly appended in UID order: a FETCH goes through the messages in order). Each
- * field has its own read window, as a FETCH of several fields reads them from as many places in the file.
+ * One batch of a field: where it is, its UID range (from its head), and once read, its records sorted by UID (the
+ * later of two records of a UID kept): UIDs, value offsets in the file and value lengths in typed arrays.
  */
-class FieldIndex {
-  uids = new Uint32Array(256);
-  offsets = new Float64Array(256);
-  lengths = new Uint32Array(256);
-  n = 0;
-  /** Its batches were read (those appended later are read as they are seen). */
-  indexed = false;
-  private sorted = true;
-  private hint = 0;
-  win: Buffer | null = null;
-  winPos = 0;
-  /** Where its batches' records are in the file ([start, end) pairs, in file order): a window stays within one. */
-  readonly spans: number[] = [];
+class Batch {
+  /** 0: not read yet; 1: read and indexed; 2: failed its check (of no use). */
+  state = 0;
+  uids = new Uint32Array(0);
+  offsets = new Float64Array(0);
+  lengths = new Uint32Array(0);
+  /** A later batch of the field has UIDs in this one's range (then a UID found here may be superseded there). */
+  overlapped = false;
 
-  add(uid: number, offset: number, length: number): void {
-    if (this.n === this.uids.length) {
-      const grow = <T extends Uint32Array | Float64Array>(a: T, make: (n: number) => T): T => {
-        const b = make(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.uids = grow(this.uids, (k) => new Uint32Array(k));
-      this.offsets = grow(this.offsets, (k) => new Float64Array(k));
-      this.lengths = grow(this.lengths, (k) => new Uint32Array(k));
+  constructor(
+    readonly pos: number,
+    readonly len: number,
+    readonly crc: number,
+    readonly low: number,
+    readonly high: number,
+  ) {}
+
+  /** Indexes the records of `body` (this batch's bytes after its head). False when they do not fit it. */
+  index(body: Buffer): boolean {
+    const n = body.length;
+    const uids: number[] = [];
+    const offsets: number[] = [];
+    const lengths: number[] = [];
+    let sorted = true;
+    for (let o = 0; o < n;) {
+      if (o + RECORD_HEAD > n) return false;
+      const length = body.readUInt32LE(o);
+      if (o + RECORD_HEAD + length > n) return false;
+      const uid = body.readUInt32LE(o + 4);
+      if (uid < this.low || uid > this.high) return false;
+      if (uids.length > 0 && uid <= (uids[uids.length - 1] as number)) sorted = false;
+      uids.push(uid);
+      offsets.push(this.pos + BATCH_HEAD + o + RECORD_HEAD);
+      lengths.push(length);
+      o += RECORD_HEAD + length;
     }
-    if (this.n > 0 && uid <= (this.uids[this.n - 1] as number)) this.sorted = false;
-    this.uids[this.n] = uid;
-    this.offsets[this.n] = offset;
-    this.lengths[this.n] = length;
-    this.n++;
+    let order = uids.map((_, i) => i);
+    if (!sorted) {
+      // By UID, the later record of a UID last; then only the last of each is kept.
+      order.sort((a, b) => (uids[a] as number) - (uids[b] as number) || a - b);
+      order = order.filter((i, k) => uids[order[k + 1] ?? -1] !== uids[i]);
+    }
+    this.uids = Uint32Array.from(order, (i) => uids[i] as number);
+    this.offsets = Float64Array.from(order, (i) => offsets[i] as number);
+    this.lengths = Uint32Array.from(order, (i) => lengths[i] as number);
+    this.state = 1;
+    return true;
   }
 
-  /** The entry of `uid`, or -1. */
-  find(uid: number): number {
-    if (!this.sorted) this.sort();
+  /** The entry of `uid` among the records, or -1. */
+  find(uid: number, hint: number): number {
     const u = this.uids;
-    // A FETCH asks for UIDs in order: the entry after the last one found is the usual answer.
-    const h = this.hint;
-    if (u[h] === uid) return h;
-    if (h + 1 < this.n && u[h + 1] === uid) return (this.hint = h + 1);
+    if (u[hint] === uid) return hint;
     let lo = 0;
-    let hi = this.n - 1;
+    let hi = u.length - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
       const v = u[mid] as number;
-      if (v === uid) return (this.hint = mid);
+      if (v === uid) return mid;
       if (v < uid) lo = mid + 1;
       else hi = mid - 1;
     }
     return -1;
   }
+}
 
-  /** The end of the span (batch) holding file offset `at`, or `at` when none does. */
-  spanEnd(at: number): number {
-    const sp = this.spans;
-    let lo = 0;
-    let hi = sp.length / 2 - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      if (at < (sp[2 * mid] as number)) hi = mid - 1;
-      else if (at >= (sp[2 * mid + 1] as number)) lo = mid + 1;
-      else return sp[2 * mid + 1] as number;
-    }
-    return at;
-  }
+/** One field's batches, in file order, and its read window (the bytes of the batch read last). */
+class FieldIndex {
+  readonly batches: Batch[] = [];
+  /** The batch and entry of the last UID found: a FETCH asks for UIDs in order, the next is usually after it. */
+  hintBatch = 0;
+  hintEntry = 0;
+  win: Buffer | null = null;
+  winPos = 0;
 
-  /** Forgets entry `i` (its record was made from another message). */
-  drop(i: number): void {
-    this.lengths[i] = 0;
-  }
-
-  /** Sorts by UID, keeping the last record read of each: then every entry is its UID's only one. */
-  settle(): void {
-    if (!this.sorted) this.sort();
-  }
-
-  private sort(): void {
-    const order = Array.from({ length: this.n }, (_, i) => i);
-    order.sort((a, b) => (this.uids[a] as number) - (this.uids[b] as number) || a - b);
-    const uids = new Uint32Array(Math.max(256, this.n));
-    const offsets = new Float64Array(uids.length);
-    const lengths = new Uint32Array(uids.length);
-    let k = 0;
-    for (let j = 0; j < order.length; j++) {
-      const i = order[j] as number;
-      const next = order[j + 1];
-      if (next !== undefined && this.uids[next] === this.uids[i]) continue; // a later record of this UID follows
-      uids[k] = this.uids[i] as number;
-      offsets[k] = this.offsets[i] as number;
-      lengths[k] = this.lengths[i] as number;
-      k++;
-    }
-    this.uids = uids;
-    this.offsets = offsets;
-    this.lengths = lengths;
-    this.n = k;
-    this.sorted = true;
-    this.hint = 0;
+  add(b: Batch): void {
+    for (const a of this.batches) if (a.low <= b.high && b.low <= a.high) a.overlapped = true;
+    this.batches.push(b);
   }
 }
 
@@ -177,9 +158,8 @@ export class FieldCache {
   private stale = false;
   /** How far the batch heads were read. */
   private end = HEADER;
-  /** By field: its records, and where its batches are that were not read yet (offset, length, CRC). */
+  /** By field: its batches. */
   private readonly fields = new Map<number, FieldIndex>();
-  private readonly unread = new Map<number, number[]>();
   /**
    * The file's size when it was last found mostly of use (or written, or first read): compaction is considered
    * again only once the file is twice that, so that the look at every entry it takes is paid for by the growth.
@@ -188,9 +168,6 @@ export class FieldCache {
   /** Pending records by field. */
   private pending = new Map<number, Buffer[]>();
   private pendingBytes = 0;
-  /** The field and value of the last {@link get} (no objects are made for a look-up: see valueStart). */
-  private lastField = -1;
-  private lastIndex: FieldIndex | null = null;
 
   constructor(
     readonly path: string,
@@ -206,21 +183,50 @@ export class FieldCache {
    * `bodyLength`, or null. The bytes are valid until the next call for the same field.
    */
   get(field: number, uid: number, headerSize: number, bodyLength: number): Buffer | null {
-    const f = field === this.lastField && this.lastIndex !== null ? this.lastIndex : this.fieldIndex(field);
-    const i = f.find(uid);
-    if (i < 0) return null;
-    const length = f.lengths[i] as number;
-    if (length === 0) return null;
-    const offset = f.offsets[i] as number;
-    const w = this.window(f, offset, length);
+    if (!this.loaded) this.load();
+    const f = this.fields.get(field);
+    if (f === undefined) return null;
+    const found = this.find(f, uid);
+    if (found === null) return null;
+    const length = found.lengths[f.hintEntry] as number;
+    const offset = found.offsets[f.hintEntry] as number;
+    const w = this.window(f, found, offset - RECORD_HEAD, RECORD_HEAD + length);
     if (w === null) return null;
-    const at = offset - f.winPos;
-    if (w.readUInt32LE(at) === length - RECORD_HEAD && w.readUInt32LE(at + 4) === uid && w.readUInt32LE(at + 8) === field &&
-      w.readUInt32LE(at + 12) === headerSize && w.readDoubleLE(at + 16) === bodyLength) {
-      return w.subarray(at + RECORD_HEAD, at + length);
+    const at = offset - RECORD_HEAD - f.winPos;
+    if (w.readUInt32LE(at + 4) === uid && w.readUInt32LE(at + 8) === field && w.readUInt32LE(at + 12) === headerSize &&
+      w.readDoubleLE(at + 16) === bodyLength) {
+      return w.subarray(at + RECORD_HEAD, at + RECORD_HEAD + length);
     }
     // Made from another message of that UID (or of another file): of no use.
-    f.drop(i);
+    found.lengths[f.hintEntry] = 0;
+    return null;
+  }
+
+  /** The batch holding the latest record of `uid` (its entry left in f.hintEntry), or null. */
+  private find(f: FieldIndex, uid: number): Batch | null {
+    const bs = f.batches;
+    // The batch of the last UID found, when no later batch can hold this one: the usual case of a FETCH.
+    const h = bs[f.hintBatch];
+    if (h !== undefined && h.state === 1 && !h.overlapped && uid >= h.low && uid <= h.high) {
+      const i = h.find(uid, f.hintEntry + 1);
+      if (i >= 0) {
+        if ((h.lengths[i] as number) === 0) return null;
+        f.hintEntry = i;
+        return h;
+      }
+      // Not in it: an earlier batch may hold it (this one's range covers it, not its records).
+    }
+    for (let k = bs.length - 1; k >= 0; k--) {
+      const b = bs[k] as Batch;
+      if (uid < b.low || uid > b.high) continue;
+      if (b.state === 0) this.readBatch(f, b);
+      if (b.state !== 1) continue;
+      const i = b.find(uid, 0);
+      if (i < 0 || (b.lengths[i] as number) === 0) continue;
+      f.hintBatch = k;
+      f.hintEntry = i;
+      return b;
+    }
     return null;
   }
 
@@ -291,22 +297,6 @@ export class FieldCache {
     this.pendingBytes = 0;
   }
 
-  /** Field `field`'s records, its batches read first if they were not. */
-  private fieldIndex(field: number): FieldIndex {
-    if (!this.loaded) this.load();
-    let f = this.fields.get(field);
-    if (f === undefined) this.fields.set(field, (f = new FieldIndex()));
-    if (!f.indexed) {
-      f.indexed = true;
-      const where = this.unread.get(field) ?? [];
-      this.unread.delete(field);
-      for (let k = 0; k < where.length; k += 3) this.readBatch(f, where[k] as number, where[k + 1] as number, where[k + 2] as number);
-    }
-    this.lastField = field;
-    this.lastIndex = f;
-    return f;
-  }
-
   /** Opens the file if it exists, checks its header and reads its batch heads. */
   private load(): void {
     this.loaded = true;
@@ -337,53 +327,37 @@ export class FieldCache {
     return Number.isSafeInteger(c) && c >= HEADER && c <= MAX_FILE ? c : -1;
   }
 
-  /**
-   * Reads the heads of the batches from {@link end} up to `upTo`: the batches of fields already asked for are read
-   * now, the others when their field is. A head that does not fit marks the file stale.
-   */
+  /** The field's batches, made empty when first met. */
+  private field(field: number): FieldIndex {
+    let f = this.fields.get(field);
+    if (f === undefined) this.fields.set(field, (f = new FieldIndex()));
+    return f;
+  }
+
+  /** Reads the heads of the batches from {@link end} up to `upTo` (not the batches). A head that does not fit marks the file stale. */
   private readHeads(upTo: number): void {
     const head = Buffer.alloc(BATCH_HEAD);
     let pos = this.end;
     while (pos < upTo) {
       const len = readInto(this.fd, head, 0, BATCH_HEAD, pos) === BATCH_HEAD ? head.readUInt32LE(0) : 0;
       if (len <= BATCH_HEAD || pos + len > upTo) break;
-      const field = head.readUInt32LE(8);
-      const crc = head.readUInt32LE(4);
-      const f = this.fields.get(field);
-      if (f?.indexed) this.readBatch(f, pos, len, crc);
-      else {
-        let where = this.unread.get(field);
-        if (where === undefined) this.unread.set(field, (where = []));
-        where.push(pos, len, crc);
-      }
+      this.field(head.readUInt32LE(8)).add(new Batch(pos, len, head.readUInt32LE(4), head.readUInt32LE(16), head.readUInt32LE(20)));
       pos += len;
     }
     if (pos < upTo) this.damaged(pos);
     this.end = pos;
   }
 
-  /** Takes in batch `b`, which this session has just written at `pos` (as readHeads would, without reading it). */
-  private took(b: Buffer, pos: number): void {
-    const field = b.readUInt32LE(8);
-    const f = this.fields.get(field);
-    if (f?.indexed) {
-      this.index(f, b.subarray(BATCH_HEAD), pos + BATCH_HEAD);
-      f.spans.push(pos + BATCH_HEAD, pos + b.length);
-    } else {
-      let where = this.unread.get(field);
-      if (where === undefined) this.unread.set(field, (where = []));
-      where.push(pos, b.length, b.readUInt32LE(4));
-    }
-  }
-
-  /** Reads and checks the batch of `len` bytes at `pos`, and indexes its records into `f`. */
-  private readBatch(f: FieldIndex, pos: number, len: number, crc: number): void {
-    const body = Buffer.allocUnsafe(len - BATCH_HEAD);
-    if (readInto(this.fd, body, 0, body.length, pos + BATCH_HEAD) < body.length || crc32(body) !== crc || !this.index(f, body, pos + BATCH_HEAD)) {
-      this.damaged(pos);
+  /** Reads and checks batch `b` of field `f`, indexes its records, and makes its bytes the field's window. */
+  private readBatch(f: FieldIndex, b: Batch): void {
+    const body = Buffer.allocUnsafe(b.len - BATCH_HEAD);
+    if (readInto(this.fd, body, 0, body.length, b.pos + BATCH_HEAD) < body.length || crc32(body) !== b.crc || !b.index(body)) {
+      b.state = 2;
+      this.damaged(b.pos);
       return;
     }
-    f.spans.push(pos + BATCH_HEAD, pos + len);
+    f.win = body;
+    f.winPos = b.pos + BATCH_HEAD;
   }
 
   private damaged(pos: number): void {
@@ -391,33 +365,28 @@ export class FieldCache {
     this.stale = true;
   }
 
-  /** Indexes the records of a batch whose records start at file offset `at`. False when they do not fit it. */
-  private index(f: FieldIndex, body: Buffer, at: number): boolean {
-    for (let o = 0; o < body.length;) {
-      if (o + RECORD_HEAD > body.length) return false;
-      const length = RECORD_HEAD + body.readUInt32LE(o);
-      if (o + length > body.length || length > MAX_VALUE + RECORD_HEAD) return false;
-      f.add(body.readUInt32LE(o + 4), at + o, length);
-      o += length;
-    }
-    return true;
+  /**
+   * Field `f`'s read window holding the `length` bytes at `offset` of batch `b` (read again when they are not in
+   * it: this is what makes values valid only until the next look-up of the field); null when the file ends first.
+   */
+  private window(f: FieldIndex, b: Batch, offset: number, length: number): Buffer | null {
+    const w = f.win;
+    if (w !== null && offset >= f.winPos && offset + length <= f.winPos + w.length) return w;
+    // From the record on, as far as the batch goes within WINDOW (a FETCH goes on to the next records; a look-up
+    // of one message here and there reads little).
+    const size = Math.max(length, Math.min(WINDOW, b.pos + b.len - offset));
+    const buf = Buffer.allocUnsafe(size);
+    const got = readInto(this.fd, buf, 0, size, offset);
+    f.win = buf.subarray(0, got);
+    f.winPos = offset;
+    return length <= got ? f.win : null;
   }
 
-  /**
-   * Field `f`'s read window, holding the `length` bytes at `offset` (refilled in place when they are not in it:
-   * this is what makes values valid only until the next look-up of the field); null when the file ends first.
-   */
-  private window(f: FieldIndex, offset: number, length: number): Buffer | null {
-    let w = f.win;
-    if (w !== null && offset >= f.winPos && offset + length <= f.winPos + w.length) return w;
-    if (w === null || w.buffer.byteLength < length) w = Buffer.allocUnsafe(Math.max(WINDOW, length));
-    else w = Buffer.from(w.buffer, 0, w.buffer.byteLength);
-    // Up to the end of the record's batch: the rest of the file is other fields', or other windows'.
-    const want = Math.min(w.length, Math.max(length, f.spanEnd(offset) - offset));
-    const got = readInto(this.fd, w, 0, want, offset);
-    f.win = w.subarray(0, got);
-    f.winPos = offset;
-    return got >= length ? f.win : null;
+  /** Takes in batch `data`, which this session has just written at `pos` (as readHeads and readBatch would, without reading it). */
+  private took(data: Buffer, pos: number): void {
+    const b = new Batch(pos, data.length, data.readUInt32LE(4), data.readUInt32LE(16), data.readUInt32LE(20));
+    b.index(data.subarray(BATCH_HEAD));
+    this.field(data.readUInt32LE(8)).add(b);
   }
 
   /** The append of {@link flush}, under the flock of the file that is at the path when it is had. */
@@ -468,18 +437,27 @@ export class FieldCache {
   private compactionDue(size: number): boolean {
     if (size < 2 * this.checkedAt) return false;
     let live = 0;
-    for (const [, f, i] of this.live()) live += f.lengths[i] as number;
+    for (const [, , b, i] of this.live()) live += RECORD_HEAD + (b.lengths[i] as number);
     if (size > 2 * live) return true;
     this.checkedAt = size;
     return false;
   }
 
-  /** The entries still of use: the latest of each UID of the mailbox, by field (every field's batches read). */
-  private *live(): Generator<[number, FieldIndex, number]> {
-    for (const field of [...this.unread.keys()]) this.fieldIndex(field);
+  /** The entries still of use: the latest of each UID of the mailbox, by field (every batch read). */
+  private *live(): Generator<[number, FieldIndex, Batch, number]> {
     for (const [field, f] of this.fields) {
-      f.settle();
-      for (let i = 0; i < f.n; i++) if ((f.lengths[i] as number) > 0 && this.present(f.uids[i] as number)) yield [field, f, i];
+      const seen = new Set<number>();
+      for (let k = f.batches.length - 1; k >= 0; k--) {
+        const b = f.batches[k] as Batch;
+        if (b.state === 0) this.readBatch(f, b);
+        if (b.state !== 1) continue;
+        for (let i = 0; i < b.uids.length; i++) {
+          const uid = b.uids[i] as number;
+          if (seen.has(uid)) continue;
+          seen.add(uid);
+          if ((b.lengths[i] as number) > 0 && this.present(uid)) yield [field, f, b, i];
+        }
+      }
     }
   }
 
@@ -500,17 +478,20 @@ export class FieldCache {
         for (let o = BATCH_HEAD; o < b.length; o += RECORD_HEAD + b.readUInt32LE(o)) set.add(b.readUInt32LE(o + 4));
       }
       const byField = new Map<number, Buffer[]>();
-      for (const [field, f, i] of this.live()) {
-        if (replaced.get(field)?.has(f.uids[i] as number) === true) continue;
-        const offset = f.offsets[i] as number;
-        const length = f.lengths[i] as number;
-        const w = this.window(f, offset, length);
+      for (const [field, f, b, i] of this.live()) {
+        const uid = b.uids[i] as number;
+        if (replaced.get(field)?.has(uid) === true) continue;
+        const offset = (b.offsets[i] as number) - RECORD_HEAD;
+        const length = RECORD_HEAD + (b.lengths[i] as number);
+        const w = this.window(f, b, offset, length);
         if (w === null) continue;
         let list = byField.get(field);
         if (list === undefined) byField.set(field, (list = []));
         list.push(Buffer.from(w.subarray(offset - f.winPos, offset - f.winPos + length)));
       }
       for (const [field, records] of byField) {
+        // In UID order, so that the new file's batches have disjoint ranges.
+        records.sort((a, b) => a.readUInt32LE(4) - b.readUInt32LE(4));
         for (let k = 0; k < records.length;) {
           const part: Buffer[] = [];
           let bytes = 0;
@@ -548,17 +529,7 @@ export class FieldCache {
 
   /** Forgets what was read of the file (it is another one now). */
   private forget(): void {
-    const asked = [...this.fields.keys()];
     this.fields.clear();
-    this.unread.clear();
-    // Fields asked for before are read again as soon as their batches are seen.
-    for (const field of asked) {
-      const f = new FieldIndex();
-      f.indexed = true;
-      this.fields.set(field, f);
-    }
-    this.lastField = -1;
-    this.lastIndex = null;
     this.end = HEADER;
     this.stale = false;
   }
@@ -582,16 +553,25 @@ export class FieldCache {
   }
 }
 
-/** A batch of one field's records: its head (length, the records' CRC, the field), then the records. */
+/** A batch of one field's records: its head (length, the records' CRC, the field, their count and UID range), then the records. */
 function encodeBatch(field: number, records: Buffer[]): Buffer {
   let n = BATCH_HEAD;
-  for (const r of records) n += r.length;
+  let low = 0xffff_ffff;
+  let high = 0;
+  for (const r of records) {
+    n += r.length;
+    const uid = r.readUInt32LE(4);
+    if (uid < low) low = uid;
+    if (uid > high) high = uid;
+  }
   const out = Buffer.allocUnsafe(n);
   let o = BATCH_HEAD;
   for (const r of records) o += r.copy(out, o);
   out.writeUInt32LE(n, 0);
   out.writeUInt32LE(crc32(out.subarray(BATCH_HEAD)), 4);
   out.writeUInt32LE(field, 8);
-  out.writeUInt32LE(0, 12);
+  out.writeUInt32LE(records.length, 12);
+  out.writeUInt32LE(low, 16);
+  out.writeUInt32LE(high, 20);
   return out;
 }
