@@ -81,6 +81,8 @@ class Batch {
     readonly pos: number,
     readonly len: number,
     readonly crc: number,
+    /** How many records it holds, and their lowest and highest UID. */
+    readonly count: number,
     readonly low: number,
     readonly high: number,
   ) {}
@@ -88,31 +90,39 @@ class Batch {
   /** Indexes the records of `body` (this batch's bytes after its head). False when they do not fit it. */
   index(body: Buffer): boolean {
     const n = body.length;
-    const uids: number[] = [];
-    const offsets: number[] = [];
-    const lengths: number[] = [];
+    const count = this.count;
+    const uids = new Uint32Array(count);
+    const offsets = new Float64Array(count);
+    const lengths = new Uint32Array(count);
+    const base = this.pos + BATCH_HEAD + RECORD_HEAD;
     let sorted = true;
-    for (let o = 0; o < n;) {
+    let k = 0;
+    let o = 0;
+    for (; o < n && k < count; k++) {
       if (o + RECORD_HEAD > n) return false;
       const length = body.readUInt32LE(o);
       if (o + RECORD_HEAD + length > n) return false;
       const uid = body.readUInt32LE(o + 4);
       if (uid < this.low || uid > this.high) return false;
-      if (uids.length > 0 && uid <= (uids[uids.length - 1] as number)) sorted = false;
-      uids.push(uid);
-      offsets.push(this.pos + BATCH_HEAD + o + RECORD_HEAD);
-      lengths.push(length);
+      if (k > 0 && uid <= (uids[k - 1] as number)) sorted = false;
+      uids[k] = uid;
+      offsets[k] = base + o;
+      lengths[k] = length;
       o += RECORD_HEAD + length;
     }
-    let order = uids.map((_, i) => i);
+    if (o !== n || k !== count) return false;
     if (!sorted) {
       // By UID, the later record of a UID last; then only the last of each is kept.
-      order.sort((a, b) => (uids[a] as number) - (uids[b] as number) || a - b);
-      order = order.filter((i, k) => uids[order[k + 1] ?? -1] !== uids[i]);
+      const order = Array.from({ length: count }, (_, i) => i).sort((a, b) => (uids[a] as number) - (uids[b] as number) || a - b);
+      const keep = order.filter((i, j) => uids[order[j + 1] ?? -1] !== uids[i]);
+      this.uids = Uint32Array.from(keep, (i) => uids[i] as number);
+      this.offsets = Float64Array.from(keep, (i) => offsets[i] as number);
+      this.lengths = Uint32Array.from(keep, (i) => lengths[i] as number);
+    } else {
+      this.uids = uids;
+      this.offsets = offsets;
+      this.lengths = lengths;
     }
-    this.uids = Uint32Array.from(order, (i) => uids[i] as number);
-    this.offsets = Float64Array.from(order, (i) => offsets[i] as number);
-    this.lengths = Uint32Array.from(order, (i) => lengths[i] as number);
     this.state = 1;
     return true;
   }
@@ -341,7 +351,8 @@ export class FieldCache {
     while (pos < upTo) {
       const len = readInto(this.fd, head, 0, BATCH_HEAD, pos) === BATCH_HEAD ? head.readUInt32LE(0) : 0;
       if (len <= BATCH_HEAD || pos + len > upTo) break;
-      this.field(head.readUInt32LE(8)).add(new Batch(pos, len, head.readUInt32LE(4), head.readUInt32LE(16), head.readUInt32LE(20)));
+      this.field(head.readUInt32LE(8)).add(new Batch(pos, len, head.readUInt32LE(4), head.readUInt32LE(12), head.readUInt32LE(16),
+        head.readUInt32LE(20)));
       pos += len;
     }
     if (pos < upTo) this.damaged(pos);
@@ -384,7 +395,7 @@ export class FieldCache {
 
   /** Takes in batch `data`, which this session has just written at `pos` (as readHeads and readBatch would, without reading it). */
   private took(data: Buffer, pos: number): void {
-    const b = new Batch(pos, data.length, data.readUInt32LE(4), data.readUInt32LE(16), data.readUInt32LE(20));
+    const b = new Batch(pos, data.length, data.readUInt32LE(4), data.readUInt32LE(12), data.readUInt32LE(16), data.readUInt32LE(20));
     b.index(data.subarray(BATCH_HEAD));
     this.field(data.readUInt32LE(8)).add(b);
   }
