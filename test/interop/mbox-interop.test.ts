@@ -16,10 +16,7 @@ import { Flag, SYSTEM_FLAG_NAMES } from '../../lib/mailbox/driver.js';
 import { MboxDriver } from '../../lib/mailbox/mbox/mbox-driver.js';
 import { ControlDir } from '../../lib/mailbox/control-dir.js';
 import { MemoryLogger } from '../../lib/env/logger.js';
-import { keptPlan, writeFetch, writeFetchKept } from '../../lib/imap/fetch-writer.js';
-import { ResponseSink } from '../../lib/io/sink.js';
-import { ArgCursor } from '../../lib/wire/parser.js';
-import { PassThrough } from 'node:stream';
+import { fetchResponses } from '../fixtures/fetch-responses.js';
 import {
   dmailDeliver, dovecotAppend, dovecotExpunge, dovecotFetch, dovecotStore, mailutilAppend, makeSandbox,
   procmailDeliver, putSandboxFile, tmailDeliver, uwAppend, uwCheck, uwCreate, uwExpunge, uwFetch, uwStore, type MailboxView,
@@ -228,30 +225,8 @@ describe('changed by us after them, and by them after us', () => {
   });
 });
 
-const DERIVED = ArgCursor.of('(UID ENVELOPE BODYSTRUCTURE)').fetchAtts();
-
-/**
- * Every message's `FETCH (UID ENVELOPE BODYSTRUCTURE)` response as our FETCH writer gives it (from the field cache
- * where it kept them, then worked out and kept), and how many came from the cache.
- */
-async function derived(box: OpenMailbox): Promise<{ lines: string[]; kept: number }> {
-  const lines: string[] = [];
-  let kept = 0;
-  const plan = keptPlan(DERIVED, { uid: false });
-  assert.ok(plan);
-  for (let seq = 1; seq <= box.count(); seq++) {
-    const pt = new PassThrough();
-    const got: Buffer[] = [];
-    pt.on('data', (c: Buffer) => got.push(c));
-    const sink = new ResponseSink(pt);
-    if (writeFetchKept(sink, box, seq, plan)) kept++;
-    else await writeFetch(sink, box, seq, DERIVED, { uid: false, markSeen: false });
-    await sink.flush();
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    lines.push(Buffer.concat(got).toString('latin1'));
-  }
-  return { lines, kept };
-}
+/** What our FETCH writer derives from each message, which the field cache keeps. */
+const DERIVED = '(UID ENVELOPE BODYSTRUCTURE)';
 
 describe('changed by them behind our saved index', () => {
   it('UW c-client, dmail, tmail, procmail, mailutil and Dovecot: each change is seen, as by a session without an index', async () => {
@@ -264,11 +239,12 @@ describe('changed by them behind our saved index', () => {
       try {
         const view = viewOf(box);
         // What the cache gives is what a session without one works out from the file as it is now.
-        const mine = await derived(box);
+        const mine = await fetchResponses(box, DERIVED, 'either');
         fromCache += mine.kept;
         const plain = await driver().open(path, { readOnly: true });
         try {
-          assert.deepEqual(mine.lines, (await derived(plain)).lines, 'ENVELOPE and BODYSTRUCTURE, with the field cache as without');
+          assert.deepEqual(mine.lines, (await fetchResponses(plain, DERIVED, 'worked')).lines,
+            'ENVELOPE and BODYSTRUCTURE, with the field cache as without');
         } finally {
           await plain.close();
         }

@@ -10,7 +10,6 @@ import assert from 'node:assert/strict';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import { FieldCache, fieldId } from '../../lib/mailbox/mbox/field-cache.js';
 import { MboxDriver } from '../../lib/mailbox/mbox/mbox-driver.js';
@@ -18,9 +17,7 @@ import { ControlDir } from '../../lib/mailbox/control-dir.js';
 import type { AppendMessage, OpenMailbox } from '../../lib/mailbox/driver.js';
 import { fixedClock } from '../../lib/env/env.js';
 import { MemoryLogger } from '../../lib/env/logger.js';
-import { keptPlan, writeFetch, writeFetchKept } from '../../lib/imap/fetch-writer.js';
-import { ResponseSink } from '../../lib/io/sink.js';
-import { ArgCursor } from '../../lib/wire/parser.js';
+import { fetchResponses } from '../fixtures/fetch-responses.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'field-cache-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -272,7 +269,8 @@ const names = readdirSync(MIME).filter((f) => f.endsWith('.eml')).map((f) => f.s
 interface Sidecar { envelope: string; body: string; bodystructure: string }
 const sidecars = names.map((x) => JSON.parse(readFileSync(join(MIME, `${x}.json`), 'utf8')) as Sidecar);
 
-describe('FETCH from the field cache', () => {
+/** An mbox driver with a control directory of its own (where the saved index and the field cache go). */
+function cachedDriver(): { driver: MboxDriver; control: ControlDir; controlPath: string } {
   const logger = new MemoryLogger();
   const controlPath = mkdtempSync(join(dir, 'control-'));
   const control = new ControlDir({ path: controlPath, uid: process.getuid?.() ?? 0, logger });
@@ -280,8 +278,12 @@ describe('FETCH from the field cache', () => {
     journalDir: dir, fsync: false, control,
     env: { clock: fixedClock(Date.UTC(2026, 0, 1)), hostname: 'mail.example.org', username: 'alice', logger },
   });
+  return { driver, control, controlPath };
+}
+
+describe('FETCH from the field cache', () => {
+  const { driver, controlPath } = cachedDriver();
   const path = join(dir, 'INBOX');
-  const ATTS = ArgCursor.of('(ENVELOPE BODY BODYSTRUCTURE)').fetchAtts();
 
   /** The corpus, then plain messages with large bodies: an mbox much larger than what the cache holds of it. */
   const LARGE = 40;
@@ -296,23 +298,8 @@ describe('FETCH from the field cache', () => {
   /** What the first session answered, worked out from the messages. */
   let worked: string[] = [];
 
-  /** Every message's response through writeFetchKept (null for one it could not answer from the cache) or writeFetch. */
-  async function fetchAll(box: OpenMailbox, kept: boolean): Promise<(string | null)[]> {
-    const out: (string | null)[] = [];
-    const plan = keptPlan(ATTS, { uid: false });
-    assert.ok(plan);
-    for (let seq = 1; seq <= box.count(); seq++) {
-      const pt = new PassThrough();
-      const got: Buffer[] = [];
-      pt.on('data', (c: Buffer) => got.push(c));
-      const sink = new ResponseSink(pt);
-      const done = kept ? writeFetchKept(sink, box, seq, plan) : (await writeFetch(sink, box, seq, ATTS, { uid: false, markSeen: false }), true);
-      await sink.flush();
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      out.push(done ? Buffer.concat(got).toString('latin1') : null);
-    }
-    return out;
-  }
+  const fetchAll = async (box: OpenMailbox, kept: boolean): Promise<(string | null)[]> =>
+    (await fetchResponses(box, '(ENVELOPE BODY BODYSTRUCTURE)', kept ? 'kept' : 'worked')).lines;
 
   /** The Dovecot oracle's answer for a message of the corpus, the first session's for the others. */
   const oracle = (seq: number): string => {
@@ -371,13 +358,7 @@ describe('FETCH from the field cache', () => {
 
 describe('the saved files follow the mailbox', () => {
   it('RENAME takes the index and the cache along (MODSEQs and kept values stay); DELETE removes them', async () => {
-    const logger = new MemoryLogger();
-    const controlPath = mkdtempSync(join(dir, 'control-'));
-    const control = new ControlDir({ path: controlPath, uid: process.getuid?.() ?? 0, logger });
-    const driver = new MboxDriver({
-      journalDir: dir, fsync: false, control,
-      env: { clock: fixedClock(Date.UTC(2026, 0, 1)), hostname: 'mail.example.org', username: 'alice', logger },
-    });
+    const { driver, control } = cachedDriver();
     const from = join(dir, 'before-rename');
     const to = join(dir, 'after-rename');
     await driver.create(from);
