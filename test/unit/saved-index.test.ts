@@ -423,6 +423,35 @@ describe('modification sequences (RFC 7162)', () => {
     await f.close();
   });
 
+  it('goes on above every earlier number when the clock is set back, from the index or the counter', async () => {
+    const { control, logger, path } = setup();
+    const { d, at } = moving(control, logger);
+    writeFileSync(path, mboxText(10));
+    at.now = T0 + 3_600_000;
+    const a = await d.open(path, { readOnly: false });
+    a.setFlags([2], 'add', Flag.Flagged, []);
+    await a.checkpoint();
+    const high = a.highestModseq();
+    await a.close();
+    // The clock goes back an hour (a bad NTP step): changes still get numbers above all given before.
+    at.now = T0;
+    const b = await d.open(path, { readOnly: false });
+    assert.equal(b.highestModseq(), high, 'from the index');
+    b.setFlags([3], 'add', Flag.Flagged, []);
+    await b.checkpoint();
+    assert.ok(b.meta(3).modseq > high && b.highestModseq() === b.meta(3).modseq);
+    const after = b.highestModseq();
+    await b.close();
+    // The index lost as well: the counter beside it still holds the last number given.
+    rmSync(control.fileFor('index', path) as string);
+    const c = await d.open(path, { readOnly: false });
+    assert.ok(modseqs(c).every((m) => m > after), 'every message new, above all numbers given before');
+    c.setFlags([4], 'add', Flag.Seen, []);
+    await c.checkpoint();
+    assert.ok(c.meta(4).modseq > after);
+    await c.close();
+  });
+
   it('STORE (UNCHANGEDSINCE): leaves a message another session changed since, in one step under the locks', async () => {
     const { d, path } = setup();
     writeFileSync(path, mboxText(10));
