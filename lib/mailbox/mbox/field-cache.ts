@@ -29,7 +29,7 @@
  * here is fsynced, any trouble with the file (a lock not to be had, a full disk, a bad batch) loses only entries,
  * and deleting it loses only speed.
  */
-import { closeSync, constants, fstatSync, lstatSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import type { Logger } from '../../env/logger.js';
 import { lockWithin } from '../control-dir.js';
@@ -526,7 +526,9 @@ export class FieldCache {
       this.writeHeader(fd, uidValidity, pos);
       renameSync(tmp, this.path);
     } catch (e) {
+      // A full disk part way: the old file stays as it was, and the part written goes.
       closeSync(fd);
+      rmSync(tmp, { force: true });
       throw e;
     }
     closeSync(this.fd);
