@@ -86,6 +86,15 @@ S1: * OK [UIDVALIDITY $uv] UID validity status
 S1: * OK [UIDNEXT 6] Predicted next UID
 S1: * OK [HIGHESTMODSEQ $h1] Highest
 S1: a8 OK [READ-WRITE] SELECT completed
+# seq-match-data pairs the Nth message number with the Nth UID, both ascending (§3.2.5.2, §7): sets of different
+# sizes, or out of order, are not valid parameters, a BAD before anything is opened (§3.2.5), which leaves the
+# mailbox selected as it was.
+C1: a8b SELECT INBOX (QRESYNC (${uv} ${h0} 1:5 (1:3 1,4)))
+S1: a8b BAD SELECT: $*
+C1: a8c SELECT INBOX (QRESYNC (${uv} ${h0} 1:5 (2,1 4,1)))
+S1: a8c BAD SELECT: $*
+C1: a8d SELECT INBOX (QRESYNC (${uv} ${h0} 1:5 (1:2,2 1,4:5)))
+S1: a8d BAD SELECT: $*
 # UID FETCH (CHANGEDSINCE n VANISHED) (§3.2.6): the UIDs of its set expunged since n come first.
 C1: a9 UID FETCH 1:* (FLAGS) (CHANGEDSINCE ${h0} VANISHED)
 S1: * VANISHED (EARLIER) 3
