@@ -115,9 +115,10 @@ S1: a11b OK UID FETCH completed
 # another session's (at the next command that may tell it), MOVE's and UID EXPUNGE's.
 C1: a12 STORE 1 +FLAGS.SILENT (\Deleted)
 S1: a12 OK STORE completed
+# The tagged OK of an EXPUNGE or UID EXPUNGE that removed something carries the new HIGHESTMODSEQ (§3.2.7, §3.2.9).
 C1: a13 UID EXPUNGE 1:3
 S1: * VANISHED 1
-S1: a13 OK UID EXPUNGE completed
+S1: a13 OK [HIGHESTMODSEQ $h2] UID EXPUNGE completed
 C2: b5 NOOP
 S2: * 1 EXPUNGE
 S2: b5 OK NOOP completed
@@ -135,6 +136,9 @@ C1: a16 UID MOVE 4 moved
 S1: * OK [COPYUID $mv 4 1] Moved UIDs.
 S1: * VANISHED 4
 S1: a16 OK UID MOVE completed
+# An EXPUNGE that removed nothing changed no mod-sequence: no code.
+C1: a17 EXPUNGE
+S1: a17 OK EXPUNGE completed
 C2: b8 NOOP
 S2: * 1 EXPUNGE
 S2: b8 OK NOOP completed
