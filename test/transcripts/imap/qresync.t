@@ -127,6 +127,12 @@ S2: b6 OK STORE completed
 C2: b7 EXPUNGE
 S2: * 2 EXPUNGE
 S2: b7 OK EXPUNGE completed
+# While that expunge is held back (no VANISHED during a STORE: RFC 3501 §7.4.1) a STORE's FETCH carries a higher
+# MODSEQ than its: the STORE also says a HIGHESTMODSEQ below it (§3.2), which the client takes over MODSEQs (§6).
+C1: a13b UID STORE 4 +FLAGS (\Seen)
+S1: * OK [HIGHESTMODSEQ $h2] Expunges are held back
+S1: * 1 FETCH (UID 4 MODSEQ ($m4b) FLAGS (\Seen \Flagged $$Forwarded))
+S1: a13b OK UID STORE completed
 C1: a14 NOOP
 S1: * VANISHED 5
 S1: a14 OK NOOP completed
