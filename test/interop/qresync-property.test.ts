@@ -2,7 +2,8 @@
  * QRESYNC through the real bin/imapd (RFC 7162 §3.2.5, §3.2.10, §6), as a property: random sequences of STORE
  * (+FLAGS, -FLAGS, FLAGS, .SILENT, keywords), APPEND, EXPUNGE and UID EXPUNGE by three sessions that stay selected
  * (one plain, one with CONDSTORE, one with QRESYNC) and deliveries by another program (dotlockfile + cat, as a
- * delivery agent appends under the dotlock), each session and program a process of its own on one mbox.
+ * delivery agent appends under the dotlock) and changes by a program that knows nothing of our index (flags set and
+ * messages expunged by test/fixtures/expunger.ts), each session and program a process of its own on one mbox.
  *
  * Two clients keep what RFC 7162 §6 lets a client keep: per UID its flags and MODSEQ, the UIDVALIDITY and the
  * HIGHESTMODSEQ.
@@ -57,6 +58,7 @@ type Step =
   | { kind: 'expunge'; who: number; from: number | null }
   | { kind: 'append'; who: number; flags: number }
   | { kind: 'deliver' }
+  | { kind: 'outside' }
   | { kind: 'own-store'; pick: number; op: Op; flags: number }
   | { kind: 'noop' };
 
@@ -68,6 +70,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     from: fc.option(fc.integer({ min: 1, max: 12 })) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('append' as const), who: fc.nat(2), flags: fc.nat(127) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('deliver' as const) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('outside' as const) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('own-store' as const), pick: fc.nat(1000), op, flags: fc.nat(127) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('noop' as const) }) },
 );
@@ -295,7 +298,8 @@ function setUp(): string {
   let mbox = '';
   for (let i = 1; i <= 3; i++) mbox += `From a@example.org Sat Nov 21 11:00:0${i} 2026\nSubject: first ${i}\n\nbody ${i}\n\n`;
   writeFileSync(join(home, 'INBOX'), mbox);
-  if (AS_ROOT) for (const f of [home, join(home, 'imapd.conf'), join(home, 'INBOX')]) chownSync(f, 65534, 65534);
+  mkdirSync(join(home, 'journal'));
+  if (AS_ROOT) for (const f of ['', 'imapd.conf', 'INBOX', 'journal']) chownSync(join(home, f), 65534, 65534);
   return home;
 }
 
@@ -306,6 +310,15 @@ async function deliver(home: string, n: number): Promise<void> {
   writeFileSync(msg, `From agent@example.org Sat Nov 21 12:30:00 2026\nSubject: delivered ${n}\n\nmail ${n}\n\n`);
   await run('/bin/sh', ['-c', 'dotlockfile -l -r 20 -p "$1.lock" && { cat "$2" >> "$1"; dotlockfile -u "$1.lock"; }',
     'sh', box, msg], { timeout: 30_000, ...IDS });
+}
+
+/**
+ * Another program changes flags and expunges, knowing nothing of our saved index and change log (as UW's or mutt's
+ * writes are to us): test/fixtures/expunger.ts flags every third message and expunges every seventh.
+ */
+async function outside(home: string): Promise<void> {
+  await run(process.execPath, [join(ROOT, 'dist', 'test', 'fixtures', 'expunger.js'), join(home, 'INBOX'),
+    join(home, 'journal'), '0'], { timeout: 30_000, ...IDS });
 }
 
 describe('QRESYNC through bin/imapd', () => {
@@ -348,6 +361,8 @@ describe('QRESYNC through bin/imapd', () => {
               }
             } else if (s.kind === 'deliver') {
               await deliver(home, ++n);
+            } else if (s.kind === 'outside') {
+              await outside(home);
             } else if (s.kind === 'own-store') {
               const uids = [...connected.cache.messages.keys()];
               if (uids.length) {
