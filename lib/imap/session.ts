@@ -306,11 +306,13 @@ export class ImapSession {
    * §7.4.1) the FETCH responses may carry higher MODSEQs than theirs, and a client that takes the highest MODSEQ
    * it saw as its HIGHESTMODSEQ (§6) would, reconnecting with it, never hear of them. So the command says
    * `OK [HIGHESTMODSEQ n]` with n below them, the value when all was last told, which §6 has the client take even
-   * below MODSEQs it saw. Only what the mailbox remembers of expunges can show them held back.
+   * below MODSEQs it saw. When the mailbox does not remember expunges that far back (the file was scanned afresh
+   * since), any might be held back, and the value is said all the same: a lower HIGHESTMODSEQ costs the client a
+   * larger resynchronisation, never a lost change.
    */
   private tellHeldBack(box: OpenMailbox): void {
     if (this.heldBackTold || !this.enabledSet.has('CONDSTORE') || this.toldModseq < 1) return;
-    const held = box.expungedSince(this.toldModseq)?.some((uid) => box.seqOf(uid) !== undefined) ?? false;
+    const held = box.expungedSince(this.toldModseq)?.some((uid) => box.seqOf(uid) !== undefined) ?? true;
     if (!held) return;
     const told = this.toldModseq;
     this.untagged((b) => okResponse(b, (c) => c.raw('HIGHESTMODSEQ ').number(told), 'Expunges are held back'));
