@@ -17,7 +17,7 @@ import type { Clock } from '../env/env.js';
 import { describeError, type Logger } from '../env/logger.js';
 import { InputClosed, LineTooLong, type LineInput } from '../io/input.js';
 import type { ResponseSink } from '../io/sink.js';
-import { MailboxError } from '../mailbox/driver.js';
+import { MailboxError, type OpenMailbox } from '../mailbox/driver.js';
 import type { Command, CommandContext, Selected } from './command.js';
 import { replyFor } from './errors.js';
 import type { MailStore } from '../mailbox/store.js';
@@ -26,7 +26,7 @@ import {
 } from '../wire/fragmentizer.js';
 import { ResponseBuilder } from '../wire/encode.js';
 import { ArgCursor } from '../wire/parser.js';
-import { capabilityData, flagsFetch, mailboxFlags, permanentFlags, vanished } from './responses.js';
+import { capabilityData, flagsFetch, mailboxFlags, okResponse, permanentFlags, vanished } from './responses.js';
 import { numberRanges } from '../values/sequence.js';
 
 export type ImapState = 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
@@ -118,6 +118,13 @@ export class ImapSession {
   private errors = 0;
   /** Why the session ended, for the closing log line (the first reason given wins). */
   private endReason: string | null = null;
+  /**
+   * The selected mailbox's HIGHESTMODSEQ when its updates were last all told, expunges included: every change up to
+   * it is known to the client. See {@link tellHeldBack}.
+   */
+  private toldModseq = 0;
+  /** This command has told {@link toldModseq} already (expunges held back). */
+  private heldBackTold = false;
   /** A command (IDLE) reads further lines itself. */
   readonly input: LineInput;
   readonly out: ResponseSink;
@@ -289,7 +296,27 @@ export class ImapSession {
       }
     }
     tellGone();
+    if (allowExpunge) this.toldModseq = sel.box.highestModseq();
+    else this.tellHeldBack(sel.box);
     return true;
+  }
+
+  /**
+   * RFC 7162 §3.2: while expunges are held back (no EXPUNGE or VANISHED during FETCH, STORE or SEARCH: RFC 3501
+   * §7.4.1) the FETCH responses may carry higher MODSEQs than theirs, and a client that takes the highest MODSEQ
+   * it saw as its HIGHESTMODSEQ (§6) would, reconnecting with it, never hear of them. So the command says
+   * `OK [HIGHESTMODSEQ n]` with n below them, the value when all was last told, which §6 has the client take even
+   * below MODSEQs it saw. When the mailbox does not remember expunges that far back (the file was scanned afresh
+   * since), any might be held back, and the value is said all the same: a lower HIGHESTMODSEQ costs the client a
+   * larger resynchronisation, never a lost change.
+   */
+  private tellHeldBack(box: OpenMailbox): void {
+    if (this.heldBackTold || !this.enabledSet.has('CONDSTORE') || this.toldModseq < 1) return;
+    const held = box.expungedSince(this.toldModseq)?.some((uid) => box.seqOf(uid) !== undefined) ?? true;
+    if (!held) return;
+    const told = this.toldModseq;
+    this.untagged((b) => okResponse(b, (c) => c.raw('HIGHESTMODSEQ ').number(told), 'Expunges are held back'));
+    this.heldBackTold = true;
   }
 
   /**
@@ -498,6 +525,7 @@ export class ImapSession {
       },
     };
     let parsed = false;
+    this.heldBackTold = false;
     try {
       const run = this.parseFor(spec, args, ctx);
       parsed = true;

@@ -112,6 +112,23 @@ export interface StoreAtt {
   readonly flags: readonly string[];
 }
 
+/**
+ * How many numbers a "*"-free sequence-set names, when they are in ascending order (RFC 7162 §7's known-sequence-set
+ * and known-uid-set: a range may be written either way round, as in RFC 3501 §9); throws ParseError when they are not.
+ */
+function ascendingCount(set: SequenceSet): number {
+  let count = 0;
+  let prev = 0;
+  for (const { first, last } of set.items) {
+    if (first === '*' || last === '*') throw new ParseError('"*" not allowed in seq-match-data');
+    const lo = Math.min(first, last);
+    if (lo <= prev) throw new ParseError('seq-match-data not in ascending order');
+    prev = Math.max(first, last);
+    count += prev - lo + 1;
+  }
+  return count;
+}
+
 /** QRESYNC's SELECT/EXAMINE parameter (RFC 7162 §3.2.5): what the client knew of the mailbox when it last looked. */
 export interface QresyncParam {
   readonly uidValidity: number;
@@ -712,7 +729,11 @@ export class ArgCursor {
         this.expect(0x28, '"(" opening seq-match-data');
         const seqs = this.seqSetNoStar();
         this.sp();
-        seqMatch = { seqs, uids: this.seqSetNoStar() };
+        const uids = this.seqSetNoStar();
+        // The Nth message number goes with the Nth UID, both ascending (§3.2.5.2): sets that cannot pair up are
+        // not valid parameters, refused before anything is opened (§3.2.5).
+        if (ascendingCount(seqs) !== ascendingCount(uids)) throw new ParseError('seq-match-data sets differ in size');
+        seqMatch = { seqs, uids };
         this.expect(0x29, '")" closing seq-match-data');
       }
     }

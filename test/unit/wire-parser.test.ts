@@ -278,6 +278,12 @@ describe('CONDSTORE syntax (RFC 7162 §7)', () => {
     bad(() => c('(QRESYNC (1 2(1 2)))').selectParams());
     bad(() => c('(QRESYNC (1 2 (1)))').selectParams());
     bad(() => c('(QRESYNC (1 2) QRESYNC (1 2))').selectParams(), /twice/);
+    // The Nth message number pairs with the Nth UID, both ascending (RFC 7162 §3.2.5.2); a range either way round.
+    assert.equal(q('(QRESYNC (1 2 (4:2,9 8,10:11,20)))')?.seqMatch?.seqs.toString(), '4:2,9');
+    bad(() => c('(QRESYNC (1 2 1:5 (1:3 1,4)))').selectParams(), /size/);
+    bad(() => c('(QRESYNC (1 2 (2,1 4,5)))').selectParams(), /ascending/);
+    bad(() => c('(QRESYNC (1 2 (1,2 4,4)))').selectParams(), /ascending/);
+    bad(() => c('(QRESYNC (1 2 (1:2,2 1,4:5)))').selectParams(), /ascending/);
   });
 
   it('fetch-modifier VANISHED: only with CHANGEDSINCE', () => {

@@ -1,9 +1,24 @@
 // command-select = "CHECK" / "CLOSE" / "EXPUNGE" / copy / fetch / store / uid / search  (RFC 3501 §9)
 // uid-expunge = "UID" SP "EXPUNGE" SP sequence-set  (RFC 4315 §4)
-/** EXPUNGE (RFC 3501 §6.4.3) and UID EXPUNGE (RFC 4315 §2.1): the untagged EXPUNGEs are the session's updates. */
+/**
+ * EXPUNGE (RFC 3501 §6.4.3) and UID EXPUNGE (RFC 4315 §2.1): the untagged EXPUNGEs (VANISHED once QRESYNC is on)
+ * are the session's updates. Once QRESYNC is on, a tagged OK after something was removed carries the mailbox's new
+ * HIGHESTMODSEQ (RFC 7162 §3.2.7, §3.2.9); CLOSE's never does (§3.2.8).
+ */
 import type { SequenceSet } from '../../values/sequence.js';
-import { defineSelectedCommand } from '../command.js';
+import { highestModseq } from '../responses.js';
+import { defineSelectedCommand, type SelectedContext } from '../command.js';
 import { no } from '../errors.js';
+import { qresyncOn } from './shared/qresync.js';
+
+/**
+ * After an expunge by this command that removed `removed` messages: under QRESYNC, the tagged OK names HIGHESTMODSEQ,
+ * read when it is sent, after the session's updates (every expunge, this one's and others', told by then).
+ */
+function tellHighestModseq(ctx: SelectedContext, name: string, removed: number): void {
+  const box = ctx.selected.box;
+  if (removed && qresyncOn(ctx)) ctx.okWith(`${name} completed`, (b) => highestModseq(b, box));
+}
 
 export const expunge = defineSelectedCommand({
   name: 'EXPUNGE', states: ['selected'], expungeSafe: true,
@@ -11,7 +26,7 @@ export const expunge = defineSelectedCommand({
   async run(ctx) {
     const sel = ctx.selected;
     if (sel.readOnly) throw no('Mailbox is read-only', 'READ-ONLY');
-    await sel.box.expunge();
+    tellHighestModseq(ctx, 'EXPUNGE', (await sel.box.expunge()).length);
   },
 });
 
@@ -33,6 +48,6 @@ export const uidExpunge = defineSelectedCommand({
       const uid = box.meta(seq).uid;
       if (set.has(uid, maxUid)) uids.add(uid);
     }
-    await box.expunge(uids);
+    tellHighestModseq(ctx, 'UID EXPUNGE', (await box.expunge(uids)).length);
   },
 });

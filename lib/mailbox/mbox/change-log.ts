@@ -75,7 +75,12 @@ function applyRows(box: MailboxState, names: readonly string[], rows: readonly L
     const { flags: f, keywords: k } = ob & Bit.FlagsDirty ? box.deltas.apply(row.uid, ff, fk) : { flags: ff, keywords: fk };
     // Its UID and `O` are on disk now (the writer wrote its whole block); what is still ours to write stays dirty.
     let bits = (ob & ~(Bit.Old | Bit.Dirty | Bit.NewUid)) | (row.old ? Bit.Old : 0);
-    if (f !== ff || k !== fk) bits |= Bit.Dirty;
+    if (f !== ff || k !== fk) {
+      // Our unwritten change still changes the flags on disk (they are another's now): a change of ours, numbered
+      // when written (RFC 7162 §3.1), even where it changes nothing this session had in memory.
+      bits |= Bit.Dirty;
+      box.unnumbered.add(row.uid);
+    }
     if (ob & Bit.Recent && !row.old && !box.readOnly && box.claims) bits |= Bit.Dirty;
     x.setBits(r, bits);
     x.setMetaHash(r, row.metaHash);

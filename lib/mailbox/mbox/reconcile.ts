@@ -298,7 +298,11 @@ function reconcile(box: MailboxState, fresh: MessageIndex, base: { uidValidity: 
       const ff = fresh.flags(j);
       const fk = remap(fresh.keywordMask(j));
       const { flags: f, keywords: k } = ob & Bit.FlagsDirty ? box.deltas.apply(uid, ff, fk) : { flags: ff, keywords: fk };
-      if (f !== ff || k !== fk) bits |= Bit.Dirty;
+      if (f !== ff || k !== fk) {
+        // As in change-log.ts: our change still changes what is on disk, so it is numbered when written.
+        bits |= Bit.Dirty;
+        box.unnumbered.add(uid);
+      }
       next.setBits(n, bits);
       if (f !== old.flags(r) || k !== old.keywordMask(r)) {
         next.setFlags(n, f);

@@ -86,6 +86,15 @@ S1: * OK [UIDVALIDITY $uv] UID validity status
 S1: * OK [UIDNEXT 6] Predicted next UID
 S1: * OK [HIGHESTMODSEQ $h1] Highest
 S1: a8 OK [READ-WRITE] SELECT completed
+# seq-match-data pairs the Nth message number with the Nth UID, both ascending (§3.2.5.2, §7): sets of different
+# sizes, or out of order, are not valid parameters, a BAD before anything is opened (§3.2.5), which leaves the
+# mailbox selected as it was.
+C1: a8b SELECT INBOX (QRESYNC (${uv} ${h0} 1:5 (1:3 1,4)))
+S1: a8b BAD SELECT: $*
+C1: a8c SELECT INBOX (QRESYNC (${uv} ${h0} 1:5 (2,1 4,1)))
+S1: a8c BAD SELECT: $*
+C1: a8d SELECT INBOX (QRESYNC (${uv} ${h0} 1:5 (1:2,2 1,4:5)))
+S1: a8d BAD SELECT: $*
 # UID FETCH (CHANGEDSINCE n VANISHED) (§3.2.6): the UIDs of its set expunged since n come first.
 C1: a9 UID FETCH 1:* (FLAGS) (CHANGEDSINCE ${h0} VANISHED)
 S1: * VANISHED (EARLIER) 3
@@ -106,9 +115,10 @@ S1: a11b OK UID FETCH completed
 # another session's (at the next command that may tell it), MOVE's and UID EXPUNGE's.
 C1: a12 STORE 1 +FLAGS.SILENT (\Deleted)
 S1: a12 OK STORE completed
+# The tagged OK of an EXPUNGE or UID EXPUNGE that removed something carries the new HIGHESTMODSEQ (§3.2.7, §3.2.9).
 C1: a13 UID EXPUNGE 1:3
 S1: * VANISHED 1
-S1: a13 OK UID EXPUNGE completed
+S1: a13 OK [HIGHESTMODSEQ $h2] UID EXPUNGE completed
 C2: b5 NOOP
 S2: * 1 EXPUNGE
 S2: b5 OK NOOP completed
@@ -117,6 +127,12 @@ S2: b6 OK STORE completed
 C2: b7 EXPUNGE
 S2: * 2 EXPUNGE
 S2: b7 OK EXPUNGE completed
+# While that expunge is held back (no VANISHED during a STORE: RFC 3501 §7.4.1) a STORE's FETCH carries a higher
+# MODSEQ than its: the STORE also says a HIGHESTMODSEQ below it (§3.2), which the client takes over MODSEQs (§6).
+C1: a13b UID STORE 4 +FLAGS (\Seen)
+S1: * OK [HIGHESTMODSEQ $h2] Expunges are held back
+S1: * 1 FETCH (UID 4 MODSEQ ($m4b) FLAGS (\Seen \Flagged $$Forwarded))
+S1: a13b OK UID STORE completed
 C1: a14 NOOP
 S1: * VANISHED 5
 S1: a14 OK NOOP completed
@@ -126,6 +142,9 @@ C1: a16 UID MOVE 4 moved
 S1: * OK [COPYUID $mv 4 1] Moved UIDs.
 S1: * VANISHED 4
 S1: a16 OK UID MOVE completed
+# An EXPUNGE that removed nothing changed no mod-sequence: no code.
+C1: a17 EXPUNGE
+S1: a17 OK EXPUNGE completed
 C2: b8 NOOP
 S2: * 1 EXPUNGE
 S2: b8 OK NOOP completed
