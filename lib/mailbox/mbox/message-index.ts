@@ -182,19 +182,24 @@ export class MessageIndex {
     return -1;
   }
 
-  /** The first of rows [0, end) without the flag bits `flag`, or -1. */
-  findWithoutFlag(flag: number, end = this.length): number {
+  /**
+   * Over rows [0, end), in one pass (a SELECT's first look at 100,000 rows runs this loop before it is compiled):
+   * how many have a bit of `bit`, the first without a bit of `flag` (-1: none), and how many lack `flag`.
+   */
+  tally(flag: number, bit: number, end = this.length): { withBit: number; firstWithout: number; without: number } {
     const f = this.c.flags;
-    for (let r = 0; r < end; r++) if (!((f[r] as number) & flag)) return r;
-    return -1;
-  }
-
-  /** How many of rows [from, end) have the flag bits `flag`. */
-  countFlag(flag: number, end = this.length, from = 0): number {
-    const f = this.c.flags;
-    let n = 0;
-    for (let r = from; r < end; r++) if ((f[r] as number) & flag) n++;
-    return n;
+    const b = this.c.bits;
+    let withBit = 0;
+    let without = 0;
+    let firstWithout = -1;
+    for (let r = 0; r < end; r++) {
+      if ((b[r] as number) & bit) withBit++;
+      if (!((f[r] as number) & flag)) {
+        if (without === 0) firstWithout = r;
+        without++;
+      }
+    }
+    return { withBit, firstWithout, without };
   }
 
   /** Replaces every row's bits `b` with `table[b]` (a table of 256). */

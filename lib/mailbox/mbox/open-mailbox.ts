@@ -236,12 +236,8 @@ export class MboxMailbox implements OpenMailbox {
 
   tally(): { recent: number; firstUnseen: number; unseen: number } {
     const box = this.s;
-    const first = box.idx.findWithoutFlag(Flag.Seen, box.reported);
-    return {
-      recent: box.idx.countBits(Bit.Recent, box.reported),
-      firstUnseen: first + 1,
-      unseen: first < 0 ? 0 : box.reported - first - box.idx.countFlag(Flag.Seen, box.reported, first),
-    };
+    const t = box.idx.tally(Flag.Seen, Bit.Recent, box.reported);
+    return { recent: t.withBit, firstUnseen: t.firstWithout + 1, unseen: t.without };
   }
 
   highestModseq(): number {
