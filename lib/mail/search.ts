@@ -69,10 +69,11 @@ export interface SearchMessage {
   /** The header block (up to and optionally including the empty line that ends it). */
   header(): Promise<Buffer>;
   /**
-   * The header cut down to its {@link SUMMARY_FIELDS} (summaryHeader), which may be kept where the header is
-   * not: asked for instead of {@link header} when every key needing the header reads only those fields.
+   * A header holding at least its {@link SUMMARY_FIELDS}, as {@link header} has them: the summary the mailbox kept
+   * (summaryHeader), else the header itself when `keep` is false, else a summary cut now and kept. Asked for
+   * (without keeping) instead of {@link header} when every key needing the header reads only those fields.
    */
-  fields?(): Promise<Buffer>;
+  fields?(keep?: boolean): Promise<Buffer>;
   /** The body octets (RFC822.TEXT), streamed. The evaluator may stop iterating early (it calls return()). */
   body(): AsyncIterable<Uint8Array>;
 }
@@ -451,7 +452,7 @@ function evaluate(n: Node, env: Env): Tri {
 export async function matchMessage(program: SearchProgram, msg: SearchMessage, ctx: SearchContext): Promise<boolean> {
   const first = evaluate(program.root, { msg, ctx, header: undefined, body: undefined });
   if (first !== undefined) return first;
-  const raw = program.summaryOnly && msg.fields !== undefined ? await msg.fields() : await msg.header();
+  const raw = program.summaryOnly && msg.fields !== undefined ? await msg.fields(false) : await msg.header();
   const header: HeaderView = { decoded: new Map(), addresses: new Map(), text: undefined, textAscii: undefined, whole: undefined, sentDay: undefined, raw };
   const second = evaluate(program.root, { msg, ctx, header, body: undefined });
   if (second !== undefined) return second;

@@ -10,7 +10,7 @@ import { sectionData } from '../../lib/mail/bodystructure.js';
 import { encodeEnvelope, envelopeOf, writeEnvelope } from '../../lib/mail/envelope.js';
 import {
   FieldSet, fieldValues, firstValues, Header, selectHeaderFields, valuesOf,
-  splitHeader,
+  splitHeader, summaryHeader, SUMMARY_FIELDS,
 } from '../../lib/mail/header.js';
 import { parseMessageDate } from '../../lib/mail/date.js';
 import { decodeHeaderValue } from '../../lib/mail/encoded-words.js';
@@ -107,6 +107,21 @@ describe('header fields', () => {
         const got = fieldValues(new FieldSet(names), h, new Int32Array(2 * names.length));
         assert.deepEqual(got.map((v) => v?.toString('latin1') ?? null), want);
       }), { numRuns: 2000 });
+  });
+
+  it('the summary header is HEADER.FIELDS of its fields, and answers them as the whole header does', () => {
+    const line = fc.constantFrom('Subject: s', 'subject : t', 'SUBJECT:u', 'Date: d', 'From: f', 'Sender: x', 'sUbJeCt:',
+      ' folded', '\tfolded', 'no colon', ': empty name', ' Subject: after nothing', 'Ŝubject: latin', 'Message-ID: <m>',
+      'References: <a>', 'In-Reply-To: <b>', 'to: t', 'Cc: c', 'BCC: b', 'X-Subject: no', '');
+    fc.assert(fc.property(fc.array(line, { maxLength: 14 }), fc.constantFrom('\n', '\r\n', ''), (lines, eol) => {
+      const h = Buffer.from(lines.join(eol === '' ? '\r\n' : eol) + eol, 'latin1');
+      const cut = summaryHeader(h);
+      assert.equal(cut.toString('latin1'), selectHeaderFields(h, SUMMARY_FIELDS, false).toString('latin1'));
+      const names = new FieldSet([...SUMMARY_FIELDS]);
+      const of = (b: Buffer): (string | null)[] =>
+        fieldValues(names, b, new Int32Array(2 * SUMMARY_FIELDS.length)).map((v) => v?.toString('latin1').trim() ?? null);
+      assert.deepEqual(of(cut), of(h));
+    }), { numRuns: 2000 });
   });
 
   it('HEADER.FIELDS and .NOT return the original lines and the empty line', () => {

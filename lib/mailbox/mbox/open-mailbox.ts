@@ -27,6 +27,9 @@ import { append, finishMoveLocked, moveOut } from './mailbox-save.js';
 import type { MoveLink } from './move-record.js';
 import { FieldCache, fieldId } from './field-cache.js';
 
+/** What {@link MboxMailbox.keep} returns when it has nothing to wait for. */
+const KEPT: Promise<void> = Promise.resolve();
+
 /** How long a burst of file events settles before a change is reported (a delivery is several writes). */
 const CHANGE_SETTLE_MS = 100;
 
@@ -296,13 +299,14 @@ export class MboxMailbox implements OpenMailbox {
     }
   }
 
-  async keep(seq: number, field: string, value: Uint8Array): Promise<void> {
+  keep(seq: number, field: string, value: Uint8Array): Promise<void> {
     const c = this.fieldCache();
-    if (c === null) return;
+    if (c === null) return KEPT;
     const x = this.s.idx;
     const r = this.s.row(seq);
-    if (x.bits(r) & Bit.Gone) return;
-    if (c.put(this.fieldNumberOf(field), x.uid(r), x.headerSize(r), x.bodyEnd(r) - x.bodyStart(r), value)) await c.flush();
+    if (x.bits(r) & Bit.Gone) return KEPT;
+    // A promise only when a flush is due: SORT keeps a value per message.
+    return c.put(this.fieldNumberOf(field), x.uid(r), x.headerSize(r), x.bodyEnd(r) - x.bodyStart(r), value) ? c.flush() : KEPT;
   }
 
   header(seq: number): Promise<Buffer> {
