@@ -233,6 +233,41 @@ export class FieldSet {
   firstRanges(bytes: Uint8Array, out: Int32Array): void {
     walkFirst(asBuffer(bytes), this.keys, this.byFirst, out);
   }
+
+  /**
+   * Every field of these names, as {@link selectHeaderFields} gives them (the lines as they are, in order, each
+   * ended, then the empty line), found as {@link firstRanges} finds the first: each line compared only with the
+   * names that start with its first byte.
+   */
+  select(bytes: Uint8Array): Buffer {
+    const b = asBuffer(bytes);
+    const n = b.length;
+    const out = Buffer.allocUnsafe(n + 4);
+    let o = 0;
+    let pos = 0;
+    while (pos < n) {
+      const c = b[pos] as number;
+      if (c === LF || (c === CR && b[pos + 1] === LF)) break;
+      let next = -1;
+      for (const i of this.byFirst[c] ?? []) {
+        const j = afterName(b, pos, n, this.keys[i] as Uint8Array);
+        if (j < 0) continue;
+        let fEnd = nextLine(b, j, n);
+        while (fEnd < n && isWsp(b[fEnd])) fEnd = nextLine(b, fEnd, n);
+        o += b.copy(out, o, pos, fEnd);
+        if (b[fEnd - 1] !== LF) {
+          out[o++] = CR;
+          out[o++] = LF;
+        }
+        next = fEnd;
+        break;
+      }
+      pos = next < 0 ? nextLine(b, pos, n) : next;
+    }
+    out[o++] = CR;
+    out[o++] = LF;
+    return out.subarray(0, o);
+  }
 }
 
 /**
@@ -351,31 +386,11 @@ export const SUMMARY_FIELDS: readonly string[] = [
   'date', 'subject', 'from', 'to', 'cc', 'bcc', 'message-id', 'in-reply-to', 'references',
 ];
 
-/**
- * The header's {@link SUMMARY_FIELDS}, each field as it is, in the header's order, then the empty line: what
- * `selectHeaderFields(header, SUMMARY_FIELDS, false)` gives, found in one walk that makes no strings (SORT cuts
- * this from every message's header the first time).
- */
+const SUMMARY_SET = new FieldSet(SUMMARY_FIELDS);
+
+/** The header's {@link SUMMARY_FIELDS}: `selectHeaderFields(header, SUMMARY_FIELDS, false)`, found faster. */
 export function summaryHeader(header: Uint8Array): Buffer {
-  const buf = asBuffer(header);
-  const out = Buffer.allocUnsafe(buf.length + 4);
-  let o = 0;
-  eachField(buf, (start, nameEnd, _valueStart, _rawEnd, end) => {
-    if (isWsp(buf[start])) return false;
-    for (const key of SUMMARY_FIELDS) {
-      if (!nameIs(buf, start, nameEnd, key)) continue;
-      o += buf.copy(out, o, start, end);
-      if (buf[end - 1] !== LF) {
-        out[o++] = CR;
-        out[o++] = LF;
-      }
-      break;
-    }
-    return false;
-  });
-  out[o++] = CR;
-  out[o++] = LF;
-  return out.subarray(0, o);
+  return SUMMARY_SET.select(header);
 }
 
 /**
