@@ -159,18 +159,6 @@ class FieldIndex {
   }
 }
 
-/** A double's 8 bytes as this machine orders them (little-endian everywhere Node runs: x86-64, arm64). */
-const SCRATCH_F64 = new Float64Array(1);
-const SCRATCH_BYTES = new Uint8Array(SCRATCH_F64.buffer);
-
-/** `v` as a little-endian u32 at `b[at]`. */
-function u32(b: Buffer, at: number, v: number): void {
-  b[at] = v & 0xff;
-  b[at + 1] = (v >>> 8) & 0xff;
-  b[at + 2] = (v >>> 16) & 0xff;
-  b[at + 3] = v >>> 24;
-}
-
 /**
  * A field's records not appended yet, written in place into batches (one buffer each, its head filled in when it
  * is sealed): no object or copy per record.
@@ -183,11 +171,15 @@ class PendingBatch {
   private low = 0xffff_ffff;
   private high = 0;
 
+  /** The batch's bytes as a DataView, to write the records' heads. */
+  private view: DataView;
+
   constructor(
     private readonly field: number,
     first: number,
   ) {
     this.buf = Buffer.allocUnsafe(Math.max(BATCH_BYTES, BATCH_HEAD + first));
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
   }
 
   /** Writes a record (see the module comment) in place: no object per record (SORT keeps 100,000). */
@@ -196,16 +188,16 @@ class PendingBatch {
     if (this.len + need > this.buf.length) {
       if (this.count > 0) this.sealed.push(this.close());
       this.buf = Buffer.allocUnsafe(Math.max(BATCH_BYTES, BATCH_HEAD + need));
+      this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
     }
-    const b = this.buf;
+    const v = this.view;
     const at = this.len;
-    u32(b, at, value.length);
-    u32(b, at + 4, uid);
-    u32(b, at + 8, this.field);
-    u32(b, at + 12, headerSize);
-    SCRATCH_F64[0] = bodyLength;
-    b.set(SCRATCH_BYTES, at + 16);
-    b.set(value, at + RECORD_HEAD);
+    v.setUint32(at, value.length, true);
+    v.setUint32(at + 4, uid, true);
+    v.setUint32(at + 8, this.field, true);
+    v.setUint32(at + 12, headerSize, true);
+    v.setFloat64(at + 16, bodyLength, true);
+    this.buf.set(value, at + RECORD_HEAD);
     this.len = at + need;
     this.count++;
     if (uid < this.low) this.low = uid;
@@ -250,8 +242,10 @@ export class FieldCache {
    * again only once the file is twice that, so that the look at every entry it takes is paid for by the growth.
    */
   private checkedAt = COMPACT_FROM / 2;
-  /** Pending records by field. */
+  /** Pending records by field, and the field put last (SORT keeps one field of every message in a row). */
   private pending = new Map<number, PendingBatch>();
+  private lastField = -1;
+  private lastPending: PendingBatch | undefined;
   private pendingBytes = 0;
 
   constructor(
@@ -318,8 +312,10 @@ export class FieldCache {
   /** Keeps `value` as `field` of that message (see {@link get}), appended at the next flush. True when one is due. */
   put(field: number, uid: number, headerSize: number, bodyLength: number, value: Uint8Array): boolean {
     if (value.length > MAX_VALUE) return false;
-    let p = this.pending.get(field);
+    let p = field === this.lastField ? this.lastPending : this.pending.get(field);
     if (p === undefined) this.pending.set(field, (p = new PendingBatch(field, RECORD_HEAD + value.length)));
+    this.lastField = field;
+    this.lastPending = p;
     p.add(uid, headerSize, bodyLength, value);
     this.pendingBytes += RECORD_HEAD + value.length;
     return this.pendingBytes >= BATCH_BYTES;
@@ -333,6 +329,7 @@ export class FieldCache {
     if (this.pendingBytes === 0) return;
     const batches = [...this.pending.values()].flatMap((p) => p.seal());
     this.pending = new Map();
+    this.lastField = -1;
     this.pendingBytes = 0;
     const uidValidity = this.uidValidity();
     if (uidValidity === 0) return;
@@ -372,6 +369,7 @@ export class FieldCache {
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = -1;
     this.pending = new Map();
+    this.lastField = -1;
     this.pendingBytes = 0;
   }
 
