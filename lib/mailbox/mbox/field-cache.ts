@@ -153,9 +153,32 @@ class FieldIndex {
   win: Buffer | null = null;
   winPos = 0;
 
+  /**
+   * Every batch's UIDs lie above the batch's before it (as a FETCH or SORT of the whole mailbox appends them, and a
+   * compaction writes them): the one batch that may hold a UID is then found by binary search.
+   */
+  ascending = true;
+
   add(b: Batch): void {
+    const last = this.batches[this.batches.length - 1];
+    if (last !== undefined && b.low <= last.high) this.ascending = false;
     for (const a of this.batches) if (a.low <= b.high && b.low <= a.high) a.overlapped = true;
     this.batches.push(b);
+  }
+
+  /** When {@link ascending}: the index of the batch whose range holds `uid`, or -1. */
+  rangeOf(uid: number): number {
+    const bs = this.batches;
+    let lo = 0;
+    let hi = bs.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const b = bs[mid] as Batch;
+      if (uid < b.low) hi = mid - 1;
+      else if (uid > b.high) lo = mid + 1;
+      else return mid;
+    }
+    return -1;
   }
 }
 
@@ -294,6 +317,18 @@ export class FieldCache {
         return h;
       }
       // Not in it: an earlier batch may hold it (this one's range covers it, not its records).
+    }
+    if (f.ascending) {
+      // No two ranges overlap: one batch at most may hold it (a miss costs a binary search, not a look at each).
+      const k = f.rangeOf(uid);
+      const b = bs[k];
+      if (b === undefined) return null;
+      if (b.state === 0) this.readBatch(f, b);
+      const i = b.state === 1 ? b.find(uid, 0) : -1;
+      if (i < 0 || (b.lengths[i] as number) === 0) return null;
+      f.hintBatch = k;
+      f.hintEntry = i;
+      return b;
     }
     for (let k = bs.length - 1; k >= 0; k--) {
       const b = bs[k] as Batch;
