@@ -449,8 +449,9 @@ async function streamLiteral(out: ResponseSink, body: SizedBody): Promise<void> 
  */
 const line = new ByteWriter();
 
-/** An item of a {@link KeptPlan}: written from the index, or from a value the mailbox keeps. */
-type KeptItem = 'FLAGS' | 'UID' | 'INTERNALDATE' | 'RFC822.SIZE' | 'MODSEQ' | 'ENVELOPE' | 'BODY' | 'BODYSTRUCTURE';
+/** The items a {@link KeptPlan} can hold: written from the index, or from a value the mailbox keeps. */
+const KEPT_ITEMS = ['FLAGS', 'UID', 'INTERNALDATE', 'RFC822.SIZE', 'MODSEQ', 'ENVELOPE', 'BODY', 'BODYSTRUCTURE'] as const;
+type KeptItem = (typeof KEPT_ITEMS)[number];
 
 /** The items of a FETCH whose every item can be written without reading the mailbox (see {@link writeFetchKept}). */
 export interface KeptPlan {
@@ -462,8 +463,7 @@ const KEPT_FIELD: Partial<Record<KeptItem, string>> = {
 };
 
 /** `<name> ` as bytes, for each item (written 100,000 times by FETCH 1:*). */
-const KEPT_NAME = Object.fromEntries(['FLAGS', 'UID', 'INTERNALDATE', 'RFC822.SIZE', 'MODSEQ', 'ENVELOPE', 'BODY', 'BODYSTRUCTURE']
-  .map((k) => [k, Buffer.from(`${k} `, 'latin1')])) as Record<KeptItem, Buffer>;
+const KEPT_NAME = Object.fromEntries(KEPT_ITEMS.map((k) => [k, Buffer.from(`${k} `, 'latin1')])) as Record<KeptItem, Buffer>;
 const FETCH_OPEN = Buffer.from(' FETCH (', 'latin1');
 
 /**
@@ -474,20 +474,9 @@ export function keptPlan(atts: readonly FetchAtt[], opts: { uid: boolean }): Kep
   const items: KeptItem[] = [];
   if (opts.uid && !atts.some((a) => a.kind === 'UID')) items.push('UID');
   for (const a of atts) {
-    switch (a.kind) {
-      case 'FLAGS':
-      case 'UID':
-      case 'INTERNALDATE':
-      case 'RFC822.SIZE':
-      case 'MODSEQ':
-      case 'ENVELOPE':
-      case 'BODY':
-      case 'BODYSTRUCTURE':
-        items.push(a.kind);
-        break;
-      default:
-        return null;
-    }
+    const kind = KEPT_ITEMS.find((k) => k === a.kind);
+    if (kind === undefined) return null;
+    items.push(kind);
   }
   return { items };
 }
