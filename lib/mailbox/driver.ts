@@ -168,6 +168,14 @@ export interface OpenMailbox {
    */
   expungedSince(modseq: number): number[] | null;
   meta(seq: number): MessageMeta;
+  /**
+   * Messages 1..count() as columns, for callers that go through every message (a POP3 listing) without an object
+   * per message: copies, entry `seq - 1` for message `seq`. UIDs; served sizes (as {@link MessageMeta.size},
+   * counted where not yet); system flags (as {@link MessageMeta.flags}).
+   */
+  uids(): Uint32Array;
+  sizes(): Float64Array;
+  systemFlags(): Uint8Array;
   seqOf(uid: number): number | undefined;
   /** The message header as served to clients (CRLF line ends, metadata lines left out, blank line included). */
   header(seq: number): Promise<Buffer>;

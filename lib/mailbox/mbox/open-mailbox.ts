@@ -17,7 +17,7 @@ import { journalDirs } from './rewrite.js';
 import {
   type BoxOptions, lockOrThrow, type MailboxLocking, MailboxState, pendingIn, sameSnapshot, snapshotOf,
 } from './mailbox-state.js';
-import { header, message, meta, parseableHeader, sizes, text } from './read-path.js';
+import { flagColumn, header, message, meta, parseableHeader, sizeAll, sizeColumn, text, uidColumn } from './read-path.js';
 import { flagsShown, setFlags } from './flags.js';
 import { rescan, settleRecent, sync, syncLocked, takeUpdates } from './reconcile.js';
 import { firstLook, saveIndex } from './saved-index.js';
@@ -120,7 +120,7 @@ export class MboxMailbox implements OpenMailbox {
       const st = fstatSync(box.fd);
       if (!st.isFile()) throw new MailboxError('NOTMAILBOX', `${box.path} is not a file`);
       const finish = async (): Promise<void> => {
-        if (box.opts.sizes) for (let r = 0; r < box.idx.length; r++) sizes(box, r);
+        if (box.opts.sizes) sizeAll(box);
         // The scan's value is the clock's; a mailbox without one gets the user's next (control-dir.ts).
         if (box.noValidity) box.base.uidValidity = await newUidValidity(box.opts.control, box.env.clock, 0);
       };
@@ -253,6 +253,18 @@ export class MboxMailbox implements OpenMailbox {
 
   meta(seq: number): MessageMeta {
     return meta(this.s, seq);
+  }
+
+  uids(): Uint32Array {
+    return uidColumn(this.s);
+  }
+
+  sizes(): Float64Array {
+    return sizeColumn(this.s);
+  }
+
+  systemFlags(): Uint8Array {
+    return flagColumn(this.s);
   }
 
   seqOf(uid: number): number | undefined {

@@ -103,6 +103,36 @@ export function sizes(box: MailboxState, r: number): void {
   x.setBodySizes(r, size, size - lines);
 }
 
+/** Counts the served sizes of rows [0, end) not counted yet ({@link sizes}), in one pass over the column. */
+export function sizeAll(box: MailboxState, end = box.idx.length): void {
+  const bs = box.idx.column('bodySize');
+  for (let r = 0; r < end; r++) if ((bs[r] as number) < 0) sizes(box, r);
+}
+
+/**
+ * Messages 1..reported as columns (copies): their UIDs, system flags and served sizes, for callers that go
+ * through every message (a POP3 listing) without an object per message.
+ */
+export function uidColumn(box: MailboxState): Uint32Array {
+  return (box.idx.column('uid') as Uint32Array).slice(0, box.reported);
+}
+
+export function flagColumn(box: MailboxState): Uint8Array {
+  return (box.idx.column('flags') as Uint8Array).slice(0, box.reported);
+}
+
+export function sizeColumn(box: MailboxState): Float64Array {
+  const n = box.reported;
+  const out = new Float64Array(n);
+  const hs = box.idx.column('headerSize');
+  const bs = box.idx.column('bodySize');
+  for (let r = 0; r < n; r++) {
+    if ((bs[r] as number) < 0) sizes(box, r);
+    out[r] = (hs[r] as number) + (bs[r] as number);
+  }
+  return out;
+}
+
 /**
  * The message's metadata as a live view of its index row: nothing is computed until asked, so callers that want
  * a UID or the flags of every message (SELECT's UNSEEN, SEARCH, UID sets) never read a body to size it; only
