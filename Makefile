@@ -40,13 +40,13 @@ node_modules/.installed: package.json package-lock.json
 system-deps:
 	bash test/setup-system.sh
 
-# The native addon (lib/native/*.c, linked into one .node: module.c registers what os.c, pam.c and mbox.c define;
+# The native addon (lib/native/*.c, linked into one .node: module.c registers what os.c, pam.c, mbox.c and lines.c define;
 # addon.h is what they share): crypt_rn, PAM, AF_UNIX datagrams, sync_file_range and the mbox byte loops. Plain
 # N-API, so no node-gyp and one build serves every Node >= 20. It lives in build/, not dist/, which `build` removes.
 # Only the N-API entry point is exported (-fvisibility=hidden). Loaded once here so that an unresolved symbol fails
 # the build, not the first login.
 NATIVE       := build/uwimap-native.node
-NATIVE_SRC   := lib/native/module.c lib/native/os.c lib/native/pam.c lib/native/mbox.c
+NATIVE_SRC   := lib/native/module.c lib/native/os.c lib/native/pam.c lib/native/mbox.c lib/native/lines.c
 NODE_INCLUDE ?= $(firstword $(wildcard /usr/include/node) \
                   $(shell $(NODE) -p "require('path').join(process.execPath, '../../include/node')"))
 $(NATIVE): $(NATIVE_SRC) lib/native/addon.h

@@ -15,7 +15,7 @@ const MAY_IMPORT = {
   mailbox: ['values', 'lock', 'native', 'env'],
   lock: ['values', 'env'],
   auth: ['values', 'env'],
-  io: ['values', 'env', 'wire'],
+  io: ['values', 'env', 'wire', 'native'],
   env: ['values'],
   native: [],
 };

@@ -20,10 +20,13 @@
  *   serveHeader(raw: Buffer, out: Buffer): number
  *       a header as served (metadata fields left out, CRLF, >From unquoted): the octets written, -1 when out is
  *       too small.
+ *   numberedLines(values, skip, first, end, add, before, after, form, out: Buffer): number
+ *       the lines "<k + 1> <before><value><after>" of a POP3 listing, for k in [first, end) not skipped (lines.c):
+ *       the octets written to out, -1 when out is too small.
  *   pamCodes: { PAM_SUCCESS: 0, ... } the PAM return codes this libpam was built with.
  *
  * This file is the module glue: the argument readers every function uses, and the registration of the names above;
- * the functions themselves are in os.c, pam.c and mbox.c (addon.h lists the files).
+ * the functions themselves are in os.c, pam.c, mbox.c and lines.c (addon.h lists the files).
  *
  * Rules kept in every file: nothing is ever printed (under inetd fds 1 and 2 are the client's socket); every copy of
  * a password is overwritten with explicit_bzero before it is freed; no module-level mutable state. A JavaScript
@@ -166,6 +169,7 @@ NAPI_MODULE_INIT() {
       {"syncFileRange", js_sync_file_range},
       {"serveBody", js_serve_body},
       {"serveHeader", js_serve_header},
+      {"numberedLines", js_numbered_lines},
   };
   napi_value fn;
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {

@@ -1,15 +1,16 @@
 /**
  * The typed face of build/uwimap-native.node (lib/native/*.c: module.c states the contracts): the few system calls
  * the servers need and Node does not offer: libxcrypt's crypt_rn for shadow hashes, PAM for system logins, AF_UNIX
- * datagrams for syslog, setresgid and sync_file_range; and the mbox byte loops (served sizes, headers and bodies).
+ * datagrams for syslog, setresgid and sync_file_range; the mbox byte loops (served sizes, headers and bodies); and
+ * POP3's listing lines.
  *
  * Loading is explicit and lazy: nothing here runs at import, so a process that never needs the addon (no syslog, no
  * PAM, no body sizes) never maps it or libpam. {@link loadNative} throws when the addon is missing or is not ours;
  * there is deliberately no fallback for crypt (a server that silently lost crypt() would refuse every login with a
  * misleading "bad password").
  *
- * Layer: a platform binding, like lib/lock/fs-ext.ts. lib/auth, lib/env and lib/mailbox/mbox/served-count.ts wrap it;
- * protocol code never imports it.
+ * Layer: a platform binding, like lib/lock/fs-ext.ts. lib/auth, lib/env, lib/io/numbered-lines.ts and
+ * lib/mailbox/mbox/native-count.ts wrap it; protocol code never imports it.
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -135,6 +136,18 @@ export interface Native {
    */
   serveHeader(raw: Buffer, out: Buffer): number;
 
+  /**
+   * POP3's listing lines, for each k in [first, end) with skip[k] === 0: `<k + 1> <before><value><after>\r\n`, the
+   * value being values[k] + add in decimal (form 0), or values[k] as 8 hex digits in lower (1) or upper case (2).
+   * `values` and `skip` have at least `end` entries. Returns the octets written to `out`, or -1 (nothing written)
+   * when `out` has fewer than (end - first) * (43 + before.length + after.length) bytes. Throws a TypeError on wrong
+   * arguments, a RangeError when a decimal value is not a safe integer >= 0.
+   */
+  numberedLines(
+    values: Float64Array | Uint32Array, skip: Uint8Array, first: number, end: number, add: number,
+    before: Buffer, after: Buffer, form: 0 | 1 | 2, out: Buffer,
+  ): number;
+
   readonly pamCodes: PamCodes;
 }
 
@@ -146,6 +159,7 @@ export function defaultNativePath(): string {
 
 const FUNCTIONS = [
   'crypt', 'pamAuthenticate', 'unixDgramSend', 'setresgid', 'servedCount', 'syncFileRange', 'serveBody', 'serveHeader',
+  'numberedLines',
 ] as const;
 
 function isNative(value: unknown): value is Native {
@@ -191,4 +205,23 @@ export function loadNative(path: string = defaultNativePath(), load: AddonLoader
     throw new Error(`${path} is not the uwimap native addon: it lacks ${FUNCTIONS.join(', ')} or pamCodes`);
   }
   return loaded;
+}
+
+/**
+ * One addon function, loaded on first call of the returned getter (by {@link loadNative}); the getter then gives the
+ * same function, or null for good when the addon cannot be loaded (a tool run from a tree without `make build`:
+ * callers then do the work in JS with the same result).
+ */
+export function lazyNative<F>(pick: (n: Native) => F): () => F | null {
+  let f: F | null | undefined;
+  return () => {
+    if (f === undefined) {
+      try {
+        f = pick(loadNative());
+      } catch {
+        f = null;
+      }
+    }
+    return f;
+  };
 }

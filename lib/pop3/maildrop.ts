@@ -13,10 +13,15 @@ import { Flag, MailboxError } from '../mailbox/driver.js';
 
 export class Maildrop {
   private readonly n: number;
-  private readonly deleted = new Set<number>();
+  /** 1 for a message marked deleted, by message number (entry 0 unused); `deletedN` counts them. */
+  private readonly deleted: Uint8Array;
+  private deletedN = 0;
   private readonly retrieved = new Set<number>();
   /** Highest message number accessed (UW's LAST). */
   private last = 0;
+  /** The messages' UIDs and served sizes (entry i - 1 for message i), read when first asked for. */
+  private uidList: Uint32Array | null = null;
+  private sizeList: Float64Array | null = null;
 
   /** `onClose` runs after the mailbox is closed, by {@link update} or {@link abandon} (it releases the POP3 lock). */
   constructor(
@@ -24,8 +29,10 @@ export class Maildrop {
     private readonly onClose: () => Promise<void> = async () => {},
   ) {
     this.n = box.count();
+    this.deleted = new Uint8Array(this.n + 1);
+    const flags = box.systemFlags();
     for (let i = this.n; i >= 1; i--) {
-      if (box.meta(i).flags & Flag.Seen) {
+      if ((flags[i - 1] as number) & Flag.Seen) {
         this.last = i;
         break;
       }
@@ -43,23 +50,46 @@ export class Maildrop {
 
   /** True when `i` names a message that exists and is not marked deleted. */
   valid(i: number): boolean {
-    return Number.isInteger(i) && i >= 1 && i <= this.n && !this.deleted.has(i);
+    return Number.isInteger(i) && i >= 1 && i <= this.n && this.deleted[i] === 0;
   }
 
   meta(i: number): MessageMeta {
     return this.box.meta(i);
   }
 
-  /** Messages not marked deleted, and their total size as `size(i)` counts. */
-  stat(size: (i: number) => number): { count: number; octets: number } {
-    let count = 0;
+  /** The messages' UIDs: entry i - 1 for message i (not to be changed). */
+  uids(): Uint32Array {
+    this.uidList ??= this.box.uids();
+    return this.uidList;
+  }
+
+  /** The messages' served sizes, as {@link MessageMeta.size}: entry i - 1 for message i (not to be changed). */
+  sizes(): Float64Array {
+    this.sizeList ??= this.box.sizes();
+    return this.sizeList;
+  }
+
+  /** Not 0 for the messages marked deleted: entry i - 1 for message i (a view that follows DELE and RSET). */
+  deletedMarks(): Uint8Array {
+    return this.deleted.subarray(1);
+  }
+
+  /** Message `i`'s UID (`i` a message number). */
+  uid(i: number): number {
+    return this.uids()[i - 1] as number;
+  }
+
+  /** Message `i`'s served size (`i` a message number). */
+  size(i: number): number {
+    return this.sizes()[i - 1] as number;
+  }
+
+  /** Messages not marked deleted, and their total size as {@link size} counts. */
+  stat(): { count: number; octets: number } {
+    const sizes = this.sizes();
     let octets = 0;
-    for (let i = 1; i <= this.n; i++) {
-      if (this.deleted.has(i)) continue;
-      count++;
-      octets += size(i);
-    }
-    return { count, octets };
+    for (let i = 1; i <= this.n; i++) if (this.deleted[i] === 0) octets += sizes[i - 1] as number;
+    return { count: this.n - this.deletedN, octets };
   }
 
   header(i: number): Promise<Buffer> {
@@ -79,11 +109,13 @@ export class Maildrop {
 
   dele(i: number): void {
     this.touch(i);
-    this.deleted.add(i);
+    if (this.deleted[i] === 0) this.deletedN++;
+    this.deleted[i] = 1;
   }
 
   rset(): void {
-    this.deleted.clear();
+    this.deleted.fill(0);
+    this.deletedN = 0;
   }
 
   get lastAccessed(): number {
@@ -91,7 +123,14 @@ export class Maildrop {
   }
 
   get deletedCount(): number {
-    return this.deleted.size;
+    return this.deletedN;
+  }
+
+  /** The message numbers marked deleted, ascending. */
+  private deletedNumbers(): number[] {
+    const out: number[] = [];
+    for (let i = 1; i <= this.n; i++) if (this.deleted[i] !== 0) out.push(i);
+    return out;
   }
 
   private touch(i: number): void {
@@ -109,15 +148,15 @@ export class Maildrop {
    * it names paths). The session answers it with `-ERR [SYS/TEMP]`; the messages are there for the next session.
    */
   async update(): Promise<{ deleted: number; seen: number }> {
-    const seen = [...this.retrieved].filter((i) => !this.deleted.has(i));
-    const dele = [...this.deleted];
+    const seen = [...this.retrieved].filter((i) => this.deleted[i] === 0);
+    const dele = this.deletedNumbers();
     const undo: FlagsUndo[] = [];
     let removed = 0;
     try {
       await this.box.sync();
       if (seen.length) undo.push(this.box.setFlags(seen, 'add', Flag.Seen, []));
       if (dele.length) {
-        const uids = new Set(dele.map((i) => this.box.meta(i).uid));
+        const uids = new Set(dele.map((i) => this.uid(i)));
         undo.push(this.box.setFlags(dele, 'add', Flag.Deleted, []));
         removed = (await this.box.expunge(uids)).length;
       } else {

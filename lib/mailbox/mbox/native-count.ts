@@ -3,39 +3,21 @@
  * addon cannot be loaded (a tool run from a tree without `make build`), and callers then count or serve in JS with
  * the same result.
  */
-import { loadNative, type Native } from '../../native/native.js';
+import { lazyNative } from '../../native/native.js';
 
 export type Counter = (body: Buffer, verbatim: boolean, out: Float64Array) => void;
 export type Server = (data: Buffer, out: Buffer | null, verbatim: boolean, state: Int32Array) => number;
 export type HeaderServer = (raw: Buffer, out: Buffer) => number;
 export type Writeback = (fd: number, offset: number, nbytes: number) => number;
 
-/**
- * One addon function, loaded on first call of the returned getter; the getter then gives the same function (bound)
- * or null for good when the addon cannot be loaded.
- */
-function lazy<F>(pick: (n: Native) => F): () => F | null {
-  let f: F | null | undefined;
-  return () => {
-    if (f === undefined) {
-      try {
-        f = pick(loadNative());
-      } catch {
-        f = null;
-      }
-    }
-    return f;
-  };
-}
-
 /** The addon's header server (lib/native serveHeader), or null when the addon cannot be loaded. */
-export const nativeHeaderServer = lazy<HeaderServer>((n) => n.serveHeader.bind(n));
+export const nativeHeaderServer = lazyNative<HeaderServer>((n) => n.serveHeader.bind(n));
 /** The addon's body server (lib/native serveBody), or null when the addon cannot be loaded. */
-export const nativeServer = lazy<Server>((n) => n.serveBody.bind(n));
+export const nativeServer = lazyNative<Server>((n) => n.serveBody.bind(n));
 /** The addon's served-size counter (lib/native servedCount), or null when the addon cannot be loaded. */
-export const nativeCounter = lazy<Counter>((n) => n.servedCount.bind(n));
+export const nativeCounter = lazyNative<Counter>((n) => n.servedCount.bind(n));
 /** The addon's sync_file_range (lib/native syncFileRange), or null when the addon cannot be loaded. */
-export const nativeWriteback = lazy<Writeback>((n) => n.syncFileRange.bind(n));
+export const nativeWriteback = lazyNative<Writeback>((n) => n.syncFileRange.bind(n));
 
 const out = new Float64Array(2);
 

@@ -6,41 +6,36 @@
  */
 import { existingMessage, messageNumber, type Pop3Args } from '../args.js';
 import { defineCommand, type TransactionContext } from '../command.js';
-import { ListingLines, servedSize } from '../served.js';
+import { numberedLineBlocks } from '../../io/numbered-lines.js';
+import { type ListingValues, servedSize, servedSizeLines } from '../served.js';
 
 /** `[msg]`: a message number, or null for all of them. */
 export function optionalMessage(a: Pop3Args): number | null {
   return a.empty ? null : messageNumber(a);
 }
 
-/** LIST and UIDL: one message (`+OK n value`), or every message not deleted as a listing titled `title`. */
-export function listing(ctx: TransactionContext, n: number | null, title: string, value: (lines: ListingLines, i: number) => void): void {
+/**
+ * LIST and UIDL: one message (`+OK n value`, the value `one(i)`), or every message not marked deleted as a listing
+ * titled `title`, of the values `all()`.
+ */
+export async function listing(ctx: TransactionContext, n: number | null, title: string, one: (i: number) => string, all: () => ListingValues): Promise<void> {
   const { drop } = ctx;
-  const lines = new ListingLines((b) => ctx.write(b));
   if (n !== null) {
     const i = existingMessage(drop, n);
-    lines.text('+OK ');
-    lines.uint(i);
-    lines.byte(0x20);
-    value(lines, i);
-    lines.crlf();
-    lines.flush();
+    ctx.send(`+OK ${i} ${one(i)}`);
     return;
   }
   ctx.send(`+OK ${title}`);
-  for (let i = 1; i <= drop.count; i++) {
-    if (!drop.valid(i)) continue;
-    lines.uint(i);
-    lines.byte(0x20);
-    value(lines, i);
-    lines.crlf();
+  for (const b of numberedLineBlocks({ ...all(), skip: drop.deletedMarks() })) {
+    ctx.write(b);
+    await ctx.maybeFlush();
   }
-  lines.text('.\r\n');
-  lines.flush();
+  ctx.send('.');
 }
 
 export const list = defineCommand({
   name: 'LIST', states: ['transaction'],
   parse: optionalMessage,
-  run: (ctx, n) => listing(ctx, n, 'Mailbox scan listing follows', (lines, i) => lines.uint(servedSize(ctx.drop, i, ctx.opts))),
+  run: (ctx, n) => listing(ctx, n, 'Mailbox scan listing follows', (i) => String(servedSize(ctx.drop, i, ctx.opts)),
+    () => servedSizeLines(ctx.drop, ctx.opts)),
 });

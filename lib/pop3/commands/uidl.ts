@@ -5,11 +5,12 @@
  * UW's by default (see ../served.ts uniqueId).
  */
 import { defineCommand } from '../command.js';
-import { uniqueId } from '../served.js';
+import { uniqueId, uniqueIdLines } from '../served.js';
 import { listing, optionalMessage } from './list.js';
 
 export const uidl = defineCommand({
   name: 'UIDL', states: ['transaction'],
   parse: optionalMessage,
-  run: (ctx, n) => listing(ctx, n, 'Unique-ID listing follows', (lines, i) => uniqueId(ctx.drop, i, ctx.opts, lines)),
+  run: (ctx, n) => listing(ctx, n, 'Unique-ID listing follows', (i) => uniqueId(ctx.drop, i, ctx.opts),
+    () => uniqueIdLines(ctx.drop, ctx.opts)),
 });
