@@ -377,7 +377,7 @@ export class MailboxState {
   }
 
   /** Whether a rewrite journal or an append intent record names this file. */
-  private leftBehind(): boolean {
+  leftBehind(): boolean {
     return pendingIn(journalDirs(this.opts), fstatSync(this.fd));
   }
 }

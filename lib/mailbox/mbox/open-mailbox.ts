@@ -20,7 +20,7 @@ import {
 import { flagColumn, header, message, meta, parseableHeader, sizeAll, sizeColumn, text, uidColumn } from './read-path.js';
 import { flagsShown, setFlags } from './flags.js';
 import { rescan, settleRecent, sync, syncLocked, takeUpdates } from './reconcile.js';
-import { firstLook, saveIndex } from './saved-index.js';
+import { firstLook, quickLook, saveIndex } from './saved-index.js';
 import { logRows } from './change-log.js';
 import { anyDirty, checkpoint, expunge, storeUnchangedSince, writeLocked } from './write-back.js';
 import { append, finishMoveLocked, moveOut } from './mailbox-save.js';
@@ -135,10 +135,17 @@ export class MboxMailbox implements OpenMailbox {
           await saveIndex(box);
         }
       };
-      await box.withLock('shared', async () => {
-        await firstLook(box, publish);
-        await publish();
-      });
+      if (quickLook(box)) {
+        // Nothing to number or scan: only sizes still to count (an index saved by IMAP, which counts them when
+        // asked), and then the index saved again, under the locks as every save.
+        await finish();
+        if (!box.covered) await box.withLock('shared', () => saveIndex(box));
+      } else {
+        await box.withLock('shared', async () => {
+          await firstLook(box, publish);
+          await publish();
+        });
+      }
       if (box.newValidity && !box.readOnly) {
         // Mail without a UIDVALIDITY: it is chosen and written at once, under the write locks and after scanning
         // again, so that of two sessions opening the mailbox together the second finds the first one's value

@@ -46,20 +46,36 @@ export async function firstLook(box: MailboxState, publish: () => Promise<void>)
 }
 
 /**
- * Takes the saved index, and what follows on from it without a scan (the change log). Returns true when that leads
- * to the file as it is; else the version of the index taken ({@link savedVersion}), or null when none was.
+ * The first look without the locks (MboxMailbox's `init`): from the saved index only when it describes the file
+ * exactly as it is, not a byte written since it was saved, and no writer left anything to recover. That is the
+ * check a sync between commands makes before it trusts the index (read-path.ts's `moved`): no writer's bytes can be
+ * indexed half-written when none were written, which is what the read locks are for. False, with nothing taken,
+ * otherwise: the caller then looks under the locks ({@link firstLook}).
  */
-function fromSaved(box: MailboxState, path: string): true | string | null {
+export function quickLook(box: MailboxState): boolean {
+  const path = box.indexFile();
+  if (path === null || (!box.readOnly && box.leftBehind())) return false;
+  if (fromSaved(box, path, true) !== true) return false;
+  box.catchUpModseq();
+  return true;
+}
+
+/**
+ * Takes the saved index, and what follows on from it without a scan (the change log). Returns true when that leads
+ * to the file as it is; else the version of the index taken ({@link savedVersion}), or null when none was. With
+ * `exact`, only an index of the file exactly as it is now is taken (see {@link quickLook}).
+ */
+function fromSaved(box: MailboxState, path: string, exact = false): true | string | null {
   const now = snapshotOf(fstatSync(box.fd, { bigint: true }));
   const r = readIndex(path, now, zoneProbe(box.env.clock.zoneAt), (k) => {
     box.env.logger.log('warning', `${path}: column ${k} of the saved index is damaged; the mailbox is scanned again`);
     box.covered = false;
     return scanAgain(box).column(k).slice(0, box.idx.length);
-  });
+  }, exact ? (described) => sameSnapshot(described, now) : undefined);
   if ('why' in r) {
     // An index of a file this one replaced: the numbers go on above its (see MailboxState.nextModseq).
     box.highestModseq = Math.max(box.highestModseq, r.highestModseq ?? 0);
-    if (r.why !== 'none') box.env.logger.log('debug', `${path}: saved index not used (${r.why})`);
+    if (r.why !== 'none' && !exact) box.env.logger.log('debug', `${path}: saved index not used (${r.why})`);
     return null;
   }
   const saved = r.index;
