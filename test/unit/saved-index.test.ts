@@ -5,11 +5,13 @@
  * same answers as an open without any index.
  */
 import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import {
   appendFileSync, closeSync, existsSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, statSync,
   truncateSync, utimesSync, writeFileSync, writeSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { OpenMailbox } from '../../lib/mailbox/driver.js';
@@ -20,20 +22,29 @@ import { COLUMN_NAMES } from '../../lib/mailbox/mbox/message-index.js';
 import { EXPUNGE_MEMORY, ExpungeMemory } from '../../lib/mailbox/mbox/expunge-memory.js';
 import { fixedClock, type MailEnv } from '../../lib/env/env.js';
 import { MemoryLogger } from '../../lib/env/logger.js';
+import { createMailboxLocking } from '../../lib/lock/mailbox-locking.js';
+import { DotlockRegistry } from '../../lib/lock/dotlock-registry.js';
+import { dotlockHostFromProcess } from '../../lib/lock/dotlock-host.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'saved-index-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 const T0 = Date.UTC(2026, 10, 21, 12, 0, 0);
 
-/** A driver with its own control directory; `zone` is the local zone (minutes east) of zone-less `From ` lines. */
-function setup(zone = 0): { d: MboxDriver; control: ControlDir; logger: MemoryLogger; path: string } {
+/**
+ * A driver with its own control directory; `zone` is the local zone (minutes east) of zone-less `From ` lines;
+ * `locked`: it takes the mailbox locks as the servers do (dotlock, fcntl, flock), else none.
+ */
+function setup(zone = 0, locked = false): { d: MboxDriver; control: ControlDir; logger: MemoryLogger; path: string } {
   const logger = new MemoryLogger();
   const control = new ControlDir({ path: mkdtempSync(join(dir, 'control-')), uid: process.getuid?.() ?? 0, logger });
   const clock: MailEnv['clock'] = { ...fixedClock(T0), zoneAt: () => zone };
   const d = new MboxDriver({
     journalDir: dir, fsync: false, control,
     env: { clock, hostname: 'mail.example.org', username: 'alice', logger },
+    ...(locked ? {
+      locking: createMailboxLocking({ registry: new DotlockRegistry(), host: dotlockHostFromProcess(process, hostname()), timeoutMs: 30_000 }),
+    } : {}),
   });
   return { d, control, logger, path: join(dir, `box${++n}`) };
 }
@@ -142,6 +153,64 @@ describe('saved index', () => {
     const second = await pop();
     assert.ok(second.read < size / 10, `the second read ${second.read} bytes of ${size}`);
     assert.deepEqual(second.sizes, first.sizes);
+  });
+
+  it('opens a mailbox its index describes exactly without the locks; anything else waits for them', async () => {
+    const { d, path } = setup(0, true);
+    // A body bigger than what a scan reads at once: an open that is not asked for sizes leaves it uncounted.
+    const big = 'x'.repeat(999) + '\n';
+    writeFileSync(path, mboxText(20) + 'From big@example.org Sat Nov 21 11:00:00 2026\nSubject: big\n\n' + big.repeat(4000) + '\n');
+    await (await d.open(path, { readOnly: true })).close();
+    /** Another program holding flock(LOCK_EX) on the mailbox (as UW's writers do) until its group is killed. */
+    const holder = async (): Promise<ChildProcess> => {
+      const p = spawn('flock', ['-x', path, '-c', 'echo held; exec sleep 60'], { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+      const [data] = (await once(p.stdout as NodeJS.ReadableStream, 'data')) as [Buffer];
+      assert.equal(data.toString(), 'held\n');
+      return p;
+    };
+    const release = (h: ChildProcess): void => {
+      try {
+        process.kill(-(h.pid as number), 'SIGKILL');
+      } catch {
+        // gone already
+      }
+    };
+    /** Opens while `h` holds the lock, released after 400 ms; whether the open finished before that. */
+    const openWhileHeld = async (h: ChildProcess, sizes: boolean): Promise<{ early: boolean; seen: unknown[] }> => {
+      let released = false;
+      const timer = setTimeout(() => {
+        released = true;
+        release(h);
+      }, 400);
+      try {
+        const box = await d.open(path, { readOnly: true, sizes });
+        const early = !released;
+        try {
+          return { early, seen: await view(box) };
+        } finally {
+          await box.close();
+        }
+      } finally {
+        clearTimeout(timer);
+        release(h);
+        if (h.exitCode === null && h.signalCode === null) await once(h, 'exit');
+      }
+    };
+    // The big body's size still to count at open (POP3's `sizes`): counted under the lock, so the open waits.
+    let r = await openWhileHeld(await holder(), true);
+    assert.ok(!r.early, 'sizes to count at open waited for the lock');
+    assert.deepEqual(r.seen, await truth(path));
+    // Counted and saved now, the file unchanged since: not held up, with or without `sizes`.
+    r = await openWhileHeld(await holder(), true);
+    assert.ok(r.early, 'an open with every size counted finished while another program held the lock');
+    r = await openWhileHeld(await holder(), false);
+    assert.ok(r.early, 'the open of an unchanged mailbox finished while another program held the lock');
+    assert.deepEqual(r.seen, await truth(path));
+    // A delivery since: the open waits for the lock before it scans the new mail.
+    appendFileSync(path, 'From agent@example.org Sat Nov 21 12:30:00 2026\nSubject: delivered\n\nnew mail\n\n');
+    r = await openWhileHeld(await holder(), false);
+    assert.ok(!r.early, 'the open of a changed mailbox waited for the lock');
+    assert.deepEqual(r.seen, await truth(path));
   });
 
   it('scans only what a delivery appended, and sees it', async () => {

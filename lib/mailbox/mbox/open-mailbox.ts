@@ -17,7 +17,7 @@ import { journalDirs } from './rewrite.js';
 import {
   type BoxOptions, lockOrThrow, type MailboxLocking, MailboxState, pendingIn, sameSnapshot, snapshotOf,
 } from './mailbox-state.js';
-import { flagColumn, header, message, meta, parseableHeader, sizeAll, sizeColumn, text, uidColumn } from './read-path.js';
+import { anyUnsized, flagColumn, header, message, meta, parseableHeader, sizeAll, sizeColumn, text, uidColumn } from './read-path.js';
 import { flagsShown, setFlags } from './flags.js';
 import { rescan, settleRecent, sync, syncLocked, takeUpdates } from './reconcile.js';
 import { firstLook, quickLook, saveIndex } from './saved-index.js';
@@ -135,12 +135,10 @@ export class MboxMailbox implements OpenMailbox {
           await saveIndex(box);
         }
       };
-      if (quickLook(box)) {
-        // Nothing to number or scan: only sizes still to count (an index saved by IMAP, which counts them when
-        // asked), and then the index saved again, under the locks as every save.
-        await finish();
-        if (!box.covered) await box.withLock('shared', () => saveIndex(box));
-      } else {
+      // Without the locks only when nothing is left to number, scan or count: sizes to count at open (POP3's, in
+      // an index IMAP saved without them) are counted under the locks, as the driver's `open` promises.
+      const quick = quickLook(box) && !(box.opts.sizes && anyUnsized(box));
+      if (!quick) {
         await box.withLock('shared', async () => {
           await firstLook(box, publish);
           await publish();

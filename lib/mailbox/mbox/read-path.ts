@@ -109,6 +109,13 @@ export function sizeAll(box: MailboxState, end = box.idx.length): void {
   for (let r = 0; r < end; r++) if ((bs[r] as number) < 0) sizes(box, r);
 }
 
+/** Whether any of the rows' served sizes is not counted yet. */
+export function anyUnsized(box: MailboxState): boolean {
+  const bs = box.idx.column('bodySize');
+  for (let r = 0; r < box.idx.length; r++) if ((bs[r] as number) < 0) return true;
+  return false;
+}
+
 /**
  * Messages 1..reported as columns (copies): their UIDs, system flags and served sizes, for callers that go
  * through every message (a POP3 listing) without an object per message.
