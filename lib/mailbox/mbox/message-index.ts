@@ -175,10 +175,26 @@ export class MessageIndex {
     return n;
   }
 
-  /** The first row at or after `from` whose bits under `mask` are `value`, or -1. */
+  /**
+   * The first row at or after `from` whose bits under `mask` are `value`, or -1. A search for set bits (a dirty or
+   * gone row, usually none among 100,000) reads four rows at a time, skipping those without the bit: a close runs it
+   * once, before the loop is compiled.
+   */
   findBits(mask: number, value: number, from = 0): number {
     const b = this.c.bits;
-    for (let r = from; r < this.length; r++) if (((b[r] as number) & mask) === value) return r;
+    const n = this.length;
+    let r = from;
+    if (value !== 0 && b.byteOffset % 4 === 0) {
+      const lane = (value & -value) * 0x01010101;
+      const words = new Uint32Array(b.buffer, b.byteOffset, n >>> 2);
+      for (; r < n && r % 4 !== 0; r++) if (((b[r] as number) & mask) === value) return r;
+      for (let w = r >>> 2; w < words.length; w++) {
+        if (((words[w] as number) & lane) === 0) continue;
+        for (let k = w * 4; k < w * 4 + 4; k++) if (((b[k] as number) & mask) === value) return k;
+      }
+      r = Math.max(r, words.length * 4);
+    }
+    for (; r < n; r++) if (((b[r] as number) & mask) === value) return r;
     return -1;
   }
 
