@@ -17,8 +17,10 @@ export class Maildrop {
   private readonly deleted: Uint8Array;
   private deletedN = 0;
   private readonly retrieved = new Set<number>();
-  /** Highest message number accessed (UW's LAST). */
+  /** Highest message number accessed by this session (UW's LAST is the greater of it and {@link lastSeen}). */
   private last = 0;
+  /** The highest message number with \Seen when the session started (0: none), found when first asked for. */
+  private seenAtStart: number | null = null;
   /** The messages' UIDs and served sizes (entry i - 1 for message i), read when first asked for. */
   private uidList: Uint32Array | null = null;
   private sizeList: Float64Array | null = null;
@@ -30,13 +32,6 @@ export class Maildrop {
   ) {
     this.n = box.count();
     this.deleted = new Uint8Array(this.n + 1);
-    const flags = box.systemFlags();
-    for (let i = this.n; i >= 1; i--) {
-      if ((flags[i - 1] as number) & Flag.Seen) {
-        this.last = i;
-        break;
-      }
-    }
   }
 
   get uidValidity(): number {
@@ -119,7 +114,13 @@ export class Maildrop {
   }
 
   get lastAccessed(): number {
-    return this.last;
+    if (this.seenAtStart === null) {
+      const flags = this.box.systemFlags();
+      let i = this.n;
+      while (i >= 1 && !((flags[i - 1] as number) & Flag.Seen)) i--;
+      this.seenAtStart = i;
+    }
+    return Math.max(this.last, this.seenAtStart);
   }
 
   get deletedCount(): number {
@@ -129,7 +130,7 @@ export class Maildrop {
   /** The message numbers marked deleted, ascending. */
   private deletedNumbers(): number[] {
     const out: number[] = [];
-    for (let i = 1; i <= this.n; i++) if (this.deleted[i] !== 0) out.push(i);
+    for (let i = this.deleted.indexOf(1); i > 0; i = this.deleted.indexOf(1, i + 1)) out.push(i);
     return out;
   }
 
