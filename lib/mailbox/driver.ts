@@ -135,6 +135,13 @@ export interface MailboxDriver {
   open(path: string, opts: { readOnly: boolean; sizes?: boolean }): Promise<OpenMailbox>;
 }
 
+/** Where a kept value lies: bytes [start, end) of `buf` (see {@link OpenMailbox.cachedAt}). */
+export interface CachedBytes {
+  buf: Buffer;
+  start: number;
+  end: number;
+}
+
 /**
  * Like c-client's MAILSTREAM. Sequence numbers (1-based) change only through {@link takeUpdates} reporting an
  * expunge, so a client's view stays consistent; changes by other processes are noticed by {@link sync}.
@@ -192,6 +199,11 @@ export interface OpenMailbox {
    * call for the same field.
    */
   cached(seq: number, field: string): Buffer | null;
+  /**
+   * {@link cached} without a Buffer made for the value (a FETCH of 100,000 kept values makes none): where it lies,
+   * bytes [start, end) of `buf`, in an object the next call reuses; null when not kept.
+   */
+  cachedAt(seq: number, field: string): CachedBytes | null;
   /**
    * Keeps `value` as message `seq`'s `field` for later sessions (see {@link cached}): a cache, kept on a best-effort
    * basis and written at the latest by the next {@link sync} or {@link close}; never fails.

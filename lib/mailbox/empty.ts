@@ -2,7 +2,7 @@
  * A mailbox with no messages and no file behind it: what a POP3 or IMAP session shows for an INBOX that does not
  * exist yet (a spool file is created by the first delivery; a user cannot create it in a root:mail spool).
  */
-import type { MessageMeta, OpenMailbox, SizedBody } from './driver.js';
+import type { CachedBytes, MessageMeta, OpenMailbox, SizedBody } from './driver.js';
 import { MailboxError } from './driver.js';
 
 export function emptyMailbox(uidValidity: number): OpenMailbox {
@@ -28,6 +28,7 @@ export function emptyMailbox(uidValidity: number): OpenMailbox {
     text: (seq: number): SizedBody => none(seq),
     message: (seq: number): SizedBody => none(seq),
     cached: (seq: number): Buffer | null => none(seq),
+    cachedAt: (seq: number): CachedBytes | null => none(seq),
     keep: async (seq: number): Promise<void> => none(seq),
     setFlags: () => () => undefined,
     flagsShown: () => undefined,

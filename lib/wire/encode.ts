@@ -117,7 +117,8 @@ export class ByteWriter {
     if (n < 64) {
       for (let i = s; i < e; i++) buf[o++] = src[i] as number;
     } else {
-      buf.set(src.subarray(s, e), o);
+      // A plain Uint8Array view: a Buffer's subarray makes a Buffer, which costs more to construct.
+      buf.set(new Uint8Array(src.buffer, src.byteOffset + s, n), o);
       o += n;
     }
     this.length = o;
@@ -171,6 +172,17 @@ export class ByteWriter {
   /** The bytes written, not copied: valid until the next write or {@link reset}. */
   view(): Buffer {
     return this.buf.subarray(0, this.length);
+  }
+
+  /**
+   * What was written, handed over for good: the writer goes on in new storage of the same size, so the bytes may be
+   * kept (queued in a sink) without a copy, where {@link take} copies them.
+   */
+  handOver(): Buffer {
+    const out = this.buf.subarray(0, this.length);
+    this.buf = Buffer.allocUnsafe(this.buf.length);
+    this.length = 0;
+    return out;
   }
 
   /** Forgets what was written (the storage is kept). */

@@ -11,7 +11,7 @@
 import { type FetchAtt, ParseError } from '../../wire/parser.js';
 import type { SequenceSet } from '../../values/sequence.js';
 import { MailboxError } from '../../mailbox/driver.js';
-import { FetchError, keptPlan, writeFetch, writeFetchKept } from '../fetch-writer.js';
+import { FetchError, flushKept, keptPlan, writeFetch, writeFetchKept } from '../fetch-writer.js';
 import { type SelectedContext, defineSelectedCommand, type Command } from '../command.js';
 import { bad, no } from '../errors.js';
 import { resolveSet } from './shared/sequence.js';
@@ -65,9 +65,11 @@ function fetchSpec(uid: boolean): Command {
             if (out.full) await out.flush();
             continue;
           }
+          flushKept(out);
           if (await fetchOne(ctx, seq, args.atts, uid)) seen = true;
         }
       } finally {
+        flushKept(out);
         // An implicit \Seen (a body fetched without PEEK) is written at the end of the command, as a STORE's is, so
         // other sessions and programs see it at once (under CONDSTORE each was written before its response: see
         // fetch-writer.ts). The data was sent: a write that fails (a full disk) is logged, and the change stays

@@ -98,8 +98,16 @@ export class FieldIndex {
   /** The batch and entry of the last UID found: a FETCH asks for UIDs in order, the next is usually after it. */
   hintBatch = 0;
   hintEntry = 0;
+  /** The read window: bytes of the file from `winPos`, and a DataView of them (the records' heads are read with it). */
   win: Buffer | null = null;
+  winView: DataView | null = null;
   winPos = 0;
+
+  setWindow(buf: Buffer, pos: number): void {
+    this.win = buf;
+    this.winView = new DataView(buf.buffer, buf.byteOffset, buf.length);
+    this.winPos = pos;
+  }
 
   /**
    * Every batch's UIDs lie above the batch's before it (as a FETCH or SORT of the whole mailbox appends them, and a

@@ -97,23 +97,39 @@ export class FieldCache {
    * `bodyLength`, or null. The bytes are valid until the next call for the same field.
    */
   get(field: number, uid: number, headerSize: number, bodyLength: number): Buffer | null {
+    const at = this.locate(field, uid, headerSize, bodyLength);
+    return at < 0 ? null : (this.found as Buffer).subarray(at, at + this.foundLength);
+  }
+
+  /** Where {@link locate} found a value: in this buffer, {@link foundLength} bytes. */
+  found: Buffer | null = null;
+  foundLength = 0;
+
+  /**
+   * {@link get} without a Buffer made for the value: its offset in {@link found} (a read window of the cache's),
+   * {@link foundLength} bytes long, or -1. Valid until the next call for the same field.
+   */
+  locate(field: number, uid: number, headerSize: number, bodyLength: number): number {
     if (!this.loaded) this.load();
     const f = this.fields.get(field);
-    if (f === undefined) return null;
+    if (f === undefined) return -1;
     const found = this.find(f, uid);
-    if (found === null) return null;
+    if (found === null) return -1;
     const length = found.lengths[f.hintEntry] as number;
     const offset = found.offsets[f.hintEntry] as number;
     const w = this.window(f, found, offset - RECORD_HEAD, RECORD_HEAD + length);
-    if (w === null) return null;
+    if (w === null) return -1;
     const at = offset - RECORD_HEAD - f.winPos;
-    if (w.readUInt32LE(at + 4) === uid && w.readUInt32LE(at + 8) === field && w.readUInt32LE(at + 12) === headerSize &&
-      w.readDoubleLE(at + 16) === bodyLength) {
-      return w.subarray(at + RECORD_HEAD, at + RECORD_HEAD + length);
+    const v = f.winView as DataView;
+    if (v.getUint32(at + 4, true) === uid && v.getUint32(at + 8, true) === field && v.getUint32(at + 12, true) === headerSize &&
+      v.getFloat64(at + 16, true) === bodyLength) {
+      this.found = w;
+      this.foundLength = length;
+      return at + RECORD_HEAD;
     }
     // Made from another message of that UID (or of another file): of no use.
     found.lengths[f.hintEntry] = 0;
-    return null;
+    return -1;
   }
 
   /** The batch holding the latest record of `uid` (its entry left in f.hintEntry), or null. */
@@ -280,8 +296,7 @@ export class FieldCache {
       this.damaged(b.pos);
       return;
     }
-    f.win = body;
-    f.winPos = b.pos + BATCH_HEAD;
+    f.setWindow(body, b.pos + BATCH_HEAD);
   }
 
   private damaged(pos: number): void {
@@ -301,9 +316,9 @@ export class FieldCache {
     const size = Math.max(length, Math.min(WINDOW, b.pos + b.len - offset));
     const buf = Buffer.allocUnsafe(size);
     const got = readInto(this.fd, buf, 0, size, offset);
-    f.win = buf.subarray(0, got);
-    f.winPos = offset;
-    return length <= got ? f.win : null;
+    const win = buf.subarray(0, got);
+    f.setWindow(win, offset);
+    return length <= got ? win : null;
   }
 
   /** Takes in batch `data`, which this session has just written at `pos` (as readHeads and readBatch would, without reading it). */

@@ -5,7 +5,7 @@
  */
 import { watch, type FSWatcher, closeSync, constants, fstatSync, futimesSync, openSync, statSync } from 'node:fs';
 import type {
-  AppendMessage, AppendOptions, ChangeWatch, FlagsUndo, MailboxUpdate, MessageMeta, OpenMailbox, SizedBody,
+  AppendMessage, AppendOptions, CachedBytes, ChangeWatch, FlagsUndo, MailboxUpdate, MessageMeta, OpenMailbox, SizedBody,
 } from '../driver.js';
 import { Flag, MailboxError } from '../driver.js';
 import { Bit } from './message-index.js';
@@ -303,13 +303,27 @@ export class MboxMailbox implements OpenMailbox {
   }
 
   cached(seq: number, field: string): Buffer | null {
+    const at = this.cachedAt(seq, field);
+    return at === null ? null : at.buf.subarray(at.start, at.end);
+  }
+
+  /** What {@link cachedAt} returns, reused. */
+  private readonly kept: CachedBytes = { buf: Buffer.alloc(0), start: 0, end: 0 };
+
+  cachedAt(seq: number, field: string): CachedBytes | null {
     const c = this.fieldCache();
     if (c === null) return null;
     const x = this.s.idx;
     const r = this.s.row(seq);
     if (x.bits(r) & Bit.Gone) return null;
     try {
-      return c.get(this.fieldNumberOf(field), x.uid(r), x.headerSize(r), x.bodyEnd(r) - x.bodyStart(r));
+      const at = c.locate(this.fieldNumberOf(field), x.uid(r), x.headerSize(r), x.bodyEnd(r) - x.bodyStart(r));
+      if (at < 0) return null;
+      const k = this.kept;
+      k.buf = c.found as Buffer;
+      k.start = at;
+      k.end = at + c.foundLength;
+      return k;
     } catch (e) {
       this.s.env.logger.log('warning', `${c.path}: ${e instanceof Error ? e.message : String(e)}`);
       return null;
