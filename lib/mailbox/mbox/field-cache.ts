@@ -101,6 +101,12 @@ export class FieldCache {
     return at < 0 ? null : (this.found as Buffer).subarray(at, at + this.foundLength);
   }
 
+  /** Whether any value of `field` is kept (a cold SORT asks for each message of a mailbox with none). */
+  holds(field: number): boolean {
+    if (!this.loaded) this.load();
+    return this.fields.has(field);
+  }
+
   /** Where {@link locate} found a value: in this buffer, {@link foundLength} bytes. */
   found: Buffer | null = null;
   foundLength = 0;

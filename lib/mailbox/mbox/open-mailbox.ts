@@ -317,7 +317,9 @@ export class MboxMailbox implements OpenMailbox {
     const r = this.s.row(seq);
     if (x.bits(r) & Bit.Gone) return null;
     try {
-      const at = c.locate(this.fieldNumberOf(field), x.uid(r), x.headerSize(r), x.bodyEnd(r) - x.bodyStart(r));
+      const f = this.fieldNumberOf(field);
+      if (!c.holds(f)) return null;
+      const at = c.locate(f, x.uid(r), x.headerSize(r), x.bodyEnd(r) - x.bodyStart(r));
       if (at < 0) return null;
       const k = this.kept;
       k.buf = c.found as Buffer;
