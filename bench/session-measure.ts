@@ -21,7 +21,13 @@ import { generateMbox } from './gen-mbox.js';
 const NOBODY = 65534;
 
 export interface Measured {
+  /** Seconds, as /usr/bin/time gives them: to the hundredth. */
   wall: number;
+  /**
+   * Seconds from spawning to the exit as this process saw them, to the microsecond: runuser and env included, the
+   * same for every session, so that the difference of two sessions is precise where `wall`'s hundredths are not.
+   */
+  elapsed: number;
   rssKb: number;
   bytes: number;
 }
@@ -31,6 +37,7 @@ export function measure(argv: string[], env: Record<string, string>, input: stri
   return new Promise((resolvePromise, reject) => {
     const args = ['-u', 'nobody', '--', '/usr/bin/time', '-f', '@@%e %M', '/usr/bin/env', '-i',
       ...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...argv];
+    const t0 = process.hrtime.bigint();
     const child = spawn('/usr/sbin/runuser', args, { stdio: ['pipe', 'pipe', 'pipe'] });
     let bytes = 0;
     let err = '';
@@ -44,7 +51,7 @@ export function measure(argv: string[], env: Record<string, string>, input: stri
     child.on('close', () => {
       const m = /@@([\d.]+) (\d+)/.exec(err);
       if (!m) return reject(new Error(`no timing from /usr/bin/time: ${err}`));
-      resolvePromise({ wall: Number(m[1]), rssKb: Number(m[2]), bytes });
+      resolvePromise({ wall: Number(m[1]), elapsed: Number(process.hrtime.bigint() - t0) / 1e9, rssKb: Number(m[2]), bytes });
     });
     child.stdin.end(input);
   });
@@ -142,10 +149,13 @@ function freshMaildrop(src: string, work: string, name = 'maildrop'): string {
 }
 
 /** The medians of `runs` sessions' wall time, peak RSS and output octets. */
-async function medianRuns(runs: number, once: () => Promise<Measured>): Promise<Measured> {
+export async function medianRuns(runs: number, once: () => Promise<Measured>): Promise<Measured> {
   const ms: Measured[] = [];
   for (let r = 0; r < runs; r++) ms.push(await once());
-  return { wall: median(ms.map((m) => m.wall)), rssKb: median(ms.map((m) => m.rssKb)), bytes: median(ms.map((m) => m.bytes)) };
+  return {
+    wall: median(ms.map((m) => m.wall)), elapsed: median(ms.map((m) => m.elapsed)), rssKb: median(ms.map((m) => m.rssKb)),
+    bytes: median(ms.map((m) => m.bytes)),
+  };
 }
 
 /**
@@ -173,10 +183,12 @@ function controlFileOf(work: string, box: string): string {
 
 /** One copy of a mailbox kept for warm sessions (`warmMaildrop`). */
 export interface WarmMaildrop {
+  /** The copy's path (for a caller's own read-only sessions on it). */
+  readonly path: string;
   /** Runs `input` (read-only commands only: the file must stay the one the index describes) `runs` times on it. */
   sessionRuns(input: string, runs: number): Promise<Measured>;
-  /** `<n> msgs: index 1.04 MB = 1.9 % of the 54.5 MB mbox`. */
-  indexShare(n: number): string;
+  /** `<n> msgs: index 1.04 MB = 1.9 % of the 54.5 MB mbox`, and the field cache's share unless `cache` is false. */
+  indexShare(n: number, cache?: boolean): string;
   /** Removes the copy and its index. */
   remove(): void;
 }
@@ -214,6 +226,7 @@ export async function warmMaildrop(server: string, src: string, work: string, en
     return `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
   }).join(' ');
   return {
+    path: box,
     async sessionRuns(input, runs) {
       // The same session once, untimed: what it counts on first use (the sizes of bodies too big for the scan's
       // window, which FETCH RFC822.SIZE and BODYSTRUCTURE need) is saved with the index, and what it works out
@@ -227,12 +240,14 @@ export async function warmMaildrop(server: string, src: string, work: string, en
       }
       return figures;
     },
-    indexShare(n) {
+    indexShare(n, withCache = true) {
       const ix = statSync(index).size;
       const mbox = statSync(box).size;
       const kept = existsSync(cache) ? statSync(cache).size : 0;
-      return `${n} msgs: index ${(ix / 1e6).toFixed(2)} MB = ${(100 * ix / mbox).toFixed(1)} % of the ` +
-        `${(mbox / 1e6).toFixed(1)} MB mbox; field cache ${(kept / 1e6).toFixed(2)} MB = ${(100 * kept / mbox).toFixed(1)} % ` +
+      const share = `${n} msgs: index ${(ix / 1e6).toFixed(2)} MB = ${(100 * ix / mbox).toFixed(1)} % of the ` +
+        `${(mbox / 1e6).toFixed(1)} MB mbox`;
+      if (!withCache) return share;
+      return `${share}; field cache ${(kept / 1e6).toFixed(2)} MB = ${(100 * kept / mbox).toFixed(1)} % ` +
         '(ENVELOPE, BODYSTRUCTURE, summary headers of every message)';
     },
     remove() {

@@ -7,7 +7,7 @@
 import { lazyNative } from '../native/native.js';
 
 /** How a value is written: decimal, or 8 hex digits in lower or upper case. */
-export type NumberForm = 'decimal' | 'hex' | 'HEX';
+type NumberForm = 'decimal' | 'hex' | 'HEX';
 
 export interface NumberedLines {
   /** Entry k is the value of line number k + 1. */

@@ -69,7 +69,7 @@ class RowMeta implements MessageMeta {
  * Counts a body's served size (the scan finds bodies without reading them line by line): feeds the body through
  * the same BodyServer that serves it, so the size announced is the size sent.
  */
-export function sizes(box: MailboxState, r: number): void {
+function sizes(box: MailboxState, r: number): void {
   const x = box.idx;
   if (x.bodySize(r) >= 0) return;
   if (x.bits(r) & Bit.Gone) {
