@@ -4,7 +4,10 @@
  *
  * Strings compare under i;unicode-casemap (RFC 5051), the comparator RFC 5255 §4.3 asks of an I18NLEVEL=1 server in
  * place of RFC 5256's default i;ascii-casemap: titlecased, NFKD-decomposed, then compared as UTF-8 octets.
- * Headers are read once per message, and only when a header key is asked for.
+ * Headers are read once per message, and only when a header key is asked for that was not kept: a key worked out
+ * from the header (the base subject's collation key, the first address's, the sent date) is kept with the message
+ * where the caller keeps values (SortMessage.keepValue), so that a later sort by it reads neither the header nor
+ * works anything out.
  */
 import type { InternalDate } from '../values/dates.js';
 import { parseAddressList } from './address.js';
@@ -28,8 +31,41 @@ export interface SortMessage {
   /** RFC822.SIZE. */
   readonly size: number;
   header(): Promise<Buffer>;
-  /** The header cut down to SUMMARY_FIELDS (header.ts), which hold every field sorting reads: asked for when given. */
-  fields?(): Promise<Buffer>;
+  /**
+   * A header holding at least SUMMARY_FIELDS (header.ts), which hold every field sorting reads: the summary kept
+   * with the message, else the header (`keep` false: sorting cuts none). Asked for instead of header() when given.
+   */
+  fields?(keep: boolean): Promise<Buffer>;
+  /** A value kept with the message under `name` by an earlier sort, or null; read before the next call. Optional. */
+  keptValue?(name: string): Uint8Array | null;
+  /** Keeps `value` with the message under `name` (a cache: it may be dropped). Optional. */
+  keepValue?(name: string, value: Uint8Array): Promise<void>;
+}
+
+type HeaderKeyName = Exclude<SortKeyName, 'ARRIVAL' | 'SIZE'>;
+
+/**
+ * The names the header keys are kept under, which name their encoding too: a DATE key as a float64 (little-endian),
+ * the others as their octets. A change to how a key is worked out (base subject, collation, address) takes a new
+ * name, so that no key worked out by other rules is ever read.
+ */
+const KEY_NAME: Readonly<Record<HeaderKeyName, string>> = {
+  DATE: 'mail.sortkey.date.1', SUBJECT: 'mail.sortkey.subject.1', FROM: 'mail.sortkey.from.1', TO: 'mail.sortkey.to.1',
+  CC: 'mail.sortkey.cc.1',
+};
+
+function encodeKey(k: Key): Buffer {
+  if (typeof k === 'string') return Buffer.from(k, 'latin1');
+  const b = Buffer.allocUnsafe(8);
+  b.writeDoubleLE(k, 0);
+  return b;
+}
+
+/** A kept key, or null when its bytes cannot be one (a DATE key of another length). */
+function decodeKey(name: HeaderKeyName, b: Uint8Array): Key | null {
+  const buf = Buffer.from(b.buffer, b.byteOffset, b.length);
+  if (name !== 'DATE') return buf.toString('latin1');
+  return b.length === 8 ? buf.readDoubleLE(0) : null;
 }
 
 /**
@@ -59,7 +95,6 @@ export function sentTime(date: Buffer | null, internalDate: InternalDate): numbe
 /** The fields SORT keys read (the first of each name), and where each is in the values {@link fieldValues} gives. */
 const SORT_FIELDS = new FieldSet(['date', 'subject', 'from', 'to', 'cc']);
 const SORT_FIELD: Readonly<Record<'DATE' | 'SUBJECT' | 'FROM' | 'TO' | 'CC', number>> = { DATE: 0, SUBJECT: 1, FROM: 2, TO: 3, CC: 4 };
-const NO_FIELDS: readonly (Buffer | null)[] = [null, null, null, null, null];
 
 /**
  * A string key: the octets of {@link unicodeCasemapKey} as a latin1 string, one character per octet, so that string
@@ -84,33 +119,30 @@ function compareKeys(a: Key, b: Key): number {
  * Returns a new array; `msgs` is untouched. Header read errors propagate.
  */
 export async function sortMessages<M extends SortMessage>(msgs: readonly M[], criteria: readonly SortCriterion[]): Promise<M[]> {
-  const needHeader = criteria.some((c) => c.key !== 'ARRIVAL' && c.key !== 'SIZE');
   const keyed: { msg: M; keys: Key[] }[] = [];
   const scratch = new Int32Array(2 * SORT_FIELDS.size);
   for (const msg of msgs) {
-    const fields = needHeader ? fieldValues(SORT_FIELDS, await (msg.fields?.() ?? msg.header()), scratch) : NO_FIELDS;
-    const keys = criteria.map((c): Key => {
-      switch (c.key) {
-        case 'ARRIVAL':
-          // "Internal date and time of the message. This differs from the ON criteria in SEARCH, which uses just
-          // the internal date."
-          return msg.internalDate.time;
-        case 'SIZE':
-          return msg.size;
-        case 'DATE':
-          return sentTime(fields[SORT_FIELD.DATE] ?? null, msg.internalDate);
-        case 'SUBJECT': {
-          const f = fields[SORT_FIELD.SUBJECT] ?? null;
-          return octetKey(f === null ? '' : baseSubject(f).subject);
+    let fields: readonly (Buffer | null)[] | null = null;
+    const keys: Key[] = [];
+    for (const c of criteria) {
+      // "Internal date and time of the message. This differs from the ON criteria in SEARCH, which uses just the
+      // internal date."
+      if (c.key === 'ARRIVAL') keys.push(msg.internalDate.time);
+      else if (c.key === 'SIZE') keys.push(msg.size);
+      else {
+        const name = KEY_NAME[c.key];
+        const kept = msg.keptValue?.(name) ?? null;
+        const k = kept === null ? null : decodeKey(c.key, kept);
+        if (k !== null) {
+          keys.push(k);
+          continue;
         }
-        case 'FROM':
-        case 'TO':
-        case 'CC': {
-          const f = fields[SORT_FIELD[c.key]] ?? null;
-          return octetKey(f === null ? '' : firstMailbox(f));
-        }
+        fields ??= fieldValues(SORT_FIELDS, await (msg.fields ? msg.fields(false) : msg.header()), scratch);
+        const worked = headerKey(c.key, fields, msg.internalDate);
+        keys.push(worked);
+        if (msg.keepValue) await msg.keepValue(name, encodeKey(worked));
       }
-    });
+    }
     keyed.push({ msg, keys });
   }
   keyed.sort((a, b) => {
@@ -121,4 +153,22 @@ export async function sortMessages<M extends SortMessage>(msgs: readonly M[], cr
     return a.msg.seq - b.msg.seq;
   });
   return keyed.map((k) => k.msg);
+}
+
+/** The key of a header criterion, from the message's SORT_FIELDS values. */
+function headerKey(key: HeaderKeyName, fields: readonly (Buffer | null)[], internalDate: InternalDate): Key {
+  switch (key) {
+    case 'DATE':
+      return sentTime(fields[SORT_FIELD.DATE] ?? null, internalDate);
+    case 'SUBJECT': {
+      const f = fields[SORT_FIELD.SUBJECT] ?? null;
+      return octetKey(f === null ? '' : baseSubject(f).subject);
+    }
+    case 'FROM':
+    case 'TO':
+    case 'CC': {
+      const f = fields[SORT_FIELD[key]] ?? null;
+      return octetKey(f === null ? '' : firstMailbox(f));
+    }
+  }
 }

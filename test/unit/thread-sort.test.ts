@@ -164,6 +164,39 @@ describe('SORT (RFC 5256 §3)', () => {
       [1, 3, 7, 9],
     );
   });
+
+  test('keys worked out from the header are kept, and a later sort by them reads no header', async () => {
+    const store = new Map<string, Buffer>();
+    /** The box with a value store per message, as the mailbox keeps them (by message and name). */
+    const keeping = (): (Msg & { keptValue(n: string): Buffer | null; keepValue(n: string, v: Uint8Array): Promise<void> })[] =>
+      box().map((m) => Object.assign(m, {
+        keptValue: (n: string): Buffer | null => store.get(`${m.seq} ${n}`) ?? null,
+        keepValue: async (n: string, v: Uint8Array): Promise<void> => {
+          store.set(`${m.seq} ${n}`, Buffer.from(v));
+        },
+      }));
+    const criteria = [[k('SUBJECT'), k('DATE', true)], [k('FROM')], [k('TO'), k('CC')], [k('DATE')], [k('ARRIVAL'), k('SUBJECT', true)]];
+    for (const c of criteria) {
+      store.clear();
+      const first = keeping();
+      const order = (await sortMessages(first, c)).map((m) => m.seq);
+      assert.deepEqual(order, await sorted(c), 'the first sort answers as one that keeps nothing');
+      assert.ok(first.every((m) => m.headerReads === 1), 'the first sort read each header once');
+      const again = keeping();
+      assert.deepEqual((await sortMessages(again, c)).map((m) => m.seq), order);
+      assert.ok(again.every((m) => m.headerReads === 0), 'the second sort read no header');
+      const headerKeys = c.filter((x) => x.key !== 'ARRIVAL' && x.key !== 'SIZE').length;
+      assert.equal(store.size, 5 * headerKeys, 'a key of each header criterion for each message');
+    }
+    // A DATE key that cannot be one (another length) is worked out again and kept anew.
+    store.clear();
+    await sortMessages(keeping(), [k('DATE')]);
+    store.set('3 mail.sortkey.date.1', Buffer.from('bad'));
+    const fixed = keeping();
+    assert.deepEqual((await sortMessages(fixed, [k('DATE')])).map((m) => m.seq), await sorted([k('DATE')]));
+    assert.deepEqual(fixed.map((m) => m.headerReads), [0, 0, 1, 0, 0]);
+    assert.equal(store.get('3 mail.sortkey.date.1')?.length, 8);
+  });
 });
 
 const seqOf = (m: Msg): number => m.seq;

@@ -56,9 +56,10 @@ class BoxMessage implements SearchMessage {
   }
 
   /**
-   * The summary header (SORT, THREAD, most SEARCHes): kept by the mailbox from an earlier session, or cut now and
-   * kept. SEARCH asks with `keep` false: it reads what SORT or THREAD kept, but a search alone reads the header as it
-   * always did (cutting and keeping the summary of every message would make it a quarter slower).
+   * The summary header (THREAD, SORT, most SEARCHes): kept by the mailbox from an earlier session, or cut now and
+   * kept. SEARCH and SORT ask with `keep` false: they read what THREAD kept, but otherwise read the header as they
+   * always did (cutting and keeping the summary of every message would make them a quarter slower; SORT keeps its
+   * keys instead, see keepValue).
    */
   async fields(keep = true): Promise<Buffer> {
     const kept = this.box.cached(this.seq, SUMMARY_CACHE);
@@ -73,6 +74,15 @@ class BoxMessage implements SearchMessage {
 
   body(): AsyncIterable<Uint8Array> {
     return this.box.text(this.seq).chunks();
+  }
+
+  /** SORT's keys kept with the message (lib/mail/sort.ts names and encodes them). */
+  keptValue(name: string): Buffer | null {
+    return this.box.cached(this.seq, name);
+  }
+
+  keepValue(name: string, value: Uint8Array): Promise<void> {
+    return this.box.keep(this.seq, name, value);
   }
 }
 
