@@ -32,10 +32,11 @@ export interface SortMessage {
   readonly size: number;
   header(): Promise<Buffer>;
   /**
-   * A header holding at least SUMMARY_FIELDS (header.ts), which hold every field sorting reads: the summary kept
-   * with the message, else the header (`keep` false: sorting cuts none). Asked for instead of header() when given.
+   * The header to read the fields of a key not kept from, when cheaper than header(): holding at least the fields
+   * SORT reads as header() has them, but line ends may be bare LF and other fields may be among them (the summary
+   * the mailbox kept, or the header's bytes as stored). Asked for instead of header() when given.
    */
-  fields?(keep: boolean): Promise<Buffer>;
+  sortHeader?(): Promise<Buffer>;
   /** A value kept with the message under `name` by an earlier sort, or null; read before the next call. Optional. */
   keptValue?(name: string): Uint8Array | null;
   /** Keeps `value` with the message under `name` (a cache: it may be dropped). Optional. */
@@ -137,7 +138,7 @@ export async function sortMessages<M extends SortMessage>(msgs: readonly M[], cr
           keys.push(k);
           continue;
         }
-        fields ??= fieldValues(SORT_FIELDS, await (msg.fields ? msg.fields(false) : msg.header()), scratch);
+        fields ??= fieldValues(SORT_FIELDS, await (msg.sortHeader ? msg.sortHeader() : msg.header()), scratch);
         const worked = headerKey(c.key, fields, msg.internalDate);
         keys.push(worked);
         if (msg.keepValue) await msg.keepValue(name, encodeKey(worked));

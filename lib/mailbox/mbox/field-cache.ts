@@ -195,18 +195,31 @@ export class FieldCache {
    * compacts the file when most of it is of no use. Never throws: a failure drops the pending values (logged).
    */
   async flush(): Promise<void> {
-    if (this.pendingBytes === 0) return;
+    this.flushSoon();
+    await this.flushing;
+  }
+
+  /** The appends started and not done, one after another (two at once would both write at the committed length). */
+  private flushing: Promise<void> = Promise.resolve();
+
+  /**
+   * Starts appending what is pending (as {@link flush}, after any append under way) and gives the append before it:
+   * a caller keeping a value per message (SORT, FETCH) goes on while one batch is written, and waits only when the
+   * next is due before that one is done. Never rejects.
+   */
+  flushSoon(): Promise<void> {
+    const before = this.flushing;
+    if (this.pendingBytes === 0) return before;
     const batches = [...this.pending.values()].flatMap((p) => p.seal());
     this.pending = new Map();
     this.lastField = -1;
     this.pendingBytes = 0;
     const uidValidity = this.uidValidity();
-    if (uidValidity === 0) return;
-    try {
-      await this.append(batches, uidValidity);
-    } catch (e) {
+    if (uidValidity === 0) return before;
+    this.flushing = before.then(() => this.append(batches, uidValidity)).catch((e: unknown) => {
       this.logger.log('warning', `${this.path}: cache entries not kept: ${e instanceof Error ? e.message : String(e)}`);
-    }
+    });
+    return before;
   }
 
   /**

@@ -290,16 +290,13 @@ export class MboxMailbox implements OpenMailbox {
     return this.fields;
   }
 
-  /** The number of the field named last (a FETCH asks for the same few names over and over). */
-  private fieldName = '';
-  private fieldNumber = 0;
+  /** The numbers of the fields named so far (a FETCH or SORT asks for the same few names over and over). */
+  private readonly fieldNumbers = new Map<string, number>();
 
   private fieldNumberOf(field: string): number {
-    if (field !== this.fieldName) {
-      this.fieldName = field;
-      this.fieldNumber = fieldId(field);
-    }
-    return this.fieldNumber;
+    let n = this.fieldNumbers.get(field);
+    if (n === undefined) this.fieldNumbers.set(field, (n = fieldId(field)));
+    return n;
   }
 
   cached(seq: number, field: string): Buffer | null {
@@ -313,12 +310,13 @@ export class MboxMailbox implements OpenMailbox {
   cachedAt(seq: number, field: string): CachedBytes | null {
     const c = this.fieldCache();
     if (c === null) return null;
-    const x = this.s.idx;
     const r = this.s.row(seq);
-    if (x.bits(r) & Bit.Gone) return null;
     try {
+      // No value of the field kept at all (a cold SORT asks for each message): known before the message is looked at.
       const f = this.fieldNumberOf(field);
       if (!c.holds(f)) return null;
+      const x = this.s.idx;
+      if (x.bits(r) & Bit.Gone) return null;
       const at = c.locate(f, x.uid(r), x.headerSize(r), x.bodyEnd(r) - x.bodyStart(r));
       if (at < 0) return null;
       const k = this.kept;
@@ -339,7 +337,7 @@ export class MboxMailbox implements OpenMailbox {
     const r = this.s.row(seq);
     if (x.bits(r) & Bit.Gone) return KEPT;
     // A promise only when a flush is due: SORT keeps a value per message.
-    return c.put(this.fieldNumberOf(field), x.uid(r), x.headerSize(r), x.bodyEnd(r) - x.bodyStart(r), value) ? c.flush() : KEPT;
+    return c.put(this.fieldNumberOf(field), x.uid(r), x.headerSize(r), x.bodyEnd(r) - x.bodyStart(r), value) ? c.flushSoon() : KEPT;
   }
 
   header(seq: number): Promise<Buffer> {

@@ -57,9 +57,9 @@ class BoxMessage implements SearchMessage {
 
   /**
    * The summary header (THREAD, SORT, most SEARCHes): kept by the mailbox from an earlier session, or cut now and
-   * kept. SEARCH and SORT ask with `keep` false: they read what THREAD kept, but otherwise read the header as they
-   * always did (cutting and keeping the summary of every message would make them a quarter slower; SORT keeps its
-   * keys instead, see keepValue).
+   * kept. SEARCH asks with `keep` false: it reads what THREAD kept, but otherwise reads the header as it always did
+   * (cutting and keeping the summary of every message would make it a quarter slower; SORT keeps its keys instead:
+   * see sortHeader and keepValue).
    */
   async fields(keep = true): Promise<Buffer> {
     const kept = this.box.cached(this.seq, SUMMARY_CACHE);
@@ -74,6 +74,15 @@ class BoxMessage implements SearchMessage {
 
   body(): AsyncIterable<Uint8Array> {
     return this.box.text(this.seq).chunks();
+  }
+
+  /**
+   * SORT's header: the summary kept (by THREAD), else the header's bytes as stored, read without a copy or the
+   * serving (SORT's fields are not storage metadata, and its parsers take bare LF line ends).
+   */
+  async sortHeader(): Promise<Buffer> {
+    const kept = this.box.cached(this.seq, SUMMARY_CACHE);
+    return kept !== null ? Buffer.from(kept) : this.box.parseableHeader(this.seq);
   }
 
   /** SORT's keys kept with the message (lib/mail/sort.ts names and encodes them). */
