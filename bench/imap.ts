@@ -3,7 +3,9 @@
  * from /usr/bin/time, median of --runs), each beside a bare `node -e 0` measured in the same run. Each row is cold or
  * warm, and says which: cold = a fresh copy of the mailbox per run (a new inode, which the index saved in
  * `$HOME/.uwimap-ts` does not describe: the open scans the whole mbox); warm = one copy, opened once by a priming
- * `SELECT INBOX` session (which saves the index), then every run on that same file (the open reads only the index).
+ * `SELECT INBOX` session (which saves the index), then every run on that same file (the open reads only the index),
+ * each kind of session first run untimed until it changes nothing more on disk (the steady state of a client's later
+ * sessions: a first SORT asks for its keys to be kept, the second keeps them).
  * Cold and warm side by side, for the read-only sessions: SELECT alone; SELECT then
  * `FETCH 1:* (FLAGS INTERNALDATE RFC822.SIZE ENVELOPE)`, `FETCH 1:* BODYSTRUCTURE`,
  * `SEARCH HEADER SUBJECT "zebra-not-there"` or `SORT (SUBJECT) UTF-8 ALL`. Per size, the index's size as a share of

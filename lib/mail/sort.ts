@@ -41,6 +41,13 @@ export interface SortMessage {
   keptValue?(name: string): Uint8Array | null;
   /** Keeps `value` with the message under `name` (a cache: it may be dropped). Optional. */
   keepValue?(name: string, value: Uint8Array): Promise<void>;
+  /**
+   * Whether values under `name` are kept, or wanted (see wantKept), in the message's mailbox: asked of the first
+   * message once per sort. Without it (or false) nothing is looked up or kept, and wantKept is called.
+   */
+  keepsAny?(name: string): boolean;
+  /** Asks the message's mailbox to keep values under `name` from the next sort on. */
+  wantKept?(name: string): void;
 }
 
 type HeaderKeyName = Exclude<SortKeyName, 'ARRIVAL' | 'SIZE'>;
@@ -122,6 +129,15 @@ function compareKeys(a: Key, b: Key): number {
 export async function sortMessages<M extends SortMessage>(msgs: readonly M[], criteria: readonly SortCriterion[]): Promise<M[]> {
   const keyed: { msg: M; keys: Key[] }[] = [];
   const scratch = new Int32Array(2 * SORT_FIELDS.size);
+  // Keys are looked up and kept only where the mailbox keeps (or was asked to keep) them: the first sort by a key
+  // asks for them to be kept and pays nothing more; the next keeps what it works out; the rest read them.
+  const first = msgs[0];
+  const keeping = new Set<HeaderKeyName>();
+  for (const c of criteria) {
+    if (c.key === 'ARRIVAL' || c.key === 'SIZE' || first === undefined) continue;
+    if (first.keepsAny?.(KEY_NAME[c.key]) === true) keeping.add(c.key);
+    else first.wantKept?.(KEY_NAME[c.key]);
+  }
   for (const msg of msgs) {
     let fields: readonly (Buffer | null)[] | null = null;
     const keys: Key[] = [];
@@ -132,7 +148,8 @@ export async function sortMessages<M extends SortMessage>(msgs: readonly M[], cr
       else if (c.key === 'SIZE') keys.push(msg.size);
       else {
         const name = KEY_NAME[c.key];
-        const kept = msg.keptValue?.(name) ?? null;
+        const keep = keeping.has(c.key);
+        const kept = keep ? msg.keptValue?.(name) ?? null : null;
         const k = kept === null ? null : decodeKey(c.key, kept);
         if (k !== null) {
           keys.push(k);
@@ -141,7 +158,7 @@ export async function sortMessages<M extends SortMessage>(msgs: readonly M[], cr
         fields ??= fieldValues(SORT_FIELDS, await (msg.sortHeader ? msg.sortHeader() : msg.header()), scratch);
         const worked = headerKey(c.key, fields, msg.internalDate);
         keys.push(worked);
-        if (msg.keepValue) await msg.keepValue(name, encodeKey(worked));
+        if (keep && msg.keepValue) await msg.keepValue(name, encodeKey(worked));
       }
     }
     keyed.push({ msg, keys });

@@ -205,6 +205,15 @@ export interface OpenMailbox {
    */
   cachedAt(seq: number, field: string): CachedBytes | null;
   /**
+   * Whether values of `field` are kept here, or were asked for ({@link wantKept}). A command that works a value out
+   * for every message keeps them only then, and otherwise asks: a one-off SORT or THREAD pays nothing for the cache,
+   * the next one keeps what it works out, and those after it read it (Dovecot adds a field to its cache when it is
+   * asked for again).
+   */
+  keepsAny(field: string): boolean;
+  /** Asks that values of `field` be kept from now on (by the next command that works them out); never fails. */
+  wantKept(field: string): void;
+  /**
    * Keeps `value` as message `seq`'s `field` for later sessions (see {@link cached}): a cache, kept on a best-effort
    * basis and written at the latest by the next {@link sync} or {@link close}; never fails.
    */

@@ -29,6 +29,8 @@ export function emptyMailbox(uidValidity: number): OpenMailbox {
     message: (seq: number): SizedBody => none(seq),
     cached: (seq: number): Buffer | null => none(seq),
     cachedAt: (seq: number): CachedBytes | null => none(seq),
+    keepsAny: () => false,
+    wantKept: () => undefined,
     keep: async (seq: number): Promise<void> => none(seq),
     setFlags: () => () => undefined,
     flagsShown: () => undefined,

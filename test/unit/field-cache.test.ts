@@ -53,6 +53,28 @@ describe('FieldCache', () => {
     b.close();
   });
 
+  it('a field asked for (want) is held by the next session, before any value of it is kept', async () => {
+    const path = newPath();
+    const a = cache(path).c;
+    assert.equal(a.holds(F), false);
+    a.want(F);
+    a.want(F);
+    await a.flush();
+    assert.equal(a.holds(F), true, 'held in this session once written');
+    assert.equal(a.holds(G), false);
+    a.close();
+    const b = cache(path).c;
+    assert.equal(b.holds(F), true, 'and in the next');
+    assert.equal(b.holds(G), false);
+    for (let uid = 1; uid <= 50; uid++) b.put(F, uid, 100 + uid, 5000 + uid, value(uid));
+    await b.flush();
+    b.close();
+    const c = cache(path).c;
+    for (let uid = 1; uid <= 50; uid++) assert.deepEqual(c.get(F, uid, 100 + uid, 5000 + uid), value(uid), `field a of ${uid}`);
+    assert.equal(c.get(F, 0, 0, 0), null, 'the mark is no value');
+    c.close();
+  });
+
   it('refuses a value made from another message of the UID (header size, body length)', async () => {
     const path = newPath();
     const a = cache(path).c;

@@ -101,10 +101,24 @@ export class FieldCache {
     return at < 0 ? null : (this.found as Buffer).subarray(at, at + this.foundLength);
   }
 
-  /** Whether any value of `field` is kept (a cold SORT asks for each message of a mailbox with none). */
+  /** Whether any value of `field` is kept, or was asked for ({@link want}). */
   holds(field: number): boolean {
     if (!this.loaded) this.load();
     return this.fields.has(field);
+  }
+
+  /** The fields {@link want} asked for in this session (each asked for once). */
+  private readonly wanted = new Set<number>();
+
+  /**
+   * Notes that values of `field` are wanted, for sessions and commands to come ({@link holds} is true for them): an
+   * empty record of UID 0, which no message has. A compaction drops it with the other entries of no message (a
+   * field is by then kept, or wanted again).
+   */
+  want(field: number): void {
+    if (this.wanted.has(field) || this.holds(field)) return;
+    this.wanted.add(field);
+    if (this.put(field, 0, 0, 0, new Uint8Array(0))) void this.flushSoon();
   }
 
   /** Where {@link locate} found a value: in this buffer, {@link foundLength} bytes. */

@@ -330,6 +330,27 @@ export class MboxMailbox implements OpenMailbox {
     }
   }
 
+  keepsAny(field: string): boolean {
+    const c = this.fieldCache();
+    if (c === null) return false;
+    try {
+      return c.holds(this.fieldNumberOf(field));
+    } catch (e) {
+      this.s.env.logger.log('warning', `${c.path}: ${e instanceof Error ? e.message : String(e)}`);
+      return false;
+    }
+  }
+
+  wantKept(field: string): void {
+    const c = this.fieldCache();
+    if (c === null) return;
+    try {
+      c.want(this.fieldNumberOf(field));
+    } catch (e) {
+      this.s.env.logger.log('warning', `${c.path}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
   keep(seq: number, field: string, value: Uint8Array): Promise<void> {
     const c = this.fieldCache();
     if (c === null) return KEPT;

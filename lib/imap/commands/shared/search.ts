@@ -21,6 +21,8 @@ class BoxMessage implements SearchMessage {
   constructor(
     private readonly box: OpenMailbox,
     readonly seq: number,
+    /** Whether this command keeps the summaries it cuts: decided by the first message asked (see fields). */
+    private readonly summary: { keep?: boolean },
   ) {}
 
   get uid(): number {
@@ -59,7 +61,8 @@ class BoxMessage implements SearchMessage {
    * The summary header (THREAD, SORT, most SEARCHes): kept by the mailbox from an earlier session, or cut now and
    * kept. SEARCH asks with `keep` false: it reads what THREAD kept, but otherwise reads the header as it always did
    * (cutting and keeping the summary of every message would make it a quarter slower; SORT keeps its keys instead:
-   * see sortHeader and keepValue).
+   * see sortHeader and keepValue). THREAD keeps the summaries only where the mailbox keeps or wants them
+   * (OpenMailbox.keepsAny): a first THREAD asks for them, and cuts nothing.
    */
   async fields(keep = true): Promise<Buffer> {
     const kept = this.box.cached(this.seq, SUMMARY_CACHE);
@@ -67,6 +70,11 @@ class BoxMessage implements SearchMessage {
     if (kept !== null) return Buffer.from(kept);
     const header = await this.box.header(this.seq);
     if (!keep) return header;
+    if (this.summary.keep === undefined) {
+      this.summary.keep = this.box.keepsAny(SUMMARY_CACHE);
+      if (!this.summary.keep) this.box.wantKept(SUMMARY_CACHE);
+    }
+    if (!this.summary.keep) return header;
     const cut = summaryHeader(header);
     await this.box.keep(this.seq, SUMMARY_CACHE, cut);
     return cut;
@@ -93,11 +101,20 @@ class BoxMessage implements SearchMessage {
   keepValue(name: string, value: Uint8Array): Promise<void> {
     return this.box.keep(this.seq, name, value);
   }
+
+  keepsAny(name: string): boolean {
+    return this.box.keepsAny(name);
+  }
+
+  wantKept(name: string): void {
+    this.box.wantKept(name);
+  }
 }
 
 function searchable(box: OpenMailbox): SearchMessage[] {
   const out: SearchMessage[] = [];
-  for (let seq = 1; seq <= box.count(); seq++) out.push(new BoxMessage(box, seq));
+  const summary = {};
+  for (let seq = 1; seq <= box.count(); seq++) out.push(new BoxMessage(box, seq, summary));
   return out;
 }
 
