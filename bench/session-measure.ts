@@ -254,7 +254,7 @@ export async function warmMaildrop(server: string, src: string, work: string, en
         `${(mbox / 1e6).toFixed(1)} MB mbox`;
       if (!withCache) return share;
       return `${share}; field cache ${(kept / 1e6).toFixed(2)} MB = ${(100 * kept / mbox).toFixed(1)} % ` +
-        '(ENVELOPE, BODYSTRUCTURE, summary headers of every message)';
+        '(what the warm rows kept: ENVELOPE, BODYSTRUCTURE, SORT keys of every message)';
     },
     remove() {
       rmSync(box, { force: true });
