@@ -17,7 +17,7 @@ export class Maildrop {
   private readonly deleted: Uint8Array;
   private deletedN = 0;
   private readonly retrieved = new Set<number>();
-  /** Highest message number accessed by this session (UW's LAST is the greater of it and {@link lastSeen}). */
+  /** Highest message number accessed by this session (UW's LAST is the greater of it and `seenAtStart`). */
   private last = 0;
   /** The highest message number with \Seen when the session started (0: none), found when first asked for. */
   private seenAtStart: number | null = null;
