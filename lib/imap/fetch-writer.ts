@@ -493,6 +493,9 @@ const keptEnds: number[] = [];
  */
 const kept = new ByteWriter();
 const KEPT_BLOCK = 64 * 1024;
+// Room for a block and the response that ends it (most are a few hundred bytes): each block handed over is a new
+// buffer of this size, 300 of them for FETCH 1:* BODYSTRUCTURE of 100,000 messages.
+kept.buf = Buffer.allocUnsafe(KEPT_BLOCK + 8 * 1024);
 
 export function flushKept(out: ResponseSink): void {
   if (kept.length > 0) out.write(kept.handOver());
