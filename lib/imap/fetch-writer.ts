@@ -488,8 +488,9 @@ const keptEnds: number[] = [];
 
 /**
  * The responses {@link writeFetchKept} writes, gathered into blocks of about KEPT_BLOCK bytes that go to the sink
- * as they are (handed over, not copied): FETCH 1:* BODYSTRUCTURE of 100,000 messages makes 300 blocks, not 100,000 pieces.
- * {@link flushKept} hands over what is gathered: the caller does so before writing anything else, and at its end.
+ * as they are (handed over, not copied): FETCH 1:* BODYSTRUCTURE of 100,000 messages makes 300 blocks, not
+ * 100,000 pieces. {@link flushKept} hands over what is gathered: the caller does so before writing anything else,
+ * and at its end.
  */
 const kept = new ByteWriter();
 const KEPT_BLOCK = 64 * 1024;
@@ -503,8 +504,9 @@ export function flushKept(out: ResponseSink): void {
 
 /**
  * The response for message `seq` when every item of `plan` is in the index or kept by the mailbox (ENVELOPE, BODY,
- * BODYSTRUCTURE from an earlier session): written at once, without awaiting, and true. False, with nothing written,
- * when a value is not kept (or the message is gone): the caller then uses {@link writeFetch}, which works it out.
+ * BODYSTRUCTURE from an earlier session): written at once, without awaiting, into the kept block (handed to `out`
+ * when full, and by {@link flushKept}), and true. False, with nothing written, when a value is not kept (or the
+ * message is gone): the caller then calls flushKept and uses {@link writeFetch}, which works it out.
  * FETCH 1:* BODYSTRUCTURE over 100,000 messages is then one loop that reads the kept values in order.
  */
 export function writeFetchKept(out: ResponseSink, box: OpenMailbox, seq: number, plan: KeptPlan): boolean {
