@@ -217,6 +217,9 @@ describe('control directory', () => {
     const st = statSync(join(spool, victim));
     const p = join(dir, 'tmp', `uwimap-ts.${st.dev}.${st.ino}.${kind}`);
     planted.push(p);
+    // An earlier test's attacker may have planted this very name, for a spool file whose inode this one got again
+    // (the directory is sticky: this attacker could not replace it).
+    rmSync(p, { force: true });
     asUser(attacker, `umask ${umask}; printf 'planted' > ${p}`);
     const imap = await inetd('imapd', writeConfig('c-reader', ''));
     try {
