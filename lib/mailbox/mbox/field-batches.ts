@@ -4,6 +4,7 @@
  * appended yet.
  */
 import { crc32 } from 'node:zlib';
+import { indexOfUid } from './message-index.js';
 
 /** A batch's head: length, CRC-32 of the records, field, record count, lowest and highest UID (u32 each). */
 export const BATCH_HEAD = 24;
@@ -77,18 +78,7 @@ export class Batch {
 
   /** The entry of `uid` among the records, or -1. */
   find(uid: number, hint: number): number {
-    const u = this.uids;
-    if (u[hint] === uid) return hint;
-    let lo = 0;
-    let hi = u.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const v = u[mid] as number;
-      if (v === uid) return mid;
-      if (v < uid) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return -1;
+    return this.uids[hint] === uid ? hint : indexOfUid(this.uids, uid);
   }
 }
 

@@ -54,6 +54,20 @@ function makeColumn(name: ColumnName, n: number): AnyColumn {
   return new COLUMNS[name](n);
 }
 
+/** Where `uid` is among entries [0, end) of `uids` (ascending, each once), or -1: a binary search. */
+export function indexOfUid(uids: Uint32Array, uid: number, end = uids.length): number {
+  let lo = 0;
+  let hi = end - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const u = uids[mid] as number;
+    if (u === uid) return mid;
+    if (u < uid) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
 export class MessageIndex {
   private cap: number;
   length = 0;
@@ -275,17 +289,7 @@ export class MessageIndex {
 
   /** The row holding `uid` among rows [0, end) (rows are in ascending UID order), or -1. */
   rowOfUid(uid: number, end = this.length): number {
-    const u32 = this.c.uid;
-    let lo = 0;
-    let hi = end - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const u = u32[mid] as number;
-      if (u === uid) return mid;
-      if (u < uid) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return -1;
+    return indexOfUid(this.c.uid, uid, end);
   }
   keywordMask(i: number): number { return this.c.keywords[i] ?? 0; }
   flags(i: number): number { return this.c.flags[i] ?? 0; }
