@@ -6,7 +6,7 @@
  *   os.c      OS shims: crypt_rn, AF_UNIX datagrams, setresgid, sync_file_range
  *   pam.c     a PAM login on a libuv pool thread
  *   mbox.c    the mbox byte loops: a body's served size, a body and a header as served
- *   lines.c   numbered lines: POP3's LIST and UIDL listings
+ *   lines.c   numbered lines: POP3's LIST and UIDL listings, FETCH responses of cached values
  *
  * Only napi_register_module_v1 is exported from the shared object (-fvisibility=hidden): the names below are the
  * addon's own.
@@ -64,5 +64,6 @@ napi_value js_serve_header(napi_env env, napi_callback_info info);
 
 /* lines.c */
 napi_value js_numbered_lines(napi_env env, napi_callback_info info);
+napi_value js_numbered_slices(napi_env env, napi_callback_info info);
 
 #endif

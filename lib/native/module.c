@@ -23,6 +23,9 @@
  *   numberedLines(values, skip, first, end, add, before, after, form, out: Buffer): number
  *       the lines "<k + 1> <before><value><after>" of a POP3 listing, for k in [first, end) not skipped (lines.c):
  *       the octets written to out, -1 when out is too small.
+ *   numberedSlices(src, starts, lengths, count, first, seconds, p0, p1, p2, p3, out: Buffer, at: number): number
+ *       records "<p0><first + k><p1>[<seconds[k]><p2>]<slice k of src><p3>" (lines.c): FETCH responses made of
+ *       cached values; the offset in out after them, -1 when out is too small.
  *   pamCodes: { PAM_SUCCESS: 0, ... } the PAM return codes this libpam was built with.
  *
  * This file is the module glue: the argument readers every function uses, and the registration of the names above;
@@ -170,6 +173,7 @@ NAPI_MODULE_INIT() {
       {"serveBody", js_serve_body},
       {"serveHeader", js_serve_header},
       {"numberedLines", js_numbered_lines},
+      {"numberedSlices", js_numbered_slices},
   };
   napi_value fn;
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {

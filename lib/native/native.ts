@@ -2,7 +2,7 @@
  * The typed face of build/uwimap-native.node (lib/native/*.c: module.c states the contracts): the few system calls
  * the servers need and Node does not offer: libxcrypt's crypt_rn for shadow hashes, PAM for system logins, AF_UNIX
  * datagrams for syslog, setresgid and sync_file_range; the mbox byte loops (served sizes, headers and bodies); and
- * POP3's listing lines.
+ * POP3's listing lines and FETCH's responses of cached values.
  *
  * Loading is explicit and lazy: nothing here runs at import, so a process that never needs the addon (no syslog, no
  * PAM, no body sizes) never maps it or libpam. {@link loadNative} throws when the addon is missing or is not ours;
@@ -148,6 +148,19 @@ export interface Native {
     before: Buffer, after: Buffer, form: 0 | 1 | 2, out: Buffer,
   ): number;
 
+  /**
+   * Numbered records, written to `out` from byte `at`: for each k in [0, count),
+   * `<p0><first + k><p1>[<seconds[k]><p2>]<value k><p3>`, value k being bytes [starts[k], starts[k] + lengths[k])
+   * of `src`, and the bracketed part there only when `seconds` is not null (FETCH responses of cached values:
+   * `* 7 FETCH (UID 42 BODYSTRUCTURE (...))` CRLF). Returns the offset in `out` after the last record, or -1
+   * (nothing written) when `out` has fewer than at + the lengths + count * (40 + the pieces' lengths) bytes. Throws a
+   * TypeError on wrong arguments, a RangeError when a slice lies outside `src`.
+   */
+  numberedSlices(
+    src: Buffer, starts: Float64Array, lengths: Uint32Array, count: number, first: number, seconds: Uint32Array | null,
+    p0: Buffer, p1: Buffer, p2: Buffer, p3: Buffer, out: Buffer, at: number,
+  ): number;
+
   readonly pamCodes: PamCodes;
 }
 
@@ -159,7 +172,7 @@ export function defaultNativePath(): string {
 
 const FUNCTIONS = [
   'crypt', 'pamAuthenticate', 'unixDgramSend', 'setresgid', 'servedCount', 'syncFileRange', 'serveBody', 'serveHeader',
-  'numberedLines',
+  'numberedLines', 'numberedSlices',
 ] as const;
 
 function isNative(value: unknown): value is Native {

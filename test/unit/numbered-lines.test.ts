@@ -1,11 +1,13 @@
 /**
  * POP3's listing lines (lib/io/numbered-lines.ts): the addon's numberedLines (lib/native/lines.c) against the
- * JavaScript formatting and against the lines as RFC 1939 and UW write them, over random listings; and the
- * addon's refusals.
+ * JavaScript formatting and against the lines as RFC 1939 and UW write them, over random listings; FETCH's numbered
+ * slices (numberedSlices) the same way against the responses as the test writes them; and the addon's refusals.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type NumberedLines, hex8, numberedLineBlocks, numberedLinesJs } from '../../lib/io/numbered-lines.js';
+import {
+  type NumberedLines, type NumberedSlices, SLICE_NUMBERS, hex8, numberedLineBlocks, numberedLinesJs, numberedSlicesJs, writeNumberedSlices,
+} from '../../lib/io/numbered-lines.js';
 import { loadNative } from '../../lib/native/native.js';
 
 /** A small deterministic generator (the runs are repeatable). */
@@ -92,4 +94,55 @@ test('the addon refuses what it cannot write, and says when the output is too sm
   assert.throws(() => n.numberedLines(new Uint32Array([1]), new Uint8Array(1), 0, 2, 0, none, none, 0, out), TypeError);
   assert.throws(() => n.numberedLines(new Uint32Array([1]), new Uint8Array(1), 1, 0, 0, none, none, 0, out), TypeError);
   assert.throws(() => n.numberedLines(new Uint32Array([1]), new Uint8Array(1), 0, 1, 0, none, none, 3 as 0, out), TypeError);
+});
+
+test('random runs of numbered slices: the addon, the JavaScript and the FETCH responses as written out agree', () => {
+  const r = rng(3501);
+  const p = (t: string): Buffer => Buffer.from(t, 'latin1');
+  for (let round = 0; round < 200; round++) {
+    const count = round < 3 ? round : Math.floor(r() * 500);
+    const src = Buffer.from(Array.from({ length: 5000 }, () => Math.floor(r() * 256)));
+    const starts = new Float64Array(count);
+    const lengths = new Uint32Array(count);
+    for (let k = 0; k < count; k++) {
+      starts[k] = Math.floor(r() * 5000);
+      lengths[k] = Math.floor(r() * (5000 - (starts[k] as number) + 1));
+    }
+    const uid = round % 2 === 1;
+    const seconds = uid ? Uint32Array.from({ length: count }, () => Math.floor(r() * 2 ** 32)) : null;
+    const pieces = uid ? [p('* '), p(' FETCH (UID '), p(' BODY '), p(')\r\n')] as const : [p('* '), p(' FETCH (ENVELOPE '), p(''), p(')\r\n')] as const;
+    const spec: NumberedSlices = { src, starts, lengths, seconds, pieces };
+    const first = round % 5 === 0 ? 4294967295 - count : Math.floor(r() * 100000) + 1;
+    let want = '';
+    for (let k = 0; k < count; k++) {
+      const value = src.subarray(starts[k] as number, (starts[k] as number) + (lengths[k] as number)).toString('latin1');
+      want += uid ? `* ${first + k} FETCH (UID ${seconds?.[k]} BODY ${value})\r\n` : `* ${first + k} FETCH (ENVELOPE ${value})\r\n`;
+    }
+    const room = Buffer.alloc(7 + [...lengths].reduce((a, b) => a + b, 0) + count * (SLICE_NUMBERS + pieces.reduce((a, b) => a + b.length, 0)));
+    room.fill(0x58, 0, 7);
+    const end = writeNumberedSlices(spec, count, first, room, 7);
+    assert.equal(room.toString('latin1', 0, end), 'XXXXXXX' + want, `round ${round}: the addon's records, after what was there`);
+    const js = Buffer.alloc(room.length);
+    assert.equal(js.toString('latin1', 0, numberedSlicesJs(spec, count, first, js, 0)), want, `round ${round}: the JavaScript's`);
+  }
+});
+
+test('the addon refuses slices outside the source, and says when the output is too small', () => {
+  const n = loadNative();
+  const src = Buffer.from('0123456789');
+  const none = Buffer.alloc(0);
+  const args = (starts: number[], lengths: number[], out: Buffer, at = 0) =>
+    [src, new Float64Array(starts), new Uint32Array(lengths), starts.length, 1, null, none, none, none, none, out, at] as const;
+  assert.equal(n.numberedSlices(...args([2], [3], Buffer.alloc(10 + SLICE_NUMBERS - 1 - 7))), -1);
+  assert.equal(n.numberedSlices(...args([2], [3], Buffer.alloc(3 + SLICE_NUMBERS))), 4);
+  assert.equal(n.numberedSlices(...args([2], [3], Buffer.alloc(3 + SLICE_NUMBERS), 1)), -1);
+  assert.throws(() => n.numberedSlices(...args([8], [3], Buffer.alloc(100))), RangeError);
+  assert.throws(() => n.numberedSlices(...args([1.5], [3], Buffer.alloc(100))), RangeError);
+  assert.throws(() => n.numberedSlices(...args([-1], [3], Buffer.alloc(100))), RangeError);
+  assert.throws(() => n.numberedSlices(...args([0], [1], Buffer.alloc(100), 101)), TypeError);
+  assert.throws(() => n.numberedSlices(src, new Float64Array(1), new Uint32Array(0), 1, 1, null, none, none, none, none, Buffer.alloc(99), 0), TypeError);
+  assert.throws(() => n.numberedSlices(src, new Float64Array(1), new Uint32Array(1), 1, 1, new Uint8Array(1) as unknown as Uint32Array,
+    none, none, none, none, Buffer.alloc(99), 0), TypeError);
+  assert.throws(() => numberedSlicesJs({ src, starts: new Float64Array([8]), lengths: new Uint32Array([3]), seconds: null,
+    pieces: [none, none, none, none] }, 1, 1, Buffer.alloc(100), 0), RangeError);
 });
