@@ -143,6 +143,18 @@ export interface CachedBytes {
 }
 
 /**
+ * Where the kept values of messages in a row lie (see {@link OpenMailbox.cachedRun}): value k is bytes [starts[k],
+ * starts[k] + lengths[k]) of `buf`, of the message whose UID is uids[k]. The arrays are the caller's, and as long
+ * as it likes: a run never holds more entries than they do.
+ */
+export interface CachedRun {
+  buf: Buffer;
+  readonly starts: Float64Array;
+  readonly lengths: Uint32Array;
+  readonly uids: Uint32Array;
+}
+
+/**
  * Like c-client's MAILSTREAM. Sequence numbers (1-based) change only through {@link takeUpdates} reporting an
  * expunge, so a client's view stays consistent; changes by other processes are noticed by {@link sync}.
  */
@@ -204,6 +216,13 @@ export interface OpenMailbox {
    * bytes [start, end) of `buf`, in an object the next call reuses; null when not kept.
    */
   cachedAt(seq: number, field: string): CachedBytes | null;
+  /**
+   * {@link cachedAt} for messages `first`, `first + 1`, ... up to `last`, as far as their values lie in one buffer
+   * and take at most `bytes` octets in all, counting `extra` more for each: fills `run` and returns how many (the
+   * values are valid until the next call for the same field). 0 when message `first`'s value is not found that way
+   * (not kept, or kept where a run does not go): the caller asks {@link cachedAt}, or works it out.
+   */
+  cachedRun(first: number, last: number, field: string, run: CachedRun, bytes: number, extra: number): number;
   /**
    * Whether values of `field` are kept here, or were asked for ({@link wantKept}). A command that works a value out
    * for every message keeps them only then, and otherwise asks: a one-off SORT or THREAD pays nothing for the cache,

@@ -29,6 +29,7 @@ export function emptyMailbox(uidValidity: number): OpenMailbox {
     message: (seq: number): SizedBody => none(seq),
     cached: (seq: number): Buffer | null => none(seq),
     cachedAt: (seq: number): CachedBytes | null => none(seq),
+    cachedRun: (seq: number): number => none(seq),
     keepsAny: () => false,
     wantKept: () => undefined,
     keep: async (seq: number): Promise<void> => none(seq),

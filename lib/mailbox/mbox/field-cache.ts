@@ -35,6 +35,8 @@ import type { Logger } from '../../env/logger.js';
 import { lockWithin } from '../control-dir.js';
 import { flockOp } from '../../lock/fs-ext.js';
 import { readInto } from './byte-source.js';
+import type { CachedRun } from '../driver.js';
+import { Bit } from './message-index.js';
 import { Batch, BATCH_BYTES, BATCH_HEAD, encodeBatch, FieldIndex, PendingBatch, RECORD_HEAD } from './field-batches.js';
 
 const MAGIC = Buffer.from('UWTSCACH', 'latin1');
@@ -59,6 +61,15 @@ export function fieldId(name: string): number {
     h = Math.imul(h, 0x01000193) >>> 0;
   }
   return h >>> 0;
+}
+
+/** The index's columns a run of values is checked against (see {@link FieldCache.locateRun}), by row. */
+export interface RunRows {
+  readonly uid: Uint32Array;
+  readonly headerSize: Uint32Array;
+  readonly bodyStart: Float64Array;
+  readonly bodyEnd: Float64Array;
+  readonly bits: Uint8Array;
 }
 
 export class FieldCache {
@@ -150,6 +161,55 @@ export class FieldCache {
     // Made from another message of that UID (or of another file): of no use.
     found.lengths[f.hintEntry] = 0;
     return -1;
+  }
+
+  /**
+   * {@link locate} for rows [from, to) of `rows`, as many in a row as lie in the read window of the first one's
+   * batch, up to `run`'s length and `bytes` octets in all (counting `extra` for each): their values' places are
+   * filled into `run` (offsets into run.buf, the window) and their number returned. 0 when the first is not found, or
+   * takes more than `bytes`. A row gone from the file, a UID without its entry in the batch's next one, a record
+   * made from another message, or the window's end ends the run; where a later batch may hold a newer record of a
+   * UID (an overlapped batch), the run is of the first only. FETCH 1:* BODYSTRUCTURE reads 100,000 values this way
+   * in a few hundred calls.
+   */
+  locateRun(field: number, rows: RunRows, from: number, to: number, run: CachedRun, bytes: number, extra: number): number {
+    if (from >= to || run.starts.length === 0 || ((rows.bits[from] as number) & Bit.Gone) !== 0) return 0;
+    const first = this.locate(field, rows.uid[from] as number, rows.headerSize[from] as number,
+      (rows.bodyEnd[from] as number) - (rows.bodyStart[from] as number));
+    if (first < 0 || this.foundLength + extra > bytes) return 0;
+    const f = this.fields.get(field) as FieldIndex;
+    const b = f.batches[f.hintBatch] as Batch;
+    const win = f.win as Buffer;
+    const view = f.winView as DataView;
+    const winEnd = f.winPos + win.length;
+    run.buf = win;
+    run.starts[0] = first;
+    run.lengths[0] = this.foundLength;
+    run.uids[0] = rows.uid[from] as number;
+    let total = this.foundLength + extra;
+    let k = 1;
+    if (!b.overlapped) {
+      const cap = Math.min(run.starts.length, to - from);
+      const uids = b.uids;
+      for (let j = f.hintEntry + 1; k < cap && j < uids.length; k++, j++) {
+        const r = from + k;
+        const uid = rows.uid[r] as number;
+        const length = b.lengths[j] as number;
+        const offset = b.offsets[j] as number;
+        if (uids[j] !== uid || length === 0 || ((rows.bits[r] as number) & Bit.Gone) !== 0 || offset + length > winEnd ||
+          total + length + extra > bytes) break;
+        const at = offset - RECORD_HEAD - f.winPos;
+        if (view.getUint32(at + 4, true) !== uid || view.getUint32(at + 8, true) !== field ||
+          view.getUint32(at + 12, true) !== rows.headerSize[r] ||
+          view.getFloat64(at + 16, true) !== (rows.bodyEnd[r] as number) - (rows.bodyStart[r] as number)) break;
+        run.starts[k] = at + RECORD_HEAD;
+        run.lengths[k] = length;
+        run.uids[k] = uid;
+        total += length + extra;
+      }
+      f.hintEntry += k - 1;
+    }
+    return k;
   }
 
   /** The batch holding the latest record of `uid` (its entry left in f.hintEntry), or null. */
@@ -321,9 +381,14 @@ export class FieldCache {
     this.end = pos;
   }
 
-  /** Reads and checks batch `b` of field `f`, indexes its records, and makes its bytes the field's window. */
+  /**
+   * Reads and checks batch `b` of field `f` (into the field's read buffer), indexes its records, and makes its bytes
+   * the field's window.
+   */
   private readBatch(f: FieldIndex, b: Batch): void {
-    const body = Buffer.allocUnsafe(b.len - BATCH_HEAD);
+    const n = b.len - BATCH_HEAD;
+    if (f.readBuf.length < n) f.readBuf = Buffer.allocUnsafe(Math.max(n, BATCH_BYTES * 4 + 64 * 1024));
+    const body = f.readBuf.subarray(0, n);
     if (readInto(this.fd, body, 0, body.length, b.pos + BATCH_HEAD) < body.length || crc32(body) !== b.crc || !b.index(body)) {
       b.state = 2;
       this.damaged(b.pos);

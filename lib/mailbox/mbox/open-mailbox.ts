@@ -5,7 +5,7 @@
  */
 import { watch, type FSWatcher, closeSync, constants, fstatSync, futimesSync, openSync, statSync } from 'node:fs';
 import type {
-  AppendMessage, AppendOptions, CachedBytes, ChangeWatch, FlagsUndo, MailboxUpdate, MessageMeta, OpenMailbox, SizedBody,
+  AppendMessage, AppendOptions, CachedBytes, CachedRun, ChangeWatch, FlagsUndo, MailboxUpdate, MessageMeta, OpenMailbox, SizedBody,
 } from '../driver.js';
 import { Flag, MailboxError } from '../driver.js';
 import { Bit } from './message-index.js';
@@ -25,7 +25,7 @@ import { logRows } from './change-log.js';
 import { anyDirty, checkpoint, expunge, storeUnchangedSince, writeLocked } from './write-back.js';
 import { append, finishMoveLocked, moveOut } from './mailbox-save.js';
 import type { MoveLink } from './move-record.js';
-import { FieldCache, fieldId } from './field-cache.js';
+import { FieldCache, fieldId, type RunRows } from './field-cache.js';
 
 /** What {@link MboxMailbox.keep} returns when it has nothing to wait for. */
 const KEPT: Promise<void> = Promise.resolve();
@@ -327,6 +327,27 @@ export class MboxMailbox implements OpenMailbox {
     } catch (e) {
       this.s.env.logger.log('warning', `${c.path}: ${e instanceof Error ? e.message : String(e)}`);
       return null;
+    }
+  }
+
+  cachedRun(first: number, last: number, field: string, run: CachedRun, bytes: number, extra: number): number {
+    const c = this.fieldCache();
+    if (c === null) return 0;
+    const from = this.s.row(first);
+    const to = this.s.row(last) + 1;
+    try {
+      const f = this.fieldNumberOf(field);
+      if (!c.holds(f)) return 0;
+      const x = this.s.idx;
+      const rows: RunRows = {
+        uid: x.column('uid') as Uint32Array, headerSize: x.column('headerSize') as Uint32Array,
+        bodyStart: x.column('bodyStart') as Float64Array, bodyEnd: x.column('bodyEnd') as Float64Array,
+        bits: x.column('bits') as Uint8Array,
+      };
+      return c.locateRun(f, rows, from, to, run, bytes, extra);
+    } catch (e) {
+      this.s.env.logger.log('warning', `${c.path}: ${e instanceof Error ? e.message : String(e)}`);
+      return 0;
     }
   }
 
