@@ -17,7 +17,7 @@ import { ControlDir } from '../../lib/mailbox/control-dir.js';
 import type { AppendMessage, OpenMailbox } from '../../lib/mailbox/driver.js';
 import { fixedClock } from '../../lib/env/env.js';
 import { MemoryLogger } from '../../lib/env/logger.js';
-import { fetchResponses } from '../fixtures/fetch-responses.js';
+import { fetchResponses, fetchRuns } from '../fixtures/fetch-responses.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'field-cache-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -375,6 +375,34 @@ describe('FETCH from the field cache', () => {
     const fresh = await fetchAll(after, false);
     assert.match(fresh[k] ?? '', /rewritten by another program/);
     await after.close();
+  });
+
+  it('FETCH 1:* writes runs of kept values in one go: the same bytes as one message at a time', async () => {
+    // Message 1 was rewritten (its entry kept again by the test above); now one in the middle is, with another
+    // length, so that its entry is of no use: runs end before it and start again after it.
+    const mid = names.length + 5;
+    const before = readFileSync(path, 'latin1');
+    assert.ok(before.includes(`Subject: large ${mid - names.length - 1}\n`));
+    writeFileSync(path, before.replace(`Subject: large ${mid - names.length - 1}\n`, `Subject: large, longer now ${mid}\n`), 'latin1');
+    const box = await driver.open(path, { readOnly: true });
+    const one = (await fetchResponses(box, 'BODYSTRUCTURE', 'kept')).lines;
+    assert.equal(one[mid - 1], null, 'the changed message is not kept');
+    assert.equal(one.filter((x) => x === null).length, 1, 'every other message is');
+    const runs = await fetchRuns(box, 'BODYSTRUCTURE', false);
+    const each = (await fetchResponses(box, 'BODYSTRUCTURE', 'either')).lines.join('');
+    assert.equal(runs.text, each, 'FETCH 1:* BODYSTRUCTURE');
+    assert.equal(runs.inRuns, all.length - 1, 'all but the changed message came in runs');
+    assert.ok(runs.runs >= 2, `two runs at least, one on either side of it (${runs.runs})`);
+    // UID FETCH: the UID before the value, in the same runs.
+    const uids = await fetchRuns(box, 'BODYSTRUCTURE', true);
+    assert.equal(uids.text, each.replace(/^\* (\d+) FETCH \(/gm, (_, seq: string) => `* ${seq} FETCH (UID ${box.meta(Number(seq)).uid} `));
+    // (The changed message's value, worked out and kept by the FETCH above, may still be on its way to the file.)
+    assert.ok(uids.inRuns >= all.length - 1, `${uids.inRuns} messages in runs`);
+    // Items a run does not write (FLAGS beside the value) go one message at a time, with the same values.
+    const flags = await fetchRuns(box, '(FLAGS BODY)', false);
+    assert.equal(flags.inRuns, 0);
+    assert.match(flags.text, /^\* 1 FETCH \(FLAGS \([^)]*\) BODY \(/);
+    await box.close();
   });
 });
 

@@ -11,10 +11,10 @@
 import { type FetchAtt, ParseError } from '../../wire/parser.js';
 import type { SequenceSet } from '../../values/sequence.js';
 import { MailboxError } from '../../mailbox/driver.js';
-import { FetchError, flushKept, keptPlan, writeFetch, writeFetchKept } from '../fetch-writer.js';
+import { FetchError, flushKept, keptPlan, writeFetch, writeFetchKept, writeKeptRun } from '../fetch-writer.js';
 import { type SelectedContext, defineSelectedCommand, type Command } from '../command.js';
 import { bad, no } from '../errors.js';
-import { resolveSet } from './shared/sequence.js';
+import { resolveRanges } from './shared/sequence.js';
 import { condstoreOn, enableCondstore } from './shared/condstore.js';
 import { qresyncOn, sendVanishedSince } from './shared/qresync.js';
 
@@ -59,14 +59,21 @@ function fetchSpec(uid: boolean): Command {
       const plan = keptPlan(args.atts, { uid });
       const out = ctx.session.out;
       try {
-        for (const seq of resolveSet(sel.box, args.set, uid)) {
-          if (args.changedSince > 0 && sel.box.meta(seq).modseq <= args.changedSince) continue;
-          if (plan !== null && writeFetchKept(out, sel.box, seq, plan)) {
-            if (out.full) await out.flush();
-            continue;
+        for (const [first, last] of resolveRanges(sel.box, args.set, uid)) {
+          for (let seq = first; seq <= last; seq++) {
+            if (args.changedSince > 0 && sel.box.meta(seq).modseq <= args.changedSince) continue;
+            if (plan !== null) {
+              // Messages in a row whose one value is kept (FETCH 1:* BODYSTRUCTURE), else this one's kept items.
+              const n = writeKeptRun(out, sel.box, seq, last, plan);
+              if (n > 0 || writeFetchKept(out, sel.box, seq, plan)) {
+                seq += Math.max(n, 1) - 1;
+                if (out.full) await out.flush();
+                continue;
+              }
+            }
+            flushKept(out);
+            if (await fetchOne(ctx, seq, args.atts, uid)) seen = true;
           }
-          flushKept(out);
-          if (await fetchOne(ctx, seq, args.atts, uid)) seen = true;
         }
       } finally {
         flushKept(out);

@@ -13,25 +13,31 @@ import { bad } from '../../errors.js';
  * greater than the number of messages in the selected mailbox. This includes "*" if the selected mailbox is empty").
  */
 export function resolveSet(box: OpenMailbox, set: SequenceSet, uid: boolean): number[] {
+  const out: number[] = [];
+  for (const [first, last] of resolveRanges(box, set, uid)) for (let seq = first; seq <= last; seq++) out.push(seq);
+  return out;
+}
+
+/**
+ * {@link resolveSet} as ranges of sequence numbers, [first, last] each, ascending and disjoint (none empty): what
+ * FETCH walks, a range at a time.
+ */
+export function resolveRanges(box: OpenMailbox, set: SequenceSet, uid: boolean): Array<readonly [number, number]> {
   const n = box.count();
   if (!uid) {
     if (n === 0 || set.exceeds(n)) throw bad('Invalid message sequence number');
-    // The ranges are sorted and disjoint (as below): each is walked as it is.
-    const out: number[] = [];
-    for (const [first, last] of set.ranges(n)) for (let seq = first; seq <= last; seq++) out.push(seq);
-    return out;
+    // The ranges are sorted and disjoint (as below).
+    return set.ranges(n);
   }
   const maxUid = n ? box.meta(n).uid : 0;
-  const out: number[] = [];
-  // UIDs ascend with message numbers (RFC 3501 §2.3.1.1), so each range is found by binary search and walked
-  // only as far as it reaches: a set of many ranges costs its matches, not ranges × messages.
+  const out: Array<readonly [number, number]> = [];
+  // UIDs ascend with message numbers (RFC 3501 §2.3.1.1), so each range's ends are found by binary search: a set
+  // of many ranges costs their number times log n. The ranges are sorted and disjoint, and so are the results.
   for (const [first, last] of set.ranges(maxUid)) {
-    for (let seq = firstAtOrAbove(box, n, first); seq <= n; seq++) {
-      if (box.meta(seq).uid > last) break;
-      out.push(seq);
-    }
+    const from = firstAtOrAbove(box, n, first);
+    const to = firstAtOrAbove(box, n, last + 1) - 1;
+    if (from <= to) out.push([from, to]);
   }
-  // The ranges are sorted and disjoint, so the numbers come out ascending and each once.
   return out;
 }
 
