@@ -97,7 +97,8 @@ export class ResponseSink {
   }
 
   /**
-   * Hands everything queued to the socket in one write, and waits for 'drain' if the socket's buffer is full.
+   * Hands everything queued to the socket in one go (one write, or corked writes that leave as one writev), and
+   * waits for 'drain' if the socket's buffer is full.
    * Resolves (never rejects) when the client is gone; check {@link closed}.
    */
   async flush(): Promise<void> {
@@ -108,11 +109,20 @@ export class ResponseSink {
       this.size = 0;
       return;
     }
-    const data = this.parts.length === 1 ? (this.parts[0] as Buffer) : Buffer.concat(this.parts, this.size);
+    const parts = this.parts;
     this.written += this.size;
     this.parts = [];
     this.size = 0;
-    const ok = this.out.write(data);
+    let ok = true;
+    if (parts.length === 1) {
+      ok = this.out.write(parts[0] as Buffer);
+    } else {
+      // Several pieces (a reply's lines, then a block of a listing or of FETCH responses): handed over together,
+      // without a copy, and sent in one go (writev, on a socket or pipe).
+      this.out.cork();
+      for (const p of parts) ok = this.out.write(p);
+      this.out.uncork();
+    }
     if (!ok && !this.closed) {
       await new Promise<void>((resolve) => {
         const done = (): void => {
