@@ -148,6 +148,27 @@ describe('FieldCache', () => {
     assert.ok(statSync(path).size < bytes.length, 'the damaged file was replaced');
   });
 
+  it('a damaged batch read over the one before leaves no stale window: the good batch is read again', async () => {
+    const path = newPath();
+    const a = cache(path).c;
+    // Two batches of one field: UIDs 1-50, then 51-100 (each flush appends one).
+    for (let uid = 1; uid <= 50; uid++) a.put(F, uid, 10, 10, value(uid));
+    await a.flush();
+    for (let uid = 51; uid <= 100; uid++) a.put(F, uid, 10, 10, value(uid));
+    await a.flush();
+    a.close();
+    const bytes = readFileSync(path);
+    const at = bytes.indexOf(value(70));
+    assert.ok(at > bytes.indexOf(value(50)), 'the second batch follows the first');
+    bytes.writeUInt8(bytes.readUInt8(at + 3) ^ 0x20, at + 3);
+    writeFileSync(path, bytes);
+    const b = cache(path).c;
+    assert.deepEqual(b.get(F, 10, 10, 10), value(10), 'the good batch, read into the field\'s read buffer');
+    assert.equal(b.get(F, 70, 10, 10), null, 'the damaged one, read over it, fails its check');
+    for (const uid of [11, 50, 1]) assert.deepEqual(b.get(F, uid, 10, 10), value(uid), `UID ${uid} of the good batch`);
+    b.close();
+  });
+
   it('ignores what a writer killed part way left past the committed length, and writes over it', async () => {
     const path = newPath();
     const a = cache(path).c;

@@ -90,14 +90,14 @@ export class FieldIndex {
   hintEntry = 0;
   /** The read window: bytes of the file from `winPos`, and a DataView of them (the records' heads are read with it). */
   win: Buffer | null = null;
+  winView: DataView | null = null;
+  winPos = 0;
   /**
    * Where the field's batches are read (each over the one before: values are valid only until the next look-up of
    * their field): FETCH 1:* reads 18 MB of BODYSTRUCTUREs on 100,000 messages, which new buffers would have the
    * kernel map and zero page by page.
    */
   readBuf = Buffer.alloc(0);
-  winView: DataView | null = null;
-  winPos = 0;
 
   setWindow(buf: Buffer, pos: number): void {
     this.win = buf;

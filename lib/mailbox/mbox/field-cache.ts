@@ -390,6 +390,11 @@ export class FieldCache {
     if (f.readBuf.length < n) f.readBuf = Buffer.allocUnsafe(Math.max(n, BATCH_BYTES * 4 + 64 * 1024));
     const body = f.readBuf.subarray(0, n);
     if (readInto(this.fd, body, 0, body.length, b.pos + BATCH_HEAD) < body.length || crc32(body) !== b.crc || !b.index(body)) {
+      // The read went over the read buffer, which may have been the window: it is no longer.
+      if (f.win !== null && f.win.buffer === f.readBuf.buffer) {
+        f.win = null;
+        f.winView = null;
+      }
       b.state = 2;
       this.damaged(b.pos);
       return;
