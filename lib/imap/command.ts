@@ -35,6 +35,8 @@ export interface CommandContext {
   unselect(): Selected | null;
   /** STARTTLS completed its handshake. */
   tlsStarted(): void;
+  /** COMPRESS turned compression on (both directions, from its tagged OK on). */
+  compressionStarted(): void;
   /** Turns `capability` on for the rest of the connection (ENABLE, CONDSTORE's enabling commands); true if it was off. */
   enable(capability: string): boolean;
 }

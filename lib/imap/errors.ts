@@ -83,7 +83,7 @@ export function replyFor(e: unknown, serverBugId: () => string): Reply {
     return { kind: 'tagged', status: 'NO', code: r.code, text: r.message, internal: false };
   }
   if (e instanceof ResponseSent) return { kind: 'sent' };
-  if (e instanceof InputClosed) return { kind: 'gone' };
+  if (e instanceof InputClosed) return e.unreadable ? { kind: 'fatal', detail: 'Compressed input could not be inflated' } : { kind: 'gone' };
   if (e instanceof StreamBroken) return { kind: 'fatal', detail: e.message };
   return { kind: 'tagged', status: 'NO', code: 'SERVERBUG', text: `Internal error, id ${serverBugId()}`, internal: true };
 }

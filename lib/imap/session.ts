@@ -111,6 +111,7 @@ export class ImapSession {
    */
   private readonly enabledSet = new Set<string>();
   private tls = false;
+  private compression = false;
   /** The response being built (one at a time: a response is built and queued without an await between). */
   private readonly rb = new ResponseBuilder();
   private bad = 0;
@@ -168,6 +169,11 @@ export class ImapSession {
   /** Whether STARTTLS made the connection encrypted. */
   get tlsActive(): boolean {
     return this.tls;
+  }
+
+  /** Whether COMPRESS turned compression on. */
+  get compressed(): boolean {
+    return this.compression;
   }
 
   /** Logged in: the authenticated state, with the user's store. */
@@ -384,7 +390,7 @@ export class ImapSession {
       const secs = ((this.opts.clock.now() - started) / 1000).toFixed(3);
       this.opts.logger.log('info', `${this.endLine()} user=${this.user || '???'} host=${this.opts.clientHost} ` +
         `duration=${secs}s in=${this.input.received} out=${this.out.written} tls=${this.tlsActive || this.opts.implicitTls ? 'yes' : 'no'}` +
-        (this.errors ? ` errors=${this.errors}` : ''));
+        (this.compression ? ' compress=deflate' : '') + (this.errors ? ` errors=${this.errors}` : ''));
     }
   }
 
@@ -447,7 +453,10 @@ export class ImapSession {
         this.end('line too long', 'Command line too long');
         return null;
       }
-      if (e instanceof InputClosed) return null;
+      if (e instanceof InputClosed) {
+        if (e.unreadable) this.end('input unreadable', 'Compressed input could not be inflated');
+        return null;
+      }
       throw e;
     } finally {
       clearTimeout(timer);
@@ -517,6 +526,9 @@ export class ImapSession {
       unselect: () => this.unselect(),
       tlsStarted: () => {
         this.tls = true;
+      },
+      compressionStarted: () => {
+        this.compression = true;
       },
       enable: (capability) => {
         if (this.enabledSet.has(capability)) return false;

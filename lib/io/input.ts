@@ -21,6 +21,22 @@ export class InputClosed extends Error {
     super('connection closed', { cause });
     this.name = 'InputClosed';
   }
+
+  /** The client is still there, but what it sends cannot be read (see {@link InputUnreadable}). */
+  get unreadable(): boolean {
+    return this.cause instanceof InputUnreadable;
+  }
+}
+
+/**
+ * The client's bytes could not be decoded (a compressed stream that does not inflate): the input ends, but unlike a
+ * hang-up the client may still read an answer, and is told why the session ends.
+ */
+export class InputUnreadable extends Error {
+  constructor(message: string, cause?: unknown) {
+    super(message, { cause });
+    this.name = 'InputUnreadable';
+  }
 }
 
 const LF = 0x0a;
@@ -157,6 +173,17 @@ export class LineInput {
    * must have checked that nothing was buffered: plaintext sent after the command must not be taken as if it had
    * come through TLS.
    */
+  /**
+   * Reads through `through(source)` from now on, `source` being the stream read so far (COMPRESS: the client's
+   * commands inflated). As for {@link switchTo}, nothing may be buffered.
+   */
+  wrap(through: (source: Readable) => Readable): void {
+    const old = this.source;
+    // Off the old stream first: a 'readable' listener would keep it from flowing into the new one.
+    this.detach(old);
+    this.switchTo(through(old));
+  }
+
   switchTo(source: Readable): void {
     this.detach(this.source);
     this.source = source;

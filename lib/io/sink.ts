@@ -153,6 +153,15 @@ export class ResponseSink {
     });
   }
 
+  /**
+   * Writes through `through(out)` from now on, `out` being the stream written so far (COMPRESS: the responses
+   * deflated). What is queued goes to `out` first, as it is.
+   */
+  async wrap(through: (out: Writable) => Writable): Promise<void> {
+    await this.flush();
+    await this.switchTo(through(this.out));
+  }
+
   /** Flushes and ends the stream. */
   async end(): Promise<void> {
     await this.flush();

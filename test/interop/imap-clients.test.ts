@@ -1,7 +1,7 @@
 /**
  * Real IMAP clients against the real bin/imapd, started the way a client starts it for a user already logged in
  * (PREAUTH over a pipe, no login): Python's imaplib through `IMAP4_stream`, mbsync (isync) through its IMAPStore
- * `Tunnel`, and mutt through `set tunnel`. Each runs as the oracle user (test/interop/oracles.ts makeSandbox) with
+ * `Tunnel` (which turns COMPRESS=DEFLATE on), and mutt through `set tunnel`. Each runs as the oracle user (test/interop/oracles.ts makeSandbox) with
  * HOME = a fresh sandbox and MAIL = a fresh copy of test/fixtures/sample.mbox inside it, so that UW's own
  * `mailutil check` and c-client (uwFetch) can read what the server left, beside our driver.
  *
@@ -200,7 +200,13 @@ print(json.dumps(o))
 
     // Not asserted (a server bug, reported): the pull session gives the new message X-UID 5 but leaves the X-IMAP
     // uid-last at 4, so once UID 5 is expunged the next delivery gets UID 5 again (RFC 3501 §2.3.1.1).
-    await sync();
+    // The first sync with mbsync's network debugging on: it turns on COMPRESS=DEFLATE (RFC 4978), which every sync
+    // here then runs under.
+    const first = await runInSandbox(sb, ['mbsync', '-Dn', '-c', rc, '-a'], { timeoutMs: 120_000 });
+    const talk = first.stdout.toString('utf8') + first.stderr.toString();
+    assert.equal(first.code, 0, talk);
+    assert.match(talk, /^>>> \d+ COMPRESS DEFLATE\r?$/m, 'mbsync asks for compression');
+    assert.match(talk, /^\d+ OK DEFLATE active\r?$/m, 'and gets it');
     const pulled = await files();
     assert.deepEqual([...pulled.keys()].sort((a, b) => a - b), [1, 3, 4, 5]);
     // Maildir flags: R = \Answered, S = \Seen, F = \Flagged, P = $Forwarded ("passed").

@@ -17,6 +17,9 @@
  *     uids: 3 4 5              after all sessions end: the maildrop holds exactly these UIDs (read by our driver)
  *     distinct: a b c          after all sessions end: the values bound to $a, $b and $c are all different
  *     config: key = value      a line of the configuration file the server is started with (`-c FILE`)
+ *     compress                 (compress2: the second session) from here on the session's bytes are raw DEFLATE
+ *                              both ways (RFC 4978), after `C: a COMPRESS DEFLATE` and its `S: a OK ...`: what the
+ *                              client sends is deflated and flushed per batch, what it reads is inflated first
  *
  * Sessions run as the unprivileged user `nobody` (or, when the tests are not run as root, as the user running them)
  * with `$MAIL` naming the maildrop (the servers' PREAUTH mode).
@@ -32,6 +35,7 @@ import { chownSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
+import { constants as zlibConstants, createDeflateRaw, createInflateRaw, type DeflateRaw, type InflateRaw } from 'node:zlib';
 import { MboxDriver } from '../../lib/mailbox/mbox/mbox-driver.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
@@ -55,7 +59,8 @@ function chownToSessionUser(path: string): void {
 type Step =
   | { kind: 'send'; session: number; text: string; eol: string }
   | { kind: 'expect'; session: number; pattern: string; line: number }
-  | { kind: 'close'; session: number };
+  | { kind: 'close'; session: number }
+  | { kind: 'compress'; session: number };
 
 export interface Transcript {
   mailbox: string;
@@ -79,6 +84,7 @@ function parseTranscript(text: string): Transcript {
     else if ((m = /^uids:((?: \d+)*)$/.exec(line))) t.uids = (m[1] as string).trim().split(/\s+/).filter(Boolean).map(Number);
     else if ((m = /^distinct:((?: [A-Za-z_][A-Za-z0-9_]*){2,})$/.exec(line))) t.distinct.push((m[1] as string).trim().split(' '));
     else if ((m = /^close(\d)$/.exec(line))) t.steps.push({ kind: 'close', session: Number(m[1]) });
+    else if ((m = /^compress(\d?)$/.exec(line))) t.steps.push({ kind: 'compress', session: Number(m[1] || '1') });
     else if ((m = /^([CSL])(\d?): ?(.*)$/.exec(line))) {
       const session = Number(m[2] || '1');
       if (m[1] !== 'S') t.steps.push({ kind: 'send', session, text: m[3] as string, eol: m[1] === 'L' ? '\n' : '\r\n' });
@@ -135,14 +141,10 @@ class Session {
     const [file, args] = asSessionUser(env, argv);
     this.child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stdout?.on('data', (d: Buffer) => {
-      this.buf += d.toString('latin1');
-      let nl: number;
-      while ((nl = this.buf.indexOf('\r\n')) >= 0) {
-        this.lines.push(this.buf.slice(0, nl));
-        this.buf = this.buf.slice(nl + 2);
-      }
-      this.wake();
+      if (this.inflate) this.inflate.write(d);
+      else this.take(d);
     });
+    this.child.stdout?.on('end', () => this.inflate?.end());
     this.child.stderr?.on('data', (d: Buffer) => {
       this.stderr += d.toString('latin1');
     });
@@ -153,6 +155,49 @@ class Session {
     });
   }
 
+  /** COMPRESS: the server's bytes are inflated before they are read as lines, and ours deflated. */
+  private inflate: InflateRaw | null = null;
+  private deflate: DeflateRaw | null = null;
+  /** Settles once all the server sent is inflated (its output ended); till then `inflating` is true. */
+  private inflated: Promise<void> = Promise.resolve();
+  private inflating = false;
+
+  private take(d: Buffer): void {
+    this.buf += d.toString('latin1');
+    let nl: number;
+    while ((nl = this.buf.indexOf('\r\n')) >= 0) {
+      this.lines.push(this.buf.slice(0, nl));
+      this.buf = this.buf.slice(nl + 2);
+    }
+    this.wake();
+  }
+
+  /** From now on both directions are raw DEFLATE; what came after the last whole line is compressed already. */
+  compress(): void {
+    const inflate = createInflateRaw();
+    inflate.on('data', (d: Buffer) => this.take(d));
+    this.inflating = true;
+    this.inflated = new Promise<void>((resolve) => {
+      const done = (): void => {
+        this.inflating = false;
+        this.wake();
+        resolve();
+      };
+      inflate.on('end', done);
+      inflate.on('error', (e: Error) => {
+        this.stderr += `(the client could not inflate what the server sent: ${e.message})`;
+        done();
+      });
+    });
+    const deflate = createDeflateRaw();
+    deflate.on('data', (d: Buffer) => this.child.stdin?.write(d));
+    const pending = Buffer.from(this.buf, 'latin1');
+    this.buf = '';
+    this.inflate = inflate;
+    this.deflate = deflate;
+    if (pending.length) inflate.write(pending);
+  }
+
   private wake(): void {
     for (const w of this.waiters.splice(0)) w();
   }
@@ -160,7 +205,7 @@ class Session {
   async nextLine(timeoutMs: number): Promise<string | null> {
     const deadline = Date.now() + timeoutMs;
     while (this.lines.length === 0) {
-      if (this.exited) return null;
+      if (this.exited && !this.inflating) return null;
       const left = deadline - Date.now();
       if (left <= 0) throw new Error('timed out waiting for the server');
       await new Promise<void>((resolve) => {
@@ -178,6 +223,7 @@ class Session {
   async rest(timeoutMs: number): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     while (!this.exited && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    if (this.exited) await this.inflated;
     const out = this.lines.map((l) => l + '\r\n').join('') + this.buf;
     this.lines = [];
     this.buf = '';
@@ -188,12 +234,20 @@ class Session {
     const data = Buffer.from(text, 'latin1');
     const stdin = this.child.stdin;
     if (!stdin) return;
+    const write = (b: Buffer): void => {
+      if (this.deflate === null) {
+        stdin.write(b);
+        return;
+      }
+      this.deflate.write(b);
+      this.deflate.flush(zlibConstants.Z_SYNC_FLUSH);
+    };
     if (!bytewise) {
-      stdin.write(data);
+      write(data);
       return;
     }
     for (const b of data) {
-      stdin.write(Buffer.from([b]));
+      write(Buffer.from([b]));
       await new Promise((r) => setImmediate(r));
     }
   }
@@ -247,6 +301,10 @@ export async function runTranscript(server: string, t: Transcript, name: string)
       if (step.kind === 'close') {
         s.child.stdin?.end();
         await s.rest(10_000);
+        continue;
+      }
+      if (step.kind === 'compress') {
+        s.compress();
         continue;
       }
       const actual = await s.nextLine(15_000).catch((e: unknown) => {

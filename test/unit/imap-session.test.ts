@@ -8,6 +8,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { constants, inflateRawSync } from 'node:zlib';
 import { after, describe, it } from 'node:test';
 import { systemClock } from '../../lib/env/env.js';
 import { MemoryLogger } from '../../lib/env/logger.js';
@@ -124,4 +125,24 @@ describe('IMAP session', () => {
     assert.match(logged[3] ?? '', /^Internal error t\.4 .*further errors of this session are counted, not logged$/);
     assert.match(logged[logged.length - 1] ?? '', /^Logout user=u .* errors=6$/);
   });
+
+  it('COMPRESS: input that does not inflate ends the session with * BYE, compressed, and a log line', async () => {
+    const h = session({}, sampleStore());
+    const done = h.s.run();
+    h.toServer.write('a COMPRESS DEFLATE\r\n');
+    await until(h.output, 'a OK DEFLATE active\r\n');
+    h.toServer.end('b NOOP: not DEFLATE at all\r\n');
+    await done;
+    // Everything after the tagged OK is raw DEFLATE: inflated here as a client would (the compressor's flush may
+    // still be on its way when the session's run returns).
+    const ok = 'a OK DEFLATE active\r\n';
+    const inflated = (): string => {
+      const out = Buffer.from(h.output(), 'latin1');
+      return inflateRawSync(out.subarray(out.indexOf(ok) + ok.length), { finishFlush: constants.Z_SYNC_FLUSH }).toString('latin1');
+    };
+    for (let i = 0; i < 200 && inflated() === ''; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(inflated(), '* BYE Compressed input could not be inflated\r\n');
+    assert.match(h.logger.lines.map((l) => l.message).join('\n'), /compress=deflate/);
+  });
 });
+

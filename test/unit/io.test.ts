@@ -3,6 +3,8 @@ import { PassThrough, Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { InputClosed, LineInput, LineTooLong } from '../../lib/io/input.js';
 import { ResponseSink } from '../../lib/io/sink.js';
+import { deflating, inflating } from '../../lib/io/compress.js';
+import { createDeflateRaw, createInflateRaw } from 'node:zlib';
 
 /** Feeds `text` into a stream `step` bytes at a time, yielding to the event loop between writes. */
 async function feed(s: PassThrough, text: string, step: number): Promise<void> {
@@ -96,5 +98,48 @@ describe('ResponseSink', () => {
     (release as unknown as () => void)();
     await p;
     assert.equal(flushed, true);
+  });
+});
+
+describe('COMPRESS streams (lib/io/compress.ts)', () => {
+  it('each flush of the sink reaches the client whole, deflated; the line reader reads what the client deflated', async () => {
+    // Server side: the sink writes through deflating(wire); the client inflates the wire as it comes.
+    const wire = new PassThrough();
+    const sink = new ResponseSink(wire);
+    sink.write('* OK before\r\n');
+    await sink.wrap(deflating);
+    const client = createInflateRaw();
+    let got = '';
+    client.on('data', (d: Buffer) => {
+      got += d.toString('latin1');
+    });
+    let raw = '';
+    wire.on('data', (d: Buffer) => {
+      // What came before the wrap is plain; everything after is fed to the client's inflater.
+      if (raw === '') {
+        raw = d.toString('latin1');
+        assert.equal(raw, '* OK before\r\n');
+      } else client.write(d);
+    });
+    for (const reply of ['a OK first\r\n', `* 1 FETCH (BODY[] {2000}\r\n${'y'.repeat(2000)})\r\nb OK second\r\n`]) {
+      sink.write(reply);
+      await sink.flush();
+      await new Promise((r) => setTimeout(r, 20));
+      assert.ok(got.endsWith(reply), 'a flushed reply is all there without more data after it (sync flush)');
+    }
+    await sink.end();
+    assert.equal(wire.writableEnded, true, 'ending the sink ends the wire, after the DEFLATE stream');
+
+    // Client to server: a line reader over inflating(source).
+    const source = new PassThrough();
+    const input = new LineInput(source, 1000);
+    source.write('plain\r\n');
+    assert.equal((await input.readLine())?.toString('latin1'), 'plain');
+    input.wrap(inflating);
+    const deflate = createDeflateRaw();
+    deflate.pipe(source);
+    deflate.write('c NOOP\r\nd LOGOUT\r\n');
+    deflate.end();
+    assert.deepEqual(await lines(input), ['c NOOP', 'd LOGOUT']);
   });
 });

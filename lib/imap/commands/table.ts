@@ -35,6 +35,7 @@ import { search, uidSearch } from './search.js';
 import { select } from './select.js';
 import { sort, uidSort } from './sort.js';
 import { starttls } from './starttls.js';
+import { compress } from './compress.js';
 import { status } from './status.js';
 import { store, uidStore } from './store.js';
 import { subscribe } from './subscribe.js';
@@ -47,16 +48,19 @@ export function commandTable(): ReadonlyMap<string, Command> {
     capability, noop, logout, login, authenticate, starttls,
     select, examine, create, del, rename, subscribe, unsubscribe, list, lsub, status, append, namespace,
     check, close, unselect, expunge, uidExpunge, search, uidSearch, fetch, uidFetch, store, uidStore, copy, uidCopy,
-    move, uidMove, sort, uidSort, thread, uidThread, id, enable, idle,
+    move, uidMove, sort, uidSort, thread, uidThread, id, enable, idle, compress,
   ];
   return new Map(specs.map((s) => [s.name, s]));
 }
 
 /** CAPABILITY as it stands for this session now (STARTTLS, LOGINDISABLED and AUTH= depend on the connection). */
 export function capabilities(s: ImapSession): readonly string[] {
+  // COMPRESS is a command of the authenticated states (RFC 4978 §5: command-auth), so it is offered once logged in,
+  // until it is on.
+  const compress = s.state !== 'not-authenticated' && !s.compressed ? ['COMPRESS=DEFLATE'] : [];
   const caps = ['IMAP4rev1', 'LITERAL+', 'SASL-IR', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE', 'UIDPLUS', 'UNSELECT', 'CHILDREN',
     'ESEARCH', 'MULTIAPPEND', 'MOVE', 'SORT',
-    ...THREAD_ALGORITHMS.map((a) => `THREAD=${a}`), 'WITHIN', 'BINARY', 'I18NLEVEL=1', 'CONDSTORE', 'QRESYNC'];
+    ...THREAD_ALGORITHMS.map((a) => `THREAD=${a}`), 'WITHIN', 'BINARY', ...compress, 'I18NLEVEL=1', 'CONDSTORE', 'QRESYNC'];
   if (s.state === 'not-authenticated') {
     if (s.backend.tls && !s.tlsActive) caps.push('STARTTLS');
     if (!s.backend.plaintextAllowed()) caps.push('LOGINDISABLED');
