@@ -19,7 +19,7 @@ import { dirname, join } from 'node:path';
 import type { AppendMessage, AppendOptions, MailboxDriver, MailboxStatus, OpenMailbox } from './driver.js';
 import { MailboxError } from './driver.js';
 import { fsError, isErrno, lstatOrUndefined } from './fs-errors.js';
-import type { ListEntry, MailStore } from './store.js';
+import type { ListEntry, ListOptions, MailStore } from './store.js';
 import { isInbox, MAX_NAME_LENGTH, underInbox, UwNames, wildMatch, type Resolved } from './uw-names.js';
 import { Subscriptions } from './uw-subscriptions.js';
 
@@ -278,19 +278,108 @@ export class UwMailStore implements MailStore {
    *   An entry named INBOX (any case) at the top is not listed (it would alias INBOX); INBOX itself comes last,
    *   `\NoInferiors`, when the pattern matches it case-insensitively;
    * - LSUB answers from the subscription file in its order without looking at the disk (INBOX `\NoInferiors`,
-   *   others with no attributes); with a trailing `%`, superiors of subscribed names that match are `\Noselect`.
+   *   others with no attributes); with a trailing `%`, superiors of subscribed names that match are `\Noselect`;
+   * - RFC 5258: several patterns list what any of them matches, each name once; `markSubscribed` adds
+   *   `\Subscribed` to the names in the subscription file; `selectSubscribed` lists those names instead (see
+   *   {@link listSubscribed}), with the attributes LIST gives them, not LSUB's.
    */
-  async list(reference: string, pattern: string, opts: { subscribedOnly: boolean }): Promise<ListEntry[]> {
-    if (pattern === '') {
+  async list(reference: string, patterns: string | readonly string[], opts: ListOptions): Promise<ListEntry[]> {
+    const pats = typeof patterns === 'string' ? [patterns] : patterns;
+    if (pats.length === 1 && pats[0] === '') {
       const slash = reference.indexOf('/');
       return [{ name: slash < 0 ? '' : reference.slice(0, slash + 1), attributes: ['\\Noselect'] }];
     }
-    const test = pattern[0] === '/' || pattern[0] === '~' ? pattern : reference + pattern;
-    let wild = 0;
-    for (const c of test) if (c === '*' || c === '%') wild++;
-    if (wild > MAX_WILDCARDS) throw new MailboxError('LIMIT', 'too many wildcards in LIST/LSUB');
-    const inboxMatches = wildMatch('INBOX', test.toUpperCase(), true);
-    return opts.subscribedOnly ? this.subscriptions.list(test, inboxMatches) : this.listFiles(test, inboxMatches);
+    // Each pattern replaces the reference when it starts with `/` or `~`, else is appended to it. An empty pattern
+    // among several matches nothing.
+    const tests: string[] = [];
+    for (const pattern of pats) {
+      if (pattern === '') continue;
+      const test = pattern[0] === '/' || pattern[0] === '~' ? pattern : reference + pattern;
+      let wild = 0;
+      for (const c of test) if (c === '*' || c === '%') wild++;
+      if (wild > MAX_WILDCARDS) throw new MailboxError('LIMIT', 'too many wildcards in LIST/LSUB');
+      tests.push(test);
+    }
+    const first = tests[0];
+    if (first === undefined) return [];
+    const inboxMatches = (t: string): boolean => wildMatch('INBOX', t.toUpperCase(), true);
+    if (opts.subscribedOnly) return this.subscriptions.list(first, inboxMatches(first));
+    if (opts.selectSubscribed) return this.listSubscribed(tests, opts.recursiveMatch === true);
+    const out: ListEntry[] = [];
+    const seen = new Set<string>();
+    for (const test of tests) {
+      for (const e of await this.listFiles(test, inboxMatches(test))) {
+        if (seen.has(e.name)) continue;
+        seen.add(e.name);
+        out.push(e);
+      }
+    }
+    if (!opts.markSubscribed) return out;
+    const subscribed = new Set(await this.subscriptions.names());
+    return out.map((e) => (subscribed.has(e.name) ? { ...e, attributes: [...e.attributes, '\\Subscribed'] } : e));
+  }
+
+  /**
+   * RFC 5258's SUBSCRIBED selection: the subscribed names any pattern in `tests` matches, in the subscription
+   * file's order, with the attributes their mailboxes have (`\NonExistent` when there is none) and `\Subscribed`.
+   * With `recursiveMatch` (§3.5), a name the patterns match that has a subscribed name below it which they do not
+   * match is listed too, before it, marked childSubscribed (CHILDINFO), `\Subscribed` only if it is subscribed itself.
+   */
+  private async listSubscribed(tests: readonly string[], recursiveMatch: boolean): Promise<ListEntry[]> {
+    const matches = (name: string): boolean =>
+      tests.some((t) => (isInbox(name) ? wildMatch('INBOX', t.toUpperCase(), true) : wildMatch(name, t, true)));
+    const subscribed = await this.subscriptions.names();
+    const isSubscribed = new Set(subscribed);
+    const out: { name: string; attributes: string[]; childSubscribed?: true }[] = [];
+    const byName = new Map<string, (typeof out)[number]>();
+    const add = async (name: string): Promise<(typeof out)[number]> => {
+      let e = byName.get(name);
+      if (e === undefined) {
+        const attributes = (await this.describe(name)) ?? ['\\NonExistent'];
+        if (isSubscribed.has(name)) attributes.push('\\Subscribed');
+        e = { name, attributes };
+        byName.set(name, e);
+        out.push(e);
+      }
+      return e;
+    };
+    for (const s of subscribed) {
+      const hit = matches(s);
+      if (recursiveMatch && !hit) {
+        for (let t = s.indexOf('/'); t > 0; t = s.indexOf('/', t + 1)) {
+          const up = s.slice(0, t);
+          if (matches(up)) (await add(up)).childSubscribed = true;
+        }
+      }
+      if (hit) await add(s);
+    }
+    return out;
+  }
+
+  /** The attributes LIST gives the mailbox `name` (as {@link listDir} would), or null when there is none. */
+  private async describe(name: string): Promise<string[] | null> {
+    if (isInbox(name)) return ['\\NoInferiors'];
+    let path: string;
+    try {
+      path = this.resolve(name).path;
+    } catch {
+      return null;
+    }
+    try {
+      const l = await lstat(path);
+      if (l.isSymbolicLink() && !(await this.names.listable(path))) return null;
+      return await this.attributesOf(path, l.isSymbolicLink() ? await stat(path) : l);
+    } catch {
+      return null;
+    }
+  }
+
+  /** LIST's attributes of a directory or mailbox file found at `path` (see {@link list}); null for anything else. */
+  private async attributesOf(path: string, st: Stats): Promise<string[] | null> {
+    if (st.isDirectory()) return ['\\Noselect', (await this.hasChildren(path)) ? '\\HasChildren' : '\\HasNoChildren'];
+    if (!st.isFile()) return null;
+    const marked = st.size > 0 && st.mtimeMs > st.atimeMs;
+    return ['\\NoInferiors', marked ? '\\Marked' : '\\Unmarked'];
   }
 
   private async listFiles(test: string, inboxMatches: boolean): Promise<ListEntry[]> {
@@ -342,20 +431,14 @@ export class UwMailStore implements MailStore {
         continue;
       }
       const topInbox = prefix === '' && isInbox(entry);
-      if (st.isDirectory()) {
-        if (matches && !topInbox && !walk.seen.has(name)) {
+      if (matches && !topInbox && !walk.seen.has(name)) {
+        const attributes = await this.attributesOf(path, st);
+        if (attributes !== null) {
           walk.seen.add(name);
-          const children = await this.hasChildren(path);
-          walk.out.push({ name, attributes: ['\\Noselect', children ? '\\HasChildren' : '\\HasNoChildren'] });
-        }
-        if (descend && level < this.listMaxDepth) await this.listDir(walk, asDir, path, level + 1);
-      } else if (st.isFile()) {
-        if (matches && !topInbox && !walk.seen.has(name)) {
-          walk.seen.add(name);
-          const marked = st.size > 0 && st.mtimeMs > st.atimeMs;
-          walk.out.push({ name, attributes: ['\\NoInferiors', marked ? '\\Marked' : '\\Unmarked'] });
+          walk.out.push({ name, attributes });
         }
       }
+      if (st.isDirectory() && descend && level < this.listMaxDepth) await this.listDir(walk, asDir, path, level + 1);
     }
   }
 

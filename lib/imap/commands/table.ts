@@ -55,7 +55,7 @@ export function commandTable(): ReadonlyMap<string, Command> {
 /** CAPABILITY as it stands for this session now (STARTTLS, LOGINDISABLED and AUTH= depend on the connection). */
 export function capabilities(s: ImapSession): readonly string[] {
   const caps = ['IMAP4rev1', 'LITERAL+', 'SASL-IR', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE', 'UIDPLUS', 'UNSELECT', 'CHILDREN',
-    'ESEARCH', 'MULTIAPPEND', 'MOVE', 'SORT',
+    'LIST-EXTENDED', 'LIST-STATUS', 'ESEARCH', 'MULTIAPPEND', 'MOVE', 'SORT',
     ...THREAD_ALGORITHMS.map((a) => `THREAD=${a}`), 'WITHIN', 'BINARY', 'I18NLEVEL=1', 'CONDSTORE', 'QRESYNC'];
   if (s.state === 'not-authenticated') {
     if (s.backend.tls && !s.tlsActive) caps.push('STARTTLS');
