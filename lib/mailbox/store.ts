@@ -6,6 +6,7 @@
  * unless the configuration allows them. Names are handled as the client sends them (modified UTF-7, which is
  * ASCII): UW stores them on disk that way too, so files made by UW keep their names.
  */
+import type { SpecialUse } from '../values/special-use.js';
 import type { AppendMessage, AppendOptions, MailboxStatus, OpenMailbox } from './driver.js';
 
 /** One LIST/LSUB answer line. */
@@ -22,6 +23,8 @@ export interface ListEntry {
    * patterns: RFC 5258 §3.5's CHILDINFO ("SUBSCRIBED"). The entry may then be listed for that reason alone.
    */
   readonly childSubscribed?: true;
+  /** The mailbox's special uses (RFC 6154); absent when it has none. */
+  readonly uses?: readonly SpecialUse[];
 }
 
 /** What LIST selects and returns beyond RFC 3501 (RFC 5258's options); every flag absent means false. */
@@ -34,6 +37,8 @@ export interface ListOptions {
   readonly recursiveMatch?: boolean;
   /** `\Subscribed` on the names listed that are subscribed (RFC 5258's SUBSCRIBED return option). */
   readonly markSubscribed?: boolean;
+  /** RFC 6154's SPECIAL-USE selection: only the mailboxes that have a special use (with the other options). */
+  readonly selectSpecialUse?: boolean;
 }
 
 export interface MailStore {
@@ -45,8 +50,12 @@ export interface MailStore {
    * delimiter query (one entry with name "" and `\Noselect`). Throws MailboxError LIMIT for too many wildcards.
    */
   list(reference: string, patterns: string | readonly string[], opts: ListOptions): Promise<ListEntry[]>;
-  /** Throws MailboxError ALREADYEXISTS, NOPERM (outside the home), CANNOT... A trailing `/` makes a directory. */
-  create(name: string): Promise<void>;
+  /**
+   * Throws MailboxError ALREADYEXISTS, NOPERM (outside the home), CANNOT... A trailing `/` makes a directory.
+   * `uses`: the new mailbox's special uses (RFC 6154 §5), kept with it; USEATTR (and nothing created) when it cannot
+   * have them. DELETE forgets a mailbox's uses; RENAME carries them (and those of the mailboxes below it) along.
+   */
+  create(name: string, opts?: { uses?: readonly SpecialUse[] }): Promise<void>;
   /** INBOX cannot be deleted; a directory with children cannot either (UW). */
   delete(name: string): Promise<void>;
   /** Renaming INBOX moves its messages to the new mailbox and leaves INBOX empty (RFC 3501 §6.3.5). */

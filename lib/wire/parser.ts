@@ -755,6 +755,28 @@ export class ArgCursor {
   }
 
   /**
+   * create-params = SP "(" create-param *(SP create-param) ")" (RFC 4466 §2.2), after the SP; USE only:
+   * create-param =/ "USE" SP "(" [use-attr *(SP use-attr)] ")" ; use-attr = "\\" atom (RFC 6154 §6).
+   * Returns the use attributes as written (whether they name a known use is the command's question).
+   */
+  createParams(): { use: string[] } {
+    const use: string[] = [];
+    this.modifiers('CREATE parameters', (name) => {
+      if (name !== 'USE') throw new ParseError(`Unknown CREATE parameter ${name.slice(0, 32)}`);
+      this.sp();
+      this.expect(0x28, '"(" opening USE attributes');
+      if (!this.eat(')')) {
+        do {
+          this.expect(BACKSLASH, 'use attribute');
+          use.push(`\\${this.atom()}`);
+        } while (this.eat(' '));
+        this.expect(0x29, '")" closing USE attributes');
+      }
+    });
+    return { use };
+  }
+
+  /**
    * mod-sequence-value = 1*DIGIT (1 to 2^63 - 1); mod-sequence-valzer = "0" / mod-sequence-value (RFC 7162 §7), the
    * latter when `zero`. See {@link MAX_MODSEQ} for values above 2^53.
    */
