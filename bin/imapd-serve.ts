@@ -21,9 +21,11 @@ import { capabilities, commandTable } from '../lib/imap/commands/table.js';
 const VERSION = '2007f.ts-0.1';
 
 function storeFor(server: Server, account: Account, inboxPath: string): UwMailStore {
+  const control = server.control(account);
   return new UwMailStore({
     driver: server.driver(account), home: account.home, inboxPath,
     allowOutsideHome: server.config.allowMailboxPathsOutsideHome,
+    specialUseFile: () => control.file('special-use'), specialUseNames: server.config.specialUse,
   });
 }
 

@@ -60,6 +60,7 @@ function appendExit(e: unknown): number {
     case 'READONLY':
       return EX_NOPERM;
     case 'LIMIT':
+    case 'USEATTR':
       return EX_DATAERR;
     case 'OVERQUOTA':
     case 'INUSE':

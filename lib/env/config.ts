@@ -64,8 +64,23 @@
  *                                           the result (end), or also every step of it, so that a power failure
  *                                           mid-rewrite loses nothing either (step: about twice the disk writes;
  *                                           a killed process loses nothing either way; see lib/mailbox/mbox/rewrite.ts)
+ *   special_use = (see below)               uses     mailbox names with a special use (RFC 6154), matched without
+ *                                           regard to case, for the mailboxes that exist; what CREATE ... (USE ...)
+ *                                           gave a mailbox wins (lib/mailbox/special-use.ts); `none` for no names
+ * ```
+ *
+ * *uses* is blank-separated `NAME=\Use` items (a NAME holds no blank and no `=`; `\Use` is one of `\All`,
+ * `\Archive`, `\Drafts`, `\Flagged`, `\Junk`, `\Sent`, `\Trash`, in any case), or `none`. The default names UW
+ * and Pine's mailboxes, at the top and in Pine's `mail/` collection, and the common English names:
+ *
+ * ```
+ * special_use = sent-mail=\Sent postponed-msgs=\Drafts saved-messages=\Archive mail/sent-mail=\Sent
+ *               mail/postponed-msgs=\Drafts mail/saved-messages=\Archive Sent=\Sent Drafts=\Drafts Trash=\Trash
+ *               Junk=\Junk Archive=\Archive                (one line in the file)
  * ```
  */
+
+import { specialUse, type NamedUse } from '../values/special-use.js';
 
 /** The two servers; a few defaults (the TLS files) depend on which is running. */
 export type ServiceName = 'imapd' | 'ipop3d';
@@ -131,6 +146,7 @@ export interface Config {
 
   readonly allowMailboxPathsOutsideHome: boolean;
   readonly rewriteSync: 'end' | 'step';
+  readonly specialUse: readonly NamedUse[];
 }
 
 /**
@@ -182,6 +198,10 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
   pop3StatusHeader: true,
   allowMailboxPathsOutsideHome: false,
   rewriteSync: 'end',
+  specialUse: Object.freeze(parseSpecialUses(
+    'sent-mail=\\Sent postponed-msgs=\\Drafts saved-messages=\\Archive mail/sent-mail=\\Sent ' +
+    'mail/postponed-msgs=\\Drafts mail/saved-messages=\\Archive Sent=\\Sent Drafts=\\Drafts Trash=\\Trash Junk=\\Junk ' +
+    'Archive=\\Archive')),
 });
 
 /** The certificate file of `service`: `tls_cert`, else UW's `/etc/ssl/certs/SERVICE.pem`. */
@@ -389,6 +409,40 @@ function lockList(key: string): FieldSpec<readonly LockName[]> {
   };
 }
 
+/**
+ * Parses `special_use`: blank-separated `NAME=\\Use` items, or `none`. Returns them frozen, in order; throws BadValue.
+ * Declared as a function so that DEFAULT_CONFIG, above, can use it.
+ */
+function parseSpecialUses(raw: string): NamedUse[] {
+  if (raw.trim().toLowerCase() === 'none') return [];
+  const out: NamedUse[] = [];
+  for (const item of raw.split(/\s+/).filter((w) => w !== '')) {
+    const eq = item.lastIndexOf('=');
+    const name = item.slice(0, eq);
+    const use = eq > 0 ? specialUse(item.slice(eq + 1)) : null;
+    if (name.includes('=') || use === null) {
+      throw new BadValue(`expected NAME=\\Use (\\All, \\Archive, \\Drafts, \\Flagged, \\Junk, \\Sent, \\Trash), got "${item}"`);
+    }
+    out.push(Object.freeze({ name, use }));
+  }
+  return out;
+}
+
+function specialUseList(key: string): FieldSpec<readonly NamedUse[]> {
+  return {
+    key,
+    parse: (raw) => Object.freeze(parseSpecialUses(raw)),
+    own: (v) => Object.freeze(v.map((e) => Object.freeze({ name: e.name, use: e.use }))),
+    check(v) {
+      for (const e of v) {
+        if (e.name === '' || /[\s=]/.test(e.name)) return `a special_use name may not be empty or hold a blank or "=", got "${e.name}"`;
+        if (specialUse(e.use) !== e.use) return `unknown special use "${e.use}"`;
+      }
+      return null;
+    },
+  };
+}
+
 const RFC3501_NUMBER_MAX = 0xffff_ffff;
 
 const SPECS: SpecTable = Object.freeze({
@@ -425,6 +479,7 @@ const SPECS: SpecTable = Object.freeze({
   pop3StatusHeader: bool('pop3_status_header'),
   allowMailboxPathsOutsideHome: bool('allow_mailbox_paths_outside_home'),
   rewriteSync: oneOf('rewrite_sync', ['end', 'step'] as const),
+  specialUse: specialUseList('special_use'),
 });
 
 const SCALAR_FIELDS = Object.freeze(Object.keys(SPECS) as ScalarField[]);

@@ -14,6 +14,8 @@
  *     uwimap-ts.<dev>.<ino>.append    an append's intent record while it runs (mbox/append-journal.ts)
  *     uwimap-ts.<dev>.<ino>.move      a MOVE's or RENAME INBOX's record while it runs, named after the source
  *                                     (mbox/move-record.ts)
+ *     special-use        the special uses given by CREATE ... (USE (...)) (RFC 6154; special-use.ts), replaced
+ *                        atomically (`special-use.<hex>.tmp` while one is written)
  *
  * `<hash>` is the first 32 hex digits of SHA-256 of the mailbox's real path: keyed by the name, not by device and
  * inode (an inode number is reused by the next file made, possibly another user's).
@@ -119,6 +121,12 @@ export class ControlDir {
       // A mailbox not made yet: its name as given.
     }
     return join(dir, `${kind}.${createHash('sha256').update(real).digest('hex').slice(0, 32)}`);
+  }
+
+  /** The path of the user's file `name` (see the module comment), or null without a usable directory. */
+  file(name: 'special-use'): string | null {
+    const dir = this.dir();
+    return dir === null ? null : join(dir, name);
   }
 
   /**

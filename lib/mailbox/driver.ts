@@ -99,6 +99,7 @@ export type MailboxErrorCode =
   | 'LIMIT' // too many keywords, message too large
   | 'READONLY'
   | 'OVERQUOTA' // the filesystem is full or the user's quota is used up (ENOSPC, EDQUOT): a temporary failure
+  | 'USEATTR' // a special use (RFC 6154) this mailbox cannot be given; the message says why, and names no path
   | 'IO';
 
 /** Every failure a driver reports. The code maps to a protocol response (`NO [TRYCREATE]`, `-ERR [IN-USE]`...). */

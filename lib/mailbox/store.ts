@@ -6,26 +6,56 @@
  * unless the configuration allows them. Names are handled as the client sends them (modified UTF-7, which is
  * ASCII): UW stores them on disk that way too, so files made by UW keep their names.
  */
+import type { SpecialUse } from '../values/special-use.js';
 import type { AppendMessage, AppendOptions, MailboxStatus, OpenMailbox } from './driver.js';
 
 /** One LIST/LSUB answer line. */
 export interface ListEntry {
   /** The mailbox name as sent to the client (modified UTF-7). */
   readonly name: string;
-  /** `\Noselect`, `\NoInferiors`, `\HasChildren`, `\HasNoChildren`, `\Marked`, `\Unmarked`, `\Subscribed`... */
+  /**
+   * `\Noselect`, `\NoInferiors`, `\HasChildren`, `\HasNoChildren`, `\Marked`, `\Unmarked`, and with the options
+   * of RFC 5258 `\Subscribed` and `\NonExistent` (a subscribed name with no mailbox; implies `\Noselect`).
+   */
   readonly attributes: readonly string[];
+  /**
+   * Set (with {@link ListOptions.recursiveMatch}) when a subscribed name below this one is not reached by the
+   * patterns: RFC 5258 §3.5's CHILDINFO ("SUBSCRIBED"). The entry may then be listed for that reason alone.
+   */
+  readonly childSubscribed?: true;
+  /** The mailbox's special uses (RFC 6154); absent when it has none. */
+  readonly uses?: readonly SpecialUse[];
+}
+
+/** What LIST selects and returns beyond RFC 3501 (RFC 5258's options); every flag absent means false. */
+export interface ListOptions {
+  /** LSUB (RFC 3501 §6.3.9): the subscription file's view, one pattern; the options below do not apply. */
+  readonly subscribedOnly: boolean;
+  /** RFC 5258's SUBSCRIBED selection: the subscribed names, existing or not (`\NonExistent`), each `\Subscribed`. */
+  readonly selectSubscribed?: boolean;
+  /** With selectSubscribed: names the patterns match that have subscribed names below them they do not. */
+  readonly recursiveMatch?: boolean;
+  /** `\Subscribed` on the names listed that are subscribed (RFC 5258's SUBSCRIBED return option). */
+  readonly markSubscribed?: boolean;
+  /** RFC 6154's SPECIAL-USE selection: only the mailboxes that have a special use (with the other options). */
+  readonly selectSpecialUse?: boolean;
 }
 
 export interface MailStore {
   /** The hierarchy delimiter. */
   readonly delimiter: '/';
   /**
-   * LIST (subscribedOnly false) and LSUB (true): RFC 3501 §6.3.8 reference + pattern with `*` and `%`. An empty
-   * pattern answers the delimiter query (one entry with name "" and `\Noselect`).
+   * LIST (subscribedOnly false) and LSUB (true): RFC 3501 §6.3.8 reference + pattern with `*` and `%`, or for LIST
+   * several patterns (RFC 5258: the names any of them matches, each once). An empty pattern alone answers the
+   * delimiter query (one entry with name "" and `\Noselect`). Throws MailboxError LIMIT for too many wildcards.
    */
-  list(reference: string, pattern: string, opts: { subscribedOnly: boolean }): Promise<ListEntry[]>;
-  /** Throws MailboxError ALREADYEXISTS, NOPERM (outside the home), CANNOT... A trailing `/` makes a directory. */
-  create(name: string): Promise<void>;
+  list(reference: string, patterns: string | readonly string[], opts: ListOptions): Promise<ListEntry[]>;
+  /**
+   * Throws MailboxError ALREADYEXISTS, NOPERM (outside the home), CANNOT... A trailing `/` makes a directory.
+   * `uses`: the new mailbox's special uses (RFC 6154 §5), kept with it; USEATTR (and nothing created) when it cannot
+   * have them. DELETE forgets a mailbox's uses; RENAME carries them (and those of the mailboxes below it) along.
+   */
+  create(name: string, opts?: { uses?: readonly SpecialUse[] }): Promise<void>;
   /** INBOX cannot be deleted; a directory with children cannot either (UW). */
   delete(name: string): Promise<void>;
   /** Renaming INBOX moves its messages to the new mailbox and leaves INBOX empty (RFC 3501 §6.3.5). */

@@ -19,9 +19,11 @@ import { dirname, join } from 'node:path';
 import type { AppendMessage, AppendOptions, MailboxDriver, MailboxStatus, OpenMailbox } from './driver.js';
 import { MailboxError } from './driver.js';
 import { fsError, isErrno, lstatOrUndefined } from './fs-errors.js';
-import type { ListEntry, MailStore } from './store.js';
+import type { ListEntry, ListOptions, MailStore } from './store.js';
 import { isInbox, MAX_NAME_LENGTH, underInbox, UwNames, wildMatch, type Resolved } from './uw-names.js';
 import { Subscriptions } from './uw-subscriptions.js';
+import { SpecialUses, useKey } from './special-use.js';
+import type { NamedUse, SpecialUse } from '../values/special-use.js';
 
 export interface UwMailStoreOptions {
   /** The driver every mailbox file is handed to (the mbox driver). Paths given to it are absolute and checked. */
@@ -43,6 +45,13 @@ export interface UwMailStoreOptions {
   readonly listMaxDepth?: number;
   /** How many directory entries one LIST may look at before it stops (and answers what it found). Default 20000. */
   readonly listMaxEntries?: number;
+  /**
+   * Where the uses given by `CREATE ... (USE (...))` are kept (the control directory's `special-use`), asked for on
+   * first use; null or absent: nowhere, and such a CREATE is refused (special-use.ts).
+   */
+  readonly specialUseFile?: () => string | null;
+  /** Mailbox names with a special use, matched without regard to case (configuration `special_use`). Default none. */
+  readonly specialUseNames?: readonly NamedUse[];
 }
 
 /** Wildcards allowed in one LIST/LSUB pattern (UW's MAXWILDCARDS): bounds the matching work. */
@@ -72,6 +81,7 @@ export class UwMailStore implements MailStore {
   private readonly subscriptions: Subscriptions;
   private readonly listMaxDepth: number;
   private readonly listMaxEntries: number;
+  private readonly uses: SpecialUses;
 
   constructor(opts: UwMailStoreOptions) {
     this.driver = opts.driver;
@@ -83,6 +93,7 @@ export class UwMailStore implements MailStore {
     this.subscriptions = new Subscriptions(opts.subscriptionsFile ?? join(this.home, '.mailboxlist'));
     this.listMaxDepth = opts.listMaxDepth ?? 20;
     this.listMaxEntries = opts.listMaxEntries ?? 20000;
+    this.uses = new SpecialUses(opts.specialUseFile ?? (() => null), opts.specialUseNames ?? []);
   }
 
   /** The file (or directory) a name refers to, or MailboxError NOPERM: see {@link UwNames.resolve}. */
@@ -109,8 +120,15 @@ export class UwMailStore implements MailStore {
     }
   }
 
-  /** CREATE. Throws ALREADYEXISTS (INBOX, or the name exists), NOPERM (refused names, `INBOX/...`, no rights). */
-  async create(name: string): Promise<void> {
+  /**
+   * CREATE. Throws ALREADYEXISTS (INBOX, or the name exists), NOPERM (refused names, `INBOX/...`, no rights).
+   * `uses` (RFC 6154's CREATE-SPECIAL-USE) are kept for the new mailbox and win over the configured names; USEATTR
+   * when they cannot be (see {@link checkUses}), and then nothing is created. Without `uses`, whatever a removed
+   * mailbox of the same name left is forgotten.
+   */
+  async create(name: string, opts: { uses?: readonly SpecialUse[] } = {}): Promise<void> {
+    const uses = opts.uses ?? [];
+    if (uses.length > 0) this.checkUses(name, uses);
     // RFC 3501 §6.3.3: "It is an error to attempt to create INBOX".
     if (isInbox(name) || isInbox(name.replace(/\/$/, ''))) {
       throw new MailboxError('ALREADYEXISTS', 'INBOX always exists');
@@ -129,6 +147,36 @@ export class UwMailStore implements MailStore {
       }
     } else {
       await this.driver.create(r.path);
+    }
+    const key = useKey(name);
+    if (key === null) return;
+    if (uses.length === 0) {
+      // Best effort: a use left behind only shows if this mailbox is given no other, and the next CREATE tries again.
+      await this.uses.set(key, []).catch(() => undefined);
+      return;
+    }
+    try {
+      await this.uses.set(key, uses);
+    } catch (e) {
+      // RFC 6154 §5: a mailbox that cannot have the use asked for is not created.
+      await this.driver.remove(r.path).catch(() => undefined);
+      throw e;
+    }
+  }
+
+  /**
+   * Throws USEATTR unless `uses` can be kept for the new mailbox `name`: \All and \Flagged name virtual mailboxes
+   * (every message, every flagged message) that an mbox file cannot be; a directory holds no messages; and uses are
+   * kept only in the control directory.
+   */
+  private checkUses(name: string, uses: readonly SpecialUse[]): void {
+    const virtual = uses.find((u) => u === '\\All' || u === '\\Flagged');
+    if (virtual !== undefined) {
+      throw new MailboxError('USEATTR', `${virtual} is a virtual mailbox of all such messages; a mailbox here cannot be one`);
+    }
+    if (name.endsWith('/')) throw new MailboxError('USEATTR', 'A directory holds no messages and can have no special use');
+    if (!this.uses.canRemember()) {
+      throw new MailboxError('USEATTR', 'Special uses cannot be kept for this user (no private control directory)');
     }
   }
 
@@ -156,6 +204,10 @@ export class UwMailStore implements MailStore {
       if (r.dir) throw new MailboxError('NONEXISTENT', `no such directory: ${name}`);
       await this.driver.remove(r.path);
     }
+    // The mailbox is gone: its special use goes too. Best effort, since the DELETE has happened; a use left behind
+    // shows on nothing (only existing mailboxes have uses) and the next CREATE of the name clears it.
+    const key = useKey(name);
+    if (key !== null) await this.uses.set(key, []).catch(() => undefined);
   }
 
   /**
@@ -195,6 +247,11 @@ export class UwMailStore implements MailStore {
     } else {
       await this.driver.rename(src.path, dst.path);
     }
+    // A mailbox keeps its special use under its new name (with those below a renamed directory). Best effort, as in
+    // delete: the RENAME has happened.
+    const fromKey = useKey(from);
+    const toKey = useKey(to);
+    if (fromKey !== null && toKey !== null) await this.uses.move(fromKey, toKey).catch(() => undefined);
   }
 
   /**
@@ -278,19 +335,122 @@ export class UwMailStore implements MailStore {
    *   An entry named INBOX (any case) at the top is not listed (it would alias INBOX); INBOX itself comes last,
    *   `\NoInferiors`, when the pattern matches it case-insensitively;
    * - LSUB answers from the subscription file in its order without looking at the disk (INBOX `\NoInferiors`,
-   *   others with no attributes); with a trailing `%`, superiors of subscribed names that match are `\Noselect`.
+   *   others with no attributes); with a trailing `%`, superiors of subscribed names that match are `\Noselect`;
+   * - RFC 5258: several patterns list what any of them matches, each name once; `markSubscribed` adds
+   *   `\Subscribed` to the names in the subscription file; `selectSubscribed` lists those names instead (see
+   *   {@link listSubscribed}), with the attributes LIST gives them, not LSUB's;
+   * - RFC 6154: mailbox files have the special uses special-use.ts gives them; `selectSpecialUse` lists only those
+   *   that have one.
    */
-  async list(reference: string, pattern: string, opts: { subscribedOnly: boolean }): Promise<ListEntry[]> {
-    if (pattern === '') {
+  async list(reference: string, patterns: string | readonly string[], opts: ListOptions): Promise<ListEntry[]> {
+    const pats = typeof patterns === 'string' ? [patterns] : patterns;
+    if (pats.length === 1 && pats[0] === '') {
       const slash = reference.indexOf('/');
       return [{ name: slash < 0 ? '' : reference.slice(0, slash + 1), attributes: ['\\Noselect'] }];
     }
-    const test = pattern[0] === '/' || pattern[0] === '~' ? pattern : reference + pattern;
-    let wild = 0;
-    for (const c of test) if (c === '*' || c === '%') wild++;
-    if (wild > MAX_WILDCARDS) throw new MailboxError('LIMIT', 'too many wildcards in LIST/LSUB');
-    const inboxMatches = wildMatch('INBOX', test.toUpperCase(), true);
-    return opts.subscribedOnly ? this.subscriptions.list(test, inboxMatches) : this.listFiles(test, inboxMatches);
+    // Each pattern replaces the reference when it starts with `/` or `~`, else is appended to it. An empty pattern
+    // among several matches nothing.
+    const tests: string[] = [];
+    for (const pattern of pats) {
+      if (pattern === '') continue;
+      const test = pattern[0] === '/' || pattern[0] === '~' ? pattern : reference + pattern;
+      let wild = 0;
+      for (const c of test) if (c === '*' || c === '%') wild++;
+      if (wild > MAX_WILDCARDS) throw new MailboxError('LIMIT', 'too many wildcards in LIST/LSUB');
+      tests.push(test);
+    }
+    const first = tests[0];
+    if (first === undefined) return [];
+    const inboxMatches = (t: string): boolean => wildMatch('INBOX', t.toUpperCase(), true);
+    if (opts.subscribedOnly) return this.subscriptions.list(first, inboxMatches(first));
+    let out: ListEntry[] = [];
+    if (opts.selectSubscribed) {
+      out = await this.listSubscribed(tests, opts.recursiveMatch === true);
+    } else {
+      const seen = new Set<string>();
+      for (const test of tests) {
+        for (const e of await this.listFiles(test, inboxMatches(test))) {
+          if (seen.has(e.name)) continue;
+          seen.add(e.name);
+          out.push(e);
+        }
+      }
+      if (opts.markSubscribed) {
+        const subscribed = new Set(await this.subscriptions.names());
+        out = out.map((e) => (subscribed.has(e.name) ? { ...e, attributes: [...e.attributes, '\\Subscribed'] } : e));
+      }
+    }
+    // Special uses: of mailbox files only (a directory or a name with no mailbox has none; INBOX has none).
+    const usesOf = await this.uses.lookup();
+    out = out.map((e) => {
+      const key = useKey(e.name);
+      const uses = key !== null && e.attributes.includes('\\NoInferiors') ? usesOf(key) : [];
+      return uses.length > 0 ? { ...e, uses } : e;
+    });
+    return opts.selectSpecialUse ? out.filter((e) => e.uses !== undefined) : out;
+  }
+
+  /**
+   * RFC 5258's SUBSCRIBED selection: the subscribed names any pattern in `tests` matches, in the subscription
+   * file's order, with the attributes their mailboxes have (`\NonExistent` when there is none) and `\Subscribed`.
+   * With `recursiveMatch` (§3.5), a name the patterns match that has a subscribed name below it which they do not
+   * match is listed too, before it, marked childSubscribed (CHILDINFO), `\Subscribed` only if it is subscribed itself.
+   */
+  private async listSubscribed(tests: readonly string[], recursiveMatch: boolean): Promise<ListEntry[]> {
+    const matches = (name: string): boolean =>
+      tests.some((t) => (isInbox(name) ? wildMatch('INBOX', t.toUpperCase(), true) : wildMatch(name, t, true)));
+    const subscribed = await this.subscriptions.names();
+    const isSubscribed = new Set(subscribed);
+    const out: { name: string; attributes: string[]; childSubscribed?: true }[] = [];
+    const byName = new Map<string, (typeof out)[number]>();
+    const add = async (name: string): Promise<(typeof out)[number]> => {
+      let e = byName.get(name);
+      if (e === undefined) {
+        const attributes = (await this.describe(name)) ?? ['\\NonExistent'];
+        if (isSubscribed.has(name)) attributes.push('\\Subscribed');
+        e = { name, attributes };
+        byName.set(name, e);
+        out.push(e);
+      }
+      return e;
+    };
+    for (const s of subscribed) {
+      const hit = matches(s);
+      if (recursiveMatch && !hit) {
+        for (let t = s.indexOf('/'); t > 0; t = s.indexOf('/', t + 1)) {
+          const up = s.slice(0, t);
+          if (matches(up)) (await add(up)).childSubscribed = true;
+        }
+      }
+      if (hit) await add(s);
+    }
+    return out;
+  }
+
+  /** The attributes LIST gives the mailbox `name` (as {@link listDir} would), or null when there is none. */
+  private async describe(name: string): Promise<string[] | null> {
+    if (isInbox(name)) return ['\\NoInferiors'];
+    let path: string;
+    try {
+      path = this.resolve(name).path;
+    } catch {
+      return null;
+    }
+    try {
+      const l = await lstat(path);
+      if (l.isSymbolicLink() && !(await this.names.listable(path))) return null;
+      return await this.attributesOf(path, l.isSymbolicLink() ? await stat(path) : l);
+    } catch {
+      return null;
+    }
+  }
+
+  /** LIST's attributes of a directory or mailbox file found at `path` (see {@link list}); null for anything else. */
+  private async attributesOf(path: string, st: Stats): Promise<string[] | null> {
+    if (st.isDirectory()) return ['\\Noselect', (await this.hasChildren(path)) ? '\\HasChildren' : '\\HasNoChildren'];
+    if (!st.isFile()) return null;
+    const marked = st.size > 0 && st.mtimeMs > st.atimeMs;
+    return ['\\NoInferiors', marked ? '\\Marked' : '\\Unmarked'];
   }
 
   private async listFiles(test: string, inboxMatches: boolean): Promise<ListEntry[]> {
@@ -342,20 +502,14 @@ export class UwMailStore implements MailStore {
         continue;
       }
       const topInbox = prefix === '' && isInbox(entry);
-      if (st.isDirectory()) {
-        if (matches && !topInbox && !walk.seen.has(name)) {
+      if (matches && !topInbox && !walk.seen.has(name)) {
+        const attributes = await this.attributesOf(path, st);
+        if (attributes !== null) {
           walk.seen.add(name);
-          const children = await this.hasChildren(path);
-          walk.out.push({ name, attributes: ['\\Noselect', children ? '\\HasChildren' : '\\HasNoChildren'] });
-        }
-        if (descend && level < this.listMaxDepth) await this.listDir(walk, asDir, path, level + 1);
-      } else if (st.isFile()) {
-        if (matches && !topInbox && !walk.seen.has(name)) {
-          walk.seen.add(name);
-          const marked = st.size > 0 && st.mtimeMs > st.atimeMs;
-          walk.out.push({ name, attributes: ['\\NoInferiors', marked ? '\\Marked' : '\\Unmarked'] });
+          walk.out.push({ name, attributes });
         }
       }
+      if (st.isDirectory() && descend && level < this.listMaxDepth) await this.listDir(walk, asDir, path, level + 1);
     }
   }
 

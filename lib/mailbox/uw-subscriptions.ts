@@ -65,6 +65,11 @@ export class Subscriptions {
     return out;
   }
 
+  /** The subscribed names in the file's order, each once, without remote (`{...}`) names. */
+  async names(): Promise<string[]> {
+    return [...new Set((await this.read()).filter((s) => s[0] !== '{'))];
+  }
+
   /** The subscription file's names in order (one per line, UW's format); none when it does not exist. */
   private async read(): Promise<string[]> {
     let text: string;

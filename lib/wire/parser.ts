@@ -142,6 +142,26 @@ export interface QresyncParam {
 export type StatusAtt = 'MESSAGES' | 'RECENT' | 'UIDNEXT' | 'UIDVALIDITY' | 'UNSEEN' | 'HIGHESTMODSEQ';
 
 /**
+ * LIST's selection options (RFC 5258 §3.1, SPECIAL-USE of RFC 6154 §3): which names are listed. REMOTE is
+ * accepted and means nothing here (there are no remote mailboxes).
+ */
+export interface ListSelectOpts {
+  readonly subscribed: boolean;
+  readonly remote: boolean;
+  readonly recursiveMatch: boolean;
+  readonly specialUse: boolean;
+}
+
+/** LIST's return options (RFC 5258 §3.2, STATUS of RFC 5819, SPECIAL-USE of RFC 6154 §3): what each answer says. */
+export interface ListReturnOpts {
+  readonly subscribed: boolean;
+  readonly children: boolean;
+  readonly specialUse: boolean;
+  /** The STATUS items to send after each selectable mailbox's LIST response; null: no STATUS. */
+  readonly status: readonly StatusAtt[] | null;
+}
+
+/**
  * The largest mod-sequence-value (RFC 7162 §7: a positive 63-bit integer). Larger than a JS number holds exactly, but
  * every modseq a mailbox gives is far below 2^53: a value the client sends is kept as the nearest number not above
  * it, capped at 2^53 - 1, which compares with every real modseq as the exact value would.
@@ -664,6 +684,96 @@ export class ArgCursor {
     while (this.eat(' '));
     this.expect(0x29, '")" closing status attributes');
     return atts;
+  }
+
+  /**
+   * list-select-opts = "(" [(*(list-select-mod-opt SP) list-select-base-opt *(SP list-select-opt)) /
+   *                         (list-select-independent-opt *(SP list-select-independent-opt))] ")"   (RFC 5258 §6)
+   * list-select-base-opt = "SUBSCRIBED" ; list-select-independent-opt = "REMOTE" / "SPECIAL-USE" (RFC 6154 §6)
+   * list-select-mod-opt = "RECURSIVEMATCH"
+   * In any order; RECURSIVEMATCH needs a base option (SUBSCRIBED): alone, with REMOTE or with SPECIAL-USE it is a
+   * syntax error (RFC 5258 §3.1: "The server MUST return BAD tagged response in such case").
+   */
+  listSelectOpts(): ListSelectOpts {
+    this.expect(0x28, '"(" opening LIST selection options');
+    const seen = new Set<string>();
+    if (!this.eat(')')) {
+      do {
+        const o = this.atom().toUpperCase();
+        if (o !== 'SUBSCRIBED' && o !== 'REMOTE' && o !== 'RECURSIVEMATCH' && o !== 'SPECIAL-USE') {
+          throw new ParseError(`Unknown LIST selection option ${o.slice(0, 32)}`);
+        }
+        seen.add(o);
+      } while (this.eat(' '));
+      this.expect(0x29, '")" closing LIST selection options');
+    }
+    if (seen.has('RECURSIVEMATCH') && !seen.has('SUBSCRIBED')) {
+      throw new ParseError('RECURSIVEMATCH needs the SUBSCRIBED selection option');
+    }
+    return {
+      subscribed: seen.has('SUBSCRIBED'), remote: seen.has('REMOTE'), recursiveMatch: seen.has('RECURSIVEMATCH'),
+      specialUse: seen.has('SPECIAL-USE'),
+    };
+  }
+
+  /** mbox-or-pat = list-mailbox / patterns ; patterns = "(" list-mailbox *(SP list-mailbox) ")"  (RFC 5258 §6) */
+  mboxOrPat(): string[] {
+    if (!this.eat('(')) return [this.listMailbox()];
+    const patterns: string[] = [];
+    do patterns.push(this.listMailbox());
+    while (this.eat(' '));
+    this.expect(0x29, '")" closing mailbox patterns');
+    return patterns;
+  }
+
+  /**
+   * list-return-opts = "RETURN" SP "(" [return-option *(SP return-option)] ")"   (RFC 5258 §6)
+   * return-option = "SUBSCRIBED" / "CHILDREN" / status-option (RFC 5819) / "SPECIAL-USE" (RFC 6154)
+   * status-option = "STATUS" SP "(" status-att *(SP status-att) ")"
+   */
+  listReturnOpts(): ListReturnOpts {
+    if (!this.maybeKeyword('RETURN')) throw new ParseError(`Expected RETURN${this.where()}`);
+    this.sp();
+    this.expect(0x28, '"(" after RETURN');
+    const seen = new Set<string>();
+    let status: StatusAtt[] | null = null;
+    if (!this.eat(')')) {
+      do {
+        const o = this.atom().toUpperCase();
+        if (o === 'STATUS') {
+          if (status !== null) throw new ParseError('STATUS return option given twice');
+          this.sp();
+          status = this.statusAtts();
+        } else if (o !== 'SUBSCRIBED' && o !== 'CHILDREN' && o !== 'SPECIAL-USE') {
+          throw new ParseError(`Unknown LIST return option ${o.slice(0, 32)}`);
+        }
+        seen.add(o);
+      } while (this.eat(' '));
+      this.expect(0x29, '")" closing LIST return options');
+    }
+    return { subscribed: seen.has('SUBSCRIBED'), children: seen.has('CHILDREN'), specialUse: seen.has('SPECIAL-USE'), status };
+  }
+
+  /**
+   * create-params = SP "(" create-param *(SP create-param) ")" (RFC 4466 §2.2), after the SP; USE only:
+   * create-param =/ "USE" SP "(" [use-attr *(SP use-attr)] ")" ; use-attr = "\\" atom (RFC 6154 §6).
+   * Returns the use attributes as written (whether they name a known use is the command's question).
+   */
+  createParams(): { use: string[] } {
+    const use: string[] = [];
+    this.modifiers('CREATE parameters', (name) => {
+      if (name !== 'USE') throw new ParseError(`Unknown CREATE parameter ${name.slice(0, 32)}`);
+      this.sp();
+      this.expect(0x28, '"(" opening USE attributes');
+      if (!this.eat(')')) {
+        do {
+          this.expect(BACKSLASH, 'use attribute');
+          use.push(`\\${this.atom()}`);
+        } while (this.eat(' '));
+        this.expect(0x29, '")" closing USE attributes');
+      }
+    });
+    return { use };
   }
 
   /**

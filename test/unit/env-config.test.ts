@@ -71,6 +71,13 @@ describe('defaults', () => {
       pop3StatusHeader: true,
       allowMailboxPathsOutsideHome: false,
       rewriteSync: 'end',
+      specialUse: [
+        { name: 'sent-mail', use: '\\Sent' }, { name: 'postponed-msgs', use: '\\Drafts' },
+        { name: 'saved-messages', use: '\\Archive' }, { name: 'mail/sent-mail', use: '\\Sent' },
+        { name: 'mail/postponed-msgs', use: '\\Drafts' }, { name: 'mail/saved-messages', use: '\\Archive' },
+        { name: 'Sent', use: '\\Sent' }, { name: 'Drafts', use: '\\Drafts' }, { name: 'Trash', use: '\\Trash' },
+        { name: 'Junk', use: '\\Junk' }, { name: 'Archive', use: '\\Archive' },
+      ],
     };
     assert.deepEqual(DEFAULT_CONFIG, expected);
     for (const text of ['', '\n\n', '# only a comment\n   # indented comment\n\t\n', '\uFEFF']) {
@@ -149,6 +156,7 @@ describe('every key', () => {
       pop3StatusHeader: false,
       allowMailboxPathsOutsideHome: true,
       rewriteSync: 'step',
+      specialUse: [{ name: 'Gesendet', use: '\\Sent' }, { name: 'mail/Papierkorb', use: '\\Trash' }],
     };
     assert.deepEqual(c, expected);
     for (const field of Object.keys(expected) as (keyof Config)[]) {
@@ -220,6 +228,14 @@ describe('every key', () => {
   }
 });
 
+describe('special_use', () => {
+  test('names and uses, the uses in any case; none for no names', () => {
+    assert.deepEqual(parseConfig('special_use = a=\\sent  b/c=\\JUNK\n', 'x').specialUse,
+      [{ name: 'a', use: '\\Sent' }, { name: 'b/c', use: '\\Junk' }]);
+    assert.deepEqual(parseConfig('special_use = none\n', 'x').specialUse, []);
+  });
+});
+
 describe('errors', () => {
   const rows: [string, string][] = [
     ['nonsense', '1: expected "key = value", got "nonsense"'],
@@ -239,6 +255,9 @@ describe('errors', () => {
     ['spool_dir = "/x" y', '1: spool_dir: unexpected text after the closing quote: "y"'],
     ['spool_dir = "/x\\n"', '1: spool_dir: in quotes, a backslash may only escape " or \\'],
     ['pop3_status_header = maybe', '1: pop3_status_header: expected yes or no, got "maybe"'],
+    ['special_use = Sent=\\Outbox', '1: special_use: expected NAME=\\Use (\\All, \\Archive, \\Drafts, \\Flagged, \\Junk, \\Sent, \\Trash), got "Sent=\\Outbox"'],
+    ['special_use = Sent', '1: special_use: expected NAME=\\Use (\\All, \\Archive, \\Drafts, \\Flagged, \\Junk, \\Sent, \\Trash), got "Sent"'],
+    ['special_use = =\\Sent', '1: special_use: expected NAME=\\Use (\\All, \\Archive, \\Drafts, \\Flagged, \\Junk, \\Sent, \\Trash), got "=\\Sent"'],
     ['max_bad_commands = -1', '1: max_bad_commands: expected a whole number, got "-1"'],
     ['max_bad_commands = 1.5', '1: max_bad_commands: expected a whole number, got "1.5"'],
     ['max_bad_commands = 0', '1: max_bad_commands: 0 is below the minimum 1'],

@@ -382,6 +382,75 @@ describe('UwMailStore LIST', () => {
   }, () => ({ listMaxDepth: 3, listMaxEntries: 10 })));
 });
 
+describe('UwMailStore special uses (RFC 6154)', () => {
+  const uses = (s: UwMailStore, pat: string) =>
+    s.list('', pat, { subscribedOnly: false }).then((l) => Object.fromEntries(l.map((e) => [e.name, (e.uses ?? []).join(' ')])));
+  const withUses = (fn: (f: Fixture) => Promise<void>) => withStore(fn, (root) => ({
+    specialUseFile: () => join(root, 'special-use'),
+    specialUseNames: [{ name: 'Sent', use: '\\Sent' }, { name: 'mail/sent-mail', use: '\\Sent' }],
+  }));
+
+  it('configured names match without regard to case, mailbox files only; CREATE wins, RENAME carries, DELETE forgets', () =>
+    withUses(async ({ store, root }) => {
+      await store.create('sent');
+      await store.create('mail/sent-mail');
+      await store.create('box', { uses: ['\\Archive', '\\Junk'] });
+      await store.create('Dir/');
+      assert.deepEqual(await uses(store, '*'), { Dir: '', box: '\\Archive \\Junk', mail: '', 'mail/sent-mail': '\\Sent', sent: '\\Sent', INBOX: '' });
+      assert.deepEqual(JSON.parse(readFileSync(join(root, 'special-use'), 'utf8')), { box: ['\\Archive', '\\Junk'] });
+      await store.rename('box', 'Dir/box');
+      await store.rename('Dir', 'Other');
+      assert.deepEqual(await uses(store, 'Other/*'), { 'Other/box': '\\Archive \\Junk' });
+      await store.delete('Other/box');
+      await store.create('Other/box');
+      assert.deepEqual(await uses(store, 'Other/*'), { 'Other/box': '' });
+      assert.deepEqual(JSON.parse(readFileSync(join(root, 'special-use'), 'utf8')), {});
+      const only = await store.list('', '*', { subscribedOnly: false, selectSpecialUse: true });
+      assert.deepEqual(only.map((e) => e.name), ['mail/sent-mail', 'sent']);
+    }));
+
+  it('refuses with USEATTR (creating nothing) what an mbox store cannot keep', () =>
+    withUses(async ({ store, home }) => {
+      await assert.rejects(store.create('all', { uses: ['\\All'] }), code('USEATTR'));
+      await assert.rejects(store.create('dir/', { uses: ['\\Sent'] }), code('USEATTR'));
+      assert.ok(!existsSync(join(home, 'all')) && !existsSync(join(home, 'dir')));
+    }));
+
+  it('without a control directory a CREATE with a use is refused; the configured names still apply', () =>
+    withStore(async ({ store, home }) => {
+      await assert.rejects(store.create('x', { uses: ['\\Sent'] }), code('USEATTR'));
+      assert.ok(!existsSync(join(home, 'x')));
+      await store.create('Sent');
+      assert.deepEqual(await uses(store, 'Sent'), { Sent: '\\Sent' });
+    }, () => ({ specialUseNames: [{ name: 'sent', use: '\\Sent' }] })));
+
+  it('a damaged file counts as empty', () => withUses(async ({ store, root }) => {
+    writeFileSync(join(root, 'special-use'), '{not json');
+    await store.create('Sent');
+    assert.deepEqual(await uses(store, 'Sent'), { Sent: '\\Sent' });
+  }));
+});
+
+describe('UwMailStore LIST-EXTENDED (RFC 5258)', () => {
+  it('several patterns, SUBSCRIBED selection with \\NonExistent, RECURSIVEMATCH', () => withStore(async ({ store }) => {
+    await store.create('a/b/c');
+    await store.create('a/d');
+    await store.create('e');
+    await store.subscribe('a/b/c');
+    await store.subscribe('e');
+    await store.subscribe('a/d');
+    await store.delete('a/d');
+    const l = (pats: string[], o: object) => store.list('', pats, { subscribedOnly: false, ...o })
+      .then((r) => r.map((e) => `${e.name} ${e.attributes.join(' ')}${e.childSubscribed ? ' +' : ''}`));
+    assert.deepEqual(await l(['e', 'a/%', 'e', '*d'], {}), ['e \\NoInferiors \\Unmarked', 'a/b \\Noselect \\HasChildren']);
+    assert.deepEqual(await l(['*'], { selectSubscribed: true }),
+      ['a/b/c \\NoInferiors \\Unmarked \\Subscribed', 'e \\NoInferiors \\Unmarked \\Subscribed', 'a/d \\NonExistent \\Subscribed']);
+    assert.deepEqual(await l(['%'], { selectSubscribed: true, recursiveMatch: true }),
+      ['a \\Noselect \\HasChildren +', 'e \\NoInferiors \\Unmarked \\Subscribed']);
+    assert.deepEqual(await l(['a/%'], { markSubscribed: true }), ['a/b \\Noselect \\HasChildren']);
+  }));
+});
+
 describe('UwMailStore status/open/append', () => {
   it('creates a missing INBOX on APPEND, refuses others with NONEXISTENT (TRYCREATE)', () =>
     withStore(async ({ store, inbox }) => {

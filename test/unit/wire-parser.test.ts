@@ -226,6 +226,39 @@ describe('store-att and status-att', () => {
   });
 });
 
+describe('LIST-EXTENDED syntax (RFC 5258 §6, RFC 5819, RFC 6154 §6)', () => {
+  const none = { subscribed: false, remote: false, recursiveMatch: false, specialUse: false };
+  it('list-select-opts: any order, any case; RECURSIVEMATCH needs SUBSCRIBED', () => {
+    assert.deepEqual(c('()').listSelectOpts(), none);
+    assert.deepEqual(c('(remote)').listSelectOpts(), { ...none, remote: true });
+    assert.deepEqual(c('(RECURSIVEMATCH subscribed)').listSelectOpts(), { ...none, subscribed: true, recursiveMatch: true });
+    assert.deepEqual(c('(SPECIAL-USE SUBSCRIBED)').listSelectOpts(), { ...none, subscribed: true, specialUse: true });
+    bad(() => c('(RECURSIVEMATCH)').listSelectOpts(), /RECURSIVEMATCH/);
+    bad(() => c('(REMOTE RECURSIVEMATCH)').listSelectOpts(), /RECURSIVEMATCH/);
+    bad(() => c('(SPECIAL-USE RECURSIVEMATCH)').listSelectOpts(), /RECURSIVEMATCH/);
+    bad(() => c('(CHILDREN)').listSelectOpts(), /CHILDREN/);
+    bad(() => c('(SUBSCRIBED').listSelectOpts());
+  });
+  it('mbox-or-pat: one pattern or a parenthesised list of them', () => {
+    assert.deepEqual(c('%').mboxOrPat(), ['%']);
+    assert.deepEqual(c('("INBOX" Drafts "Sent/%")').mboxOrPat(), ['INBOX', 'Drafts', 'Sent/%']);
+    assert.deepEqual(withLiterals('(«a b» *)').mboxOrPat(), ['a b', '*']);
+    bad(() => c('()').mboxOrPat());
+    bad(() => c('(a').mboxOrPat());
+  });
+  it('list-return-opts: SUBSCRIBED, CHILDREN, SPECIAL-USE, STATUS (atts)', () => {
+    const r = { subscribed: false, children: false, specialUse: false, status: null };
+    assert.deepEqual(c('RETURN ()').listReturnOpts(), r);
+    assert.deepEqual(c('return (children SUBSCRIBED special-use)').listReturnOpts(),
+      { ...r, subscribed: true, children: true, specialUse: true });
+    assert.deepEqual(c('RETURN (STATUS (MESSAGES UNSEEN))').listReturnOpts(), { ...r, status: ['MESSAGES', 'UNSEEN'] });
+    bad(() => c('RETURN (STATUS (MESSAGES) STATUS (UNSEEN))').listReturnOpts(), /twice/);
+    bad(() => c('RETURN (STATUS)').listReturnOpts());
+    bad(() => c('RETURN (REMOTE)').listReturnOpts(), /REMOTE/);
+    bad(() => c('RETURNS ()').listReturnOpts(), /RETURN/);
+  });
+});
+
 describe('CONDSTORE syntax (RFC 7162 §7)', () => {
   it('mod-sequence-value and -valzer: positive 63-bit, 0 only where allowed, capped at 2^53 - 1', () => {
     assert.equal(c('1823000000000001').modSequence(false), 1823000000000001);

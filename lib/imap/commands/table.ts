@@ -42,13 +42,14 @@ import { subscribe } from './subscribe.js';
 import { thread, THREAD_ALGORITHMS, uidThread } from './thread.js';
 import { unselect } from './unselect.js';
 import { unsubscribe } from './unsubscribe.js';
+import { xlist } from './xlist.js';
 
 export function commandTable(): ReadonlyMap<string, Command> {
   const specs: Command[] = [
     capability, noop, logout, login, authenticate, starttls,
     select, examine, create, del, rename, subscribe, unsubscribe, list, lsub, status, append, namespace,
     check, close, unselect, expunge, uidExpunge, search, uidSearch, fetch, uidFetch, store, uidStore, copy, uidCopy,
-    move, uidMove, sort, uidSort, thread, uidThread, id, enable, idle, compress,
+    move, uidMove, sort, uidSort, thread, uidThread, id, enable, idle, compress, xlist,
   ];
   return new Map(specs.map((s) => [s.name, s]));
 }
@@ -59,7 +60,7 @@ export function capabilities(s: ImapSession): readonly string[] {
   // until it is on.
   const compress = s.state !== 'not-authenticated' && !s.compressed ? ['COMPRESS=DEFLATE'] : [];
   const caps = ['IMAP4rev1', 'LITERAL+', 'SASL-IR', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE', 'UIDPLUS', 'UNSELECT', 'CHILDREN',
-    'ESEARCH', 'MULTIAPPEND', 'MOVE', 'SORT',
+    'LIST-EXTENDED', 'LIST-STATUS', 'SPECIAL-USE', 'CREATE-SPECIAL-USE', 'XLIST', 'ESEARCH', 'MULTIAPPEND', 'MOVE', 'SORT',
     ...THREAD_ALGORITHMS.map((a) => `THREAD=${a}`), 'WITHIN', 'BINARY', ...compress, 'I18NLEVEL=1', 'CONDSTORE', 'QRESYNC'];
   if (s.state === 'not-authenticated') {
     if (s.backend.tls && !s.tlsActive) caps.push('STARTTLS');

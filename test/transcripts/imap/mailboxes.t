@@ -1,5 +1,6 @@
 # CREATE, LIST (%, *, references, the delimiter query), SUBSCRIBE/LSUB, STATUS, RENAME (INBOX rename moves the
-# messages and leaves INBOX empty), DELETE, and the refusals of names outside the home directory.
+# messages and leaves INBOX empty), DELETE, and the refusals of names outside the home directory. "drafts" is one of
+# the names special_use gives a use by default (matched without regard to case), so LIST says \Drafts.
 mailbox: sample.mbox
 S: * PREAUTH $*
 C: a1 CREATE work/2026/
@@ -14,7 +15,7 @@ C: a5 LIST "" ""
 S: * LIST (\Noselect) "/" ""
 S: a5 OK LIST completed
 C: a6 LIST "" "%"
-S: * LIST (\NoInferiors \Unmarked) "/" "drafts"
+S: * LIST (\NoInferiors \Unmarked \Drafts) "/" "drafts"
 S: * LIST (\Noselect \HasChildren) "/" "work"
 S: * LIST (\NoInferiors) "/" "INBOX"
 S: a6 OK LIST completed

@@ -1,4 +1,4 @@
-/** Mailbox names in responses (LIST, LSUB, STATUS). */
+/** Mailbox names in responses (LIST, LSUB, XLIST, STATUS). */
 import type { ResponseBuilder } from '../../../wire/encode.js';
 
 /**

@@ -1,0 +1,38 @@
+/** The STATUS response (RFC 3501 §7.2.4): sent by STATUS and, after each selectable mailbox, by LIST-STATUS. */
+import type { StatusAtt } from '../../../wire/parser.js';
+import type { AuthenticatedContext } from '../../command.js';
+import { enableCondstore } from './condstore.js';
+import { mailboxName } from './mailbox-name.js';
+
+/**
+ * Queues `* STATUS mailbox (att value ...)` for `atts` (RFC 3501 §6.3.10, HIGHESTMODSEQ of RFC 7162 §3.1.2.2, which
+ * turns CONDSTORE on). The selected mailbox answers from its open index (its file may hold changes not yet
+ * written); any other from the store. Throws what the store throws (MailboxError) before anything is queued.
+ */
+export async function sendStatus(ctx: AuthenticatedContext, mailbox: string, atts: readonly StatusAtt[]): Promise<void> {
+  if (atts.includes('HIGHESTMODSEQ')) enableCondstore(ctx);
+  const sel = ctx.session.selected;
+  let st;
+  if (sel && ctx.store.sameMailbox(sel.name, mailbox)) {
+    const box = sel.box;
+    let recent = 0;
+    let unseen = 0;
+    for (let seq = 1; seq <= box.count(); seq++) {
+      const m = box.meta(seq);
+      if (m.recent) recent++;
+      if (!(m.flags & 1)) unseen++;
+    }
+    st = {
+      messages: box.count(), recent, unseen, uidNext: box.uidNext(), uidValidity: box.uidValidity,
+      highestModseq: box.highestModseq(),
+    };
+  } else {
+    st = await ctx.store.status(mailbox);
+  }
+  const value: Record<StatusAtt, number> = {
+    MESSAGES: st.messages, RECENT: st.recent, UIDNEXT: st.uidNext, UIDVALIDITY: st.uidValidity, UNSEEN: st.unseen,
+    // A mod-sequence-value is positive: only an empty mailbox without a file has none yet.
+    HIGHESTMODSEQ: Math.max(1, st.highestModseq),
+  };
+  ctx.untagged((b) => mailboxName(b.raw('STATUS '), mailbox).sp().list(atts, (l, a) => l.raw(a).sp().number(value[a])));
+}

@@ -1,0 +1,134 @@
+/**
+ * Which mailboxes have which special use (RFC 6154): what the user gave with `CREATE name (USE (...))`, kept in
+ * the control directory, and otherwise the configured names (`special_use`: UW and Pine's `sent-mail`,
+ * `postponed-msgs`, `saved-messages`, and the common `Sent`, `Drafts`, `Trash`, `Junk`, `Archive`), matched without
+ * regard to case. Only mailboxes that exist are given a use: the store asks about the mailbox files it lists.
+ *
+ * The file, `special-use` in the control directory (lib/mailbox/control-dir.ts), is JSON: an object from a
+ * mailbox's key (see {@link useKey}) to its uses. Each change reads it and replaces it atomically (a temporary file,
+ * then rename(2)), so a reader never sees half a file; two sessions changing it at the same instant may lose one
+ * change (as `~/.mailboxlist`, uw-subscriptions.ts). Without a usable control directory nothing is remembered, and
+ * a CREATE that asks for a use is refused (NO [USEATTR]) rather than creating a mailbox without it.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { SPECIAL_USES, type NamedUse, type SpecialUse } from '../values/special-use.js';
+import { fsError, isErrno } from './fs-errors.js';
+import { isInbox } from './uw-names.js';
+
+const FILE_MODE = 0o600;
+
+/**
+ * The key a mailbox's uses are kept under: its name relative to the home (`~/x` is `x`), without a trailing
+ * delimiter; null for INBOX, which has none.
+ */
+export function useKey(name: string): string | null {
+  if (isInbox(name)) return null;
+  const rel = name.startsWith('~/') ? name.slice(2) : name;
+  return rel.endsWith('/') ? rel.slice(0, -1) : rel;
+}
+
+type UseTable = Record<string, SpecialUse[]>;
+
+/** One user's special uses: the file (when there is one) over the configured names. */
+export class SpecialUses {
+  private readonly named = new Map<string, SpecialUse[]>();
+
+  /**
+   * `file`: the path of the user's `special-use` file, asked for on first use (null: no usable control directory).
+   * `names`: the configured names, matched without regard to case; a name given twice has both uses.
+   */
+  constructor(private readonly file: () => string | null, names: readonly NamedUse[]) {
+    for (const { name, use } of names) {
+      const k = name.toLowerCase();
+      const uses = this.named.get(k) ?? [];
+      if (!uses.includes(use)) uses.push(use);
+      this.named.set(k, uses);
+    }
+  }
+
+  /** True when uses given by CREATE can be kept (there is a usable control directory). */
+  canRemember(): boolean {
+    return this.file() !== null;
+  }
+
+  /**
+   * A look-up for one LIST: the uses of the mailbox with key `key` (those given by CREATE, else the configured
+   * name's; none for a key that has neither). Reads the file once; an unreadable file counts as empty.
+   */
+  async lookup(): Promise<(key: string) => readonly SpecialUse[]> {
+    const table = await this.read().catch(() => ({}) as UseTable);
+    return (key) => (Object.hasOwn(table, key) ? table[key] : undefined) ?? this.named.get(key.toLowerCase()) ?? [];
+  }
+
+  /** Keeps `uses` for `key` (none: forgets what was kept, so the configured names apply again). */
+  async set(key: string, uses: readonly SpecialUse[]): Promise<void> {
+    await this.change((t) => {
+      if (uses.length === 0) return delete t[key];
+      t[key] = [...uses];
+      return true;
+    });
+  }
+
+  /** RENAME: what was kept for `from` and every key below it (`from/...`) moves to `to`. */
+  async move(from: string, to: string): Promise<void> {
+    await this.change((t) => {
+      let changed = false;
+      for (const k of Object.keys(t)) {
+        const uses = t[k];
+        if (uses === undefined || (k !== from && !k.startsWith(`${from}/`))) continue;
+        delete t[k];
+        t[to + k.slice(from.length)] = uses;
+        changed = true;
+      }
+      return changed;
+    });
+  }
+
+  /** Reads the table, lets `edit` change it (it says whether it did), and writes it back when it did. */
+  private async change(edit: (t: UseTable) => boolean): Promise<void> {
+    const file = this.file();
+    if (file === null) return;
+    const table = await this.read();
+    if (edit(table)) await this.write(file, table);
+  }
+
+  /** The kept table; empty when there is no file. Entries that are not lists of known uses are dropped. */
+  private async read(): Promise<UseTable> {
+    const file = this.file();
+    const table: UseTable = Object.create(null) as UseTable;
+    if (file === null) return table;
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (e) {
+      if (isErrno(e, 'ENOENT')) return table;
+      throw fsError(e, 'special-use file');
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return table; // a damaged file: as if none (the next change writes a good one)
+    }
+    if (typeof parsed !== 'object' || parsed === null) return table;
+    for (const [k, v] of Object.entries(parsed)) {
+      if (!Array.isArray(v)) continue;
+      const uses = SPECIAL_USES.filter((u) => v.includes(u));
+      if (uses.length > 0) table[k] = uses;
+    }
+    return table;
+  }
+
+  /** Replaces the file atomically: a temporary file in the same directory, then rename(2). */
+  private async write(file: string, table: UseTable): Promise<void> {
+    const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
+      await writeFile(tmp, `${JSON.stringify(table)}\n`, { encoding: 'utf8', mode: FILE_MODE, flag: 'wx' });
+      await rename(tmp, file);
+    } catch (e) {
+      await unlink(tmp).catch(() => undefined);
+      throw fsError(e, 'special-use file');
+    }
+  }
+}
