@@ -60,3 +60,17 @@ describe('resolveSet by UID', () => {
     assert.deepEqual(resolveSet(against([3, 7, 9]), SequenceSet.of([{ first: 8, last: 4 }, { first: 9, last: 9 }]), true), [2, 3]);
   });
 });
+
+describe('resolveSet of "$" (RFC 5182)', () => {
+  const box = mailboxOf([3, 7, 9, 12]);
+  it('names the saved UIDs still here, for UID and message-number commands alike', () => {
+    const saved = SequenceSet.of([{ first: 1, last: 3 }, { first: 8, last: 9 }, { first: 12, last: 12 }]);
+    assert.deepEqual(resolveSet({ box, saved }, '$', true), [1, 3, 4]);
+    assert.deepEqual(resolveSet({ box, saved }, '$', false), [1, 3, 4]);
+  });
+  it('names nothing, and is no error, when empty or when every saved message is gone', () => {
+    assert.deepEqual(resolveSet({ box, saved: null }, '$', false), []);
+    assert.deepEqual(resolveSet({ box: mailboxOf([]), saved: null }, '$', false), []);
+    assert.deepEqual(resolveSet({ box, saved: SequenceSet.range(4, 6) }, '$', false), []);
+  });
+});

@@ -6,6 +6,8 @@
  * served as CRLF, NUL kept: see append.ts). CONDSTORE (RFC 7162 §3.1) is: every message has a mod-sequence
  * (lib/mailbox's MessageMeta.modseq), so no mailbox answers NOMODSEQ. QRESYNC (§3.2) is: the driver remembers the
  * UIDs expunged after each mod-sequence (OpenMailbox.expungedSince), and answers from further back are supersets.
+ * SEARCHRES (RFC 5182) is: SEARCH RETURN (SAVE) keeps the result with the selection as UIDs, and every command that
+ * takes a sequence set takes "$" (shared/sequence.ts resolveSet, the search key in lib/mail/search.ts).
  */
 import type { Command } from '../command.js';
 import type { ImapSession } from '../session.js';
@@ -60,7 +62,7 @@ export function capabilities(s: ImapSession): readonly string[] {
   // until it is on.
   const compress = s.state !== 'not-authenticated' && !s.compressed ? ['COMPRESS=DEFLATE'] : [];
   const caps = ['IMAP4rev1', 'LITERAL+', 'SASL-IR', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE', 'UIDPLUS', 'UNSELECT', 'CHILDREN',
-    'LIST-EXTENDED', 'LIST-STATUS', 'SPECIAL-USE', 'CREATE-SPECIAL-USE', 'XLIST', 'ESEARCH', 'MULTIAPPEND', 'MOVE', 'SORT',
+    'LIST-EXTENDED', 'LIST-STATUS', 'SPECIAL-USE', 'CREATE-SPECIAL-USE', 'XLIST', 'ESEARCH', 'SEARCHRES', 'MULTIAPPEND', 'MOVE', 'SORT',
     ...THREAD_ALGORITHMS.map((a) => `THREAD=${a}`), 'WITHIN', 'BINARY', ...compress, 'I18NLEVEL=1', 'CONDSTORE', 'QRESYNC'];
   if (s.state === 'not-authenticated') {
     if (s.backend.tls && !s.tlsActive) caps.push('STARTTLS');

@@ -3,7 +3,7 @@
  * Sets in responses (APPENDUID, COPYUID, ESEARCH ALL) are written by the encoder's `seqSet`.
  */
 import type { OpenMailbox } from '../../../mailbox/driver.js';
-import type { SequenceArg, SequenceSet } from '../../../values/sequence.js';
+import type { SequenceArg } from '../../../values/sequence.js';
 import type { Selected } from '../../command.js';
 import { bad } from '../../errors.js';
 
