@@ -120,7 +120,7 @@ export interface Selected {
   /**
    * The saved search result, RFC 5182's "$": UIDs (null: empty), so that an expunge drops its messages and moves no
    * number (§2.1); each use resolves it against the mailbox as it is then. Set only by a SEARCH or SORT with SAVE
-   * (searchres.ts). It belongs to the selection: empty when a mailbox is selected, gone when the selection ends
+   * (shared/esearch.ts). It belongs to the selection: empty when a mailbox is selected, gone when the selection ends
    * (SELECT, EXAMINE, CLOSE, UNSELECT, a failed SELECT), as §2.1 asks.
    */
   saved: SequenceSet | null;
