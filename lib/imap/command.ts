@@ -9,6 +9,7 @@ import type { OpenMailbox } from '../mailbox/driver.js';
 import type { MimePart } from '../mail/mime.js';
 import type { ResponseBuilder } from '../wire/encode.js';
 import type { ArgCursor } from '../wire/parser.js';
+import type { SequenceSet } from '../values/sequence.js';
 import type { ImapSession, ImapState } from './session.js';
 
 /** What a command sees of the session, in any state. */
@@ -116,4 +117,11 @@ export interface Selected {
   readonly readOnly: boolean;
   /** MIME structures by UID (clients fetch BODYSTRUCTURE, then parts); dropped with the selection. */
   readonly structures: Map<number, MimePart>;
+  /**
+   * The saved search result, RFC 5182's "$": UIDs (null: empty), so that an expunge drops its messages and moves no
+   * number (§2.1); each use resolves it against the mailbox as it is then. Set only by a SEARCH or SORT with SAVE
+   * (shared/esearch.ts). It belongs to the selection: empty when a mailbox is selected, gone when the selection ends
+   * (SELECT, EXAMINE, CLOSE, UNSELECT, a failed SELECT), as §2.1 asks.
+   */
+  saved: SequenceSet | null;
 }

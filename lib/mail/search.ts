@@ -167,9 +167,25 @@ function internalDay(d: InternalDate): number {
   return Math.floor((d.time + d.zone * 60_000) / DAY_MS);
 }
 
-/** `n` is in `set` (null: an empty saved result, RFC 5182) resolved against `max`. */
-function inSet(set: SequenceSet | null, n: number, max: number): boolean {
-  return set !== null && set.has(n, max);
+/**
+ * A membership test for the saved search result (RFC 5182's "$", UIDs; null: empty): its ranges found once, then a
+ * binary search per message, since a saved result can be thousands of ranges and the test runs for every message.
+ */
+function savedTest(saved: SequenceSet | null): (uid: number) => boolean {
+  if (saved === null) return () => false;
+  const rs = saved.ranges(0xffffffff);
+  return (uid) => {
+    let lo = 0;
+    let hi = rs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const r = rs[mid] as readonly [number, number];
+      if (r[1] < uid) lo = mid + 1;
+      else if (r[0] > uid) hi = mid;
+      else return true;
+    }
+    return false;
+  };
 }
 
 /** The flag keys: the system flag each tests, and whether it must be set (ANSWERED) or clear (UNANSWERED). */
@@ -189,9 +205,11 @@ const FLAG_KEYS = {
 /**
  * Compiles a search program. `keys` is the command's list of keys (ANDed, RFC 3501: "When multiple keys are
  * specified, the result is the intersection") or one key. `charset` is the SEARCH CHARSET (default US-ASCII).
- * Throws {@link SearchCharsetError} for a charset we cannot decode.
+ * `saved` is what `$` names: the session's saved search result as UIDs (RFC 5182), null when it is empty (`$` then
+ * matches nothing, which is no error, §2.1). Throws {@link SearchCharsetError} for a charset we cannot decode.
  */
-export function compileSearch(keys: SearchKey | readonly SearchKey[], charset = 'US-ASCII'): SearchProgram {
+export function compileSearch(keys: SearchKey | readonly SearchKey[], charset = 'US-ASCII',
+  saved: SequenceSet | null = null): SearchProgram {
   if (!isKnownCharset(charset)) throw new SearchCharsetError(charset);
   const bodyNeedles: string[] = [];
   let usesHeader = false;
@@ -304,7 +322,11 @@ export function compileSearch(keys: SearchKey | readonly SearchKey[], charset = 
       }
       case 'UID': {
         const set = k.set;
-        return { t: 'meta', test: (m, ctx) => inSet(set, m.uid, ctx.maxUid) };
+        if (set === '$') {
+          const has = savedTest(saved);
+          return { t: 'meta', test: (m) => has(m.uid) };
+        }
+        return { t: 'meta', test: (m, ctx) => set.has(m.uid, ctx.maxUid) };
       }
       case 'MODSEQ': {
         usesModseq = true;
@@ -313,7 +335,7 @@ export function compileSearch(keys: SearchKey | readonly SearchKey[], charset = 
       }
       case 'SEQ': {
         const set = k.set;
-        return { t: 'meta', test: (m, ctx) => inSet(set, m.seq, ctx.maxSeq) };
+        return { t: 'meta', test: (m, ctx) => set.has(m.seq, ctx.maxSeq) };
       }
       case 'NOT':
         return { t: 'not', operand: compile(k.operand) };

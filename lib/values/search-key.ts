@@ -8,7 +8,7 @@
  * search criteria", so they can only be turned into text once the whole command (and its CHARSET) is known. That
  * happens in `compileSearch`, which also reports an unsupported charset (tagged NO [BADCHARSET], not BAD).
  */
-import type { SequenceSet } from './sequence.js';
+import type { SequenceArg, SequenceSet } from './sequence.js';
 
 /**
  * RFC 3501 §9 `date = date-text / DQUOTE date-text DQUOTE`, `date-text = date-day "-" date-month "-" date-year`.
@@ -51,8 +51,11 @@ export type SearchKey =
   | { readonly key: 'LARGER' | 'SMALLER'; readonly size: number }
   /** RFC 5032 `OLDER n` / `YOUNGER n` (`nz-number` seconds before now). */
   | { readonly key: 'OLDER' | 'YOUNGER'; readonly seconds: number }
-  /** `UID sequence-set`. */
-  | { readonly key: 'UID'; readonly set: SequenceSet | null }
+  /**
+   * `UID sequence-set`; `$` (bare or after UID) is the saved search result of RFC 5182, which holds UIDs: the
+   * evaluator is given it with the program (lib/mail/search.ts compileSearch).
+   */
+  | { readonly key: 'UID'; readonly set: SequenceArg }
   /** RFC 7162 `MODSEQ n`: the message's mod-sequence is n or above (an entry name and type, if given, dropped). */
   | { readonly key: 'MODSEQ'; readonly modseq: number }
   /** A bare `sequence-set` (message sequence numbers). */

@@ -9,6 +9,13 @@
  * only when asked, as merged ranges: `1:*` over 100k messages is one range, never 100k numbers.
  */
 
+/**
+ * What a command that names messages takes (FETCH, STORE, COPY, MOVE, UID EXPUNGE, the SEARCH keys): a sequence set,
+ * or `$`, the session's saved search result (RFC 5182 §3: `sequence-set =/ seq-last-command`, `seq-last-command =
+ * "$"`). `$` stands alone: it is never one item of a set (`1,$` is not a sequence-set).
+ */
+export type SequenceArg = SequenceSet | '$';
+
 /** A seq-number: a positive 32-bit integer, or '*' (the largest number in use). */
 export type SeqNumber = number | '*';
 

@@ -420,7 +420,25 @@ export class ResponseBuilder {
     return this.seqRanges(numberRanges(ids));
   }
 
-  /** sequence-set of sorted, disjoint ranges (`[[1,3],[7,7]]` is `1:3,7`): a set too large to list (VANISHED). */
+  /**
+   * sequence-set of the numbers `ids` in the order given, for ESEARCH's ALL (RFC 4731; RFC 5267 §3.1-3.2 for a sorted
+   * result): a range only for a run that goes up by one, since a range stands for its numbers in increasing order
+   * (`3:5,1` is 3 4 5 1; 5 4 3 is `5,4,3`, never `5:3`). For ascending numbers, as compact as {@link seqSet}.
+   */
+  orderedSet(ids: readonly number[]): this {
+    const runs: Array<[number, number]> = [];
+    for (const n of ids) {
+      const last = runs[runs.length - 1];
+      if (last !== undefined && n === last[1] + 1) last[1] = n;
+      else runs.push([n, n]);
+    }
+    return this.seqRanges(runs);
+  }
+
+  /**
+   * sequence-set of ranges, written in the order given; sorted, disjoint ones (`[[1,3],[7,7]]` is `1:3,7`) for a set
+   * too large to list (VANISHED).
+   */
   seqRanges(ranges: readonly (readonly [number, number])[]): this {
     let first = true;
     for (const [lo, hi] of ranges) {

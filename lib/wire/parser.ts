@@ -12,7 +12,7 @@ import { decodeBase64Strict } from '../values/base64.js';
 import type { SearchKey } from '../values/search-key.js';
 import type { CommandPart, RawCommand, SpooledLiteral } from './fragmentizer.js';
 import { isAstringChar, isAtomChar, isDigit, isListChar, isTagChar } from './chars.js';
-import { SequenceSet, type SeqNumber, type SeqRange } from '../values/sequence.js';
+import { SequenceSet, type SequenceArg, type SeqNumber, type SeqRange } from '../values/sequence.js';
 
 /** A syntax error in a command: answered with `BAD <message>`. */
 export class ParseError extends Error {
@@ -93,7 +93,7 @@ export type FetchAtt =
 const SYSTEM_FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft', '\\Recent'] as const;
 
 /** RFC 4731 search-return-opt (SAVE is RFC 5182). */
-type SearchReturnOpt = 'MIN' | 'MAX' | 'ALL' | 'COUNT' | 'SAVE';
+export type SearchReturnOpt = 'MIN' | 'MAX' | 'ALL' | 'COUNT' | 'SAVE';
 
 /**
  * The arguments of SEARCH / UID SEARCH. `returnOpts` null means a plain (non-ESEARCH) search. `keys` are ANDed
@@ -482,8 +482,11 @@ export class ArgCursor {
     return SequenceSet.of(items);
   }
 
-  /** sequence-set =/ seq-last-command ; seq-last-command = "$" (RFC 5182 SEARCHRES) */
-  seqSetOrSaved(): SequenceSet | '$' {
+  /**
+   * sequence-set =/ seq-last-command ; seq-last-command = "$" (RFC 5182 §3): a sequence set, or "$" alone. "$" is
+   * not a seq-number, so `1,$` and `$,1` are refused (the first by seqSet, the second by whatever follows).
+   */
+  seqSetOrSaved(): SequenceArg {
     if (this.eat('$')) return '$';
     return this.seqSet();
   }
@@ -909,62 +912,70 @@ export class ArgCursor {
   }
 
   /**
+   * ```
+   * search-return-opts = SP "RETURN" SP "(" [search-return-opt *(SP search-return-opt)] ")"   (RFC 4466 §2.6)
+   * search-return-opt  = "MIN" / "MAX" / "ALL" / "COUNT" / "SAVE"                           (RFC 4731, RFC 5182)
+   * ```
+   * From after the SP: the options when `RETURN` comes next (in the order first written, each once; `RETURN ()`
+   * means ALL, RFC 4731 §3.1), else null with nothing consumed. For SEARCH, and SORT's ESORT form (RFC 5267 §3).
+   */
+  searchReturnOpts(): SearchReturnOpt[] | null {
+    if (!this.maybeKeyword('RETURN')) return null;
+    this.sp();
+    this.expect(0x28, '"(" after RETURN');
+    const opts: SearchReturnOpt[] = [];
+    if (!this.eat(')')) {
+      do {
+        const o = this.word();
+        if (o !== 'MIN' && o !== 'MAX' && o !== 'ALL' && o !== 'COUNT' && o !== 'SAVE') {
+          throw new ParseError(o ? `Unknown search return option ${o.slice(0, 32)}` : `Expected search return option${this.where()}`);
+        }
+        if (!opts.includes(o)) opts.push(o);
+      } while (this.eat(' '));
+      this.expect(0x29, '")" closing RETURN options');
+    }
+    if (opts.length === 0) opts.push('ALL');
+    return opts;
+  }
+
+  /**
    * The arguments after SEARCH, from the SP that follows the command name:
    *   search = "SEARCH" [search-return-opts] SP ["CHARSET" SP astring SP] search-key *(SP search-key)
-   *   search-return-opts = SP "RETURN" SP "(" [search-return-opt *(SP search-return-opt)] ")"   (RFC 4466/4731)
-   *   search-return-opt = "MIN" / "MAX" / "ALL" / "COUNT" / "SAVE"                               (RFC 4731/5182)
-   * `RETURN ()` means ALL (RFC 4731 §3.1). `savedUids` is the session's saved search result (RFC 5182): a "$"
-   * (bare or after UID) becomes `UID <savedUids>`, null (matching nothing) when nothing was saved.
+   * `$` among the keys is the saved search result (RFC 5182), resolved when the command runs.
    */
-  search(savedUids: SequenceSet | null = null): SearchCommand {
+  search(): SearchCommand {
     this.sp();
-    let returnOpts: SearchReturnOpt[] | null = null;
-    if (this.maybeKeyword('RETURN')) {
-      this.sp();
-      this.expect(0x28, '"(" after RETURN');
-      returnOpts = [];
-      if (!this.eat(')')) {
-        do {
-          const o = this.word();
-          if (o !== 'MIN' && o !== 'MAX' && o !== 'ALL' && o !== 'COUNT' && o !== 'SAVE') {
-            throw new ParseError(o ? `Unknown search return option ${o}` : `Expected search return option${this.where()}`);
-          }
-          if (!returnOpts.includes(o)) returnOpts.push(o);
-        } while (this.eat(' '));
-        this.expect(0x29, '")" closing RETURN options');
-      }
-      if (returnOpts.length === 0) returnOpts.push('ALL');
-      this.sp();
-    }
+    const returnOpts = this.searchReturnOpts();
+    if (returnOpts !== null) this.sp();
     let charset: string | null = null;
     if (this.maybeKeyword('CHARSET')) {
       this.sp();
       charset = this.astring().toString('latin1');
       this.sp();
     }
-    const keys = [this.searchKey(savedUids)];
-    while (this.eat(' ')) keys.push(this.searchKey(savedUids));
+    const keys = [this.searchKey()];
+    while (this.eat(' ')) keys.push(this.searchKey());
     return { returnOpts, charset, keys };
   }
 
   /**
    * search-key (RFC 3501 §9, with OLDER/YOUNGER of RFC 5032, "$" of RFC 5182 and MODSEQ of RFC 7162): one key, as lib/mail's
-   * SearchKey. Several keys in parentheses are an `AND`. Nesting deeper than 64 is refused. See {@link search}
-   * for `savedUids`.
+   * SearchKey. Several keys in parentheses are an `AND`. Nesting deeper than 64 is refused. A `$`, bare or after
+   * UID, is `UID $`: the saved result holds UIDs (RFC 5182 §2.1).
    */
-  searchKey(savedUids: SequenceSet | null = null, depth = 0): SearchKey {
+  searchKey(depth = 0): SearchKey {
     if (depth > MAX_DEPTH) throw new ParseError('Search keys nested too deeply');
     const c = this.peek();
     if (c === 0x28) {
       this.pos++;
-      const operands = [this.searchKey(savedUids, depth + 1)];
-      while (this.eat(' ')) operands.push(this.searchKey(savedUids, depth + 1));
+      const operands = [this.searchKey(depth + 1)];
+      while (this.eat(' ')) operands.push(this.searchKey(depth + 1));
       this.expect(0x29, '")" closing search keys');
       return { key: 'AND', operands };
     }
     const set = (): SearchKey => {
       const s = this.seqSetOrSaved();
-      return s === '$' ? { key: 'UID', set: savedUids } : { key: 'SEQ', set: s };
+      return s === '$' ? { key: 'UID', set: s } : { key: 'SEQ', set: s };
     };
     if (isDigit(c) || c === 0x2a || c === 0x24) return set();
     const w = this.word();
@@ -995,19 +1006,18 @@ export class ArgCursor {
         return { key: w, seconds: this.nzNumber() };
       case 'UID': {
         this.sp();
-        const s = this.seqSetOrSaved();
-        return { key: 'UID', set: s === '$' ? savedUids : s };
+        return { key: 'UID', set: this.seqSetOrSaved() };
       }
       case 'MODSEQ':
         return this.searchModseq();
       case 'NOT':
         this.sp();
-        return { key: 'NOT', operand: this.searchKey(savedUids, depth + 1) };
+        return { key: 'NOT', operand: this.searchKey(depth + 1) };
       case 'OR': {
         this.sp();
-        const left = this.searchKey(savedUids, depth + 1);
+        const left = this.searchKey(depth + 1);
         this.sp();
-        return { key: 'OR', left, right: this.searchKey(savedUids, depth + 1) };
+        return { key: 'OR', left, right: this.searchKey(depth + 1) };
       }
       default:
         throw new ParseError(w ? `Unknown search key ${w}` : `Expected search key${this.where()}`);

@@ -26,6 +26,11 @@ function mailboxOf(uids: readonly number[]): OpenMailbox {
   return { count: () => uids.length, meta: (seq: number) => ({ uid: uids[seq - 1] }) } as unknown as OpenMailbox;
 }
 
+/** A selection over those UIDs with nothing saved. */
+function against(uids: readonly number[]): { box: OpenMailbox; saved: null } {
+  return { box: mailboxOf(uids), saved: null };
+}
+
 describe('resolveSet by UID', () => {
   it('names exactly the messages whose UIDs the set covers, ascending, each once (2,000 random cases)', () => {
     for (let seed = 1; seed <= 2000; seed++) {
@@ -45,13 +50,27 @@ describe('resolveSet by UID', () => {
       const set = SequenceSet.of(items);
       const named = new Set([...set.numbers(n ? (uids[n - 1] as number) : 0)]);
       const want = uids.flatMap((x, i) => (named.has(x) ? [i + 1] : []));
-      assert.deepEqual(resolveSet(mailboxOf(uids), set, true), want, `seed ${seed}: uids ${uids.join(',')}`);
+      assert.deepEqual(resolveSet(against(uids), set, true), want, `seed ${seed}: uids ${uids.join(',')}`);
     }
   });
 
   it('gives nothing in an empty mailbox, and the last message for n:* above every UID (RFC 3501 §6.4.8)', () => {
-    assert.deepEqual(resolveSet(mailboxOf([]), SequenceSet.range(1, '*'), true), []);
-    assert.deepEqual(resolveSet(mailboxOf([3, 7, 9]), SequenceSet.range(559, '*'), true), [3]);
-    assert.deepEqual(resolveSet(mailboxOf([3, 7, 9]), SequenceSet.of([{ first: 8, last: 4 }, { first: 9, last: 9 }]), true), [2, 3]);
+    assert.deepEqual(resolveSet(against([]), SequenceSet.range(1, '*'), true), []);
+    assert.deepEqual(resolveSet(against([3, 7, 9]), SequenceSet.range(559, '*'), true), [3]);
+    assert.deepEqual(resolveSet(against([3, 7, 9]), SequenceSet.of([{ first: 8, last: 4 }, { first: 9, last: 9 }]), true), [2, 3]);
+  });
+});
+
+describe('resolveSet of "$" (RFC 5182)', () => {
+  const box = mailboxOf([3, 7, 9, 12]);
+  it('names the saved UIDs still here, for UID and message-number commands alike', () => {
+    const saved = SequenceSet.of([{ first: 1, last: 3 }, { first: 8, last: 9 }, { first: 12, last: 12 }]);
+    assert.deepEqual(resolveSet({ box, saved }, '$', true), [1, 3, 4]);
+    assert.deepEqual(resolveSet({ box, saved }, '$', false), [1, 3, 4]);
+  });
+  it('names nothing, and is no error, when empty or when every saved message is gone', () => {
+    assert.deepEqual(resolveSet({ box, saved: null }, '$', false), []);
+    assert.deepEqual(resolveSet({ box: mailboxOf([]), saved: null }, '$', false), []);
+    assert.deepEqual(resolveSet({ box, saved: SequenceSet.range(4, 6) }, '$', false), []);
   });
 });

@@ -264,6 +264,16 @@ for (const chunkSize of [4096, 1, 7]) {
   });
 }
 
+describe('"$", the saved search result (RFC 5182)', () => {
+  test('names the saved UIDs (UID 10, 20, ... here); an empty one (null) names nothing', async () => {
+    const saved = SequenceSet.of([{ first: 45, last: 60 }, { first: 5, last: 10 }, { first: 30, last: 30 }]);
+    const hits = await searchMessages(compileSearch({ key: 'UID', set: '$' }, 'US-ASCII', saved), mailbox(4096), CTX);
+    assert.deepEqual(hits.map((m) => m.seq), [1, 3, 5]);
+    const not = await searchMessages(compileSearch({ key: 'NOT', operand: { key: 'UID', set: '$' } }), mailbox(4096), CTX);
+    assert.deepEqual(not.map((m) => m.seq), [1, 2, 3, 4, 5]);
+  });
+});
+
 /**
  * FROM/TO/CC/BCC match the addresses as ENVELOPE parses them (issue 15): `name <local@domain>` or `local@domain`, the
  * name decoded; comments, routes and quoting are not text, and a match never spans two addresses.

@@ -84,6 +84,21 @@ describe('encode', () => {
     const set = ArgCursor.of(s(rb().seqSet(ids))).seqSet();
     assert.deepEqual([...set.numbers(50)], ids);
   });
+  it('writes an ordered set in its order, a range only for a run up by one (ESORT, RFC 5267 §3.2)', () => {
+    assert.equal(s(rb().orderedSet([5, 4, 3, 1])), '5,4,3,1');
+    assert.equal(s(rb().orderedSet([3, 4, 1, 2])), '3:4,1:2');
+    assert.equal(s(rb().orderedSet([1, 2, 3, 7, 9, 10])), s(rb().seqSet([1, 2, 3, 7, 9, 10])));
+    assert.equal(s(rb().orderedSet([])), '');
+    // Read back and expanded item by item (each range increasing), the order is the one written.
+    fc.assert(fc.property(fc.uniqueArray(fc.integer({ min: 1, max: 60 }), { minLength: 1 }), (ids) => {
+      const set = ArgCursor.of(s(rb().orderedSet(ids))).seqSet();
+      const back = set.items.flatMap((r) => {
+        const [lo, hi] = [Number(r.first), Number(r.last)];
+        return Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
+      });
+      assert.deepEqual(back, ids);
+    }), { numRuns: 300 });
+  });
 
   it('parse(encode(v)) = v for strings, numbers, lists and flag lists (seeded pseudo-random, 3000 cases)', async () => {
     // mulberry32: the same cases on every run, so a failure names its case.

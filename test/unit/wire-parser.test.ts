@@ -121,6 +121,12 @@ describe('sequence sets', () => {
     assert.equal(c('*:4,7').seqSet().toString(), '*:4,7');
     assert.equal(c('$').seqSetOrSaved(), '$');
     bad(() => c('$').seqSet());
+    bad(() => c('1,$').seqSetOrSaved());
+    bad(() => c('$1').seqSet());
+    // "$" stands alone: what follows it is the next argument's business (FETCH's SP), so `$,1` ends the set at "$".
+    const cur = c('$,1');
+    assert.equal(cur.seqSetOrSaved(), '$');
+    bad(() => cur.end());
     bad(() => c('0').seqSet());
     bad(() => c('1,').seqSet());
     bad(() => c('1:').seqSet());
@@ -364,7 +370,13 @@ describe('search', () => {
       right: { key: 'SEQ', set: SequenceSet.of([{ first: 1, last: 3 }, { first: '*', last: '*' }]) } }] }],
     [' RETURN (MIN COUNT min) UID 2:* LARGER 100 smaller 4294967295', { returnOpts: ['MIN', 'COUNT'], charset: null,
       keys: [{ key: 'UID', set: set('2:*') }, { key: 'LARGER', size: 100 }, { key: 'SMALLER', size: 4294967295 }] }],
-    [' RETURN () $', { returnOpts: ['ALL'], charset: null, keys: [{ key: 'UID', set: null }] }],
+    [' RETURN () $', { returnOpts: ['ALL'], charset: null, keys: [{ key: 'UID', set: '$' }] }],
+    // RFC 5182 §4.1's examples: SAVE alone, with MIN/MAX, and "$" used as a key (bare, after UID, under OR/NOT).
+    [' RETURN (SAVE) FLAGGED', { returnOpts: ['SAVE'], charset: null, keys: [{ key: 'FLAGGED' }] }],
+    [' RETURN (MIN MAX SAVE) UNSEEN', { returnOpts: ['MIN', 'MAX', 'SAVE'], charset: null, keys: [{ key: 'UNSEEN' }] }],
+    [' return (save all) or $ 1:3 not uid $', { returnOpts: ['SAVE', 'ALL'], charset: null, keys: [
+      { key: 'OR', left: { key: 'UID', set: '$' }, right: { key: 'SEQ', set: set('1:3') } },
+      { key: 'NOT', operand: { key: 'UID', set: '$' } }] }],
     [' UNSEEN YOUNGER 259200 OLDER 1', { returnOpts: null, charset: null, keys: [{ key: 'UNSEEN' },
       { key: 'YOUNGER', seconds: 259200 }, { key: 'OLDER', seconds: 1 }] }],
     [' HEADER X-Foo "" SENTBEFORE "3-Mar-2020" DRAFT UNDRAFT OLD ALL (SEEN)', { returnOpts: null, charset: null, keys: [
@@ -385,10 +397,20 @@ describe('search', () => {
       cur.end();
     });
   }
-  it('$ is the saved result (RFC 5182), bare or after UID', () => {
-    const saved = set('4,9:10');
+  it('$ is the saved result (RFC 5182), bare or after UID, and UIDs either way', () => {
     const cur = c(' $ UID $');
-    assert.deepEqual(cur.search(saved).keys, [{ key: 'UID', set: saved }, { key: 'UID', set: saved }]);
+    assert.deepEqual(cur.search().keys, [{ key: 'UID', set: '$' }, { key: 'UID', set: '$' }]);
+    cur.end();
+  });
+  it('search-return-opts: null without RETURN (nothing consumed), ALL for (), each option once', () => {
+    const none = c('(DATE)');
+    assert.equal(none.searchReturnOpts(), null);
+    assert.ok(none.lookingAt('('));
+    assert.deepEqual(c('RETURN ()').searchReturnOpts(), ['ALL']);
+    assert.deepEqual(c('RETURN (count SAVE Count min)').searchReturnOpts(), ['COUNT', 'SAVE', 'MIN']);
+    bad(() => c('RETURN (PARTIAL 1:10)').searchReturnOpts());
+    bad(() => c('RETURN (UPDATE)').searchReturnOpts());
+    bad(() => c('RETURN MIN').searchReturnOpts());
   });
   it('parsed programs compile with lib/mail (one SearchKey type for both layers)', () => {
     for (const [text] of table) {
@@ -402,7 +424,7 @@ describe('search', () => {
     cur.end();
   });
   for (const text of [' ', ' FOO', ' FROM', ' (SEEN', ' OR SEEN', ' SINCE 1-Foo-2000', ' RETURN (MIN', ' RETURN (FOO) ALL',
-    ' SEEN  DELETED', ' OLDER 0', ' ()', ' ' + '('.repeat(100) + 'ALL' + ')'.repeat(100), ' ' + 'NOT '.repeat(100) + 'ALL']) {
+    ' SEEN  DELETED', ' OLDER 0', ' 1,$', ' $,1', ' $:3', ' UID 1:$', ' UID $$', ' RETURN (SAVE CONTEXT) ALL', ' ()', ' ' + '('.repeat(100) + 'ALL' + ')'.repeat(100), ' ' + 'NOT '.repeat(100) + 'ALL']) {
     it(`refuses SEARCH${text.slice(0, 30)}`, () => bad(() => { const cur = c(text); cur.search(); cur.end(); }));
   }
 });

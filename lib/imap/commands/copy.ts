@@ -12,7 +12,7 @@ function copySpec(uid: boolean): Command {
     parse: parseCopyArgs,
     async run(ctx: SelectedContext, args: CopyArgs) {
       const sel = ctx.selected;
-      const seqs = resolveSet(sel.box, args.set, uid);
+      const seqs = resolveSet(sel, args.set, uid);
       if (seqs.length === 0) return;
       const r = await copyMessages(ctx, seqs, args.mailbox);
       ctx.okWith('COPY completed', (b) => copyUid(b, r));

@@ -5,11 +5,12 @@
  * are the session's updates. Once QRESYNC is on, a tagged OK after something was removed carries the mailbox's new
  * HIGHESTMODSEQ (RFC 7162 §3.2.7, §3.2.9); CLOSE's never does (§3.2.8).
  */
-import type { SequenceSet } from '../../values/sequence.js';
+import type { SequenceArg } from '../../values/sequence.js';
 import { highestModseq } from '../responses.js';
 import { defineSelectedCommand, type SelectedContext } from '../command.js';
 import { no } from '../errors.js';
 import { qresyncOn } from './shared/qresync.js';
+import { resolveSet } from './shared/sequence.js';
 
 /**
  * After an expunge by this command that removed `removed` messages: under QRESYNC, the tagged OK names HIGHESTMODSEQ,
@@ -34,20 +35,15 @@ export const uidExpunge = defineSelectedCommand({
   name: 'UID EXPUNGE', states: ['selected'], expungeSafe: true,
   parse(a) {
     a.sp();
-    const set = a.seqSet();
+    const set = a.seqSetOrSaved();
     a.end();
     return set;
   },
-  async run(ctx, set: SequenceSet) {
+  async run(ctx, set: SequenceArg) {
     const sel = ctx.selected;
     if (sel.readOnly) throw no('Mailbox is read-only', 'READ-ONLY');
     const box = sel.box;
-    const maxUid = box.count() ? box.meta(box.count()).uid : 0;
-    const uids = new Set<number>();
-    for (let seq = 1; seq <= box.count(); seq++) {
-      const uid = box.meta(seq).uid;
-      if (set.has(uid, maxUid)) uids.add(uid);
-    }
+    const uids = new Set(resolveSet(sel, set, true).map((seq) => box.meta(seq).uid));
     tellHighestModseq(ctx, 'UID EXPUNGE', (await box.expunge(uids)).length);
   },
 });

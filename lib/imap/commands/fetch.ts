@@ -9,7 +9,7 @@
  * VANISHED (§3.2.6, QRESYNC on) a UID FETCH first tells which UIDs of its set were expunged after it.
  */
 import { type FetchAtt, ParseError } from '../../wire/parser.js';
-import type { SequenceSet } from '../../values/sequence.js';
+import type { SequenceArg } from '../../values/sequence.js';
 import { MailboxError } from '../../mailbox/driver.js';
 import { FetchError, flushKept, keptPlan, writeFetch, writeFetchKept, writeKeptRun } from '../fetch-writer.js';
 import { type SelectedContext, defineSelectedCommand, type Command } from '../command.js';
@@ -19,7 +19,7 @@ import { condstoreOn, enableCondstore } from './shared/condstore.js';
 import { qresyncOn, sendVanishedSince } from './shared/qresync.js';
 
 interface FetchArgs {
-  readonly set: SequenceSet;
+  readonly set: SequenceArg;
   readonly atts: readonly FetchAtt[];
   /** CHANGEDSINCE's mod-sequence; 0 when not given (every modseq is above it). */
   readonly changedSince: number;
@@ -35,7 +35,7 @@ function fetchSpec(uid: boolean): Command {
     name: uid ? 'UID FETCH' : 'FETCH', states: ['selected'], expungeSafe: false,
     parse(a) {
       a.sp();
-      const set = a.seqSet();
+      const set = a.seqSetOrSaved();
       a.sp();
       let atts = a.fetchAtts();
       const { changedSince, vanished } = a.maybeSp() ? a.fetchModifiers() : { changedSince: 0, vanished: false };
@@ -50,7 +50,8 @@ function fetchSpec(uid: boolean): Command {
       const sel = ctx.selected;
       if (args.vanished) {
         if (!qresyncOn(ctx)) throw bad('VANISHED without ENABLE QRESYNC');
-        sendVanishedSince(ctx, sel.box, args.changedSince, args.set);
+        // "$" holds no expunged message (RFC 5182 §2.1: they leave it), so none of it can have vanished.
+        if (args.set !== '$') sendVanishedSince(ctx, sel.box, args.changedSince, args.set);
       }
       if (args.atts.some((x) => x.kind === 'MODSEQ')) enableCondstore(ctx);
       let seen = false;
@@ -59,7 +60,7 @@ function fetchSpec(uid: boolean): Command {
       const plan = keptPlan(args.atts, { uid });
       const out = ctx.session.out;
       try {
-        for (const [first, last] of resolveRanges(sel.box, args.set, uid)) {
+        for (const [first, last] of resolveRanges(sel, args.set, uid)) {
           for (let seq = first; seq <= last; seq++) {
             if (args.changedSince > 0 && sel.box.meta(seq).modseq <= args.changedSince) continue;
             if (plan !== null) {

@@ -27,7 +27,7 @@ function moveSpec(uid: boolean): Command {
       // Checked before copying: a MOVE that cannot remove the source would be a COPY the client did not ask for.
       if (sel.readOnly) throw no('Mailbox is read-only', 'READ-ONLY');
       const box = sel.box;
-      const seqs = resolveSet(box, args.set, uid);
+      const seqs = resolveSet(sel, args.set, uid);
       if (seqs.length === 0) return;
       // All or nothing, whatever is killed when: the copies commit in the same step as the messages leave this
       // mailbox (the driver's move: mbox/move-record.ts). If they cannot leave it (a full disk), the copies are taken

@@ -1,16 +1,20 @@
 // sort = ["UID" SP] "SORT" SP sort-criteria SP search-criteria  (RFC 5256 §5)
+// extended-sort = ["UID" SP] "SORT" search-return-opts SP sort-criteria SP search-criteria  (RFC 5267 §5)
 /**
  * SORT and UID SORT (RFC 5256 §3): the messages matching SEARCH criteria, in the order of the sort criteria,
  * answered as `* SORT n n n` (message numbers, or UIDs for UID SORT). Like SEARCH, no untagged EXPUNGE while it runs
  * (RFC 3501 §7.4.1: the response names messages by number). A MODSEQ key adds `(MODSEQ n)`, as to SEARCH (RFC
- * 7162 §3.1.5).
+ * 7162 §3.1.5). With RETURN options (ESORT, RFC 5267 §3) the answer is an ESEARCH response instead, in the sort
+ * order (shared/esearch.ts), and SAVE keeps the result as SEARCH's does (RFC 5182). The CONTEXT options of RFC 5267
+ * §4 (CONTEXT, UPDATE, PARTIAL) are not offered, and refused as unknown.
  */
 import type { SearchKey } from '../../values/search-key.js';
 import { sortMessages, type SortCriterion, type SortKeyName } from '../../mail/sort.js';
-import { ParseError, type ArgCursor } from '../../wire/parser.js';
+import { ParseError, type ArgCursor, type SearchReturnOpt } from '../../wire/parser.js';
 import { defineSelectedCommand, type Command, type SelectedContext } from '../command.js';
 import { searchCriteria, searchSelected } from './shared/search.js';
 import { highestOf } from './shared/condstore.js';
+import { answerReturn, savingOnFailure } from './shared/esearch.js';
 
 const SORT_KEYS: readonly SortKeyName[] = ['ARRIVAL', 'CC', 'DATE', 'FROM', 'SIZE', 'SUBJECT', 'TO'];
 
@@ -43,6 +47,8 @@ function sortCriteria(a: ArgCursor): SortCriterion[] {
 }
 
 interface SortArgs {
+  /** ESORT's RETURN options (RFC 5267 §3); null for a plain SORT. */
+  readonly returnOpts: readonly SearchReturnOpt[] | null;
   readonly criteria: readonly SortCriterion[];
   readonly charset: string;
   readonly keys: readonly SearchKey[];
@@ -53,15 +59,23 @@ function sortSpec(uid: boolean): Command {
     name: uid ? 'UID SORT' : 'SORT', states: ['selected'], expungeSafe: false,
     parse(a): SortArgs {
       a.sp();
+      const returnOpts = a.searchReturnOpts();
+      if (returnOpts !== null) a.sp();
       const criteria = sortCriteria(a);
       a.sp();
       const { charset, keys } = searchCriteria(a);
       a.end();
-      return { criteria, charset, keys };
+      return { returnOpts, criteria, charset, keys };
     },
     async run(ctx: SelectedContext, args: SortArgs) {
-      const found = await searchSelected(ctx, args.keys, args.charset);
-      const sorted = await sortMessages(found.messages, args.criteria);
+      const { found, sorted } = await savingOnFailure(ctx, args.returnOpts, async () => {
+        const f = await searchSelected(ctx, args.keys, args.charset);
+        return { found: f, sorted: await sortMessages(f.messages, args.criteria) };
+      });
+      if (args.returnOpts !== null) {
+        answerReturn(ctx, uid, args.returnOpts, sorted, found.usesModseq);
+        return;
+      }
       // sort-data = "SORT" [1*(SP nz-number) SP search-sort-mod-seq] when MODSEQ was a key (RFC 7162 §3.1.5, §7)
       const high = found.usesModseq ? highestOf(sorted) : null;
       ctx.untagged((b) => {

@@ -8,7 +8,7 @@
  * and stored in one step under the mailbox's write locks; the others are named in the tagged OK's [MODIFIED].
  */
 import type { StoreAtt } from '../../wire/parser.js';
-import type { SequenceSet } from '../../values/sequence.js';
+import type { SequenceArg } from '../../values/sequence.js';
 import type { OpenMailbox } from '../../mailbox/driver.js';
 import { flagsFetch } from '../responses.js';
 import { type SelectedContext, defineSelectedCommand, type Command } from '../command.js';
@@ -18,7 +18,7 @@ import { resolveSet } from './shared/sequence.js';
 import { condstoreOn, enableCondstore } from './shared/condstore.js';
 
 interface StoreArgs {
-  readonly set: SequenceSet;
+  readonly set: SequenceArg;
   readonly att: StoreAtt;
   /** UNCHANGEDSINCE's mod-sequence (0 included); null for an unconditional STORE. */
   readonly unchangedSince: number | null;
@@ -29,7 +29,7 @@ function storeSpec(uid: boolean): Command {
     name: uid ? 'UID STORE' : 'STORE', states: ['selected'], expungeSafe: false,
     parse(a): StoreArgs {
       a.sp();
-      const set = a.seqSet();
+      const set = a.seqSetOrSaved();
       a.sp();
       let unchangedSince: number | null = null;
       if (a.lookingAt('(')) {
@@ -46,7 +46,7 @@ function storeSpec(uid: boolean): Command {
       if (conditional) enableCondstore(ctx);
       if (sel.readOnly) throw no('Mailbox is read-only', 'READ-ONLY');
       const box = sel.box;
-      const seqs = resolveSet(box, args.set, uid);
+      const seqs = resolveSet(sel, args.set, uid);
       const { bits, keywords } = splitFlags(args.att.flags);
       let stored = seqs;
       if (args.unchangedSince === null) await storeAll(box, seqs, args.att.op, bits, keywords);

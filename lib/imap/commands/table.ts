@@ -6,6 +6,10 @@
  * served as CRLF, NUL kept: see append.ts). CONDSTORE (RFC 7162 §3.1) is: every message has a mod-sequence
  * (lib/mailbox's MessageMeta.modseq), so no mailbox answers NOMODSEQ. QRESYNC (§3.2) is: the driver remembers the
  * UIDs expunged after each mod-sequence (OpenMailbox.expungedSince), and answers from further back are supersets.
+ * SEARCHRES (RFC 5182) is: SEARCH RETURN (SAVE) keeps the result with the selection as UIDs, and every command that
+ * takes a sequence set takes "$" (shared/sequence.ts resolveSet, the search key in lib/mail/search.ts). ESORT
+ * (RFC 5267 §3) is: SORT takes RETURN options and answers ESEARCH in the sort order, SAVE included; CONTEXT=SEARCH
+ * and CONTEXT=SORT (§4: UPDATE, PARTIAL, CANCELUPDATE) are not, and their options are refused.
  */
 import type { Command } from '../command.js';
 import type { ImapSession } from '../session.js';
@@ -60,7 +64,7 @@ export function capabilities(s: ImapSession): readonly string[] {
   // until it is on.
   const compress = s.state !== 'not-authenticated' && !s.compressed ? ['COMPRESS=DEFLATE'] : [];
   const caps = ['IMAP4rev1', 'LITERAL+', 'SASL-IR', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE', 'UIDPLUS', 'UNSELECT', 'CHILDREN',
-    'LIST-EXTENDED', 'LIST-STATUS', 'SPECIAL-USE', 'CREATE-SPECIAL-USE', 'XLIST', 'ESEARCH', 'MULTIAPPEND', 'MOVE', 'SORT',
+    'LIST-EXTENDED', 'LIST-STATUS', 'SPECIAL-USE', 'CREATE-SPECIAL-USE', 'XLIST', 'ESEARCH', 'SEARCHRES', 'MULTIAPPEND', 'MOVE', 'SORT', 'ESORT',
     ...THREAD_ALGORITHMS.map((a) => `THREAD=${a}`), 'WITHIN', 'BINARY', ...compress, 'I18NLEVEL=1', 'CONDSTORE', 'QRESYNC'];
   if (s.state === 'not-authenticated') {
     if (s.backend.tls && !s.tlsActive) caps.push('STARTTLS');

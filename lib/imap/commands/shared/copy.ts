@@ -1,21 +1,21 @@
 /** Copying messages of the selected mailbox to another mailbox: COPY and MOVE. */
 import type { AppendMessage, AppendOptions } from '../../../mailbox/driver.js';
 import { MailboxError } from '../../../mailbox/driver.js';
-import type { SequenceSet } from '../../../values/sequence.js';
+import type { SequenceArg } from '../../../values/sequence.js';
 import type { ArgCursor } from '../../../wire/parser.js';
 import type { SelectedContext } from '../../command.js';
 import { no } from '../../errors.js';
 
 /** What COPY and MOVE name: messages and a destination. */
 export interface CopyArgs {
-  readonly set: SequenceSet;
+  readonly set: SequenceArg;
   readonly mailbox: string;
 }
 
-/** `SP sequence-set SP mailbox`, the arguments of COPY and MOVE (RFC 3501 §9, RFC 6851 §5). */
+/** `SP sequence-set SP mailbox`, the arguments of COPY and MOVE (RFC 3501 §9, RFC 6851 §5; `$`: RFC 5182). */
 export function parseCopyArgs(a: ArgCursor): CopyArgs {
   a.sp();
-  const set = a.seqSet();
+  const set = a.seqSetOrSaved();
   a.sp();
   const mailbox = a.mailbox();
   a.end();

@@ -67,7 +67,7 @@ export function sendVanishedSince(ctx: CommandContext, box: OpenMailbox, modseq:
 export function resynchronize(ctx: CommandContext, box: OpenMailbox, p: QresyncParam): void {
   if (p.uidValidity !== box.uidValidity) return;
   sendVanishedSince(ctx, box, p.modseq, p.knownUids);
-  for (const seq of resolveSet(box, p.knownUids ?? SequenceSet.range(1, '*'), true)) {
+  for (const seq of resolveSet({ box, saved: null }, p.knownUids ?? SequenceSet.range(1, '*'), true)) {
     const m = box.meta(seq);
     if (m.modseq > p.modseq) ctx.untagged((b) => flagsFetch(b, seq, m, { uid: true, modseq: true, flags: true }));
   }

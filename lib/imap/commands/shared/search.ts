@@ -122,14 +122,14 @@ function searchable(box: OpenMailbox): SearchMessage[] {
  * The messages of the selected mailbox matching `keys` (ANDed), in sequence order, and whether a key was MODSEQ
  * (RFC 7162 §3.1.5: the command is then CONDSTORE-enabling, and SEARCH and SORT end their answer with the highest
  * mod-sequence found). `charset` is the command's CHARSET (null: US-ASCII); OLDER/YOUNGER count from the session
- * clock's now. Shared by SEARCH, SORT and THREAD (RFC 5256 §3: their search criteria are SEARCH's). Throws NO
+ * clock's now; `$` is the saved result as it is before this command (RFC 5182). Shared by SEARCH, SORT and THREAD (RFC 5256 §3: their search criteria are SEARCH's). Throws NO
  * [BADCHARSET] for a charset that cannot be decoded (RFC 3501 §6.4.4, RFC 5256 §3).
  */
 export async function searchSelected(ctx: SelectedContext, keys: readonly SearchKey[], charset: string | null):
   Promise<{ messages: SearchMessage[]; usesModseq: boolean }> {
   let program;
   try {
-    program = compileSearch(keys, charset ?? 'US-ASCII');
+    program = compileSearch(keys, charset ?? 'US-ASCII', ctx.selected.saved);
   } catch (e) {
     if (e instanceof SearchCharsetError) throw no(`Unsupported charset ${charset}`, 'BADCHARSET (US-ASCII UTF-8)');
     throw e;

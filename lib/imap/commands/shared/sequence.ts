@@ -3,18 +3,24 @@
  * Sets in responses (APPENDUID, COPYUID, ESEARCH ALL) are written by the encoder's `seqSet`.
  */
 import type { OpenMailbox } from '../../../mailbox/driver.js';
-import type { SequenceSet } from '../../../values/sequence.js';
+import type { SequenceArg } from '../../../values/sequence.js';
+import type { Selected } from '../../command.js';
 import { bad } from '../../errors.js';
+
+/** What a set is resolved against: the mailbox, and the saved search result that `$` names (RFC 5182). */
+type Against = Pick<Selected, 'box' | 'saved'>;
 
 /**
  * The sequence numbers a set names, by message number or (uid) by UID; UIDs that do not exist are skipped. Throws
  * BAD for a message number above the count, which in an empty mailbox is every one, `*` included (RFC 3501 §9
  * seq-number: "The server should respond with a tagged BAD response to a command that uses a message sequence number
  * greater than the number of messages in the selected mailbox. This includes "*" if the selected mailbox is empty").
+ * `$` is the saved result's messages still here, whether the command is a UID one or not (RFC 5182 §2.1: it holds
+ * messages, told by UID or number as the command asks); an empty one names nothing, which is no error.
  */
-export function resolveSet(box: OpenMailbox, set: SequenceSet, uid: boolean): number[] {
+export function resolveSet(sel: Against, set: SequenceArg, uid: boolean): number[] {
   const out: number[] = [];
-  for (const [first, last] of resolveRanges(box, set, uid)) for (let seq = first; seq <= last; seq++) out.push(seq);
+  for (const [first, last] of resolveRanges(sel, set, uid)) for (let seq = first; seq <= last; seq++) out.push(seq);
   return out;
 }
 
@@ -22,7 +28,9 @@ export function resolveSet(box: OpenMailbox, set: SequenceSet, uid: boolean): nu
  * {@link resolveSet} as ranges of sequence numbers, [first, last] each, ascending and disjoint (none empty): what
  * FETCH walks, a range at a time.
  */
-export function resolveRanges(box: OpenMailbox, set: SequenceSet, uid: boolean): Array<readonly [number, number]> {
+export function resolveRanges(sel: Against, set: SequenceArg, uid: boolean): Array<readonly [number, number]> {
+  if (set === '$') return sel.saved === null ? [] : resolveRanges(sel, sel.saved, true);
+  const box = sel.box;
   const n = box.count();
   if (!uid) {
     if (n === 0 || set.exceeds(n)) throw bad('Invalid message sequence number');
