@@ -59,7 +59,8 @@ export function capabilities(s: ImapSession): readonly string[] {
   // COMPRESS is a command of the authenticated states (RFC 4978 §5: command-auth), so it is offered once logged in,
   // until it is on.
   const compress = s.state !== 'not-authenticated' && !s.compressed ? ['COMPRESS=DEFLATE'] : [];
-  const caps = ['IMAP4rev1', 'LITERAL+', 'SASL-IR', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE', 'UIDPLUS', 'UNSELECT', 'CHILDREN',
+  // RFC 7888 §5: LITERAL- or LITERAL+, never both (LITERAL+ promises all that LITERAL- does and more).
+  const caps = ['IMAP4rev1', s.opts.literalMinus ? 'LITERAL-' : 'LITERAL+', 'SASL-IR', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE', 'UIDPLUS', 'UNSELECT', 'CHILDREN',
     'LIST-EXTENDED', 'LIST-STATUS', 'SPECIAL-USE', 'CREATE-SPECIAL-USE', 'XLIST', 'ESEARCH', 'MULTIAPPEND', 'MOVE', 'SORT',
     ...THREAD_ALGORITHMS.map((a) => `THREAD=${a}`), 'WITHIN', 'BINARY', ...compress, 'I18NLEVEL=1', 'CONDSTORE', 'QRESYNC'];
   if (s.state === 'not-authenticated') {
