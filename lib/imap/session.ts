@@ -453,13 +453,14 @@ export class ImapSession {
     } catch (e) {
       if (e instanceof CommandFragmentError) {
         const tag = e.tag ?? '*';
-        const r = e.refused ? this.literalRefusal(e.refused) : { code: null, text: e.message };
+        const r = e.refused ? this.literalRefusal(e.refused) : { status: 'BAD' as const, code: null, text: e.message };
         if (e.fatal) {
           this.end('protocol error', r.code ? `[${r.code}] ${r.text}` : r.text);
           return null;
         }
-        this.status(tag, 'BAD', r.code, r.text);
-        return this.tooMany() ? null : 'handled';
+        this.status(tag, r.status, r.code, r.text);
+        // A message over APPENDLIMIT is a well-formed command refused (NO), not a protocol error.
+        return r.status === 'BAD' && this.tooMany() ? null : 'handled';
       }
       if (e instanceof LineTooLong) {
         this.end('line too long', 'Command line too long');
@@ -476,19 +477,24 @@ export class ImapSession {
   }
 
   /**
-   * Why a literal was refused, in the client's terms. RFC 7888 §5: a non-synchronizing literal over 4096 octets
-   * under LITERAL- is answered BAD (after its octets are read and dropped, or with BYE when there are too many to
-   * read), with TOOBIG (RFC 4469) when the command is APPEND.
+   * Why a literal was refused, in the client's terms (the octets of a non-synchronizing one have been read and
+   * dropped, or the session ends with BYE when there were too many to read; a synchronizing one was never invited).
+   * RFC 7888 §5: a non-synchronizing literal over 4096 octets under LITERAL- is answered BAD, with TOOBIG (RFC 4469)
+   * when the command is APPEND. RFC 7889: a message over APPENDLIMIT is answered NO [TOOBIG], before the client
+   * sends it when its literal is synchronizing.
    */
-  private literalRefusal(a: LiteralAnnouncement): { code: string | null; text: string } {
+  private literalRefusal(a: LiteralAnnouncement): { status: 'BAD' | 'NO'; code: string | null; text: string } {
     const append = isAppend(a.soFar);
     if (a.nonSync && this.opts.literalMinus && a.size > LITERAL_MINUS_MAX) {
       return {
-        code: append ? 'TOOBIG' : null,
+        status: 'BAD', code: append ? 'TOOBIG' : null,
         text: `Non-synchronizing literal over ${LITERAL_MINUS_MAX} octets (LITERAL-): send it as a synchronizing literal`,
       };
     }
-    return { code: null, text: 'Literal too large' };
+    if (append && a.size > this.opts.maxLiteral) {
+      return { status: 'NO', code: 'TOOBIG', text: `Message larger than the APPENDLIMIT of ${this.opts.maxLiteral} octets` };
+    }
+    return { status: 'BAD', code: null, text: 'Literal too large' };
   }
 
   /** Ends a session whose client said nothing for too long (RFC 3501 §5.4), while waiting for a command or in IDLE. */

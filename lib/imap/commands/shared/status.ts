@@ -6,7 +6,7 @@ import { mailboxName } from './mailbox-name.js';
 
 /**
  * Queues `* STATUS mailbox (att value ...)` for `atts` (RFC 3501 §6.3.10, HIGHESTMODSEQ of RFC 7162 §3.1.2.2, which
- * turns CONDSTORE on). The selected mailbox answers from its open index (its file may hold changes not yet
+ * turns CONDSTORE on, APPENDLIMIT of RFC 7889). The selected mailbox answers from its open index (its file may hold changes not yet
  * written); any other from the store. Throws what the store throws (MailboxError) before anything is queued.
  */
 export async function sendStatus(ctx: AuthenticatedContext, mailbox: string, atts: readonly StatusAtt[]): Promise<void> {
@@ -33,6 +33,8 @@ export async function sendStatus(ctx: AuthenticatedContext, mailbox: string, att
     MESSAGES: st.messages, RECENT: st.recent, UIDNEXT: st.uidNext, UIDVALIDITY: st.uidValidity, UNSEEN: st.unseen,
     // A mod-sequence-value is positive: only an empty mailbox without a file has none yet.
     HIGHESTMODSEQ: Math.max(1, st.highestModseq),
+    // RFC 7889: the largest message APPEND takes here; max_literal, the same for every mailbox.
+    APPENDLIMIT: ctx.session.opts.maxLiteral,
   };
   ctx.untagged((b) => mailboxName(b.raw('STATUS '), mailbox).sp().list(atts, (l, a) => l.raw(a).sp().number(value[a])));
 }
