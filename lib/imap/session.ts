@@ -20,6 +20,7 @@ import type { ResponseSink } from '../io/sink.js';
 import { MailboxError, type OpenMailbox } from '../mailbox/driver.js';
 import type { Command, CommandContext, Selected } from './command.js';
 import { replyFor } from './errors.js';
+import { probedExtension } from './commands/probes.js';
 import type { MailStore } from '../mailbox/store.js';
 import {
   CommandFragmentError, readCommand, type CommandPart, type LiteralAnnouncement, type LiteralSpool, type RawCommand,
@@ -534,6 +535,12 @@ export class ImapSession {
       return;
     }
     if (!spec) {
+      // A probe for an extension we do not have is answered BAD, but is not garbage: it is not counted.
+      const ext = probedExtension(name);
+      if (ext !== undefined) {
+        this.status(tag, 'BAD', null, `Command unrecognized: ${name} (${ext} is not supported; see CAPABILITY)`);
+        return;
+      }
       this.status(tag, 'BAD', null, `Command unrecognized: ${name.slice(0, 32)}`);
       this.tooMany();
       return;
