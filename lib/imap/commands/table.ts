@@ -61,7 +61,7 @@ export function capabilities(s: ImapSession): readonly string[] {
   const compress = s.state !== 'not-authenticated' && !s.compressed ? ['COMPRESS=DEFLATE'] : [];
   // RFC 7888 §5: LITERAL- or LITERAL+, never both (LITERAL+ promises all that LITERAL- does and more).
   const caps = ['IMAP4rev1', s.opts.literalMinus ? 'LITERAL-' : 'LITERAL+', 'SASL-IR', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE', 'UIDPLUS', 'UNSELECT', 'CHILDREN',
-    'LIST-EXTENDED', 'LIST-STATUS', 'STATUS=SIZE', 'SPECIAL-USE', 'CREATE-SPECIAL-USE', 'XLIST', 'ESEARCH', 'MULTIAPPEND',
+    'LIST-EXTENDED', 'LIST-STATUS', 'SPECIAL-USE', 'CREATE-SPECIAL-USE', 'XLIST', 'STATUS=SIZE', 'ESEARCH', 'MULTIAPPEND',
     // RFC 7889: one limit for every mailbox (max_literal), so it is given with the capability.
     `APPENDLIMIT=${s.opts.maxLiteral}`, 'MOVE', 'SORT',
     ...THREAD_ALGORITHMS.map((a) => `THREAD=${a}`), 'WITHIN', 'BINARY', ...compress, 'I18NLEVEL=1', 'CONDSTORE', 'QRESYNC'];

@@ -2,7 +2,7 @@
 # (sample.mbox: 399 + 667 + 358 + 362), from the index, for a mailbox that is not selected (the store opens it), for
 # the selected one (its open index, which holds changes not yet written) and through LIST-STATUS.
 mailbox: sample.mbox
-S: * PREAUTH [CAPABILITY IMAP4rev1 $* LIST-STATUS STATUS=SIZE $*] $*
+S: * PREAUTH [CAPABILITY IMAP4rev1 $* XLIST STATUS=SIZE ESEARCH $*] $*
 C: t1 STATUS INBOX (MESSAGES SIZE)
 S: * STATUS "INBOX" (MESSAGES 4 SIZE 1786)
 S: t1 OK STATUS completed
