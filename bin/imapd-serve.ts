@@ -60,6 +60,7 @@ export async function serveImap(server: Server, conn: Connection, streams: Sessi
     sessionId: sessionId(server), clientHost: conn.clientHost, implicitTls: streams.tls,
     loginTimeoutS: c.imapLoginTimeoutS, idleTimeoutS: c.imapIdleTimeoutS, maxLiteral: c.maxLiteral,
     maxCommand: c.maxLiteral + c.maxLineLength, maxBadCommands: c.maxBadCommands,
+    literalMinus: c.imapLiteralMinus,
     spool: () => fileSpool(c.journalDir),
   };
   const table = commandTable();

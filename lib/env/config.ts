@@ -51,6 +51,8 @@
  *   max_line_length = 64K                   size     longest command line; at least 8K (RFC 7162 §4)
  *   max_literal = 200M                      size     largest literal (APPEND); at most 4294967295 (RFC 3501)
  *   max_bad_commands = 20                   integer  unparsable commands before the connection is closed
+ *   imap_literal_minus = no                 bool     advertise LITERAL- instead of LITERAL+ (RFC 7888 §5: never
+ *                                                    both): non-synchronizing literals only up to 4096 octets
  *   lock_timeout_s = 60                     integer  how long to wait for a mailbox lock
  *   lock_order_write = dotlock,fcntl,flock  locks    lock methods taken for writing, in order (lib/lock/locker.ts)
  *   lock_order_read = dotlock,fcntl,flock   locks    lock methods taken for reading, in order
@@ -136,6 +138,8 @@ export interface Config {
   readonly maxLineLength: number;
   readonly maxLiteral: number;
   readonly maxBadCommands: number;
+  /** IMAP advertises LITERAL- (non-synchronizing literals up to 4096 octets) instead of LITERAL+. */
+  readonly imapLiteralMinus: boolean;
   readonly lockTimeoutS: number;
   /** Ready for lib/lock's selectLockMethods (LockName is its LockMethodName). */
   readonly lockOrderWrite: readonly LockName[];
@@ -191,6 +195,7 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
   maxLineLength: 65536,
   maxLiteral: 200 * 1024 * 1024,
   maxBadCommands: 20,
+  imapLiteralMinus: false,
   lockTimeoutS: 60,
   lockOrderWrite: LOCK_NAMES,
   lockOrderRead: LOCK_NAMES,
@@ -472,6 +477,7 @@ const SPECS: SpecTable = Object.freeze({
   maxLineLength: size('max_line_length', 8192, 64 * 1024 * 1024, ' (RFC 7162 §4: at least 8192)'),
   maxLiteral: size('max_literal', 1, RFC3501_NUMBER_MAX, ' (an RFC 3501 number is 32 bits)'),
   maxBadCommands: integer('max_bad_commands', 1, 100_000),
+  imapLiteralMinus: bool('imap_literal_minus'),
   lockTimeoutS: integer('lock_timeout_s', 1, 3600),
   lockOrderWrite: lockList('lock_order_write'),
   lockOrderRead: lockList('lock_order_read'),

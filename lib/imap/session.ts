@@ -20,9 +20,10 @@ import type { ResponseSink } from '../io/sink.js';
 import { MailboxError, type OpenMailbox } from '../mailbox/driver.js';
 import type { Command, CommandContext, Selected } from './command.js';
 import { replyFor } from './errors.js';
+import { probedExtension } from './commands/probes.js';
 import type { MailStore } from '../mailbox/store.js';
 import {
-  CommandFragmentError, readCommand, type CommandPart, type LiteralSpool, type RawCommand,
+  CommandFragmentError, readCommand, type CommandPart, type LiteralAnnouncement, type LiteralSpool, type RawCommand,
 } from '../wire/fragmentizer.js';
 import { ResponseBuilder } from '../wire/encode.js';
 import { ArgCursor } from '../wire/parser.js';
@@ -66,6 +67,11 @@ export interface ImapOptions {
   readonly maxCommand: number;
   readonly maxBadCommands: number;
   /**
+   * Advertise LITERAL- rather than LITERAL+ (RFC 7888 §5: a server never advertises both): a non-synchronizing
+   * literal over {@link LITERAL_MINUS_MAX} octets is then refused.
+   */
+  readonly literalMinus: boolean;
+  /**
    * Makes the file an APPEND literal larger than {@link SPOOL_ABOVE} is written to as it arrives, instead of being
    * held in memory (bin/ gives lib/io/spool.ts's, in journal_dir); throws when none can be made (the literal is then
    * held in memory). Absent: always in memory.
@@ -82,6 +88,9 @@ const SPOOL_ABOVE = 1 << 20;
  * this bound `a SEARCH TEXT {200000000}` would be read into memory whole.
  */
 const MAX_CLIENT_LITERAL = 10_000;
+
+/** RFC 7888 §5: under LITERAL-, the largest non-synchronizing literal a client may send. */
+const LITERAL_MINUS_MAX = 4096;
 
 /** Unexpected errors logged with their detail per connection; later ones are only counted. */
 const MAX_LOGGED_ERRORS = 3;
@@ -412,7 +421,10 @@ export class ImapSession {
     try {
       const r = await Promise.race([
         readCommand(this.input, {
-          maxLiteral: (a) => (isAppend(a.soFar) ? this.opts.maxLiteral : Math.min(this.opts.maxLiteral, MAX_CLIENT_LITERAL)),
+          maxLiteral: (a) => {
+            if (a.nonSync && this.opts.literalMinus && a.size > LITERAL_MINUS_MAX) return 'refuse';
+            return isAppend(a.soFar) ? this.opts.maxLiteral : Math.min(this.opts.maxLiteral, MAX_CLIENT_LITERAL);
+          },
           maxCommand: this.opts.maxCommand,
           maxLiterals: 1000,
           maxDiscard: 1 << 20,
@@ -442,12 +454,14 @@ export class ImapSession {
     } catch (e) {
       if (e instanceof CommandFragmentError) {
         const tag = e.tag ?? '*';
+        const r = e.refused ? this.literalRefusal(e.refused) : { status: 'BAD' as const, code: null, text: e.message };
         if (e.fatal) {
-          this.end('protocol error', e.message);
+          this.end('protocol error', r.code ? `[${r.code}] ${r.text}` : r.text);
           return null;
         }
-        this.status(tag, 'BAD', null, e.message);
-        return this.tooMany() ? null : 'handled';
+        this.status(tag, r.status, r.code, r.text);
+        // A message over APPENDLIMIT is a well-formed command refused (NO), not a protocol error.
+        return r.status === 'BAD' && this.tooMany() ? null : 'handled';
       }
       if (e instanceof LineTooLong) {
         this.end('line too long', 'Command line too long');
@@ -461,6 +475,27 @@ export class ImapSession {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * Why a literal was refused, in the client's terms (the octets of a non-synchronizing one have been read and
+   * dropped, or the session ends with BYE when there were too many to read; a synchronizing one was never invited).
+   * RFC 7888 §5: a non-synchronizing literal over 4096 octets under LITERAL- is answered BAD, with TOOBIG (RFC 4469)
+   * when the command is APPEND. RFC 7889: a message over APPENDLIMIT is answered NO [TOOBIG], before the client
+   * sends it when its literal is synchronizing.
+   */
+  private literalRefusal(a: LiteralAnnouncement): { status: 'BAD' | 'NO'; code: string | null; text: string } {
+    const append = isAppend(a.soFar);
+    if (a.nonSync && this.opts.literalMinus && a.size > LITERAL_MINUS_MAX) {
+      return {
+        status: 'BAD', code: append ? 'TOOBIG' : null,
+        text: `Non-synchronizing literal over ${LITERAL_MINUS_MAX} octets (LITERAL-): send it as a synchronizing literal`,
+      };
+    }
+    if (append && a.size > this.opts.maxLiteral) {
+      return { status: 'NO', code: 'TOOBIG', text: `Message larger than the APPENDLIMIT of ${this.opts.maxLiteral} octets` };
+    }
+    return { status: 'BAD', code: null, text: 'Literal too large' };
   }
 
   /** Ends a session whose client said nothing for too long (RFC 3501 §5.4), while waiting for a command or in IDLE. */
@@ -500,6 +535,12 @@ export class ImapSession {
       return;
     }
     if (!spec) {
+      // A probe for an extension we do not have is answered BAD, but is not garbage: it is not counted.
+      const ext = probedExtension(name);
+      if (ext !== undefined) {
+        this.status(tag, 'BAD', null, `Command unrecognized: ${name} (${ext} is not supported; see CAPABILITY)`);
+        return;
+      }
       this.status(tag, 'BAD', null, `Command unrecognized: ${name.slice(0, 32)}`);
       this.tooMany();
       return;

@@ -44,6 +44,26 @@ export interface MailboxStatus {
   readonly uidValidity: number;
   /** RFC 7162's HIGHESTMODSEQ: the modification sequence of the mailbox's latest change. */
   readonly highestModseq: number;
+  /**
+   * RFC 8438's SIZE: the messages' served sizes (RFC822.SIZE) added up, see {@link mailboxSize}. Only when asked
+   * for ({@link StatusWanted}), since sizes not yet in the index cost reading the bodies.
+   */
+  readonly size?: number;
+}
+
+/** What {@link MailboxDriver.status} is to work out beyond the counts it always gives. */
+export interface StatusWanted {
+  readonly size?: boolean;
+}
+
+/**
+ * The total of the messages' served sizes (each as FETCH RFC822.SIZE gives it): STATUS SIZE (RFC 8438). Sizes in
+ * the index are taken as they are; only those not yet counted are counted (OpenMailbox.sizes).
+ */
+export function mailboxSize(box: OpenMailbox): number {
+  let total = 0;
+  for (const n of box.sizes()) total += n;
+  return total;
 }
 
 export interface AppendMessage {
@@ -122,7 +142,8 @@ export interface MailboxDriver {
   create(path: string): Promise<void>;
   remove(path: string): Promise<void>;
   rename(from: string, to: string): Promise<void>;
-  status(path: string): Promise<MailboxStatus>;
+  /** The counts of STATUS; `want` asks for more (SIZE). */
+  status(path: string, want?: StatusWanted): Promise<MailboxStatus>;
   /**
    * Appends under the delivery locks. Returns the mailbox's UIDVALIDITY and the UIDs given, in order. All or
    * nothing: on a failure (OVERQUOTA when the disk or quota is full part way) no message is left in the mailbox.

@@ -7,7 +7,7 @@
  * ASCII): UW stores them on disk that way too, so files made by UW keep their names.
  */
 import type { SpecialUse } from '../values/special-use.js';
-import type { AppendMessage, AppendOptions, MailboxStatus, OpenMailbox } from './driver.js';
+import type { AppendMessage, AppendOptions, MailboxStatus, OpenMailbox, StatusWanted } from './driver.js';
 
 /** One LIST/LSUB answer line. */
 export interface ListEntry {
@@ -62,7 +62,8 @@ export interface MailStore {
   rename(from: string, to: string): Promise<void>;
   subscribe(name: string): Promise<void>;
   unsubscribe(name: string): Promise<void>;
-  status(name: string): Promise<MailboxStatus>;
+  /** STATUS's counts; `want` asks for more (SIZE), as MailboxDriver.status. */
+  status(name: string, want?: StatusWanted): Promise<MailboxStatus>;
   /** Throws MailboxError NONEXISTENT (-> NO [TRYCREATE] for APPEND/COPY targets). */
   open(name: string, readOnly: boolean): Promise<OpenMailbox>;
   /**

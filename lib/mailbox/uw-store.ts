@@ -16,7 +16,7 @@
 import { statSync, type Stats } from 'node:fs';
 import { lstat, mkdir, readdir, rename, rmdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { AppendMessage, AppendOptions, MailboxDriver, MailboxStatus, OpenMailbox } from './driver.js';
+import type { AppendMessage, AppendOptions, MailboxDriver, MailboxStatus, OpenMailbox, StatusWanted } from './driver.js';
 import { MailboxError } from './driver.js';
 import { fsError, isErrno, lstatOrUndefined } from './fs-errors.js';
 import type { ListEntry, ListOptions, MailStore } from './store.js';
@@ -543,8 +543,8 @@ export class UwMailStore implements MailStore {
   }
 
   /** STATUS through the driver. NONEXISTENT when missing (INBOX is created), NOTMAILBOX for directories. */
-  async status(name: string): Promise<MailboxStatus> {
-    return this.driver.status(await this.mailboxFile(name));
+  async status(name: string, want?: StatusWanted): Promise<MailboxStatus> {
+    return this.driver.status(await this.mailboxFile(name), want);
   }
 
   /** SELECT/EXAMINE. The caller owns the returned mailbox and must close it. Errors as {@link status}. */

@@ -82,7 +82,7 @@ export interface SpooledLiteral {
 }
 
 /** What a bound check is told about the literal being announced. */
-interface LiteralAnnouncement {
+export interface LiteralAnnouncement {
   readonly size: number;
   readonly nonSync: boolean;
   readonly binary: boolean;
@@ -126,6 +126,8 @@ export class CommandFragmentError extends Error {
     readonly tag: string | null,
     text: string,
     readonly fatal: boolean = false,
+    /** The literal refused, when a literal bound was exceeded: lets the receiver say why in its own terms. */
+    readonly refused: LiteralAnnouncement | null = null,
   ) {
     super(text);
     this.name = 'CommandFragmentError';
@@ -244,9 +246,10 @@ async function readParts(source: CommandSource, limits: FragmentizerLimits, part
   let size = 0;
   let literals = 0;
   let line: Buffer = first;
-  const fail = async (m: Marker | null, code: FragmentErrorCode, text: string): Promise<never> => {
+  const fail = async (m: Marker | null, code: FragmentErrorCode, text: string,
+    refused: LiteralAnnouncement | null = null): Promise<never> => {
     const inSync = m === null || (await discardRest(source, m, limits.maxDiscard));
-    throw new CommandFragmentError(code, tag, text, !inSync);
+    throw new CommandFragmentError(code, tag, text, !inSync, refused);
   };
   for (;;) {
     const m = literalMarker(line);
@@ -258,17 +261,18 @@ async function readParts(source: CommandSource, limits: FragmentizerLimits, part
 
     literals++;
     let problem: [FragmentErrorCode, string] | null = null;
+    const announced: LiteralAnnouncement = { size: m.size, nonSync: m.nonSync, binary: m.binary, soFar: parts };
     if (literals > limits.maxLiterals) {
       problem = ['too-many-literals', 'Too many literals in command'];
     } else {
-      const max = limits.maxLiteral({ size: m.size, nonSync: m.nonSync, binary: m.binary, soFar: parts });
+      const max = limits.maxLiteral(announced);
       if (max === 'refuse' || m.size > max) problem = ['literal-too-large', 'Literal too large'];
       else if (size + m.size > limits.maxCommand) problem = ['command-too-large', 'Command too long'];
     }
-    if (problem !== null) await fail(m, problem[0], problem[1]);
+    if (problem !== null) await fail(m, problem[0], problem[1], problem[0] === 'literal-too-large' ? announced : null);
 
     if (!m.nonSync) await limits.onContinuation();
-    const spool = m.size > 0 ? (limits.spool?.({ size: m.size, nonSync: m.nonSync, binary: m.binary, soFar: parts }) ?? null) : null;
+    const spool = m.size > 0 ? (limits.spool?.(announced) ?? null) : null;
     if (spool !== null) {
       let spooled: SpooledLiteral;
       try {

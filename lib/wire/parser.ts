@@ -139,7 +139,7 @@ export interface QresyncParam {
   readonly seqMatch: { readonly seqs: SequenceSet; readonly uids: SequenceSet } | null;
 }
 
-export type StatusAtt = 'MESSAGES' | 'RECENT' | 'UIDNEXT' | 'UIDVALIDITY' | 'UNSEEN' | 'HIGHESTMODSEQ';
+export type StatusAtt = 'MESSAGES' | 'RECENT' | 'UIDNEXT' | 'UIDVALIDITY' | 'UNSEEN' | 'HIGHESTMODSEQ' | 'APPENDLIMIT' | 'SIZE';
 
 /**
  * LIST's selection options (RFC 5258 §3.1, SPECIAL-USE of RFC 6154 §3): which names are listed. REMOTE is
@@ -671,11 +671,14 @@ export class ArgCursor {
     return { op, silent: w === 'FLAGS.SILENT', flags };
   }
 
-  /** status-att = "MESSAGES" / "RECENT" / "UIDNEXT" / "UIDVALIDITY" / "UNSEEN"; status-att =/ "HIGHESTMODSEQ" (RFC 7162) */
+  /**
+   * status-att = "MESSAGES" / "RECENT" / "UIDNEXT" / "UIDVALIDITY" / "UNSEEN"; status-att =/ "HIGHESTMODSEQ"
+   * (RFC 7162); status-att =/ "APPENDLIMIT" (RFC 7889); status-att =/ "SIZE" (RFC 8438)
+   */
   statusAtt(): StatusAtt {
     const w = this.word();
     if (w === 'MESSAGES' || w === 'RECENT' || w === 'UIDNEXT' || w === 'UIDVALIDITY' || w === 'UNSEEN' ||
-      w === 'HIGHESTMODSEQ') return w;
+      w === 'HIGHESTMODSEQ' || w === 'APPENDLIMIT' || w === 'SIZE') return w;
     throw new ParseError(w ? `Unknown status attribute ${w}` : `Expected status attribute${this.where()}`);
   }
 

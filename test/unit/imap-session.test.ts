@@ -38,7 +38,7 @@ function session(backend: Partial<ImapBackend>, preauth: UwMailStore | null, opt
   const s = new ImapSession(new LineInput(toServer, 8192), new ResponseSink(fromServer), full, {
     hostname: 'test.example', version: 'v', logger, clock: systemClock, sessionId: 't',
     clientHost: '[192.0.2.9]', implicitTls: false, loginTimeoutS: 60, idleTimeoutS: opts.idleTimeoutS ?? 60,
-    maxLiteral: 1 << 20, maxCommand: 1 << 21, maxBadCommands: 20,
+    maxLiteral: 1 << 20, maxCommand: 1 << 21, maxBadCommands: 20, literalMinus: false,
   }, commandTable(), capabilities, preauth ? { user: 'u', store: preauth } : null);
   let out = '';
   fromServer.on('data', (d: Buffer) => {

@@ -111,6 +111,23 @@ describe('readCommand', () => {
     assert.equal(literalMarker(Buffer.from('}')), null);
   });
 
+  it('names the refused literal, so the receiver can say why (TOOBIG for APPEND)', async () => {
+    const s = new PassThrough();
+    s.end('a APPEND x {120+}\r\n' + 'y'.repeat(120) + '\r\nb LOGIN {3}\r\n');
+    const src = new LineInput(s, 200);
+    const limits: FragmentizerLimits = {
+      maxLiteral: () => 100, maxCommand: 1000, maxLiterals: 5, maxDiscard: 500, onContinuation: async () => undefined,
+    };
+    for (const want of [{ size: 120, nonSync: true, first: 'a APPEND x ' }, { size: 3, nonSync: false, first: 'b LOGIN ' }]) {
+      const e = await readCommand(src, { ...limits, maxLiteral: () => 2 }).then(() => null, (x: unknown) => x);
+      assert.ok(e instanceof CommandFragmentError && e.refused !== null);
+      assert.equal(e.fatal, false);
+      assert.equal(e.refused.size, want.size);
+      assert.equal(e.refused.nonSync, want.nonSync);
+      assert.equal(e.refused.soFar[0]?.bytes.toString('latin1'), want.first);
+    }
+  });
+
   it('any chunking of the input gives the same commands (property)', async () => {
     const input = 'a LOGIN {3}\r\nbob {4+}\r\np\r\ns\r\nb APPEND x {200+}\r\n' + 'y'.repeat(200) +
       '\r\nc SELECT INBOX\r\nd X {2}\r\n\r\n';

@@ -1,7 +1,9 @@
 // status = "STATUS" SP mailbox SP "(" status-att *(SP status-att) ")"  (RFC 3501 §9)
 // status-att =/ "HIGHESTMODSEQ"  (RFC 7162 §7)
+// status-att =/ "APPENDLIMIT"  (RFC 7889 §5)
+// status-att =/ "SIZE"  (RFC 8438 §5)
 /**
- * STATUS (RFC 3501 §6.3.10, HIGHESTMODSEQ of RFC 7162 §3.1.2.2); the response is shared/status.ts's, which
+ * STATUS (RFC 3501 §6.3.10, HIGHESTMODSEQ of RFC 7162 §3.1.2.2, APPENDLIMIT of RFC 7889, SIZE of RFC 8438); the response is shared/status.ts's, which
  * LIST-STATUS sends too.
  */
 import type { StatusAtt } from '../../wire/parser.js';

@@ -63,8 +63,12 @@ export function capabilities(s: ImapSession): readonly string[] {
   // COMPRESS is a command of the authenticated states (RFC 4978 §5: command-auth), so it is offered once logged in,
   // until it is on.
   const compress = s.state !== 'not-authenticated' && !s.compressed ? ['COMPRESS=DEFLATE'] : [];
-  const caps = ['IMAP4rev1', 'LITERAL+', 'SASL-IR', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE', 'UIDPLUS', 'UNSELECT', 'CHILDREN',
-    'LIST-EXTENDED', 'LIST-STATUS', 'SPECIAL-USE', 'CREATE-SPECIAL-USE', 'XLIST', 'ESEARCH', 'SEARCHRES', 'MULTIAPPEND', 'MOVE', 'SORT', 'ESORT',
+  // RFC 7888 §5: LITERAL- or LITERAL+, never both (LITERAL+ promises all that LITERAL- does and more).
+  const caps = ['IMAP4rev1', s.opts.literalMinus ? 'LITERAL-' : 'LITERAL+', 'SASL-IR', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE',
+    'UIDPLUS', 'UNSELECT', 'CHILDREN', 'LIST-EXTENDED', 'LIST-STATUS', 'SPECIAL-USE', 'CREATE-SPECIAL-USE', 'XLIST',
+    'STATUS=SIZE', 'ESEARCH', 'SEARCHRES', 'MULTIAPPEND',
+    // RFC 7889: one limit for every mailbox (max_literal), so it is given with the capability.
+    `APPENDLIMIT=${s.opts.maxLiteral}`, 'MOVE', 'SORT', 'ESORT',
     ...THREAD_ALGORITHMS.map((a) => `THREAD=${a}`), 'WITHIN', 'BINARY', ...compress, 'I18NLEVEL=1', 'CONDSTORE', 'QRESYNC'];
   if (s.state === 'not-authenticated') {
     if (s.backend.tls && !s.tlsActive) caps.push('STARTTLS');

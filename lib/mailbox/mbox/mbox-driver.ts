@@ -7,8 +7,8 @@
  */
 import { closeSync, constants, existsSync, futimesSync, openSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
-import type { AppendMessage, AppendOptions, MailboxDriver, MailboxStatus, OpenMailbox } from '../driver.js';
-import { MailboxError } from '../driver.js';
+import type { AppendMessage, AppendOptions, MailboxDriver, MailboxStatus, OpenMailbox, StatusWanted } from '../driver.js';
+import { MailboxError, mailboxSize } from '../driver.js';
 import type { ControlDir } from '../control-dir.js';
 import type { MailEnv } from '../../env/env.js';
 import { systemClock } from '../../env/env.js';
@@ -168,13 +168,15 @@ export class MboxDriver implements MailboxDriver {
     return index === null ? [] : [index, `${index}.log`, `${index}.cache`];
   }
 
-  async status(path: string): Promise<MailboxStatus> {
-    const box = await this.openMbox(path, true, false);
+  async status(path: string, want: StatusWanted = {}): Promise<MailboxStatus> {
+    // SIZE: the sizes not in the saved index are counted while the mailbox is locked for opening (another writer
+    // cannot move the bytes meanwhile), and kept with the index like any count.
+    const box = await this.openMbox(path, true, false, want.size ?? false);
     try {
       const { recent, unseen } = box.tally();
       return {
         messages: box.count(), recent, unseen, uidNext: box.uidNext(), uidValidity: box.uidValidity,
-        highestModseq: box.highestModseq(),
+        highestModseq: box.highestModseq(), ...(want.size ? { size: mailboxSize(box) } : {}),
       };
     } finally {
       await box.close();

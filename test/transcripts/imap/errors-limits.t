@@ -1,16 +1,17 @@
 # Limits (RFC 3501 §7.5; ARCHITECTURE.md rule 5: everything the client sends is bounded), with max_literal = 100 and the
-# smallest max_line_length (8K). An APPEND literal over the limit: a synchronizing one is refused at once with a tagged
-# BAD and no continuation request (the client then sends nothing more of it); a non-synchronizing one (LITERAL+) is
-# read and thrown away, so the next command is understood. A line over the limit ends the session.
+# smallest max_line_length (8K). An APPEND literal over the limit (RFC 7889's APPENDLIMIT): a synchronizing one is
+# refused at once with NO [TOOBIG] and no continuation request (the client then sends nothing more of it); a
+# non-synchronizing one (LITERAL+) is read and thrown away (RFC 7888 §4), so the next command is understood. Other
+# commands' literals over the limit are a BAD. A line over the limit ends the session.
 mailbox: sample.mbox
 config: max_literal = 100
 config: max_line_length = 8K
 S: * PREAUTH $*
 C: a1 APPEND INBOX {101}
-S: a1 BAD Literal too large
+S: a1 NO [TOOBIG] Message larger than the APPENDLIMIT of 100 octets
 C: a2 APPEND INBOX (\Seen) {101+}
 C: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
-S: a2 BAD Literal too large
+S: a2 NO [TOOBIG] Message larger than the APPENDLIMIT of 100 octets
 C: a3 NOOP
 S: a3 OK NOOP completed
 # MULTIAPPEND: the second message is over the limit, so nothing is appended (RFC 3502: all or none).
@@ -18,7 +19,7 @@ C: a4 APPEND INBOX {14+}
 C: Subject: one
 C:  {101+}
 C: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
-S: a4 BAD Literal too large
+S: a4 NO [TOOBIG] Message larger than the APPENDLIMIT of 100 octets
 C: a5 APPEND INBOX {100+}
 C: Subject: exactly one hundred octets, the most max_literal = 100 lets an APPEND literal hold
 C: 

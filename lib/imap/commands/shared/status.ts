@@ -1,18 +1,20 @@
 /** The STATUS response (RFC 3501 §7.2.4): sent by STATUS and, after each selectable mailbox, by LIST-STATUS. */
 import type { StatusAtt } from '../../../wire/parser.js';
 import type { AuthenticatedContext } from '../../command.js';
+import { mailboxSize, type MailboxStatus } from '../../../mailbox/driver.js';
 import { enableCondstore } from './condstore.js';
 import { mailboxName } from './mailbox-name.js';
 
 /**
  * Queues `* STATUS mailbox (att value ...)` for `atts` (RFC 3501 §6.3.10, HIGHESTMODSEQ of RFC 7162 §3.1.2.2, which
- * turns CONDSTORE on). The selected mailbox answers from its open index (its file may hold changes not yet
- * written); any other from the store. Throws what the store throws (MailboxError) before anything is queued.
+ * turns CONDSTORE on, APPENDLIMIT of RFC 7889, SIZE of RFC 8438). The selected mailbox answers from its open index
+ * (its file may hold changes not yet written); any other from the store, which counts sizes only for SIZE. Throws what the store throws (MailboxError) before anything is queued.
  */
 export async function sendStatus(ctx: AuthenticatedContext, mailbox: string, atts: readonly StatusAtt[]): Promise<void> {
   if (atts.includes('HIGHESTMODSEQ')) enableCondstore(ctx);
+  const size = atts.includes('SIZE');
   const sel = ctx.session.selected;
-  let st;
+  let st: MailboxStatus;
   if (sel && ctx.store.sameMailbox(sel.name, mailbox)) {
     const box = sel.box;
     let recent = 0;
@@ -24,15 +26,19 @@ export async function sendStatus(ctx: AuthenticatedContext, mailbox: string, att
     }
     st = {
       messages: box.count(), recent, unseen, uidNext: box.uidNext(), uidValidity: box.uidValidity,
-      highestModseq: box.highestModseq(),
+      highestModseq: box.highestModseq(), ...(size ? { size: mailboxSize(box) } : {}),
     };
   } else {
-    st = await ctx.store.status(mailbox);
+    st = await ctx.store.status(mailbox, { size });
   }
   const value: Record<StatusAtt, number> = {
     MESSAGES: st.messages, RECENT: st.recent, UIDNEXT: st.uidNext, UIDVALIDITY: st.uidValidity, UNSEEN: st.unseen,
     // A mod-sequence-value is positive: only an empty mailbox without a file has none yet.
     HIGHESTMODSEQ: Math.max(1, st.highestModseq),
+    // RFC 7889: the largest message APPEND takes here; max_literal, the same for every mailbox.
+    APPENDLIMIT: ctx.session.opts.maxLiteral,
+    // RFC 8438: a number64, the messages' RFC822.SIZEs added up.
+    SIZE: st.size ?? 0,
   };
   ctx.untagged((b) => mailboxName(b.raw('STATUS '), mailbox).sp().list(atts, (l, a) => l.raw(a).sp().number(value[a])));
 }

@@ -1,0 +1,34 @@
+/**
+ * Commands of IMAP extensions this server does not have (the IANA IMAP capabilities registry's commands), which
+ * clients send to find out whether a server has them, often without looking at CAPABILITY first (a GETQUOTAROOT
+ * after every SELECT, a NOTIFY or GETMETADATA at login). They are answered BAD like any unknown command, with the
+ * extension named, but are not protocol errors: they do not count toward max_bad_commands, which is there to end a
+ * session that sends garbage. The one list of them; a command added to the table is taken out of it.
+ */
+
+/** Command name (as the session forms it: `UID X` for UID commands) → the extension that defines it. */
+const PROBES: ReadonlyMap<string, string> = new Map([
+  // QUOTA (RFC 2087, RFC 9208)
+  ['GETQUOTA', 'QUOTA'], ['GETQUOTAROOT', 'QUOTA'], ['SETQUOTA', 'QUOTA'],
+  // ACL (RFC 2086, RFC 4314)
+  ['SETACL', 'ACL'], ['DELETEACL', 'ACL'], ['GETACL', 'ACL'], ['LISTRIGHTS', 'ACL'], ['MYRIGHTS', 'ACL'],
+  // METADATA (RFC 5464), ANNOTATE-EXPERIMENT-1 (RFC 5257)
+  ['GETMETADATA', 'METADATA'], ['SETMETADATA', 'METADATA'],
+  ['GETANNOTATION', 'ANNOTATE-EXPERIMENT-1'], ['SETANNOTATION', 'ANNOTATE-EXPERIMENT-1'],
+  // NOTIFY (RFC 5465)
+  ['NOTIFY', 'NOTIFY'],
+  // URLAUTH (RFC 4467)
+  ['GENURLAUTH', 'URLAUTH'], ['RESETKEY', 'URLAUTH'], ['URLFETCH', 'URLAUTH'],
+  // LANGUAGE (RFC 5255), CONVERT (RFC 5259), CONTEXT=SEARCH (RFC 5267), MULTISEARCH (RFC 7377)
+  ['LANGUAGE', 'LANGUAGE'], ['CONVERT', 'CONVERT'], ['UID CONVERT', 'CONVERT'], ['CANCELUPDATE', 'CONTEXT=SEARCH'],
+  ['ESEARCH', 'MULTISEARCH'],
+  // UNAUTHENTICATE (RFC 8437), REPLACE (RFC 8508)
+  ['UNAUTHENTICATE', 'UNAUTHENTICATE'], ['REPLACE', 'REPLACE'], ['UID REPLACE', 'REPLACE'],
+  // MAILBOX-REFERRALS (RFC 2193)
+  ['RLIST', 'MAILBOX-REFERRALS'], ['RLSUB', 'MAILBOX-REFERRALS'],
+]);
+
+/** The extension whose command `name` (upper case) is, when it is one this server does not have; else undefined. */
+export function probedExtension(name: string): string | undefined {
+  return PROBES.get(name);
+}

@@ -1,0 +1,15 @@
+# ENABLE (RFC 5161 §3.1): names the server does not know, or cannot enable, are ignored; * ENABLED lists only what
+# this command turned on (CONDSTORE, QRESYNC), once, and not again when already on.
+mailbox: sample.mbox
+S: * PREAUTH $*
+C: e1 ENABLE X-UNKNOWN UTF8=ACCEPT METADATA
+S: * ENABLED
+S: e1 OK ENABLE completed
+C: e2 ENABLE FOO CONDSTORE X-BAR condstore
+S: * ENABLED CONDSTORE
+S: e2 OK ENABLE completed
+C: e3 ENABLE CONDSTORE QRESYNC IMAP4rev2
+S: * ENABLED QRESYNC
+S: e3 OK ENABLE completed
+C: e4 ENABLE
+S: e4 BAD $*
