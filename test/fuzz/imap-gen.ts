@@ -1,7 +1,9 @@
 /**
  * IMAP fuzz sessions from a seed: a walk through the protocol's states (RFC 3501 and the extensions imapd
- * advertises: LITERAL+, SASL-IR, ID, ENABLE, IDLE, NAMESPACE, UIDPLUS, UNSELECT, ESEARCH, MULTIAPPEND, MOVE, SORT,
- * THREAD, WITHIN, BINARY) with valid commands, mixed with the mutations of issue 11: literal counts out of range,
+ * advertises: LITERAL+, SASL-IR, ID, ENABLE, IDLE, NAMESPACE, UIDPLUS, UNSELECT, LIST-EXTENDED, LIST-STATUS,
+ * SPECIAL-USE, CREATE-SPECIAL-USE, XLIST, STATUS=SIZE, ESEARCH, SEARCHRES, MULTIAPPEND, APPENDLIMIT, MOVE, SORT,
+ * ESORT, THREAD, WITHIN, BINARY; COMPRESS only as forms it refuses, since the fuzzer speaks plaintext) with valid
+ * commands, commands of extensions it lacks (capability probes), mixed with the mutations of issue 11: literal counts out of range,
  * LITERAL+ where it is not allowed, unbalanced and deep parentheses, 8-bit and NUL bytes, lone CR/LF, 1 MB lines,
  * odd and huge sequence sets, deep sections and huge partials, deep NOT/OR, invalid modified UTF-7, APPEND or IDLE
  * cut by EOF, garbage and huge AUTHENTICATE responses, STARTTLS then garbage, pipelined floods, random bytes.
@@ -132,7 +134,9 @@ class ImapGen {
 
   seqSet(): string {
     const r = this.rng;
-    const kind = r.weighted<string>([[10, 'simple'], [3, 'list'], [1, 'odd'], [0.15, 'huge']]);
+    const kind = r.weighted<string>([[10, 'simple'], [3, 'list'], [1, 'saved'], [1, 'odd'], [0.15, 'huge']]);
+    // SEARCHRES (RFC 5182): "$" alone is the saved result; mixed into a set it is an error.
+    if (kind === 'saved') return r.pick(['$', '$', '1,$', '$:3', '$,*']);
     if (kind === 'simple') return r.chance(0.5) ? this.seqNum() : `${this.seqNum()}:${this.seqNum()}`;
     if (kind === 'list') return Array.from({ length: r.int(2, 6) }, () => (r.chance(0.5) ? this.seqNum() : `${this.seqNum()}:${this.seqNum()}`)).join(',');
     if (kind === 'odd') return r.pick(['0', '*:*', '4294967295:1', '1:4294967295', '0:*', '1,,2', ',1', '1:', ':1', '1:2:3', '$',
@@ -300,16 +304,29 @@ class ImapGen {
     const auth: [number, () => void][] = [
       [5, () => this.select(r.chance(this.readOnly ? 0 : 0.7) ? 'SELECT' : 'EXAMINE')],
       [2, () => this.cmd((b) => {
-        b.text(`${r.pick(['LIST', 'LIST', 'LSUB'])} `);
+        const verb = r.pick(['LIST', 'LIST', 'LSUB', 'XLIST']);
+        b.text(`${verb} `);
+        // LIST-EXTENDED (RFC 5258) and SPECIAL-USE (RFC 6154): selection options before the reference.
+        if (verb === 'LIST' && r.chance(0.3)) {
+          b.text(`(${Array.from({ length: r.int(0, 3) }, () => r.pick(['SUBSCRIBED', 'REMOTE', 'RECURSIVEMATCH', 'SPECIAL-USE', 'BOGUS']))
+            .join(' ')}) `);
+        }
         this.astring(b, r.pick(['', '', 'INBOX', '~', '/', 'Archive/', '#news.']), r.chance(0.2));
         b.text(' ');
-        this.astring(b, r.pick(['*', '%', 'INBOX', '%/%', 'A*', '*x*', 'saved', '&AOQ-*', '*'.repeat(40), '%'.repeat(200), '']), r.chance(0.2));
+        const pattern = (): string => r.pick(['*', '%', 'INBOX', '%/%', 'A*', '*x*', 'saved', '&AOQ-*', '*'.repeat(40), '%'.repeat(200), '']);
+        if (verb === 'LIST' && r.chance(0.15)) b.text(`(${Array.from({ length: r.int(0, 3) }, () => `"${pattern()}"`).join(' ')})`);
+        else this.astring(b, pattern(), r.chance(0.2));
+        // Return options, LIST-STATUS's among them (RFC 5819).
+        if (verb === 'LIST' && r.chance(0.3)) {
+          b.text(` RETURN (${Array.from({ length: r.int(0, 3) }, () => r.pick(['SUBSCRIBED', 'CHILDREN', 'SPECIAL-USE', 'BOGUS',
+            `STATUS (${r.pick(['MESSAGES', 'UNSEEN SIZE', 'APPENDLIMIT UIDNEXT', 'HIGHESTMODSEQ', '', 'BOGUS'])})`])).join(' ')})`);
+        }
       })],
       [2, () => this.cmd((b) => {
         b.text('STATUS ');
         this.astring(b, this.mailbox());
         const items = Array.from({ length: r.int(0, 5) }, () => r.pick(['MESSAGES', 'RECENT', 'UIDNEXT', 'UIDVALIDITY', 'UNSEEN',
-          'SIZE', 'HIGHESTMODSEQ', 'BOGUS']));
+          'SIZE', 'HIGHESTMODSEQ', 'APPENDLIMIT', 'BOGUS']));
         b.text(r.chance(0.95) ? ` (${items.join(' ')})` : ' MESSAGES');
       })],
       [2, () => this.mailboxOp()],
@@ -318,6 +335,10 @@ class ImapGen {
       [1, () => this.cmd((b) => b.text(r.pick(['ENABLE', 'ENABLE CONDSTORE', 'ENABLE UTF8=ACCEPT', 'ENABLE X-NOPE QRESYNC', 'ENABLE ""',
         'ENABLE (CONDSTORE)'])))],
       [1, () => this.idle()],
+      // COMPRESS as it is refused (a DEFLATE stream is beyond this plaintext fuzzer), and commands of extensions
+      // imapd lacks, which a client sends to probe (answered BAD without counting toward the disconnect).
+      [0.5, () => this.cmd((b) => b.text(r.pick(['COMPRESS', 'COMPRESS GZIP', 'COMPRESS DEFLATE x', 'COMPRESS "DEFLATE"',
+        'GETQUOTAROOT INBOX', 'GETQUOTA ""', 'NOTIFY NONE', 'GETMETADATA "" /shared/comment', 'UNAUTHENTICATE', 'MYRIGHTS INBOX'])))],
     ];
     const selected: [number, () => void][] = [
       [10, () => this.cmd((b) => b.text(`${r.chance(0.4) ? 'UID ' : ''}FETCH ${this.seqSet()} ${this.fetchAtts()}`))],
@@ -332,7 +353,8 @@ class ImapGen {
         this.cmd((b) => b.text(r.pick(['CLOSE', 'UNSELECT'])));
         this.state = 'auth';
       }],
-      [2, () => this.cmd((b) => b.text(`${r.chance(0.3) ? 'UID ' : ''}SORT (${Array.from({ length: r.int(0, 3) }, () => `${r.chance(0.3) ? 'REVERSE ' : ''}${r.pick(['ARRIVAL', 'CC', 'DATE', 'FROM', 'SIZE', 'SUBJECT', 'TO', 'BOGUS'])}`).join(' ')}) ${r.pick(['UTF-8', 'US-ASCII', 'X-BOGUS'])} ${this.searchKeys()}`))],
+      [2, () => this.cmd((b) => b.text(`${r.chance(0.3) ? 'UID ' : ''}SORT ${r.chance(0.2) ? `RETURN (${Array.from({ length: r.int(0, 3) },
+        () => r.pick(['MIN', 'MAX', 'ALL', 'COUNT', 'SAVE', 'PARTIAL 1:5', 'BOGUS'])).join(' ')}) ` : ''}(${Array.from({ length: r.int(0, 3) }, () => `${r.chance(0.3) ? 'REVERSE ' : ''}${r.pick(['ARRIVAL', 'CC', 'DATE', 'FROM', 'SIZE', 'SUBJECT', 'TO', 'BOGUS'])}`).join(' ')}) ${r.pick(['UTF-8', 'US-ASCII', 'X-BOGUS'])} ${this.searchKeys()}`))],
       [2, () => this.cmd((b) => b.text(`${r.chance(0.3) ? 'UID ' : ''}THREAD ${r.pick(['REFERENCES', 'ORDEREDSUBJECT', 'REFS', 'X'])} ${r.pick(['UTF-8', 'US-ASCII'])} ${this.searchKeys()}`))],
     ];
     const table = s === 'nonauth' ? [...any, ...nonauth] : s === 'auth' ? [...any, ...auth] : [...any, ...auth.map(([w, f]) => [w / 3, f] as [number, () => void]), ...selected];
@@ -357,6 +379,11 @@ class ImapGen {
     this.cmd((b) => {
       b.text(`${verb} `);
       this.astring(b, name);
+      // CREATE-SPECIAL-USE (RFC 6154 §3).
+      if (verb === 'CREATE' && r.chance(0.2)) {
+        b.text(` (USE (${Array.from({ length: r.int(0, 2) }, () => r.pick(['\\Sent', '\\Drafts', '\\Trash', '\\All', '\\Bogus', 'Sent']))
+          .join(' ')}))`);
+      }
       if (verb === 'RENAME') {
         b.text(' ');
         const to = this.mailbox(true);
