@@ -129,6 +129,9 @@ describe('control directory', () => {
         for (const kind of kinds) {
           const p = join(where, `uwimap-ts.${id}.${kind}`);
           planted.push(p);
+          // An earlier attack may have planted this very name, for a spool file whose inode this one got again (the
+          // directories are sticky: this attacker could not replace another user's file).
+          rmSync(p, { force: true });
           asUser(attacker, `printf '999 1 ${victimBox}\\n' > ${p}`);
         }
       }
