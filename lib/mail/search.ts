@@ -168,23 +168,18 @@ function internalDay(d: InternalDate): number {
 }
 
 /**
- * A membership test for the saved search result (RFC 5182's "$", UIDs; null: empty): its ranges found once, then a
- * binary search per message, since a saved result can be thousands of ranges and the test runs for every message.
+ * A membership test for `set` against the mailbox's highest number as the command sees it (`max` per call, the same
+ * for every message of one search): resolved once per `max` ({@link SequenceSet.matcher}).
  */
-function savedTest(saved: SequenceSet | null): (uid: number) => boolean {
-  if (saved === null) return () => false;
-  const rs = saved.ranges(0xffffffff);
-  return (uid) => {
-    let lo = 0;
-    let hi = rs.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const r = rs[mid] as readonly [number, number];
-      if (r[1] < uid) lo = mid + 1;
-      else if (r[0] > uid) hi = mid;
-      else return true;
+function inSet(set: SequenceSet): (n: number, max: number) => boolean {
+  let resolvedFor = -1;
+  let test: (n: number) => boolean = () => false;
+  return (n, max) => {
+    if (max !== resolvedFor) {
+      resolvedFor = max;
+      test = set.matcher(max);
     }
-    return false;
+    return test(n);
   };
 }
 
@@ -323,10 +318,12 @@ export function compileSearch(keys: SearchKey | readonly SearchKey[], charset = 
       case 'UID': {
         const set = k.set;
         if (set === '$') {
-          const has = savedTest(saved);
+          // The saved result holds UIDs as they were found; `*` never stands in it.
+          const has = saved === null ? () => false : saved.matcher(0xffffffff);
           return { t: 'meta', test: (m) => has(m.uid) };
         }
-        return { t: 'meta', test: (m, ctx) => set.has(m.uid, ctx.maxUid) };
+        const has = inSet(set);
+        return { t: 'meta', test: (m, ctx) => has(m.uid, ctx.maxUid) };
       }
       case 'MODSEQ': {
         usesModseq = true;
@@ -334,8 +331,8 @@ export function compileSearch(keys: SearchKey | readonly SearchKey[], charset = 
         return { t: 'meta', test: (m) => m.modseq >= n };
       }
       case 'SEQ': {
-        const set = k.set;
-        return { t: 'meta', test: (m, ctx) => set.has(m.seq, ctx.maxSeq) };
+        const has = inSet(k.set);
+        return { t: 'meta', test: (m, ctx) => has(m.seq, ctx.maxSeq) };
       }
       case 'NOT':
         return { t: 'not', operand: compile(k.operand) };

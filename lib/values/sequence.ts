@@ -95,6 +95,26 @@ export class SequenceSet {
     });
   }
 
+  /**
+   * {@link has} for many numbers against one `max`: the set's ranges are resolved once, then each test is a binary
+   * search (SEARCH tests every message of a mailbox against a set that may hold thousands of ranges).
+   */
+  matcher(max: number): (n: number) => boolean {
+    const rs = this.ranges(max);
+    return (n) => {
+      let lo = 0;
+      let hi = rs.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        const r = rs[mid] as readonly [number, number];
+        if (r[1] < n) lo = mid + 1;
+        else if (r[0] > n) hi = mid;
+        else return true;
+      }
+      return false;
+    };
+  }
+
   /** How many numbers the set holds within 1..max. */
   count(max: number): number {
     let c = 0;

@@ -444,7 +444,11 @@ describe('properties', () => {
         const got = [...set.numbers(max)];
         assert.deepEqual(got, [...want].sort((x, y) => x - y));
         assert.equal(set.count(max), want.size);
-        for (let n = 0; n <= max + 1; n++) assert.equal(set.has(n, max), want.has(n));
+        const matches = set.matcher(max);
+        for (let n = 0; n <= max + 1; n++) {
+          assert.equal(set.has(n, max), want.has(n));
+          assert.equal(matches(n), want.has(n));
+        }
         assert.equal(c(set.toString()).seqSet().toString(), set.toString());
         const again = SequenceSet.fromNumbers(got);
         assert.deepEqual(again === null ? [] : [...again.numbers(max)], got);
