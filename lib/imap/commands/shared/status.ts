@@ -8,7 +8,9 @@ import { mailboxName } from './mailbox-name.js';
 /**
  * Queues `* STATUS mailbox (att value ...)` for `atts` (RFC 3501 §6.3.10, HIGHESTMODSEQ of RFC 7162 §3.1.2.2, which
  * turns CONDSTORE on, APPENDLIMIT of RFC 7889, SIZE of RFC 8438). The selected mailbox answers from its open index
- * (its file may hold changes not yet written); any other from the store, which counts sizes only for SIZE. Throws what the store throws (MailboxError) before anything is queued.
+ * (its file may hold changes not yet written; its counts as SELECT makes them, OpenMailbox.tally); any other from
+ * the store, which counts sizes only for SIZE. Throws what the store throws (MailboxError) before anything is
+ * queued.
  */
 export async function sendStatus(ctx: AuthenticatedContext, mailbox: string, atts: readonly StatusAtt[]): Promise<void> {
   if (atts.includes('HIGHESTMODSEQ')) enableCondstore(ctx);
@@ -17,13 +19,7 @@ export async function sendStatus(ctx: AuthenticatedContext, mailbox: string, att
   let st: MailboxStatus;
   if (sel && ctx.store.sameMailbox(sel.name, mailbox)) {
     const box = sel.box;
-    let recent = 0;
-    let unseen = 0;
-    for (let seq = 1; seq <= box.count(); seq++) {
-      const m = box.meta(seq);
-      if (m.recent) recent++;
-      if (!(m.flags & 1)) unseen++;
-    }
+    const { recent, unseen } = box.tally();
     st = {
       messages: box.count(), recent, unseen, uidNext: box.uidNext(), uidValidity: box.uidValidity,
       highestModseq: box.highestModseq(), ...(size ? { size: mailboxSize(box) } : {}),
