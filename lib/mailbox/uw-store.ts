@@ -436,10 +436,19 @@ export class UwMailStore implements MailStore {
     } catch {
       return null;
     }
+    const st = await this.listableStat(path);
+    return st === null ? null : this.attributesOf(path, st);
+  }
+
+  /**
+   * What LIST sees at `path`: its own stat, or for a symbolic link the target's when the link may be listed
+   * (UwNames.listable); null when it is not to be listed or cannot be looked at.
+   */
+  private async listableStat(path: string): Promise<Stats | null> {
     try {
       const l = await lstat(path);
-      if (l.isSymbolicLink() && !(await this.names.listable(path))) return null;
-      return await this.attributesOf(path, l.isSymbolicLink() ? await stat(path) : l);
+      if (!l.isSymbolicLink()) return l;
+      return (await this.names.listable(path)) ? await stat(path) : null;
     } catch {
       return null;
     }
@@ -493,14 +502,8 @@ export class UwMailStore implements MailStore {
       const descend = wildMatch(asDir, walk.pattern, false);
       if (!matches && !descend) continue;
       const path = join(dirPath, entry);
-      let st: Stats;
-      try {
-        const l = await lstat(path);
-        if (l.isSymbolicLink() && !(await this.names.listable(path))) continue;
-        st = l.isSymbolicLink() ? await stat(path) : l;
-      } catch {
-        continue;
-      }
+      const st = await this.listableStat(path);
+      if (st === null) continue;
       const topInbox = prefix === '' && isInbox(entry);
       if (matches && !topInbox && !walk.seen.has(name)) {
         const attributes = await this.attributesOf(path, st);
