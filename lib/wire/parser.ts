@@ -866,20 +866,24 @@ export class ArgCursor {
 
   /**
    * fetch-modifiers = SP "(" fetch-modifier *(SP fetch-modifier) ")" (RFC 4466), after the SP: CHANGEDSINCE, and
-   * VANISHED (RFC 7162 §3.2.6), which means nothing without CHANGEDSINCE.
+   * VANISHED (RFC 7162 §3.2.6), which means nothing without CHANGEDSINCE. `changedSince` is null when not given.
+   *
+   * CHANGEDSINCE takes a mod-sequence-value, which RFC 7162 §7 makes positive, but 0 is taken too, meaning every
+   * message (all have a MODSEQ above it): iPhone Mail sends `(CHANGEDSINCE 0)` for a mailbox it has no MODSEQ for
+   * yet (seen with iOS 16), Dovecot answers it, and a BAD there leaves that client with a mailbox it cannot sync.
    */
-  fetchModifiers(): { changedSince: number; vanished: boolean } {
-    let changedSince = 0;
+  fetchModifiers(): { changedSince: number | null; vanished: boolean } {
+    let changedSince: number | null = null;
     let vanished = false;
     this.modifiers('FETCH modifiers', (name) => {
       // chgsince-fetch-mod = "CHANGEDSINCE" SP mod-sequence-value ; rexpunges-fetch-mod = "VANISHED" (RFC 7162 §7)
       if (name === 'VANISHED') vanished = true;
       else if (name === 'CHANGEDSINCE') {
         this.sp();
-        changedSince = this.modSequence(false);
+        changedSince = this.modSequence(true);
       } else throw new ParseError(`Unknown FETCH modifier ${name.slice(0, 32)}`);
     });
-    if (vanished && changedSince === 0) throw new ParseError('VANISHED needs CHANGEDSINCE');
+    if (vanished && changedSince === null) throw new ParseError('VANISHED needs CHANGEDSINCE');
     return { changedSince, vanished };
   }
 

@@ -280,7 +280,9 @@ describe('CONDSTORE syntax (RFC 7162 §7)', () => {
     assert.deepEqual(c('(condstore)').selectParams(), { condstore: true, qresync: null });
     bad(() => c('()').selectParams());
     bad(() => c('(CONDSTORE CONDSTORE)').selectParams(), /twice/);
-    bad(() => c('(CHANGEDSINCE 0)').fetchModifiers());
+    // 0 is taken (iPhone Mail sends it; see fetchModifiers), and means every message.
+    assert.deepEqual(c('(CHANGEDSINCE 0)').fetchModifiers(), { changedSince: 0, vanished: false });
+    assert.deepEqual(c('(VANISHED CHANGEDSINCE 0)').fetchModifiers(), { changedSince: 0, vanished: true });
     bad(() => c('(CHANGEDSINCE)').fetchModifiers());
     bad(() => c('(VANISHED)').fetchModifiers(), /VANISHED/);
     assert.deepEqual(c('(CHANGEDSINCE 12345)').fetchModifiers(), { changedSince: 12345, vanished: false });

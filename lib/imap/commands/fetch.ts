@@ -21,8 +21,8 @@ import { qresyncOn, sendVanishedSince } from './shared/qresync.js';
 interface FetchArgs {
   readonly set: SequenceArg;
   readonly atts: readonly FetchAtt[];
-  /** CHANGEDSINCE's mod-sequence; 0 when not given (every modseq is above it). */
-  readonly changedSince: number;
+  /** CHANGEDSINCE's mod-sequence, null when not given. */
+  readonly changedSince: number | null;
   /** VANISHED: the UIDs of the set expunged since changedSince come first. */
   readonly vanished: boolean;
 }
@@ -38,12 +38,12 @@ function fetchSpec(uid: boolean): Command {
       const set = a.seqSetOrSaved();
       a.sp();
       let atts = a.fetchAtts();
-      const { changedSince, vanished } = a.maybeSp() ? a.fetchModifiers() : { changedSince: 0, vanished: false };
+      const { changedSince, vanished } = a.maybeSp() ? a.fetchModifiers() : { changedSince: null, vanished: false };
       a.end();
       // Message numbers of expunged messages mean nothing: VANISHED is for UID FETCH (RFC 7162 §3.2.6).
       if (vanished && !uid) throw new ParseError('VANISHED is for UID FETCH');
       // CHANGEDSINCE implies the MODSEQ item (RFC 7162 §3.1.4.1).
-      if (changedSince && !atts.some((x) => x.kind === 'MODSEQ')) atts = [...atts, { kind: 'MODSEQ' }];
+      if (changedSince !== null && !atts.some((x) => x.kind === 'MODSEQ')) atts = [...atts, { kind: 'MODSEQ' }];
       return { set, atts, changedSince, vanished };
     },
     async run(ctx: SelectedContext, args: FetchArgs) {
@@ -51,7 +51,7 @@ function fetchSpec(uid: boolean): Command {
       if (args.vanished) {
         if (!qresyncOn(ctx)) throw bad('VANISHED without ENABLE QRESYNC');
         // "$" holds no expunged message (RFC 5182 §2.1: they leave it), so none of it can have vanished.
-        if (args.set !== '$') sendVanishedSince(ctx, sel.box, args.changedSince, args.set);
+        if (args.set !== '$') sendVanishedSince(ctx, sel.box, args.changedSince ?? 0, args.set);
       }
       if (args.atts.some((x) => x.kind === 'MODSEQ')) enableCondstore(ctx);
       let seen = false;
@@ -62,7 +62,7 @@ function fetchSpec(uid: boolean): Command {
       try {
         for (const [first, last] of resolveRanges(sel, args.set, uid)) {
           for (let seq = first; seq <= last; seq++) {
-            if (args.changedSince > 0 && sel.box.meta(seq).modseq <= args.changedSince) continue;
+            if (args.changedSince !== null && sel.box.meta(seq).modseq <= args.changedSince) continue;
             if (plan !== null) {
               // Messages in a row whose one value is kept (FETCH 1:* BODYSTRUCTURE), else this one's kept items.
               const n = writeKeptRun(out, sel.box, seq, last, plan);

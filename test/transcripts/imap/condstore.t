@@ -128,10 +128,13 @@ C1: a21 NOOP
 S1: * 1 FETCH (UID 1 MODSEQ ($m1) FLAGS (\Seen \Answered \Flagged))
 S1: * 2 FETCH (UID 3 MODSEQ ($m2b) FLAGS (\Seen \Flagged project-x))
 S1: a21 OK NOOP completed
-# Syntax: CHANGEDSINCE takes a positive mod-sequence, modifiers come once and must be known, the entry of a MODSEQ
-# key has a type; each is a BAD and the session goes on.
+# CHANGEDSINCE 0 is not a mod-sequence-value (RFC 7162 §7: positive), but iPhone Mail sends it for a mailbox it
+# has no MODSEQ for yet, and Dovecot answers it: every message changed since 0, with its MODSEQ.
 C2: b6 FETCH 1 (FLAGS) (CHANGEDSINCE 0)
-S2: b6 BAD FETCH: $*
+S2: * 1 FETCH (FLAGS (\Seen \Answered \Flagged) MODSEQ ($m1))
+S2: b6 OK FETCH completed
+# Syntax: CHANGEDSINCE takes a mod-sequence, modifiers come once and must be known, the entry of a MODSEQ key has a
+# type; each is a BAD and the session goes on.
 C2: b7 FETCH 1 (FLAGS) (CHANGEDSINCE)
 S2: b7 BAD FETCH: $*
 C2: b8 UID FETCH 1 (FLAGS) (VANISHED)
