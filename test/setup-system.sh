@@ -4,7 +4,9 @@
 # procmail and liblockfile-bin (delivery agents and dotlockfile), libc-client2007e-dev (UW's c-client library and
 # headers: test/interop/cclient-oracle.c drives it as UW imapd would; bookworm has no uw-imapd) and a C compiler;
 # libcrypt-dev and libpam0g-dev for the native addon (lib/native), openssl for its crypt tests; isync (mbsync) and
-# mutt as real IMAP clients (test/interop/imap-clients.test.ts; mutt runs under `script`, Debian bsdutils, for a tty);
+# mutt as real IMAP clients (test/interop/imap-clients.test.ts; mutt runs under `script`, Debian bsdutils, for a tty),
+# with the client libraries libmail-imapclient-perl (Perl's Mail::IMAPClient) and python3-imap-tools (imap_tools,
+# run by Debian's /usr/bin/python3);
 # groff to check that the man pages render without warnings (test/unit/install.test.ts); strace to kill lock
 # holders at an exact system call (test/unit/lock-stale.test.ts).
 # The superservers that run our inetd/, xinetd.d/ and systemd/ files in test/interop/superservers.test.ts: xinetd,
@@ -21,6 +23,8 @@ for pair in mailutil:uw-mailutils doveadm:dovecot-imapd procmail:procmail dotloc
   command -v "${pair%%:*}" >/dev/null 2>&1 || need+=("${pair#*:}")
 done
 [ -e /usr/include/c-client/c-client.h ] || need+=(libc-client2007e-dev)
+perl -MMail::IMAPClient -e1 >/dev/null 2>&1 || need+=(libmail-imapclient-perl)
+[ -e /usr/lib/python3/dist-packages/imap_tools/__init__.py ] || need+=(python3-imap-tools)
 [ -e /usr/include/crypt.h ] || need+=(libcrypt-dev)
 [ -e /usr/include/security/pam_appl.h ] || need+=(libpam0g-dev)
 libs=$(ldconfig -p)

@@ -1,7 +1,9 @@
 /**
  * Real IMAP clients against the real bin/imapd, started the way a client starts it for a user already logged in
  * (PREAUTH over a pipe, no login): Python's imaplib through `IMAP4_stream`, mbsync (isync) through its IMAPStore
- * `Tunnel` (which turns COMPRESS=DEFLATE on), and mutt through `set tunnel`. Each runs as the oracle user (test/interop/oracles.ts makeSandbox) with
+ * `Tunnel` (which turns COMPRESS=DEFLATE on), mutt through `set tunnel`, and two client libraries applications are
+ * built on, Perl's Mail::IMAPClient (Debian's libmail-imapclient-perl: COMPRESS, XLIST, IDLE) and Python's imap_tools
+ * (Debian's python3-imap-tools: folder flags, MOVE), each over a socket or pipe to the program. Each runs as the oracle user (test/interop/oracles.ts makeSandbox) with
  * HOME = a fresh sandbox and MAIL = a fresh copy of test/fixtures/sample.mbox inside it, so that UW's own
  * `mailutil check` and c-client (uwFetch) can read what the server left, beside our driver.
  *
@@ -235,6 +237,132 @@ print(json.dumps(o))
 
     await sync();
     assert.deepEqual(await ours(inbox), want, 'a third sync changes nothing');
+  });
+
+  it('Mail::IMAPClient (Perl): COMPRESS, XLIST and special uses, APPEND, MOVE, IDLE hearing of a delivery',
+    { skip: why }, async () => {
+      const { dir, inbox } = await fresh();
+      // The program runs on one end of a socketpair, as inetd would run it on a connection; a second connection
+      // delivers while the first idles (compressed).
+      const script = `use strict; use warnings; use Socket; use JSON::PP; use Mail::IMAPClient;
+my ($tunnel) = @ARGV;
+sub connection {
+  socketpair(my $c, my $s, AF_UNIX, SOCK_STREAM, PF_UNSPEC) or die "socketpair: $!";
+  my $pid = fork() // die "fork: $!";
+  if ($pid == 0) { close $c; open(STDIN, '<&', $s) or die; open(STDOUT, '>&', $s) or die; exec('/bin/sh', '-c', $tunnel); }
+  close $s;
+  return Mail::IMAPClient->new(Socket => $c, Uid => 1) // die "new: $@";
+}
+my %o;
+my $m = connection();
+$o{authenticated} = $m->IsAuthenticated ? 1 : 0;
+$o{caps} = [sort @{$m->capability}];
+$m->compress or die 'compress: ' . $m->LastError;
+for my $f ('Sent', 'Drafts', 'Trash', 'Junk') { $m->create($f) or die "create $f: " . $m->LastError; }
+$o{xlist} = $m->xlist_folders // die 'xlist: ' . $m->LastError;
+$o{folders} = { map { ($_->{name} => [@{$_->{attrs}}]) } @{$m->folders_hash} };
+$m->select('INBOX') or die 'select: ' . $m->LastError;
+$o{uids} = $m->search('ALL');
+$o{subject} = $m->subject(3);
+$o{appended} = $m->append_string('INBOX', "From: perl\\@example.org\\r\\nSubject: from perl\\r\\n\\r\\nbody\\r\\n", '\\\\Flagged')
+  // die 'append: ' . $m->LastError;
+$m->move('Trash', 1) or die 'move: ' . $m->LastError;
+$m->uidexpunge(1) or die 'uidexpunge: ' . $m->LastError;
+my $tag = $m->idle // die 'idle: ' . $m->LastError;
+my $d = connection();
+$d->append_string('INBOX', "Subject: during idle\\r\\n\\r\\nx\\r\\n") or die 'append 2: ' . $d->LastError;
+$d->logout;
+$o{idle} = [map { s/\\r\\n$//r } @{$m->idle_data(20) // die 'idle_data: ' . $m->LastError}];
+$m->done($tag) or die 'done: ' . $m->LastError;
+$o{final} = $m->search('ALL');
+$o{logout} = $m->logout ? 1 : 0;
+print encode_json(\\%o);
+`;
+      const r = JSON.parse(await client(sb, ['perl', '-e', script, tunnel(dir, inbox)])) as Record<string, unknown>;
+      assert.equal(r.authenticated, 1, 'PREAUTH leaves it logged in');
+      for (const cap of ['COMPRESS=DEFLATE', 'XLIST', 'SPECIAL-USE', 'IDLE', 'MOVE', 'UIDPLUS']) {
+        assert.ok((r.caps as string[]).includes(cap), cap);
+      }
+      // XLIST's names for the folders of the default special-use map (Gmail's \\Spam for \\Junk).
+      assert.deepEqual(r.xlist, { Inbox: 'INBOX', Sent: 'Sent', Drafts: 'Drafts', Trash: 'Trash', Spam: 'Junk' });
+      const folders = r.folders as Record<string, string[]>;
+      assert.deepEqual(folders.Sent, ['\\NoInferiors', '\\Unmarked', '\\Sent']);
+      assert.deepEqual(folders.Junk, ['\\NoInferiors', '\\Unmarked', '\\Junk']);
+      assert.deepEqual(folders.INBOX, ['\\NoInferiors']);
+      assert.deepEqual(r.uids, ['1', '3', '4', '5']);
+      assert.equal(r.subject, '=?utf-8?q?Projekt_X_=E2=80=93_Zeitplan?=');
+      assert.equal(r.appended, '6');
+      // Delivered while it idled: told at once through the compressed stream.
+      assert.deepEqual(r.idle, ['* 5 EXISTS', '* 3 RECENT']);
+      assert.deepEqual(r.final, ['3', '4', '5', '6', '7']);
+      assert.equal(r.logout, 1);
+
+      const trash = join(dir, 'Trash');
+      assert.deepEqual(await ours(trash), [{ uid: 1, flags: ['\\Seen', '\\Answered'] }]);
+      assert.deepEqual((await uw(sb, trash)).messages, await ours(trash));
+      assert.deepEqual((await ours(inbox)).map((m) => m.uid), [3, 4, 5, 6, 7]);
+      assert.deepEqual((await uw(sb, inbox)).messages, await ours(inbox));
+      assert.deepEqual((await ours(inbox))[3], { uid: 6, flags: ['\\Flagged'] });
+    });
+
+  it('imap_tools (Python): folder flags and special uses, STATUS, fetch, flag, copy, move', { skip: why }, async () => {
+    const { dir, inbox } = await fresh();
+    // imap_tools logs in itself; over a PREAUTH pipe the mailbox client is made already logged in.
+    const script = `import imaplib, json, sys
+from imap_tools import BaseMailBox, AND, MailMessageFlags
+class Tunnel(BaseMailBox):
+    def __init__(self, command):
+        self._command = command
+        super().__init__()
+    def _get_mailbox_client(self):
+        return imaplib.IMAP4_stream(self._command)
+mb = Tunnel(sys.argv[1])
+o = {'state': mb.client.state}
+mb.folder.create('Sent'); mb.folder.create('Archive/2026')
+o['folders'] = {f.name: sorted(f.flags) for f in mb.folder.list()}
+o['status'] = mb.folder.status('INBOX')
+mb.folder.set('INBOX')
+o['messages'] = [[m.uid, m.subject, m.from_, sorted(m.flags), m.size_rfc822] for m in mb.fetch(AND(all=True), mark_seen=False)]
+mb.flag(['4'], MailMessageFlags.SEEN, True)
+mb.copy(['3'], 'Archive/2026')
+mb.move(['1'], 'Sent')
+o['uids'] = mb.uids(); o['unseen'] = mb.uids(AND(seen=False))
+mb.folder.set('Archive/2026')
+o['archived'] = [[m.uid, m.subject, sorted(m.flags)] for m in mb.fetch(mark_seen=False)]
+mb.logout()
+print(json.dumps(o))
+`;
+    const r = JSON.parse(await client(sb, ['/usr/bin/python3', '-c', script, tunnel(dir, inbox)])) as Record<string, unknown>;
+    assert.equal(r.state, 'AUTH');
+    // The maildrop file is in the home directory too; whether it is \\Marked depends on its access time.
+    const folders = r.folders as Record<string, string[]>;
+    assert.ok(folders['in.mbox']?.includes('\\NoInferiors'), JSON.stringify(folders));
+    delete folders['in.mbox'];
+    assert.deepEqual(folders, {
+      'Archive': ['\\HasChildren', '\\Noselect'], 'Archive/2026': ['\\NoInferiors', '\\Unmarked'],
+      'Sent': ['\\NoInferiors', '\\Sent', '\\Unmarked'], 'INBOX': ['\\NoInferiors'],
+    });
+    assert.deepEqual(r.status, { MESSAGES: 4, RECENT: 1, UIDNEXT: 6, UIDVALIDITY: UIDVALIDITY, UNSEEN: 2 });
+    assert.deepEqual(r.messages, [
+      ['1', 'Lunch on Thursday?', 'alice@example.org', ['\\Answered', '\\Seen'], 399],
+      ['3', 'Projekt X – Zeitplan', 'carol@example.net', ['\\Flagged', '\\Seen', 'project-x'], 667],
+      ['4', 'Re: Lunch on Thursday?', 'dave@example.com', ['$Forwarded'], 358],
+      ['5', 'This week at Example', 'newsletter@example.com', ['\\Recent'], 362],
+    ]);
+    assert.deepEqual(r.uids, ['3', '4', '5']);
+    assert.deepEqual(r.unseen, ['5']);
+    assert.deepEqual(r.archived, [['1', 'Projekt X – Zeitplan', ['\\Flagged', '\\Recent', '\\Seen', 'project-x']]]);
+
+    assert.deepEqual(await ours(inbox), [
+      { uid: 3, flags: ['\\Seen', '\\Flagged', 'project-x'] }, { uid: 4, flags: ['\\Seen', '$Forwarded'] },
+      { uid: 5, flags: [] },
+    ]);
+    assert.deepEqual((await uw(sb, inbox)).messages, await ours(inbox));
+    const sent = join(dir, 'Sent');
+    assert.deepEqual(await ours(sent), [{ uid: 1, flags: ['\\Seen', '\\Answered'] }]);
+    assert.deepEqual((await uw(sb, sent)).messages, await ours(sent));
+    const archived = join(dir, 'Archive', '2026');
+    assert.deepEqual((await uw(sb, archived)).messages, await ours(archived));
   });
 
   it('mutt (tunnel): saves a message to another folder, deletes another, syncs', { skip: why }, async () => {
