@@ -124,7 +124,9 @@ describe('COMPRESS streams (lib/io/compress.ts)', () => {
     for (const reply of ['a OK first\r\n', `* 1 FETCH (BODY[] {2000}\r\n${'y'.repeat(2000)})\r\nb OK second\r\n`]) {
       sink.write(reply);
       await sink.flush();
-      await new Promise((r) => setTimeout(r, 20));
+      // Inflating runs on libuv's pool: wait for it (bounded; a loaded machine took more than 20 ms), with no more
+      // data written after the reply.
+      for (let waited = 0; !got.endsWith(reply) && waited < 5000; waited += 10) await new Promise((r) => setTimeout(r, 10));
       assert.ok(got.endsWith(reply), 'a flushed reply is all there without more data after it (sync flush)');
     }
     await sink.end();
