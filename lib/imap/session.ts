@@ -510,7 +510,7 @@ export class ImapSession {
   }
 
   private async dispatch(raw: RawCommand): Promise<void> {
-    const args = new ArgCursor(raw);
+    const args = new ArgCursor(raw, { utf8: this.enabledSet.has('UTF8=ACCEPT') });
     let tag: string;
     try {
       tag = args.tag();

@@ -380,6 +380,21 @@ export class ResponseBuilder {
     return this;
   }
 
+  /**
+   * A string known to be UTF-8, for a session that enabled UTF8=ACCEPT (RFC 9755 §3: quoted strings may then hold
+   * UTF-8): quoted when its ASCII octets may be, else a literal like {@link string}.
+   */
+  utf8String(v: Uint8Array): this {
+    for (let i = 0; i < v.length; i++) {
+      const c = v[i] as number;
+      if (c < 0x80 && QUOTABLE[c] === 0) return this.literal(v);
+    }
+    this.w.byte(0x22);
+    this.w.bytes(v);
+    this.w.byte(0x22);
+    return this;
+  }
+
   /** astring = 1*ASTRING-CHAR / string */
   astring(v: Octets): this {
     const b = octets(v);

@@ -12,6 +12,7 @@ import { decodeBase64Strict } from '../values/base64.js';
 import type { SearchKey } from '../values/search-key.js';
 import type { CommandPart, RawCommand, SpooledLiteral } from './fragmentizer.js';
 import { isAstringChar, isAtomChar, isDigit, isListChar, isTagChar } from './chars.js';
+import { encodeMutf7 } from './mutf7.js';
 import { SequenceSet, type SequenceArg, type SeqNumber, type SeqRange } from '../values/sequence.js';
 
 /** A syntax error in a command: answered with `BAD <message>`. */
@@ -27,6 +28,8 @@ export class ParseError extends Error {
 const SP = 0x20;
 const DQUOTE = 0x22;
 const BACKSLASH = 0x5c;
+/** Decodes UTF-8 and throws on anything that is not (overlong forms, surrogates, cut sequences). */
+const UTF8_STRICT = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** The characters of fetch-att and section keywords: `RFC822.SIZE`, `HEADER.FIELDS.NOT`, `BODY.PEEK`. */
 const isWordChar = (c: number): boolean =>
@@ -184,10 +187,17 @@ export class ArgCursor {
   private i = 0;
   private pos = 0;
   private readonly parts: readonly CommandPart[];
+  /**
+   * The session has enabled UTF8=ACCEPT (RFC 9755, formerly RFC 6855): mailbox names arrive in UTF-8 and are
+   * returned in their modified UTF-7 form (RFC 3501 §5.1.3), the form they are stored in (file names as UW and
+   * Dovecot write them), so the rest of the server knows one form only.
+   */
+  readonly utf8: boolean;
 
-  constructor(command: RawCommand | readonly CommandPart[]) {
+  constructor(command: RawCommand | readonly CommandPart[], opts: { readonly utf8?: boolean } = {}) {
     const parts = 'parts' in command ? command.parts : command;
     this.parts = parts.length ? parts : [{ kind: 'text', bytes: Buffer.alloc(0) }];
+    this.utf8 = opts.utf8 === true;
   }
 
   /** A cursor over a command without literals, from its text (tests, internal commands). */
@@ -421,16 +431,34 @@ export class ArgCursor {
    * byte is lost; the namespace layer decodes modified UTF-7 / UTF-8. Any case of INBOX becomes "INBOX".
    */
   mailbox(): string {
-    const name = this.astring().toString('latin1');
+    const name = this.wireName(this.astring());
     return name.toUpperCase() === 'INBOX' ? 'INBOX' : name;
   }
 
   /** list-mailbox = 1*list-char / string ; latin1 like {@link mailbox}, wildcards % and * kept. */
   listMailbox(): string {
-    if (this.atLiteral() || this.peek() === DQUOTE) return this.string().toString('latin1');
+    if (this.atLiteral() || this.peek() === DQUOTE) return this.wireName(this.string());
     const s = this.takeWhile(isListChar);
     if (!s) throw new ParseError(`Expected mailbox pattern${this.where()}`);
-    return s;
+    return this.wireName(Buffer.from(s, 'latin1'));
+  }
+
+  /**
+   * A mailbox name or pattern as the server handles it: its octets (latin1), or under UTF8=ACCEPT the modified UTF-7
+   * form of the UTF-8 it must be (RFC 9755 §3: such a client sends names in UTF-8 only, so "&" is just "&"). The
+   * wildcards are printable ASCII, which modified UTF-7 keeps as they are.
+   */
+  private wireName(b: Buffer): string {
+    if (!this.utf8) return b.toString('latin1');
+    let text: string;
+    try {
+      text = UTF8_STRICT.decode(b);
+    } catch {
+      throw new ParseError('Mailbox name is not UTF-8');
+    }
+    // Not normalized: a name reaches the file it named, in whatever form a client created it (a rev1 client
+    // could have made an NFD one in modified UTF-7).
+    return encodeMutf7(text);
   }
 
   /**

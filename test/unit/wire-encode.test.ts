@@ -40,6 +40,9 @@ describe('encode', () => {
     assert.equal(s(rb().astring('a\r\nb')), '{4}\r\na\r\nb');
     assert.equal(s(rb().astring(Buffer.from('café'))), '{5}\r\ncaf\xc3\xa9');
     assert.equal(s(rb().nstring(null).sp().nstring('x')), 'NIL "x"');
+    // UTF8=ACCEPT: UTF-8 may be quoted; the ASCII rule still makes a literal of " and \.
+    assert.equal(s(rb().utf8String(Buffer.from('café'))), '"caf\xc3\xa9"');
+    assert.equal(s(rb().utf8String(Buffer.from('é"'))), '{3}\r\n\xc3\xa9"');
     assert.equal(s(rb().literal8(Buffer.from([0, 1]))), '~{2}\r\n\0\x01');
     assert.equal(quoted('a b'), '"a b"');
     assert.throws(() => quoted('a"'), RangeError);

@@ -106,6 +106,20 @@ describe('ArgCursor basics', () => {
     bad(() => c('*').mailbox());
   });
 
+  it('mailbox names under UTF8=ACCEPT: UTF-8 in, modified UTF-7 out (RFC 9755 §3)', () => {
+    const u = (b: Buffer): ArgCursor => new ArgCursor([{ kind: 'text', bytes: b }], { utf8: true });
+    assert.equal(u(Buffer.from('"Café"')).mailbox(), 'Caf&AOk-');
+    assert.equal(u(Buffer.from('Tom&Jerry')).mailbox(), 'Tom&-Jerry', '"&" is itself once UTF-8 is on');
+    assert.equal(u(Buffer.from('inbox')).mailbox(), 'INBOX');
+    assert.equal(u(Buffer.from('"Ordner/日本語%"')).listMailbox(), 'Ordner/&ZeVnLIqe-%');
+    assert.equal(u(Buffer.from('Caf*')).listMailbox(), 'Caf*');
+    bad(() => u(Buffer.from([0x22, 0x43, 0xe9, 0x22])).mailbox(), /not UTF-8/);
+    bad(() => u(Buffer.from([0x22, 0xed, 0xa0, 0x80, 0x22])).mailbox(), /not UTF-8/); // a surrogate
+    // Without it the octets are the name, as before.
+    assert.equal(c('"Caf\xe9"').mailbox(), 'Caf\xe9');
+    assert.equal(c('Tom&Jerry').mailbox(), 'Tom&Jerry');
+  });
+
   it('flags and flag-list', () => {
     assert.deepEqual(c('(\\seen \\DELETED $Junk \\Foo)').flagList(), ['\\Seen', '\\Deleted', '$Junk', '\\Foo']);
     assert.deepEqual(c('()').flagList(), []);

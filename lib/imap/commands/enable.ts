@@ -1,9 +1,12 @@
 // command-any =/ "ENABLE" 1*(SP capability)  (RFC 5161 §4)
-/** ENABLE (RFC 5161): CONDSTORE (RFC 7162 §3.1) and QRESYNC (§3.2.3), which turns CONDSTORE on with it. */
+/**
+ * ENABLE (RFC 5161): CONDSTORE (RFC 7162 §3.1), QRESYNC (§3.2.3), which turns CONDSTORE on with it, and UTF8=ACCEPT
+ * (RFC 9755 §3: mailbox names in UTF-8 both ways from the next command on, SEARCH strings in UTF-8).
+ */
 import { defineCommand } from '../command.js';
 
 /** What ENABLE can turn on. */
-const ENABLEABLE: ReadonlySet<string> = new Set(['CONDSTORE', 'QRESYNC']);
+const ENABLEABLE: ReadonlySet<string> = new Set(['CONDSTORE', 'QRESYNC', 'UTF8=ACCEPT']);
 
 export const enable = defineCommand({
   name: 'ENABLE', states: ['authenticated'], expungeSafe: true,

@@ -62,7 +62,7 @@ S3: * 1 RECENT
 S3: o7 OK [APPENDUID 1793610000 6] APPEND completed
 # iOS comes back (session 1).
 C: A1 ID ("name" "com.apple.email.maild" "version" "3818.100.11.2.3" "os" "iOS" "os-version" "18.0 (22A3354)" "vendor" "Apple Inc")
-S: * PREAUTH [CAPABILITY IMAP4rev1 $* ID ENABLE IDLE NAMESPACE $* LIST-STATUS SPECIAL-USE $* COMPRESS=DEFLATE $* CONDSTORE QRESYNC] $*
+S: * PREAUTH [CAPABILITY IMAP4rev1 $* ID ENABLE IDLE NAMESPACE $* LIST-STATUS SPECIAL-USE $* COMPRESS=DEFLATE $* CONDSTORE QRESYNC UTF8=ACCEPT] $*
 S: * ID ("name" "uwimap-ts imapd" $*)
 S: A1 OK ID completed
 C: A2 COMPRESS DEFLATE

@@ -1,7 +1,7 @@
 # CONDSTORE (RFC 7162 §3.1), after the RFC's examples with our numbers: mod-sequences come from a microsecond clock,
 # so they are bound ($h0: the first, $m3: message 3's after a STORE, ...) and sent back with ${name}.
 mailbox: sample.mbox
-S1: * PREAUTH [CAPABILITY $* CONDSTORE QRESYNC] $*
+S1: * PREAUTH [CAPABILITY $* CONDSTORE QRESYNC UTF8=ACCEPT] $*
 # ENABLE (RFC 5161 §3.1) lists what it turned on: CONDSTORE the first time, nothing once it is on.
 C1: a1 ENABLE CONDSTORE
 S1: * ENABLED CONDSTORE

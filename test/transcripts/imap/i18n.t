@@ -5,7 +5,7 @@
 # Canonical subjects: 1 "QUARTERLY REPORT", 2 "ÉTÉ À PARIS", 3 "RE: QUARTERLY REPORT" (base: as 1),
 # 4 "FINANCIAL SUMMARY" (from the ligature ﬁ), 5 "ÉTÉ INDIEN", 6 "ÉTUDE".
 mailbox: imap-search.mbox
-S: * PREAUTH [CAPABILITY IMAP4rev1 $* I18NLEVEL=1 CONDSTORE QRESYNC] $*
+S: * PREAUTH [CAPABILITY IMAP4rev1 $* I18NLEVEL=1 CONDSTORE QRESYNC UTF8=ACCEPT] $*
 C: a1 APPEND INBOX " 7-Mar-2026 10:00:00 +0000" {131+}
 C: From: Ölaf <ölaf@example.org>
 C: To: team@example.org

@@ -1,7 +1,7 @@
 # QRESYNC (RFC 7162 §3.2), after the RFC's examples with our numbers ($uv: the UIDVALIDITY, $h0...: mod-sequences,
 # bound and sent back with ${name}).
 mailbox: sample.mbox
-S1: * PREAUTH [CAPABILITY $* CONDSTORE QRESYNC] $*
+S1: * PREAUTH [CAPABILITY $* CONDSTORE QRESYNC UTF8=ACCEPT] $*
 # ENABLE QRESYNC turns CONDSTORE on with it (§3.2.3); only what was named is listed.
 C1: a1 ENABLE QRESYNC
 S1: * ENABLED QRESYNC

@@ -2,7 +2,7 @@
 import type { ArgCursor } from '../../../wire/parser.js';
 import type { ListEntry } from '../../../mailbox/store.js';
 import type { CommandContext } from '../../command.js';
-import { mailboxName } from './mailbox-name.js';
+import { mailboxName, utf8On } from './mailbox-name.js';
 
 /** The arguments of RFC 3501's LIST and LSUB: a reference and one pattern. */
 export interface ListArgs {
@@ -28,7 +28,8 @@ export function listArgs(a: ArgCursor): ListArgs {
 export function sendListEntry(ctx: CommandContext, verb: 'LIST' | 'LSUB' | 'XLIST', e: ListEntry,
   extra: readonly string[] = [], childInfo = false): void {
   ctx.untagged((b) => {
-    mailboxName(b.raw(`${verb} `).list([...e.attributes, ...extra], (l, a) => l.raw(a)).raw(' "/" '), e.name);
+    mailboxName(b.raw(`${verb} `).list([...e.attributes, ...extra], (l, a) => l.raw(a)).raw(' "/" '), e.name,
+      utf8On(ctx));
     if (childInfo) b.raw(' ("CHILDINFO" ("SUBSCRIBED"))');
   });
 }

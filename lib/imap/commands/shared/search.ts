@@ -4,9 +4,10 @@ import { compileSearch, searchMessages, SearchCharsetError, type SearchMessage }
 import { summaryHeader } from '../../../mail/header.js';
 import type { SearchKey } from '../../../values/search-key.js';
 import type { ArgCursor } from '../../../wire/parser.js';
-import { no } from '../../errors.js';
+import { bad, no } from '../../errors.js';
 import type { SelectedContext } from '../../command.js';
 import { enableCondstore } from './condstore.js';
+import { utf8On } from './mailbox-name.js';
 
 /** The name the summary header is kept under (OpenMailbox.cached); a new cut (other fields) takes a new name. */
 const SUMMARY_CACHE = 'mail.summary.1';
@@ -127,9 +128,15 @@ function searchable(box: OpenMailbox): SearchMessage[] {
  */
 export async function searchSelected(ctx: SelectedContext, keys: readonly SearchKey[], charset: string | null):
   Promise<{ messages: SearchMessage[]; usesModseq: boolean }> {
+  const utf8 = utf8On(ctx);
+  // RFC 9755 §3 (RFC 6855 erratum 4029): once UTF8=ACCEPT is on the strings are UTF-8, and a charset that says
+  // otherwise conflicts with that: BAD. UTF-8 named again does not conflict and is taken.
+  if (utf8 && charset !== null && charset.toUpperCase() !== 'UTF-8') {
+    throw bad(`CHARSET ${charset.slice(0, 40)} conflicts with UTF8=ACCEPT: search strings are UTF-8`);
+  }
   let program;
   try {
-    program = compileSearch(keys, charset ?? 'US-ASCII', ctx.selected.saved);
+    program = compileSearch(keys, charset ?? (utf8 ? 'UTF-8' : 'US-ASCII'), ctx.selected.saved);
   } catch (e) {
     if (e instanceof SearchCharsetError) throw no(`Unsupported charset ${charset}`, 'BADCHARSET (US-ASCII UTF-8)');
     throw e;

@@ -3,7 +3,7 @@ import type { StatusAtt } from '../../../wire/parser.js';
 import type { AuthenticatedContext } from '../../command.js';
 import { mailboxSize, type MailboxStatus } from '../../../mailbox/driver.js';
 import { enableCondstore } from './condstore.js';
-import { mailboxName } from './mailbox-name.js';
+import { mailboxName, utf8On } from './mailbox-name.js';
 
 /**
  * Queues `* STATUS mailbox (att value ...)` for `atts` (RFC 3501 §6.3.10, HIGHESTMODSEQ of RFC 7162 §3.1.2.2, which
@@ -36,5 +36,6 @@ export async function sendStatus(ctx: AuthenticatedContext, mailbox: string, att
     // RFC 8438: a number64, the messages' RFC822.SIZEs added up.
     SIZE: st.size ?? 0,
   };
-  ctx.untagged((b) => mailboxName(b.raw('STATUS '), mailbox).sp().list(atts, (l, a) => l.raw(a).sp().number(value[a])));
+  ctx.untagged((b) => mailboxName(b.raw('STATUS '), mailbox, utf8On(ctx)).sp()
+    .list(atts, (l, a) => l.raw(a).sp().number(value[a])));
 }
