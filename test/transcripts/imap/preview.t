@@ -7,9 +7,9 @@
 # session, after the first logged out, finds every preview kept in the field cache: LAZY answers them all. PREVIEW
 # never sets \Seen. Errors: an unknown modifier, LAZY outside parentheses, FETCH before SELECT.
 mailbox: imap-preview.mbox
-S1: * PREAUTH [CAPABILITY IMAP4rev1 $* WITHIN BINARY PREVIEW $*] $*
+S1: * PREAUTH [CAPABILITY IMAP4rev1 $* THREAD=REFERENCES PREVIEW WITHIN $*] $*
 C1: a1 CAPABILITY
-S1: * CAPABILITY IMAP4rev1 $* BINARY PREVIEW $*
+S1: * CAPABILITY IMAP4rev1 $* PREVIEW WITHIN BINARY $*
 S1: a1 OK CAPABILITY completed
 C1: a2 FETCH 1 (PREVIEW)
 S1: a2 BAD Command FETCH invalid in authenticated state
