@@ -22,8 +22,9 @@ import { contentDecoder, type ContentDecoder } from '../mail/cte.js';
 import { writeEnvelope } from '../mail/envelope.js';
 import { Header, selectHeaderFields } from '../mail/header.js';
 import { type MimePart, parseMimeStream } from '../mail/mime.js';
+import { generatePreview } from '../mail/preview.js';
 import { type CachedRun, Flag, type InternalDate, type MessageMeta, type OpenMailbox, type SizedBody } from '../mailbox/driver.js';
-import { ByteWriter, fetchItemName, writeFlagList } from '../wire/encode.js';
+import { ByteWriter, fetchItemName, ResponseBuilder, writeFlagList } from '../wire/encode.js';
 import type { FetchAtt, PartialRange, Section } from '../wire/parser.js';
 import { StreamBroken } from './errors.js';
 
@@ -95,7 +96,11 @@ interface Item {
  * ENVELOPE encoder, a new session mode that writes them otherwise), so that no session serves a value made the old
  * way.
  */
-const CACHED = { envelope: 'imap.envelope.1', body: 'imap.body.1', bodystructure: 'imap.bodystructure.1' } as const;
+const CACHED = {
+  envelope: 'imap.envelope.1', body: 'imap.body.1', bodystructure: 'imap.bodystructure.1',
+  // RFC 8970's preview as the IMAP string it is sent as (lib/mail/preview.ts's text, UTF-8, quoted or a literal).
+  preview: 'imap.preview.1',
+} as const;
 
 /** The items whose values are read from the index as they are written: the same for every message. */
 const FLAGS_ITEM: Item = { name: 'FLAGS', value: { kind: 'flags' } };
@@ -275,6 +280,27 @@ class MessageReader {
     return text;
   }
 
+  /**
+   * PREVIEW (RFC 8970 §3): kept by the mailbox, or worked out from the body's first bytes (lib/mail/preview.ts) and
+   * kept for later commands and sessions, as the IMAP string it is sent as: 8-bit text goes as a literal (the
+   * encoder's rule; in IMAP4rev1 a quoted string is 7-bit), as in RFC 8970 §5's first example.
+   *
+   * LAZY (§4.1) asks for the preview "only if that data can be returned without undue delay": here, when it is kept;
+   * otherwise NIL, and nothing is worked out meanwhile. A session is one process serving one command at a time, so
+   * working previews out after the command would only hold up the client's next one, which is the delay LAZY asks
+   * to avoid; and §4.2 has the client ask again without LAZY for the messages it got NIL for (in the background,
+   * in small batches): that request works them out and keeps them, and from then on every session's LAZY has them.
+   */
+  async preview(lazy: boolean): Promise<Buffer | string> {
+    const kept = this.box.cached(this.seq, CACHED.preview);
+    if (kept !== null) return kept;
+    if (lazy) return 'NIL';
+    const text = await generatePreview(await this.header(), this.box.text(this.seq).chunks());
+    const value = new ResponseBuilder().string(Buffer.from(text, 'utf8')).toBuffer();
+    await this.box.keep(this.seq, CACHED.preview, value);
+    return value;
+  }
+
   /** The MIME tree, parsed once by streaming the served message (cached by UID). */
   async structure(): Promise<MimePart> {
     if (this.root !== null) return this.root;
@@ -451,7 +477,7 @@ async function streamLiteral(out: ResponseSink, body: SizedBody): Promise<void> 
 const line = new ByteWriter();
 
 /** The items a {@link KeptPlan} can hold: written from the index, or from a value the mailbox keeps. */
-const KEPT_ITEMS = ['FLAGS', 'UID', 'INTERNALDATE', 'RFC822.SIZE', 'MODSEQ', 'ENVELOPE', 'BODY', 'BODYSTRUCTURE'] as const;
+const KEPT_ITEMS = ['FLAGS', 'UID', 'INTERNALDATE', 'RFC822.SIZE', 'MODSEQ', 'ENVELOPE', 'BODY', 'BODYSTRUCTURE', 'PREVIEW'] as const;
 type KeptItem = (typeof KEPT_ITEMS)[number];
 
 /** The items of a FETCH whose every item can be written without reading the mailbox (see {@link writeFetchKept}). */
@@ -485,7 +511,7 @@ function runPlan(items: readonly KeptItem[]): RunPlan | null {
 }
 
 const KEPT_FIELD: Partial<Record<KeptItem, string>> = {
-  ENVELOPE: CACHED.envelope, BODY: CACHED.body, BODYSTRUCTURE: CACHED.bodystructure,
+  ENVELOPE: CACHED.envelope, BODY: CACHED.body, BODYSTRUCTURE: CACHED.bodystructure, PREVIEW: CACHED.preview,
 };
 
 /** `<name> ` as bytes, for each item (written 100,000 times by FETCH 1:*). */
@@ -628,7 +654,8 @@ export function writeFetchKept(out: ResponseSink, box: OpenMailbox, seq: number,
  * Writes `* <seq> FETCH (<items>)` CRLF for message `seq` of `box` into `out`, items in the order of `atts`
  * (after UID for UID FETCH when the client did not name it). Items: FLAGS, INTERNALDATE, RFC822.SIZE, ENVELOPE,
  * BODY, BODYSTRUCTURE, UID, RFC822 (= BODY[]), RFC822.HEADER (= BODY.PEEK[HEADER]), RFC822.TEXT (= BODY[TEXT]),
- * BODY[section]<partial> in every section form, BINARY[part]<partial>, BINARY.SIZE[part], MODSEQ (RFC 7162).
+ * BODY[section]<partial> in every section form, BINARY[part]<partial>, BINARY.SIZE[part], MODSEQ (RFC 7162),
+ * PREVIEW (RFC 8970; never sets \Seen).
  *
  * When `opts.markSeen` and a non-PEEK body item is fetched from a message without \Seen, \Seen is set through
  * `box.setFlags` before the response is written and FLAGS is added at the end of the response if not requested
@@ -700,6 +727,9 @@ export async function writeFetch(
         break;
       case 'binary-size':
         items.push({ name, value: await binary(r, att.part, null, true) });
+        break;
+      case 'PREVIEW':
+        items.push({ name, value: { kind: 'text', text: await r.preview(att.lazy) } });
         break;
     }
   }

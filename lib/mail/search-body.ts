@@ -5,6 +5,7 @@
  * (RFC 3501 allows it: "Server implementations MAY exclude [MIME-IMB] body parts with terminal content media types
  * other than TEXT and MESSAGE from consideration"). Memory is bounded: part headers are capped, and only a partial
  * line that could still be a boundary is held. Part headers are read as mime.ts reads them for BODYSTRUCTURE.
+ * The walk itself is generic ({@link PartVisitor}): FETCH PREVIEW (preview.ts) walks the same way to its text.
  *
  * PURE: no fs, net or process.
  */
@@ -27,11 +28,43 @@ export interface BodySink {
  * the set). Stop pushing when the set is done; nothing needs ending then.
  */
 export function bodySink(header: Buffer, needles: NeedleSet): BodySink {
-  return contentSinkOf(header, false, needles, 0);
+  return walkSink(header, searchVisitor(needles));
+}
+
+/**
+ * What a walk does with the entities it finds: the sink for each leaf's content (after its transfer decoding is
+ * known, before it is applied), the header of each encapsulated message, and where each multipart begins and ends.
+ */
+export interface PartVisitor {
+  /** The sink for the content of a leaf entity (not multipart, not message/rfc822) whose header is `header`. */
+  leaf(type: TypeInfo, encoding: string | undefined, header: Buffer): BodySink;
+  /** The header of an encapsulated message (message/rfc822 or message/global), before its content. */
+  messageHeader(header: Buffer): void;
+  /** A multipart's first byte is next (`subtype` in lower case). */
+  multipartStart(subtype: string): void;
+  /** The multipart of the latest {@link multipartStart} not ended is over (its close delimiter, or the data's end). */
+  multipartEnd(): void;
+}
+
+/** A sink that walks the body of the entity whose header is `header` (the message's), telling `visitor`. */
+export function walkSink(header: Buffer, visitor: PartVisitor): BodySink {
+  return contentSinkOf(header, false, visitor, 0);
+}
+
+/** SEARCH's walk: every text leaf to the needles (each its own stream), encapsulated headers as text too. */
+function searchVisitor(needles: NeedleSet): PartVisitor {
+  return {
+    leaf: (info, encoding) => info.type === 'text' ? new TextSink(contentDecoder(encoding), info.charset, needles, info.asciiCharset) : NULL_SINK,
+    messageHeader: (header) => {
+      if (header.length > 0) needles.stream().push(decodeHeaderValue(header));
+    },
+    multipartStart: () => undefined,
+    multipartEnd: () => undefined,
+  };
 }
 
 /** What the walk needs of an entity's Content-Type. */
-interface TypeInfo {
+export interface TypeInfo {
   /** Lower case. */
   readonly type: string;
   readonly subtype: string;
@@ -91,33 +124,31 @@ function encodingOf(header: Buffer, start: number, end: number): string | undefi
  * The sink for the content of the entity whose header is `header` (`digest`: a part of a multipart/digest), from
  * its Content-Type and Content-Transfer-Encoding.
  */
-function contentSinkOf(header: Buffer, digest: boolean, needles: NeedleSet, depth: number): Sink {
+function contentSinkOf(header: Buffer, digest: boolean, visitor: PartVisitor, depth: number): Sink {
   CONTENT_FIELDS.firstRanges(header, CONTENT_SCRATCH);
   const s = CONTENT_SCRATCH;
   const type = typeInfo(header, s[0] ?? -1, s[1] ?? -1, digest);
-  return contentSink(type, encodingOf(header, s[2] ?? -1, s[3] ?? -1), needles, depth);
+  return contentSink(type, encodingOf(header, s[2] ?? -1, s[3] ?? -1), header, visitor, depth);
 }
 
 type Sink = BodySink;
 
-const NULL_SINK: Sink = { push: () => undefined, end: () => undefined };
+/** A sink that drops what it is given. */
+export const NULL_SINK: Sink = { push: () => undefined, end: () => undefined };
 
 /** The sink that consumes an entity's content (what follows its header). */
-function contentSink(info: TypeInfo, encoding: string | undefined, needles: NeedleSet, depth: number): Sink {
+function contentSink(info: TypeInfo, encoding: string | undefined, header: Buffer, visitor: PartVisitor, depth: number): Sink {
   if (depth > MAX_DEPTH) return NULL_SINK;
   const boundary = info.boundary;
   if (info.type === 'multipart' && boundary !== undefined && boundary.length > 0) {
-    return new MultipartSink(boundary, info.subtype === 'digest', needles, depth + 1);
+    visitor.multipartStart(info.subtype);
+    return new MultipartSink(boundary, info.subtype === 'digest', visitor, depth + 1);
   }
   if (info.type === 'message' && (info.subtype === 'rfc822' || info.subtype === 'global')) {
     // RFC 2046 §5.2.1 forbids encodings other than 7bit/8bit/binary here, but decoding one costs nothing.
-    return new DecodingSink(contentDecoder(encoding), new EntitySink(false, true, needles, depth + 1));
+    return new DecodingSink(contentDecoder(encoding), new EntitySink(false, true, visitor, depth + 1));
   }
-  if (info.type === 'text') {
-    const charset = info.charset;
-    return new TextSink(contentDecoder(encoding), charset, needles, info.asciiCharset);
-  }
-  return NULL_SINK;
+  return visitor.leaf(info, encoding, header);
 }
 
 class DecodingSink implements Sink {
@@ -204,9 +235,9 @@ class EntitySink implements Sink {
   constructor(
     /** A part of a multipart/digest, whose default Content-Type is message/rfc822. */
     private readonly digest: boolean,
-    /** An encapsulated message: its header is searched as text too (it is part of the outer body). */
-    private readonly searchHeader: boolean,
-    private readonly needles: NeedleSet,
+    /** An encapsulated message: its header goes to the visitor (SEARCH reads it as part of the outer body). */
+    private readonly messageHeader: boolean,
+    private readonly visitor: PartVisitor,
     private readonly depth: number,
   ) {}
 
@@ -232,8 +263,8 @@ class EntitySink implements Sink {
 
   private startContent(header: Buffer, rest: Buffer): void {
     this.head = [];
-    if (this.searchHeader && header.length > 0) this.needles.stream().push(decodeHeaderValue(header));
-    this.content = contentSinkOf(header, this.digest, this.needles, this.depth);
+    if (this.messageHeader) this.visitor.messageHeader(header);
+    this.content = contentSinkOf(header, this.digest, this.visitor, this.depth);
     if (rest.length > 0) this.content.push(rest);
   }
 }
@@ -257,7 +288,7 @@ class MultipartSink implements Sink {
     boundary: string,
     /** multipart/digest: its parts' default Content-Type is message/rfc822. */
     private readonly digest: boolean,
-    private readonly needles: NeedleSet,
+    private readonly visitor: PartVisitor,
     private readonly depth: number,
   ) {
     this.delimiter = Buffer.from('--' + boundary, 'latin1');
@@ -311,6 +342,10 @@ class MultipartSink implements Sink {
     }
     this.part?.end();
     this.part = undefined;
+    if (!this.closed) {
+      this.closed = true;
+      this.visitor.multipartEnd();
+    }
   }
 
   private couldBeDelimiter(rest: Buffer): boolean {
@@ -328,8 +363,10 @@ class MultipartSink implements Sink {
     this.feed(buf.subarray(runStart, lineStart));
     this.part?.end();
     this.part = undefined;
-    if (close) this.closed = true;
-    else this.part = new EntitySink(this.digest, false, this.needles, this.depth);
+    if (close) {
+      this.closed = true;
+      this.visitor.multipartEnd();
+    } else this.part = new EntitySink(this.digest, false, this.visitor, this.depth);
     return true;
   }
 

@@ -90,7 +90,8 @@ export type FetchAtt =
   | { readonly kind: SimpleFetchAtt }
   | { readonly kind: 'body-section'; readonly peek: boolean; readonly section: Section; readonly partial: PartialRange | null }
   | { readonly kind: 'binary-section'; readonly peek: boolean; readonly part: readonly number[]; readonly partial: PartialRange | null }
-  | { readonly kind: 'binary-size'; readonly part: readonly number[] };
+  | { readonly kind: 'binary-size'; readonly part: readonly number[] }
+  | { readonly kind: 'PREVIEW'; readonly lazy: boolean };
 
 /** The flags RFC 3501 defines, spelled canonically (flags compare case-insensitively). */
 const SYSTEM_FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft', '\\Recent'] as const;
@@ -646,8 +647,10 @@ export class ArgCursor {
    *             "BODY" ["STRUCTURE"] / "UID" / "BODY" section [partial] / "BODY.PEEK" section [partial]
    * fetch-att =/ "BINARY" [".PEEK"] section-binary [partial] / "BINARY.SIZE" section-binary   (RFC 3516)
    * fetch-att =/ "MODSEQ"                                                                     (RFC 7162)
+   * fetch-att =/ "PREVIEW" [SP "(" preview-mod *(SP preview-mod) ")"]                          (RFC 8970 §6)
+   * `inList`: the att is inside FETCH's parenthesised list (see {@link previewMods}).
    */
-  fetchAtt(): FetchAtt {
+  fetchAtt(inList = false): FetchAtt {
     const w = this.word();
     switch (w) {
       case 'ENVELOPE': case 'FLAGS': case 'INTERNALDATE': case 'RFC822': case 'RFC822.HEADER': case 'RFC822.SIZE':
@@ -665,9 +668,30 @@ export class ArgCursor {
       }
       case 'BINARY.SIZE':
         return { kind: 'binary-size', part: this.sectionBinary() };
+      case 'PREVIEW':
+        return { kind: 'PREVIEW', lazy: this.previewMods(inList) };
       default:
         throw new ParseError(w ? `Unknown fetch attribute ${w}` : `Expected fetch attribute${this.where()}`);
     }
+  }
+
+  /**
+   * [SP "(" preview-mod *(SP preview-mod) ")"] after "PREVIEW", preview-mod = "LAZY" (RFC 8970 §6): whether LAZY was
+   * given. A lone PREVIEW (`FETCH 1 PREVIEW (LAZY)`) may be followed by FETCH's own modifiers instead (RFC 4466:
+   * `FETCH 1 PREVIEW (CHANGEDSINCE 5)`): there the "(" is PREVIEW's only when LAZY comes first. Inside the list
+   * nothing else can follow, so an unknown modifier is named in the BAD.
+   */
+  private previewMods(inList: boolean): boolean {
+    const t = this.text();
+    if (t[this.pos] !== SP || t[this.pos + 1] !== 0x28) return false;
+    if (!inList && !/^LAZY[ )]$/i.test(t.toString('latin1', this.pos + 2, this.pos + 7))) return false;
+    this.pos += 2;
+    do {
+      const m = this.atom().toUpperCase();
+      if (m !== 'LAZY') throw new ParseError(`Unknown PREVIEW modifier ${m.slice(0, 32)}`);
+    } while (this.eat(' '));
+    this.expect(0x29, '")" closing PREVIEW modifiers');
+    return true;
   }
 
   /** "ALL" / "FULL" / "FAST" / fetch-att / "(" fetch-att *(SP fetch-att) ")" — macros expanded (RFC 3501 §6.4.5). */
@@ -678,7 +702,7 @@ export class ArgCursor {
     if (this.maybeKeyword('FULL')) return simple('FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE', 'BODY');
     if (!this.eat('(')) return [this.fetchAtt()];
     const atts: FetchAtt[] = [];
-    do atts.push(this.fetchAtt());
+    do atts.push(this.fetchAtt(true));
     while (this.eat(' '));
     this.expect(0x29, '")" closing fetch attributes');
     return atts;

@@ -177,6 +177,8 @@ class ImapGen {
       [6, () => `${r.pick(['BODY', 'BODY.PEEK'])}[${this.section()}]${this.partial()}`],
       [2, () => `${r.pick(['BINARY', 'BINARY.PEEK'])}[${this.section().replace(/\.?(HEADER.*|TEXT|MIME)$/, '')}]${this.partial()}`],
       [1, () => `BINARY.SIZE[${r.chance(0.8) ? r.int(1, 3) : this.section()}]`],
+      // RFC 8970: PREVIEW and its LAZY modifier, with the malformed ones.
+      [1, () => r.pick(['PREVIEW', 'PREVIEW (LAZY)', 'PREVIEW (lazy LAZY)', 'PREVIEW (FUZZY)', 'PREVIEW ()', 'PREVIEW LAZY', 'PREVIEW (LAZY'])],
       [0.5, () => r.pick(['BODY[', 'BODY]', 'BODY[]<', 'BODY[1.]', 'BODY[.1]', 'BODY[HEADER.FIELDS]', 'X-GM-MSGID', 'MODSEQ',
         'BODY[1]<1.2.3>', 'RFC822.PEEK', 'BODY.PEEK', 'BINARY[]<0.0>', 'BODY[TEXT]<0.4294967295>'])],
     ])();

@@ -319,3 +319,43 @@ describe('sizes before bytes', () => {
     assert.ok(sink.pending <= `* 1 FETCH (BODY[] {${header.length + 5}}\r\n`.length + header.length + 5);
   });
 });
+
+describe('PREVIEW (RFC 8970)', () => {
+  it('works the preview out from the first body bytes of a 200 MB message, keeps it, and LAZY answers only what is kept', async () => {
+    const header = latin1('Content-Type: text/plain; charset=utf-8\r\n\r\n');
+    const chunk = Buffer.from('Grüße aus Köln. '.repeat(4000), 'utf8');
+    const size = 200 * 1024 * 1024;
+    const kept = new Map<string, Buffer>();
+    let read = 0;
+    const fake = {
+      ...fakeBox(header, chunk, size),
+      text: (): SizedBody => ({
+        size,
+        async *chunks() {
+          for (let n = 0; n < size; n += chunk.length) {
+            read += chunk.length;
+            yield chunk;
+          }
+        },
+      }),
+      cached: (_seq: number, field: string) => kept.get(field) ?? null,
+      keep: async (_seq: number, field: string, v: Uint8Array) => {
+        kept.set(field, Buffer.from(v));
+      },
+    } as OpenMailbox;
+    // Nothing kept: LAZY is NIL, and nothing is read.
+    assert.equal((await fetch(fake, 1, '(PREVIEW (LAZY))')).out.toString('latin1'), resp(1, 'PREVIEW NIL'));
+    assert.equal(read, 0);
+    assert.equal(kept.size, 0);
+    // Without LAZY: 200 characters, 8-bit UTF-8 as a literal, from the first chunk only; kept.
+    const text = Buffer.from('Grüße aus Köln. '.repeat(20).slice(0, 200).trimEnd(), 'utf8');
+    const want = resp(1, 'PREVIEW ', lit(text));
+    assert.equal((await fetch(fake, 1, 'PREVIEW')).out.toString('latin1'), want);
+    assert.equal(read, chunk.length);
+    assert.deepEqual(kept.get('imap.preview.1'), lit(text));
+    // Kept: LAZY and a plain PREVIEW answer it without reading.
+    assert.equal((await fetch(fake, 1, '(UID PREVIEW (LAZY))')).out.toString('latin1'), resp(1, 'UID 1 PREVIEW ', lit(text)));
+    assert.equal((await fetch(fake, 1, 'PREVIEW')).out.toString('latin1'), want);
+    assert.equal(read, chunk.length);
+  });
+});

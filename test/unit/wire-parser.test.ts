@@ -349,6 +349,33 @@ describe('CONDSTORE syntax (RFC 7162 §7)', () => {
     bad(() => c('(CHANGEDSINCE 1 VANISHED 2)').fetchModifiers());
   });
 
+  it('fetch-att PREVIEW and PREVIEW (LAZY) (RFC 8970 §6)', () => {
+    const atts = (t: string): unknown => {
+      const cur = c(t);
+      const a = cur.fetchAtts();
+      const mods = cur.maybeSp() ? cur.fetchModifiers() : null;
+      cur.end();
+      return mods === null ? a : [a, mods];
+    };
+    // RFC 8970 §5's examples.
+    assert.deepEqual(atts('(RFC822.SIZE PREVIEW)'), [{ kind: 'RFC822.SIZE' }, { kind: 'PREVIEW', lazy: false }]);
+    assert.deepEqual(atts('(ENVELOPE PREVIEW (LAZY))'), [{ kind: 'ENVELOPE' }, { kind: 'PREVIEW', lazy: true }]);
+    assert.deepEqual(atts('(preview (lazy) UID)'), [{ kind: 'PREVIEW', lazy: true }, { kind: 'UID' }]);
+    assert.deepEqual(atts('(PREVIEW (LAZY LAZY))'), [{ kind: 'PREVIEW', lazy: true }]);
+    assert.deepEqual(atts('PREVIEW'), [{ kind: 'PREVIEW', lazy: false }]);
+    // Alone, outside a list: "(" LAZY is PREVIEW's; any other "(" opens FETCH's modifiers (RFC 4466).
+    assert.deepEqual(atts('PREVIEW (LAZY)'), [{ kind: 'PREVIEW', lazy: true }]);
+    assert.deepEqual(atts('PREVIEW (CHANGEDSINCE 5)'), [[{ kind: 'PREVIEW', lazy: false }], { changedSince: 5, vanished: false }]);
+    assert.deepEqual(atts('(PREVIEW (LAZY)) (CHANGEDSINCE 5)'), [[{ kind: 'PREVIEW', lazy: true }], { changedSince: 5, vanished: false }]);
+    bad(() => atts('(PREVIEW (FUZZY))'), /Unknown PREVIEW modifier FUZZY/);
+    bad(() => atts('(PREVIEW (LAZY FUZZY))'), /Unknown PREVIEW modifier FUZZY/);
+    bad(() => atts('(PREVIEW ())'));
+    bad(() => atts('(PREVIEW (LAZY)'));
+    bad(() => atts('(PREVIEW LAZY)'));
+    bad(() => atts('PREVIEW (FUZZY)'), /Unknown FETCH modifier FUZZY/);
+    bad(() => atts('PREVIEW.LAZY'));
+  });
+
   it('fetch-att MODSEQ, status-att HIGHESTMODSEQ', () => {
     assert.deepEqual(c('(UID MODSEQ)').fetchAtts(), [{ kind: 'UID' }, { kind: 'MODSEQ' }]);
     assert.deepEqual(c('(MESSAGES HIGHESTMODSEQ)').statusAtts(), ['MESSAGES', 'HIGHESTMODSEQ']);
