@@ -35,6 +35,7 @@ import { move, uidMove } from './move.js';
 import { namespace } from './namespace.js';
 import { noop } from './noop.js';
 import { rename } from './rename.js';
+import { replace, uidReplace } from './replace.js';
 import { search, uidSearch } from './search.js';
 import { select } from './select.js';
 import { sort, uidSort } from './sort.js';
@@ -53,7 +54,7 @@ export function commandTable(): ReadonlyMap<string, Command> {
     capability, noop, logout, login, authenticate, starttls,
     select, examine, create, del, rename, subscribe, unsubscribe, list, lsub, status, append, namespace,
     check, close, unselect, expunge, uidExpunge, search, uidSearch, fetch, uidFetch, store, uidStore, copy, uidCopy,
-    move, uidMove, sort, uidSort, thread, uidThread, id, enable, idle, compress, xlist,
+    move, uidMove, sort, uidSort, thread, uidThread, id, enable, idle, compress, xlist, replace, uidReplace,
   ];
   return new Map(specs.map((s) => [s.name, s]));
 }
