@@ -479,7 +479,7 @@ export class ArgCursor {
     }
   }
 
-  /** seq-number = nz-number / "*" (RFC 3501 §9; REPLACE's message, RFC 8508 §6) */
+  /** seq-number = nz-number / "*" (RFC 3501 §9; REPLACE's message, RFC 8508) */
   seqNumber(): SeqNumber {
     if (this.eat('*')) return '*';
     return this.nzNumber();
@@ -568,7 +568,7 @@ export class ArgCursor {
    * append-message = append-opts SP append-data  (RFC 4466 §3), with the SP before it already read:
    * append-opts = [flag-list SP] [date-time SP] (append-ext is defined by no extension we have);
    * append-data = literal / literal8 / "CATENATE" SP "(" cat-part *(SP cat-part) ")"  (RFC 3516, RFC 4469 §5).
-   * APPEND's messages (several with MULTIAPPEND) and REPLACE's one (RFC 8508 §6).
+   * APPEND's messages (several with MULTIAPPEND) and REPLACE's one (RFC 8508, formal syntax).
    */
   appendMessage(): AppendMessageArg {
     let flags: string[] = [];

@@ -476,7 +476,7 @@ describe('properties', () => {
   });
 });
 
-describe('append-message and CATENATE (RFC 4466 §3, RFC 4469 §5, RFC 8508 §6)', () => {
+describe('append-message and CATENATE (RFC 4466 §3, RFC 4469 §5, RFC 8508)', () => {
   /**
    * The command `wire` as the session gets it: read by the fragmentizer from a stream fed whole or one byte at a
    * time, then parsed with `parse` from after the command name.

@@ -1,5 +1,5 @@
-// replace = "REPLACE" SP seq-number SP mailbox append-message  (RFC 8508 §6)
-// uid-replace = "UID" SP replace  (RFC 8508 §6)
+// replace = "REPLACE" SP seq-number SP mailbox append-message  (RFC 8508, formal syntax)
+// uid-replace = "UID" SP replace  (RFC 8508, formal syntax)
 /**
  * REPLACE and UID REPLACE (RFC 8508): an APPEND of a new message (flags, date, a literal, or with CATENATE its
  * parts) to a mailbox, and the expunge of one message of the selected mailbox, in one step.
@@ -18,7 +18,7 @@
  * Errors: a selected mailbox open read-only (EXAMINE) takes no REPLACE, NO [READ-ONLY]; a message number above the
  * count is BAD, as for every command (RFC 3501 §9 seq-number); a UID that names no message is NO [NONEXISTENT]; a
  * target that does not exist, NO [TRYCREATE], as for APPEND; a message over max_literal, NO [TOOBIG]; a bad
- * CATENATE URL, NO [BADURL] (RFC 4469 §4, which REPLACE takes as APPEND does: RFC 8508 §4.3). Nothing is changed by
+ * CATENATE URL, NO [BADURL] (RFC 4469 §4, which REPLACE takes as APPEND does: RFC 8508). Nothing is changed by
  * any of them.
  */
 import { MailboxError } from '../../mailbox/driver.js';

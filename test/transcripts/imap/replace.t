@@ -81,7 +81,7 @@ C: r15 REPLACE 1 INBOX
 S: r15 BAD REPLACE: Expected space at end of command
 C: r16 REPLACE 1 INBOX (\Seen) 
 S: r16 BAD REPLACE: Expected literal at end of command
-# CATENATE inside REPLACE (RFC 8508 §4.3): the new message made of the old one's header and new text, URL of the
+# CATENATE inside REPLACE (RFC 8508): the new message made of the old one's header and new text, URL of the
 # message being replaced itself (read before it goes), with * for the last message.
 C: r17 UID REPLACE * INBOX CATENATE (URL "/INBOX;UIDVALIDITY=1793610000/;UID=6/;SECTION=HEADER" TEXT {21+}
 C: Wish you were here.
