@@ -65,6 +65,7 @@ function appendExit(e: unknown): number {
     case 'OVERQUOTA':
     case 'INUSE':
     case 'CORRUPT':
+    case 'EXPUNGED':
     case 'IO':
       return EX_TEMPFAIL;
   }

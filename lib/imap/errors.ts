@@ -51,6 +51,7 @@ function mailboxNo(e: MailboxError): CommandResult {
     case 'NOPERM': return no('Permission denied', 'NOPERM');
     case 'LIMIT': return no(e.message, 'LIMIT');
     case 'USEATTR': return no(e.message, 'USEATTR');
+    case 'EXPUNGED': return no('A message the command names has been expunged', 'EXPUNGEISSUED');
     case 'READONLY': return no('Mailbox is read-only', 'READ-ONLY');
     case 'NOTMAILBOX': return no('Not a mailbox', 'CANNOT');
     case 'OVERQUOTA': return no('Not enough disk space or quota', 'OVERQUOTA');

@@ -395,6 +395,24 @@ class MessageReader {
 }
 
 /** Decoded bytes of `raw` after an optional undecoded prefix. */
+/**
+ * What `BODY.PEEK[section]<partial>` of message `seq` would send, as a body to read (CATENATE's URLs, RFC 4469 §3:
+ * "as if the literal returned in a FETCH BODY response were put in place"); null when the message has no such
+ * part. `structures` is the selection's cache of MIME trees, when `box` is the selected mailbox.
+ */
+export async function sectionBody(box: OpenMailbox, seq: number, section: Section | null, partial: PartialRange | null,
+  structures?: Map<number, MimePart>): Promise<SizedBody | null> {
+  const r = new MessageReader(box, seq, box.meta(seq), structures);
+  const d = await r.section(section ?? { part: [], text: null });
+  if (d === null) return null;
+  if (d.kind === 'bytes') {
+    const { start, end } = clip(d.bytes.length, partial);
+    return bytesBody(d.bytes.subarray(start, end));
+  }
+  const { start, end } = clip(d.end - d.start, partial);
+  return r.range(d.start + start, d.start + end);
+}
+
 async function* decodeStream(prefix: SizedBody | null, raw: SizedBody, decoder: ContentDecoder): AsyncIterable<Uint8Array> {
   if (prefix !== null) yield* prefix.chunks();
   for await (const c of raw.chunks()) yield* decoder.push(c);

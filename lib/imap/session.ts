@@ -95,10 +95,13 @@ const LITERAL_MINUS_MAX = 4096;
 /** Unexpected errors logged with their detail per connection; later ones are only counted. */
 const MAX_LOGGED_ERRORS = 3;
 
-/** True when the command whose first fragments are `soFar` is APPEND (`tag SP "APPEND" SP ...`). */
+/**
+ * True when the command whose first fragments are `soFar` carries a message: APPEND (`tag SP "APPEND" SP ...`), or
+ * REPLACE and UID REPLACE (RFC 8508), whose literals are APPEND's (its TEXT parts too under CATENATE, RFC 4469).
+ */
 function isAppend(soFar: readonly CommandPart[]): boolean {
   const first = soFar[0];
-  return first !== undefined && /^[^ ]+ APPEND /i.test(first.bytes.toString('latin1', 0, 80));
+  return first !== undefined && /^[^ ]+ (?:APPEND|REPLACE|UID REPLACE) /i.test(first.bytes.toString('latin1', 0, 80));
 }
 
 /**

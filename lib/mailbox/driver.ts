@@ -82,8 +82,11 @@ export interface AppendOptions {
    * driver, read-write), and leave it in the same step as this append commits: all or nothing, whatever is killed
    * when (mbox/move-record.ts). If they cannot leave it (a full disk), the copies are taken out again and the error
    * is thrown: nothing moved. A message another session expunged meanwhile stays only where its copy went.
+   * REPLACE (RFC 8508) appends a new message this way, with the UID of the one it replaces: the messages appended
+   * need not be copies of those that leave. `whole`: every one must still be there when the append commits, else
+   * nothing is appended and EXPUNGED is thrown.
    */
-  readonly moveFrom?: { readonly box: OpenMailbox; readonly uids: readonly number[] };
+  readonly moveFrom?: { readonly box: OpenMailbox; readonly uids: readonly number[]; readonly whole?: boolean };
 }
 
 /**
@@ -120,6 +123,7 @@ export type MailboxErrorCode =
   | 'READONLY'
   | 'OVERQUOTA' // the filesystem is full or the user's quota is used up (ENOSPC, EDQUOT): a temporary failure
   | 'USEATTR' // a special use (RFC 6154) this mailbox cannot be given; the message says why, and names no path
+  | 'EXPUNGED' // a message the operation names was expunged (by another session) while it went on
   | 'IO';
 
 /** Every failure a driver reports. The code maps to a protocol response (`NO [TRYCREATE]`, `-ERR [IN-USE]`...). */

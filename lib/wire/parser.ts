@@ -93,6 +93,20 @@ export type FetchAtt =
   | { readonly kind: 'binary-size'; readonly part: readonly number[] }
   | { readonly kind: 'PREVIEW'; readonly lazy: boolean };
 
+/** One cat-part (RFC 4469 §5): a TEXT literal's octets (`spooled` when large, as APPEND's) or a URL as sent. */
+export type CatPart =
+  | { readonly kind: 'text'; readonly bytes: Buffer; readonly binary: boolean; readonly spooled?: SpooledLiteral }
+  | { readonly kind: 'url'; readonly url: string };
+
+/** An append-message (RFC 4466 §3): flags, date-time, and the message as a literal or (RFC 4469) its parts. */
+export interface AppendMessageArg {
+  readonly flags: readonly string[];
+  readonly date: DateTime | null;
+  readonly data:
+    | { readonly kind: 'literal'; readonly bytes: Buffer; readonly binary: boolean; readonly spooled?: SpooledLiteral }
+    | { readonly kind: 'catenate'; readonly parts: readonly CatPart[] };
+}
+
 /** The flags RFC 3501 defines, spelled canonically (flags compare case-insensitively). */
 const SYSTEM_FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft', '\\Recent'] as const;
 
@@ -494,7 +508,8 @@ export class ArgCursor {
     }
   }
 
-  private seqNumber(): SeqNumber {
+  /** seq-number = nz-number / "*" (RFC 3501 §9; REPLACE's message, RFC 8508) */
+  seqNumber(): SeqNumber {
     if (this.eat('*')) return '*';
     return this.nzNumber();
   }
@@ -576,6 +591,54 @@ export class ArgCursor {
     const zoneMinutes = sign * (zh * 60 + zm);
     const epochMs = Date.UTC(date.year, date.month - 1, date.day, hour, minute, second) - zoneMinutes * 60000;
     return { ...date, hour, minute, second, zoneMinutes, epochMs };
+  }
+
+  /**
+   * append-message = append-opts SP append-data  (RFC 4466 §3), with the SP before it already read:
+   * append-opts = [flag-list SP] [date-time SP] (append-ext is defined by no extension we have);
+   * append-data = literal / literal8 / "CATENATE" SP "(" cat-part *(SP cat-part) ")"  (RFC 3516, RFC 4469 §5).
+   * APPEND's messages (several with MULTIAPPEND) and REPLACE's one (RFC 8508, formal syntax).
+   */
+  appendMessage(): AppendMessageArg {
+    let flags: string[] = [];
+    let date: DateTime | null = null;
+    if (this.lookingAt('(')) {
+      flags = this.flagList();
+      this.sp();
+    }
+    if (this.lookingAt('"')) {
+      date = this.dateTime();
+      this.sp();
+    }
+    if (this.maybeKeyword('CATENATE')) {
+      this.sp();
+      return { flags, date, data: { kind: 'catenate', parts: this.catParts() } };
+    }
+    // A literal or a literal8: both are stored the same way (lib/imap/commands/append.ts).
+    return { flags, date, data: { kind: 'literal', ...this.literal8() } };
+  }
+
+  /**
+   * "(" cat-part *(SP cat-part) ")" ; cat-part = text-literal / url ; text-literal = "TEXT" SP literal ;
+   * url = "URL" SP astring  (RFC 4469 §5). A TEXT may be a literal8 too, as APPEND's own message may
+   * (RFC 4466 §2.7 append-data, RFC 3516 §4.4): its octets are taken as APPEND takes a literal8's.
+   */
+  private catParts(): CatPart[] {
+    this.expect(0x28, '"(" after CATENATE');
+    const parts: CatPart[] = [];
+    do {
+      if (this.maybeKeyword('TEXT')) {
+        this.sp();
+        parts.push({ kind: 'text', ...this.literal8() });
+      } else if (this.maybeKeyword('URL')) {
+        this.sp();
+        parts.push({ kind: 'url', url: this.astring().toString('latin1') });
+      } else {
+        throw new ParseError(`Expected TEXT or URL${this.where()}`);
+      }
+    } while (this.eat(' '));
+    this.expect(0x29, '")" closing CATENATE');
+    return parts;
   }
 
   /** A keyword of letters, digits and dots, uppercased (fetch-att names, section keywords, search keys). */

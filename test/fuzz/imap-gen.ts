@@ -1,7 +1,8 @@
 /**
  * IMAP fuzz sessions from a seed: a walk through the protocol's states (RFC 3501 and the extensions imapd
  * advertises: LITERAL+, SASL-IR, ID, ENABLE, IDLE, NAMESPACE, UIDPLUS, UNSELECT, LIST-EXTENDED, LIST-STATUS,
- * SPECIAL-USE, CREATE-SPECIAL-USE, XLIST, STATUS=SIZE, ESEARCH, SEARCHRES, MULTIAPPEND, APPENDLIMIT, MOVE, SORT,
+ * SPECIAL-USE, CREATE-SPECIAL-USE, XLIST, STATUS=SIZE, ESEARCH, SEARCHRES, MULTIAPPEND, APPENDLIMIT, MOVE, CATENATE,
+ * REPLACE, SORT,
  * ESORT, THREAD, WITHIN, BINARY; COMPRESS only as forms it refuses, since the fuzzer speaks plaintext) with valid
  * commands, commands of extensions it lacks (capability probes), mixed with the mutations of issue 11: literal counts out of range,
  * LITERAL+ where it is not allowed, unbalanced and deep parentheses, 8-bit and NUL bytes, lone CR/LF, 1 MB lines,
@@ -351,6 +352,7 @@ class ImapGen {
         this.astring(b, this.mailbox(true));
       })],
       [1, () => this.cmd((b) => b.text(r.pick(['CHECK', 'EXPUNGE', `UID EXPUNGE ${this.seqSet()}`])))],
+      [1, () => this.replace()],
       [1, () => {
         this.cmd((b) => b.text(r.pick(['CLOSE', 'UNSELECT'])));
         this.state = 'auth';
@@ -406,15 +408,60 @@ class ImapGen {
       if (r.chance(0.4)) b.text(` ${this.flagList()}`);
       if (r.chance(0.3)) b.text(` ${r.pick(DATE_TIMES)}`);
       b.text(' ');
-      const msg = this.message();
-      const kind = r.weighted<string>([[5, 'sync'], [4, 'nonsync'], [1, 'lit8'], [0.5, 'lit8+'], [0.3, 'quoted']]);
-      if (kind === 'sync') b.sync(msg);
-      else if (kind === 'nonsync') b.nonSync(msg);
-      else if (kind === 'lit8') b.sync(msg, `~{${msg.length}}`);
-      else if (kind === 'lit8+') b.nonSync(msg, `~{${msg.length}+}`);
-      else b.text(`"${msg.slice(0, 40).replace(/[\r\n"\\]/g, '')}"`);
+      this.appendData(b);
     }
     this.push({ tag, parts: b.end(), wait: true });
+  }
+
+  /** REPLACE and UID REPLACE (RFC 8508): a message of the selection, a target, one append-message. */
+  replace(): void {
+    const r = this.rng;
+    const tag = this.tag();
+    const b = new Builder().text(`${tag} ${r.chance(0.5) ? 'UID ' : ''}REPLACE ${r.pick(['1', '2', '*', '3', '0', '4294967295'])} `);
+    this.astring(b, this.mailbox(true), r.chance(0.2));
+    if (r.chance(0.4)) b.text(` ${this.flagList()}`);
+    if (r.chance(0.2)) b.text(` ${r.pick(DATE_TIMES)}`);
+    b.text(' ');
+    this.appendData(b);
+    this.push({ tag, parts: b.end(), wait: true });
+  }
+
+  /** append-data: a message literal (or what is not one), or RFC 4469's CATENATE of TEXT literals and URLs. */
+  appendData(b: Builder): void {
+    const r = this.rng;
+    if (r.chance(0.25)) {
+      b.text('CATENATE (');
+      const n = r.weighted([[6, 1], [3, 2], [1, 4], [0.2, 0]]);
+      for (let i = 0; i < n; i++) {
+        if (i > 0) b.text(' ');
+        if (r.chance(0.5)) {
+          b.text('TEXT ');
+          const msg = this.message();
+          const kind = r.weighted<string>([[4, 'sync'], [4, 'nonsync'], [1, 'lit8'], [0.3, 'quoted']]);
+          if (kind === 'sync') b.sync(msg);
+          else if (kind === 'nonsync') b.nonSync(msg);
+          else if (kind === 'lit8') b.nonSync(msg, `~{${msg.length}+}`);
+          else b.text('"x"');
+        } else {
+          b.text('URL ');
+          const url = r.pick(['/INBOX/;UID=1', '/INBOX;UIDVALIDITY=1/;UID=1', '/INBOX/;UID=1/;SECTION=HEADER',
+            '/INBOX/;UID=2/;SECTION=1.MIME', '/INBOX/;UID=1/;SECTION=TEXT/;PARTIAL=0.10', '/saved/;UID=1',
+            '/INBOX/;UID=*', ';UID=1', '/INBOX', 'imap://fuzzer@localhost/INBOX/;UID=1', '/IN%ZZ/;UID=1', '/%FF/;UID=1',
+            `/INBOX/;UID=1/;SECTION=${'1.'.repeat(r.int(1, 60))}1`, '/INBOX/;UID=1;URLAUTH=anonymous:internal:00', '']);
+          if (r.chance(0.8)) b.text(`"${url}"`);
+          else b.nonSync(url);
+        }
+      }
+      b.text(r.chance(0.95) ? ')' : '');
+      return;
+    }
+    const msg = this.message();
+    const kind = r.weighted<string>([[5, 'sync'], [4, 'nonsync'], [1, 'lit8'], [0.5, 'lit8+'], [0.3, 'quoted']]);
+    if (kind === 'sync') b.sync(msg);
+    else if (kind === 'nonsync') b.nonSync(msg);
+    else if (kind === 'lit8') b.sync(msg, `~{${msg.length}}`);
+    else if (kind === 'lit8+') b.nonSync(msg, `~{${msg.length}+}`);
+    else b.text(`"${msg.slice(0, 40).replace(/[\r\n"\\]/g, '')}"`);
   }
 
   search(): void {

@@ -13,7 +13,9 @@ describe('capability probes', () => {
     assert.equal(probedExtension('NOTIFY'), 'NOTIFY');
     assert.equal(probedExtension('GETMETADATA'), 'METADATA');
     assert.equal(probedExtension('MYRIGHTS'), 'ACL');
-    assert.equal(probedExtension('UID REPLACE'), 'REPLACE');
+    assert.equal(probedExtension('UID CONVERT'), 'CONVERT');
+    // A command this server has is no probe (REPLACE, RFC 8508).
+    assert.equal(probedExtension('UID REPLACE'), undefined);
     assert.equal(probedExtension('FROBNICATE'), undefined);
     assert.equal(probedExtension('XLIST'), undefined);
   });

@@ -3,7 +3,10 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { compileSearch } from '../../lib/mail/search.js';
 import { decodeBase64Strict } from '../../lib/values/base64.js';
-import { ArgCursor, ParseError, type SearchCommand } from '../../lib/wire/parser.js';
+import { PassThrough } from 'node:stream';
+import { LineInput } from '../../lib/io/input.js';
+import { readCommand } from '../../lib/wire/fragmentizer.js';
+import { type AppendMessageArg, ArgCursor, ParseError, type SearchCommand } from '../../lib/wire/parser.js';
 import { SequenceSet } from '../../lib/values/sequence.js';
 
 const c = (s: string): ArgCursor => ArgCursor.of(s);
@@ -514,4 +517,124 @@ describe('properties', () => {
         }
       }), { numRuns: 5000 });
   });
+});
+
+describe('append-message and CATENATE (RFC 4466 §3, RFC 4469 §5, RFC 8508)', () => {
+  /**
+   * The command `wire` as the session gets it: read by the fragmentizer from a stream fed whole or one byte at a
+   * time, then parsed with `parse` from after the command name.
+   */
+  async function parsed<T>(wire: string, step: number, parse: (a: ArgCursor) => T): Promise<T> {
+    const s = new PassThrough();
+    const src = new LineInput(s, 1000);
+    const bytes = Buffer.from(wire, 'latin1');
+    const feed = (async () => {
+      for (let i = 0; i < bytes.length; i += step) {
+        s.write(bytes.subarray(i, i + step));
+        await new Promise((r) => setImmediate(r));
+      }
+      s.end();
+    })();
+    const cmd = await readCommand(src, {
+      maxLiteral: () => 1000, maxCommand: 10_000, maxLiterals: 20, maxDiscard: 1000, onContinuation: async () => {},
+    });
+    await feed;
+    assert.ok(cmd !== null);
+    const a = new ArgCursor(cmd);
+    a.tag();
+    a.sp();
+    const name = a.atom().toUpperCase();
+    if (name === 'UID') {
+      a.sp();
+      a.atom();
+    }
+    return parse(a);
+  }
+  const append = (a: ArgCursor): { mailbox: string; messages: AppendMessageArg[] } => {
+    a.sp();
+    const mailbox = a.mailbox();
+    const messages: AppendMessageArg[] = [];
+    while (a.maybeSp()) messages.push(a.appendMessage());
+    a.end();
+    return { mailbox, messages };
+  };
+  const replace = (a: ArgCursor): { target: number | '*'; mailbox: string; message: AppendMessageArg } => {
+    a.sp();
+    const target = a.seqNumber();
+    a.sp();
+    const mailbox = a.mailbox();
+    a.sp();
+    const message = a.appendMessage();
+    a.end();
+    return { target, mailbox, message };
+  };
+  /** The parts without their Buffers (TEXT as latin1 text), for comparison. */
+  const plain = (m: AppendMessageArg): unknown => ({
+    flags: m.flags, date: m.date?.epochMs ?? null,
+    data: m.data.kind === 'literal' ? { literal: m.data.bytes.toString('latin1'), binary: m.data.binary }
+      : m.data.parts.map((p) => (p.kind === 'url' ? { url: p.url } : { text: p.bytes.toString('latin1'), binary: p.binary })),
+  });
+
+  for (const step of [1 << 20, 1]) {
+    const how = step === 1 ? 'one byte at a time' : 'whole';
+    it(`RFC 4469 example 1, synchronizing and LITERAL+ TEXT, literal URL (${how})`, async () => {
+      const wire = 'A003 APPEND Drafts (\\Seen \\Draft $MDNSent) CATENATE' +
+        ' (URL "/Drafts;UIDVALIDITY=385759045/;UID=20/;section=HEADER" TEXT {42}\r\n' +
+        '\r\n--------------030308070208000400050907\r\n' +
+        ' URL "/Drafts;UIDVALIDITY=385759045/;UID=20/;section=1.MIME" url {52+}\r\n' +
+        '/Drafts;UIDVALIDITY=385759045/;UID=20/;section=1.5.9 text {2+}\r\nx\n)\r\n';
+      const r = await parsed(wire, step, append);
+      assert.equal(r.mailbox, 'Drafts');
+      assert.deepEqual(r.messages.map(plain), [{
+        flags: ['\\Seen', '\\Draft', '$MDNSent'], date: null, data: [
+          { url: '/Drafts;UIDVALIDITY=385759045/;UID=20/;section=HEADER' },
+          { text: '\r\n--------------030308070208000400050907\r\n', binary: false },
+          { url: '/Drafts;UIDVALIDITY=385759045/;UID=20/;section=1.MIME' },
+          { url: '/Drafts;UIDVALIDITY=385759045/;UID=20/;section=1.5.9' },
+          { text: 'x\n', binary: false },
+        ],
+      }]);
+    });
+
+    it(`MULTIAPPEND with CATENATE, a literal8 TEXT and date-time (${how})`, async () => {
+      const wire = 'a APPEND INBOX () " 1-Jan-2025 00:05:00 -0500" CATENATE (TEXT ~{3+}\r\na\0b URL /INBOX/;UID=1)' +
+        ' {2+}\r\nhi (\\Flagged) ~{1}\r\n\0\r\n';
+      const r = await parsed(wire, step, append);
+      assert.deepEqual(r.messages.map(plain), [
+        { flags: [], date: Date.UTC(2025, 0, 1, 5, 5), data: [{ text: 'a\0b', binary: true }, { url: '/INBOX/;UID=1' }] },
+        { flags: [], date: null, data: { literal: 'hi', binary: false } },
+        { flags: ['\\Flagged'], date: null, data: { literal: '\0', binary: true } },
+      ]);
+    });
+
+    it(`REPLACE and UID REPLACE (${how})`, async () => {
+      const r = await parsed('A003 REPLACE 4 Drafts (\\Seen \\Draft) {5}\r\nSubj.\r\n', step, replace);
+      assert.deepEqual({ ...r, message: plain(r.message) },
+        { target: 4, mailbox: 'Drafts', message: { flags: ['\\Seen', '\\Draft'], date: null, data: { literal: 'Subj.', binary: false } } });
+      const u = await parsed('b uid replace * "Sent Items" catenate (url "/INBOX/;UID=7" TEXT {0+}\r\n)\r\n', step, replace);
+      assert.deepEqual({ ...u, message: plain(u.message) },
+        { target: '*', mailbox: 'Sent Items', message: { flags: [], date: null, data: [{ url: '/INBOX/;UID=7' }, { text: '', binary: false }] } });
+    });
+
+    it(`refuses what the grammar does not allow (${how})`, async () => {
+      const refused: [string, (a: ArgCursor) => unknown][] = [
+        ['a APPEND INBOX CATENATE ()\r\n', append],
+        ['a APPEND INBOX CATENATE (TEXT "quoted")\r\n', append],
+        ['a APPEND INBOX CATENATE (URL)\r\n', append],
+        ['a APPEND INBOX CATENATE (FILE x)\r\n', append],
+        ['a APPEND INBOX CATENATE (URL x  URL y)\r\n', append],
+        ['a APPEND INBOX CATENATE (URL x\r\n', append],
+        ['a APPEND INBOX CATENATE URL x\r\n', append],
+        ['a APPEND INBOX CATENATE\r\n', append],
+        ['a APPEND INBOX "x" {1+}\r\nx\r\n', append],
+        ['a REPLACE 1 INBOX\r\n', replace],
+        ['a REPLACE 0 INBOX {1+}\r\nx\r\n', replace],
+        ['a REPLACE 1:2 INBOX {1+}\r\nx\r\n', replace],
+        ['a REPLACE 1 INBOX {1+}\r\nx {1+}\r\ny\r\n', replace],
+      ];
+      for (const [wire, parse] of refused) {
+        await assert.rejects(parsed(wire, step, parse), (e: unknown) => e instanceof ParseError, wire);
+      }
+    });
+  }
 });

@@ -1,17 +1,16 @@
 // append = "APPEND" SP mailbox 1*append-message  (RFC 3502, formal syntax)
 // append-message = [SP flag-list] [SP date-time] SP literal  (RFC 3502, formal syntax)
 // append =/ "APPEND" SP mailbox [SP flag-list] [SP date-time] SP literal8  (RFC 3516 §7)
-import type { AppendMessage } from '../../mailbox/driver.js';
+// append-data =/ "CATENATE" SP "(" cat-part *(SP cat-part) ")"  (RFC 4469 §5)
 import { MailboxError } from '../../mailbox/driver.js';
-import type { DateTime } from '../../wire/parser.js';
-import type { SpooledLiteral } from '../../wire/fragmentizer.js';
+import type { AppendMessageArg } from '../../wire/parser.js';
 import { defineAuthenticatedCommand } from '../command.js';
 import { no } from '../errors.js';
-import { splitFlags } from './shared/flags.js';
+import { AppendMessages } from './shared/append-message.js';
 
 interface AppendArgs {
   mailbox: string;
-  messages: { flags: string[]; date: DateTime | null; bytes: Buffer; spooled?: SpooledLiteral }[];
+  messages: AppendMessageArg[];
 }
 
 /**
@@ -26,60 +25,42 @@ interface AppendArgs {
  * is text in lines (RFC 5322 §2.1), and a binary body part's line ends are not data the client can expect back bare,
  * so no literal8 is refused with NO [UNKNOWN-CTE]. Literal or literal8, one CR right before a line end ("a\r\r\n")
  * or at the very end of the message is taken as part of the line end and not served back.
+ *
+ * CATENATE (RFC 4469): a message may instead be put together from TEXT literals and URLs of messages or parts
+ * already here (shared/append-message.ts). The octets a URL names are copied as FETCH BODY.PEEK would send them,
+ * unchanged; a TEXT's are taken as APPEND's own literal's would be, NUL included (as the paragraph above), and so
+ * is a TEXT literal8. A message with a part that cannot be had answers NO [BADURL], one over max_literal
+ * NO [TOOBIG] (RFC 4469 §4), with nothing stored.
  */
 export const append = defineAuthenticatedCommand({
   name: 'APPEND', states: ['authenticated', 'selected'], expungeSafe: true,
   parse(a) {
     a.sp();
     const mailbox = a.mailbox();
-    const messages: AppendArgs['messages'] = [];
-    while (a.maybeSp()) {
-      let flags: string[] = [];
-      let date: DateTime | null = null;
-      if (a.lookingAt('(')) {
-        flags = a.flagList();
-        a.sp();
-      }
-      if (a.lookingAt('"')) {
-        date = a.dateTime();
-        a.sp();
-      }
-      // A literal or a literal8: both are stored the same way (see above).
-      const { bytes, spooled } = a.literal8();
-      messages.push(spooled !== undefined ? { flags, date, bytes, spooled } : { flags, date, bytes });
-    }
+    const messages: AppendMessageArg[] = [];
+    while (a.maybeSp()) messages.push(a.appendMessage());
     a.end();
     return { mailbox, messages };
   },
   async run(ctx, args: AppendArgs) {
     if (args.messages.length === 0) throw no('APPEND without a message');
-    const msgs: AppendMessage[] = args.messages.map((m) => {
-      const { bits, keywords } = splitFlags(m.flags);
-      const b = m.bytes;
-      const spooled = m.spooled;
-      return {
-        // A large message streams from its spool file (lib/io/spool.ts), never whole in memory.
-        body: spooled !== undefined
-          ? { size: spooled.size, chunks: () => spooled.chunks() }
-          : { size: b.length, async *chunks() { yield b; } },
-        flags: bits, keywords,
-        ...(m.date ? { internalDate: { time: m.date.epochMs, zone: m.date.zoneMinutes } } : {}),
-      };
-    });
-    // Checked for every message before any is stored: MULTIAPPEND is all or nothing (RFC 3502 §6.3.11).
-    for (const m of args.messages) {
-      if (m.spooled === undefined && m.bytes.length === 0) throw no('Empty message');
-    }
-    async function* each(): AsyncIterable<AppendMessage> {
-      yield* msgs;
-    }
-    let r;
+    const built = new AppendMessages(ctx);
     try {
-      r = await ctx.store.append(args.mailbox, each());
-    } catch (e) {
-      if (e instanceof MailboxError && e.code === 'NONEXISTENT') throw no('Mailbox does not exist', 'TRYCREATE');
-      throw e;
+      // Every message is checked, and every URL read, before any is stored: MULTIAPPEND is all or nothing
+      // (RFC 3502 §6.3.11), and so is a CATENATE whose URL is bad (RFC 4469 §3).
+      const msgs = await built.build(args.messages);
+      let r;
+      try {
+        r = await ctx.store.append(args.mailbox, (async function* () {
+          yield* msgs;
+        })());
+      } catch (e) {
+        if (e instanceof MailboxError && e.code === 'NONEXISTENT') throw no('Mailbox does not exist', 'TRYCREATE');
+        throw e;
+      }
+      ctx.okWith('APPEND completed', (b) => b.raw('APPENDUID ').number(r.uidValidity).sp().seqSet(r.uids));
+    } finally {
+      built.release();
     }
-    ctx.okWith('APPEND completed', (b) => b.raw('APPENDUID ').number(r.uidValidity).sp().seqSet(r.uids));
   },
 });

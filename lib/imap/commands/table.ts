@@ -35,6 +35,7 @@ import { move, uidMove } from './move.js';
 import { namespace } from './namespace.js';
 import { noop } from './noop.js';
 import { rename } from './rename.js';
+import { replace, uidReplace } from './replace.js';
 import { search, uidSearch } from './search.js';
 import { select } from './select.js';
 import { sort, uidSort } from './sort.js';
@@ -53,7 +54,7 @@ export function commandTable(): ReadonlyMap<string, Command> {
     capability, noop, logout, login, authenticate, starttls,
     select, examine, create, del, rename, subscribe, unsubscribe, list, lsub, status, append, namespace,
     check, close, unselect, expunge, uidExpunge, search, uidSearch, fetch, uidFetch, store, uidStore, copy, uidCopy,
-    move, uidMove, sort, uidSort, thread, uidThread, id, enable, idle, compress, xlist,
+    move, uidMove, sort, uidSort, thread, uidThread, id, enable, idle, compress, xlist, replace, uidReplace,
   ];
   return new Map(specs.map((s) => [s.name, s]));
 }
@@ -68,7 +69,7 @@ export function capabilities(s: ImapSession): readonly string[] {
     'UIDPLUS', 'UNSELECT', 'CHILDREN', 'LIST-EXTENDED', 'LIST-STATUS', 'SPECIAL-USE', 'CREATE-SPECIAL-USE', 'XLIST',
     'STATUS=SIZE', 'ESEARCH', 'SEARCHRES', 'MULTIAPPEND',
     // RFC 7889: one limit for every mailbox (max_literal), so it is given with the capability.
-    `APPENDLIMIT=${s.opts.maxLiteral}`, 'MOVE', 'SORT', 'ESORT',
+    `APPENDLIMIT=${s.opts.maxLiteral}`, 'MOVE', 'CATENATE', 'REPLACE', 'SORT', 'ESORT',
     ...THREAD_ALGORITHMS.map((a) => `THREAD=${a}`), 'PREVIEW', 'WITHIN', 'BINARY', ...compress, 'I18NLEVEL=1',
     'CONDSTORE', 'QRESYNC', 'UTF8=ACCEPT'];
   if (s.state === 'not-authenticated') {

@@ -24,7 +24,7 @@ import { writeLocked } from './write-back.js';
  */
 export interface MoveSource {
   readonly state: MailboxState;
-  moveOut(uids: readonly number[], to: MoveLink, dir: string, dest: boolean, commit: () => void): Promise<void>;
+  moveOut(uids: readonly number[], to: MoveLink, dir: string, dest: boolean, commit: () => void, whole?: boolean): Promise<void>;
 }
 
 /**
@@ -119,7 +119,7 @@ export async function append(box: MailboxState, msgs: AsyncIterable<AppendMessag
       if (source && move) {
         const st = fstatSync(box.fd, { bigint: true });
         await source.moveOut(move.uids, { dev: st.dev, ino: st.ino, start: from }, box.opts.journalDir, source.state === box,
-          () => w.commit());
+          () => w.commit(), move.whole === true);
       }
     } catch (e) {
       throw takeBack(e);
@@ -180,9 +180,11 @@ export function finishMoveLocked(box: MailboxState): void {
  * append, then expunges the messages with those UIDs and removes the record. `dest` says this mailbox is the
  * destination too (its rows' UIDs are written already, and nothing may move its data before the commit).
  * When the expunge fails after the commit, the record is removed and the error thrown: the caller cuts its copies
- * back (it still holds the destination's lock), and nothing moved.
+ * back (it still holds the destination's lock), and nothing moved. `whole` (REPLACE): every one of `uids` must still
+ * be here, else EXPUNGED is thrown before anything is written (and the caller cuts its copies back likewise).
  */
-export async function moveOut(box: MailboxState, uids: readonly number[], to: MoveLink, dir: string, dest: boolean, commit: () => void): Promise<void> {
+export async function moveOut(box: MailboxState, uids: readonly number[], to: MoveLink, dir: string, dest: boolean,
+  commit: () => void, whole = false): Promise<void> {
   box.live();
   if (box.readOnly) throw new MailboxError('READONLY', 'mailbox is read-only');
   await box.withLock('exclusive', () => {
@@ -195,6 +197,12 @@ export async function moveOut(box: MailboxState, uids: readonly number[], to: Mo
       }
       if (needWrite) writeLocked(box, null);
     }
+    const want = new Set(uids);
+    const drop = new Set<number>();
+    for (let r = 0; r < box.idx.length; r++) {
+      if (!(box.idx.bits(r) & Bit.Gone) && want.has(box.idx.uid(r))) drop.add(r);
+    }
+    if (whole && drop.size < want.size) throw new MailboxError('EXPUNGED', 'a message to be replaced has been expunged');
     const self = box.fileId();
     let record: string | null;
     try {
@@ -210,11 +218,6 @@ export async function moveOut(box: MailboxState, uids: readonly number[], to: Mo
     } catch (e) {
       if (record !== null) removeMoveRecord(dir, self.dev, self.ino);
       throw writeError(e, box.path);
-    }
-    const want = new Set(uids);
-    const drop = new Set<number>();
-    for (let r = 0; r < box.idx.length; r++) {
-      if (!(box.idx.bits(r) & Bit.Gone) && want.has(box.idx.uid(r))) drop.add(r);
     }
     try {
       if (drop.size > 0) writeLocked(box, drop);

@@ -432,8 +432,8 @@ export class MboxMailbox implements OpenMailbox {
   }
 
   /** The source's part of a MOVE: see moveOut in mailbox-save.ts. */
-  moveOut(uids: readonly number[], to: MoveLink, dir: string, dest: boolean, commit: () => void): Promise<void> {
-    return moveOut(this.s, uids, to, dir, dest, commit);
+  moveOut(uids: readonly number[], to: MoveLink, dir: string, dest: boolean, commit: () => void, whole = false): Promise<void> {
+    return moveOut(this.s, uids, to, dir, dest, commit, whole);
   }
 
   /**

@@ -65,9 +65,9 @@ C: p29 UNAUTHENTICATE
 S: p29 BAD Command unrecognized: UNAUTHENTICATE (UNAUTHENTICATE is not supported; see CAPABILITY)
 C: p30 GETQUOTA user.bob
 S: p30 BAD Command unrecognized: GETQUOTA (QUOTA is not supported; see CAPABILITY)
-C: p31 UID REPLACE 1 INBOX {1+}
+C: p31 UID CONVERT 1 {1+}
 C: x
-S: p31 BAD Command unrecognized: UID REPLACE (REPLACE is not supported; see CAPABILITY)
+S: p31 BAD Command unrecognized: UID CONVERT (CONVERT is not supported; see CAPABILITY)
 C: n1 NOOP
 S: n1 OK NOOP completed
 C: g1 FROB1
