@@ -614,13 +614,27 @@ export class ArgCursor {
       this.sp();
       return { flags, date, data: { kind: 'catenate', parts: this.catParts() } };
     }
+    if (this.maybeKeyword('UTF8')) return { flags, date, data: { kind: 'literal', ...this.utf8Literal() } };
     // A literal or a literal8: both are stored the same way (lib/imap/commands/append.ts).
     return { flags, date, data: { kind: 'literal', ...this.literal8() } };
   }
 
   /**
+   * After "UTF8": SP "(" literal8 ")" (RFC 6855 §4, kept by RFC 9755: append-data and cat-part =/ "UTF8" SP "("
+   * literal8 ")"), a message whose header may hold UTF-8 (RFC 6532). Stored as its octets, as any other: an mbox
+   * keeps bytes, and UW and Dovecot store such messages unchanged too.
+   */
+  private utf8Literal(): ReturnType<ArgCursor['literal8']> {
+    this.sp();
+    this.expect(0x28, '"(" after UTF8');
+    const lit = this.literal8();
+    this.expect(0x29, '")" closing UTF8');
+    return lit;
+  }
+
+  /**
    * "(" cat-part *(SP cat-part) ")" ; cat-part = text-literal / url ; text-literal = "TEXT" SP literal ;
-   * url = "URL" SP astring  (RFC 4469 §5). A TEXT may be a literal8 too, as APPEND's own message may
+   * url = "URL" SP astring  (RFC 4469 §5) ; cat-part =/ "UTF8" SP "(" literal8 ")" (RFC 6855 §4). A TEXT may be a literal8 too, as APPEND's own message may
    * (RFC 4466 §2.7 append-data, RFC 3516 §4.4): its octets are taken as APPEND takes a literal8's.
    */
   private catParts(): CatPart[] {
@@ -630,6 +644,8 @@ export class ArgCursor {
       if (this.maybeKeyword('TEXT')) {
         this.sp();
         parts.push({ kind: 'text', ...this.literal8() });
+      } else if (this.maybeKeyword('UTF8')) {
+        parts.push({ kind: 'text', ...this.utf8Literal() });
       } else if (this.maybeKeyword('URL')) {
         this.sp();
         parts.push({ kind: 'url', url: this.astring().toString('latin1') });

@@ -607,6 +607,21 @@ describe('append-message and CATENATE (RFC 4466 §3, RFC 4469 §5, RFC 8508)', (
       ]);
     });
 
+    it(`APPEND's UTF8 data item, alone and in CATENATE (RFC 6855 §4) (${how})`, async () => {
+      const r = await parsed('a APPEND INBOX (\\Seen) UTF8 (~{4+}\r\n\xc3\xa9\r\n) utf8 (~{1}\r\nx)' +
+        ' CATENATE (UTF8 (~{2+}\r\nab) URL "/INBOX/;UID=1")\r\n', step, append);
+      assert.deepEqual(r.messages.map(plain), [
+        // Each a literal8 (binary: its octets kept as they are, as APPEND keeps a literal8's).
+        { flags: ['\\Seen'], date: null, data: { literal: '\xc3\xa9\r\n', binary: true } },
+        { flags: [], date: null, data: { literal: 'x', binary: true } },
+        { flags: [], date: null, data: [{ text: 'ab', binary: true }, { url: '/INBOX/;UID=1' }] },
+      ]);
+      for (const wire of ['a APPEND INBOX UTF8 ~{1+}\r\nx\r\n', 'a APPEND INBOX UTF8 (~{1+}\r\nx\r\n',
+        'a APPEND INBOX UTF8 ("x")\r\n', 'a APPEND INBOX UTF8\r\n']) {
+        await assert.rejects(parsed(wire, step, append), (e: unknown) => e instanceof ParseError, wire);
+      }
+    });
+
     it(`REPLACE and UID REPLACE (${how})`, async () => {
       const r = await parsed('A003 REPLACE 4 Drafts (\\Seen \\Draft) {5}\r\nSubj.\r\n', step, replace);
       assert.deepEqual({ ...r, message: plain(r.message) },

@@ -77,6 +77,38 @@ S: a21 BAD CHARSET US-ASCII conflicts with UTF8=ACCEPT: search strings are UTF-8
 C: a22 SORT (SUBJECT) UTF-8 SUBJECT "lunch"
 S: * SORT 1 3
 S: a22 OK SORT completed
+# APPEND's UTF8 data item (RFC 6855 §4): a message whose header is UTF-8 (RFC 6532), stored as it came; in
+# CATENATE too. Both as literal8, non-synchronizing and synchronizing.
+C: a30 APPEND INBOX UTF8 (~{63+}
+C: From: Jöran <jöran@exämple.org>
+C: Subject: Grüße
+C: 
+C: Hallo
+C: )
+S: * 5 EXISTS
+S: * 2 RECENT
+S: a30 OK [APPENDUID 1793610000 6] APPEND completed
+C: a31 UID FETCH 6 (RFC822.SIZE BODY.PEEK[HEADER.FIELDS (SUBJECT)])
+S: * 5 FETCH (UID 6 RFC822.SIZE 63 BODY[HEADER.FIELDS (SUBJECT)] {20}
+S: Subject: Grüße
+S: 
+S: )
+S: a31 OK UID FETCH completed
+C: a32 APPEND INBOX CATENATE (UTF8 (~{16}
+S: + $*
+C: Subject: Té
+C: 
+C: ) URL "/INBOX;UIDVALIDITY=1793610000/;UID=6/;SECTION=TEXT")
+S: * 6 EXISTS
+S: * 3 RECENT
+S: a32 OK [APPENDUID 1793610000 7] APPEND completed
+C: a33 UID FETCH 7 BODY.PEEK[]
+S: * 6 FETCH (UID 7 BODY[] {23}
+S: Subject: Té
+S: 
+S: Hallo
+S: )
+S: a33 OK UID FETCH completed
 # A name that is not UTF-8 (an ISO-8859-1 octet) is refused; the session goes on.
 C: a23 CREATE "Caf�"
 S: a23 BAD CREATE: Mailbox name is not UTF-8
