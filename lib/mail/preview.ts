@@ -2,10 +2,9 @@
  * The preview text of a message for FETCH PREVIEW (RFC 8970): a short plain-text extract of the message's first
  * readable part, worked out from as few body bytes as it takes.
  *
- * RFC 8970 §3.3: "The generated string MUST NOT be content transfer encoded and MUST be encoded in UTF-8"; "The
- * server SHOULD limit the length of the preview text to 200 preview characters", and "MUST NOT output preview text
- * longer than 256 preview characters"; "The server SHOULD remove any formatting markup and do whatever other
- * processing might be useful in rendering the preview as plain text". What is done here:
+ * RFC 8970 §3.3: "The generated string MUST NOT be content transfer encoded and MUST be encoded in UTF-8"; the
+ * server SHOULD keep it to 200 preview characters and MUST NOT go past 256; "The server SHOULD remove any formatting
+ * markup and do whatever processing might be useful in rendering the preview as plain text". What is done here:
  *
  * - The part: the message's body is walked as SEARCH walks it (search-body.ts's {@link walkSink}: boundaries found
  *   as the bytes go by, each part decoded by its Content-Transfer-Encoding and charset). The first text/plain or
@@ -33,9 +32,9 @@ import { FieldSet } from './header.js';
 import { parseDisposition } from './mime.js';
 import { type BodySink, NULL_SINK, type PartVisitor, type TypeInfo, walkSink } from './search-body.js';
 
-/** RFC 8970 §3.3: "The server SHOULD limit the length of the preview text to 200 preview characters." */
+/** RFC 8970 §3.3: the length the server SHOULD keep the preview to, in preview characters. */
 const PREVIEW_CHARS = 200;
-/** RFC 8970 §3.3: "The server MUST NOT output preview text longer than 256 preview characters." */
+/** RFC 8970 §3.3: the length a preview MUST NOT exceed. */
 const PREVIEW_MAX_CHARS = 256;
 /** Body octets read for a preview at most: past them the preview is what was found so far. */
 export const PREVIEW_READ_LIMIT = 1024 * 1024;
