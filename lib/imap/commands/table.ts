@@ -15,6 +15,7 @@ import type { Command } from '../command.js';
 import type { ImapSession } from '../session.js';
 import { append } from './append.js';
 import { authenticate } from './authenticate.js';
+import { cancelUpdate } from './cancelupdate.js';
 import { capability } from './capability.js';
 import { check } from './check.js';
 import { close } from './close.js';
@@ -53,7 +54,7 @@ export function commandTable(): ReadonlyMap<string, Command> {
     capability, noop, logout, login, authenticate, starttls,
     select, examine, create, del, rename, subscribe, unsubscribe, list, lsub, status, append, namespace,
     check, close, unselect, expunge, uidExpunge, search, uidSearch, fetch, uidFetch, store, uidStore, copy, uidCopy,
-    move, uidMove, sort, uidSort, thread, uidThread, id, enable, idle, compress, xlist,
+    move, uidMove, sort, uidSort, thread, uidThread, id, enable, idle, compress, xlist, cancelUpdate,
   ];
   return new Map(specs.map((s) => [s.name, s]));
 }
@@ -68,7 +69,7 @@ export function capabilities(s: ImapSession): readonly string[] {
     'UIDPLUS', 'UNSELECT', 'CHILDREN', 'LIST-EXTENDED', 'LIST-STATUS', 'SPECIAL-USE', 'CREATE-SPECIAL-USE', 'XLIST',
     'STATUS=SIZE', 'ESEARCH', 'SEARCHRES', 'MULTIAPPEND',
     // RFC 7889: one limit for every mailbox (max_literal), so it is given with the capability.
-    `APPENDLIMIT=${s.opts.maxLiteral}`, 'MOVE', 'SORT', 'ESORT',
+    `APPENDLIMIT=${s.opts.maxLiteral}`, 'MOVE', 'SORT', 'ESORT', 'CONTEXT=SEARCH', 'CONTEXT=SORT',
     ...THREAD_ALGORITHMS.map((a) => `THREAD=${a}`), 'WITHIN', 'BINARY', ...compress, 'I18NLEVEL=1', 'CONDSTORE', 'QRESYNC'];
   if (s.state === 'not-authenticated') {
     if (s.backend.tls && !s.tlsActive) caps.push('STARTTLS');
