@@ -17,13 +17,14 @@ import { searchCriteria, searchSelected } from './shared/search.js';
 import { highestOf } from './shared/condstore.js';
 import { answerReturn, checkReturn, savingOnFailure } from './shared/esearch.js';
 
-const SORT_KEYS: readonly SortKeyName[] = ['ARRIVAL', 'CC', 'DATE', 'FROM', 'SIZE', 'SUBJECT', 'TO'];
+const SORT_KEYS: readonly SortKeyName[] = ['ARRIVAL', 'CC', 'DATE', 'FROM', 'SIZE', 'SUBJECT', 'TO', 'DISPLAYFROM', 'DISPLAYTO'];
 
 /**
  * ```
  * sort-criteria = "(" sort-criterion *(SP sort-criterion) ")"
  * sort-criterion = ["REVERSE" SP] sort-key
  * sort-key = "ARRIVAL" / "CC" / "DATE" / "FROM" / "SIZE" / "SUBJECT" / "TO"
+ * sort-key =/ "DISPLAYFROM" / "DISPLAYTO"                                      (RFC 5957 §5)
  * ```
  * The parenthesised list of atoms is read with the cursor's flag-list rule (the same grammar for atoms); a
  * `\name` there is no sort key and is refused like any unknown name. Throws ParseError (BAD).

@@ -69,7 +69,7 @@ export function capabilities(s: ImapSession): readonly string[] {
     'UIDPLUS', 'UNSELECT', 'CHILDREN', 'LIST-EXTENDED', 'LIST-STATUS', 'SPECIAL-USE', 'CREATE-SPECIAL-USE', 'XLIST',
     'STATUS=SIZE', 'ESEARCH', 'SEARCHRES', 'MULTIAPPEND',
     // RFC 7889: one limit for every mailbox (max_literal), so it is given with the capability.
-    `APPENDLIMIT=${s.opts.maxLiteral}`, 'MOVE', 'SORT', 'ESORT', 'CONTEXT=SEARCH', 'CONTEXT=SORT',
+    `APPENDLIMIT=${s.opts.maxLiteral}`, 'MOVE', 'SORT', 'SORT=DISPLAY', 'ESORT', 'CONTEXT=SEARCH', 'CONTEXT=SORT',
     ...THREAD_ALGORITHMS.map((a) => `THREAD=${a}`), 'WITHIN', 'BINARY', ...compress, 'I18NLEVEL=1', 'CONDSTORE', 'QRESYNC'];
   if (s.state === 'not-authenticated') {
     if (s.backend.tls && !s.tlsActive) caps.push('STARTTLS');
