@@ -8,8 +8,10 @@
  * UIDs expunged after each mod-sequence (OpenMailbox.expungedSince), and answers from further back are supersets.
  * SEARCHRES (RFC 5182) is: SEARCH RETURN (SAVE) keeps the result with the selection as UIDs, and every command that
  * takes a sequence set takes "$" (shared/sequence.ts resolveSet, the search key in lib/mail/search.ts). ESORT
- * (RFC 5267 §3) is: SORT takes RETURN options and answers ESEARCH in the sort order, SAVE included; CONTEXT=SEARCH
- * and CONTEXT=SORT (§4: UPDATE, PARTIAL, CANCELUPDATE) are not, and their options are refused.
+ * (RFC 5267 §3) is: SORT takes RETURN options and answers ESEARCH in the sort order, SAVE included. CONTEXT=SEARCH
+ * and CONTEXT=SORT (§4) are: PARTIAL pages through the result; UPDATE keeps an updating context (shared/context.ts)
+ * whose ADDTO/REMOVEFROM come from the session's change reporting, after every command and in IDLE; CANCELUPDATE
+ * ends it; a refused UPDATE says NOUPDATE. SORT=DISPLAY (RFC 5957) is: DISPLAYFROM and DISPLAYTO (lib/mail/sort.ts).
  */
 import type { Command } from '../command.js';
 import type { ImapSession } from '../session.js';
