@@ -9,6 +9,7 @@ import type { OpenMailbox } from '../mailbox/driver.js';
 import type { MimePart } from '../mail/mime.js';
 import type { ResponseBuilder } from '../wire/encode.js';
 import type { ArgCursor } from '../wire/parser.js';
+import type { UpdateContext } from './commands/shared/context.js';
 import type { SequenceSet } from '../values/sequence.js';
 import type { ImapSession, ImapState } from './session.js';
 
@@ -124,4 +125,9 @@ export interface Selected {
    * (SELECT, EXAMINE, CLOSE, UNSELECT, a failed SELECT), as §2.1 asks.
    */
   saved: SequenceSet | null;
+  /**
+   * RFC 5267's updating contexts, by the tag of the SEARCH or SORT that asked for them (shared/context.ts). They
+   * belong to the selection: "Updates will cease when the mailbox is no longer selected" (§4.3).
+   */
+  readonly contexts: Map<string, UpdateContext>;
 }

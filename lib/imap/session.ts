@@ -21,6 +21,7 @@ import { MailboxError, type OpenMailbox } from '../mailbox/driver.js';
 import type { Command, CommandContext, Selected } from './command.js';
 import { replyFor } from './errors.js';
 import { probedExtension } from './commands/probes.js';
+import { expungedFromContexts, refreshContexts } from './commands/shared/context.js';
 import type { MailStore } from '../mailbox/store.js';
 import {
   CommandFragmentError, readCommand, type CommandPart, type LiteralAnnouncement, type LiteralSpool, type RawCommand,
@@ -288,10 +289,14 @@ export class ImapSession {
       if (uids.length) this.untagged((b) => vanished(b, false, numberRanges(uids)));
       gone = [];
     };
+    const write = (build: (b: ResponseBuilder) => void): void => this.untagged(build);
     for (const u of sel.box.takeUpdates(allowExpunge)) {
       if (u.kind !== 'expunge') tellGone();
       switch (u.kind) {
         case 'expunge':
+          // RFC 5267 §4.3.4: an updating context's REMOVEFROM goes before the expunge is told, numbered as the client
+          // knows the message then (before a VANISHED, that is before the expunges gathered for it).
+          expungedFromContexts(sel, u.uid, byUid ? u.seq + gone.length : u.seq, write);
           if (byUid) gone.push(u.uid);
           else this.untagged((b) => b.number(u.seq).raw(' EXPUNGE'));
           break;
@@ -314,6 +319,12 @@ export class ImapSession {
       }
     }
     tellGone();
+    // RFC 5267 §4.3.3: what joined or left an updating context, after the EXISTS that numbered new messages.
+    try {
+      await refreshContexts(sel, this.opts.clock.now(), write);
+    } catch (e) {
+      this.internalError(e, 'warning');
+    }
     if (allowExpunge) this.toldModseq = sel.box.highestModseq();
     else this.tellHeldBack(sel.box);
     return true;

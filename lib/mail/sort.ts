@@ -1,6 +1,6 @@
 /**
- * RFC 5256 §3 SORT: ordering messages by ARRIVAL, CC, DATE, FROM, SIZE, SUBJECT, TO, each optionally REVERSE,
- * with the sequence number as the final, never reversed, tiebreak. PURE.
+ * RFC 5256 §3 SORT: ordering messages by ARRIVAL, CC, DATE, FROM, SIZE, SUBJECT, TO (and RFC 5957's DISPLAYFROM
+ * and DISPLAYTO), each optionally REVERSE, with the sequence number as the final, never reversed, tiebreak. PURE.
  *
  * Strings compare under i;unicode-casemap (RFC 5051), the comparator RFC 5255 §4.3 asks of an I18NLEVEL=1 server in
  * place of RFC 5256's default i;ascii-casemap: titlecased, NFKD-decomposed, then compared as UTF-8 octets.
@@ -13,10 +13,11 @@ import type { InternalDate } from '../values/dates.js';
 import { parseAddressList } from './address.js';
 import { baseSubject, unicodeCasemapKey } from './base-subject.js';
 import { decodeCharset } from './charset.js';
+import { decodeHeaderValue } from './encoded-words.js';
 import { parseMessageDate } from './date.js';
 import { FieldSet, fieldValues } from './header.js';
 
-export type SortKeyName = 'ARRIVAL' | 'CC' | 'DATE' | 'FROM' | 'SIZE' | 'SUBJECT' | 'TO';
+export type SortKeyName = 'ARRIVAL' | 'CC' | 'DATE' | 'FROM' | 'SIZE' | 'SUBJECT' | 'TO' | 'DISPLAYFROM' | 'DISPLAYTO';
 
 /** One `sort-key`: `["REVERSE" SP] key`. RFC 5256: "REVERSE only reverses a single criterion". */
 export interface SortCriterion {
@@ -59,7 +60,7 @@ type HeaderKeyName = Exclude<SortKeyName, 'ARRIVAL' | 'SIZE'>;
  */
 const KEY_NAME: Readonly<Record<HeaderKeyName, string>> = {
   DATE: 'mail.sortkey.date.1', SUBJECT: 'mail.sortkey.subject.1', FROM: 'mail.sortkey.from.1', TO: 'mail.sortkey.to.1',
-  CC: 'mail.sortkey.cc.1',
+  CC: 'mail.sortkey.cc.1', DISPLAYFROM: 'mail.sortkey.displayfrom.1', DISPLAYTO: 'mail.sortkey.displayto.1',
 };
 
 function encodeKey(k: Key): Buffer {
@@ -92,6 +93,25 @@ export function firstMailbox(raw: Uint8Array): string {
 }
 
 /**
+ * RFC 5957 §3, the DISPLAY sort value of the first address ENVELOPE gives for the field (the one parser, as
+ * {@link firstMailbox}): its addr-name, decoded (RFC 2047 encoded words, then UTF-8, as RFC 5255 §4.6 has it), when
+ * that is not empty; else addr-mailbox@addr-host; else addr-mailbox alone (the start of a group, whose mailbox is the
+ * group's name and whose host is NIL); else, and for a field with no address, the empty string. A comment after a
+ * bare addr-spec is the name, as ENVELOPE has it.
+ */
+export function displayAddress(raw: Uint8Array): string {
+  const a = parseAddressList(raw, { fillMissing: false })[0];
+  if (a === undefined) return '';
+  if (a.name !== null) {
+    const name = decodeHeaderValue(a.name);
+    if (name !== '') return name;
+  }
+  if (a.mailbox === null) return '';
+  const mailbox = decodeCharset(a.mailbox, undefined);
+  return a.host === null ? mailbox : `${mailbox}@${decodeCharset(a.host, undefined)}`;
+}
+
+/**
  * RFC 5256 §2.2 sent date: the Date: header's instant, or "If the sent date cannot be determined (a Date: header
  * is missing or cannot be parsed), the INTERNALDATE for that message is used as the sent date."
  */
@@ -102,7 +122,9 @@ export function sentTime(date: Buffer | null, internalDate: InternalDate): numbe
 
 /** The fields SORT keys read (the first of each name), and where each is in the values {@link fieldValues} gives. */
 const SORT_FIELDS = new FieldSet(['date', 'subject', 'from', 'to', 'cc']);
-const SORT_FIELD: Readonly<Record<'DATE' | 'SUBJECT' | 'FROM' | 'TO' | 'CC', number>> = { DATE: 0, SUBJECT: 1, FROM: 2, TO: 3, CC: 4 };
+const SORT_FIELD: Readonly<Record<HeaderKeyName, number>> = {
+  DATE: 0, SUBJECT: 1, FROM: 2, TO: 3, CC: 4, DISPLAYFROM: 2, DISPLAYTO: 3,
+};
 
 /**
  * A string key: the octets of {@link unicodeCasemapKey} as a latin1 string, one character per octet, so that string
@@ -187,6 +209,13 @@ function headerKey(key: HeaderKeyName, fields: readonly (Buffer | null)[], inter
     case 'CC': {
       const f = fields[SORT_FIELD[key]] ?? null;
       return octetKey(f === null ? '' : firstMailbox(f));
+    }
+    // RFC 5957 §4: the DISPLAY value of the first From or To address, compared as the others are (§7: "the active
+    // [RFC4790] collation as per [RFC5255] MUST be used", i;unicode-casemap here).
+    case 'DISPLAYFROM':
+    case 'DISPLAYTO': {
+      const f = fields[SORT_FIELD[key]] ?? null;
+      return octetKey(f === null ? '' : displayAddress(f));
     }
   }
 }

@@ -110,15 +110,25 @@ export interface AppendMessageArg {
 /** The flags RFC 3501 defines, spelled canonically (flags compare case-insensitively). */
 const SYSTEM_FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft', '\\Recent'] as const;
 
-/** RFC 4731 search-return-opt (SAVE is RFC 5182). */
-export type SearchReturnOpt = 'MIN' | 'MAX' | 'ALL' | 'COUNT' | 'SAVE';
+/**
+ * RFC 4731 search-return-opt (SAVE is RFC 5182; CONTEXT, UPDATE and PARTIAL are RFC 5267 §4, PARTIAL's range in
+ * {@link SearchReturn.partial}).
+ */
+export type SearchReturnOpt = 'MIN' | 'MAX' | 'ALL' | 'COUNT' | 'SAVE' | 'CONTEXT' | 'UPDATE' | 'PARTIAL';
+
+/** A search's RETURN options: each named once, in the order given, and PARTIAL's range when it is among them. */
+export interface SearchReturn {
+  readonly opts: readonly SearchReturnOpt[];
+  /** partial-range = nz-number ":" nz-number (RFC 5267 §5), as given ("A range 500:400 is the same as 400:500"). */
+  readonly partial: { readonly first: number; readonly last: number } | null;
+}
 
 /**
  * The arguments of SEARCH / UID SEARCH. `returnOpts` null means a plain (non-ESEARCH) search. `keys` are ANDed
  * (hand them to lib/mail's compileSearch with `charset ?? 'US-ASCII'`).
  */
 export interface SearchCommand {
-  readonly returnOpts: readonly SearchReturnOpt[] | null;
+  readonly returnOpts: SearchReturn | null;
   readonly charset: string | null;
   readonly keys: readonly SearchKey[];
 }
@@ -1053,27 +1063,44 @@ export class ArgCursor {
    * ```
    * search-return-opts = SP "RETURN" SP "(" [search-return-opt *(SP search-return-opt)] ")"   (RFC 4466 §2.6)
    * search-return-opt  = "MIN" / "MAX" / "ALL" / "COUNT" / "SAVE"                           (RFC 4731, RFC 5182)
+   * search-return-opt =/ "CONTEXT" / "UPDATE" / "PARTIAL" SP partial-range                  (RFC 5267 §5)
    * ```
    * From after the SP: the options when `RETURN` comes next (in the order first written, each once; `RETURN ()`
-   * means ALL, RFC 4731 §3.1), else null with nothing consumed. For SEARCH, and SORT's ESORT form (RFC 5267 §3).
+   * means ALL, RFC 4731 §3.1), else null with nothing consumed. PARTIAL twice, or with ALL, is refused (RFC 5267
+   * §4.4). For SEARCH, and SORT's ESORT form (RFC 5267 §3).
    */
-  searchReturnOpts(): SearchReturnOpt[] | null {
+  searchReturnOpts(): SearchReturn | null {
     if (!this.maybeKeyword('RETURN')) return null;
     this.sp();
     this.expect(0x28, '"(" after RETURN');
     const opts: SearchReturnOpt[] = [];
+    let partial: SearchReturn['partial'] = null;
     if (!this.eat(')')) {
       do {
         const o = this.word();
-        if (o !== 'MIN' && o !== 'MAX' && o !== 'ALL' && o !== 'COUNT' && o !== 'SAVE') {
-          throw new ParseError(o ? `Unknown search return option ${o.slice(0, 32)}` : `Expected search return option${this.where()}`);
+        switch (o) {
+          case 'MIN': case 'MAX': case 'ALL': case 'COUNT': case 'SAVE': case 'CONTEXT': case 'UPDATE':
+            break;
+          case 'PARTIAL': {
+            // modifier-partial = "PARTIAL" SP partial-range; partial-range = nz-number ":" nz-number (RFC 5267 §5)
+            if (partial !== null) throw new ParseError('PARTIAL given twice');
+            this.sp();
+            const first = this.nzNumber();
+            this.expect(0x3a, '":" in PARTIAL range');
+            partial = { first, last: this.nzNumber() };
+            break;
+          }
+          default:
+            throw new ParseError(o ? `Unknown search return option ${o.slice(0, 32)}` : `Expected search return option${this.where()}`);
         }
         if (!opts.includes(o)) opts.push(o);
       } while (this.eat(' '));
       this.expect(0x29, '")" closing RETURN options');
     }
+    // RFC 5267 §4.4: "A single command MUST NOT contain more than one PARTIAL or ALL search return option".
+    if (partial !== null && opts.includes('ALL')) throw new ParseError('PARTIAL and ALL together');
     if (opts.length === 0) opts.push('ALL');
-    return opts;
+    return { opts, partial };
   }
 
   /**

@@ -2,8 +2,8 @@
  * IMAP fuzz sessions from a seed: a walk through the protocol's states (RFC 3501 and the extensions imapd
  * advertises: LITERAL+, SASL-IR, ID, ENABLE, IDLE, NAMESPACE, UIDPLUS, UNSELECT, LIST-EXTENDED, LIST-STATUS,
  * SPECIAL-USE, CREATE-SPECIAL-USE, XLIST, STATUS=SIZE, ESEARCH, SEARCHRES, MULTIAPPEND, APPENDLIMIT, MOVE, CATENATE,
- * REPLACE, SORT,
- * ESORT, THREAD, WITHIN, BINARY; COMPRESS only as forms it refuses, since the fuzzer speaks plaintext) with valid
+ * REPLACE, SORT, SORT=DISPLAY, ESORT, CONTEXT=SEARCH, CONTEXT=SORT (and CANCELUPDATE), THREAD, WITHIN, BINARY; COMPRESS
+ * only as forms it refuses, since the fuzzer speaks plaintext) with valid
  * commands, commands of extensions it lacks (capability probes), mixed with the mutations of issue 11: literal counts out of range,
  * LITERAL+ where it is not allowed, unbalanced and deep parentheses, 8-bit and NUL bytes, lone CR/LF, 1 MB lines,
  * odd and huge sequence sets, deep sections and huge partials, deep NOT/OR, invalid modified UTF-7, APPEND or IDLE
@@ -358,7 +358,10 @@ class ImapGen {
         this.state = 'auth';
       }],
       [2, () => this.cmd((b) => b.text(`${r.chance(0.3) ? 'UID ' : ''}SORT ${r.chance(0.2) ? `RETURN (${Array.from({ length: r.int(0, 3) },
-        () => r.pick(['MIN', 'MAX', 'ALL', 'COUNT', 'SAVE', 'PARTIAL 1:5', 'BOGUS'])).join(' ')}) ` : ''}(${Array.from({ length: r.int(0, 3) }, () => `${r.chance(0.3) ? 'REVERSE ' : ''}${r.pick(['ARRIVAL', 'CC', 'DATE', 'FROM', 'SIZE', 'SUBJECT', 'TO', 'BOGUS'])}`).join(' ')}) ${r.pick(['UTF-8', 'US-ASCII', 'X-BOGUS'])} ${this.searchKeys()}`))],
+        () => this.returnOpt()).join(' ')}) ` : ''}(${Array.from({ length: r.int(0, 3) }, () => `${r.chance(0.3) ? 'REVERSE ' : ''}${r.pick(['ARRIVAL', 'CC', 'DATE', 'FROM', 'SIZE', 'SUBJECT', 'TO', 'DISPLAYFROM', 'DISPLAYTO', 'BOGUS'])}`).join(' ')}) ${r.pick(['UTF-8', 'US-ASCII', 'X-BOGUS'])} ${this.searchKeys()}`))],
+      // CANCELUPDATE (RFC 5267 §4.3.5): quoted tags of earlier commands (some with UPDATE), an unknown one, bad forms.
+      [1, () => this.cmd((b) => b.text(`CANCELUPDATE ${r.pick([`"A${String(r.int(1, this.n)).padStart(3, '0')}"`, `"t${r.int(1, this.n)}"`,
+        '"nope" "A001"', '', 'A001', '"a\\"b"'])}`))],
       [2, () => this.cmd((b) => b.text(`${r.chance(0.3) ? 'UID ' : ''}THREAD ${r.pick(['REFERENCES', 'ORDEREDSUBJECT', 'REFS', 'X'])} ${r.pick(['UTF-8', 'US-ASCII'])} ${this.searchKeys()}`))],
     ];
     const table = s === 'nonauth' ? [...any, ...nonauth] : s === 'auth' ? [...any, ...auth] : [...any, ...auth.map(([w, f]) => [w / 3, f] as [number, () => void]), ...selected];
@@ -464,9 +467,16 @@ class ImapGen {
     else b.text(`"${msg.slice(0, 40).replace(/[\r\n"\\]/g, '')}"`);
   }
 
+  /** One RETURN option of SEARCH or SORT: RFC 4731's, SAVE, RFC 5267's CONTEXT/UPDATE/PARTIAL (odd ranges too). */
+  returnOpt(): string {
+    const r = this.rng;
+    return r.pick(['MIN', 'MAX', 'ALL', 'COUNT', 'SAVE', 'CONTEXT', 'UPDATE', 'UPDATE', 'BOGUS',
+      `PARTIAL ${r.int(1, 6)}:${r.int(1, 6)}`, `PARTIAL ${r.pick(['0:3', '1:*', '4294967295:1', '5', '-1:-3', ''])}`]);
+  }
+
   search(): void {
     const r = this.rng;
-    const ret = r.chance(0.2) ? `RETURN (${Array.from({ length: r.int(0, 3) }, () => r.pick(['MIN', 'MAX', 'ALL', 'COUNT', 'SAVE', 'BOGUS'])).join(' ')}) ` : '';
+    const ret = r.chance(0.2) ? `RETURN (${Array.from({ length: r.int(0, 3) }, () => this.returnOpt()).join(' ')}) ` : '';
     const keys = this.searchKeys();
     this.cmd((b) => b.text(`${r.chance(0.4) ? 'UID ' : ''}SEARCH ${ret}${this.charset()}${keys}`));
   }

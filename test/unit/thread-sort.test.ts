@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { baseSubject } from '../../lib/mail/base-subject.js';
-import { firstMailbox, sortMessages, type SortCriterion } from '../../lib/mail/sort.js';
+import { displayAddress, firstMailbox, sortMessages, type SortCriterion } from '../../lib/mail/sort.js';
 import { renderThreads, threadOrderedSubject, threadReferences, type ThreadNode } from '../../lib/mail/thread.js';
 
 describe('base subject (RFC 5256 §2.1)', () => {
@@ -70,6 +70,27 @@ describe('addr-mailbox of the first address', () => {
     ['', ''],
   ];
   for (const [input, local] of cases) test(JSON.stringify(input), () => assert.equal(firstMailbox(Buffer.from(input)), local));
+});
+
+describe('displayAddress: RFC 5957 §3, the DISPLAY sort value of the first address', () => {
+  const cases: [string, string][] = [
+    // The addr-name when there is one, encoded words decoded (RFC 5255 §4.6).
+    ['Alice Liddell <alice@example.org>', 'Alice Liddell'],
+    ['=?utf-8?q?Carol_M=C3=BCller?= <carol@example.net>, Dave <d@x>', 'Carol M\u00fcller'],
+    ['"Last, First" <lf@x>', 'Last, First'],
+    // No addr-name, or an empty one: addr-mailbox@addr-host.
+    ['bob@example.org', 'bob@example.org'],
+    ['"" <quiet@x>', 'quiet@x'],
+    ['<angle@x>', 'angle@x'],
+    // ENVELOPE takes a comment after a bare addr-spec as the name.
+    ['ann@x (Ann Other)', 'Ann Other'],
+    // A group first: its start has the group's name as addr-mailbox and a NIL host.
+    ['friends: carol@x, dave@x;', 'friends'],
+    // Nothing to go on: the empty string.
+    ['', ''],
+    ['<>', ''],
+  ];
+  for (const [input, want] of cases) test(JSON.stringify(input), () => assert.equal(displayAddress(Buffer.from(input)), want));
 });
 
 interface Msg {

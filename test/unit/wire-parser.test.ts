@@ -414,13 +414,13 @@ describe('search', () => {
     [' CHARSET UTF-8 OR (NEW UNKEYWORD $x) 1:3,*', { returnOpts: null, charset: 'UTF-8', keys: [{ key: 'OR',
       left: { key: 'AND', operands: [{ key: 'NEW' }, { key: 'UNKEYWORD', flag: '$x' }] },
       right: { key: 'SEQ', set: SequenceSet.of([{ first: 1, last: 3 }, { first: '*', last: '*' }]) } }] }],
-    [' RETURN (MIN COUNT min) UID 2:* LARGER 100 smaller 4294967295', { returnOpts: ['MIN', 'COUNT'], charset: null,
+    [' RETURN (MIN COUNT min) UID 2:* LARGER 100 smaller 4294967295', { returnOpts: { opts: ['MIN', 'COUNT'], partial: null }, charset: null,
       keys: [{ key: 'UID', set: set('2:*') }, { key: 'LARGER', size: 100 }, { key: 'SMALLER', size: 4294967295 }] }],
-    [' RETURN () $', { returnOpts: ['ALL'], charset: null, keys: [{ key: 'UID', set: '$' }] }],
+    [' RETURN () $', { returnOpts: { opts: ['ALL'], partial: null }, charset: null, keys: [{ key: 'UID', set: '$' }] }],
     // RFC 5182 §4.1's examples: SAVE alone, with MIN/MAX, and "$" used as a key (bare, after UID, under OR/NOT).
-    [' RETURN (SAVE) FLAGGED', { returnOpts: ['SAVE'], charset: null, keys: [{ key: 'FLAGGED' }] }],
-    [' RETURN (MIN MAX SAVE) UNSEEN', { returnOpts: ['MIN', 'MAX', 'SAVE'], charset: null, keys: [{ key: 'UNSEEN' }] }],
-    [' return (save all) or $ 1:3 not uid $', { returnOpts: ['SAVE', 'ALL'], charset: null, keys: [
+    [' RETURN (SAVE) FLAGGED', { returnOpts: { opts: ['SAVE'], partial: null }, charset: null, keys: [{ key: 'FLAGGED' }] }],
+    [' RETURN (MIN MAX SAVE) UNSEEN', { returnOpts: { opts: ['MIN', 'MAX', 'SAVE'], partial: null }, charset: null, keys: [{ key: 'UNSEEN' }] }],
+    [' return (save all) or $ 1:3 not uid $', { returnOpts: { opts: ['SAVE', 'ALL'], partial: null }, charset: null, keys: [
       { key: 'OR', left: { key: 'UID', set: '$' }, right: { key: 'SEQ', set: set('1:3') } },
       { key: 'NOT', operand: { key: 'UID', set: '$' } }] }],
     [' UNSEEN YOUNGER 259200 OLDER 1', { returnOpts: null, charset: null, keys: [{ key: 'UNSEEN' },
@@ -452,11 +452,28 @@ describe('search', () => {
     const none = c('(DATE)');
     assert.equal(none.searchReturnOpts(), null);
     assert.ok(none.lookingAt('('));
-    assert.deepEqual(c('RETURN ()').searchReturnOpts(), ['ALL']);
-    assert.deepEqual(c('RETURN (count SAVE Count min)').searchReturnOpts(), ['COUNT', 'SAVE', 'MIN']);
-    bad(() => c('RETURN (PARTIAL 1:10)').searchReturnOpts());
-    bad(() => c('RETURN (UPDATE)').searchReturnOpts());
+    assert.deepEqual(c('RETURN ()').searchReturnOpts(), { opts: ['ALL'], partial: null });
+    assert.deepEqual(c('RETURN (count SAVE Count min)').searchReturnOpts(), { opts: ['COUNT', 'SAVE', 'MIN'], partial: null });
+    bad(() => c('RETURN (FOO)').searchReturnOpts(), /Unknown search return option FOO/);
     bad(() => c('RETURN MIN').searchReturnOpts());
+  });
+  it('RFC 5267 §4: CONTEXT, UPDATE and PARTIAL with its range (as given, 500:400 too), each once', () => {
+    assert.deepEqual(c('RETURN (UPDATE)').searchReturnOpts(), { opts: ['UPDATE'], partial: null });
+    assert.deepEqual(c('RETURN (context count update)').searchReturnOpts(),
+      { opts: ['CONTEXT', 'COUNT', 'UPDATE'], partial: null });
+    assert.deepEqual(c('RETURN (PARTIAL 1:500)').searchReturnOpts(), { opts: ['PARTIAL'], partial: { first: 1, last: 500 } });
+    assert.deepEqual(c('RETURN (UPDATE partial 500:400 MIN)').searchReturnOpts(),
+      { opts: ['UPDATE', 'PARTIAL', 'MIN'], partial: { first: 500, last: 400 } });
+    const whole = c(' RETURN (PARTIAL 4294967295:1) ALL');
+    assert.deepEqual(whole.search().returnOpts, { opts: ['PARTIAL'], partial: { first: 4294967295, last: 1 } });
+    whole.end();
+    // partial-range = nz-number ":" nz-number: no 0, no "*", no single number, no missing range.
+    for (const t of ['PARTIAL 0:5', 'PARTIAL 1:0', 'PARTIAL 1:*', 'PARTIAL *:1', 'PARTIAL 7', 'PARTIAL', 'PARTIAL -1:-5',
+      'PARTIAL 1:4294967296', 'PARTIAL  1:5']) bad(() => c(`RETURN (${t})`).searchReturnOpts());
+    // "A single command MUST NOT contain more than one PARTIAL or ALL search return option" (§4.4).
+    bad(() => c('RETURN (PARTIAL 1:5 PARTIAL 6:9)').searchReturnOpts(), /twice/);
+    bad(() => c('RETURN (PARTIAL 1:5 ALL)').searchReturnOpts(), /PARTIAL and ALL/);
+    bad(() => c('RETURN (ALL PARTIAL 1:5)').searchReturnOpts(), /PARTIAL and ALL/);
   });
   it('parsed programs compile with lib/mail (one SearchKey type for both layers)', () => {
     for (const [text] of table) {
@@ -470,7 +487,7 @@ describe('search', () => {
     cur.end();
   });
   for (const text of [' ', ' FOO', ' FROM', ' (SEEN', ' OR SEEN', ' SINCE 1-Foo-2000', ' RETURN (MIN', ' RETURN (FOO) ALL',
-    ' SEEN  DELETED', ' OLDER 0', ' 1,$', ' $,1', ' $:3', ' UID 1:$', ' UID $$', ' RETURN (SAVE CONTEXT) ALL', ' ()', ' ' + '('.repeat(100) + 'ALL' + ')'.repeat(100), ' ' + 'NOT '.repeat(100) + 'ALL']) {
+    ' SEEN  DELETED', ' OLDER 0', ' 1,$', ' $,1', ' $:3', ' UID 1:$', ' UID $$', ' RETURN (SAVE CONTEXTS) ALL', ' RETURN (PARTIAL 1:2 ALL) ALL', ' ()', ' ' + '('.repeat(100) + 'ALL' + ')'.repeat(100), ' ' + 'NOT '.repeat(100) + 'ALL']) {
     it(`refuses SEARCH${text.slice(0, 30)}`, () => bad(() => { const cur = c(text); cur.search(); cur.end(); }));
   }
 });

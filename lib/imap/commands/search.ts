@@ -1,27 +1,30 @@
 // search = "SEARCH" [SP "CHARSET" SP astring] 1*(SP search-key)  (RFC 3501 §9)
 // search = "SEARCH" [search-return-opts] SP search-program  (RFC 4466 §3)
 // search-return-opt =/ "SAVE" ; sequence-set =/ seq-last-command  (RFC 5182 §3)
+// search-return-opt =/ modifier-context / modifier-partial / modifier-update  (RFC 5267 §5)
 // uid = "UID" SP (copy / fetch / search / store)  (RFC 3501 §9)
 /**
  * SEARCH and UID SEARCH (RFC 3501 §6.4.4, §6.4.8; ESEARCH RFC 4731; SAVE and `$` RFC 5182; the MODSEQ key of RFC
- * 7162 §3.1.5). No untagged EXPUNGE while it runs (RFC 3501 §7.4.1).
+ * 7162 §3.1.5; CONTEXT=SEARCH's PARTIAL and UPDATE, RFC 5267 §4). No untagged EXPUNGE while it runs (RFC 3501
+ * §7.4.1).
  */
 import type { SearchCommand } from '../../wire/parser.js';
 import { type SelectedContext, defineSelectedCommand, type Command } from '../command.js';
 import { searchSelected } from './shared/search.js';
 import { highestOf } from './shared/condstore.js';
-import { answerReturn, savingOnFailure } from './shared/esearch.js';
+import { answerReturn, checkReturn, savingOnFailure } from './shared/esearch.js';
 
 function searchSpec(uid: boolean): Command {
   return defineSelectedCommand({
     name: uid ? 'UID SEARCH' : 'SEARCH', states: ['selected'], expungeSafe: false,
     parse: (a) => a.search(),
     async run(ctx: SelectedContext, args: SearchCommand) {
-      const opts = args.returnOpts;
-      const { messages: found, usesModseq } = await savingOnFailure(ctx, opts,
+      const ret = args.returnOpts;
+      checkReturn(ctx, ret);
+      const { messages: found, usesModseq, program } = await savingOnFailure(ctx, ret,
         () => searchSelected(ctx, args.keys, args.charset));
-      if (opts !== null) {
-        answerReturn(ctx, uid, opts, found, usesModseq);
+      if (ret !== null) {
+        answerReturn(ctx, uid, ret, { messages: found, usesModseq, program, keys: args.keys, criteria: null });
         return;
       }
       // mailbox-data =/ "SEARCH" [1*(SP nz-number) SP search-sort-mod-seq] when MODSEQ was a key (RFC 7162 §7)

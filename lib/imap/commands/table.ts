@@ -8,13 +8,16 @@
  * UIDs expunged after each mod-sequence (OpenMailbox.expungedSince), and answers from further back are supersets.
  * SEARCHRES (RFC 5182) is: SEARCH RETURN (SAVE) keeps the result with the selection as UIDs, and every command that
  * takes a sequence set takes "$" (shared/sequence.ts resolveSet, the search key in lib/mail/search.ts). ESORT
- * (RFC 5267 §3) is: SORT takes RETURN options and answers ESEARCH in the sort order, SAVE included; CONTEXT=SEARCH
- * and CONTEXT=SORT (§4: UPDATE, PARTIAL, CANCELUPDATE) are not, and their options are refused.
+ * (RFC 5267 §3) is: SORT takes RETURN options and answers ESEARCH in the sort order, SAVE included. CONTEXT=SEARCH
+ * and CONTEXT=SORT (§4) are: PARTIAL pages through the result; UPDATE keeps an updating context (shared/context.ts)
+ * whose ADDTO/REMOVEFROM come from the session's change reporting, after every command and in IDLE; CANCELUPDATE
+ * ends it; a refused UPDATE says NOUPDATE. SORT=DISPLAY (RFC 5957) is: DISPLAYFROM and DISPLAYTO (lib/mail/sort.ts).
  */
 import type { Command } from '../command.js';
 import type { ImapSession } from '../session.js';
 import { append } from './append.js';
 import { authenticate } from './authenticate.js';
+import { cancelUpdate } from './cancelupdate.js';
 import { capability } from './capability.js';
 import { check } from './check.js';
 import { close } from './close.js';
@@ -54,7 +57,7 @@ export function commandTable(): ReadonlyMap<string, Command> {
     capability, noop, logout, login, authenticate, starttls,
     select, examine, create, del, rename, subscribe, unsubscribe, list, lsub, status, append, namespace,
     check, close, unselect, expunge, uidExpunge, search, uidSearch, fetch, uidFetch, store, uidStore, copy, uidCopy,
-    move, uidMove, sort, uidSort, thread, uidThread, id, enable, idle, compress, xlist, replace, uidReplace,
+    move, uidMove, sort, uidSort, thread, uidThread, id, enable, idle, compress, xlist, replace, uidReplace, cancelUpdate,
   ];
   return new Map(specs.map((s) => [s.name, s]));
 }
@@ -69,7 +72,8 @@ export function capabilities(s: ImapSession): readonly string[] {
     'UIDPLUS', 'UNSELECT', 'CHILDREN', 'LIST-EXTENDED', 'LIST-STATUS', 'SPECIAL-USE', 'CREATE-SPECIAL-USE', 'XLIST',
     'STATUS=SIZE', 'ESEARCH', 'SEARCHRES', 'MULTIAPPEND',
     // RFC 7889: one limit for every mailbox (max_literal), so it is given with the capability.
-    `APPENDLIMIT=${s.opts.maxLiteral}`, 'MOVE', 'CATENATE', 'REPLACE', 'SORT', 'ESORT',
+    `APPENDLIMIT=${s.opts.maxLiteral}`, 'MOVE', 'CATENATE', 'REPLACE', 'SORT', 'SORT=DISPLAY', 'ESORT',
+    'CONTEXT=SEARCH', 'CONTEXT=SORT',
     ...THREAD_ALGORITHMS.map((a) => `THREAD=${a}`), 'PREVIEW', 'WITHIN', 'BINARY', ...compress, 'I18NLEVEL=1',
     'CONDSTORE', 'QRESYNC', 'UTF8=ACCEPT'];
   if (s.state === 'not-authenticated') {

@@ -43,8 +43,8 @@ C: p18 LANGUAGE DE
 S: p18 BAD Command unrecognized: LANGUAGE (LANGUAGE is not supported; see CAPABILITY)
 C: p19 UNAUTHENTICATE
 S: p19 BAD Command unrecognized: UNAUTHENTICATE (UNAUTHENTICATE is not supported; see CAPABILITY)
-C: p20 CANCELUPDATE "a1"
-S: p20 BAD Command unrecognized: CANCELUPDATE (CONTEXT=SEARCH is not supported; see CAPABILITY)
+C: p20 UID CONVERT 1 (BINARY)
+S: p20 BAD Command unrecognized: UID CONVERT (CONVERT is not supported; see CAPABILITY)
 C: p21 ESEARCH IN (personal) ALL
 S: p21 BAD Command unrecognized: ESEARCH (MULTISEARCH is not supported; see CAPABILITY)
 C: p22 RLIST "" *

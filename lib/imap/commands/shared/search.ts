@@ -1,6 +1,8 @@
 /** The search SEARCH, SORT and THREAD share (RFC 5256 §3: their search criteria are SEARCH's). */
 import type { InternalDate, OpenMailbox } from '../../../mailbox/driver.js';
-import { compileSearch, searchMessages, SearchCharsetError, type SearchMessage } from '../../../mail/search.js';
+import {
+  compileSearch, searchMessages, SearchCharsetError, type SearchMessage, type SearchProgram,
+} from '../../../mail/search.js';
 import { summaryHeader } from '../../../mail/header.js';
 import type { SearchKey } from '../../../values/search-key.js';
 import type { ArgCursor } from '../../../wire/parser.js';
@@ -119,6 +121,12 @@ function searchable(box: OpenMailbox): SearchMessage[] {
   return out;
 }
 
+/** The messages `seqs` of `box` as SEARCH and SORT see them (for RFC 5267 UPDATE, which looks at a few again). */
+export function boxMessages(box: OpenMailbox, seqs: readonly number[]): SearchMessage[] {
+  const summary = {};
+  return seqs.map((seq) => new BoxMessage(box, seq, summary));
+}
+
 /**
  * The messages of the selected mailbox matching `keys` (ANDed), in sequence order, and whether a key was MODSEQ
  * (RFC 7162 §3.1.5: the command is then CONDSTORE-enabling, and SEARCH and SORT end their answer with the highest
@@ -127,7 +135,7 @@ function searchable(box: OpenMailbox): SearchMessage[] {
  * [BADCHARSET] for a charset that cannot be decoded (RFC 3501 §6.4.4, RFC 5256 §3).
  */
 export async function searchSelected(ctx: SelectedContext, keys: readonly SearchKey[], charset: string | null):
-  Promise<{ messages: SearchMessage[]; usesModseq: boolean }> {
+  Promise<{ messages: SearchMessage[]; usesModseq: boolean; program: SearchProgram }> {
   const utf8 = utf8On(ctx);
   // RFC 9755 §3 (RFC 6855 erratum 4029): once UTF8=ACCEPT is on the strings are UTF-8, and a charset that says
   // otherwise conflicts with that: BAD. UTF-8 named again does not conflict and is taken.
@@ -146,7 +154,7 @@ export async function searchSelected(ctx: SelectedContext, keys: readonly Search
   const n = box.count();
   const now = ctx.session.opts.clock.now();
   const messages = await searchMessages(program, searchable(box), { maxSeq: n, maxUid: n ? box.meta(n).uid : 0, now });
-  return { messages, usesModseq: program.usesModseq };
+  return { messages, usesModseq: program.usesModseq, program };
 }
 
 /**

@@ -56,7 +56,7 @@ export async function openMailbox(ctx: AuthenticatedContext, args: SelectArgs, r
     ctx.untagged((b) => okResponse(b, 'CLOSED', 'Previous mailbox closed'));
   }
   const box = await ctx.store.open(name, readOnly);
-  ctx.select({ name, box, readOnly: box.readOnly, structures: new Map(), saved: null });
+  ctx.select({ name, box, readOnly: box.readOnly, structures: new Map(), saved: null, contexts: new Map() });
   box.takeUpdates(true);
   const kw = box.keywords();
   ctx.untagged((b) => mailboxFlags(b, kw));
