@@ -3,7 +3,7 @@
 # EMAILID (§5.1), the same for a copy and a moved message, in a later session too; THREADID NIL (§5.2: no threads
 # kept); SEARCH EMAILID/THREADID (§6). The MAILBOXID is the mbox's UIDVALIDITY and its owner's uid.
 mailbox: sample.mbox
-S1: * PREAUTH [CAPABILITY IMAP4rev1 $* QRESYNC OBJECTID SAVEDATE] $*
+S1: * PREAUTH [CAPABILITY IMAP4rev1 $* OBJECTID SAVEDATE] $*
 # §4.1: CREATE's OK carries the new mailbox's id.
 C1: 3 CREATE foo
 S1: 3 OK [MAILBOXID (F$foouid)] CREATE completed
@@ -123,9 +123,18 @@ S2: 3 OK FETCH completed
 C2: 4 SEARCH EMAILID M${e2}
 S2: * SEARCH 1
 S2: 4 OK SEARCH completed
-C2: 5 LOGOUT
+# RENAME INBOX moves its messages into a new mailbox, which gets a new id; INBOX keeps its own.
+C2: 5 RENAME INBOX old-inbox
+S2: 5 OK RENAME completed
+C2: 6 STATUS INBOX (MESSAGES MAILBOXID)
+S2: * STATUS "INBOX" (MESSAGES 0 MAILBOXID (F1793610000u$owner))
+S2: 6 OK STATUS completed
+C2: 7 STATUS old-inbox (MESSAGES MAILBOXID)
+S2: * STATUS "old-inbox" (MESSAGES 3 MAILBOXID (F$olduid))
+S2: 7 OK STATUS completed
+C2: 8 LOGOUT
 S2: * BYE $*
-S2: 5 OK LOGOUT completed
-distinct: foouid baruid newbaruid
+S2: 8 OK LOGOUT completed
+distinct: foouid baruid newbaruid olduid
 distinct: e1 e2
-uids: 1 4 5
+uids:
