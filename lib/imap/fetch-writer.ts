@@ -26,6 +26,7 @@ import { generatePreview } from '../mail/preview.js';
 import { type CachedRun, Flag, type InternalDate, type MessageMeta, type OpenMailbox, type SizedBody } from '../mailbox/driver.js';
 import { ByteWriter, fetchItemName, ResponseBuilder, writeFlagList } from '../wire/encode.js';
 import type { FetchAtt, PartialRange, Section } from '../wire/parser.js';
+import { emailIdOf } from './email-id.js';
 import { StreamBroken } from './errors.js';
 
 /**
@@ -673,7 +674,7 @@ export function writeFetchKept(out: ResponseSink, box: OpenMailbox, seq: number,
  * (after UID for UID FETCH when the client did not name it). Items: FLAGS, INTERNALDATE, RFC822.SIZE, ENVELOPE,
  * BODY, BODYSTRUCTURE, UID, RFC822 (= BODY[]), RFC822.HEADER (= BODY.PEEK[HEADER]), RFC822.TEXT (= BODY[TEXT]),
  * BODY[section]<partial> in every section form, BINARY[part]<partial>, BINARY.SIZE[part], MODSEQ (RFC 7162),
- * PREVIEW (RFC 8970; never sets \Seen).
+ * PREVIEW (RFC 8970; never sets \Seen), EMAILID and THREADID (RFC 8474), SAVEDATE (RFC 8514).
  *
  * When `opts.markSeen` and a non-PEEK body item is fetched from a message without \Seen, \Seen is set through
  * `box.setFlags` before the response is written and FLAGS is added at the end of the response if not requested
@@ -716,6 +717,20 @@ export async function writeFetch(
         break;
       case 'MODSEQ':
         items.push(MODSEQ_ITEM);
+        break;
+      // fetch-emailid-resp = "EMAILID" SP "(" objectid ")" (RFC 8474 §7; email-id.ts says how it is made)
+      case 'EMAILID':
+        items.push({ name, value: { kind: 'text', text: `(${await emailIdOf(box, seq)})` } });
+        break;
+      // fetch-threadid-resp = "THREADID" SP ( "(" objectid ")" / nil ). No threads are kept (THREAD works them out
+      // per command, and an mbox has nowhere to keep one id for a thread that other programs' writes would keep
+      // true): "if the server doesn't support THREADID ... it MUST return NIL to all FETCH responses" (§5.2).
+      case 'THREADID':
+        items.push({ name, value: { kind: 'text', text: 'NIL' } });
+        break;
+      // msg-att-static =/ "SAVEDATE" SP (date-time / nil) (RFC 8514 §5)
+      case 'SAVEDATE':
+        items.push({ name, value: { kind: 'text', text: meta.saveDate ? formatInternalDate(meta.saveDate) : 'NIL' } });
         break;
       case 'ENVELOPE': {
         const kept = box.cached(seq, CACHED.envelope);

@@ -66,6 +66,10 @@ export interface SearchMessage {
   readonly size: number;
   /** RFC 7162's MODSEQ: the mod-sequence of the message's last change. */
   readonly modseq: number;
+  /** RFC 8514's save date; absent when the mailbox keeps none (SAVEDBEFORE/ON/SINCE then compare the INTERNALDATE). */
+  readonly saveDate?: InternalDate;
+  /** RFC 8474's EMAILID, worked out (or read where kept) when asked; absent or null: the message has none. */
+  emailId?(): Promise<string | null>;
   /** The header block (up to and optionally including the empty line that ends it). */
   header(): Promise<Buffer>;
   /**
@@ -122,6 +126,8 @@ interface Env {
   readonly ctx: SearchContext;
   readonly header: HeaderView | undefined;
   readonly body: BodyView | undefined;
+  /** The message's EMAILID once asked for (null: it has none); undefined before. */
+  readonly emailId?: string | null;
 }
 
 type Node =
@@ -130,6 +136,7 @@ type Node =
   | { readonly t: 'address'; readonly field: string; readonly needle: string }
   | { readonly t: 'sent'; readonly cmp: 'before' | 'on' | 'since'; readonly day: number }
   | { readonly t: 'body'; readonly needle: number }
+  | { readonly t: 'emailid'; readonly id: string }
   | {
       readonly t: 'text';
       readonly needle: string;
@@ -156,6 +163,8 @@ export interface SearchProgram {
   readonly usesBody: boolean;
   /** True when some key is MODSEQ (RFC 7162 §3.1.5: the SEARCH and SORT responses then give the highest found). */
   readonly usesModseq: boolean;
+  /** True when some key is EMAILID (RFC 8474 §6): the message's id is worked out when the index does not decide. */
+  readonly usesEmailId: boolean;
 }
 
 function dayNumber(d: SearchDate): number {
@@ -210,6 +219,7 @@ export function compileSearch(keys: SearchKey | readonly SearchKey[], charset = 
   let usesHeader = false;
   let usesBody = false;
   let usesModseq = false;
+  let usesEmailId = false;
   let summaryOnly = true;
   /** The header is read for field `name` (null: the whole header, for TEXT). */
   const reads = (name: string | null): void => {
@@ -287,6 +297,31 @@ export function compileSearch(keys: SearchKey | readonly SearchKey[], charset = 
         const day = dayNumber(k.date);
         return { t: 'meta', test: (m) => internalDay(m.internalDate) >= day };
       }
+      // RFC 8514 §4.3: the save date "disregarding time and timezone", taken in its own zone as INTERNALDATE is
+      // (the file comment); "When the underlying storage of a mailbox does not support the save date attribute,
+      // the SAVEDBEFORE, SAVEDON, and SAVEDSINCE search keys MUST use the internal date attribute instead."
+      case 'SAVEDBEFORE': {
+        const day = dayNumber(k.date);
+        return { t: 'meta', test: (m) => internalDay(m.saveDate ?? m.internalDate) < day };
+      }
+      case 'SAVEDON': {
+        const day = dayNumber(k.date);
+        return { t: 'meta', test: (m) => internalDay(m.saveDate ?? m.internalDate) === day };
+      }
+      case 'SAVEDSINCE': {
+        const day = dayNumber(k.date);
+        return { t: 'meta', test: (m) => internalDay(m.saveDate ?? m.internalDate) >= day };
+      }
+      // "Matches all messages in the mailbox when the underlying storage of that mailbox supports the save date
+      // attribute. Conversely, it matches no messages in the mailbox when the save date attribute is not supported."
+      case 'SAVEDATESUPPORTED':
+        return { t: 'meta', test: (m) => m.saveDate !== undefined };
+      case 'EMAILID':
+        usesEmailId = true;
+        return { t: 'emailid', id: k.id };
+      // RFC 8474 §5.2: a server that keeps no threads gives every message THREADID NIL, which no id matches.
+      case 'THREADID':
+        return { t: 'meta', test: () => false };
       case 'SENTBEFORE':
         reads('date');
         return { t: 'sent', cmp: 'before', day: dayNumber(k.date) };
@@ -344,7 +379,7 @@ export function compileSearch(keys: SearchKey | readonly SearchKey[], charset = 
   };
   const list = Array.isArray(keys) ? (keys as readonly SearchKey[]) : [keys as SearchKey];
   const root: Node = list.length === 1 && list[0] !== undefined ? compile(list[0]) : { t: 'and', operands: list.map(compile) };
-  return { root, bodyNeedles, usesHeader, usesBody, usesModseq, summaryOnly: usesHeader && summaryOnly };
+  return { root, bodyNeedles, usesHeader, usesBody, usesModseq, usesEmailId, summaryOnly: usesHeader && summaryOnly };
 }
 
 function fieldValues(h: HeaderView, name: string): string[] {
@@ -418,6 +453,9 @@ function evaluate(n: Node, env: Env): Tri {
       if (d === null) return false;
       return n.cmp === 'before' ? d < n.day : n.cmp === 'on' ? d === n.day : d >= n.day;
     }
+    case 'emailid':
+      if (env.emailId === undefined) return undefined;
+      return env.emailId === n.id;
     case 'body':
       if (env.body === undefined) return undefined;
       return env.body.found[n.needle] === true ? true : env.body.complete ? false : undefined;
@@ -471,14 +509,20 @@ function evaluate(n: Node, env: Env): Tri {
 export async function matchMessage(program: SearchProgram, msg: SearchMessage, ctx: SearchContext): Promise<boolean> {
   const first = evaluate(program.root, { msg, ctx, header: undefined, body: undefined });
   if (first !== undefined) return first;
+  // EMAILID before the header: where the id is kept it is one look-up (see SearchMessage.emailId).
+  const emailId = program.usesEmailId ? (await msg.emailId?.()) ?? null : null;
+  if (program.usesEmailId) {
+    const v = evaluate(program.root, { msg, ctx, header: undefined, body: undefined, emailId });
+    if (v !== undefined) return v;
+  }
   const raw = program.summaryOnly && msg.fields !== undefined ? await msg.fields(false) : await msg.header();
   const header: HeaderView = { decoded: new Map(), addresses: new Map(), text: undefined, textAscii: undefined, whole: undefined, sentDay: undefined, raw };
-  const second = evaluate(program.root, { msg, ctx, header, body: undefined });
+  const second = evaluate(program.root, { msg, ctx, header, body: undefined, emailId });
   if (second !== undefined) return second;
 
   const needles = new NeedleSet(program.bodyNeedles);
   const partial: BodyView = { found: needles.found, complete: false };
-  let result = evaluate(program.root, { msg, ctx, header, body: partial });
+  let result = evaluate(program.root, { msg, ctx, header, body: partial, emailId });
   if (result !== undefined) return result;
   const sink = bodySink(raw, needles);
   let foundCount = needles.found.filter(Boolean).length;
@@ -487,12 +531,12 @@ export async function matchMessage(program: SearchProgram, msg: SearchMessage, c
     const now = needles.found.filter(Boolean).length;
     if (now !== foundCount) {
       foundCount = now;
-      result = evaluate(program.root, { msg, ctx, header, body: partial });
+      result = evaluate(program.root, { msg, ctx, header, body: partial, emailId });
       if (result !== undefined) return result; // leaving the loop closes the body stream
     }
   }
   sink.end();
-  result = evaluate(program.root, { msg, ctx, header, body: { found: needles.found, complete: true } });
+  result = evaluate(program.root, { msg, ctx, header, body: { found: needles.found, complete: true }, emailId });
   return result === true;
 }
 

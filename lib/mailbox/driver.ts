@@ -34,6 +34,11 @@ export interface MessageMeta {
   readonly lfSize: number;
   /** RFC 7162's MODSEQ: the modification sequence of the message's last change (of flags), or of its arrival. */
   readonly modseq: number;
+  /**
+   * RFC 8514's save date: when the message was saved into this mailbox (a copy's is its own). Absent: the mailbox
+   * keeps no save dates (FETCH SAVEDATE is then NIL, §4.2; SAVEDBEFORE/ON/SINCE compare the INTERNALDATE, §4.3).
+   */
+  readonly saveDate?: InternalDate;
 }
 
 export interface MailboxStatus {
@@ -49,6 +54,8 @@ export interface MailboxStatus {
    * for ({@link StatusWanted}), since sizes not yet in the index cost reading the bodies.
    */
   readonly size?: number;
+  /** RFC 8474's MAILBOXID (an objectid: 1-255 of A-Z a-z 0-9 _ -), when the mailbox has one (OpenMailbox.mailboxId). */
+  readonly mailboxId?: string;
 }
 
 /** What {@link MailboxDriver.status} is to work out beyond the counts it always gives. */
@@ -194,6 +201,11 @@ export interface OpenMailbox {
   notifyChanges(onChange: () => void): ChangeWatch;
   readonly uidValidity: number;
   readonly readOnly: boolean;
+  /**
+   * RFC 8474's MAILBOXID (an objectid): the same for this mailbox in every session and after a RENAME, never given
+   * to another mailbox, a mailbox deleted and made again under its name included (§4). Absent: none is kept.
+   */
+  readonly mailboxId?: string;
   /** The next UID this mailbox will give. */
   uidNext(): number;
   /** The keywords defined in the mailbox, in order. */

@@ -35,6 +35,8 @@ export type SearchKey =
   | { readonly key: 'UNANSWERED' | 'UNDELETED' | 'UNDRAFT' | 'UNFLAGGED' | 'UNSEEN' }
   /** `NEW` ("RECENT UNSEEN"), `OLD` ("NOT RECENT"), `RECENT`. */
   | { readonly key: 'NEW' | 'OLD' | 'RECENT' }
+  /** RFC 8514 §4.3 `SAVEDATESUPPORTED`: every message when the mailbox keeps save dates, none otherwise. */
+  | { readonly key: 'SAVEDATESUPPORTED' }
   /** `KEYWORD flag` / `UNKEYWORD flag` (flag-keyword is an atom; compared ASCII case-insensitively). */
   | { readonly key: 'KEYWORD' | 'UNKEYWORD'; readonly flag: string }
   /** `BCC`, `CC`, `FROM`, `TO`, `SUBJECT`: substring of that header field's decoded value. */
@@ -47,6 +49,10 @@ export type SearchKey =
   | { readonly key: 'BEFORE' | 'ON' | 'SINCE'; readonly date: SearchDate }
   /** Date: header comparisons: `SENTBEFORE`, `SENTON`, `SENTSINCE`. */
   | { readonly key: 'SENTBEFORE' | 'SENTON' | 'SENTSINCE'; readonly date: SearchDate }
+  /** RFC 8514 save date comparisons: `SAVEDBEFORE`, `SAVEDON`, `SAVEDSINCE`. */
+  | { readonly key: 'SAVEDBEFORE' | 'SAVEDON' | 'SAVEDSINCE'; readonly date: SearchDate }
+  /** RFC 8474 §6 `EMAILID objectid` / `THREADID objectid`: the message's id is exactly this one. */
+  | { readonly key: 'EMAILID' | 'THREADID'; readonly id: string }
   /** `LARGER n` / `SMALLER n`: RFC822.SIZE strictly larger / smaller than n. */
   | { readonly key: 'LARGER' | 'SMALLER'; readonly size: number }
   /** RFC 5032 `OLDER n` / `YOUNGER n` (`nz-number` seconds before now). */

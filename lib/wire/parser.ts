@@ -83,9 +83,12 @@ export interface PartialRange {
 /** The fetch-att items that take no arguments. */
 type SimpleFetchAtt =
   | 'ENVELOPE' | 'FLAGS' | 'INTERNALDATE' | 'RFC822' | 'RFC822.HEADER' | 'RFC822.SIZE' | 'RFC822.TEXT'
-  | 'BODY' | 'BODYSTRUCTURE' | 'UID' | 'MODSEQ';
+  | 'BODY' | 'BODYSTRUCTURE' | 'UID' | 'MODSEQ' | 'EMAILID' | 'THREADID' | 'SAVEDATE';
 
-/** One fetch-att (RFC 3501, plus BINARY of RFC 3516 and MODSEQ of RFC 7162). */
+/**
+ * One fetch-att (RFC 3501, plus BINARY of RFC 3516, MODSEQ of RFC 7162, EMAILID and THREADID of RFC 8474 and
+ * SAVEDATE of RFC 8514).
+ */
 export type FetchAtt =
   | { readonly kind: SimpleFetchAtt }
   | { readonly kind: 'body-section'; readonly peek: boolean; readonly section: Section; readonly partial: PartialRange | null }
@@ -167,7 +170,8 @@ export interface QresyncParam {
   readonly seqMatch: { readonly seqs: SequenceSet; readonly uids: SequenceSet } | null;
 }
 
-export type StatusAtt = 'MESSAGES' | 'RECENT' | 'UIDNEXT' | 'UIDVALIDITY' | 'UNSEEN' | 'HIGHESTMODSEQ' | 'APPENDLIMIT' | 'SIZE';
+export type StatusAtt = 'MESSAGES' | 'RECENT' | 'UIDNEXT' | 'UIDVALIDITY' | 'UNSEEN' | 'HIGHESTMODSEQ' | 'APPENDLIMIT' | 'SIZE'
+  | 'MAILBOXID';
 
 /**
  * LIST's selection options (RFC 5258 §3.1, SPECIAL-USE of RFC 6154 §3): which names are listed. REMOTE is
@@ -506,6 +510,15 @@ export class ArgCursor {
     return this.atom();
   }
 
+  /** objectid = 1*255(ALPHA / DIGIT / "_" / "-")  (RFC 8474 §7) */
+  objectId(): string {
+    const a = this.takeWhile(isAtomChar);
+    if (!/^[A-Za-z0-9_-]{1,255}$/.test(a)) {
+      throw new ParseError(a ? 'Invalid object id' : `Expected object id${this.where()}`);
+    }
+    return a;
+  }
+
   /** flag-list = "(" [flag *(SP flag)] ")" */
   flagList(): string[] {
     this.expect(0x28, '"("');
@@ -738,12 +751,15 @@ export class ArgCursor {
    * fetch-att =/ "MODSEQ"                                                                     (RFC 7162)
    * fetch-att =/ "PREVIEW" [SP "(" preview-mod *(SP preview-mod) ")"]                          (RFC 8970 §6)
    * `inList`: the att is inside FETCH's parenthesised list (see {@link previewMods}).
+   * fetch-att =/ "EMAILID" / "THREADID"                                                       (RFC 8474 §7)
+   * fetch-att =/ "SAVEDATE"                                                                   (RFC 8514 §5)
    */
   fetchAtt(inList = false): FetchAtt {
     const w = this.word();
     switch (w) {
       case 'ENVELOPE': case 'FLAGS': case 'INTERNALDATE': case 'RFC822': case 'RFC822.HEADER': case 'RFC822.SIZE':
-      case 'RFC822.TEXT': case 'BODYSTRUCTURE': case 'UID': case 'MODSEQ':
+      case 'RFC822.TEXT': case 'BODYSTRUCTURE': case 'UID': case 'MODSEQ': case 'EMAILID': case 'THREADID':
+      case 'SAVEDATE':
         return { kind: w };
       case 'BODY':
       case 'BODY.PEEK': {
@@ -814,12 +830,13 @@ export class ArgCursor {
 
   /**
    * status-att = "MESSAGES" / "RECENT" / "UIDNEXT" / "UIDVALIDITY" / "UNSEEN"; status-att =/ "HIGHESTMODSEQ"
-   * (RFC 7162); status-att =/ "APPENDLIMIT" (RFC 7889); status-att =/ "SIZE" (RFC 8438)
+   * (RFC 7162); status-att =/ "APPENDLIMIT" (RFC 7889); status-att =/ "SIZE" (RFC 8438); status-att =/ "MAILBOXID"
+   * (RFC 8474 §7)
    */
   statusAtt(): StatusAtt {
     const w = this.word();
     if (w === 'MESSAGES' || w === 'RECENT' || w === 'UIDNEXT' || w === 'UIDVALIDITY' || w === 'UNSEEN' ||
-      w === 'HIGHESTMODSEQ' || w === 'APPENDLIMIT' || w === 'SIZE') return w;
+      w === 'HIGHESTMODSEQ' || w === 'APPENDLIMIT' || w === 'SIZE' || w === 'MAILBOXID') return w;
     throw new ParseError(w ? `Unknown status attribute ${w}` : `Expected status attribute${this.where()}`);
   }
 
@@ -1124,7 +1141,8 @@ export class ArgCursor {
   }
 
   /**
-   * search-key (RFC 3501 §9, with OLDER/YOUNGER of RFC 5032, "$" of RFC 5182 and MODSEQ of RFC 7162): one key, as lib/mail's
+   * search-key (RFC 3501 §9, with OLDER/YOUNGER of RFC 5032, "$" of RFC 5182, MODSEQ of RFC 7162, EMAILID and
+   * THREADID of RFC 8474 §7, and SAVEDBEFORE/SAVEDON/SAVEDSINCE/SAVEDATESUPPORTED of RFC 8514 §5): one key, as lib/mail's
    * SearchKey. Several keys in parentheses are an `AND`. Nesting deeper than 64 is refused. A `$`, bare or after
    * UID, is `UID $`: the saved result holds UIDs (RFC 5182 §2.1).
    */
@@ -1147,6 +1165,7 @@ export class ArgCursor {
     switch (w) {
       case 'ALL': case 'ANSWERED': case 'DELETED': case 'DRAFT': case 'FLAGGED': case 'SEEN': case 'UNANSWERED':
       case 'UNDELETED': case 'UNDRAFT': case 'UNFLAGGED': case 'UNSEEN': case 'NEW': case 'OLD': case 'RECENT':
+      case 'SAVEDATESUPPORTED':
         return { key: w };
       case 'KEYWORD': case 'UNKEYWORD':
         this.sp();
@@ -1161,6 +1180,7 @@ export class ArgCursor {
         return { key: 'HEADER', field, value: this.astring() };
       }
       case 'BEFORE': case 'ON': case 'SINCE': case 'SENTBEFORE': case 'SENTON': case 'SENTSINCE':
+      case 'SAVEDBEFORE': case 'SAVEDON': case 'SAVEDSINCE':
         this.sp();
         return { key: w, date: this.date() };
       case 'LARGER': case 'SMALLER':
@@ -1175,6 +1195,9 @@ export class ArgCursor {
       }
       case 'MODSEQ':
         return this.searchModseq();
+      case 'EMAILID': case 'THREADID':
+        this.sp();
+        return { key: w, id: this.objectId() };
       case 'NOT':
         this.sp();
         return { key: 'NOT', operand: this.searchKey(depth + 1) };

@@ -175,6 +175,7 @@ class ImapGen {
     return r.weighted<() => string>([
       [8, () => r.pick(['FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE', 'BODY', 'BODYSTRUCTURE', 'UID'])],
       [2, () => r.pick(['RFC822', 'RFC822.HEADER', 'RFC822.TEXT'])],
+      [1, () => r.pick(['EMAILID', 'THREADID', 'SAVEDATE'])],
       [6, () => `${r.pick(['BODY', 'BODY.PEEK'])}[${this.section()}]${this.partial()}`],
       [2, () => `${r.pick(['BINARY', 'BINARY.PEEK'])}[${this.section().replace(/\.?(HEADER.*|TEXT|MIME)$/, '')}]${this.partial()}`],
       [1, () => `BINARY.SIZE[${r.chance(0.8) ? r.int(1, 3) : this.section()}]`],
@@ -213,6 +214,9 @@ class ImapGen {
       [2, () => `${r.pick(['BEFORE', 'ON', 'SINCE', 'SENTBEFORE', 'SENTON', 'SENTSINCE'])} ${r.pick(DATES)}`],
       [2, () => `${r.pick(['LARGER', 'SMALLER'])} ${r.chance(0.7) ? r.int(0, 5000) : r.pick(NUMBERS_ODD)}`],
       [1, () => `${r.pick(['OLDER', 'YOUNGER'])} ${r.chance(0.7) ? r.int(0, 1e9) : r.pick(NUMBERS_ODD)}`],
+      [1, () => `${r.pick(['SAVEDBEFORE', 'SAVEDON', 'SAVEDSINCE'])} ${r.pick(DATES)}`],
+      [0.5, () => r.pick(['SAVEDATESUPPORTED', 'EMAILID M0123abc', 'THREADID T1', `EMAILID ${'x'.repeat(r.pick([255, 256]))}`,
+        'EMAILID M.1', 'EMAILID', 'THREADID "T1"'])],
       [2, () => `UID ${this.seqSet()}`],
       [2, () => this.seqSet()],
       [0.3, () => r.pick(['BOGUS', 'NOT', 'OR ALL', 'HEADER', 'UID', 'LARGER', '(', ')', '()', 'CHARSET', '$', 'MODSEQ 1'])],
@@ -322,14 +326,14 @@ class ImapGen {
         // Return options, LIST-STATUS's among them (RFC 5819).
         if (verb === 'LIST' && r.chance(0.3)) {
           b.text(` RETURN (${Array.from({ length: r.int(0, 3) }, () => r.pick(['SUBSCRIBED', 'CHILDREN', 'SPECIAL-USE', 'BOGUS',
-            `STATUS (${r.pick(['MESSAGES', 'UNSEEN SIZE', 'APPENDLIMIT UIDNEXT', 'HIGHESTMODSEQ', '', 'BOGUS'])})`])).join(' ')})`);
+            `STATUS (${r.pick(['MESSAGES', 'UNSEEN SIZE', 'APPENDLIMIT UIDNEXT', 'HIGHESTMODSEQ', 'MAILBOXID', '', 'BOGUS'])})`])).join(' ')})`);
         }
       })],
       [2, () => this.cmd((b) => {
         b.text('STATUS ');
         this.astring(b, this.mailbox());
         const items = Array.from({ length: r.int(0, 5) }, () => r.pick(['MESSAGES', 'RECENT', 'UIDNEXT', 'UIDVALIDITY', 'UNSEEN',
-          'SIZE', 'HIGHESTMODSEQ', 'APPENDLIMIT', 'BOGUS']));
+          'SIZE', 'HIGHESTMODSEQ', 'APPENDLIMIT', 'MAILBOXID', 'BOGUS']));
         b.text(r.chance(0.95) ? ` (${items.join(' ')})` : ' MESSAGES');
       })],
       [2, () => this.mailboxOp()],

@@ -14,7 +14,7 @@ import {
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { OpenMailbox } from '../../lib/mailbox/driver.js';
+import type { AppendMessage, OpenMailbox } from '../../lib/mailbox/driver.js';
 import { Flag } from '../../lib/mailbox/driver.js';
 import { MboxDriver } from '../../lib/mailbox/mbox/mbox-driver.js';
 import { ControlDir } from '../../lib/mailbox/control-dir.js';
@@ -541,6 +541,60 @@ describe('modification sequences (RFC 7162)', () => {
     assert.equal(b.meta(4).flags & Flag.Flagged, Flag.Flagged, 'written at once');
     await a.close();
     await b.close();
+  });
+});
+
+describe('save dates (RFC 8514)', () => {
+  it('keeps the moment a message was saved: in the index, read back, carried over a change behind it', async () => {
+    const { d, control, logger, path } = setup();
+    const text = mboxText(10);
+    writeFileSync(path, text);
+    const old = { time: Date.UTC(2015, 0, 1, 17, 50, 53), zone: 60 };
+    const b = Buffer.from('Subject: soup\r\n\r\nhot\r\n', 'latin1');
+    async function* one(): AsyncIterable<AppendMessage> {
+      yield { body: { size: b.length, async *chunks() { yield b; } }, flags: 0, keywords: [], internalDate: old };
+    }
+    await d.append(path, one());
+    const saveDates = async (drv: MboxDriver): Promise<{ time: number; zone: number }[]> => {
+      const box = await drv.open(path, { readOnly: true });
+      try {
+        return Array.from({ length: box.count() }, (_, i) => {
+          const m = box.meta(i + 1);
+          assert.ok(m.saveDate, 'every message has one');
+          return { ...m.saveDate };
+        });
+      } finally {
+        await box.close();
+      }
+    };
+    const check = (dates: { time: number; zone: number }[], what: string, saved = { time: T0, zone: 0 }): void => {
+      assert.equal(dates.length, 11, what);
+      // Mail another program wrote: its From line's date, the INTERNALDATE.
+      assert.deepEqual(dates[0], { time: Date.UTC(2026, 10, 21, 10, 1), zone: 60 }, what);
+      // The message APPEND saved: the clock's moment, not its INTERNALDATE.
+      assert.deepEqual(dates[10], saved, what);
+    };
+    check(await saveDates(d), 'the session that saved it');
+    // A new process (another driver over the same control directory): from the saved index.
+    const again = (): MboxDriver => new MboxDriver({
+      journalDir: dir, fsync: false, control,
+      env: { clock: fixedClock(T0 + 86_400_000), hostname: 'h', username: 'alice', logger },
+    });
+    check(await saveDates(again()), 'a later open');
+    // Another program flips a flag in place: the file is scanned again, and the index's save dates kept by UID.
+    const at = text.indexOf('Status: RO\nX-Status: \nX-UID: 7\n');
+    assert.ok(at > 0);
+    const fd = openSync(path, 'r+');
+    writeSync(fd, 'Status: O \n', at);
+    closeSync(fd);
+    check(await saveDates(again()), 'after a change behind the index');
+    // An index of the format before the column (version 2) is not read, so not misread: the mailbox is scanned,
+    // and the save dates no longer known are the INTERNALDATEs.
+    const file = control.fileFor('index', path) as string;
+    const saved = readFileSync(file);
+    saved.writeUInt32LE(2, 8);
+    writeFileSync(file, saved);
+    check(await saveDates(again()), 'an index of version 2', old);
   });
 });
 

@@ -404,6 +404,46 @@ describe('CONDSTORE syntax (RFC 7162 §7)', () => {
   });
 });
 
+describe('OBJECTID (RFC 8474 §7) and SAVEDATE (RFC 8514 §5) syntax', () => {
+  const key = (t: string): unknown => {
+    const cur = c(t);
+    const k = cur.searchKey();
+    cur.end();
+    return k;
+  };
+  it('fetch-att EMAILID, THREADID, SAVEDATE; status-att MAILBOXID', () => {
+    assert.deepEqual(c('(emailid THREADID SaveDate UID)').fetchAtts(),
+      [{ kind: 'EMAILID' }, { kind: 'THREADID' }, { kind: 'SAVEDATE' }, { kind: 'UID' }]);
+    assert.deepEqual(c('SAVEDATE').fetchAtts(), [{ kind: 'SAVEDATE' }]);
+    assert.deepEqual(c('(MESSAGES mailboxid)').statusAtts(), ['MESSAGES', 'MAILBOXID']);
+    bad(() => c('(MAILBOXID)').fetchAtts(), /Unknown fetch attribute MAILBOXID/);
+    bad(() => c('(EMAILID)').statusAtts(), /Unknown status attribute EMAILID/);
+  });
+
+  it('search-key EMAILID/THREADID objectid: 1-255 of ALPHA DIGIT "_" "-", kept as written (case-sensitive)', () => {
+    assert.deepEqual(key('EMAILID M6d99ac3275bb4e'), { key: 'EMAILID', id: 'M6d99ac3275bb4e' });
+    assert.deepEqual(key('threadid T-_9'), { key: 'THREADID', id: 'T-_9' });
+    assert.deepEqual(key('EMAILID ' + 'a'.repeat(255)), { key: 'EMAILID', id: 'a'.repeat(255) });
+    assert.deepEqual(key('NOT EMAILID x'), { key: 'NOT', operand: { key: 'EMAILID', id: 'x' } });
+    bad(() => key('EMAILID ' + 'a'.repeat(256)), /Invalid object id/);
+    bad(() => key('EMAILID M.1'), /Invalid object id/);
+    bad(() => key('EMAILID M+1'), /Invalid object id/);
+    bad(() => key('EMAILID "M1"'), /object id/);
+    bad(() => key('EMAILID'));
+    bad(() => key('THREADID '));
+  });
+
+  it('search-key SAVEDBEFORE/SAVEDON/SAVEDSINCE date, SAVEDATESUPPORTED', () => {
+    assert.deepEqual(key('SAVEDON 28-Dec-2014'), { key: 'SAVEDON', date: { year: 2014, month: 12, day: 28 } });
+    assert.deepEqual(key('savedsince "1-Jan-2015"'), { key: 'SAVEDSINCE', date: { year: 2015, month: 1, day: 1 } });
+    assert.deepEqual(key('SAVEDBEFORE 01-Jan-2015'), { key: 'SAVEDBEFORE', date: { year: 2015, month: 1, day: 1 } });
+    assert.deepEqual(key('SAVEDATESUPPORTED'), { key: 'SAVEDATESUPPORTED' });
+    bad(() => key('SAVEDON'));
+    bad(() => key('SAVEDON 31-Foo-2014'));
+    bad(() => key('SAVEDATE'), /Unknown search key/);
+  });
+});
+
 describe('search', () => {
   const set = (t: string): SequenceSet => c(t).seqSet();
   const table: [string, SearchCommand][] = [

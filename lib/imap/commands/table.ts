@@ -75,7 +75,7 @@ export function capabilities(s: ImapSession): readonly string[] {
     `APPENDLIMIT=${s.opts.maxLiteral}`, 'MOVE', 'CATENATE', 'REPLACE', 'SORT', 'SORT=DISPLAY', 'ESORT',
     'CONTEXT=SEARCH', 'CONTEXT=SORT',
     ...THREAD_ALGORITHMS.map((a) => `THREAD=${a}`), 'PREVIEW', 'WITHIN', 'BINARY', ...compress, 'I18NLEVEL=1',
-    'CONDSTORE', 'QRESYNC', 'UTF8=ACCEPT'];
+    'CONDSTORE', 'QRESYNC', 'UTF8=ACCEPT', 'OBJECTID', 'SAVEDATE'];
   if (s.state === 'not-authenticated') {
     if (s.backend.tls && !s.tlsActive) caps.push('STARTTLS');
     if (!s.backend.plaintextAllowed()) caps.push('LOGINDISABLED');

@@ -12,7 +12,7 @@
  * Layout (little-endian):
  *
  *     0   magic "UWTSIDX\n"            8
- *     8   version (2)                  u32
+ *     8   version (3)                  u32
  *     12  rows                         u32
  *     16  dev, ino, size               u64 each
  *     40  mtime, ctime (ns)            i64 each
@@ -51,7 +51,9 @@ import type { Snapshot } from './mailbox-state.js';
 import { ExpungeMemory } from './expunge-memory.js';
 
 const MAGIC = Buffer.from('UWTSIDX\n', 'latin1');
-const VERSION = 2;
+// 3: the `saved` column (RFC 8514's save date). An index of an earlier version is not read (headerBytes) and the
+// mailbox is scanned as if there were none: its messages' save dates are then unknown (0), as for mail a scan finds.
+const VERSION = 3;
 const FIXED = 128;
 const HEADER = FIXED + COLUMN_NAMES.length * 8 + 4;
 /** The row bits that describe the file; the others are a session's (reconcile.ts's sessionBits adds them back). */

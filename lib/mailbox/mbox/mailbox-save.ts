@@ -112,6 +112,9 @@ export async function append(box: MailboxState, msgs: AsyncIterable<AppendMessag
         box.idx.clearBits(r, Bit.NewUid);
         if (!(box.claims && box.idx.bits(r) & Bit.Recent)) box.idx.clearBits(r, Bit.Dirty);
       }
+      // RFC 8514 §3: the save date is the moment the message is saved into this mailbox (APPEND, COPY and MOVE
+      // alike: a copy's save date is its own, not its original's), kept in the index and saved with it below.
+      box.idx.setSavedIn(saved.rows, box.idx.length, Math.floor(box.env.clock.now() / 1000));
       box.base.uidLast = Math.max(box.base.uidLast, uid);
       box.baseDirty = true;
       // A MOVE commits here, under the source's lock, and expunges its source: if that fails, the copies go again,

@@ -176,7 +176,7 @@ export class MboxDriver implements MailboxDriver {
       const { recent, unseen } = box.tally();
       return {
         messages: box.count(), recent, unseen, uidNext: box.uidNext(), uidValidity: box.uidValidity,
-        highestModseq: box.highestModseq(), ...(want.size ? { size: mailboxSize(box) } : {}),
+        highestModseq: box.highestModseq(), mailboxId: box.mailboxId, ...(want.size ? { size: mailboxSize(box) } : {}),
       };
     } finally {
       await box.close();

@@ -38,7 +38,7 @@ export const COLUMNS = {
   start: Float64Array, headerStart: Float64Array, bodyStart: Float64Array, bodyEnd: Float64Array, end: Float64Array,
   metaStart: Float64Array, metaEnd: Float64Array, time: Float64Array, bodySize: Float64Array, bodyLfSize: Float64Array,
   modseq: Float64Array,
-  headerSize: Uint32Array, headerLfSize: Uint32Array, metaHash: Uint32Array, zone: Int16Array,
+  headerSize: Uint32Array, headerLfSize: Uint32Array, metaHash: Uint32Array, saved: Uint32Array, zone: Int16Array,
 } as const;
 export type ColumnName = keyof typeof COLUMNS;
 export const COLUMN_NAMES = Object.keys(COLUMNS) as ColumnName[];
@@ -168,6 +168,7 @@ export class MessageIndex {
     c.flags[i] = flags;
     c.zone[i] = m.date.zone;
     c.modseq[i] = 0;
+    c.saved[i] = 0;
     c.bits[i] = bits | (m.old ? Bit.Old : 0) | (m.verbatim ? Bit.Verbatim : 0) | (m.quoted ? Bit.Quoted : 0);
     return i;
   }
@@ -320,6 +321,18 @@ export class MessageIndex {
   setModseqIn(from: number, to: number, v: number): void {
     this.ensure('modseq');
     this.c.modseq.fill(v, from, to);
+  }
+  /**
+   * RFC 8514's save date, in seconds since the epoch: when one of our sessions saved the message into this mailbox
+   * (APPEND, COPY, MOVE: mailbox-save.ts); 0 when no session of ours did (mail a delivery agent or another program
+   * wrote), which read-path.ts serves as the INTERNALDATE (see its comment). Seconds in 32 bits: 4 bytes a message,
+   * and a date-time has no finer unit.
+   */
+  saved(i: number): number { return this.c.saved[i] ?? this.miss('saved', i, 0); }
+  /** Sets the save date (seconds) of rows [from, to). */
+  setSavedIn(from: number, to: number, seconds: number): void {
+    this.ensure('saved');
+    this.c.saved.fill(seconds, from, to);
   }
   setMetaHash(i: number, h: number): void {
     this.ensure('metaHash');

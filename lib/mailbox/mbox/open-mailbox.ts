@@ -42,6 +42,30 @@ export async function newUidValidity(control: ControlDir | undefined | null, clo
   return control ? control.nextUidValidity(nowS, floor) : Math.max(nowS, floor);
 }
 
+/**
+ * RFC 8474's MAILBOXID of an mbox: `F`, its UIDVALIDITY, `u` and the file owner's uid (`F1733580000u1000`).
+ *
+ * Derived from the file rather than kept in the control directory beside the special uses, because what UW users
+ * do to their mail is done to files: Pine renames `sent-mail` each month, a user runs `mv` on a folder or restores
+ * one from a backup, mutt and `mailutil` work on the files directly. The UIDVALIDITY is in the file (the
+ * pseudo-message's `X-IMAP:`, or the first message's `X-IMAPbase:`), so it goes wherever the file goes: RENAME
+ * (ours or anyone's), a directory renamed with the folders under it, a move between machines. A table by name in
+ * the control directory would lose the id at every rename not made through us, and worse, give it to whatever
+ * file next took the old name. It is also what RFC 8474 §4 asks of a new mailbox: CREATE writes a pseudo-message
+ * with a UIDVALIDITY from the user's counter (control-dir.ts), never given before, so a mailbox deleted and made
+ * again under its name gets another id; RENAME INBOX makes a new mailbox (another id) and INBOX keeps its own.
+ * The owner's uid keeps two users' ids apart (their counters are separate: each starts from the clock), where one
+ * user can open another's folder. Where it falls short, it gives a new id, never another mailbox's: a mailbox
+ * whose UID data another program threw away (a new UIDVALIDITY: clients must drop what they know anyway), and a
+ * file no session of ours has yet opened read-write (mail a delivery agent made, without UID data: a read-only
+ * look such as STATUS draws a UIDVALIDITY it cannot write, so the id holds from the first SELECT on). The one way
+ * to give two mailboxes one id is to copy an mbox file with its UID data (`cp`), which duplicates the UIDVALIDITY
+ * as well; RFC 3501 already asks that UIDVALIDITY not be so shared.
+ */
+function mailboxIdOf(uidValidity: number, ownerUid: number): string {
+  return `F${uidValidity}u${ownerUid}`;
+}
+
 /** An open mbox. See mailbox-state.ts and {@link OpenMailbox}. */
 export class MboxMailbox implements OpenMailbox {
   /** The state every module of this folder works on. */
@@ -71,6 +95,11 @@ export class MboxMailbox implements OpenMailbox {
 
   get uidValidity(): number {
     return this.s.base.uidValidity;
+  }
+
+  /** See {@link mailboxIdOf}. */
+  get mailboxId(): string {
+    return mailboxIdOf(this.s.base.uidValidity, fstatSync(this.s.fd).uid);
   }
 
   /**

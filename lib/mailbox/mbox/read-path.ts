@@ -58,6 +58,24 @@ class RowMeta implements MessageMeta {
     return this.box.idx.modseq(this.r);
   }
 
+  /**
+   * RFC 8514 §3: "the current date and time at which the message is delivered to a mailbox MUST be used to set the
+   * save date". A message one of our sessions saved (APPEND, COPY, MOVE) has that moment in the index, shown in
+   * the server's zone. Mail a delivery agent appended (procmail, mail.local, UW's tmail) has its `From ` line,
+   * which the agent wrote at delivery: the INTERNALDATE is that moment, and serves as the save date. Not the moment
+   * a session first saw it: the first open after an upgrade would date every old message that day, and mail
+   * delivered while nobody looked would be dated when the user came back. (A program that moves messages between
+   * mbox files keeping their `From ` lines, as mutt does, leaves their original delivery date: nothing in the file
+   * says otherwise.) Every message has one, so no FETCH SAVEDATE here is NIL (§4.2 keeps NIL for storage that
+   * has none).
+   */
+  get saveDate(): { time: number; zone: number } {
+    const s = this.box.idx.saved(this.r);
+    if (s === 0) return this.internalDate;
+    const time = s * 1000;
+    return { time, zone: this.box.env.clock.zoneAt(time) };
+  }
+
   /** A plain snapshot (for logs and tests that compare metadata as data). */
   toJSON(): MessageMeta {
     const { uid, flags, keywords, recent, internalDate, size, lfSize, modseq } = this;

@@ -195,8 +195,8 @@ export function rescan(box: MailboxState, initial: boolean, overSaved = false): 
 }
 
 /**
- * Gives the rows of `fresh` that `old` holds alike (UID, flags, keyword names) the number `old` gave them; `gone` is
- * told each UID of `old` that `fresh` lacks. Both in ascending UID order.
+ * Gives the rows of `fresh` that `old` holds alike (UID, flags, keyword names) the number `old` gave them, and every
+ * row of a UID `old` holds its save date; `gone` is told each UID of `old` that `fresh` lacks. Both in ascending UID order.
  */
 function carryNumbers(old: MessageIndex, oldKeywords: readonly string[], fresh: MessageIndex,
   freshKeywords: readonly string[], gone: (uid: number) => void): void {
@@ -219,6 +219,8 @@ function carryNumbers(old: MessageIndex, oldKeywords: readonly string[], fresh: 
       if (fresh.flags(j) === old.flags(r) && remap(fresh.keywordMask(j)) === old.keywordMask(r)) {
         fresh.setModseq(j, old.modseq(r));
       }
+      // The same message (same UID under the same UIDVALIDITY) was saved when it was, whatever its flags now.
+      fresh.setSavedIn(j, j + 1, old.saved(r));
       j++;
     } else {
       gone(uid);

@@ -17,6 +17,7 @@ S: * 2 RECENT
 S: * OK [UNSEEN 3] First unseen message
 S: * OK [UIDVALIDITY 1793610000] UID validity status
 S: * OK [UIDNEXT 7] Predicted next UID
+S: * OK [MAILBOXID (F$*)] Ok
 S: a2 OK [READ-WRITE] SELECT completed
 C: a3 UID FETCH 6 (FLAGS INTERNALDATE RFC822.SIZE BODY[])
 S: * 5 FETCH (UID 6 FLAGS (\Seen \Flagged \Recent work) INTERNALDATE " 7-Jan-2026 10:11:12 +0100" RFC822.SIZE 40 BODY[] {40}

@@ -9,6 +9,7 @@ S: * 1 RECENT
 S: * OK [UNSEEN 3] First unseen message
 S: * OK [UIDVALIDITY 1793610000] UID validity status
 S: * OK [UIDNEXT 6] Predicted next UID
+S: * OK [MAILBOXID (F$*)] Ok
 S: a1 OK [READ-WRITE] SELECT completed
 C: a2 FETCH 1:* (UID FLAGS RFC822.SIZE INTERNALDATE)
 S: * 1 FETCH (UID 1 FLAGS (\Seen \Answered) RFC822.SIZE 399 INTERNALDATE " 2-Nov-2026 09:14:07 +0000")

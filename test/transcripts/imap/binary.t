@@ -35,6 +35,7 @@ S: * 3 RECENT
 S: * OK [UNSEEN 3] First unseen message
 S: * OK [UIDVALIDITY 1793610000] UID validity status
 S: * OK [UIDNEXT 8] Predicted next UID
+S: * OK [MAILBOXID (F$*)] Ok
 S: a4 OK [READ-ONLY] EXAMINE completed
 # Message 2, part 2: base64 "V29jaGUs..." is "Woche,Aufgabe\n1,Spezifikation\n2,Prototyp\n" (41 octets).
 C: a5 FETCH 2 (BINARY.SIZE[2] BINARY.PEEK[2]<0.13> BINARY.PEEK[2]<14.15> BINARY.SIZE[1])

@@ -12,6 +12,7 @@ S1: * 8 EXISTS
 S1: * 0 RECENT
 S1: * OK [UIDVALIDITY 1800000000] UID validity status
 S1: * OK [UIDNEXT 81] Predicted next UID
+S1: * OK [MAILBOXID (F$*)] Ok
 S1: a1 OK [READ-ONLY] EXAMINE completed
 C1: a2 THREAD REFERENCES UTF-8 ALL
 S1: * THREAD (3 8)(1 (2 4)(5))((7)(6))
@@ -49,6 +50,7 @@ S2: * 8 EXISTS
 S2: * 0 RECENT
 S2: * OK [UIDVALIDITY 1800000000] UID validity status
 S2: * OK [UIDNEXT 81] Predicted next UID
+S2: * OK [MAILBOXID (F$*)] Ok
 S2: a1 OK [READ-ONLY] EXAMINE completed
 C2: a2 THREAD REFERENCES UTF-8 ALL
 S2: * THREAD (3 8)(1 (2 4)(5))((7)(6))

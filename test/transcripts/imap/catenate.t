@@ -7,7 +7,7 @@ mailbox: imap-fetch.mbox
 config: max_literal = 2000
 S: * PREAUTH [$*] $host IMAP4rev1 $* server ready, user $user
 C: a1 CREATE Drafts
-S: a1 OK CREATE completed
+S: a1 OK [MAILBOXID (F$*)] CREATE completed
 # Example 1: a draft's attachment replaced (here: part 2 dropped, another message put in its place), in the
 # authenticated state; synchronizing and non-synchronizing TEXT literals.
 C: a2 APPEND Drafts (\Seen \Draft $MDNSent) CATENATE (URL "/INBOX;UIDVALIDITY=1810000000/;UID=102/;section=HEADER" TEXT {11}
@@ -34,6 +34,7 @@ S: * 1 EXISTS
 S: * 1 RECENT
 S: * OK [UIDVALIDITY $dv] UID validity status
 S: * OK [UIDNEXT 2] Predicted next UID
+S: * OK [MAILBOXID (F$*)] Ok
 S: a4 OK [READ-ONLY] EXAMINE completed
 C: a5 FETCH 1 (FLAGS RFC822.SIZE BODY[])
 S: * 1 FETCH (FLAGS (\Seen \Draft \Recent $$MDNSent) RFC822.SIZE 996 BODY[] {996}
@@ -211,6 +212,7 @@ S: * 0 RECENT
 S: * OK [UNSEEN 1] First unseen message
 S: * OK [UIDVALIDITY 1810000000] UID validity status
 S: * OK [UIDNEXT 110] Predicted next UID
+S: * OK [MAILBOXID (F$*)] Ok
 S: a29 OK [READ-WRITE] SELECT completed
 C: a30 APPEND Drafts CATENATE (URL "/Drafts/;UID=6" URL "/Drafts/;UID=1/;SECTION=1")
 S: a30 OK [APPENDUID $dv 7] APPEND completed

@@ -18,6 +18,7 @@ S2: * 1 RECENT
 S2: * OK [UNSEEN 3] $*
 S2: * OK [UIDVALIDITY 1793610000] $*
 S2: * OK [UIDNEXT 6] $*
+S2: * OK [MAILBOXID (F$*)] Ok
 S2: * OK [HIGHESTMODSEQ $ms] $*
 S2: A2 OK [READ-WRITE] SELECT completed
 C2: A3 UID FETCH 1:* (FLAGS) (CHANGEDSINCE 0)
@@ -33,9 +34,9 @@ S2: A4 OK LOGOUT completed
 # message, expunges one and delivers one.
 C3: o1 CREATE "Sent Messages" (USE (\Sent))
 S3: * PREAUTH $*
-S3: o1 OK CREATE completed
+S3: o1 OK [MAILBOXID (F$*)] CREATE completed
 C3: o2 CREATE Drafts
-S3: o2 OK CREATE completed
+S3: o2 OK [MAILBOXID (F$*)] CREATE completed
 C3: o3 SELECT INBOX
 S3: * FLAGS $*
 S3: * OK [PERMANENTFLAGS $*] $*
@@ -44,6 +45,7 @@ S3: * 0 RECENT
 S3: * OK [UNSEEN 3] $*
 S3: * OK [UIDVALIDITY 1793610000] $*
 S3: * OK [UIDNEXT 6] $*
+S3: * OK [MAILBOXID (F$*)] Ok
 S3: o3 OK [READ-WRITE] SELECT completed
 C3: o4 UID STORE 4 +FLAGS.SILENT (\Seen)
 S3: o4 OK UID STORE completed
@@ -62,7 +64,7 @@ S3: * 1 RECENT
 S3: o7 OK [APPENDUID 1793610000 6] APPEND completed
 # iOS comes back (session 1).
 C: A1 ID ("name" "com.apple.email.maild" "version" "3818.100.11.2.3" "os" "iOS" "os-version" "18.0 (22A3354)" "vendor" "Apple Inc")
-S: * PREAUTH [CAPABILITY IMAP4rev1 $* ID ENABLE IDLE NAMESPACE $* LIST-STATUS SPECIAL-USE $* COMPRESS=DEFLATE $* CONDSTORE QRESYNC UTF8=ACCEPT] $*
+S: * PREAUTH [CAPABILITY IMAP4rev1 $* ID ENABLE IDLE NAMESPACE $* LIST-STATUS SPECIAL-USE $* COMPRESS=DEFLATE $* CONDSTORE QRESYNC UTF8=ACCEPT OBJECTID SAVEDATE] $*
 S: * ID ("name" "uwimap-ts imapd" $*)
 S: A1 OK ID completed
 C: A2 COMPRESS DEFLATE
@@ -96,6 +98,7 @@ S: * 0 RECENT
 S: * OK [UNSEEN 3] $*
 S: * OK [UIDVALIDITY 1793610000] $*
 S: * OK [UIDNEXT 7] $*
+S: * OK [MAILBOXID (F$*)] Ok
 S: * OK [HIGHESTMODSEQ $hms] $*
 S: * VANISHED (EARLIER) 1
 S: * 2 FETCH (UID 4 MODSEQ ($m4) FLAGS (\Seen $$Forwarded))

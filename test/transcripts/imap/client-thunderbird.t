@@ -9,11 +9,11 @@ mailbox: sample.mbox
 # The other client (session 2) makes the folders first; only Sent, Trash and INBOX are subscribed.
 C2: s1 CREATE Sent
 S2: * PREAUTH $*
-S2: s1 OK CREATE completed
+S2: s1 OK [MAILBOXID (F$*)] CREATE completed
 C2: s2 CREATE Drafts
-S2: s2 OK CREATE completed
+S2: s2 OK [MAILBOXID (F$*)] CREATE completed
 C2: s3 CREATE Trash
-S2: s3 OK CREATE completed
+S2: s3 OK [MAILBOXID (F$*)] CREATE completed
 C2: s4 SUBSCRIBE Sent
 S2: s4 OK SUBSCRIBE completed
 C2: s5 SUBSCRIBE Trash
@@ -49,6 +49,7 @@ S: * 1 RECENT
 S: * OK [UNSEEN 3] $*
 S: * OK [UIDVALIDITY 1793610000] $*
 S: * OK [UIDNEXT 6] $*
+S: * OK [MAILBOXID (F$*)] Ok
 S: * OK [HIGHESTMODSEQ $hms] $*
 S: 7 OK [READ-WRITE] SELECT completed
 C: 8 UID fetch 1:* (FLAGS)
@@ -132,6 +133,7 @@ S2: * 0 RECENT
 S2: * OK [UNSEEN 2] $*
 S2: * OK [UIDVALIDITY 1793610000] $*
 S2: * OK [UIDNEXT 7] $*
+S2: * OK [MAILBOXID (F$*)] Ok
 S2: s8 OK [READ-WRITE] SELECT completed
 C2: s9 UID STORE 3 +FLAGS (\Answered)
 S2: * 1 FETCH (UID 3 FLAGS (\Seen \Answered \Flagged project-x))

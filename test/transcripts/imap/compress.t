@@ -29,6 +29,7 @@ S: * 1 RECENT
 S: * OK [UNSEEN 3] $*
 S: * OK [UIDVALIDITY 1793610000] $*
 S: * OK [UIDNEXT $next] $*
+S: * OK [MAILBOXID (F$*)] Ok
 S: b3 OK [READ-WRITE] SELECT completed
 C: b4 APPEND INBOX (\Seen) {30}
 S: + $*

@@ -1,7 +1,7 @@
 # CONDSTORE (RFC 7162 §3.1), after the RFC's examples with our numbers: mod-sequences come from a microsecond clock,
 # so they are bound ($h0: the first, $m3: message 3's after a STORE, ...) and sent back with ${name}.
 mailbox: sample.mbox
-S1: * PREAUTH [CAPABILITY $* CONDSTORE QRESYNC UTF8=ACCEPT] $*
+S1: * PREAUTH [CAPABILITY $* CONDSTORE QRESYNC UTF8=ACCEPT OBJECTID SAVEDATE] $*
 # ENABLE (RFC 5161 §3.1) lists what it turned on: CONDSTORE the first time, nothing once it is on.
 C1: a1 ENABLE CONDSTORE
 S1: * ENABLED CONDSTORE
@@ -19,6 +19,7 @@ S1: * 1 RECENT
 S1: * OK [UNSEEN 3] First unseen message
 S1: * OK [UIDVALIDITY 1793610000] UID validity status
 S1: * OK [UIDNEXT 6] Predicted next UID
+S1: * OK [MAILBOXID (F$*)] Ok
 S1: * OK [HIGHESTMODSEQ $h0] Highest
 S1: a3 OK [READ-WRITE] SELECT completed
 # A second session selects the mailbox, CONDSTORE not on (it is used below).
@@ -31,6 +32,7 @@ S2: * 0 RECENT
 S2: * OK [UNSEEN 3] First unseen message
 S2: * OK [UIDVALIDITY 1793610000] UID validity status
 S2: * OK [UIDNEXT 6] Predicted next UID
+S2: * OK [MAILBOXID (F$*)] Ok
 S2: b1 OK [READ-WRITE] SELECT completed
 C1: a4 FETCH 1:* (MODSEQ)
 S1: * 1 FETCH (MODSEQ ($h0))
@@ -160,6 +162,7 @@ S3: * 0 RECENT
 S3: * OK [UNSEEN 3] First unseen message
 S3: * OK [UIDVALIDITY 1793610000] UID validity status
 S3: * OK [UIDNEXT 6] Predicted next UID
+S3: * OK [MAILBOXID (F$*)] Ok
 S3: * OK [HIGHESTMODSEQ $e3] Highest
 S3: c1 OK [READ-ONLY] EXAMINE completed
 C3: c2 STORE 1 (UNCHANGEDSINCE 1) +FLAGS (\Seen)

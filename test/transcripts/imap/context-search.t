@@ -16,6 +16,7 @@ S1: * 1 RECENT
 S1: * OK [UNSEEN 3] First unseen message
 S1: * OK [UIDVALIDITY 1793610000] UID validity status
 S1: * OK [UIDNEXT 6] Predicted next UID
+S1: * OK [MAILBOXID (F$*)] Ok
 S1: a1 OK [READ-WRITE] SELECT completed
 # §4.2: CONTEXT changes nothing in the answer; alone (or with UPDATE alone) the ESEARCH carries just the correlator.
 C1: b1 SEARCH RETURN (CONTEXT COUNT) UNDELETED UNKEYWORD $$Junk
@@ -108,6 +109,7 @@ S2: $*
 S2: $*
 S2: $*
 S2: $*
+S2: * OK [MAILBOXID (F$*)] Ok
 S2: x1 OK [READ-WRITE] SELECT completed
 C2: x2 STORE 2 -FLAGS (\Seen)
 S2: * 2 FETCH (FLAGS (\Flagged project-x))
@@ -207,6 +209,7 @@ S1: $*
 S1: $*
 S1: $*
 S1: $*
+S1: * OK [MAILBOXID (F$*)] Ok
 S1: i1 OK [READ-WRITE] SELECT completed
 C1: i2 CANCELUPDATE "h1"
 S1: i2 NO No updating context has that tag

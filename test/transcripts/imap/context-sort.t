@@ -17,6 +17,7 @@ S1: * 1 RECENT
 S1: * OK [UNSEEN 3] First unseen message
 S1: * OK [UIDVALIDITY 1793610000] UID validity status
 S1: * OK [UIDNEXT 6] Predicted next UID
+S1: * OK [MAILBOXID (F$*)] Ok
 S1: a1 OK [READ-WRITE] SELECT completed
 # PARTIAL counts positions in the sort order, and lists them in it (§4.4, §3.2).
 C1: b1 UID SORT RETURN (PARTIAL 2:3) (SIZE) UTF-8 ALL
@@ -62,6 +63,7 @@ S2: $*
 S2: $*
 S2: $*
 S2: $*
+S2: * OK [MAILBOXID (F$*)] Ok
 S2: x1 OK [READ-WRITE] SELECT completed
 C2: x2 APPEND INBOX {366+}
 C2: Subject: mid

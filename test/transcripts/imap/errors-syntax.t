@@ -65,7 +65,7 @@ S: d4 NO [NONEXISTENT] Mailbox does not exist
 # uses a message sequence number greater than the number of messages in the selected mailbox. This includes "*" if
 # the selected mailbox is empty." UIDs are no message numbers: UID FETCH names nothing and succeeds.
 C: e1 CREATE empty
-S: e1 OK CREATE completed
+S: e1 OK [MAILBOXID (F$*)] CREATE completed
 C: e2 SELECT empty
 S: * FLAGS (\Answered \Flagged \Deleted \Seen \Draft)
 S: * OK [PERMANENTFLAGS (\Answered \Flagged \Deleted \Seen \Draft \*)] Permanent flags
@@ -73,6 +73,7 @@ S: * 0 EXISTS
 S: * 0 RECENT
 S: * OK [UIDVALIDITY $ev] UID validity status
 S: * OK [UIDNEXT 1] Predicted next UID
+S: * OK [MAILBOXID (F$*)] Ok
 S: e2 OK [READ-WRITE] SELECT completed
 C: e3 FETCH * UID
 S: e3 BAD Invalid message sequence number
@@ -100,6 +101,7 @@ S: * 1 RECENT
 S: * OK [UNSEEN 3] First unseen message
 S: * OK [UIDVALIDITY 1793610000] UID validity status
 S: * OK [UIDNEXT 6] Predicted next UID
+S: * OK [MAILBOXID (F$*)] Ok
 S: f1 OK [READ-ONLY] EXAMINE completed
 C: f2 STORE 1 +FLAGS \Seen
 S: f2 NO [READ-ONLY] Mailbox is read-only

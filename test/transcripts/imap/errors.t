@@ -20,6 +20,7 @@ S: * 1 RECENT
 S: * OK [UNSEEN 3] First unseen message
 S: * OK [UIDVALIDITY 1793610000] UID validity status
 S: * OK [UIDNEXT 6] Predicted next UID
+S: * OK [MAILBOXID (F$*)] Ok
 S: a6 OK [READ-ONLY] EXAMINE completed
 C: a7 STORE 1 +FLAGS (\Deleted)
 S: a7 NO [READ-ONLY] Mailbox is read-only

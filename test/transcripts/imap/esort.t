@@ -17,6 +17,7 @@ S: * 1 RECENT
 S: * OK [UNSEEN 3] First unseen message
 S: * OK [UIDVALIDITY 1793610000] UID validity status
 S: * OK [UIDNEXT 6] Predicted next UID
+S: * OK [MAILBOXID (F$*)] Ok
 S: a1 OK [READ-ONLY] EXAMINE completed
 # §3.3's example: RETURN () is ALL; 5 4 3 is never written 5:3 (§3.2).
 C: b1 UID SORT RETURN () (REVERSE DATE) UTF-8 UNDELETED UNKEYWORD $$Junk

@@ -30,6 +30,7 @@ S: * 0 RECENT
 S: * OK [UNSEEN 1] First unseen message
 S: * OK [UIDVALIDITY 1810000000] UID validity status
 S: * OK [UIDNEXT 110] Predicted next UID
+S: * OK [MAILBOXID (F$*)] Ok
 S: a1 OK [READ-WRITE] SELECT completed
 # INTERNALDATE is the From line's date (its zone, +0000 when it has none); RFC822.SIZE counts CRLF line ends.
 C: a2 FETCH 1:9 (FLAGS INTERNALDATE RFC822.SIZE)
@@ -775,6 +776,7 @@ S: * 0 RECENT
 S: * OK [UNSEEN 1] First unseen message
 S: * OK [UIDVALIDITY 1810000000] UID validity status
 S: * OK [UIDNEXT 110] Predicted next UID
+S: * OK [MAILBOXID (F$*)] Ok
 S: a32 OK [READ-ONLY] EXAMINE completed
 C: a33 FETCH 1 (BODY[TEXT]<0.5> RFC822.TEXT)
 S: * 1 FETCH (BODY[TEXT]<0> {5}

@@ -5,7 +5,7 @@
 # Canonical subjects: 1 "QUARTERLY REPORT", 2 "ÉTÉ À PARIS", 3 "RE: QUARTERLY REPORT" (base: as 1),
 # 4 "FINANCIAL SUMMARY" (from the ligature ﬁ), 5 "ÉTÉ INDIEN", 6 "ÉTUDE".
 mailbox: imap-search.mbox
-S: * PREAUTH [CAPABILITY IMAP4rev1 $* I18NLEVEL=1 CONDSTORE QRESYNC UTF8=ACCEPT] $*
+S: * PREAUTH [CAPABILITY IMAP4rev1 $* I18NLEVEL=1 CONDSTORE QRESYNC UTF8=ACCEPT OBJECTID SAVEDATE] $*
 C: a1 APPEND INBOX " 7-Mar-2026 10:00:00 +0000" {131+}
 C: From: Ölaf <ölaf@example.org>
 C: To: team@example.org
@@ -23,6 +23,7 @@ S: * 2 RECENT
 S: * OK [UNSEEN 2] First unseen message
 S: * OK [UIDVALIDITY 1820000000] UID validity status
 S: * OK [UIDNEXT 207] Predicted next UID
+S: * OK [MAILBOXID (F$*)] Ok
 S: a2 OK [READ-ONLY] EXAMINE completed
 # É < F < Q: the accented subjects sort among the Es (with i;ascii-casemap they came after every ASCII one, and
 # "été" after "Été"); "ÉTÉ A" < "ÉTÉ I" < "ÉTU"; 1 and 3 tie (sequence order).

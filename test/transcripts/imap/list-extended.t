@@ -9,12 +9,12 @@ C: s3 CREATE Fruit/Peach
 C: s4 CREATE Tofu
 C: s5 CREATE Vegetable/Broccoli
 C: s6 CREATE Vegetable/Corn
-S: s1 OK CREATE completed
-S: s2 OK CREATE completed
-S: s3 OK CREATE completed
-S: s4 OK CREATE completed
-S: s5 OK CREATE completed
-S: s6 OK CREATE completed
+S: s1 OK [MAILBOXID (F$*)] CREATE completed
+S: s2 OK [MAILBOXID (F$*)] CREATE completed
+S: s3 OK [MAILBOXID (F$*)] CREATE completed
+S: s4 OK [MAILBOXID (F$*)] CREATE completed
+S: s5 OK [MAILBOXID (F$*)] CREATE completed
+S: s6 OK [MAILBOXID (F$*)] CREATE completed
 C: s7 SUBSCRIBE INBOX
 C: s8 SUBSCRIBE Fruit/Banana
 C: s9 SUBSCRIBE Fruit/Peach
@@ -118,6 +118,7 @@ S: * 1 RECENT
 S: * OK [UNSEEN $*
 S: * OK [UIDVALIDITY $*
 S: * OK [UIDNEXT $*
+S: * OK [MAILBOXID (F$*)] Ok
 S: L02 OK [READ-WRITE] SELECT completed
 C: L03 LIST (SUBSCRIBED) "" "*" RETURN (STATUS (MESSAGES RECENT))
 S: * LIST (\NoInferiors \Subscribed) "/" "INBOX"

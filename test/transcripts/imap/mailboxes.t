@@ -6,9 +6,9 @@ S: * PREAUTH $*
 C: a1 CREATE work/2026/
 S: a1 OK CREATE completed
 C: a2 CREATE work/2026/q4
-S: a2 OK CREATE completed
+S: a2 OK [MAILBOXID (F$*)] CREATE completed
 C: a3 CREATE drafts
-S: a3 OK CREATE completed
+S: a3 OK [MAILBOXID (F$*)] CREATE completed
 C: a4 CREATE drafts
 S: a4 NO [ALREADYEXISTS] Mailbox already exists
 C: a5 LIST "" ""

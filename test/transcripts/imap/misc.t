@@ -11,7 +11,7 @@ C: a3 ENABLE X-UNKNOWN
 S: * ENABLED
 S: a3 OK ENABLE completed
 C: a4 CREATE copies
-S: a4 OK CREATE completed
+S: a4 OK [MAILBOXID (F$*)] CREATE completed
 C: a5 SELECT INBOX
 S: * FLAGS $*
 S: * OK [PERMANENTFLAGS $*] Permanent flags
@@ -20,6 +20,7 @@ S: * 1 RECENT
 S: * OK [UNSEEN 3] First unseen message
 S: * OK [UIDVALIDITY 1793610000] UID validity status
 S: * OK [UIDNEXT 6] Predicted next UID
+S: * OK [MAILBOXID (F$*)] Ok
 S: a5 OK [READ-WRITE] SELECT completed
 C: a6 COPY 1:2 copies
 S: a6 OK [COPYUID $cv 1,3 1:2] COPY completed
@@ -46,6 +47,7 @@ S: * 0 RECENT
 S: * OK [UNSEEN 3] First unseen message
 S: * OK [UIDVALIDITY 1793610000] UID validity status
 S: * OK [UIDNEXT 6] Predicted next UID
+S: * OK [MAILBOXID (F$*)] Ok
 S: a13 OK [READ-WRITE] SELECT completed
 C: a14 CLOSE
 S: a14 OK CLOSE completed

@@ -12,11 +12,12 @@ S: * 1 RECENT
 S: * OK [UNSEEN 3] First unseen message
 S: * OK [UIDVALIDITY 1793610000] UID validity status
 S: * OK [UIDNEXT 6] Predicted next UID
+S: * OK [MAILBOXID (F$*)] Ok
 S: a2 OK [READ-WRITE] SELECT completed
 C: a3 MOVE 1 Archive
 S: a3 NO [TRYCREATE] Mailbox does not exist
 C: a4 CREATE Archive
-S: a4 OK CREATE completed
+S: a4 OK [MAILBOXID (F$*)] CREATE completed
 C: a5 STORE 4 +FLAGS (\Deleted)
 S: * 4 FETCH (FLAGS (\Deleted \Recent))
 S: a5 OK STORE completed
@@ -55,6 +56,7 @@ S: * 2 RECENT
 S: * OK [UNSEEN 2] First unseen message
 S: * OK [UIDVALIDITY $archv] UID validity status
 S: * OK [UIDNEXT 3] Predicted next UID
+S: * OK [MAILBOXID (F$*)] Ok
 S: a12 OK [READ-ONLY] EXAMINE completed
 C: a13 FETCH 1:* (UID FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)])
 S: * 1 FETCH (UID 1 FLAGS (\Seen \Flagged \Recent project-x) BODY[HEADER.FIELDS (SUBJECT)] {53}

@@ -21,6 +21,7 @@ S1: * 0 RECENT
 S1: * OK [UNSEEN 1] First unseen message
 S1: * OK [UIDVALIDITY 1830000000] UID validity status
 S1: * OK [UIDNEXT 7] Predicted next UID
+S1: * OK [MAILBOXID (F$*)] Ok
 S1: a3 OK [READ-WRITE] SELECT completed
 # Nothing worked out yet: LAZY gives NIL for every message.
 C1: b1 FETCH 1:6 (UID PREVIEW (LAZY))
@@ -89,6 +90,7 @@ S2: * 0 RECENT
 S2: * OK [UNSEEN 1] First unseen message
 S2: * OK [UIDVALIDITY 1830000000] UID validity status
 S2: * OK [UIDNEXT 7] Predicted next UID
+S2: * OK [MAILBOXID (F$*)] Ok
 S2: e1 OK [READ-ONLY] EXAMINE completed
 C2: e2 FETCH 1:* (UID PREVIEW (LAZY))
 S2: * 1 FETCH (UID 1 PREVIEW "Lorem ipsum dolor sit amet, consectetur adipiscing elit. Curabitur aliquam turpis et ante dictum, et pulvinar dui congue. Maecenas hendrerit, lorem non imperdiet pellentesque, nulla ligula nullam temp")

@@ -1,7 +1,7 @@
 # QRESYNC (RFC 7162 §3.2), after the RFC's examples with our numbers ($uv: the UIDVALIDITY, $h0...: mod-sequences,
 # bound and sent back with ${name}).
 mailbox: sample.mbox
-S1: * PREAUTH [CAPABILITY $* CONDSTORE QRESYNC UTF8=ACCEPT] $*
+S1: * PREAUTH [CAPABILITY $* CONDSTORE QRESYNC UTF8=ACCEPT OBJECTID SAVEDATE] $*
 # ENABLE QRESYNC turns CONDSTORE on with it (§3.2.3); only what was named is listed.
 C1: a1 ENABLE QRESYNC
 S1: * ENABLED QRESYNC
@@ -18,6 +18,7 @@ S1: * 1 RECENT
 S1: * OK [UNSEEN 3] First unseen message
 S1: * OK [UIDVALIDITY $uv] UID validity status
 S1: * OK [UIDNEXT 6] Predicted next UID
+S1: * OK [MAILBOXID (F$*)] Ok
 S1: * OK [HIGHESTMODSEQ $h0] Highest
 S1: a3 OK [READ-WRITE] SELECT completed
 C1: a4 UID FETCH 1:* (FLAGS)
@@ -38,6 +39,7 @@ S2: * 0 RECENT
 S2: * OK [UNSEEN 3] First unseen message
 S2: * OK [UIDVALIDITY $uv] UID validity status
 S2: * OK [UIDNEXT 6] Predicted next UID
+S2: * OK [MAILBOXID (F$*)] Ok
 S2: b1 OK [READ-WRITE] SELECT completed
 C2: b2 STORE 3 +FLAGS.SILENT (\Flagged)
 S2: b2 OK STORE completed
@@ -56,6 +58,7 @@ S1: * 0 RECENT
 S1: * OK [UNSEEN 2] First unseen message
 S1: * OK [UIDVALIDITY $uv] UID validity status
 S1: * OK [UIDNEXT 6] Predicted next UID
+S1: * OK [MAILBOXID (F$*)] Ok
 S1: * OK [HIGHESTMODSEQ $h1] Highest
 S1: * VANISHED (EARLIER) 3
 S1: * 2 FETCH (UID 4 MODSEQ ($m4) FLAGS (\Flagged $$Forwarded))
@@ -71,6 +74,7 @@ S1: * 0 RECENT
 S1: * OK [UNSEEN 2] First unseen message
 S1: * OK [UIDVALIDITY $uv] UID validity status
 S1: * OK [UIDNEXT 6] Predicted next UID
+S1: * OK [MAILBOXID (F$*)] Ok
 S1: * OK [HIGHESTMODSEQ $h1] Highest
 S1: * 2 FETCH (UID 4 MODSEQ ($m4) FLAGS (\Flagged $$Forwarded))
 S1: a7 OK [READ-ONLY] EXAMINE completed
@@ -84,6 +88,7 @@ S1: * 0 RECENT
 S1: * OK [UNSEEN 2] First unseen message
 S1: * OK [UIDVALIDITY $uv] UID validity status
 S1: * OK [UIDNEXT 6] Predicted next UID
+S1: * OK [MAILBOXID (F$*)] Ok
 S1: * OK [HIGHESTMODSEQ $h1] Highest
 S1: a8 OK [READ-WRITE] SELECT completed
 # seq-match-data pairs the Nth message number with the Nth UID, both ascending (§3.2.5.2, §7): sets of different
@@ -137,7 +142,7 @@ C1: a14 NOOP
 S1: * VANISHED 5
 S1: a14 OK NOOP completed
 C1: a15 CREATE moved
-S1: a15 OK CREATE completed
+S1: a15 OK [MAILBOXID (F$*)] CREATE completed
 C1: a16 UID MOVE 4 moved
 S1: * OK [COPYUID $mv 4 1] Moved UIDs.
 S1: * VANISHED 4
@@ -162,6 +167,7 @@ S3: * 0 EXISTS
 S3: * 0 RECENT
 S3: * OK [UIDVALIDITY $uv] UID validity status
 S3: * OK [UIDNEXT 6] Predicted next UID
+S3: * OK [MAILBOXID (F$*)] Ok
 S3: c3 OK [READ-ONLY] EXAMINE completed
 C3: c4 UID FETCH 1:* (FLAGS) (CHANGEDSINCE 1 VANISHED)
 S3: c4 BAD VANISHED without ENABLE QRESYNC

@@ -11,6 +11,7 @@ S1: * 1 RECENT
 S1: * OK [UNSEEN 3] First unseen message
 S1: * OK [UIDVALIDITY 1793610000] UID validity status
 S1: * OK [UIDNEXT 6] Predicted next UID
+S1: * OK [MAILBOXID (F$*)] Ok
 S1: a OK [READ-WRITE] SELECT completed
 S2: * PREAUTH $*
 C2: b SELECT INBOX
@@ -21,6 +22,7 @@ S2: * 0 RECENT
 S2: * OK [UNSEEN 3] First unseen message
 S2: * OK [UIDVALIDITY 1793610000] UID validity status
 S2: * OK [UIDNEXT 6] Predicted next UID
+S2: * OK [MAILBOXID (F$*)] Ok
 S2: b OK [READ-WRITE] SELECT completed
 # A third session, with nothing selected, delivers a message: nobody has seen it yet.
 S3: * PREAUTH $*
@@ -71,6 +73,7 @@ S3: * 0 RECENT
 S3: * OK [UNSEEN 3] First unseen message
 S3: * OK [UIDVALIDITY 1793610000] UID validity status
 S3: * OK [UIDNEXT 7] Predicted next UID
+S3: * OK [MAILBOXID (F$*)] Ok
 S3: c4 OK [READ-ONLY] EXAMINE completed
 C1: a5 LOGOUT
 S1: * BYE $*

@@ -8,7 +8,7 @@ C: r1 REPLACE 1 INBOX {1+}
 C: x
 S: r1 BAD Command REPLACE invalid in authenticated state
 C: r2 CREATE Drafts
-S: r2 OK CREATE completed
+S: r2 OK [MAILBOXID (F$*)] CREATE completed
 C: r3 APPEND Drafts (\Draft) {44}
 S: + Ready for argument
 C: Subject: happy new year
@@ -23,6 +23,7 @@ S: * 1 RECENT
 S: * OK [UNSEEN 1] First unseen message
 S: * OK [UIDVALIDITY $dv] UID validity status
 S: * OK [UIDNEXT 2] Predicted next UID
+S: * OK [MAILBOXID (F$*)] Ok
 S: r4 OK [READ-WRITE] SELECT completed
 # The RFC's example: the draft saved again, in the selected mailbox.
 C: r5 REPLACE 1 Drafts (\Seen \Draft) {83}
@@ -62,6 +63,7 @@ S: * 2 RECENT
 S: * OK [UNSEEN 3] First unseen message
 S: * OK [UIDVALIDITY 1793610000] UID validity status
 S: * OK [UIDNEXT 7] Predicted next UID
+S: * OK [MAILBOXID (F$*)] Ok
 S: r9 OK [READ-WRITE] SELECT completed
 C: r10 REPLACE 6 INBOX {1+}
 C: x
@@ -112,6 +114,7 @@ S2: * 0 RECENT
 S2: * OK [UNSEEN 3] First unseen message
 S2: * OK [UIDVALIDITY 1793610000] UID validity status
 S2: * OK [UIDNEXT 8] Predicted next UID
+S2: * OK [MAILBOXID (F$*)] Ok
 S2: * OK [HIGHESTMODSEQ $m1] Highest
 S2: s2 OK [READ-WRITE] SELECT completed
 C2: s3 UID REPLACE 3 INBOX (\Flagged) {13+}
@@ -147,6 +150,7 @@ S: * 0 RECENT
 S: * OK [UNSEEN $*] First unseen message
 S: * OK [UIDVALIDITY 1793610000] UID validity status
 S: * OK [UIDNEXT 9] Predicted next UID
+S: * OK [MAILBOXID (F$*)] Ok
 S: r21 OK [READ-ONLY] EXAMINE completed
 C: r22 REPLACE 1 INBOX {1+}
 C: x

@@ -22,6 +22,7 @@ S: * 1 RECENT
 S: * OK [UNSEEN 2] First unseen message
 S: * OK [UIDVALIDITY 1820000000] UID validity status
 S: * OK [UIDNEXT 206] Predicted next UID
+S: * OK [MAILBOXID (F$*)] Ok
 S: a1 OK [READ-WRITE] SELECT completed
 # Flags, \Recent and keywords.
 C: b1 SEARCH ALL

@@ -17,6 +17,7 @@ S: * 1 RECENT
 S: * OK [UNSEEN 3] First unseen message
 S: * OK [UIDVALIDITY 1793610000] UID validity status
 S: * OK [UIDNEXT 6] Predicted next UID
+S: * OK [MAILBOXID (F$*)] Ok
 S: a2 OK [READ-WRITE] SELECT completed
 # "$" is empty at first, and an empty "$" is no error: nothing is named (§2.1).
 C: a3 FETCH $ (UID)
@@ -120,7 +121,7 @@ S: * 2 FETCH (FLAGS (\Seen \Flagged project-x))
 S: * 4 FETCH (FLAGS (\Flagged \Recent))
 S: f1 OK STORE completed
 C: f2 CREATE Saved
-S: f2 OK CREATE completed
+S: f2 OK [MAILBOXID (F$*)] CREATE completed
 C: f3 COPY $ Saved
 S: f3 OK [COPYUID $v 3,5 1:2] COPY completed
 C: f4 STORE 1 +FLAGS.SILENT (\Deleted)
@@ -164,6 +165,7 @@ S: * 3 RECENT
 S: * OK [UNSEEN $*
 S: * OK [UIDVALIDITY $v] UID validity status
 S: * OK [UIDNEXT 4] Predicted next UID
+S: * OK [MAILBOXID (F$*)] Ok
 S: h1 OK [READ-WRITE] SELECT completed
 C: h2 SEARCH RETURN (SAVE) ALL
 S: h2 OK SEARCH completed
@@ -176,6 +178,7 @@ S: $*
 S: $*
 S: $*
 S: $*
+S: * OK [MAILBOXID (F$*)] Ok
 S: h3 OK [READ-ONLY] EXAMINE completed
 C: h4 FETCH $ (UID)
 S: h4 OK FETCH completed
@@ -191,6 +194,7 @@ S: $*
 S: $*
 S: $*
 S: $*
+S: * OK [MAILBOXID (F$*)] Ok
 S: h7 OK [READ-ONLY] EXAMINE completed
 C: h8 FETCH $ (UID)
 S: h8 OK FETCH completed
@@ -209,6 +213,7 @@ S: $*
 S: $*
 S: $*
 S: $*
+S: * OK [MAILBOXID (F$*)] Ok
 S: h12 OK [READ-ONLY] EXAMINE completed
 C: h13 SEARCH $
 S: * SEARCH

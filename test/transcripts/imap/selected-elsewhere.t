@@ -9,7 +9,7 @@ mailbox: sample.mbox
 # --- DELETE of a mailbox selected read-write.
 S1: * PREAUTH $*
 C1: a1 CREATE box
-S1: a1 OK CREATE completed
+S1: a1 OK [MAILBOXID (F$*)] CREATE completed
 C1: a2 APPEND box {23+}
 C1: Subject: one
 C1:
@@ -24,6 +24,7 @@ S1: * 1 RECENT
 S1: * OK [UNSEEN 1] First unseen message
 S1: * OK [UIDVALIDITY $v1] UID validity status
 S1: * OK [UIDNEXT 2] Predicted next UID
+S1: * OK [MAILBOXID (F$*)] Ok
 S1: a3 OK [READ-WRITE] SELECT completed
 S2: * PREAUTH $*
 C2: b1 DELETE box
@@ -43,7 +44,7 @@ S2: b3 OK LOGOUT completed
 # the mail is under the new name, with its UIDVALIDITY.
 S3: * PREAUTH $*
 C3: c1 CREATE box
-S3: c1 OK CREATE completed
+S3: c1 OK [MAILBOXID (F$*)] CREATE completed
 C3: c2 APPEND box {23+}
 C3: Subject: one
 C3:
@@ -58,6 +59,7 @@ S3: * 1 RECENT
 S3: * OK [UNSEEN 1] First unseen message
 S3: * OK [UIDVALIDITY $v2] UID validity status
 S3: * OK [UIDNEXT 2] Predicted next UID
+S3: * OK [MAILBOXID (F$*)] Ok
 S3: c3 OK [READ-WRITE] SELECT completed
 S4: * PREAUTH $*
 C4: d1 RENAME box box2
@@ -78,6 +80,7 @@ S5: * 0 RECENT
 S5: * OK [UNSEEN 1] First unseen message
 S5: * OK [UIDVALIDITY $v2] UID validity status
 S5: * OK [UIDNEXT 2] Predicted next UID
+S5: * OK [MAILBOXID (F$*)] Ok
 S5: e1 OK [READ-ONLY] EXAMINE completed
 C4: d3 DELETE box2
 S4: d3 OK DELETE completed
@@ -87,7 +90,7 @@ S5: e2 NO [UNAVAILABLE] NOOP cannot complete: the selected mailbox is gone
 # --- DELETE while the session IDLEs: the BYE comes unasked, and the IDLE is never completed.
 S6: * PREAUTH $*
 C6: f1 CREATE box3
-S6: f1 OK CREATE completed
+S6: f1 OK [MAILBOXID (F$*)] CREATE completed
 C6: f2 SELECT box3
 S6: * FLAGS (\Answered \Flagged \Deleted \Seen \Draft)
 S6: * OK [PERMANENTFLAGS (\Answered \Flagged \Deleted \Seen \Draft \*)] Permanent flags
@@ -95,6 +98,7 @@ S6: * 0 EXISTS
 S6: * 0 RECENT
 S6: * OK [UIDVALIDITY $v3] UID validity status
 S6: * OK [UIDNEXT 1] Predicted next UID
+S6: * OK [MAILBOXID (F$*)] Ok
 S6: f2 OK [READ-WRITE] SELECT completed
 C6: f3 IDLE
 S6: + idling
@@ -115,6 +119,7 @@ S7: * 1 RECENT
 S7: * OK [UNSEEN 3] First unseen message
 S7: * OK [UIDVALIDITY 1793610000] UID validity status
 S7: * OK [UIDNEXT 6] Predicted next UID
+S7: * OK [MAILBOXID (F$*)] Ok
 S7: g1 OK [READ-WRITE] SELECT completed
 C4: d6 RENAME INBOX old
 S4: d6 OK RENAME completed

@@ -19,6 +19,7 @@ S: * 1 RECENT
 S: * OK [UNSEEN 3] First unseen message
 S: * OK [UIDVALIDITY 1793610000] UID validity status
 S: * OK [UIDNEXT 6] Predicted next UID
+S: * OK [MAILBOXID (F$*)] Ok
 S: a1 OK [READ-WRITE] SELECT completed
 C: b1 APPEND INBOX {61+}
 C: From: Zed Zebra <aaron@x>

@@ -10,13 +10,13 @@ C1: a4 CREATE MyDrafts (use (\drafts))
 C1: a5 CREATE Trash
 C1: a6 CREATE sent-mail
 C1: a7 CREATE junk
-S1: a1 OK CREATE completed
-S1: a2 OK CREATE completed
-S1: a3 OK CREATE completed
-S1: a4 OK CREATE completed
-S1: a5 OK CREATE completed
-S1: a6 OK CREATE completed
-S1: a7 OK CREATE completed
+S1: a1 OK [MAILBOXID (F$*)] CREATE completed
+S1: a2 OK [MAILBOXID (F$*)] CREATE completed
+S1: a3 OK [MAILBOXID (F$*)] CREATE completed
+S1: a4 OK [MAILBOXID (F$*)] CREATE completed
+S1: a5 OK [MAILBOXID (F$*)] CREATE completed
+S1: a6 OK [MAILBOXID (F$*)] CREATE completed
+S1: a7 OK [MAILBOXID (F$*)] CREATE completed
 # §5.1: the SPECIAL-USE return option.
 C1: t1 LIST "" "%" RETURN (SPECIAL-USE)
 S1: * LIST (\NoInferiors \Unmarked \Drafts) "/" "MyDrafts"
@@ -47,9 +47,9 @@ S1: * STATUS "sent-mail" (MESSAGES 0)
 S1: t3 OK LIST completed
 # §5.3: CREATE with several uses; a use given by CREATE wins over the configured name's (Archive would be \Archive).
 C1: t4 CREATE MySpecial (USE (\Drafts \Sent))
-S1: t4 OK CREATE completed
+S1: t4 OK [MAILBOXID (F$*)] CREATE completed
 C1: t5 CREATE Archive (USE (\Junk))
-S1: t5 OK CREATE completed
+S1: t5 OK [MAILBOXID (F$*)] CREATE completed
 C1: t6 LIST "" ("MySpecial" "Archive") RETURN (SPECIAL-USE)
 S1: * LIST (\NoInferiors \Unmarked \Drafts \Sent) "/" "MySpecial"
 S1: * LIST (\NoInferiors \Unmarked \Junk) "/" "Archive"
@@ -77,7 +77,7 @@ S1: r2 OK RENAME completed
 C1: r3 DELETE MyDrafts
 S1: r3 OK DELETE completed
 C1: r4 CREATE MyDrafts
-S1: r4 OK CREATE completed
+S1: r4 OK [MAILBOXID (F$*)] CREATE completed
 C1: r5 LIST (SPECIAL-USE) "" "*"
 S1: * LIST (\NoInferiors \Unmarked \Junk) "/" "Archive"
 S1: * LIST (\NoInferiors \Unmarked \Drafts \Sent) "/" "MySpecial"

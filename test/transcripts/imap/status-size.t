@@ -7,7 +7,7 @@ C: t1 STATUS INBOX (MESSAGES SIZE)
 S: * STATUS "INBOX" (MESSAGES 4 SIZE 1786)
 S: t1 OK STATUS completed
 C: t2 CREATE Empty
-S: t2 OK CREATE completed
+S: t2 OK [MAILBOXID (F$*)] CREATE completed
 C: t3 STATUS Empty (SIZE)
 S: * STATUS "Empty" (SIZE 0)
 S: t3 OK STATUS completed
@@ -25,6 +25,7 @@ S: * 1 RECENT
 S: * OK [UNSEEN 3] $*
 S: * OK [UIDVALIDITY $uv] $*
 S: * OK [UIDNEXT 6] $*
+S: * OK [MAILBOXID (F$*)] Ok
 S: t5 OK [READ-WRITE] SELECT completed
 C: t6 FETCH 1:* RFC822.SIZE
 S: * 1 FETCH (RFC822.SIZE 399)
@@ -58,6 +59,7 @@ S: * 1 RECENT
 S: * OK [UNSEEN 1] $*
 S: * OK [UIDVALIDITY $uv2] $*
 S: * OK [UIDNEXT 2] $*
+S: * OK [MAILBOXID (F$*)] Ok
 S: t12 OK [READ-ONLY] EXAMINE completed
 C: t13 FETCH 1 RFC822.SIZE
 S: * 1 FETCH (RFC822.SIZE $appended)

@@ -11,6 +11,7 @@ S1: * 1 RECENT
 S1: * OK [UNSEEN 3] First unseen message
 S1: * OK [UIDVALIDITY 1793610000] UID validity status
 S1: * OK [UIDNEXT 6] Predicted next UID
+S1: * OK [MAILBOXID (F$*)] Ok
 S1: a OK [READ-WRITE] SELECT completed
 S2: * PREAUTH $*
 C2: b SELECT INBOX
@@ -21,6 +22,7 @@ S2: * 0 RECENT
 S2: * OK [UNSEEN 3] First unseen message
 S2: * OK [UIDVALIDITY 1793610000] UID validity status
 S2: * OK [UIDNEXT 6] Predicted next UID
+S2: * OK [MAILBOXID (F$*)] Ok
 S2: b OK [READ-WRITE] SELECT completed
 # Message 3 (UID 4) has $Forwarded only. A adds \Answered; B, which has not looked since, adds \Flagged.
 C1: a2 STORE 3 +FLAGS (\Answered)

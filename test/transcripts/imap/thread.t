@@ -17,6 +17,7 @@ S: * 8 EXISTS
 S: * 0 RECENT
 S: * OK [UIDVALIDITY 1800000000] UID validity status
 S: * OK [UIDNEXT 81] Predicted next UID
+S: * OK [MAILBOXID (F$*)] Ok
 S: a1 OK [READ-ONLY] EXAMINE completed
 # REFERENCES: 4 under 2 under 1, 5 under 1; 6 and 7 share a dummy parent (kept at the root: two children), ordered
 # by the earliest child; 8 joins 3 by base subject (step 5: a forward of a root-set message with that subject).

@@ -9,6 +9,7 @@ S1: * 1 RECENT
 S1: * OK [UNSEEN 3] First unseen message
 S1: * OK [UIDVALIDITY 1793610000] UID validity status
 S1: * OK [UIDNEXT 6] Predicted next UID
+S1: * OK [MAILBOXID (F$*)] Ok
 S1: a OK [READ-WRITE] SELECT completed
 S2: * PREAUTH $*
 C2: b SELECT INBOX
@@ -19,6 +20,7 @@ S2: * 0 RECENT
 S2: * OK [UNSEEN 3] First unseen message
 S2: * OK [UIDVALIDITY 1793610000] UID validity status
 S2: * OK [UIDNEXT 6] Predicted next UID
+S2: * OK [MAILBOXID (F$*)] Ok
 S2: b OK [READ-WRITE] SELECT completed
 C1: a2 STORE 3 +FLAGS (\Flagged)
 S1: * 3 FETCH (FLAGS (\Flagged $$Forwarded))

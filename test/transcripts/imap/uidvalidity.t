@@ -5,19 +5,19 @@
 mailbox: sample.mbox
 S1: * PREAUTH $*
 C1: a1 CREATE box
-S1: a1 OK CREATE completed
+S1: a1 OK [MAILBOXID (F$*)] CREATE completed
 C1: a2 STATUS box (UIDVALIDITY)
 S1: * STATUS "box" (UIDVALIDITY $v1)
 S1: a2 OK STATUS completed
 C1: a3 DELETE box
 S1: a3 OK DELETE completed
 C1: a4 CREATE box
-S1: a4 OK CREATE completed
+S1: a4 OK [MAILBOXID (F$*)] CREATE completed
 C1: a5 STATUS box (UIDVALIDITY)
 S1: * STATUS "box" (UIDVALIDITY $v2)
 S1: a5 OK STATUS completed
 C1: a6 CREATE other
-S1: a6 OK CREATE completed
+S1: a6 OK [MAILBOXID (F$*)] CREATE completed
 C1: a7 STATUS other (UIDVALIDITY)
 S1: * STATUS "other" (UIDVALIDITY $v3)
 S1: a7 OK STATUS completed
@@ -29,7 +29,7 @@ C1: a10 STATUS box (UIDVALIDITY)
 S1: * STATUS "box" (UIDVALIDITY $v3)
 S1: a10 OK STATUS completed
 C1: a11 CREATE other
-S1: a11 OK CREATE completed
+S1: a11 OK [MAILBOXID (F$*)] CREATE completed
 C1: a12 STATUS other (UIDVALIDITY)
 S1: * STATUS "other" (UIDVALIDITY $v4)
 S1: a12 OK STATUS completed
@@ -38,7 +38,7 @@ S2: * PREAUTH $*
 C2: b1 DELETE other
 S2: b1 OK DELETE completed
 C2: b2 CREATE other
-S2: b2 OK CREATE completed
+S2: b2 OK [MAILBOXID (F$*)] CREATE completed
 C1: a13 STATUS other (UIDVALIDITY)
 S1: * STATUS "other" (UIDVALIDITY $v5)
 S1: a13 OK STATUS completed

@@ -6,7 +6,7 @@ mailbox: sample.mbox
 S: * PREAUTH [CAPABILITY IMAP4rev1 $* UTF8=ACCEPT$*] $*
 # A rev1 client names the mailbox in modified UTF-7; ENABLE is for the authenticated state only (RFC 5161).
 C: a1 CREATE "Caf&AOk-"
-S: a1 OK CREATE completed
+S: a1 OK [MAILBOXID (F$*)] CREATE completed
 C: a2 LIST "" "Caf*"
 S: * LIST (\NoInferiors \Unmarked) "/" "Caf&AOk-"
 S: a2 OK LIST completed
@@ -22,9 +22,9 @@ C: a5 LIST "" "Caf*"
 S: * LIST (\NoInferiors \Unmarked) "/" "Café"
 S: a5 OK LIST completed
 C: a6 CREATE "Tom&Jerry"
-S: a6 OK CREATE completed
+S: a6 OK [MAILBOXID (F$*)] CREATE completed
 C: a7 CREATE "Ordner/日本語"
-S: a7 OK CREATE completed
+S: a7 OK [MAILBOXID (F$*)] CREATE completed
 C: a8 LIST "" "*"
 S: * LIST (\NoInferiors \Unmarked) "/" "Café"
 S: * LIST (\Noselect \HasChildren) "/" "Ordner"
@@ -43,6 +43,7 @@ S: * 1 RECENT
 S: * OK [UNSEEN 3] $*
 S: * OK [UIDVALIDITY 1793610000] $*
 S: * OK [UIDNEXT 6] $*
+S: * OK [MAILBOXID (F$*)] Ok
 S: * OK [HIGHESTMODSEQ $hms] $*
 S: a10 OK [READ-WRITE] SELECT completed
 C: a11 COPY 2 "Café"

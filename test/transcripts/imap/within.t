@@ -21,6 +21,7 @@ S: * 3 RECENT
 S: * OK [UNSEEN 3] First unseen message
 S: * OK [UIDVALIDITY 1793610000] UID validity status
 S: * OK [UIDNEXT 8] Predicted next UID
+S: * OK [MAILBOXID (F$*)] Ok
 S: a3 OK [READ-WRITE] SELECT completed
 C: a4 UID SEARCH OLDER 1000000000
 S: * SEARCH 6

@@ -6,6 +6,7 @@ import {
 import { summaryHeader } from '../../../mail/header.js';
 import type { SearchKey } from '../../../values/search-key.js';
 import type { ArgCursor } from '../../../wire/parser.js';
+import { emailIdOf } from '../../email-id.js';
 import { bad, no } from '../../errors.js';
 import type { SelectedContext } from '../../command.js';
 import { enableCondstore } from './condstore.js';
@@ -54,6 +55,14 @@ class BoxMessage implements SearchMessage {
 
   get modseq(): number {
     return this.box.meta(this.seq).modseq;
+  }
+
+  get saveDate(): InternalDate | undefined {
+    return this.box.meta(this.seq).saveDate;
+  }
+
+  emailId(): Promise<string | null> {
+    return emailIdOf(this.box, this.seq);
   }
 
   header(): Promise<Buffer> {

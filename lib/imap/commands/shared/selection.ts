@@ -68,6 +68,10 @@ export async function openMailbox(ctx: AuthenticatedContext, args: SelectArgs, r
   if (unseen) ctx.untagged((b) => b.raw('OK [UNSEEN ').number(unseen).raw('] First unseen message'));
   ctx.untagged((b) => b.raw('OK [UIDVALIDITY ').number(box.uidValidity).raw('] UID validity status'));
   ctx.untagged((b) => b.raw('OK [UIDNEXT ').number(box.uidNext()).raw('] Predicted next UID'));
+  // RFC 8474 §4.2: "MUST return an untagged OK response with the MAILBOXID response code on all successful SELECT
+  // and EXAMINE commands".
+  const id = box.mailboxId;
+  if (id !== undefined) ctx.untagged((b) => b.raw(`OK [MAILBOXID (${id})] Ok`));
   if (condstoreOn(ctx)) ctx.untagged((b) => okResponse(b, (c) => highestModseq(c, box), 'Highest'));
   if (args.qresync) resynchronize(ctx, box, args.qresync);
   ctx.okWith(`${readOnly ? 'EXAMINE' : 'SELECT'} completed`, (b) => b.raw(box.readOnly ? 'READ-ONLY' : 'READ-WRITE'));

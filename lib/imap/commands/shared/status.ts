@@ -7,7 +7,7 @@ import { mailboxName, utf8On } from './mailbox-name.js';
 
 /**
  * Queues `* STATUS mailbox (att value ...)` for `atts` (RFC 3501 §6.3.10, HIGHESTMODSEQ of RFC 7162 §3.1.2.2, which
- * turns CONDSTORE on, APPENDLIMIT of RFC 7889, SIZE of RFC 8438). The selected mailbox answers from its open index
+ * turns CONDSTORE on, APPENDLIMIT of RFC 7889, SIZE of RFC 8438, MAILBOXID of RFC 8474 §4.3). The selected mailbox answers from its open index
  * (its file may hold changes not yet written; its counts as SELECT makes them, OpenMailbox.tally); any other from
  * the store, which counts sizes only for SIZE. Throws what the store throws (MailboxError) before anything is
  * queued.
@@ -23,11 +23,12 @@ export async function sendStatus(ctx: AuthenticatedContext, mailbox: string, att
     st = {
       messages: box.count(), recent, unseen, uidNext: box.uidNext(), uidValidity: box.uidValidity,
       highestModseq: box.highestModseq(), ...(size ? { size: mailboxSize(box) } : {}),
+      ...(box.mailboxId !== undefined ? { mailboxId: box.mailboxId } : {}),
     };
   } else {
     st = await ctx.store.status(mailbox, { size });
   }
-  const value: Record<StatusAtt, number> = {
+  const value: Record<Exclude<StatusAtt, 'MAILBOXID'>, number> = {
     MESSAGES: st.messages, RECENT: st.recent, UIDNEXT: st.uidNext, UIDVALIDITY: st.uidValidity, UNSEEN: st.unseen,
     // A mod-sequence-value is positive: only an empty mailbox without a file has none yet.
     HIGHESTMODSEQ: Math.max(1, st.highestModseq),
@@ -36,6 +37,9 @@ export async function sendStatus(ctx: AuthenticatedContext, mailbox: string, att
     // RFC 8438: a number64, the messages' RFC822.SIZEs added up.
     SIZE: st.size ?? 0,
   };
-  ctx.untagged((b) => mailboxName(b.raw('STATUS '), mailbox, utf8On(ctx)).sp()
-    .list(atts, (l, a) => l.raw(a).sp().number(value[a])));
+  // status-att-value =/ "MAILBOXID" SP "(" objectid ")" (RFC 8474 �7): left out for a mailbox that has none.
+  const id = st.mailboxId;
+  const shown = id === undefined ? atts.filter((a) => a !== 'MAILBOXID') : atts;
+  ctx.untagged((b) => mailboxName(b.raw('STATUS '), mailbox, utf8On(ctx)).sp().list(shown, (l, a) =>
+    (a === 'MAILBOXID' ? l.raw(`MAILBOXID (${id})`) : l.raw(a).sp().number(value[a]))));
 }
