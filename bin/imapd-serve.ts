@@ -26,6 +26,7 @@ function storeFor(server: Server, account: Account, inboxPath: string): UwMailSt
     driver: server.driver(account), home: account.home, inboxPath,
     allowOutsideHome: server.config.allowMailboxPathsOutsideHome,
     specialUseFile: () => control.file('special-use'), specialUseNames: server.config.specialUse,
+    quota: { uid: account.uid, storageLimit: server.config.quotaStorage },
   });
 }
 

@@ -9,12 +9,13 @@ describe('capability probes', () => {
   });
 
   it('knows the registry commands clients probe with, by their extension', () => {
-    assert.equal(probedExtension('GETQUOTAROOT'), 'QUOTA');
+    assert.equal(probedExtension('UNAUTHENTICATE'), 'UNAUTHENTICATE');
     assert.equal(probedExtension('NOTIFY'), 'NOTIFY');
     assert.equal(probedExtension('GETMETADATA'), 'METADATA');
     assert.equal(probedExtension('MYRIGHTS'), 'ACL');
     assert.equal(probedExtension('UID REPLACE'), 'REPLACE');
     assert.equal(probedExtension('FROBNICATE'), undefined);
     assert.equal(probedExtension('XLIST'), undefined);
+    assert.equal(probedExtension('GETQUOTAROOT'), undefined);
   });
 });

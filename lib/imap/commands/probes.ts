@@ -8,8 +8,6 @@
 
 /** Command name (as the session forms it: `UID X` for UID commands) → the extension that defines it. */
 const PROBES: ReadonlyMap<string, string> = new Map([
-  // QUOTA (RFC 2087, RFC 9208)
-  ['GETQUOTA', 'QUOTA'], ['GETQUOTAROOT', 'QUOTA'], ['SETQUOTA', 'QUOTA'],
   // ACL (RFC 2086, RFC 4314)
   ['SETACL', 'ACL'], ['DELETEACL', 'ACL'], ['GETACL', 'ACL'], ['LISTRIGHTS', 'ACL'], ['MYRIGHTS', 'ACL'],
   // METADATA (RFC 5464), ANNOTATE-EXPERIMENT-1 (RFC 5257)

@@ -9,7 +9,10 @@
  * SEARCHRES (RFC 5182) is: SEARCH RETURN (SAVE) keeps the result with the selection as UIDs, and every command that
  * takes a sequence set takes "$" (shared/sequence.ts resolveSet, the search key in lib/mail/search.ts). ESORT
  * (RFC 5267 §3) is: SORT takes RETURN options and answers ESEARCH in the sort order, SAVE included; CONTEXT=SEARCH
- * and CONTEXT=SORT (§4: UPDATE, PARTIAL, CANCELUPDATE) are not, and their options are refused.
+ * and CONTEXT=SORT (§4: UPDATE, PARTIAL, CANCELUPDATE) are not, and their options are refused. QUOTA and
+ * QUOTA=RES-STORAGE (RFC 9208) are: GETQUOTA and GETQUOTAROOT answer from the store (the filesystem's quota or the
+ * configured limit, lib/mailbox/quota.ts; none: no roots), STATUS gives DELETED-STORAGE, and APPEND, COPY and MOVE
+ * answer NO [OVERQUOTA] before storing what would exceed a limit.
  */
 import type { Command } from '../command.js';
 import type { ImapSession } from '../session.js';
@@ -25,6 +28,8 @@ import { enable } from './enable.js';
 import { examine } from './examine.js';
 import { expunge, uidExpunge } from './expunge.js';
 import { fetch, uidFetch } from './fetch.js';
+import { getquota } from './getquota.js';
+import { getquotaroot } from './getquotaroot.js';
 import { id } from './id.js';
 import { idle } from './idle.js';
 import { list } from './list.js';
@@ -37,6 +42,7 @@ import { noop } from './noop.js';
 import { rename } from './rename.js';
 import { search, uidSearch } from './search.js';
 import { select } from './select.js';
+import { setquota } from './setquota.js';
 import { sort, uidSort } from './sort.js';
 import { starttls } from './starttls.js';
 import { compress } from './compress.js';
@@ -54,6 +60,7 @@ export function commandTable(): ReadonlyMap<string, Command> {
     select, examine, create, del, rename, subscribe, unsubscribe, list, lsub, status, append, namespace,
     check, close, unselect, expunge, uidExpunge, search, uidSearch, fetch, uidFetch, store, uidStore, copy, uidCopy,
     move, uidMove, sort, uidSort, thread, uidThread, id, enable, idle, compress, xlist,
+    getquota, getquotaroot, setquota,
   ];
   return new Map(specs.map((s) => [s.name, s]));
 }
@@ -69,7 +76,10 @@ export function capabilities(s: ImapSession): readonly string[] {
     'STATUS=SIZE', 'ESEARCH', 'SEARCHRES', 'MULTIAPPEND',
     // RFC 7889: one limit for every mailbox (max_literal), so it is given with the capability.
     `APPENDLIMIT=${s.opts.maxLiteral}`, 'MOVE', 'SORT', 'ESORT',
-    ...THREAD_ALGORITHMS.map((a) => `THREAD=${a}`), 'WITHIN', 'BINARY', ...compress, 'I18NLEVEL=1', 'CONDSTORE', 'QRESYNC'];
+    ...THREAD_ALGORITHMS.map((a) => `THREAD=${a}`), 'WITHIN', 'BINARY', ...compress,
+    // RFC 9208: the STORAGE resource (with STATUS DELETED-STORAGE, §3.1); not MESSAGE (counting a user's messages
+    // means reading every mailbox), not QUOTASET (the administrator sets quotas).
+    'QUOTA', 'QUOTA=RES-STORAGE', 'I18NLEVEL=1', 'CONDSTORE', 'QRESYNC'];
   if (s.state === 'not-authenticated') {
     if (s.backend.tls && !s.tlsActive) caps.push('STARTTLS');
     if (!s.backend.plaintextAllowed()) caps.push('LOGINDISABLED');
