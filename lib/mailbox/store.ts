@@ -9,8 +9,10 @@
 import type { SpecialUse } from '../values/special-use.js';
 import type { AppendMessage, AppendOptions, MailboxStatus, OpenMailbox, StatusWanted } from './driver.js';
 import type { QuotaRoot } from './quota.js';
+import type { MetadataChange, MetadataRefusal } from './server-metadata.js';
 
 export type { QuotaRoot } from './quota.js';
+export type { MetadataChange } from './server-metadata.js';
 
 /** One LIST/LSUB answer line. */
 export interface ListEntry {
@@ -90,4 +92,11 @@ export interface MailStore {
    * into the selected mailbox).
    */
   withinQuota(name: string, msgs: AsyncIterable<AppendMessage>): AsyncIterable<AppendMessage>;
+  /**
+   * RFC 5464's server annotations (METADATA-SERVER): every entry that has a value, by its lower-case name (the
+   * configured /shared ones and the user's /private ones).
+   */
+  serverMetadata(): Promise<ReadonlyMap<string, Buffer>>;
+  /** SETMETADATA "": all the changes or none; why not, or null once done. Throws MailboxError on a write failure. */
+  setServerMetadata(changes: readonly MetadataChange[]): Promise<MetadataRefusal | null>;
 }

@@ -24,6 +24,7 @@ import { isInbox, MAX_NAME_LENGTH, underInbox, UwNames, wildMatch, type Resolved
 import { Subscriptions } from './uw-subscriptions.js';
 import { SpecialUses, useKey } from './special-use.js';
 import { filesystemQuota, storageResource, type QuotaGet, type QuotaRoot } from './quota.js';
+import { ServerMetadata, type MetadataChange, type MetadataRefusal } from './server-metadata.js';
 import type { NamedUse, SpecialUse } from '../values/special-use.js';
 
 export interface UwMailStoreOptions {
@@ -55,6 +56,13 @@ export interface UwMailStoreOptions {
   readonly specialUseNames?: readonly NamedUse[];
   /** RFC 9208 quotas (quota.ts); absent: none, and GETQUOTAROOT answers no root. */
   readonly quota?: UwQuotaOptions;
+  /**
+   * Where the user's private server annotations are kept (the control directory's `metadata`), asked for on first
+   * use; null or absent: nowhere (server-metadata.ts).
+   */
+  readonly metadataFile?: () => string | null;
+  /** The configured /shared server annotations (lower-case entry names). Default none. */
+  readonly sharedMetadata?: ReadonlyMap<string, Buffer>;
 }
 
 /** Where the user's quota comes from (quota.ts). */
@@ -112,6 +120,7 @@ export class UwMailStore implements MailStore {
   private readonly listMaxEntries: number;
   private readonly uses: SpecialUses;
   private readonly quotaOpts: UwQuotaOptions | undefined;
+  private readonly metadata: ServerMetadata;
 
   constructor(opts: UwMailStoreOptions) {
     this.driver = opts.driver;
@@ -125,6 +134,17 @@ export class UwMailStore implements MailStore {
     this.listMaxEntries = opts.listMaxEntries ?? 20000;
     this.uses = new SpecialUses(opts.specialUseFile ?? (() => null), opts.specialUseNames ?? []);
     this.quotaOpts = opts.quota;
+    this.metadata = new ServerMetadata(opts.metadataFile ?? (() => null), opts.sharedMetadata ?? new Map());
+  }
+
+  /** RFC 5464 server annotations (MailStore.serverMetadata). */
+  serverMetadata(): Promise<ReadonlyMap<string, Buffer>> {
+    return this.metadata.entries();
+  }
+
+  /** SETMETADATA "" (MailStore.setServerMetadata). */
+  setServerMetadata(changes: readonly MetadataChange[]): Promise<MetadataRefusal | null> {
+    return this.metadata.set(changes);
   }
 
   /** The file (or directory) a name refers to, or MailboxError NOPERM: see {@link UwNames.resolve}. */

@@ -1089,8 +1089,8 @@ export class ArgCursor {
     const raw = this.astring();
     const e = raw.toString('latin1').toLowerCase();
     if (e.length > 1024) throw new ParseError('Entry name too long');
-    if (!/^\/(private|shared)(\/[\x21-\x7e]+)*$/.test(e) || /[*%]|\/\//.test(e)) {
-      throw new ParseError('Invalid entry name (RFC 5464 §3.2: /private/... or /shared/..., no "*", "%" or "//")');
+    if (!/^\/(private|shared)(\/[\x21-\x7e]+)*$/.test(e) || /[*%]|\/\/|\/$/.test(e)) {
+      throw new ParseError('Invalid entry name: /private/... or /shared/..., without "*", "%" or "//"');
     }
     return e;
   }

@@ -11,11 +11,12 @@ describe('capability probes', () => {
   it('knows the registry commands clients probe with, by their extension', () => {
     assert.equal(probedExtension('UNAUTHENTICATE'), 'UNAUTHENTICATE');
     assert.equal(probedExtension('NOTIFY'), 'NOTIFY');
-    assert.equal(probedExtension('GETMETADATA'), 'METADATA');
+    assert.equal(probedExtension('GETANNOTATION'), 'ANNOTATE-EXPERIMENT-1');
     assert.equal(probedExtension('MYRIGHTS'), 'ACL');
     assert.equal(probedExtension('UID REPLACE'), 'REPLACE');
     assert.equal(probedExtension('FROBNICATE'), undefined);
     assert.equal(probedExtension('XLIST'), undefined);
     assert.equal(probedExtension('GETQUOTAROOT'), undefined);
+    assert.equal(probedExtension('GETMETADATA'), undefined);
   });
 });

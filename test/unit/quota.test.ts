@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { loadNative } from '../../lib/native/native.js';
 import { filesystemQuota, NO_QUOTA_ERRORS, storageResource, type QuotaGet } from '../../lib/mailbox/quota.js';
+import { fsError } from '../../lib/mailbox/fs-errors.js';
 
 const E = constants.errno;
 const uid = process.getuid?.() ?? 0;
@@ -90,5 +91,14 @@ describe('storageResource', () => {
     assert.deepEqual(storageResource(0, 4096), { name: 'STORAGE', usage: 0, limit: 4 });
     assert.deepEqual(storageResource(1, 4097), { name: 'STORAGE', usage: 1, limit: 4 });
     assert.deepEqual(storageResource(2785, 5119), { name: 'STORAGE', usage: 3, limit: 4 });
+  });
+});
+
+describe('the kernel refusing a write for the quota', () => {
+  test('EDQUOT (and ENOSPC) is OVERQUOTA, which IMAP answers NO [OVERQUOTA]', () => {
+    for (const code of ['EDQUOT', 'ENOSPC']) {
+      const e = Object.assign(new Error(`${code}: write`), { code });
+      assert.equal(fsError(e, 'INBOX').code, 'OVERQUOTA', code);
+    }
   });
 });

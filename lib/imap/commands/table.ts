@@ -12,7 +12,8 @@
  * and CONTEXT=SORT (§4: UPDATE, PARTIAL, CANCELUPDATE) are not, and their options are refused. QUOTA and
  * QUOTA=RES-STORAGE (RFC 9208) are: GETQUOTA and GETQUOTAROOT answer from the store (the filesystem's quota or the
  * configured limit, lib/mailbox/quota.ts; none: no roots), STATUS gives DELETED-STORAGE, and APPEND, COPY and MOVE
- * answer NO [OVERQUOTA] before storing what would exceed a limit.
+ * answer NO [OVERQUOTA] before storing what would exceed a limit. METADATA-SERVER (RFC 5464) is: the configured
+ * /shared/comment and /shared/admin, and each user's /private entries in the control directory.
  */
 import type { Command } from '../command.js';
 import type { ImapSession } from '../session.js';
@@ -28,6 +29,7 @@ import { enable } from './enable.js';
 import { examine } from './examine.js';
 import { expunge, uidExpunge } from './expunge.js';
 import { fetch, uidFetch } from './fetch.js';
+import { getmetadata } from './getmetadata.js';
 import { getquota } from './getquota.js';
 import { getquotaroot } from './getquotaroot.js';
 import { id } from './id.js';
@@ -42,6 +44,7 @@ import { noop } from './noop.js';
 import { rename } from './rename.js';
 import { search, uidSearch } from './search.js';
 import { select } from './select.js';
+import { setmetadata } from './setmetadata.js';
 import { setquota } from './setquota.js';
 import { sort, uidSort } from './sort.js';
 import { starttls } from './starttls.js';
@@ -60,7 +63,7 @@ export function commandTable(): ReadonlyMap<string, Command> {
     select, examine, create, del, rename, subscribe, unsubscribe, list, lsub, status, append, namespace,
     check, close, unselect, expunge, uidExpunge, search, uidSearch, fetch, uidFetch, store, uidStore, copy, uidCopy,
     move, uidMove, sort, uidSort, thread, uidThread, id, enable, idle, compress, xlist,
-    getquota, getquotaroot, setquota,
+    getquota, getquotaroot, setquota, getmetadata, setmetadata,
   ];
   return new Map(specs.map((s) => [s.name, s]));
 }
@@ -79,7 +82,9 @@ export function capabilities(s: ImapSession): readonly string[] {
     ...THREAD_ALGORITHMS.map((a) => `THREAD=${a}`), 'WITHIN', 'BINARY', ...compress,
     // RFC 9208: the STORAGE resource (with STATUS DELETED-STORAGE, §3.1); not MESSAGE (counting a user's messages
     // means reading every mailbox), not QUOTASET (the administrator sets quotas).
-    'QUOTA', 'QUOTA=RES-STORAGE', 'I18NLEVEL=1', 'CONDSTORE', 'QRESYNC'];
+    'QUOTA', 'QUOTA=RES-STORAGE',
+    // RFC 5464: server annotations only (GETMETADATA/SETMETADATA ""); mailboxes have none, so not METADATA.
+    'METADATA-SERVER', 'I18NLEVEL=1', 'CONDSTORE', 'QRESYNC'];
   if (s.state === 'not-authenticated') {
     if (s.backend.tls && !s.tlsActive) caps.push('STARTTLS');
     if (!s.backend.plaintextAllowed()) caps.push('LOGINDISABLED');

@@ -1,5 +1,5 @@
 # Capability probes (issue 15): a command of an extension this server does not have (NOTIFY, ACL's MYRIGHTS,
-# METADATA's GETMETADATA, UNAUTHENTICATE, ...: the IANA registry's commands, listed in lib/imap/commands/probes.ts)
+# URLAUTH's URLFETCH, UNAUTHENTICATE, ...: the IANA registry's commands, listed in lib/imap/commands/probes.ts)
 # is answered BAD naming the extension, and is not a protocol error: with max_bad_commands = 21, 30 probes, then 20
 # garbage commands leave the session going, and the 21st garbage command ends it.
 mailbox: sample.mbox
@@ -21,10 +21,11 @@ C: p7 SETACL INBOX smith +r
 S: p7 BAD Command unrecognized: SETACL (ACL is not supported; see CAPABILITY)
 C: p8 DELETEACL INBOX smith
 S: p8 BAD Command unrecognized: DELETEACL (ACL is not supported; see CAPABILITY)
-C: p9 GETMETADATA "" /shared/comment
-S: p9 BAD Command unrecognized: GETMETADATA (METADATA is not supported; see CAPABILITY)
-C: p10 SETMETADATA INBOX (/private/comment "x")
-S: p10 BAD Command unrecognized: SETMETADATA (METADATA is not supported; see CAPABILITY)
+C: p9 GETANNOTATION INBOX "/comment" "value.shared"
+S: p9 BAD Command unrecognized: GETANNOTATION (ANNOTATE-EXPERIMENT-1 is not supported; see CAPABILITY)
+C: p10 REPLACE 1 INBOX {1+}
+C: y
+S: p10 BAD Command unrecognized: REPLACE (REPLACE is not supported; see CAPABILITY)
 C: p11 GETANNOTATION INBOX "/comment" "value"
 S: p11 BAD Command unrecognized: GETANNOTATION (ANNOTATE-EXPERIMENT-1 is not supported; see CAPABILITY)
 C: p12 NOTIFY SET (selected MessageNew MessageExpunge)
@@ -55,8 +56,8 @@ C: p24 UID CONVERT 1 (BINARY)
 S: p24 BAD Command unrecognized: UID CONVERT (CONVERT is not supported; see CAPABILITY)
 C: p25 getacl Drafts
 S: p25 BAD Command unrecognized: GETACL (ACL is not supported; see CAPABILITY)
-C: p26 GETMETADATA INBOX /private/vendor
-S: p26 BAD Command unrecognized: GETMETADATA (METADATA is not supported; see CAPABILITY)
+C: p26 LISTRIGHTS Drafts anyone
+S: p26 BAD Command unrecognized: LISTRIGHTS (ACL is not supported; see CAPABILITY)
 C: p27 MYRIGHTS Drafts
 S: p27 BAD Command unrecognized: MYRIGHTS (ACL is not supported; see CAPABILITY)
 C: p28 NOTIFY NONE
