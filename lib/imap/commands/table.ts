@@ -79,12 +79,12 @@ export function capabilities(s: ImapSession): readonly string[] {
     'STATUS=SIZE', 'ESEARCH', 'SEARCHRES', 'MULTIAPPEND',
     // RFC 7889: one limit for every mailbox (max_literal), so it is given with the capability.
     `APPENDLIMIT=${s.opts.maxLiteral}`, 'MOVE', 'SORT', 'ESORT',
-    ...THREAD_ALGORITHMS.map((a) => `THREAD=${a}`), 'WITHIN', 'BINARY', ...compress,
     // RFC 9208: the STORAGE resource (with STATUS DELETED-STORAGE, §3.1); not MESSAGE (counting a user's messages
     // means reading every mailbox), not QUOTASET (the administrator sets quotas).
     'QUOTA', 'QUOTA=RES-STORAGE',
     // RFC 5464: server annotations only (GETMETADATA/SETMETADATA ""); mailboxes have none, so not METADATA.
-    'METADATA-SERVER', 'I18NLEVEL=1', 'CONDSTORE', 'QRESYNC'];
+    'METADATA-SERVER',
+    ...THREAD_ALGORITHMS.map((a) => `THREAD=${a}`), 'WITHIN', 'BINARY', ...compress, 'I18NLEVEL=1', 'CONDSTORE', 'QRESYNC'];
   if (s.state === 'not-authenticated') {
     if (s.backend.tls && !s.tlsActive) caps.push('STARTTLS');
     if (!s.backend.plaintextAllowed()) caps.push('LOGINDISABLED');
