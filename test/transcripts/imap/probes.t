@@ -23,9 +23,8 @@ C: p8 DELETEACL INBOX smith
 S: p8 BAD Command unrecognized: DELETEACL (ACL is not supported; see CAPABILITY)
 C: p9 GETANNOTATION INBOX "/comment" "value.shared"
 S: p9 BAD Command unrecognized: GETANNOTATION (ANNOTATE-EXPERIMENT-1 is not supported; see CAPABILITY)
-C: p10 REPLACE 1 INBOX {1+}
-C: y
-S: p10 BAD Command unrecognized: REPLACE (REPLACE is not supported; see CAPABILITY)
+C: p10 MYRIGHTS Drafts
+S: p10 BAD Command unrecognized: MYRIGHTS (ACL is not supported; see CAPABILITY)
 C: p11 GETANNOTATION INBOX "/comment" "value"
 S: p11 BAD Command unrecognized: GETANNOTATION (ANNOTATE-EXPERIMENT-1 is not supported; see CAPABILITY)
 C: p12 NOTIFY SET (selected MessageNew MessageExpunge)
