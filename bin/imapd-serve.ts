@@ -26,7 +26,18 @@ function storeFor(server: Server, account: Account, inboxPath: string): UwMailSt
     driver: server.driver(account), home: account.home, inboxPath,
     allowOutsideHome: server.config.allowMailboxPathsOutsideHome,
     specialUseFile: () => control.file('special-use'), specialUseNames: server.config.specialUse,
+    quota: { uid: account.uid, storageLimit: server.config.quotaStorage },
+    metadataFile: () => control.file('metadata'), sharedMetadata: sharedMetadata(server),
   });
+}
+
+/** RFC 5464 §6.2.1's /shared/comment and /shared/admin server entries, from the configuration. */
+function sharedMetadata(server: Server): ReadonlyMap<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  const c = server.config;
+  if (c.metadataComment !== null) out.set('/shared/comment', Buffer.from(c.metadataComment, 'utf8'));
+  if (c.metadataAdmin !== null) out.set('/shared/admin', Buffer.from(c.metadataAdmin, 'utf8'));
+  return out;
 }
 
 /** UW's alerts: /etc/imapd.alert for everyone, ~/.imapalert for the user (read once per login). */

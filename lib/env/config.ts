@@ -69,7 +69,17 @@
  *   special_use = (see below)               uses     mailbox names with a special use (RFC 6154), matched without
  *                                           regard to case, for the mailboxes that exist; what CREATE ... (USE ...)
  *                                           gave a mailbox wins (lib/mailbox/special-use.ts); `none` for no names
+ *   quota_storage = none                    size     the user's storage quota (RFC 9208 STORAGE) where the filesystem
+ *                                           keeps no quota for the user: over the INBOX and the mailbox files
+ *                                           under the home; `none`: no quota root (lib/mailbox/quota.ts)
+ * Server annotations (RFC 5464 METADATA-SERVER)
+ *   metadata_comment = (none)               text     /shared/comment: a comment on the server
+ *   metadata_admin = (none)                 URI      /shared/admin: how to reach the administrator (mailto:, tel:,
+ *                                           https:, ...)
  * ```
+ *
+ * *text* is printable characters and blanks (quote it to keep a `#`); a *URI* is a scheme, `:` and printable
+ * characters without blanks.
  *
  * *uses* is blank-separated `NAME=\Use` items (a NAME holds no blank and no `=`; `\Use` is one of `\All`,
  * `\Archive`, `\Drafts`, `\Flagged`, `\Junk`, `\Sent`, `\Trash`, in any case), or `none`. The default names UW
@@ -151,6 +161,11 @@ export interface Config {
   readonly allowMailboxPathsOutsideHome: boolean;
   readonly rewriteSync: 'end' | 'step';
   readonly specialUse: readonly NamedUse[];
+  /** Octets; null: no configured quota. */
+  readonly quotaStorage: number | null;
+  /** RFC 5464 §6.2.1's /shared/comment and /shared/admin server entries; null: not set. */
+  readonly metadataComment: string | null;
+  readonly metadataAdmin: string | null;
 }
 
 /**
@@ -207,6 +222,9 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
     'sent-mail=\\Sent postponed-msgs=\\Drafts saved-messages=\\Archive mail/sent-mail=\\Sent ' +
     'mail/postponed-msgs=\\Drafts mail/saved-messages=\\Archive Sent=\\Sent Drafts=\\Drafts Trash=\\Trash Junk=\\Junk ' +
     'Archive=\\Archive')),
+  quotaStorage: null,
+  metadataComment: null,
+  metadataAdmin: null,
 });
 
 /** The certificate file of `service`: `tls_cert`, else UW's `/etc/ssl/certs/SERVICE.pem`. */
@@ -295,6 +313,30 @@ function controlDirTemplate(key: string): FieldSpec<string> {
 
 function optionalPath(key: string): FieldSpec<string | null> {
   return { key, parse: (raw) => raw, check: (v) => (v === null ? null : checkAbsolutePath(v)) };
+}
+
+/** `none`, or a value of `spec` (whose check then applies). */
+function orNone<T>(spec: FieldSpec<T>): FieldSpec<T | null> {
+  return {
+    key: spec.key,
+    parse: (raw) => (raw.toLowerCase() === 'none' ? null : spec.parse(raw)),
+    check: (v) => (v === null ? null : spec.check(v)),
+  };
+}
+
+/** Printable text (a server annotation's value): no control characters, at most 1024 characters. */
+function text(key: string): FieldSpec<string> {
+  const check = (v: string): string | null =>
+    v.length >= 1 && v.length <= 1024 && ![...v].some((c) => c < ' ' || c === '\x7f')
+      ? null : 'expected printable text of at most 1024 characters';
+  return { key, parse: (raw) => raw, check };
+}
+
+/** A URI as RFC 3986 §3.1 begins it (scheme ":"), then printable characters without blanks. */
+function uri(key: string): FieldSpec<string> {
+  const check = (v: string): string | null =>
+    /^[A-Za-z][A-Za-z0-9+.-]*:[\x21-\x7e]{1,1024}$/.test(v) ? null : `expected a URI such as mailto:postmaster@example.org, got "${v}"`;
+  return { key, parse: (raw) => raw, check };
 }
 
 const TRUE_WORDS: readonly string[] = ['yes', 'true', 'on', '1'];
@@ -486,6 +528,10 @@ const SPECS: SpecTable = Object.freeze({
   allowMailboxPathsOutsideHome: bool('allow_mailbox_paths_outside_home'),
   rewriteSync: oneOf('rewrite_sync', ['end', 'step'] as const),
   specialUse: specialUseList('special_use'),
+  // At least 1K: a quota smaller than a message header would refuse every message.
+  quotaStorage: orNone(size('quota_storage', 1024, Number.MAX_SAFE_INTEGER)),
+  metadataComment: orNone(text('metadata_comment')),
+  metadataAdmin: orNone(uri('metadata_admin')),
 });
 
 const SCALAR_FIELDS = Object.freeze(Object.keys(SPECS) as ScalarField[]);

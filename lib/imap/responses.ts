@@ -4,6 +4,7 @@
  * response; the caller adds the prefix and the CRLF (CommandContext.untagged).
  */
 import type { MessageMeta, OpenMailbox } from '../mailbox/driver.js';
+import type { QuotaRoot } from '../mailbox/store.js';
 import { Flag } from '../values/flags.js';
 import { MAILBOX_FLAG_ORDER, type ResponseBuilder } from '../wire/encode.js';
 
@@ -83,4 +84,9 @@ export function capabilityData(b: ResponseBuilder, caps: readonly string[]): voi
  */
 export function vanished(b: ResponseBuilder, earlier: boolean, uids: readonly (readonly [number, number])[]): void {
   b.raw(earlier ? 'VANISHED (EARLIER) ' : 'VANISHED ').seqRanges(uids);
+}
+
+/** `QUOTA root (resource usage limit ...)`, one quota root's resources now (RFC 9208 §5.1). */
+export function quotaResponse(b: ResponseBuilder, root: QuotaRoot): void {
+  b.raw('QUOTA ').astring(root.name).sp().list(root.resources, (l, r) => l.raw(r.name).sp().number(r.usage).sp().number(r.limit));
 }

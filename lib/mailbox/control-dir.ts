@@ -16,6 +16,8 @@
  *                                     (mbox/move-record.ts)
  *     special-use        the special uses given by CREATE ... (USE (...)) (RFC 6154; special-use.ts), replaced
  *                        atomically (`special-use.<hex>.tmp` while one is written)
+ *     metadata           the user's private server annotations (RFC 5464 /private/...; server-metadata.ts), replaced
+ *                        the same way
  *
  * `<hash>` is the first 32 hex digits of SHA-256 of the mailbox's real path: keyed by the name, not by device and
  * inode (an inode number is reused by the next file made, possibly another user's).
@@ -124,7 +126,7 @@ export class ControlDir {
   }
 
   /** The path of the user's file `name` (see the module comment), or null without a usable directory. */
-  file(name: 'special-use'): string | null {
+  file(name: 'special-use' | 'metadata'): string | null {
     const dir = this.dir();
     return dir === null ? null : join(dir, name);
   }

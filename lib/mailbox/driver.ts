@@ -4,7 +4,7 @@
  * touches the filesystem itself.
  */
 
-import type { FlagBits } from '../values/flags.js';
+import { Flag, type FlagBits } from '../values/flags.js';
 import type { InternalDate } from '../values/dates.js';
 
 // The protocol values the interface speaks in live in the leaf lib/values, which lib/wire and lib/mail share.
@@ -56,11 +56,33 @@ export interface MailboxStatus {
   readonly size?: number;
   /** RFC 8474's MAILBOXID (an objectid: 1-255 of A-Z a-z 0-9 _ -), when the mailbox has one (OpenMailbox.mailboxId). */
   readonly mailboxId?: string;
+  /**
+   * RFC 9208 §4.2's DELETED and DELETED-STORAGE: the messages flagged \Deleted and their served sizes added up (what
+   * an EXPUNGE would free), see {@link deletedTally}. Only when asked for ({@link StatusWanted}).
+   */
+  readonly deleted?: { readonly count: number; readonly size: number };
 }
 
 /** What {@link MailboxDriver.status} is to work out beyond the counts it always gives. */
 export interface StatusWanted {
   readonly size?: boolean;
+  readonly deleted?: boolean;
+}
+
+/**
+ * The messages flagged \Deleted and their served sizes added up (STATUS DELETED and DELETED-STORAGE, RFC 9208
+ * §4.2), from the index: only the sizes of those messages are asked for.
+ */
+export function deletedTally(box: OpenMailbox): { count: number; size: number } {
+  const flags = box.systemFlags();
+  let count = 0;
+  let size = 0;
+  for (let i = 0; i < flags.length; i++) {
+    if (((flags[i] ?? 0) & Flag.Deleted) === 0) continue;
+    count++;
+    size += box.meta(i + 1).size;
+  }
+  return { count, size };
 }
 
 /**

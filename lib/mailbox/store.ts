@@ -8,6 +8,11 @@
  */
 import type { SpecialUse } from '../values/special-use.js';
 import type { AppendMessage, AppendOptions, MailboxStatus, OpenMailbox, StatusWanted } from './driver.js';
+import type { QuotaRoot } from './quota.js';
+import type { MetadataChange, MetadataRefusal } from './server-metadata.js';
+
+export type { QuotaRoot } from './quota.js';
+export type { MetadataChange } from './server-metadata.js';
 
 /** One LIST/LSUB answer line. */
 export interface ListEntry {
@@ -73,4 +78,25 @@ export interface MailStore {
   append(name: string, msgs: AsyncIterable<AppendMessage>, opts?: AppendOptions): Promise<{ uidValidity: number; uids: number[] }>;
   /** True when `name` refers to the same file as the mailbox open as `openName` (COPY into the selected box). */
   sameMailbox(a: string, b: string): boolean;
+  /**
+   * RFC 9208 GETQUOTAROOT: the quota roots over the mailbox `name` (which need not exist: the roots it would have),
+   * each with its usage and limits now; none when no quota applies. Throws NOPERM for a name the store refuses.
+   */
+  quotaRoots(name: string): Promise<QuotaRoot[]>;
+  /** RFC 9208 GETQUOTA: the quota root named `root` (as quotaRoots names it) now, or null when there is none. */
+  quota(root: string): Promise<QuotaRoot | null>;
+  /**
+   * `msgs` as they are taken, checked against the quota roots over `name`: throws MailboxError OVERQUOTA before
+   * yielding the first message that would take a root's usage over its limit (an append is all or nothing, so
+   * nothing is stored then). {@link append} checks so itself; this is for appends through an open mailbox (COPY
+   * into the selected mailbox).
+   */
+  withinQuota(name: string, msgs: AsyncIterable<AppendMessage>): AsyncIterable<AppendMessage>;
+  /**
+   * RFC 5464's server annotations (METADATA-SERVER): every entry that has a value, by its lower-case name (the
+   * configured /shared ones and the user's /private ones).
+   */
+  serverMetadata(): Promise<ReadonlyMap<string, Buffer>>;
+  /** SETMETADATA "": all the changes or none; why not, or null once done. Throws MailboxError on a write failure. */
+  setServerMetadata(changes: readonly MetadataChange[]): Promise<MetadataRefusal | null>;
 }

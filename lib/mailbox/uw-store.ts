@@ -13,7 +13,7 @@
  * but set at most sites); LIST never returns names with a trailing `/` (UW lists `foo/` for `LIST "" "foo/*"`);
  * a missing INBOX is created on SELECT/EXAMINE/STATUS/APPEND (UW shows an empty dummy mailbox instead).
  */
-import { statSync, type Stats } from 'node:fs';
+import { statSync, type Dirent, type Stats } from 'node:fs';
 import { lstat, mkdir, readdir, rename, rmdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { AppendMessage, AppendOptions, MailboxDriver, MailboxStatus, OpenMailbox, StatusWanted } from './driver.js';
@@ -23,6 +23,8 @@ import type { ListEntry, ListOptions, MailStore } from './store.js';
 import { isInbox, MAX_NAME_LENGTH, underInbox, UwNames, wildMatch, type Resolved } from './uw-names.js';
 import { Subscriptions } from './uw-subscriptions.js';
 import { SpecialUses, useKey } from './special-use.js';
+import { filesystemQuota, storageResource, type QuotaGet, type QuotaRoot } from './quota.js';
+import { ServerMetadata, type MetadataChange, type MetadataRefusal } from './server-metadata.js';
 import type { NamedUse, SpecialUse } from '../values/special-use.js';
 
 export interface UwMailStoreOptions {
@@ -52,6 +54,41 @@ export interface UwMailStoreOptions {
   readonly specialUseFile?: () => string | null;
   /** Mailbox names with a special use, matched without regard to case (configuration `special_use`). Default none. */
   readonly specialUseNames?: readonly NamedUse[];
+  /** RFC 9208 quotas (quota.ts); absent: none, and GETQUOTAROOT answers no root. */
+  readonly quota?: UwQuotaOptions;
+  /**
+   * Where the user's private server annotations are kept (the control directory's `metadata`), asked for on first
+   * use; null or absent: nowhere (server-metadata.ts).
+   */
+  readonly metadataFile?: () => string | null;
+  /** The configured /shared server annotations (lower-case entry names). Default none. */
+  readonly sharedMetadata?: ReadonlyMap<string, Buffer>;
+}
+
+/** Where the user's quota comes from (quota.ts). */
+export interface UwQuotaOptions {
+  /** The user whose filesystem quota is read. */
+  readonly uid: number;
+  /** The configured limit in octets (`quota_storage`) for mail on filesystems that keep no quota; null: none. */
+  readonly storageLimit: number | null;
+  /** quotactl's Q_GETQUOTA; default the addon's (tests give their own; null: no filesystem quotas). */
+  readonly get?: QuotaGet | null;
+}
+
+/**
+ * The quota roots' names (RFC 9208 §3: a root is named by the server). The configured limit is one root over all
+ * the user's mail; a filesystem's quota is a root of its own, INBOX's apart when the spool is on another filesystem
+ * than the home directory.
+ */
+const CONFIGURED_ROOT = 'User quota';
+const HOME_FS_ROOT = 'Filesystem quota';
+const SPOOL_FS_ROOT = 'Spool filesystem quota';
+
+/** A quota root over a place, with its numbers in octets (for the check before an append). */
+interface PlaceQuota {
+  readonly name: string;
+  readonly usedBytes: number;
+  readonly limitBytes: number;
 }
 
 /** Wildcards allowed in one LIST/LSUB pattern (UW's MAXWILDCARDS): bounds the matching work. */
@@ -82,6 +119,8 @@ export class UwMailStore implements MailStore {
   private readonly listMaxDepth: number;
   private readonly listMaxEntries: number;
   private readonly uses: SpecialUses;
+  private readonly quotaOpts: UwQuotaOptions | undefined;
+  private readonly metadata: ServerMetadata;
 
   constructor(opts: UwMailStoreOptions) {
     this.driver = opts.driver;
@@ -94,6 +133,18 @@ export class UwMailStore implements MailStore {
     this.listMaxDepth = opts.listMaxDepth ?? 20;
     this.listMaxEntries = opts.listMaxEntries ?? 20000;
     this.uses = new SpecialUses(opts.specialUseFile ?? (() => null), opts.specialUseNames ?? []);
+    this.quotaOpts = opts.quota;
+    this.metadata = new ServerMetadata(opts.metadataFile ?? (() => null), opts.sharedMetadata ?? new Map());
+  }
+
+  /** RFC 5464 server annotations (MailStore.serverMetadata). */
+  serverMetadata(): Promise<ReadonlyMap<string, Buffer>> {
+    return this.metadata.entries();
+  }
+
+  /** SETMETADATA "" (MailStore.setServerMetadata). */
+  setServerMetadata(changes: readonly MetadataChange[]): Promise<MetadataRefusal | null> {
+    return this.metadata.set(changes);
   }
 
   /** The file (or directory) a name refers to, or MailboxError NOPERM: see {@link UwNames.resolve}. */
@@ -555,9 +606,115 @@ export class UwMailStore implements MailStore {
     return this.driver.open(await this.mailboxFile(name), { readOnly });
   }
 
-  /** APPEND/COPY target. A missing INBOX is created; other missing names throw NONEXISTENT (NO [TRYCREATE]). */
+  /**
+   * APPEND/COPY target. A missing INBOX is created; other missing names throw NONEXISTENT (NO [TRYCREATE]). Checked
+   * against the quota ({@link withinQuota}) except for a MOVE (`opts.moveFrom`): its messages leave their mailbox in
+   * the same step, so it frees what it takes under the configured limit, and a filesystem's quota is the kernel's to
+   * enforce (EDQUOT: OVERQUOTA, and nothing moved).
+   */
   async append(name: string, msgs: AsyncIterable<AppendMessage>, opts?: AppendOptions): Promise<{ uidValidity: number; uids: number[] }> {
-    return this.driver.append(await this.mailboxFile(name), msgs, opts);
+    const path = await this.mailboxFile(name);
+    return this.driver.append(path, opts?.moveFrom === undefined ? this.withinQuota(name, msgs) : msgs, opts);
+  }
+
+  /**
+   * The quota root over INBOX (`inbox`) or the mailboxes under the home directory, or null: the filesystem's quota
+   * where the filesystem holding them keeps one for the user, else the configured limit over all the user's mail.
+   */
+  private async placeQuota(inbox: boolean): Promise<PlaceQuota | null> {
+    const q = this.quotaOpts;
+    if (q === undefined) return null;
+    // INBOX may not exist yet: its directory is on the filesystem it will be on.
+    const fs = inbox
+      ? (filesystemQuota(this.inboxPath, q.uid, q.get) ?? filesystemQuota(dirname(this.inboxPath), q.uid, q.get))
+      : filesystemQuota(this.home, q.uid, q.get);
+    if (fs !== null) {
+      const name = inbox && !(await this.sameFilesystem(this.inboxPath, this.home)) ? SPOOL_FS_ROOT : HOME_FS_ROOT;
+      return { name, ...fs };
+    }
+    if (q.storageLimit === null) return null;
+    return { name: CONFIGURED_ROOT, usedBytes: await this.mailUsage(), limitBytes: q.storageLimit };
+  }
+
+  /** Whether `a` (or its directory, when it does not exist) is on the filesystem of `b`. */
+  private async sameFilesystem(a: string, b: string): Promise<boolean> {
+    const dev = async (p: string): Promise<number | null> =>
+      (await stat(p).catch(() => stat(dirname(p))).catch(() => null))?.dev ?? null;
+    return (await dev(a)) === (await dev(b));
+  }
+
+  /**
+   * The octets of the user's mail for the configured limit: the INBOX file and every file LIST would show under the
+   * home directory (dot files and what is below dot directories left out, as LIST leaves them; symbolic links not
+   * followed), by stat alone, each file once (INBOX may be under the home). Bounded like LIST (listMaxDepth,
+   * listMaxEntries): beyond that, files are not counted.
+   */
+  private async mailUsage(): Promise<number> {
+    const seen = new Set<string>();
+    let total = 0;
+    let entries = 0;
+    const add = (st: Stats): void => {
+      const key = `${st.dev}:${st.ino}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      total += st.size;
+    };
+    const inbox = await stat(this.inboxPath).catch(() => null);
+    if (inbox?.isFile()) add(inbox);
+    const walk = async (dir: string, level: number): Promise<void> => {
+      let list: Dirent[];
+      try {
+        list = await readdir(dir, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const d of list) {
+        if (entries >= this.listMaxEntries) return;
+        entries++;
+        if (d.name[0] === '.') continue;
+        const path = join(dir, d.name);
+        if (d.isDirectory()) {
+          if (level < this.listMaxDepth) await walk(path, level + 1);
+        } else if (d.isFile()) {
+          const st = await lstat(path).catch(() => null);
+          if (st?.isFile()) add(st);
+        }
+      }
+    };
+    await walk(this.home, 0);
+    return total;
+  }
+
+  /** RFC 9208 GETQUOTAROOT (MailStore.quotaRoots). */
+  async quotaRoots(name: string): Promise<QuotaRoot[]> {
+    const r = this.resolve(name);
+    const q = await this.placeQuota(r.inbox);
+    return q === null ? [] : [{ name: q.name, resources: [storageResource(q.usedBytes, q.limitBytes)] }];
+  }
+
+  /** RFC 9208 GETQUOTA (MailStore.quota): a root that INBOX or the home's mailboxes have. */
+  async quota(root: string): Promise<QuotaRoot | null> {
+    if (this.quotaOpts === undefined) return null;
+    for (const inbox of [false, true]) {
+      const q = await this.placeQuota(inbox);
+      if (q?.name === root) return { name: q.name, resources: [storageResource(q.usedBytes, q.limitBytes)] };
+    }
+    return null;
+  }
+
+  /** MailStore.withinQuota. */
+  async *withinQuota(name: string, msgs: AsyncIterable<AppendMessage>): AsyncIterable<AppendMessage> {
+    const q = this.quotaOpts === undefined ? null : await this.placeQuota(this.resolve(name).inbox);
+    if (q === null) {
+      yield* msgs;
+      return;
+    }
+    let free = q.limitBytes - q.usedBytes;
+    for await (const m of msgs) {
+      free -= m.body.size;
+      if (free < 0) throw new MailboxError('OVERQUOTA', `${name}: the message would exceed the ${q.name} limit`);
+      yield m;
+    }
   }
 
   /**

@@ -3,7 +3,7 @@
  * N-API argument readers and result makers of module.c, and the functions module.c registers.
  *
  *   module.c  the module glue: the argument readers, the exported names, the registration
- *   os.c      OS shims: crypt_rn, AF_UNIX datagrams, setresgid, sync_file_range
+ *   os.c      OS shims: crypt_rn, AF_UNIX datagrams, setresgid, sync_file_range, quotactl
  *   pam.c     a PAM login on a libuv pool thread
  *   mbox.c    the mbox byte loops: a body's served size, a body and a header as served
  *   lines.c   numbered lines: POP3's LIST and UIDL listings, FETCH responses of cached values
@@ -52,6 +52,7 @@ napi_value js_crypt(napi_env env, napi_callback_info info);
 napi_value js_unix_dgram_send(napi_env env, napi_callback_info info);
 napi_value js_setresgid(napi_env env, napi_callback_info info);
 napi_value js_sync_file_range(napi_env env, napi_callback_info info);
+napi_value js_quota_get(napi_env env, napi_callback_info info);
 
 /* pam.c */
 napi_value js_pam_authenticate(napi_env env, napi_callback_info info);

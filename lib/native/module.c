@@ -26,6 +26,9 @@
  *   numberedSlices(src, starts, lengths, count, first, seconds, p0, p1, p2, p3, out: Buffer, at: number): number
  *       records "<p0><first + k><p1>[<seconds[k]><p2>]<slice k of src><p3>" (lines.c): FETCH responses made of
  *       cached values; the offset in out after them, -1 when out is too small.
+ *   quotaGet(path: string, uid: number, out: Float64Array): number
+ *       quotactl(Q_GETQUOTA) of uid's user quota on the filesystem holding path: out[0..5] the block hard and soft
+ *       limits (KiB), the octets used, the inode hard and soft limits, the inodes used; 0 or an errno value.
  *   pamCodes: { PAM_SUCCESS: 0, ... } the PAM return codes this libpam was built with.
  *
  * This file is the module glue: the argument readers every function uses, and the registration of the names above;
@@ -174,6 +177,7 @@ NAPI_MODULE_INIT() {
       {"serveHeader", js_serve_header},
       {"numberedLines", js_numbered_lines},
       {"numberedSlices", js_numbered_slices},
+      {"quotaGet", js_quota_get},
   };
   napi_value fn;
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {

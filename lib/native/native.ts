@@ -1,7 +1,7 @@
 /**
  * The typed face of build/uwimap-native.node (lib/native/*.c: module.c states the contracts): the few system calls
  * the servers need and Node does not offer: libxcrypt's crypt_rn for shadow hashes, PAM for system logins, AF_UNIX
- * datagrams for syslog, setresgid and sync_file_range; the mbox byte loops (served sizes, headers and bodies); and
+ * datagrams for syslog, setresgid, sync_file_range and quotactl; the mbox byte loops (served sizes, headers and bodies); and
  * POP3's listing lines and FETCH's responses of cached values.
  *
  * Loading is explicit and lazy: nothing here runs at import, so a process that never needs the addon (no syslog, no
@@ -161,6 +161,17 @@ export interface Native {
     p0: Buffer, p1: Buffer, p2: Buffer, p3: Buffer, out: Buffer, at: number,
   ): number;
 
+  /**
+   * quotactl(2) Q_GETQUOTA: the user quota of `uid` on the filesystem holding `path` (through quotactl_fd(2) on the
+   * path, or, on a kernel without it, quotactl(2) on the mount's block device). Returns 0 and fills `out` (at least 6
+   * entries): [0] the block hard limit and [1] the soft limit in 1024-octet units (0: no limit), [2] the octets
+   * used, [3] the inode hard and [4] soft limits, [5] the inodes used; or returns the errno value and leaves `out`
+   * alone: ENOSYS (no quota support in the kernel), ESRCH (quotas not on for that filesystem), ENOTBLK, ENODEV,
+   * EINVAL, EOPNOTSUPP (a filesystem without quotas), ENOENT or EACCES (`path`), EPERM (another uid, unprivileged).
+   * lib/mailbox/quota.ts reads them. Throws a TypeError on wrong argument types.
+   */
+  quotaGet(path: string, uid: number, out: Float64Array): number;
+
   readonly pamCodes: PamCodes;
 }
 
@@ -172,7 +183,7 @@ export function defaultNativePath(): string {
 
 const FUNCTIONS = [
   'crypt', 'pamAuthenticate', 'unixDgramSend', 'setresgid', 'servedCount', 'syncFileRange', 'serveBody', 'serveHeader',
-  'numberedLines', 'numberedSlices',
+  'numberedLines', 'numberedSlices', 'quotaGet',
 ] as const;
 
 function isNative(value: unknown): value is Native {

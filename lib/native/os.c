@@ -1,16 +1,22 @@
 /*
  * The addon's OS shims (see module.c for the contracts): the system calls Node lacks. crypt_rn for shadow hashes,
  * one AF_UNIX datagram (syslog), setresgid(2) for the privilege drop, sync_file_range(2) for the rewrite's
- * write-back. Each failure of the system is a return value (null or an errno value), never an exception.
+ * write-back, quotactl(2) for the user's disk quota (RFC 9208). Each failure of the system is a return value (null or
+ * an errno value), never an exception.
  */
 #define _GNU_SOURCE
 
 #include <crypt.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/quota.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -146,5 +152,88 @@ napi_value js_sync_file_range(napi_env env, napi_callback_info info) {
                  &v[i]))
       return NULL;
   int err = v[0] > 0x7fffffff ? EBADF : sync_file_range((int)v[0], v[1], v[2], SYNC_FILE_RANGE_WRITE) == 0 ? 0 : errno;
+  return int32_result(env, err);
+}
+
+/* ---- disk quota ----------------------------------------------------------------------------------------------- */
+
+/*
+ * The block device (the mount's source) of the filesystem that holds `st`, from /proc/self/mountinfo (field 3 is
+ * "major:minor", the source follows the " - fstype " separator), into `out`; 0 or an errno value (ENODEV when no
+ * mount matches, ENOENT without /proc). The last matching line wins: it is the mount on top.
+ */
+static int mount_source(const struct stat *st, char *out, size_t outlen) {
+  FILE *f = fopen("/proc/self/mountinfo", "re");
+  if (f == NULL) return errno;
+  char line[4096];
+  int err = ENODEV;
+  while (fgets(line, sizeof line, f) != NULL) {
+    unsigned maj, min;
+    if (sscanf(line, "%*s %*s %u:%u", &maj, &min) != 2) continue;
+    if (makedev(maj, min) != st->st_dev) continue;
+    const char *sep = strstr(line, " - ");
+    char source[1024];
+    if (sep == NULL || sscanf(sep + 3, "%*s %1023s", source) != 1) continue;
+    if (strlen(source) >= outlen) continue;
+    strcpy(out, source);
+    err = 0;
+  }
+  fclose(f);
+  return err;
+}
+
+/*
+ * quotaGet(path, uid, out) -> 0 or an errno value. The user quota of `uid` on the filesystem holding `path`
+ * (Q_GETQUOTA): out[0] the block hard limit and out[1] the soft limit (in 1024-octet units, QIF_DQBLKSIZE; 0: none),
+ * out[2] the space used in octets, out[3] and out[4] the inode hard and soft limits, out[5] the inodes used. First
+ * quotactl_fd(2) on the path itself (Linux 5.14: no device to look for, and it works on filesystems with no block
+ * device); where the kernel lacks it (ENOSYS), quotactl(2) on the mount's source found in /proc/self/mountinfo. The
+ * errors that mean "no quota here" (ENOSYS: a kernel without quota support; ESRCH: quotas not on for this
+ * filesystem; ENOTBLK, ENODEV, EINVAL, EOPNOTSUPP: a filesystem that has none) are the caller's to read
+ * (lib/mailbox/quota.ts); EPERM only for another uid than ours without CAP_SYS_ADMIN.
+ */
+napi_value js_quota_get(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  if (!get_args(env, info, 3, argv, "quotaGet(path: string, uid: number, out: Float64Array)")) return NULL;
+  int64_t uid;
+  if (!int_arg(env, argv[1], 0, 4294967294.0, "quotaGet: uid must be an integer from 0 to 4294967294", &uid))
+    return NULL;
+  void *outp;
+  if (!typed_array_arg(env, argv[2], napi_float64_array, 6, "quotaGet: out must be a Float64Array of 6", &outp))
+    return NULL;
+  char *path = string_arg(env, argv[0], "quotaGet: path must be a string without NUL bytes", MAX_STRING_ARG);
+  if (path == NULL) return NULL;
+
+  struct dqblk dq;
+  memset(&dq, 0, sizeof dq);
+  int err = 0;
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0) {
+    err = errno;
+  } else {
+#ifdef SYS_quotactl_fd
+    err = syscall(SYS_quotactl_fd, fd, QCMD(Q_GETQUOTA, USRQUOTA), (int)uid, &dq) == 0 ? 0 : errno;
+#else
+    err = ENOSYS;
+#endif
+    if (err == ENOSYS) {
+      struct stat st;
+      char source[1024];
+      if (fstat(fd, &st) != 0) err = errno;
+      else if ((err = mount_source(&st, source, sizeof source)) == 0)
+        err = quotactl(QCMD(Q_GETQUOTA, USRQUOTA), source, (int)uid, (caddr_t)&dq) == 0 ? 0 : errno;
+    }
+    close(fd);
+  }
+  free(path);
+  double *out = outp;
+  if (err == 0) {
+    out[0] = (double)dq.dqb_bhardlimit;
+    out[1] = (double)dq.dqb_bsoftlimit;
+    out[2] = (double)dq.dqb_curspace;
+    out[3] = (double)dq.dqb_ihardlimit;
+    out[4] = (double)dq.dqb_isoftlimit;
+    out[5] = (double)dq.dqb_curinodes;
+  }
   return int32_result(env, err);
 }

@@ -171,7 +171,16 @@ export interface QresyncParam {
 }
 
 export type StatusAtt = 'MESSAGES' | 'RECENT' | 'UIDNEXT' | 'UIDVALIDITY' | 'UNSEEN' | 'HIGHESTMODSEQ' | 'APPENDLIMIT' | 'SIZE'
-  | 'MAILBOXID';
+  | 'MAILBOXID' | 'DELETED' | 'DELETED-STORAGE';
+
+/** GETMETADATA's DEPTH (RFC 5464 §4.2.2): the entry alone, its children too, or everything below it. */
+type MetadataDepth = '0' | '1' | 'infinity';
+
+/** GETMETADATA's options (RFC 5464 §4.2): MAXSIZE (null: none) and DEPTH (default 0). */
+export interface MetadataOptions {
+  readonly maxSize: number | null;
+  readonly depth: MetadataDepth;
+}
 
 /**
  * LIST's selection options (RFC 5258 §3.1, SPECIAL-USE of RFC 6154 §3): which names are listed. REMOTE is
@@ -834,9 +843,11 @@ export class ArgCursor {
    * (RFC 8474 §7)
    */
   statusAtt(): StatusAtt {
-    const w = this.word();
+    // A word with hyphens: DELETED-STORAGE (RFC 9208 §7).
+    const w = this.takeWhile((c) => isWordChar(c) || c === 0x2d).toUpperCase();
     if (w === 'MESSAGES' || w === 'RECENT' || w === 'UIDNEXT' || w === 'UIDVALIDITY' || w === 'UNSEEN' ||
-      w === 'HIGHESTMODSEQ' || w === 'APPENDLIMIT' || w === 'SIZE' || w === 'MAILBOXID') return w;
+      w === 'HIGHESTMODSEQ' || w === 'APPENDLIMIT' || w === 'SIZE' || w === 'MAILBOXID' || w === 'DELETED' ||
+      w === 'DELETED-STORAGE') return w;
     throw new ParseError(w ? `Unknown status attribute ${w}` : `Expected status attribute${this.where()}`);
   }
 
@@ -1210,5 +1221,97 @@ export class ArgCursor {
       default:
         throw new ParseError(w ? `Unknown search key ${w}` : `Expected search key${this.where()}`);
     }
+  }
+
+  // -- RFC 9208 (QUOTA), RFC 5464 (METADATA) --
+
+  /**
+   * setquota-list = "(" [setquota-resource *(SP setquota-resource)] ")"; setquota-resource = resource-name SP
+   * resource-limit; resource-limit = number64  (RFC 9208 §7). Resource names uppercased; at most 32 of them.
+   */
+  setquotaList(): { resource: string; limit: number }[] {
+    this.expect(0x28, '"(" opening resource limits');
+    const out: { resource: string; limit: number }[] = [];
+    if (this.eat(')')) return out;
+    do {
+      if (out.length === 32) throw new ParseError('Too many resource limits');
+      const resource = this.atom().toUpperCase();
+      this.sp();
+      // number64 = 1*DIGIT, up to 2^63 - 1 (RFC 9051 §9): the same range as a mod-sequence.
+      const limit = this.modSequence(true);
+      out.push({ resource, limit });
+    } while (this.eat(' '));
+    this.expect(0x29, '")" closing resource limits');
+    return out;
+  }
+
+  /**
+   * getmetadata-options = "(" getmetadata-option *(SP getmetadata-option) ")"; maxsize-opt = "MAXSIZE" SP number;
+   * scope-opt = "DEPTH" SP ("0" / "1" / "infinity")  (RFC 5464 §5). Other options (tagged-ext-label) are refused:
+   * we cannot know what their values would mean.
+   */
+  getmetadataOptions(): MetadataOptions {
+    let maxSize: number | null = null;
+    let depth: MetadataDepth = '0';
+    this.modifiers('GETMETADATA options', (name) => {
+      this.sp();
+      if (name === 'MAXSIZE') maxSize = this.number();
+      else if (name === 'DEPTH') {
+        const d = this.atom().toLowerCase();
+        if (d !== '0' && d !== '1' && d !== 'infinity') throw new ParseError('DEPTH is 0, 1 or infinity');
+        depth = d;
+      } else throw new ParseError(`Unknown GETMETADATA option ${name.slice(0, 32)}`);
+    });
+    return { maxSize, depth };
+  }
+
+  /**
+   * entry = astring (RFC 5464 §5), checked by §3.2's rules: it starts with "/private" or "/shared", holds no "*" or
+   * "%" (nor other than printable US-ASCII), no "//", and does not end in "/". Returned lowercased: entry names are
+   * case-insensitive (§3.2). At most 1024 octets.
+   */
+  metadataEntry(): string {
+    const raw = this.astring();
+    const e = raw.toString('latin1').toLowerCase();
+    if (e.length > 1024) throw new ParseError('Entry name too long');
+    if (!/^\/(private|shared)(\/[\x21-\x7e]+)*$/.test(e) || /[*%]|\/\/|\/$/.test(e)) {
+      throw new ParseError('Invalid entry name: /private/... or /shared/..., without "*", "%" or "//"');
+    }
+    return e;
+  }
+
+  /** entries = entry / "(" entry *(SP entry) ")"  (RFC 5464 §5); at most 100. */
+  metadataEntries(): string[] {
+    if (!this.eat('(')) return [this.metadataEntry()];
+    const out: string[] = [];
+    do {
+      if (out.length === 100) throw new ParseError('Too many entries');
+      out.push(this.metadataEntry());
+    } while (this.eat(' '));
+    this.expect(0x29, '")" closing entries');
+    return out;
+  }
+
+  /**
+   * entry-values = "(" entry-value *(SP entry-value) ")"; entry-value = entry SP value; value = nstring / literal8
+   * (RFC 5464 §5); null values remove the entry. At most 100.
+   */
+  metadataEntryValues(): { entry: string; value: Buffer | null }[] {
+    this.expect(0x28, '"(" opening entry values');
+    const out: { entry: string; value: Buffer | null }[] = [];
+    do {
+      if (out.length === 100) throw new ParseError('Too many entries');
+      const entry = this.metadataEntry();
+      this.sp();
+      let value: Buffer | null;
+      if (this.atLiteral()) {
+        const l = this.literal8();
+        if (l.spooled !== undefined) throw new ParseError('Literal too large here');
+        value = l.bytes;
+      } else value = this.nstring();
+      out.push({ entry, value });
+    } while (this.eat(' '));
+    this.expect(0x29, '")" closing entry values');
+    return out;
   }
 }

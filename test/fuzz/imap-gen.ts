@@ -2,7 +2,7 @@
  * IMAP fuzz sessions from a seed: a walk through the protocol's states (RFC 3501 and the extensions imapd
  * advertises: LITERAL+, SASL-IR, ID, ENABLE, IDLE, NAMESPACE, UIDPLUS, UNSELECT, LIST-EXTENDED, LIST-STATUS,
  * SPECIAL-USE, CREATE-SPECIAL-USE, XLIST, STATUS=SIZE, ESEARCH, SEARCHRES, MULTIAPPEND, APPENDLIMIT, MOVE, CATENATE,
- * REPLACE, SORT, SORT=DISPLAY, ESORT, CONTEXT=SEARCH, CONTEXT=SORT (and CANCELUPDATE), THREAD, WITHIN, BINARY; COMPRESS
+ * REPLACE, SORT, SORT=DISPLAY, ESORT, CONTEXT=SEARCH, CONTEXT=SORT (and CANCELUPDATE), THREAD, WITHIN, BINARY, QUOTA, METADATA-SERVER; COMPRESS
  * only as forms it refuses, since the fuzzer speaks plaintext) with valid
  * commands, commands of extensions it lacks (capability probes), mixed with the mutations of issue 11: literal counts out of range,
  * LITERAL+ where it is not allowed, unbalanced and deep parentheses, 8-bit and NUL bytes, lone CR/LF, 1 MB lines,
@@ -333,19 +333,36 @@ class ImapGen {
         b.text('STATUS ');
         this.astring(b, this.mailbox());
         const items = Array.from({ length: r.int(0, 5) }, () => r.pick(['MESSAGES', 'RECENT', 'UIDNEXT', 'UIDVALIDITY', 'UNSEEN',
-          'SIZE', 'HIGHESTMODSEQ', 'APPENDLIMIT', 'MAILBOXID', 'BOGUS']));
+          'SIZE', 'HIGHESTMODSEQ', 'APPENDLIMIT', 'MAILBOXID', 'DELETED', 'DELETED-STORAGE',
+          'BOGUS']));
         b.text(r.chance(0.95) ? ` (${items.join(' ')})` : ' MESSAGES');
       })],
       [2, () => this.mailboxOp()],
       [2, () => this.append()],
       [1, () => this.cmd((b) => b.text('NAMESPACE'))],
+      // QUOTA (RFC 9208): the roots of any mailbox, a root by name, SETQUOTA refused or malformed.
+      [1, () => this.cmd((b) => {
+        const verb = r.pick(['GETQUOTAROOT', 'GETQUOTAROOT', 'GETQUOTA', 'SETQUOTA']);
+        b.text(`${verb} `);
+        if (verb === 'GETQUOTAROOT') this.astring(b, this.mailbox());
+        else b.text(r.pick(['"User quota"', '""', '"Filesystem quota"', 'INBOX', '{3+}\r\nabc', '"User quota" extra']));
+        if (verb === 'SETQUOTA') b.text(r.pick([' (STORAGE 512)', ' ()', ' (STORAGE)', ' STORAGE 1', ' (MESSAGE 99999999999999999999)']));
+      })],
+      // METADATA-SERVER (RFC 5464): server annotations, options, depths, NIL, literal8, mailbox annotations refused.
+      [1, () => this.cmd((b) => b.text(r.pick([
+        `GETMETADATA ${r.pick(['', '(MAXSIZE 5) ', '(DEPTH 1) ', '(DEPTH infinity MAXSIZE 1024) ', '(DEPTH 2) ', '(BOGUS 1) '])}"" ${
+          r.pick(['/shared/comment', '(/shared/admin /private/comment)', '/private', '/shared/*', '//x', '/other', 'INBOX'])}`,
+        `GETMETADATA ${r.pick(['INBOX', '""'])} /shared/comment`,
+        `SETMETADATA "" (/private/comment ${r.pick(['"hello"', 'NIL', '{3+}\r\nabc', '~{3+}\r\na\0c', `"${'x'.repeat(5000)}"`])})`,
+        `SETMETADATA ${r.pick(['""', 'INBOX'])} (${r.pick(['/shared/comment "x"', '/private "x"', '/private/a "1" /private/b NIL', '/private/x/ "y"', ''])})`,
+      ])))],
       [1, () => this.cmd((b) => b.text(r.pick(['ENABLE', 'ENABLE CONDSTORE', 'ENABLE UTF8=ACCEPT', 'ENABLE X-NOPE QRESYNC', 'ENABLE ""',
         'ENABLE (CONDSTORE)'])))],
       [1, () => this.idle()],
       // COMPRESS as it is refused (a DEFLATE stream is beyond this plaintext fuzzer), and commands of extensions
       // imapd lacks, which a client sends to probe (answered BAD without counting toward the disconnect).
       [0.5, () => this.cmd((b) => b.text(r.pick(['COMPRESS', 'COMPRESS GZIP', 'COMPRESS DEFLATE x', 'COMPRESS "DEFLATE"',
-        'GETQUOTAROOT INBOX', 'GETQUOTA ""', 'NOTIFY NONE', 'GETMETADATA "" /shared/comment', 'UNAUTHENTICATE', 'MYRIGHTS INBOX'])))],
+        'NOTIFY NONE', 'UNAUTHENTICATE', 'MYRIGHTS INBOX'])))],
     ];
     const selected: [number, () => void][] = [
       [10, () => this.cmd((b) => b.text(`${r.chance(0.4) ? 'UID ' : ''}FETCH ${this.seqSet()} ${this.fetchAtts()}`))],

@@ -79,6 +79,9 @@ describe('defaults', () => {
         { name: 'Sent', use: '\\Sent' }, { name: 'Drafts', use: '\\Drafts' }, { name: 'Trash', use: '\\Trash' },
         { name: 'Junk', use: '\\Junk' }, { name: 'Archive', use: '\\Archive' },
       ],
+      quotaStorage: null,
+      metadataComment: null,
+      metadataAdmin: null,
     };
     assert.deepEqual(DEFAULT_CONFIG, expected);
     for (const text of ['', '\n\n', '# only a comment\n   # indented comment\n\t\n', '\uFEFF']) {
@@ -159,6 +162,9 @@ describe('every key', () => {
       allowMailboxPathsOutsideHome: true,
       rewriteSync: 'step',
       specialUse: [{ name: 'Gesendet', use: '\\Sent' }, { name: 'mail/Papierkorb', use: '\\Trash' }],
+      quotaStorage: 500 * 1024 * 1024,
+      metadataComment: 'Mail for the # team',
+      metadataAdmin: 'mailto:postmaster@example.org',
     };
     assert.deepEqual(c, expected);
     for (const field of Object.keys(expected) as (keyof Config)[]) {
@@ -222,6 +228,15 @@ describe('every key', () => {
     ['spool_dir = "/x"#comment', 'spoolDir', '/x'],
     ['  spool_dir = /indented', 'spoolDir', '/indented'],
     ['spool_dir = /crlf\r', 'spoolDir', '/crlf'],
+    ['quota_storage = none', 'quotaStorage', null],
+    ['quota_storage = NONE', 'quotaStorage', null],
+    ['quota_storage = 1024', 'quotaStorage', 1024],
+    ['quota_storage = 3K', 'quotaStorage', 3072],
+    ['quota_storage = 2G', 'quotaStorage', 2 * 1024 ** 3],
+    ['metadata_comment = Mail server of the lab', 'metadataComment', 'Mail server of the lab'],
+    ['metadata_comment = none', 'metadataComment', null],
+    ['metadata_admin = mailto:root@example.org', 'metadataAdmin', 'mailto:root@example.org'],
+    ['metadata_admin = tel:+1-201-555-0123', 'metadataAdmin', 'tel:+1-201-555-0123'],
   ];
   for (const [line, field, value] of rows) {
     test(`${JSON.stringify(line)} sets ${field}`, () => {
@@ -257,6 +272,11 @@ describe('errors', () => {
     ['spool_dir = "/x" y', '1: spool_dir: unexpected text after the closing quote: "y"'],
     ['spool_dir = "/x\\n"', '1: spool_dir: in quotes, a backslash may only escape " or \\'],
     ['pop3_status_header = maybe', '1: pop3_status_header: expected yes or no, got "maybe"'],
+    ['quota_storage = 1000', '1: quota_storage: 1000 is below the minimum 1024'],
+    ['quota_storage = lots', '1: quota_storage: expected a size such as 65536, 64K or 200M, got "lots"'],
+    ['metadata_admin = postmaster@example.org', '1: metadata_admin: expected a URI such as mailto:postmaster@example.org, got "postmaster@example.org"'],
+    ['metadata_admin = mailto:a b', '1: metadata_admin: expected a URI such as mailto:postmaster@example.org, got "mailto:a b"'],
+    ['metadata_comment = a\u0001b', '1: metadata_comment: expected printable text of at most 1024 characters'],
     ['special_use = Sent=\\Outbox', '1: special_use: expected NAME=\\Use (\\All, \\Archive, \\Drafts, \\Flagged, \\Junk, \\Sent, \\Trash), got "Sent=\\Outbox"'],
     ['special_use = Sent', '1: special_use: expected NAME=\\Use (\\All, \\Archive, \\Drafts, \\Flagged, \\Junk, \\Sent, \\Trash), got "Sent"'],
     ['special_use = =\\Sent', '1: special_use: expected NAME=\\Use (\\All, \\Archive, \\Drafts, \\Flagged, \\Junk, \\Sent, \\Trash), got "=\\Sent"'],

@@ -9,14 +9,16 @@ describe('capability probes', () => {
   });
 
   it('knows the registry commands clients probe with, by their extension', () => {
-    assert.equal(probedExtension('GETQUOTAROOT'), 'QUOTA');
+    assert.equal(probedExtension('UNAUTHENTICATE'), 'UNAUTHENTICATE');
     assert.equal(probedExtension('NOTIFY'), 'NOTIFY');
-    assert.equal(probedExtension('GETMETADATA'), 'METADATA');
+    assert.equal(probedExtension('GETANNOTATION'), 'ANNOTATE-EXPERIMENT-1');
     assert.equal(probedExtension('MYRIGHTS'), 'ACL');
     assert.equal(probedExtension('UID CONVERT'), 'CONVERT');
     // A command this server has is no probe (REPLACE, RFC 8508).
     assert.equal(probedExtension('UID REPLACE'), undefined);
     assert.equal(probedExtension('FROBNICATE'), undefined);
     assert.equal(probedExtension('XLIST'), undefined);
+    assert.equal(probedExtension('GETQUOTAROOT'), undefined);
+    assert.equal(probedExtension('GETMETADATA'), undefined);
   });
 });

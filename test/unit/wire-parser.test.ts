@@ -444,6 +444,47 @@ describe('OBJECTID (RFC 8474 §7) and SAVEDATE (RFC 8514 §5) syntax', () => {
   });
 });
 
+describe('QUOTA and METADATA syntax (RFC 9208 §7, RFC 5464 §5)', () => {
+  it('status-att DELETED and DELETED-STORAGE', () => {
+    assert.deepEqual(c('(DELETED deleted-storage MESSAGES)').statusAtts(), ['DELETED', 'DELETED-STORAGE', 'MESSAGES']);
+    bad(() => c('(DELETED-STORAGES)').statusAtts(), /DELETED-STORAGES/);
+    bad(() => c('(DELETED-)').statusAtts());
+  });
+
+  it('setquota-list: resource names uppercased, number64 limits', () => {
+    assert.deepEqual(c('()').setquotaList(), []);
+    assert.deepEqual(c('(storage 512 MESSAGE 9223372036854775807)').setquotaList(),
+      [{ resource: 'STORAGE', limit: 512 }, { resource: 'MESSAGE', limit: Number.MAX_SAFE_INTEGER }]);
+    bad(() => c('(STORAGE)').setquotaList());
+    bad(() => c('STORAGE 512').setquotaList());
+    bad(() => c('(STORAGE 9223372036854775808)').setquotaList());
+  });
+
+  it('getmetadata-options: MAXSIZE and DEPTH once each, nothing else', () => {
+    assert.deepEqual(c('(MAXSIZE 1024 depth INFINITY)').getmetadataOptions(), { maxSize: 1024, depth: 'infinity' });
+    assert.deepEqual(c('(DEPTH 1)').getmetadataOptions(), { maxSize: null, depth: '1' });
+    bad(() => c('(DEPTH 2)').getmetadataOptions());
+    bad(() => c('(MAXSIZE 1 MAXSIZE 2)').getmetadataOptions(), /twice/);
+    bad(() => c('(SCOPE 1)').getmetadataOptions());
+    bad(() => c('()').getmetadataOptions());
+  });
+
+  it('entry names: /private or /shared, lowercased; no wildcards, "//" or trailing "/" (RFC 5464 §3.2)', () => {
+    assert.deepEqual(c('/shared/Comment').metadataEntries(), ['/shared/comment']);
+    assert.deepEqual(c('("/private/a" /shared)').metadataEntries(), ['/private/a', '/shared']);
+    for (const e of ['/comment', '/shared/*', '/private/%', '/private//x', '/private/x/', 'shared/x', '"/private/a b"', '""']) {
+      bad(() => c(e).metadataEntries());
+    }
+  });
+
+  it('entry-values: nstring or literal8 values, NIL removes', () => {
+    assert.deepEqual(c('(/private/a "x" /private/b NIL)').metadataEntryValues(),
+      [{ entry: '/private/a', value: Buffer.from('x') }, { entry: '/private/b', value: null }]);
+    bad(() => c('()').metadataEntryValues());
+    bad(() => c('(/private/a)').metadataEntryValues());
+  });
+});
+
 describe('search', () => {
   const set = (t: string): SequenceSet => c(t).seqSet();
   const table: [string, SearchCommand][] = [

@@ -8,12 +8,9 @@
 
 /** Command name (as the session forms it: `UID X` for UID commands) → the extension that defines it. */
 const PROBES: ReadonlyMap<string, string> = new Map([
-  // QUOTA (RFC 2087, RFC 9208)
-  ['GETQUOTA', 'QUOTA'], ['GETQUOTAROOT', 'QUOTA'], ['SETQUOTA', 'QUOTA'],
   // ACL (RFC 2086, RFC 4314)
   ['SETACL', 'ACL'], ['DELETEACL', 'ACL'], ['GETACL', 'ACL'], ['LISTRIGHTS', 'ACL'], ['MYRIGHTS', 'ACL'],
-  // METADATA (RFC 5464), ANNOTATE-EXPERIMENT-1 (RFC 5257)
-  ['GETMETADATA', 'METADATA'], ['SETMETADATA', 'METADATA'],
+  // ANNOTATE-EXPERIMENT-1 (RFC 5257)
   ['GETANNOTATION', 'ANNOTATE-EXPERIMENT-1'], ['SETANNOTATION', 'ANNOTATE-EXPERIMENT-1'],
   // NOTIFY (RFC 5465)
   ['NOTIFY', 'NOTIFY'],
@@ -22,7 +19,10 @@ const PROBES: ReadonlyMap<string, string> = new Map([
   // LANGUAGE (RFC 5255), CONVERT (RFC 5259), MULTISEARCH (RFC 7377)
   ['LANGUAGE', 'LANGUAGE'], ['CONVERT', 'CONVERT'], ['UID CONVERT', 'CONVERT'],
   ['ESEARCH', 'MULTISEARCH'],
-  // UNAUTHENTICATE (RFC 8437)
+  // UNAUTHENTICATE (RFC 8437) stays a probe on purpose: it returns the session to the not-authenticated state so
+  // that another user may log in, and RFC 8437 §2 has it advertised only where that can work. Logged in as root,
+  // imapd gives up root for the user's uid before it touches any mail (bin/session-identity.ts), as UW does, so the
+  // process can never become another user; PREAUTH sessions are their user from the start.
   ['UNAUTHENTICATE', 'UNAUTHENTICATE'],
   // MAILBOX-REFERRALS (RFC 2193)
   ['RLIST', 'MAILBOX-REFERRALS'], ['RLSUB', 'MAILBOX-REFERRALS'],

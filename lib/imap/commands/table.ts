@@ -12,6 +12,11 @@
  * and CONTEXT=SORT (§4) are: PARTIAL pages through the result; UPDATE keeps an updating context (shared/context.ts)
  * whose ADDTO/REMOVEFROM come from the session's change reporting, after every command and in IDLE; CANCELUPDATE
  * ends it; a refused UPDATE says NOUPDATE. SORT=DISPLAY (RFC 5957) is: DISPLAYFROM and DISPLAYTO (lib/mail/sort.ts).
+ * QUOTA and
+ * QUOTA=RES-STORAGE (RFC 9208) are: GETQUOTA and GETQUOTAROOT answer from the store (the filesystem's quota or the
+ * configured limit, lib/mailbox/quota.ts; none: no roots), STATUS gives DELETED-STORAGE, and APPEND, COPY and MOVE
+ * answer NO [OVERQUOTA] before storing what would exceed a limit. METADATA-SERVER (RFC 5464) is: the configured
+ * /shared/comment and /shared/admin, and each user's /private entries in the control directory.
  */
 import type { Command } from '../command.js';
 import type { ImapSession } from '../session.js';
@@ -28,6 +33,9 @@ import { enable } from './enable.js';
 import { examine } from './examine.js';
 import { expunge, uidExpunge } from './expunge.js';
 import { fetch, uidFetch } from './fetch.js';
+import { getmetadata } from './getmetadata.js';
+import { getquota } from './getquota.js';
+import { getquotaroot } from './getquotaroot.js';
 import { id } from './id.js';
 import { idle } from './idle.js';
 import { list } from './list.js';
@@ -41,6 +49,8 @@ import { rename } from './rename.js';
 import { replace, uidReplace } from './replace.js';
 import { search, uidSearch } from './search.js';
 import { select } from './select.js';
+import { setmetadata } from './setmetadata.js';
+import { setquota } from './setquota.js';
 import { sort, uidSort } from './sort.js';
 import { starttls } from './starttls.js';
 import { compress } from './compress.js';
@@ -58,6 +68,7 @@ export function commandTable(): ReadonlyMap<string, Command> {
     select, examine, create, del, rename, subscribe, unsubscribe, list, lsub, status, append, namespace,
     check, close, unselect, expunge, uidExpunge, search, uidSearch, fetch, uidFetch, store, uidStore, copy, uidCopy,
     move, uidMove, sort, uidSort, thread, uidThread, id, enable, idle, compress, xlist, replace, uidReplace, cancelUpdate,
+    getquota, getquotaroot, setquota, getmetadata, setmetadata,
   ];
   return new Map(specs.map((s) => [s.name, s]));
 }
@@ -74,6 +85,11 @@ export function capabilities(s: ImapSession): readonly string[] {
     // RFC 7889: one limit for every mailbox (max_literal), so it is given with the capability.
     `APPENDLIMIT=${s.opts.maxLiteral}`, 'MOVE', 'CATENATE', 'REPLACE', 'SORT', 'SORT=DISPLAY', 'ESORT',
     'CONTEXT=SEARCH', 'CONTEXT=SORT',
+    // RFC 9208: the STORAGE resource (with STATUS DELETED-STORAGE, §3.1); not MESSAGE (counting a user's messages
+    // means reading every mailbox), not QUOTASET (the administrator sets quotas).
+    'QUOTA', 'QUOTA=RES-STORAGE',
+    // RFC 5464: server annotations only (GETMETADATA/SETMETADATA ""); mailboxes have none, so not METADATA.
+    'METADATA-SERVER',
     ...THREAD_ALGORITHMS.map((a) => `THREAD=${a}`), 'PREVIEW', 'WITHIN', 'BINARY', ...compress, 'I18NLEVEL=1',
     'CONDSTORE', 'QRESYNC', 'UTF8=ACCEPT', 'OBJECTID', 'SAVEDATE'];
   if (s.state === 'not-authenticated') {

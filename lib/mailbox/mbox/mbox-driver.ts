@@ -8,7 +8,7 @@
 import { closeSync, constants, existsSync, futimesSync, openSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import type { AppendMessage, AppendOptions, MailboxDriver, MailboxStatus, OpenMailbox, StatusWanted } from '../driver.js';
-import { MailboxError, mailboxSize } from '../driver.js';
+import { deletedTally, MailboxError, mailboxSize } from '../driver.js';
 import type { ControlDir } from '../control-dir.js';
 import type { MailEnv } from '../../env/env.js';
 import { systemClock } from '../../env/env.js';
@@ -171,12 +171,13 @@ export class MboxDriver implements MailboxDriver {
   async status(path: string, want: StatusWanted = {}): Promise<MailboxStatus> {
     // SIZE: the sizes not in the saved index are counted while the mailbox is locked for opening (another writer
     // cannot move the bytes meanwhile), and kept with the index like any count.
-    const box = await this.openMbox(path, true, false, want.size ?? false);
+    const box = await this.openMbox(path, true, false, (want.size ?? false) || (want.deleted ?? false));
     try {
       const { recent, unseen } = box.tally();
       return {
         messages: box.count(), recent, unseen, uidNext: box.uidNext(), uidValidity: box.uidValidity,
         highestModseq: box.highestModseq(), mailboxId: box.mailboxId, ...(want.size ? { size: mailboxSize(box) } : {}),
+        ...(want.deleted ? { deleted: deletedTally(box) } : {}),
       };
     } finally {
       await box.close();

@@ -1,16 +1,16 @@
-# Capability probes (issue 15): a command of an extension this server does not have (QUOTA's GETQUOTAROOT, NOTIFY,
-# METADATA's GETMETADATA, ACL's MYRIGHTS, ...: the IANA registry's commands, listed in lib/imap/commands/probes.ts)
+# Capability probes (issue 15): a command of an extension this server does not have (NOTIFY, ACL's MYRIGHTS,
+# URLAUTH's URLFETCH, UNAUTHENTICATE, ...: the IANA registry's commands, listed in lib/imap/commands/probes.ts)
 # is answered BAD naming the extension, and is not a protocol error: with max_bad_commands = 21, 30 probes, then 20
 # garbage commands leave the session going, and the 21st garbage command ends it.
 mailbox: sample.mbox
 config: max_bad_commands = 21
 S: * PREAUTH $*
-C: p1 GETQUOTAROOT INBOX
-S: p1 BAD Command unrecognized: GETQUOTAROOT (QUOTA is not supported; see CAPABILITY)
-C: p2 GETQUOTA ""
-S: p2 BAD Command unrecognized: GETQUOTA (QUOTA is not supported; see CAPABILITY)
-C: p3 SETQUOTA "" (STORAGE 512)
-S: p3 BAD Command unrecognized: SETQUOTA (QUOTA is not supported; see CAPABILITY)
+C: p1 SETANNOTATION INBOX "/comment" ("value.priv" "x")
+S: p1 BAD Command unrecognized: SETANNOTATION (ANNOTATE-EXPERIMENT-1 is not supported; see CAPABILITY)
+C: p2 CONVERT 1 (BINARY)
+S: p2 BAD Command unrecognized: CONVERT (CONVERT is not supported; see CAPABILITY)
+C: p3 URLFETCH "imap://y"
+S: p3 BAD Command unrecognized: URLFETCH (URLAUTH is not supported; see CAPABILITY)
 C: p4 MYRIGHTS INBOX
 S: p4 BAD Command unrecognized: MYRIGHTS (ACL is not supported; see CAPABILITY)
 C: p5 GETACL INBOX
@@ -21,10 +21,10 @@ C: p7 SETACL INBOX smith +r
 S: p7 BAD Command unrecognized: SETACL (ACL is not supported; see CAPABILITY)
 C: p8 DELETEACL INBOX smith
 S: p8 BAD Command unrecognized: DELETEACL (ACL is not supported; see CAPABILITY)
-C: p9 GETMETADATA "" /shared/comment
-S: p9 BAD Command unrecognized: GETMETADATA (METADATA is not supported; see CAPABILITY)
-C: p10 SETMETADATA INBOX (/private/comment "x")
-S: p10 BAD Command unrecognized: SETMETADATA (METADATA is not supported; see CAPABILITY)
+C: p9 GETANNOTATION INBOX "/comment" "value.shared"
+S: p9 BAD Command unrecognized: GETANNOTATION (ANNOTATE-EXPERIMENT-1 is not supported; see CAPABILITY)
+C: p10 MYRIGHTS Drafts
+S: p10 BAD Command unrecognized: MYRIGHTS (ACL is not supported; see CAPABILITY)
 C: p11 GETANNOTATION INBOX "/comment" "value"
 S: p11 BAD Command unrecognized: GETANNOTATION (ANNOTATE-EXPERIMENT-1 is not supported; see CAPABILITY)
 C: p12 NOTIFY SET (selected MessageNew MessageExpunge)
@@ -51,20 +51,20 @@ C: p22 RLIST "" *
 S: p22 BAD Command unrecognized: RLIST (MAILBOX-REFERRALS is not supported; see CAPABILITY)
 C: p23 RLSUB "" *
 S: p23 BAD Command unrecognized: RLSUB (MAILBOX-REFERRALS is not supported; see CAPABILITY)
-C: p24 GETQUOTAROOT INBOX
-S: p24 BAD Command unrecognized: GETQUOTAROOT (QUOTA is not supported; see CAPABILITY)
-C: p25 getquotaroot Drafts
-S: p25 BAD Command unrecognized: GETQUOTAROOT (QUOTA is not supported; see CAPABILITY)
-C: p26 GETMETADATA INBOX /private/vendor
-S: p26 BAD Command unrecognized: GETMETADATA (METADATA is not supported; see CAPABILITY)
+C: p24 UID CONVERT 1 (BINARY)
+S: p24 BAD Command unrecognized: UID CONVERT (CONVERT is not supported; see CAPABILITY)
+C: p25 getacl Drafts
+S: p25 BAD Command unrecognized: GETACL (ACL is not supported; see CAPABILITY)
+C: p26 LISTRIGHTS Drafts anyone
+S: p26 BAD Command unrecognized: LISTRIGHTS (ACL is not supported; see CAPABILITY)
 C: p27 MYRIGHTS Drafts
 S: p27 BAD Command unrecognized: MYRIGHTS (ACL is not supported; see CAPABILITY)
 C: p28 NOTIFY NONE
 S: p28 BAD Command unrecognized: NOTIFY (NOTIFY is not supported; see CAPABILITY)
 C: p29 UNAUTHENTICATE
 S: p29 BAD Command unrecognized: UNAUTHENTICATE (UNAUTHENTICATE is not supported; see CAPABILITY)
-C: p30 GETQUOTA user.bob
-S: p30 BAD Command unrecognized: GETQUOTA (QUOTA is not supported; see CAPABILITY)
+C: p30 RLSUB "" INBOX
+S: p30 BAD Command unrecognized: RLSUB (MAILBOX-REFERRALS is not supported; see CAPABILITY)
 C: p31 UID CONVERT 1 {1+}
 C: x
 S: p31 BAD Command unrecognized: UID CONVERT (CONVERT is not supported; see CAPABILITY)

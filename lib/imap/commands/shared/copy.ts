@@ -50,7 +50,8 @@ export async function copyMessages(
       // Into the selected mailbox itself: through the open mailbox, which reads the messages under the lock it holds
       // for the append. (A mailbox selected with EXAMINE takes no changes, RFC 3501 §6.3.2.)
       if (sel.readOnly) throw no('Mailbox is read-only', 'READ-ONLY');
-      const uids = await box.append(msgs(), opts);
+      // Checked against the quota here as store.append checks (a MOVE frees what it takes: see UwMailStore.append).
+      const uids = await box.append(opts?.moveFrom === undefined ? store.withinQuota(mailbox, msgs()) : msgs(), opts);
       return { uidValidity: box.uidValidity, sourceUids, uids };
     }
     const r = await store.append(mailbox, msgs(), opts);

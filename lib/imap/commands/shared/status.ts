@@ -1,13 +1,15 @@
 /** The STATUS response (RFC 3501 §7.2.4): sent by STATUS and, after each selectable mailbox, by LIST-STATUS. */
 import type { StatusAtt } from '../../../wire/parser.js';
 import type { AuthenticatedContext } from '../../command.js';
-import { mailboxSize, type MailboxStatus } from '../../../mailbox/driver.js';
+import { deletedTally, mailboxSize, type MailboxStatus } from '../../../mailbox/driver.js';
 import { enableCondstore } from './condstore.js';
 import { mailboxName, utf8On } from './mailbox-name.js';
 
 /**
  * Queues `* STATUS mailbox (att value ...)` for `atts` (RFC 3501 §6.3.10, HIGHESTMODSEQ of RFC 7162 §3.1.2.2, which
- * turns CONDSTORE on, APPENDLIMIT of RFC 7889, SIZE of RFC 8438, MAILBOXID of RFC 8474 §4.3). The selected mailbox answers from its open index
+ * Queues `* STATUS mailbox (att value ...)` for `atts` (RFC 3501 §6.3.10, HIGHESTMODSEQ of RFC 7162 §3.1.2.2, which
+ * turns CONDSTORE on, APPENDLIMIT of RFC 7889, SIZE of RFC 8438, MAILBOXID of RFC 8474 §4.3, DELETED and
+ * DELETED-STORAGE of RFC 9208 §4.2). The selected mailbox answers from its open index
  * (its file may hold changes not yet written; its counts as SELECT makes them, OpenMailbox.tally); any other from
  * the store, which counts sizes only for SIZE. Throws what the store throws (MailboxError) before anything is
  * queued.
@@ -15,6 +17,7 @@ import { mailboxName, utf8On } from './mailbox-name.js';
 export async function sendStatus(ctx: AuthenticatedContext, mailbox: string, atts: readonly StatusAtt[]): Promise<void> {
   if (atts.includes('HIGHESTMODSEQ')) enableCondstore(ctx);
   const size = atts.includes('SIZE');
+  const deleted = atts.includes('DELETED') || atts.includes('DELETED-STORAGE');
   const sel = ctx.session.selected;
   let st: MailboxStatus;
   if (sel && ctx.store.sameMailbox(sel.name, mailbox)) {
@@ -24,9 +27,10 @@ export async function sendStatus(ctx: AuthenticatedContext, mailbox: string, att
       messages: box.count(), recent, unseen, uidNext: box.uidNext(), uidValidity: box.uidValidity,
       highestModseq: box.highestModseq(), ...(size ? { size: mailboxSize(box) } : {}),
       ...(box.mailboxId !== undefined ? { mailboxId: box.mailboxId } : {}),
+      ...(deleted ? { deleted: deletedTally(box) } : {}),
     };
   } else {
-    st = await ctx.store.status(mailbox, { size });
+    st = await ctx.store.status(mailbox, { size, deleted });
   }
   const value: Record<Exclude<StatusAtt, 'MAILBOXID'>, number> = {
     MESSAGES: st.messages, RECENT: st.recent, UIDNEXT: st.uidNext, UIDVALIDITY: st.uidValidity, UNSEEN: st.unseen,
@@ -36,8 +40,12 @@ export async function sendStatus(ctx: AuthenticatedContext, mailbox: string, att
     APPENDLIMIT: ctx.session.opts.maxLiteral,
     // RFC 8438: a number64, the messages' RFC822.SIZEs added up.
     SIZE: st.size ?? 0,
+    // RFC 9208 §4.2.1-2: the messages flagged \Deleted, and their RFC822.SIZEs added up (what EXPUNGE would free,
+    // for the STORAGE resource: QUOTA=RES-STORAGE asks for DELETED-STORAGE, §3.1).
+    DELETED: st.deleted?.count ?? 0,
+    'DELETED-STORAGE': st.deleted?.size ?? 0,
   };
-  // status-att-value =/ "MAILBOXID" SP "(" objectid ")" (RFC 8474 �7): left out for a mailbox that has none.
+  // status-att-value =/ "MAILBOXID" SP "(" objectid ")" (RFC 8474 §7): left out for a mailbox that has none.
   const id = st.mailboxId;
   const shown = id === undefined ? atts.filter((a) => a !== 'MAILBOXID') : atts;
   ctx.untagged((b) => mailboxName(b.raw('STATUS '), mailbox, utf8On(ctx)).sp().list(shown, (l, a) =>
