@@ -7,7 +7,7 @@
  */
 import { defineAuthenticatedCommand } from '../command.js';
 import { quotaResponse } from '../responses.js';
-import { mailboxName } from './shared/mailbox-name.js';
+import { mailboxName, utf8On } from './shared/mailbox-name.js';
 import { mailboxArg } from './shared/selection.js';
 
 export const getquotaroot = defineAuthenticatedCommand({
@@ -16,7 +16,7 @@ export const getquotaroot = defineAuthenticatedCommand({
   async run(ctx, mailbox: string) {
     const roots = await ctx.store.quotaRoots(mailbox);
     ctx.untagged((b) => {
-      mailboxName(b.raw('QUOTAROOT '), mailbox);
+      mailboxName(b.raw('QUOTAROOT '), mailbox, utf8On(ctx));
       for (const r of roots) b.sp().astring(r.name);
     });
     for (const r of roots) ctx.untagged((b) => quotaResponse(b, r));

@@ -64,6 +64,9 @@ C: a17 LIST (SUBSCRIBED) "" "Cr*" RETURN (STATUS (MESSAGES))
 S: * LIST (\NoInferiors \Unmarked \Subscribed) "/" "Crème brûlée"
 S: * STATUS "Crème brûlée" (MESSAGES 1)
 S: a17 OK LIST completed
+C: a17b GETQUOTAROOT "Crème brûlée"
+S: * QUOTAROOT "Crème brûlée"
+S: a17b OK GETQUOTAROOT completed
 # Search strings are UTF-8 (the subject is the encoded word of "Projekt X – Zeitplan").
 C: a18 SEARCH SUBJECT "Projekt X – Zeit"
 S: * SEARCH 2

@@ -1,4 +1,4 @@
-/** Mailbox names in responses (LIST, LSUB, XLIST, STATUS). */
+/** Mailbox names in responses (LIST, LSUB, XLIST, STATUS, QUOTAROOT). */
 import type { ResponseBuilder } from '../../../wire/encode.js';
 import { decodeMutf7, isMutf7 } from '../../../wire/mutf7.js';
 import type { CommandContext } from '../../command.js';
@@ -15,7 +15,7 @@ export function utf8On(ctx: CommandContext): boolean {
  * for (RFC 9755 §3); a name that is not modified UTF-7 (a file another program named with 8-bit octets) goes as
  * its octets, since no UTF-8 form of it would lead back to it.
  */
-export function mailboxName(b: ResponseBuilder, name: string, utf8 = false): ResponseBuilder {
+export function mailboxName(b: ResponseBuilder, name: string, utf8: boolean): ResponseBuilder {
   if (utf8 && name.includes('&') && isMutf7(name)) return b.utf8String(Buffer.from(decodeMutf7(name), 'utf8'));
   return b.string(Buffer.from(name, 'latin1'));
 }
