@@ -62,9 +62,12 @@ function replaceSpec(uid: boolean): Command {
       try {
         const [msg] = await built.build([args.message]);
         if (msg === undefined) throw new Error('no message built');
-        const msgs = (async function* () {
+        // The new message counts against the quota before the old one leaves, as any save (a REPLACE near the limit
+        // can be refused though it would free as much as it takes: the usage is what is on disk now); MOVE is not
+        // checked, since it only moves what is counted already.
+        const msgs = ctx.store.withinQuota(args.mailbox, (async function* () {
           yield msg;
-        })();
+        })());
         const opts = { moveFrom: { box, uids: [oldUid], whole: true } };
         let uidValidity: number;
         let uids: number[];
