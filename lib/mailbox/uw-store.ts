@@ -13,16 +13,17 @@
  * but set at most sites); LIST never returns names with a trailing `/` (UW lists `foo/` for `LIST "" "foo/*"`);
  * a missing INBOX is created on SELECT/EXAMINE/STATUS/APPEND (UW shows an empty dummy mailbox instead).
  */
-import { statSync, type Stats } from 'node:fs';
+import { existsSync, statSync, type Stats } from 'node:fs';
 import { lstat, mkdir, readdir, rename, rmdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { AppendMessage, AppendOptions, MailboxDriver, MailboxStatus, OpenMailbox, StatusWanted } from './driver.js';
 import { MailboxError } from './driver.js';
 import { fsError, isErrno, lstatOrUndefined } from './fs-errors.js';
-import type { ListEntry, ListOptions, MailStore } from './store.js';
+import type { ListEntry, ListOptions, MailStore, StoreWatch } from './store.js';
 import { isInbox, MAX_NAME_LENGTH, underInbox, UwNames, wildMatch, type Resolved } from './uw-names.js';
 import { Subscriptions } from './uw-subscriptions.js';
 import { SpecialUses, useKey } from './special-use.js';
+import { watchPaths } from './store-watch.js';
 import type { NamedUse, SpecialUse } from '../values/special-use.js';
 
 export interface UwMailStoreOptions {
@@ -558,6 +559,16 @@ export class UwMailStore implements MailStore {
   /** APPEND/COPY target. A missing INBOX is created; other missing names throw NONEXISTENT (NO [TRYCREATE]). */
   async append(name: string, msgs: AsyncIterable<AppendMessage>, opts?: AppendOptions): Promise<{ uidValidity: number; uids: number[] }> {
     return this.driver.append(await this.mailboxFile(name), msgs, opts);
+  }
+
+  /** NOTIFY's watch: each name's file and folder (INBOX's file alone), and the subscription file's folder. */
+  watch(names: readonly string[], onChange: () => void): StoreWatch {
+    const paths = [dirname(this.subscriptions.file)];
+    for (const name of names) {
+      const r = this.names.resolveOrNull(name);
+      if (r) paths.push(...(r.inbox ? [r.path] : existsSync(r.path) ? [r.path, dirname(r.path)] : [dirname(r.path)]));
+    }
+    return watchPaths(paths, onChange);
   }
 
   /**

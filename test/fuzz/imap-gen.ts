@@ -338,7 +338,7 @@ class ImapGen {
       // COMPRESS as it is refused (a DEFLATE stream is beyond this plaintext fuzzer), and commands of extensions
       // imapd lacks, which a client sends to probe (answered BAD without counting toward the disconnect).
       [0.5, () => this.cmd((b) => b.text(r.pick(['COMPRESS', 'COMPRESS GZIP', 'COMPRESS DEFLATE x', 'COMPRESS "DEFLATE"',
-        'GETQUOTAROOT INBOX', 'GETQUOTA ""', 'NOTIFY NONE', 'GETMETADATA "" /shared/comment', 'UNAUTHENTICATE', 'MYRIGHTS INBOX'])))],
+        'GETQUOTAROOT INBOX', 'GETQUOTA ""', 'GETMETADATA "" /shared/comment', 'UNAUTHENTICATE', 'MYRIGHTS INBOX'])))],
     ];
     const selected: [number, () => void][] = [
       [10, () => this.cmd((b) => b.text(`${r.chance(0.4) ? 'UID ' : ''}FETCH ${this.seqSet()} ${this.fetchAtts()}`))],

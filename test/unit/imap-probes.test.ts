@@ -10,7 +10,7 @@ describe('capability probes', () => {
 
   it('knows the registry commands clients probe with, by their extension', () => {
     assert.equal(probedExtension('GETQUOTAROOT'), 'QUOTA');
-    assert.equal(probedExtension('NOTIFY'), 'NOTIFY');
+    assert.equal(probedExtension('SETMETADATA'), 'METADATA');
     assert.equal(probedExtension('GETMETADATA'), 'METADATA');
     assert.equal(probedExtension('MYRIGHTS'), 'ACL');
     assert.equal(probedExtension('UID REPLACE'), 'REPLACE');

@@ -34,6 +34,7 @@ import { lsub } from './lsub.js';
 import { move, uidMove } from './move.js';
 import { namespace } from './namespace.js';
 import { noop } from './noop.js';
+import { notify } from './notify.js';
 import { rename } from './rename.js';
 import { search, uidSearch } from './search.js';
 import { select } from './select.js';
@@ -53,7 +54,7 @@ export function commandTable(): ReadonlyMap<string, Command> {
     capability, noop, logout, login, authenticate, starttls,
     select, examine, create, del, rename, subscribe, unsubscribe, list, lsub, status, append, namespace,
     check, close, unselect, expunge, uidExpunge, search, uidSearch, fetch, uidFetch, store, uidStore, copy, uidCopy,
-    move, uidMove, sort, uidSort, thread, uidThread, id, enable, idle, compress, xlist,
+    move, uidMove, sort, uidSort, thread, uidThread, id, enable, idle, compress, xlist, notify,
   ];
   return new Map(specs.map((s) => [s.name, s]));
 }

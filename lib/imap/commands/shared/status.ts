@@ -14,6 +14,12 @@ import { mailboxName, utf8On } from './mailbox-name.js';
  */
 export async function sendStatus(ctx: AuthenticatedContext, mailbox: string, atts: readonly StatusAtt[]): Promise<void> {
   if (atts.includes('HIGHESTMODSEQ')) enableCondstore(ctx);
+  writeStatus(ctx, mailbox, atts, await statusValues(ctx, mailbox, atts));
+}
+
+/** The values of STATUS's items for `mailbox` (as {@link sendStatus} tells them; NOTIFY compares them). */
+export async function statusValues(ctx: AuthenticatedContext, mailbox: string, atts: readonly StatusAtt[]):
+  Promise<Record<StatusAtt, number>> {
   const size = atts.includes('SIZE');
   const sel = ctx.session.selected;
   let st: MailboxStatus;
@@ -27,7 +33,7 @@ export async function sendStatus(ctx: AuthenticatedContext, mailbox: string, att
   } else {
     st = await ctx.store.status(mailbox, { size });
   }
-  const value: Record<StatusAtt, number> = {
+  return {
     MESSAGES: st.messages, RECENT: st.recent, UIDNEXT: st.uidNext, UIDVALIDITY: st.uidValidity, UNSEEN: st.unseen,
     // A mod-sequence-value is positive: only an empty mailbox without a file has none yet.
     HIGHESTMODSEQ: Math.max(1, st.highestModseq),
@@ -36,6 +42,11 @@ export async function sendStatus(ctx: AuthenticatedContext, mailbox: string, att
     // RFC 8438: a number64, the messages' RFC822.SIZEs added up.
     SIZE: st.size ?? 0,
   };
+}
+
+/** Queues `* STATUS mailbox (att value ...)` of `value`'s items `atts`. */
+export function writeStatus(ctx: AuthenticatedContext, mailbox: string, atts: readonly StatusAtt[],
+  value: Readonly<Record<StatusAtt, number>>): void {
   ctx.untagged((b) => mailboxName(b.raw('STATUS '), mailbox, utf8On(ctx)).sp()
     .list(atts, (l, a) => l.raw(a).sp().number(value[a])));
 }
