@@ -34,6 +34,10 @@ const MAX_RESPONSES = 2000;
 /** The poll: where a watch is live a slow safety net, otherwise the only way to notice. */
 const POLL_LIVE_MS = 30_000;
 const POLL_MS = 5_000;
+const RETRY_MS = 500;
+
+/** The names of dotlock files, which LIST shows while they last. */
+const DOTLOCK = /\.lock(\.[^/]*)?$/;
 
 /** What the client asked for the selected mailbox (SELECTED or SELECTED-DELAYED with events, §6.1). */
 export interface SelectedEvents {
@@ -85,6 +89,7 @@ export class Notifier {
   private pending: Promise<'notify'> | null = null;
   private poke: (() => void) | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private retry: NodeJS.Timeout | null = null;
   private closed = false;
   private sent = 0;
 
@@ -177,7 +182,13 @@ export class Notifier {
     try {
       if (!(await this.refresh(true))) this.overflow();
     } catch (e) {
-      s.opts.logger.log('warning', `NOTIFY: ${e instanceof Error ? e.message : String(e)} user=${s.user}`);
+      // A look that failed (a file gone between LIST's reading a folder and its stat) is tried again soon: the
+      // change that woke it would otherwise wait for the next one, or the poll.
+      s.opts.logger.log('notice', `NOTIFY: ${e instanceof Error ? e.message : String(e)} user=${s.user}`);
+      this.retry ??= setTimeout(() => {
+        this.retry = null;
+        this.wake();
+      }, RETRY_MS);
     }
   }
 
@@ -224,8 +235,9 @@ export class Notifier {
     const wantSubs = this.others.some((g) => g.filter.kind === 'SUBSCRIBED' || has(g, 'SubscriptionChange'));
     const listed = new Map<string, ListEntry>();
     for (const e of noListing ? [] : await store.list('', '*', { subscribedOnly: false })) {
-      // `name.lock` beside `name` is its dotlock (lib/lock), there only while a write lasts: no mailbox to tell of.
-      if (!(e.name.endsWith('.lock') && listed.has(e.name.slice(0, -5)))) listed.set(e.name, e);
+      // `name.lock` and its temporary `name.lock.<host>.<pid>...` are a mailbox's dotlock (lib/lock), there only
+      // while a write lasts: no mailboxes to tell of (a mailbox really named so is not watched).
+      if (!DOTLOCK.test(e.name)) listed.set(e.name, e);
     }
     const subs = new Set(wantSubs ? (await store.list('', '*', { subscribedOnly: true })).map((e) => e.name) : []);
     const candidates = new Set([...listed.keys(), ...subs, ...this.names.keys()]);
@@ -251,8 +263,11 @@ export class Notifier {
         values = await statusValues(this.ctx, name, atts).catch(() => null);
         if (values && entry === null) entry = { name, attributes: [] };
       }
-      next.set(name, { entry, subscribed: subs.has(name), uidValidity: values?.UIDVALIDITY ?? null });
+      // A STATUS that failed for a while (the mailbox locked by a long write) keeps what was known of it.
+      const known = this.names.get(name)?.uidValidity ?? null;
+      next.set(name, { entry, subscribed: subs.has(name), uidValidity: values?.UIDVALIDITY ?? (entry ? known : null) });
       const messages = groups.filter((g) => has(g, 'MessageNew'));
+      if (!values && entry) continue;
       if (!values || messages.length === 0 || (sel && store.sameMailbox(sel.name, name))) {
         this.told.delete(name);
         continue;
@@ -332,5 +347,7 @@ export class Notifier {
     this.watchedBox = null;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
+    if (this.retry !== null) clearTimeout(this.retry);
+    this.retry = null;
   }
 }

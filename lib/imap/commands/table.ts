@@ -70,7 +70,7 @@ export function capabilities(s: ImapSession): readonly string[] {
     'STATUS=SIZE', 'ESEARCH', 'SEARCHRES', 'MULTIAPPEND',
     // RFC 7889: one limit for every mailbox (max_literal), so it is given with the capability.
     `APPENDLIMIT=${s.opts.maxLiteral}`, 'MOVE', 'SORT', 'ESORT',
-    ...THREAD_ALGORITHMS.map((a) => `THREAD=${a}`), 'WITHIN', 'BINARY', ...compress, 'I18NLEVEL=1', 'CONDSTORE', 'QRESYNC', 'UTF8=ACCEPT'];
+    ...THREAD_ALGORITHMS.map((a) => `THREAD=${a}`), 'WITHIN', 'NOTIFY', 'BINARY', ...compress, 'I18NLEVEL=1', 'CONDSTORE', 'QRESYNC', 'UTF8=ACCEPT'];
   if (s.state === 'not-authenticated') {
     if (s.backend.tls && !s.tlsActive) caps.push('STARTTLS');
     if (!s.backend.plaintextAllowed()) caps.push('LOGINDISABLED');

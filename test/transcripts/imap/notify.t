@@ -1,7 +1,7 @@
 # NOTIFY (RFC 5465), after its §3.1 examples with this server's names: session 1 asks to be told, session 2 changes
 # things, and session 1 hears of them while it sends nothing (no IDLE, no NOOP): for the selected mailbox EXISTS
-# and the FETCH of MessageNew's items, flag changes with UID (§5.1); for another mailbox STATUS (§5.2, §5.3); LIST
-# for a mailbox made, renamed (OLDNAME, §5.4), subscribed (§5.5) and deleted (\NonExistent); NOTIFY NONE ends it.
+# and the FETCH of MessageNew's items, flag changes with UID (§5.1), EXPUNGE; for another mailbox STATUS (§5.2,
+# §5.3); LIST for a mailbox made, renamed (OLDNAME, §5.4), subscribed (§5.5) and deleted (\NonExistent); NOTIFY NONE ends it.
 mailbox: sample.mbox
 S1: * PREAUTH $*
 C1: a SELECT INBOX
@@ -53,6 +53,32 @@ C2: b4 UID STORE 6 +FLAGS (\Flagged)
 S2: * 5 FETCH (UID 6 FLAGS (\Flagged))
 S2: b4 OK UID STORE completed
 S1: * 5 FETCH (UID 6 FLAGS (\Flagged \Recent))
+C2: b4a UID STORE 6 +FLAGS.SILENT (\Deleted)
+S2: b4a OK UID STORE completed
+S1: * 5 FETCH (UID 6 FLAGS (\Flagged \Deleted \Recent))
+C2: b4b EXPUNGE
+S2: * 5 EXPUNGE
+S2: b4b OK EXPUNGE completed
+S1: * 5 EXPUNGE
+# An expunge in another mailbox (PERSONAL has no FlagChange: the \Deleted alone is not told).
+C2: b4c SELECT Lists
+S2: $*
+S2: $*
+S2: $*
+S2: $*
+S2: $*
+S2: $*
+S2: $*
+S2: $*
+S2: b4c OK [READ-WRITE] SELECT completed
+C2: b4d STORE 1 +FLAGS.SILENT (\Deleted)
+S2: b4d OK STORE completed
+C2: b4e EXPUNGE
+S2: * 1 EXPUNGE
+S2: b4e OK EXPUNGE completed
+S1: * STATUS "Lists" (MESSAGES 0 UIDNEXT 2 UIDVALIDITY $v UNSEEN 0)
+C2: b4f UNSELECT
+S2: b4f OK UNSELECT completed
 C2: b5 RENAME Lists Lemonade
 S2: b5 OK RENAME completed
 S1: * LIST (\NoInferiors \Unmarked) "/" "Lemonade" ("OLDNAME" ("Lists"))
