@@ -146,29 +146,61 @@ describe('MailStore.watch', () => {
   });
 });
 
+/** A preauthenticated session over `store`, with its output. */
+function sessionOn(store: UwMailStore) {
+  const toServer = new PassThrough();
+  const fromServer = new PassThrough();
+  const backend: ImapBackend = {
+    plaintextAllowed: () => true, mechanisms: () => [], login: async () => ({ ok: false, reason: 'bad-password', detail: 'x' }),
+    sasl: () => null, loginFailed: async () => false, tls: null, alerts: async () => [],
+    openStore: async () => store,
+  };
+  const s = new ImapSession(new LineInput(toServer, 8192), new ResponseSink(fromServer), backend, {
+    hostname: 'test.example', version: 'v', logger: new MemoryLogger(), clock: systemClock, sessionId: 't',
+    clientHost: '[192.0.2.9]', implicitTls: false, loginTimeoutS: 60, idleTimeoutS: 60,
+    maxLiteral: 1 << 20, maxCommand: 1 << 21, maxBadCommands: 20, literalMinus: false,
+  }, commandTable(), capabilities, { user: 'u', store });
+  let out = '';
+  fromServer.on('data', (d: Buffer) => {
+    out += d.toString('latin1');
+  });
+  const until = async (text: string): Promise<void> => {
+    for (let i = 0; i < 500 && !out.includes(text); i++) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(out.includes(text), `waiting for ${text} in\n${out}`);
+  };
+  return { s, toServer, until, output: () => out };
+}
+
+describe('NOTIFY limits', () => {
+  it('refuses a SET over 200 mailboxes, and ends one that grows past them with OK [NOTIFICATIONOVERFLOW]', async () => {
+    const store = sampleStore();
+    const home = join(store.resolve('x').path, '..');
+    for (let i = 1; i < 200; i++) writeFileSync(join(home, `box${i}`), '');
+    const h = sessionOn(store);
+    const done = h.s.run();
+    // INBOX and 199 others: at the limit.
+    h.toServer.write('a NOTIFY SET (personal (MessageNew MessageExpunge))\r\n');
+    await h.until('a OK');
+    assert.notEqual(current(h.s), null);
+    writeFileSync(join(home, 'box200'), '');
+    await h.until('* OK [NOTIFICATIONOVERFLOW]');
+    assert.equal(current(h.s), null);
+    assert.equal(store.watching, 0);
+    h.toServer.write('b NOTIFY SET (personal (MessageNew MessageExpunge))\r\n');
+    await h.until('b NO [NOTIFICATIONOVERFLOW]');
+    assert.equal(store.watching, 0);
+    h.toServer.write('c NOTIFY SET (mailboxes (box1 box2) (MessageNew MessageExpunge))\r\n');
+    await h.until('c OK');
+    h.toServer.end();
+    await done;
+    assert.equal(store.watching, 0);
+  });
+});
+
 describe('NOTIFY in a session', () => {
   it('closes its watches at NOTIFY NONE, at a new NOTIFY SET and at the end of the session', async () => {
     const store = sampleStore();
-    const toServer = new PassThrough();
-    const fromServer = new PassThrough();
-    const backend: ImapBackend = {
-      plaintextAllowed: () => true, mechanisms: () => [], login: async () => ({ ok: false, reason: 'bad-password', detail: 'x' }),
-      sasl: () => null, loginFailed: async () => false, tls: null, alerts: async () => [],
-      openStore: async () => store,
-    };
-    const s = new ImapSession(new LineInput(toServer, 8192), new ResponseSink(fromServer), backend, {
-      hostname: 'test.example', version: 'v', logger: new MemoryLogger(), clock: systemClock, sessionId: 't',
-      clientHost: '[192.0.2.9]', implicitTls: false, loginTimeoutS: 60, idleTimeoutS: 60,
-      maxLiteral: 1 << 20, maxCommand: 1 << 21, maxBadCommands: 20, literalMinus: false,
-    }, commandTable(), capabilities, { user: 'u', store });
-    let out = '';
-    fromServer.on('data', (d: Buffer) => {
-      out += d.toString('latin1');
-    });
-    const until = async (text: string): Promise<void> => {
-      for (let i = 0; i < 300 && !out.includes(text); i++) await new Promise((r) => setTimeout(r, 10));
-      assert.ok(out.includes(text), `waiting for ${text} in\n${out}`);
-    };
+    const { s, toServer, until } = sessionOn(store);
     const done = s.run();
     toServer.write('a SELECT INBOX\r\nb NOTIFY SET (selected (MessageNew MessageExpunge)) (personal (MailboxName))\r\n');
     await until('b OK');
