@@ -22,6 +22,7 @@ import type { Command, CommandContext, Selected } from './command.js';
 import { replyFor } from './errors.js';
 import { probedExtension } from './commands/probes.js';
 import { expungedFromContexts, refreshContexts } from './commands/shared/context.js';
+import type { Notifier } from './notify.js';
 import type { MailStore } from '../mailbox/store.js';
 import {
   CommandFragmentError, readCommand, type CommandPart, type LiteralAnnouncement, type LiteralSpool, type RawCommand,
@@ -139,6 +140,8 @@ export class ImapSession {
   private toldModseq = 0;
   /** This command has told {@link toldModseq} already (expunges held back). */
   private heldBackTold = false;
+  /** NOTIFY's notifications (RFC 5465), null when none are asked for. */
+  private notifier: Notifier | null = null;
   /** A command (IDLE) reads further lines itself. */
   readonly input: LineInput;
   readonly out: ResponseSink;
@@ -177,6 +180,16 @@ export class ImapSession {
 
   get enabled(): ReadonlySet<string> {
     return this.enabledSet;
+  }
+
+  get notifications(): Notifier | null {
+    return this.notifier;
+  }
+
+  /** NOTIFY SET or NONE (null): the notifications before end, their watches closed. */
+  setNotifications(n: Notifier | null): void {
+    this.notifier?.close();
+    this.notifier = n;
   }
 
   /** Whether STARTTLS made the connection encrypted. */
@@ -313,7 +326,9 @@ export class ImapSession {
         case 'flags': {
           // Once CONDSTORE is on, another agent's change carries UID and MODSEQ (RFC 7162 §3.1).
           const cs = this.enabledSet.has('CONDSTORE');
-          this.untagged((b) => flagsFetch(b, u.seq, sel.box.meta(u.seq), { uid: cs, modseq: cs, flags: true }));
+          // So does one NOTIFY's FlagChange asked for (RFC 5465 §5.1).
+          const uid = cs || this.notifier?.flagUids === true;
+          this.untagged((b) => flagsFetch(b, u.seq, sel.box.meta(u.seq), { uid, modseq: cs, flags: true }));
           break;
         }
       }
@@ -325,6 +340,7 @@ export class ImapSession {
     } catch (e) {
       this.internalError(e, 'warning');
     }
+    await this.notifier?.afterUpdates(sel);
     if (allowExpunge) this.toldModseq = sel.box.highestModseq();
     else this.tellHeldBack(sel.box);
     return true;
@@ -402,6 +418,7 @@ export class ImapSession {
       this.end('error', `Internal error, id ${this.internalError(e)}`);
     } finally {
       if (this.out.closed) this.endReason ??= 'client gone';
+      this.setNotifications(null);
       const sel = this.unselect();
       if (sel) {
         await sel.box.close().catch((e: unknown) => {
@@ -433,33 +450,38 @@ export class ImapSession {
       timer = setTimeout(() => resolve('timeout'), seconds * 1000);
     });
     try {
-      const r = await Promise.race([
-        readCommand(this.input, {
-          maxLiteral: (a) => {
-            if (a.nonSync && this.opts.literalMinus && a.size > LITERAL_MINUS_MAX) return 'refuse';
-            return isAppend(a.soFar) ? this.opts.maxLiteral : Math.min(this.opts.maxLiteral, MAX_CLIENT_LITERAL);
-          },
-          maxCommand: this.opts.maxCommand,
-          maxLiterals: 1000,
-          maxDiscard: 1 << 20,
-          onContinuation: async () => {
-            this.send((b) => b.raw('+ Ready for argument'));
-            await this.out.flush();
-          },
-          spool: (a) => {
-            const spool = this.opts.spool;
-            if (spool === undefined || a.size <= SPOOL_ABOVE || !isAppend(a.soFar)) return null;
-            try {
-              return spool();
-            } catch (e) {
-              // No spool file (directory missing or full): the literal is held in memory as before.
-              this.opts.logger.log('warning', `cannot spool a literal: ${describeError(e)}`);
-              return null;
-            }
-          },
-        }),
-        timeout,
-      ]);
+      const reading = readCommand(this.input, {
+        maxLiteral: (a) => {
+          if (a.nonSync && this.opts.literalMinus && a.size > LITERAL_MINUS_MAX) return 'refuse';
+          return isAppend(a.soFar) ? this.opts.maxLiteral : Math.min(this.opts.maxLiteral, MAX_CLIENT_LITERAL);
+        },
+        maxCommand: this.opts.maxCommand,
+        maxLiterals: 1000,
+        maxDiscard: 1 << 20,
+        onContinuation: async () => {
+          this.send((b) => b.raw('+ Ready for argument'));
+          await this.out.flush();
+        },
+        spool: (a) => {
+          const spool = this.opts.spool;
+          if (spool === undefined || a.size <= SPOOL_ABOVE || !isAppend(a.soFar)) return null;
+          try {
+            return spool();
+          } catch (e) {
+            // No spool file (directory missing or full): the literal is held in memory as before.
+            this.opts.logger.log('warning', `cannot spool a literal: ${describeError(e)}`);
+            return null;
+          }
+        },
+      });
+      // NOTIFY (RFC 5465): what changed is told while the client is quiet, not only after its next command.
+      let r: Awaited<typeof reading> | 'timeout' | 'notify';
+      while ((r = await Promise.race([this.notifier?.changed() ?? reading, reading, timeout])) === 'notify') {
+        await this.notifier?.deliver();
+        await this.out.flush();
+        // The selected mailbox went away meanwhile (its BYE is out).
+        if (this.state === 'logout') return null;
+      }
       if (r === 'timeout') {
         this.autologout();
         return null;

@@ -46,6 +46,16 @@ export interface ListOptions {
   readonly selectSpecialUse?: boolean;
 }
 
+/** A watch on mailboxes that are not open ({@link MailStore.watch}). */
+export interface StoreWatch {
+  /** True while every path is watched; false when the caller must poll (it never turns true again). */
+  readonly live: boolean;
+  /** How many filesystem watches it holds (0 once closed). */
+  readonly paths: number;
+  /** Ends the watch: no `onChange` follows. May be called more than once. */
+  close(): void;
+}
+
 export interface MailStore {
   /** The hierarchy delimiter. */
   readonly delimiter: '/';
@@ -76,6 +86,12 @@ export interface MailStore {
    * or nothing (see MailboxDriver.append, also for `opts`).
    */
   append(name: string, msgs: AsyncIterable<AppendMessage>, opts?: AppendOptions): Promise<{ uidValidity: number; uids: number[] }>;
+  /**
+   * Calls `onChange` soon after any of the named mailboxes, the folders holding them, or the subscriptions may have
+   * changed (NOTIFY, RFC 5465: storage owns its notifications, as OpenMailbox.notifyChanges). Possibly more often
+   * than they did; never what changed, which the caller finds by asking (STATUS, LIST). Close the watch when done.
+   */
+  watch(names: readonly string[], onChange: () => void): StoreWatch;
   /** True when `name` refers to the same file as the mailbox open as `openName` (COPY into the selected box). */
   sameMailbox(a: string, b: string): boolean;
   /**

@@ -89,6 +89,15 @@ export interface UwNamesOptions {
 export class UwNames {
   constructor(private readonly opts: UwNamesOptions) {}
 
+  /** {@link resolve}, or null for a name it refuses. */
+  resolveOrNull(name: string): Resolved | null {
+    try {
+      return this.resolve(name);
+    } catch {
+      return null;
+    }
+  }
+
   /**
    * The file (or directory) a name refers to, after every rule in the module comment. A single trailing `/` is
    * accepted and reported as `dir` (CREATE makes a directory of it; LIST prefixes end with it). Synchronous

@@ -13,18 +13,19 @@
  * but set at most sites); LIST never returns names with a trailing `/` (UW lists `foo/` for `LIST "" "foo/*"`);
  * a missing INBOX is created on SELECT/EXAMINE/STATUS/APPEND (UW shows an empty dummy mailbox instead).
  */
-import { statSync, type Dirent, type Stats } from 'node:fs';
+import { existsSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { lstat, mkdir, readdir, rename, rmdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { AppendMessage, AppendOptions, MailboxDriver, MailboxStatus, OpenMailbox, StatusWanted } from './driver.js';
 import { MailboxError } from './driver.js';
 import { fsError, isErrno, lstatOrUndefined } from './fs-errors.js';
-import type { ListEntry, ListOptions, MailStore } from './store.js';
+import type { ListEntry, ListOptions, MailStore, StoreWatch } from './store.js';
 import { isInbox, MAX_NAME_LENGTH, underInbox, UwNames, wildMatch, type Resolved } from './uw-names.js';
 import { Subscriptions } from './uw-subscriptions.js';
 import { SpecialUses, useKey } from './special-use.js';
 import { filesystemQuota, storageResource, type QuotaGet, type QuotaRoot } from './quota.js';
 import { ServerMetadata, type MetadataChange, type MetadataRefusal } from './server-metadata.js';
+import { watchPaths } from './store-watch.js';
 import type { NamedUse, SpecialUse } from '../values/special-use.js';
 
 export interface UwMailStoreOptions {
@@ -715,6 +716,16 @@ export class UwMailStore implements MailStore {
       if (free < 0) throw new MailboxError('OVERQUOTA', `${name}: the message would exceed the ${q.name} limit`);
       yield m;
     }
+  }
+
+  /** NOTIFY's watch: each name's file and folder (INBOX's file alone), and the subscription file's folder. */
+  watch(names: readonly string[], onChange: () => void): StoreWatch {
+    const paths = [dirname(this.subscriptions.file)];
+    for (const name of names) {
+      const r = this.names.resolveOrNull(name);
+      if (r) paths.push(...(r.inbox ? [r.path] : existsSync(r.path) ? [r.path, dirname(r.path)] : [dirname(r.path)]));
+    }
+    return watchPaths(paths, onChange);
   }
 
   /**

@@ -18,7 +18,7 @@ function stored(name: string): string {
 }
 
 export class Subscriptions {
-  constructor(private readonly file: string) {}
+  constructor(readonly file: string) {}
 
   /** Adds `name` at the end unless it is there already. */
   async add(name: string): Promise<void> {

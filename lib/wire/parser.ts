@@ -288,7 +288,7 @@ export class ArgCursor {
   }
 
   /** Whether the next octet is `c` (a character); consumes it when so. */
-  private eat(c: string): boolean {
+  eat(c: string): boolean {
     if (this.peek() !== c.charCodeAt(0)) return false;
     this.pos++;
     return true;

@@ -2,7 +2,8 @@
  * IMAP fuzz sessions from a seed: a walk through the protocol's states (RFC 3501 and the extensions imapd
  * advertises: LITERAL+, SASL-IR, ID, ENABLE, IDLE, NAMESPACE, UIDPLUS, UNSELECT, LIST-EXTENDED, LIST-STATUS,
  * SPECIAL-USE, CREATE-SPECIAL-USE, XLIST, STATUS=SIZE, ESEARCH, SEARCHRES, MULTIAPPEND, APPENDLIMIT, MOVE, CATENATE,
- * REPLACE, SORT, SORT=DISPLAY, ESORT, CONTEXT=SEARCH, CONTEXT=SORT (and CANCELUPDATE), THREAD, WITHIN, BINARY, QUOTA, METADATA-SERVER; COMPRESS
+ * REPLACE, SORT, SORT=DISPLAY, ESORT, CONTEXT=SEARCH, CONTEXT=SORT (and CANCELUPDATE), THREAD, WITHIN, NOTIFY, BINARY, QUOTA,
+ * METADATA-SERVER; COMPRESS
  * only as forms it refuses, since the fuzzer speaks plaintext) with valid
  * commands, commands of extensions it lacks (capability probes), mixed with the mutations of issue 11: literal counts out of range,
  * LITERAL+ where it is not allowed, unbalanced and deep parentheses, 8-bit and NUL bytes, lone CR/LF, 1 MB lines,
@@ -186,6 +187,29 @@ class ImapGen {
     ])();
   }
 
+  /** NOTIFY (RFC 5465): SET with filters and events, valid and not (BAD, NO [BADEVENT]), and NONE. */
+  notify(): void {
+    const r = this.rng;
+    this.cmd((b) => {
+      if (r.chance(0.2)) {
+        b.text(r.pick(['NOTIFY NONE', 'NOTIFY', 'NOTIFY SET', 'NOTIFY SET ()', 'NOTIFY GET', 'NOTIFY NONE x']));
+        return;
+      }
+      b.text(`NOTIFY SET${r.chance(0.3) ? ' STATUS' : ''}`);
+      for (let i = r.int(1, 3); i > 0; i--) {
+        const filter = r.pick(['SELECTED', 'SELECTED-DELAYED', 'INBOXES', 'PERSONAL', 'SUBSCRIBED', 'SUBTREE', 'MAILBOXES', 'BOGUS']);
+        b.text(` (${filter}`);
+        if (filter === 'SUBTREE' || filter === 'MAILBOXES') {
+          b.text(' ');
+          this.astring(b, this.mailbox());
+        }
+        b.text(` ${r.pick(['NONE', '(MessageNew MessageExpunge)', '(MessageNew MessageExpunge FlagChange)', '(MailboxName)',
+          '(SubscriptionChange MailboxName)', '(MessageNew)', '(FlagChange)', '(AnnotationChange MessageNew MessageExpunge)',
+          '(MailboxMetadataChange)', '(XNope)', `(MessageNew ${this.fetchAtts()} MessageExpunge)`, '()'])})`);
+      }
+    });
+  }
+
   fetchAtts(): string {
     const r = this.rng;
     const k = r.weighted<string>([[2, 'macro'], [3, 'one'], [6, 'list'], [0.3, 'deep'], [0.3, 'unbalanced']]);
@@ -359,10 +383,11 @@ class ImapGen {
       [1, () => this.cmd((b) => b.text(r.pick(['ENABLE', 'ENABLE CONDSTORE', 'ENABLE UTF8=ACCEPT', 'ENABLE X-NOPE QRESYNC', 'ENABLE ""',
         'ENABLE (CONDSTORE)'])))],
       [1, () => this.idle()],
+      [1, () => this.notify()],
       // COMPRESS as it is refused (a DEFLATE stream is beyond this plaintext fuzzer), and commands of extensions
       // imapd lacks, which a client sends to probe (answered BAD without counting toward the disconnect).
       [0.5, () => this.cmd((b) => b.text(r.pick(['COMPRESS', 'COMPRESS GZIP', 'COMPRESS DEFLATE x', 'COMPRESS "DEFLATE"',
-        'NOTIFY NONE', 'UNAUTHENTICATE', 'MYRIGHTS INBOX'])))],
+        'URLFETCH x', 'UNAUTHENTICATE', 'MYRIGHTS INBOX'])))],
     ];
     const selected: [number, () => void][] = [
       [10, () => this.cmd((b) => b.text(`${r.chance(0.4) ? 'UID ' : ''}FETCH ${this.seqSet()} ${this.fetchAtts()}`))],

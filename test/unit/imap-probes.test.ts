@@ -10,7 +10,7 @@ describe('capability probes', () => {
 
   it('knows the registry commands clients probe with, by their extension', () => {
     assert.equal(probedExtension('UNAUTHENTICATE'), 'UNAUTHENTICATE');
-    assert.equal(probedExtension('NOTIFY'), 'NOTIFY');
+    assert.equal(probedExtension('URLFETCH'), 'URLAUTH');
     assert.equal(probedExtension('GETANNOTATION'), 'ANNOTATE-EXPERIMENT-1');
     assert.equal(probedExtension('MYRIGHTS'), 'ACL');
     assert.equal(probedExtension('UID CONVERT'), 'CONVERT');
@@ -20,5 +20,6 @@ describe('capability probes', () => {
     assert.equal(probedExtension('XLIST'), undefined);
     assert.equal(probedExtension('GETQUOTAROOT'), undefined);
     assert.equal(probedExtension('GETMETADATA'), undefined);
+    assert.equal(probedExtension('NOTIFY'), undefined);
   });
 });

@@ -30,6 +30,8 @@ export const idle = defineAuthenticatedCommand({
     });
     let wake: (() => void) | null = null;
     const changes = s.selected?.box.notifyChanges(() => wake?.()) ?? null;
+    // NOTIFY's other mailboxes are told in IDLE too (RFC 5465 §4); the selected one is IDLE's own.
+    const notifier = s.notifications;
     // The autologout timer runs on in IDLE (RFC 2177: clients re-issue IDLE at least every 29 minutes).
     const deadline = s.opts.clock.now() + s.opts.idleTimeoutS * 1000;
     try {
@@ -44,11 +46,12 @@ export const idle = defineAuthenticatedCommand({
           wake = r;
           timer = setTimeout(r, Math.min(left, changes?.live ? IDLE_WATCHED_POLL_MS : IDLE_POLL_MS));
         });
-        await Promise.race([reading, tick]);
+        await Promise.race([reading, tick, ...(notifier ? [notifier.changed()] : [])]);
         if (timer !== null) clearTimeout(timer);
         wake = null;
         if (done) break;
         await s.reportUpdates(true);
+        if (s.notifications === notifier) await notifier?.deliver(true);
         await s.out.flush();
       }
     } finally {

@@ -1,7 +1,7 @@
 /**
  * Commands of IMAP extensions this server does not have (the IANA IMAP capabilities registry's commands), which
  * clients send to find out whether a server has them, often without looking at CAPABILITY first (a GETQUOTAROOT
- * after every SELECT, a NOTIFY or GETMETADATA at login). They are answered BAD like any unknown command, with the
+ * after every SELECT, a GETMETADATA at login). They are answered BAD like any unknown command, with the
  * extension named, but are not protocol errors: they do not count toward max_bad_commands, which is there to end a
  * session that sends garbage. The one list of them; a command added to the table is taken out of it.
  */
@@ -12,8 +12,6 @@ const PROBES: ReadonlyMap<string, string> = new Map([
   ['SETACL', 'ACL'], ['DELETEACL', 'ACL'], ['GETACL', 'ACL'], ['LISTRIGHTS', 'ACL'], ['MYRIGHTS', 'ACL'],
   // ANNOTATE-EXPERIMENT-1 (RFC 5257)
   ['GETANNOTATION', 'ANNOTATE-EXPERIMENT-1'], ['SETANNOTATION', 'ANNOTATE-EXPERIMENT-1'],
-  // NOTIFY (RFC 5465)
-  ['NOTIFY', 'NOTIFY'],
   // URLAUTH (RFC 4467)
   ['GENURLAUTH', 'URLAUTH'], ['RESETKEY', 'URLAUTH'], ['URLFETCH', 'URLAUTH'],
   // LANGUAGE (RFC 5255), CONVERT (RFC 5259), MULTISEARCH (RFC 7377)

@@ -45,6 +45,7 @@ import { lsub } from './lsub.js';
 import { move, uidMove } from './move.js';
 import { namespace } from './namespace.js';
 import { noop } from './noop.js';
+import { notify } from './notify.js';
 import { rename } from './rename.js';
 import { replace, uidReplace } from './replace.js';
 import { search, uidSearch } from './search.js';
@@ -68,7 +69,7 @@ export function commandTable(): ReadonlyMap<string, Command> {
     select, examine, create, del, rename, subscribe, unsubscribe, list, lsub, status, append, namespace,
     check, close, unselect, expunge, uidExpunge, search, uidSearch, fetch, uidFetch, store, uidStore, copy, uidCopy,
     move, uidMove, sort, uidSort, thread, uidThread, id, enable, idle, compress, xlist, replace, uidReplace, cancelUpdate,
-    getquota, getquotaroot, setquota, getmetadata, setmetadata,
+    getquota, getquotaroot, setquota, getmetadata, setmetadata, notify,
   ];
   return new Map(specs.map((s) => [s.name, s]));
 }
@@ -90,7 +91,7 @@ export function capabilities(s: ImapSession): readonly string[] {
     'QUOTA', 'QUOTA=RES-STORAGE',
     // RFC 5464: server annotations only (GETMETADATA/SETMETADATA ""); mailboxes have none, so not METADATA.
     'METADATA-SERVER',
-    ...THREAD_ALGORITHMS.map((a) => `THREAD=${a}`), 'PREVIEW', 'WITHIN', 'BINARY', ...compress, 'I18NLEVEL=1',
+    ...THREAD_ALGORITHMS.map((a) => `THREAD=${a}`), 'PREVIEW', 'WITHIN', 'NOTIFY', 'BINARY', ...compress, 'I18NLEVEL=1',
     'CONDSTORE', 'QRESYNC', 'UTF8=ACCEPT', 'OBJECTID', 'SAVEDATE'];
   if (s.state === 'not-authenticated') {
     if (s.backend.tls && !s.tlsActive) caps.push('STARTTLS');

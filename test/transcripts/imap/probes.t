@@ -1,4 +1,4 @@
-# Capability probes (issue 15): a command of an extension this server does not have (NOTIFY, ACL's MYRIGHTS,
+# Capability probes (issue 15): a command of an extension this server does not have (ACL's MYRIGHTS,
 # URLAUTH's URLFETCH, UNAUTHENTICATE, ...: the IANA registry's commands, listed in lib/imap/commands/probes.ts)
 # is answered BAD naming the extension, and is not a protocol error: with max_bad_commands = 21, 30 probes, then 20
 # garbage commands leave the session going, and the 21st garbage command ends it.
@@ -27,10 +27,10 @@ C: p10 MYRIGHTS Drafts
 S: p10 BAD Command unrecognized: MYRIGHTS (ACL is not supported; see CAPABILITY)
 C: p11 GETANNOTATION INBOX "/comment" "value"
 S: p11 BAD Command unrecognized: GETANNOTATION (ANNOTATE-EXPERIMENT-1 is not supported; see CAPABILITY)
-C: p12 NOTIFY SET (selected MessageNew MessageExpunge)
-S: p12 BAD Command unrecognized: NOTIFY (NOTIFY is not supported; see CAPABILITY)
-C: p13 NOTIFY NONE
-S: p13 BAD Command unrecognized: NOTIFY (NOTIFY is not supported; see CAPABILITY)
+C: p12 SETANNOTATION INBOX "/comment" ("value.priv" "x")
+S: p12 BAD Command unrecognized: SETANNOTATION (ANNOTATE-EXPERIMENT-1 is not supported; see CAPABILITY)
+C: p13 DELETEACL INBOX smith
+S: p13 BAD Command unrecognized: DELETEACL (ACL is not supported; see CAPABILITY)
 C: p14 GENURLAUTH "imap://bob@example.com/INBOX/;uid=1;urlauth=anonymous" INTERNAL
 S: p14 BAD Command unrecognized: GENURLAUTH (URLAUTH is not supported; see CAPABILITY)
 C: p15 RESETKEY
@@ -59,8 +59,8 @@ C: p26 LISTRIGHTS Drafts anyone
 S: p26 BAD Command unrecognized: LISTRIGHTS (ACL is not supported; see CAPABILITY)
 C: p27 MYRIGHTS Drafts
 S: p27 BAD Command unrecognized: MYRIGHTS (ACL is not supported; see CAPABILITY)
-C: p28 NOTIFY NONE
-S: p28 BAD Command unrecognized: NOTIFY (NOTIFY is not supported; see CAPABILITY)
+C: p28 GETACL INBOX
+S: p28 BAD Command unrecognized: GETACL (ACL is not supported; see CAPABILITY)
 C: p29 UNAUTHENTICATE
 S: p29 BAD Command unrecognized: UNAUTHENTICATE (UNAUTHENTICATE is not supported; see CAPABILITY)
 C: p30 RLSUB "" INBOX

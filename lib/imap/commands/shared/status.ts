@@ -7,7 +7,6 @@ import { mailboxName, utf8On } from './mailbox-name.js';
 
 /**
  * Queues `* STATUS mailbox (att value ...)` for `atts` (RFC 3501 §6.3.10, HIGHESTMODSEQ of RFC 7162 §3.1.2.2, which
- * Queues `* STATUS mailbox (att value ...)` for `atts` (RFC 3501 §6.3.10, HIGHESTMODSEQ of RFC 7162 §3.1.2.2, which
  * turns CONDSTORE on, APPENDLIMIT of RFC 7889, SIZE of RFC 8438, MAILBOXID of RFC 8474 §4.3, DELETED and
  * DELETED-STORAGE of RFC 9208 §4.2). The selected mailbox answers from its open index
  * (its file may hold changes not yet written; its counts as SELECT makes them, OpenMailbox.tally); any other from
@@ -16,6 +15,18 @@ import { mailboxName, utf8On } from './mailbox-name.js';
  */
 export async function sendStatus(ctx: AuthenticatedContext, mailbox: string, atts: readonly StatusAtt[]): Promise<void> {
   if (atts.includes('HIGHESTMODSEQ')) enableCondstore(ctx);
+  writeStatus(ctx, mailbox, atts, await statusValues(ctx, mailbox, atts));
+}
+
+/**
+ * The values of STATUS's items: a number for each, and MAILBOXID's objectid (RFC 8474 §4.3) when the mailbox has
+ * one.
+ */
+export type StatusValues = Readonly<Record<Exclude<StatusAtt, 'MAILBOXID'>, number> & { MAILBOXID?: string }>;
+
+/** The values of STATUS's items for `mailbox` (as {@link sendStatus} tells them; NOTIFY compares them). */
+export async function statusValues(ctx: AuthenticatedContext, mailbox: string, atts: readonly StatusAtt[]):
+  Promise<StatusValues> {
   const size = atts.includes('SIZE');
   const deleted = atts.includes('DELETED') || atts.includes('DELETED-STORAGE');
   const sel = ctx.session.selected;
@@ -32,7 +43,7 @@ export async function sendStatus(ctx: AuthenticatedContext, mailbox: string, att
   } else {
     st = await ctx.store.status(mailbox, { size, deleted });
   }
-  const value: Record<Exclude<StatusAtt, 'MAILBOXID'>, number> = {
+  return {
     MESSAGES: st.messages, RECENT: st.recent, UIDNEXT: st.uidNext, UIDVALIDITY: st.uidValidity, UNSEEN: st.unseen,
     // A mod-sequence-value is positive: only an empty mailbox without a file has none yet.
     HIGHESTMODSEQ: Math.max(1, st.highestModseq),
@@ -44,9 +55,17 @@ export async function sendStatus(ctx: AuthenticatedContext, mailbox: string, att
     // for the STORAGE resource: QUOTA=RES-STORAGE asks for DELETED-STORAGE, §3.1).
     DELETED: st.deleted?.count ?? 0,
     'DELETED-STORAGE': st.deleted?.size ?? 0,
+    ...(st.mailboxId !== undefined ? { MAILBOXID: st.mailboxId } : {}),
   };
-  // status-att-value =/ "MAILBOXID" SP "(" objectid ")" (RFC 8474 §7): left out for a mailbox that has none.
-  const id = st.mailboxId;
+}
+
+/**
+ * Queues `* STATUS mailbox (att value ...)` of `value`'s items `atts`; MAILBOXID (status-att-value =/ "MAILBOXID" SP
+ * "(" objectid ")", RFC 8474 §7) is left out for a mailbox that has none.
+ */
+export function writeStatus(ctx: AuthenticatedContext, mailbox: string, atts: readonly StatusAtt[],
+  value: StatusValues): void {
+  const id = value.MAILBOXID;
   const shown = id === undefined ? atts.filter((a) => a !== 'MAILBOXID') : atts;
   ctx.untagged((b) => mailboxName(b.raw('STATUS '), mailbox, utf8On(ctx)).sp().list(shown, (l, a) =>
     (a === 'MAILBOXID' ? l.raw(`MAILBOXID (${id})`) : l.raw(a).sp().number(value[a]))));
