@@ -13,7 +13,7 @@
  * but set at most sites); LIST never returns names with a trailing `/` (UW lists `foo/` for `LIST "" "foo/*"`);
  * a missing INBOX is created on SELECT/EXAMINE/STATUS/APPEND (UW shows an empty dummy mailbox instead).
  */
-import { existsSync, statSync, type Dirent, type Stats } from 'node:fs';
+import { existsSync, statSync, type Stats } from 'node:fs';
 import { lstat, mkdir, readdir, rename, rmdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { AppendMessage, AppendOptions, MailboxDriver, MailboxStatus, OpenMailbox, StatusWanted } from './driver.js';
@@ -23,7 +23,8 @@ import type { ListEntry, ListOptions, MailStore, StoreWatch } from './store.js';
 import { isInbox, MAX_NAME_LENGTH, underInbox, UwNames, wildMatch, type Resolved } from './uw-names.js';
 import { Subscriptions } from './uw-subscriptions.js';
 import { SpecialUses, useKey } from './special-use.js';
-import { filesystemQuota, storageResource, type QuotaGet, type QuotaRoot } from './quota.js';
+import type { QuotaRoot } from './quota.js';
+import { UwQuota, type UwQuotaOptions } from './uw-quota.js';
 import { ServerMetadata, type MetadataChange, type MetadataRefusal } from './server-metadata.js';
 import { watchPaths } from './store-watch.js';
 import type { NamedUse, SpecialUse } from '../values/special-use.js';
@@ -66,32 +67,6 @@ export interface UwMailStoreOptions {
   readonly sharedMetadata?: ReadonlyMap<string, Buffer>;
 }
 
-/** Where the user's quota comes from (quota.ts). */
-export interface UwQuotaOptions {
-  /** The user whose filesystem quota is read. */
-  readonly uid: number;
-  /** The configured limit in octets (`quota_storage`) for mail on filesystems that keep no quota; null: none. */
-  readonly storageLimit: number | null;
-  /** quotactl's Q_GETQUOTA; default the addon's (tests give their own; null: no filesystem quotas). */
-  readonly get?: QuotaGet | null;
-}
-
-/**
- * The quota roots' names (RFC 9208 §3: a root is named by the server). The configured limit is one root over all
- * the user's mail; a filesystem's quota is a root of its own, INBOX's apart when the spool is on another filesystem
- * than the home directory.
- */
-const CONFIGURED_ROOT = 'User quota';
-const HOME_FS_ROOT = 'Filesystem quota';
-const SPOOL_FS_ROOT = 'Spool filesystem quota';
-
-/** A quota root over a place, with its numbers in octets (for the check before an append). */
-interface PlaceQuota {
-  readonly name: string;
-  readonly usedBytes: number;
-  readonly limitBytes: number;
-}
-
 /** Wildcards allowed in one LIST/LSUB pattern (UW's MAXWILDCARDS): bounds the matching work. */
 const MAX_WILDCARDS = 10;
 
@@ -120,7 +95,7 @@ export class UwMailStore implements MailStore {
   private readonly listMaxDepth: number;
   private readonly listMaxEntries: number;
   private readonly uses: SpecialUses;
-  private readonly quotaOpts: UwQuotaOptions | undefined;
+  private readonly quotas: UwQuota | null;
   private readonly metadata: ServerMetadata;
 
   constructor(opts: UwMailStoreOptions) {
@@ -134,7 +109,9 @@ export class UwMailStore implements MailStore {
     this.listMaxDepth = opts.listMaxDepth ?? 20;
     this.listMaxEntries = opts.listMaxEntries ?? 20000;
     this.uses = new SpecialUses(opts.specialUseFile ?? (() => null), opts.specialUseNames ?? []);
-    this.quotaOpts = opts.quota;
+    this.quotas = opts.quota === undefined ? null : new UwQuota(opts.quota, {
+      home: this.home, inboxPath: this.inboxPath, listMaxDepth: this.listMaxDepth, listMaxEntries: this.listMaxEntries,
+    });
     this.metadata = new ServerMetadata(opts.metadataFile ?? (() => null), opts.sharedMetadata ?? new Map());
   }
 
@@ -618,104 +595,19 @@ export class UwMailStore implements MailStore {
     return this.driver.append(path, opts?.moveFrom === undefined ? this.withinQuota(name, msgs) : msgs, opts);
   }
 
-  /**
-   * The quota root over INBOX (`inbox`) or the mailboxes under the home directory, or null: the filesystem's quota
-   * where the filesystem holding them keeps one for the user, else the configured limit over all the user's mail.
-   */
-  private async placeQuota(inbox: boolean): Promise<PlaceQuota | null> {
-    const q = this.quotaOpts;
-    if (q === undefined) return null;
-    // INBOX may not exist yet: its directory is on the filesystem it will be on.
-    const fs = inbox
-      ? (filesystemQuota(this.inboxPath, q.uid, q.get) ?? filesystemQuota(dirname(this.inboxPath), q.uid, q.get))
-      : filesystemQuota(this.home, q.uid, q.get);
-    if (fs !== null) {
-      const name = inbox && !(await this.sameFilesystem(this.inboxPath, this.home)) ? SPOOL_FS_ROOT : HOME_FS_ROOT;
-      return { name, ...fs };
-    }
-    if (q.storageLimit === null) return null;
-    return { name: CONFIGURED_ROOT, usedBytes: await this.mailUsage(), limitBytes: q.storageLimit };
-  }
-
-  /** Whether `a` (or its directory, when it does not exist) is on the filesystem of `b`. */
-  private async sameFilesystem(a: string, b: string): Promise<boolean> {
-    const dev = async (p: string): Promise<number | null> =>
-      (await stat(p).catch(() => stat(dirname(p))).catch(() => null))?.dev ?? null;
-    return (await dev(a)) === (await dev(b));
-  }
-
-  /**
-   * The octets of the user's mail for the configured limit: the INBOX file and every file LIST would show under the
-   * home directory (dot files and what is below dot directories left out, as LIST leaves them; symbolic links not
-   * followed), by stat alone, each file once (INBOX may be under the home). Bounded like LIST (listMaxDepth,
-   * listMaxEntries): beyond that, files are not counted.
-   */
-  private async mailUsage(): Promise<number> {
-    const seen = new Set<string>();
-    let total = 0;
-    let entries = 0;
-    const add = (st: Stats): void => {
-      const key = `${st.dev}:${st.ino}`;
-      if (seen.has(key)) return;
-      seen.add(key);
-      total += st.size;
-    };
-    const inbox = await stat(this.inboxPath).catch(() => null);
-    if (inbox?.isFile()) add(inbox);
-    const walk = async (dir: string, level: number): Promise<void> => {
-      let list: Dirent[];
-      try {
-        list = await readdir(dir, { withFileTypes: true });
-      } catch {
-        return;
-      }
-      for (const d of list) {
-        if (entries >= this.listMaxEntries) return;
-        entries++;
-        if (d.name[0] === '.') continue;
-        const path = join(dir, d.name);
-        if (d.isDirectory()) {
-          if (level < this.listMaxDepth) await walk(path, level + 1);
-        } else if (d.isFile()) {
-          const st = await lstat(path).catch(() => null);
-          if (st?.isFile()) add(st);
-        }
-      }
-    };
-    await walk(this.home, 0);
-    return total;
-  }
-
   /** RFC 9208 GETQUOTAROOT (MailStore.quotaRoots). */
   async quotaRoots(name: string): Promise<QuotaRoot[]> {
-    const r = this.resolve(name);
-    const q = await this.placeQuota(r.inbox);
-    return q === null ? [] : [{ name: q.name, resources: [storageResource(q.usedBytes, q.limitBytes)] }];
+    return (await this.quotas?.roots(this.resolve(name).inbox)) ?? [];
   }
 
   /** RFC 9208 GETQUOTA (MailStore.quota): a root that INBOX or the home's mailboxes have. */
   async quota(root: string): Promise<QuotaRoot | null> {
-    if (this.quotaOpts === undefined) return null;
-    for (const inbox of [false, true]) {
-      const q = await this.placeQuota(inbox);
-      if (q?.name === root) return { name: q.name, resources: [storageResource(q.usedBytes, q.limitBytes)] };
-    }
-    return null;
+    return (await this.quotas?.root(root)) ?? null;
   }
 
   /** MailStore.withinQuota. */
-  async *withinQuota(name: string, msgs: AsyncIterable<AppendMessage>): AsyncIterable<AppendMessage> {
-    const q = this.quotaOpts === undefined ? null : await this.placeQuota(this.resolve(name).inbox);
-    if (q === null) {
-      yield* msgs;
-      return;
-    }
-    let free = q.limitBytes - q.usedBytes;
-    for await (const m of msgs) {
-      free -= m.body.size;
-      if (free < 0) throw new MailboxError('OVERQUOTA', `${name}: the message would exceed the ${q.name} limit`);
-      yield m;
-    }
+  withinQuota(name: string, msgs: AsyncIterable<AppendMessage>): AsyncIterable<AppendMessage> {
+    return this.quotas === null ? msgs : this.quotas.within(this.resolve(name).inbox, name, msgs);
   }
 
   /** NOTIFY's watch: each name's file and folder (INBOX's file alone), and the subscription file's folder. */
