@@ -28,7 +28,9 @@ function sentTags(sent: string): Map<string, number> {
 
 function leaks(out: string, sandbox: string): string | null {
   if (out.includes(sandbox)) return `the session's directory (${sandbox})`;
-  const m = /node:internal|\n\s+at [^\r\n]+(?:\.js|\.cjs|\.mjs):\d+|(?:TypeError|RangeError|ReferenceError|SyntaxError): |\bE[A-Z]{3,}: [a-z]/.exec(out);
+  // An errno's name and message (`ENOENT: no such file`), but not a BAD naming a command that starts with E
+  // (`EXAMINE: literal8 not allowed here`).
+  const m = /node:internal|\n\s+at [^\r\n]+(?:\.js|\.cjs|\.mjs):\d+|(?:TypeError|RangeError|ReferenceError|SyntaxError): |\b(?!EXAMINE:|ENABLE:|EXPUNGE:)E[A-Z]{3,}: [a-z]/.exec(out);
   return m ? `internal detail ${show(out.slice(Math.max(0, m.index - 60), m.index + 80))}` : null;
 }
 

@@ -543,7 +543,8 @@ class ImapGen {
       [3, () => {
         // 8-bit, NUL, lone CR inside the line (after the tag).
         const base = r.pick(['NOOP', 'FETCH 1 (FLAGS)', 'SEARCH ALL', 'SELECT INBOX', 'LIST "" *', 'STATUS INBOX (MESSAGES)',
-          'LOGIN fuzzer x', 'CAPABILITY', 'EXAMINE INBOX', 'STORE 1 +FLAGS (\\Seen)', 'CREATE x']);
+          'LOGIN fuzzer x', 'CAPABILITY', 'EXAMINE INBOX', 'STORE 1 +FLAGS (\\Seen)', 'CREATE x'])
+          .replace(/^SELECT /, this.readOnly ? 'EXAMINE ' : 'SELECT ');
         const at = r.int(0, base.length);
         const junk = r.weighted([[3, '\0'], [3, r.bytes(r.int(1, 8)).replace(/[\r\n]/g, '')], [2, '\r'], [1, '\u00ff\u00fe'], [1, '\r\r\r']]);
         plain(base.slice(0, at) + junk + base.slice(at));
@@ -564,7 +565,9 @@ class ImapGen {
       [2, () => {
         // A literal whose count is fine, in odd places.
         const data = r.pick(['INBOX', '1:*', '(FLAGS)', '', 'a\0b', '\u00e9']);
-        const place = r.pick(['SELECT ', 'FETCH ', 'FETCH 1 ', 'SEARCH ', 'SEARCH TEXT ', 'STATUS ', 'NOOP ', 'ID (', 'LIST "" ', 'ENABLE ']);
+        // A read-only session must not SELECT (the literal may well be INBOX): it EXAMINEs instead.
+        const place = r.pick(['SELECT ', 'FETCH ', 'FETCH 1 ', 'SEARCH ', 'SEARCH TEXT ', 'STATUS ', 'NOOP ', 'ID (', 'LIST "" ', 'ENABLE '])
+          .replace(/^SELECT /, this.readOnly ? 'EXAMINE ' : 'SELECT ');
         const lit8 = r.chance(0.2);
         const b = new Builder().text(`${tag} ${place}`);
         if (r.chance(0.5)) b.sync(data, `${lit8 ? '~' : ''}{${data.length}}`);
