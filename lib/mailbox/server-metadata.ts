@@ -9,11 +9,8 @@
  * special-use.ts does, with the same limit: two sessions changing it at the same instant may lose one change.
  * Without a usable control directory nothing private can be kept (NOPRIVATE).
  */
-import { randomBytes } from 'node:crypto';
-import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
-import { fsError, isErrno } from './fs-errors.js';
+import { readJsonObject, replaceJsonObject } from './json-file.js';
 
-const FILE_MODE = 0o600;
 
 /** The largest value kept (RFC 5464 §4.3's MAXSIZE: a server limits the size of what it stores). */
 const MAX_VALUE_SIZE = 4096;
@@ -78,7 +75,7 @@ export class ServerMetadata {
       }
     }
     if (Object.keys(table).length > MAX_PRIVATE_ENTRIES) return { kind: 'toomany' };
-    if (changed) await this.write(file, table);
+    if (changed) await replaceJsonObject(file, table, 'metadata file');
     return null;
   }
 
@@ -87,35 +84,11 @@ export class ServerMetadata {
     const table: Table = Object.create(null) as Table;
     const file = this.file();
     if (file === null) return table;
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (e) {
-      if (isErrno(e, 'ENOENT')) return table;
-      throw fsError(e, 'metadata file');
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      return table;
-    }
-    if (typeof parsed !== 'object' || parsed === null) return table;
+    const parsed = await readJsonObject(file, 'metadata file');
+    if (parsed === null) return table;
     for (const [k, v] of Object.entries(parsed)) {
       if (k.startsWith('/private/') && typeof v === 'string') table[k] = v;
     }
     return table;
-  }
-
-  /** Replaces the file atomically: a temporary file in the same directory, then rename(2). */
-  private async write(file: string, table: Table): Promise<void> {
-    const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-    try {
-      await writeFile(tmp, `${JSON.stringify(table)}\n`, { encoding: 'utf8', mode: FILE_MODE, flag: 'wx' });
-      await rename(tmp, file);
-    } catch (e) {
-      await unlink(tmp).catch(() => undefined);
-      throw fsError(e, 'metadata file');
-    }
   }
 }

@@ -10,13 +10,10 @@
  * change (as `~/.mailboxlist`, uw-subscriptions.ts). Without a usable control directory nothing is remembered, and
  * a CREATE that asks for a use is refused (NO [USEATTR]) rather than creating a mailbox without it.
  */
-import { randomBytes } from 'node:crypto';
-import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { SPECIAL_USES, type NamedUse, type SpecialUse } from '../values/special-use.js';
-import { fsError, isErrno } from './fs-errors.js';
+import { readJsonObject, replaceJsonObject } from './json-file.js';
 import { isInbox } from './uw-names.js';
 
-const FILE_MODE = 0o600;
 
 /**
  * The key a mailbox's uses are kept under: its name relative to the home (`~/x` is `x`), without a trailing
@@ -90,7 +87,7 @@ export class SpecialUses {
     const file = this.file();
     if (file === null) return;
     const table = await this.read();
-    if (edit(table)) await this.write(file, table);
+    if (edit(table)) await replaceJsonObject(file, table, 'special-use file');
   }
 
   /** The kept table; empty when there is no file. Entries that are not lists of known uses are dropped. */
@@ -98,37 +95,13 @@ export class SpecialUses {
     const file = this.file();
     const table: UseTable = Object.create(null) as UseTable;
     if (file === null) return table;
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (e) {
-      if (isErrno(e, 'ENOENT')) return table;
-      throw fsError(e, 'special-use file');
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      return table; // a damaged file: as if none (the next change writes a good one)
-    }
-    if (typeof parsed !== 'object' || parsed === null) return table;
+    const parsed = await readJsonObject(file, 'special-use file');
+    if (parsed === null) return table;
     for (const [k, v] of Object.entries(parsed)) {
       if (!Array.isArray(v)) continue;
       const uses = SPECIAL_USES.filter((u) => v.includes(u));
       if (uses.length > 0) table[k] = uses;
     }
     return table;
-  }
-
-  /** Replaces the file atomically: a temporary file in the same directory, then rename(2). */
-  private async write(file: string, table: UseTable): Promise<void> {
-    const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-    try {
-      await writeFile(tmp, `${JSON.stringify(table)}\n`, { encoding: 'utf8', mode: FILE_MODE, flag: 'wx' });
-      await rename(tmp, file);
-    } catch (e) {
-      await unlink(tmp).catch(() => undefined);
-      throw fsError(e, 'special-use file');
-    }
   }
 }
