@@ -57,6 +57,7 @@ function appendExit(e: unknown): number {
     case 'ALREADYEXISTS':
       return EX_CANTCREAT;
     case 'NOPERM':
+    case 'HASCHILDREN':
     case 'READONLY':
       return EX_NOPERM;
     case 'LIMIT':

@@ -49,6 +49,8 @@ function mailboxNo(e: MailboxError): CommandResult {
     case 'ALREADYEXISTS': return no('Mailbox already exists', 'ALREADYEXISTS');
     case 'INUSE': return no('Mailbox is locked by another process', 'INUSE');
     case 'NOPERM': return no('Permission denied', 'NOPERM');
+    // RFC 9051 §7.1 (RFC 5530 has no code for it): a client may delete the inferiors first.
+    case 'HASCHILDREN': return no('Mailbox has inferior hierarchical names', 'HASCHILDREN');
     case 'LIMIT': return no(e.message, 'LIMIT');
     case 'USEATTR': return no(e.message, 'USEATTR');
     case 'EXPUNGED': return no('A message the command names has been expunged', 'EXPUNGEISSUED');

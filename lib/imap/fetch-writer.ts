@@ -63,6 +63,8 @@ export interface FetchOptions {
   readonly uid: boolean;
   /** Whether fetching a body sets \Seen (false for a mailbox opened with EXAMINE). */
   readonly markSeen: boolean;
+  /** Whether FLAGS shows \Recent on the messages that have it (not in an IMAP4rev2 session, RFC 9051). */
+  readonly recent: boolean;
   /**
    * MIME trees by UID, kept by the session for the selected mailbox (clients fetch BODYSTRUCTURE, then sections):
    * filled here when a tree is parsed. The session owns it and clears it when it deselects.
@@ -502,6 +504,8 @@ type KeptItem = (typeof KEPT_ITEMS)[number];
 /** The items of a FETCH whose every item can be written without reading the mailbox (see {@link writeFetchKept}). */
 export interface KeptPlan {
   readonly items: readonly KeptItem[];
+  /** FLAGS shows \Recent (FetchOptions.recent). */
+  readonly recent: boolean;
   /** When the items are one kept value, alone or after the UID: how {@link writeKeptRun} writes them. */
   readonly run: RunPlan | null;
 }
@@ -541,7 +545,7 @@ const FETCH_OPEN = Buffer.from(' FETCH (', 'latin1');
  * The plan for {@link writeFetchKept}, or null when an item needs the message's bytes (a body section, BINARY,
  * RFC822...; these may also set \Seen). The UID comes first for UID FETCH, as in {@link writeFetch}.
  */
-export function keptPlan(atts: readonly FetchAtt[], opts: { uid: boolean }): KeptPlan | null {
+export function keptPlan(atts: readonly FetchAtt[], opts: { uid: boolean; recent: boolean }): KeptPlan | null {
   const items: KeptItem[] = [];
   if (opts.uid && !atts.some((a) => a.kind === 'UID')) items.push('UID');
   for (const a of atts) {
@@ -549,7 +553,7 @@ export function keptPlan(atts: readonly FetchAtt[], opts: { uid: boolean }): Kep
     if (kind === undefined) return null;
     items.push(kind);
   }
-  return { items, run: runPlan(items) };
+  return { items, recent: opts.recent, run: runPlan(items) };
 }
 
 /** Where the values found kept for one message lie, by the plan's item index (reused: see writeFetchKept). */
@@ -637,7 +641,7 @@ export function writeFetchKept(out: ResponseSink, box: OpenMailbox, seq: number,
     switch (it) {
       case 'FLAGS':
         meta ??= box.meta(seq);
-        writeFlagList(w, meta.flags, meta.recent, meta.keywords);
+        writeFlagList(w, meta.flags, plan.recent && meta.recent, meta.keywords);
         break;
       case 'UID':
         meta ??= box.meta(seq);
@@ -799,7 +803,7 @@ export async function writeFetch(
     switch (v.kind) {
       case 'flags': {
         const m = box.meta(seq);
-        writeFlagList(w, m.flags, m.recent, m.keywords);
+        writeFlagList(w, m.flags, opts.recent && m.recent, m.keywords);
         break;
       }
       case 'uid':

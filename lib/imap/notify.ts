@@ -205,7 +205,10 @@ export class Notifier {
     let seq = box.count();
     while (seq > 0 && box.meta(seq).uid >= from) seq--;
     const out = this.ctx.session.out;
-    const opts = { uid: false, markSeen: false, structureCache: sel.structures, condstore: condstoreOn(this.ctx) };
+    const opts = {
+      uid: false, markSeen: false, recent: !this.ctx.session.rev2, structureCache: sel.structures,
+      condstore: condstoreOn(this.ctx),
+    };
     for (seq++; seq <= box.count() && this.sent++ < MAX_RESPONSES; seq++) {
       try {
         await writeFetch(out, box, seq, atts, opts);

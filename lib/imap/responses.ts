@@ -30,9 +30,10 @@ export function permanentFlags(b: ResponseBuilder, keywords: readonly string[] |
 /**
  * `seq FETCH ([UID uid] [MODSEQ (n)] [FLAGS (...)])`, the items `show` names: a message's flags after STORE or
  * another session's change, or only its new mod-sequence after a STORE (UNCHANGEDSINCE) .SILENT (RFC 7162 §3.1.3).
+ * `show.recent`: whether \Recent is among the flags when the message has it (not in an IMAP4rev2 session).
  */
 export function flagsFetch(b: ResponseBuilder, seq: number, m: MessageMeta,
-  show: { readonly uid: boolean; readonly modseq: boolean; readonly flags: boolean }): void {
+  show: { readonly uid: boolean; readonly modseq: boolean; readonly flags: boolean; readonly recent: boolean }): void {
   b.number(seq).raw(' FETCH (');
   let sep = '';
   if (show.uid) {
@@ -43,7 +44,7 @@ export function flagsFetch(b: ResponseBuilder, seq: number, m: MessageMeta,
     b.raw(sep).raw('MODSEQ (').number(m.modseq).raw(')');
     sep = ' ';
   }
-  if (show.flags) b.raw(sep).raw('FLAGS ').flags(m.flags, m.recent, m.keywords);
+  if (show.flags) b.raw(sep).raw('FLAGS ').flags(m.flags, show.recent && m.recent, m.keywords);
   b.raw(')');
 }
 

@@ -182,6 +182,21 @@ export class ImapSession {
     return this.enabledSet;
   }
 
+  /**
+   * The client sent ENABLE IMAP4rev2: RFC 9051's rules from then on (§6.3.1: a server that offers both revisions
+   * keeps IMAP4rev1's until then). What differs: no \Recent (no RECENT response, no \Recent in FLAGS, no NEW, OLD,
+   * RECENT search keys or STATUS RECENT), SELECT's LIST response and no UNSEEN code, SEARCH answered by ESEARCH, and
+   * mailbox names in UTF-8 both ways.
+   */
+  get rev2(): boolean {
+    return this.enabledSet.has('IMAP4rev2');
+  }
+
+  /** Mailbox names go both ways in UTF-8: after ENABLE UTF8=ACCEPT (RFC 9755 §3) or IMAP4rev2 (RFC 9051 §5.1). */
+  get utf8Names(): boolean {
+    return this.enabledSet.has('UTF8=ACCEPT') || this.enabledSet.has('IMAP4rev2');
+  }
+
   get notifications(): Notifier | null {
     return this.notifier;
   }
@@ -317,7 +332,8 @@ export class ImapSession {
           this.untagged((b) => b.number(u.count).raw(' EXISTS'));
           break;
         case 'recent':
-          this.untagged((b) => b.number(u.count).raw(' RECENT'));
+          // RFC 9051 has no RECENT response (Appendix E).
+          if (!this.rev2) this.untagged((b) => b.number(u.count).raw(' RECENT'));
           break;
         case 'keywords':
           this.untagged((b) => mailboxFlags(b, u.keywords));
@@ -328,7 +344,7 @@ export class ImapSession {
           const cs = this.enabledSet.has('CONDSTORE');
           // So does one NOTIFY's FlagChange asked for (RFC 5465 §5.1).
           const uid = cs || this.notifier?.flagUids === true;
-          this.untagged((b) => flagsFetch(b, u.seq, sel.box.meta(u.seq), { uid, modseq: cs, flags: true }));
+          this.untagged((b) => flagsFetch(b, u.seq, sel.box.meta(u.seq), { uid, modseq: cs, flags: true, recent: !this.rev2 }));
           break;
         }
       }
@@ -546,7 +562,7 @@ export class ImapSession {
   }
 
   private async dispatch(raw: RawCommand): Promise<void> {
-    const args = new ArgCursor(raw, { utf8: this.enabledSet.has('UTF8=ACCEPT') });
+    const args = new ArgCursor(raw, { utf8: this.utf8Names, rev2: this.rev2 });
     let tag: string;
     try {
       tag = args.tag();

@@ -147,6 +147,7 @@ export type MailboxErrorCode =
   | 'NOTMAILBOX' // exists, but not in a format this driver reads
   | 'INUSE' // a lock could not be had in time
   | 'NOPERM'
+  | 'HASCHILDREN' // a directory that is not empty cannot be deleted (UW's rule: its inferiors are not deleted with it)
   | 'CORRUPT' // the file changed under us in a way that cannot be reconciled
   | 'LIMIT' // too many keywords, message too large
   | 'READONLY'

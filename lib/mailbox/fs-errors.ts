@@ -26,7 +26,7 @@ export function fsError(e: unknown, what: string): MailboxError {
     case 'EACCES':
     case 'EPERM': return new MailboxError('NOPERM', `permission denied: ${what}`, { cause: e });
     case 'EROFS': return new MailboxError('IO', `read-only file system: ${what}`, { cause: e });
-    case 'ENOTEMPTY': return new MailboxError('NOPERM', `mailbox has inferiors: ${what}`, { cause: e });
+    case 'ENOTEMPTY': return new MailboxError('HASCHILDREN', `mailbox has inferiors: ${what}`, { cause: e });
     case 'EINVAL': return new MailboxError('NOPERM', `cannot move a mailbox into itself: ${what}`, { cause: e });
     case 'EISDIR': return new MailboxError('NOTMAILBOX', `not a selectable mailbox: ${what}`, { cause: e });
     case 'ENOSPC':

@@ -211,7 +211,7 @@ export class UwMailStore implements MailStore {
 
   /**
    * DELETE. INBOX is refused (NOPERM; RFC 3501 §6.3.4); a directory is removed only when empty, dot files
-   * included (UW's rmdir; NOPERM "has inferiors" otherwise); a file goes through the driver. Subscriptions are not
+   * included (UW's rmdir; HASCHILDREN otherwise); a file goes through the driver. Subscriptions are not
    * touched (RFC 3501 §6.3.4 keeps them). Throws NONEXISTENT when there is nothing by that name.
    */
   async delete(name: string): Promise<void> {

@@ -231,11 +231,18 @@ export class ArgCursor {
    * Dovecot write them), so the rest of the server knows one form only.
    */
   readonly utf8: boolean;
+  /**
+   * The session has enabled IMAP4rev2 (RFC 9051 §6.3.1): its grammar has no \Recent, so the search keys NEW, OLD and
+   * RECENT and the status attribute RECENT are syntax errors (RFC 9051 §9, Appendix E).
+   */
+  readonly rev2: boolean;
 
-  constructor(command: RawCommand | readonly CommandPart[], opts: { readonly utf8?: boolean } = {}) {
+  constructor(command: RawCommand | readonly CommandPart[],
+    opts: { readonly utf8?: boolean; readonly rev2?: boolean } = {}) {
     const parts = 'parts' in command ? command.parts : command;
     this.parts = parts.length ? parts : [{ kind: 'text', bytes: Buffer.alloc(0) }];
     this.utf8 = opts.utf8 === true;
+    this.rev2 = opts.rev2 === true;
   }
 
   /** A cursor over a command without literals, from its text (tests, internal commands). */
@@ -847,7 +854,10 @@ export class ArgCursor {
     const w = this.takeWhile((c) => isWordChar(c) || c === 0x2d).toUpperCase();
     if (w === 'MESSAGES' || w === 'RECENT' || w === 'UIDNEXT' || w === 'UIDVALIDITY' || w === 'UNSEEN' ||
       w === 'HIGHESTMODSEQ' || w === 'APPENDLIMIT' || w === 'SIZE' || w === 'MAILBOXID' || w === 'DELETED' ||
-      w === 'DELETED-STORAGE') return w;
+      w === 'DELETED-STORAGE') {
+      if (w === 'RECENT' && this.rev2) throw new ParseError('STATUS RECENT is not in IMAP4rev2, which has no \\Recent');
+      return w;
+    }
     throw new ParseError(w ? `Unknown status attribute ${w}` : `Expected status attribute${this.where()}`);
   }
 
@@ -1174,9 +1184,11 @@ export class ArgCursor {
     if (isDigit(c) || c === 0x2a || c === 0x24) return set();
     const w = this.word();
     switch (w) {
+      case 'NEW': case 'OLD': case 'RECENT':
+        if (this.rev2) throw new ParseError(`Search key ${w} is not in IMAP4rev2, which has no \\Recent`);
+        return { key: w };
       case 'ALL': case 'ANSWERED': case 'DELETED': case 'DRAFT': case 'FLAGGED': case 'SEEN': case 'UNANSWERED':
-      case 'UNDELETED': case 'UNDRAFT': case 'UNFLAGGED': case 'UNSEEN': case 'NEW': case 'OLD': case 'RECENT':
-      case 'SAVEDATESUPPORTED':
+      case 'UNDELETED': case 'UNDRAFT': case 'UNFLAGGED': case 'UNSEEN': case 'SAVEDATESUPPORTED':
         return { key: w };
       case 'KEYWORD': case 'UNKEYWORD':
         this.sp();

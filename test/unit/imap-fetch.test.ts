@@ -85,7 +85,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const PEEK: FetchOptions = { uid: false, markSeen: false };
+const PEEK: FetchOptions = { uid: false, markSeen: false, recent: true };
 
 /** Runs writeFetch into a sink over a PassThrough and returns every byte written. */
 async function fetch(b: OpenMailbox, seq: number, atts: string, opts: FetchOptions = PEEK):
@@ -155,7 +155,7 @@ describe('FETCH items', () => {
 
   it('UID FETCH puts UID first unless asked for', async () => {
     const uid = box.meta(plain).uid;
-    const o = { uid: true, markSeen: false };
+    const o = { uid: true, markSeen: false, recent: true };
     assert.equal((await fetch(box, plain, 'RFC822.SIZE', o)).out.toString('latin1'),
       resp(plain, `UID ${uid} RFC822.SIZE ${plainMsg.length}`));
     assert.equal((await fetch(box, plain, '(RFC822.SIZE UID)', o)).out.toString('latin1'),
@@ -247,7 +247,7 @@ describe('\\Seen', () => {
   it('BODY.PEEK leaves \\Seen unset; BODY[] sets it and includes FLAGS once', async () => {
     const seq = names.indexOf('alternative') + 1;
     const msg = messages[seq - 1] ?? Buffer.alloc(0);
-    const seen = { uid: false, markSeen: true };
+    const seen = { uid: false, markSeen: true, recent: true };
     const p = await fetch(box, seq, 'BODY.PEEK[]', seen);
     assert.equal(p.seenSet, false);
     assert.equal(box.meta(seq).flags & Flag.Seen, 0);
@@ -262,7 +262,7 @@ describe('\\Seen', () => {
 
   it('a requested FLAGS item shows the new \\Seen and is not repeated', async () => {
     const seq = names.indexOf('digest') + 1;
-    const r = await fetch(box, seq, '(FLAGS RFC822.TEXT)', { uid: false, markSeen: true });
+    const r = await fetch(box, seq, '(FLAGS RFC822.TEXT)', { uid: false, markSeen: true, recent: true });
     assert.equal(r.seenSet, true);
     assert.match(r.out.toString('latin1'), /^\* \d+ FETCH \(FLAGS \(\\Seen \\Recent\) RFC822\.TEXT \{\d+\}\r\n[^]*\)\r\n$/);
     assert.equal(r.out.toString('latin1').split('FLAGS').length, 2);

@@ -57,7 +57,7 @@ function fetchSpec(uid: boolean): Command {
       let seen = false;
       // Items all known without reading the mailbox: written in one loop, a message at a time awaiting nothing
       // until the output is to be flushed (fetch-writer.ts); a message whose values are not kept goes the long way.
-      const plan = keptPlan(args.atts, { uid });
+      const plan = keptPlan(args.atts, { uid, recent: !ctx.session.rev2 });
       const out = ctx.session.out;
       try {
         for (const [first, last] of resolveRanges(sel, args.set, uid)) {
@@ -97,7 +97,9 @@ async function fetchOne(ctx: SelectedContext, seq: number, atts: readonly FetchA
   const sel = ctx.selected;
   let seenSet: boolean;
   try {
-    const opts = { uid, markSeen: !sel.readOnly, structureCache: sel.structures, condstore: condstoreOn(ctx) };
+    const opts = {
+      uid, markSeen: !sel.readOnly, recent: !ctx.session.rev2, structureCache: sel.structures, condstore: condstoreOn(ctx),
+    };
     seenSet = (await writeFetch(ctx.session.out, sel.box, seq, atts, opts)).seenSet;
   } catch (e) {
     // Nothing of this message was queued for these (writeFetch computes every value first).

@@ -5,21 +5,24 @@
 // uid = "UID" SP (copy / fetch / search / store)  (RFC 3501 §9)
 /**
  * SEARCH and UID SEARCH (RFC 3501 §6.4.4, §6.4.8; ESEARCH RFC 4731; SAVE and `$` RFC 5182; the MODSEQ key of RFC
- * 7162 §3.1.5; CONTEXT=SEARCH's PARTIAL and UPDATE, RFC 5267 §4). No untagged EXPUNGE while it runs (RFC 3501
- * §7.4.1).
+ * 7162 §3.1.5; CONTEXT=SEARCH's PARTIAL and UPDATE, RFC 5267 §4; IMAP4rev2's, RFC 9051 §6.4.4, always ESEARCH). No
+ * untagged EXPUNGE while it runs (RFC 3501 §7.4.1).
  */
-import type { SearchCommand } from '../../wire/parser.js';
+import type { SearchCommand, SearchReturn } from '../../wire/parser.js';
 import { type SelectedContext, defineSelectedCommand, type Command } from '../command.js';
 import { searchSelected } from './shared/search.js';
 import { highestOf } from './shared/condstore.js';
 import { answerReturn, checkReturn, savingOnFailure } from './shared/esearch.js';
+
+const ALL_RETURN: SearchReturn = { opts: ['ALL'], partial: null };
 
 function searchSpec(uid: boolean): Command {
   return defineSelectedCommand({
     name: uid ? 'UID SEARCH' : 'SEARCH', states: ['selected'], expungeSafe: false,
     parse: (a) => a.search(),
     async run(ctx: SelectedContext, args: SearchCommand) {
-      const ret = args.returnOpts;
+      // IMAP4rev2 answers SEARCH with ESEARCH only (RFC 9051 §6.4.4, §7.3.4): no RETURN is RETURN (ALL).
+      const ret = args.returnOpts ?? (ctx.session.rev2 ? ALL_RETURN : null);
       checkReturn(ctx, ret);
       const { messages: found, usesModseq, program } = await savingOnFailure(ctx, ret,
         () => searchSelected(ctx, args.keys, args.charset));

@@ -68,7 +68,7 @@ function storeSpec(uid: boolean): Command {
       if (!(await ctx.session.reportUpdates(false))) return;
       // Once CONDSTORE is on, a STORE's FETCH responses carry UID and MODSEQ (RFC 7162 §3.1).
       const cs = condstoreOn(ctx);
-      const show = { uid: uid || cs, modseq: cs, flags: !args.att.silent };
+      const show = { uid: uid || cs, modseq: cs, flags: !args.att.silent, recent: !ctx.session.rev2 };
       for (const seq of stored) {
         const m = box.meta(seq);
         ctx.untagged((b) => flagsFetch(b, seq, m, show));

@@ -80,7 +80,8 @@ export function capabilities(s: ImapSession): readonly string[] {
   // until it is on.
   const compress = s.state !== 'not-authenticated' && !s.compressed ? ['COMPRESS=DEFLATE'] : [];
   // RFC 7888 §5: LITERAL- or LITERAL+, never both (LITERAL+ promises all that LITERAL- does and more).
-  const caps = ['IMAP4rev1', s.opts.literalMinus ? 'LITERAL-' : 'LITERAL+', 'SASL-IR', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE',
+  // RFC 9051 §6.3.1: both revisions, IMAP4rev1's rules until the client sends ENABLE IMAP4rev2.
+  const caps = ['IMAP4rev1', 'IMAP4rev2', s.opts.literalMinus ? 'LITERAL-' : 'LITERAL+', 'SASL-IR', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE',
     'UIDPLUS', 'UNSELECT', 'CHILDREN', 'LIST-EXTENDED', 'LIST-STATUS', 'SPECIAL-USE', 'CREATE-SPECIAL-USE', 'XLIST',
     'STATUS=SIZE', 'ESEARCH', 'SEARCHRES', 'MULTIAPPEND',
     // RFC 7889: one limit for every mailbox (max_literal), so it is given with the capability.

@@ -5,9 +5,9 @@
 # up to 4096 octets, are taken as before.
 mailbox: sample.mbox
 config: imap_literal_minus = yes
-S: * PREAUTH [CAPABILITY IMAP4rev1 LITERAL- SASL-IR $*] $*
+S: * PREAUTH [CAPABILITY IMAP4rev1 IMAP4rev2 LITERAL- SASL-IR $*] $*
 C: a1 CAPABILITY
-S: * CAPABILITY IMAP4rev1 LITERAL- SASL-IR $*
+S: * CAPABILITY IMAP4rev1 IMAP4rev2 LITERAL- SASL-IR $*
 S: a1 OK CAPABILITY completed
 # RFC 7888 §3's example, adapted: small non-synchronizing literals in a command.
 C: a2 STATUS {5+}

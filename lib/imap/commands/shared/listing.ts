@@ -1,7 +1,8 @@
 /** What LIST, LSUB and XLIST share: RFC 3501's arguments and the response line. */
 import type { ArgCursor } from '../../../wire/parser.js';
 import type { ListEntry } from '../../../mailbox/store.js';
-import type { CommandContext } from '../../command.js';
+import { MailboxError } from '../../../mailbox/driver.js';
+import type { AuthenticatedContext, CommandContext } from '../../command.js';
 import { mailboxName, utf8On } from './mailbox-name.js';
 
 /** The arguments of RFC 3501's LIST and LSUB: a reference and one pattern. */
@@ -32,4 +33,21 @@ export function sendListEntry(ctx: CommandContext, verb: 'LIST' | 'LSUB' | 'XLIS
       utf8On(ctx));
     if (childInfo) b.raw(' ("CHILDINFO" ("SUBSCRIBED"))');
   });
+}
+
+/**
+ * `* LIST (attributes) "/" name` of the one mailbox `name` (the selected one: RFC 9051 §6.3.2), with its special
+ * uses, as LIST would list it. The name is looked up as a pattern and the entry naming it exactly taken, so a name
+ * with `%` or `*` in it answers for itself only; INBOX in any case is INBOX. Names are never normalized here (RFC 9051
+ * §5.1 allows that), so the name is the one the client sent and no OLDNAME item is ever owed (§6.3.9.7).
+ */
+export async function sendMailboxEntry(ctx: AuthenticatedContext, name: string): Promise<void> {
+  const inbox = name.toUpperCase() === 'INBOX';
+  // A name the lister refuses as a pattern (too many wildcards: LIMIT) is open all the same: it is sent bare.
+  const entries = await ctx.store.list('', name, { subscribedOnly: false }).catch((e: unknown) => {
+    if (e instanceof MailboxError) return [];
+    throw e;
+  });
+  const e = entries.find((x) => (inbox ? x.name.toUpperCase() === 'INBOX' : x.name === name));
+  sendListEntry(ctx, 'LIST', e ?? { name: inbox ? 'INBOX' : name, attributes: [] }, e?.uses ?? []);
 }

@@ -3,9 +3,9 @@ import type { ResponseBuilder } from '../../../wire/encode.js';
 import { decodeMutf7, isMutf7 } from '../../../wire/mutf7.js';
 import type { CommandContext } from '../../command.js';
 
-/** Whether the session enabled UTF8=ACCEPT (RFC 9755): mailbox names then go both ways in UTF-8. */
+/** Whether mailbox names go both ways in UTF-8: the session enabled UTF8=ACCEPT (RFC 9755) or IMAP4rev2 (RFC 9051). */
 export function utf8On(ctx: CommandContext): boolean {
-  return ctx.session.enabled.has('UTF8=ACCEPT');
+  return ctx.session.utf8Names;
 }
 
 /**

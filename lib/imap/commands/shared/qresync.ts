@@ -69,6 +69,7 @@ export function resynchronize(ctx: CommandContext, box: OpenMailbox, p: QresyncP
   sendVanishedSince(ctx, box, p.modseq, p.knownUids);
   for (const seq of resolveSet({ box, saved: null }, p.knownUids ?? SequenceSet.range(1, '*'), true)) {
     const m = box.meta(seq);
-    if (m.modseq > p.modseq) ctx.untagged((b) => flagsFetch(b, seq, m, { uid: true, modseq: true, flags: true }));
+    if (m.modseq > p.modseq) ctx.untagged((b) => flagsFetch(b, seq, m,
+      { uid: true, modseq: true, flags: true, recent: !ctx.session.rev2 }));
   }
 }

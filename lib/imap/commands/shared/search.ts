@@ -145,10 +145,13 @@ export function boxMessages(box: OpenMailbox, seqs: readonly number[]): SearchMe
  */
 export async function searchSelected(ctx: SelectedContext, keys: readonly SearchKey[], charset: string | null):
   Promise<{ messages: SearchMessage[]; usesModseq: boolean; program: SearchProgram }> {
+  // Without CHARSET the strings are UTF-8 once names are (UTF8=ACCEPT or IMAP4rev2, whose strings may hold UTF-8:
+  // RFC 9051 §9's QUOTED-CHAR); US-ASCII, of which UTF-8 is a superset, before.
   const utf8 = utf8On(ctx);
   // RFC 9755 §3 (RFC 6855 erratum 4029): once UTF8=ACCEPT is on the strings are UTF-8, and a charset that says
-  // otherwise conflicts with that: BAD. UTF-8 named again does not conflict and is taken.
-  if (utf8 && charset !== null && charset.toUpperCase() !== 'UTF-8') {
+  // otherwise conflicts with that: BAD. UTF-8 named again does not conflict and is taken. IMAP4rev2 alone keeps
+  // CHARSET as it was (RFC 9051 §6.4.4).
+  if (ctx.session.enabled.has('UTF8=ACCEPT') && charset !== null && charset.toUpperCase() !== 'UTF-8') {
     throw bad(`CHARSET ${charset.slice(0, 40)} conflicts with UTF8=ACCEPT: search strings are UTF-8`);
   }
   let program;

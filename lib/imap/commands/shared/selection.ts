@@ -7,6 +7,7 @@ import { highestModseq, mailboxFlags, okResponse, permanentFlags } from '../../r
 import type { AuthenticatedContext, SelectedContext } from '../../command.js';
 import { bad } from '../../errors.js';
 import { condstoreOn } from './condstore.js';
+import { sendMailboxEntry } from './listing.js';
 import { resynchronize } from './qresync.js';
 
 /** ` SP mailbox` and the end of the command: the arguments of CREATE, DELETE, (UN)SUBSCRIBE. */
@@ -34,7 +35,8 @@ export const selectArgs = (a: ArgCursor): SelectArgs => {
 };
 
 /**
- * SELECT (or, readOnly, EXAMINE): closes what was selected, opens, and sends what RFC 3501 §6.3.1 asks, and once
+ * SELECT (or, readOnly, EXAMINE): closes what was selected, opens, and sends what RFC 3501 §6.3.1 asks (RFC 9051
+ * §6.3.2 in an IMAP4rev2 session), and once
  * CONDSTORE is on (the parameter turns it on: RFC 7162 §3.1), the mailbox's HIGHESTMODSEQ (§3.1.2.1), and what a
  * QRESYNC parameter asks after it (§3.2.5).
  */
@@ -62,10 +64,14 @@ export async function openMailbox(ctx: AuthenticatedContext, args: SelectArgs, r
   ctx.untagged((b) => mailboxFlags(b, kw));
   ctx.untagged((b) => (box.readOnly ? permanentFlags(b, null, 'No permanent flags permitted')
     : permanentFlags(b, kw, 'Permanent flags')));
+  // RFC 9051 §6.3.2: "The server MUST return a LIST response with the mailbox name", its attributes accurate; no
+  // RECENT response and no UNSEEN code (neither is in IMAP4rev2, Appendix E).
+  const rev2 = ctx.session.rev2;
+  if (rev2) await sendMailboxEntry(ctx, name);
   ctx.untagged((b) => b.number(box.count()).raw(' EXISTS'));
   const { recent, firstUnseen: unseen } = box.tally();
-  ctx.untagged((b) => b.number(recent).raw(' RECENT'));
-  if (unseen) ctx.untagged((b) => b.raw('OK [UNSEEN ').number(unseen).raw('] First unseen message'));
+  if (!rev2) ctx.untagged((b) => b.number(recent).raw(' RECENT'));
+  if (unseen && !rev2) ctx.untagged((b) => b.raw('OK [UNSEEN ').number(unseen).raw('] First unseen message'));
   ctx.untagged((b) => b.raw('OK [UIDVALIDITY ').number(box.uidValidity).raw('] UID validity status'));
   ctx.untagged((b) => b.raw('OK [UIDNEXT ').number(box.uidNext()).raw('] Predicted next UID'));
   // RFC 8474 §4.2: "MUST return an untagged OK response with the MAILBOXID response code on all successful SELECT
