@@ -3,7 +3,7 @@
  * advertises: LITERAL+, SASL-IR, ID, ENABLE, IDLE, NAMESPACE, UIDPLUS, UNSELECT, LIST-EXTENDED, LIST-STATUS,
  * SPECIAL-USE, CREATE-SPECIAL-USE, XLIST, STATUS=SIZE, ESEARCH, SEARCHRES, MULTIAPPEND, APPENDLIMIT, MOVE, CATENATE,
  * REPLACE, SORT, SORT=DISPLAY, ESORT, CONTEXT=SEARCH, CONTEXT=SORT (and CANCELUPDATE), THREAD, WITHIN, NOTIFY, BINARY, QUOTA,
- * METADATA-SERVER; COMPRESS
+ * METADATA-SERVER, IMAP4rev2 (ENABLE); COMPRESS
  * only as forms it refuses, since the fuzzer speaks plaintext) with valid
  * commands, commands of extensions it lacks (capability probes), mixed with the mutations of issue 11: literal counts out of range,
  * LITERAL+ where it is not allowed, unbalanced and deep parentheses, 8-bit and NUL bytes, lone CR/LF, 1 MB lines,
@@ -380,7 +380,7 @@ class ImapGen {
         `SETMETADATA "" (/private/comment ${r.pick(['"hello"', 'NIL', '{3+}\r\nabc', '~{3+}\r\na\0c', `"${'x'.repeat(5000)}"`])})`,
         `SETMETADATA ${r.pick(['""', 'INBOX'])} (${r.pick(['/shared/comment "x"', '/private "x"', '/private/a "1" /private/b NIL', '/private/x/ "y"', ''])})`,
       ])))],
-      [1, () => this.cmd((b) => b.text(r.pick(['ENABLE', 'ENABLE CONDSTORE', 'ENABLE UTF8=ACCEPT', 'ENABLE X-NOPE QRESYNC', 'ENABLE ""',
+      [1, () => this.cmd((b) => b.text(r.pick(['ENABLE', 'ENABLE CONDSTORE', 'ENABLE UTF8=ACCEPT', 'ENABLE IMAP4rev2', 'ENABLE X-NOPE QRESYNC', 'ENABLE ""',
         'ENABLE (CONDSTORE)'])))],
       [1, () => this.idle()],
       [1, () => this.notify()],

@@ -17,6 +17,7 @@
  *     uids: 3 4 5              after all sessions end: the maildrop holds exactly these UIDs (read by our driver)
  *     distinct: a b c          after all sessions end: the values bound to $a, $b and $c are all different
  *     config: key = value      a line of the configuration file the server is started with (`-c FILE`)
+ *     no rev2 replay: REASON   (IMAP) not replayed in IMAP4rev2 sessions, for this reason (see rev2.ts)
  *     compress                 (compress2: the second session) from here on the session's bytes are raw DEFLATE
  *                              both ways (RFC 4978), after `C: a COMPRESS DEFLATE` and its `S: a OK ...`: what the
  *                              client sends is deflated and flushed per batch, what it reads is inflated first
@@ -56,7 +57,7 @@ function chownToSessionUser(path: string): void {
   if (AS_ROOT) chownSync(path, NOBODY, NOBODY);
 }
 
-type Step =
+export type Step =
   | { kind: 'send'; session: number; text: string; eol: string }
   | { kind: 'expect'; session: number; pattern: string; line: number }
   | { kind: 'close'; session: number }
@@ -70,10 +71,12 @@ export interface Transcript {
   uids: number[] | null;
   /** Groups of binding names whose values must all differ. */
   distinct: string[][];
+  /** Why the transcript is not replayed in IMAP4rev2 sessions (rev2.ts), or null when it is. */
+  noRev2: string | null;
 }
 
 function parseTranscript(text: string): Transcript {
-  const t: Transcript = { mailbox: 'none', config: [], bytewise: false, steps: [], uids: null, distinct: [] };
+  const t: Transcript = { mailbox: 'none', config: [], bytewise: false, steps: [], uids: null, distinct: [], noRev2: null };
   text.split('\n').forEach((raw, i) => {
     const line = raw.replace(/\r$/, '');
     if (line === '' || line.startsWith('#')) return;
@@ -81,6 +84,7 @@ function parseTranscript(text: string): Transcript {
     if ((m = /^mailbox: (\S+)$/.exec(line))) t.mailbox = m[1] as string;
     else if (line === 'feed: bytes') t.bytewise = true;
     else if ((m = /^config: (.+)$/.exec(line))) t.config.push(m[1] as string);
+    else if ((m = /^no rev2 replay: (.+)$/.exec(line))) t.noRev2 = m[1] as string;
     else if ((m = /^uids:((?: \d+)*)$/.exec(line))) t.uids = (m[1] as string).trim().split(/\s+/).filter(Boolean).map(Number);
     else if ((m = /^distinct:((?: [A-Za-z_][A-Za-z0-9_]*){2,})$/.exec(line))) t.distinct.push((m[1] as string).trim().split(' '));
     else if ((m = /^close(\d)$/.exec(line))) t.steps.push({ kind: 'close', session: Number(m[1]) });

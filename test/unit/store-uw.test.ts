@@ -180,7 +180,7 @@ describe('UwMailStore create/delete/rename', () => {
       await store.create('a/b');
       await store.subscribe('a/b');
       await assert.rejects(store.delete('INBOX'), code('NOPERM'));
-      await assert.rejects(store.delete('a'), code('NOPERM'));
+      await assert.rejects(store.delete('a'), code('HASCHILDREN'));
       await store.delete('a/b');
       assert.ok(!existsSync(join(home, 'a', 'b')));
       assert.equal(readFileSync(join(home, '.mailboxlist'), 'latin1'), 'a/b\n', 'DELETE does not unsubscribe');

@@ -524,6 +524,15 @@ describe('search', () => {
       cur.end();
     });
   }
+  it('IMAP4rev2 (RFC 9051 Appendix E): NEW, OLD, RECENT and STATUS RECENT are syntax errors; the rest is the same', () => {
+    const r2 = (t: string): ArgCursor => new ArgCursor([{ kind: 'text', bytes: Buffer.from(t, 'latin1') }], { rev2: true });
+    for (const k of ['NEW', 'old', 'RECENT']) bad(() => r2(` UNSEEN NOT ${k}`).search(), new RegExp(`${k.toUpperCase()} is not in IMAP4rev2`));
+    bad(() => r2(' OR SEEN (RECENT)').search(), /RECENT is not in IMAP4rev2/);
+    bad(() => r2('(MESSAGES RECENT)').statusAtts(), /STATUS RECENT is not in IMAP4rev2/);
+    assert.deepEqual(r2('(MESSAGES DELETED SIZE)').statusAtts(), ['MESSAGES', 'DELETED', 'SIZE']);
+    assert.deepEqual(r2(' UNSEEN DELETED').search().keys, [{ key: 'UNSEEN' }, { key: 'DELETED' }]);
+    assert.deepEqual(c(' NEW OLD RECENT').search().keys, [{ key: 'NEW' }, { key: 'OLD' }, { key: 'RECENT' }]);
+  });
   it('$ is the saved result (RFC 5182), bare or after UID, and UIDs either way', () => {
     const cur = c(' $ UID $');
     assert.deepEqual(cur.search().keys, [{ key: 'UID', set: '$' }, { key: 'UID', set: '$' }]);

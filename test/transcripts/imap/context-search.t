@@ -102,13 +102,13 @@ S1: d1 OK SEARCH completed
 # it (§4.3.3).
 S2: * PREAUTH $*
 C2: x1 SELECT INBOX
-S2: $*
-S2: $*
+S2: * FLAGS $*
+S2: * OK [PERMANENTFLAGS $*] Permanent flags
 S2: * 4 EXISTS
-S2: $*
-S2: $*
-S2: $*
-S2: $*
+S2: * 0 RECENT
+S2: * OK [UNSEEN 1] First unseen message
+S2: * OK [UIDVALIDITY 1793610000] UID validity status
+S2: * OK [UIDNEXT 6] Predicted next UID
 S2: * OK [MAILBOXID (F$*)] Ok
 S2: x1 OK [READ-WRITE] SELECT completed
 C2: x2 STORE 2 -FLAGS (\Seen)
@@ -202,13 +202,13 @@ S1: h3 OK EXPUNGE completed
 # Updates end with the selection (§4.3): after a new SELECT nothing comes, and the tag is free again.
 C1: i1 SELECT INBOX
 S1: * OK [CLOSED] $*
-S1: $*
-S1: $*
+S1: * FLAGS $*
+S1: * OK [PERMANENTFLAGS $*] Permanent flags
 S1: * 2 EXISTS
-S1: $*
-S1: $*
-S1: $*
-S1: $*
+S1: * 0 RECENT
+S1: * OK [UNSEEN 1] First unseen message
+S1: * OK [UIDVALIDITY 1793610000] UID validity status
+S1: * OK [UIDNEXT 7] Predicted next UID
 S1: * OK [MAILBOXID (F$*)] Ok
 S1: i1 OK [READ-WRITE] SELECT completed
 C1: i2 CANCELUPDATE "h1"

@@ -56,13 +56,13 @@ S1: c1 BAD Tag reuse
 # Another session's new message (368 octets as stored, between 362 and 399) goes in the middle of both, after the EXISTS.
 S2: * PREAUTH $*
 C2: x1 SELECT INBOX
-S2: $*
-S2: $*
+S2: * FLAGS $*
+S2: * OK [PERMANENTFLAGS $*] Permanent flags
 S2: * 4 EXISTS
-S2: $*
-S2: $*
-S2: $*
-S2: $*
+S2: * 0 RECENT
+S2: * OK [UNSEEN 1] First unseen message
+S2: * OK [UIDVALIDITY 1793610000] UID validity status
+S2: * OK [UIDNEXT 6] Predicted next UID
 S2: * OK [MAILBOXID (F$*)] Ok
 S2: x1 OK [READ-WRITE] SELECT completed
 C2: x2 APPEND INBOX {366+}

@@ -4,6 +4,7 @@
 # (§6.3.2), SEARCH answers with ESEARCH (§6.4.4, its examples below), mailbox names go both ways in UTF-8 (§5.1) while
 # the files keep their modified UTF-7 names, which an IMAP4rev1 session still sees. A second, rev1, session on the
 # same mailbox sees \Recent as before: the two revisions share one mailbox.
+no rev2 replay: it enables IMAP4rev2 itself, beside an IMAP4rev1 session
 mailbox: sample.mbox
 S1: * PREAUTH [CAPABILITY IMAP4rev1 IMAP4rev2 $*] $*
 C1: a1 ENABLE IMAP4rev2

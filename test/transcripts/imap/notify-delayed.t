@@ -26,13 +26,13 @@ S2: b OK [APPENDUID 1793610000 6] APPEND completed
 S1: * 5 EXISTS
 S1: * 2 RECENT
 C2: b1 SELECT INBOX
-S2: $*
-S2: $*
-S2: $*
-S2: $*
-S2: $*
-S2: $*
-S2: $*
+S2: * FLAGS $*
+S2: * OK [PERMANENTFLAGS $*] Permanent flags
+S2: * 5 EXISTS
+S2: * 0 RECENT
+S2: * OK [UNSEEN 3] First unseen message
+S2: * OK [UIDVALIDITY 1793610000] UID validity status
+S2: * OK [UIDNEXT 7] Predicted next UID
 S2: * OK [MAILBOXID (F$*)] Ok
 S2: b1 OK [READ-WRITE] SELECT completed
 C2: b2 UID STORE 6 +FLAGS.SILENT (\Deleted)

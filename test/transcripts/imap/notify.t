@@ -42,13 +42,13 @@ S1: Subject: new one
 S1: 
 S1: )
 C2: b3 SELECT INBOX
-S2: $*
-S2: $*
-S2: $*
-S2: $*
-S2: $*
-S2: $*
-S2: $*
+S2: * FLAGS $*
+S2: * OK [PERMANENTFLAGS $*] Permanent flags
+S2: * 5 EXISTS
+S2: * 0 RECENT
+S2: * OK [UNSEEN 3] First unseen message
+S2: * OK [UIDVALIDITY 1793610000] UID validity status
+S2: * OK [UIDNEXT 7] Predicted next UID
 S2: * OK [MAILBOXID (F$*)] Ok
 S2: b3 OK [READ-WRITE] SELECT completed
 C2: b4 UID STORE 6 +FLAGS (\Flagged)
@@ -64,14 +64,14 @@ S2: b4b OK EXPUNGE completed
 S1: * 5 EXPUNGE
 # An expunge in another mailbox (PERSONAL has no FlagChange: the \Deleted alone is not told).
 C2: b4c SELECT Lists
-S2: $*
-S2: $*
-S2: $*
-S2: $*
-S2: $*
-S2: $*
-S2: $*
-S2: $*
+S2: * OK [CLOSED] $*
+S2: * FLAGS $*
+S2: * OK [PERMANENTFLAGS $*] Permanent flags
+S2: * 1 EXISTS
+S2: * 1 RECENT
+S2: * OK [UNSEEN 1] First unseen message
+S2: * OK [UIDVALIDITY $*] UID validity status
+S2: * OK [UIDNEXT 2] Predicted next UID
 S2: * OK [MAILBOXID (F$*)] Ok
 S2: b4c OK [READ-WRITE] SELECT completed
 C2: b4d STORE 1 +FLAGS.SILENT (\Deleted)

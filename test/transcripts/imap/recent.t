@@ -1,6 +1,7 @@
 # \Recent in exactly one session (RFC 3501 §2.3.2): the first session to see a message after it arrived, whether it
 # opens the mailbox then or has it open already; STATUS RECENT counts only messages no session has claimed; a session
 # keeps its \Recent messages until it ends, through its own writes.
+no rev2 replay: it is about \Recent, which IMAP4rev2 does not have (imap4rev2.t shows a rev2 session beside rev1 ones)
 mailbox: sample.mbox
 S1: * PREAUTH $*
 C1: a SELECT INBOX

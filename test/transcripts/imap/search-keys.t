@@ -11,6 +11,7 @@
 # Bodies: 1 "Numbers are attached. Total: 42 widgets." (7bit); 2 UTF-8 quoted-printable "Le café est prêt. Die Straße
 # ist nass, schön." (a soft line break inside "schön"); 3 ISO-8859-1 base64 "Grüße aus Köln, sagt Chris."; 4 ASCII;
 # 5 multipart/alternative: text/plain "Short." and text/html "<p><b>Bold</b> words</p>".
+no rev2 replay: it searches NEW, OLD and RECENT, which are not in IMAP4rev2 (imap4rev2.t shows them refused)
 mailbox: imap-search.mbox
 feed: bytes
 S: * PREAUTH $*

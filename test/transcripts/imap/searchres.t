@@ -171,13 +171,13 @@ C: h2 SEARCH RETURN (SAVE) ALL
 S: h2 OK SEARCH completed
 C: h3 EXAMINE Saved
 S: * OK [CLOSED] Previous mailbox closed
-S: $*
-S: $*
+S: * FLAGS $*
+S: * OK [PERMANENTFLAGS ()] No permanent flags permitted
 S: * 3 EXISTS
-S: $*
-S: $*
-S: $*
-S: $*
+S: * 0 RECENT
+S: * OK [UNSEEN 2] First unseen message
+S: * OK [UIDVALIDITY $*] UID validity status
+S: * OK [UIDNEXT 4] Predicted next UID
 S: * OK [MAILBOXID (F$*)] Ok
 S: h3 OK [READ-ONLY] EXAMINE completed
 C: h4 FETCH $ (UID)
@@ -187,13 +187,13 @@ S: h5 OK SEARCH completed
 C: h6 UNSELECT
 S: h6 OK UNSELECT completed
 C: h7 EXAMINE Saved
-S: $*
-S: $*
+S: * FLAGS $*
+S: * OK [PERMANENTFLAGS ()] No permanent flags permitted
 S: * 3 EXISTS
-S: $*
-S: $*
-S: $*
-S: $*
+S: * 0 RECENT
+S: * OK [UNSEEN 2] First unseen message
+S: * OK [UIDVALIDITY $*] UID validity status
+S: * OK [UIDNEXT 4] Predicted next UID
 S: * OK [MAILBOXID (F$*)] Ok
 S: h7 OK [READ-ONLY] EXAMINE completed
 C: h8 FETCH $ (UID)
@@ -206,13 +206,13 @@ S: h10 NO $*
 C: h11 FETCH $ (UID)
 S: h11 BAD Command FETCH invalid in authenticated state
 C: h12 EXAMINE Saved
-S: $*
-S: $*
+S: * FLAGS $*
+S: * OK [PERMANENTFLAGS ()] No permanent flags permitted
 S: * 3 EXISTS
-S: $*
-S: $*
-S: $*
-S: $*
+S: * 0 RECENT
+S: * OK [UNSEEN 2] First unseen message
+S: * OK [UIDVALIDITY $*] UID validity status
+S: * OK [UIDNEXT 4] Predicted next UID
 S: * OK [MAILBOXID (F$*)] Ok
 S: h12 OK [READ-ONLY] EXAMINE completed
 C: h13 SEARCH $
