@@ -6,20 +6,10 @@
  * HIGHESTMODSEQ (RFC 7162 §3.2.7, §3.2.9); CLOSE's never does (§3.2.8).
  */
 import type { SequenceArg } from '../../values/sequence.js';
-import { highestModseq } from '../responses.js';
-import { defineSelectedCommand, type SelectedContext } from '../command.js';
+import { defineSelectedCommand } from '../command.js';
 import { no } from '../errors.js';
-import { qresyncOn } from './shared/qresync.js';
+import { tellHighestModseq } from './shared/qresync.js';
 import { resolveSet } from './shared/sequence.js';
-
-/**
- * After an expunge by this command that removed `removed` messages: under QRESYNC, the tagged OK names HIGHESTMODSEQ,
- * read when it is sent, after the session's updates (every expunge, this one's and others', told by then).
- */
-function tellHighestModseq(ctx: SelectedContext, name: string, removed: number): void {
-  const box = ctx.selected.box;
-  if (removed && qresyncOn(ctx)) ctx.okWith(`${name} completed`, (b) => highestModseq(b, box));
-}
 
 export const expunge = defineSelectedCommand({
   name: 'EXPUNGE', states: ['selected'], expungeSafe: true,

@@ -6,7 +6,8 @@
  * RFC 6851 §4.3: the COPYUID of UIDPLUS goes out in an untagged OK *before* the EXPUNGE responses ("the server
  * SHOULD send ... COPYUID in an untagged OK before sending EXPUNGE or VANISHED responses"), since the client may
  * no longer know the source UIDs once the messages are gone. The expunges are the session's ordinary mailbox
- * updates, sent after run() because MOVE is expunge-safe.
+ * updates, sent after run() because MOVE is expunge-safe; under QRESYNC they are VANISHED and the tagged OK names the
+ * new HIGHESTMODSEQ, as EXPUNGE's does (RFC 7162 §3.2.9), so a client knows it has every change up to it.
  *
  * All or nothing (RFC 6851 §3.3: "the server MUST NOT ... leave the messages in both mailboxes" on failure, as far
  * as it can): the source is expunged while the copies are written but not yet committed to the destination, so a
@@ -16,6 +17,7 @@ import { copyUid, okResponse } from '../responses.js';
 import { type SelectedContext, defineSelectedCommand, type Command } from '../command.js';
 import { no } from '../errors.js';
 import { type CopyArgs, copyMessages, parseCopyArgs } from './shared/copy.js';
+import { tellHighestModseq } from './shared/qresync.js';
 import { resolveSet } from './shared/sequence.js';
 
 function moveSpec(uid: boolean): Command {
@@ -37,6 +39,7 @@ function moveSpec(uid: boolean): Command {
       const sourceUids = seqs.map((q) => box.meta(q).uid);
       const r = await copyMessages(ctx, seqs, args.mailbox, { moveFrom: { box, uids: sourceUids } });
       ctx.untagged((b) => okResponse(b, (c) => copyUid(c, r), 'Moved UIDs.'));
+      tellHighestModseq(ctx, uid ? 'UID MOVE' : 'MOVE', seqs.length);
     },
   });
 }

@@ -26,9 +26,9 @@ import { SequenceSet, type SeqNumber } from '../../values/sequence.js';
 import type { AppendMessageArg } from '../../wire/parser.js';
 import { type Command, defineSelectedCommand, type SelectedContext } from '../command.js';
 import { no } from '../errors.js';
-import { highestModseq, okResponse } from '../responses.js';
+import { okResponse } from '../responses.js';
 import { AppendMessages } from './shared/append-message.js';
-import { qresyncOn } from './shared/qresync.js';
+import { tellHighestModseq } from './shared/qresync.js';
 import { resolveSet } from './shared/sequence.js';
 
 interface ReplaceArgs {
@@ -86,7 +86,7 @@ function replaceSpec(uid: boolean): Command {
         }
         ctx.untagged((b) => okResponse(b, (c) => c.raw('APPENDUID ').number(uidValidity).sp().seqSet(uids),
           'Replacement Message ID assigned'));
-        if (qresyncOn(ctx)) ctx.okWith(`${name} completed`, (b) => highestModseq(b, box));
+        tellHighestModseq(ctx, name, 1);
       } finally {
         built.release();
       }

@@ -117,7 +117,8 @@ S1: * VANISHED (EARLIER) 2:3
 S1: * 2 FETCH (UID 4 FLAGS (\Flagged $$Forwarded) MODSEQ ($m4))
 S1: a11b OK UID FETCH completed
 # Once QRESYNC is on, an expunge is told as VANISHED with UIDs, never EXPUNGE (§3.2.10): this session's own,
-# another session's (at the next command that may tell it), MOVE's and UID EXPUNGE's.
+# another session's (at the next command that may tell it), MOVE's and UID EXPUNGE's, whose tagged OKs name the new
+# HIGHESTMODSEQ (RFC 7162 §3.2.9).
 C1: a12 STORE 1 +FLAGS.SILENT (\Deleted)
 S1: a12 OK STORE completed
 # The tagged OK of an EXPUNGE or UID EXPUNGE that removed something carries the new HIGHESTMODSEQ (§3.2.7, §3.2.9).
@@ -146,7 +147,7 @@ S1: a15 OK [MAILBOXID (F$*)] CREATE completed
 C1: a16 UID MOVE 4 moved
 S1: * OK [COPYUID $mv 4 1] Moved UIDs.
 S1: * VANISHED 4
-S1: a16 OK UID MOVE completed
+S1: a16 OK [HIGHESTMODSEQ $h5] UID MOVE completed
 # An EXPUNGE that removed nothing changed no mod-sequence: no code.
 C1: a17 EXPUNGE
 S1: a17 OK EXPUNGE completed
@@ -178,3 +179,4 @@ S3: c6 BAD FETCH: VANISHED is for UID FETCH
 C3: c7 LOGOUT
 S3: * BYE $*
 S3: c7 OK LOGOUT completed
+distinct: h2 h5

@@ -6,13 +6,24 @@
 import type { OpenMailbox } from '../../../mailbox/driver.js';
 import { numberRanges, SequenceSet } from '../../../values/sequence.js';
 import type { QresyncParam } from '../../../wire/parser.js';
-import type { CommandContext } from '../../command.js';
-import { flagsFetch, vanished } from '../../responses.js';
+import type { CommandContext, SelectedContext } from '../../command.js';
+import { flagsFetch, highestModseq, vanished } from '../../responses.js';
 import { firstAtOrAbove, resolveSet } from './sequence.js';
 
 /** Whether QRESYNC is on for this session (ENABLE QRESYNC, §3.2.3). */
 export function qresyncOn(ctx: CommandContext): boolean {
   return ctx.session.enabled.has('QRESYNC');
+}
+
+/**
+ * After a command that expunged messages of the selected mailbox (EXPUNGE, UID EXPUNGE, MOVE, REPLACE): under
+ * QRESYNC its tagged OK names the mailbox's HIGHESTMODSEQ (RFC 7162 §3.2.7, §3.2.9: the client then knows it has every
+ * change up to it), read when the OK is sent, after the session's updates (every expunge, this one's and others',
+ * told by then). Nothing removed: a plain OK.
+ */
+export function tellHighestModseq(ctx: SelectedContext, name: string, removed: number): void {
+  const box = ctx.selected.box;
+  if (removed && qresyncOn(ctx)) ctx.okWith(`${name} completed`, (b) => highestModseq(b, box));
 }
 
 /**
