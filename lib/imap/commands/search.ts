@@ -19,7 +19,12 @@ const ALL_RETURN: SearchReturn = { opts: ['ALL'], partial: null };
 function searchSpec(uid: boolean): Command {
   return defineSelectedCommand({
     name: uid ? 'UID SEARCH' : 'SEARCH', states: ['selected'], expungeSafe: false,
-    parse: (a) => a.search(),
+    parse(a) {
+      const args = a.search();
+      // `SEARCH ALL 1-Dec-2026` is a syntax error, not a search of ALL and message 1.
+      a.end();
+      return args;
+    },
     async run(ctx: SelectedContext, args: SearchCommand) {
       // IMAP4rev2 answers SEARCH with ESEARCH only (RFC 9051 §6.4.4, §7.3.4): no RETURN is RETURN (ALL).
       const ret = args.returnOpts ?? (ctx.session.rev2 ? ALL_RETURN : null);

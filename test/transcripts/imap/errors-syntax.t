@@ -136,6 +136,11 @@ C: g8 SEARCH SINCE 1-Foo-2026
 S: g8 BAD SEARCH: Invalid month in date
 C: g9 SEARCH CHARSET
 S: g9 BAD SEARCH: Expected space at end of command
+# Junk after the last key is a syntax error, not ignored (a date without its key is not message 1).
+C: g9b SEARCH ALL 1-Dec-2026
+S: g9b BAD SEARCH: Junk after command arguments at "-Dec-2026"
+C: g9c UID SEARCH 1:3x
+S: g9c BAD UID SEARCH: Junk after command arguments at "x"
 C: g10 FETCH 1 (UID)
 S: * 1 FETCH (UID 1)
 S: g10 OK FETCH completed
