@@ -5,11 +5,11 @@
  *
  * The file, `metadata` in the control directory (lib/mailbox/control-dir.ts), is JSON: an object from an entry
  * name (lower case: entry names are case-insensitive, RFC 5464 §3.2) to its value in base64 (values are octets,
- * possibly binary). Each change reads it and replaces it atomically (a temporary file, then rename(2)), as
- * special-use.ts does, with the same limit: two sessions changing it at the same instant may lose one change.
+ * possibly binary). Each change reads it and replaces it atomically (a temporary file, then rename(2)) under the
+ * file's lock, as special-use.ts does (json-file.ts), so two sessions changing it at the same instant both keep theirs.
  * Without a usable control directory nothing private can be kept (NOPRIVATE).
  */
-import { readJsonObject, replaceJsonObject } from './json-file.js';
+import { readJsonObject, replaceJsonObject, underFileLock } from './json-file.js';
 
 
 /** The largest value kept (RFC 5464 §4.3's MAXSIZE: a server limits the size of what it stores). */
@@ -61,22 +61,24 @@ export class ServerMetadata {
     if (big !== undefined) return { kind: 'maxsize', max: MAX_VALUE_SIZE };
     const file = this.file();
     if (file === null) return { kind: 'noprivate' };
-    const table = await this.read();
-    let changed = false;
-    for (const c of changes) {
-      if (c.value === null) {
-        if (Object.hasOwn(table, c.entry)) {
-          delete table[c.entry];
+    return underFileLock(file, 'metadata file', async (): Promise<MetadataRefusal | null> => {
+      const table = await this.read();
+      let changed = false;
+      for (const c of changes) {
+        if (c.value === null) {
+          if (Object.hasOwn(table, c.entry)) {
+            delete table[c.entry];
+            changed = true;
+          }
+        } else {
+          table[c.entry] = c.value.toString('base64');
           changed = true;
         }
-      } else {
-        table[c.entry] = c.value.toString('base64');
-        changed = true;
       }
-    }
-    if (Object.keys(table).length > MAX_PRIVATE_ENTRIES) return { kind: 'toomany' };
-    if (changed) await replaceJsonObject(file, table, 'metadata file');
-    return null;
+      if (Object.keys(table).length > MAX_PRIVATE_ENTRIES) return { kind: 'toomany' };
+      if (changed) await replaceJsonObject(file, table, 'metadata file');
+      return null;
+    });
   }
 
   /** The kept table; empty when there is no file or it is damaged (the next change writes a good one). */

@@ -6,12 +6,12 @@
  *
  * The file, `special-use` in the control directory (lib/mailbox/control-dir.ts), is JSON: an object from a
  * mailbox's key (see {@link useKey}) to its uses. Each change reads it and replaces it atomically (a temporary file,
- * then rename(2)), so a reader never sees half a file; two sessions changing it at the same instant may lose one
- * change (as `~/.mailboxlist`, uw-subscriptions.ts). Without a usable control directory nothing is remembered, and
+ * then rename(2)) under the file's lock (json-file.ts), so a reader never sees half a file and two sessions changing
+ * it at the same instant both keep their change. Without a usable control directory nothing is remembered, and
  * a CREATE that asks for a use is refused (NO [USEATTR]) rather than creating a mailbox without it.
  */
 import { SPECIAL_USES, type NamedUse, type SpecialUse } from '../values/special-use.js';
-import { readJsonObject, replaceJsonObject } from './json-file.js';
+import { readJsonObject, replaceJsonObject, underFileLock } from './json-file.js';
 import { isInbox } from './uw-names.js';
 
 
@@ -86,8 +86,10 @@ export class SpecialUses {
   private async change(edit: (t: UseTable) => boolean): Promise<void> {
     const file = this.file();
     if (file === null) return;
-    const table = await this.read();
-    if (edit(table)) await replaceJsonObject(file, table, 'special-use file');
+    await underFileLock(file, 'special-use file', async () => {
+      const table = await this.read();
+      if (edit(table)) await replaceJsonObject(file, table, 'special-use file');
+    });
   }
 
   /** The kept table; empty when there is no file. Entries that are not lists of known uses are dropped. */

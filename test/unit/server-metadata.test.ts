@@ -3,7 +3,7 @@
  * /private ones in the control directory's file: all the changes of one SETMETADATA or none, and §4.3's refusals.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -41,6 +41,17 @@ describe('ServerMetadata', () => {
     assert.deepEqual(await new ServerMetadata(() => null, shared).set([{ entry: '/private/a', value: v('a') }]),
       { kind: 'noprivate' });
     assert.deepEqual([...(await new ServerMetadata(() => null, shared).entries()).keys()], ['/shared/comment']);
+  });
+
+  test('changes made at the same instant are all kept (each under the file\'s lock)', async () => {
+    const file = join(dir, 'c');
+    // Thirty sessions, each with its own descriptor on the lock file, each adding its own entry at once: without the
+    // lock each reads the table before any writes it back, and only the last write survives.
+    await Promise.all(Array.from({ length: 30 }, (_, i) =>
+      new ServerMetadata(() => file, new Map()).set([{ entry: `/private/s${i}`, value: v(`${i}`) }])));
+    const kept = await new ServerMetadata(() => file, new Map()).entries();
+    assert.deepEqual([...kept.keys()].sort(), Array.from({ length: 30 }, (_, i) => `/private/s${i}`).sort());
+    assert.equal(statSync(`${file}.lock`).mode & 0o777, 0o600);
   });
 
   test('a missing or damaged file counts as empty', async () => {
