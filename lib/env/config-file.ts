@@ -20,9 +20,9 @@
  */
 import { readFileSync } from 'node:fs';
 import {
-  BadValue, checkAbsolutePath, ConfigError, DEFAULT_CONFIG, setByKey, sniName, type Config, type ConfigProblem,
-  type Draft, type SniEntry,
+  ConfigError, DEFAULT_CONFIG, setByKey, type Config, type ConfigProblem, type Draft, type SniEntry,
 } from './config.js';
+import { BadValue, checkAbsolutePath, sniName } from './config-values.js';
 
 /** The configuration file read when bin/ names none. */
 export const DEFAULT_CONFIG_FILE = '/etc/uwimap-ts.conf';

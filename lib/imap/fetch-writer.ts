@@ -14,8 +14,11 @@
  * Few writes (rule 5a): the response is queued into the sink, which gathers it; large literals flush by
  * themselves in pieces of about 64 KiB ({@link ResponseSink.maybeFlush}). The caller flushes after the last
  * response of the command (usually together with the tagged OK).
+ *
+ * A FETCH whose items are all in the index or kept by the mailbox is written by fetch-kept.ts without awaiting per
+ * message; it reads the names of the kept values ({@link CACHED}) from here. INTERNALDATE is written by
+ * internal-date.ts.
  */
-import { type NumberedSlices, SLICE_NUMBERS, writeNumberedSlices } from '../io/numbered-lines.js';
 import type { ResponseSink } from '../io/sink.js';
 import { encodeBody, encodeBodyStructure, resolvePart, sectionData, type SectionData } from '../mail/bodystructure.js';
 import { contentDecoder, type ContentDecoder } from '../mail/cte.js';
@@ -23,10 +26,11 @@ import { writeEnvelope } from '../mail/envelope.js';
 import { Header, selectHeaderFields } from '../mail/header.js';
 import { type MimePart, parseMimeStream } from '../mail/mime.js';
 import { generatePreview } from '../mail/preview.js';
-import { type CachedRun, Flag, type InternalDate, type MessageMeta, type OpenMailbox, type SizedBody } from '../mailbox/driver.js';
+import { Flag, type MessageMeta, type OpenMailbox, type SizedBody } from '../mailbox/driver.js';
 import { ByteWriter, fetchItemName, ResponseBuilder, writeFlagList } from '../wire/encode.js';
 import type { FetchAtt, PartialRange, Section } from '../wire/parser.js';
 import { emailIdOf } from './email-id.js';
+import { formatInternalDate, writeInternalDate } from './internal-date.js';
 import { StreamBroken } from './errors.js';
 
 /**
@@ -99,7 +103,7 @@ interface Item {
  * ENVELOPE encoder, a new session mode that writes them otherwise), so that no session serves a value made the old
  * way.
  */
-const CACHED = {
+export const CACHED = {
   envelope: 'imap.envelope.1', body: 'imap.body.1', bodystructure: 'imap.bodystructure.1',
   // RFC 8970's preview as the IMAP string it is sent as (lib/mail/preview.ts's text, UTF-8, quoted or a literal).
   preview: 'imap.preview.1',
@@ -111,87 +115,6 @@ const UID_ITEM: Item = { name: 'UID', value: { kind: 'uid' } };
 const DATE_ITEM: Item = { name: 'INTERNALDATE', value: { kind: 'internaldate' } };
 const SIZE_ITEM: Item = { name: 'RFC822.SIZE', value: { kind: 'size' } };
 const MODSEQ_ITEM: Item = { name: 'MODSEQ', value: { kind: 'modseq' } };
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-const pad2 = (n: number): string => String(n).padStart(2, '0');
-
-/**
- * `date-time = DQUOTE date-day-fixed "-" date-month "-" date-year SP time SP zone DQUOTE` with
- * `date-day-fixed = (SP DIGIT) / 2DIGIT` (RFC 3501 §9), in the message's own zone (as UW keeps it).
- */
-export function formatInternalDate(d: InternalDate): string {
-  const t = new Date(d.time + d.zone * 60_000);
-  const day = t.getUTCDate();
-  const z = Math.abs(d.zone);
-  return `"${day < 10 ? ' ' : ''}${day}-${MONTHS[t.getUTCMonth()] ?? 'Jan'}-${String(t.getUTCFullYear()).padStart(4, '0')} ` +
-    `${pad2(t.getUTCHours())}:${pad2(t.getUTCMinutes())}:${pad2(t.getUTCSeconds())} ` +
-    `${d.zone < 0 ? '-' : '+'}${pad2(Math.floor(z / 60))}${pad2(z % 60)}"`;
-}
-
-/**
- * {@link formatInternalDate} written into `w` without making strings (FETCH 1:* INTERNALDATE does it per message):
- * the civil date is worked out from the day number (H. Hinnant's days_from_civil inverse), the same as Date's UTC
- * fields for every date of years 0 to 9999; anything else (fractions, other years) goes through the string form.
- */
-export function writeInternalDate(d: InternalDate, w: ByteWriter): void {
-  const t = d.time + d.zone * 60_000;
-  const z = Math.abs(d.zone);
-  if (!Number.isSafeInteger(t) || !Number.isInteger(d.zone) || z >= 6000) {
-    w.text(formatInternalDate(d));
-    return;
-  }
-  const days = Math.floor(t / 86_400_000);
-  const secs = Math.floor((t - days * 86_400_000) / 1000);
-  const zd = days + 719_468;
-  const era = Math.floor(zd / 146_097);
-  const doe = zd - era * 146_097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  if (year < 0 || year > 9999) {
-    w.text(formatInternalDate(d));
-    return;
-  }
-  w.room(28);
-  const b = w.buf;
-  let o = w.length;
-  b[o++] = 0x22;
-  b[o++] = day < 10 ? 0x20 : 0x30 + Math.floor(day / 10);
-  b[o++] = 0x30 + (day % 10);
-  b[o++] = 0x2d;
-  const mon = MONTHS[month - 1] ?? 'Jan';
-  b[o++] = mon.charCodeAt(0);
-  b[o++] = mon.charCodeAt(1);
-  b[o++] = mon.charCodeAt(2);
-  b[o++] = 0x2d;
-  b[o++] = 0x30 + Math.floor(year / 1000);
-  b[o++] = 0x30 + (Math.floor(year / 100) % 10);
-  b[o++] = 0x30 + (Math.floor(year / 10) % 10);
-  b[o++] = 0x30 + (year % 10);
-  b[o++] = 0x20;
-  o = two(b, o, Math.floor(secs / 3600));
-  b[o++] = 0x3a;
-  o = two(b, o, Math.floor(secs / 60) % 60);
-  b[o++] = 0x3a;
-  o = two(b, o, secs % 60);
-  b[o++] = 0x20;
-  b[o++] = d.zone < 0 ? 0x2d : 0x2b;
-  o = two(b, o, Math.floor(z / 60));
-  o = two(b, o, z % 60);
-  b[o++] = 0x22;
-  w.length = o;
-}
-
-/** Two decimal digits of `n` (0-99) at b[o]; returns the offset after them. */
-function two(b: Buffer, o: number, n: number): number {
-  b[o] = 0x30 + Math.floor(n / 10);
-  b[o + 1] = 0x30 + (n % 10);
-  return o + 2;
-}
 
 /** Whether fetching `att` sets \Seen (RFC 3501 §6.4.5: BODY[...] and RFC822[.TEXT] do; .PEEK and BINARY.PEEK not). */
 function setsSeen(att: FetchAtt): boolean {
@@ -397,7 +320,6 @@ class MessageReader {
   }
 }
 
-/** Decoded bytes of `raw` after an optional undecoded prefix. */
 /**
  * What `BODY.PEEK[section]<partial>` of message `seq` would send, as a body to read (CATENATE's URLs, RFC 4469 §3:
  * "as if the literal returned in a FETCH BODY response were put in place"); null when the message has no such
@@ -416,6 +338,7 @@ export async function sectionBody(box: OpenMailbox, seq: number, section: Sectio
   return r.range(d.start + start, d.start + end);
 }
 
+/** Decoded bytes of `raw` after an optional undecoded prefix. */
 async function* decodeStream(prefix: SizedBody | null, raw: SizedBody, decoder: ContentDecoder): AsyncIterable<Uint8Array> {
   if (prefix !== null) yield* prefix.chunks();
   for await (const c of raw.chunks()) yield* decoder.push(c);
@@ -496,182 +419,6 @@ async function streamLiteral(out: ResponseSink, body: SizedBody): Promise<void> 
  * the sink (copied) before each await, so it is empty whenever another writeFetch could run.
  */
 const line = new ByteWriter();
-
-/** The items a {@link KeptPlan} can hold: written from the index, or from a value the mailbox keeps. */
-const KEPT_ITEMS = ['FLAGS', 'UID', 'INTERNALDATE', 'RFC822.SIZE', 'MODSEQ', 'ENVELOPE', 'BODY', 'BODYSTRUCTURE', 'PREVIEW'] as const;
-type KeptItem = (typeof KEPT_ITEMS)[number];
-
-/** The items of a FETCH whose every item can be written without reading the mailbox (see {@link writeFetchKept}). */
-export interface KeptPlan {
-  readonly items: readonly KeptItem[];
-  /** FLAGS shows \Recent (FetchOptions.recent). */
-  readonly recent: boolean;
-  /** When the items are one kept value, alone or after the UID: how {@link writeKeptRun} writes them. */
-  readonly run: RunPlan | null;
-}
-
-/**
- * The responses of a {@link KeptPlan} of one kept value, alone or after the UID, as numbered slices: `* ` seq
- * ` FETCH (BODYSTRUCTURE ` value `)` CRLF, or `* ` seq ` FETCH (UID ` uid ` BODYSTRUCTURE ` value `)` CRLF.
- */
-interface RunPlan {
-  readonly field: string;
-  readonly uid: boolean;
-  readonly pieces: NumberedSlices['pieces'];
-  /** The octets a response takes beyond its value, at most. */
-  readonly extra: number;
-}
-
-function runPlan(items: readonly KeptItem[]): RunPlan | null {
-  const item = items[items.length - 1] as KeptItem;
-  const field = KEPT_FIELD[item];
-  const uid = items.length === 2 && items[0] === 'UID';
-  if (field === undefined || (items.length !== 1 && !uid)) return null;
-  const piece = (s: string): Buffer => Buffer.from(s, 'latin1');
-  const pieces = uid ? [piece('* '), piece(' FETCH (UID '), piece(` ${item} `), piece(')\r\n')] as const
-    : [piece('* '), piece(` FETCH (${item} `), piece(''), piece(')\r\n')] as const;
-  return { field, uid, pieces, extra: SLICE_NUMBERS + pieces.reduce((n, p) => n + p.length, 0) };
-}
-
-const KEPT_FIELD: Partial<Record<KeptItem, string>> = {
-  ENVELOPE: CACHED.envelope, BODY: CACHED.body, BODYSTRUCTURE: CACHED.bodystructure, PREVIEW: CACHED.preview,
-};
-
-/** `<name> ` as bytes, for each item (written 100,000 times by FETCH 1:*). */
-const KEPT_NAME = Object.fromEntries(KEPT_ITEMS.map((k) => [k, Buffer.from(`${k} `, 'latin1')])) as Record<KeptItem, Buffer>;
-const FETCH_OPEN = Buffer.from(' FETCH (', 'latin1');
-
-/**
- * The plan for {@link writeFetchKept}, or null when an item needs the message's bytes (a body section, BINARY,
- * RFC822...; these may also set \Seen). The UID comes first for UID FETCH, as in {@link writeFetch}.
- */
-export function keptPlan(atts: readonly FetchAtt[], opts: { uid: boolean; recent: boolean }): KeptPlan | null {
-  const items: KeptItem[] = [];
-  if (opts.uid && !atts.some((a) => a.kind === 'UID')) items.push('UID');
-  for (const a of atts) {
-    const kind = KEPT_ITEMS.find((k) => k === a.kind);
-    if (kind === undefined) return null;
-    items.push(kind);
-  }
-  return { items, recent: opts.recent, run: runPlan(items) };
-}
-
-/** Where the values found kept for one message lie, by the plan's item index (reused: see writeFetchKept). */
-const keptBufs: (Buffer | null)[] = [];
-const keptStarts: number[] = [];
-const keptEnds: number[] = [];
-
-/**
- * The responses {@link writeFetchKept} writes, gathered into blocks of about KEPT_BLOCK bytes that go to the sink
- * as they are (handed over, not copied): FETCH 1:* BODYSTRUCTURE of 100,000 messages makes 300 blocks, not
- * 100,000 pieces. {@link flushKept} hands over what is gathered: the caller does so before writing anything else,
- * and at its end.
- */
-const kept = new ByteWriter();
-const KEPT_BLOCK = 64 * 1024;
-// Room for a block and the response that ends it (most are a few hundred bytes): each block handed over is a new
-// buffer of this size, 300 of them for FETCH 1:* BODYSTRUCTURE of 100,000 messages.
-kept.buf = Buffer.allocUnsafe(KEPT_BLOCK + 8 * 1024);
-
-export function flushKept(out: ResponseSink): void {
-  if (kept.length > 0) out.write(kept.handOver());
-}
-
-/** How many messages {@link writeKeptRun} writes in one call, at most (its arrays' length). */
-const RUN = 1024;
-const run: CachedRun = { buf: Buffer.alloc(0), starts: new Float64Array(RUN), lengths: new Uint32Array(RUN), uids: new Uint32Array(RUN) };
-
-/**
- * The responses for messages `first`, `first + 1`, ... up to `last` at most, when `plan` is one kept value (see
- * {@link RunPlan}) and the mailbox holds them in a row: written at once into the kept block, as many as its room
- * takes (handed to `out` when full), and how many. 0, with nothing written, when message `first`'s value is not
- * found that way: the caller then tries {@link writeFetchKept}. FETCH 1:* BODYSTRUCTURE over 100,000 messages is a
- * few hundred calls, each writing a block of responses in one go (lib/io/numbered-lines.ts).
- */
-export function writeKeptRun(out: ResponseSink, box: OpenMailbox, first: number, last: number, plan: KeptPlan): number {
-  const p = plan.run;
-  if (p === null) return 0;
-  const w = kept;
-  for (;;) {
-    const n = box.cachedRun(first, last, p.field, run, w.buf.length - w.length, p.extra);
-    if (n > 0) {
-      const spec = { src: run.buf, starts: run.starts, lengths: run.lengths, seconds: p.uid ? run.uids : null, pieces: p.pieces };
-      w.length = writeNumberedSlices(spec, n, first, w.buf, w.length);
-      if (w.length >= KEPT_BLOCK) out.write(w.handOver());
-      return n;
-    }
-    // Not found, or more than the block's room: once more with an empty block (a value that does not fit one goes
-    // the long way, which makes room).
-    if (w.length === 0) return 0;
-    out.write(w.handOver());
-  }
-}
-
-/**
- * The response for message `seq` when every item of `plan` is in the index or kept by the mailbox (ENVELOPE, BODY,
- * BODYSTRUCTURE from an earlier session): written at once, without awaiting, into the kept block (handed to `out`
- * when full, and by {@link flushKept}), and true. False, with nothing written, when a value is not kept (or the
- * message is gone): the caller then calls flushKept and uses {@link writeFetch}, which works it out.
- * FETCH 1:* BODYSTRUCTURE over 100,000 messages is then one loop that reads the kept values in order.
- */
-export function writeFetchKept(out: ResponseSink, box: OpenMailbox, seq: number, plan: KeptPlan): boolean {
-  const items = plan.items;
-  for (let i = 0; i < items.length; i++) {
-    const field = KEPT_FIELD[items[i] as KeptItem];
-    if (field === undefined) continue;
-    const v = box.cachedAt(seq, field);
-    if (v === null) {
-      keptBufs.fill(null);
-      return false;
-    }
-    keptBufs[i] = v.buf;
-    keptStarts[i] = v.start;
-    keptEnds[i] = v.end;
-  }
-  const w = kept;
-  w.byte(0x2a);
-  w.byte(0x20);
-  w.uint(seq);
-  w.bytes(FETCH_OPEN);
-  let meta: MessageMeta | null = null;
-  for (let i = 0; i < items.length; i++) {
-    if (i > 0) w.byte(0x20);
-    const it = items[i] as KeptItem;
-    w.bytes(KEPT_NAME[it]);
-    switch (it) {
-      case 'FLAGS':
-        meta ??= box.meta(seq);
-        writeFlagList(w, meta.flags, plan.recent && meta.recent, meta.keywords);
-        break;
-      case 'UID':
-        meta ??= box.meta(seq);
-        w.uint(meta.uid);
-        break;
-      case 'INTERNALDATE':
-        meta ??= box.meta(seq);
-        writeInternalDate(meta.internalDate, w);
-        break;
-      case 'RFC822.SIZE':
-        meta ??= box.meta(seq);
-        w.uint(meta.size);
-        break;
-      case 'MODSEQ':
-        meta ??= box.meta(seq);
-        w.byte(0x28);
-        w.uint(meta.modseq);
-        w.byte(0x29);
-        break;
-      default:
-        w.range(keptBufs[i] as Buffer, keptStarts[i] as number, keptEnds[i] as number);
-        keptBufs[i] = null;
-    }
-  }
-  w.byte(0x29);
-  w.byte(0x0d);
-  w.byte(0x0a);
-  if (w.length >= KEPT_BLOCK) out.write(w.handOver());
-  return true;
-}
 
 /**
  * Writes `* <seq> FETCH (<items>)` CRLF for message `seq` of `box` into `out`, items in the order of `atts`

@@ -17,20 +17,17 @@ import type { Clock } from '../env/env.js';
 import { describeError, type Logger } from '../env/logger.js';
 import { InputClosed, LineTooLong, type LineInput } from '../io/input.js';
 import type { ResponseSink } from '../io/sink.js';
-import { MailboxError, type OpenMailbox } from '../mailbox/driver.js';
 import type { Command, CommandContext, Selected } from './command.js';
 import { replyFor } from './errors.js';
 import { probedExtension } from './commands/probes.js';
-import { expungedFromContexts, refreshContexts } from './commands/shared/context.js';
 import type { Notifier } from './notify.js';
 import type { MailStore } from '../mailbox/store.js';
-import {
-  CommandFragmentError, readCommand, type CommandPart, type LiteralAnnouncement, type LiteralSpool, type RawCommand,
-} from '../wire/fragmentizer.js';
+import { CommandFragmentError, readCommand, type LiteralSpool, type RawCommand } from '../wire/fragmentizer.js';
 import { ResponseBuilder } from '../wire/encode.js';
 import { ArgCursor } from '../wire/parser.js';
-import { capabilityData, flagsFetch, mailboxFlags, okResponse, permanentFlags, vanished } from './responses.js';
-import { numberRanges } from '../values/sequence.js';
+import { capabilityData } from './responses.js';
+import { isAppend, literalLimit, literalRefusal, SPOOL_ABOVE } from './literals.js';
+import { UpdateReporter } from './updates.js';
 
 export type ImapState = 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
 
@@ -70,41 +67,19 @@ export interface ImapOptions {
   readonly maxBadCommands: number;
   /**
    * Advertise LITERAL- rather than LITERAL+ (RFC 7888 §5: a server never advertises both): a non-synchronizing
-   * literal over {@link LITERAL_MINUS_MAX} octets is then refused.
+   * literal over 4096 octets is then refused (literals.ts).
    */
   readonly literalMinus: boolean;
   /**
-   * Makes the file an APPEND literal larger than {@link SPOOL_ABOVE} is written to as it arrives, instead of being
+   * Makes the file an APPEND literal larger than 1 MiB (literals.ts) is written to as it arrives, instead of being
    * held in memory (bin/ gives lib/io/spool.ts's, in journal_dir); throws when none can be made (the literal is then
    * held in memory). Absent: always in memory.
    */
   readonly spool?: () => LiteralSpool;
 }
 
-/** APPEND literals above this size go to a spool file when a spool directory is configured. */
-const SPOOL_ABOVE = 1 << 20;
-
-/**
- * The largest literal any command but APPEND may send (a password, a mailbox name, a SEARCH string): UW imapd's
- * MAXCLIENTLIT, "maximum non-APPEND client literal size". Only APPEND carries messages, up to `maxLiteral`; without
- * this bound `a SEARCH TEXT {200000000}` would be read into memory whole.
- */
-const MAX_CLIENT_LITERAL = 10_000;
-
-/** RFC 7888 §5: under LITERAL-, the largest non-synchronizing literal a client may send. */
-const LITERAL_MINUS_MAX = 4096;
-
 /** Unexpected errors logged with their detail per connection; later ones are only counted. */
 const MAX_LOGGED_ERRORS = 3;
-
-/**
- * True when the command whose first fragments are `soFar` carries a message: APPEND (`tag SP "APPEND" SP ...`), or
- * REPLACE and UID REPLACE (RFC 8508), whose literals are APPEND's (its TEXT parts too under CATENATE, RFC 4469).
- */
-function isAppend(soFar: readonly CommandPart[]): boolean {
-  const first = soFar[0];
-  return first !== undefined && /^[^ ]+ (?:APPEND|REPLACE|UID REPLACE) /i.test(first.bytes.toString('latin1', 0, 80));
-}
 
 /**
  * Where the session is (RFC 3501 §3), with what each state has: a user and a store once logged in, a mailbox when
@@ -133,13 +108,12 @@ export class ImapSession {
   private errors = 0;
   /** Why the session ended, for the closing log line (the first reason given wins). */
   private endReason: string | null = null;
-  /**
-   * The selected mailbox's HIGHESTMODSEQ when its updates were last all told, expunges included: every change up to
-   * it is known to the client. See {@link tellHeldBack}.
-   */
-  private toldModseq = 0;
-  /** This command has told {@link toldModseq} already (expunges held back). */
-  private heldBackTold = false;
+  /** Tells the selected mailbox's updates, and remembers what it told (updates.ts). */
+  private readonly updates = new UpdateReporter(this, {
+    untagged: (build) => this.untagged(build),
+    unselect: () => this.unselect(),
+    internalError: (e, level) => this.internalError(e, level),
+  });
   /** NOTIFY's notifications (RFC 5465), null when none are asked for. */
   private notifier: Notifier | null = null;
   /** A command (IDLE) reads further lines itself. */
@@ -286,98 +260,12 @@ export class ImapSession {
   }
 
   /**
-   * Sends what happened to the selected mailbox (new mail, flags, expunges if allowed), as untagged responses.
-   * Returns false when the selection ended instead (the session is ending). Never throws: a selected mailbox that is gone (deleted or renamed by another session or program) or that
-   * changed beyond what its UIDs can follow ends the session with `* BYE` (RFC 2180 §3.3, RFC 3501 §2.3.1.1: there
-   * is no other way to tell a client that does not know QRESYNC's [CLOSED]); any other failure to look (a lock
-   * held too long, an I/O error) is logged and the updates wait for the next look.
+   * Sends what happened to the selected mailbox (new mail, flags, expunges if allowed), as untagged responses
+   * (updates.ts says how). Returns false when the selection ended instead (the mailbox is gone: the session is
+   * ending). Never throws.
    */
-  async reportUpdates(allowExpunge: boolean): Promise<boolean> {
-    const sel = this.selected;
-    if (!sel) return true;
-    try {
-      await sel.box.sync();
-    } catch (e) {
-      if (e instanceof MailboxError && (e.code === 'NONEXISTENT' || e.code === 'CORRUPT')) {
-        const what = e.code === 'NONEXISTENT' ? 'was deleted or renamed' : 'was changed by another program';
-        this.opts.logger.log('notice', `Mailbox ${sel.name} ${what} (${e.message}) user=${this.user} host=${this.opts.clientHost}`);
-        this.unselect();
-        await sel.box.close().catch(() => undefined);
-        this.end(`mailbox ${e.code === 'NONEXISTENT' ? 'gone' : 'changed'}`, `[ALERT] Mailbox ${sel.name} ${what}`);
-        return false;
-      }
-      this.internalError(e, 'warning');
-      return true;
-    }
-    // Once QRESYNC is on, expunges are told by UID (RFC 7162 §3.2.10): each run of expunges becomes one VANISHED.
-    const byUid = this.enabledSet.has('QRESYNC');
-    let gone: number[] = [];
-    const tellGone = (): void => {
-      const uids = gone;
-      if (uids.length) this.untagged((b) => vanished(b, false, numberRanges(uids)));
-      gone = [];
-    };
-    const write = (build: (b: ResponseBuilder) => void): void => this.untagged(build);
-    for (const u of sel.box.takeUpdates(allowExpunge)) {
-      if (u.kind !== 'expunge') tellGone();
-      switch (u.kind) {
-        case 'expunge':
-          // RFC 5267 §4.3.4: an updating context's REMOVEFROM goes before the expunge is told, numbered as the client
-          // knows the message then (before a VANISHED, that is before the expunges gathered for it).
-          expungedFromContexts(sel, u.uid, byUid ? u.seq + gone.length : u.seq, write);
-          if (byUid) gone.push(u.uid);
-          else this.untagged((b) => b.number(u.seq).raw(' EXPUNGE'));
-          break;
-        case 'exists':
-          this.untagged((b) => b.number(u.count).raw(' EXISTS'));
-          break;
-        case 'recent':
-          // RFC 9051 has no RECENT response (Appendix E).
-          if (!this.rev2) this.untagged((b) => b.number(u.count).raw(' RECENT'));
-          break;
-        case 'keywords':
-          this.untagged((b) => mailboxFlags(b, u.keywords));
-          this.untagged((b) => permanentFlags(b, u.keywords, 'Flags permitted'));
-          break;
-        case 'flags': {
-          // Once CONDSTORE is on, another agent's change carries UID and MODSEQ (RFC 7162 §3.1).
-          const cs = this.enabledSet.has('CONDSTORE');
-          // So does one NOTIFY's FlagChange asked for (RFC 5465 §5.1).
-          const uid = cs || this.notifier?.flagUids === true;
-          this.untagged((b) => flagsFetch(b, u.seq, sel.box.meta(u.seq), { uid, modseq: cs, flags: true, recent: !this.rev2 }));
-          break;
-        }
-      }
-    }
-    tellGone();
-    // RFC 5267 §4.3.3: what joined or left an updating context, after the EXISTS that numbered new messages.
-    try {
-      await refreshContexts(sel, this.opts.clock.now(), write);
-    } catch (e) {
-      this.internalError(e, 'warning');
-    }
-    await this.notifier?.afterUpdates(sel);
-    if (allowExpunge) this.toldModseq = sel.box.highestModseq();
-    else this.tellHeldBack(sel.box);
-    return true;
-  }
-
-  /**
-   * RFC 7162 §3.2: while expunges are held back (no EXPUNGE or VANISHED during FETCH, STORE or SEARCH: RFC 3501
-   * §7.4.1) the FETCH responses may carry higher MODSEQs than theirs, and a client that takes the highest MODSEQ
-   * it saw as its HIGHESTMODSEQ (§6) would, reconnecting with it, never hear of them. So the command says
-   * `OK [HIGHESTMODSEQ n]` with n below them, the value when all was last told, which §6 has the client take even
-   * below MODSEQs it saw. When the mailbox does not remember expunges that far back (the file was scanned afresh
-   * since), any might be held back, and the value is said all the same: a lower HIGHESTMODSEQ costs the client a
-   * larger resynchronisation, never a lost change.
-   */
-  private tellHeldBack(box: OpenMailbox): void {
-    if (this.heldBackTold || !this.enabledSet.has('CONDSTORE') || this.toldModseq < 1) return;
-    const held = box.expungedSince(this.toldModseq)?.some((uid) => box.seqOf(uid) !== undefined) ?? true;
-    if (!held) return;
-    const told = this.toldModseq;
-    this.untagged((b) => okResponse(b, (c) => c.raw('HIGHESTMODSEQ ').number(told), 'Expunges are held back'));
-    this.heldBackTold = true;
+  reportUpdates(allowExpunge: boolean): Promise<boolean> {
+    return this.updates.report(allowExpunge);
   }
 
   /**
@@ -467,10 +355,7 @@ export class ImapSession {
     });
     try {
       const reading = readCommand(this.input, {
-        maxLiteral: (a) => {
-          if (a.nonSync && this.opts.literalMinus && a.size > LITERAL_MINUS_MAX) return 'refuse';
-          return isAppend(a.soFar) ? this.opts.maxLiteral : Math.min(this.opts.maxLiteral, MAX_CLIENT_LITERAL);
-        },
+        maxLiteral: (a) => literalLimit(a, this.opts),
         maxCommand: this.opts.maxCommand,
         maxLiterals: 1000,
         maxDiscard: 1 << 20,
@@ -506,7 +391,7 @@ export class ImapSession {
     } catch (e) {
       if (e instanceof CommandFragmentError) {
         const tag = e.tag ?? '*';
-        const r = e.refused ? this.literalRefusal(e.refused) : { status: 'BAD' as const, code: null, text: e.message };
+        const r = e.refused ? literalRefusal(e.refused, this.opts) : { status: 'BAD' as const, code: null, text: e.message };
         if (e.fatal) {
           this.end('protocol error', r.code ? `[${r.code}] ${r.text}` : r.text);
           return null;
@@ -527,27 +412,6 @@ export class ImapSession {
     } finally {
       clearTimeout(timer);
     }
-  }
-
-  /**
-   * Why a literal was refused, in the client's terms (the octets of a non-synchronizing one have been read and
-   * dropped, or the session ends with BYE when there were too many to read; a synchronizing one was never invited).
-   * RFC 7888 §5: a non-synchronizing literal over 4096 octets under LITERAL- is answered BAD, with TOOBIG (RFC 4469)
-   * when the command is APPEND. RFC 7889: a message over APPENDLIMIT is answered NO [TOOBIG], before the client
-   * sends it when its literal is synchronizing.
-   */
-  private literalRefusal(a: LiteralAnnouncement): { status: 'BAD' | 'NO'; code: string | null; text: string } {
-    const append = isAppend(a.soFar);
-    if (a.nonSync && this.opts.literalMinus && a.size > LITERAL_MINUS_MAX) {
-      return {
-        status: 'BAD', code: append ? 'TOOBIG' : null,
-        text: `Non-synchronizing literal over ${LITERAL_MINUS_MAX} octets (LITERAL-): send it as a synchronizing literal`,
-      };
-    }
-    if (append && a.size > this.opts.maxLiteral) {
-      return { status: 'NO', code: 'TOOBIG', text: `Message larger than the APPENDLIMIT of ${this.opts.maxLiteral} octets` };
-    }
-    return { status: 'BAD', code: null, text: 'Literal too large' };
   }
 
   /** Ends a session whose client said nothing for too long (RFC 3501 §5.4), while waiting for a command or in IDLE. */
@@ -630,7 +494,7 @@ export class ImapSession {
       },
     };
     let parsed = false;
-    this.heldBackTold = false;
+    this.updates.commandStarted();
     try {
       const run = this.parseFor(spec, args, ctx);
       parsed = true;

@@ -16,8 +16,8 @@ import {
   tlsKeyFile,
   withOverrides,
   type Config,
-  type LockName,
 } from '../../lib/env/config.js';
+import type { LockName } from '../../lib/env/config-values.js';
 import { DEFAULT_CONFIG_FILE, loadConfig, parseConfig } from '../../lib/env/config-file.js';
 import { ENV_FIXTURES, tempDir } from '../fixtures/env/helpers.js';
 

@@ -12,9 +12,8 @@ import { after, before, describe, it } from 'node:test';
 import { fixedClock } from '../../lib/env/env.js';
 import { MemoryLogger } from '../../lib/env/logger.js';
 import fc from 'fast-check';
-import {
-  FetchError, FetchSizeMismatch, formatInternalDate, writeFetch, writeInternalDate, type FetchOptions,
-} from '../../lib/imap/fetch-writer.js';
+import { FetchError, FetchSizeMismatch, writeFetch, type FetchOptions } from '../../lib/imap/fetch-writer.js';
+import { formatInternalDate, writeInternalDate } from '../../lib/imap/internal-date.js';
 import { ResponseSink } from '../../lib/io/sink.js';
 import { ByteWriter } from '../../lib/wire/encode.js';
 import type { MimePart } from '../../lib/mail/mime.js';

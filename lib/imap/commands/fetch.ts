@@ -11,7 +11,8 @@
 import { type FetchAtt, ParseError } from '../../wire/parser.js';
 import type { SequenceArg } from '../../values/sequence.js';
 import { MailboxError } from '../../mailbox/driver.js';
-import { FetchError, flushKept, keptPlan, writeFetch, writeFetchKept, writeKeptRun } from '../fetch-writer.js';
+import { flushKept, keptPlan, writeFetchKept, writeKeptRun } from '../fetch-kept.js';
+import { FetchError, writeFetch } from '../fetch-writer.js';
 import { type SelectedContext, defineSelectedCommand, type Command } from '../command.js';
 import { bad, no } from '../errors.js';
 import { resolveRanges } from './shared/sequence.js';
