@@ -21,7 +21,7 @@ const MAY_IMPORT = {
 };
 // Of the folders a protocol layer may import, only the interfaces and values: never an implementation that does I/O.
 const PROTOCOL_REFUSES = [
-  '**/mailbox/mbox/**', '**/mailbox/uw-store*', '**/mailbox/maildrop-lock*', '**/io/spool*', '**/io/tls*',
+  '**/mailbox/mbox/**', '**/mailbox/uw-*', '**/mailbox/maildrop-lock*', '**/io/spool*', '**/io/tls*',
   '**/env/config*', '**/env/syslog*', '**/auth/*', '!**/auth/secret.js', '!**/auth/types.js',
   '!**/auth/sasl-response.js',
 ];

@@ -21,7 +21,7 @@ import { messages } from './messages.js';
 
 type State = 'nonauth' | 'auth' | 'selected';
 
-/** UW imapd's limit on literals other than APPEND's (lib/imap/session.ts MAX_CLIENT_LITERAL). */
+/** UW imapd's limit on literals other than APPEND's (lib/imap/literals.ts MAX_CLIENT_LITERAL). */
 const CLIENT_LITERAL = 10_000;
 /** Defaults of lib/env/config.ts the generator must stay clear of (or deliberately cross). */
 const MAX_LINE = 65536;

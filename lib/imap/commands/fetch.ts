@@ -57,7 +57,7 @@ function fetchSpec(uid: boolean): Command {
       if (args.atts.some((x) => x.kind === 'MODSEQ')) enableCondstore(ctx);
       let seen = false;
       // Items all known without reading the mailbox: written in one loop, a message at a time awaiting nothing
-      // until the output is to be flushed (fetch-writer.ts); a message whose values are not kept goes the long way.
+      // until the output is to be flushed (fetch-kept.ts); a message whose values are not kept goes the long way.
       const plan = keptPlan(args.atts, { uid, recent: !ctx.session.rev2 });
       const out = ctx.session.out;
       try {
