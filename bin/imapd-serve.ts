@@ -28,6 +28,7 @@ function storeFor(server: Server, account: Account, inboxPath: string): UwMailSt
     specialUseFile: () => control.file('special-use'), specialUseNames: server.config.specialUse,
     quota: { uid: account.uid, storageLimit: server.config.quotaStorage },
     metadataFile: () => control.file('metadata'), sharedMetadata: sharedMetadata(server),
+    subscriptionsLock: () => control.file('subscriptions'),
   });
 }
 

@@ -18,6 +18,8 @@
  *                        atomically (`special-use.<hex>.tmp` while one is written)
  *     metadata           the user's private server annotations (RFC 5464 /private/...; server-metadata.ts), replaced
  *                        the same way
+ *     special-use.lock, metadata.lock, subscriptions.lock   flock()ed while a session changes the special uses, the
+ *                        annotations or `~/.mailboxlist` (json-file.ts's underFileLock), so no change is lost
  *
  * `<hash>` is the first 32 hex digits of SHA-256 of the mailbox's real path: keyed by the name, not by device and
  * inode (an inode number is reused by the next file made, possibly another user's).
@@ -126,7 +128,7 @@ export class ControlDir {
   }
 
   /** The path of the user's file `name` (see the module comment), or null without a usable directory. */
-  file(name: 'special-use' | 'metadata'): string | null {
+  file(name: 'special-use' | 'metadata' | 'subscriptions'): string | null {
     const dir = this.dir();
     return dir === null ? null : join(dir, name);
   }

@@ -42,6 +42,8 @@ export interface UwMailStoreOptions {
   readonly allowOutsideHome: boolean;
   /** Default `<home>/.mailboxlist` (UW's SUBSCRIPTIONFILE). */
   readonly subscriptionsFile?: string;
+  /** Where the subscription file's lock goes (`<it>.lock`, in the control directory); null or absent: no lock. */
+  readonly subscriptionsLock?: () => string | null;
   /**
    * Looks up another user's home directory for `~user/...` names (only used with `allowOutsideHome`). When absent,
    * `~user` names are refused. Kept as a callback so this module does not read /etc/passwd itself.
@@ -95,7 +97,7 @@ export class UwMailStore implements MailStore {
     this.names = new UwNames({
       home: this.home, inboxPath: opts.inboxPath, allowOutsideHome: opts.allowOutsideHome, homeOf: opts.homeOf,
     });
-    this.subscriptions = new Subscriptions(opts.subscriptionsFile ?? join(this.home, '.mailboxlist'));
+    this.subscriptions = new Subscriptions(opts.subscriptionsFile ?? join(this.home, '.mailboxlist'), opts.subscriptionsLock);
     const listMaxDepth = opts.listMaxDepth ?? 20;
     const listMaxEntries = opts.listMaxEntries ?? 20000;
     this.uses = new SpecialUses(opts.specialUseFile ?? (() => null), opts.specialUseNames ?? []);

@@ -1,13 +1,16 @@
 /**
  * Subscriptions: `~/.mailboxlist`, UW's SUBSCRIPTIONFILE (smanager.c), one name per line in the order subscribed,
  * and LSUB answered from it. Several sessions may change it at once: each change reads the file and replaces it
- * atomically (a temporary file, then rename(2)), so a reader never sees half a file. Names are kept as the client
+ * atomically (a temporary file, then rename(2)), so a reader never sees half a file, and does so under a lock in the
+ * user's control directory (json-file.ts's underFileLock), so two changes at the same instant are both kept (a program
+ * that does not take the lock, UW's imapd, still replaces the file whole). Names are kept as the client
  * sent them, INBOX in any case as `INBOX` (UW's sm_subscribe). Whether a name may be subscribed is the store's call.
  */
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import type { ListEntry } from './store.js';
 import { fsError, isErrno } from './fs-errors.js';
+import { underFileLock } from './json-file.js';
 import { isInbox, wildMatch } from './uw-names.js';
 
 const FILE_MODE = 0o600;
@@ -18,21 +21,36 @@ function stored(name: string): string {
 }
 
 export class Subscriptions {
-  constructor(readonly file: string) {}
+  /**
+   * `lock`: the path whose `.lock` file changes are made under (in the control directory, not beside the file in the
+   * home directory); null when there is no usable control directory, and changes are then made without one.
+   */
+  constructor(readonly file: string, private readonly lock: () => string | null = () => null) {}
 
   /** Adds `name` at the end unless it is there already. */
   async add(name: string): Promise<void> {
-    const lines = await this.read();
-    if (lines.includes(stored(name))) return;
-    lines.push(stored(name));
-    await this.write(lines);
+    await this.change((lines) => {
+      if (lines.includes(stored(name))) return null;
+      return [...lines, stored(name)];
+    });
   }
 
   /** Removes `name`; nothing when it is not there. */
   async remove(name: string): Promise<void> {
-    const lines = await this.read();
-    const kept = lines.filter((l) => l !== stored(name));
-    if (kept.length !== lines.length) await this.write(kept);
+    await this.change((lines) => {
+      const kept = lines.filter((l) => l !== stored(name));
+      return kept.length !== lines.length ? kept : null;
+    });
+  }
+
+  /** Reads the names, lets `edit` give the new ones (null: no change), and writes them back, under the lock. */
+  private async change(edit: (lines: string[]) => string[] | null): Promise<void> {
+    const work = async (): Promise<void> => {
+      const next = edit(await this.read());
+      if (next !== null) await this.write(next);
+    };
+    const lock = this.lock();
+    await (lock === null ? work() : underFileLock(lock, 'subscription file', work));
   }
 
   /**
