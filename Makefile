@@ -117,7 +117,7 @@ test: setup build
 # The inner loop: unit tests and protocol transcripts, no root and no Debian packages installed (the transcripts'
 # on-disk check wants UW's mailutil: uw-mailutils). Run as a user, the transcripts run the servers as that user.
 # The unit tests that make users, chown files, read /etc/shadow or install are left to `make test`.
-ROOT_ONLY_TESTS := auth-checker auth-cram-md5 auth-schemes install lock-spool lock-stale mbox-driver native
+ROOT_ONLY_TESTS := auth-checker auth-cram-md5 auth-schemes install lock-spool lock-stale mbox-driver native node-upgrade
 FAST_TESTS ?= $$(ls dist/test/unit/*.test.js dist/test/transcripts/*.test.js | grep -Ev '/($(subst $(space),|,$(ROOT_ONLY_TESTS)))\.test\.js$$')
 space := $(subst ,, )
 test-fast: deps $(NATIVE) $(BUILT)
