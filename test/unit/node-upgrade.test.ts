@@ -10,6 +10,8 @@
  *   takes the bundle, and the program logs why); `tools/install.sh` alone refuses to install the old snapshots
  *   for the new node; after `make rebuild` and `make install` sessions start from new snapshots again, and no
  *   longer log;
+ * - NODE a link, moved to another node binary with the same mtime (as two nodes unpacked from npm's tarballs
+ *   have): the scripts take the bundle;
  * - another major (another ABI): before anything is rebuilt, fs-ext (built for the old ABI) cannot load, and the
  *   client is told at once (`* BYE`, `-ERR`) and the reason is logged to syslog (facility mail); mailtool says why.
  *   `make install` alone rebuilds fs-ext (offline, with the new node's headers) and the snapshots, and sessions
@@ -114,8 +116,8 @@ function installNode(binary: string, include: string): void {
 }
 
 /** make in the copy, with the node under test as NODE and first on the PATH (npm's `#!/usr/bin/env node`). */
-function make(target: string): string {
-  const r = spawnSync('make', ['-s', target, `NODE=${join(nodeDir, 'bin', 'node')}`, `PREFIX=${join(work, 'prefix')}`,
+function make(target: string, node = join(nodeDir, 'bin', 'node')): string {
+  const r = spawnSync('make', ['-s', target, `NODE=${node}`, `PREFIX=${join(work, 'prefix')}`,
     `SYSCONFDIR=${join(work, 'prefix', 'etc')}`], {
     cwd: tree, encoding: 'utf8', timeout: 300_000,
     env: { ...process.env, PATH: `${join(nodeDir, 'bin')}:${process.env['PATH'] ?? ''}` },
@@ -253,6 +255,24 @@ describe('the installed programs across Node.js upgrades', { timeout: 600_000 },
     make('install');
     const lines = await sessionsWork(true);
     assert.deepEqual(lines.filter((l) => /snapshot|cannot serve/.test(l)), []);
+  });
+
+  test('NODE a link: moved to another binary with the same mtime, the scripts take the bundle', async () => {
+    // npm's tarballs date every file 1985-10-26: two nodes unpacked from them share an mtime. The installed
+    // scripts also check that the link names the binary that made the snapshots (same device and inode).
+    const link = join(work, 'node-link');
+    symlinkSync(join(nodeDir, 'bin', 'node'), link);
+    make('install', link); // the binary of the last install: nothing is rebuilt
+    await sessionsWork(true);
+    const other = join(work, 'other-node'); // the tests' own node, of the same major, with the same mtime
+    copyFileSync(process.execPath, other);
+    chmodSync(other, 0o755);
+    assert.equal(spawnSync('touch', ['-r', join(nodeDir, 'bin', 'node'), other]).status, 0);
+    rmSync(link);
+    symlinkSync(other, link);
+    const lines = await sessionsWork(false);
+    assert.ok(lines.some((l) => l.includes(`this is node v${process.versions.node} `)), lines.join('\n'));
+    make('install'); // the scripts name <work>/node/bin/node again
   });
 
   test('another major: before the rebuild, the client is told at once and syslog says why', async () => {
