@@ -26,7 +26,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync,
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync,
   renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -101,8 +101,9 @@ function copyTree(): void {
   const tar = spawnSync('sh', ['-c', 'tar -C "$1" --exclude=./.git --exclude=./node_modules --exclude=./bench/data ' +
     '--exclude=./tmp --exclude=./test/fuzz/failures -cf - . | tar -C "$2" -xf -', 'sh', ROOT, tree], { encoding: 'utf8' });
   assert.equal(tar.status, 0, tar.stderr);
-  cpSync(realpathSync(join(ROOT, 'node_modules')), join(tree, 'node_modules'), { recursive: true, preserveTimestamps: true,
-    verbatimSymlinks: true });
+  // cp(1): four times faster than fs.cpSync over node_modules' 5,000 files.
+  const cp = spawnSync('cp', ['-a', realpathSync(join(ROOT, 'node_modules')), join(tree, 'node_modules')], { encoding: 'utf8' });
+  assert.equal(cp.status, 0, cp.stderr);
 }
 
 /** Puts `binary` at <work>/node/bin/node as a package upgrade does (a new file renamed over the old), with `include`. */
