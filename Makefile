@@ -21,7 +21,7 @@ ESLINT     := node_modules/.bin/eslint
 # Test files only (node --test given a directory would also run every helper under test/ as a test).
 TESTS      ?= $$(find dist/test -name '*.test.js' | sort)
 
-.PHONY: all setup deps system-deps build check lint unused typecheck test test-fast test-unit bench demo install uninstall clean fuzz
+.PHONY: all setup deps system-deps build rebuild check lint unused typecheck test test-fast test-unit bench demo install uninstall clean fuzz FORCE
 
 all: build
 
@@ -58,18 +58,45 @@ $(NATIVE): $(NATIVE_SRC) lib/native/addon.h
 	$(NODE) -e "process.dlopen({ exports: {} }, require('path').resolve('$@.tmp'))" || { echo 'the native addon does not load' >&2; rm -f $@.tmp; exit 1; }
 	mv $@.tmp $@
 
-# dist/ from tsc (the tests import it), then the bundles and start-up snapshots the programs run
-# (tools/bundle.mjs), with a link to the node that made the snapshots and a stamp of its mtime (see bin/imapd).
-# Rebuilt when a source changed (so that `make install` after `make build` does not build again).
+# The node make runs with, as tools/node-id.mjs names it (version, ABI, the binary's path, mtime, size): looked at on
+# every run and rewritten only when it changed, so that what is built for one node (the start-up snapshots, fs-ext)
+# is rebuilt after a Node.js upgrade, and only then.
+NODE_ID := build/node.id
+$(NODE_ID): FORCE
+	@mkdir -p build && $(NODE) tools/node-id.mjs > $@.new && if cmp -s $@.new $@; then rm $@.new; else mv $@.new $@; fi
+FORCE:
+
+# npm packages built for one Node ABI (NAN modules, compiled by node-gyp at npm install), rebuilt for the node in use
+# when it cannot load them, offline with that node's headers (tools/rebuild-native.sh); the record is the node they
+# were last checked against. @node-rs/bcrypt (prebuilt) and $(NATIVE) are N-API: every Node >= 20 loads them.
+ABI_PACKAGES := fs-ext
+build/abi-packages.id: $(NODE_ID) node_modules/.installed
+	NODE='$(NODE)' NPM='$(NPM)' bash tools/rebuild-native.sh $(ABI_PACKAGES)
+	cp $(NODE_ID) $@
+
+# dist/ from tsc (the tests import it), then in dist/bundle/ the bundles and start-up snapshots the programs run
+# (tools/bundle.mjs), with what made the snapshots: node.id, a stamp with the binary's mtime and a link to it (see
+# bin/imapd). Each is rebuilt when a source changed (so that `make install` after `make build` does not build
+# again), and the bundles also when the node changed: a snapshot loads only into the Node that made it.
 SOURCES := $(shell find bin lib test bench -name '*.ts') bin/imapd bin/ipop3d bin/mailtool tools/bundle.mjs tsconfig.json
-build: deps $(NATIVE) dist/.built
+BUNDLE_SOURCES := $(shell find bin lib -name '*.ts') tools/bundle.mjs tools/node-id.mjs
+BUILT := dist/.built dist/bundle/.built
+build: deps $(NATIVE) $(BUILT)
 dist/.built: $(SOURCES) node_modules/.installed
-	rm -rf dist
+	rm -rf $(filter-out dist/bundle,$(wildcard dist/*))
 	$(TSC) -p tsconfig.json
-	$(NODE) tools/bundle.mjs
-	ln -s $(NODE_ABS) dist/bundle/bin/node
-	touch -r $(NODE_ABS) dist/bundle/bin/node.stamp
 	touch $@
+dist/bundle/.built: $(BUNDLE_SOURCES) node_modules/.installed $(NODE_ID) build/abi-packages.id
+	rm -rf dist/bundle
+	$(NODE) tools/bundle.mjs
+	touch $@
+
+## rebuild: after a Node.js upgrade, the start-up snapshots and the ABI-specific native packages for the node in use,
+## whatever the records say (make build and make install rebuild them by themselves when the node changed).
+rebuild: deps
+	rm -f $(NODE_ID) build/abi-packages.id dist/bundle/.built
+	NODE='$(NODE)' NPM='$(NPM)' bash tools/rebuild-native.sh --force $(ABI_PACKAGES)
+	$(MAKE) build
 
 typecheck: deps
 	$(TSC) -p tsconfig.json --noEmit
@@ -90,10 +117,10 @@ test: setup build
 # The inner loop: unit tests and protocol transcripts, no root and no Debian packages installed (the transcripts'
 # on-disk check wants UW's mailutil: uw-mailutils). Run as a user, the transcripts run the servers as that user.
 # The unit tests that make users, chown files, read /etc/shadow or install are left to `make test`.
-ROOT_ONLY_TESTS := auth-checker auth-cram-md5 auth-schemes install lock-spool lock-stale mbox-driver native
+ROOT_ONLY_TESTS := auth-checker auth-cram-md5 auth-schemes install lock-spool lock-stale mbox-driver native node-upgrade
 FAST_TESTS ?= $$(ls dist/test/unit/*.test.js dist/test/transcripts/*.test.js | grep -Ev '/($(subst $(space),|,$(ROOT_ONLY_TESTS)))\.test\.js$$')
 space := $(subst ,, )
-test-fast: deps $(NATIVE) dist/.built
+test-fast: deps $(NATIVE) $(BUILT)
 	$(NODE) --test $(FAST_TESTS)
 
 # The fuzzer of issue 11 (test/fuzz/fuzz.ts): sessions from consecutive seeds, in-process and through the programs

@@ -16,6 +16,7 @@ import { ControlDir, expandControlDir } from '../lib/mailbox/control-dir.js';
 import { MboxDriver } from '../lib/mailbox/mbox/mbox-driver.js';
 import type { Account } from '../lib/auth/types.js';
 import { loadNative, type Native } from '../lib/native/native.js';
+import { checkBuild } from './build-check.js';
 import { connection, sessionStreams, type Connection, type SessionStreams } from './connection.js';
 import { parseFlags, type Flags } from './flags.js';
 import { installExitHandlers, runMain } from './process.js';
@@ -53,8 +54,9 @@ export interface Server {
 }
 
 /**
- * Loads the configuration and builds the server's parts. A broken configuration is returned as `error` (with a
- * logger to say why), so the caller can answer `* BYE`/`-ERR` instead of crashing. Dotlocks are released on exit,
+ * Loads the configuration and builds the server's parts. A broken configuration, or an installation this node
+ * cannot run (bin/build-check.ts), is returned as `error` (logged), so the caller can answer `* BYE`/`-ERR` instead
+ * of crashing. Dotlocks are released on exit,
  * on SIGTERM/SIGHUP/SIGINT, and when the client goes away (process.ts).
  */
 export function startServer(service: ServiceName, flags: Flags): { server: Server; error: string | null } {
@@ -112,7 +114,13 @@ export function startServer(service: ServiceName, flags: Flags): { server: Serve
       });
     },
   };
-  if (error) logger.log('err', `configuration: ${error}`);
+  if (error) {
+    logger.log('err', `configuration: ${error}`);
+  } else {
+    // Run without the start-up snapshot, on another Node than the one it was built for (bin/build-check.ts).
+    error = checkBuild(logger);
+    if (error) logger.log('err', error);
+  }
   return { server, error };
 }
 

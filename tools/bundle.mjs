@@ -13,14 +13,18 @@
 //   load the real module on first use: a session that never does TLS never loads node:tls.
 // - The snapshot (`node --snapshot-blob NAME.blob --build-snapshot NAME.cjs`, Node >= 20) holds the bundle with
 //   every module already compiled and initialised; bin/process.ts's runMain registers `main` as its main
-//   function. A snapshot only loads into the very Node binary that made it: the shims (Makefile) check that the
-//   node binary is unchanged since (a stamp with its mtime) and otherwise run the bundle without the snapshot.
+//   function. A snapshot only loads into the Node version that made it (another one exits with status 14 before
+//   any of our code runs), so beside the snapshots go what made them: node.id (tools/node-id.mjs: version, ABI,
+//   the binary's path, mtime and size), node.stamp (an empty file with the binary's mtime, which the start-up
+//   scripts bin/imapd and bin/ipop3d compare with the binary before they load a snapshot, else they run the
+//   bundle) and node (a link to the binary, which the scripts in the build tree run).
 //
 // Paths at run time: the library finds the native addon (../../../build/uwimap-native.node) and fs-ext relative
 // to `import.meta.url`. The bundles sit three directories below the root (dist/bundle/bin/), like the compiled
 // dist/lib/native/native.js, so those relative paths hold; in a snapshot the place is the blob's (given by
 // --snapshot-blob), since the bundle file may have been built elsewhere (DESTDIR, or the build tree).
 import { spawnSync } from 'node:child_process';
+import { realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import process from 'node:process';
 import { builtinModules, createRequire } from 'node:module';
 import { build } from 'esbuild';
@@ -130,4 +134,22 @@ for (const { name } of PROGRAMS.filter((p) => p.snapshot)) {
     process.stderr.write(`tools/bundle.mjs: the snapshot of ${name} failed (status ${r.status}):\n${r.stdout}${r.stderr}`);
     process.exit(1);
   }
+}
+
+// What made the snapshots (see the top of this file). The stamp's mtime is copied by touch(1): to the nanosecond,
+// as the shell's -nt and -ot compare it (fs.utimes takes seconds as a double).
+const dir = 'dist/bundle/bin';
+const id = spawnSync(process.execPath, ['tools/node-id.mjs'], { encoding: 'utf8' });
+if (id.status !== 0) {
+  process.stderr.write(`tools/bundle.mjs: tools/node-id.mjs failed:\n${id.stderr}`);
+  process.exit(1);
+}
+writeFileSync(`${dir}/node.id`, id.stdout);
+const nodePath = realpathSync(process.execPath);
+symlinkSync(nodePath, `${dir}/node`);
+writeFileSync(`${dir}/node.stamp`, '');
+const touch = spawnSync('touch', ['-r', nodePath, `${dir}/node.stamp`], { encoding: 'utf8' });
+if (touch.status !== 0) {
+  process.stderr.write(`tools/bundle.mjs: touch -r ${nodePath} failed:\n${touch.stderr}`);
+  process.exit(1);
 }

@@ -8,7 +8,8 @@
 #
 # What goes where:
 #   $SBINDIR/imapd, $SBINDIR/ipop3d, $BINDIR/mailtool   small scripts naming the absolute node and $PKGLIBDIR
-#   $PKGLIBDIR/dist/bundle/bin/   the bundles and start-up snapshots `make build` made, node.stamp
+#   $PKGLIBDIR/dist/bundle/bin/   the bundles and start-up snapshots `make build` made, and what made them:
+#                                 node.id, node.stamp (see tools/bundle.mjs)
 #   $PKGLIBDIR/build/uwimap-native.node, $PKGLIBDIR/node_modules/{fs-ext,@node-rs}   the native parts
 #   $MANDIR/man8/{imapd,ipop3d,mailtool}.8
 #   $DOCDIR/   README.md and whatever inetd/ holds (inetd.conf lines)
@@ -49,26 +50,50 @@ put() {
 }
 
 # A server's start-up script: the snapshot when node is the binary that made it, else the bundle (bin/imapd
-# explains each line; this is the same script with the installed paths).
+# explains each line; this is the same script with the installed paths). When $NODE_ABS is a link, the binary it
+# named at build time ($node_real) must be the one it names now (-ef: same device and inode): a link moved to
+# another Node may find one with the same mtime (npm's tarballs date every file 1985-10-26).
 server_shim() {
-  local name=$1 lib=$PKGLIBDIR/$BUNDLE
+  local name=$1 lib=$PKGLIBDIR/$BUNDLE same=
+  [ "$node_real" = "$NODE_ABS" ] || same="[ '$NODE_ABS' -ef '$node_real' ] && "
   cat <<EOF
 #!/bin/sh
 # $name: uwimap-ts, installed by \`make install\`; see $name(8). Starts the bundle $lib/$name.cjs from its
-# start-up snapshot when $NODE_ABS is the node that made it (same mtime as node.stamp), else the bundle itself.
+# start-up snapshot when $NODE_ABS is the node binary that made it (the mtime of node.stamp), else the bundle
+# itself, which logs to syslog why (a Node.js upgrade: run \`make install\` again in the source tree).
 case \${0##*/} in s*) set -- -S "\$@" ;; esac
-if [ -r '$lib/$name.blob' ] && ! [ '$NODE_ABS' -nt '$lib/node.stamp' ] && ! [ '$NODE_ABS' -ot '$lib/node.stamp' ]; then
+if [ -r '$lib/$name.blob' ] && $same! [ '$NODE_ABS' -nt '$lib/node.stamp' ] && ! [ '$NODE_ABS' -ot '$lib/node.stamp' ]; then
   exec '$NODE_ABS' --max-semi-space-size=4 --snapshot-blob '$lib/$name.blob' "\$0" "\$@" 2>/dev/null
 fi
 exec '$NODE_ABS' --max-semi-space-size=4 '$lib/$name.cjs' "\$@" 2>/dev/null
 EOF
 }
 
+# What is installed must have been built for $NODE_ABS, the node the programs will run: the snapshots made by it
+# (the identity tools/bundle.mjs recorded, tools/node-id.mjs) and fs-ext loadable by it. `make install` rebuilds
+# both first when the node changed; this catches an install run by hand, or with another node.
+check_built_for_node() {
+  local now
+  now=$("$NODE_ABS" tools/node-id.mjs) || { echo "$NODE_ABS does not run" >&2; exit 1; }
+  if [ "$now" != "$(cat "$BUNDLE/node.id")" ]; then
+    printf '%s\n' "the snapshots in $BUNDLE were made by another node than $NODE_ABS: run make install (or" \
+      "make rebuild) with NODE=$NODE_ABS. They were made by:" "$(cat "$BUNDLE/node.id")" "and $NODE_ABS is:" "$now" >&2
+    exit 1
+  fi
+  if ! "$NODE_ABS" -e 'require(process.argv[1])' "$PWD/node_modules/fs-ext"; then
+    echo "node_modules/fs-ext does not load in $NODE_ABS: run make rebuild with NODE=$NODE_ABS" >&2
+    exit 1
+  fi
+}
+
 do_install() {
   local f name
-  for f in $BUNDLE/imapd.cjs $BUNDLE/ipop3d.cjs $BUNDLE/mailtool.cjs build/uwimap-native.node; do
+  for f in $BUNDLE/imapd.cjs $BUNDLE/ipop3d.cjs $BUNDLE/mailtool.cjs $BUNDLE/node.id $BUNDLE/node.stamp \
+    build/uwimap-native.node; do
     [ -e "$f" ] || { echo "$f is missing: run make build" >&2; exit 1; }
   done
+  check_built_for_node
+  node_real=$(sed -n 's/^path=//p' "$BUNDLE/node.id")
   tmp=$(mktemp -d) # global: the EXIT trap runs after this function has returned
   trap 'rm -rf "$tmp"' EXIT
 
@@ -79,9 +104,10 @@ do_install() {
     put "$([ -x "$f" ] && echo 755 || echo 644)" "$f" "$PKGLIBDIR/$f"
   done < <(find node_modules/fs-ext/package.json node_modules/fs-ext/fs-ext.js node_modules/fs-ext/build/Release \
     -maxdepth 1 -type f; find node_modules/@node-rs -type f)
-  : > "$tmp/node.stamp"
-  put 644 "$tmp/node.stamp" "$PKGLIBDIR/$BUNDLE/node.stamp"
-  touch -r "$NODE_ABS" "$DESTDIR$PKGLIBDIR/$BUNDLE/node.stamp" # install(1) gave it the time of the copy
+  # What made the snapshots, checked above to be $NODE_ABS: the stamp keeps the mtime bundle.mjs gave it.
+  put 644 "$BUNDLE/node.id" "$PKGLIBDIR/$BUNDLE/node.id"
+  put 644 "$BUNDLE/node.stamp" "$PKGLIBDIR/$BUNDLE/node.stamp"
+  touch -r "$BUNDLE/node.stamp" "$DESTDIR$PKGLIBDIR/$BUNDLE/node.stamp" # install(1) gave it the time of the copy
 
   for name in imapd ipop3d; do
     server_shim "$name" > "$tmp/$name"

@@ -36,14 +36,47 @@ function isFsExt(value: unknown): value is FsExtModule {
 }
 
 /**
+ * fs-ext could not be loaded: missing, or built for another Node ABI (it is a NAN module, compiled for one
+ * NODE_MODULE_VERSION; a new major of Node has another). No errno `code`, so that a lock failure names this reason
+ * in full (lib/lock/kernel-lock.ts) rather than Node's ERR_DLOPEN_FAILED alone.
+ */
+class NativeModuleError extends Error {
+  override readonly name = 'NativeModuleError';
+}
+
+/**
  * The binding, loaded on first use rather than at import: a server process that never locks a mailbox (a greeting,
  * a failed login) never maps the library. Node's module cache keeps the one loaded instance, so later calls cost a
- * cache look-up and the shape check, and this module keeps no state of its own. Throws if fs-ext is missing.
+ * cache look-up and the shape check, and this module keeps no state of its own. Throws NativeModuleError, with
+ * Node's reason on one line (a syslog line) and what to do, when fs-ext cannot be loaded.
  */
 function loadFsExt(): FsExtModule {
-  const loaded: unknown = createRequire(import.meta.url)('fs-ext');
-  if (!isFsExt(loaded)) throw new Error('fs-ext does not export flock, fcntl and the F_*LCK constants');
+  let loaded: unknown;
+  try {
+    loaded = createRequire(import.meta.url)('fs-ext');
+  } catch (e) {
+    // Node's message, on one line, without its advice to run npm (not what an installed program needs).
+    const reason = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ').replace(/ Please try re-compiling .*/, '')
+      .replace(/\.?\s*$/, '');
+    throw new NativeModuleError(`fs-ext cannot be loaded: ${reason}. After a Node.js upgrade, run \`make install\` ` +
+      'again in the source tree (or `make rebuild`)');
+  }
+  if (!isFsExt(loaded)) throw new NativeModuleError('fs-ext does not export flock, fcntl and the F_*LCK constants');
   return loaded;
+}
+
+/**
+ * Why fs-ext cannot be loaded, in one line, or null when it loads (then it stays loaded, and the first lock costs
+ * nothing more). For a server's start-up check (bin/build-check.ts): a session that cannot lock should hear so at
+ * once, not at its first SELECT.
+ */
+export function fsExtLoadProblem(): string | null {
+  try {
+    loadFsExt();
+    return null;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
 }
 
 /** The l_type values for {@link fcntlSetLock}. */

@@ -11,8 +11,9 @@
  *   the servers still greet when the stamp says the snapshot was made by another node (the bundle without it).
  * - the man pages render without a warning (groff -ww) and name every configuration key.
  *
- * make runs with -o dist/.built -o node_modules/.installed, so it never rebuilds the dist/ these tests run from:
- * run `make build` first (make test does). Needs root (runuser, files owned by root): fails, never skips, otherwise.
+ * make runs with -o dist/.built -o dist/bundle/.built -o node_modules/.installed, so it never rebuilds the dist/
+ * these tests run from: run `make build` first (make test does). test/unit/node-upgrade.test.ts installs for
+ * other nodes. Needs root (runuser, files owned by root): fails, never skips, otherwise.
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
@@ -37,7 +38,7 @@ function run(cmd: string, args: readonly string[], opts: { input?: string; env?:
 }
 
 function make(target: string, vars: Record<string, string>): SpawnSyncReturns<string> {
-  const r = run('make', ['-s', '-o', 'dist/.built', '-o', 'node_modules/.installed', target,
+  const r = run('make', ['-s', '-o', 'dist/.built', '-o', 'dist/bundle/.built', '-o', 'node_modules/.installed', target,
     ...Object.entries(vars).map(([k, v]) => `${k}=${v}`)]);
   assert.equal(r.status, 0, `make ${target} failed:\n${r.stdout}${r.stderr}`);
   return r;
@@ -94,6 +95,7 @@ describe('make install DESTDIR=... PREFIX=/opt/uw', () => {
       'opt/uw/lib/uwimap-ts/dist/bundle/bin/imapd.cjs', 'opt/uw/lib/uwimap-ts/dist/bundle/bin/imapd.blob',
       'opt/uw/lib/uwimap-ts/dist/bundle/bin/ipop3d.cjs', 'opt/uw/lib/uwimap-ts/dist/bundle/bin/ipop3d.blob',
       'opt/uw/lib/uwimap-ts/dist/bundle/bin/mailtool.cjs', 'opt/uw/lib/uwimap-ts/dist/bundle/bin/node.stamp',
+      'opt/uw/lib/uwimap-ts/dist/bundle/bin/node.id',
       'opt/uw/lib/uwimap-ts/build/uwimap-native.node', 'opt/uw/lib/uwimap-ts/node_modules/fs-ext/fs-ext.js',
       'opt/uw/lib/uwimap-ts/node_modules/@node-rs/bcrypt/package.json', 'opt/uw/lib/uwimap-ts/install-manifest',
       'opt/uw/share/man/man8/imapd.8', 'opt/uw/share/man/man8/ipop3d.8', 'opt/uw/share/man/man8/mailtool.8',
@@ -107,6 +109,8 @@ describe('make install DESTDIR=... PREFIX=/opt/uw', () => {
     // The stamp carries the mtime of the node the shims name, which the snapshot was made by.
     const node = run('sh', ['-c', 'command -v node']).stdout.trim();
     assert.equal(statSync(join(dest, 'opt/uw/lib/uwimap-ts/dist/bundle/bin/node.stamp')).mtimeMs, statSync(node).mtimeMs);
+    assert.match(readFileSync(join(dest, 'opt/uw/lib/uwimap-ts/dist/bundle/bin/node.id'), 'utf8'),
+      new RegExp(`^version=${process.version}\nmodules=${process.versions.modules}\npath=/`));
 
     // No default path is left in anything written for the prefix; the rewritten ones are there.
     const texts = ['opt/uw/sbin/imapd', 'opt/uw/sbin/ipop3d', 'opt/uw/bin/mailtool', 'opt/uw/share/doc/uwimap-ts/inetd.conf',
