@@ -104,7 +104,8 @@ export function makeSandbox(session: FuzzSession, assets: Assets | null): Sandbo
     chmodSync(inbox, 0o600);
   }
   const lines = [
-    `spool_dir = ${spool}`, `passwd_file = ${join(etc, 'passwd')}`, `shadow_file = ${join(etc, 'shadow')}`,
+    `spool_dir = ${spool}`, 'account_source = file', `passwd_file = ${join(etc, 'passwd')}`,
+    `shadow_file = ${join(etc, 'shadow')}`,
     `cram_md5_file = ${join(etc, 'cram-md5.pwd')}`, `alert_file = ${join(etc, 'imapd.alert')}`,
     `nologin_file = ${join(etc, 'nologin')}`, `journal_dir = ${tmp}`, `syslog_socket = ${join(run, 'log.sock')}`,
     'login_failure_delay_ms = 0',
