@@ -77,7 +77,7 @@ export async function serveImap(server: Server, conn: Connection, streams: Sessi
   };
   const table = commandTable();
 
-  const pre = identity.preauth();
+  const pre = await identity.preauth();
   if (pre) {
     const me = pre.account;
     const backend: ImapBackend = preauthBackend({

@@ -58,7 +58,7 @@ export async function servePop3(server: Server, conn: Connection, streams: Sessi
     implicitTls: streams.tls,
   };
 
-  const pre = identity.preauth();
+  const pre = await identity.preauth();
   if (pre) {
     const me = pre.account;
     const path = pre.inbox;

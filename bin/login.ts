@@ -28,7 +28,8 @@ export function sessionLogin(server: Server, conn: Connection, service: 'imap' |
   const socket = conn.socket;
   const tlsOptions = options;
   return new LoginFlow({
-    config: server.config, service, logger: server.logger, clock: server.clock, hostname: server.hostname,
+    config: server.config, service, accounts: server.accounts, logger: server.logger, clock: server.clock,
+    hostname: server.hostname,
     pam: (pamService, user, password, rhost) => server.native().pamAuthenticate(pamService, user, password, rhost),
     crypt: (phrase, setting) => server.native().crypt(phrase, setting),
     random: (n) => systemRandom.bytes(n),

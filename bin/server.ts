@@ -14,6 +14,7 @@ import { DotlockRegistry } from '../lib/lock/dotlock-registry.js';
 import { dotlockHostFromProcess } from '../lib/lock/dotlock-host.js';
 import { ControlDir, expandControlDir } from '../lib/mailbox/control-dir.js';
 import { MboxDriver } from '../lib/mailbox/mbox/mbox-driver.js';
+import { accountDb, type AccountDb } from '../lib/auth/accounts.js';
 import type { Account } from '../lib/auth/types.js';
 import { loadNative, type Native } from '../lib/native/native.js';
 import { checkBuild } from './build-check.js';
@@ -44,6 +45,8 @@ export interface Server {
   readonly locking: MailboxLocking;
   /** The native addon, loaded on first use (PAM, crypt and syslog only cost start-up when used). */
   native(): Native;
+  /** Where accounts come from (`account_source`: NSS through the addon, or passwd_file and shadow_file). */
+  readonly accounts: AccountDb;
   /**
    * The control directory of `account` (control_dir expanded), one per account in this process, so that its checks
    * and its warning happen once. Call only as the account (after the privilege drop): it is made on first use.
@@ -98,9 +101,15 @@ export function startServer(service: ServiceName, flags: Flags): { server: Serve
     }
     return c;
   };
+  const accounts = accountDb(config, {
+    getpwnam: (name) => getNative().getpwnam(name),
+    getpwuid: (uid) => getNative().getpwuid(uid),
+    getspnam: (name) => getNative().getspnam(name),
+  });
   const server: Server = {
     service, config, logger, clock: systemClock, hostname, pid, registry, locking,
     native: getNative,
+    accounts,
     control,
     // Rewrite journals and append records go to the user's control directory when it is usable (nobody else can
     // take their names there), else to journal_dir; recovery looks in both (lib/mailbox/mbox/rewrite.ts). Called
@@ -150,6 +159,6 @@ export function serverMain(service: ServiceName, serve: Serve): void {
     const conn = connection();
     const streams = await sessionStreams(server, conn, flags, service, error !== null);
     if (!streams) return;
-    await serve(server, conn, streams, error, processIdentity(server.config.spoolDir));
+    await serve(server, conn, streams, error, processIdentity(server.config.spoolDir, server.accounts));
   });
 }

@@ -5,16 +5,17 @@
  *
  * Privileges are dropped (initgroups, setgid, setuid, chdir home) before any mailbox of the user is touched.
  */
-import { userInfo } from 'node:os';
 import { join } from 'node:path';
+import type { AccountDb } from '../lib/auth/accounts.js';
 import type { Account } from '../lib/auth/types.js';
 
 export interface SessionIdentity {
   /**
    * Null when a login is needed (started as root); else the user already running us and the INBOX to open
-   * (PREAUTH). Asked once, when the session starts (after the configuration and the greeting's streams).
+   * (PREAUTH). Asked once, when the session starts (after the configuration and the greeting's streams). Rejects
+   * when the user running us has no account (UW: "Unable to look up user name").
    */
-  preauth(): { readonly account: Account; readonly inbox: string } | null;
+  preauth(): Promise<{ readonly account: Account; readonly inbox: string } | null>;
   /** After a login: becomes `account` before any of its mail is touched. Throws to refuse the session. */
   becomeUser(account: Account): void;
 }
@@ -24,12 +25,16 @@ function runningAsRoot(): boolean {
   return (process.getuid?.() ?? 0) === 0;
 }
 
-/** The account of the user running us (PREAUTH mode). */
-function currentAccount(): Account {
-  const u = userInfo();
+/**
+ * The account of the user running us (PREAUTH mode), from the account database every login asks (getpwuid through
+ * NSS, or passwd_file), as UW's myusername_full asked getpwuid.
+ */
+async function currentAccount(accounts: AccountDb): Promise<Account> {
+  const uid = process.geteuid?.() ?? -1;
+  const account = uid < 0 ? undefined : await accounts.byUid(uid);
+  if (!account) throw new Error(`no account for uid ${uid}: cannot tell who is preauthenticated`);
   // A login shell (ssh, a tunnel) sets HOME; it wins over the passwd entry, as for the user's own programs.
-  const home = process.env.HOME || u.homedir;
-  return { name: u.username, uid: u.uid, gid: u.gid, gecos: '', home, shell: u.shell ?? '' };
+  return process.env.HOME ? { ...account, home: process.env.HOME } : account;
 }
 
 /**
@@ -54,12 +59,15 @@ function dropPrivileges(account: Account): void {
   }
 }
 
-/** The process's own identity: root needs a login and drops privileges; a user is preauthenticated on `$MAIL`. */
-export function processIdentity(spoolDir: string): SessionIdentity {
+/**
+ * The process's own identity: root needs a login and drops privileges; a user is preauthenticated on `$MAIL`, as
+ * the account `accounts` knows for its uid.
+ */
+export function processIdentity(spoolDir: string, accounts: AccountDb): SessionIdentity {
   return {
-    preauth() {
+    async preauth() {
       if (runningAsRoot()) return null;
-      const account = currentAccount();
+      const account = await currentAccount(accounts);
       return { account, inbox: process.env.MAIL || join(spoolDir, account.name) };
     },
     becomeUser: dropPrivileges,

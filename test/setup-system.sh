@@ -8,7 +8,8 @@
 # with the client libraries libmail-imapclient-perl (Perl's Mail::IMAPClient) and python3-imap-tools (imap_tools,
 # run by Debian's /usr/bin/python3);
 # groff to check that the man pages render without warnings (test/unit/install.test.ts); strace to kill lock
-# holders at an exact system call (test/unit/lock-stale.test.ts).
+# holders at an exact system call (test/unit/lock-stale.test.ts); libnss-extrausers, an NSS module that needs no
+# server, for accounts that only NSS knows (test/interop/nss-accounts.test.ts adds it to nsswitch.conf for its run).
 # The superservers that run our inetd/, xinetd.d/ and systemd/ files in test/interop/superservers.test.ts: xinetd,
 # tcpd, systemd's systemd-analyze and systemd-socket-activate, iproute2 (ip netns, ss) and unshare; and Debian's
 # openbsd-inetd, which conflicts with xinetd (both provide inet-superserver), so its package is unpacked into
@@ -29,7 +30,7 @@ perl -MMail::IMAPClient -e1 >/dev/null 2>&1 || need+=(libmail-imapclient-perl)
 [ -e /usr/include/security/pam_appl.h ] || need+=(libpam0g-dev)
 libs=$(ldconfig -p)
 for pair in libbsd.so.0:libbsd0 libevent-2.1.so.7:libevent-2.1-7 libtirpc.so.3:libtirpc3 libwrap.so.0:libwrap0 \
-  libsystemd.so.0:libsystemd0; do
+  libsystemd.so.0:libsystemd0 libnss_extrausers.so.2:libnss-extrausers; do
   grep -q "${pair%%:*} " <<<"$libs" || need+=("${pair#*:}")
 done
 OPENBSD_INETD_ROOT=/opt/uwimap-ts-test/openbsd-inetd

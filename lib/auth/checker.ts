@@ -6,14 +6,16 @@
  * - {@link CramMd5AwareChecker}: UW's rule that an existing cram-md5.pwd also holds the plaintext passwords.
  * - {@link completeSaslLogin}: turns a finished SASL/APOP exchange into an {@link AuthResult}.
  *
- * Common rules, all from UW's env_unix.c: a user name that is not found as given is tried in lower case (pwuser);
- * uid 0 never logs in (pw_login); results name the reason, and `detail` - for the log only - never holds a password.
- * The protocol layers must answer every failure alike, whatever its reason, so that a guesser learns nothing.
+ * Common rules, all from UW's env_unix.c: accounts come from one {@link AccountDb} (accounts.ts: NSS or the
+ * configured files); a user name that is not found as given is tried in lower case (pwuser); uid 0 never logs in
+ * (pw_login); results name the reason, and `detail` - for the log only - never holds a password. The protocol layers
+ * must answer every failure alike, whatever its reason, so that a guesser learns nothing.
  */
 import type { Clock } from '../env/env.js';
+import { findAccount, findEntry, type AccountDb } from './accounts.js';
 import type { CramSecrets } from './cram-md5-pwd.js';
-import { asciiLower, sameUserName } from './names.js';
-import { lookupAccount, lookupGroupMembers, lookupPasswd, lookupShadow, shadowExpiry } from './passwd.js';
+import { sameUserName } from './names.js';
+import { lookupGroupMembers, shadowExpiry } from './passwd.js';
 import type { MayActAs, SaslDone } from './sasl.js';
 import { classifyHash, verifyPassword, type CryptFn } from './schemes.js';
 import type { Secret } from './secret.js';
@@ -22,22 +24,6 @@ import type { Account, AuthFailure, AuthResult, LoginContext } from './types.js'
 /** Checks one plaintext login. Resolves with the outcome; rejects only on a programming error. */
 export interface PasswordChecker {
   check(user: string, password: Secret, ctx: LoginContext): Promise<AuthResult>;
-}
-
-/** Finds an account by exact name (getpwnam). Throws if the database cannot be read. */
-export type AccountSource = (name: string) => Account | undefined;
-
-/** An {@link AccountSource} over a passwd(5) file, read at each call. */
-export function passwdAccounts(passwdPath = '/etc/passwd'): AccountSource {
-  return (name) => lookupAccount(passwdPath, name);
-}
-
-/** UW's pwuser(): the account named `name`, else - if `name` has upper-case letters - the one named in lower case. */
-export function findAccount(accounts: AccountSource, name: string): Account | undefined {
-  const exact = accounts(name);
-  if (exact) return exact;
-  const lower = asciiLower(name);
-  return lower !== name ? accounts(lower) : undefined;
 }
 
 /**
@@ -76,15 +62,16 @@ function errorLabel(e: unknown): string {
 }
 
 export interface SystemCheckerOptions {
-  readonly passwdPath?: string;
-  readonly shadowPath?: string;
+  /** The passwd and shadow entries (getpwnam, getspnam). */
+  readonly accounts: AccountDb;
   readonly crypt: CryptFn;
   /** For shadow expiry: today is floor(now / 86400000), UTC days, as pam_unix counts them. */
   readonly clock: Pick<Clock, 'now'>;
 }
 
 /**
- * Checks against passwd(5) and shadow(5) with {@link verifyPassword}.
+ * Checks against the account's passwd and shadow entries with {@link verifyPassword} (UW's ckp_psx, which asked
+ * getpwnam and getspnam).
  *
  * The hash is shadow's when the passwd field is `x`, else the passwd field itself (pam_unix's rule). Outcomes:
  * 'no-such-user' (no passwd entry), 'locked' (unusable hash: empty, `!`, `*`, unknown scheme; `x` with no shadow
@@ -92,33 +79,29 @@ export interface SystemCheckerOptions {
  * who gave the right password, so expiry is not disclosed to guessers), 'unavailable' (a file or crypt failed).
  */
 export class SystemPasswordChecker implements PasswordChecker {
-  readonly #passwdPath: string;
-  readonly #shadowPath: string;
+  readonly #accounts: AccountDb;
   readonly #crypt: CryptFn;
   readonly #clock: Pick<Clock, 'now'>;
 
   constructor(opts: SystemCheckerOptions) {
-    this.#passwdPath = opts.passwdPath ?? '/etc/passwd';
-    this.#shadowPath = opts.shadowPath ?? '/etc/shadow';
+    this.#accounts = opts.accounts;
     this.#crypt = opts.crypt;
     this.#clock = opts.clock;
   }
 
   async check(user: string, password: Secret, _ctx: LoginContext): Promise<AuthResult> {
     try {
-      return this.#check(user, password);
+      return await this.#check(user, password);
     } catch (e) {
       return failure('unavailable', `user=${user}: password check failed (${errorLabel(e)})`);
     }
   }
 
-  #check(user: string, password: Secret): AuthResult {
-    const entry =
-      lookupPasswd(this.#passwdPath, user) ??
-      (asciiLower(user) !== user ? lookupPasswd(this.#passwdPath, asciiLower(user)) : undefined);
+  async #check(user: string, password: Secret): Promise<AuthResult> {
+    const entry = await findEntry(this.#accounts, user);
     if (!entry) return failure('no-such-user', `user=${user}: no passwd entry`);
     const name = entry.account.name;
-    const shadow = lookupShadow(this.#shadowPath, name);
+    const shadow = await this.#accounts.shadow(name);
     let hash = entry.password;
     if (hash === 'x') {
       if (!shadow) return failure('locked', `user=${name}: passwd says shadow, but there is no shadow entry`);
@@ -176,8 +159,8 @@ export function pamFailure(outcome: PamOutcome): AuthFailure {
 
 export interface PamCheckerOptions {
   readonly pam: PamFn;
-  /** Where the Account comes from once PAM agrees (UW: getpwnam after pam_authenticate). */
-  readonly accounts: AccountSource;
+  /** Where the Account comes from (UW: getpwnam before pam_authenticate). */
+  readonly accounts: AccountDb;
 }
 
 /**
@@ -187,7 +170,7 @@ export interface PamCheckerOptions {
  */
 export class PamPasswordChecker implements PasswordChecker {
   readonly #pam: PamFn;
-  readonly #accounts: AccountSource;
+  readonly #accounts: AccountDb;
 
   constructor(opts: PamCheckerOptions) {
     this.#pam = opts.pam;
@@ -197,7 +180,7 @@ export class PamPasswordChecker implements PasswordChecker {
   async check(user: string, password: Secret, ctx: LoginContext): Promise<AuthResult> {
     let account: Account | undefined;
     try {
-      account = findAccount(this.#accounts, user);
+      account = await findAccount(this.#accounts, user);
     } catch (e) {
       return failure('unavailable', `user=${user}: account lookup failed (${errorLabel(e)})`);
     }
@@ -234,7 +217,7 @@ export interface CramAwareOptions {
   /** The loaded database, or null when there is none (then every login goes to `system`). */
   readonly cram: CramSecrets | null;
   readonly system: PasswordChecker;
-  readonly accounts: AccountSource;
+  readonly accounts: AccountDb;
   readonly plaintext?: PlaintextPasswords;
 }
 
@@ -242,7 +225,7 @@ export interface CramAwareOptions {
 export class CramMd5AwareChecker implements PasswordChecker {
   readonly #cram: CramSecrets | null;
   readonly #system: PasswordChecker;
-  readonly #accounts: AccountSource;
+  readonly #accounts: AccountDb;
   readonly #plaintext: PlaintextPasswords;
 
   constructor(opts: CramAwareOptions) {
@@ -264,7 +247,7 @@ export class CramMd5AwareChecker implements PasswordChecker {
     }
     let account: Account | undefined;
     try {
-      account = findAccount(this.#accounts, user);
+      account = await findAccount(this.#accounts, user);
     } catch (e) {
       return failure('unavailable', `user=${user}: account lookup failed (${errorLabel(e)})`);
     }
@@ -276,7 +259,7 @@ export class CramMd5AwareChecker implements PasswordChecker {
 export interface CompleteSaslOptions {
   /** Checks the password of an unverified exchange (PLAIN, LOGIN), as a plaintext login. */
   readonly checker: PasswordChecker;
-  readonly accounts: AccountSource;
+  readonly accounts: AccountDb;
   readonly ctx: LoginContext;
 }
 
@@ -293,7 +276,7 @@ export async function completeSaslLogin(done: SaslDone, opts: CompleteSaslOption
   }
   let account: Account | undefined;
   try {
-    account = proven && sameUserName(done.user, done.authcid) ? proven : findAccount(opts.accounts, done.user);
+    account = proven && sameUserName(done.user, done.authcid) ? proven : await findAccount(opts.accounts, done.user);
   } catch (e) {
     return failure('unavailable', `user=${done.user}: account lookup failed (${errorLabel(e)})`);
   }

@@ -5,11 +5,14 @@
  *
  * The file holds plaintext passwords, so we go further than UW (which only recommended mode 0400): a file that group
  * or others may access, or that root does not own, is refused outright and logged, rather than trusted.
+ *
+ * Every entry needs an account (md5.txt); as in UW, that is checked when the entry is used, by the login that finds
+ * its account (checker.ts: CramMd5AwareChecker, completeSaslLogin), not when the file is loaded: the accounts may be
+ * on a directory server, and a session should not ask it about every line before its greeting.
  */
 import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { asciiLower } from './names.js';
 import { Secret } from './secret.js';
-import type { Account } from './types.js';
 
 /** The loaded database. Immutable; each lookup returns a fresh Secret the caller owns. */
 export interface CramSecrets {
@@ -25,9 +28,7 @@ export interface CramSecrets {
 export interface CramLoadOptions {
   /** Refuse a file not owned by uid 0. Servers running as root set this; a non-root test server may not. */
   readonly requireRootOwned: boolean;
-  /** The passwd database: entries without an account are skipped (md5.txt: every entry needs one). */
-  getAccount(name: string): Account | undefined;
-  /** Where refusals and skipped lines are reported. Lines never contain a password. */
+  /** Where refusals and ignored lines are reported. Lines never contain a password. */
   log(msg: string): void;
 }
 
@@ -63,12 +64,10 @@ class CramTable implements CramSecrets {
  * Parses the file's bytes, as UW did: lines split at CR or LF (so CRLF files work and blank lines vanish); a line
  * starting with `#` is a comment; otherwise the user is everything before the first TAB and the password everything
  * after it, which must be non-empty. The first entry for a user wins, as UW's scan stopped at the first match.
- * `log` hears of malformed lines by number only (a malformed line may be a stray password) and of users without an
- * account by name.
+ * `log` hears of malformed lines by number only (a malformed line may be a stray password).
  */
 export function parseCramMd5(
   bytes: Buffer,
-  getAccount: (name: string) => Account | undefined,
   log: (msg: string) => void,
   label = 'cram-md5.pwd',
 ): CramSecrets {
@@ -90,10 +89,6 @@ export function parseCramMd5(
     }
     const user = line.subarray(0, tab).toString('utf8');
     if (secrets.has(user)) continue;
-    if (!getAccount(user)) {
-      log(`${label}: line ${lineNo}: user ${JSON.stringify(user)} has no passwd entry; skipped`);
-      continue;
-    }
     secrets.set(user, Buffer.from(line.subarray(tab + 1)));
   }
   return new CramTable(secrets);
@@ -135,7 +130,7 @@ export function loadCramMd5(path: string, opts: CramLoadOptions): CramSecrets | 
     }
     const bytes = readFileSync(fd);
     try {
-      return parseCramMd5(bytes, (name) => opts.getAccount(name), opts.log, path);
+      return parseCramMd5(bytes, opts.log, path);
     } finally {
       bytes.fill(0); // the passwords now live only in the table's own copies
     }

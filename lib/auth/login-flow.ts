@@ -1,6 +1,8 @@
 /**
  * A session's logins, as policy, for IMAP and POP3 alike (bin/ adapts it to their session backends):
  *
+ * - the accounts, from the one account database bin/ gives (accounts.ts: NSS or the configured files), for every
+ *   mechanism alike;
  * - the password sources the configuration names: passwd/shadow or PAM, cram-md5.pwd (which, as in UW, also holds
  *   the plaintext passwords of the users it lists), and /etc/nologin, while which nobody logs in;
  * - plaintext passwords only over TLS, from loopback, or when configured (login-guard.ts plaintextAllowed); the
@@ -9,18 +11,18 @@
  *   have (login-guard.ts LoginGuard);
  * - APOP against cram-md5.pwd, and STARTTLS/STLS while the connection is not yet encrypted.
  *
- * Nothing here reads the process: PAM and crypt (the native addon), the clock, randomness, the pause, the client's
- * address and the TLS upgrade of the connection are given by bin/. Build it while still root: cram-md5.pwd is read
+ * Nothing here reads the process: the account database and PAM and crypt (the native addon), the clock, randomness,
+ * the pause, the client's address and the TLS upgrade of the connection are given by bin/. Build it while still root: cram-md5.pwd is read
  * when it is made.
  */
 import { existsSync } from 'node:fs';
 import type { Config } from '../env/config.js';
 import type { Clock } from '../env/env.js';
 import type { Logger } from '../env/logger.js';
+import type { AccountDb } from './accounts.js';
 import { Apop } from './apop.js';
 import {
-  CramMd5AwareChecker, completeSaslLogin, PamPasswordChecker, passwdAccounts, SystemPasswordChecker,
-  type AccountSource, type PamFn, type PasswordChecker,
+  CramMd5AwareChecker, completeSaslLogin, PamPasswordChecker, SystemPasswordChecker, type PamFn, type PasswordChecker,
 } from './checker.js';
 import { loadCramMd5, type CramSecrets } from './cram-md5-pwd.js';
 import { LoginGuard, plaintextAllowed } from './login-guard.js';
@@ -30,7 +32,7 @@ import type { Secret } from './secret.js';
 import type { AuthResult, LoginContext, SaslExchange, SaslStepResult } from './types.js';
 
 /** The configuration keys the login policy reads. */
-type LoginConfig = Pick<Config, 'authChecker' | 'passwdFile' | 'shadowFile' | 'cramMd5File' |
+type LoginConfig = Pick<Config, 'authChecker' | 'cramMd5File' |
   'cramMd5OverridesPlaintext' | 'nologinFile' | 'loginFailureDelayMs' | 'maxLoginFailures' |
   'allowPlaintextWithoutTls'>;
 
@@ -39,6 +41,8 @@ export interface LoginSetup {
   readonly config: LoginConfig;
   /** PAM's service name and the log's: UW's `imap` or `pop`. */
   readonly service: 'imap' | 'pop';
+  /** Where every account comes from (accounts.ts accountDb: what `account_source` names). */
+  readonly accounts: AccountDb;
   readonly pam: PamFn;
   readonly crypt: CryptFn;
   readonly logger: Logger;
@@ -57,11 +61,12 @@ export interface LoginSetup {
 }
 
 /** The password check the configuration names, refusing everyone while the nologin file exists (UW). */
-function passwordChecker(setup: LoginSetup, accounts: AccountSource, cram: CramSecrets | null): PasswordChecker {
+function passwordChecker(setup: LoginSetup, cram: CramSecrets | null): PasswordChecker {
   const c = setup.config;
+  const accounts = setup.accounts;
   const system: PasswordChecker = c.authChecker === 'pam'
     ? new PamPasswordChecker({ pam: setup.pam, accounts })
-    : new SystemPasswordChecker({ passwdPath: c.passwdFile, shadowPath: c.shadowFile, clock: setup.clock, crypt: setup.crypt });
+    : new SystemPasswordChecker({ accounts, clock: setup.clock, crypt: setup.crypt });
   const inner = cram
     ? new CramMd5AwareChecker({ cram, system, accounts, plaintext: c.cramMd5OverridesPlaintext ? 'cram-md5-pwd' : 'system' })
     : system;
@@ -79,7 +84,7 @@ function passwordChecker(setup: LoginSetup, accounts: AccountSource, cram: CramS
 
 export class LoginFlow {
   readonly #setup: LoginSetup;
-  readonly #accounts: AccountSource;
+  readonly #accounts: AccountDb;
   readonly #cram: CramSecrets | null;
   readonly #checker: PasswordChecker;
   readonly #guard: LoginGuard;
@@ -90,12 +95,10 @@ export class LoginFlow {
   constructor(setup: LoginSetup) {
     const c = setup.config;
     this.#setup = setup;
-    this.#accounts = passwdAccounts(c.passwdFile);
-    const loaded = loadCramMd5(c.cramMd5File, {
-      requireRootOwned: true, getAccount: this.#accounts, log: (m) => setup.logger.log('warning', m),
-    });
+    this.#accounts = setup.accounts;
+    const loaded = loadCramMd5(c.cramMd5File, { requireRootOwned: true, log: (m) => setup.logger.log('warning', m) });
     this.#cram = loaded === null || loaded === 'refused' ? null : loaded;
-    this.#checker = passwordChecker(setup, this.#accounts, this.#cram);
+    this.#checker = passwordChecker(setup, this.#cram);
     this.#guard = new LoginGuard({ sleep: setup.sleep, failureDelayMs: c.loginFailureDelayMs, maxFailures: c.maxLoginFailures });
     this.#ctx = { service: setup.service, rhost: setup.client.address ?? '' };
     this.#encrypted = setup.tlsActive;

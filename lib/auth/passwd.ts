@@ -53,8 +53,11 @@ function entryLines(path: string): string[] {
     .filter((line) => line !== '' && !line.startsWith('#') && !line.startsWith('+') && !line.startsWith('-'));
 }
 
-/** A name that could appear as the first field; anything else cannot match any line, so lookups short-cut. */
-function plausibleName(name: string): boolean {
+/**
+ * A name that could appear as the first field; anything else cannot match any line, so lookups short-cut (the NSS
+ * lookups of accounts.ts too: no account database holds such a name).
+ */
+export function plausibleName(name: string): boolean {
   return name !== '' && !/[:\n\0]/.test(name) && !name.startsWith('+') && !name.startsWith('-');
 }
 

@@ -136,6 +136,17 @@ export function parseConfig(text: string, file: string): Config {
     }
   });
 
+  // passwd_file and shadow_file are read only with account_source = file (accounts come from NSS by default): a
+  // file named without it would be ignored in silence, and its users refused or others let in.
+  if (draft.accountSource !== 'file') {
+    for (const key of ['passwd_file', 'shadow_file']) {
+      const line = seen.get(key);
+      if (line !== undefined) {
+        problems.push({ file, line, message: `${key} is read only with account_source = file (accounts come from NSS by default)` });
+      }
+    }
+  }
+
   const tlsSni: SniEntry[] = [];
   for (const [name, entry] of sni) {
     if (entry.cert === null) {

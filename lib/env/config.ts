@@ -14,8 +14,8 @@
  * ```
  * Paths
  *   spool_dir = /var/mail                   path     INBOX is spool_dir/USER
- *   passwd_file = /etc/passwd               path     accounts (auth_checker = passwd)
- *   shadow_file = /etc/shadow               path     password hashes (auth_checker = passwd)
+ *   passwd_file = /etc/passwd               path     accounts (account_source = file)
+ *   shadow_file = /etc/shadow               path     password hashes (account_source = file)
  *   cram_md5_file = /etc/cram-md5.pwd       path     UW's CRAM-MD5/APOP secrets; those mechanisms are offered only
  *                                                    when it exists
  *   alert_file = /etc/imapd.alert           path     its lines go to IMAP clients as `* OK [ALERT]` (UW)
@@ -36,6 +36,10 @@
  *   tls_min_version = TLSv1.2               TLSv1.2 or TLSv1.3; nothing lower can be configured
  *   tls_ciphers = (ECDHE, AES-GCM/ChaCha20) OpenSSL cipher list for TLS 1.2; TLS 1.3 keeps OpenSSL's (all AEAD)
  * Authentication
+ *   account_source = nss                    nss or file: where accounts come from: the system's databases through
+ *                                           NSS (UW's getpwnam: files, LDAP, SSSD, NIS...), or passwd_file and
+ *                                           shadow_file only (lib/auth/accounts.ts); setting either file without
+ *                                           `file` is an error
  *   auth_checker = passwd                   passwd or pam: how plaintext passwords are checked
  *   pam_service_imap = imap                 name     PAM service of imapd (UW's name)
  *   pam_service_pop = pop                   name     PAM service of ipop3d (UW's name)
@@ -134,6 +138,7 @@ export interface Config {
   readonly tlsMinVersion: 'TLSv1.2' | 'TLSv1.3';
   readonly tlsCiphers: string;
 
+  readonly accountSource: 'nss' | 'file';
   readonly authChecker: 'passwd' | 'pam';
   readonly pamServiceImap: string;
   readonly pamServicePop: string;
@@ -197,6 +202,7 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
   tlsSni: Object.freeze([]),
   tlsMinVersion: 'TLSv1.2',
   tlsCiphers: DEFAULT_TLS_CIPHERS,
+  accountSource: 'nss',
   authChecker: 'passwd',
   pamServiceImap: 'imap',
   pamServicePop: 'pop',
@@ -291,6 +297,7 @@ const SPECS: SpecTable = Object.freeze({
   tlsKey: optionalPath('tls_key'),
   tlsMinVersion: oneOf('tls_min_version', ['TLSv1.2', 'TLSv1.3'] as const, ' (versions below TLSv1.2 are refused)'),
   tlsCiphers: cipherList('tls_ciphers'),
+  accountSource: oneOf('account_source', ['nss', 'file'] as const),
   authChecker: oneOf('auth_checker', ['passwd', 'pam'] as const),
   pamServiceImap: serviceName('pam_service_imap'),
   pamServicePop: serviceName('pam_service_pop'),

@@ -3,7 +3,8 @@
  * N-API argument readers and result makers of module.c, and the functions module.c registers.
  *
  *   module.c  the module glue: the argument readers, the exported names, the registration
- *   os.c      OS shims: crypt_rn, AF_UNIX datagrams, setresgid, sync_file_range, quotactl
+ *   os.c      OS shims: crypt_rn, AF_UNIX datagrams, setresgid, sync_file_range, quotactl; NSS lookups on a libuv
+ *             pool thread (getpwnam_r, getpwuid_r, getspnam_r)
  *   pam.c     a PAM login on a libuv pool thread
  *   mbox.c    the mbox byte loops: a body's served size, a body and a header as served
  *   lines.c   numbered lines: POP3's LIST and UIDL listings, FETCH responses of cached values
@@ -53,6 +54,9 @@ napi_value js_unix_dgram_send(napi_env env, napi_callback_info info);
 napi_value js_setresgid(napi_env env, napi_callback_info info);
 napi_value js_sync_file_range(napi_env env, napi_callback_info info);
 napi_value js_quota_get(napi_env env, napi_callback_info info);
+napi_value js_getpwnam(napi_env env, napi_callback_info info);
+napi_value js_getpwuid(napi_env env, napi_callback_info info);
+napi_value js_getspnam(napi_env env, napi_callback_info info);
 
 /* pam.c */
 napi_value js_pam_authenticate(napi_env env, napi_callback_info info);

@@ -29,6 +29,13 @@
  *   quotaGet(path: string, uid: number, out: Float64Array): number
  *       quotactl(Q_GETQUOTA) of uid's user quota on the filesystem holding path: out[0..5] the block hard and soft
  *       limits (KiB), the octets used, the inode hard and soft limits, the inodes used; 0 or an errno value.
+ *   getpwnam(name: string): Promise<NssPasswd | null | number>
+ *   getpwuid(uid: number): Promise<NssPasswd | null | number>
+ *       the passwd entry through NSS (getpwnam_r, getpwuid_r) on a libuv pool thread (modules may do network I/O):
+ *       {name, passwd, uid, gid, gecos, dir, shell}, null when there is none, or the errno value of a failed lookup.
+ *   getspnam(name: string): Promise<NssShadow | null | number>
+ *       the shadow entry (getspnam_r), likewise: {name, passwd, lastChange, min, max, warn, inactive, expire}, the
+ *       day counts -1 when unset.
  *   pamCodes: { PAM_SUCCESS: 0, ... } the PAM return codes this libpam was built with.
  *
  * This file is the module glue: the argument readers every function uses, and the registration of the names above;
@@ -178,6 +185,9 @@ NAPI_MODULE_INIT() {
       {"numberedLines", js_numbered_lines},
       {"numberedSlices", js_numbered_slices},
       {"quotaGet", js_quota_get},
+      {"getpwnam", js_getpwnam},
+      {"getpwuid", js_getpwuid},
+      {"getspnam", js_getspnam},
   };
   napi_value fn;
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {

@@ -1,7 +1,8 @@
 /**
  * The typed face of build/uwimap-native.node (lib/native/*.c: module.c states the contracts): the few system calls
- * the servers need and Node does not offer: libxcrypt's crypt_rn for shadow hashes, PAM for system logins, AF_UNIX
- * datagrams for syslog, setresgid, sync_file_range and quotactl; the mbox byte loops (served sizes, headers and bodies); and
+ * the servers need and Node does not offer: libxcrypt's crypt_rn for shadow hashes, PAM for system logins, the
+ * account database through NSS (getpwnam_r, getpwuid_r, getspnam_r), AF_UNIX datagrams for syslog, setresgid,
+ * sync_file_range and quotactl; the mbox byte loops (served sizes, headers and bodies); and
  * POP3's listing lines and FETCH's responses of cached values.
  *
  * Loading is explicit and lazy: nothing here runs at import, so a process that never needs the addon (no syslog, no
@@ -31,6 +32,32 @@ export interface PamResult {
   readonly stage: PamStage;
   readonly code: number;
   readonly message: string;
+}
+
+/** A passwd entry as NSS gave it (struct passwd without the `pw_` prefixes; `passwd` is the second field). */
+export interface NssPasswd {
+  readonly name: string;
+  readonly passwd: string;
+  readonly uid: number;
+  readonly gid: number;
+  readonly gecos: string;
+  readonly dir: string;
+  readonly shell: string;
+}
+
+/**
+ * A shadow entry as NSS gave it (struct spwd): `passwd` the hash, then the day counts of shadow(5) fields 3 to 8
+ * (days since 1970-01-01), -1 where the field is empty.
+ */
+export interface NssShadow {
+  readonly name: string;
+  readonly passwd: string;
+  readonly lastChange: number;
+  readonly min: number;
+  readonly max: number;
+  readonly warn: number;
+  readonly inactive: number;
+  readonly expire: number;
 }
 
 /** The PAM return codes the addon was compiled against (Linux-PAM's values). */
@@ -172,6 +199,25 @@ export interface Native {
    */
   quotaGet(path: string, uid: number, out: Float64Array): number;
 
+  /**
+   * getpwnam_r(3) on a libuv pool thread: the passwd entry named exactly `name` from whatever /etc/nsswitch.conf
+   * names (files, sss, ldap, nis, extrausers...; a module may wait on the network, the event loop does not).
+   * Resolves with the entry, null when there is none, or the errno value of a lookup that failed (a module that
+   * could not be asked, a file that could not be read: not "no such user"). Throws a TypeError at once when `name`
+   * is not a string or holds a NUL byte.
+   */
+  getpwnam(name: string): Promise<NssPasswd | null | number>;
+
+  /** getpwuid_r(3), as {@link getpwnam}; a TypeError when `uid` is not an integer from 0 to 4294967294. */
+  getpwuid(uid: number): Promise<NssPasswd | null | number>;
+
+  /**
+   * getspnam_r(3), as {@link getpwnam}: the shadow entry named `name`. Only root may read /etc/shadow: anyone else
+   * gets EACCES from nss_files, or, when another module follows it in nsswitch.conf, that module's answer (glibc
+   * reports the last one asked).
+   */
+  getspnam(name: string): Promise<NssShadow | null | number>;
+
   readonly pamCodes: PamCodes;
 }
 
@@ -183,7 +229,7 @@ export function defaultNativePath(): string {
 
 const FUNCTIONS = [
   'crypt', 'pamAuthenticate', 'unixDgramSend', 'setresgid', 'servedCount', 'syncFileRange', 'serveBody', 'serveHeader',
-  'numberedLines', 'numberedSlices', 'quotaGet',
+  'numberedLines', 'numberedSlices', 'quotaGet', 'getpwnam', 'getpwuid', 'getspnam',
 ] as const;
 
 function isNative(value: unknown): value is Native {

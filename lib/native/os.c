@@ -1,14 +1,17 @@
 /*
  * The addon's OS shims (see module.c for the contracts): the system calls Node lacks. crypt_rn for shadow hashes,
  * one AF_UNIX datagram (syslog), setresgid(2) for the privilege drop, sync_file_range(2) for the rewrite's
- * write-back, quotactl(2) for the user's disk quota (RFC 9208). Each failure of the system is a return value (null or
- * an errno value), never an exception.
+ * write-back, quotactl(2) for the user's disk quota (RFC 9208), and the account database through NSS (getpwnam_r,
+ * getpwuid_r, getspnam_r) on a libuv pool thread. Each failure of the system is a return value (null or an errno
+ * value), never an exception.
  */
 #define _GNU_SOURCE
 
 #include <crypt.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
+#include <shadow.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -236,4 +239,208 @@ napi_value js_quota_get(napi_env env, napi_callback_info info) {
     out[5] = (double)dq.dqb_curinodes;
   }
   return int32_result(env, err);
+}
+
+/* ---- the account database (NSS) ------------------------------------------------------------------------------ */
+
+/*
+ * getpwnam_r, getpwuid_r and getspnam_r ask whatever /etc/nsswitch.conf names (files, systemd, sss, ldap, nis,
+ * extrausers...), and a module may wait on the network: each lookup runs on a libuv pool thread and settles a
+ * promise, as pamAuthenticate does. The reentrant forms, with a buffer of our own per lookup, so concurrent lookups
+ * on pool threads share nothing.
+ */
+
+enum nss_query { NSS_PWNAM, NSS_PWUID, NSS_SPNAM };
+
+/* One lookup: owned by the async work, freed in nss_complete. */
+struct nss_job {
+  napi_async_work work;
+  napi_deferred deferred;
+  enum nss_query query;
+  char *name; /* NSS_PWNAM, NSS_SPNAM */
+  uid_t uid;  /* NSS_PWUID */
+  /* Results, written by nss_execute on the pool thread, read by nss_complete on the main thread. */
+  int err;    /* 0, or the errno value the lookup failed with */
+  bool found; /* err == 0 and an entry was found: pw or sp holds it, pointing into buf */
+  struct passwd pw;
+  struct spwd sp;
+  char *buf;
+  size_t buflen;
+};
+
+/* The entry's strings live in the job's buffer: doubled from 1 KiB on ERANGE, up to 1 MiB (no real entry
+ * needs more; past that the lookup fails with ERANGE). */
+#define NSS_BUF_FIRST 1024
+#define NSS_BUF_LIMIT (1024 * 1024)
+
+static void nss_job_free(struct nss_job *job) {
+  if (job->buf != NULL) {
+    /* The buffer may hold a password hash (getspnam, or a passwd field that is one). */
+    explicit_bzero(job->buf, job->buflen);
+    free(job->buf);
+  }
+  free(job->name);
+  free(job);
+}
+
+/* Pool thread: no N-API calls allowed here. */
+static void nss_execute(napi_env env, void *data) {
+  (void)env;
+  struct nss_job *job = data;
+  for (size_t size = NSS_BUF_FIRST;; size *= 2) {
+    if (job->buf != NULL) explicit_bzero(job->buf, job->buflen);
+    char *buf = realloc(job->buf, size);
+    if (buf == NULL) {
+      job->err = ENOMEM;
+      return;
+    }
+    job->buf = buf;
+    job->buflen = size;
+    struct passwd *pwr = NULL;
+    struct spwd *spr = NULL;
+    int rc;
+    errno = 0;
+    switch (job->query) {
+      case NSS_PWNAM: rc = getpwnam_r(job->name, &job->pw, buf, size, &pwr); break;
+      case NSS_PWUID: rc = getpwuid_r(job->uid, &job->pw, buf, size, &pwr); break;
+      default: rc = getspnam_r(job->name, &job->sp, buf, size, &spr); break;
+    }
+    /* glibc returns the error number; older interfaces returned -1 and set errno. */
+    if (rc == -1) rc = errno != 0 ? errno : EIO;
+    if (rc == ERANGE && size < NSS_BUF_LIMIT) continue;
+    /* glibc: 0 and no entry is "not found"; any error number is a failure of the database (a module that could
+     * not be asked, a file that could not be read), which the caller must not take for "no such user". */
+    job->err = rc;
+    job->found = rc == 0 && (pwr != NULL || spr != NULL);
+    return;
+  }
+}
+
+static napi_status set_string(napi_env env, napi_value obj, const char *name, const char *value) {
+  napi_value v;
+  napi_status st = napi_create_string_utf8(env, value != NULL ? value : "", NAPI_AUTO_LENGTH, &v);
+  return st == napi_ok ? napi_set_named_property(env, obj, name, v) : st;
+}
+
+static napi_status set_number(napi_env env, napi_value obj, const char *name, double value) {
+  napi_value v;
+  napi_status st = napi_create_double(env, value, &v);
+  return st == napi_ok ? napi_set_named_property(env, obj, name, v) : st;
+}
+
+/* The found entry as an object (see native.ts's NssPasswd and NssShadow), or NULL when N-API failed. */
+static napi_value nss_entry(napi_env env, const struct nss_job *job) {
+  napi_value obj;
+  if (napi_create_object(env, &obj) != napi_ok) return NULL;
+  if (job->query == NSS_SPNAM) {
+    const struct spwd *sp = &job->sp;
+    /* Unset numeric fields are -1 (glibc's nss_files reads an empty field so). */
+    if (set_string(env, obj, "name", sp->sp_namp) != napi_ok || set_string(env, obj, "passwd", sp->sp_pwdp) != napi_ok ||
+        set_number(env, obj, "lastChange", (double)sp->sp_lstchg) != napi_ok ||
+        set_number(env, obj, "min", (double)sp->sp_min) != napi_ok ||
+        set_number(env, obj, "max", (double)sp->sp_max) != napi_ok ||
+        set_number(env, obj, "warn", (double)sp->sp_warn) != napi_ok ||
+        set_number(env, obj, "inactive", (double)sp->sp_inact) != napi_ok ||
+        set_number(env, obj, "expire", (double)sp->sp_expire) != napi_ok)
+      return NULL;
+    return obj;
+  }
+  const struct passwd *pw = &job->pw;
+  if (set_string(env, obj, "name", pw->pw_name) != napi_ok || set_string(env, obj, "passwd", pw->pw_passwd) != napi_ok ||
+      set_number(env, obj, "uid", (double)pw->pw_uid) != napi_ok ||
+      set_number(env, obj, "gid", (double)pw->pw_gid) != napi_ok || set_string(env, obj, "gecos", pw->pw_gecos) != napi_ok ||
+      set_string(env, obj, "dir", pw->pw_dir) != napi_ok || set_string(env, obj, "shell", pw->pw_shell) != napi_ok)
+    return NULL;
+  return obj;
+}
+
+/* Main thread: settles the promise with the entry, null (no such entry) or the errno value, and frees the job. */
+static void nss_complete(napi_env env, napi_status status, void *data) {
+  struct nss_job *job = data;
+  napi_value result = NULL;
+  if (status == napi_ok) {
+    if (job->err != 0) result = int32_result(env, job->err);
+    else if (!job->found) napi_get_null(env, &result);
+    else result = nss_entry(env, job);
+  }
+  if (result != NULL) {
+    napi_resolve_deferred(env, job->deferred, result);
+  } else {
+    napi_value msg, err;
+    napi_create_string_utf8(env, "account lookup: the job was cancelled or its result could not be built",
+                            NAPI_AUTO_LENGTH, &msg);
+    napi_create_error(env, NULL, msg, &err);
+    napi_reject_deferred(env, job->deferred, err);
+  }
+  napi_delete_async_work(env, job->work);
+  nss_job_free(job);
+}
+
+/* Queues `job` and returns its promise; frees the job and returns NULL (an exception pending) when it cannot. */
+static napi_value nss_queue(napi_env env, struct nss_job *job) {
+  napi_value promise, name;
+  if (napi_create_promise(env, &job->deferred, &promise) != napi_ok ||
+      napi_create_string_utf8(env, "uwimap.nss", NAPI_AUTO_LENGTH, &name) != napi_ok) {
+    nss_job_free(job);
+    return NULL;
+  }
+  if (napi_create_async_work(env, NULL, name, nss_execute, nss_complete, job, &job->work) != napi_ok) {
+    nss_job_free(job);
+    napi_throw_error(env, NULL, "account lookup: could not create the async work");
+    return NULL;
+  }
+  if (napi_queue_async_work(env, job->work) != napi_ok) {
+    napi_delete_async_work(env, job->work);
+    nss_job_free(job);
+    napi_throw_error(env, NULL, "account lookup: could not queue the async work");
+    return NULL;
+  }
+  return promise;
+}
+
+/* getpwnam(name) and getspnam(name): a name without NUL bytes, at most MAX_STRING_ARG bytes. */
+static napi_value nss_by_name(napi_env env, napi_callback_info info, enum nss_query query, const char *usage,
+                              const char *what) {
+  napi_value argv[1];
+  if (!get_args(env, info, 1, argv, usage)) return NULL;
+  struct nss_job *job = calloc(1, sizeof *job);
+  if (job == NULL) {
+    napi_throw_error(env, NULL, "out of memory");
+    return NULL;
+  }
+  job->query = query;
+  job->name = string_arg(env, argv[0], what, MAX_STRING_ARG);
+  if (job->name == NULL) {
+    nss_job_free(job);
+    return NULL;
+  }
+  return nss_queue(env, job);
+}
+
+/* getpwnam(name) -> Promise<{name, passwd, uid, gid, gecos, dir, shell} | null | errno>. */
+napi_value js_getpwnam(napi_env env, napi_callback_info info) {
+  return nss_by_name(env, info, NSS_PWNAM, "getpwnam(name: string)", "getpwnam: name must be a string without NUL bytes");
+}
+
+/* getspnam(name) -> Promise<{name, passwd, lastChange, min, max, warn, inactive, expire} | null | errno>. */
+napi_value js_getspnam(napi_env env, napi_callback_info info) {
+  return nss_by_name(env, info, NSS_SPNAM, "getspnam(name: string)", "getspnam: name must be a string without NUL bytes");
+}
+
+/* getpwuid(uid) -> Promise<{name, passwd, uid, gid, gecos, dir, shell} | null | errno>. */
+napi_value js_getpwuid(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (!get_args(env, info, 1, argv, "getpwuid(uid: number)")) return NULL;
+  int64_t uid;
+  /* (uid_t)-1 is no uid: setreuid's "unchanged". */
+  if (!int_arg(env, argv[0], 0, 4294967294.0, "getpwuid: uid must be an integer from 0 to 4294967294", &uid))
+    return NULL;
+  struct nss_job *job = calloc(1, sizeof *job);
+  if (job == NULL) {
+    napi_throw_error(env, NULL, "out of memory");
+    return NULL;
+  }
+  job->query = NSS_PWUID;
+  job->uid = (uid_t)uid;
+  return nss_queue(env, job);
 }

@@ -79,7 +79,7 @@ export function startInProcess(s: FuzzSession, box: Sandbox): Transport {
     input, output, socket: null, remoteAddress: null, clientHost: 'localhost', loopback: true, localPort: null,
   };
   const identity: SessionIdentity = {
-    preauth: () => (s.mode === 'root' ? null : {
+    preauth: async () => (s.mode === 'root' ? null : {
       account: { name: 'nobody', uid: UID, gid: GID, gecos: '', home: box.home, shell: '' }, inbox: box.inbox,
     }),
     becomeUser: becomeNobody,

@@ -90,10 +90,12 @@ export function makeSandbox(session: FuzzSession, assets: Assets | null): Sandbo
   const tmp = join(dir, 'tmp');
   const run = join(dir, 'run');
   for (const d of [etc, spool, home, tmp, run]) mkdirSync(d);
-  chmodSync(etc, 0o700);
+  // Searchable, as /etc is: the passwd file is world-readable as /etc/passwd is (a preauthenticated session, running
+  // as the user, finds its own account there: account_source = file); shadow and cram-md5.pwd stay root's.
+  chmodSync(etc, 0o711);
   chmodSync(tmp, 0o1777);
   for (const d of [spool, home, run]) chownSync(d, UID, GID);
-  writeFileSync(join(etc, 'passwd'), `${USER}:x:${UID}:${GID}:Fuzz:${home}:/bin/sh\n`, { mode: 0o600 });
+  writeFileSync(join(etc, 'passwd'), `${USER}:x:${UID}:${GID}:Fuzz:${home}:/bin/sh\n`, { mode: 0o644 });
   writeFileSync(join(etc, 'shadow'), `${USER}:${HASH}:19500:0:99999:7:::\n`, { mode: 0o600 });
   writeFileSync(join(etc, 'cram-md5.pwd'), `${USER}\t${PASSWORD}\n`, { mode: 0o600 });
   const original = join(FIXTURES, session.mailbox);
@@ -104,7 +106,8 @@ export function makeSandbox(session: FuzzSession, assets: Assets | null): Sandbo
     chmodSync(inbox, 0o600);
   }
   const lines = [
-    `spool_dir = ${spool}`, `passwd_file = ${join(etc, 'passwd')}`, `shadow_file = ${join(etc, 'shadow')}`,
+    `spool_dir = ${spool}`, 'account_source = file', `passwd_file = ${join(etc, 'passwd')}`,
+    `shadow_file = ${join(etc, 'shadow')}`,
     `cram_md5_file = ${join(etc, 'cram-md5.pwd')}`, `alert_file = ${join(etc, 'imapd.alert')}`,
     `nologin_file = ${join(etc, 'nologin')}`, `journal_dir = ${tmp}`, `syslog_socket = ${join(run, 'log.sock')}`,
     'login_failure_delay_ms = 0',

@@ -6,15 +6,14 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { fileAccounts, findAccount, nssAccounts, type AccountDb } from '../../lib/auth/accounts.js';
 import {
   CramMd5AwareChecker,
   completeSaslLogin,
-  findAccount,
   groupAdminPolicy,
   PAM,
   pamFailure,
   PamPasswordChecker,
-  passwdAccounts,
   SystemPasswordChecker,
   type PamFn,
   type PamOutcome,
@@ -24,6 +23,7 @@ import { parseCramMd5 } from '../../lib/auth/cram-md5-pwd.js';
 import { Secret } from '../../lib/auth/secret.js';
 import type { AuthResult, LoginContext } from '../../lib/auth/types.js';
 import { fixedClock } from '../../lib/env/env.js';
+import { loadNative } from '../../lib/native/native.js';
 import { pythonCrypt, recordingCrypt, renderings, ThrowawayUser } from './auth-support.js';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'auth');
@@ -36,6 +36,8 @@ const TODAY = fixedClock(20000 * DAY + DAY / 2);
 const IMAP: LoginContext = { service: 'imap', rhost: '192.0.2.7' };
 const POP: LoginContext = { service: 'pop', rhost: '2001:db8::7' };
 const RIGHT = 'correct horse';
+/** The fixtures as an account database (account_source = file). */
+const FILES: AccountDb = fileAccounts(PASSWD, SHADOW);
 
 function reasonOf(r: AuthResult): string {
   return r.ok ? `ok:${r.account.name}` : r.reason;
@@ -47,7 +49,7 @@ function assertNoPassword(r: unknown, password: string): void {
 }
 
 describe('SystemPasswordChecker on the fixtures', () => {
-  const checker = new SystemPasswordChecker({ passwdPath: PASSWD, shadowPath: SHADOW, crypt: pythonCrypt, clock: TODAY });
+  const checker = new SystemPasswordChecker({ accounts: FILES, crypt: pythonCrypt, clock: TODAY });
   const cases: readonly [string, string, string, string][] = [
     ['shadow sha512crypt', 'alice', RIGHT, 'ok:alice'],
     ['shadow sha512crypt, wrong password', 'alice', 'Wr0ng-guess', 'bad-password'],
@@ -106,8 +108,7 @@ describe('SystemPasswordChecker on the fixtures', () => {
 
   test('expiry follows the injected clock', async () => {
     const earlier = new SystemPasswordChecker({
-      passwdPath: PASSWD,
-      shadowPath: SHADOW,
+      accounts: FILES,
       crypt: pythonCrypt,
       clock: fixedClock(19998 * DAY),
     });
@@ -116,7 +117,7 @@ describe('SystemPasswordChecker on the fixtures', () => {
 
   test('crypt is given the password and the stored hash; locked hashes never reach it', async () => {
     const { crypt, calls } = recordingCrypt(pythonCrypt);
-    const c = new SystemPasswordChecker({ passwdPath: PASSWD, shadowPath: SHADOW, crypt, clock: TODAY });
+    const c = new SystemPasswordChecker({ accounts: FILES, crypt, clock: TODAY });
     await c.check('bob', new Secret(RIGHT), IMAP);
     await c.check('carol', new Secret(RIGHT), IMAP);
     await c.check('ivan', new Secret(RIGHT), IMAP);
@@ -125,16 +126,14 @@ describe('SystemPasswordChecker on the fixtures', () => {
 
   test('an unreadable shadow file or a failing crypt is "unavailable", without the password', async () => {
     const noShadow = new SystemPasswordChecker({
-      passwdPath: PASSWD,
-      shadowPath: '/nonexistent/shadow',
+      accounts: fileAccounts(PASSWD, '/nonexistent/shadow'),
       crypt: pythonCrypt,
       clock: TODAY,
     });
     const r1 = await noShadow.check('alice', new Secret(RIGHT), IMAP);
     assert.deepEqual(r1, { ok: false, reason: 'unavailable', detail: 'user=alice: password check failed (ENOENT)' });
     const broken = new SystemPasswordChecker({
-      passwdPath: PASSWD,
-      shadowPath: SHADOW,
+      accounts: FILES,
       crypt: (phrase) => {
         throw new Error(`crypt exploded on ${phrase.toString()}`);
       },
@@ -145,32 +144,39 @@ describe('SystemPasswordChecker on the fixtures', () => {
   });
 });
 
-describe('SystemPasswordChecker on the real /etc/shadow', () => {
+describe('SystemPasswordChecker on the real /etc/passwd and /etc/shadow', () => {
   let user: ThrowawayUser | undefined;
   before(() => {
     user = new ThrowawayUser('c');
   });
   after(() => user?.remove());
 
-  test('a yescrypt password set by chpasswd, then chage -E and chage -d 0', async () => {
-    assert.ok(user);
-    const hash = user.setPassword('yes-it-works', 'YESCRYPT');
-    assert.ok(hash.startsWith('$y$'));
-    const now = { now: () => Date.now() };
-    const c = new SystemPasswordChecker({ crypt: pythonCrypt, clock: now });
-    assert.equal(reasonOf(await c.check(user.name, new Secret('yes-it-works'), IMAP)), `ok:${user.name}`);
-    assert.equal(reasonOf(await c.check(user.name, new Secret('yes-it-wrks'), IMAP)), 'bad-password');
-    user.chage('-E', '2001-01-01');
-    assert.equal(reasonOf(await c.check(user.name, new Secret('yes-it-works'), IMAP)), 'expired');
-    user.chage('-E', '-1');
-    assert.equal(reasonOf(await c.check(user.name, new Secret('yes-it-works'), IMAP)), `ok:${user.name}`);
-    user.chage('-d', '0');
-    assert.equal(reasonOf(await c.check(user.name, new Secret('yes-it-works'), IMAP)), 'expired');
-  });
+  // The same account read as files (account_source = file) and through NSS (getpwnam_r and getspnam_r).
+  const sources: [string, () => AccountDb][] = [
+    ['the files', () => fileAccounts()],
+    ['NSS', () => nssAccounts(loadNative())],
+  ];
+  for (const [label, accounts] of sources) {
+    test(`from ${label}: a yescrypt password set by chpasswd, then chage -E and chage -d 0`, async () => {
+      assert.ok(user);
+      const hash = user.setPassword('yes-it-works', 'YESCRYPT');
+      assert.ok(hash.startsWith('$y$'));
+      const now = { now: () => Date.now() };
+      const c = new SystemPasswordChecker({ accounts: accounts(), crypt: pythonCrypt, clock: now });
+      assert.equal(reasonOf(await c.check(user.name, new Secret('yes-it-works'), IMAP)), `ok:${user.name}`);
+      assert.equal(reasonOf(await c.check(user.name, new Secret('yes-it-wrks'), IMAP)), 'bad-password');
+      user.chage('-E', '2001-01-01');
+      assert.equal(reasonOf(await c.check(user.name, new Secret('yes-it-works'), IMAP)), 'expired');
+      user.chage('-E', '-1');
+      assert.equal(reasonOf(await c.check(user.name, new Secret('yes-it-works'), IMAP)), `ok:${user.name}`);
+      user.chage('-d', '0');
+      assert.equal(reasonOf(await c.check(user.name, new Secret('yes-it-works'), IMAP)), 'expired');
+    });
+  }
 });
 
 describe('PamPasswordChecker', () => {
-  const accounts = passwdAccounts(PASSWD);
+  const accounts = FILES;
 
   function fakePam(outcome: PamOutcome): { pam: PamFn; calls: unknown[][] } {
     const calls: unknown[][] = [];
@@ -262,14 +268,14 @@ describe('PamPasswordChecker', () => {
 });
 
 describe("CramMd5AwareChecker: UW's rule for plaintext logins", () => {
-  const accounts = passwdAccounts(PASSWD);
-  const cram = parseCramMd5(Buffer.from('alice\tcram-alice\nbob\tcram-bob\ntoor\tcram-root\n'), accounts, () => undefined);
+  const accounts = FILES;
+  const cram = parseCramMd5(Buffer.from('alice\tcram-alice\nbob\tcram-bob\ntoor\tcram-root\nghost\tcram-ghost\n'), () => undefined);
   /** Stands in for the system checker: records who it was asked about and accepts "system-pw". */
   const asked: string[] = [];
   const system: PasswordChecker = {
     async check(user, password) {
       asked.push(user);
-      const account = findAccount(accounts, user);
+      const account = await findAccount(accounts, user);
       if (!account) return { ok: false, reason: 'no-such-user', detail: `user=${user}` };
       return password.equals('system-pw')
         ? { ok: true, account }
@@ -285,6 +291,7 @@ describe("CramMd5AwareChecker: UW's rule for plaintext logins", () => {
     ['default: case-insensitive lookup as UW', make(), 'Alice', 'cram-alice', 'ok:alice'],
     ['default: users missing from the file cannot log in', make(), 'carol', 'system-pw', 'no-such-user'],
     ['default: uid 0 in the file is still refused', make(), 'toor', 'cram-root', 'locked'],
+    ['default: a file user without an account is refused', make(), 'ghost', 'cram-ghost', 'no-such-user'],
     ['default: empty password', make(), 'alice', '', 'bad-password'],
     ['or-system: file users use the file', make('cram-md5-pwd-or-system'), 'bob', 'cram-bob', 'ok:bob'],
     ['or-system: file users cannot use the system password', make('cram-md5-pwd-or-system'), 'bob', 'system-pw', 'bad-password'],
@@ -314,8 +321,8 @@ describe("CramMd5AwareChecker: UW's rule for plaintext logins", () => {
 });
 
 describe('completeSaslLogin', () => {
-  const accounts = passwdAccounts(PASSWD);
-  const checker = new SystemPasswordChecker({ passwdPath: PASSWD, shadowPath: SHADOW, crypt: pythonCrypt, clock: TODAY });
+  const accounts = FILES;
+  const checker = new SystemPasswordChecker({ accounts: FILES, crypt: pythonCrypt, clock: TODAY });
   const opts = { checker, accounts, ctx: IMAP };
 
   test('unverified (PLAIN/LOGIN): the password is checked for authcid', async () => {

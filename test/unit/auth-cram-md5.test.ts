@@ -1,19 +1,15 @@
 /**
  * /etc/cram-md5.pwd: the file format as UW parsed it, the refusal of files that group or others may read or that
- * root does not own (real chmod/chown, so root is required), users without a passwd entry skipped, and no password
- * ever reaching a log line or a printed value.
+ * root does not own (real chmod/chown, so root is required), users without a passwd entry kept (their accounts are
+ * looked for at login, as UW did: test/unit/auth-checker.test.ts), and no password ever reaching a log line or a
+ * printed value.
  */
 import assert from 'node:assert/strict';
 import { chmodSync, chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { loadCramMd5, parseCramMd5, type CramLoadOptions } from '../../lib/auth/cram-md5-pwd.js';
-import type { Account } from '../../lib/auth/types.js';
 import { renderings, requireRoot, tempDir } from './auth-support.js';
-
-const KNOWN = new Set(['tim', 'alice', 'bob', 'carol', 'MixedCase']);
-const account = (name: string): Account | undefined =>
-  KNOWN.has(name) ? { name, uid: 1000, gid: 1000, gecos: '', home: `/home/${name}`, shell: '/bin/sh' } : undefined;
 
 const CONTENT = [
   '# CRAM-MD5 authentication database',
@@ -32,15 +28,15 @@ const CONTENT = [
 ].join('\n');
 
 function options(log: string[], requireRootOwned = true): CramLoadOptions {
-  return { requireRootOwned, getAccount: account, log: (m) => log.push(m) };
+  return { requireRootOwned, log: (m) => log.push(m) };
 }
 
 describe('parsing', () => {
   const log: string[] = [];
-  const secrets = parseCramMd5(Buffer.from(CONTENT), account, (m) => log.push(m));
+  const secrets = parseCramMd5(Buffer.from(CONTENT), (m) => log.push(m));
 
   test('users in file order; the first line for a user wins; CR ends a line', () => {
-    assert.deepEqual(secrets.users(), ['tim', 'alice', 'carol', 'MixedCase']);
+    assert.deepEqual(secrets.users(), ['tim', 'alice', 'nobody-here', 'carol', 'MixedCase']);
     assert.equal(secrets.lookup('tim')?.reveal().toString(), 'tanstaaftanstaaf');
     assert.equal(secrets.lookup('alice')?.reveal().toString(), 'pass with spaces\tand a tab');
     assert.equal(secrets.lookup('carol')?.reveal().toString(), 'carol-pw');
@@ -58,10 +54,9 @@ describe('parsing', () => {
     assert.equal(secrets.lookup('MIXEDCASE'), undefined);
   });
 
-  test('log lines name skipped users and line numbers, never a password', () => {
+  test('log lines name ignored lines by number, never a password', () => {
     assert.deepEqual(log, [
       'cram-md5.pwd: line 6 is not user<TAB>password; ignored',
-      'cram-md5.pwd: line 7: user "nobody-here" has no passwd entry; skipped',
       'cram-md5.pwd: line 8 is not user<TAB>password; ignored',
       'cram-md5.pwd: line 9 is not user<TAB>password; ignored',
     ]);
@@ -72,7 +67,7 @@ describe('parsing', () => {
   });
 
   test('CRLF files', () => {
-    const crlf = parseCramMd5(Buffer.from('tim\tcrlf-pw\r\n\r\n# c\r\nalice\tx\r\n'), account, () => undefined);
+    const crlf = parseCramMd5(Buffer.from('tim\tcrlf-pw\r\n\r\n# c\r\nalice\tx\r\n'), () => undefined);
     assert.deepEqual(crlf.users(), ['tim', 'alice']);
     assert.equal(crlf.lookup('tim')?.reveal().toString(), 'crlf-pw');
   });
@@ -107,8 +102,8 @@ describe('loading a real file', () => {
       const log: string[] = [];
       const secrets = loadCramMd5(file(mode), options(log));
       assert.ok(secrets && secrets !== 'refused');
-      assert.deepEqual(secrets.users(), ['tim', 'alice', 'carol', 'MixedCase']);
-      assert.equal(log.length, 4);
+      assert.deepEqual(secrets.users(), ['tim', 'alice', 'nobody-here', 'carol', 'MixedCase']);
+      assert.equal(log.length, 3);
     });
   }
 

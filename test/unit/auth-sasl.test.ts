@@ -19,16 +19,10 @@ import {
   type SaslStep,
 } from '../../lib/auth/sasl.js';
 import { decodeInitialResponse, decodeSaslResponse } from '../../lib/auth/sasl-response.js';
-import type { Account } from '../../lib/auth/types.js';
 import { fixedClock } from '../../lib/env/env.js';
 import { renderings } from './auth-support.js';
 
-const anyAccount = (name: string): Account => ({ name, uid: 1000, gid: 1000, gecos: '', home: '/', shell: '/bin/sh' });
-const SECRETS = parseCramMd5(
-  Buffer.from('tim\ttanstaaftanstaaf\nmrose\ttanstaaf\nadmin\tadmin-secret\n'),
-  anyAccount,
-  () => undefined,
-);
+const SECRETS = parseCramMd5(Buffer.from('tim\ttanstaaftanstaaf\nmrose\ttanstaaf\nadmin\tadmin-secret\n'), () => undefined);
 /** RFC 2195 §2's example: PID 1896 in the random part, 697170952 s, postoffice.reston.mci.net. */
 const RFC2195 = {
   secrets: SECRETS,
@@ -251,7 +245,7 @@ describe('CRAM-MD5 (RFC 2195)', () => {
   });
 
   test('user names with spaces: split at the last space, as UW did', () => {
-    const secrets = parseCramMd5(Buffer.from('john smith\tjs-secret\n'), anyAccount, () => undefined);
+    const secrets = parseCramMd5(Buffer.from('john smith\tjs-secret\n'), () => undefined);
     const m = new CramMd5Mechanism({ ...RFC2195, secrets });
     const c = m.start(null);
     assert.ok(c.kind === 'challenge');

@@ -11,6 +11,8 @@
  *   to read another user's shadow entry). Child processes check that nothing is ever printed.
  * - unixDgramSend: exact bytes to a python3 receiver on a temporary AF_UNIX SOCK_DGRAM socket, and the errno values
  *   for a missing path, a stale socket, a full queue (EAGAIN: it never blocks) and an over-long path.
+ * - getpwnam, getpwuid, getspnam: a throwaway user's entries as getent reads them (every shadow field set by chage,
+ *   a gecos over the first buffer), none found as null, concurrent lookups, no shadow entry for a user.
  * - setresgid, in a child process: all three gids change on every thread; EPERM without privilege.
  * - the loader: lazy (importing it maps nothing), loud when the addon is missing or foreign.
  *
@@ -414,6 +416,82 @@ describe('pamAuthenticate', () => {
     assert.throws(() => call(service, `${user}\0root`, b('x'), ''), TypeError);
     assert.throws(() => call(service, user, b('x'), null), TypeError);
     assert.throws(() => call(service, user, b('x')), TypeError);
+  });
+});
+
+describe('getpwnam, getpwuid, getspnam (NSS)', () => {
+  let user = '';
+  /** getent's answer (glibc through NSS, as ours), split into fields. */
+  const getent = (db: string, key: string): string[] => execFileSync('getent', [db, key], { encoding: 'utf8' }).trim().split(':');
+
+  before(() => {
+    user = scratch.user('nss secret');
+    // Every shadow field set (chage), and a gecos longer than the first 1 KiB buffer: the lookup must grow it.
+    shadowTool('chage', ['-m', '2', '-M', '90', '-W', '5', '-I', '10', '-E', '2030-01-02', user]);
+    shadowTool('usermod', ['-c', `Long ${'g'.repeat(3000)}`, user]);
+  });
+
+  test('the passwd entry by name and by uid, as getent reads it, a gecos over 1 KiB whole', async () => {
+    const [name, passwd, uid, gid, gecos, dir, shell] = getent('passwd', user);
+    const want = { name, passwd, uid: Number(uid), gid: Number(gid), gecos, dir, shell };
+    assert.equal(gecos?.length, 3005);
+    assert.deepEqual(await native.getpwnam(user), want);
+    assert.deepEqual(await native.getpwuid(Number(uid)), want);
+  });
+
+  test('the shadow entry, its day counts as getent reads them, -1 for an empty field', async () => {
+    const f = getent('shadow', user);
+    const day = (i: number): number => (f[i] === '' ? -1 : Number(f[i]));
+    assert.deepEqual(await native.getspnam(user), {
+      name: user, passwd: shadowHash(user), lastChange: day(2), min: 2, max: 90, warn: 5, inactive: 10, expire: day(7),
+    });
+    assert.equal(day(7), Date.UTC(2030, 0, 2) / 86_400_000);
+    shadowTool('chage', ['-I', '-1', '-E', '-1', user]);
+    const cleared = await native.getspnam(user);
+    assert.ok(cleared !== null && typeof cleared === 'object');
+    assert.deepEqual([cleared.inactive, cleared.expire], [-1, -1]);
+  });
+
+  test('no such name or uid is null, not an error', async () => {
+    assert.equal(await native.getpwnam('uwimap-t-none'), null);
+    assert.equal(await native.getspnam('uwimap-t-none'), null);
+    assert.equal(await native.getpwnam(''), null);
+    assert.equal(await native.getpwuid(4_294_967_000), null);
+  });
+
+  test('concurrent lookups on pool threads each get their own entry', async () => {
+    const names = ['root', user, 'nobody', 'uwimap-t-none', 'daemon'];
+    const got = await Promise.all(Array.from({ length: 50 }, (_, i) => native.getpwnam(names[i % names.length] as string)));
+    got.forEach((e, i) => {
+      const name = names[i % names.length];
+      if (name === 'uwimap-t-none') assert.equal(e, null);
+      else assert.equal(typeof e === 'object' && e !== null ? e.name : e, name);
+    });
+  });
+
+  test('as a user, passwd entries are found and shadow entries are not', () => {
+    const { report } = child(`
+      const n = require(ADDON);
+      process.setgid(65534); process.setuid(65534);
+      (async () => {
+        const pw = await n.getpwnam(${JSON.stringify(user)});
+        report({ pw: pw && pw.name, sp: await n.getspnam(${JSON.stringify(user)}) });
+      })();`);
+    // nss_files cannot open /etc/shadow (EACCES, an error); glibc reports the last module's answer, so with
+    // `shadow: files` alone that error, with `files systemd` (Debian 12) systemd's "none".
+    const { pw, sp } = report as { pw: string; sp: unknown };
+    assert.equal(pw, user);
+    assert.ok(sp === null || sp === errno.EACCES, `getspnam as nobody: ${JSON.stringify(sp)}`);
+  });
+
+  test('bad arguments throw TypeError synchronously', () => {
+    const call = (f: unknown, ...a: unknown[]): unknown => (f as (...x: unknown[]) => unknown)(...a);
+    assert.throws(() => call(native.getpwnam, `${user}\0root`), TypeError);
+    assert.throws(() => call(native.getpwnam, 42), TypeError);
+    assert.throws(() => call(native.getspnam), TypeError);
+    assert.throws(() => call(native.getpwuid, -1), TypeError);
+    assert.throws(() => call(native.getpwuid, 1.5), TypeError);
+    assert.throws(() => call(native.getpwuid, '0'), TypeError);
   });
 });
 
