@@ -136,14 +136,15 @@ export function parseConfig(text: string, file: string): Config {
     }
   });
 
-  // passwd_file and shadow_file are read only with account_source = file (accounts come from NSS by default): a
-  // file named without it would be ignored in silence, and its users refused or others let in.
+  // passwd_file and shadow_file are read only with account_source = file (accounts come from NSS by default). A
+  // configuration that names one of them and not account_source was written for the files (before accounts came
+  // from NSS): it keeps them, so an upgrade changes no one's login. Naming one with account_source = nss would have
+  // it ignored in silence: a problem.
+  const named = ['passwd_file', 'shadow_file'].filter((k) => seen.has(k));
+  if (named.length > 0 && !seen.has('account_source')) draft.accountSource = 'file';
   if (draft.accountSource !== 'file') {
-    for (const key of ['passwd_file', 'shadow_file']) {
-      const line = seen.get(key);
-      if (line !== undefined) {
-        problems.push({ file, line, message: `${key} is read only with account_source = file (accounts come from NSS by default)` });
-      }
+    for (const key of named) {
+      problems.push({ file, line: seen.get(key) ?? null, message: `${key} is read only with account_source = file, not nss` });
     }
   }
 

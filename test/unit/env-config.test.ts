@@ -219,6 +219,9 @@ describe('every key', () => {
     ['account_source = file', 'accountSource', 'file'],
     ['account_source = file\npasswd_file = /srv/passwd', 'passwdFile', '/srv/passwd'],
     ['shadow_file = /srv/shadow\naccount_source = file', 'shadowFile', '/srv/shadow'],
+    // A file named without account_source: the configuration was written for the files, and keeps them.
+    ['passwd_file = /srv/passwd', 'accountSource', 'file'],
+    ['shadow_file = /srv/shadow', 'accountSource', 'file'],
     ['pop3_uidl_format = UW', 'pop3UidlFormat', 'uw'],
     ['lock_order_write = flock', 'lockOrderWrite', ['flock']],
     ['lock_order_write = fcntl,flock,dotlock', 'lockOrderWrite', ['fcntl', 'flock', 'dotlock']],
@@ -314,8 +317,8 @@ describe('errors', () => {
     ['tls_ciphers = "HIGH MEDIUM"', '1: tls_ciphers: expected an OpenSSL cipher list, got "HIGH MEDIUM"'],
     ['auth_checker = ldap', '1: auth_checker: expected passwd or pam, got "ldap"'],
     ['account_source = ldap', '1: account_source: expected nss or file, got "ldap"'],
-    ['passwd_file = /srv/passwd', '1: passwd_file is read only with account_source = file (accounts come from NSS by default)'],
-    ['account_source = nss\nshadow_file = /srv/shadow', '2: shadow_file is read only with account_source = file (accounts come from NSS by default)'],
+    ['account_source = nss\npasswd_file = /srv/passwd', '2: passwd_file is read only with account_source = file, not nss'],
+    ['account_source = nss\nshadow_file = /srv/shadow', '2: shadow_file is read only with account_source = file, not nss'],
     ['pam_service_imap = ../imap', '1: pam_service_imap: expected a PAM service name, got "../imap"'],
     ['pop3_uidl_format = courier', '1: pop3_uidl_format: expected uw or dovecot, got "courier"'],
     [
