@@ -3,7 +3,7 @@
  * left, the first scan, a new UIDVALIDITY), change notification, closing, and the interface, each operation handed
  * to the module that holds its idea (mailbox-state.ts lists them).
  */
-import { watch, type FSWatcher, closeSync, constants, fstatSync, futimesSync, openSync, statSync } from 'node:fs';
+import { watch, type FSWatcher, closeSync, constants, fstatSync, ftruncateSync, futimesSync, openSync, statSync } from 'node:fs';
 import type {
   AppendMessage, AppendOptions, CachedBytes, CachedRun, ChangeWatch, FlagsUndo, MailboxUpdate, MessageMeta, OpenMailbox, SizedBody,
   SnarfSource,
@@ -504,6 +504,30 @@ export class MboxMailbox implements OpenMailbox {
   append(msgs: AsyncIterable<AppendMessage>, opts: AppendOptions = {}): Promise<number[]> {
     return append(this.s, msgs, opts, (box) =>
       box instanceof MboxMailbox ? { state: box.s, moveOut: box.moveOut.bind(box) } : null);
+  }
+
+  /**
+   * UW's snarf leaves the spool empty (0 bytes, so that mail checks see no mail and the next snarf need not open
+   * it): once its messages are moved out, only the pseudo-message with its UID data may be left, of no more use. Cut
+   * to nothing under the write locks when no message is left; a delivery meanwhile keeps the file as it is.
+   */
+  async cutIfEmpty(): Promise<void> {
+    const box = this.s;
+    box.live();
+    if (box.readOnly) return;
+    await box.withLock('exclusive', () => {
+      syncLocked(box);
+      if (box.idx.findBits(Bit.Gone, 0) >= 0 || fstatSync(box.fd).size === 0) return;
+      try {
+        ftruncateSync(box.fd, 0);
+      } catch {
+        return; // left as it is: a mailbox with no messages all the same
+      }
+      box.idx.filter(() => false);
+      box.pseudo = null;
+      box.baseDirty = false;
+      box.snap = snapshotOf(fstatSync(box.fd, { bigint: true }));
+    });
   }
 
   /** The source's part of a MOVE: see moveOut in mailbox-save.ts. */

@@ -9,9 +9,8 @@
  * two files once either is next opened. It moves the messages the spool held when it was opened, by UID, and only
  * if every one of them is still there when the move commits (`whole`): two sessions snarfing together cannot both
  * move a message; the one that finds its messages gone moves nothing and tries again at its next interval. Mail a
- * delivery agent appends to the spool meanwhile stays in it for the next snarf. What the spool holds after
- * (nothing, or UW's pseudo-message with its UID data) is a mailbox with no messages, as UW's own INBOX is after an
- * expunge.
+ * delivery agent appends to the spool meanwhile stays in it for the next snarf. A spool left with no message is
+ * then cut to nothing, as UW leaves it (MboxMailbox.cutIfEmpty).
  */
 import { statSync } from 'node:fs';
 import type { AppendMessage, ChangeWatch, OpenMailbox, SnarfSource } from '../driver.js';
@@ -31,8 +30,11 @@ export class Snarfer {
   constructor(
     private readonly src: SnarfSource,
     private readonly env: Pick<MailEnv, 'clock' | 'logger'>,
-    /** Opens the spool read-write, as the driver's own opens do (claiming no \Recent). */
-    private readonly openSpool: (path: string) => Promise<OpenMailbox>,
+    /**
+     * Opens the spool read-write, as the driver's own opens do (claiming no \Recent), with what cuts it to nothing
+     * when it holds no message (MboxMailbox.cutIfEmpty).
+     */
+    private readonly openSpool: (path: string) => Promise<OpenMailbox & { cutIfEmpty(): Promise<void> }>,
   ) {}
 
   /** Milliseconds until the next snarf is due (0: due now). */
@@ -61,7 +63,7 @@ export class Snarfer {
     } catch {
       return 0; // no spool: nothing to move
     }
-    let spool: OpenMailbox;
+    let spool: OpenMailbox & { cutIfEmpty(): Promise<void> };
     try {
       spool = await this.openSpool(from);
     } catch (e) {
@@ -71,7 +73,10 @@ export class Snarfer {
     }
     try {
       const count = spool.count();
-      if (count === 0) return 0;
+      if (count === 0) {
+        await spool.cutIfEmpty();
+        return 0;
+      }
       const uids = Array.from(spool.uids());
       async function* messages(): AsyncIterable<AppendMessage> {
         for (let seq = 1; seq <= count; seq++) {
@@ -80,6 +85,7 @@ export class Snarfer {
         }
       }
       await into.append(messages(), { moveFrom: { box: spool, uids, whole: true } });
+      await spool.cutIfEmpty();
       if (!this.moved) this.env.logger.log('info', `Moved ${count} messages of new mail to ${intoPath} from ${from}`);
       this.moved = true;
       return count;
