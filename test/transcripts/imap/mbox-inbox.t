@@ -3,7 +3,8 @@
 # mail comes from. STATUS counts the spool's four messages (UW's mbox_status); EXAMINE moves nothing (UW moves only
 # read-write); SELECT moves them all in with their flags, keywords and dates, \Recent here; a message put in the
 # spool meanwhile (session 2, as a delivery) is moved by the next NOOP (snarf_interval_s = 0: at every check; UW's
-# 60 s by default); `mbox` is an ordinary name too. uids: the spool is left with no message; the runner's
+# 60 s by default), and one put there during IDLE is seen (the spool is watched too) and moved at once; `mbox` is an
+# ordinary name too. uids: the spool is left with no message; the runner's
 # `mailutil check` counts what we count in both files.
 mailbox: sample.mbox
 home-file: mbox empty
@@ -65,17 +66,29 @@ S: Subject: late
 S: 
 S: )
 S: h OK FETCH completed
+C: i2 IDLE
+S: + idling
+C2: y2 APPEND ~/INBOX {25+}
+C2: Subject: idle
+C2: 
+C2: idling
+C2: 
+S2: y2 OK [APPENDUID $sv 7] APPEND completed
+S: * 6 EXISTS
+S: * 6 RECENT
+C: DONE
+S: i2 OK IDLE completed
 C: i LOGOUT
 S: * BYE $*
 S: i OK LOGOUT completed
 C2: z SELECT INBOX
 S2: * FLAGS (\Answered \Flagged \Deleted \Seen \Draft project-x $$Forwarded)
 S2: * OK [PERMANENTFLAGS (\Answered \Flagged \Deleted \Seen \Draft project-x $$Forwarded \*)] Permanent flags
-S2: * 5 EXISTS
+S2: * 6 EXISTS
 S2: * 0 RECENT
 S2: * OK [UNSEEN 3] First unseen message
 S2: * OK [UIDVALIDITY $v] UID validity status
-S2: * OK [UIDNEXT 6] Predicted next UID
+S2: * OK [UIDNEXT 7] Predicted next UID
 S2: * OK [MAILBOXID ($m)] Ok
 S2: z OK [READ-WRITE] SELECT completed
 uids:
