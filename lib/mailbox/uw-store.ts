@@ -386,6 +386,7 @@ export class UwMailStore implements MailStore {
     return { path: await this.existingFile(name, r), snarf: null };
   }
 
+  /** The file `r` (resolved from `name`) when it is a mailbox file; a missing INBOX (the spool) is created. */
   private async existingFile(name: string, r: Resolved): Promise<string> {
     let st: Stats;
     try {
