@@ -29,6 +29,7 @@ function storeFor(server: Server, account: Account, inboxPath: string): UwMailSt
     quota: { uid: account.uid, storageLimit: server.config.quotaStorage },
     metadataFile: () => control.file('metadata'), sharedMetadata: sharedMetadata(server),
     subscriptionsLock: () => control.file('subscriptions'),
+    mboxInbox: server.config.mboxInbox ? { snarfIntervalMs: server.config.snarfIntervalS * 1000 } : null,
   });
 }
 

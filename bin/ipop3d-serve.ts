@@ -17,18 +17,24 @@ import { MailboxError } from '../lib/mailbox/driver.js';
 import { emptyMailbox } from '../lib/mailbox/empty.js';
 import { Maildrop } from '../lib/pop3/maildrop.js';
 import { lockMaildrop } from '../lib/mailbox/maildrop-lock.js';
+import { inboxFile } from '../lib/mailbox/uw-inbox.js';
 import { Pop3Session, type Pop3Backend, type Pop3Options } from '../lib/pop3/session.js';
 
 const VERSION = '2007f.ts-0.1';
 
 /**
- * Opens the maildrop at `path` for one POP3 session, as `account` (after the privilege drop): the POP3 lock in the
- * account's control directory first, then the mailbox read-write.
+ * Opens the maildrop for one POP3 session, as `account` (after the privilege drop): the user's INBOX, the spool file
+ * `spool` or, as UW's ipop3d opens INBOX, `~/mbox` with the spool's mail moved in (lib/mailbox/uw-inbox.ts). The
+ * POP3 lock in the account's control directory first, then the mailbox read-write.
  */
-async function openMaildrop(server: Server, path: string, account: Pick<Account, 'name' | 'uid' | 'home'>): Promise<Maildrop> {
+async function openMaildrop(server: Server, spool: string, account: Pick<Account, 'name' | 'uid' | 'home'>): Promise<Maildrop> {
+  const driver = server.driver(account);
+  const c = server.config;
+  const inbox = await inboxFile(driver, account.home, spool, c.mboxInbox ? { snarfIntervalMs: c.snarfIntervalS * 1000 } : null);
+  const path = inbox.path;
   const lock = await lockMaildrop(path, server.control(account), account.uid);
   try {
-    const box = await server.driver(account).open(path, { readOnly: false, sizes: true });
+    const box = await driver.open(path, { readOnly: false, sizes: true, ...(inbox.snarf ? { snarf: inbox.snarf } : {}) });
     return new Maildrop(box, () => lock.release());
   } catch (e) {
     if (e instanceof MailboxError && e.code === 'NONEXISTENT') {

@@ -67,6 +67,11 @@
  *   pop3_status_header = yes                bool     RETR and TOP include a synthesised `Status:` line (UW)
  * Mailboxes
  *   allow_mailbox_paths_outside_home = no   bool     allow absolute and `~user` names outside the home directory
+ *   mbox_inbox = yes                        bool     UW's ~/mbox INBOX: when the user has a file `mbox` in the home,
+ *                                                    it is INBOX (IMAP and POP3), and the spool's new mail is moved
+ *                                                    into it (lib/mailbox/uw-inbox.ts); `no`: INBOX is the spool
+ *   snarf_interval_s = 60                   integer  how often at most an open ~/mbox INBOX moves the spool's mail in
+ *                                                    (UW's snarf interval); always when it is opened
  *   rewrite_sync = end                      end or step: when a rewrite (expunge, flag changes) moves mail, fsync
  *                                           the result (end), or also every step of it, so that a power failure
  *                                           mid-rewrite loses nothing either (step: about twice the disk writes;
@@ -164,6 +169,9 @@ export interface Config {
   readonly pop3StatusHeader: boolean;
 
   readonly allowMailboxPathsOutsideHome: boolean;
+  /** UW's ~/mbox INBOX (lib/mailbox/uw-inbox.ts), and how often at most its spool's mail is moved in. */
+  readonly mboxInbox: boolean;
+  readonly snarfIntervalS: number;
   readonly rewriteSync: 'end' | 'step';
   readonly specialUse: readonly NamedUse[];
   /** Octets; null: no configured quota. */
@@ -223,6 +231,8 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
   pop3UidlFormat: 'uw',
   pop3StatusHeader: true,
   allowMailboxPathsOutsideHome: false,
+  mboxInbox: true,
+  snarfIntervalS: 60,
   rewriteSync: 'end',
   specialUse: Object.freeze(parseSpecialUses(
     'sent-mail=\\Sent postponed-msgs=\\Drafts saved-messages=\\Archive mail/sent-mail=\\Sent ' +
@@ -318,6 +328,8 @@ const SPECS: SpecTable = Object.freeze({
   pop3UidlFormat: oneOf('pop3_uidl_format', ['uw', 'dovecot'] as const),
   pop3StatusHeader: bool('pop3_status_header'),
   allowMailboxPathsOutsideHome: bool('allow_mailbox_paths_outside_home'),
+  mboxInbox: bool('mbox_inbox'),
+  snarfIntervalS: integer('snarf_interval_s', 0, 86_400),
   rewriteSync: oneOf('rewrite_sync', ['end', 'step'] as const),
   specialUse: specialUseList('special_use'),
   // At least 1K: a quota smaller than a message header would refuse every message.

@@ -168,6 +168,19 @@ export class MailboxError extends Error {
   }
 }
 
+/**
+ * UW's mbox INBOX (c-client's mbox driver, unix.c): the mailbox opened is `~/mbox`, and the spool's mail is moved
+ * into it ("snarfed") when it is opened read-write and by {@link OpenMailbox.sync} at most once every
+ * `intervalMs` (UW's snarf interval), as a MOVE of every message the spool holds (AppendOptions.moveFrom, whole):
+ * all or nothing whatever is killed when, with their flags, keywords and internal dates, new (\Recent) in the
+ * session that moves them; mail delivered to the spool meanwhile stays there for the next time.
+ */
+export interface SnarfSource {
+  /** The spool file. */
+  readonly from: string;
+  readonly intervalMs: number;
+}
+
 /** Like c-client's DRIVER: one per mailbox format. Paths are absolute filesystem paths, already authorised. */
 export interface MailboxDriver {
   readonly name: string;
@@ -187,8 +200,9 @@ export interface MailboxDriver {
    * `sizes`: count every message's served size while the mailbox is locked for opening (POP3, whose STAT needs them
    * all, and whose sessions do not sync: sizes counted later could be counted where another writer has just
    * moved the bytes); otherwise sizes are counted when first asked (IMAP SELECT stays cheap).
+   * `snarf`: UW's mbox INBOX ({@link SnarfSource}); ignored when read-only.
    */
-  open(path: string, opts: { readOnly: boolean; sizes?: boolean }): Promise<OpenMailbox>;
+  open(path: string, opts: { readOnly: boolean; sizes?: boolean; snarf?: SnarfSource }): Promise<OpenMailbox>;
 }
 
 /** Where a kept value lies: bytes [start, end) of `buf` (see {@link OpenMailbox.cachedAt}). */

@@ -13,6 +13,12 @@
  * without change (UW says NO); dot files are hidden from LIST (UW's `hide-dot-files` option, off by default in UW
  * but set at most sites); LIST never returns names with a trailing `/` (UW lists `foo/` for `LIST "" "foo/*"`);
  * a missing INBOX is created on SELECT/EXAMINE/STATUS/APPEND (UW shows an empty dummy mailbox instead).
+ *
+ * UW's `~/mbox` INBOX (`mboxInbox`, uw-inbox.ts): INBOX is `~/mbox` when it exists, and the spool's mail is moved
+ * into it (mbox/snarf.ts). STATUS INBOX adds the spool's messages (UW's mbox_status); RENAME INBOX moves every
+ * message of `~/mbox` (the spool's moved in first) to the new mailbox and leaves `~/mbox` empty, where UW renames
+ * the file and creates it again: a kill between the two would leave no `~/mbox`, and a session with INBOX open would
+ * go on moving the spool's mail into the renamed mailbox.
  */
 import { existsSync, statSync, type Stats } from 'node:fs';
 import { mkdir, rename, rmdir, stat } from 'node:fs/promises';
@@ -22,6 +28,7 @@ import { MailboxError } from './driver.js';
 import { fsError, isErrno, lstatOrUndefined } from './fs-errors.js';
 import type { ListEntry, ListOptions, MailStore, StoreWatch } from './store.js';
 import { isInbox, underInbox, UwNames, type Resolved } from './uw-names.js';
+import { inboxFile, mboxPath, type InboxFile, type MboxInbox } from './uw-inbox.js';
 import { Subscriptions } from './uw-subscriptions.js';
 import { UwList } from './uw-list.js';
 import { SpecialUses, useKey } from './special-use.js';
@@ -38,6 +45,11 @@ export interface UwMailStoreOptions {
   readonly home: string;
   /** The file INBOX names (spool file, or `$MAIL` in PREAUTH mode). It is never subject to the home check. */
   readonly inboxPath: string;
+  /**
+   * UW's `~/mbox` INBOX (configuration `mbox_inbox`, on by default there): INBOX is `~/mbox` when it exists, and
+   * `inboxPath` the spool its mail is moved from (uw-inbox.ts). Absent or null: INBOX is `inboxPath`.
+   */
+  readonly mboxInbox?: MboxInbox | null;
   /** Allow absolute names and `~user/` names (UW's unrestricted mailboxfile()); otherwise they are NOPERM. */
   readonly allowOutsideHome: boolean;
   /** Default `<home>/.mailboxlist` (UW's SUBSCRIPTIONFILE). */
@@ -89,8 +101,12 @@ export class UwMailStore implements MailStore {
   private readonly lists: UwList;
   private readonly quotas: UwQuota | null;
   private readonly metadata: ServerMetadata;
+  private readonly mboxInbox: MboxInbox | null;
+  /** What {@link inbox} last found (for sameMailbox, which cannot wait); null before it was asked. */
+  private lastInbox: InboxFile | null = null;
 
   constructor(opts: UwMailStoreOptions) {
+    this.mboxInbox = opts.mboxInbox ?? null;
     this.driver = opts.driver;
     this.home = opts.home.length > 1 ? opts.home.replace(/\/+$/, '') : opts.home;
     this.inboxPath = opts.inboxPath;
@@ -289,10 +305,12 @@ export class UwMailStore implements MailStore {
   private async renameInbox(target: string, to: string): Promise<void> {
     await this.makeParents(target, to);
     await this.driver.create(target);
-    if (!(await lstatOrUndefined(this.inboxPath).catch(() => undefined))) return; // UW: INBOX missing, dest made
+    // UW's ~/mbox INBOX: its messages, with the spool's moved in as it opens (the INBOX the client sees).
+    const inbox = await this.inbox();
+    if (!(await lstatOrUndefined(inbox.path).catch(() => undefined))) return; // UW: INBOX missing, dest made
     let box: OpenMailbox;
     try {
-      box = await this.driver.open(this.inboxPath, { readOnly: false });
+      box = await this.driver.open(inbox.path, { readOnly: false, ...(inbox.snarf ? { snarf: inbox.snarf } : {}) });
     } catch (e) {
       await this.driver.remove(target).catch(() => undefined);
       throw e;
@@ -349,9 +367,27 @@ export class UwMailStore implements MailStore {
     return this.lists.list(reference, patterns, opts);
   }
 
-  /** The path of an existing mailbox file for open/status/append; a missing INBOX is created first. */
-  private async mailboxFile(name: string): Promise<string> {
+  /** INBOX's file now: the spool, or UW's `~/mbox` with the spool to move mail from (uw-inbox.ts). */
+  private async inbox(): Promise<InboxFile> {
+    this.lastInbox = await inboxFile(this.driver, this.home, this.inboxPath, this.mboxInbox);
+    return this.lastInbox;
+  }
+
+  /**
+   * The path of an existing mailbox file for open/status/append, with the spool to move mail from when it is UW's
+   * `~/mbox` INBOX; a missing INBOX is created first.
+   */
+  private async mailboxFile(name: string): Promise<InboxFile> {
     const r = this.resolve(name);
+    if (r.inbox) {
+      const f = await this.inbox();
+      if (f.snarf !== null) return f;
+    }
+    return { path: await this.existingFile(name, r), snarf: null };
+  }
+
+  /** The file `r` (resolved from `name`) when it is a mailbox file; a missing INBOX (the spool) is created. */
+  private async existingFile(name: string, r: Resolved): Promise<string> {
     let st: Stats;
     try {
       st = await stat(r.path);
@@ -369,14 +405,39 @@ export class UwMailStore implements MailStore {
     return r.path;
   }
 
-  /** STATUS through the driver. NONEXISTENT when missing (INBOX is created), NOTMAILBOX for directories. */
+  /**
+   * STATUS through the driver. NONEXISTENT when missing (INBOX is created), NOTMAILBOX for directories. UW's
+   * `~/mbox` INBOX counts the spool's messages too, as they will be once moved in (UW's mbox_status: their number
+   * added to MESSAGES, RECENT, UNSEEN and UIDNEXT; here to SIZE and DELETED as well, and always, where UW adds them
+   * only while `~/mbox` has no \Recent message).
+   */
   async status(name: string, want?: StatusWanted): Promise<MailboxStatus> {
-    return this.driver.status(await this.mailboxFile(name), want);
+    const f = await this.mailboxFile(name);
+    const st = await this.driver.status(f.path, want);
+    if (f.snarf === null) return st;
+    const spool = await this.spoolStatus(f.snarf.from, want);
+    if (spool === null) return st;
+    return {
+      ...st, messages: st.messages + spool.messages, recent: st.recent + spool.messages,
+      unseen: st.unseen + spool.unseen, uidNext: st.uidNext + spool.messages,
+      ...(st.size !== undefined ? { size: st.size + (spool.size ?? 0) } : {}),
+      ...(st.deleted !== undefined ? {
+        deleted: { count: st.deleted.count + (spool.deleted?.count ?? 0), size: st.deleted.size + (spool.deleted?.size ?? 0) },
+      } : {}),
+    };
+  }
+
+  /** The spool's counts for STATUS of UW's `~/mbox` INBOX; null when it holds nothing (or cannot be read). */
+  private async spoolStatus(spool: string, want?: StatusWanted): Promise<MailboxStatus | null> {
+    const st = await lstatOrUndefined(spool).catch(() => undefined);
+    if (!st?.isFile() || st.size === 0) return null;
+    return this.driver.status(spool, want).catch(() => null);
   }
 
   /** SELECT/EXAMINE. The caller owns the returned mailbox and must close it. Errors as {@link status}. */
   async open(name: string, readOnly: boolean): Promise<OpenMailbox> {
-    return this.driver.open(await this.mailboxFile(name), { readOnly });
+    const f = await this.mailboxFile(name);
+    return this.driver.open(f.path, { readOnly, ...(f.snarf ? { snarf: f.snarf } : {}) });
   }
 
   /**
@@ -386,7 +447,7 @@ export class UwMailStore implements MailStore {
    * enforce (EDQUOT: OVERQUOTA, and nothing moved).
    */
   async append(name: string, msgs: AsyncIterable<AppendMessage>, opts?: AppendOptions): Promise<{ uidValidity: number; uids: number[] }> {
-    const path = await this.mailboxFile(name);
+    const { path } = await this.mailboxFile(name);
     return this.driver.append(path, opts?.moveFrom === undefined ? this.withinQuota(name, msgs) : msgs, opts);
   }
 
@@ -408,9 +469,11 @@ export class UwMailStore implements MailStore {
   /** NOTIFY's watch: each name's file and folder (INBOX's file alone), and the subscription file's folder. */
   watch(names: readonly string[], onChange: () => void): StoreWatch {
     const paths = [dirname(this.subscriptions.file)];
+    // UW's ~/mbox INBOX: both files (a delivery changes the spool, a snarf or a session ~/mbox).
+    const mbox = this.mboxInbox !== null && existsSync(mboxPath(this.home)) ? [mboxPath(this.home)] : [];
     for (const name of names) {
       const r = this.names.resolveOrNull(name);
-      if (r) paths.push(...(r.inbox ? [r.path] : existsSync(r.path) ? [r.path, dirname(r.path)] : [dirname(r.path)]));
+      if (r) paths.push(...(r.inbox ? [r.path, ...mbox] : existsSync(r.path) ? [r.path, dirname(r.path)] : [dirname(r.path)]));
     }
     return watchPaths(paths, onChange);
   }
@@ -423,7 +486,9 @@ export class UwMailStore implements MailStore {
     const real = (name: string): string | undefined => {
       let path: string;
       try {
-        path = this.resolve(name).path;
+        const r = this.resolve(name);
+        // INBOX as last looked up (UW's ~/mbox INBOX or the spool): COPY asks with INBOX open, so after the lookup.
+        path = r.inbox && this.lastInbox !== null ? this.lastInbox.path : r.path;
       } catch {
         return undefined;
       }

@@ -5,6 +5,8 @@
  *
  *     # comments
  *     mailbox: sample.mbox     the maildrop: a copy of test/fixtures/<name> ("none": no mailbox file)
+ *     home-file: mbox empty    a file in the session's HOME before it starts: a copy of test/fixtures/<name>, or
+ *                              ("empty") an empty file (UW's ~/mbox INBOX, say)
  *     feed: bytes              send the client's lines one byte per write (default: a batch per group of C: lines)
  *     C: STAT                  a line the client sends (CRLF added); consecutive C: lines go out together;
  *                              `${name}` in it is the value an S: line bound to $name before it (a MODSEQ, say)
@@ -65,6 +67,8 @@ export type Step =
 
 export interface Transcript {
   mailbox: string;
+  /** Files put in HOME first: its name there, and the fixture copied (null: an empty file). */
+  homeFiles: { name: string; fixture: string | null }[];
   config: string[];
   bytewise: boolean;
   steps: Step[];
@@ -76,13 +80,15 @@ export interface Transcript {
 }
 
 function parseTranscript(text: string): Transcript {
-  const t: Transcript = { mailbox: 'none', config: [], bytewise: false, steps: [], uids: null, distinct: [], noRev2: null };
+  const t: Transcript = { mailbox: 'none', homeFiles: [], config: [], bytewise: false, steps: [], uids: null, distinct: [], noRev2: null };
   text.split('\n').forEach((raw, i) => {
     const line = raw.replace(/\r$/, '');
     if (line === '' || line.startsWith('#')) return;
     let m: RegExpExecArray | null;
     if ((m = /^mailbox: (\S+)$/.exec(line))) t.mailbox = m[1] as string;
-    else if (line === 'feed: bytes') t.bytewise = true;
+    else if ((m = /^home-file: ([A-Za-z0-9._-]+) (\S+)$/.exec(line))) {
+      t.homeFiles.push({ name: m[1] as string, fixture: m[2] === 'empty' ? null : m[2] as string });
+    } else if (line === 'feed: bytes') t.bytewise = true;
     else if ((m = /^config: (.+)$/.exec(line))) t.config.push(m[1] as string);
     else if ((m = /^no rev2 replay: (.+)$/.exec(line))) t.noRev2 = m[1] as string;
     else if ((m = /^uids:((?: \d+)*)$/.exec(line))) t.uids = (m[1] as string).trim().split(/\s+/).filter(Boolean).map(Number);
@@ -268,6 +274,12 @@ export async function runTranscript(server: string, t: Transcript, name: string)
   if (t.mailbox !== 'none') {
     copyFileSync(join(ROOT, 'test', 'fixtures', t.mailbox), mbox);
     chownToSessionUser(mbox);
+  }
+  for (const f of t.homeFiles) {
+    const path = join(dir, f.name);
+    if (f.fixture === null) writeFileSync(path, '');
+    else copyFileSync(join(ROOT, 'test', 'fixtures', f.fixture), path);
+    chownToSessionUser(path);
   }
   const env = { PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, MAIL: mbox, HOME: dir };
   const argv = [join(ROOT, server)];

@@ -72,6 +72,8 @@ describe('defaults', () => {
       pop3UidlFormat: 'uw',
       pop3StatusHeader: true,
       allowMailboxPathsOutsideHome: false,
+      mboxInbox: true,
+      snarfIntervalS: 60,
       rewriteSync: 'end',
       specialUse: [
         { name: 'sent-mail', use: '\\Sent' }, { name: 'postponed-msgs', use: '\\Drafts' },
@@ -162,6 +164,8 @@ describe('every key', () => {
       pop3UidlFormat: 'dovecot',
       pop3StatusHeader: false,
       allowMailboxPathsOutsideHome: true,
+      mboxInbox: false,
+      snarfIntervalS: 5,
       rewriteSync: 'step',
       specialUse: [{ name: 'Gesendet', use: '\\Sent' }, { name: 'mail/Papierkorb', use: '\\Trash' }],
       quotaStorage: 500 * 1024 * 1024,

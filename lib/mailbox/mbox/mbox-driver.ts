@@ -7,7 +7,7 @@
  */
 import { closeSync, constants, existsSync, futimesSync, openSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
-import type { AppendMessage, AppendOptions, MailboxDriver, MailboxStatus, OpenMailbox, StatusWanted } from '../driver.js';
+import type { AppendMessage, AppendOptions, MailboxDriver, MailboxStatus, OpenMailbox, SnarfSource, StatusWanted } from '../driver.js';
 import { deletedTally, MailboxError, mailboxSize } from '../driver.js';
 import type { ControlDir } from '../control-dir.js';
 import type { MailEnv } from '../../env/env.js';
@@ -199,12 +199,12 @@ export class MboxDriver implements MailboxDriver {
     return { uidValidity: box.uidValidity, uids };
   }
 
-  async open(path: string, opts: { readOnly: boolean; sizes?: boolean }): Promise<OpenMailbox> {
-    return this.openMbox(path, opts.readOnly, true, opts.sizes ?? false);
+  async open(path: string, opts: { readOnly: boolean; sizes?: boolean; snarf?: SnarfSource }): Promise<OpenMailbox> {
+    return this.openMbox(path, opts.readOnly, true, opts.sizes ?? false, opts.snarf ?? null);
   }
 
   /** Like {@link open}, with the mbox-specific methods (append into the open mailbox). */
-  async openMbox(path: string, readOnly: boolean, claimRecent = true, sizes = false): Promise<MboxMailbox> {
+  async openMbox(path: string, readOnly: boolean, claimRecent = true, sizes = false, snarf: SnarfSource | null = null): Promise<MboxMailbox> {
     const box = new MboxMailbox(path, readOnly, this.env, this.locking, {
       journalDir: this.journalDir,
       ...(this.opts.legacyJournalDir !== undefined ? { legacyJournalDir: this.opts.legacyJournalDir } : {}),
@@ -213,7 +213,7 @@ export class MboxDriver implements MailboxDriver {
       window: this.opts.window ?? 1 << 20,
       sizes,
       control: this.opts.control ?? null,
-    }, claimRecent);
+    }, claimRecent, snarf);
     await box.init();
     return box;
   }

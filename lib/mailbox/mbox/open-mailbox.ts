@@ -3,9 +3,10 @@
  * left, the first scan, a new UIDVALIDITY), change notification, closing, and the interface, each operation handed
  * to the module that holds its idea (mailbox-state.ts lists them).
  */
-import { watch, type FSWatcher, closeSync, constants, fstatSync, futimesSync, openSync, statSync } from 'node:fs';
+import { watch, type FSWatcher, closeSync, constants, fstatSync, ftruncateSync, futimesSync, openSync, statSync } from 'node:fs';
 import type {
   AppendMessage, AppendOptions, CachedBytes, CachedRun, ChangeWatch, FlagsUndo, MailboxUpdate, MessageMeta, OpenMailbox, SizedBody,
+  SnarfSource,
 } from '../driver.js';
 import { Flag, MailboxError } from '../driver.js';
 import { Bit } from './message-index.js';
@@ -26,6 +27,7 @@ import { anyDirty, checkpoint, expunge, storeUnchangedSince, writeLocked } from 
 import { append, finishMoveLocked, moveOut } from './mailbox-save.js';
 import type { MoveLink } from './move-record.js';
 import { FieldCache, fieldId, type RunRows } from './field-cache.js';
+import { Snarfer } from './snarf.js';
 
 /** What {@link MboxMailbox.keep} returns when it has nothing to wait for. */
 const KEPT: Promise<void> = Promise.resolve();
@@ -66,12 +68,47 @@ function mailboxIdOf(uidValidity: number, ownerUid: number): string {
   return `F${uidValidity}u${ownerUid}`;
 }
 
+/**
+ * inotify on `path` (fs.watch): a delivery is several writes under a lock, so a burst of events is let settle for
+ * {@link CHANGE_SETTLE_MS} before `onChange` is called once. A path that cannot be watched (no inotify watches left,
+ * a filesystem without it, no file) gives a watch that is not live, and so does one whose watcher fails later.
+ */
+function watchFile(path: string, onChange: () => void): ChangeWatch {
+  let watcher: FSWatcher | null = null;
+  let settle: NodeJS.Timeout | null = null;
+  const stop = (): void => {
+    watcher?.close();
+    watcher = null;
+    if (settle !== null) clearTimeout(settle);
+    settle = null;
+  };
+  try {
+    watcher = watch(path, { persistent: false }, () => {
+      settle ??= setTimeout(() => {
+        settle = null;
+        onChange();
+      }, CHANGE_SETTLE_MS);
+    });
+    watcher.on('error', stop);
+  } catch {
+    watcher = null;
+  }
+  return {
+    get live() {
+      return watcher !== null;
+    },
+    stop,
+  };
+}
+
 /** An open mbox. See mailbox-state.ts and {@link OpenMailbox}. */
 export class MboxMailbox implements OpenMailbox {
   /** The state every module of this folder works on. */
   private readonly s: MailboxState;
   /** The field cache (field-cache.ts), made when first used; null without a saved index to sit beside. */
   private fields: FieldCache | null | undefined;
+  /** UW's mbox INBOX: what moves the spool's mail in (snarf.ts); null for every other mailbox, and read-only. */
+  private readonly snarfer: Snarfer | null;
 
   constructor(
     path: string,
@@ -81,8 +118,16 @@ export class MboxMailbox implements OpenMailbox {
     opts: BoxOptions,
     /** A session's open claims \Recent; the driver's own short opens (append, status) do not. */
     claims = true,
+    /** UW's mbox INBOX: the spool whose mail is moved in (driver.ts's SnarfSource); not when read-only, as UW. */
+    snarf: SnarfSource | null = null,
   ) {
     this.s = new MailboxState(path, readOnly, env, locking, opts, claims, finishMoveLocked);
+    this.snarfer = snarf === null || readOnly ? null : new Snarfer(snarf, env, async (spool) => {
+      // The spool as the driver's own opens take a mailbox: read-write, claiming no \Recent.
+      const box = new MboxMailbox(spool, false, env, locking, { ...opts, sizes: false }, false);
+      await box.init();
+      return box;
+    });
   }
 
   get path(): string {
@@ -103,36 +148,22 @@ export class MboxMailbox implements OpenMailbox {
   }
 
   /**
-   * inotify on the mailbox's path (fs.watch): a delivery is several writes under a lock, so a burst of events is
-   * let settle for {@link CHANGE_SETTLE_MS} before `onChange` is called once. A path that cannot be watched (no
-   * inotify watches left, a filesystem without it) gives a watch that is not live, and so does one whose watcher
-   * fails later. A file replaced by rename is not seen by a watch on the old inode: callers keep a slow poll.
+   * inotify on the mailbox's path ({@link watchFile}), and for UW's mbox INBOX on the spool too (snarf.ts: told
+   * when a snarf can move the new mail). A file replaced by rename is not seen by a watch on the old inode: callers
+   * keep a slow poll.
    */
   notifyChanges(onChange: () => void): ChangeWatch {
-    let watcher: FSWatcher | null = null;
-    let settle: NodeJS.Timeout | null = null;
-    const stop = (): void => {
-      watcher?.close();
-      watcher = null;
-      if (settle !== null) clearTimeout(settle);
-      settle = null;
-    };
-    try {
-      watcher = watch(this.path, { persistent: false }, () => {
-        settle ??= setTimeout(() => {
-          settle = null;
-          onChange();
-        }, CHANGE_SETTLE_MS);
-      });
-      watcher.on('error', stop);
-    } catch {
-      watcher = null;
-    }
+    const own = watchFile(this.path, onChange);
+    // UW's mbox INBOX: a delivery to the spool is a change too, which the next sync moves in.
+    const spool = this.snarfer?.watch(watchFile, onChange) ?? null;
     return {
       get live() {
-        return watcher !== null;
+        return own.live;
       },
-      stop,
+      stop: () => {
+        own.stop();
+        spool?.stop();
+      },
     };
   }
 
@@ -146,50 +177,12 @@ export class MboxMailbox implements OpenMailbox {
       throw fsError(e, box.path);
     }
     try {
-      const st = fstatSync(box.fd);
-      if (!st.isFile()) throw new MailboxError('NOTMAILBOX', `${box.path} is not a file`);
-      const finish = async (): Promise<void> => {
-        if (box.opts.sizes) sizeAll(box);
-        // The scan's value is the clock's; a mailbox without one gets the user's next (control-dir.ts).
-        if (box.noValidity) box.base.uidValidity = await newUidValidity(box.opts.control, box.env.clock, 0);
-      };
-      // The index is saved once the sizes are counted and a UIDVALIDITY chosen, as the last step of the first look
-      // (inside it when that look numbered a change: saved-index.ts's firstLook), or after it.
-      let published = false;
-      const publish = async (): Promise<void> => {
-        if (published) return;
-        published = true;
-        if (!box.newValidity || box.readOnly) {
-          await finish();
-          await saveIndex(box);
-        }
-      };
-      // Without the locks only when nothing is left to number, scan or count: sizes to count at open (POP3's, in
-      // an index IMAP saved without them) are counted under the locks, as the driver's `open` promises.
-      const quick = quickLook(box) && !(box.opts.sizes && anyUnsized(box));
-      if (!quick) {
-        await box.withLock('shared', async () => {
-          await firstLook(box, publish);
-          await publish();
-        });
-      }
-      if (box.newValidity && !box.readOnly) {
-        // Mail without a UIDVALIDITY: it is chosen and written at once, under the write locks and after scanning
-        // again, so that of two sessions opening the mailbox together the second finds the first one's value
-        // instead of choosing its own. On a full disk it stays in memory until a later write can be made (as UW
-        // keeps it): the mail can still be read.
-        await box.withLock('exclusive', async () => {
-          rescan(box, true);
-          await finish();
-          if (!box.newValidity) return;
-          try {
-            await checkpoint(box);
-          } catch (e) {
-            if (!(e instanceof MailboxError && e.code === 'OVERQUOTA')) throw e;
-            box.env.logger.log('warning', `${box.path}: new UIDVALIDITY not written: ${e.message}`);
-          }
-          await saveIndex(box);
-        });
+      await this.firstOpen();
+      // UW's mbox INBOX: the spool's mail is moved in before the session sees the mailbox (mbox_open pings), so it
+      // is part of what SELECT (or POP3's login) finds, \Recent here. A failure is logged, and the mailbox opens.
+      if (this.snarfer !== null && (await this.snarfer.run(this, box.path)) > 0 && box.opts.sizes && anyUnsized(box)) {
+        // POP3's sizes are counted under the locks, as at open (MailboxDriver.open).
+        await box.withLock('shared', () => sizeAll(box));
       }
       await settleRecent(box);
       box.reported = box.idx.length;
@@ -198,6 +191,56 @@ export class MboxMailbox implements OpenMailbox {
       closeSync(box.fd);
       box.fd = -1;
       throw e;
+    }
+  }
+
+  /** The first look at the file after it is opened (init): indexing, a UIDVALIDITY, sizes. */
+  private async firstOpen(): Promise<void> {
+    const box = this.s;
+    const st = fstatSync(box.fd);
+    if (!st.isFile()) throw new MailboxError('NOTMAILBOX', `${box.path} is not a file`);
+    const finish = async (): Promise<void> => {
+      if (box.opts.sizes) sizeAll(box);
+      // The scan's value is the clock's; a mailbox without one gets the user's next (control-dir.ts).
+      if (box.noValidity) box.base.uidValidity = await newUidValidity(box.opts.control, box.env.clock, 0);
+    };
+    // The index is saved once the sizes are counted and a UIDVALIDITY chosen, as the last step of the first look
+    // (inside it when that look numbered a change: saved-index.ts's firstLook), or after it.
+    let published = false;
+    const publish = async (): Promise<void> => {
+      if (published) return;
+      published = true;
+      if (!box.newValidity || box.readOnly) {
+        await finish();
+        await saveIndex(box);
+      }
+    };
+    // Without the locks only when nothing is left to number, scan or count: sizes to count at open (POP3's, in
+    // an index IMAP saved without them) are counted under the locks, as the driver's `open` promises.
+    const quick = quickLook(box) && !(box.opts.sizes && anyUnsized(box));
+    if (!quick) {
+      await box.withLock('shared', async () => {
+        await firstLook(box, publish);
+        await publish();
+      });
+    }
+    if (box.newValidity && !box.readOnly) {
+      // Mail without a UIDVALIDITY: it is chosen and written at once, under the write locks and after scanning
+      // again, so that of two sessions opening the mailbox together the second finds the first one's value
+      // instead of choosing its own. On a full disk it stays in memory until a later write can be made (as UW
+      // keeps it): the mail can still be read.
+      await box.withLock('exclusive', async () => {
+        rescan(box, true);
+        await finish();
+        if (!box.newValidity) return;
+        try {
+          await checkpoint(box);
+        } catch (e) {
+          if (!(e instanceof MailboxError && e.code === 'OVERQUOTA')) throw e;
+          box.env.logger.log('warning', `${box.path}: new UIDVALIDITY not written: ${e.message}`);
+        }
+        await saveIndex(box);
+      });
     }
   }
 
@@ -437,6 +480,9 @@ export class MboxMailbox implements OpenMailbox {
   }
 
   async sync(): Promise<void> {
+    // UW's mbox INBOX: mbox_ping snarfs at each check, once a snarf interval (snarf.ts); the new messages are
+    // reported below as any others.
+    if (this.snarfer !== null && this.snarfer.wait() === 0) await this.snarfer.run(this, this.s.path);
     await this.fields?.flush();
     this.fields?.refresh();
     await sync(this.s, () => saveIndex(this.s));
@@ -458,6 +504,30 @@ export class MboxMailbox implements OpenMailbox {
   append(msgs: AsyncIterable<AppendMessage>, opts: AppendOptions = {}): Promise<number[]> {
     return append(this.s, msgs, opts, (box) =>
       box instanceof MboxMailbox ? { state: box.s, moveOut: box.moveOut.bind(box) } : null);
+  }
+
+  /**
+   * UW's snarf leaves the spool empty (0 bytes, so that mail checks see no mail and the next snarf need not open
+   * it): once its messages are moved out, only the pseudo-message with its UID data may be left, of no more use. Cut
+   * to nothing under the write locks when no message is left; a delivery meanwhile keeps the file as it is.
+   */
+  async cutIfEmpty(): Promise<void> {
+    const box = this.s;
+    box.live();
+    if (box.readOnly) return;
+    await box.withLock('exclusive', () => {
+      syncLocked(box);
+      if (box.idx.findBits(Bit.Gone, 0) >= 0 || fstatSync(box.fd).size === 0) return;
+      try {
+        ftruncateSync(box.fd, 0);
+      } catch {
+        return; // left as it is: a mailbox with no messages all the same
+      }
+      box.idx.filter(() => false);
+      box.pseudo = null;
+      box.baseDirty = false;
+      box.snap = snapshotOf(fstatSync(box.fd, { bigint: true }));
+    });
   }
 
   /** The source's part of a MOVE: see moveOut in mailbox-save.ts. */
