@@ -236,12 +236,20 @@ export class Notifier {
     const noListing = this.others.every((g) => g.filter.kind !== 'PERSONAL' && g.filter.kind !== 'SUBTREE' &&
       !has(g, 'MailboxName'));
     const wantSubs = this.others.some((g) => g.filter.kind === 'SUBSCRIBED' || has(g, 'SubscriptionChange'));
-    const listed = new Map<string, ListEntry>();
-    for (const e of noListing ? [] : await store.list('', '*', { subscribedOnly: false })) {
-      // `name.lock` and its temporary `name.lock.<host>.<pid>...` are a mailbox's dotlock (lib/lock), there only
-      // while a write lasts: no mailboxes to tell of (a mailbox really named so is not watched).
-      if (!DOTLOCK.test(e.name)) listed.set(e.name, e);
-    }
+    const listAll = async (): Promise<Map<string, ListEntry>> => {
+      const out = new Map<string, ListEntry>();
+      for (const e of noListing ? [] : await store.list('', '*', { subscribedOnly: false })) {
+        // `name.lock` and its temporary `name.lock.<host>.<pid>...` are a mailbox's dotlock (lib/lock), there only
+        // while a write lasts: no mailboxes to tell of (a mailbox really named so is not watched).
+        if (!DOTLOCK.test(e.name)) out.set(e.name, e);
+      }
+      return out;
+    };
+    let listed = await listAll();
+    // A listing is no snapshot: one that reads a directory just before a RENAME in it and looks at the entries just
+    // after finds neither name, and the rename would be told as a deletion and, a round later, a creation without
+    // OLDNAME. So when a name known to exist is missing, the directory is listed once more (the rename is over).
+    if ([...this.names].some(([n, st]) => st.entry !== null && !listed.has(n))) listed = await listAll();
     const subs = new Set(wantSubs ? (await store.list('', '*', { subscribedOnly: true })).map((e) => e.name) : []);
     const candidates = new Set([...listed.keys(), ...subs, ...this.names.keys()]);
     for (const g of this.others) {
