@@ -15,16 +15,12 @@
  * exactly once and the spool holds none.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { MboxDriver } from '../../lib/mailbox/mbox/mbox-driver.js';
 import { dotlockfileAppend, makeSandbox, procmailDeliver, putSandboxFile, tmailDeliver, uwCheck, type Sandbox } from './oracles.js';
-import { message, servedBody } from './kill-messages.js';
-
-const root = join(import.meta.dirname, '..', '..', '..');
-const imapd = join(root, 'bin', 'imapd');
+import { message } from './kill-messages.js';
+import { killableSession, killLeftovers, readKilled } from './kill-session.js';
 
 let sb: Sandbox;
 before(async () => {
@@ -34,91 +30,15 @@ after(async () => {
   await sb.cleanup();
 });
 
-const control = (): string => join(sb.dir, '.uwimap-ts');
 const spool = (): string => join(sb.dir, 'maildrop');
 const mbox = (): string => join(sb.dir, 'mbox');
 
-/**
- * One imapd session sending `commands` one after another (each waits for its tagged OK); with `killAt`, SIGKILLs
- * the server that many ms after the last went out. Resolves with whether it was killed and how long that one ran.
- */
-function session(commands: string[], killAt: number | null): Promise<{ killed: boolean; ms: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(imapd, ['-c', join(sb.dir, 'imapd.conf')], {
-      stdio: ['pipe', 'pipe', 'pipe'], uid: sb.uid, gid: sb.gid, cwd: sb.dir,
-      env: { HOME: sb.dir, USER: sb.user, LOGNAME: sb.user, MAIL: spool(), PATH: '/usr/bin:/bin', TZ: 'UTC' },
-    });
-    let out = '';
-    let err = '';
-    let step = 0;
-    let sentAt = 0;
-    let done = false;
-    const next = (): void => {
-      if (step >= commands.length) {
-        done = true;
-        child.stdin.end();
-        return;
-      }
-      sentAt = performance.now();
-      child.stdin.write(`s${step} ${commands[step]}\r\n`);
-      if (killAt !== null && step === commands.length - 1) setTimeout(() => child.kill('SIGKILL'), killAt);
-    };
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString('latin1');
-      for (;;) {
-        const nl = out.indexOf('\r\n');
-        if (nl < 0) break;
-        const line = out.slice(0, nl);
-        out = out.slice(nl + 2);
-        if (line.startsWith('* PREAUTH')) next();
-        else if (line.startsWith(`s${step} `)) {
-          if (!line.startsWith(`s${step} OK`)) reject(new Error(`${commands[step]}: ${line}`));
-          step++;
-          next();
-        }
-      }
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      err += d.toString();
-    });
-    child.stdin.on('error', () => undefined);
-    child.on('error', reject);
-    child.on('close', (_code, signal) => {
-      const ms = sentAt ? performance.now() - sentAt : 0;
-      if (signal === 'SIGKILL') resolve({ killed: !done, ms });
-      else if (done) resolve({ killed: false, ms });
-      else reject(new Error(`imapd ended before its commands completed: ${err}`));
-    });
-  });
-}
-
-/** Our driver's reading of one file (which finishes what a killed writer left): ids in order, all checked whole. */
-async function read(path: string, known: Map<string, string>): Promise<string[]> {
-  if (!existsSync(path)) return [];
-  const box = await new MboxDriver({ journalDir: control(), legacyJournalDir: sb.dir }).open(path, { readOnly: false });
-  try {
-    const ids: string[] = [];
-    for (let seq = 1; seq <= box.count(); seq++) {
-      const header = (await box.header(seq)).toString('latin1');
-      const m = /^Message-ID: <([^@>]+)@kill\.test>/mi.exec(header);
-      assert.ok(m?.[1], `${path}: message ${seq} has no known Message-ID (a fragment?): ${header.slice(0, 200)}`);
-      const text = known.get(m[1]);
-      assert.ok(text !== undefined, `unknown message ${m[1]}`);
-      const parts: Buffer[] = [];
-      for await (const c of box.text(seq).chunks()) parts.push(Buffer.from(c));
-      assert.ok(Buffer.concat(parts).toString('latin1') === servedBody(text), `${path}: message ${seq} (${m[1]}) is not whole`);
-      ids.push(m[1]);
-    }
-    return ids;
-  } finally {
-    await box.close();
-  }
-}
-
-function leftovers(): string[] {
-  const listed = (d: string): string[] => (existsSync(d) ? readdirSync(d) : []);
-  return [...listed(sb.dir), ...listed(control())].filter((f) => /\.(append|move|journal)$/.test(f));
-}
+/** One imapd session on the spool sending `commands`, killed `killAt` ms after the last went out. */
+const session = (commands: string[], killAt: number | null): Promise<{ killed: boolean; ms: number }> =>
+  killableSession(sb, spool(), commands, killAt);
+/** Our driver's reading of one file: the ids in order, all checked whole. */
+const read = async (path: string, known: Map<string, string>): Promise<string[]> => (await readKilled(sb, path, known)).ids;
+const leftovers = (): string[] => killLeftovers(sb);
 
 function writeConfig(extra = ''): void {
   writeFileSync(join(sb.dir, 'imapd.conf'), `journal_dir = ${sb.dir}\nsyslog_socket = ${join(sb.dir, 'no-syslog')}\n` +

@@ -10,16 +10,16 @@
  * between their copy and their expunge.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { MboxDriver } from '../../lib/mailbox/mbox/mbox-driver.js';
 import { dotlockfileAppend, makeSandbox, procmailDeliver, putSandboxFile, uwCheck, type Sandbox } from './oracles.js';
-import { message, servedBody } from './kill-messages.js';
+import { message } from './kill-messages.js';
+import { killableSession, killLeftovers, readKilled } from './kill-session.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
-const imapd = join(root, 'bin', 'imapd');
 const mover = join(root, 'dist', 'test', 'fixtures', 'mover.js');
 
 let sb: Sandbox;
@@ -30,94 +30,14 @@ after(async () => {
   await sb.cleanup();
 });
 
-const control = (): string => join(sb.dir, '.uwimap-ts');
 const inbox = (): string => join(sb.dir, 'maildrop');
 
-/**
- * One imapd session: sends `setup` (waits for its tagged OKs), then `command`; with `killAt`, SIGKILLs the server that
- * many ms after the command went out. Resolves with whether it was killed and how long the command ran.
- */
-function session(setup: string[], command: string, killAt: number | null): Promise<{ killed: boolean; ms: number }> {
-  return new Promise((resolve, reject) => {
-    const conf = join(sb.dir, 'imapd.conf');
-    const child = spawn(imapd, ['-c', conf], {
-      stdio: ['pipe', 'pipe', 'pipe'], uid: sb.uid, gid: sb.gid, cwd: sb.dir,
-      env: { HOME: sb.dir, USER: sb.user, LOGNAME: sb.user, MAIL: inbox(), PATH: '/usr/bin:/bin', TZ: 'UTC' },
-    });
-    let out = '';
-    let err = '';
-    let step = 0;
-    let sentAt = 0;
-    let done = false;
-    const next = (): void => {
-      if (step < setup.length) {
-        child.stdin.write(`s${step} ${setup[step]}\r\n`);
-      } else if (step === setup.length) {
-        sentAt = performance.now();
-        child.stdin.write(`m ${command}\r\n`);
-        if (killAt !== null) setTimeout(() => child.kill('SIGKILL'), killAt);
-      }
-    };
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString('latin1');
-      for (;;) {
-        const nl = out.indexOf('\r\n');
-        if (nl < 0) break;
-        const line = out.slice(0, nl);
-        out = out.slice(nl + 2);
-        if (line.startsWith('* PREAUTH')) next();
-        else if (step < setup.length && line.startsWith(`s${step} `)) {
-          if (!line.startsWith(`s${step} OK`)) reject(new Error(`${setup[step]}: ${line}`));
-          step++;
-          next();
-        } else if (line.startsWith('m ')) {
-          if (!line.startsWith('m OK')) reject(new Error(`${command}: ${line}`));
-          done = true;
-          child.stdin.end();
-        }
-      }
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      err += d.toString();
-    });
-    child.stdin.on('error', () => undefined);
-    child.on('error', reject);
-    child.on('close', (_code, signal) => {
-      const ms = sentAt ? performance.now() - sentAt : 0;
-      if (signal === 'SIGKILL') resolve({ killed: !done, ms });
-      else if (done) resolve({ killed: false, ms });
-      else reject(new Error(`imapd ended before ${command} completed: ${err}`));
-    });
-  });
-}
-
-/** Our driver's reading of one mailbox (which finishes what a killed writer left): ids in order, all checked whole. */
-async function read(path: string, known: Map<string, string>): Promise<{ ids: string[]; uidValidity: number }> {
-  if (!existsSync(path)) return { ids: [], uidValidity: 0 };
-  const box = await new MboxDriver({ journalDir: control(), legacyJournalDir: sb.dir }).open(path, { readOnly: false });
-  try {
-    const ids: string[] = [];
-    for (let seq = 1; seq <= box.count(); seq++) {
-      const header = (await box.header(seq)).toString('latin1');
-      const m = /^Message-ID: <([^@>]+)@kill\.test>/mi.exec(header);
-      assert.ok(m?.[1], `${path}: message ${seq} has no known Message-ID (a fragment?): ${header.slice(0, 200)}`);
-      const text = known.get(m[1]);
-      assert.ok(text !== undefined, `unknown message ${m[1]}`);
-      const parts: Buffer[] = [];
-      for await (const c of box.text(seq).chunks()) parts.push(Buffer.from(c));
-      assert.ok(Buffer.concat(parts).toString('latin1') === servedBody(text), `${path}: message ${seq} (${m[1]}) is not whole`);
-      ids.push(m[1]);
-    }
-    return { ids, uidValidity: box.uidValidity };
-  } finally {
-    await box.close();
-  }
-}
-
-function leftovers(): string[] {
-  const listed = (d: string): string[] => (existsSync(d) ? readdirSync(d) : []);
-  return [...listed(sb.dir), ...listed(control())].filter((f) => /\.(append|move|journal)$/.test(f));
-}
+/** One imapd session on INBOX: `setup`, then `command`, killed `killAt` ms after the command went out. */
+const session = (setup: string[], command: string, killAt: number | null): Promise<{ killed: boolean; ms: number }> =>
+  killableSession(sb, inbox(), [...setup, command], killAt);
+const read = (path: string, known: Map<string, string>): Promise<{ ids: string[]; uidValidity: number }> =>
+  readKilled(sb, path, known);
+const leftovers = (): string[] => killLeftovers(sb);
 
 describe('MOVE and RENAME INBOX killed with SIGKILL', () => {
   it('leave every message in exactly one of the two mailboxes, whole, with later deliveries intact', { timeout: 600_000 }, async () => {
