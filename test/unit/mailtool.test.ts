@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 
@@ -125,14 +125,14 @@ describe('mailtool reads the servers\' configuration file', () => {
     assert.equal(r.stderr, `mailtool: configuration: ${missing}: cannot read the configuration: no such file\n`);
   });
 
-  it('options that override the file are checked by its rules: a bad value is a usage error (2)', () => {
+  it('options that override the file are checked by its rules: a bad value is a usage error (64, EX_USAGE)', () => {
     const c = conf([`journal_dir = ${fresh('journal')}`]);
     const box = join(fresh('mail'), 'box');
     const relative = mailtool(['append', '-c', c, '--journal-dir', 'tmp', box], MESSAGE);
-    assert.equal(relative.code, 2);
+    assert.equal(relative.code, 64);
     assert.equal(relative.stderr, 'mailtool: --journal-dir: expected an absolute path, got "tmp"\n');
     const zero = mailtool(['append', '-c', c, '--lock-timeout', '0', box], MESSAGE);
-    assert.equal(zero.code, 2);
+    assert.equal(zero.code, 64);
     assert.equal(zero.stderr, 'mailtool: --lock-timeout: 0 is below the minimum 1\n');
     assert.equal(existsSync(box), false);
   });
@@ -142,5 +142,154 @@ describe('mailtool reads the servers\' configuration file', () => {
     assert.equal(r.code, 0);
     assert.match(r.stdout, /-c, --config/);
     assert.match(r.stdout, /\/etc\/uwimap-ts\.conf/);
+  });
+});
+
+/** -c and the directories of a fresh scratch configuration: hermetic options for one test. */
+function hermetic(): string[] {
+  return ['-c', '/dev/null', '--journal-dir', fresh('journal'), '--control-dir', join(fresh('control', false))];
+}
+
+/** The `From ` lines of an mbox file. */
+function fromLines(path: string): string[] {
+  return readFileSync(path, 'latin1').split('\n').filter((l) => l.startsWith('From '));
+}
+
+describe('mailtool append: the From_ line\'s sender (-f)', () => {
+  it('-f SENDER is the envelope sender; <> and an empty one are MAILER-DAEMON; angle brackets are dropped', () => {
+    const o = hermetic();
+    const box = join(fresh('mail'), 'box');
+    for (const f of ['bob@example.org', '<carol@example.org>', '<>', '']) {
+      const r = mailtool(['append', ...o, '-f', f, box], MESSAGE);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    assert.deepEqual(fromLines(box).map((l) => l.split(' ')[1]),
+      ['bob@example.org', 'carol@example.org', 'MAILER-DAEMON', 'MAILER-DAEMON']);
+  });
+
+  it('a file\'s own From_ line gives its sender and date (as procmail keeps it); -f wins over it', () => {
+    const o = hermetic();
+    const dir = fresh('mail');
+    const box = join(dir, 'box');
+    const file = join(dir, 'msg');
+    writeFileSync(file, 'From dave@example.org Sat Nov 21 12:00:00 2026\n' + MESSAGE);
+    assert.equal(mailtool(['append', ...o, box, file]).code, 0);
+    assert.equal(mailtool(['append', ...o, '--from', 'erin@example.org', box, file]).code, 0);
+    const lines = fromLines(box);
+    assert.equal(lines.length, 2, 'the file\'s From_ line is not stored as a header');
+    assert.match(lines[0] ?? '', /^From dave@example\.org Sat Nov 21 12:00:00 2026 [+-]\d{4}$/);
+    assert.match(lines[1] ?? '', /^From erin@example\.org Sat Nov 21 12:00:00 2026 [+-]\d{4}$/);
+  });
+
+  it('without -f and without a From_ line, the sender is the user appending, at this host (as before)', () => {
+    const box = join(fresh('mail'), 'box');
+    assert.equal(mailtool(['append', ...hermetic(), box], MESSAGE).code, 0);
+    assert.match(fromLines(box)[0] ?? '', new RegExp(`^From ${userInfo().username}@\\S+ `));
+  });
+
+  it('a sender with a control character is a usage error (64), nothing appended', () => {
+    const box = join(fresh('mail'), 'box');
+    const r = mailtool(['append', ...hermetic(), '-f', 'a\nb', box], MESSAGE);
+    assert.equal(r.code, 64);
+    assert.equal(r.stderr, 'mailtool: -f: control characters in the sender\n');
+    assert.equal(existsSync(box) ? readFileSync(box, 'latin1') : '', '');
+  });
+});
+
+describe('mailtool check: UIDVALIDITY and problems', () => {
+  it('a mailbox with no UIDVALIDITY yet says so, the same each time (none is invented); once written it is shown', () => {
+    const o = hermetic();
+    const box = join(fresh('mail'), 'box');
+    assert.equal(mailtool(['append', ...o, box], MESSAGE).code, 0);
+    const runs = [1, 2].map(() => mailtool(['check', ...o, box]));
+    for (const r of runs) {
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, `${box}: 1 message (1 recent, 1 unseen), 47 octets\n` +
+        'UIDVALIDITY none yet (given when a session first opens the mailbox read-write), next UID 2\n');
+    }
+    const json = [1, 2].map(() => JSON.parse(mailtool(['check', '--json', ...o, box]).stdout));
+    assert.deepEqual(json.map((j) => j.uidvalidity), [null, null]);
+    assert.deepEqual(json.map((j) => j.uidnext), [2, 2]);
+    const given = mailtool(['append', '--uid', ...o, box], MESSAGE);
+    const v = Number(/UIDVALIDITY (\d+)/.exec(given.stdout)?.[1]);
+    assert.ok(v > 0, given.stdout);
+    for (let i = 0; i < 2; i++) {
+      assert.match(mailtool(['check', ...o, box]).stdout, new RegExp(`\\nUIDVALIDITY ${v}, next UID 3\\n$`));
+      assert.equal(JSON.parse(mailtool(['check', '--json', ...o, box]).stdout).uidvalidity, v);
+    }
+  });
+
+  it('a corrupt X-IMAPbase is a problem (exit 1), not dropped in silence; append --uid says it on stderr', () => {
+    const o = hermetic();
+    const box = join(fresh('mail'), 'box');
+    writeFileSync(box, 'From a@example.org Sat Nov 21 12:00:00 2026\nX-IMAPbase: garbage 7\nX-UID: 1\n\nbody\n');
+    const problem = `${box}: the first message's X-IMAPbase (or X-IMAP) line cannot be read: its UIDs are lost, ` +
+      'and the mailbox gets a new UIDVALIDITY';
+    const c = mailtool(['check', ...o, box]);
+    assert.equal(c.code, 1);
+    assert.equal(c.stderr, `problem: ${problem}\n`);
+    assert.match(c.stdout, /UIDVALIDITY none yet/);
+    const a = mailtool(['append', '--uid', ...o, box], MESSAGE);
+    assert.equal(a.code, 0, 'the message is stored: a delivery must not be retried');
+    assert.equal(a.stderr, `mailtool: warning: ${problem}\n`);
+    // Written anew: the mailbox is sound again.
+    const again = mailtool(['check', ...o, box]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(again.stderr, '');
+  });
+
+  it('a readable X-IMAPbase after an unreadable one on the same message is believed (no problem)', () => {
+    const o = hermetic();
+    const box = join(fresh('mail'), 'box');
+    writeFileSync(box, 'From a@example.org Sat Nov 21 12:00:00 2026\nX-IMAPbase: x\nX-IMAPbase: 1700000000 5\nX-UID: 5\n\nbody\n');
+    const c = mailtool(['check', ...o, box]);
+    assert.equal(c.code, 0, c.stderr);
+    assert.match(c.stdout, /\nUIDVALIDITY 1700000000, next UID 6\n$/);
+  });
+});
+
+describe('mailtool: a bad command line is said plainly, exit 64 (EX_USAGE)', () => {
+  const cases: [string[], string][] = [
+    [['check', '--bogus', 'box'], 'mailtool: unknown option --bogus\n'],
+    [['check', '-x', 'box'], 'mailtool: unknown option -x\n'],
+    [['chek', 'box'], 'mailtool: unknown command "chek" (commands: check, append)\n'],
+    [[], 'mailtool: no command given (commands: check, append)\n'],
+    [['check'], 'mailtool: check: missing MAILBOX\nusage: mailtool check [options] MAILBOX\n'],
+    [['check', 'box', 'extra'], 'mailtool: unexpected argument "extra"\n'],
+    [['check', '--lock-timeout'], 'mailtool: option --lock-timeout needs a value\n'],
+    [['append', 'box', '-f'], 'mailtool: option -f needs a value\n'],
+  ];
+  for (const [args, said] of cases) {
+    it(`mailtool ${args.join(' ')}`, () => {
+      const r = mailtool(['-c', '/dev/null', ...args]);
+      assert.equal(r.code, 64);
+      assert.equal(r.stdout, '');
+      assert.equal(r.stderr, `${said}Try 'mailtool --help' for more information.\n`);
+      assert.doesNotMatch(r.stderr, /non-option/);
+    });
+  }
+});
+
+describe('mailtool: sysexits', () => {
+  it('check: a missing mailbox 66, not an mbox file 65, a directory 65', () => {
+    const o = hermetic();
+    const dir = fresh('mail');
+    assert.equal(mailtool(['check', ...o, join(dir, 'none')]).code, 66);
+    writeFileSync(join(dir, 'text'), 'not a mailbox\n');
+    assert.equal(mailtool(['check', ...o, join(dir, 'text')]).code, 65);
+    assert.equal(mailtool(['check', ...o, dir]).code, 65);
+  });
+
+  it('append: into a missing directory 73; a file that is not an mbox 73; an unreadable message file 66; empty 65', () => {
+    const o = hermetic();
+    const dir = fresh('mail');
+    assert.equal(mailtool(['append', ...o, join(dir, 'no', 'box')], MESSAGE).code, 73);
+    writeFileSync(join(dir, 'text'), 'not a mailbox\n');
+    assert.equal(mailtool(['append', '--uid', ...o, join(dir, 'text')], MESSAGE).code, 73);
+    const missing = mailtool(['append', ...o, join(dir, 'box'), join(dir, 'no-such-file')]);
+    assert.equal(missing.code, 66);
+    assert.match(missing.stderr, /^mailtool: cannot read the message: /);
+    assert.equal(mailtool(['append', ...o, join(dir, 'box')], '').code, 65);
+    assert.equal(existsSync(join(dir, 'box')), false, 'nothing made');
   });
 });
