@@ -163,6 +163,8 @@ export interface Mailbox {
   readonly name: string;
   readonly path: string;
   readonly inbox: boolean;
+  /** The name ended with `/`: a directory is meant. */
+  readonly dir: boolean;
 }
 
 /** What a command works with, once {@link prepare}d. */
@@ -215,7 +217,7 @@ export async function prepare(argv: CommonOptions, wanted: Wanted): Promise<Cont
     const name = !byName && g === acting.inboxPath ? 'INBOX' : g;
     // A name the store refuses (outside the home, `..`, a lock file's) throws its NOPERM, as IMAP answers it.
     const r = names.resolve(name);
-    return { arg, name, path: r.path, inbox: r.inbox || isInbox(name) };
+    return { arg, name, path: r.path, inbox: r.inbox || isInbox(name), dir: r.dir };
   });
   await wanted.beforeDrop?.();
   const created = new Set<number>();

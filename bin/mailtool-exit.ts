@@ -30,11 +30,10 @@ export function usage(message: string): ToolError {
 }
 
 /**
- * What a mailbox is to the command that fails on it: `read` (it must exist: check, status, the source of a copy),
- * `write` (it is created when missing: append, the destination of a copy) or `name` (create, delete, rename: the
- * namespace itself).
+ * What a command's (first) mailbox is to it: `read` (it must exist: check, status, delete, rename, the source of a
+ * copy) or `write` (it is made when missing: append, create).
  */
-export type MailboxRole = 'read' | 'write' | 'name';
+export type MailboxRole = 'read' | 'write';
 
 /**
  * The exit status of a failure. For a delivery (`append`) only EX_TEMPFAIL keeps the mail queued for another try,

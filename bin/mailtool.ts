@@ -3,6 +3,11 @@
  *
  *   mailtool check MAILBOX [--json]              counts, UIDVALIDITY, next UID, problems found (read-only)
  *   mailtool append MAILBOX [FILE...]            a delivery (-f SENDER; --uid gives UIDs at once)
+ *   mailtool create MAILBOX | delete MAILBOX | rename FROM TO
+ *   mailtool status MAILBOX... [--json]          STATUS's counts
+ *   mailtool copy|move FROM TO [SET] [--uid]     with flags and internal dates
+ *   mailtool expunge MAILBOX [SET] [--uid]
+ *   mailtool flags MAILBOX SET [--uid] --add F / --remove F / --replace F
  *
  * Mailboxes are paths, or with `-u USER` the names USER's IMAP sessions use; run as root, mailtool becomes the
  * mailboxes' owner (bin/mailtool-owner.ts). It reads the servers' configuration file, by their loader
@@ -18,6 +23,7 @@ import { MailboxError } from '../lib/mailbox/driver.js';
 import { DEFAULT_CONFIG_FILE } from '../lib/env/config-file.js';
 import { prepare, type CommonOptions, type Context, type Wanted } from './mailtool-context.js';
 import { append, check, envelopeSender, readInputs, type Input } from './mailtool-mail.js';
+import { copy, create, expunge, flags, parseSet, remove, rename, status, type Selection } from './mailtool-admin.js';
 import {
   EX_SOFTWARE, EX_TEMPFAIL, EX_USAGE, exitFor, ToolError, usage, type MailboxRole,
 } from './mailtool-exit.js';
@@ -29,6 +35,14 @@ const VERSION = '2007f.ts-0.1';
 const SYNOPSIS: Record<string, string> = {
   check: 'check [options] MAILBOX',
   append: 'append [options] MAILBOX [FILE...]',
+  create: 'create [options] MAILBOX',
+  delete: 'delete [options] MAILBOX',
+  rename: 'rename [options] FROM TO',
+  status: 'status [options] MAILBOX...',
+  copy: 'copy [options] FROM TO [SET]',
+  move: 'move [options] FROM TO [SET]',
+  expunge: 'expunge [options] MAILBOX [SET]',
+  flags: 'flags [options] MAILBOX SET (--add FLAG | --remove FLAG | --replace FLAG)...',
 };
 
 /** A positional argument the command needs, or a usage error naming it. */
@@ -54,6 +68,11 @@ async function run(argv: CommonOptions, wanted: Wanted, role: MailboxRole, comma
     else process.stderr.write(`mailtool: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
     return exitFor(e, role, unexpected);
   }
+}
+
+/** A command's optional message set (`--uid`: of UIDs). */
+function selection(set: string | undefined, uid: boolean): Selection {
+  return { set: set === undefined ? null : parseSet(set), uid };
 }
 
 /** What yargs says of a bad command line, said plainly (it counts positionals before it notices an unknown option). */
@@ -94,11 +113,23 @@ async function main(): Promise<number> {
     });
   const str = { type: 'string' } as const;
   const json = { type: 'boolean', default: false, describe: 'print JSON (one object a line)' } as const;
-  const cli = global(yargs(args))
+  const uidSet = { type: 'boolean', default: false, describe: 'SET names UIDs, not message numbers' } as const;
+  const base = global(yargs(args));
+  const copyArgs = (y: typeof base) => y.positional('from', str).positional('to', str).positional('set', str)
+    .option('uid', uidSet).option('json', { ...json, describe: 'print {"created","uidvalidity","source_uids","uids"}' });
+  const copyOrMove = (a: CommonOptions & { from?: string; to?: string; set?: string; uid: boolean; json: boolean },
+    move: boolean): Promise<number> => {
+    const cmd = move ? 'move' : 'copy';
+    const from = need(cmd, 'FROM', a.from);
+    const to = need(cmd, 'TO', a.to);
+    const sel = selection(a.set, a.uid);
+    return run(a, { mailboxes: [from, to], reading: false, creates: [1] }, 'read', (ctx) => copy(ctx, sel, move, a.json));
+  };
+  const cli = base
     .scriptName('mailtool')
     .version(VERSION)
     .usage('$0 <command> [options]')
-    .epilogue('MAILBOX is a path, or with -u USER one of USER\'s mailbox names. ' +
+    .epilogue('MAILBOX is a path, or with -u USER one of USER\'s mailbox names. SET is an IMAP message set (1:3,7,9:*). ' +
       `Settings not given as options come from the configuration file imapd and ipop3d read (${DEFAULT_CONFIG_FILE} ` +
       'unless -c names another; a missing default file means the built-in defaults). See mailtool(8).')
     .command('check [mailbox]', 'report message count, UIDVALIDITY, next UID and problems (read-only)',
@@ -121,6 +152,55 @@ async function main(): Promise<number> {
           inputs = await readInputs(a.files ?? []);
         },
       }, 'write', (ctx) => append(ctx, inputs, a.uid, a.from === undefined ? undefined : envelopeSender(a.from)), EX_TEMPFAIL);
+    })
+    .command('create [mailbox]', 'create a mailbox (a directory when it ends with /)', (y) => y.positional('mailbox', str), async (a) => {
+      const box = need('create', 'MAILBOX', a.mailbox);
+      code = await run(a, { mailboxes: [box], reading: false, creates: [0] }, 'write', create);
+    })
+    .command('delete [mailbox]', 'delete a mailbox (a directory only when empty; never INBOX)', (y) => y.positional('mailbox', str), async (a) => {
+      const box = need('delete', 'MAILBOX', a.mailbox);
+      code = await run(a, { mailboxes: [box], reading: false }, 'read', remove);
+    })
+    .command('rename [from] [to]', "rename a mailbox (INBOX: its messages move, it stays)", (y) => y.positional('from', str).positional('to', str), async (a) => {
+      const from = need('rename', 'FROM', a.from);
+      const to = need('rename', 'TO', a.to);
+      code = await run(a, { mailboxes: [from, to], reading: false }, 'read', rename);
+    })
+    .command('status [mailboxes..]', "STATUS's counts: messages, recent, unseen, next UID, UIDVALIDITY, size",
+      (y) => y.positional('mailboxes', { type: 'string', array: true, default: [] as string[] }).option('json', json),
+      async (a) => {
+        const boxes = a.mailboxes ?? [];
+        need('status', 'MAILBOX', boxes[0]);
+        code = await run(a, { mailboxes: boxes, reading: true }, 'read', (ctx) => status(ctx, a.json));
+      })
+    .command('copy [from] [to] [set]', 'copy messages (all, or SET) with their flags and internal dates', copyArgs,
+      async (a) => {
+        code = await copyOrMove(a, false);
+      })
+    .command('move [from] [to] [set]', 'move messages: copied, then gone from FROM in the same step', copyArgs,
+      async (a) => {
+        code = await copyOrMove(a, true);
+      })
+    .command('expunge [mailbox] [set]', 'remove the messages flagged \\Deleted (only those in SET if given)',
+      (y) => y.positional('mailbox', str).positional('set', str).option('uid', uidSet).option('json', json),
+      async (a) => {
+        const box = need('expunge', 'MAILBOX', a.mailbox);
+        const sel = selection(a.set, a.uid);
+        code = await run(a, { mailboxes: [box], reading: false }, 'read', (ctx) => expunge(ctx, sel, a.json));
+      })
+    .command('flags [mailbox] [set]', 'add, remove or replace flags of messages', (y) => y
+      .positional('mailbox', str).positional('set', str)
+      .option('uid', uidSet)
+      .option('add', { type: 'string', array: true, requiresArg: true, describe: 'flags to add (\\Seen, \\Flagged, ..., keywords)' })
+      .option('remove', { type: 'string', array: true, requiresArg: true, describe: 'flags to remove' })
+      .option('replace', { type: 'string', array: true, describe: 'the flags the messages are to have, all others removed' })
+      .option('json', { ...json, describe: 'print the messages\' flags afterwards' }),
+    async (a) => {
+      const box = need('flags', 'MAILBOX', a.mailbox);
+      const set = need('flags', 'SET', a.set);
+      const sel = selection(set, a.uid);
+      code = await run(a, { mailboxes: [box], reading: false }, 'read',
+        (ctx) => flags(ctx, sel, { add: a.add ?? [], remove: a.remove ?? [], replace: a.replace ?? null }, a.json));
     })
     .demandCommand(1, 'no command given')
     .strict()

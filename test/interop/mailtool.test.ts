@@ -205,3 +205,80 @@ describe('mailtool append as root: a missing spool file is made for the user', (
     assert.equal(existsSync(join(w.spool, 'root')), false);
   });
 });
+
+describe('mailtool\'s admin commands as root, by the user\'s names (-u), checked by UW\'s mailutil', () => {
+  /** mailtool as root acting for the user, by name; must succeed. */
+  const ok = (w: World, args: readonly string[], input = ''): Ran => {
+    const r = mailtool(w, [args[0] ?? '', '-u', USER, ...args.slice(1)], input);
+    assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+    return r;
+  };
+
+  it('create, copy, move, flags, expunge, rename INBOX, status, delete: the user\'s files, as UW reads them', () => {
+    const w = world();
+    const folder = (name: string): string => join(w.home, name);
+    const created = ok(w, ['create', 'INBOX']);
+    assert.equal(created.stdout, '');
+    assert.deepEqual(owner(w.inbox), [NOBODY, MAIL_GID, 0o660], 'the spool file made for the user');
+    assert.equal(mailtool(w, ['create', '-u', USER, 'INBOX']).code, 73);
+    for (let i = 1; i <= 4; i++) ok(w, ['append', 'INBOX'], `From: a@example.org\nSubject: m${i}\n\nbody ${i}\n`);
+    assert.equal(mailutilCount(w, w.inbox), 4);
+
+    ok(w, ['create', 'Mail/archive']);
+    assert.deepEqual(owner(folder('Mail')), [NOBODY, NOBODY, 0o700]);
+    assert.deepEqual(owner(folder('Mail/archive')), [NOBODY, NOBODY, 0o600]);
+    ok(w, ['copy', 'INBOX', 'Mail/archive', '1:2']);
+    assert.equal(mailutilCount(w, folder('Mail/archive')), 2);
+    ok(w, ['move', 'INBOX', 'Mail/moved', '4']);
+    assert.equal(mailutilCount(w, folder('Mail/moved')), 1);
+    assert.equal(mailutilCount(w, w.inbox), 3);
+    ok(w, ['flags', 'INBOX', '1', '--add', '\\Deleted']);
+    assert.equal(ok(w, ['expunge', 'INBOX']).stdout, 'expunged 1 message from INBOX (UIDs 1)\n');
+    assert.equal(mailutilCount(w, w.inbox), 2);
+    // An administrator's command is not a session: the user's new mail is still new to them.
+    assert.match(selectAsUser(w, w.inbox), /\r\n\* 2 EXISTS\r\n\* 2 RECENT\r\n/);
+
+    const status = ok(w, ['status', '--json', 'INBOX', 'Mail/archive', 'Mail/moved']);
+    const counts = status.stdout.trim().split('\n').map((l) => JSON.parse(l) as { mailbox: string; messages: number });
+    assert.deepEqual(counts.map((c) => [c.mailbox, c.messages]), [['INBOX', 2], ['Mail/archive', 2], ['Mail/moved', 1]]);
+    for (const [name, path] of [['INBOX', w.inbox], ['Mail/archive', folder('Mail/archive')], ['Mail/moved', folder('Mail/moved')]] as const) {
+      assert.equal(mailutilCount(w, path), counts.find((c) => c.mailbox === name)?.messages, name);
+    }
+
+    // RENAME INBOX (RFC 3501 §6.3.5): its messages go to the new mailbox, INBOX stays, empty, and keeps its file.
+    const ino = statSync(w.inbox).ino;
+    ok(w, ['rename', 'INBOX', 'Mail/old-inbox']);
+    assert.equal(mailutilCount(w, folder('Mail/old-inbox')), 2);
+    assert.equal(mailutilCount(w, w.inbox), 0);
+    assert.deepEqual([statSync(w.inbox).ino, ...owner(w.inbox)], [ino, NOBODY, MAIL_GID, 0o660]);
+
+    ok(w, ['delete', 'Mail/moved']);
+    assert.equal(existsSync(folder('Mail/moved')), false);
+    const inbox = mailtool(w, ['delete', '-u', USER, 'INBOX']);
+    assert.equal(inbox.code, 77);
+    assert.equal(inbox.stderr, 'mailtool: INBOX cannot be deleted\n');
+    assert.deepEqual(notOwnedBy(w.home, NOBODY), [], 'nothing of root\'s in the home');
+    assert.deepEqual(readdirSync(w.spool), [USER]);
+  });
+
+  it('names the user\'s sessions could not use are refused (77), as imapd refuses them', () => {
+    const w = world();
+    for (const name of ['/etc/passwd', '../outside', 'Mail/../../x', `~root/x`, 'box.lock']) {
+      const r = mailtool(w, ['create', '-u', USER, name]);
+      assert.equal(r.code, 77, `${name}: ${r.stderr}`);
+      assert.match(r.stderr, /^mailtool: invalid mailbox name/);
+    }
+    assert.deepEqual(readdirSync(w.home), []);
+  });
+
+  it('run as root by paths, the user is the owner of the first mailbox: what is made is theirs', () => {
+    const w = world();
+    ok(w, ['append', 'INBOX'], MESSAGE);
+    const r = mailtool(w, ['copy', w.inbox, join(w.home, 'saved')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(owner(join(w.home, 'saved')), [NOBODY, NOBODY, 0o600]);
+    assert.equal(mailtool(w, ['flags', join(w.home, 'saved'), '1', '--add', '\\Flagged']).code, 0);
+    assert.deepEqual(notOwnedBy(w.home, NOBODY), []);
+    assert.equal(mailutilCount(w, join(w.home, 'saved')), 1);
+  });
+});
