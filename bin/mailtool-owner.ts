@@ -8,7 +8,7 @@
  * root's (Debian's is `root:mail 2775`). A missing one is made by root before the drop, empty, as a delivery agent
  * makes it ({@link createSpoolFile}).
  */
-import { closeSync, constants, fchmodSync, fchownSync, openSync, realpathSync, statSync, unlinkSync, type Stats } from 'node:fs';
+import { closeSync, constants, fchmodSync, fchownSync, lstatSync, openSync, realpathSync, statSync, unlinkSync, type Stats } from 'node:fs';
 import { userInfo } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { Config } from '../lib/env/config.js';
@@ -66,22 +66,32 @@ function isSpoolDir(dir: string, config: Config): boolean {
 }
 
 /**
- * The account of the user a mailbox at `path` (absolute) belongs to, for root: the file's owner; for a missing
- * file, the user whose spool file it would be (spool_dir/NAME), else the owner of the nearest directory above it.
- * Undefined when that is root, or a uid with no account (`note` says so: root then works as root, as before).
+ * The account of the user a mailbox at `path` (absolute) belongs to, for root. The first owner other than root
+ * met from the file up: the file's (a symbolic link's own, not its target's), else, for a missing file, the user
+ * whose spool file it would be (spool_dir/NAME), else the nearest directory's (or link's) above it that is not
+ * root's. So root never writes through a name a user controls (a link of theirs, a directory of theirs, where they
+ * could put one): it is that user who does. Undefined when every owner is root, or for a uid with no account
+ * (`note` says so: root then works as root).
  */
 function ownerOf(path: string, config: Config, note: (text: string) => void): Account | undefined {
-  let st = statOrNull(path);
+  const lstatOrNull = (p: string): Stats | null => {
+    try {
+      return lstatSync(p);
+    } catch {
+      return null;
+    }
+  };
+  const st = lstatOrNull(path);
   if (st === null && isSpoolDir(dirname(path), config)) {
     const spoolUser = passwd(config, () => lookupAccount(config.passwdFile, basename(path)));
     if (spoolUser !== undefined) return spoolUser.uid === 0 ? undefined : spoolUser;
   }
-  for (let d = path; st === null && d !== '/';) {
+  let uid = st?.uid ?? 0;
+  for (let d = path; uid === 0 && d !== '/';) {
     d = dirname(d);
-    st = statOrNull(d);
+    uid = lstatOrNull(d)?.uid ?? 0;
   }
-  if (st === null || st.uid === 0) return undefined;
-  const uid = st.uid;
+  if (uid === 0) return undefined;
   const owner = passwd(config, () => lookupAccountByUid(config.passwdFile, uid));
   if (owner === undefined) note(`${path} belongs to uid ${uid}, which has no account in ${config.passwdFile}: working as root`);
   return owner;

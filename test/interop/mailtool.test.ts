@@ -11,7 +11,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
-  chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync,
+  chmodSync, chownSync, existsSync, lchownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync,
+  symlinkSync, writeFileSync,
 } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -188,6 +189,27 @@ describe('mailtool append as root: a missing spool file is made for the user', (
     assert.deepEqual(notOwnedBy(w.home, NOBODY), [], 'the saved index and counter are the user\'s');
     assert.ok(readdirSync(join(w.home, '.uwimap-ts')).some((f) => f.startsWith('index.')), 'the index was saved');
     assert.equal(mailutilCount(w, w.inbox), 2);
+  });
+
+  it('root never writes through a name the user controls: a link of theirs to root\'s file is the user\'s (77)', () => {
+    const w = world();
+    const roots = join(w.dir, 'roots-mailbox');
+    writeFileSync(roots, 'From a@example.org Sat Nov 21 12:00:00 2026\nSubject: root\'s\n\nmine\n');
+    chmodSync(roots, 0o600);
+    const before = readFileSync(roots);
+    const link = join(w.home, 'link');
+    symlinkSync(roots, link);
+    lchownSync(link, NOBODY, NOBODY);
+    for (const args of [['append', link], ['append', '--uid', link], ['flags', link, '1', '--add', '\\Seen'], ['check', link]]) {
+      const r = mailtool(w, args, MESSAGE);
+      assert.equal(r.code, 77, `${args.join(' ')}: ${r.stderr}`);
+    }
+    // A file of root's in a directory of the user's is theirs to reach, as the user.
+    const inHome = join(w.home, 'roots');
+    writeFileSync(inHome, before);
+    chmodSync(inHome, 0o600);
+    assert.equal(mailtool(w, ['append', inHome], MESSAGE).code, 77);
+    assert.deepEqual([readFileSync(roots), readFileSync(inHome)], [before, before]);
   });
 
   it('-u: an unknown user is 67 (EX_NOUSER); another user than oneself, not as root, is 77', () => {
