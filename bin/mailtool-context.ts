@@ -41,7 +41,8 @@ interface Settings {
 /** The options every command takes, as yargs gives them (absent: the file's value). */
 export interface CommonOptions {
   readonly config: string | undefined;
-  readonly 'lock-timeout': number | undefined;
+  /** A string, checked here: yargs would turn `abc` into NaN, and the message would say NaN. */
+  readonly 'lock-timeout': string | undefined;
   readonly 'journal-dir': string | undefined;
   readonly 'control-dir': string | undefined;
   readonly user: string | undefined;
@@ -62,9 +63,13 @@ function settings(argv: CommonOptions): Settings {
     throw new ToolError(e.problems.map((p) => `configuration: ${formatProblem(p)}`).join('\nmailtool: '), EX_TEMPFAIL);
   }
   const none = argv['control-dir'] === '';
+  const timeout = argv['lock-timeout'];
+  if (timeout !== undefined && !/^[0-9]{1,9}$/.test(timeout)) {
+    throw new ToolError(`--lock-timeout: expected a whole number of seconds, got ${JSON.stringify(timeout)}`, EX_USAGE);
+  }
   try {
     const config = withOverrides(file, {
-      ...(argv['lock-timeout'] !== undefined ? { lockTimeoutS: argv['lock-timeout'] } : {}),
+      ...(timeout !== undefined ? { lockTimeoutS: Number(timeout) } : {}),
       ...(argv['journal-dir'] !== undefined ? { journalDir: argv['journal-dir'] } : {}),
       ...(argv['control-dir'] !== undefined && !none ? { controlDir: argv['control-dir'] } : {}),
     });

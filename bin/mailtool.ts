@@ -104,7 +104,7 @@ async function main(): Promise<number> {
       alias: 'u', type: 'string', requiresArg: true,
       describe: "mailboxes are this user's names (INBOX, folders under the home), as imapd resolves them; root acts as the user",
     })
-    .option('lock-timeout', { type: 'number', requiresArg: true, describe: 'seconds to wait for mailbox locks (default: lock_timeout_s, 60)' })
+    .option('lock-timeout', { type: 'string', requiresArg: true, describe: 'seconds to wait for mailbox locks (default: lock_timeout_s, 60)' })
     .option('journal-dir', { type: 'string', requiresArg: true, describe: 'shared directory for journals when the control directory cannot be used, also searched for old ones (default: journal_dir, /var/tmp)' })
     .option('control-dir', {
       type: 'string',

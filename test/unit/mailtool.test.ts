@@ -139,6 +139,9 @@ describe('mailtool reads the servers\' configuration file', () => {
     assert.equal(relative.stderr, 'mailtool: --journal-dir: expected an absolute path, got "tmp"\n');
     const zero = mailtool(['append', '-c', c, '--lock-timeout', '0', box], MESSAGE);
     assert.equal(zero.code, 64);
+    const word = mailtool(['append', '-c', c, '--lock-timeout', 'soon', box], MESSAGE);
+    assert.equal(word.code, 64);
+    assert.equal(word.stderr, 'mailtool: --lock-timeout: expected a whole number of seconds, got "soon"\n');
     assert.equal(zero.stderr, 'mailtool: --lock-timeout: 0 is below the minimum 1\n');
     assert.equal(existsSync(box), false);
   });
