@@ -14,32 +14,17 @@ import type { SessionIdentity } from './session-identity.js';
 import type { Account, AuthResult } from '../lib/auth/types.js';
 import { LineInput } from '../lib/io/input.js';
 import { fileSpool } from '../lib/io/spool.js';
-import { UwMailStore } from '../lib/mailbox/uw-store.js';
+import type { UwMailStore } from '../lib/mailbox/uw-store.js';
+import { userStore } from './user-store.js';
 import { ImapSession, type ImapBackend, type ImapOptions } from '../lib/imap/session.js';
 import { capabilities, commandTable } from '../lib/imap/commands/table.js';
 
 const VERSION = '2007f.ts-0.1';
 
 function storeFor(server: Server, account: Account, inboxPath: string): UwMailStore {
-  const control = server.control(account);
-  return new UwMailStore({
-    driver: server.driver(account), home: account.home, inboxPath,
-    allowOutsideHome: server.config.allowMailboxPathsOutsideHome,
-    specialUseFile: () => control.file('special-use'), specialUseNames: server.config.specialUse,
-    quota: { uid: account.uid, storageLimit: server.config.quotaStorage },
-    metadataFile: () => control.file('metadata'), sharedMetadata: sharedMetadata(server),
-    subscriptionsLock: () => control.file('subscriptions'),
-    mboxInbox: server.config.mboxInbox ? { snarfIntervalMs: server.config.snarfIntervalS * 1000 } : null,
+  return userStore({
+    config: server.config, account, inboxPath, driver: server.driver(account), control: server.control(account),
   });
-}
-
-/** RFC 5464 §6.2.1's /shared/comment and /shared/admin server entries, from the configuration. */
-function sharedMetadata(server: Server): ReadonlyMap<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  const c = server.config;
-  if (c.metadataComment !== null) out.set('/shared/comment', Buffer.from(c.metadataComment, 'utf8'));
-  if (c.metadataAdmin !== null) out.set('/shared/admin', Buffer.from(c.metadataAdmin, 'utf8'));
-  return out;
 }
 
 /** UW's alerts: /etc/imapd.alert for everyone, ~/.imapalert for the user (read once per login). */

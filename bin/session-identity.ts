@@ -39,9 +39,10 @@ async function currentAccount(accounts: AccountDb): Promise<Account> {
 
 /**
  * Becomes `account`: supplementary groups (initgroups), gid, uid, then the home directory. Throws if any step
- * fails, and the caller ends the session: nothing of the user's may be touched with the wrong identity.
+ * fails, and the caller ends the session: nothing of the user's may be touched with the wrong identity. mailtool
+ * run as root becomes the owner of the mailboxes it works on the same way.
  */
-function dropPrivileges(account: Account): void {
+export function dropPrivileges(account: Account): void {
   if (account.uid === 0) throw new Error('refusing to run a session as root');
   // process.initgroups exists on POSIX Node, though @types/node does not declare it.
   const proc = process as NodeJS.Process & { initgroups?: (user: string, extraGroup: number) => void };

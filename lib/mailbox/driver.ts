@@ -50,6 +50,11 @@ export interface MailboxStatus {
   /** RFC 7162's HIGHESTMODSEQ: the modification sequence of the mailbox's latest change. */
   readonly highestModseq: number;
   /**
+   * Set when the mailbox holds no UIDVALIDITY yet (mail a delivery agent wrote, not yet opened read-write):
+   * `uidValidity` was chosen for this look only, and the next look may choose another (`mailtool status` says so).
+   */
+  readonly uidValidityUnset?: true;
+  /**
    * RFC 8438's SIZE: the messages' served sizes (RFC822.SIZE) added up, see {@link mailboxSize}. Only when asked
    * for ({@link StatusWanted}), since sizes not yet in the index cost reading the bodies.
    */
@@ -102,6 +107,11 @@ export interface AppendMessage {
   readonly keywords: readonly string[];
   /** Defaults to now. */
   readonly internalDate?: InternalDate;
+  /**
+   * The envelope sender a format that keeps one records (the mbox `From ` line): a delivery's return path
+   * (`mailtool append -f`). Defaults to the user appending, at the host.
+   */
+  readonly sender?: string;
 }
 
 /** Options of {@link MailboxDriver.append} and MailStore.append. */

@@ -177,6 +177,7 @@ export class MboxDriver implements MailboxDriver {
       return {
         messages: box.count(), recent, unseen, uidNext: box.uidNext(), uidValidity: box.uidValidity,
         highestModseq: box.highestModseq(), mailboxId: box.mailboxId, ...(want.size ? { size: mailboxSize(box) } : {}),
+        ...(box.uidValidityStored ? {} : { uidValidityUnset: true as const }),
         ...(want.deleted ? { deleted: deletedTally(box) } : {}),
       };
     } finally {

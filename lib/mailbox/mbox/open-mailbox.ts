@@ -142,6 +142,16 @@ export class MboxMailbox implements OpenMailbox {
     return this.s.base.uidValidity;
   }
 
+  /**
+   * Whether the file held its UIDVALIDITY when the mailbox was opened (UW's pseudo-message, or the first message's
+   * X-IMAPbase). False for mail a delivery agent wrote that no session has opened read-write yet (and for an empty
+   * file): {@link uidValidity} is then one chosen for this open, which a read-only open cannot write, so the next
+   * open chooses again. A read-write open writes the one it chose when the mailbox has mail (see {@link init}).
+   */
+  get uidValidityStored(): boolean {
+    return !this.s.noValidity;
+  }
+
   /** See {@link mailboxIdOf}. */
   get mailboxId(): string {
     return mailboxIdOf(this.s.base.uidValidity, fstatSync(this.s.fd).uid);

@@ -111,6 +111,11 @@ function scanAll(box: MailboxState, size: number): FullScan {
           pseudo = { start: m.start, end: m.end };
           return;
         }
+      } else if (m.badBase) {
+        // UW drops it as silently; said here so that `mailtool check` reports it and the log shows why every
+        // client had to forget what it knew of the mailbox.
+        box.env.logger.log('warning', `${box.path}: the first message's X-IMAPbase (or X-IMAP) line cannot be read: ` +
+          'its UIDs are lost, and the mailbox gets a new UIDVALIDITY');
       }
     }
     // X-UID is believed only under a known UIDVALIDITY, and only while UIDs increase.

@@ -123,7 +123,7 @@ export class TailWriter {
   async message(m: AppendMessage, env: MboxEnv, block: ((headerBytes: number) => string) | null): Promise<void> {
     const now = env.clock.now();
     const date = m.internalDate ?? { time: now, zone: env.clock.zoneAt(now) };
-    const from = Buffer.from(formatFromLine(`${env.username}@${env.hostname}`, date), 'latin1');
+    const from = Buffer.from(formatFromLine(m.sender ?? `${env.username}@${env.hostname}`, date), 'latin1');
     let text: string | null = null;
     const once = block === null ? null : (h: number): string => (text ??= block(h));
     const n = await storeMessage(m, from, once, null);

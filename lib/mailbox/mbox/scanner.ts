@@ -59,6 +59,12 @@ export interface ScannedMessage {
   keywords: string[] | null;
   /** Only on the first message of the file. */
   base: MailboxBase | null;
+  /**
+   * The first message of the file carries an `X-IMAP:` or `X-IMAPbase:` line that cannot be read (not two numbers,
+   * a UIDVALIDITY of 0 or above 2^32 - 1): the mailbox's UID data is lost, and it gets a new UIDVALIDITY, as UW
+   * gives it. Reported so that whoever opens it can say so; never set when a readable one follows.
+   */
+  badBase: boolean;
   /** Served header octets (CRLF line ends, metadata left out, empty line included) and the same with LF. */
   headerSize: number;
   headerLfSize: number;
@@ -156,7 +162,7 @@ function newMessage(r: LineReader, zone: ZoneOf): ScannedMessage {
   const date = parseFromLine(r.buf, r.start, r.end, zone) ?? { time: 0, zone: 0 };
   return {
     start: r.offset, headerStart: r.position, bodyStart: r.position, bodyEnd: r.position, end: r.position, date,
-    flags: 0, old: false, uid: 0, keywords: null, base: null,
+    flags: 0, old: false, uid: 0, keywords: null, base: null, badBase: false,
     headerSize: 0, headerLfSize: 0, bodySize: 0, bodyLfSize: 0, verbatim: false, quoted: false,
     metaStart: -1, metaEnd: -1, metaHash: FNV_INIT,
   };
@@ -396,6 +402,9 @@ function parseMeta(kind: Meta, buf: Buffer, s: number, e: number, m: ScannedMess
       if (/^\d+$/.test(w[0] ?? '') && /^\d+$/.test(w[1] ?? '') && validity > 0 && validity <= 0xffffffff &&
           last <= 0xffffffff) {
         m.base = { uidValidity: validity, uidLast: last, keywords: w.slice(2), pseudo: kind === Meta.XImap };
+        m.badBase = false;
+      } else {
+        m.badBase = true;
       }
       break;
     }
