@@ -15,7 +15,6 @@ import { resolve as resolvePath } from 'node:path';
 import { ControlDir, expandControlDir } from '../lib/mailbox/control-dir.js';
 import { ConfigError, formatProblem, withOverrides, type Config } from '../lib/env/config.js';
 import { loadConfig } from '../lib/env/config-file.js';
-import { lookupAccountByUid } from '../lib/auth/passwd.js';
 import type { Account } from '../lib/auth/types.js';
 import { MemoryLogger, type Logger } from '../lib/env/logger.js';
 import { systemClock } from '../lib/env/env.js';
@@ -25,6 +24,7 @@ import { dotlockHostFromProcess } from '../lib/lock/dotlock-host.js';
 import { MboxDriver } from '../lib/mailbox/mbox/mbox-driver.js';
 import { isInbox, UwNames } from '../lib/mailbox/uw-names.js';
 import type { UwMailStore } from '../lib/mailbox/uw-store.js';
+import { accountByUid } from './mailtool-accounts.js';
 import { become, createSpoolFile, whoActs, type Acting } from './mailtool-owner.js';
 import { EX_TEMPFAIL, EX_USAGE, ToolError } from './mailtool-exit.js';
 import { userStore } from './user-store.js';
@@ -109,7 +109,7 @@ const notes: Logger = { log: (_level, message) => process.stderr.write(`note: ${
 
 /**
  * Where journals go for the mailbox at `path`: the control directory of the mailbox's owner (control_dir,
- * expanded with the owner's passwd entry, looked up by the file's uid in passwd_file) when this process can use it,
+ * expanded with the owner's passwd entry, looked up by the file's uid as the servers look accounts up) when this process can use it,
  * else journal_dir. Recovery looks in both. The cases (control-dir.ts's module comment):
  * - run as the owner (the usual delivery, and root once it has become the owner): the directory is checked, made if
  *   missing, and used for everything, a new mailbox's UIDVALIDITY from its counter as the servers take it (not by
@@ -134,7 +134,7 @@ function places(path: string, { config, controlDir }: Settings, reading: boolean
   if (controlDir === '' || (owner !== uid && uid !== 0)) return { journalDir: legacy };
   let account: { name: string; home: string } | undefined;
   try {
-    account = owner === uid ? me : lookupAccountByUid(config.passwdFile, owner);
+    account = owner === uid ? me : accountByUid(config, owner);
   } catch {
     account = undefined;
   }

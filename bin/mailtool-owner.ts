@@ -13,7 +13,7 @@ import { userInfo } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { Config } from '../lib/env/config.js';
 import type { Account } from '../lib/auth/types.js';
-import { lookupAccount, lookupAccountByUid } from '../lib/auth/passwd.js';
+import { accountByName, accountByUid, accountSourceName } from './mailtool-accounts.js';
 import { dropPrivileges } from './session-identity.js';
 import { EX_CANTCREAT, EX_NOPERM, EX_NOUSER, EX_TEMPFAIL, ToolError } from './mailtool-exit.js';
 
@@ -52,7 +52,7 @@ function passwd(config: Config, look: () => Account | undefined): Account | unde
   try {
     return look();
   } catch (e) {
-    throw new ToolError(`cannot read passwd_file ${config.passwdFile}: ${e instanceof Error ? e.message : String(e)}`, EX_TEMPFAIL);
+    throw new ToolError(`cannot look up accounts (${accountSourceName(config)}): ${e instanceof Error ? e.message : String(e)}`, EX_TEMPFAIL);
   }
 }
 
@@ -83,7 +83,7 @@ function ownerOf(path: string, config: Config, note: (text: string) => void): Ac
   };
   const st = lstatOrNull(path);
   if (st === null && isSpoolDir(dirname(path), config)) {
-    const spoolUser = passwd(config, () => lookupAccount(config.passwdFile, basename(path)));
+    const spoolUser = passwd(config, () => accountByName(config, basename(path)));
     if (spoolUser !== undefined) return spoolUser.uid === 0 ? undefined : spoolUser;
   }
   let uid = st?.uid ?? 0;
@@ -92,8 +92,8 @@ function ownerOf(path: string, config: Config, note: (text: string) => void): Ac
     uid = lstatOrNull(d)?.uid ?? 0;
   }
   if (uid === 0) return undefined;
-  const owner = passwd(config, () => lookupAccountByUid(config.passwdFile, uid));
-  if (owner === undefined) note(`${path} belongs to uid ${uid}, which has no account in ${config.passwdFile}: working as root`);
+  const owner = passwd(config, () => accountByUid(config, uid));
+  if (owner === undefined) note(`${path} belongs to uid ${uid}, which has no account (${accountSourceName(config)}): working as root`);
   return owner;
 }
 
@@ -107,8 +107,8 @@ export function whoActs(config: Config, user: string | undefined, firstPath: str
   const me = process.getuid?.() ?? -1;
   const spoolOf = (a: Account): string => join(config.spoolDir, a.name);
   if (user !== undefined) {
-    const a = passwd(config, () => lookupAccount(config.passwdFile, user));
-    if (a === undefined) throw new ToolError(`no such user: ${user} (not in ${config.passwdFile})`, EX_NOUSER);
+    const a = passwd(config, () => accountByName(config, user));
+    if (a === undefined) throw new ToolError(`no such user: ${user} (${accountSourceName(config)})`, EX_NOUSER);
     if (me !== 0 && a.uid !== me) throw new ToolError(`only root can act as another user (-u ${user})`, EX_NOPERM);
     return { account: a, inboxPath: spoolOf(a), root: me === 0 && a.uid !== 0 };
   }
