@@ -37,6 +37,9 @@ export function inflating(source: Readable): Readable {
  * A stream whose every write (or corked batch of writes) is deflated and flushed to `out` at once; ending it ends the
  * DEFLATE stream and then `out`, and its end callback runs once `out` has taken everything.
  */
+/** How long after the last response the DEFLATE stream is ended (see final below). */
+const END_DELAY_MS = 200;
+
 export function deflating(out: Writable): Writable {
   const deflate: DeflateRaw = createDeflateRaw({ level: LEVEL });
   // Not ended by the pipe (which never ends process.stdout): final below ends it once the last bytes are through.
@@ -54,8 +57,12 @@ export function deflating(out: Writable): Writable {
       flushed(cb);
     },
     final(cb) {
-      deflate.once('end', () => out.end(() => cb()));
-      deflate.end();
+      // The DEFLATE stream's end goes out a moment after the last response, not in the same read: Mail::IMAPClient
+      // (Perl) takes inflate's Z_STREAM_END for a failure and drops what came with it (LOGOUT's BYE and OK).
+      deflate.flush(constants.Z_SYNC_FLUSH, () => setTimeout(() => {
+        deflate.once('end', () => out.end(() => cb()));
+        deflate.end();
+      }, END_DELAY_MS));
     },
     destroy(e, cb) {
       deflate.destroy(e ?? undefined);
